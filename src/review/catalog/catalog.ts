@@ -1,0 +1,49 @@
+/**
+ * Schema catalog: the target's tables, columns and indexes as review rules see them.
+ * Read from information_schema, then updated by each DDL statement of the batch in order.
+ */
+export interface CatalogColumn {
+  name: string;
+  /** Lower-case data type without size, e.g. `varchar`, `int`, `decimal`. */
+  dataType: string;
+  /** Full column type as SHOW CREATE TABLE writes it, e.g. `varchar(64)`, `int(10) unsigned`. */
+  columnType: string;
+  nullable: boolean;
+  defaultValue: string | null;
+  hasDefault: boolean;
+  autoIncrement: boolean;
+  charset?: string | null;
+  collation?: string | null;
+  comment?: string;
+}
+
+export interface CatalogIndex {
+  name: string;
+  columns: string[];
+  unique: boolean;
+  primary: boolean;
+}
+
+export interface CatalogTable {
+  schema: string;
+  name: string;
+  engine?: string | null;
+  columns: CatalogColumn[];
+  indexes: CatalogIndex[];
+  /** Estimated rows and bytes from information_schema.TABLES (approximate for InnoDB). */
+  rows?: number;
+  dataBytes?: number;
+  indexBytes?: number;
+  comment?: string;
+}
+
+export interface Catalog {
+  /** Schemas known to exist on the target. */
+  hasSchema(schema: string): boolean;
+  getTable(schema: string, table: string): CatalogTable | undefined;
+  /** Replace or add a table definition (after CREATE/ALTER in the batch). */
+  putTable(table: CatalogTable): void;
+  dropTable(schema: string, table: string): void;
+  addSchema(schema: string): void;
+  dropSchema(schema: string): void;
+}
