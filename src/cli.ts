@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { loadConfig } from './config/load.js';
+import { isDbopsError } from './errors.js';
+import { runDoctor, renderDoctor } from './inventory/doctor.js';
+import { migrateMeta, openMetaStore } from './db/meta.js';
+import { parseEnv } from './config/load.js';
+import { reviewCli } from './review/cli.js';
+
+const USAGE = `Usage: dbops <command> [options]
+
+Commands:
+  start                 run dbops (DBOPS_ROLE=all|bot|worker picks the parts)
+  worker                run only the job workers (same as DBOPS_ROLE=worker dbops start)
+  review [--target cluster.schema] [--format text|json|sarif] [--fail-on error|warning] FILE|-
+                        review SQL from a file or stdin; exit 0 below --fail-on, 1 at or above, 2 on bad usage
+  doctor                check dbops.yml and connect to every primary and replica
+  migrate-meta          create/upgrade the meta database (DBOPS_META_URL) and exit
+  help                  this text
+
+Environment: DBOPS_CONFIG (default ./dbops.yml), DBOPS_META_URL, REDIS_URL, SLACK_* (see README).
+`;
+
+/** The `dbops` command line; returns the exit code. */
+export async function cli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      await import('./main.js').then((m) => m.main());
+      return -1;
+    case 'worker':
+      process.env.DBOPS_ROLE = 'worker';
+      await import('./main.js').then((m) => m.main());
+      return -1;
+    case 'review':
+      return reviewCli(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, readFile: (f) => readFileSync(f, 'utf8') });
+    case 'doctor':
+      return doctor();
+    case 'migrate-meta':
+      return migrateOnly();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`dbops: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function doctor(): Promise<number> {
+  const { config, file } = loadConfig(process.env);
+  process.stdout.write(`config ${file}: ok (${Object.keys(config.clusters).length} cluster(s))\n`);
+  const checks = await runDoctor(config, process.env);
+  process.stdout.write(renderDoctor(checks));
+  return checks.some((c) => c.problems.length > 0) ? 1 : 0;
+}
+
+async function migrateOnly(): Promise<number> {
+  const env = parseEnv(process.env);
+  const pool = await openMetaStore(env.DBOPS_META_URL);
+  try {
+    const applied = await migrateMeta(pool);
+    process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'meta store is up to date\n');
+    return 0;
+  } finally {
+    await pool.end();
+  }
+}
+
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  cli(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`dbops: ${isDbopsError(err) ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = isDbopsError(err) && (err.code === 'config' || err.code === 'usage') ? 2 : 1;
+    },
+  );
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+export const ENVIRONMENTS = ['prod', 'staging', 'test', 'dev'] as const;
+export const Environment = z.enum(ENVIRONMENTS);
+export type Environment = z.infer<typeof Environment>;
+
+const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const PeakWindow = z.string().refine((w) => {
+  const [from, to] = w.split('-');
+  return from !== undefined && to !== undefined && hhmm.test(from) && hhmm.test(to);
+}, 'expected a window like "09:00-12:00"');
+
+export const Endpoint = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(3306),
+});
+export type Endpoint = z.infer<typeof Endpoint>;
+
+const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as DBOPS_PROD_PASSWORD');
+
+export const Cluster = z.strictObject({
+  env: Environment,
+  primary: Endpoint,
+  replicas: z.array(Endpoint).default([]),
+  user: z.string().min(1),
+  /** Name of the env variable holding the password; secrets never live in the YAML. */
+  password_env: envVarName.optional(),
+  timezone: z.string().default('UTC'),
+  peak_hours: z.array(PeakWindow).default([]),
+  /** Jobs that may run on this cluster at once. */
+  max_concurrent_jobs: z.number().int().min(1).default(1),
+  /** Delay a replica is configured with (seconds); lag monitors subtract it. */
+  replica_delay_seconds: z.number().int().min(0).default(0),
+});
+export type Cluster = z.infer<typeof Cluster>;
+
+const slackId = (prefixes: string) =>
+  z.string().regex(new RegExp(`^[${prefixes}][A-Z0-9]+$`), `expected a Slack id starting with ${prefixes.split('').join(' or ')}`);
+
+export const SlackSection = z.strictObject({
+  dba_users: z.array(slackId('UW')).default([]),
+  dba_usergroup: slackId('S').optional(),
+  approval_channel: slackId('CG'),
+  alert_channel: slackId('CG'),
+});
+
+export const Policy = z.strictObject({
+  approvals: z.partialRecord(Environment, z.number().int().min(0).max(5)).default({ prod: 1, staging: 1, test: 0, dev: 0 }),
+  migrate_into: z.array(Environment).default(['test', 'dev', 'staging']),
+});
+
+const RuleLevel = z.enum(['error', 'warning', 'notice', 'off']);
+/** A rule setting: a bare level, or a level plus the rule's parameters. */
+export const RuleSetting = z.union([RuleLevel, z.looseObject({ level: RuleLevel.optional() })]);
+export type RuleSetting = z.infer<typeof RuleSetting>;
+
+export const ReviewSection = z.strictObject({
+  /** Overrides applied on every environment. */
+  rules: z.record(z.string(), RuleSetting).default({}),
+  /** Overrides per environment, applied after `rules` (e.g. test relaxed). */
+  profiles: z.partialRecord(Environment, z.record(z.string(), RuleSetting)).default({}),
+  /** Scratch server for the shadow check: `cluster` name whose primary may host throwaway schemas. */
+  scratch_cluster: z.string().optional(),
+  /** Sharded tables: a logical name and its physical tables, e.g. `orders: "orders_{0..511}"`. */
+  shards: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
+});
+
+export const DbopsConfig = z.strictObject({
+  slack: SlackSection,
+  clusters: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a cluster name of lower-case letters, digits, - or _'), Cluster),
+  policy: Policy.default({ approvals: { prod: 1, staging: 1, test: 0, dev: 0 }, migrate_into: ['test', 'dev', 'staging'] }),
+  review: ReviewSection.default({ rules: {}, profiles: {}, shards: {} }),
+});
+export type DbopsConfig = z.infer<typeof DbopsConfig>;

@@ -1,0 +1,11 @@
+import { m001CommandLog } from './001-command-log.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** Statements run in order; each should be safe to re-run (IF NOT EXISTS) after a crash mid-way. */
+  statements: string[];
+}
+
+/** Every meta-store migration, in version order. Add a file and list it here. */
+export const migrations: readonly Migration[] = [m001CommandLog];

@@ -1,0 +1,73 @@
+import type { Cluster, DbopsConfig, Endpoint } from '../config/schema.js';
+import { endpointName } from '../db/connection-options.js';
+import { probeInstance, type InstanceFacts } from './probe-instance.js';
+
+export type ConfiguredRole = 'primary' | 'replica';
+
+export interface InstanceCheck {
+  cluster: string;
+  endpoint: string;
+  configuredAs: ConfiguredRole;
+  facts?: InstanceFacts;
+  /** Things that are wrong; empty when the instance is healthy and is what the config says. */
+  problems: string[];
+  warnings: string[];
+}
+
+/** Connect to every primary and replica in the config and compare what each really is with its role. */
+export async function runDoctor(config: DbopsConfig, secrets: NodeJS.ProcessEnv): Promise<InstanceCheck[]> {
+  const targets: Array<[string, Cluster, Endpoint, ConfiguredRole]> = [];
+  for (const [name, cluster] of Object.entries(config.clusters)) {
+    targets.push([name, cluster, cluster.primary, 'primary']);
+    for (const replica of cluster.replicas) targets.push([name, cluster, replica, 'replica']);
+  }
+  return Promise.all(targets.map(([name, cluster, endpoint, role]) => checkInstance(name, cluster, endpoint, role, secrets)));
+}
+
+async function checkInstance(name: string, cluster: Cluster, endpoint: Endpoint, configuredAs: ConfiguredRole, secrets: NodeJS.ProcessEnv): Promise<InstanceCheck> {
+  const base = { cluster: name, endpoint: endpointName(endpoint), configuredAs };
+  const probed = await probeInstance(cluster, endpoint, secrets);
+  if (!probed.ok) return { ...base, problems: [probed.problem], warnings: [] };
+  return { ...base, facts: probed.facts, ...roleFindings(probed.facts, configuredAs) };
+}
+
+/** Where the config and reality disagree: a "primary" that replicates, a "replica" that is writable. */
+export function roleFindings(facts: InstanceFacts, configuredAs: ConfiguredRole): { problems: string[]; warnings: string[] } {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const repl = facts.replication;
+  if (configuredAs === 'primary') {
+    if (repl) problems.push(`configured as primary but it is a replica of ${repl.source}: put the real primary in clusters.<name>.primary`);
+    if (facts.readOnly) problems.push('configured as primary but read_only=ON: changes would fail there');
+  } else {
+    if (!facts.replicationReadable) warnings.push('cannot read replica status: grant REPLICATION CLIENT (MySQL) or SLAVE MONITOR (MariaDB) to the dbops user');
+    else if (!repl) problems.push('configured as replica but replicates from nobody (no replica status)');
+    else if (!repl.ioRunning || !repl.sqlRunning) problems.push(`replication is stopped (IO ${repl.ioRunning ? 'running' : 'stopped'}, SQL ${repl.sqlRunning ? 'running' : 'stopped'})${repl.lastError ? `: ${repl.lastError}` : ''}`);
+    if (!facts.readOnly) warnings.push('replica is writable (read_only=OFF): a stray write would make it drift from the primary');
+  }
+  return { problems, warnings };
+}
+
+export function renderDoctor(checks: readonly InstanceCheck[]): string {
+  const lines: string[] = [];
+  for (const check of checks) {
+    const status = check.problems.length > 0 ? 'FAIL' : check.warnings.length > 0 ? 'WARN' : 'ok';
+    const facts = check.facts;
+    const detail = facts
+      ? `${facts.version}, read_only=${facts.readOnly ? 'ON' : 'OFF'}, ${describeReplication(facts)}, ${facts.latencyMs.toFixed(1)} ms`
+      : '';
+    lines.push(`${status.padEnd(4)} ${check.cluster} ${check.configuredAs} ${check.endpoint}${detail ? `  ${detail}` : ''}`);
+    for (const problem of check.problems) lines.push(`     problem: ${problem}`);
+    for (const warning of check.warnings) lines.push(`     warning: ${warning}`);
+  }
+  const failed = checks.filter((c) => c.problems.length > 0).length;
+  lines.push(failed === 0 ? `All ${checks.length} instance(s) reachable and in the role the config gives them.` : `${failed} of ${checks.length} instance(s) have problems.`);
+  return lines.join('\n') + '\n';
+}
+
+function describeReplication(facts: InstanceFacts): string {
+  const repl = facts.replication;
+  if (!repl) return facts.replicationReadable ? 'not replicating' : 'replica status unreadable';
+  const lag = repl.lagSeconds === null ? 'lag unknown' : `lag ${repl.lagSeconds}s`;
+  return `replica of ${repl.source} (IO ${repl.ioRunning ? 'Yes' : 'No'}, SQL ${repl.sqlRunning ? 'Yes' : 'No'}, ${lag})`;
+}

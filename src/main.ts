@@ -1,0 +1,31 @@
+import type { LogLevel } from '@slack/logger';
+import { loadConfig } from './config/load.js';
+import { isDbopsError } from './errors.js';
+import { createLogger } from './logger.js';
+import { startRuntime } from './runtime.js';
+
+/** Entry point: DBOPS_ROLE=all|bot|worker. Config, then the runtime, then wait for a signal. */
+export async function main(): Promise<void> {
+  const logger = createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info');
+  try {
+    const { config, env, file } = loadConfig(process.env);
+    logger.setLevel(env.LOG_LEVEL as LogLevel);
+    logger.info('config loaded', { file, role: env.DBOPS_ROLE, clusters: Object.keys(config.clusters) });
+    const runtime = await startRuntime(config, env, logger);
+    const shutdown = (signal: string) => {
+      logger.info('shutting down', { signal });
+      runtime.stop().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (err) {
+    if (isDbopsError(err)) {
+      process.stderr.write(`dbops: ${err.message}\n`);
+      process.exit(2);
+    }
+    logger.error('dbops failed to start', err);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) await main();

@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load.js';
+import { reviewSql } from './engine.js';
+import { renderJson } from './render/json.js';
+import { renderText } from './render/text.js';
+import { rules } from './rules/index.js';
+import { defaultRules, resolveRules } from './settings.js';
+import type { ReviewReport } from './types.js';
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  readFile(path: string): string;
+}
+
+const FORMATS = ['text', 'json'] as const;
+const FAIL_ON = ['error', 'warning'] as const;
+
+/** `dbops review [--target cluster.schema] [--format text|json] [--fail-on error|warning] FILE|-`. */
+export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { target: { type: 'string' }, format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' } } });
+  } catch (err) {
+    return usage(io, err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  const format = FORMATS.find((f) => f === values.format);
+  const failOn = FAIL_ON.find((f) => f === values['fail-on']);
+  if (!format) return usage(io, `--format must be one of ${FORMATS.join(', ')} (got '${values.format}')`);
+  if (!failOn) return usage(io, `--fail-on must be one of ${FAIL_ON.join(', ')} (got '${values['fail-on']}')`);
+  if (positionals.length !== 1) return usage(io, 'give exactly one FILE, or - to read standard input');
+  const source = positionals[0];
+  const sql = source === '-' ? await readAll(io.stdin) : io.readFile(source);
+  const report = await reviewSql(sql, { rules: cliRules(), target: values.target, purpose: 'change' });
+  io.stdout.write(format === 'json' ? renderJson(report) : renderText(report, source === '-' ? '<stdin>' : source));
+  return failsAt(report, failOn) ? 1 : 0;
+}
+
+/** With a dbops.yml present (or DBOPS_CONFIG set) its review settings apply; otherwise the defaults. */
+function cliRules() {
+  try {
+    const { config } = loadConfig(process.env);
+    return resolveRules(rules, config.review);
+  } catch {
+    return defaultRules(rules);
+  }
+}
+
+function failsAt(report: ReviewReport, level: (typeof FAIL_ON)[number]): boolean {
+  return report.summary.errors > 0 || (level === 'warning' && report.summary.warnings > 0);
+}
+
+function usage(io: CliIo, problem: string): number {
+  io.stderr.write(`dbops review: ${problem}\nUsage: dbops review [--target cluster.schema] [--format text|json] [--fail-on error|warning] FILE|-\n`);
+  return 2;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}

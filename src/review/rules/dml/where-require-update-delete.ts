@@ -1,0 +1,17 @@
+import { defineRule } from '../../define-rule.js';
+import { isObject } from '../../ast.js';
+
+export const whereRequireUpdateDelete = defineRule({
+  id: 'statement.where.require.update-delete',
+  severity: 'error',
+  needs: 'text',
+  summary: 'UPDATE and DELETE must have a WHERE clause',
+  why: 'Without WHERE the statement changes or deletes every row of the table.',
+  fix: 'Add a WHERE clause that selects only the rows you mean to change (by primary key where you can). If you really mean every row, say so in the ticket and ask a DBA for an exception.',
+  check({ stmt }) {
+    if (stmt.kind !== 'update' && stmt.kind !== 'delete') return [];
+    if (!isObject(stmt.ast) || stmt.ast.where) return [];
+    const verb = stmt.kind.toUpperCase();
+    return [{ message: `${verb} without WHERE: it would ${stmt.kind === 'delete' ? 'delete' : 'change'} every row of the table.`, fragment: stmt.stripped.slice(0, 80) }];
+  },
+});

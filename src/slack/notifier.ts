@@ -1,0 +1,53 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../logger.js';
+import type { Message } from './views/blocks.js';
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+}
+
+/**
+ * All posting to Slack goes through here. The WebClient already waits out 429s (Retry-After) and
+ * retries transient failures; this adds one place for logging, fallbacks and, later, throttling.
+ */
+export class Notifier {
+  constructor(readonly client: WebClient, private readonly logger: Logger) {}
+
+  async post(channel: string, message: Message, options: { threadTs?: string } = {}): Promise<PostedMessage> {
+    const result = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: options.threadTs, unfurl_links: false, unfurl_media: false });
+    return { channel: result.channel ?? channel, ts: String(result.ts) };
+  }
+
+  async update(channel: string, ts: string, message: Message): Promise<void> {
+    await this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+  }
+
+  async ephemeral(channel: string, user: string, message: Message): Promise<void> {
+    await this.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks });
+  }
+
+  /** A direct message to a user (opens the DM channel first). */
+  async dm(user: string, message: Message): Promise<PostedMessage> {
+    const opened = await this.client.conversations.open({ users: user });
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error(`could not open a DM with ${user}`);
+    return this.post(channel, message);
+  }
+
+  /** Attach a text file (a full report, rollback SQL) to a channel or thread. */
+  async upload(channel: string, file: { filename: string; title: string; content: string }, options: { threadTs?: string; comment?: string } = {}): Promise<void> {
+    const base = { channel_id: channel, initial_comment: options.comment, filename: file.filename, title: file.title, content: file.content };
+    await this.client.filesUploadV2(options.threadTs ? { ...base, thread_ts: options.threadTs } : base);
+  }
+
+  /** Errors Slack gives when the bot cannot post in a channel it was not invited to. */
+  static isNotInChannel(err: unknown): boolean {
+    const code = (err as { data?: { error?: string } })?.data?.error;
+    return code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived';
+  }
+
+  get log(): Logger {
+    return this.logger;
+  }
+}

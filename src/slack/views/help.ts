@@ -1,0 +1,44 @@
+import type { KnownBlock } from '@slack/types';
+import { code, context, header, section, type Message } from './blocks.js';
+
+export interface HelpEntry {
+  verb: string;
+  usage: string;
+  summary: string;
+  example: string;
+}
+
+/** `/dbops help`, generated from the command registry. */
+export function helpMessage(entries: readonly HelpEntry[]): Message {
+  const blocks: KnownBlock[] = [header('dbops: database work from Slack')];
+  for (const entry of entries) {
+    blocks.push(section(`*${code(`/dbops ${entry.usage}`)}*\n${entry.summary}\n_Example:_ ${code(`/dbops ${entry.example}`)}`));
+  }
+  blocks.push(context('Names are `cluster.schema` or `cluster.schema.table`. Changes are reviewed, approved by a DBA, then run by dbops.'));
+  return { text: `dbops commands: ${entries.map((e) => e.verb).join(', ')}`, blocks };
+}
+
+/** Bad arguments for a known verb: what was wrong, the syntax, and an example. */
+export function usageMessage(entry: HelpEntry, problem: string): Message {
+  const text = `${problem}\nUsage: /dbops ${entry.usage}\nExample: /dbops ${entry.example}`;
+  return {
+    text,
+    blocks: [section(`:warning: ${problem}`), context(`Usage: ${code(`/dbops ${entry.usage}`)}`, `Example: ${code(`/dbops ${entry.example}`)}`)],
+  };
+}
+
+export function unknownVerbMessage(verb: string, suggestion: string | undefined, verbs: readonly string[]): Message {
+  const hint = suggestion ? ` Did you mean ${code(`/dbops ${suggestion}`)}?` : '';
+  const text = `dbops has no command \`${verb}\`.${hint} Known: ${verbs.join(', ')}. Type /dbops help for the list.`;
+  return { text, blocks: [section(`:thinking_face: dbops has no command ${code(verb)}.${hint}`), context(`Known: ${verbs.map((v) => code(v)).join(' ')} · ${code('/dbops help')} lists them with examples.`)] };
+}
+
+/** An internal failure: a short apology with a reference, never the stack or a secret. */
+export function internalErrorMessage(reference: string): Message {
+  const text = `Something went wrong on dbops' side (ref ${reference}). It has been logged; try again, or give a DBA the reference.`;
+  return { text, blocks: [section(`:boom: ${text}`)] };
+}
+
+export function plainMessage(text: string): Message {
+  return { text, blocks: [section(text)] };
+}
