@@ -70,8 +70,9 @@ async function migrateOnly(): Promise<number> {
 }
 
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
-  cli(process.argv.slice(2)).then(
+/** Run the CLI for this process: exit code from `cli`, messages instead of stack traces. */
+export function runCli(argv = process.argv.slice(2)): void {
+  cli(argv).then(
     (code) => {
       if (code >= 0) process.exitCode = code;
     },
@@ -81,3 +82,5 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '
     },
   );
 }
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) runCli();

@@ -54,10 +54,10 @@ async function startSlack(config: DbopsConfig, env: DbopsEnv, logger: Logger, me
   const client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, logger });
   const deps = { config, slack: new Notifier(client, logger), reviewer: createReviewer(config), logger, commands };
   const app: SlackApp = createSlackApp(settings, deps, [healthRoute({ meta, redis })], logger);
-  await app.start();
+  const port = await app.start();
   closers.push(() => app.stop());
-  logger.info('dbops is listening', { port: settings.port, mode: settings.appToken ? 'socket' : 'http', slackApi: settings.apiUrl });
-  return { port: settings.port, localSlack, signingSecret: settings.signingSecret };
+  logger.info('dbops is listening', { port, mode: settings.appToken ? 'socket' : 'http', slackApi: settings.apiUrl });
+  return { port, localSlack, signingSecret: settings.signingSecret };
 }
 
 /** Slack settings from env; without a bot token, a local Slack API stands in so dbops still starts. */

@@ -16,7 +16,7 @@ export interface LoadedConfig {
 export function parseConfig(text: string, file = 'dbops.yml'): DbopsConfig {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0]}`), file);
+    throw new ConfigError(doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0].replace(/:$/, '')}`), file);
   }
   const raw: unknown = doc.toJS() ?? {};
   const parsed = DbopsConfig.safeParse(raw);

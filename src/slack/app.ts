@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { Server, type ServerResponse } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import type { CommandDeps } from './command.js';
@@ -21,7 +21,8 @@ export interface HttpRoute {
 
 export interface SlackApp {
   app: App;
-  start(): Promise<void>;
+  /** Starts listening; resolves to the HTTP port actually bound (useful with port 0). */
+  start(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -44,10 +45,19 @@ export function createSlackApp(settings: SlackSettings, deps: CommandDeps, route
   return {
     app,
     start: async () => {
-      await app.start(settings.port);
+      const started: unknown = await app.start(settings.port);
+      return boundPort(started) ?? settings.port;
     },
     stop: () => app.stop().then(() => undefined),
   };
+}
+
+function boundPort(server: unknown): number | undefined {
+  if (server instanceof Server) {
+    const address = server.address();
+    if (address && typeof address === 'object') return address.port;
+  }
+  return undefined;
 }
 
 function requireSigningSecret(settings: SlackSettings): string {

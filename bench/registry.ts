@@ -1,0 +1,8 @@
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(): Promise<void>;
+}
+
+/** Every benchmark; add one by writing bench/<name>.ts and listing it here. */
+export const benchmarks: Benchmark[] = [];

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { parseConfig, parseEnv } from '../../src/config/load.js';
+import { FakeSlackApi, SlackRequestSender } from '../../src/local/index.js';
+import { createLogger, silentLogger, type Logger } from '../../src/logger.js';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+
+export const DBA = 'U0DBA00001';
+export const DBA2 = 'U0DBA00002';
+export const DEV = 'U0DEV00001';
+export const DEV_CHANNEL = 'C0DEVCHAN1';
+export const APPROVAL_CHANNEL = 'C0APPROVALS';
+
+/** A config for tests: the local MariaDB as a test and a prod cluster. */
+export function testConfigYaml(extra = ''): string {
+  return `
+slack:
+  dba_users: [${DBA}, ${DBA2}]
+  approval_channel: ${APPROVAL_CHANNEL}
+  alert_channel: C0DBALERTS
+clusters:
+  prod:
+    env: prod
+    primary: { host: 127.0.0.1, port: 3306 }
+    user: root
+  test:
+    env: test
+    primary: { host: 127.0.0.1, port: 3306 }
+    user: root
+${extra}`;
+}
+
+export interface Harness {
+  api: FakeSlackApi;
+  slack: SlackRequestSender;
+  runtime: Runtime;
+  metaDatabase: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real dbops runtime (Bolt in HTTP mode, meta store, Redis) wired to a local fake of the Slack
+ * Web API; requests reach it signed exactly as Slack signs them. Each harness has its own meta database.
+ */
+export async function startHarness(options: { configYaml?: string; logger?: Logger; env?: Record<string, string> } = {}): Promise<Harness> {
+  const api = new FakeSlackApi({ users: [{ id: DBA, name: 'dba.one' }, { id: DBA2, name: 'dba.two' }, { id: DEV, name: 'dev.one' }] });
+  await api.start(0);
+  const signingSecret = randomBytes(16).toString('hex');
+  const metaDatabase = `dbops_t_${randomBytes(4).toString('hex')}`;
+  const env = parseEnv({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: api.url,
+    PORT: '0',
+    DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}`,
+    ...options.env,
+  });
+  const config = parseConfig(options.configYaml ?? testConfigYaml());
+  const logger = options.logger ?? (process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger());
+  const runtime = await startRuntime(config, env, logger);
+  const slack = new SlackRequestSender({ baseUrl: `http://127.0.0.1:${runtime.port}`, signingSecret, api });
+  return {
+    api,
+    slack,
+    runtime,
+    metaDatabase,
+    stop: async () => {
+      await runtime.stop();
+      await api.close();
+      await dropDatabase(metaDatabase);
+    },
+  };
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  const conn = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await conn.end();
+  }
+}

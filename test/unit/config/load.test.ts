@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { parseConfig, parseEnv } from '../../../src/config/load.js';
+import { ConfigError } from '../../../src/errors.js';
+
+function problemsOf(yaml: string): string[] {
+  try {
+    parseConfig(yaml);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.problems;
+  }
+  assert.fail('expected the config to be rejected');
+}
+
+const SLACK = 'slack: { approval_channel: C0APPROVE, alert_channel: C0ALERTS }\n';
+
+describe('dbops.yml', () => {
+  it('accepts the shipped example', () => {
+    const config = parseConfig(readFileSync(new URL('../../../dbops.example.yml', import.meta.url), 'utf8'));
+    assert.equal(config.clusters.local.env, 'test');
+    assert.equal(config.clusters.local.primary.port, 3306);
+  });
+
+  it('lists every problem by its YAML path, with what was expected and what was found', () => {
+    const problems = problemsOf(`${SLACK}clusters:
+  prod:
+    env: prd
+    primary: { host: db1, port: abc }
+    user: dbops
+    pasword_env: X
+    peak_hours: ["9-12"]
+policy:
+  approvals: { prod: two }
+`);
+    const expected: Array<[string, RegExp]> = [
+      ['clusters.prod.env', /expected one of "prod", "staging", "test", "dev", got 'prd'/],
+      ['clusters.prod.primary.port', /expected a number, got 'abc'/],
+      ['clusters.prod.pasword_env', /unknown key/],
+      ['clusters.prod.peak_hours.0', /09:00-12:00/],
+      ['policy.approvals.prod', /expected a number, got 'two'/],
+    ];
+    for (const [path, message] of expected) {
+      const line = problems.find((p) => p.startsWith(`${path}:`));
+      assert.ok(line, `no problem reported for ${path}; got:\n${problems.join('\n')}`);
+      assert.match(line, message);
+    }
+    assert.equal(problems.length, expected.length, problems.join('\n'));
+  });
+
+  it('names missing required keys', () => {
+    const problems = problemsOf(`${SLACK}clusters:\n  prod:\n    env: prod\n`);
+    assert.ok(problems.includes('clusters.prod.primary: required (expected a mapping)'), problems.join('\n'));
+    assert.ok(problems.includes('clusters.prod.user: required (expected a string)'), problems.join('\n'));
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const problems = problemsOf('slack: [unclosed\n');
+    assert.match(problems[0], /^YAML syntax: .*at line 2, column 1$/);
+  });
+
+  it('checks references between sections and time zones', () => {
+    const problems = problemsOf(`${SLACK}clusters:\n  prod: { env: prod, primary: { host: a }, user: u, timezone: Mars/Base }\nreview: { scratch_cluster: nope }\n`);
+    assert.ok(problems.some((p) => /review\.scratch_cluster: cluster 'nope' is not defined under clusters \(known: prod\)/.test(p)), problems.join('\n'));
+    assert.ok(problems.some((p) => /clusters\.prod\.timezone: 'Mars\/Base' is not an IANA time zone/.test(p)), problems.join('\n'));
+  });
+
+  it('reads the environment with its documented defaults', () => {
+    const env = parseEnv({});
+    assert.equal(env.PORT, 3000);
+    assert.equal(env.DBOPS_ROLE, 'all');
+    assert.equal(env.SLACK_API_URL, 'https://slack.com/api/');
+    assert.throws(() => parseEnv({ DBOPS_ROLE: 'boss' }), /DBOPS_ROLE: expected one of "all", "bot", "worker", got 'boss'/);
+  });
+});
