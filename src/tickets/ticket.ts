@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import { Environment } from '../config/schema.js';
+import { SEVERITIES } from '../review/types.js';
+import { TICKET_ACTIONS, TICKET_STATES } from './state-machine.js';
+
+export const TicketState = z.enum(TICKET_STATES);
+export type TicketState = z.infer<typeof TicketState>;
+export const TicketAction = z.enum(TICKET_ACTIONS);
+export type TicketAction = z.infer<typeof TicketAction>;
+/** Actions in the event log: the state machine's plus `submit`, the creation of the ticket. */
+export const EventAction = z.enum(['submit', ...TICKET_ACTIONS]);
+export type EventAction = z.infer<typeof EventAction>;
+
+export const TICKET_KINDS = ['sql-change', 'migrate', 'rollback'] as const;
+export const TicketKind = z.enum(TICKET_KINDS);
+export type TicketKind = z.infer<typeof TicketKind>;
+
+/** `/dbops exec cluster.schema <SQL>` and pasted SQL: statements to run on the target. */
+export const SqlChangePayload = z.strictObject({ sql: z.string().min(1) });
+/** Provisional (a later issue refines it): copy a schema or some tables into the target. */
+export const MigratePayload = z.strictObject({
+  source: z.string().min(1),
+  target: z.string().min(1),
+  tables: z.array(z.string().min(1)).default([]),
+});
+/** Provisional (a later issue refines it): undo what an earlier ticket did. */
+export const RollbackPayload = z.strictObject({ of_ticket: z.number().int().positive(), sql: z.string().min(1) });
+
+/** A ticket's kind and its payload, checked together. */
+export const KindAndPayload = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('sql-change'), payload: SqlChangePayload }),
+  z.strictObject({ kind: z.literal('migrate'), payload: MigratePayload }),
+  z.strictObject({ kind: z.literal('rollback'), payload: RollbackPayload }),
+]);
+export type KindAndPayload = z.infer<typeof KindAndPayload>;
+
+/** A review finding as kept on the ticket (the report's finding, without the long texts required). */
+export const TicketFinding = z.looseObject({
+  rule: z.string(),
+  severity: z.enum(SEVERITIES),
+  statement: z.number().int(),
+  message: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+});
+export type TicketFinding = z.infer<typeof TicketFinding>;
+
+export const ReviewSummary = z.looseObject({
+  errors: z.number().int().min(0),
+  warnings: z.number().int().min(0),
+  notices: z.number().int().min(0),
+  score: z.number(),
+  grade: z.string(),
+});
+export type ReviewSummary = z.infer<typeof ReviewSummary>;
+
+export const TicketReview = z.strictObject({ summary: ReviewSummary, findings: z.array(TicketFinding) });
+export type TicketReview = z.infer<typeof TicketReview>;
+
+export interface SlackRefs {
+  /** Where the requester asked (the ephemeral/public answer to the command). */
+  requestChannel: string | null;
+  requestTs: string | null;
+  /** The approval message with the buttons, in the DBA channel. */
+  approvalChannel: string | null;
+  approvalTs: string | null;
+  /** The thread progress and milestones are posted into. */
+  threadChannel: string | null;
+  threadTs: string | null;
+}
+
+export interface Approval {
+  approver: string;
+  at: Date;
+  /** The approval granted an exception over a review with errors. */
+  exception: boolean;
+}
+
+interface TicketBase {
+  /** AUTO_INCREMENT id; users see it as `T-<id>`. */
+  id: number;
+  ref: string;
+  requester: string;
+  cluster: string;
+  schema: string | null;
+  environment: Environment;
+  review: TicketReview | null;
+  estimatedRows: number | null;
+  /** Requested start (UTC); null = as soon as approved. */
+  runAt: Date | null;
+  state: TicketState;
+  /** Bumped by every state change; compare-and-set compares it. */
+  version: number;
+  /** 1 for the first run; a retry after a failure increments it (and the job id with it). */
+  attempt: number;
+  approvalsNeeded: number;
+  approvals: Approval[];
+  exception: boolean;
+  exceptionReason: string | null;
+  slack: SlackRefs;
+  /** Caller-chosen key that makes `create` idempotent (e.g. the Slack request id). */
+  sourceKey: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type Ticket = TicketBase & KindAndPayload;
+
+export interface TicketEvent {
+  id: number;
+  ticketId: number;
+  at: Date;
+  /** Slack user id, or 'dbops' for the bot itself. */
+  actor: string;
+  fromState: TicketState | null;
+  toState: TicketState;
+  action: EventAction;
+  note: Record<string, unknown>;
+}
+
+export const BOT_ACTOR = 'dbops';
+
+/** `T-42` for ticket 42. */
+export function ticketRef(id: number): string {
+  return `T-${id}`;
+}
+
+/** Read what a user typed: `T-42`, `t-42`, `#42` or `42`. Null when it is not a ticket id. */
+export function parseTicketId(text: string): number | null {
+  const match = /^\s*(?:[tT]-?|#)?(\d{1,15})\s*$/.exec(text);
+  if (!match) return null;
+  const id = Number(match[1]);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+// ---- rows as mysql2 returns them (dateStrings, bigNumberStrings; JSON as text on MariaDB) ----
+
+const json = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), schema);
+const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(v.replace(' ', 'T') + 'Z') : v), z.date());
+const int = z.coerce.number().int();
+const flag = z.union([z.number(), z.string(), z.boolean()]).transform((v) => v === true || Number(v) === 1);
+const text = z.string().nullable();
+
+export const TicketRow = z.object({
+  id: int.positive(),
+  kind: TicketKind,
+  payload: json(z.unknown()),
+  requester: z.string(),
+  cluster: z.string(),
+  schema_name: text,
+  environment: Environment,
+  review: json(TicketReview.nullable()),
+  estimated_rows: int.nullable(),
+  run_at: utcDate.nullable(),
+  state: TicketState,
+  version: int,
+  attempt: int,
+  approvals_needed: int,
+  exception: flag,
+  exception_reason: text,
+  request_channel: text,
+  request_ts: text,
+  approval_channel: text,
+  approval_ts: text,
+  thread_channel: text,
+  thread_ts: text,
+  source_key: text,
+  created_at: utcDate,
+  updated_at: utcDate,
+});
+export type TicketRow = z.infer<typeof TicketRow>;
+
+export const ApprovalRow = z.object({ ticket_id: int, approver: z.string(), at: utcDate, exception: flag });
+
+export const EventRow = z.object({
+  id: int,
+  ticket_id: int,
+  at: utcDate,
+  actor: z.string(),
+  from_state: TicketState.nullable(),
+  to_state: TicketState,
+  action: EventAction,
+  note: json(z.record(z.string(), z.unknown()).nullable()),
+});
+
+export function ticketFromRow(raw: unknown, approvals: Approval[]): Ticket {
+  const row = TicketRow.parse(raw);
+  const kindAndPayload = KindAndPayload.parse({ kind: row.kind, payload: row.payload });
+  return {
+    ...kindAndPayload,
+    id: row.id,
+    ref: ticketRef(row.id),
+    requester: row.requester,
+    cluster: row.cluster,
+    schema: row.schema_name,
+    environment: row.environment,
+    review: row.review,
+    estimatedRows: row.estimated_rows,
+    runAt: row.run_at,
+    state: row.state,
+    version: row.version,
+    attempt: row.attempt,
+    approvalsNeeded: row.approvals_needed,
+    approvals,
+    exception: row.exception,
+    exceptionReason: row.exception_reason,
+    slack: {
+      requestChannel: row.request_channel,
+      requestTs: row.request_ts,
+      approvalChannel: row.approval_channel,
+      approvalTs: row.approval_ts,
+      threadChannel: row.thread_channel,
+      threadTs: row.thread_ts,
+    },
+    sourceKey: row.source_key,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function approvalFromRow(raw: unknown): Approval & { ticketId: number } {
+  const row = ApprovalRow.parse(raw);
+  return { ticketId: row.ticket_id, approver: row.approver, at: row.at, exception: row.exception };
+}
+
+export function eventFromRow(raw: unknown): TicketEvent {
+  const row = EventRow.parse(raw);
+  return { id: row.id, ticketId: row.ticket_id, at: row.at, actor: row.actor, fromState: row.from_state, toState: row.to_state, action: row.action, note: row.note ?? {} };
+}
+
+/** A UTC instant as DATETIME(3) text, so what is stored does not depend on the connection's time zone. */
+export function toSqlDateTime(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
