@@ -1,4 +1,5 @@
 import { m001CommandLog } from './001-command-log.js';
+import { m002Tickets } from './002-tickets.js';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Every meta-store migration, in version order. Add a file and list it here. */
-export const migrations: readonly Migration[] = [m001CommandLog];
+export const migrations: readonly Migration[] = [m001CommandLog, m002Tickets];
