@@ -1,0 +1,98 @@
+import type { DbopsConfig, Environment } from '../config/schema.js';
+import { formatInZone } from './run-time.js';
+import { AWAITING_DECISION, BEFORE_RUN, describeState } from './state-machine.js';
+import { BOT_ACTOR, type Ticket, type TicketEvent } from './ticket.js';
+
+/**
+ * Who may do what to a ticket. Pure: the DBA set, the ticket and the policy come in, a verdict
+ * comes out; every refusal says why in words meant for the person who clicked.
+ */
+export type RefusalCode =
+  /** The ticket is no longer in a state the action applies to (an old button, a race). */
+  | 'stale'
+  | 'not_dba'
+  | 'own_ticket'
+  | 'already_approved'
+  | 'not_requester'
+  | 'not_allowed';
+
+export type Verdict = { ok: true } | { ok: false; code: RefusalCode; message: string };
+
+export type ApprovalPolicy = DbopsConfig['policy'];
+
+/** Approvals an environment needs when `policy.approvals` does not name it: the safe side. */
+export const DEFAULT_APPROVALS = 1;
+
+const OK: Verdict = { ok: true };
+const refuse = (code: RefusalCode, message: string): Verdict => ({ ok: false, code, message });
+
+/**
+ * DBA approvals a ticket needs. 0 means a clean review is approved automatically; an exception
+ * (approval over a review with errors) always needs at least one DBA.
+ */
+export function approvalsNeeded(environment: Environment, policy: ApprovalPolicy, options: { exception: boolean }): number {
+  const configured = policy.approvals[environment] ?? DEFAULT_APPROVALS;
+  return options.exception ? Math.max(1, configured) : configured;
+}
+
+/** Would approval by one more DBA be the last one needed? */
+export function isFinalApproval(ticket: Pick<Ticket, 'approvals' | 'approvalsNeeded'>): boolean {
+  return ticket.approvals.length + 1 >= ticket.approvalsNeeded;
+}
+
+export function canApprove(ticket: Ticket, user: string, dbas: ReadonlySet<string>): Verdict {
+  if (!AWAITING_DECISION.includes(ticket.state)) return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; there is nothing to approve.`);
+  if (!dbas.has(user)) return refuse('not_dba', `Only DBAs can approve ${ticket.ref}, and you are not in the DBA list (slack.dba_users or the DBA user group).`);
+  if (user === ticket.requester) return refuse('own_ticket', `You asked for ${ticket.ref}, so you can't approve it: another DBA has to.`);
+  if (ticket.approvals.some((a) => a.approver === user)) {
+    const remaining = ticket.approvalsNeeded - ticket.approvals.length;
+    return refuse('already_approved', `You already approved ${ticket.ref}; it needs ${remaining} more approval${remaining === 1 ? '' : 's'} from a different DBA.`);
+  }
+  return OK;
+}
+
+export function canReject(ticket: Ticket, user: string, dbas: ReadonlySet<string>): Verdict {
+  if (!AWAITING_DECISION.includes(ticket.state)) return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; it can no longer be rejected.`);
+  if (!dbas.has(user)) return refuse('not_dba', `Only DBAs can reject ${ticket.ref}, and you are not in the DBA list.`);
+  if (user === ticket.requester) return refuse('own_ticket', `You asked for ${ticket.ref}: use Cancel to withdraw it.`);
+  return OK;
+}
+
+/** Only the requester or a DBA, and only before the ticket runs. */
+export function canCancel(ticket: Ticket, user: string, dbas: ReadonlySet<string>): Verdict {
+  if (!BEFORE_RUN.includes(ticket.state)) {
+    const why = ticket.state === 'running' ? `${ticket.ref} is already running; a change can only be cancelled before it starts.` : `${ticket.ref} is ${describeState(ticket.state)}; there is nothing left to cancel.`;
+    return refuse('stale', why);
+  }
+  if (user !== ticket.requester && !dbas.has(user)) return refuse('not_allowed', `Only <@${ticket.requester}>, who asked for ${ticket.ref}, or a DBA can cancel it.`);
+  return OK;
+}
+
+/** A review with errors blocks the ticket; its requester may send it to DBAs for an exception. */
+export function canRequestException(ticket: Ticket, user: string): Verdict {
+  if (ticket.state !== 'blocked') return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; an exception can only be asked for while its review blocks it.`);
+  if (user !== ticket.requester) return refuse('not_requester', `Only <@${ticket.requester}>, who asked for ${ticket.ref}, can ask DBAs for an exception.`);
+  return OK;
+}
+
+const DECISIONS: Partial<Record<TicketEvent['action'], string>> = {
+  approve: 'approved',
+  auto_approve: 'approved',
+  reject: 'rejected',
+  cancel: 'cancelled',
+  request_exception: 'sent to DBAs for an exception',
+};
+
+/**
+ * The private answer to a click on a button whose moment has passed:
+ * "T-42 was already approved by <@U0DBA1> at 10:02 Asia/Shanghai; it is now running."
+ */
+export function staleClickMessage(ticket: Ticket, events: readonly TicketEvent[], options: { timezone: string; now: Date }): string {
+  const decision = [...events].reverse().find((e) => DECISIONS[e.action] !== undefined);
+  if (!decision) return `${ticket.ref} is ${describeState(ticket.state)}.`;
+  const exception = decision.action === 'approve' && decision.note.exception === true ? ' as an exception' : '';
+  const by = decision.actor === BOT_ACTOR ? 'automatically' : `by <@${decision.actor}>`;
+  const when = formatInZone(decision.at, options.timezone, options.now);
+  const since = decision.toState !== ticket.state ? `; it is now ${describeState(ticket.state)}` : '';
+  return `${ticket.ref} was already ${DECISIONS[decision.action]}${exception} ${by} at ${when}${since}.`;
+}
