@@ -1,0 +1,159 @@
+import { isObject, type TableRef } from './ast.js';
+import { tableDdlFromAst } from './ddl/from-ast.js';
+import { tableDdlFromText } from './ddl/from-text.js';
+import { Cursor, lex } from './ddl/lexer.js';
+import type { TableDdl } from './ddl/model.js';
+import type { ReviewStatement } from './types.js';
+
+/**
+ * Table DDL in one normalised shape (see ddl/model.ts): column definitions, types, keys and table
+ * options out of CREATE TABLE / ALTER TABLE / CREATE INDEX, and the tables DROP / RENAME name.
+ * Read from node-sql-parser's AST; when the parser could not read the statement, from its
+ * comment-stripped tokens (ddl/from-text.ts). Each statement is read once, however many rules ask.
+ */
+export type {
+  AlterAction, ColumnDef, ColumnDefault, ColumnPosition, DefaultKind, IndexColumn, IndexDef, IndexKind, TableDdl, TableOptions,
+} from './ddl/model.js';
+export {
+  BLOB_TYPES, CHAR_TYPES, FLOAT_TYPES, INTEGER_TYPES, NUMERIC_TYPES, SPATIAL_TYPES, TEMPORAL_TYPES, TEXT_TYPES,
+  charsetOfCollation, formatColumnType, integerRange, isIntegerType, isLobType, isNoLiteralDefaultType, resolveType,
+} from './ddl/data-types.js';
+
+const TABLE_DDL_KINDS: ReadonlySet<ReviewStatement['kind']> = new Set(['create-table', 'alter-table', 'create-index']);
+const cache = new WeakMap<ReviewStatement, TableDdl | null>();
+
+/** The statement's table DDL (CREATE TABLE, ALTER TABLE, CREATE INDEX), or null for any other statement. */
+export function tableDdl(stmt: ReviewStatement): TableDdl | null {
+  if (!TABLE_DDL_KINDS.has(stmt.kind)) return null;
+  let ddl = cache.get(stmt);
+  if (ddl === undefined) {
+    ddl = (stmt.ast ? tableDdlFromAst(stmt.ast) : null) ?? tableDdlFromText(stmt.stripped);
+    cache.set(stmt, ddl);
+  }
+  return ddl;
+}
+
+/** `db.table` or `table`, for messages. */
+export function qualified(ref: TableRef): string {
+  return ref.db ? `${ref.db}.${ref.table}` : ref.table;
+}
+
+/** Whether two references name the same table; an unqualified name is in `schema` (the review's default). */
+export function sameTable(a: TableRef, b: TableRef, schema?: string): boolean {
+  const dbA = (a.db ?? schema ?? '').toLowerCase();
+  const dbB = (b.db ?? schema ?? '').toLowerCase();
+  return dbA === dbB && a.table.toLowerCase() === b.table.toLowerCase();
+}
+
+/** Key for grouping statements by table. */
+export function tableKey(ref: TableRef, schema?: string): string {
+  return `${(ref.db ?? schema ?? '').toLowerCase()}.${ref.table.toLowerCase()}`;
+}
+
+function cursorOf(stmt: ReviewStatement): Cursor {
+  return new Cursor(stmt.stripped, lex(stmt.stripped));
+}
+
+function tableRefs(list: unknown): TableRef[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item) => (isObject(item) && typeof item.table === 'string' ? [{ db: typeof item.db === 'string' ? item.db : null, table: item.table }] : []));
+}
+
+/** Tables a DROP TABLE names. */
+export function droppedTables(stmt: ReviewStatement): TableRef[] {
+  if (stmt.kind !== 'drop-table') return [];
+  if (isObject(stmt.ast) && stmt.ast.type === 'drop' && Array.isArray(stmt.ast.name)) return tableRefs(stmt.ast.name);
+  const cur = cursorOf(stmt);
+  cur.accept('DROP');
+  cur.accept('TEMPORARY');
+  if (!cur.accept('TABLE')) cur.accept('TABLES');
+  cur.accept('IF', 'EXISTS');
+  const refs: TableRef[] = [];
+  do {
+    const ref = cur.qualifiedName();
+    if (ref) refs.push(ref);
+  } while (cur.acceptPunct(','));
+  return refs;
+}
+
+export interface TableRename {
+  from: TableRef;
+  to: TableRef;
+}
+
+/** Renames by RENAME TABLE a TO b, … and by ALTER TABLE a RENAME [TO] b. */
+export function renamedTables(stmt: ReviewStatement): TableRename[] {
+  if (stmt.kind === 'alter-table') {
+    const ddl = tableDdl(stmt);
+    const from = ddl?.table;
+    if (!ddl || !from) return [];
+    return ddl.actions.flatMap((a) => (a.type === 'rename-table' ? [{ from, to: { db: a.to.db ?? from.db, table: a.to.table } }] : []));
+  }
+  if (stmt.kind !== 'rename-table') return [];
+  if (isObject(stmt.ast) && stmt.ast.type === 'rename' && Array.isArray(stmt.ast.table)) {
+    return stmt.ast.table.flatMap((pair) => {
+      const [from, to] = tableRefs(pair);
+      return from && to ? [{ from, to }] : [];
+    });
+  }
+  const cur = cursorOf(stmt);
+  cur.accept('RENAME');
+  if (!cur.accept('TABLE')) cur.accept('TABLES');
+  const renames: TableRename[] = [];
+  do {
+    const from = cur.qualifiedName();
+    cur.accept('TO');
+    const to = cur.qualifiedName();
+    if (from && to) renames.push({ from, to });
+  } while (cur.acceptPunct(','));
+  return renames;
+}
+
+/** The database a DROP DATABASE / DROP SCHEMA names. */
+export function droppedDatabase(stmt: ReviewStatement): string | null {
+  if (stmt.kind !== 'drop-database') return null;
+  if (isObject(stmt.ast) && typeof stmt.ast.name === 'string') return stmt.ast.name;
+  const cur = cursorOf(stmt);
+  cur.accept('DROP');
+  if (!cur.accept('DATABASE')) cur.accept('SCHEMA');
+  cur.accept('IF', 'EXISTS');
+  return cur.name();
+}
+
+/** The table an ALTER TABLE, CREATE INDEX, DROP INDEX … ON, or CREATE TABLE works on. */
+export function targetTable(stmt: ReviewStatement): TableRef | null {
+  if (stmt.kind === 'drop-index') {
+    if (isObject(stmt.ast) && isObject(stmt.ast.table) && typeof stmt.ast.table.table === 'string') {
+      return { db: typeof stmt.ast.table.db === 'string' ? stmt.ast.table.db : null, table: stmt.ast.table.table };
+    }
+    const cur = cursorOf(stmt);
+    while (!cur.done && !cur.accept('ON')) cur.next();
+    return cur.qualifiedName();
+  }
+  return tableDdl(stmt)?.table ?? null;
+}
+
+/** Name of the object a CREATE TRIGGER / PROCEDURE / FUNCTION / EVENT / VIEW statement creates. */
+export function createdObjectName(stmt: ReviewStatement, keyword: 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT' | 'VIEW'): string | null {
+  const cur = cursorOf(stmt);
+  // Past CREATE, OR REPLACE, ALGORITHM=…, DEFINER=user@host, SQL SECURITY …: the keyword itself.
+  for (let k = 0; k < 40 && !cur.done && cur.word() !== keyword; k++) cur.next();
+  if (!cur.accept(keyword)) return null;
+  cur.accept('IF', 'NOT', 'EXISTS');
+  const ref = cur.qualifiedName();
+  return ref ? qualified(ref) : null;
+}
+
+/** Whether an earlier statement of the batch creates the table (CREATE TABLE, or RENAME … TO it). */
+export function createdEarlierInBatch(batch: readonly ReviewStatement[], stmt: ReviewStatement, ref: TableRef, schema?: string): boolean {
+  for (const other of batch) {
+    if (other.index >= stmt.index) break;
+    if (other.kind === 'create-table') {
+      const created = tableDdl(other)?.table;
+      if (created && sameTable(created, ref, schema)) return true;
+    } else if (other.kind === 'rename-table' || other.kind === 'alter-table') {
+      if (renamedTables(other).some((r) => sameTable(r.to, ref, schema))) return true;
+    }
+  }
+  return false;
+}
