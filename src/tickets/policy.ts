@@ -26,13 +26,14 @@ export const DEFAULT_APPROVALS = 1;
 const OK: Verdict = { ok: true };
 const refuse = (code: RefusalCode, message: string): Verdict => ({ ok: false, code, message });
 
-/**
- * DBA approvals a ticket needs. 0 means a clean review is approved automatically; an exception
- * (approval over a review with errors) always needs at least one DBA.
- */
-export function approvalsNeeded(environment: Environment, policy: ApprovalPolicy, options: { exception: boolean }): number {
-  const configured = policy.approvals[environment] ?? DEFAULT_APPROVALS;
-  return options.exception ? Math.max(1, configured) : configured;
+/** DBA approvals an environment needs; 0 means a clean review is approved automatically. */
+export function approvalsNeeded(environment: Environment, policy: ApprovalPolicy): number {
+  return policy.approvals[environment] ?? DEFAULT_APPROVALS;
+}
+
+/** An exception (approval over a review with errors) always needs at least one DBA, even where 0 are configured. */
+export function approvalsNeededForException(needed: number): number {
+  return Math.max(1, needed);
 }
 
 /** Would approval by one more DBA be the last one needed? */

@@ -19,8 +19,6 @@ dayjs.extend(timezone);
  * or one that does not exist (the hour skipped by a daylight-saving change), is refused too.
  */
 export const TONIGHT = '02:00';
-/** A time this close behind now still counts as now (someone typed the current minute). */
-const GRACE_MS = 60_000;
 const MAX_WINDOW_HOPS = 50;
 
 export interface ClusterHours {
@@ -42,6 +40,8 @@ export function parseRunTime(phrase: string | undefined, hours: ClusterHours, no
   const zone = hours.timezone;
   if (text === '' || text === 'now' || text === 'asap') return { ok: true, runAt: null, label: 'as soon as approved' };
   const today = localDate(now, zone);
+  // The current minute still counts as now: someone typed the time it is.
+  const thisMinute = now.getTime() - (now.getTime() % 60_000);
   let wanted: { date: string; time: string } | null = null;
   let relative = false;
   let match: RegExpExecArray | null;
@@ -59,7 +59,7 @@ export function parseRunTime(phrase: string | undefined, hours: ClusterHours, no
   if (!wanted || !/^([01]\d|2[0-3]):[0-5]\d$/.test(wanted.time)) return unreadable(phrase ?? '', zone);
   let date = wanted.date;
   let at = atLocal(date, wanted.time, zone);
-  if (relative && at.isValid() && at.valueOf() < now.getTime() - GRACE_MS) {
+  if (relative && at.isValid() && at.valueOf() < thisMinute) {
     date = shiftDate(date, 1);
     at = atLocal(date, wanted.time, zone);
   }
@@ -67,7 +67,7 @@ export function parseRunTime(phrase: string | undefined, hours: ClusterHours, no
     return { ok: false, code: 'no_such_time', message: `${date} ${wanted.time} does not exist in ${zone} (not a calendar date, or an hour skipped by a clock change). Pick another time.` };
   }
   const runAt = at.toDate();
-  if (runAt.getTime() < now.getTime() - GRACE_MS) {
+  if (runAt.getTime() < thisMinute) {
     return { ok: false, code: 'in_past', message: `${formatInZone(runAt, zone)} is in the past (it is now ${formatInZone(now, zone)}). Pick a later time, or say now.` };
   }
   const peak = peakWindowAt(runAt, hours);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Environment } from '../config/schema.js';
-import { SEVERITIES } from '../review/types.js';
+import { SEVERITIES, type ReviewReport } from '../review/types.js';
 import { TICKET_ACTIONS, TICKET_STATES } from './state-machine.js';
 
 export const TicketState = z.enum(TICKET_STATES);
@@ -56,6 +56,18 @@ export type ReviewSummary = z.infer<typeof ReviewSummary>;
 
 export const TicketReview = z.strictObject({ summary: ReviewSummary, findings: z.array(TicketFinding) });
 export type TicketReview = z.infer<typeof TicketReview>;
+
+/** Findings kept on a ticket at most; the summary still counts them all. */
+export const MAX_TICKET_FINDINGS = 500;
+
+/** What a ticket keeps of a review report: the summary and the findings, without the SQL again. */
+export function reviewFromReport(report: ReviewReport): TicketReview {
+  const findings = report.statements.flatMap((s) => s.findings).slice(0, MAX_TICKET_FINDINGS);
+  return {
+    summary: { ...report.summary },
+    findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, statement: f.statement, message: f.message, line: f.line, column: f.column, fix: f.fix })),
+  };
+}
 
 export interface SlackRefs {
   /** Where the requester asked (the ephemeral/public answer to the command). */

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  approvalsNeeded,
+  approvalsNeededForException,
+  canApprove,
+  canCancel,
+  canReject,
+  canRequestException,
+  isFinalApproval,
+  staleClickMessage,
+  type Verdict,
+} from '../../../src/tickets/policy.js';
+import type { TicketState } from '../../../src/tickets/state-machine.js';
+import type { TicketEvent } from '../../../src/tickets/ticket.js';
+import { makeTicket } from './make-ticket.js';
+
+const DBA = 'U0DBA00001';
+const DBA2 = 'U0DBA00002';
+const DEV = 'U0DEV00001';
+const OTHER = 'U0DEV00002';
+const dbas = new Set([DBA, DBA2]);
+
+const code = (v: Verdict) => (v.ok ? 'ok' : v.code);
+
+describe('approvals needed', () => {
+  const policy = { approvals: { prod: 2, staging: 1, test: 0 }, migrate_into: [] };
+  it('comes from policy.approvals per environment, 1 when the environment is not listed', () => {
+    assert.equal(approvalsNeeded('prod', policy), 2);
+    assert.equal(approvalsNeeded('test', policy), 0);
+    assert.equal(approvalsNeeded('dev', policy), 1);
+  });
+  it('an exception needs at least one DBA, even where 0 are configured', () => {
+    assert.equal(approvalsNeededForException(0), 1);
+    assert.equal(approvalsNeededForException(2), 2);
+  });
+  it('knows the final approval', () => {
+    assert.equal(isFinalApproval(makeTicket({ approvalsNeeded: 2, approvals: [] })), false);
+    assert.equal(isFinalApproval(makeTicket({ approvalsNeeded: 2, approvals: [{ approver: DBA, at: new Date(), exception: false }] })), true);
+  });
+});
+
+describe('who may approve', () => {
+  const approved = [{ approver: DBA, at: new Date(), exception: false }];
+  const cases: Array<[string, Parameters<typeof makeTicket>[0], string, string]> = [
+    ['a DBA, on a ticket awaiting approval', {}, DBA, 'ok'],
+    ['a DBA, on a ticket awaiting an exception', { state: 'awaiting_exception' }, DBA, 'ok'],
+    ['a developer', {}, OTHER, 'not_dba'],
+    ['the requester, even a DBA', { requester: DBA }, DBA, 'own_ticket'],
+    ['the same DBA twice', { approvalsNeeded: 2, approvals: approved }, DBA, 'already_approved'],
+    ['a second DBA after the first', { approvalsNeeded: 2, approvals: approved }, DBA2, 'ok'],
+    ['anyone, once approved', { state: 'approved' }, DBA, 'stale'],
+    ['anyone, on a blocked review not sent to DBAs', { state: 'blocked' }, DBA, 'stale'],
+    ['anyone, once rejected', { state: 'rejected' }, DBA2, 'stale'],
+  ];
+  for (const [name, overrides, user, expected] of cases) {
+    it(`${name}: ${expected}`, () => assert.equal(code(canApprove(makeTicket(overrides), user, dbas)), expected));
+  }
+  it('every refusal says why', () => {
+    const v = canApprove(makeTicket({ approvalsNeeded: 2, approvals: approved }), DBA, dbas);
+    assert.ok(!v.ok && /already approved T-42; it needs 1 more approval from a different DBA/.test(v.message), JSON.stringify(v));
+    const own = canApprove(makeTicket({ requester: DBA }), DBA, dbas);
+    assert.ok(!own.ok && /You asked for T-42/.test(own.message));
+  });
+});
+
+describe('who may reject, cancel, ask for an exception', () => {
+  it('reject: DBAs other than the requester, while a decision is awaited', () => {
+    assert.equal(code(canReject(makeTicket(), DBA, dbas)), 'ok');
+    assert.equal(code(canReject(makeTicket(), OTHER, dbas)), 'not_dba');
+    assert.equal(code(canReject(makeTicket({ requester: DBA }), DBA, dbas)), 'own_ticket');
+    assert.equal(code(canReject(makeTicket({ state: 'scheduled' }), DBA, dbas)), 'stale');
+  });
+
+  const before: TicketState[] = ['submitted', 'blocked', 'awaiting_approval', 'awaiting_exception', 'approved', 'scheduled'];
+  const after: TicketState[] = ['running', 'succeeded', 'failed', 'cancelled', 'rejected'];
+  for (const state of before) {
+    it(`cancel while ${state}: the requester or a DBA, nobody else`, () => {
+      assert.equal(code(canCancel(makeTicket({ state }), DEV, dbas)), 'ok');
+      assert.equal(code(canCancel(makeTicket({ state }), DBA2, dbas)), 'ok');
+      const other = canCancel(makeTicket({ state }), OTHER, dbas);
+      assert.ok(!other.ok && other.code === 'not_allowed' && other.message.includes(`<@${DEV}>`));
+    });
+  }
+  for (const state of after) {
+    it(`cancel while ${state}: refused for everyone`, () => {
+      assert.equal(code(canCancel(makeTicket({ state }), DEV, dbas)), 'stale');
+      assert.equal(code(canCancel(makeTicket({ state }), DBA, dbas)), 'stale');
+    });
+  }
+  it('says a running change cannot be cancelled', () => {
+    const v = canCancel(makeTicket({ state: 'running' }), DBA, dbas);
+    assert.ok(!v.ok && /already running; a change can only be cancelled before it starts/.test(v.message));
+  });
+
+  it('exception: only the requester, only while blocked', () => {
+    assert.equal(code(canRequestException(makeTicket({ state: 'blocked' }), DEV)), 'ok');
+    assert.equal(code(canRequestException(makeTicket({ state: 'blocked' }), DBA)), 'not_requester');
+    assert.equal(code(canRequestException(makeTicket({ state: 'awaiting_exception' }), DEV)), 'stale');
+  });
+});
+
+describe('stale clicks', () => {
+  const event = (action: TicketEvent['action'], actor: string, iso: string, toState: TicketState, note: Record<string, unknown> = {}): TicketEvent => ({
+    id: 1, ticketId: 42, at: new Date(iso), actor, fromState: null, toState, action, note,
+  });
+  const history = [event('submit', DEV, '2026-11-24T01:55:00Z', 'submitted'), event('review_passed', 'dbops', '2026-11-24T01:55:01Z', 'awaiting_approval')];
+  const options = { timezone: 'Asia/Shanghai', now: new Date('2026-11-24T03:00:00Z') };
+
+  it('names who decided and when, in the cluster zone, and what has happened since', () => {
+    const events = [...history, event('approve', DBA, '2026-11-24T02:02:00Z', 'approved'), event('enqueue', 'dbops', '2026-11-24T02:02:01Z', 'scheduled')];
+    assert.equal(staleClickMessage(makeTicket({ state: 'scheduled' }), events, options), `T-42 was already approved by <@${DBA}> at 10:02 Asia/Shanghai; it is now scheduled.`);
+  });
+  it('shows the date when it was not today', () => {
+    const events = [...history, event('reject', DBA2, '2026-11-22T02:02:00Z', 'rejected')];
+    assert.equal(staleClickMessage(makeTicket({ state: 'rejected' }), events, options), `T-42 was already rejected by <@${DBA2}> at 2026-11-22 10:02 Asia/Shanghai.`);
+  });
+  it('says automatic approvals and exceptions as such', () => {
+    const auto = [...history.slice(0, 1), event('auto_approve', 'dbops', '2026-11-24T02:02:00Z', 'approved')];
+    assert.match(staleClickMessage(makeTicket({ state: 'approved' }), auto, options), /already approved automatically at 10:02/);
+    const exception = [...history, event('approve', DBA, '2026-11-24T02:02:00Z', 'approved', { exception: true })];
+    assert.match(staleClickMessage(makeTicket({ state: 'approved' }), exception, options), /already approved as an exception by/);
+  });
+  it('falls back to the state when nobody decided yet', () => {
+    assert.equal(staleClickMessage(makeTicket({ state: 'blocked' }), history, options), 'T-42 is blocked by its review.');
+  });
+});
