@@ -1,5 +1,6 @@
 import { defineRule } from '../../define-rule.js';
-import { isObject, walk } from '../../ast.js';
+import { isObject } from '../../ast.js';
+import { locate, selectBlocks } from '../../ast-dml.js';
 
 export const selectNoSelectAll = defineRule({
   id: 'statement.select.no-select-all',
@@ -10,17 +11,17 @@ export const selectNoSelectAll = defineRule({
   fix: 'List the columns you need: SELECT id, name FROM …',
   check({ stmt }) {
     if (!isObject(stmt.ast)) return [];
-    let star: string | undefined;
-    walk(stmt.ast, (node) => {
-      if (star || node.type !== 'select' || !Array.isArray(node.columns)) return;
-      for (const col of node.columns) {
+    for (const block of selectBlocks(stmt.ast)) {
+      if (!Array.isArray(block.columns)) continue;
+      for (const col of block.columns) {
         const expr = isObject(col) ? col.expr : undefined;
-        if (isObject(expr) && expr.type === 'column_ref' && expr.column === '*') {
-          star = typeof expr.table === 'string' ? `${expr.table}.*` : '*';
-          return;
-        }
+        if (!isObject(expr) || expr.type !== 'column_ref' || expr.column !== '*') continue;
+        const star = typeof expr.table === 'string' ? `${expr.table}.*` : '*';
+        // A bare * comes right after SELECT; searching for `*` alone could land in a comment.
+        const parts = typeof expr.table === 'string' ? [expr.table, '.', '*'] : ['SELECT', '*'];
+        return [{ message: `SELECT ${star} reads every column.`, fragment: `SELECT ${star}`, ...locate(stmt, parts) }];
       }
-    });
-    return star ? [{ message: `SELECT ${star} reads every column.`, fragment: `SELECT ${star}` }] : [];
+    }
+    return [];
   },
 });
