@@ -1,8 +1,11 @@
 import { isObject, type TableRef } from './ast.js';
 import { tableDdlFromAst } from './ddl/from-ast.js';
 import { tableDdlFromText } from './ddl/from-text.js';
+import { formatColumnType } from './ddl/data-types.js';
+import { readColumn } from './ddl/from-text.js';
 import { Cursor, lex } from './ddl/lexer.js';
-import type { TableDdl } from './ddl/model.js';
+import type { ColumnDef, IndexDef, TableDdl } from './ddl/model.js';
+import type { Catalog, CatalogTable } from './catalog/catalog.js';
 import type { ReviewStatement } from './types.js';
 
 /**
@@ -156,4 +159,72 @@ export function createdEarlierInBatch(batch: readonly ReviewStatement[], stmt: R
     }
   }
   return false;
+}
+
+/** `` `db.t` `` or "the table", for messages. */
+export function tableLabel(ddl: Pick<TableDdl, 'table'>): string {
+  return ddl.table ? `\`${qualified(ddl.table)}\`` : 'the table';
+}
+
+/** A column definition as a short SQL fragment for reports: `` `price` double(8,2) unsigned ``. */
+export function columnFragment(col: ColumnDef): string {
+  return `\`${col.name}\` ${formatColumnType(col).toUpperCase()}`;
+}
+
+const INDEX_WORDS: Readonly<Record<IndexDef['kind'], string>> = {
+  primary: 'PRIMARY KEY', unique: 'UNIQUE KEY', index: 'KEY', fulltext: 'FULLTEXT KEY', spatial: 'SPATIAL KEY', foreign: 'FOREIGN KEY',
+};
+
+/** A key as a short SQL fragment: ``UNIQUE KEY `uk_email` (`email`(20))``. */
+export function indexFragment(index: IndexDef): string {
+  const parts = index.columns.map((c) => (c.expression ? '(…)' : `\`${c.name}\`${c.prefixLength !== null ? `(${c.prefixLength})` : ''}`));
+  const name = index.kind !== 'primary' && index.name ? ` \`${index.name}\`` : '';
+  return `${INDEX_WORDS[index.kind]}${name} (${parts.join(', ')})`;
+}
+
+/** Lower-cased names of the primary-key columns the statement declares. */
+export function primaryKeyColumns(ddl: TableDdl): Set<string> {
+  return new Set(ddl.indexes.filter((i) => i.kind === 'primary').flatMap((i) => i.columns.map((c) => c.name.toLowerCase())));
+}
+
+/**
+ * A column type as information_schema writes it (`varchar(64)`, `int(10) unsigned`, `enum('a','b')`)
+ * in the shape of a column definition; null when it is not a type the readers know.
+ */
+export function parseColumnType(columnType: string): ColumnDef | null {
+  const sql = `x ${columnType}`;
+  const cur = new Cursor(sql, lex(sql));
+  cur.next();
+  return readColumn(cur, 'x', 0).column;
+}
+
+/** The catalog's definition of a table the statement names (an unqualified name is in the review's schema). */
+export function catalogTable(catalog: Catalog | undefined, ref: TableRef | null, schema: string | undefined): CatalogTable | undefined {
+  const db = ref?.db ?? schema;
+  if (!catalog || !ref || !db) return undefined;
+  return catalog.getTable(db, ref.table);
+}
+
+/**
+ * ALGORITHM= and LOCK= of an ALTER TABLE, CREATE INDEX or DROP INDEX (null when absent);
+ * null for other statements.
+ */
+export function onlineDdlOptions(stmt: ReviewStatement): { algorithm: string | null; lock: string | null } | null {
+  if (stmt.kind === 'drop-index') {
+    const found = { algorithm: null as string | null, lock: null as string | null };
+    const cur = cursorOf(stmt);
+    while (!cur.done) {
+      const word = cur.peek()?.depth === 0 ? cur.word() : '';
+      cur.next();
+      if (word !== 'ALGORITHM' && word !== 'LOCK') continue;
+      cur.acceptPunct('=');
+      const value = cur.next()?.raw.toUpperCase() ?? '';
+      if (word === 'ALGORITHM') found.algorithm = value;
+      else found.lock = value;
+    }
+    return found;
+  }
+  const ddl = tableDdl(stmt);
+  if (!ddl || ddl.statement === 'create-table') return null;
+  return { algorithm: ddl.algorithm, lock: ddl.lock };
 }
