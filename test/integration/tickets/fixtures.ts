@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
+import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
+import { JobQueue } from '../../../src/queue/queues.js';
+import { TicketStore } from '../../../src/tickets/store.js';
+import { dropDatabase } from '../../support/harness.js';
+
+export interface TestStore {
+  url: string;
+  pool: Pool;
+  store: TicketStore;
+  /** A second pool and store on the same database, as a restarted bot would open it. */
+  reopen(): Promise<{ pool: Pool; store: TicketStore }>;
+  close(): Promise<void>;
+}
+
+/** A fresh meta database with every migration applied; `close()` drops it. */
+export async function openTestStore(): Promise<TestStore> {
+  const database = `dbops_tk_${randomBytes(4).toString('hex')}`;
+  const url = `mysql://root@127.0.0.1:3306/${database}`;
+  const pools: Pool[] = [];
+  const open = async () => {
+    const pool = await openMetaStore(url);
+    pools.push(pool);
+    await migrateMeta(pool);
+    return { pool, store: new TicketStore(pool) };
+  };
+  const first = await open();
+  return {
+    url,
+    ...first,
+    reopen: open,
+    close: async () => {
+      for (const pool of pools) await pool.end().catch(() => undefined);
+      await dropDatabase(database);
+    },
+  };
+}
+
+export interface TestQueue {
+  queue: JobQueue;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/** A job queue with a name of its own; `close()` removes its keys from Redis. */
+export async function openTestQueue(): Promise<TestQueue> {
+  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  const queue = new JobQueue({ connection: redis, queueName: `dbops-test-${randomBytes(4).toString('hex')}` });
+  return {
+    queue,
+    redis,
+    close: async () => {
+      await queue.queue.obliterate({ force: true });
+      await queue.close();
+      await redis.quit();
+    },
+  };
+}
