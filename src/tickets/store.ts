@@ -64,14 +64,14 @@ export interface ListOptions {
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
 const ER_LOCK_WAIT_TIMEOUT = 1205;
-const SLACK_COLUMNS: Record<keyof SlackRefs, string> = {
-  requestChannel: 'request_channel',
-  requestTs: 'request_ts',
-  approvalChannel: 'approval_channel',
-  approvalTs: 'approval_ts',
-  threadChannel: 'thread_channel',
-  threadTs: 'thread_ts',
-};
+const SLACK_COLUMNS = [
+  ['requestChannel', 'request_channel'],
+  ['requestTs', 'request_ts'],
+  ['approvalChannel', 'approval_channel'],
+  ['approvalTs', 'approval_ts'],
+  ['threadChannel', 'thread_channel'],
+  ['threadTs', 'thread_ts'],
+] as const satisfies ReadonlyArray<readonly [keyof SlackRefs, string]>;
 
 /** Tickets, approvals and the event log in the meta database. Every state change is compare-and-set. */
 export class TicketStore {
@@ -207,10 +207,10 @@ export class TicketStore {
 
   /** Remember where the ticket's Slack messages are. Not a state change: no event, no version bump. */
   async setSlackRefs(ticketId: number, refs: Partial<SlackRefs>): Promise<Ticket | null> {
-    const entries = (Object.keys(SLACK_COLUMNS) as Array<keyof SlackRefs>).filter((key) => refs[key] !== undefined);
+    const entries = SLACK_COLUMNS.filter(([key]) => refs[key] !== undefined);
     if (entries.length > 0) {
-      await this.db.query(`UPDATE tickets SET ${entries.map((key) => `${SLACK_COLUMNS[key]} = ?`).join(', ')} WHERE id = ?`, [
-        ...entries.map((key) => refs[key] ?? null),
+      await this.db.query(`UPDATE tickets SET ${entries.map(([, column]) => `${column} = ?`).join(', ')} WHERE id = ?`, [
+        ...entries.map(([key]) => refs[key] ?? null),
         ticketId,
       ]);
     }
@@ -226,7 +226,7 @@ export class TicketStore {
 
   private async withApprovals(rows: RowDataPacket[]): Promise<Ticket[]> {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id as unknown);
+    const ids: unknown[] = rows.map((r) => r.id);
     const [approvalRows] = await this.db.query<RowDataPacket[]>('SELECT * FROM ticket_approvals WHERE ticket_id IN (?) ORDER BY at, approver', [ids]);
     const byTicket = new Map<number, Approval[]>();
     for (const { ticketId, ...approval } of approvalRows.map(approvalFromRow)) {

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Pool } from 'mysql2/promise';
+import mysql, { type Pool } from 'mysql2/promise';
 import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
 import { JobQueue } from '../../../src/queue/queues.js';
 import { TicketStore } from '../../../src/tickets/store.js';
-import { dropDatabase } from '../../support/harness.js';
 
 export interface TestStore {
   url: string;
@@ -57,4 +56,14 @@ export async function openTestQueue(): Promise<TestQueue> {
       await redis.quit();
     },
   };
+}
+
+/** Kept here rather than taken from the e2e harness, which loads the whole runtime. */
+async function dropDatabase(name: string): Promise<void> {
+  const conn = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await conn.end();
+  }
 }
