@@ -5,43 +5,76 @@ import type { ResolvedRule } from './settings.js';
 import { splitStatements } from './split.js';
 import { stripComments } from './strip.js';
 import type { Catalog } from './catalog/catalog.js';
+import { applyDdl } from './catalog/apply-ddl.js';
+import { useTarget } from './catalog/names.js';
 import type { ServerProbe } from './explain/probe.js';
-import type { Finding, ReviewReport, ReviewStatement, RuleContext, StatementReport } from './types.js';
+import type { ShadowResult, ShadowRunner } from './shadow.js';
+import { expandShards, shardSets, type ShardConfig } from './shards.js';
+import type { Finding, ReviewReport, ReviewStatement, RuleContext, StatementKind, StatementReport } from './types.js';
 
 export interface ReviewOptions {
   /** The rules with their configured levels and parameters (see settings.ts). */
   rules: readonly ResolvedRule[];
   purpose?: 'review' | 'change';
+  /** Catalog of the target; the engine updates it in place after each DDL statement of the batch. */
   catalog?: Catalog;
   server?: ServerProbe;
   schema?: string;
   /** `cluster.schema` the review ran against, shown in reports. */
   target?: string;
+  /** `review.shards` of the config: logical sharded tables and their physical shards. */
+  shards?: ShardConfig;
+  /** Runs the shadow check (builtin.shadow-apply) once, before the statements are reviewed. */
+  shadow?: ShadowRunner;
 }
 
-/** Split, classify and parse a batch of SQL: what every rule reads. */
-export function prepareStatements(sql: string): ReviewStatement[] {
+export interface PrepareOptions {
+  /** `review.shards`: a logical table name in the SQL stands for its shards. Patterns such as `orders_{0..511}` expand without it. */
+  shards?: ShardConfig;
+}
+
+/** The id of the shadow check, which the engine runs before the statements when it is enabled. */
+const SHADOW_RULE = 'builtin.shadow-apply';
+const SHADOW_KINDS: ReadonlySet<StatementKind> = new Set(['create-table', 'alter-table', 'drop-table', 'rename-table', 'create-index', 'drop-index']);
+
+/**
+ * Split, classify and parse a batch of SQL: what every rule reads. A sharded table (`orders_{0..511}`,
+ * or a logical name from `review.shards`) is rewritten to its first shard, which is what gets parsed
+ * and reviewed; `shards` on the statement says which set it stands for.
+ */
+export function prepareStatements(sql: string, options: PrepareOptions = {}): ReviewStatement[] {
+  const sets = shardSets(options.shards ?? {});
   return splitStatements(sql).map((split, index) => {
-    const stripped = stripComments(split.text);
-    const parsed = parseStatement(split.text);
-    return { ...split, index, stripped, kind: classify(stripped), ast: parsed.ast, parseError: parsed.error };
+    const { text, shards } = expandShards(split, sets);
+    const stripped = stripComments(text);
+    const parsed = parseStatement(text);
+    const stmt: ReviewStatement = { ...split, text, index, stripped, kind: classify(stripped), ast: parsed.ast, parseError: parsed.error };
+    if (shards) stmt.shards = shards;
+    return stmt;
   });
 }
 
 /** Review a batch of SQL: every enabled rule over every statement, in order, then a grade. */
 export async function reviewSql(sql: string, options: ReviewOptions): Promise<ReviewReport> {
-  return reviewStatements(prepareStatements(sql), options);
+  return reviewStatements(prepareStatements(sql, { shards: options.shards }), options);
 }
 
+/**
+ * Review prepared statements in order. Each statement's rules see the catalog as the earlier
+ * statements left it; then its DDL is applied to the catalog (from the shadow check's definitions
+ * when it ran, else from the statement itself). A USE statement changes the default schema.
+ */
 export async function reviewStatements(batch: ReviewStatement[], options: ReviewOptions): Promise<ReviewReport> {
   const active = options.rules.filter((r) => r.level !== 'off' && canRun(r, options));
+  const shadow = await runShadow(batch, options, active);
   const reports: StatementReport[] = [];
+  let schema = options.schema;
   for (const stmt of batch) {
     const findings: Finding[] = [];
     for (const { rule, level, params } of active) {
       if (rule.scope === 'batch' && stmt.index !== 0) continue;
       if (level === 'off') continue;
-      const ctx: RuleContext = { stmt, batch, params, purpose: options.purpose ?? 'review', catalog: options.catalog, server: options.server, schema: options.schema };
+      const ctx: RuleContext = { stmt, batch, params, purpose: options.purpose ?? 'review', catalog: options.catalog, server: options.server, schema, shadow };
       for (const draft of await rule.check(ctx)) {
         findings.push({
           rule: rule.id,
@@ -57,8 +90,38 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
       }
     }
     reports.push({ index: stmt.index, sql: stmt.text, kind: stmt.kind, line: stmt.line, column: stmt.column, findings, shards: stmt.shards });
+    if (options.catalog) updateCatalog(options.catalog, stmt, schema, shadow);
+    if (stmt.kind === 'use') schema = useTarget(stmt.stripped) ?? schema;
   }
   return { statements: reports, summary: grade(reports.flatMap((r) => r.findings)), target: options.target };
+}
+
+/** The shadow check runs when it is enabled, the review can run it, and the batch has table DDL. */
+async function runShadow(batch: readonly ReviewStatement[], options: ReviewOptions, active: readonly ResolvedRule[]): Promise<ShadowResult | undefined> {
+  if (!options.shadow || !active.some((r) => r.rule.id === SHADOW_RULE)) return undefined;
+  if (!batch.some((s) => SHADOW_KINDS.has(s.kind))) return undefined;
+  return options.shadow(batch, options.schema);
+}
+
+/**
+ * Apply a statement's schema change to the catalog. When the shadow check ran it, the server's own
+ * result is used (and a statement the server refused changes nothing); otherwise apply-ddl reads it.
+ */
+function updateCatalog(catalog: Catalog, stmt: ReviewStatement, schema: string | undefined, shadow: ShadowResult | undefined): void {
+  const outcome = shadow?.statements.get(stmt.index);
+  if (outcome?.status === 'failed') return;
+  if (outcome?.status !== 'applied' || !outcome.changed) {
+    applyDdl(catalog, stmt, schema);
+    return;
+  }
+  const target = shadow?.schema ?? schema ?? '';
+  const removed = (outcome.removed ?? []).map((name) => catalog.getTable(target, name));
+  for (const name of outcome.removed ?? []) catalog.dropTable(target, name);
+  for (const table of outcome.changed) {
+    // Copies in the shadow schema are empty: keep the real table's size estimates (a renamed table's too).
+    const old = catalog.getTable(table.schema, table.name) ?? (removed.length === 1 ? removed[0] : undefined);
+    catalog.putTable({ ...table, rows: old?.rows ?? 0, dataBytes: old?.dataBytes ?? 0, indexBytes: old?.indexBytes ?? 0 });
+  }
 }
 
 /** A rule that needs a catalog or a live server runs only when the review has one. */

@@ -1,22 +1,87 @@
-import type { DbopsConfig } from '../config/schema.js';
-import { reviewSql } from './engine.js';
+import type { Environment, DbopsConfig } from '../config/schema.js';
+import { ClusterPools } from '../db/pools.js';
+import { DbopsError } from '../errors.js';
+import { explainConnectError } from '../inventory/probe-instance.js';
+import { loadCatalog, referencedSchemas } from './catalog/load-catalog.js';
+import { prepareStatements, reviewStatements } from './engine.js';
+import { MysqlProbe } from './explain/mysql-probe.js';
 import { rules } from './rules/index.js';
 import { resolveRules, type ResolvedRule } from './settings.js';
+import { shadowRunner } from './shadow.js';
 import type { ReviewReport } from './types.js';
 
 export interface ReviewRequest {
   sql: string;
+  /** `cluster.schema` to review against (catalog, EXPLAIN); text rules only without it. */
+  target?: { cluster: string; schema: string };
   purpose?: 'review' | 'change';
 }
 
 /** The review as commands use it: rules resolved once from the config. */
 export interface Reviewer {
   review(request: ReviewRequest): Promise<ReviewReport>;
+  /** Close the connections the reviewer opened itself (none when it was given its pools). */
+  close?(): Promise<void>;
 }
 
-export function createReviewer(config: DbopsConfig): Reviewer {
-  const resolved: ResolvedRule[] = resolveRules(rules, config.review);
+export interface ReviewerDeps {
+  /** Shared pools (db/pools.ts); without them the reviewer opens its own on the first targeted review. */
+  pools?: ClusterPools;
+  /** Where `password_env` names are read when the reviewer opens its own pools (default process.env). */
+  secrets?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Reviews with the configured rules. With a `cluster.schema` target the rules of that cluster's
+ * environment apply (`review.profiles.<env>`), the catalog is read from the cluster's replica (its
+ * primary when it has none), EXPLAIN runs there, and the shadow check runs on the scratch cluster
+ * when `review.scratch_cluster` is set.
+ */
+export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Reviewer {
+  const byEnv = new Map<Environment | 'none', ResolvedRule[]>();
+  const rulesFor = (env?: Environment): ResolvedRule[] => {
+    let resolved = byEnv.get(env ?? 'none');
+    if (!resolved) {
+      resolved = resolveRules(rules, config.review, env);
+      byEnv.set(env ?? 'none', resolved);
+    }
+    return resolved;
+  };
+  rulesFor(); // a bad review config fails at startup, not on the first review
+  let own: ClusterPools | undefined;
+  const pools = (): ClusterPools => deps.pools ?? (own ??= new ClusterPools(config.clusters, { secrets: deps.secrets ?? process.env }));
+  const shards = config.review.shards;
+
   return {
-    review: ({ sql, purpose }) => reviewSql(sql, { rules: resolved, purpose }),
+    async review({ sql, target, purpose }) {
+      if (!target) return reviewStatements(prepareStatements(sql, { shards }), { rules: rulesFor(), purpose, shards });
+      const cluster = pools().cluster(target.cluster);
+      const batch = prepareStatements(sql, { shards });
+      const source = pools().replicaOrPrimary(target.cluster);
+      let catalog;
+      let server;
+      try {
+        catalog = await loadCatalog(source, referencedSchemas(batch, target.schema));
+        server = await MysqlProbe.connect(source);
+      } catch (err) {
+        const endpoint = cluster.replicas[0] ?? cluster.primary;
+        throw new DbopsError('unavailable', `cannot read the schema of ${target.cluster}.${target.schema}: ${explainConnectError(err, cluster, endpoint, deps.secrets ?? process.env)}`, { cause: err });
+      }
+      const scratch = config.review.scratch_cluster;
+      return reviewStatements(batch, {
+        rules: rulesFor(cluster.env),
+        purpose,
+        catalog,
+        server,
+        schema: target.schema,
+        target: `${target.cluster}.${target.schema}`,
+        shards,
+        shadow: scratch ? shadowRunner({ scratch: pools().primary(scratch), source }) : undefined,
+      });
+    },
+    async close() {
+      await own?.closeAll();
+      own = undefined;
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Catalog } from './catalog/catalog.js';
 import type { ServerProbe } from './explain/probe.js';
+import type { ShadowResult } from './shadow.js';
 
 export const SEVERITIES = ['error', 'warning', 'notice'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -89,8 +90,14 @@ export interface RuleContext<P = Record<string, unknown>> {
   catalog?: Catalog;
   /** Live server access (EXPLAIN on a replica); absent without a target. */
   server?: ServerProbe;
-  /** Default schema of the target (`cluster.schema`), if any. */
+  /** Default schema of the target (`cluster.schema`), if any; follows USE statements of the batch. */
   schema?: string;
+  /**
+   * The shadow check's outcome (builtin.shadow-apply): the batch's DDL applied to copies of the
+   * target tables on the scratch server. Absent when no scratch server is configured, the batch
+   * has no DDL, or the shadow rule is off.
+   */
+  shadow?: ShadowResult;
 }
 
 export interface Rule<P extends z.ZodType = z.ZodType> {

@@ -22,6 +22,8 @@ export interface CatalogIndex {
   columns: string[];
   unique: boolean;
   primary: boolean;
+  /** BTREE (the default when absent), FULLTEXT, SPATIAL, HASH. */
+  type?: string;
 }
 
 export interface CatalogTable {
@@ -35,6 +37,14 @@ export interface CatalogTable {
   dataBytes?: number;
   indexBytes?: number;
   comment?: string;
+  /** A view rather than a base table (its columns are known, its indexes and sizes are not). */
+  view?: boolean;
+  /**
+   * The definition is not known exactly: the table was created or changed by a statement of the
+   * batch that neither the parser nor the shadow check could read. Rules must not report a column
+   * or index as missing from a partial table.
+   */
+  partial?: boolean;
 }
 
 export interface Catalog {

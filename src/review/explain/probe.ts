@@ -4,8 +4,18 @@ export interface ExplainRow {
   /** Access type: ALL, index, range, ref, eq_ref, const, … */
   type: string | null;
   key: string | null;
+  /** Estimated rows examined; 0 when the server gave none (`rowsKnown` false). */
   rows: number;
   extra: string | null;
+  /** SELECT id the row belongs to (rows of the main query share the first id). */
+  id?: number | null;
+  /** SIMPLE, PRIMARY, SUBQUERY, DERIVED, UPDATE, DELETE, INSERT, … */
+  selectType?: string | null;
+  possibleKeys?: string | null;
+  /** Percentage of examined rows left after the table's conditions (MySQL; MariaDB with EXPLAIN EXTENDED). */
+  filtered?: number | null;
+  /** False when the server left `rows` NULL (e.g. "Impossible WHERE", INSERT … VALUES). */
+  rowsKnown?: boolean;
 }
 
 export interface ServerProbe {

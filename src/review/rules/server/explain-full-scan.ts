@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineRule } from '../../define-rule.js';
+import { statementPlan } from '../../explain/statement-plan.js';
+import type { ExplainRow } from '../../explain/probe.js';
+
+const EXPLAINED = new Set(['select', 'insert', 'replace', 'update', 'delete']);
+
+export const explainFullScan = defineRule({
+  id: 'statement.explain.full-scan',
+  severity: 'warning',
+  needs: 'server',
+  summary: 'EXPLAIN must not show a full scan of a large table',
+  why: 'A full scan reads every row of the table: on a large table the statement is slow, loads the server and, for UPDATE/DELETE, locks many rows it does not change.',
+  fix: 'Filter on an indexed column (the primary key, or a column with an index), or add an index that matches the WHERE clause; check with EXPLAIN that `type` is no longer ALL or index.',
+  params: z.strictObject({ min_rows: z.number().int().min(0).default(10000) }),
+  async check(ctx) {
+    const { stmt, params } = ctx;
+    if (!EXPLAINED.has(stmt.kind)) return [];
+    const plan = await statementPlan(ctx);
+    if (plan.status !== 'explained') return [];
+    return plan.plan.filter((row) => isFullScan(row) && row.rows >= params.min_rows).map((row) => ({
+      message: `EXPLAIN shows a ${row.type === 'ALL' ? 'full table scan' : `full scan of index \`${row.key ?? '?'}\``} of \`${row.table ?? '?'}\`, reading about ${row.rows.toLocaleString('en-US')} rows (limit ${params.min_rows.toLocaleString('en-US')}).`,
+      fragment: stmt.stripped.slice(0, 80),
+    }));
+  },
+});
+
+/** type ALL (every row) or index (every entry of an index); not derived tables or subquery results (`<derived2>`). */
+function isFullScan(row: ExplainRow): boolean {
+  if (row.type !== 'ALL' && row.type !== 'index') return false;
+  if (row.rowsKnown === false || !row.table || row.table.startsWith('<')) return false;
+  return !/^(INSERT|REPLACE)$/i.test(row.selectType ?? '');
+}
