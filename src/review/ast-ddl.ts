@@ -166,9 +166,9 @@ export function tableLabel(ddl: Pick<TableDdl, 'table'>): string {
   return ddl.table ? `\`${qualified(ddl.table)}\`` : 'the table';
 }
 
-/** A column definition as a short SQL fragment for reports: `` `price` double(8,2) unsigned ``. */
+/** A column definition as a short SQL fragment for reports: `` `price` DOUBLE(8,2) UNSIGNED ``. */
 export function columnFragment(col: ColumnDef): string {
-  return `\`${col.name}\` ${formatColumnType(col).toUpperCase()}`;
+  return `\`${col.name}\` ${formatColumnType(col, 'upper')}`;
 }
 
 const INDEX_WORDS: Readonly<Record<IndexDef['kind'], string>> = {

@@ -106,12 +106,16 @@ export function integerRange(dataType: string, unsigned: boolean): [bigint, bigi
 }
 
 /** The column's type as SHOW CREATE TABLE would write it: `varchar(64)`, `int unsigned`, `enum('a','b')`. */
-export function formatColumnType(col: Pick<ColumnDef, 'dataType' | 'length' | 'scale' | 'values' | 'unsigned' | 'zerofill'>): string {
-  let text = col.dataType;
+export function formatColumnType(
+  col: Pick<ColumnDef, 'dataType' | 'length' | 'scale' | 'values' | 'unsigned' | 'zerofill'>,
+  keywords: 'lower' | 'upper' = 'lower',
+): string {
+  const kw = (word: string): string => (keywords === 'upper' ? word.toUpperCase() : word);
+  let text = kw(col.dataType);
   if (col.values) text += `(${col.values.map((v) => `'${v.replaceAll("'", "''")}'`).join(',')})`;
   else if (col.length !== null) text += col.scale !== null ? `(${col.length},${col.scale})` : `(${col.length})`;
-  if (col.unsigned) text += ' unsigned';
-  if (col.zerofill) text += ' zerofill';
+  if (col.unsigned) text += kw(' unsigned');
+  if (col.zerofill) text += kw(' zerofill');
   return text;
 }
 

@@ -108,6 +108,12 @@ function defaultFromAst(node: unknown): ColumnDefault | null {
     case 'bool':
       return { kind: 'bool', value: node.value ? 'TRUE' : 'FALSE' };
     case 'number':
+      // Integers beyond 2^53 lose digits in the parser (as JS numbers); do not judge them.
+      if (typeof node.value === 'number' && Number.isInteger(node.value) && !Number.isSafeInteger(node.value)) {
+        return { kind: 'expression', value: String(node.value) };
+      }
+      return { kind: 'number', value: String(node.value) };
+    case 'bigint':
       return { kind: 'number', value: String(node.value) };
     case 'bit_string':
       return { kind: 'bit', value: String(node.value) };

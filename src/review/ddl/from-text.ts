@@ -284,7 +284,7 @@ export function readDefault(cur: Cursor): ColumnDefault | null {
   if (t.kind === 'number') {
     if (/^0x/i.test(t.value)) return { kind: 'hex', value: t.value.slice(2) };
     if (/^0b/i.test(t.value)) return { kind: 'bit', value: t.value.slice(2) };
-    return { kind: 'number', value: t.value };
+    return { kind: 'number', value: t.value.replace(/\.$/, '') };
   }
   if (t.kind === 'string') {
     if (t.prefix === 'b') return { kind: 'bit', value: t.value };

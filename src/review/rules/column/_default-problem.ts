@@ -67,10 +67,16 @@ function numberProblem(col: ColumnDef, d: ColumnDefault): string | null {
     if (col.unsigned && Number(text) < 0) return `${shown} is negative for an UNSIGNED column`;
     const precision = col.length ?? 10;
     const scale = col.scale ?? 0;
-    const integerDigits = String(Math.trunc(Math.abs(Number(text)))).replace(/^0$/, '').length;
+    const integerDigits = integerDigitCount(text);
     return integerDigits > precision - scale ? `${shown} does not fit in DECIMAL(${precision},${scale})` : null;
   }
   return col.unsigned && Number(text) < 0 ? `${shown} is negative for an UNSIGNED column` : null;
+}
+
+/** Digits before the decimal point (`-0012.5` → 2), exponents applied. */
+function integerDigitCount(text: string): number {
+  const plain = /e/i.test(text) ? Math.abs(Number(text)).toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 }) : text.replace(/^[+-]/, '').split('.')[0];
+  return plain.replace(/^0+/, '').length;
 }
 
 function lengthProblem(col: ColumnDef, d: ColumnDefault): string | null {

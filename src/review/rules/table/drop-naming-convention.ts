@@ -1,26 +1,7 @@
 import { z } from 'zod';
 import { defineRule } from '../../define-rule.js';
 import { droppedTables, qualified } from '../../ast-ddl.js';
-
-const compiled = new Map<string, RegExp>();
-
-function regex(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    re = new RegExp(pattern);
-    compiled.set(pattern, re);
-  }
-  return re;
-}
-
-function isRegex(pattern: string): boolean {
-  try {
-    regex(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { patternParam, regex } from '../naming/_pattern.js';
 
 export const tableDropNamingConvention = defineRule({
   id: 'table.drop-naming-convention',
@@ -29,9 +10,7 @@ export const tableDropNamingConvention = defineRule({
   summary: 'DROP TABLE only for tables renamed for deletion',
   why: 'A table renamed to a marked name (e.g. `orders_del`) first shows whether anything still uses it: code that does fails loudly but the data is still there. Dropping an unrenamed table skips that safety step.',
   fix: 'Rename the table to a name that matches the pattern (RENAME TABLE orders TO orders_del), wait until nothing uses it, then drop the renamed table. Where table.disallow-drop is also on, that drop still needs a DBA exception.',
-  params: z.strictObject({
-    pattern: z.string().min(1).refine(isRegex, 'must be a valid regular expression').default('_del$'),
-  }),
+  params: z.strictObject({ pattern: patternParam('_del$') }),
   check({ stmt, params }) {
     if (stmt.kind !== 'drop-table') return [];
     const re = regex(params.pattern);
