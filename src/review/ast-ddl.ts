@@ -147,18 +147,33 @@ export function createdObjectName(stmt: ReviewStatement, keyword: 'TRIGGER' | 'P
   return ref ? qualified(ref) : null;
 }
 
-/** Whether an earlier statement of the batch creates the table (CREATE TABLE, or RENAME … TO it). */
-export function createdEarlierInBatch(batch: readonly ReviewStatement[], stmt: ReviewStatement, ref: TableRef, schema?: string): boolean {
-  for (const other of batch) {
-    if (other.index >= stmt.index) break;
-    if (other.kind === 'create-table') {
-      const created = tableDdl(other)?.table;
-      if (created && sameTable(created, ref, schema)) return true;
-    } else if (other.kind === 'rename-table' || other.kind === 'alter-table') {
-      if (renamedTables(other).some((r) => sameTable(r.to, ref, schema))) return true;
+const createdCache = new WeakMap<readonly ReviewStatement[], Map<string, Map<string, number>>>();
+
+/** Per batch and default schema: the index of the first statement that creates each table (CREATE TABLE, RENAME … TO). */
+function createdTables(batch: readonly ReviewStatement[], schema: string | undefined): Map<string, number> {
+  let bySchema = createdCache.get(batch);
+  if (!bySchema) {
+    bySchema = new Map();
+    createdCache.set(batch, bySchema);
+  }
+  let created = bySchema.get(schema ?? '');
+  if (created) return created;
+  created = new Map();
+  for (const stmt of batch) {
+    const targets = stmt.kind === 'create-table' ? [tableDdl(stmt)?.table] : stmt.kind === 'rename-table' || stmt.kind === 'alter-table' ? renamedTables(stmt).map((r) => r.to) : [];
+    for (const ref of targets) {
+      const key = ref ? tableKey(ref, schema) : null;
+      if (key && !created.has(key)) created.set(key, stmt.index);
     }
   }
-  return false;
+  bySchema.set(schema ?? '', created);
+  return created;
+}
+
+/** Whether an earlier statement of the batch creates the table (CREATE TABLE, or RENAME … TO it). */
+export function createdEarlierInBatch(batch: readonly ReviewStatement[], stmt: ReviewStatement, ref: TableRef, schema?: string): boolean {
+  const first = createdTables(batch, schema).get(tableKey(ref, schema));
+  return first !== undefined && first < stmt.index;
 }
 
 /** `` `db.t` `` or "the table", for messages. */

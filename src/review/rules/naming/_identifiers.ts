@@ -8,8 +8,19 @@ export interface Identifier {
   name: string;
 }
 
+const cache = new WeakMap<ReviewStatement, Identifier[]>();
+
 /** Names a statement gives to new things: tables, columns, keys, constraints, views (not the names it only refers to). */
 export function introducedIdentifiers(stmt: ReviewStatement): Identifier[] {
+  let found = cache.get(stmt);
+  if (!found) {
+    found = collect(stmt);
+    cache.set(stmt, found);
+  }
+  return found;
+}
+
+function collect(stmt: ReviewStatement): Identifier[] {
   const out: Identifier[] = [];
   if (stmt.kind === 'create-view') {
     const view = createdObjectName(stmt, 'VIEW');
