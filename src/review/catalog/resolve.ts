@@ -1,5 +1,5 @@
 import { isObject, walk, type TableRef } from '../ast.js';
-import { columnName } from '../ast-dml.js';
+import { columnName, fromItems, queryBlocks, type AstNode } from '../ast-dml.js';
 import type { AnyAst } from '../types.js';
 import type { Catalog, CatalogColumn, CatalogTable } from './catalog.js';
 import { findColumn } from './memory-catalog.js';
@@ -97,8 +97,31 @@ export function qualifierOf(ref: Record<string, unknown>): string | null {
   return null;
 }
 
-/** Which catalog column a column reference means. */
-export function resolveColumn(scope: Scope, ref: Record<string, unknown>): Resolution {
+/** A WHERE or ON condition with the tables of its own query block (searched first for unqualified columns). */
+export interface BlockCondition {
+  clause: 'WHERE' | 'ON';
+  expr: AstNode;
+  /** Lower-cased aliases or names of the block's own FROM / UPDATE tables. */
+  local: ReadonlySet<string>;
+}
+
+/** WHERE and JOIN … ON conditions of every SELECT, UPDATE and DELETE block, each with its block's tables. */
+export function blockConditions(ast: AnyAst): BlockCondition[] {
+  const found: BlockCondition[] = [];
+  for (const block of queryBlocks(ast)) {
+    const items = fromItems(block);
+    const local = new Set(items.flatMap((i) => (typeof i.as === 'string' && i.as ? [i.as.toLowerCase()] : typeof i.table === 'string' ? [i.table.toLowerCase()] : [])));
+    if (isObject(block.where)) found.push({ clause: 'WHERE', expr: block.where, local });
+    for (const item of items) if (isObject(item.on)) found.push({ clause: 'ON', expr: item.on, local });
+  }
+  return found;
+}
+
+/**
+ * Which catalog column a column reference means. An unqualified name is looked up first in the
+ * tables of its own query block (`local`), then in every table of the statement (outer queries).
+ */
+export function resolveColumn(scope: Scope, ref: Record<string, unknown>, local?: ReadonlySet<string>): Resolution {
   const name = columnName(ref);
   if (!name || name === '*') return { status: 'unknown' };
   const qualifier = qualifierOf(ref);
@@ -108,13 +131,18 @@ export function resolveColumn(scope: Scope, ref: Record<string, unknown>): Resol
     const column = findColumn(source.table, name);
     return column ? { status: 'found', source, column } : { status: 'missing', source };
   }
-  for (const source of scope.sources) {
+  const ordered = local ? [...scope.sources.filter((s) => local.has(sourceKey(s))), ...scope.sources.filter((s) => !local.has(sourceKey(s)))] : scope.sources;
+  for (const source of ordered) {
     const column = source.table && findColumn(source.table, name);
     if (column) return { status: 'found', source, column };
   }
   if (scope.selectAliases.has(name.toLowerCase()) || scope.opaque) return { status: 'unknown' };
   if (scope.sources.length === 0 || scope.sources.some((s) => !s.table || s.table.partial)) return { status: 'unknown' };
   return { status: 'missing' };
+}
+
+function sourceKey(source: Source): string {
+  return (source.alias ?? source.ref.table).toLowerCase();
 }
 
 /** The catalog table a table reference names (qualifier, else the default schema). */

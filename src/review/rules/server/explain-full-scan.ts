@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { statementScope, type Scope } from '../../catalog/resolve.js';
 import { defineRule } from '../../define-rule.js';
 import { statementPlan } from '../../explain/statement-plan.js';
 import type { ExplainRow } from '../../explain/probe.js';
@@ -18,12 +19,19 @@ export const explainFullScan = defineRule({
     if (!EXPLAINED.has(stmt.kind)) return [];
     const plan = await statementPlan(ctx);
     if (plan.status !== 'explained') return [];
+    const aliases = stmt.ast && ctx.catalog ? statementScope(stmt.ast, ctx.catalog, ctx.schema).names : undefined;
     return plan.plan.filter((row) => isFullScan(row) && row.rows >= params.min_rows).map((row) => ({
-      message: `EXPLAIN shows a ${row.type === 'ALL' ? 'full table scan' : `full scan of index \`${row.key ?? '?'}\``} of \`${row.table ?? '?'}\`, reading about ${row.rows.toLocaleString('en-US')} rows (limit ${params.min_rows.toLocaleString('en-US')}).`,
+      message: `EXPLAIN shows a ${row.type === 'ALL' ? 'full table scan' : `full scan of index \`${row.key ?? '?'}\``} of ${tableShown(row.table ?? '?', aliases)}, reading about ${row.rows.toLocaleString('en-US')} rows (limit ${params.min_rows.toLocaleString('en-US')}).`,
       fragment: stmt.stripped.slice(0, 80),
     }));
   },
 });
+
+/** EXPLAIN names a table by its alias: show the table behind it too. */
+function tableShown(name: string, aliases: Scope['names'] | undefined): string {
+  const source = aliases?.get(name.toLowerCase());
+  return source && source.alias && source.ref.table !== name ? `\`${source.ref.table}\` (as \`${name}\`)` : `\`${name}\``;
+}
 
 /** type ALL (every row) or index (every entry of an index); not derived tables or subquery results (`<derived2>`). */
 function isFullScan(row: ExplainRow): boolean {
