@@ -2,7 +2,7 @@ import { isObject, type TableRef } from './ast.js';
 import { tableDdlFromAst } from './ddl/from-ast.js';
 import { tableDdlFromText } from './ddl/from-text.js';
 import { formatColumnType } from './ddl/data-types.js';
-import { readColumn } from './ddl/from-text.js';
+import { readColumn } from './ddl/text-parts.js';
 import { Cursor, lex } from './ddl/lexer.js';
 import type { ColumnDef, IndexDef, TableDdl } from './ddl/model.js';
 import type { Catalog, CatalogTable } from './catalog/catalog.js';

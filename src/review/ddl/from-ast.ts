@@ -2,7 +2,7 @@ import { isObject, type TableRef } from '../ast.js';
 import { normaliseCurrentTimestamp, normaliseEngine, resolveType } from './data-types.js';
 import { unescapeString, unquote } from './lexer.js';
 import {
-  emptyOptions, finishDdl, newColumn,
+  emptyOptions, finishDdl, inlineIndex, newColumn,
   type AlterAction, type ColumnDef, type ColumnDefault, type IndexColumn, type IndexDef, type TableDdl, type TableOptions,
 } from './model.js';
 
@@ -157,13 +157,6 @@ function onUpdateFromAst(def: Node): string | null {
     }
   }
   return null;
-}
-
-function inlineIndex(kind: IndexDef['kind'], column: string, references: IndexDef['references'] = null): IndexDef {
-  return {
-    name: kind === 'primary' ? 'PRIMARY' : null, kind, columns: [{ name: column, prefixLength: null, expression: false }],
-    inline: true, constraint: null, references,
-  };
 }
 
 /** A column definition node (CREATE TABLE element, or an ALTER ADD/MODIFY/CHANGE item). */

@@ -126,6 +126,14 @@ export interface TableDdl {
   lock: string | null;
 }
 
+/** A key declared on a column itself: `id INT PRIMARY KEY`, `email … UNIQUE`, `… REFERENCES p (id)`. */
+export function inlineIndex(kind: 'primary' | 'unique' | 'foreign', column: string, references: IndexDef['references'] = null): IndexDef {
+  return {
+    name: kind === 'primary' ? 'PRIMARY' : null, kind, columns: [{ name: column, prefixLength: null, expression: false }],
+    inline: true, constraint: null, references,
+  };
+}
+
 export function emptyOptions(): TableOptions {
   return { engine: null, charset: null, collation: null, comment: null, autoIncrement: null, rowFormat: null, partitioned: false };
 }
