@@ -1,4 +1,4 @@
-import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { FieldPacket, RowDataPacket } from 'mysql2/promise';
 import { z } from 'zod';
 import { isObject, walk } from '../ast.js';
 import { droppedDatabase } from '../ast-ddl.js';
@@ -9,7 +9,9 @@ import type { CatalogColumn, CatalogIndex, CatalogTable } from './catalog.js';
 import { MemoryCatalog } from './memory-catalog.js';
 
 /** Anything that runs a query: a mysql2 pool, pooled connection or connection. */
-export type Queryable = Pick<Connection, 'query'>;
+export interface Queryable {
+  query<T extends RowDataPacket[]>(sql: string, values?: unknown[]): Promise<[T, FieldPacket[]]>;
+}
 
 /** A count from information_schema: mysql2 returns BIGINT as a string (bigNumberStrings). */
 const Count = z
