@@ -1,25 +1,33 @@
 import { z } from 'zod';
+import { parseTargetName, requireCluster, type TargetName } from '../src/inventory/names.js';
 import { defineCommand } from '../src/slack/command.js';
-import { Notifier } from '../src/slack/notifier.js';
-import { reviewReportMessage } from '../src/slack/views/review-report.js';
+import { replyWithReview } from '../src/slack/review-reply.js';
+import { reviewModalView } from '../src/slack/views/review-modal.js';
 import { unfenceSql } from '../src/text/sql-fence.js';
 
-const Args = z.string().transform(unfenceSql).pipe(z.string().min(1, 'Paste the SQL to review after `review`.'));
+/** `[cluster.schema] <sql>`: a leading `name.name` word is the target (SQL never starts with one). */
+export const ReviewArgs = z.string().transform((text): { target?: TargetName; sql: string } => {
+  const match = /^\s*(\S+)\s*([\s\S]*)$/.exec(text);
+  const target = match ? parseTargetName(match[1]) : undefined;
+  return target && match ? { target, sql: unfenceSql(match[2]) } : { sql: unfenceSql(text) };
+});
 
 export const review = defineCommand({
   verb: 'review',
-  usage: 'review <sql>',
-  summary: 'Review SQL against the rule catalog and grade it; nothing is run.',
-  example: 'review UPDATE orders SET status = 2 WHERE id = 42',
-  args: Args,
-  async run(sql, invocation, deps) {
-    const report = await deps.reviewer.review({ sql });
-    const message = reviewReportMessage({ report, requestedBy: invocation.userId });
-    try {
-      await deps.slack.post(invocation.channelId, message);
-    } catch (err) {
-      if (!Notifier.isNotInChannel(err)) throw err;
-      await invocation.respond(message, { visibility: 'in_channel' });
+  usage: 'review [cluster.schema] <sql>',
+  summary: 'Review SQL against the rule catalog and grade it; nothing is run. With a target it also checks the schema and EXPLAINs on a replica. Without SQL it opens a form.',
+  example: 'review prod.shop UPDATE orders SET status = 2 WHERE id = 42',
+  args: ReviewArgs,
+  async run({ target, sql }, invocation, deps) {
+    if (target) requireCluster(deps.config, target.cluster);
+    if (sql === '') {
+      if (!invocation.triggerId) throw new Error('no trigger_id to open the review form with');
+      await deps.slack.client.views.open({ trigger_id: invocation.triggerId, view: reviewModalView({ channel: invocation.channelId }, Object.keys(deps.config.clusters)) });
+      return;
     }
+    await replyWithReview(
+      { sql, target, user: invocation.userId, channel: invocation.channelId, respond: (message) => invocation.respond(message, { visibility: 'in_channel' }) },
+      deps,
+    );
   },
 });

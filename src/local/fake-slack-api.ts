@@ -219,6 +219,30 @@ export class FakeSlackApi {
     return id;
   }
 
+  /** The DM channel between the bot and a user, opened if needed (as a user writing to the bot would). */
+  dmChannel(user: string): string {
+    return this.dmFor(this.knownUser(user));
+  }
+
+  /** A file a user shared (e.g. a .sql file dropped into a DM with the bot); returns Slack's file object. */
+  shareUserFile(user: string, channel: string, name: string, content: string): JsonObject {
+    const id = this.nextId('F');
+    const bytes = Buffer.from(content, 'utf8');
+    this.fileMap.set(id, { id, name, title: name, length: bytes.length, bytes, mimetype: 'text/plain', channels: [channel] });
+    return { ...this.fileObject(this.fileMap.get(id)), user, url_private_download: `${this.origin}/files/${id}/${encodeURIComponent(name)}` };
+  }
+
+  /** `url_private` downloads need the bot token, as on Slack; recorded as method `file_download`. */
+  private serveFileDownload(id: string, token: string | undefined, res: ServerResponse): void {
+    const file = this.fileMap.get(id);
+    const status = !token ? 401 : file?.bytes ? 200 : 404;
+    const recorded: RecordedCall = { method: 'file_download', params: { file_id: id }, token, at: new Date(), response: { status, body: {} } };
+    this.calls.push(recorded);
+    this.events.emit('call', recorded);
+    res.writeHead(status, { 'content-type': file?.mimetype ?? 'text/plain' });
+    res.end(status === 200 ? file?.bytes : '');
+  }
+
   // ---- HTTP plumbing ---------------------------------------------------------------------
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -242,6 +266,8 @@ export class FakeSlackApi {
       const target: ResponseTarget | undefined = t && { channel: t.channel, user: t.user, ...(t.messageTs && { messageTs: t.messageTs }) };
       call = { method: 'response_url', params, target };
       answer = () => this.answerResponseUrl(id, params);
+    } else if (kind === 'files' && req.method === 'GET') {
+      return this.serveFileDownload(id, bearer(req.headers.authorization), res);
     } else {
       return send(res, { status: 404, body: { ok: false, error: 'not_found' } });
     }

@@ -2,7 +2,7 @@ import { Server, type ServerResponse } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import type { CommandDeps } from './command.js';
-import { registerSlashCommand } from './router.js';
+import { registerListeners } from './listeners/index.js';
 
 export interface SlackSettings {
   botToken: string;
@@ -38,7 +38,7 @@ export function createSlackApp(settings: SlackSettings, deps: CommandDeps, route
   const app = settings.appToken
     ? new App({ ...common, appToken: settings.appToken, socketMode: true, installerOptions: { port: settings.port } })
     : new App({ ...common, signingSecret: requireSigningSecret(settings), endpoints: '/slack/events' });
-  registerSlashCommand(app, deps);
+  registerListeners(app, deps, { fileOrigins: [new URL(settings.apiUrl).origin] });
   app.error(async (error) => {
     logger.error('unhandled error in a Slack listener', error);
   });

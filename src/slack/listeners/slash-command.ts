@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
-import { isDbopsError } from '../errors.js';
-import { closest } from '../text/closest.js';
-import type { Command, CommandDeps, Invocation } from './command.js';
-import type { Message } from './views/blocks.js';
-import { internalErrorMessage, plainMessage, unknownVerbMessage, usageMessage } from './views/help.js';
+import { isDbopsError } from '../../errors.js';
+import { closest } from '../../text/closest.js';
+import type { Command, CommandDeps, Invocation } from '../command.js';
+import type { Message } from '../views/blocks.js';
+import { internalErrorMessage, plainMessage, unknownVerbMessage, usageMessage } from '../views/help.js';
 
 export const SLASH_COMMAND = '/dbops';
 

@@ -30,6 +30,11 @@ export function reviewReportMessage({ report, requestedBy }: ReviewViewInput): M
   return { text, blocks };
 }
 
+/** Whether every finding fits in the message; otherwise the full report goes to the thread as a file. */
+export function reviewFitsInMessage(report: ReviewReport): boolean {
+  return report.statements.reduce((n, s) => n + s.findings.length, 0) <= LIMITS.blocks - RESERVED_BLOCKS;
+}
+
 function contextLine(report: ReviewReport, requestedBy?: string): string[] {
   const parts: string[] = [];
   if (requestedBy) parts.push(`requested by <@${requestedBy}>`);

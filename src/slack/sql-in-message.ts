@@ -1,0 +1,29 @@
+import { parseTargetName, type TargetName } from '../inventory/names.js';
+import { unfenceSql } from '../text/sql-fence.js';
+
+export interface SqlRequest {
+  target?: TargetName;
+  sql: string;
+}
+
+/**
+ * What a person wrote to the bot: `[review] [cluster.schema]` then SQL, in a ```sql block or (after
+ * an explicit "review") as plain text. Mentions (`<@U123>`) are dropped. `sql` is '' when there is none.
+ */
+export function readMessage(text: string): { saysReview: boolean; target?: TargetName; sql: string } {
+  let rest = text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trimStart();
+  const review = /^review\b\s*/i.exec(rest);
+  if (review) rest = rest.slice(review[0].length);
+  const word = /^(\S+)(\s+|$)/.exec(rest);
+  const target = word && !word[1].startsWith('```') ? parseTargetName(word[1]) : undefined;
+  if (target && word) rest = rest.slice(word[0].length);
+  const hasFence = rest.includes('```');
+  const sql = hasFence || review ? unfenceSql(hasFence ? rest.slice(rest.indexOf('```')) : rest) : '';
+  return { saysReview: Boolean(review), target, sql };
+}
+
+/** The SQL request in a message, or undefined when it holds none. */
+export function sqlFromMessage(text: string): SqlRequest | undefined {
+  const { target, sql } = readMessage(text);
+  return sql ? { target, sql } : undefined;
+}
