@@ -18,6 +18,11 @@ export interface ClusterPoolsOptions {
  * mysql2 pools for the instances of the configured clusters, opened on first use and kept one per
  * instance (`host:port` and user), so the review, jobs and monitors share them. `closeAll()` ends
  * them all (on shutdown, or at the end of a CLI run).
+ *
+ * Pools have no default schema, and a pooled connection keeps whatever schema its last user chose
+ * with USE (the EXPLAIN probe does): qualify names or USE the schema you need on each checkout.
+ * A caller that changes other session state (foreign_key_checks, sql_mode, …) must destroy the
+ * connection instead of releasing it, as the shadow check does.
  */
 export class ClusterPools {
   private readonly pools = new Map<string, Pool>();

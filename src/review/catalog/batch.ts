@@ -29,33 +29,38 @@ export function ddlTables(stmt: ReviewStatement): TableRef[] {
   }
 }
 
-const touchedCache = new WeakMap<readonly ReviewStatement[], Map<number, Set<string>>>();
+const touchedCache = new WeakMap<readonly ReviewStatement[], { schema: string | undefined; first: Map<string, number> }>();
 
 /**
- * Names (lower-cased `table` and `schema.table`) of the tables that DDL earlier in the batch
- * creates, alters, drops or renames: the live server does not have them in that shape yet, so
- * EXPLAIN there says nothing about them.
+ * For each table (lower-cased `table` and `schema.table`) that DDL of the batch creates, alters,
+ * drops or renames: the index of the first statement that does. Computed once per batch.
  */
-export function touchedEarlier(batch: readonly ReviewStatement[], stmt: ReviewStatement, schema: string | undefined): Set<string> {
-  let perStmt = touchedCache.get(batch);
-  if (!perStmt) {
-    perStmt = new Map();
-    touchedCache.set(batch, perStmt);
-  }
-  const cached = perStmt.get(stmt.index);
-  if (cached) return cached;
-  const names = new Set<string>();
-  for (const other of batch) {
-    if (other.index >= stmt.index) break;
-    if (!TABLE_DDL.has(other.kind)) continue;
-    for (const ref of ddlTables(other)) {
-      names.add(ref.table.toLowerCase());
+function firstTouches(batch: readonly ReviewStatement[], schema: string | undefined): Map<string, number> {
+  const cached = touchedCache.get(batch);
+  if (cached && cached.schema === schema) return cached.first;
+  const first = new Map<string, number>();
+  const note = (name: string, index: number) => {
+    if (!first.has(name)) first.set(name, index);
+  };
+  for (const stmt of batch) {
+    if (!TABLE_DDL.has(stmt.kind)) continue;
+    for (const ref of ddlTables(stmt)) {
+      note(ref.table.toLowerCase(), stmt.index);
       const db = ref.db ?? schema;
-      if (db) names.add(`${db.toLowerCase()}.${ref.table.toLowerCase()}`);
+      if (db) note(`${db.toLowerCase()}.${ref.table.toLowerCase()}`, stmt.index);
     }
   }
-  perStmt.set(stmt.index, names);
-  return names;
+  touchedCache.set(batch, { schema, first });
+  return first;
+}
+
+/**
+ * Was the table (a lower-cased `table` or `schema.table`) created, altered, dropped or renamed by
+ * DDL earlier in the batch than `stmt`? The live server does not have it in that shape yet, so
+ * EXPLAIN there says nothing about it.
+ */
+export function touchedEarlier(batch: readonly ReviewStatement[], stmt: ReviewStatement, schema: string | undefined, name: string): boolean {
+  return (firstTouches(batch, schema).get(name) ?? Infinity) < stmt.index;
 }
 
 /**
@@ -63,12 +68,12 @@ export function touchedEarlier(batch: readonly ReviewStatement[], stmt: ReviewSt
  * tables; for a statement the parser could not read, from any word that names such a table.
  */
 export function usesTableTouchedEarlier(batch: readonly ReviewStatement[], stmt: ReviewStatement, catalog: Catalog | undefined, schema: string | undefined): boolean {
-  const touched = touchedEarlier(batch, stmt, schema);
-  if (touched.size === 0) return false;
+  if (firstTouches(batch, schema).size === 0) return false;
+  const touched = (name: string) => touchedEarlier(batch, stmt, schema, name);
   if (stmt.ast && catalog) {
     return statementScope(stmt.ast, catalog, schema).sources.some((s) =>
-      s.ref.db ? touched.has(`${s.ref.db.toLowerCase()}.${s.ref.table.toLowerCase()}`) : touched.has(s.ref.table.toLowerCase()),
+      touched(s.ref.db ? `${s.ref.db.toLowerCase()}.${s.ref.table.toLowerCase()}` : s.ref.table.toLowerCase()),
     );
   }
-  return lex(stmt.stripped).some((t) => (t.kind === 'word' || t.kind === 'ident') && touched.has((t.kind === 'word' ? t.raw : t.value).toLowerCase()));
+  return lex(stmt.stripped).some((t) => (t.kind === 'word' || t.kind === 'ident') && touched((t.kind === 'word' ? t.raw : t.value).toLowerCase()));
 }

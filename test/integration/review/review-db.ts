@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Pool } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { Cluster } from '../../../src/config/schema.js';
 import { quoteIdent } from '../../../src/db/meta.js';
 import { ClusterPools } from '../../../src/db/pools.js';
@@ -20,11 +20,11 @@ export async function createSchema(pool: Pool, prefix: string, sql = ''): Promis
     await conn.query(`USE ${quoteIdent(name)}`);
     for (const stmt of splitStatements(sql)) await conn.query(stmt.text);
     // Fresh InnoDB statistics, so TABLE_ROWS and EXPLAIN's estimates are settled.
-    const [tables] = await conn.query<Array<{ name: string } & import('mysql2').RowDataPacket>>(
+    const [tables] = await conn.query<RowDataPacket[]>(
       "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
       [name],
     );
-    if (tables.length > 0) await conn.query(`ANALYZE TABLE ${tables.map((t) => quoteIdent(t.name)).join(', ')}`);
+    if (tables.length > 0) await conn.query(`ANALYZE TABLE ${tables.map((t) => quoteIdent(String(t.name))).join(', ')}`);
   } finally {
     conn.destroy(); // its default schema is set: don't hand it back to the pool
   }
