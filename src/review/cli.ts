@@ -3,6 +3,10 @@ import { loadConfig } from '../config/load.js';
 import { reviewSql } from './engine.js';
 import { renderJson } from './render/json.js';
 import { renderText } from './render/text.js';
+import { renderSarif } from './render/sarif.js';
+import { createReviewer } from './service.js';
+import { ConfigError } from '../errors.js';
+import { parseTargetName, requireCluster, type TargetName } from '../inventory/names.js';
 import { rules } from './rules/index.js';
 import { defaultRules, resolveRules } from './settings.js';
 import type { ReviewReport } from './types.js';
@@ -14,14 +18,14 @@ export interface CliIo {
   readFile(path: string): string;
 }
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'sarif'] as const;
 const FAIL_ON = ['error', 'warning'] as const;
 
-/** `dbops review [--target cluster.schema] [--format text|json] [--fail-on error|warning] FILE|-`. */
+/** `dbops review [--target cluster.schema] [--format text|json|sarif] [--fail-on error|warning] FILE|-`. */
 export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { target: { type: 'string' }, format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { target: { type: 'string' }, change: { type: 'boolean', default: false }, format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' } } });
   } catch (err) {
     return usage(io, err instanceof Error ? err.message : String(err));
   }
@@ -33,9 +37,28 @@ export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) return usage(io, 'give exactly one FILE, or - to read standard input');
   const source = positionals[0];
   const sql = source === '-' ? await readAll(io.stdin) : io.readFile(source);
-  const report = await reviewSql(sql, { rules: cliRules(), target: values.target, purpose: 'change' });
-  io.stdout.write(format === 'json' ? renderJson(report) : renderText(report, source === '-' ? '<stdin>' : source));
+  let target: TargetName | undefined;
+  if (values.target !== undefined) {
+    target = parseTargetName(values.target);
+    if (!target) return usage(io, `--target must be cluster.schema (got '${values.target}')`);
+  }
+  const purpose = values.change ? 'change' : 'review';
+  const report = target ? await reviewAgainst(sql, target, purpose) : await reviewSql(sql, { rules: cliRules(), purpose });
+  const artifact = source === '-' ? '<stdin>' : source;
+  io.stdout.write(format === 'json' ? renderJson(report) : format === 'sarif' ? renderSarif(report, rules, artifact) : renderText(report, artifact));
   return failsAt(report, failOn) ? 1 : 0;
+}
+
+/** With a target the config is required: it names the cluster and where its password comes from. */
+async function reviewAgainst(sql: string, target: TargetName, purpose: 'review' | 'change'): Promise<ReviewReport> {
+  const { config } = loadConfig(process.env);
+  requireCluster(config, target.cluster);
+  const reviewer = createReviewer(config);
+  try {
+    return await reviewer.review({ sql, target: { cluster: target.cluster, schema: target.schema }, purpose });
+  } finally {
+    await reviewer.close?.();
+  }
 }
 
 /** With a dbops.yml present (or DBOPS_CONFIG set) its review settings apply; otherwise the defaults. */
@@ -43,7 +66,8 @@ function cliRules() {
   try {
     const { config } = loadConfig(process.env);
     return resolveRules(rules, config.review);
-  } catch {
+  } catch (err) {
+    if (err instanceof ConfigError && !err.problems.some((p) => p.startsWith('config file not found'))) throw err;
     return defaultRules(rules);
   }
 }
@@ -53,7 +77,7 @@ function failsAt(report: ReviewReport, level: (typeof FAIL_ON)[number]): boolean
 }
 
 function usage(io: CliIo, problem: string): number {
-  io.stderr.write(`dbops review: ${problem}\nUsage: dbops review [--target cluster.schema] [--format text|json] [--fail-on error|warning] FILE|-\n`);
+  io.stderr.write(`dbops review: ${problem}\nUsage: dbops review [--target cluster.schema] [--change] [--format text|json|sarif] [--fail-on error|warning] FILE|-\n`);
   return 2;
 }
 

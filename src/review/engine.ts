@@ -1,3 +1,4 @@
+import { redactSecrets } from './redact.js';
 import { classify } from './classify.js';
 import { grade } from './grade.js';
 import { parseStatement } from './parse.js';
@@ -83,13 +84,13 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
           message: draft.message,
           why: rule.why,
           fix: rule.fix,
-          fragment: draft.fragment,
+          fragment: draft.fragment === undefined ? undefined : redactSecrets(draft.fragment),
           line: draft.line ?? stmt.line,
           column: draft.column ?? stmt.column,
         });
       }
     }
-    reports.push({ index: stmt.index, sql: stmt.text, kind: stmt.kind, line: stmt.line, column: stmt.column, findings, shards: stmt.shards });
+    reports.push({ index: stmt.index, sql: redactSecrets(stmt.text), kind: stmt.kind, line: stmt.line, column: stmt.column, findings, shards: stmt.shards });
     if (options.catalog) updateCatalog(options.catalog, stmt, schema, shadow);
     if (stmt.kind === 'use') schema = useTarget(stmt.stripped) ?? schema;
   }

@@ -1,23 +1,40 @@
 import mariadbParser from 'node-sql-parser/build/mariadb.js';
+import mysqlParser from 'node-sql-parser/build/mysql.js';
 import type { AnyAst, ParseFailure } from './types.js';
 
-const parser = new mariadbParser.Parser();
-const OPTIONS = { database: 'MariaDB' } as const;
+const mariadb = { parser: new mariadbParser.Parser(), options: { database: 'MariaDB' } };
+const mysql = { parser: new mysqlParser.Parser(), options: { database: 'MySQL' } };
 /** Tokens the parser always 'expects' (comments, whitespace) that tell a user nothing. */
 const NOISE_TOKENS = new Set(['/*', '--', '#', '"', '`']);
 
 export type ParseResult = { ast: AnyAst; error: null } | { ast: null; error: ParseFailure };
 
-/** Parse one statement with node-sql-parser (MariaDB dialect, which reads MySQL too). */
+/**
+ * Parse one statement with node-sql-parser. Its MariaDB grammar comes first; where it has gaps that
+ * its MySQL grammar does not (a column named `status`, `DELETE … LIMIT n`, `ALTER TABLE … ADD PRIMARY
+ * KEY`), the MySQL grammar reads the statement. When both fail, the error that got further is kept.
+ */
 export function parseStatement(sql: string): ParseResult {
+  const first = parseWith(mariadb, sql);
+  if (first.error === null) return first;
+  const second = parseWith(mysql, sql);
+  if (second.error === null) return second;
+  return reach(second.error) > reach(first.error) ? second : first;
+}
+
+function parseWith(dialect: typeof mariadb, sql: string): ParseResult {
   try {
-    const ast: unknown = parser.astify(sql, OPTIONS);
+    const ast: unknown = dialect.parser.astify(sql, dialect.options);
     const first: unknown = Array.isArray(ast) ? ast[0] : ast;
     if (!first) return { ast: null, error: { message: 'the parser found no statement' } };
     return { ast: first, error: null };
   } catch (err) {
     return { ast: null, error: toFailure(err) };
   }
+}
+
+function reach(failure: ParseFailure): number {
+  return (failure.line ?? 0) * 1_000_000 + (failure.column ?? 0);
 }
 
 interface PegError {
