@@ -3,6 +3,7 @@ import { Cursor, lex } from '../ddl/lexer.js';
 import { usesTableTouchedEarlier } from '../catalog/batch.js';
 import type { ReviewStatement, RuleContext } from '../types.js';
 import { explainableSql } from './estimate.js';
+import { dmlAsSelect } from './rewrite.js';
 import type { ExplainRow, ServerProbe } from './probe.js';
 
 export type StatementPlan =
@@ -42,12 +43,32 @@ async function explainStatement(ctx: Pick<RuleContext, 'stmt' | 'batch' | 'serve
   const explainable = explainableSql(stmt, server);
   if (!explainable) return { status: 'skipped', reason: 'not a statement EXPLAIN takes' };
   if (usesTableTouchedEarlier(batch, stmt, catalog, schema)) return { status: 'skipped', reason: 'uses a table changed earlier in the batch' };
+  const first = await tryExplain(server, explainable, schema);
+  if (first.status !== 'failed' || !WRITE_REFUSED.has(first.code ?? '')) return first;
+  // A read-only replica, or an account with only SELECT there, refuses EXPLAIN of a write: explain
+  // the SELECT of the rows it would change instead (what servers without EXPLAIN UPDATE get).
+  const select = stmt.kind === 'update' || stmt.kind === 'delete' ? dmlAsSelect(stmt.stripped) : null;
+  if (!select) return { status: 'skipped', reason: `the server does not EXPLAIN writes for this account: ${first.message}` };
+  return tryExplain(server, { sql: select, rewritten: true }, schema);
+}
+
+/** Errors that mean "not allowed to (explain a) write here", not "this statement is wrong". */
+const WRITE_REFUSED: ReadonlySet<string> = new Set([
+  'ER_OPTION_PREVENTS_STATEMENT', // --read-only
+  'ER_TABLEACCESS_DENIED_ERROR',
+  'ER_COLUMNACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+  'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
+]);
+
+async function tryExplain(server: ServerProbe, explainable: { sql: string; rewritten: boolean }, schema: string | undefined): Promise<StatementPlan> {
   try {
     const plan = await server.explain(explainable.sql, schema);
     return { status: 'explained', plan, ...explainable };
   } catch (err) {
-    const fromServer = typeof err === 'object' && err !== null && 'sqlMessage' in err;
-    const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+    const fromServer = isObject(err) && 'sqlMessage' in err;
+    const code = isObject(err) && typeof err.code === 'string' ? err.code : undefined;
     return { status: 'failed', message: err instanceof Error ? err.message : String(err), code, fromServer };
   }
 }

@@ -6,6 +6,7 @@ import { dmlLimit, estimateFromPlan, estimateRows, explainableSql, versionAtLeas
 import { MysqlProbe, parseExplainRows } from '../../../../src/review/explain/mysql-probe.js';
 import type { ExplainRow, ServerProbe } from '../../../../src/review/explain/probe.js';
 import { dmlAsSelect } from '../../../../src/review/explain/rewrite.js';
+import { statementPlan } from '../../../../src/review/explain/statement-plan.js';
 
 /** `EXPLAIN FORMAT=TRADITIONAL UPDATE … JOIN …` on MySQL 8.0, as mysql2 returns it (BIGINT as strings). */
 const MYSQL_ROWS = [
@@ -91,6 +92,29 @@ describe('estimateRows', () => {
     assert.deepEqual(seen, ['SELECT * FROM t WHERE created < NOW()']);
     assert.equal(estimate?.rows, 4200);
     assert.equal(estimate?.rewritten, true);
+  });
+});
+
+describe('statementPlan', () => {
+  it('falls back to the SELECT when a read-only replica refuses to EXPLAIN a write', async () => {
+    const seen: string[] = [];
+    const probe: ServerProbe = {
+      flavor: 'mariadb',
+      version: '10.11.19-MariaDB',
+      explain: async (sql) => {
+        seen.push(sql);
+        if (!sql.startsWith('SELECT')) throw Object.assign(new Error('The MariaDB server is running with the --read-only option'), { code: 'ER_OPTION_PREVENTS_STATEMENT', sqlMessage: 'read-only' });
+        return [{ id: 1, selectType: 'SIMPLE', table: 't', type: 'ref', key: 'k', rows: 7, extra: null }];
+      },
+    };
+    const batch = prepareStatements('DELETE FROM t WHERE k = 1; INSERT INTO t VALUES (1); UPDATE t SET nope = 1 WHERE id = 1');
+    const plan = await statementPlan({ stmt: batch[0], batch, server: probe, schema: 'shop' });
+    assert.deepEqual(seen, ['DELETE FROM t WHERE k = 1', 'SELECT * FROM t WHERE k = 1']);
+    assert.equal(plan.status === 'explained' && plan.rewritten, true);
+    assert.equal((await statementPlan({ stmt: batch[1], batch, server: probe, schema: 'shop' })).status, 'skipped', 'an INSERT has no SELECT to fall back to');
+    const wrong: ServerProbe = { ...probe, explain: async () => Promise.reject(Object.assign(new Error("Unknown column 'nope' in 'SET'"), { code: 'ER_BAD_FIELD_ERROR', sqlMessage: 'x' })) };
+    const failed = await statementPlan({ stmt: batch[2], batch, server: wrong, schema: 'shop' });
+    assert.equal(failed.status === 'failed' && failed.fromServer && failed.code, 'ER_BAD_FIELD_ERROR', 'a real error is reported, not retried');
   });
 });
 
