@@ -113,8 +113,13 @@ export class TicketStore {
   async get(id: number): Promise<Ticket | null> {
     const conn = await this.db.getConnection();
     try {
+      // One snapshot for the ticket and its approvals: read apart, a decision committed in between
+      // shows an "awaiting" ticket that already holds the approval that ended the wait.
+      await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       return await this.read(conn, id);
     } finally {
+      await conn.query('COMMIT').catch(() => undefined);
       conn.release();
     }
   }
