@@ -8,10 +8,16 @@ import type { DbopsEnv } from './config/env.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
 import { FakeSlackApi } from './local/fake-slack-api.js';
 import type { Logger } from './logger.js';
+import { JobQueue } from './queue/queues.js';
 import { createReviewer } from './review/service.js';
 import { createSlackApp, type SlackApp, type SlackSettings } from './slack/app.js';
+import type { CommandDeps } from './slack/command.js';
 import { healthRoute } from './health.js';
 import { Notifier } from './slack/notifier.js';
+import { createTicketAnnouncer, type TicketAnnouncer } from './slack/ticket-announcer.js';
+import { createDbaDirectory } from './tickets/dba-directory.js';
+import { createTicketService, type Clock, type TicketService } from './tickets/service.js';
+import { TicketStore } from './tickets/store.js';
 
 export interface Runtime {
   /** Port the HTTP endpoint listens on (Slack events, /healthz). */
@@ -22,11 +28,20 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/** What embedders and tests may choose; production uses the defaults. */
+export interface RuntimeOptions {
+  /** BullMQ queue for ticket jobs; default `dbops-tickets`. Tests give each runtime its own. */
+  queueName?: string;
+  clock?: Clock;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
 /**
  * Build every part the role needs and start it; `stop()` closes them in reverse order
  * (Slack first so no new work arrives, then queues, then pools).
  */
-export async function startRuntime(config: DbopsConfig, env: DbopsEnv, logger: Logger): Promise<Runtime> {
+export async function startRuntime(config: DbopsConfig, env: DbopsEnv, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const closers: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const close of closers.reverse()) await close().catch((err: unknown) => logger.warn('error while shutting down', err));
@@ -40,7 +55,7 @@ export async function startRuntime(config: DbopsConfig, env: DbopsEnv, logger: L
     await redis.connect();
     closers.push(() => redis.quit());
     if (env.DBOPS_ROLE === 'worker') return { port: env.PORT, stop };
-    const slack = await startSlack(config, env, logger, meta, redis, closers);
+    const slack = await startSlack({ config, env, logger, meta, redis, options }, closers);
     return { ...slack, stop };
   } catch (err) {
     await stop();
@@ -48,16 +63,58 @@ export async function startRuntime(config: DbopsConfig, env: DbopsEnv, logger: L
   }
 }
 
-async function startSlack(config: DbopsConfig, env: DbopsEnv, logger: Logger, meta: Pool, redis: Redis, closers: Array<() => Promise<unknown>>) {
+interface Parts {
+  config: DbopsConfig;
+  env: DbopsEnv;
+  logger: Logger;
+  meta: Pool;
+  redis: Redis;
+  options: RuntimeOptions;
+}
+
+async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) {
+  const { config, env, logger, meta, redis, options } = parts;
   const { settings, localSlack } = await slackSettings(env, logger);
   if (localSlack) closers.push(() => localSlack.close());
+  const queue = new JobQueue({ connection: redis, queueName: options.queueName });
+  closers.push(() => queue.close());
+  const reviewer = createReviewer(config);
+  closers.push(async () => reviewer.close?.());
   const client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, logger });
-  const deps = { config, slack: new Notifier(client, logger), reviewer: createReviewer(config), logger, commands };
+  const slack = new Notifier(client, logger);
+  const store = new TicketStore(meta);
+  const clock = options.clock ?? systemClock;
+  const dbas = createDbaDirectory({
+    users: config.slack.dba_users,
+    usergroup: config.slack.dba_usergroup,
+    resolveGroup: async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [],
+    clock,
+    logger,
+  });
+  const tickets = createTicketService({ store, queue, clock, logger, config, dbas });
+  const announcer = createTicketAnnouncer({ slack, store, dbas, config, logger });
+  const deps: CommandDeps = { config, slack, reviewer, logger, clock, tickets, ticketStore: store, dbas, announcer, commands };
   const app: SlackApp = createSlackApp(settings, deps, [healthRoute({ meta, redis })], logger);
   const port = await app.start();
   closers.push(() => app.stop());
   logger.info('dbops is listening', { port, mode: settings.appToken ? 'socket' : 'http', slackApi: settings.apiUrl });
+  await resumeHandOffs(tickets, announcer, logger);
   return { port, localSlack, signingSecret: settings.signingSecret };
+}
+
+/** Queue approved tickets the last run did not hand over (queue down, or a stop in between), and say so in their threads. */
+async function resumeHandOffs(tickets: TicketService, announcer: TicketAnnouncer, logger: Logger): Promise<void> {
+  try {
+    const resumed = await tickets.resumeHandOffs();
+    for (const { ticket, handOff } of resumed) {
+      if (!handOff.queued) continue;
+      await announcer.resumed(ticket, handOff);
+      logger.info('approved ticket handed to the queue at start-up', { ticket: ticket.ref, jobId: handOff.jobId });
+    }
+    if (resumed.length > 0) logger.info('resumed hand-overs', { tickets: resumed.length });
+  } catch (err) {
+    logger.error('could not resume hand-overs of approved tickets', err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
 /** Slack settings from env; without a bot token, a local Slack API stands in so dbops still starts. */

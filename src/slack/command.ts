@@ -2,6 +2,10 @@ import type { z } from 'zod';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { Reviewer } from '../review/service.js';
+import type { DbaDirectory } from '../tickets/dba-directory.js';
+import type { Clock, TicketService } from '../tickets/service.js';
+import type { TicketStore } from '../tickets/store.js';
+import type { TicketAnnouncer } from './ticket-announcer.js';
 import type { Message } from './views/blocks.js';
 import type { Notifier } from './notifier.js';
 
@@ -21,6 +25,14 @@ export interface CommandDeps {
   slack: Notifier;
   reviewer: Reviewer;
   logger: Logger;
+  clock: Clock;
+  /** Ticket operations: each checks policy and changes state by compare-and-set. */
+  tickets: TicketService;
+  /** Reads (lists, details, history); state changes go through `tickets`. */
+  ticketStore: TicketStore;
+  dbas: DbaDirectory;
+  /** Approval messages, ticket threads, the requester's DMs and the App Home. */
+  announcer: TicketAnnouncer;
   /** Every registered command, for help and suggestions. */
   commands: readonly Command[];
 }

@@ -7,4 +7,32 @@ export const ids = {
     sqlBlock: 'sql',
     sqlInput: 'sql_input',
   },
+  /** Buttons on tickets (approval message, the requester's answers, App Home); the value is the ticket ref. */
+  ticketActions: {
+    approve: 'dbops.ticket.approve',
+    reject: 'dbops.ticket.reject',
+    cancel: 'dbops.ticket.cancel',
+    requestException: 'dbops.ticket.request_exception',
+    /** block_id prefix of a ticket's actions block (`dbops.ticket.actions.42`): unique per ticket on a surface. */
+    blockPrefix: 'dbops.ticket.actions.',
+  },
+  rejectModal: {
+    callback: 'dbops.ticket.reject.modal',
+    reasonBlock: 'reason',
+    reasonInput: 'reason_input',
+  },
+  exceptionModal: {
+    callback: 'dbops.ticket.exception.modal',
+    reasonBlock: 'reason',
+    reasonInput: 'reason_input',
+  },
+  execModal: {
+    callback: 'dbops.exec.modal',
+    targetBlock: 'target',
+    targetInput: 'target_input',
+    sqlBlock: 'sql',
+    sqlInput: 'sql_input',
+    runAtBlock: 'run_at',
+    runAtInput: 'run_at_input',
+  },
 } as const;

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { parseConfig, parseEnv } from '../../src/config/load.js';
 import { FakeSlackApi, SlackRequestSender } from '../../src/local/index.js';
@@ -32,9 +34,14 @@ ${extra}`;
 
 export interface Harness {
   api: FakeSlackApi;
+  /** Signed requests to the running bot (replaced by `restart`, whose bot listens on a new port). */
   slack: SlackRequestSender;
   runtime: Runtime;
   metaDatabase: string;
+  /** The BullMQ queue the bot hands tickets to (its own name per harness), for assertions. */
+  jobs: Queue;
+  /** Stop the bot and start a new one on the same meta database, queue and Slack. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,7 +53,9 @@ export async function startHarness(options: { configYaml?: string; logger?: Logg
   const api = new FakeSlackApi({ users: [{ id: DBA, name: 'dba.one' }, { id: DBA2, name: 'dba.two' }, { id: DEV, name: 'dev.one' }] });
   await api.start(0);
   const signingSecret = randomBytes(16).toString('hex');
-  const metaDatabase = `dbops_t_${randomBytes(4).toString('hex')}`;
+  const suffix = randomBytes(4).toString('hex');
+  const metaDatabase = `dbops_t_${suffix}`;
+  const queueName = `dbops-e2e-${suffix}`;
   const env = parseEnv({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: signingSecret,
@@ -57,19 +66,32 @@ export async function startHarness(options: { configYaml?: string; logger?: Logg
   });
   const config = parseConfig(options.configYaml ?? testConfigYaml());
   const logger = options.logger ?? (process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger());
-  const runtime = await startRuntime(config, env, logger);
-  const slack = new SlackRequestSender({ baseUrl: `http://127.0.0.1:${runtime.port}`, signingSecret, api });
-  return {
+  const start = async () => {
+    const runtime = await startRuntime(config, env, logger, { queueName });
+    const slack = new SlackRequestSender({ baseUrl: `http://127.0.0.1:${runtime.port}`, signingSecret, api });
+    return { runtime, slack };
+  };
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const jobs = new Queue(queueName, { connection: redis });
+  const harness: Harness = {
     api,
-    slack,
-    runtime,
+    ...(await start()),
     metaDatabase,
+    jobs,
+    restart: async () => {
+      await harness.runtime.stop();
+      Object.assign(harness, await start());
+    },
     stop: async () => {
-      await runtime.stop();
+      await harness.runtime.stop();
       await api.close();
+      await jobs.obliterate({ force: true }).catch(() => undefined);
+      await jobs.close();
+      await redis.quit();
       await dropDatabase(metaDatabase);
     },
   };
+  return harness;
 }
 
 export async function dropDatabase(name: string): Promise<void> {

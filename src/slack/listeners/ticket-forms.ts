@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { isDbopsError } from '../../errors.js';
+import { parseTargetName } from '../../inventory/names.js';
+import { parseRunTime } from '../../tickets/run-time.js';
+import type { CommandDeps } from '../command.js';
+import { ids } from '../ids.js';
+import { answerPrivately, type AnswerDeps, type Surface } from '../private-answer.js';
+import { requestSqlChange } from '../sql-change-request.js';
+import type { Message } from '../views/blocks.js';
+import { internalErrorMessage } from '../views/help.js';
+import type { ModalOrigin } from '../views/ticket-modals.js';
+import { announceFailedMessage, exceptionRequestedMessage, privateNote } from '../views/ticket-replies.js';
+
+/** A submitted view: its id, metadata and the values of its inputs. */
+const SubmittedView = z.object({
+  id: z.string(),
+  private_metadata: z.string().default(''),
+  state: z.object({ values: z.record(z.string(), z.record(z.string(), z.looseObject({ value: z.string().nullish() }))) }),
+});
+const Submitter = z.object({ user: z.looseObject({ id: z.string() }) });
+
+const Origin = z.object({
+  ticketId: z.number().int().positive(),
+  channel: z.string().optional(),
+  messageTs: z.string().optional(),
+  responseUrl: z.string().optional(),
+  home: z.boolean().optional(),
+}) satisfies z.ZodType<ModalOrigin>;
+const ExecMetadata = z.object({ channel: z.string() });
+
+interface Form {
+  viewId: string;
+  user: string;
+  metadata: unknown;
+  value(block: string, action: string): string;
+}
+
+export function readForm(view: unknown, body: unknown): Form | null {
+  const parsed = SubmittedView.safeParse(view);
+  const submitter = Submitter.safeParse(body);
+  if (!parsed.success || !submitter.success) return null;
+  const { values } = parsed.data.state;
+  return {
+    viewId: parsed.data.id,
+    user: submitter.data.user.id,
+    metadata: safeJson(parsed.data.private_metadata),
+    value: (block, action) => values[block]?.[action]?.value?.trim() ?? '',
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function surfaceOfOrigin(origin: ModalOrigin): Surface {
+  if (origin.home) return { kind: 'home' };
+  if (origin.channel && origin.messageTs) return { kind: 'message', channel: origin.channel, ts: origin.messageTs, ephemeral: origin.responseUrl !== undefined, responseUrl: origin.responseUrl };
+  return { kind: 'elsewhere', channel: origin.channel, responseUrl: origin.responseUrl };
+}
+
+/** The reject-reason, exception-reason and exec forms: check inline, ack (closing the form), then act. */
+export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerDeps): void {
+  const failed = async (user: string, surface: Surface, what: string, err: unknown) => {
+    const reference = randomUUID().slice(0, 8);
+    deps.logger.error(`${what} failed`, { user, reference }, err instanceof Error ? err : new Error(String(err)));
+    await answerPrivately(user, surface, internalErrorMessage(reference), answer);
+  };
+
+  app.view(ids.rejectModal.callback, async ({ ack, view, body }) => {
+    const form = readForm(view, body);
+    const origin = Origin.safeParse(form?.metadata);
+    if (!form || !origin.success) {
+      await ack();
+      deps.logger.warn('unreadable reject form', {});
+      return;
+    }
+    const reason = form.value(ids.rejectModal.reasonBlock, ids.rejectModal.reasonInput);
+    if (!reason) {
+      await ack({ response_action: 'errors', errors: { [ids.rejectModal.reasonBlock]: 'Say why, so the requester knows what to change.' } });
+      return;
+    }
+    await ack();
+    const surface = surfaceOfOrigin(origin.data);
+    try {
+      const result = await deps.tickets.reject({ ticketId: origin.data.ticketId, user: form.user, reason });
+      if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
+      await deps.announcer.rejected(result.ticket, form.user, reason);
+      if (surface.kind !== 'message' || surface.ephemeral) await answerPrivately(form.user, surface, privateNote(`You rejected ${result.ticket.ref}.`, ':x:'), answer);
+    } catch (err) {
+      await failed(form.user, surface, 'reject', err);
+    }
+  });
+
+  app.view(ids.exceptionModal.callback, async ({ ack, view, body }) => {
+    const form = readForm(view, body);
+    const origin = Origin.safeParse(form?.metadata);
+    if (!form || !origin.success) {
+      await ack();
+      deps.logger.warn('unreadable exception form', {});
+      return;
+    }
+    const reason = form.value(ids.exceptionModal.reasonBlock, ids.exceptionModal.reasonInput);
+    if (!reason) {
+      await ack({ response_action: 'errors', errors: { [ids.exceptionModal.reasonBlock]: 'DBAs need a reason to accept the risk.' } });
+      return;
+    }
+    await ack();
+    const surface = surfaceOfOrigin(origin.data);
+    try {
+      const result = await deps.tickets.requestException({ ticketId: origin.data.ticketId, user: form.user, reason });
+      if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
+      const published = await deps.announcer.publish(result.ticket.id);
+      const message = published.ok ? exceptionRequestedMessage(published.ticket, published.permalink) : announceFailedMessage(result.ticket, deps.config.slack.approval_channel, published.error);
+      await answerPrivately(form.user, surface, message, answer, { replace: true });
+    } catch (err) {
+      await failed(form.user, surface, 'exception request', err);
+    }
+  });
+
+  app.view(ids.execModal.callback, async ({ ack, view, body }) => {
+    const form = readForm(view, body);
+    const metadata = ExecMetadata.safeParse(form?.metadata);
+    if (!form || !metadata.success) {
+      await ack();
+      deps.logger.warn('unreadable exec form', {});
+      return;
+    }
+    const f = ids.execModal;
+    const input = { target: form.value(f.targetBlock, f.targetInput), sql: form.value(f.sqlBlock, f.sqlInput), runAt: form.value(f.runAtBlock, f.runAtInput) };
+    const checked = checkExecForm(input, deps);
+    if (!checked.ok) {
+      await ack({ response_action: 'errors', errors: checked.errors });
+      return;
+    }
+    await ack();
+    const surface: Surface = { kind: 'elsewhere', channel: metadata.data.channel };
+    let message: Message;
+    try {
+      message = await requestSqlChange(
+        { user: form.user, target: checked.target, sql: input.sql, runAt: input.runAt || undefined, sourceKey: `exec-form:${form.viewId}`, channel: metadata.data.channel },
+        deps,
+      );
+    } catch (err) {
+      if (!isDbopsError(err) || err.code === 'internal') return failed(form.user, surface, 'exec form', err);
+      message = privateNote(err.message, ':warning:');
+    }
+    await answerPrivately(form.user, surface, message, answer);
+  });
+}
+
+type ExecFormCheck = { ok: true; target: { cluster: string; schema: string } } | { ok: false; errors: Record<string, string> };
+
+/** Problems Slack shows under the fields, before the form closes. */
+export function checkExecForm(input: { target: string; sql: string; runAt: string }, deps: Pick<CommandDeps, 'config' | 'clock'>): ExecFormCheck {
+  const f = ids.execModal;
+  const errors: Record<string, string> = {};
+  const known = Object.keys(deps.config.clusters);
+  const target = parseTargetName(input.target);
+  const cluster = target ? deps.config.clusters[target.cluster] : undefined;
+  if (!target || target.table) errors[f.targetBlock] = `Write the target as cluster.schema, e.g. ${known[0] ?? 'prod'}.shop`;
+  else if (!cluster) errors[f.targetBlock] = `Cluster "${target.cluster}" is not in dbops.yml (known: ${known.join(', ')})`;
+  if (input.sql === '') errors[f.sqlBlock] = 'Write the SQL to run.';
+  if (cluster && input.runAt !== '') {
+    const runTime = parseRunTime(input.runAt, cluster, deps.clock.now());
+    if (!runTime.ok) errors[f.runAtBlock] = runTime.message.slice(0, 300);
+  }
+  if (!target || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, target: { cluster: target.cluster, schema: target.schema } };
+}

@@ -1,0 +1,74 @@
+import { UsageError } from '../errors.js';
+import { requireCluster } from '../inventory/names.js';
+import { parseRunTime } from '../tickets/run-time.js';
+import { reviewFromReport } from '../tickets/ticket.js';
+import type { CommandDeps } from './command.js';
+import type { Message } from './views/blocks.js';
+import { reviewReportMessage } from './views/review-report.js';
+import {
+  announceFailedMessage,
+  autoApprovedMessage,
+  duplicateMessage,
+  privateNote,
+  ticketBlockedMessage,
+  ticketOpenedMessage,
+} from './views/ticket-replies.js';
+
+export interface SqlChangeRequest {
+  user: string;
+  target: { cluster: string; schema: string };
+  sql: string;
+  /** `now` (default), `tonight`, `at 02:00`, `at 2026-11-25 01:30`: read in the cluster's zone. */
+  runAt?: string;
+  /** The Slack request it came from (trigger id, view id): a repeat opens no second ticket. */
+  sourceKey: string;
+  /** Where the requester asked. */
+  channel?: string;
+}
+
+/**
+ * `/dbops exec` and its form: review the SQL against the target, open the ticket, and post it to
+ * the DBAs (or, when the review blocks it, show the requester the findings and the way to an
+ * exception). Returns what to tell the requester, privately.
+ */
+export async function requestSqlChange(request: SqlChangeRequest, deps: CommandDeps): Promise<Message> {
+  const { user, target, sql } = request;
+  const cluster = requireCluster(deps.config, target.cluster);
+  if (sql.trim() === '') throw new UsageError('there is no SQL to run: write it after the target, e.g. `/dbops exec prod.shop UPDATE …`');
+  // Refuse an unreadable or peak-hour run time before the review, so the answer comes at once.
+  const runTime = parseRunTime(request.runAt, cluster, deps.clock.now());
+  if (!runTime.ok) throw new UsageError(runTime.message);
+  const report = await deps.reviewer.review({ sql, target, purpose: 'change' });
+  const result = await deps.tickets.submit({
+    kind: 'sql-change',
+    payload: { sql },
+    requester: user,
+    cluster: target.cluster,
+    schema: target.schema,
+    review: reviewFromReport(report),
+    // The review report gives no row estimate yet; the ticket shows "unknown".
+    estimatedRows: null,
+    runAt: request.runAt,
+    sourceKey: request.sourceKey,
+    slack: request.channel ? { requestChannel: request.channel } : {},
+  });
+  if (!result.ok) return privateNote(result.message);
+  const { ticket } = result;
+  deps.logger.info('sql change requested', { ticket: ticket.ref, user, target: `${target.cluster}.${target.schema}`, outcome: result.outcome });
+  switch (result.outcome) {
+    case 'blocked':
+      return ticketBlockedMessage(ticket, reviewReportMessage({ report, requestedBy: user }).blocks);
+    case 'duplicate':
+      return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
+    case 'awaiting_approval': {
+      const published = await deps.announcer.publish(ticket.id);
+      if (!published.ok) return announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
+      return ticketOpenedMessage(published.ticket, published.permalink);
+    }
+    case 'auto_approved': {
+      const published = await deps.announcer.autoApproved(ticket, result.handOff);
+      const latest = published.ticket;
+      return autoApprovedMessage(latest, result.handOff, published.ok ? published.permalink : null, deps.announcer.zoneOf(latest));
+    }
+  }
+}

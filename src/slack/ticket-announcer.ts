@@ -1,0 +1,214 @@
+import type { DbopsConfig } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { DbaDirectory } from '../tickets/dba-directory.js';
+import type { HandOff } from '../tickets/service.js';
+import { FINAL_STATES, TICKET_STATES } from '../tickets/state-machine.js';
+import type { TicketStore } from '../tickets/store.js';
+import type { Ticket } from '../tickets/ticket.js';
+import { Notifier } from './notifier.js';
+import type { Message } from './views/blocks.js';
+import { HOME_LIST_MAX, homeView } from './views/home.js';
+import { ticketApprovalMessage, ticketDetailsReply } from './views/ticket-approval.js';
+import { ticketSql } from './views/ticket-parts.js';
+import { approvalRecordedReply, approvedReply, autoApprovedReply, cancelledReply, handOffText, rejectedReply, requesterNotice, resumedReply } from './views/ticket-replies.js';
+
+export interface TicketAnnouncerDeps {
+  slack: Notifier;
+  store: TicketStore;
+  dbas: DbaDirectory;
+  config: Pick<DbopsConfig, 'slack' | 'clusters'>;
+  logger: Logger;
+}
+
+/** SQL longer than this goes to the thread as a file rather than a code block. */
+const SQL_FILE_OVER = 2700;
+const OPEN_STATES = TICKET_STATES.filter((s) => !FINAL_STATES.includes(s));
+
+export type Published = { ok: true; ticket: Ticket; permalink: string | null } | { ok: false; ticket: Ticket; error: string };
+
+export type TicketAnnouncer = ReturnType<typeof createTicketAnnouncer>;
+
+/**
+ * Everything dbops says about tickets in Slack: the approval message (posted once, then edited in
+ * place from the store), the ticket's thread, the requester's DM and the App Home. Edits of one
+ * ticket's message run one at a time and always render the latest stored state, so racing clicks
+ * can't leave an older state on screen.
+ */
+export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
+  const { slack, store, logger } = deps;
+  const chains = new Map<number, Promise<unknown>>();
+  const zones = Object.fromEntries(Object.entries(deps.config.clusters).map(([name, c]) => [name, c.timezone]));
+  const zoneOf = (ticket: Pick<Ticket, 'cluster'>): string => zones[ticket.cluster] ?? 'UTC';
+
+  /** Run `work` after every earlier piece of work on the same ticket. */
+  const serially = <T>(ticketId: number, work: () => Promise<T>): Promise<T> => {
+    const previous = chains.get(ticketId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    chains.set(ticketId, settled);
+    void settled.then(() => {
+      if (chains.get(ticketId) === settled) chains.delete(ticketId);
+    });
+    return next;
+  };
+
+  /** A Slack step that must not stop the ones after it: logged, never thrown. */
+  const safely = async (step: string, ticket: Pick<Ticket, 'ref'>, work: () => Promise<unknown>): Promise<void> => {
+    try {
+      await work();
+    } catch (err) {
+      logger.warn('a Slack update for a ticket failed', { step, ticket: ticket.ref }, err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+
+  const render = async (ticket: Ticket): Promise<Message> => ticketApprovalMessage({ ticket, events: await store.events(ticket.id), timezone: zoneOf(ticket) });
+
+  async function permalink(ticket: Ticket): Promise<string | null> {
+    const { approvalChannel, approvalTs } = ticket.slack;
+    if (!approvalChannel || !approvalTs) return null;
+    try {
+      const res = await slack.client.chat.getPermalink({ channel: approvalChannel, message_ts: approvalTs });
+      return res.permalink ?? null;
+    } catch (err) {
+      logger.warn('could not get a permalink', { ticket: ticket.ref }, err instanceof Error ? err : new Error(String(err)));
+      return null;
+    }
+  }
+
+  /** The whole SQL (as a file when long) and every finding, as the first replies in the thread. */
+  async function postDetails(ticket: Ticket, channel: string, threadTs: string): Promise<void> {
+    const sql = ticketSql(ticket);
+    const sqlAsFile = sql !== null && sql.length > SQL_FILE_OVER;
+    const details = ticketDetailsReply(ticket, { sqlAsFile });
+    if (details) await slack.post(channel, details, { threadTs });
+    if (sql !== null && sqlAsFile) {
+      await slack.upload(channel, { filename: `${ticket.ref}.sql`, title: `${ticket.ref}: the full SQL`, content: sql }, { threadTs, comment: `The full SQL of ${ticket.ref}.` });
+    }
+  }
+
+  /**
+   * Post the ticket's message in the approval channel (with buttons while it waits for DBAs) and
+   * remember where it is; its thread becomes the ticket's thread. Posting twice edits instead.
+   */
+  function publish(ticketId: number): Promise<Published> {
+    return serially(ticketId, async (): Promise<Published> => {
+      const ticket = await store.get(ticketId);
+      if (!ticket) throw new Error(`ticket ${ticketId} vanished`);
+      if (ticket.slack.approvalChannel && ticket.slack.approvalTs) {
+        await slack.update(ticket.slack.approvalChannel, ticket.slack.approvalTs, await render(ticket));
+        return { ok: true, ticket, permalink: await permalink(ticket) };
+      }
+      const channel = deps.config.slack.approval_channel;
+      let posted;
+      try {
+        posted = await slack.post(channel, await render(ticket));
+      } catch (err) {
+        logger.error('could not post a ticket in the approval channel', { ticket: ticket.ref, channel }, err instanceof Error ? err : new Error(String(err)));
+        return { ok: false, ticket, error: slackError(err) };
+      }
+      const saved = (await store.setSlackRefs(ticket.id, { approvalChannel: posted.channel, approvalTs: posted.ts, threadChannel: posted.channel, threadTs: posted.ts })) ?? ticket;
+      await safely('details', ticket, () => postDetails(saved, posted.channel, posted.ts));
+      return { ok: true, ticket: saved, permalink: await permalink(saved) };
+    });
+  }
+
+  /** Refreshes waiting to start, per ticket: a burst of clicks needs only one more edit. */
+  const queuedRefresh = new Map<number, Promise<void>>();
+
+  /** Re-render the approval message from what the store holds now. */
+  function refresh(ticketId: number): Promise<void> {
+    const queued = queuedRefresh.get(ticketId);
+    if (queued) return queued;
+    const next = serially(ticketId, async () => {
+      queuedRefresh.delete(ticketId);
+      const ticket = await store.get(ticketId);
+      if (!ticket?.slack.approvalChannel || !ticket.slack.approvalTs) return;
+      const { approvalChannel, approvalTs } = ticket.slack;
+      await safely('refresh', ticket, async () => slack.update(approvalChannel, approvalTs, await render(ticket)));
+    });
+    queuedRefresh.set(ticketId, next);
+    return next;
+  }
+
+  async function threadReply(ticket: Ticket, message: Message): Promise<void> {
+    const { threadChannel, threadTs } = ticket.slack;
+    if (!threadChannel || !threadTs) return;
+    await safely('thread reply', ticket, () => slack.post(threadChannel, message, { threadTs }));
+  }
+
+  async function dmRequester(ticket: Ticket, what: string): Promise<void> {
+    const link = await permalink(ticket);
+    await safely('dm', ticket, () => slack.dm(ticket.requester, requesterNotice(ticket, what, link)));
+  }
+
+  return {
+    publish,
+    refresh,
+    permalink,
+    zoneOf,
+    zones,
+
+    async approvalRecorded(ticket: Ticket, approver: string, remaining: number): Promise<void> {
+      await refresh(ticket.id);
+      await threadReply(ticket, approvalRecordedReply(ticket, approver, remaining));
+    },
+
+    async approved(ticket: Ticket, approver: string, handOff: HandOff): Promise<void> {
+      await refresh(ticket.id);
+      await threadReply(ticket, approvedReply(ticket, approver, handOff, zoneOf(ticket)));
+      const exception = ticket.exception ? ' as an exception' : '';
+      await dmRequester(ticket, `:white_check_mark: <@${approver}> approved your change${exception}. ${handOffText(ticket, handOff, zoneOf(ticket))}`);
+    },
+
+    /** A clean review on an environment with no approvals: record it in the channel and thread. */
+    async autoApproved(ticket: Ticket, handOff: HandOff): Promise<Published> {
+      const published = await publish(ticket.id);
+      if (published.ok) await threadReply(published.ticket, autoApprovedReply(published.ticket, handOff, zoneOf(ticket)));
+      return published;
+    },
+
+    /** A hand-over `resumeHandOffs` made at start-up. */
+    async resumed(ticket: Ticket, handOff: HandOff): Promise<void> {
+      await refresh(ticket.id);
+      await threadReply(ticket, resumedReply(ticket, handOff, zoneOf(ticket)));
+    },
+
+    async rejected(ticket: Ticket, by: string, reason: string | null): Promise<void> {
+      await refresh(ticket.id);
+      await threadReply(ticket, rejectedReply(ticket, by, reason));
+      await dmRequester(ticket, `:x: <@${by}> rejected your change${reason ? `: “${reason}”` : '.'}`);
+    },
+
+    async cancelled(ticket: Ticket, by: string, jobRemoved: boolean): Promise<void> {
+      await refresh(ticket.id);
+      await threadReply(ticket, cancelledReply(ticket, by, jobRemoved));
+      if (by !== ticket.requester) await dmRequester(ticket, `:no_entry_sign: <@${by}> cancelled your change.`);
+    },
+
+    /** Publish the user's App Home: open tickets, and for DBAs the approvals waiting. */
+    async publishHome(user: string, notice?: string): Promise<void> {
+      const dba = await deps.dbas.isDba(user);
+      const [mine, pending] = await Promise.all([
+        store.listMine(user, { states: OPEN_STATES, limit: HOME_LIST_MAX }),
+        dba ? store.listPending({ limit: HOME_LIST_MAX + 1 }) : Promise.resolve([]),
+      ]);
+      await slack.client.views.publish({ user_id: user, view: homeView({ user, dba, mine, pending, zones, notice }) });
+    },
+  };
+}
+
+function slackError(err: unknown): string {
+  if (Notifier.isNotInChannel(err)) return 'I am not in that channel';
+  return slackErrorCode(err) ?? 'Slack refused the message';
+}
+
+/** The `error` of a Slack platform error (`{ data: { error: 'channel_not_found' } }`). */
+export function slackErrorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null || !('data' in err)) return undefined;
+  const data = err.data;
+  if (typeof data !== 'object' || data === null || !('error' in data)) return undefined;
+  return typeof data.error === 'string' ? data.error : undefined;
+}

@@ -1,0 +1,170 @@
+import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { formatInZone } from '../../tickets/run-time.js';
+import { AWAITING_DECISION, BEFORE_RUN, describeState } from '../../tickets/state-machine.js';
+import { BOT_ACTOR, type Ticket, type TicketEvent, type TicketFinding, type TicketState } from '../../tickets/ticket.js';
+import { ids } from '../ids.js';
+import { code, escapeMrkdwn, truncate } from './blocks.js';
+
+/** What every ticket view needs: the ticket, its history and the cluster's zone (times are shown in it). */
+export interface TicketViewInput {
+  ticket: Ticket;
+  events: readonly TicketEvent[];
+  timezone: string;
+}
+
+const STATE_ICON: Record<TicketState, string> = {
+  submitted: ':inbox_tray:',
+  blocked: ':no_entry:',
+  awaiting_approval: ':hourglass_flowing_sand:',
+  awaiting_exception: ':rotating_light:',
+  approved: ':white_check_mark:',
+  scheduled: ':calendar:',
+  running: ':gear:',
+  succeeded: ':tada:',
+  failed: ':x:',
+  cancelled: ':no_entry_sign:',
+  rejected: ':x:',
+};
+
+const SEVERITY_ICON = { error: ':red_circle:', warning: ':large_orange_circle:', notice: ':large_blue_circle:' } as const;
+
+export function stateText(state: TicketState): string {
+  return `${STATE_ICON[state]} ${describeState(state)}`;
+}
+
+export function targetOf(ticket: Pick<Ticket, 'cluster' | 'schema'>): string {
+  return ticket.schema ? `${ticket.cluster}.${ticket.schema}` : ticket.cluster;
+}
+
+/** "SQL change on prod.shop". */
+export function ticketTitle(ticket: Ticket): string {
+  const what = ticket.kind === 'sql-change' ? 'SQL change' : ticket.kind === 'migrate' ? 'Migration' : 'Rollback';
+  return `${what} on ${targetOf(ticket)}`;
+}
+
+/** The SQL a ticket runs, when it has one. */
+export function ticketSql(ticket: Ticket): string | null {
+  return ticket.kind === 'sql-change' || ticket.kind === 'rollback' ? ticket.payload.sql : null;
+}
+
+export function runTimeText(ticket: Pick<Ticket, 'runAt'>, timezone: string): string {
+  return ticket.runAt ? formatInZone(ticket.runAt, timezone) : 'as soon as approved';
+}
+
+export function estimatedRowsText(rows: number | null): string {
+  return rows === null ? 'unknown' : `about ${rows.toLocaleString('en-US')}`;
+}
+
+export function reviewText(ticket: Pick<Ticket, 'review'>): string {
+  const summary = ticket.review?.summary;
+  if (!summary) return 'not reviewed';
+  const counts = `${summary.errors} error${plural(summary.errors)}, ${summary.warnings} warning${plural(summary.warnings)}, ${summary.notices} notice${plural(summary.notices)}`;
+  return `grade ${summary.grade} (${summary.score}/100) · ${counts}`;
+}
+
+export function findingLine(finding: TicketFinding, statements: number): string {
+  const where = statements > 1 ? `statement ${finding.statement + 1}, line ${finding.line}` : `line ${finding.line}`;
+  return `${SEVERITY_ICON[finding.severity]} ${code(finding.rule)} (${where}): ${escapeMrkdwn(truncate(finding.message, 300))}`;
+}
+
+const ORDER = { error: 0, warning: 1, notice: 2 } as const;
+
+/** Findings worst first. */
+export function sortedFindings(ticket: Pick<Ticket, 'review'>): TicketFinding[] {
+  return [...(ticket.review?.findings ?? [])].sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.statement - b.statement || a.line - b.line);
+}
+
+export function statementCount(ticket: Pick<Ticket, 'review'>): number {
+  return new Set((ticket.review?.findings ?? []).map((f) => f.statement)).size;
+}
+
+/** When (in the cluster's zone) and by whom: "<@U1> at 2026-11-24 10:02 Asia/Shanghai". */
+export function byWhom(actor: string, at: Date, timezone: string): string {
+  const who = actor === BOT_ACTOR ? 'dbops (automatically)' : `<@${actor}>`;
+  return `${who} at ${formatInZone(at, timezone)}`;
+}
+
+/** "1 of 2 approvals: <@U1>" */
+export function approvalsText(ticket: Pick<Ticket, 'approvals' | 'approvalsNeeded'>): string {
+  const who = ticket.approvals.map((a) => `<@${a.approver}>`).join(', ');
+  return `${ticket.approvals.length} of ${ticket.approvalsNeeded} approval${plural(ticket.approvalsNeeded)}${who ? `: ${who}` : ''}`;
+}
+
+/** The event that decided the ticket (approve, auto-approve, reject, cancel), if any. */
+export function decisionEvent(events: readonly TicketEvent[]): TicketEvent | undefined {
+  return [...events].reverse().find((e) => e.action === 'approve' || e.action === 'auto_approve' || e.action === 'reject' || e.action === 'cancel');
+}
+
+export function reasonOf(event: TicketEvent | undefined): string | null {
+  const reason = event?.note.reason;
+  return typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null;
+}
+
+/** One line on where the ticket stands: the decision with who and when, or what it waits for. */
+export function statusLine({ ticket, events, timezone }: TicketViewInput): string {
+  if (AWAITING_DECISION.includes(ticket.state)) {
+    const kind = ticket.state === 'awaiting_exception' ? 'an exception' : 'approval';
+    return `${STATE_ICON[ticket.state]} Waiting for ${kind}: ${approvalsText(ticket)}`;
+  }
+  if (ticket.state === 'blocked') return `${STATE_ICON.blocked} Blocked by its review: the requester may ask DBAs for an exception.`;
+  const decision = decisionEvent(events);
+  if (!decision) return stateText(ticket.state);
+  const reason = reasonOf(decision);
+  const because = reason ? `: “${escapeMrkdwn(truncate(reason, 500))}”` : '';
+  if (decision.action === 'reject') return `:x: *Rejected* by ${byWhom(decision.actor, decision.at, timezone)}${because}`;
+  if (decision.action === 'cancel') return `:no_entry_sign: *Cancelled* by ${byWhom(decision.actor, decision.at, timezone)}${because}`;
+  const approvers = ticket.approvals.map((a) => `<@${a.approver}>`);
+  const who = decision.action === 'auto_approve' ? 'automatically (the review passed and this environment needs no DBA)' : `by ${approvers.join(' and ') || `<@${decision.actor}>`} at ${formatInZone(decision.at, timezone)}`;
+  const exception = ticket.exception ? ' as an *exception* over its review' : '';
+  const now = ticket.state === 'approved' ? '' : ` · now ${describeState(ticket.state)}`;
+  return `:white_check_mark: *Approved*${exception} ${who}${now}`;
+}
+
+export type ButtonKind = 'approve' | 'reject' | 'cancel' | 'requestException';
+
+/** A ticket's buttons; the value is the ticket ref, read back with zod in the listener. */
+export function ticketButton(ticket: Ticket, kind: ButtonKind): Button {
+  const actionId = ids.ticketActions[kind];
+  const value = ticket.ref;
+  if (kind === 'approve') {
+    const button: Button = { type: 'button', action_id: actionId, value, style: 'primary', text: { type: 'plain_text', text: 'Approve' } };
+    if (ticket.environment !== 'prod') return button;
+    const when = ticket.runAt ? 'at its requested time' : 'as soon as it is approved';
+    const exception = ticket.exception ? ' Its review found errors: this approval is an exception.' : '';
+    return {
+      ...button,
+      confirm: {
+        title: { type: 'plain_text', text: `Approve ${ticket.ref} on prod?` },
+        text: { type: 'plain_text', text: truncate(`This change will run on ${targetOf(ticket)} (prod) ${when}.${exception}`, 300) },
+        confirm: { type: 'plain_text', text: 'Approve' },
+        deny: { type: 'plain_text', text: 'Not yet' },
+        style: 'primary',
+      },
+    };
+  }
+  if (kind === 'reject') return { type: 'button', action_id: actionId, value, style: 'danger', text: { type: 'plain_text', text: 'Reject…' } };
+  if (kind === 'requestException') return { type: 'button', action_id: actionId, value, style: 'primary', text: { type: 'plain_text', text: 'Request exception…' } };
+  return { type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: 'Cancel ticket' } };
+}
+
+/** An actions block with the given buttons, its block id unique per ticket (Home lists several). */
+export function ticketActions(ticket: Ticket, kinds: readonly ButtonKind[]): ActionsBlock {
+  return { type: 'actions', block_id: `${ids.ticketActions.blockPrefix}${ticket.id}`, elements: kinds.map((k) => ticketButton(ticket, k)) };
+}
+
+/** The buttons that can work for a ticket right now, for someone in `role`. */
+export function buttonsFor(ticket: Ticket, role: { dba: boolean; requester: boolean }): ButtonKind[] {
+  const kinds: ButtonKind[] = [];
+  if (AWAITING_DECISION.includes(ticket.state) && role.dba && !role.requester) kinds.push('approve', 'reject');
+  if (ticket.state === 'blocked' && role.requester) kinds.push('requestException');
+  if (BEFORE_RUN.includes(ticket.state) && role.requester) kinds.push('cancel');
+  return kinds;
+}
+
+export function actionsIfAny(ticket: Ticket, kinds: readonly ButtonKind[]): KnownBlock[] {
+  return kinds.length > 0 ? [ticketActions(ticket, kinds)] : [];
+}
+
+export function plural(n: number): string {
+  return n === 1 ? '' : 's';
+}

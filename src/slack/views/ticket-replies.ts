@@ -1,0 +1,111 @@
+import type { KnownBlock } from '@slack/types';
+import { formatInZone } from '../../tickets/run-time.js';
+import type { HandOff } from '../../tickets/service.js';
+import type { Ticket } from '../../tickets/ticket.js';
+import { context, escapeMrkdwn, LIMITS, section, truncate, type Message } from './blocks.js';
+import { actionsIfAny, approvalsText, reviewText, ticketActions, ticketTitle } from './ticket-parts.js';
+
+/** A link to the ticket's message, or nothing when there is none. */
+function link(permalink: string | null | undefined, label = 'the request'): string {
+  return permalink ? `<${permalink}|${label}>` : label;
+}
+
+/** Where the hand-over to the queue left the ticket, in one sentence. */
+export function handOffText(ticket: Ticket, handOff: HandOff, timezone: string): string {
+  if (!handOff.queued) return `:warning: ${handOff.message}`;
+  const start = formatInZone(handOff.startAt, timezone);
+  const peak = handOff.delayedByPeak ? ' (moved out of the cluster’s peak hours)' : '';
+  return `Queued as job \`${handOff.jobId}\`; it may start at ${start}${peak}.`;
+}
+
+/** To the requester after `/dbops exec`: the ticket waits for DBAs. */
+export function ticketOpenedMessage(ticket: Ticket, permalink: string | null): Message {
+  const needs = `${ticket.approvalsNeeded} DBA approval${ticket.approvalsNeeded === 1 ? '' : 's'}`;
+  const kind = ticket.exception ? 'as an exception request' : 'for approval';
+  const text = `:inbox_tray: *${ticket.ref}* (${ticketTitle(ticket)}) is with the DBAs ${kind}; it needs ${needs}. See ${link(permalink)}. I will tell you in the thread and by DM when it is decided.`;
+  return { text: `${ticket.ref} is waiting for DBA approval`, blocks: [section(text), context(`Review: ${reviewText(ticket)}`), ...actionsIfAny(ticket, ['cancel'])] };
+}
+
+/** To the requester when the approval channel could not take the request. */
+export function announceFailedMessage(ticket: Ticket, channel: string, error: string): Message {
+  const text = `:warning: *${ticket.ref}* is open and waiting for approval, but I could not post it in <#${channel}> (${error}). Ask a DBA to invite me there; meanwhile DBAs can approve it from my App Home or \`/dbops tickets pending\`.`;
+  return { text, blocks: [section(text), ...actionsIfAny(ticket, ['cancel'])] };
+}
+
+/** To the requester: a clean review on an environment that needs no approval. */
+export function autoApprovedMessage(ticket: Ticket, handOff: HandOff, permalink: string | null, timezone: string): Message {
+  const text = `:white_check_mark: *${ticket.ref}* (${ticketTitle(ticket)}) passed its review and was approved automatically: ${ticket.environment} needs no DBA approval. ${handOffText(ticket, handOff, timezone)} Progress goes to ${link(permalink, 'its thread')}.`;
+  return { text: `${ticket.ref} was approved automatically`, blocks: [section(text), ...actionsIfAny(ticket, ['cancel'])] };
+}
+
+/** A repeat of a request already made: the ticket it opened. */
+export function duplicateMessage(ticket: Ticket, permalink: string | null): Message {
+  const text = `This request already opened *${ticket.ref}* (${ticket.state.replace(/_/g, ' ')}); see ${link(permalink)}.`;
+  return { text, blocks: [section(text)] };
+}
+
+/**
+ * To the requester: the review found errors, so the ticket does not go to DBAs by itself. The
+ * review's own blocks (findings with why and how to fix), then the way forward.
+ */
+export function ticketBlockedMessage(ticket: Ticket, reviewBlocks: readonly KnownBlock[]): Message {
+  const intro = section(`:no_entry: *${ticket.ref}* is blocked: its review found errors, and a change with errors does not go to DBAs by itself. Fix the SQL and run \`/dbops exec\` again, or ask DBAs for an exception with a reason.`);
+  const room = LIMITS.blocks - 2;
+  const review = reviewBlocks.length > room ? [...reviewBlocks.slice(0, room - 1), context('More findings than fit here: `/dbops review` the SQL for the full report.')] : [...reviewBlocks];
+  return { text: `${ticket.ref} is blocked by its review (${reviewText(ticket)})`, blocks: [intro, ...review, ticketActions(ticket, ['requestException', 'cancel'])] };
+}
+
+/** Replaces the blocked answer once the exception request is with DBAs. */
+export function exceptionRequestedMessage(ticket: Ticket, permalink: string | null): Message {
+  const text = `:rotating_light: *${ticket.ref}* went to the DBAs as an exception request; see ${link(permalink)}. I will tell you in the thread and by DM when it is decided.`;
+  return { text, blocks: [section(text), ...actionsIfAny(ticket, ['cancel'])] };
+}
+
+// ---- the ticket's thread and the requester's DM --------------------------------------------
+
+/** In the thread: one more approval of several. */
+export function approvalRecordedReply(ticket: Ticket, approver: string, remaining: number): Message {
+  const text = `:ballot_box_with_check: <@${approver}> approved ${ticket.ref} (${approvalsText(ticket)}); ${remaining} more from a different DBA needed.`;
+  return { text, blocks: [section(text)] };
+}
+
+/** In the thread: the final approval and the hand-over to the queue. */
+export function approvedReply(ticket: Ticket, approver: string, handOff: HandOff, timezone: string): Message {
+  const exception = ticket.exception ? ' as an *exception* over its review' : '';
+  const text = `:white_check_mark: <@${approver}> approved ${ticket.ref}${exception}. ${handOffText(ticket, handOff, timezone)}`;
+  return { text, blocks: [section(text)] };
+}
+
+/** In the thread: an automatic approval. */
+export function autoApprovedReply(ticket: Ticket, handOff: HandOff, timezone: string): Message {
+  const text = `:white_check_mark: ${ticket.ref} passed its review and was approved automatically (${ticket.environment} needs no DBA approval). ${handOffText(ticket, handOff, timezone)}`;
+  return { text, blocks: [section(text)] };
+}
+
+/** In the thread: an approved ticket handed to the queue late (the queue was down, or the bot stopped in between). */
+export function resumedReply(ticket: Ticket, handOff: HandOff, timezone: string): Message {
+  const text = `:arrows_counterclockwise: ${ticket.ref} was approved but not yet queued; it is handed over now. ${handOffText(ticket, handOff, timezone)}`;
+  return { text, blocks: [section(text)] };
+}
+
+export function rejectedReply(ticket: Ticket, by: string, reason: string | null): Message {
+  const text = `:x: <@${by}> rejected ${ticket.ref}${reason ? `: “${escapeMrkdwn(truncate(reason, 1500))}”` : '.'}`;
+  return { text, blocks: [section(text)] };
+}
+
+export function cancelledReply(ticket: Ticket, by: string, jobRemoved: boolean): Message {
+  const job = jobRemoved ? ' Its queued job was taken out of the queue.' : '';
+  const text = `:no_entry_sign: <@${by}> cancelled ${ticket.ref}.${job}`;
+  return { text, blocks: [section(text)] };
+}
+
+/** The requester's DM after a decision: what happened, to which ticket, and where to look. */
+export function requesterNotice(ticket: Ticket, what: string, permalink: string | null): Message {
+  const text = `${what}\n*${ticket.ref}* · ${ticketTitle(ticket)} · ${link(permalink, 'thread')}`;
+  return { text: `${ticket.ref}: ${what}`, blocks: [section(text)] };
+}
+
+/** A private "no" (or "done") for whoever clicked or typed. */
+export function privateNote(text: string, icon = ':no_entry:'): Message {
+  return { text, blocks: [section(`${icon} ${text}`)] };
+}

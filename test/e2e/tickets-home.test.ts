@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ids } from '../../src/slack/ids.js';
+import { DBA, DEV, startHarness, type Harness } from '../support/harness.js';
+import { actionIds, approvalMessage, createTargetSchema, edited, openTicketReader, refIn, slash, ticketOf, waitForCall } from '../support/ticket-flow.js';
+
+describe('App Home: my open tickets, and pending approvals for DBAs, with working buttons', () => {
+  let h: Harness;
+  let target: Awaited<ReturnType<typeof createTargetSchema>>;
+  let reader: Awaited<ReturnType<typeof openTicketReader>>;
+  before(async () => {
+    target = await createTargetSchema();
+    h = await startHarness();
+    reader = await openTicketReader(h);
+  });
+  after(async () => {
+    await reader.close();
+    await h.stop();
+    await target.drop();
+  });
+
+  /** Open the Home tab as `user`; resolves with the view published for them. */
+  const openHome = async (user: string) => {
+    const since = h.api.calls.length;
+    await h.slack.eventCallback({ type: 'app_home_opened', user, channel: h.api.dmChannel(user), tab: 'home' });
+    await waitForCall(h, (c) => c.method === 'views.publish' && c.params.user_id === user, since);
+    const home = h.api.homeViews.get(user);
+    assert.ok(home);
+    return home;
+  };
+  const clickInHome = (user: string, kind: 'approve' | 'cancel', ref: string) => {
+    const home = h.api.homeViews.get(user);
+    assert.ok(home);
+    return h.slack.blockAction({ userId: user, actionId: ids.ticketActions[kind], value: ref, view: home.view });
+  };
+
+  it('shows a developer their open tickets with Cancel, and no approvals section', async () => {
+    const ref = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 4 WHERE id = 1`));
+    const home = await openHome(DEV);
+    const blocks = JSON.stringify(home.view.blocks);
+    assert.match(blocks, /Your open tickets/);
+    assert.ok(blocks.includes(`*${ref}*`));
+    assert.ok(!blocks.includes('Waiting for a DBA'), 'developers see no approvals section');
+    assert.deepEqual(actionIds({ blocks: home.view.blocks as unknown[] }), [ids.ticketActions.cancel]);
+  });
+
+  it('shows DBAs the pending approvals; Approve in Home works like in the channel', async () => {
+    const ref = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 4 WHERE id = 2`));
+    const home = await openHome(DBA);
+    const blocks = JSON.stringify(home.view.blocks);
+    assert.match(blocks, /Waiting for a DBA/);
+    assert.ok(blocks.includes(`*${ref}*`));
+    assert.ok(blocks.includes(`"block_id":"${ids.ticketActions.blockPrefix}${ref.slice(2)}"`), 'one actions block per ticket');
+    assert.match(blocks, new RegExp(`"action_id":"${ids.ticketActions.approve.replace(/\./g, '\\.')}","value":"${ref}"`));
+
+    const since = h.api.calls.length;
+    await clickInHome(DBA, 'approve', ref);
+    await edited(h, ref, /Approved/);
+    await waitForCall(h, (c) => c.method === 'views.publish' && c.params.user_id === DBA && JSON.stringify(c.params.view).includes(`You approved ${ref}`), since);
+    assert.equal((await ticketOf(reader.store, ref)).state, 'scheduled');
+    assert.ok(await h.jobs.getJob(`ticket-${ref.slice(2)}-attempt-1`));
+  });
+
+  it('Cancel in Home withdraws the ticket, edits its approval message and refreshes Home', async () => {
+    const ref = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 4 WHERE id = 3`));
+    await openHome(DEV);
+    const since = h.api.calls.length;
+    await clickInHome(DEV, 'cancel', ref);
+    await edited(h, ref, /Cancelled/);
+    const republished = await waitForCall(h, (c) => c.method === 'views.publish' && c.params.user_id === DEV && JSON.stringify(c.params.view).includes(`${ref} is cancelled`), since);
+    assert.ok(!JSON.stringify(republished.params.view).includes(`*${ref}* ·`), 'a cancelled ticket is no longer open');
+    assert.deepEqual(actionIds(approvalMessage(h, ref)), []);
+    assert.equal((await ticketOf(reader.store, ref)).state, 'cancelled');
+  });
+});

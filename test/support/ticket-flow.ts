@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import type { RecordedCall, StoredMessage } from '../../src/local/index.js';
+import { openMetaStore } from '../../src/db/meta.js';
+import { ids } from '../../src/slack/ids.js';
+import { TicketStore } from '../../src/tickets/store.js';
+import type { Ticket } from '../../src/tickets/ticket.js';
+import { APPROVAL_CHANNEL, DEV, DEV_CHANNEL, dropDatabase, type Harness } from './harness.js';
+
+/** A schema on the local MariaDB for exec to target: `orders` with a few rows, commented as the rules want. */
+export async function createTargetSchema(): Promise<{ name: string; drop(): Promise<void> }> {
+  const name = `dbops_tgt_${randomBytes(4).toString('hex')}`;
+  const conn = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+  try {
+    await conn.query(`CREATE DATABASE \`${name}\``);
+    await conn.query(`CREATE TABLE \`${name}\`.orders (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'order id',
+      status INT NOT NULL DEFAULT 0 COMMENT 'order status',
+      note VARCHAR(100) NOT NULL DEFAULT '' COMMENT 'free text'
+    ) ENGINE=InnoDB COMMENT='orders'`);
+    await conn.query(`INSERT INTO \`${name}\`.orders (status) VALUES (0), (0), (1)`);
+  } finally {
+    await conn.end();
+  }
+  return { name, drop: () => dropDatabase(name) };
+}
+
+/** Reads the harness's meta database the way the bot does, for assertions. */
+export async function openTicketReader(h: Harness): Promise<{ store: TicketStore; close(): Promise<void> }> {
+  const pool = await openMetaStore(`mysql://root@127.0.0.1:3306/${h.metaDatabase}`);
+  return { store: new TicketStore(pool), close: () => pool.end() };
+}
+
+/** `/dbops <text>` as `user` in the dev channel; resolves with the bot's answer through response_url. */
+export async function slash(h: Harness, text: string, user = DEV, channel = DEV_CHANNEL): Promise<RecordedCall> {
+  const before = h.api.calls.length;
+  const sent = await h.slack.slashCommand({ text, userId: user, channelId: channel });
+  assert.equal(sent.status, 200);
+  return h.api.waitFor('response_url', (c) => h.api.calls.indexOf(c) >= before && c.target?.user === user, 10_000);
+}
+
+/** The ref (`T-42`) an answer names first. */
+export function refIn(call: RecordedCall | StoredMessage): string {
+  const text = 'params' in call ? String(call.params.text) : String(call.text);
+  const match = /T-\d+/.exec(text);
+  assert.ok(match, `no ticket ref in: ${text}`);
+  return match[0];
+}
+
+/** The approval message of a ticket in the approval channel, as Slack holds it now. */
+export function approvalMessage(h: Harness, ref: string): StoredMessage {
+  const found = h.api.messages(APPROVAL_CHANNEL).find((m) => !m.thread_ts && m.text?.startsWith(`${ref}:`));
+  assert.ok(found, `no approval message for ${ref}`);
+  return found;
+}
+
+export function actionIds(message: { blocks?: unknown[] }): string[] {
+  return (message.blocks ?? []).flatMap((b) => {
+    const block = b as { type?: string; elements?: Array<{ action_id?: string }> };
+    return block.type === 'actions' ? (block.elements ?? []).map((e) => e.action_id ?? '') : [];
+  });
+}
+
+export type ButtonKind = keyof typeof ids.ticketActions;
+
+/** Click a ticket's button on a message (in a channel, or an ephemeral one). */
+export function clickOn(h: Harness, message: StoredMessage, user: string, kind: Exclude<ButtonKind, 'blockPrefix'>, ref: string) {
+  return h.slack.blockAction({ userId: user, actionId: ids.ticketActions[kind], value: ref, channelId: message.channel, messageTs: message.ts });
+}
+
+/** The first recorded call (past or future, from index `since` on) matching `predicate`. */
+export function waitForCall(h: Harness, predicate: (c: RecordedCall) => boolean, since = 0, timeoutMs = 10_000): Promise<RecordedCall> {
+  const matches = (c: RecordedCall) => !c.fault && predicate(c);
+  const seen = h.api.calls.slice(since).find(matches);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no matching Slack call within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = h.api.onCall((c) => {
+      if (!matches(c)) return;
+      clearTimeout(timer);
+      off();
+      resolve(c);
+    });
+  });
+}
+
+/** The next private answer to `user` (an ephemeral message, or a response_url answer) from call index `since` on. */
+export function nextPrivateAnswer(h: Harness, user: string, since: number): Promise<RecordedCall> {
+  return waitForCall(h, (c) => (c.method === 'chat.postEphemeral' && c.params.user === user) || (c.method === 'response_url' && c.target?.user === user), since);
+}
+
+/** Resolves once the approval message of `ref` was edited to match `pattern`. */
+export function edited(h: Harness, ref: string, pattern: RegExp): Promise<RecordedCall> {
+  const ts = approvalMessage(h, ref).ts;
+  return h.api.waitFor('chat.update', (c) => c.params.ts === ts && pattern.test(JSON.stringify(c.params.blocks)), 10_000);
+}
+
+export function idOf(ref: string): number {
+  return Number(ref.replace('T-', ''));
+}
+
+export async function ticketOf(store: TicketStore, ref: string): Promise<Ticket> {
+  const ticket = await store.get(idOf(ref));
+  assert.ok(ticket, `${ref} is not in the store`);
+  return ticket;
+}
