@@ -52,11 +52,12 @@ describe('/dbops review over signed HTTP', () => {
     assert.match(String(typo.params.text), /Did you mean `\/dbops review`/);
   });
 
-  it('answers a review with no SQL with the usage', async () => {
+  it('answers a review with no SQL with the review form, not an error', async () => {
     h.api.reset();
     await h.slack.slashCommand({ text: 'review   ', userId: DEV, channelId: DEV_CHANNEL });
-    const reply = await h.api.waitFor('response_url');
-    assert.match(String(reply.params.text), /Usage: \/dbops review/);
+    const opened = await h.api.waitFor('views.open');
+    assert.equal((opened.params.view as { callback_id?: string }).callback_id, 'dbops.review.modal');
+    assert.equal(h.api.callsTo('response_url').length, 0);
   });
 
   for (const signing of ['none', 'bad', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }] as const) {
