@@ -1,3 +1,5 @@
+import { reviewBenchmarks } from './review.js';
+
 export interface Benchmark {
   name: string;
   description: string;
@@ -5,4 +7,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark; add one by writing bench/<name>.ts and listing it here. */
-export const benchmarks: Benchmark[] = [];
+export const benchmarks: Benchmark[] = [...reviewBenchmarks];

@@ -1,0 +1,72 @@
+import type { JobsOptions } from 'bullmq';
+import type { Pool } from 'mysql2/promise';
+import type { z } from 'zod';
+import type { Cluster } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { Ticket } from '../tickets/ticket.js';
+
+/**
+ * The contract between the job runner (src/queue/) and a job kind (jobs/<kind>.ts). The runner
+ * fences each run with the ticket's state, relays progress to the ticket's thread, delivers
+ * cancellation, and journals steps so a redelivered job never repeats a non-idempotent one.
+ */
+
+/** Connections to the clusters a job works on; pools are shared and owned by the runner. */
+export interface ClusterAccess {
+  cluster(name: string): Cluster;
+  primary(name: string): Pool;
+  replicaOrPrimary(name: string): Pool;
+}
+
+export interface StepOptions {
+  /**
+   * Idempotent steps may run again after a crash (they resume). A non-idempotent step that was
+   * started but not recorded as done is never re-run: the runner fails the ticket and says so.
+   */
+  idempotent: boolean;
+}
+
+export interface JobContext {
+  ticket: Ticket;
+  /** Which attempt of the ticket this is (a DBA's retry is a new attempt). */
+  attempt: number;
+  clusters: ClusterAccess;
+  /**
+   * Report progress: `fraction` in [0, 1], with a short message ("37/512 shards done"). The runner
+   * edits the ticket's status message in place, at most once every two seconds.
+   */
+  progress(fraction: number, message: string): Promise<void>;
+  /** A line for the job's log (kept with the job; the last lines show in the status message). */
+  log(line: string): Promise<void>;
+  /** A milestone reply in the ticket's thread ("statement 2/5 done: 1,204 rows in 0.8 s"). */
+  milestone(text: string): Promise<void>;
+  /**
+   * Run a named step once per attempt. A step already done returns its recorded result without
+   * running again; see StepOptions for what happens to a step interrupted by a crash.
+   */
+  step<T>(name: string, options: StepOptions, run: () => Promise<T>): Promise<T>;
+  /** Aborted when the ticket is cancelled (from any process) or the worker shuts down. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+/** What a job reports when it ends; the runner posts `summary` and stores `details` on the ticket. */
+export interface JobResult {
+  summary: string;
+  details?: Record<string, unknown>;
+}
+
+export interface TicketJobKind<P extends z.ZodType = z.ZodType> {
+  /** Job name in the queue, e.g. `execute-sql`; equals the file name in jobs/. */
+  name: string;
+  /** zod schema of the ticket's payload this job runs; the runner parses it before `process`. */
+  payload: P;
+  /** BullMQ options for this kind (attempts, backoff); the runner's defaults apply otherwise. */
+  options?: JobsOptions;
+  process(payload: z.infer<P>, ctx: JobContext): Promise<JobResult>;
+}
+
+/** Declare a ticket job kind with its payload type inferred from the schema. */
+export function defineTicketJob<P extends z.ZodType>(kind: TicketJobKind<P>): TicketJobKind {
+  return kind as unknown as TicketJobKind;
+}
