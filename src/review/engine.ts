@@ -11,7 +11,8 @@ import { useTarget } from './catalog/names.js';
 import type { ServerProbe } from './explain/probe.js';
 import type { ShadowResult, ShadowRunner } from './shadow.js';
 import { expandShards, shardSets, type ShardConfig } from './shards.js';
-import type { Finding, ReviewReport, ReviewStatement, RuleContext, StatementKind, StatementReport } from './types.js';
+import type { Finding, ReviewReport, ReviewStatement, RuleContext, SplitStatement, StatementKind, StatementReport } from './types.js';
+import { performance } from 'node:perf_hooks';
 
 export interface ReviewOptions {
   /** The rules with their configured levels and parameters (see settings.ts). */
@@ -45,19 +46,45 @@ const SHADOW_KINDS: ReadonlySet<StatementKind> = new Set(['create-table', 'alter
  */
 export function prepareStatements(sql: string, options: PrepareOptions = {}): ReviewStatement[] {
   const sets = shardSets(options.shards ?? {});
-  return splitStatements(sql).map((split, index) => {
-    const { text, shards } = expandShards(split, sets);
-    const stripped = stripComments(text);
-    const parsed = parseStatement(text);
-    const stmt: ReviewStatement = { ...split, text, index, stripped, kind: classify(stripped), ast: parsed.ast, parseError: parsed.error };
-    if (shards) stmt.shards = shards;
-    return stmt;
-  });
+  return splitStatements(sql).map((split, index) => prepareOne(split, index, sets));
+}
+
+/**
+ * The same, giving the event loop a turn every few milliseconds: a 1 MB paste takes seconds to
+ * parse, and meanwhile the process must still acknowledge other Slack requests within 3 s.
+ */
+export async function prepareStatementsYielding(sql: string, options: PrepareOptions = {}): Promise<ReviewStatement[]> {
+  const sets = shardSets(options.shards ?? {});
+  const prepared: ReviewStatement[] = [];
+  let sliceStarted = performance.now();
+  for (const [index, split] of splitStatements(sql).entries()) {
+    prepared.push(prepareOne(split, index, sets));
+    if (performance.now() - sliceStarted > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      sliceStarted = performance.now();
+    }
+  }
+  return prepared;
+}
+
+const YIELD_EVERY_MS = 20;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function prepareOne(split: SplitStatement, index: number, sets: ReturnType<typeof shardSets>): ReviewStatement {
+  const { text, shards } = expandShards(split, sets);
+  const stripped = stripComments(text);
+  const parsed = parseStatement(text);
+  const stmt: ReviewStatement = { ...split, text, index, stripped, kind: classify(stripped), ast: parsed.ast, parseError: parsed.error };
+  if (shards) stmt.shards = shards;
+  return stmt;
 }
 
 /** Review a batch of SQL: every enabled rule over every statement, in order, then a grade. */
 export async function reviewSql(sql: string, options: ReviewOptions): Promise<ReviewReport> {
-  return reviewStatements(prepareStatements(sql, { shards: options.shards }), options);
+  return reviewStatements(await prepareStatementsYielding(sql, { shards: options.shards }), options);
 }
 
 /**
@@ -70,7 +97,12 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
   const shadow = await runShadow(batch, options, active);
   const reports: StatementReport[] = [];
   let schema = options.schema;
+  let sliceStarted = performance.now();
   for (const stmt of batch) {
+    if (performance.now() - sliceStarted > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      sliceStarted = performance.now();
+    }
     const findings: Finding[] = [];
     for (const { rule, level, params } of active) {
       if (rule.scope === 'batch' && stmt.index !== 0) continue;

@@ -3,7 +3,7 @@ import { ClusterPools } from '../db/pools.js';
 import { DbopsError } from '../errors.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
 import { loadCatalog, referencedSchemas } from './catalog/load-catalog.js';
-import { prepareStatements, reviewStatements } from './engine.js';
+import { prepareStatementsYielding, reviewStatements } from './engine.js';
 import { MysqlProbe } from './explain/mysql-probe.js';
 import { rules } from './rules/index.js';
 import { resolveRules, type ResolvedRule } from './settings.js';
@@ -54,9 +54,9 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Re
 
   return {
     async review({ sql, target, purpose }) {
-      if (!target) return reviewStatements(prepareStatements(sql, { shards }), { rules: rulesFor(), purpose, shards });
+      if (!target) return reviewStatements(await prepareStatementsYielding(sql, { shards }), { rules: rulesFor(), purpose, shards });
       const cluster = pools().cluster(target.cluster);
-      const batch = prepareStatements(sql, { shards });
+      const batch = await prepareStatementsYielding(sql, { shards });
       const source = pools().replicaOrPrimary(target.cluster);
       let catalog;
       let server;
