@@ -7,6 +7,7 @@ import type { DbopsConfig } from './config/schema.js';
 import type { DbopsEnv } from './config/env.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
 import { FakeSlackApi } from './local/fake-slack-api.js';
+import { localWorkspaceSetup, startLocalWorkspace, type LocalWorkspaceSetup } from './local/workspace/index.js';
 import type { Logger } from './logger.js';
 import { JobQueue } from './queue/queues.js';
 import { createReviewer } from './review/service.js';
@@ -24,6 +25,8 @@ export interface Runtime {
   port: number;
   /** Set when running without Slack tokens: the local Slack API dbops talks to. */
   localSlack?: FakeSlackApi;
+  /** Set with `localSlack`: the local workspace page (README, "Try it without Slack"). */
+  workspaceUrl?: string;
   signingSecret?: string;
   stop(): Promise<void>;
 }
@@ -74,7 +77,7 @@ interface Parts {
 
 async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) {
   const { config, env, logger, meta, redis, options } = parts;
-  const { settings, localSlack } = await slackSettings(env, logger);
+  const { settings, localSlack, localSetup } = await slackSettings(config, env, logger);
   if (localSlack) closers.push(() => localSlack.close());
   const queue = new JobQueue({ connection: redis, queueName: options.queueName });
   closers.push(() => queue.close());
@@ -99,7 +102,8 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
   closers.push(() => app.stop());
   logger.info('dbops is listening', { port, mode: settings.appToken ? 'socket' : 'http', slackApi: settings.apiUrl });
   await resumeHandOffs(tickets, announcer, logger);
-  return { port, localSlack, signingSecret: settings.signingSecret };
+  const workspaceUrl = localSlack && localSetup ? await openWorkspace({ localSlack, localSetup, config, port, signingSecret: settings.signingSecret, requestedPort: env.PORT, logger }, closers) : undefined;
+  return { port, localSlack, workspaceUrl, signingSecret: settings.signingSecret };
 }
 
 /** Queue approved tickets the last run did not hand over (queue down, or a stop in between), and say so in their threads. */
@@ -118,13 +122,38 @@ async function resumeHandOffs(tickets: TicketService, announcer: TicketAnnouncer
 }
 
 /** Slack settings from env; without a bot token, a local Slack API stands in so dbops still starts. */
-async function slackSettings(env: DbopsEnv, logger: Logger): Promise<{ settings: SlackSettings; localSlack?: FakeSlackApi }> {
+async function slackSettings(config: DbopsConfig, env: DbopsEnv, logger: Logger): Promise<{ settings: SlackSettings; localSlack?: FakeSlackApi; localSetup?: LocalWorkspaceSetup }> {
   if (env.SLACK_BOT_TOKEN) {
     return { settings: { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, port: env.PORT } };
   }
-  const localSlack = new FakeSlackApi();
+  const localSetup = localWorkspaceSetup(config);
+  const localSlack = new FakeSlackApi(localSetup.api);
   await localSlack.start(0);
   logger.warn('SLACK_BOT_TOKEN is not set: running against a local Slack API (see README, "Try it without Slack")', { localSlackApi: localSlack.url });
   const settings = { botToken: 'xoxb-local', signingSecret: randomBytes(16).toString('hex'), apiUrl: localSlack.url, port: env.PORT };
-  return { settings, localSlack };
+  return { settings, localSlack, localSetup };
+}
+
+interface WorkspaceParts {
+  localSlack: FakeSlackApi;
+  localSetup: LocalWorkspaceSetup;
+  config: DbopsConfig;
+  /** The bot's port, and the one asked for (the page takes the next one, or any free one). */
+  port: number;
+  requestedPort: number;
+  signingSecret?: string;
+  logger: Logger;
+}
+
+/** The local workspace page, where people act as the developer or a DBA; its URL goes to the log and stdout. */
+async function openWorkspace(parts: WorkspaceParts, closers: Array<() => Promise<unknown>>): Promise<string> {
+  const { localSlack, localSetup, config, port, requestedPort, logger } = parts;
+  const workspace = await startLocalWorkspace({
+    api: localSlack, setup: localSetup, config, botUrl: `http://127.0.0.1:${port}`, signingSecret: parts.signingSecret ?? '',
+    port: requestedPort === 0 ? 0 : requestedPort + 1,
+  });
+  closers.push(() => workspace.close());
+  logger.info('local workspace is open', { url: workspace.url });
+  process.stdout.write(`\n  dbops local workspace: ${workspace.url}\n  (no SLACK_BOT_TOKEN: act as a developer or a DBA in your browser; see README, "Try it without Slack")\n\n`);
+  return workspace.url;
 }

@@ -4,13 +4,20 @@
  *
  * Naming: objects Slack defines (messages, views, files, users) keep Slack's snake_case field
  * names; the fake's own bookkeeping (ephemeral, editCount, via, …) is camelCase.
+ * The local workspace (`workspace/`) reads this state and adds what people do: their messages,
+ * files, and modals closed or replaced by a `response_action` (`postUserMessage`, `closeView`, …).
  * Served: POST|GET /api/<method>, POST /upload/<file_id>, POST /response/<id> (response_url).
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  arr, bearer, compact, faultReply, obj, parseParams, parseUpload, readBody, send, str, tzOffsetSeconds,
+  type Fault, type JsonObject, type Reply,
+} from './fake-slack-http.js';
 
-export type JsonObject = { [key: string]: unknown };
+export type { Fault, JsonObject } from './fake-slack-http.js';
+
 export interface FakeUser { id: string; name: string; real_name?: string; tz?: string; email?: string; is_bot?: boolean }
 export interface FakeChannel { id: string; name: string; is_im: boolean; is_private: boolean; user?: string }
 export interface MessageRevision { text?: string; blocks?: unknown[]; at: Date }
@@ -18,20 +25,24 @@ export interface StoredMessage {
   channel: string; ts: string; thread_ts?: string; text?: string; blocks?: unknown[]; attachments?: unknown[];
   user?: string; bot_id?: string; files: string[];
   ephemeral: boolean; ephemeralTo?: string; editCount: number; history: MessageRevision[]; deleted: boolean;
-  via: 'chat.postMessage' | 'chat.postEphemeral' | 'files.completeUploadExternal' | 'response_url';
+  /** How it got here: a Web API method, a response_url, a person in the workspace ('user'), or the workspace itself ('workspace'). */
+  via: 'chat.postMessage' | 'chat.postEphemeral' | 'files.completeUploadExternal' | 'response_url' | 'user' | 'workspace';
+  postedAt: Date; editedAt?: Date;
 }
 export interface StoredFile {
   id: string; name: string; title?: string; length: number; bytes?: Buffer; mimetype?: string;
   channels: string[]; thread_ts?: string; initial_comment?: string; shareTs?: string;
+  /** Who shared it; the bot when absent. */
+  user?: string;
 }
 export interface StoredView {
   id: string; kind: 'modal' | 'home'; user?: string; view: JsonObject; history: JsonObject[];
-  openedVia: 'views.open' | 'views.push' | 'views.publish';
+  openedVia: 'views.open' | 'views.push' | 'views.publish' | 'response_action';
+  /** A modal the user closed, or that a submission closed. */
+  closed?: boolean;
 }
-export type Fault =
-  | { kind: 'ratelimit'; retryAfterSeconds: number }
-  | { kind: 'error'; error: string }
-  | { kind: 'http'; status: number };
+/** A message a person writes in the local workspace. */
+export interface UserMessageInput { user: string; channel: string; text: string; threadTs?: string; files?: string[] }
 export interface RecordedCall {
   method: string; params: JsonObject; token?: string; at: Date;
   /** Set when an injected fault answered this call instead of the fake. */
@@ -51,9 +62,7 @@ class SlackApiError extends Error {
   constructor(readonly code: string) { super(code); }
 }
 type Handler = (p: JsonObject) => JsonObject;
-interface Reply { status: number; body: unknown; headers?: Record<string, string> }
 
-const JSON_PARAMS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata']);
 const RESPONSE_URL_MAX_USES = 5; // Slack: a response_url takes at most 5 posts (within 30 min)
 
 export class FakeSlackApi {
@@ -163,6 +172,7 @@ export class FakeSlackApi {
     this.calls.length = 0;
     for (const m of [this.msgs, this.fileMap, this.views, this.homes, this.dms, this.triggers, this.responseUrls, this.faults]) m.clear();
     this.resetChannels();
+    this.changed();
   }
 
   /** The next `times` calls to `method` (also 'file_upload', 'response_url') get `fault`. */
@@ -228,7 +238,7 @@ export class FakeSlackApi {
   shareUserFile(user: string, channel: string, name: string, content: string): JsonObject {
     const id = this.nextId('F');
     const bytes = Buffer.from(content, 'utf8');
-    this.fileMap.set(id, { id, name, title: name, length: bytes.length, bytes, mimetype: 'text/plain', channels: [channel] });
+    this.fileMap.set(id, { id, name, title: name, length: bytes.length, bytes, mimetype: 'text/plain', channels: [channel], user });
     return { ...this.fileObject(this.fileMap.get(id)), user, url_private_download: `${this.origin}/files/${id}/${encodeURIComponent(name)}` };
   }
 
@@ -241,6 +251,95 @@ export class FakeSlackApi {
     this.events.emit('call', recorded);
     res.writeHead(status, { 'content-type': file?.mimetype ?? 'text/plain' });
     res.end(status === 200 ? file?.bytes : '');
+  }
+
+  // ---- the local workspace's side ----------------------------------------------------------
+  /** Subscribe to every change of the stored state (served calls and the workspace's own); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.events.on('change', listener);
+    return () => this.events.off('change', listener);
+  }
+
+  get userList(): FakeUser[] { return [...this.users.values()]; }
+  get channelList(): FakeChannel[] { return [...this.channels.values()]; }
+  file(id: string): StoredFile | undefined { return this.fileMap.get(id); }
+
+  addUser(user: FakeUser): void {
+    this.users.set(user.id, user);
+    this.changed();
+  }
+
+  /** A message a person wrote (text as Slack delivers it: &, < and > escaped, mentions as <@U…>), with shared files. */
+  postUserMessage(input: UserMessageInput): StoredMessage {
+    const channel = this.resolveChannel(input.channel);
+    const m = this.store(channel, { text: input.text, thread_ts: input.threadTs }, 'user', { author: this.knownUser(input.user) });
+    m.files = (input.files ?? []).filter((id) => this.fileMap.has(id));
+    for (const id of m.files) Object.assign(this.fileMap.get(id) ?? {}, { channels: [channel], thread_ts: m.thread_ts, shareTs: m.ts, user: input.user });
+    this.changed();
+    return m;
+  }
+
+  /** An ephemeral message the workspace shows one user (a synchronous command answer, or Slackbot saying a command failed). */
+  postLocalEphemeral(input: { channel: string; to: string; text?: string; blocks?: unknown[]; from?: string }): StoredMessage {
+    const m = this.store(this.resolveChannel(input.channel), { text: input.text, blocks: input.blocks }, 'workspace', { ephemeralTo: input.to, author: input.from });
+    this.changed();
+    return m;
+  }
+
+  /** A message the workspace itself posts (a welcome note from Slackbot). */
+  postLocalMessage(input: { channel: string; from: string; text: string; blocks?: unknown[] }): StoredMessage {
+    const m = this.store(this.resolveChannel(input.channel), { text: input.text, blocks: input.blocks }, 'workspace', { author: input.from });
+    this.changed();
+    return m;
+  }
+
+  /** Close a modal (its close button, or a submission answered with an empty ack): it and the views pushed over it. */
+  closeView(id: string): void {
+    const stack = this.modalStack(id);
+    const at = stack.findIndex((v) => v.id === id);
+    for (const v of at >= 0 ? stack.slice(at) : []) v.closed = true;
+    this.changed();
+  }
+
+  /** `response_action: clear`: every modal in the stack of `id`. */
+  clearViews(id: string): void {
+    for (const v of this.modalStack(id)) v.closed = true;
+    this.changed();
+  }
+
+  /** `response_action: update` (replace `id` with `view`) or `push` (open `view` over `id`). */
+  applyViewResponse(id: string, action: 'update' | 'push', view: JsonObject): StoredView {
+    const stored = this.views.get(id);
+    if (!stored) throw new SlackApiError('not_found');
+    if (action === 'update') {
+      stored.history.push(stored.view);
+      const { root_view_id, previous_view_id } = stored.view;
+      stored.view = this.viewObject(stored.id, view, { root_view_id, previous_view_id });
+      this.changed();
+      return stored;
+    }
+    const pushed = this.nextId('V');
+    const opened: StoredView = {
+      id: pushed, kind: 'modal', user: stored.user, history: [], openedVia: 'response_action',
+      view: this.viewObject(pushed, view, { root_view_id: stored.view.root_view_id, previous_view_id: stored.id }),
+    };
+    this.views.set(pushed, opened);
+    this.changed();
+    return opened;
+  }
+
+  /** The open modals of `user`, bottom first (the last one is on top). */
+  openModals(user: string): StoredView[] {
+    return [...this.views.values()].filter((v) => v.kind === 'modal' && v.user === user && !v.closed);
+  }
+
+  private modalStack(id: string): StoredView[] {
+    const root = this.views.get(id)?.view.root_view_id;
+    return [...this.views.values()].filter((v) => v.kind === 'modal' && v.view.root_view_id === root && !v.closed);
+  }
+
+  private changed(): void {
+    this.events.emit('change');
   }
 
   // ---- HTTP plumbing ---------------------------------------------------------------------
@@ -276,6 +375,7 @@ export class FakeSlackApi {
     const recorded: RecordedCall = { ...call, at: new Date(), fault, response: { status: reply.status, body: reply.body } };
     this.calls.push(recorded);
     this.events.emit('call', recorded);
+    this.changed();
     send(res, reply);
   }
 
@@ -375,14 +475,16 @@ export class FakeSlackApi {
     };
   }
 
-  private store(channel: string, p: JsonObject, via: StoredMessage['via'], who: { ephemeralTo?: string }): StoredMessage {
-    if (!str(p.text) && !Array.isArray(p.blocks) && !Array.isArray(p.attachments) && via !== 'files.completeUploadExternal') {
+  private store(channel: string, p: JsonObject, via: StoredMessage['via'], who: { ephemeralTo?: string; author?: string }): StoredMessage {
+    if (!str(p.text) && !Array.isArray(p.blocks) && !Array.isArray(p.attachments) && via !== 'files.completeUploadExternal' && via !== 'user') {
       throw new SlackApiError('no_text');
     }
+    const byBot = who.author === undefined;
     const m: StoredMessage = {
       channel, ts: this.nextTs(), thread_ts: str(p.thread_ts), text: str(p.text), blocks: arr(p.blocks),
-      attachments: arr(p.attachments), user: this.botUserId, bot_id: this.botId, files: [],
+      attachments: arr(p.attachments), user: who.author ?? this.botUserId, bot_id: byBot ? this.botId : undefined, files: [],
       ephemeral: who.ephemeralTo !== undefined, ephemeralTo: who.ephemeralTo, editCount: 0, history: [], deleted: false, via,
+      postedAt: new Date(),
     };
     this.msgs.set(`${channel}/${m.ts}`, m);
     return m;
@@ -391,6 +493,7 @@ export class FakeSlackApi {
   private edit(m: StoredMessage, p: JsonObject): void {
     m.history.push({ text: m.text, blocks: m.blocks, at: new Date() });
     m.editCount += 1;
+    m.editedAt = new Date();
     if (p.text !== undefined) m.text = str(p.text);
     if (p.blocks !== undefined) m.blocks = arr(p.blocks);
     if (p.attachments !== undefined) m.attachments = arr(p.attachments);
@@ -507,9 +610,9 @@ export class FakeSlackApi {
     const share = f.shareTs ? { [shareKind]: { [ch]: [compact({ ts: f.shareTs, thread_ts: f.thread_ts })] } } : {};
     return {
       id: f.id, name: f.name, title: f.title ?? f.name, mimetype: f.mimetype ?? 'application/octet-stream',
-      size: f.bytes?.length ?? f.length, user: this.botUserId, channels: f.channels, shares: share,
+      size: f.bytes?.length ?? f.length, user: f.user ?? this.botUserId, channels: f.channels, shares: share,
       url_private: `${this.origin}/files/${f.id}/${encodeURIComponent(f.name)}`,
-      permalink: `https://${this.teamDomain}.slack.com/files/${this.botUserId}/${f.id}/${encodeURIComponent(f.name)}`,
+      permalink: `https://${this.teamDomain}.slack.com/files/${f.user ?? this.botUserId}/${f.id}/${encodeURIComponent(f.name)}`,
     };
   }
 
@@ -547,79 +650,8 @@ export class FakeSlackApi {
   }
 }
 
-// ---- helpers -------------------------------------------------------------------------------
-function compact(o: JsonObject): JsonObject {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-function str(v: unknown): string | undefined { return typeof v === 'string' && v !== '' ? v : undefined; }
-function arr(v: unknown): unknown[] | undefined { return Array.isArray(v) ? v : undefined; }
-function obj(v: unknown): JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...v } : {};
-}
 function required(p: JsonObject, name: string): string {
   const v = str(p[name]);
   if (v === undefined) throw new SlackApiError('invalid_arguments');
   return v;
-}
-function bearer(header: string | undefined): string | undefined {
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
-}
-
-/** Form bodies carry JSON-valued params (blocks, view, …) as strings; decode those back. */
-function parseParams(raw: Buffer, contentType: string | undefined): JsonObject {
-  const text = raw.toString('utf8');
-  if (text === '') return {};
-  if (contentType?.includes('application/json')) return obj(JSON.parse(text));
-  const params: JsonObject = {};
-  for (const [key, value] of new URLSearchParams(text)) {
-    params[key] = JSON_PARAMS.has(key) ? tryJson(value) : value;
-  }
-  return params;
-}
-function tryJson(value: string): unknown {
-  try { return JSON.parse(value); } catch { return value; }
-}
-
-/** Slack takes the file as raw bytes or multipart (WebClient sends multipart, field `body`). */
-async function parseUpload(raw: Buffer, contentType: string | undefined): Promise<{ bytes: Buffer; filename?: string; mimetype?: string }> {
-  if (!contentType?.startsWith('multipart/form-data')) return { bytes: raw, mimetype: contentType };
-  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
-  for (const value of form.values()) {
-    if (typeof value !== 'string') {
-      return { bytes: Buffer.from(await value.arrayBuffer()), filename: value.name, mimetype: value.type || undefined };
-    }
-  }
-  return { bytes: Buffer.alloc(0) };
-}
-
-function faultReply(fault: Fault): Reply {
-  if (fault.kind === 'ratelimit') {
-    return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(fault.retryAfterSeconds) } };
-  }
-  if (fault.kind === 'error') return { status: 200, body: { ok: false, error: fault.error } };
-  return { status: fault.status, body: `injected HTTP ${fault.status}` };
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  const isText = typeof reply.body === 'string';
-  res.writeHead(reply.status, {
-    'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
-    ...reply.headers,
-  });
-  res.end(isText ? reply.body : JSON.stringify(reply.body));
-}
-
-function tzOffsetSeconds(tz: string, at = new Date()): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
-    .formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  if (!m) return 0;
-  const seconds = Number(m[2]) * 3600 + Number(m[3]) * 60;
-  return m[1] === '-' ? -seconds : seconds;
 }
