@@ -45,9 +45,50 @@ export interface JobContext {
    * running again; see StepOptions for what happens to a step interrupted by a crash.
    */
   step<T>(name: string, options: StepOptions, run: () => Promise<T>): Promise<T>;
-  /** Aborted when the ticket is cancelled (from any process) or the worker shuts down. */
+  /**
+   * Aborted when the ticket is cancelled (from any process), when a sibling part failed, or when the
+   * worker shuts down; `signal.reason` is a `JobStop` (src/queue/errors.ts) saying which. Stop at a
+   * safe point and throw (`signal.throwIfAborted()`); `runKillable` (src/db/kill-query.ts) kills a
+   * running query with KILL QUERY from a second connection when the signal fires.
+   */
   signal: AbortSignal;
   logger: Logger;
+  /** Set when this run is one part of a decomposed ticket (see `TicketJobKind.parts`). */
+  part?: PartInfo;
+}
+
+/** One unit of a decomposed ticket: a shard, a table, a statement group. */
+export interface JobPart {
+  /** Stable and unique within the ticket (`orders_37`); the journal and job ids are keyed by it. */
+  key: string;
+  /** How the thread names it (`shard orders_37`). */
+  label: string;
+  /** What the part needs besides the ticket's payload: ids and names, never credentials (JSON). */
+  data?: Record<string, unknown>;
+}
+
+export interface PartInfo extends JobPart {
+  /** 0-based position in the plan. */
+  index: number;
+  total: number;
+}
+
+/**
+ * Decomposition: a ticket with many independent parts runs as a parent job with one child job per
+ * part (BullMQ flows). Parts run in any order and in parallel, at most `max_concurrent_jobs` of the
+ * cluster at once, on any worker; the thread shows "37/512 shards done". When a kind has `parts`,
+ * the runner calls `plan` once per attempt (journaled), `run` for each part, and `summarize` at the end;
+ * `process` is not called.
+ */
+export interface JobParts<T> {
+  /** Plural noun for the thread: `shards`, `tables`, `statements`. */
+  noun: string;
+  plan(payload: T, ctx: JobContext): Promise<JobPart[]>;
+  run(part: PartInfo, payload: T, ctx: JobContext): Promise<JobResult>;
+  /** The ticket's result from every part's (default: "512 shards done"). */
+  summarize?(results: ReadonlyArray<{ part: PartInfo; result: JobResult }>, payload: T): JobResult;
+  /** `stop` (default): the first failed part stops the others at a safe point; `continue`: run all, then fail. */
+  onFailure?: 'stop' | 'continue';
 }
 
 /** What a job reports when it ends; the runner posts `summary` and stores `details` on the ticket. */
@@ -61,9 +102,15 @@ export interface TicketJobKind<P extends z.ZodType = z.ZodType> {
   name: string;
   /** zod schema of the ticket's payload this job runs; the runner parses it before `process`. */
   payload: P;
-  /** BullMQ options for this kind (attempts, backoff); the runner's defaults apply otherwise. */
+  /**
+   * BullMQ options for the jobs that do this kind's work (each part; attempts, backoff); the runner's
+   * defaults (one attempt) apply otherwise. A retry re-runs idempotent steps only: a non-idempotent
+   * step that failed or was interrupted is never run again.
+   */
   options?: JobsOptions;
   process(payload: z.infer<P>, ctx: JobContext): Promise<JobResult>;
+  /** Run as a parent with child jobs, one per part; see JobParts. */
+  parts?: JobParts<z.infer<P>>;
 }
 
 /** Declare a ticket job kind with its payload type inferred from the schema. */

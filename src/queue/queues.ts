@@ -1,6 +1,8 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Ticket, TicketKind } from '../tickets/ticket.js';
+import { publishStop, type KeySpace, type StopRequest } from './stop-channel.js';
 
 /** Queue names. A queue name must not contain ':' (BullMQ builds Redis keys with it). */
 export const QUEUE_NAMES = {
@@ -14,6 +16,32 @@ export const JOB_FOR_KIND: Readonly<Record<TicketKind, string>> = {
   migrate: 'migrate',
   rollback: 'rollback',
 };
+
+/** BullMQ's default Redis key prefix; `runner.redis_prefix` in dbops.yml changes it. */
+export const DEFAULT_PREFIX = 'bull';
+
+/**
+ * The queue that runs the work of tickets on one cluster (`dbops-tickets.run.prod`). One queue per
+ * cluster, so the cluster's `max_concurrent_jobs` is that queue's global concurrency, enforced by
+ * BullMQ across every worker process. The ticket queue holds one parent job per ticket attempt;
+ * its children (one per part) live in the cluster's run queue.
+ */
+export function runQueueName(ticketQueue: string, cluster: string): string {
+  return `${ticketQueue}.run.${cluster}`;
+}
+
+/** `ticket-42-attempt-1-part-7`: stable, so re-adding a part after a take-over is a no-op. */
+export function partJobId(ticketId: number, attempt: number, index: number): string {
+  return `${ticketJobId(ticketId, attempt)}-part-${index}`;
+}
+
+/** A part job's data: ids only, like the ticket job's. */
+export const PartJobData = z.strictObject({
+  ticketId: z.number().int().positive(),
+  attempt: z.number().int().positive(),
+  part: z.number().int().min(0),
+});
+export type PartJobData = z.infer<typeof PartJobData>;
 
 /** Ticket job data: ids only. The worker reads the rest from the ticket store; never credentials. */
 export const TicketJobData = z.strictObject({
@@ -35,6 +63,8 @@ export interface TicketQueue {
   enqueueTicket(ticket: Pick<Ticket, 'id' | 'kind'>, attempt: number, options?: { delayMs?: number }): Promise<{ jobId: string }>;
   /** Take a ticket's job out of the queue if it has not started; true when it was removed. */
   removeTicketJob(ticketId: number, attempt: number): Promise<boolean>;
+  /** Ask the workers running this ticket attempt to stop at a safe point (a Cancel on a running ticket). */
+  requestStop(ticketId: number, attempt: number, request: StopRequest): Promise<void>;
 }
 
 export interface JobQueueOptions {
@@ -44,6 +74,12 @@ export interface JobQueueOptions {
   queueName?: string;
   /** Redis key prefix; default BullMQ's `bull`. */
   prefix?: string;
+}
+
+/** The ioredis client for dbops' own keys: the connection itself when it is one, else a new one (owned). */
+function clientOf(connection: ConnectionOptions): { redis: Redis; owned: boolean } {
+  if (connection instanceof Redis) return { redis: connection, owned: false };
+  return { redis: new Redis({ ...connection, maxRetriesPerRequest: null, lazyConnect: true }), owned: true };
 }
 
 /**
@@ -60,13 +96,19 @@ const TICKET_JOB_OPTIONS: JobsOptions = {
 /** The BullMQ queue tickets are handed to. */
 export class JobQueue implements TicketQueue {
   readonly queue: Queue<TicketJobData>;
+  /** Where this queue's dbops keys (stop requests, edit throttles) live. */
+  readonly keySpace: KeySpace;
+  private readonly redis: { redis: Redis; owned: boolean };
 
   constructor(options: JobQueueOptions) {
+    const prefix = options.prefix ?? DEFAULT_PREFIX;
     this.queue = new Queue<TicketJobData>(options.queueName ?? QUEUE_NAMES.tickets, {
       connection: options.connection,
-      ...(options.prefix ? { prefix: options.prefix } : {}),
+      prefix,
       defaultJobOptions: TICKET_JOB_OPTIONS,
     });
+    this.keySpace = { prefix, queue: this.queue.name };
+    this.redis = clientOf(options.connection);
   }
 
   get name(): string {
@@ -93,7 +135,12 @@ export class JobQueue implements TicketQueue {
     return (await this.queue.getJobState(ticketJobId(ticketId, attempt))) !== 'unknown';
   }
 
+  async requestStop(ticketId: number, attempt: number, request: StopRequest): Promise<void> {
+    await publishStop(this.redis.redis, this.keySpace, ticketId, attempt, request);
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
+    if (this.redis.owned) await this.redis.redis.quit().catch(() => this.redis.redis.disconnect());
   }
 }
