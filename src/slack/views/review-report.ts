@@ -46,7 +46,9 @@ function contextLine(report: ReviewReport, requestedBy?: string): string[] {
 export function findingText(finding: Finding, report: ReviewReport): string {
   const stmtCount = report.statements.length;
   const where = stmtCount > 1 ? `statement ${finding.statement + 1}, line ${finding.line}` : `line ${finding.line}, column ${finding.column}`;
-  const lines = [`${SEVERITY_ICON[finding.severity]} *${finding.severity}* ${code(finding.rule)} · ${where}`];
+  const shards = report.statements[finding.statement]?.shards;
+  const forSet = shards ? ` · for all ${shards.count} shards of ${code(shards.pattern)}` : '';
+  const lines = [`${SEVERITY_ICON[finding.severity]} *${finding.severity}* ${code(finding.rule)} · ${where}${forSet}`];
   if (finding.fragment) lines.push(`> ${escapeMrkdwn(truncate(finding.fragment.replace(/\s+/g, ' '), 200))}`);
   lines.push(escapeMrkdwn(finding.message));
   lines.push(`_Why:_ ${escapeMrkdwn(finding.why)}`);
