@@ -141,7 +141,8 @@ export class WorkspaceServer {
     if (origin && origin !== this.url.replace(/\/$/, '')) return json(res, 403, { ok: false, error: 'cross-origin request refused' });
     const body = await readJson(req);
     const outcome = await this.act(url.pathname.slice('/api/'.length), body);
-    return json(res, outcome.ok ? 200 : 400, outcome);
+    // Field errors from a response_action are a normal answer, not a failed request.
+    return json(res, outcome.ok || outcome.errors ? 200 : 400, outcome);
   }
 
   private async act(what: string, body: unknown): Promise<Outcome> {
