@@ -1,0 +1,103 @@
+/**
+ * The local workspace in a real browser: dbops started without SLACK_BOT_TOKEN, Debian's Chromium
+ * driven by playwright-core. A developer types `/dbops exec …`, switches to a DBA, approves it in
+ * #dba-approvals (through the prod confirm dialog) and follows the ticket in its thread.
+ * A screenshot of the page is kept in test-artifacts/ (gitignored).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { parseConfig, parseEnv } from '../../src/config/load.js';
+import { silentLogger, createLogger } from '../../src/logger.js';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { DBA, dropDatabase, testConfigYaml } from '../support/harness.js';
+import { createTargetSchema } from '../support/ticket-flow.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+/** Flags for headless Chromium on a machine without network: no background connections, no sandbox as root. */
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Chromium from Debian, installed by the project's script when missing; the reason to skip if it cannot be. */
+function chromiumMissing(): string | false {
+  if (existsSync(CHROMIUM)) return false;
+  const install = spawnSync('bash', ['scripts/install-browser.sh'], { stdio: 'inherit' });
+  if (existsSync(CHROMIUM)) return false;
+  return `Debian's chromium could not be installed (scripts/install-browser.sh exited ${install.status}); the browser test needs ${CHROMIUM}`;
+}
+const skip = chromiumMissing();
+
+describe('local workspace in a browser', { skip }, () => {
+  let runtime: Runtime;
+  let target: Awaited<ReturnType<typeof createTargetSchema>>;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const suffix = randomBytes(4).toString('hex');
+  const metaDatabase = `dbops_t_${suffix}`;
+
+  before(async () => {
+    target = await createTargetSchema();
+    const env = parseEnv({ PORT: '0', DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}` });
+    const logger = process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger();
+    runtime = await startRuntime(parseConfig(testConfigYaml()), env, logger, { queueName: `dbops-e2e-${suffix}` });
+    assert.ok(runtime.workspaceUrl, 'without SLACK_BOT_TOKEN the runtime opens the local workspace');
+    profile = mkdtempSync(join(tmpdir(), 'dbops-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+  });
+
+  after(async () => {
+    await context?.close();
+    await runtime?.stop();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await dropDatabase(metaDatabase);
+    await target?.drop();
+  });
+
+  it('a developer asks with /dbops exec, a DBA approves it with the button, and the thread follows the ticket', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(runtime.workspaceUrl ?? '');
+    await page.locator('#me-name', { hasText: 'Alex Developer' }).waitFor();
+    await page.locator('.msg', { hasText: 'Welcome to the dbops local workspace' }).waitFor();
+
+    // The developer types the command in #general, as in Slack.
+    await page.locator('#composer-input').fill(`/dbops exec prod.${target.name} UPDATE orders SET status = 2 WHERE id = 1`);
+    await page.locator('#composer-input').press('Enter');
+    const answer = page.locator('.msg.ephemeral', { hasText: 'is with the DBAs for approval' });
+    await answer.waitFor();
+    const ref = /T-\d+/.exec(await answer.innerText())?.[0];
+    assert.ok(ref, 'the answer names the ticket');
+
+    // Switch to a DBA, who approves in #dba-approvals through the prod confirmation.
+    await page.locator('#switch-user').click();
+    await page.locator(`[data-person="${DBA}"]`).click();
+    await page.locator('#me-name', { hasText: 'Dana DBA' }).waitFor();
+    await page.locator('#channel-list [data-channel]', { hasText: 'dba-approvals' }).click();
+    const request = page.locator('#messages .msg', { has: page.locator('.bk-header', { hasText: `${ref} · SQL change on prod.${target.name}` }) });
+    await request.locator('.bk-button', { hasText: 'Approve' }).click();
+    await page.locator('#confirm-title', { hasText: `Approve ${ref} on prod?` }).waitFor();
+    await page.locator('#confirm-ok').click();
+
+    // The message is edited in place: no buttons, who approved; the thread says it is queued.
+    await request.locator('.msg-body', { hasText: 'Approved' }).waitFor();
+    await request.locator('.msg-edited').waitFor();
+    assert.equal(await request.locator('.bk-button').count(), 0, 'no buttons after the decision');
+    assert.match(await request.locator('.msg-body').innerText(), /Approved by @dana\.dba at/);
+    await request.locator('.msg-replies').click();
+    const thread = page.locator('#thread-messages');
+    await thread.locator('.msg', { hasText: `approved ${ref}` }).waitFor();
+    assert.match(await thread.innerText(), new RegExp(`Queued as job ticket-${ref.slice(2)}-attempt-1`));
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'workspace-browser.png') });
+    assert.deepEqual(errors, [], 'no script errors on the page');
+  });
+});
