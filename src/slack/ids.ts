@@ -35,4 +35,12 @@ export const ids = {
     runAtBlock: 'run_at',
     runAtInput: 'run_at_input',
   },
+  /** Buttons on alerts in the alert channel; the value is the alert ref (`alert-42`). DBAs only. */
+  alertActions: {
+    acknowledge: 'dbops.alert.acknowledge',
+    silenceHour: 'dbops.alert.silence_1h',
+    silenceDay: 'dbops.alert.silence_1d',
+    /** block_id prefix of an alert's actions block (`dbops.alert.actions.42`): unique per alert in a message. */
+    blockPrefix: 'dbops.alert.actions.',
+  },
 } as const;
