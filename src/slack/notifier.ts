@@ -14,8 +14,10 @@ export interface PostedMessage {
 export class Notifier {
   constructor(readonly client: WebClient, private readonly logger: Logger) {}
 
-  async post(channel: string, message: Message, options: { threadTs?: string } = {}): Promise<PostedMessage> {
-    const result = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: options.threadTs, unfurl_links: false, unfurl_media: false });
+  /** `broadcast`: a thread reply also shown in the channel (Slack's reply_broadcast). */
+  async post(channel: string, message: Message, options: { threadTs?: string; broadcast?: boolean } = {}): Promise<PostedMessage> {
+    const broadcast = options.threadTs && options.broadcast ? { reply_broadcast: true } : {};
+    const result = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: options.threadTs, unfurl_links: false, unfurl_media: false, ...broadcast });
     return { channel: result.channel ?? channel, ts: String(result.ts) };
   }
 
