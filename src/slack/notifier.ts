@@ -16,8 +16,10 @@ export class Notifier {
 
   /** `broadcast`: a thread reply also shown in the channel (Slack's reply_broadcast). */
   async post(channel: string, message: Message, options: { threadTs?: string; broadcast?: boolean } = {}): Promise<PostedMessage> {
-    const broadcast = options.threadTs && options.broadcast ? { reply_broadcast: true } : {};
-    const result = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: options.threadTs, unfurl_links: false, unfurl_media: false, ...broadcast });
+    const base = { channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false };
+    const result = options.threadTs
+      ? await this.client.chat.postMessage({ ...base, thread_ts: options.threadTs, reply_broadcast: options.broadcast === true })
+      : await this.client.chat.postMessage(base);
     return { channel: result.channel ?? channel, ts: String(result.ts) };
   }
 
