@@ -58,6 +58,7 @@ export function postWelcome(api: FakeSlackApi, setup: LocalWorkspaceSetup, confi
     `1. As *${developer?.real_name ?? 'the developer'}*, type \`/dbops help\`, or ask for a change: \`/dbops exec ${cluster}.shop UPDATE orders SET status = 2 WHERE id = 42\``,
     `2. Switch to *${dbaName}* (top right) and approve it in <#${config.slack.approval_channel}>; the job's progress appears in the ticket's thread.`,
     '3. Open *Apps → dbops* for your Home tab, or send dbops a ```sql block or a .sql file there to have it reviewed.',
+    `_No \`shop\` schema on your MariaDB yet? \`bash scripts/demo-schema.sh\` creates one with a few rows._`,
   ].join('\n');
   api.postLocalMessage({ channel: setup.generalChannel, from: SLACKBOT.id, text });
 }
