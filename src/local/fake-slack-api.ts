@@ -24,6 +24,8 @@ export interface MessageRevision { text?: string; blocks?: unknown[]; at: Date }
 export interface StoredMessage {
   channel: string; ts: string; thread_ts?: string; text?: string; blocks?: unknown[]; attachments?: unknown[];
   user?: string; bot_id?: string; files: string[];
+  /** A thread reply also shown in the channel. */
+  reply_broadcast?: boolean;
   ephemeral: boolean; ephemeralTo?: string; editCount: number; history: MessageRevision[]; deleted: boolean;
   /** How it got here: a Web API method, a response_url, a person in the workspace ('user'), or the workspace itself ('workspace'). */
   via: 'chat.postMessage' | 'chat.postEphemeral' | 'files.completeUploadExternal' | 'response_url' | 'user' | 'workspace';
@@ -207,7 +209,7 @@ export class FakeSlackApi {
   /** A stored message as Slack shows it in payloads (`message` of block_actions, history, …). */
   slackMessage(m: StoredMessage): JsonObject {
     return compact({
-      type: 'message', ts: m.ts, text: m.text ?? '', user: m.user, bot_id: m.bot_id, app_id: m.bot_id ? this.appId : undefined,
+      type: 'message', subtype: m.reply_broadcast ? 'thread_broadcast' : undefined, ts: m.ts, text: m.text ?? '', user: m.user, bot_id: m.bot_id, app_id: m.bot_id ? this.appId : undefined,
       team: this.teamId, blocks: m.blocks, attachments: m.attachments, thread_ts: m.thread_ts,
       files: m.files.length ? m.files.map((id) => this.fileObject(this.fileMap.get(id))) : undefined,
       edited: m.editCount ? { user: m.user, ts: m.ts } : undefined,
@@ -486,6 +488,7 @@ export class FakeSlackApi {
       ephemeral: who.ephemeralTo !== undefined, ephemeralTo: who.ephemeralTo, editCount: 0, history: [], deleted: false, via,
       postedAt: new Date(),
     };
+    if (m.thread_ts && (p.reply_broadcast === true || p.reply_broadcast === 'true')) m.reply_broadcast = true;
     this.msgs.set(`${channel}/${m.ts}`, m);
     return m;
   }

@@ -51,6 +51,8 @@ export interface MessageView {
   html: string;
   edited: boolean;
   ephemeral: boolean;
+  /** A thread reply also shown in the channel. */
+  broadcast?: true;
 }
 
 export interface WorkspaceState {
@@ -137,6 +139,7 @@ function messageView(api: FakeSlackApi, m: StoredMessage, ctx: RenderContext): M
     html: renderMessageBody(m, ctx) + fileHtml,
     edited: m.editCount > 0,
     ephemeral: m.ephemeral,
+    ...(m.reply_broadcast ? { broadcast: true as const } : {}),
   };
 }
 

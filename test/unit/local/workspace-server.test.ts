@@ -187,6 +187,16 @@ describe('local workspace server: what people do becomes signed Slack requests',
     assert.equal((await state(DBA)).modal, null);
   });
 
+  it('threads: replies carry their parent, a broadcast reply is marked for the channel too, edits are flagged', async () => {
+    const parent = await client.chat.postMessage({ channel: APPROVALS, text: 'T-2: waiting' });
+    await client.chat.postMessage({ channel: APPROVALS, thread_ts: parent.ts, text: 'queued' });
+    await client.chat.postMessage({ channel: APPROVALS, thread_ts: parent.ts, text: 'resolved', reply_broadcast: true });
+    await client.chat.update({ channel: APPROVALS, ts: String(parent.ts), text: 'T-2: approved' });
+    const messages = (await state(DEV)).messages.filter((m) => m.channel === APPROVALS);
+    assert.deepEqual(messages.map((m) => [m.threadTs ?? null, m.broadcast ?? false, m.edited]), [[null, false, true], [parent.ts, false, false], [parent.ts, true, false]]);
+    assert.match(messages[0].html, /T-2: approved/);
+  });
+
   it('opening the Home tab sends app_home_opened, and the published view is shown to its user', async () => {
     await post('home', { user: DBA });
     const event = last().body.event as Record<string, unknown>;

@@ -189,7 +189,7 @@ function renderPane(state, previous) {
     const id = currentChannel();
     const name = isApp ? 'dbops' : `#${channel ? channel.name : ''}`;
     $('composer-input').placeholder = isApp ? 'Message dbops: a ```sql block, or share a .sql file' : `Message ${name} · type /dbops to run a command`;
-    renderMessages($('messages'), state.messages.filter((m) => m.channel === id && (!m.threadTs || m.threadTs === m.ts)), state, { threads: true });
+    renderMessages($('messages'), state.messages.filter((m) => m.channel === id && (!m.threadTs || m.threadTs === m.ts || m.broadcast)), state, { threads: true });
   }
   if (isApp && ui.pane.tab === 'home') renderHome(state);
 }
@@ -277,6 +277,17 @@ function messageNode(m, { cont, thread, state, inThread }) {
     dismiss.dataset.dismiss = `${m.channel}/${m.ts}`;
     only.append(dismiss);
     main.append(only);
+  }
+  if (m.broadcast) {
+    const note = el('div', 'msg-broadcast');
+    if (inThread) note.textContent = 'Also sent to the channel';
+    else {
+      const link = el('button', 'link-button', 'replied to a thread');
+      link.type = 'button';
+      link.dataset.openThread = m.threadTs;
+      note.append(link);
+    }
+    main.append(note);
   }
   const meta = el('div', 'msg-meta');
   meta.append(el('span', 'msg-author', m.author.name));
