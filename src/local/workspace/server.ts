@@ -23,6 +23,8 @@ export interface WorkspaceServerOptions {
 }
 
 const PUBLIC_DIR = new URL('./public/', import.meta.url);
+/** tsc does not copy the page: run from a build (dist/src/…), it is read from the sources. */
+const SOURCE_PUBLIC_DIR = new URL('../../../../src/local/workspace/public/', import.meta.url);
 const STATIC: Readonly<Record<string, string>> = {
   '/': 'index.html',
   '/app.js': 'app.js',
@@ -182,7 +184,7 @@ export class WorkspaceServer {
   }
 
   private async serveStatic(file: string, res: ServerResponse): Promise<void> {
-    const body = await readFile(new URL(file, PUBLIC_DIR));
+    const body = await readFile(new URL(file, PUBLIC_DIR)).catch(() => readFile(new URL(file, SOURCE_PUBLIC_DIR)));
     res.writeHead(200, { 'content-type': TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream', ...SECURITY_HEADERS });
     res.end(body);
   }

@@ -189,7 +189,14 @@ function renderPane(state, previous) {
     const id = currentChannel();
     const name = isApp ? 'dbops' : `#${channel ? channel.name : ''}`;
     $('composer-input').placeholder = isApp ? 'Message dbops: a ```sql block, or share a .sql file' : `Message ${name} · type /dbops to run a command`;
-    renderMessages($('messages'), state.messages.filter((m) => m.channel === id && (!m.threadTs || m.threadTs === m.ts || m.broadcast)), state, { threads: true });
+    const intro = () => {
+      const box = el('div', 'empty');
+      box.dataset.key = `intro/${id}`;
+      box.append(el('h3', '', isApp ? 'This is your conversation with dbops' : `This is the very beginning of #${channel ? channel.name : ''}`));
+      box.append(el('div', '', isApp ? 'Send a ```sql block or share a .sql file to have it reviewed; dbops also writes to you here when your tickets move.' : (channel && channel.purpose) || 'Type /dbops help to see what dbops can do.'));
+      return box;
+    };
+    renderMessages($('messages'), state.messages.filter((m) => m.channel === id && (!m.threadTs || m.threadTs === m.ts || m.broadcast)), state, { threads: true, empty: intro });
   }
   if (isApp && ui.pane.tab === 'home') renderHome(state);
 }
