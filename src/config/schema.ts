@@ -65,10 +65,43 @@ export const ReviewSection = z.strictObject({
   shards: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
 });
 
+/** How approved changes run (jobs/execute-sql, jobs/rollback). */
+export const ExecutionSection = z.strictObject({
+  /** Session lock_wait_timeout: how long DDL and RENAME wait for a metadata lock before giving up. */
+  lock_wait_timeout_seconds: z.number().int().min(1).max(31_536_000).default(10),
+  /** Session innodb_lock_wait_timeout: how long a row change waits for another transaction's row lock. */
+  innodb_lock_wait_timeout_seconds: z.number().int().min(1).max(1_073_741_824).default(10),
+  /** Statement time limit (MariaDB max_statement_time for every statement; MySQL max_execution_time, SELECTs only); 0 = none. */
+  statement_timeout_seconds: z.number().min(0).default(0),
+  /** How far above the ticket's approved row estimate a change may go (0.1 = 10 % more rows) before it is rolled back. */
+  estimate_tolerance: z.number().min(0).default(0.1),
+  /** Tables at least this large (data + indexes, bytes) are altered with pt-online-schema-change. */
+  online_alter_min_bytes: z.number().int().min(0).default(1024 ** 3),
+  /** pt-online-schema-change settings. */
+  pt_osc: z
+    .strictObject({
+      /** The tool's path or name on PATH. */
+      path: z.string().min(1).default('pt-online-schema-change'),
+      /** Seconds each copy chunk should take (the tool sizes chunks to it). */
+      chunk_time: z.number().positive().default(0.5),
+      /** Pause the copy while a status variable is above this (the tool's --max-load). */
+      max_load: z.string().min(1).default('Threads_running=25'),
+      /** Abort when a status variable is above this (the tool's --critical-load). */
+      critical_load: z.string().min(1).default('Threads_running=50'),
+      /** Keep the original table (renamed `_<table>_old`) after the cut-over instead of dropping it. */
+      keep_old_table: z.boolean().default(false),
+      /** More of the tool's options (e.g. `--max-lag`, `--check-slave-lag`); the ones dbops sets itself are refused. */
+      extra_args: z.array(z.string()).default([]),
+    })
+    .default({ path: 'pt-online-schema-change', chunk_time: 0.5, max_load: 'Threads_running=25', critical_load: 'Threads_running=50', keep_old_table: false, extra_args: [] }),
+});
+export type ExecutionSection = z.infer<typeof ExecutionSection>;
+
 export const DbopsConfig = z.strictObject({
   slack: SlackSection,
   clusters: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a cluster name of lower-case letters, digits, - or _'), Cluster),
   policy: Policy.default({ approvals: { prod: 1, staging: 1, test: 0, dev: 0 }, migrate_into: ['test', 'dev', 'staging'] }),
   review: ReviewSection.default({ rules: {}, profiles: {}, shards: {} }),
+  execution: ExecutionSection.default(ExecutionSection.parse({})),
 });
 export type DbopsConfig = z.infer<typeof DbopsConfig>;

@@ -1,0 +1,127 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { OscControl, OscRequests, OscState } from './online-alter.js';
+
+/** What a running execution tells the bot (which posts it to Slack). */
+export type ExecutionEvent =
+  | { type: 'osc'; ticketId: number; state: OscState }
+  | { type: 'finished'; ticketId: number; outcome: 'succeeded' | 'failed' | 'cancelled'; backups: number; rows: number };
+
+export type OscAction = 'pause' | 'resume' | 'cutover';
+
+const OscStateSchema = z.object({
+  phase: z.enum(['starting', 'copying', 'pausing', 'paused', 'resuming', 'ready', 'cutting-over', 'done', 'failed', 'cancelled']),
+  table: z.string(),
+  percent: z.number().nullable(),
+  detail: z.string(),
+  by: z.string().optional(),
+});
+const EventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('osc'), ticketId: z.number().int(), state: OscStateSchema }),
+  z.object({ type: z.literal('finished'), ticketId: z.number().int(), outcome: z.enum(['succeeded', 'failed', 'cancelled']), backups: z.number().int(), rows: z.number().int() }),
+]);
+const PanelRef = z.object({ channel: z.string(), ts: z.string() });
+export type PanelRef = z.infer<typeof PanelRef>;
+
+/** Keys live this long after their last write (a finished execution needs none of them). */
+const TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * The Redis channel between the bot and the worker running a ticket: DBAs' Pause/Resume/Cut-over
+ * requests (kept as state the job polls, so a request made while no job listens is not lost), the
+ * online ALTER's state (for the panel's buttons and answers), and events the bot posts to Slack.
+ */
+export class ExecutionChannel {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'dbops',
+  ) {}
+
+  private key(ticketId: number, what: 'control' | 'osc' | 'panel' | 'offer'): string {
+    return `${this.prefix}:exec:${ticketId}:${what}`;
+  }
+
+  get eventsChannel(): string {
+    return `${this.prefix}:exec:events`;
+  }
+
+  // ---- the worker's side ----
+
+  /** Pause/Resume/Cut-over as the job reads them, and where it reports its state. */
+  oscControl(ticketId: number): OscControl {
+    return {
+      read: () => this.requests(ticketId),
+      report: async (state) => {
+        await this.redis.set(this.key(ticketId, 'osc'), JSON.stringify(state), 'EX', TTL_SECONDS);
+        await this.publish({ type: 'osc', ticketId, state });
+      },
+    };
+  }
+
+  async requests(ticketId: number): Promise<OscRequests> {
+    const h = await this.redis.hgetall(this.key(ticketId, 'control'));
+    return { paused: h.paused === '1', ...(h.paused_by ? { pausedBy: h.paused_by } : {}), cutOver: h.cutover_by ? { by: h.cutover_by } : null };
+  }
+
+  async publish(event: ExecutionEvent): Promise<void> {
+    await this.redis.publish(this.eventsChannel, JSON.stringify(event));
+  }
+
+  /** Forget a ticket's requests before a new run starts (a new attempt starts unpaused). */
+  async reset(ticketId: number): Promise<void> {
+    await this.redis.del(this.key(ticketId, 'control'), this.key(ticketId, 'osc'));
+  }
+
+  // ---- the bot's side ----
+
+  async request(ticketId: number, action: OscAction, by: string): Promise<void> {
+    const key = this.key(ticketId, 'control');
+    if (action === 'pause') await this.redis.hset(key, { paused: '1', paused_by: by });
+    else if (action === 'resume') await this.redis.hset(key, { paused: '0', resumed_by: by });
+    else await this.redis.hset(key, { cutover_by: by, cutover_at: new Date().toISOString() });
+    await this.redis.expire(key, TTL_SECONDS);
+  }
+
+  async oscState(ticketId: number): Promise<OscState | null> {
+    const raw = await this.redis.get(this.key(ticketId, 'osc'));
+    if (!raw) return null;
+    const parsed = OscStateSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  }
+
+  /**
+   * Claim the right to post a ticket's panel (or rollback offer): true for exactly one caller, so
+   * several bot processes post it once. The poster then records where it went with `setPanel`.
+   */
+  async claim(ticketId: number, what: 'panel' | 'offer'): Promise<boolean> {
+    return (await this.redis.set(this.key(ticketId, what), 'claimed', 'EX', TTL_SECONDS, 'NX')) === 'OK';
+  }
+
+  async setPanel(ticketId: number, ref: PanelRef): Promise<void> {
+    await this.redis.set(this.key(ticketId, 'panel'), JSON.stringify(ref), 'EX', TTL_SECONDS);
+  }
+
+  async panel(ticketId: number): Promise<PanelRef | null> {
+    const raw = await this.redis.get(this.key(ticketId, 'panel'));
+    if (!raw || raw === 'claimed') return null;
+    const parsed = PanelRef.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  }
+
+  /** Receive events on a connection of its own (a subscribed connection can do nothing else). */
+  async subscribe(handler: (event: ExecutionEvent) => void): Promise<() => Promise<void>> {
+    const sub = this.redis.duplicate();
+    await sub.subscribe(this.eventsChannel);
+    sub.on('message', (_channel: string, message: string) => {
+      try {
+        const parsed = EventSchema.safeParse(JSON.parse(message));
+        if (parsed.success) handler(parsed.data);
+      } catch {
+        // Not one of ours: ignore it.
+      }
+    });
+    return async () => {
+      await sub.quit().catch(() => undefined);
+    };
+  }
+}

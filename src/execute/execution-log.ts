@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { BACKUP_SCHEMA, EXECUTION_LOG_TABLE, quoteIdent, type TableName } from './names.js';
+
+/**
+ * The execution log on the changed server (`dbops_backup.executions`): one row per statement a
+ * ticket ran, written in the same transaction as the change. It is how a redelivered or retried job
+ * knows a statement already committed (and skips it), and what the rollback reads to find the
+ * before-images: it lives next to the backups, so it is right even if the meta database is not.
+ */
+export const LOG_DDL = `CREATE TABLE IF NOT EXISTS ${EXECUTION_LOG_TABLE} (
+  ticket_id BIGINT UNSIGNED NOT NULL,
+  statement_number INT UNSIGNED NOT NULL,
+  attempt INT UNSIGNED NOT NULL,
+  verb VARCHAR(16) NOT NULL COMMENT 'update, delete, insert, alter, ddl, other',
+  table_schema VARCHAR(64) NULL,
+  table_name VARCHAR(64) NULL,
+  backup_table VARCHAR(64) NULL COMMENT 'in this schema; NULL when nothing was saved',
+  backup_kind VARCHAR(8) NULL COMMENT 'rows: before-images; keys: keys an INSERT created',
+  key_columns TEXT NULL COMMENT 'JSON array: the key the backup rows are found by',
+  restore_columns TEXT NULL COMMENT 'JSON array: the columns an UPDATE changed (restored by key)',
+  backup_columns TEXT NULL COMMENT 'JSON array: the columns the backup holds',
+  rows_saved BIGINT UNSIGNED NULL,
+  rows_affected BIGINT UNSIGNED NOT NULL,
+  statement_text MEDIUMTEXT NOT NULL,
+  finished_at DATETIME(6) NOT NULL,
+  rolled_back_by BIGINT UNSIGNED NULL COMMENT 'the rollback ticket that undid it',
+  PRIMARY KEY (ticket_id, statement_number)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='dbops: statements run by tickets, and where their before-images are'`;
+
+export type LogVerb = 'update' | 'delete' | 'insert' | 'alter' | 'ddl' | 'other';
+
+export interface LogEntry {
+  ticketId: number;
+  statement: number;
+  attempt: number;
+  verb: LogVerb;
+  table: TableName | null;
+  backupTable: string | null;
+  backupKind: 'rows' | 'keys' | null;
+  keyColumns: string[];
+  restoreColumns: string[];
+  backupColumns: string[];
+  rowsSaved: number | null;
+  rowsAffected: number;
+  statementText: string;
+  rolledBackBy: number | null;
+}
+
+interface Db {
+  query(sql: string, values?: unknown[]): Promise<unknown>;
+  rows<T>(sql: string, values?: unknown[]): Promise<T[]>;
+}
+
+/** Create `dbops_backup` and its log when missing (DDL: call outside any transaction). */
+export async function ensureBackupSchema(db: Db): Promise<void> {
+  await db.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(BACKUP_SCHEMA)} DEFAULT CHARACTER SET utf8mb4`);
+  await db.query(LOG_DDL);
+}
+
+/** Record a statement as done (inside the change's transaction when it has one). */
+export async function writeLogEntry(db: Db, e: Omit<LogEntry, 'rolledBackBy'>): Promise<void> {
+  await db.query(
+    `INSERT INTO ${EXECUTION_LOG_TABLE} (ticket_id, statement_number, attempt, verb, table_schema, table_name, backup_table, backup_kind,
+       key_columns, restore_columns, backup_columns, rows_saved, rows_affected, statement_text, finished_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))`,
+    [
+      e.ticketId, e.statement, e.attempt, e.verb, e.table?.schema ?? null, e.table?.name ?? null, e.backupTable, e.backupKind,
+      JSON.stringify(e.keyColumns), JSON.stringify(e.restoreColumns), JSON.stringify(e.backupColumns), e.rowsSaved, e.rowsAffected, e.statementText,
+    ],
+  );
+}
+
+const jsonList = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v ?? []), z.array(z.string()));
+const count = z.coerce.number().int().min(0);
+const LogRow = z.object({
+  ticket_id: count,
+  statement_number: count,
+  attempt: count,
+  verb: z.enum(['update', 'delete', 'insert', 'alter', 'ddl', 'other']),
+  table_schema: z.string().nullable(),
+  table_name: z.string().nullable(),
+  backup_table: z.string().nullable(),
+  backup_kind: z.enum(['rows', 'keys']).nullable(),
+  key_columns: jsonList,
+  restore_columns: jsonList,
+  backup_columns: jsonList,
+  rows_saved: count.nullable(),
+  rows_affected: count,
+  statement_text: z.string(),
+  rolled_back_by: count.nullable(),
+});
+
+/** The ticket's logged statements, in order; empty when the log (or the schema) does not exist yet. */
+export async function readLog(db: Db, ticketId: number): Promise<LogEntry[]> {
+  let raw: unknown[];
+  try {
+    raw = await db.rows<unknown>(`SELECT * FROM ${EXECUTION_LOG_TABLE} WHERE ticket_id = ? ORDER BY statement_number`, [ticketId]);
+  } catch (err) {
+    if ((err as { errno?: number }).errno === 1146 || (err as { errno?: number }).errno === 1049) return [];
+    throw err;
+  }
+  return raw.map((r) => {
+    const row = LogRow.parse(r);
+    return {
+      ticketId: row.ticket_id,
+      statement: row.statement_number,
+      attempt: row.attempt,
+      verb: row.verb,
+      table: row.table_schema !== null && row.table_name !== null ? { schema: row.table_schema, name: row.table_name } : null,
+      backupTable: row.backup_table,
+      backupKind: row.backup_kind,
+      keyColumns: row.key_columns,
+      restoreColumns: row.restore_columns,
+      backupColumns: row.backup_columns,
+      rowsSaved: row.rows_saved,
+      rowsAffected: row.rows_affected,
+      statementText: row.statement_text,
+      rolledBackBy: row.rolled_back_by,
+    };
+  });
+}
+
+/** Mark the original ticket's statements as undone (in the rollback's last transaction). */
+export async function markRolledBack(db: Db, ticketId: number, byTicket: number): Promise<void> {
+  await db.query(`UPDATE ${EXECUTION_LOG_TABLE} SET rolled_back_by = ? WHERE ticket_id = ? AND rolled_back_by IS NULL`, [byTicket, ticketId]);
+}

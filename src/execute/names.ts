@@ -1,0 +1,37 @@
+import { quoteIdent } from '../db/meta.js';
+
+export { quoteIdent };
+
+/** The schema dbops keeps before-images and its execution log in, on the cluster it changes. */
+export const BACKUP_SCHEMA = 'dbops_backup';
+/** One row per statement dbops ran on this server, written in the same transaction as the change. */
+export const EXECUTION_LOG = 'executions';
+
+/** MySQL and MariaDB identifiers are at most 64 characters. */
+const MAX_IDENTIFIER = 64;
+
+export interface TableName {
+  schema: string;
+  name: string;
+}
+
+/** `schema`.`table`, quoted. */
+export function qualified(table: TableName): string {
+  return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+}
+
+/** `schema.table` as people read it. */
+export function shown(table: TableName): string {
+  return `${table.schema}.${table.name}`;
+}
+
+/**
+ * The backup table of statement `n` of a ticket: `t42_3_orders`. The `t42_3_` prefix alone is unique,
+ * so a long table name is cut to fit 64 characters.
+ */
+export function backupTableName(ticketId: number, statementNumber: number, table: string): string {
+  return `t${ticketId}_${statementNumber}_${table}`.slice(0, MAX_IDENTIFIER);
+}
+
+/** The log table, quoted. */
+export const EXECUTION_LOG_TABLE = `${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(EXECUTION_LOG)}`;

@@ -1,0 +1,207 @@
+import { performance } from 'node:perf_hooks';
+import type { Pool } from 'mysql2/promise';
+import type { ExecutionSection } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { ShardConfig } from '../review/shards.js';
+import { executableStatements, type ExecStatement } from './analyze.js';
+import { EstimateExceededError, ExpectedRowsError, type RowAllowance } from './backup.js';
+import { ensureBackupSchema, markRolledBack, readLog, type LogEntry } from './execution-log.js';
+import type { Credentials, OscControl } from './online-alter.js';
+import { CancelledError, ExecutionSession, serverError } from './session.js';
+import { runStatement, type StatementOutcome, type StatementRun } from './statement.js';
+
+export type StatementStatus = 'done' | 'already-done' | 'failed' | 'cancelled' | 'not-run';
+
+export interface StatementResult {
+  number: number;
+  /** The statement's first words, for messages. */
+  summary: string;
+  kind: string;
+  status: StatementStatus;
+  affectedRows: number | null;
+  savedRows: number | null;
+  backupTable: string | null;
+  warningCount: number;
+  warnings: string[];
+  durationMs: number | null;
+  /** How it ran: `ALGORITHM=INSTANT`, `no backup: …`, `pt-online-schema-change, cut over by …`. */
+  note: string | null;
+  error: string | null;
+}
+
+export type RunOutcome = 'succeeded' | 'failed' | 'cancelled';
+
+export interface RunReport {
+  outcome: RunOutcome;
+  results: StatementResult[];
+  /** Why it stopped (the failed statement's error, or the refusal before anything ran). */
+  failure: string | null;
+}
+
+export interface RunRequest {
+  ticketId: number;
+  attempt: number;
+  sql: string;
+  /** The ticket's `cluster.schema` schema: the default schema of the session. */
+  schema: string | null;
+  /** Rows the approvers saw (the whole ticket); null = not known, no limit. */
+  estimate: number | null;
+  /**
+   * Why an UPDATE/DELETE that cannot be backed up exactly may still run (a DBA approved the ticket
+   * over the review's prior-backup warning); null refuses such a statement.
+   */
+  unbackedApproval: string | null;
+  /** A DBA's exception lets a large-table ALTER run without pt-online-schema-change. */
+  largeAlterOverride: boolean;
+  /** `rollback`: the statements are dbops' own restore of `rollbackOf`'s before-images. */
+  purpose: 'change' | 'rollback';
+  rollbackOf?: number;
+  /** Rows each statement (by number) must change exactly; a rollback knows them from its backups. */
+  expectedRows?: Readonly<Record<number, number>>;
+}
+
+export interface RunEvents {
+  started?(stmt: ExecStatement, total: number): Promise<void>;
+  finished?(result: StatementResult, total: number): Promise<void>;
+  progress?(fraction: number, message: string): Promise<void>;
+  log?(line: string): Promise<void>;
+}
+
+export interface OnlineAlterDeps {
+  /** The pt-online-schema-change executable, or null when it is not installed. */
+  tool: string | null;
+  credentials: () => Credentials;
+  control: OscControl;
+  pollMs?: number;
+}
+
+export interface RunDeps {
+  pool: Pool;
+  settings: ExecutionSection;
+  signal: AbortSignal;
+  logger?: Logger;
+  shards?: ShardConfig;
+  events?: RunEvents;
+  online?: OnlineAlterDeps;
+  /** Journal each statement as a step (the job runner's `ctx.step`); without it statements just run. */
+  step?: <T>(name: string, idempotent: boolean, run: () => Promise<T>) => Promise<T>;
+}
+
+/** Statement kinds dbops refuses to run: they would break its transaction handling or read the worker's files. */
+const REFUSED: Partial<Record<string, string>> = {
+  transaction: 'dbops runs each statement in its own transaction; remove BEGIN/COMMIT/ROLLBACK/SAVEPOINT from the ticket',
+  'load-data': 'LOAD DATA reads files on the server or the worker, which dbops does not do; load the data another way',
+};
+
+/**
+ * Run a ticket's statements in order on the cluster's primary, in one dedicated session, stopping
+ * at the first error: each result says what happened (rows, backup, warnings, time), and the
+ * statements after a failure are reported as not run. Statements the execution log already holds
+ * (a retry, a redelivered job) are skipped, not run twice.
+ */
+export async function runStatements(request: RunRequest, deps: RunDeps): Promise<RunReport> {
+  const statements = executableStatements(request.sql, deps.shards);
+  const results = statements.map(notRun);
+  const refusal = preflight(statements);
+  if (refusal) return { outcome: 'failed', results, failure: refusal };
+  if (deps.signal.aborted) return { outcome: 'cancelled', results, failure: 'cancelled before the first statement' };
+
+  const session = await ExecutionSession.open(deps.pool, { settings: deps.settings, schema: request.schema, signal: deps.signal, logger: deps.logger });
+  try {
+    await ensureBackupSchema(session);
+    const logged = new Map((await readLog(session, request.ticketId)).map((e) => [e.statement, e]));
+    const allowance: RowAllowance = { estimate: request.estimate, limit: limitFor(request.estimate, deps.settings.estimate_tolerance), used: 0 };
+    let schema = request.schema;
+    for (const [i, stmt] of statements.entries()) {
+      const done = logged.get(stmt.number);
+      if (done) {
+        results[i] = alreadyDone(stmt, done);
+        allowance.used += done.rowsSaved ?? done.rowsAffected;
+        await deps.events?.finished?.(results[i], statements.length);
+        continue;
+      }
+      if (session.cancelled) return stop(results, 'cancelled', 'cancelled before this statement');
+      await deps.events?.started?.(stmt, statements.length);
+      const started = performance.now();
+      const run: StatementRun = { stmt, request, schema, allowance, session, deps };
+      try {
+        // A journaled step may run again after a transient error: the log says whether it committed meanwhile.
+        const once = async () => {
+          const committed = (await readLog(session, request.ticketId)).find((e) => e.statement === stmt.number);
+          return committed ? outcomeFromLog(committed) : runStatement(run);
+        };
+        const outcome = deps.step ? await deps.step(`statement-${stmt.number}`, stmt.kind !== 'alter-table' && stmt.kind !== 'other', once) : await runStatement(run);
+        if (outcome.schema !== undefined) schema = outcome.schema;
+        allowance.used += outcome.counted;
+        results[i] = { ...results[i], status: 'done', ...outcome.result, durationMs: Math.round(performance.now() - started) };
+        await deps.events?.finished?.(results[i], statements.length);
+      } catch (err) {
+        const cancelled = err instanceof CancelledError;
+        const message = describeFailure(err);
+        results[i] = { ...results[i], status: cancelled ? 'cancelled' : 'failed', error: message, durationMs: Math.round(performance.now() - started) };
+        if (!cancelled && !(err instanceof EstimateExceededError) && !(err instanceof ExpectedRowsError)) deps.logger?.warn('a ticket statement failed', { ticket: request.ticketId, statement: stmt.number, error: message });
+        await deps.events?.finished?.(results[i], statements.length);
+        return stop(results, cancelled ? 'cancelled' : 'failed', `statement ${stmt.number} ${cancelled ? 'was cancelled' : 'failed'}: ${message}`);
+      }
+    }
+    if (request.purpose === 'rollback' && request.rollbackOf) await markRolledBack(session, request.rollbackOf, request.ticketId);
+    return { outcome: 'succeeded', results, failure: null };
+  } finally {
+    await session.close();
+  }
+}
+
+/** Refusals that need no server: found before anything runs, so nothing is half done. */
+function preflight(statements: readonly ExecStatement[]): string | null {
+  if (statements.length === 0) return 'the ticket has no SQL statement to run';
+  for (const stmt of statements) {
+    const refused = REFUSED[stmt.kind];
+    if (refused) return `statement ${stmt.number} (${firstWords(stmt.stripped)}): ${refused}. Nothing was run.`;
+    if (/^LOCK\s+TABLES?\b|^UNLOCK\s+TABLES?\b/i.test(stmt.stripped)) return `statement ${stmt.number}: dbops does not run LOCK/UNLOCK TABLES; its transactions lock the rows they change. Nothing was run.`;
+    if (stmt.sharded) return `statement ${stmt.number} names the sharded table ${stmt.sharded}: dbops runs sharded changes one shard per statement for now; write one statement per shard. Nothing was run.`;
+  }
+  return null;
+}
+
+/** Rows the ticket may change in total: the estimate plus the tolerance, rounded down (never below the estimate). */
+export function limitFor(estimate: number | null, tolerance: number): number | null {
+  if (estimate === null) return null;
+  return Math.max(estimate, Math.floor(estimate * (1 + tolerance)));
+}
+
+function stop(results: StatementResult[], outcome: RunOutcome, failure: string): RunReport {
+  return { outcome, results, failure };
+}
+
+function notRun(stmt: ExecStatement): StatementResult {
+  return {
+    number: stmt.number, summary: firstWords(stmt.stripped), kind: stmt.kind, status: 'not-run',
+    affectedRows: null, savedRows: null, backupTable: null, warningCount: 0, warnings: [], durationMs: null, note: null, error: null,
+  };
+}
+
+function outcomeFromLog(entry: LogEntry): StatementOutcome {
+  return { result: { affectedRows: entry.rowsAffected, savedRows: entry.rowsSaved, backupTable: entry.backupTable }, counted: entry.rowsSaved ?? entry.rowsAffected };
+}
+
+function alreadyDone(stmt: ExecStatement, entry: LogEntry): StatementResult {
+  return {
+    ...notRun(stmt),
+    status: 'already-done',
+    affectedRows: entry.rowsAffected,
+    savedRows: entry.rowsSaved,
+    backupTable: entry.backupTable,
+    note: `already ran in attempt ${entry.attempt}; not run again`,
+  };
+}
+
+/** `UPDATE orders SET status = 2 WHERE …` cut to a readable length. */
+export function firstWords(stripped: string, max = 80): string {
+  return stripped.length > max ? `${stripped.slice(0, max - 1)}…` : stripped;
+}
+
+function describeFailure(err: unknown): string {
+  if (err instanceof CancelledError || err instanceof EstimateExceededError) return err.message;
+  const e = serverError(err);
+  return e.errno ? `${e.message} (MySQL error ${e.errno})` : e.message;
+}
