@@ -4,8 +4,8 @@ import type { OscControl, OscRequests, OscState } from './online-alter.js';
 
 /** What a running execution tells the bot (which posts it to Slack). */
 export type ExecutionEvent =
-  | { type: 'osc'; ticketId: number; state: OscState }
-  | { type: 'finished'; ticketId: number; outcome: 'succeeded' | 'failed' | 'cancelled'; backups: number; rows: number };
+  | { type: 'osc'; ticketId: number; attempt: number; state: OscState }
+  | { type: 'finished'; ticketId: number; attempt: number; outcome: 'succeeded' | 'failed' | 'cancelled'; backups: number; rows: number };
 
 export type OscAction = 'pause' | 'resume' | 'cutover';
 
@@ -17,8 +17,8 @@ const OscStateSchema = z.object({
   by: z.string().optional(),
 });
 const EventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('osc'), ticketId: z.number().int(), state: OscStateSchema }),
-  z.object({ type: z.literal('finished'), ticketId: z.number().int(), outcome: z.enum(['succeeded', 'failed', 'cancelled']), backups: z.number().int(), rows: z.number().int() }),
+  z.object({ type: z.literal('osc'), ticketId: z.number().int(), attempt: z.number().int(), state: OscStateSchema }),
+  z.object({ type: z.literal('finished'), ticketId: z.number().int(), attempt: z.number().int(), outcome: z.enum(['succeeded', 'failed', 'cancelled']), backups: z.number().int(), rows: z.number().int() }),
 ]);
 const PanelRef = z.object({ channel: z.string(), ts: z.string() });
 export type PanelRef = z.infer<typeof PanelRef>;
@@ -37,8 +37,9 @@ export class ExecutionChannel {
     private readonly prefix = 'dbops',
   ) {}
 
-  private key(ticketId: number, what: 'control' | 'osc' | 'panel' | 'offer'): string {
-    return `${this.prefix}:exec:${ticketId}:${what}`;
+  /** Keys are per ticket attempt: a retry starts with no leftover Pause or Cut-over. */
+  private key(ticketId: number, attempt: number, what: 'control' | 'osc' | 'panel' | 'offer'): string {
+    return `${this.prefix}:exec:${ticketId}:${attempt}:${what}`;
   }
 
   get eventsChannel(): string {
@@ -48,18 +49,18 @@ export class ExecutionChannel {
   // ---- the worker's side ----
 
   /** Pause/Resume/Cut-over as the job reads them, and where it reports its state. */
-  oscControl(ticketId: number): OscControl {
+  oscControl(ticketId: number, attempt: number): OscControl {
     return {
-      read: () => this.requests(ticketId),
+      read: () => this.requests(ticketId, attempt),
       report: async (state) => {
-        await this.redis.set(this.key(ticketId, 'osc'), JSON.stringify(state), 'EX', TTL_SECONDS);
-        await this.publish({ type: 'osc', ticketId, state });
+        await this.redis.set(this.key(ticketId, attempt, 'osc'), JSON.stringify(state), 'EX', TTL_SECONDS);
+        await this.publish({ type: 'osc', ticketId, attempt, state });
       },
     };
   }
 
-  async requests(ticketId: number): Promise<OscRequests> {
-    const h = await this.redis.hgetall(this.key(ticketId, 'control'));
+  async requests(ticketId: number, attempt: number): Promise<OscRequests> {
+    const h = await this.redis.hgetall(this.key(ticketId, attempt, 'control'));
     return { paused: h.paused === '1', ...(h.paused_by ? { pausedBy: h.paused_by } : {}), cutOver: h.cutover_by ? { by: h.cutover_by } : null };
   }
 
@@ -67,23 +68,18 @@ export class ExecutionChannel {
     await this.redis.publish(this.eventsChannel, JSON.stringify(event));
   }
 
-  /** Forget a ticket's requests before a new run starts (a new attempt starts unpaused). */
-  async reset(ticketId: number): Promise<void> {
-    await this.redis.del(this.key(ticketId, 'control'), this.key(ticketId, 'osc'));
-  }
-
   // ---- the bot's side ----
 
-  async request(ticketId: number, action: OscAction, by: string): Promise<void> {
-    const key = this.key(ticketId, 'control');
+  async request(ticketId: number, attempt: number, action: OscAction, by: string): Promise<void> {
+    const key = this.key(ticketId, attempt, 'control');
     if (action === 'pause') await this.redis.hset(key, { paused: '1', paused_by: by });
     else if (action === 'resume') await this.redis.hset(key, { paused: '0', resumed_by: by });
     else await this.redis.hset(key, { cutover_by: by, cutover_at: new Date().toISOString() });
     await this.redis.expire(key, TTL_SECONDS);
   }
 
-  async oscState(ticketId: number): Promise<OscState | null> {
-    const raw = await this.redis.get(this.key(ticketId, 'osc'));
+  async oscState(ticketId: number, attempt: number): Promise<OscState | null> {
+    const raw = await this.redis.get(this.key(ticketId, attempt, 'osc'));
     if (!raw) return null;
     const parsed = OscStateSchema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;
@@ -93,16 +89,16 @@ export class ExecutionChannel {
    * Claim the right to post a ticket's panel (or rollback offer): true for exactly one caller, so
    * several bot processes post it once. The poster then records where it went with `setPanel`.
    */
-  async claim(ticketId: number, what: 'panel' | 'offer'): Promise<boolean> {
-    return (await this.redis.set(this.key(ticketId, what), 'claimed', 'EX', TTL_SECONDS, 'NX')) === 'OK';
+  async claim(ticketId: number, attempt: number, what: 'panel' | 'offer'): Promise<boolean> {
+    return (await this.redis.set(this.key(ticketId, attempt, what), 'claimed', 'EX', TTL_SECONDS, 'NX')) === 'OK';
   }
 
-  async setPanel(ticketId: number, ref: PanelRef): Promise<void> {
-    await this.redis.set(this.key(ticketId, 'panel'), JSON.stringify(ref), 'EX', TTL_SECONDS);
+  async setPanel(ticketId: number, attempt: number, ref: PanelRef): Promise<void> {
+    await this.redis.set(this.key(ticketId, attempt, 'panel'), JSON.stringify(ref), 'EX', TTL_SECONDS);
   }
 
-  async panel(ticketId: number): Promise<PanelRef | null> {
-    const raw = await this.redis.get(this.key(ticketId, 'panel'));
+  async panel(ticketId: number, attempt: number): Promise<PanelRef | null> {
+    const raw = await this.redis.get(this.key(ticketId, attempt, 'panel'));
     if (!raw || raw === 'claimed') return null;
     const parsed = PanelRef.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;

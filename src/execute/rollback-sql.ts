@@ -89,6 +89,11 @@ export function setBasedSql(plan: RollbackPlan): string[] {
   });
 }
 
+/** The rollback ticket's SQL text, statements separated by `;` and a blank line. */
+export function rollbackSql(plan: RollbackPlan): string {
+  return setBasedSql(plan).map((s) => `${s};`).join('\n\n');
+}
+
 function oneLine(sql: string, max = 100): string {
   const flat = sql.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;

@@ -1,5 +1,6 @@
 import type { Connection as CoreConnection } from 'mysql2';
 import type { FieldPacket, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { killQuery } from '../db/kill-query.js';
 import type { Logger } from '../logger.js';
 import { quoteIdent } from './names.js';
 import { serverInfoFrom, sessionSetup, statementTimeout, type ServerInfo, type SessionSettings } from './server.js';
@@ -146,12 +147,12 @@ export class ExecutionSession {
     }
   }
 
-  /** Kill the running query from another connection. Safe to call when nothing runs. */
+  /** Kill the running query from a connection outside the pool (a full pool can't hold it up). Safe when nothing runs. */
   async cancel(): Promise<void> {
     if (this.closed) return;
     this.cancelRequested = true;
     try {
-      await this.pool.query(`KILL QUERY ${this.connectionId}`);
+      await killQuery(this.pool, this.connectionId);
     } catch (err) {
       this.options.logger?.warn('could not kill the running query', { connectionId: this.connectionId }, err instanceof Error ? err : new Error(String(err)));
     }
