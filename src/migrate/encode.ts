@@ -1,0 +1,194 @@
+/**
+ * Rows as the source sends them (raw bytes per column, null for NULL) turned into what the
+ * destination reads: the LOAD DATA text format, or multi-row INSERT statements. Nothing is parsed
+ * into JavaScript values, so BIGINT, DECIMAL, dates and binary data pass through byte for byte.
+ */
+
+export type RawRow = Array<Buffer | null>;
+
+const BACKSLASH = 0x5c;
+/** LOAD DATA escapes (`FIELDS ESCAPED BY '\\'`): byte → the letter after the backslash; 0 = as is. */
+const TSV_ESCAPE = new Uint8Array(256);
+TSV_ESCAPE[0x00] = 0x30; // \0
+TSV_ESCAPE[0x09] = 0x74; // \t
+TSV_ESCAPE[0x0a] = 0x6e; // \n
+TSV_ESCAPE[0x0d] = 0x72; // \r
+TSV_ESCAPE[BACKSLASH] = BACKSLASH; // \\
+
+/** SQL string literal escapes (no NO_BACKSLASH_ESCAPES on the session). */
+const SQL_ESCAPE = new Uint8Array(256);
+SQL_ESCAPE[0x00] = 0x30; // \0
+SQL_ESCAPE[0x0a] = 0x6e; // \n
+SQL_ESCAPE[0x0d] = 0x72; // \r
+SQL_ESCAPE[0x1a] = 0x5a; // \Z
+SQL_ESCAPE[0x27] = 0x27; // \'
+SQL_ESCAPE[BACKSLASH] = BACKSLASH;
+
+/** The LOAD DATA clauses matching `TsvEncoder`'s output. */
+export const LOAD_DATA_FORMAT = "CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'";
+
+/** A growable output buffer, handed on in blocks so the consumer sees few, large writes. */
+class BlockWriter {
+  protected buf: Buffer;
+  protected pos = 0;
+  private emitted = 0;
+
+  constructor(
+    protected readonly blockSize: number,
+    private readonly emit: (block: Buffer) => void,
+  ) {
+    this.buf = Buffer.allocUnsafe(blockSize);
+  }
+
+  /** Make room for `n` more bytes, handing on the current block first when it would overflow. */
+  protected reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  /** Hand on what is buffered (a copy, so the buffer can be reused). */
+  flush(): void {
+    if (this.pos === 0) return;
+    this.emit(Buffer.from(this.buf.subarray(0, this.pos)));
+    this.emitted += this.pos;
+    this.pos = 0;
+    if (this.buf.length > this.blockSize) this.buf = Buffer.allocUnsafe(this.blockSize);
+  }
+
+  /** Bytes produced so far, handed on or not. */
+  get bytes(): number {
+    return this.emitted + this.pos;
+  }
+}
+
+/** Rows in LOAD DATA's tab-separated format: `\N` for NULL, `\0 \t \n \r \\` escaped, one line per row. */
+export class TsvEncoder extends BlockWriter {
+  constructor(emit: (block: Buffer) => void, blockSize = 256 * 1024) {
+    super(blockSize, emit);
+  }
+
+  /** Append the first `columns` values of a row. */
+  row(values: RawRow, columns: number): void {
+    for (let i = 0; i < columns; i++) {
+      const value = values[i];
+      if (value === null || value === undefined) {
+        this.reserve(3);
+        this.buf[this.pos++] = BACKSLASH;
+        this.buf[this.pos++] = 0x4e; // N
+      } else {
+        const length = value.length;
+        this.reserve(2 * length + 1);
+        const out = this.buf;
+        let p = this.pos;
+        for (let j = 0; j < length; j++) {
+          const c = value[j];
+          const escape = TSV_ESCAPE[c];
+          if (escape === 0) {
+            out[p++] = c;
+          } else {
+            out[p++] = BACKSLASH;
+            out[p++] = escape;
+          }
+        }
+        this.pos = p;
+      }
+      this.buf[this.pos++] = i === columns - 1 ? 0x0a : 0x09;
+    }
+  }
+}
+
+/**
+ * Multi-row `INSERT INTO t (…) VALUES (…),(…)` statements of at most `maxBytes`, in plain ASCII:
+ * numbers bare, ASCII values quoted and escaped, any value with a byte above 0x7F as a hex literal
+ * (a binary string, stored into the column as its own bytes whatever the connection's charset).
+ */
+export class InsertEncoder extends BlockWriter {
+  private rowsInStatement = 0;
+  private readonly head: Buffer;
+
+  constructor(
+    head: string,
+    private readonly numeric: readonly boolean[],
+    private readonly maxBytes: number,
+    emit: (statement: Buffer) => void,
+  ) {
+    super(maxBytes + 1024, emit);
+    this.head = Buffer.from(`${head} VALUES `);
+  }
+
+  row(values: RawRow, columns: number): void {
+    let size = this.head.length + 3;
+    for (let i = 0; i < columns; i++) size += 2 * (values[i]?.length ?? 4) + 3;
+    if (this.rowsInStatement > 0 && this.pos + size > this.maxBytes) this.flush();
+    this.reserve(size);
+    if (this.rowsInStatement === 0) {
+      this.head.copy(this.buf, this.pos);
+      this.pos += this.head.length;
+    } else {
+      this.buf[this.pos++] = 0x2c; // ,
+    }
+    this.buf[this.pos++] = 0x28; // (
+    for (let i = 0; i < columns; i++) {
+      if (i > 0) this.buf[this.pos++] = 0x2c;
+      const value = values[i];
+      if (value === null || value === undefined) {
+        this.pos += this.buf.write('NULL', this.pos, 'latin1');
+      } else if (this.numeric[i]) {
+        value.copy(this.buf, this.pos);
+        this.pos += value.length;
+      } else {
+        this.quoted(value);
+      }
+    }
+    this.buf[this.pos++] = 0x29; // )
+    this.rowsInStatement++;
+  }
+
+  private quoted(value: Buffer): void {
+    const out = this.buf;
+    let p = this.pos;
+    for (let j = 0; j < value.length; j++) {
+      if (value[j] > 0x7f) {
+        out[p++] = 0x58; // X
+        out[p++] = 0x27;
+        p += out.write(value.toString('hex'), p, 'latin1');
+        out[p++] = 0x27;
+        this.pos = p;
+        return;
+      }
+    }
+    out[p++] = 0x27;
+    for (let j = 0; j < value.length; j++) {
+      const c = value[j];
+      const escape = SQL_ESCAPE[c];
+      if (escape === 0) {
+        out[p++] = c;
+      } else {
+        out[p++] = BACKSLASH;
+        out[p++] = escape;
+      }
+    }
+    out[p++] = 0x27;
+    this.pos = p;
+  }
+
+  override flush(): void {
+    super.flush();
+    this.rowsInStatement = 0;
+  }
+}
+
+/** Parse the unsigned decimal the source appends to each row (its CRC32) without making a string. */
+export function parseUnsigned(value: Buffer | null): number {
+  if (!value) return 0;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) n = n * 10 + (value[i] - 0x30);
+  return n;
+}
+
+/** A row read with `rowsAsArray` and `typeCast: false`: an array of Buffers and nulls. */
+export function rawRow(value: unknown): RawRow {
+  if (!Array.isArray(value)) throw new Error('expected a row read as an array of raw values');
+  return value;
+}

@@ -1,0 +1,156 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { rowCrcExpr, readExpr, type RangeSum } from './checksum.js';
+import type { Gate, Link } from './connections.js';
+import { parseUnsigned, rawRow, type RawRow } from './encode.js';
+import { identList, qualified, quoteIdent, rangeCondition, type KeyRange, type KeyValue } from './sql.js';
+import type { BinlogPosition, TablePlan } from './types.js';
+
+/** Session settings both sides share, so values and checksums read the same way. */
+export const SESSION_SQL_MODE = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';
+
+/**
+ * The source side of a copy: ONE connection holding ONE consistent snapshot
+ * (`START TRANSACTION WITH CONSISTENT SNAPSHOT`), read by every copy stream in turn.
+ *
+ * Why one: MariaDB cannot share a snapshot between connections. Several snapshots opened one after
+ * the other can each see a different moment unless writes are stopped (FLUSH TABLES WITH READ LOCK
+ * or BACKUP STAGE BLOCK_COMMIT, which need RELOAD and stall the source's writers). Reading is cheap
+ * next to loading (the destination parses and indexes every row), so one reader keeps several
+ * loaders busy: a stream takes the reader, pulls its chunk into a bounded buffer and lets go while
+ * its loader drains it. Every table and chunk is read at the same instant, the binlog coordinates
+ * (MariaDB) belong to exactly that instant, and the source needs nothing but SELECT.
+ */
+export class SourceSnapshot {
+  private queue: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly link: Link,
+    readonly schema: string,
+    readonly binlog: BinlogPosition | null,
+  ) {}
+
+  static async open(link: Link, schema: string): Promise<SourceSnapshot> {
+    const db = link.db;
+    await db.query(`SET SESSION time_zone = '+00:00', sql_mode = '${SESSION_SQL_MODE}', net_write_timeout = 3600, net_read_timeout = 3600`);
+    await db.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    await db.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    const binlog = await snapshotBinlog(link);
+    // Values come back as the column's own bytes, whatever its character set.
+    await db.query('SET SESSION character_set_results = binary');
+    return new SourceSnapshot(link, schema, binlog);
+  }
+
+  /** Run `work` with the connection to itself (queries on one connection run one at a time). */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const before = this.queue;
+    let release!: () => void;
+    this.queue = new Promise((resolve) => (release = resolve));
+    await before;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  private from(table: TablePlan): string {
+    const force = table.key ? ` FORCE INDEX (${quoteIdent(table.key.index)})` : '';
+    return `${qualified(this.schema, table.name)}${force}`;
+  }
+
+  private where(table: TablePlan, range: KeyRange, condition: string | null): string {
+    const parts = [table.key ? rangeCondition(table.key.columns, range) : '1'];
+    if (condition) parts.push(`(${condition})`);
+    return parts.join(' AND ');
+  }
+
+  private orderBy(table: TablePlan): string {
+    return table.key ? ` ORDER BY ${identList(table.key.columns.map((c) => c.name))}` : '';
+  }
+
+  /** The upper end of the chunk starting after `lo`: the key of its `rows`-th row, or null when fewer rows remain (last chunk). Call inside `exclusive`. */
+  async nextBoundary(table: TablePlan, lo: KeyValue | null, rows: number, condition: string | null): Promise<KeyValue | null> {
+    if (!table.key) return null;
+    const columns = identList(table.key.columns.map((c) => c.name));
+    const sql = `SELECT ${columns} FROM ${this.from(table)} WHERE ${this.where(table, { lo, hi: null }, condition)}${this.orderBy(table)} LIMIT 1 OFFSET ${rows - 1}`;
+    const [result] = await this.link.run(this.link.db.query<RowDataPacket[]>({ sql, rowsAsArray: true, typeCast: false }));
+    if (result.length === 0) return null;
+    return rawRow(result[0]).map((v) => (v ?? Buffer.alloc(0)).toString('hex'));
+  }
+
+  /** COUNT and BIT_XOR of row CRCs over a range, at the snapshot. Call inside `exclusive`. */
+  async checksum(table: TablePlan, range: KeyRange, condition: string | null): Promise<RangeSum> {
+    const sql = `SELECT COUNT(*), BIT_XOR(${rowCrcExpr(table.columns)}) FROM ${this.from(table)} WHERE ${this.where(table, range, condition)}`;
+    const [result] = await this.link.run(this.link.db.query<RowDataPacket[]>({ sql, rowsAsArray: true, typeCast: false }));
+    const row = rawRow(result[0]);
+    return { rows: parseUnsigned(row[0]), crc: parseUnsigned(row[1]) };
+  }
+
+  /**
+   * Stream a range's rows (copied columns, then the row's CRC) to `onRow`, pausing while `gate` is
+   * closed. Resolves with the range's count and checksum when the last row is handed on.
+   * Call inside `exclusive`.
+   */
+  streamRange(table: TablePlan, range: KeyRange, condition: string | null, onRow: (row: RawRow) => void, gate: Gate): Promise<RangeSum> {
+    const select = [...table.columns.map(readExpr), rowCrcExpr(table.columns)].join(', ');
+    const sql = `SELECT ${select} FROM ${this.from(table)} WHERE ${this.where(table, range, condition)}${this.orderBy(table)}`;
+    const crcAt = table.columns.length;
+    const core = this.link.core;
+    return new Promise<RangeSum>((resolve, reject) => {
+      let rows = 0;
+      let crc = 0;
+      let paused = false;
+      let settled = false;
+      const resume = () => {
+        paused = false;
+        core.resume();
+      };
+      const unsubscribe = this.link.onClose((err) => {
+        if (settled) return;
+        settled = true;
+        reject(err);
+      });
+      const query = core.query({ sql, rowsAsArray: true, typeCast: false });
+      query.on('result', (raw) => {
+        const row = rawRow(raw);
+        rows++;
+        crc = (crc ^ parseUnsigned(row[crcAt])) >>> 0;
+        onRow(row);
+        if (!paused && gate.blocked()) {
+          paused = true;
+          core.pause();
+          gate.onOpen(resume);
+        }
+      });
+      query.on('error', (err) => {
+        unsubscribe();
+        if (settled) return;
+        settled = true;
+        reject(err);
+      });
+      query.on('end', () => {
+        unsubscribe();
+        if (settled) return;
+        settled = true;
+        resolve({ rows, crc });
+      });
+    });
+  }
+
+  close(): void {
+    this.link.close();
+  }
+}
+
+/** MariaDB reports the binlog position its consistent snapshot corresponds to; null elsewhere or with the binlog off. */
+async function snapshotBinlog(link: Link): Promise<BinlogPosition | null> {
+  try {
+    const [rows] = await link.db.query<RowDataPacket[]>("SHOW STATUS LIKE 'binlog_snapshot_%'");
+    const values = new Map(rows.map((r) => [String(r.Variable_name).toLowerCase(), String(r.Value)]));
+    const file = values.get('binlog_snapshot_file') ?? '';
+    const position = Number(values.get('binlog_snapshot_position') ?? '0');
+    return file ? { file, position } : null;
+  } catch {
+    return null;
+  }
+}

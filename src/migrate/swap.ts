@@ -1,0 +1,110 @@
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { z } from 'zod';
+import type { Link } from './connections.js';
+import { keyName } from './ddl.js';
+import { MigrateError } from './errors.js';
+import { identList, qualified } from './sql.js';
+import type { MigrationPlan, TablePlan } from './types.js';
+
+/** How long the swap waits for the tables it renames (a long query holding one delays it). */
+const SWAP_LOCK_WAIT_SECONDS = 60;
+
+async function tablesIn(link: Link, schema: string, names: readonly string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const [rows] = await link.run(
+    link.db.query<RowDataPacket[]>(`SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (${names.map(() => '?').join(', ')})`, [schema, ...names]),
+  );
+  return new Set(rows.map((r) => z.object({ name: z.string() }).parse(r).name));
+}
+
+async function exec(link: Link, sql: string): Promise<ResultSetHeader> {
+  const [result] = await link.run(link.db.query<ResultSetHeader>(sql));
+  return result;
+}
+
+/**
+ * Replace and fail modes: put every staging table in place with ONE `RENAME TABLE` (atomic: the
+ * destination goes from all old tables to all new ones at once), drop the replaced tables, then add
+ * the foreign keys back. Safe to run again: a RENAME already done is seen and skipped.
+ */
+export async function swapIn(plan: MigrationPlan, link: Link): Promise<void> {
+  const schema = plan.spec.destination.schema;
+  const tables = plan.tables;
+  await exec(link, `SET SESSION foreign_key_checks = 0, lock_wait_timeout = ${SWAP_LOCK_WAIT_SECONDS}`);
+  const present = await tablesIn(link, schema, tables.flatMap((t) => [t.name, t.staging, t.old]));
+  const staged = tables.filter((t) => present.has(t.staging));
+  if (staged.length === tables.length) {
+    const renames: string[] = [];
+    for (const t of tables) {
+      if (present.has(t.name)) {
+        if (plan.spec.mode === 'fail') throw new MigrateError(`\`${t.name}\` appeared in ${plan.spec.destination.cluster}.${schema} during the copy; mode fail leaves it alone (nothing was changed)`, false);
+        renames.push(`${qualified(schema, t.name)} TO ${qualified(schema, t.old)}`);
+      }
+      renames.push(`${qualified(schema, t.staging)} TO ${qualified(schema, t.name)}`);
+    }
+    await exec(link, `RENAME TABLE ${renames.join(', ')}`);
+  } else if (staged.length > 0) {
+    throw new MigrateError(`the staging tables of ${plan.runId} are incomplete (${staged.length} of ${tables.length}); nothing was swapped`, false);
+  }
+  const olds = tables.filter((t) => present.has(t.old) || present.has(t.name)).map((t) => qualified(schema, t.old));
+  if (olds.length > 0) await exec(link, `DROP TABLE IF EXISTS ${olds.join(', ')}`);
+  await addForeignKeys(link, schema, tables);
+}
+
+/** Add each table's foreign keys that are not there yet (without checking rows: they come from a consistent source). */
+async function addForeignKeys(link: Link, schema: string, tables: readonly TablePlan[]): Promise<void> {
+  for (const table of tables) {
+    if (table.ddl.foreignKeys.length === 0) continue;
+    const [rows] = await link.run(
+      link.db.query<RowDataPacket[]>("SELECT CONSTRAINT_NAME AS name FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_TYPE = 'FOREIGN KEY'", [schema, table.name]),
+    );
+    const existing = new Set(rows.map((r) => String(r.name)));
+    const missing = table.ddl.foreignKeys.filter((fk) => !existing.has(keyName(fk) ?? ''));
+    if (missing.length > 0) await exec(link, `ALTER TABLE ${qualified(schema, table.name)} ${missing.map((fk) => `ADD ${fk}`).join(', ')}`);
+  }
+}
+
+/**
+ * Append mode: tables new to the destination are renamed in as in `swapIn`; rows of the others are
+ * added with INSERT … SELECT from their staging tables in ONE transaction (all tables or none), with
+ * unique checks on so a duplicate key fails it. Not idempotent: run it as a journaled step.
+ */
+export async function appendRows(plan: MigrationPlan, link: Link): Promise<Map<string, number>> {
+  const schema = plan.spec.destination.schema;
+  const fresh = plan.tables.filter((t) => !t.existsInDestination);
+  const existing = plan.tables.filter((t) => t.existsInDestination);
+  if (fresh.length > 0) await swapIn({ ...plan, spec: { ...plan.spec, mode: 'fail' }, tables: fresh }, link);
+  await exec(link, `SET SESSION unique_checks = 1, foreign_key_checks = 0, lock_wait_timeout = ${SWAP_LOCK_WAIT_SECONDS}`);
+  const appended = new Map<string, number>();
+  await exec(link, 'START TRANSACTION');
+  try {
+    for (const t of existing) {
+      const columns = identList(t.columns.map((c) => c.name));
+      const order = t.key ? ` ORDER BY ${identList(t.key.columns.map((c) => c.name))}` : '';
+      const result = await exec(link, `INSERT INTO ${qualified(schema, t.name)} (${columns}) SELECT ${columns} FROM ${qualified(schema, t.staging)}${order}`);
+      if (result.warningStatus > 0) {
+        const [warnings] = await link.run(link.db.query<RowDataPacket[]>('SHOW WARNINGS LIMIT 3'));
+        throw new MigrateError(`${t.name}: appending gave warnings, so nothing was appended: ${warnings.map((w) => String(w.Message)).join('; ')}`, false);
+      }
+      appended.set(t.name, result.affectedRows);
+    }
+    await exec(link, 'COMMIT');
+  } catch (err) {
+    await link.run(link.db.query('ROLLBACK')).catch(() => undefined);
+    if (err instanceof MigrateError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new MigrateError(`appending to ${plan.spec.destination.cluster}.${schema} failed, so nothing was appended: ${message}`, false, { cause: err });
+  }
+  if (existing.length > 0) await exec(link, `DROP TABLE IF EXISTS ${existing.map((t) => qualified(schema, t.staging)).join(', ')}`);
+  return appended;
+}
+
+/** Drop a run's staging tables (cancel, or a failure that will not be retried). Returns the names dropped. */
+export async function dropStaging(plan: Pick<MigrationPlan, 'spec' | 'tables'>, link: Link): Promise<string[]> {
+  const schema = plan.spec.destination.schema;
+  const present = await tablesIn(link, schema, plan.tables.map((t) => t.staging));
+  const names = plan.tables.filter((t) => present.has(t.staging)).map((t) => t.staging);
+  if (names.length > 0) await exec(link, `DROP TABLE IF EXISTS ${names.map((n) => qualified(schema, n)).join(', ')}`);
+  return names;
+}
+

@@ -1,0 +1,190 @@
+import { PassThrough } from 'node:stream';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { describeSum, rowCrcExpr, sameSum, type RangeSum } from './checksum.js';
+import { socketOf, writeGate, type Link } from './connections.js';
+import { InsertEncoder, LOAD_DATA_FORMAT, parseUnsigned, rawRow, TsvEncoder } from './encode.js';
+import { ChecksumMismatch, MigrateError } from './errors.js';
+import { SESSION_SQL_MODE, type SourceSnapshot } from './source.js';
+import { describeRange, identList, qualified, rangeCondition, type KeyRange } from './sql.js';
+import type { TablePlan } from './types.js';
+
+export type WriteMethod = 'load-data' | 'insert';
+
+/** What one chunk copy did. */
+export interface ChunkCopy {
+  sum: RangeSum;
+  bytes: number;
+}
+
+/** Statement size for the INSERT method (well under the usual max_allowed_packet of 16 MB and more). */
+const INSERT_STATEMENT_BYTES = 2 * 1024 * 1024;
+/** Types whose text the INSERT method writes bare (the source's text of them is a plain number). */
+const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'float', 'double', 'real']);
+/** Bytes of LOAD DATA input waiting in the destination socket before the reader pauses. */
+const SOCKET_BACKLOG_BYTES = 4 * 1024 * 1024;
+/** Warnings shown when a load warns. */
+const WARNINGS_SHOWN = 3;
+
+/**
+ * One destination connection loading chunks into staging tables. Each chunk is one transaction:
+ * rows in, warnings checked, then the range's COUNT and checksum compared with the source's —
+ * and only then COMMIT. A chunk is either in the staging table whole and verified, or not at all.
+ */
+export class DestinationWriter {
+  private constructor(
+    readonly link: Link,
+    readonly schema: string,
+    readonly method: WriteMethod,
+    /** Bytes a chunk may buffer between the reader and this writer. */
+    private readonly bufferBytes: number,
+  ) {}
+
+  static async open(link: Link, schema: string, method: WriteMethod, bufferBytes: number): Promise<DestinationWriter> {
+    // Keys are known unique (they come from a table that has them) and foreign keys are added after
+    // the swap, as mysqldump's output does; zero dates and 0 in AUTO_INCREMENT columns load as they are.
+    await link.run(
+      link.db.query(
+        `SET SESSION time_zone = '+00:00', sql_mode = '${SESSION_SQL_MODE}', foreign_key_checks = 0, unique_checks = 0, net_read_timeout = 3600, net_write_timeout = 3600, autocommit = 1`,
+      ),
+    );
+    return new DestinationWriter(link, schema, method, bufferBytes);
+  }
+
+  private target(table: TablePlan): string {
+    return qualified(this.schema, table.staging);
+  }
+
+  private where(table: TablePlan, range: KeyRange): string {
+    return table.key ? rangeCondition(table.key.columns, range) : '1';
+  }
+
+  async query<T extends RowDataPacket[] | ResultSetHeader>(sql: string): Promise<T> {
+    const [result] = await this.link.run(this.link.db.query<T>(sql));
+    return result;
+  }
+
+  /** COUNT and checksum of a staging range (inside the chunk's transaction it sees the rows just loaded). */
+  async rangeSum(table: TablePlan, range: KeyRange): Promise<RangeSum> {
+    const sql = `SELECT COUNT(*), BIT_XOR(${rowCrcExpr(table.columns)}) FROM ${this.target(table)} WHERE ${this.where(table, range)}`;
+    const [result] = await this.link.run(this.link.db.query<RowDataPacket[]>({ sql, rowsAsArray: true, typeCast: false }));
+    const row = rawRow(result[0]);
+    return { rows: parseUnsigned(row[0]), crc: parseUnsigned(row[1]) };
+  }
+
+  /** Does the staging table hold any row of the range? (a resumed run checks before copying) */
+  async hasRows(table: TablePlan, range: KeyRange): Promise<boolean> {
+    const rows = await this.query<RowDataPacket[]>(`SELECT 1 FROM ${this.target(table)} WHERE ${this.where(table, range)} LIMIT 1`);
+    return rows.length > 0;
+  }
+
+  async deleteRange(table: TablePlan, range: KeyRange): Promise<void> {
+    await this.query(table.key ? `DELETE FROM ${this.target(table)} WHERE ${this.where(table, range)}` : `TRUNCATE TABLE ${this.target(table)}`);
+  }
+
+  /** Copy one range from the snapshot, verify it, commit it. */
+  async copyChunk(table: TablePlan, range: KeyRange, condition: string | null, source: SourceSnapshot): Promise<ChunkCopy> {
+    await this.query('START TRANSACTION');
+    try {
+      const copy = this.method === 'load-data' ? await this.loadData(table, range, condition, source) : await this.insertRows(table, range, condition, source);
+      const loaded = await this.rangeSum(table, range);
+      if (!sameSum(loaded, copy.sum)) {
+        throw new ChecksumMismatch(table.name, describeRange(table.key?.columns ?? [], range), `source ${describeSum(copy.sum)}; destination ${describeSum(loaded)}`);
+      }
+      await this.query('COMMIT');
+      return copy;
+    } catch (err) {
+      await this.link.run(this.link.db.query('ROLLBACK')).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async loadData(table: TablePlan, range: KeyRange, condition: string | null, source: SourceSnapshot): Promise<ChunkCopy> {
+    const pass = new PassThrough({ highWaterMark: this.bufferBytes });
+    const encoder = new TsvEncoder((block) => pass.write(block));
+    const columns = table.columns.length;
+    const sql = `LOAD DATA LOCAL INFILE 'dbops-chunk' INTO TABLE ${this.target(table)} ${LOAD_DATA_FORMAT} (${identList(table.columns.map((c) => c.name))})`;
+    const load = this.link.run(this.link.db.query<ResultSetHeader>({ sql, infileStreamFactory: () => pass }));
+    // If the load fails before it has read everything, stop feeding it (the caller tears the copy down).
+    const loadFailed = load.then(
+      () => new Promise<never>(() => undefined),
+      (err: unknown) => {
+        pass.destroy();
+        throw err;
+      },
+    );
+    const read = source.exclusive(async () => {
+      const gate = writeGate(pass, socketOf(this.link), SOCKET_BACKLOG_BYTES);
+      const sum = await source.streamRange(table, range, condition, (row) => encoder.row(row, columns), gate);
+      encoder.flush();
+      pass.end();
+      return sum;
+    });
+    const sum = await Promise.race([read, loadFailed]);
+    const [header] = await load;
+    await this.checkLoad(table, range, header, sum.rows);
+    return { sum, bytes: encoder.bytes };
+  }
+
+  private async insertRows(table: TablePlan, range: KeyRange, condition: string | null, source: SourceSnapshot): Promise<ChunkCopy> {
+    // Statements queue between the reader and this writer, at most ~bufferBytes of them.
+    const statements = new PassThrough({ objectMode: true, highWaterMark: Math.max(1, Math.floor(this.bufferBytes / INSERT_STATEMENT_BYTES)) });
+    const numeric = table.columns.map((c) => NUMERIC_TYPES.has(c.dataType.toLowerCase()));
+    const head = `INSERT INTO ${this.target(table)} (${identList(table.columns.map((c) => c.name))})`;
+    const encoder = new InsertEncoder(head, numeric, INSERT_STATEMENT_BYTES, (statement) => statements.write(statement));
+    const columns = table.columns.length;
+    const write = (async () => {
+      let rows = 0;
+      for await (const chunk of statements) {
+        const statement: unknown = chunk;
+        if (!Buffer.isBuffer(statement)) throw new Error('expected an INSERT statement');
+        const [header] = await this.link.run(this.link.db.query<ResultSetHeader>(statement.toString('latin1')));
+        if (header.warningStatus > 0) await this.failOnWarnings(table, range);
+        rows += header.affectedRows;
+      }
+      return rows;
+    })();
+    const writeFailed = write.then(
+      () => new Promise<never>(() => undefined),
+      (err: unknown) => {
+        statements.destroy();
+        throw err;
+      },
+    );
+    const read = source.exclusive(async () => {
+      const sum = await source.streamRange(table, range, condition, (row) => encoder.row(row, columns), writeGate(statements, null, 0));
+      encoder.flush();
+      statements.end();
+      return sum;
+    });
+    const sum = await Promise.race([read, writeFailed]);
+    const rows = await write;
+    if (rows !== sum.rows) throw new MigrateError(`${table.name}: ${rows} of ${sum.rows} rows with ${describeRange(table.key?.columns ?? [], range)} were inserted`, false);
+    return { sum, bytes: encoder.bytes };
+  }
+
+  /** LOAD DATA LOCAL turns errors into warnings (and skips rows): any warning, or a short count, fails the chunk. */
+  private async checkLoad(table: TablePlan, range: KeyRange, header: ResultSetHeader, expected: number): Promise<void> {
+    if (header.warningStatus > 0) await this.failOnWarnings(table, range);
+    if (header.affectedRows !== expected) {
+      throw new MigrateError(`${table.name}: the destination took ${header.affectedRows} of ${expected} rows with ${describeRange(table.key?.columns ?? [], range)} (${header.info || 'no details'})`, false);
+    }
+  }
+
+  private async failOnWarnings(table: TablePlan, range: KeyRange): Promise<never> {
+    const warnings = await this.query<RowDataPacket[]>(`SHOW WARNINGS LIMIT ${WARNINGS_SHOWN}`);
+    const text = warnings.map((w) => `${String(w.Level)} ${String(w.Code)}: ${String(w.Message)}`).join('; ');
+    throw new MigrateError(`${table.name}: loading rows with ${describeRange(table.key?.columns ?? [], range)} gave warnings, so nothing of it was kept: ${text || 'see SHOW WARNINGS'}`, false);
+  }
+}
+
+/** `ALTER TABLE … ADD KEY …` for the keys a staging table still lacks. */
+export async function addDeferredKeys(writer: DestinationWriter, table: TablePlan, existing: ReadonlySet<string>, keyName: (definition: string) => string | null): Promise<number> {
+  const missing = table.ddl.deferredKeys.filter((k) => {
+    const name = keyName(k);
+    return name === null || !existing.has(name);
+  });
+  if (missing.length === 0) return 0;
+  await writer.query(`ALTER TABLE ${qualified(writer.schema, table.staging)} ${missing.map((k) => `ADD ${k}`).join(', ')}`);
+  return missing.length;
+}
+

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Connection } from 'mysql2/promise';
+import { runMigration } from '../../../src/migrate/engine.js';
+import { MigrateError } from '../../../src/migrate/errors.js';
+import { assertSameTable, connect, count, insertEdgeRows, localDeps, schemaPair, spec, tablesOf, TEST_SETTINGS } from './support.js';
+
+describe('migrate engine on MariaDB', () => {
+  let conn: Connection;
+  before(async () => {
+    conn = await connect();
+  });
+  after(async () => {
+    await conn.end();
+  });
+
+  for (const method of ['load-data', 'insert'] as const) {
+    it(`copies every edge value exactly and verifies it (${method})`, async () => {
+      const pair = await schemaPair(conn);
+      try {
+        await insertEdgeRows(conn, pair.source);
+        const done: string[] = [];
+        const result = await runMigration(spec(pair.source, pair.destination), 'Tedge', { ...TEST_SETTINGS, method }, localDeps({ onTableDone: (t) => done.push(t.name) }));
+        assert.equal(result.method, method);
+        assert.equal(result.rows, 60);
+        assert.deepEqual(done, ['edge']);
+        assert.ok(result.tables[0].chunks >= 8, `cut into chunks (${result.tables[0].chunks})`);
+        await assertSameTable(conn, pair.source, pair.destination, 'edge');
+        // Spot checks in the client's own terms, beyond the row comparison.
+        const [rows] = await conn.query<import('mysql2/promise').RowDataPacket[]>(`SELECT id, big, sbig, dec65, HEX(bl) AS bl, emoji, HEX(b64) AS b64, CAST(f AS DOUBLE) AS f, d, s IS NULL AS s_null, s, gen, gens FROM \`${pair.destination}\`.edge WHERE id <= 4 ORDER BY id`);
+        assert.equal(rows[0].big, '18446744073709551615');
+        assert.equal(rows[0].sbig, '-9223372036854775808');
+        assert.equal(rows[0].dec65, '12345678901234567890123456789012345.123456789012345678901234567890');
+        assert.equal(rows[0].bl, '00010203005C090A0D00');
+        assert.equal(rows[0].emoji, '😀🎉');
+        assert.equal(rows[0].b64, 'FFFFFFFFFFFFFFFF');
+        assert.equal(Number(rows[0].f), 3.4028234663852886e38);
+        assert.equal(rows[0].d, '0000-00-00');
+        assert.equal(rows[0].s_null, 1);
+        assert.equal(rows[1].big, '9007199254740993');
+        assert.equal(rows[1].s, '');
+        assert.equal(rows[2].s, 'NULL');
+        assert.equal(rows[3].s, '\\N');
+        assert.equal(rows[3].gen, 8);
+        assert.equal(rows[3].gens, '\\N!');
+        assert.deepEqual(await tablesOf(conn, pair.destination), ['edge'], 'no staging table left');
+      } finally {
+        await pair.drop();
+      }
+    });
+  }
+
+  it('copies only the named tables, and only the rows the where selects', async () => {
+    const pair = await schemaPair(conn);
+    try {
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query('CREATE TABLE a (id INT PRIMARY KEY, v INT NOT NULL, KEY v (v)); CREATE TABLE b (id INT PRIMARY KEY, v INT NOT NULL); CREATE TABLE c (id INT PRIMARY KEY)');
+      await conn.query('INSERT INTO a SELECT seq, seq % 5 FROM seq_1_to_100; INSERT INTO b SELECT seq, seq % 3 FROM seq_1_to_50; INSERT INTO c VALUES (1)');
+      const result = await runMigration(spec(pair.source, pair.destination, { tables: ['a', 'b'], where: 'v = 1' }), 'Twhere', TEST_SETTINGS, localDeps());
+      assert.deepEqual(await tablesOf(conn, pair.destination), ['a', 'b']);
+      assert.equal(await count(conn, pair.destination, 'a'), 20);
+      assert.equal(await count(conn, pair.destination, 'a', 'v <> 1'), 0);
+      assert.equal(await count(conn, pair.destination, 'b'), 17);
+      assert.equal(result.rows, 37);
+      const [keys] = await conn.query<import('mysql2/promise').RowDataPacket[]>(`SHOW INDEX FROM \`${pair.destination}\`.a WHERE Key_name = 'v'`);
+      assert.equal(keys.length, 1, 'the deferred secondary key is back');
+    } finally {
+      await pair.drop();
+    }
+  });
+
+  it('chunks composite and case-insensitive string keys without losing or doubling a row', async () => {
+    const pair = await schemaPair(conn);
+    try {
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query("CREATE TABLE k (a VARCHAR(10) COLLATE utf8mb4_general_ci NOT NULL, b DATETIME(3) NOT NULL, v TEXT, PRIMARY KEY (a, b))");
+      await conn.query("INSERT INTO k SELECT ELT(1 + seq % 6, 'a', 'B', 'c', 'É', 'e ', 'Ω'), TIMESTAMP'2024-01-01 00:00:00' + INTERVAL seq SECOND, REPEAT('x', seq) FROM seq_1_to_90");
+      await conn.query('CREATE TABLE nokey (v VARCHAR(10), n INT)');
+      await conn.query("INSERT INTO nokey VALUES ('x', 1), ('x', 1), (NULL, 2)");
+      await runMigration(spec(pair.source, pair.destination), 'Tkeys', TEST_SETTINGS, localDeps());
+      await assertSameTable(conn, pair.source, pair.destination, 'k');
+      await assertSameTable(conn, pair.source, pair.destination, 'nokey');
+    } finally {
+      await pair.drop();
+    }
+  });
+
+  it('replace swaps the new tables in; fail refuses existing tables; append adds rows in one go', async () => {
+    const pair = await schemaPair(conn);
+    try {
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query('CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO t VALUES (1, "new"), (2, "new")');
+      await conn.query(`CREATE TABLE \`${pair.destination}\`.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO \`${pair.destination}\`.t VALUES (9, 'old')`);
+      await assert.rejects(runMigration(spec(pair.source, pair.destination, { mode: 'fail' }), 'Tfail', TEST_SETTINGS, localDeps()), (err: unknown) => err instanceof MigrateError && /already exists/.test(err.message));
+      assert.equal(await count(conn, pair.destination, 't'), 1, 'fail left the table alone');
+      await runMigration(spec(pair.source, pair.destination, { mode: 'append' }), 'Tappend', TEST_SETTINGS, localDeps());
+      assert.equal(await count(conn, pair.destination, 't'), 3);
+      await assert.rejects(runMigration(spec(pair.source, pair.destination, { mode: 'append' }), 'Tappend2', TEST_SETTINGS, localDeps()), /Duplicate entry/);
+      assert.equal(await count(conn, pair.destination, 't'), 3, 'a failed append appends nothing');
+      await runMigration(spec(pair.source, pair.destination, { mode: 'replace' }), 'Treplace', TEST_SETTINGS, localDeps());
+      await assertSameTable(conn, pair.source, pair.destination, 't');
+      assert.deepEqual(await tablesOf(conn, pair.destination), ['t'], 'no staging or old table left');
+    } finally {
+      await pair.drop();
+    }
+  });
+
+  it('recreates views, triggers and routines when asked, and keeps foreign keys', async () => {
+    const pair = await schemaPair(conn);
+    try {
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query(`CREATE TABLE parent (id INT PRIMARY KEY);
+        CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id));
+        INSERT INTO parent VALUES (1), (2); INSERT INTO child VALUES (10, 1), (11, 2);
+        CREATE VIEW v_child AS SELECT c.id, p.id AS pid FROM child c JOIN parent p ON p.id = c.parent_id;
+        CREATE VIEW v_count AS SELECT COUNT(*) AS n FROM v_child;
+        CREATE TRIGGER child_bi BEFORE INSERT ON child FOR EACH ROW SET NEW.id = NEW.id + 1000;
+        CREATE FUNCTION twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2`);
+      const result = await runMigration(spec(pair.source, pair.destination, { objects: ['views', 'triggers', 'routines'] }), 'Tobj', TEST_SETTINGS, localDeps());
+      assert.deepEqual([...result.objects.created].sort(), ['function twice', 'trigger child_bi', 'view v_child', 'view v_count']);
+      await conn.query(`USE \`${pair.destination}\``);
+      const [[n]] = await conn.query<import('mysql2/promise').RowDataPacket[][]>('SELECT n, twice(n) AS t FROM v_count');
+      assert.deepEqual([Number(n.n), Number(n.t)], [2, 4]);
+      await conn.query('INSERT INTO child VALUES (1, 1)');
+      assert.equal(await count(conn, pair.destination, 'child', 'id = 1001'), 1, 'the trigger fired');
+      await assert.rejects(conn.query('INSERT INTO child VALUES (5, 99)'), /foreign key constraint fails/);
+    } finally {
+      await pair.drop();
+    }
+  });
+});
