@@ -97,11 +97,27 @@ export const ExecutionSection = z.strictObject({
 });
 export type ExecutionSection = z.infer<typeof ExecutionSection>;
 
+/** Data migrations (`/dbops migrate`, jobs/migrate.ts): how rows are copied. */
+export const MigrateSection = z.strictObject({
+  /** Copy streams at once (destination connections), over chunks of one table or of several. */
+  parallel: z.number().int().min(1).max(16).default(2),
+  /** Rows per chunk; each chunk is one transaction, verified by COUNT and checksum before it commits. */
+  chunk_rows: z.number().int().min(1).default(50_000),
+  /** Largest chunk in MB: tables with wide rows get fewer rows per chunk (and the copy's memory stays flat). */
+  chunk_mb: z.number().min(1).max(1024).default(16),
+  /** `auto`: LOAD DATA LOCAL where the destination allows it (local_infile=ON; measured faster), else multi-row INSERT. */
+  method: z.enum(['auto', 'load-data', 'insert']).default('auto'),
+  /** Build secondary keys once the rows are in (InnoDB sorts them: faster) instead of row by row. */
+  defer_keys: z.boolean().default(true),
+});
+export type MigrateSection = z.infer<typeof MigrateSection>;
+
 export const DbopsConfig = z.strictObject({
   slack: SlackSection,
   clusters: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a cluster name of lower-case letters, digits, - or _'), Cluster),
   policy: Policy.default({ approvals: { prod: 1, staging: 1, test: 0, dev: 0 }, migrate_into: ['test', 'dev', 'staging'] }),
   review: ReviewSection.default({ rules: {}, profiles: {}, shards: {} }),
+  migrate: MigrateSection.default(MigrateSection.parse({})),
   execution: ExecutionSection.default(ExecutionSection.parse({})),
 });
 export type DbopsConfig = z.infer<typeof DbopsConfig>;
