@@ -189,8 +189,8 @@ describe('local workspace server: what people do becomes signed Slack requests',
 
   it('threads: replies carry their parent, a broadcast reply is marked for the channel too, edits are flagged', async () => {
     const parent = await client.chat.postMessage({ channel: APPROVALS, text: 'T-2: waiting' });
-    await client.chat.postMessage({ channel: APPROVALS, thread_ts: parent.ts, text: 'queued' });
-    await client.chat.postMessage({ channel: APPROVALS, thread_ts: parent.ts, text: 'resolved', reply_broadcast: true });
+    await client.chat.postMessage({ channel: APPROVALS, thread_ts: String(parent.ts), text: 'queued' });
+    await client.chat.postMessage({ channel: APPROVALS, thread_ts: String(parent.ts), text: 'resolved', reply_broadcast: true });
     await client.chat.update({ channel: APPROVALS, ts: String(parent.ts), text: 'T-2: approved' });
     const messages = (await state(DEV)).messages.filter((m) => m.channel === APPROVALS);
     assert.deepEqual(messages.map((m) => [m.threadTs ?? null, m.broadcast ?? false, m.edited]), [[null, false, true], [parent.ts, false, false], [parent.ts, true, false]]);
