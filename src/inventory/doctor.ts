@@ -1,6 +1,7 @@
 import type { Cluster, DbopsConfig, Endpoint } from '../config/schema.js';
 import { endpointName } from '../db/connection-options.js';
 import { probeInstance, type InstanceFacts } from './probe-instance.js';
+import { roleDifferences } from './topology.js';
 
 export type ConfiguredRole = 'primary' | 'replica';
 
@@ -31,19 +32,15 @@ async function checkInstance(name: string, cluster: Cluster, endpoint: Endpoint,
   return { ...base, facts: probed.facts, ...roleFindings(probed.facts, configuredAs) };
 }
 
-/** Where the config and reality disagree: a "primary" that replicates, a "replica" that is writable. */
+/** Where the config and reality disagree (see roleDifferences), plus stopped replication and unreadable replica status. */
 export function roleFindings(facts: InstanceFacts, configuredAs: ConfiguredRole): { problems: string[]; warnings: string[] } {
-  const problems: string[] = [];
-  const warnings: string[] = [];
+  const differences = roleDifferences(facts, configuredAs);
+  const problems = differences.filter((d) => d.severity === 'critical').map((d) => d.text);
+  const warnings = differences.filter((d) => d.severity === 'warning').map((d) => d.text);
   const repl = facts.replication;
-  if (configuredAs === 'primary') {
-    if (repl) problems.push(`configured as primary but it is a replica of ${repl.source}: put the real primary in clusters.<name>.primary`);
-    if (facts.readOnly) problems.push('configured as primary but read_only=ON: changes would fail there');
-  } else {
-    if (!facts.replicationReadable) warnings.push('cannot read replica status: grant REPLICATION CLIENT (MySQL) or SLAVE MONITOR (MariaDB) to the dbops user');
-    else if (!repl) problems.push('configured as replica but replicates from nobody (no replica status)');
-    else if (!repl.ioRunning || !repl.sqlRunning) problems.push(`replication is stopped (IO ${repl.ioRunning ? 'running' : 'stopped'}, SQL ${repl.sqlRunning ? 'running' : 'stopped'})${repl.lastError ? `: ${repl.lastError}` : ''}`);
-    if (!facts.readOnly) warnings.push('replica is writable (read_only=OFF): a stray write would make it drift from the primary');
+  if (configuredAs === 'replica') {
+    if (!facts.replicationReadable) warnings.unshift('cannot read replica status: grant REPLICATION CLIENT (MySQL) or SLAVE MONITOR (MariaDB) to the dbops user');
+    else if (repl && (!repl.ioRunning || !repl.sqlRunning)) problems.push(`replication is stopped (IO ${repl.ioRunning ? 'running' : 'stopped'}, SQL ${repl.sqlRunning ? 'running' : 'stopped'})${repl.lastError ? `: ${repl.lastError}` : ''}`);
   }
   return { problems, warnings };
 }

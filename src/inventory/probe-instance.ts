@@ -10,6 +10,10 @@ export interface ReplicationStatus {
   /** Seconds behind the source; null when the server does not know (threads stopped). */
   lagSeconds: number | null;
   lastError: string;
+  lastIoError: string;
+  lastSqlError: string;
+  /** The replica's own configured delay (SQL_Delay / MASTER_DELAY), seconds; 0 when none. */
+  sqlDelaySeconds: number;
 }
 
 export interface InstanceFacts {
@@ -47,7 +51,8 @@ export async function probeInstance(cluster: Cluster, endpoint: Endpoint, secret
   }
 }
 
-async function readReplication(conn: Connection): Promise<{ status: ReplicationStatus | null; readable: boolean }> {
+/** Replica status of the server `conn` talks to (SHOW REPLICA STATUS, or SHOW SLAVE STATUS on older servers). */
+export async function readReplication(conn: Pick<Connection, 'query'>): Promise<{ status: ReplicationStatus | null; readable: boolean }> {
   for (const sql of ['SHOW REPLICA STATUS', 'SHOW SLAVE STATUS']) {
     try {
       const [rows] = await conn.query<RowDataPacket[]>(sql);
@@ -70,10 +75,13 @@ function toReplication(row: RowDataPacket): ReplicationStatus {
     sqlRunning: String(pick('Replica_SQL_Running', 'Slave_SQL_Running')) === 'Yes',
     lagSeconds: lag === null || lag === undefined ? null : Number(lag),
     lastError: String(pick('Last_Error', 'Last_SQL_Error', 'Last_IO_Error') ?? ''),
+    lastIoError: String(pick('Last_IO_Error') ?? ''),
+    lastSqlError: String(pick('Last_SQL_Error') ?? ''),
+    sqlDelaySeconds: Number(pick('SQL_Delay') ?? 0) || 0,
   };
 }
 
-function errorCode(err: unknown): string | undefined {
+export function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 }
 

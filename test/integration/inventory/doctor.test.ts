@@ -43,7 +43,7 @@ clusters:
   });
 
   it('flags a replica configured as primary and a writable replica', () => {
-    const replicaFacts = { version: '10.11', flavor: 'mariadb' as const, readOnly: true, replicationReadable: true, latencyMs: 1, replication: { source: 'db1:3306', ioRunning: true, sqlRunning: true, lagSeconds: 0, lastError: '' } };
+    const replicaFacts = { version: '10.11', flavor: 'mariadb' as const, readOnly: true, replicationReadable: true, latencyMs: 1, replication: { source: 'db1:3306', ioRunning: true, sqlRunning: true, lagSeconds: 0, lastError: '', lastIoError: '', lastSqlError: '', sqlDelaySeconds: 0 } };
     assert.match(roleFindings(replicaFacts, 'primary').problems.join('\n'), /configured as primary but it is a replica of db1:3306/);
     assert.match(roleFindings(replicaFacts, 'primary').problems.join('\n'), /read_only=ON/);
     const writable = { ...replicaFacts, readOnly: false };

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# A throwaway MariaDB replication pair for the monitor tests and benchmark: a primary on PORT and a
+# replica of it on PORT+1, each with its own datadir, socket and pid file under
+# /var/tmp/dbops-replica/<name>/. The shared server on 127.0.0.1:3306 is never touched.
+#
+#   scripts/replica.sh start   [--name NAME] [--port PORT] [--primary-only] [--max-connections N]
+#   scripts/replica.sh stop    [--name NAME]      # clean shutdown of both (datadirs kept)
+#   scripts/replica.sh cleanup [--name NAME]      # stop and delete the datadirs
+#   scripts/replica.sh kill-replica [--name NAME] # SIGKILL the replica (tests of "instance down")
+#   scripts/replica.sh status  [--name NAME]
+#
+# `start` is idempotent: it starts what is not running, (re)configures replication when it is not
+# set up, restarts stopped replication threads, rebuilds a replica whose SQL thread has an error,
+# and returns once the replica's IO and SQL threads both run. Root connects without a password over
+# TCP from 127.0.0.1 (as on the shared test server). Replication uses GTIDs (crash-safe), so a
+# replica killed with SIGKILL resumes where it was.
+set -euo pipefail
+
+NAME=default
+PORT=3307
+PRIMARY_ONLY=0
+MAX_CONNECTIONS=300
+BASE_ROOT=${DBOPS_REPLICA_DIR:-/var/tmp/dbops-replica}
+REPL_USER=dbops_repl
+REPL_PASSWORD=dbops_repl_local_only
+
+command_name=${1:-}
+[ $# -gt 0 ] && shift
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --name) NAME=$2; shift 2 ;;
+    --port) PORT=$2; shift 2 ;;
+    --primary-only) PRIMARY_ONLY=1; shift ;;
+    --max-connections) MAX_CONNECTIONS=$2; shift 2 ;;
+    *) echo "replica.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+case "$NAME" in *[!a-z0-9_-]*|'') echo "replica.sh: --name takes lower-case letters, digits, - or _" >&2; exit 2 ;; esac
+
+BASE="$BASE_ROOT/$NAME"
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+dir_of() { echo "$BASE/$1"; }
+port_of() { if [ "$1" = primary ]; then echo "$PORT"; else echo $((PORT + 1)); fi; }
+# The port a node was started with (the one recorded at start wins over --port for stop/status).
+recorded_port() { local f; f="$(dir_of "$1")/port"; if [ -f "$f" ]; then cat "$f"; else port_of "$1"; fi; }
+sql() { # node, sql… (as root over the node's socket; extra args go to the client)
+  local node=$1; shift
+  mariadb --no-defaults --socket="$(dir_of "$node")/mysqld.sock" -uroot --batch --skip-column-names "$@"
+}
+alive() { sql "$1" -e 'SELECT 1' >/dev/null 2>&1; }
+pid_of() { local f; f="$(dir_of "$1")/mysqld.pid"; [ -f "$f" ] && cat "$f" || true; }
+
+install_if_missing() {
+  if command -v mariadb-install-db >/dev/null 2>&1 && [ -x /usr/sbin/mariadbd ]; then return 0; fi
+  echo "installing mariadb-server from Debian's packages"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq mariadb-server mariadb-client
+}
+
+wait_until() { # seconds, description, command…
+  local seconds=$1 what=$2; shift 2
+  for _ in $(seq 1 $((seconds * 5))); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  echo "replica.sh: $what did not happen within ${seconds}s" >&2
+  return 1
+}
+
+start_node() { # node, server-id, extra mariadbd options…
+  local node=$1 server_id=$2; shift 2
+  local dir port
+  dir=$(dir_of "$node")
+  port=$(port_of "$node")
+  if alive "$node"; then return 0; fi
+  mkdir -p "$dir"
+  if [ ! -d "$dir/data/mysql" ]; then
+    rm -rf "$dir/data"
+    mkdir -p "$dir/data"
+    as_root chown -R mysql:mysql "$dir/data" 2>/dev/null || true
+    mariadb-install-db --no-defaults --datadir="$dir/data" --user=mysql --auth-root-authentication-method=normal \
+      --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
+  fi
+  as_root chown -R mysql:mysql "$dir" 2>/dev/null || true
+  echo "$port" >"$dir/port"
+  rm -f "$dir/mysqld.sock" "$dir/mysqld.pid"
+  setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$dir/data" --port="$port" --bind-address=127.0.0.1 \
+    --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \
+    --server-id="$server_id" --skip-name-resolve --performance-schema=OFF --innodb-buffer-pool-size=32M \
+    --innodb-log-file-size=16M --max-connections="$MAX_CONNECTIONS" --character-set-server=utf8mb4 \
+    --collation-server=utf8mb4_general_ci "$@" </dev/null >/dev/null 2>&1 9>&- &
+  if ! wait_until 60 "MariaDB $NAME/$node on port $port to answer" alive "$node"; then
+    tail -n 30 "$dir/error.log" >&2 || true
+    return 1
+  fi
+  # Root over TCP from 127.0.0.1, without a password, like the shared test server; kept out of the binlog.
+  sql "$node" <<'SQL'
+SET SESSION sql_log_bin = 0;
+CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+SQL
+}
+
+replication_state() { # prints "IO SQL SQL_ERRNO" or "none"
+  local out
+  out=$(mariadb --no-defaults --socket="$(dir_of replica)/mysqld.sock" -uroot --batch -e 'SHOW SLAVE STATUS' 2>/dev/null || true)
+  if [ -z "$out" ]; then echo none; return; fi
+  awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    NR == 2 { errno = $col["Last_SQL_Errno"]; print $col["Slave_IO_Running"], $col["Slave_SQL_Running"], (errno == "" ? 0 : errno) }' <<<"$out"
+}
+
+replicating() { [ "$(replication_state | cut -d' ' -f1-2)" = "Yes Yes" ]; }
+
+configure_replication() {
+  sql replica <<SQL
+STOP SLAVE;
+RESET SLAVE ALL;
+CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$(port_of primary), MASTER_USER='$REPL_USER',
+  MASTER_PASSWORD='$REPL_PASSWORD', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1;
+START SLAVE;
+SQL
+}
+
+rebuild_replica() {
+  echo "replica.sh: rebuilding the replica of $NAME (its replication had an error)" >&2
+  stop_node replica
+  rm -rf "$(dir_of replica)/data"
+  start_node replica 2 --read-only=ON --relay-log=relay-bin --log-slave-updates=OFF
+}
+
+# Replication running and caught up with everything the primary has written; fails on a SQL error.
+ensure_replication() {
+  local state pos
+  state=$(replication_state)
+  if [ "$state" = none ]; then
+    configure_replication
+  elif [ "$(cut -d' ' -f3 <<<"$state")" != 0 ]; then
+    return 1
+  elif ! replicating; then
+    sql replica -e 'START SLAVE' || true
+  fi
+  wait_until 60 "replication of $NAME (IO and SQL threads running)" replicating || return 1
+  pos=$(sql primary -e 'SELECT @@gtid_binlog_pos')
+  for _ in $(seq 1 60); do
+    [ "$(sql replica -e "SELECT MASTER_GTID_WAIT('$pos', 1)")" = 0 ] && return 0
+    [ "$(replication_state | cut -d' ' -f3)" = 0 ] || return 1
+  done
+  echo "replica.sh: the replica of $NAME did not catch up within 60s" >&2
+  return 1
+}
+
+cmd_start() {
+  install_if_missing
+  mkdir -p "$BASE"
+  # Only one `start` per set at a time (test files may start the same set together).
+  exec 9>"$BASE.lock"
+  flock -w 120 9 || { echo "replica.sh: another start of $NAME holds $BASE.lock" >&2; exit 1; }
+  start_node primary 1 --log-bin=mysql-bin --binlog-format=ROW
+  sql primary <<SQL
+SET SESSION sql_log_bin = 0;
+CREATE USER IF NOT EXISTS '$REPL_USER'@'127.0.0.1' IDENTIFIED BY '$REPL_PASSWORD';
+GRANT REPLICATION SLAVE ON *.* TO '$REPL_USER'@'127.0.0.1';
+SQL
+  if [ "$PRIMARY_ONLY" = 1 ]; then
+    echo "MariaDB $NAME primary on 127.0.0.1:$(port_of primary) is up"
+    return 0
+  fi
+  start_node replica 2 --read-only=ON --relay-log=relay-bin --log-slave-updates=OFF
+  ensure_replication || { rebuild_replica && ensure_replication; }
+  echo "MariaDB $NAME primary on 127.0.0.1:$(port_of primary), replica on 127.0.0.1:$(port_of replica) (replicating)"
+}
+
+stop_node() {
+  local node=$1 pid
+  pid=$(pid_of "$node")
+  if alive "$node"; then sql "$node" -e 'SHUTDOWN' >/dev/null 2>&1 || true; fi
+  if [ -n "$pid" ]; then
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$(dir_of "$node")/mysqld.pid"
+}
+
+cmd_kill_replica() {
+  local pid
+  pid=$(pid_of replica)
+  [ -n "$pid" ] || { echo "replica.sh: no replica of $NAME is running" >&2; return 1; }
+  kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  echo "killed the replica of $NAME (pid $pid)"
+}
+
+cmd_status() {
+  for node in primary replica; do
+    if alive "$node"; then echo "$node 127.0.0.1:$(recorded_port "$node") up"; else echo "$node 127.0.0.1:$(recorded_port "$node") down"; fi
+  done
+  if alive replica; then echo "replication (IO SQL errno): $(replication_state)"; fi
+}
+
+case "$command_name" in
+  start) cmd_start ;;
+  stop) stop_node replica; stop_node primary; echo "stopped MariaDB $NAME" ;;
+  cleanup) stop_node replica; stop_node primary; rm -rf "$BASE" "$BASE.lock"; echo "removed MariaDB $NAME" ;;
+  kill-replica) cmd_kill_replica ;;
+  status) cmd_status ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

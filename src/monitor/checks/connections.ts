@@ -1,0 +1,19 @@
+import { formatCount, formatPercent } from '../format.js';
+import type { Check } from '../types.js';
+import { describeLevels, levelOf } from './levels.js';
+
+/** Connections as a share of max_connections: at 100 % new clients are refused. */
+export const connections: Check = {
+  id: 'connections',
+  title: 'Connections',
+  kind: 'state',
+  runsOn: 'every-poll',
+  evaluate(sample, ctx) {
+    if (sample.maxConnections <= 0) return [];
+    const percent = (sample.threadsConnected / sample.maxConnections) * 100;
+    const levels = ctx.settings.connections_percent;
+    const severity = levelOf(percent, levels);
+    if (!severity) return [];
+    return [{ checkId: 'connections', subject: '', severity, summary: `${formatCount(sample.threadsConnected)} of max_connections ${formatCount(sample.maxConnections)} connections in use`, value: formatPercent(percent), threshold: describeLevels(levels, formatPercent) }];
+  },
+};

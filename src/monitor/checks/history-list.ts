@@ -1,0 +1,19 @@
+import { formatCount } from '../format.js';
+import type { Check } from '../types.js';
+import { describeLevels, levelOf } from './levels.js';
+
+/** InnoDB history list length: undo purge falling behind, usually because of an old transaction. */
+export const historyList: Check = {
+  id: 'history-list',
+  title: 'History list length',
+  kind: 'state',
+  runsOn: 'every-poll',
+  evaluate(sample, ctx) {
+    const length = sample.historyListLength;
+    if (length === null) return [];
+    const levels = ctx.settings.history_list_length;
+    const severity = levelOf(length, levels);
+    if (!severity) return [];
+    return [{ checkId: 'history-list', subject: '', severity, summary: `InnoDB history list length ${formatCount(length)}: purge is falling behind (look for an old open transaction)`, value: formatCount(length), threshold: describeLevels(levels, formatCount) }];
+  },
+};

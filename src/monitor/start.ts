@@ -1,0 +1,72 @@
+import type { ConnectionOptions } from 'bullmq';
+import type { Pool } from 'mysql2/promise';
+import type { DbopsConfig } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { Notifier } from '../slack/notifier.js';
+import { createAlertService, type AlertService, type Clock } from './alert-service.js';
+import { MonitorStore } from './monitor-store.js';
+import { createPoller, type Poller } from './poller.js';
+import { MonitorPools } from './pools.js';
+import { MonitorWorker } from './worker.js';
+
+export interface MonitoringParts {
+  config: Pick<DbopsConfig, 'slack' | 'clusters' | 'monitors'>;
+  meta: Pool;
+  /** Slack posting for the alert channel. */
+  slack: Notifier;
+  logger: Logger;
+  clock: Clock;
+  /** Where `password_env` names are looked up (process.env in production). */
+  secrets: NodeJS.ProcessEnv;
+}
+
+export interface MonitorWorkerParts {
+  connection: ConnectionOptions;
+  /** Default `dbops-monitors`. */
+  queueName?: string;
+  prefix?: string;
+  /** Create job schedulers (default true); false: polls run only when asked (tests). */
+  schedule?: boolean;
+}
+
+/** What the runtime keeps of monitoring: the alert service always, the worker where the role runs workers. */
+export interface Monitoring {
+  alerts: AlertService;
+  /** Set where this process polls (DBOPS_ROLE all or worker). */
+  poller?: Poller;
+  worker?: MonitorWorker;
+  stop(): Promise<void>;
+}
+
+/** The alert service alone (the bot: /dbops alerts, Acknowledge / Silence buttons). */
+export function createMonitoring(parts: MonitoringParts): Monitoring {
+  const alerts = createAlertService({ meta: parts.meta, slack: parts.slack, config: parts.config, logger: parts.logger, clock: parts.clock });
+  return { alerts, stop: async () => undefined };
+}
+
+/**
+ * The alert service plus the monitor worker: its own connections (one per instance), a poller, and
+ * a BullMQ worker on the monitor queue with a job scheduler per instance. Owed announcements are
+ * made at start (a crash between a state change and its Slack message loses nothing).
+ */
+export async function startMonitoring(parts: MonitoringParts, worker: MonitorWorkerParts): Promise<Monitoring> {
+  const { alerts } = createMonitoring(parts);
+  const pools = new MonitorPools(parts.config.clusters, parts.secrets);
+  const poller = createPoller({ config: parts.config, pools, store: new MonitorStore(parts.meta), alerts, secrets: parts.secrets, clock: parts.clock, logger: parts.logger });
+  try {
+    const monitorWorker = await MonitorWorker.start({ ...worker, config: parts.config, context: { poller, alerts }, logger: parts.logger });
+    await alerts.sweep().catch((err: unknown) => parts.logger.warn('could not make owed alert announcements at start', err instanceof Error ? err : new Error(String(err))));
+    return {
+      alerts,
+      poller,
+      worker: monitorWorker,
+      stop: async () => {
+        await monitorWorker.close();
+        await pools.closeAll();
+      },
+    };
+  } catch (err) {
+    await pools.closeAll();
+    throw err;
+  }
+}

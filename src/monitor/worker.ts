@@ -1,0 +1,107 @@
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { alertSweep, monitorPoll, type MonitorJobContext } from '../../jobs/monitor.js';
+import type { DbopsConfig } from '../config/schema.js';
+import { configuredInstances } from '../inventory/instances.js';
+import type { Logger } from '../logger.js';
+
+export const MONITOR_QUEUE = 'dbops-monitors';
+/** Scheduler ids: `poll-<cluster>-<host>-<port>` per instance, and the sweep. */
+const POLL_PREFIX = 'poll-';
+const SWEEP_SCHEDULER = 'alert-sweep';
+const SWEEP_EVERY_MS = 60_000;
+
+export interface MonitorWorkerOptions {
+  /** An ioredis client (shared; BullMQ duplicates it for the worker's blocking reads) or options. */
+  connection: ConnectionOptions;
+  /** Queue name; default `dbops-monitors`. Tests pass a unique one. */
+  queueName?: string;
+  /** Redis key prefix; default BullMQ's `bull`. */
+  prefix?: string;
+  config: Pick<DbopsConfig, 'clusters' | 'monitors'>;
+  context: MonitorJobContext;
+  logger: Logger;
+  /** Create the job schedulers (one per instance, one sweep); false: the worker only runs jobs it is given. Default true. */
+  schedule?: boolean;
+}
+
+/**
+ * The monitor worker: a BullMQ queue of its own with a job scheduler per configured instance
+ * (every `monitors.interval_seconds`) and one for the alert sweep (every minute), and a Worker
+ * running `monitors.concurrency` polls at once. Schedulers of instances no longer in the config
+ * are removed at start.
+ */
+export class MonitorWorker {
+  private constructor(
+    readonly queue: Queue,
+    private readonly worker: Worker,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(options: MonitorWorkerOptions): Promise<MonitorWorker> {
+    const name = options.queueName ?? MONITOR_QUEUE;
+    const prefix = options.prefix ? { prefix: options.prefix } : {};
+    const queue = new Queue(name, { connection: options.connection, ...prefix });
+    const worker = new Worker(name, (job) => processJob(job, options.context), {
+      connection: options.connection,
+      ...prefix,
+      concurrency: options.config.monitors.concurrency,
+      autorun: false,
+    });
+    worker.on('failed', (job, err) => options.logger.warn('monitor job failed', { job: job?.name, data: job?.data }, err));
+    worker.on('error', (err) => options.logger.warn('monitor worker error', err));
+    const self = new MonitorWorker(queue, worker, options.logger);
+    try {
+      if (options.schedule !== false) await self.syncSchedulers(options.config);
+      void worker.run().catch((err: unknown) => options.logger.error('the monitor worker stopped', err instanceof Error ? err : new Error(String(err))));
+      await worker.waitUntilReady();
+    } catch (err) {
+      await self.close();
+      throw err;
+    }
+    return self;
+  }
+
+  /** One scheduler per configured instance, the sweep, and none for instances the config dropped. */
+  async syncSchedulers(config: Pick<DbopsConfig, 'clusters' | 'monitors'>): Promise<number> {
+    const wanted = new Map<string, { cluster: string; instance: string }>();
+    if (config.monitors.enabled) {
+      for (const instance of configuredInstances(config)) wanted.set(pollSchedulerId(instance.cluster, instance.name), { cluster: instance.cluster, instance: instance.name });
+    }
+    const every = config.monitors.interval_seconds * 1000;
+    for (const [id, data] of wanted) {
+      await this.queue.upsertJobScheduler(id, { every }, { name: monitorPoll.name, data: monitorPoll.data.parse(data), opts: monitorPoll.options });
+    }
+    await this.queue.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: alertSweep.name, data: {}, opts: alertSweep.options });
+    const existing = await this.queue.getJobSchedulers(0, -1);
+    for (const scheduler of existing) {
+      const id = scheduler.id ?? scheduler.key;
+      if (id.startsWith(POLL_PREFIX) && !wanted.has(id)) await this.queue.removeJobScheduler(id);
+    }
+    this.logger.info('monitor schedulers in place', { instances: wanted.size, everySeconds: config.monitors.interval_seconds });
+    return wanted.size;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close().catch((err: unknown) => this.logger.warn('error closing the monitor worker', err instanceof Error ? err : new Error(String(err))));
+    await this.queue.close();
+  }
+}
+
+export function pollSchedulerId(cluster: string, instance: string): string {
+  return `${POLL_PREFIX}${cluster}-${instance}`.replace(/[^A-Za-z0-9_.-]/g, '-');
+}
+
+/** Route by job name; bad data is unrecoverable (retrying would not fix it). */
+async function processJob(job: Job, context: MonitorJobContext): Promise<string> {
+  switch (job.name) {
+    case monitorPoll.name: {
+      const data = monitorPoll.data.safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError(`bad monitor-poll data: ${data.error.message}`);
+      return monitorPoll.process(data.data, context);
+    }
+    case alertSweep.name:
+      return alertSweep.process({}, context);
+    default:
+      throw new UnrecoverableError(`no monitor job named ${job.name}`);
+  }
+}

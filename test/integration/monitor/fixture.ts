@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { WebClient } from '@slack/web-api';
+import type { Pool } from 'mysql2/promise';
+import { parseConfig } from '../../../src/config/load.js';
+import type { DbopsConfig } from '../../../src/config/schema.js';
+import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
+import { FakeSlackApi, type StoredMessage } from '../../../src/local/fake-slack-api.js';
+import { silentLogger } from '../../../src/logger.js';
+import { createAlertService, type AlertService } from '../../../src/monitor/alert-service.js';
+import { MonitorStore } from '../../../src/monitor/monitor-store.js';
+import { createPoller, type Poller } from '../../../src/monitor/poller.js';
+import { MonitorPools } from '../../../src/monitor/pools.js';
+import { Notifier } from '../../../src/slack/notifier.js';
+import { dropDatabase } from '../../support/harness.js';
+
+export const ALERTS = 'C0DBALERTS';
+
+/** A clock that runs with real time plus an offset the test moves forward. */
+export class TestClock {
+  offsetMs = 0;
+  now = (): Date => new Date(Date.now() + this.offsetMs);
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export interface MonitorFixture {
+  api: FakeSlackApi;
+  meta: Pool;
+  config: DbopsConfig;
+  alerts: AlertService;
+  poller: Poller;
+  clock: TestClock;
+  /** Top-level messages in the alert channel (one per alert group). */
+  posts(): StoredMessage[];
+  /** Replies in the thread of a top-level alert message. */
+  replies(post: StoredMessage): StoredMessage[];
+  close(): Promise<void>;
+}
+
+/** The alert service and poller on a fresh meta database, posting to a local Slack API. */
+export async function monitorFixture(clustersAndMonitors: string): Promise<MonitorFixture> {
+  const api = new FakeSlackApi();
+  await api.start(0);
+  const database = `dbops_mon_${randomBytes(4).toString('hex')}`;
+  const meta = await openMetaStore(`mysql://root@127.0.0.1:3306/${database}`);
+  await migrateMeta(meta);
+  const config = parseConfig(`slack: { dba_users: [U0DBA00001], approval_channel: C0APPROVALS, alert_channel: ${ALERTS} }\n${clustersAndMonitors}`);
+  const logger = silentLogger();
+  const clock = new TestClock();
+  const slack = new Notifier(new WebClient('xoxb-test', { slackApiUrl: api.url, logger, retryConfig: { retries: 0 } }), logger);
+  const alerts = createAlertService({ meta, slack, config, logger, clock });
+  const pools = new MonitorPools(config.clusters, {});
+  const poller = createPoller({ config, pools, store: new MonitorStore(meta), alerts, secrets: {}, clock, logger });
+  return {
+    api,
+    meta,
+    config,
+    alerts,
+    poller,
+    clock,
+    posts: () => api.messages(ALERTS).filter((m) => !m.ephemeral && (!m.thread_ts || m.thread_ts === m.ts)),
+    replies: (post) => api.replies(ALERTS, post.ts),
+    close: async () => {
+      await pools.closeAll();
+      await meta.end();
+      await api.close();
+      await dropDatabase(database);
+    },
+  };
+}

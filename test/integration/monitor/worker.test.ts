@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, it } from 'node:test';
+import { Redis } from 'ioredis';
+import type { RowDataPacket } from 'mysql2/promise';
+import { parseConfig } from '../../../src/config/load.js';
+import { silentLogger } from '../../../src/logger.js';
+import { MonitorStore } from '../../../src/monitor/monitor-store.js';
+import { createPoller } from '../../../src/monitor/poller.js';
+import { MonitorPools } from '../../../src/monitor/pools.js';
+import { MonitorWorker, pollSchedulerId } from '../../../src/monitor/worker.js';
+import { monitorFixture, type MonitorFixture } from './fixture.js';
+
+// The scheduled path: BullMQ job schedulers create the polls and the worker runs them (real Redis).
+let f: MonitorFixture;
+let redis: Redis;
+const queueName = `dbops-mon-test-${randomBytes(4).toString('hex')}`;
+before(async () => {
+  f = await monitorFixture(`
+clusters:
+  local: { env: test, primary: { host: 127.0.0.1, port: 3306 }, user: root }
+monitors: { interval_seconds: 1 }
+`);
+  redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+});
+after(async () => {
+  const { Queue } = await import('bullmq');
+  const queue = new Queue(queueName, { connection: redis });
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  await redis.quit();
+  await f.close();
+});
+
+it('a job scheduler per instance polls it on the monitor queue; instances dropped from the config lose theirs', async () => {
+  const pools = new MonitorPools(f.config.clusters, {});
+  const poller = createPoller({ config: f.config, pools, store: new MonitorStore(f.meta), alerts: f.alerts, secrets: {}, clock: f.clock, logger: silentLogger() });
+  const worker = await MonitorWorker.start({ connection: redis, queueName, config: f.config, context: { poller, alerts: f.alerts }, logger: silentLogger() });
+  try {
+    const ids = (await worker.queue.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key).sort();
+    assert.deepEqual(ids, ['alert-sweep', pollSchedulerId('local', '127.0.0.1:3306')]);
+    // The first poll of an instance records its deadlock-counter baseline: wait for that row.
+    let polled = false;
+    for (let i = 0; i < 200 && !polled; i++) {
+      const [rows] = await f.meta.query<RowDataPacket[]>("SELECT 1 FROM monitor_counters WHERE cluster = 'local' AND instance = '127.0.0.1:3306'");
+      polled = rows.length > 0;
+      if (!polled) await sleep(100);
+    }
+    assert.ok(polled, 'the scheduled poll ran');
+
+    const smaller = parseConfig(`slack: { approval_channel: C0APPROVALS, alert_channel: C0DBALERTS }\nclusters:\n  other: { env: test, primary: { host: 127.0.0.1, port: 3306 }, user: root }\n`);
+    await worker.syncSchedulers(smaller);
+    const after = (await worker.queue.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key).sort();
+    assert.deepEqual(after, ['alert-sweep', pollSchedulerId('other', '127.0.0.1:3306')]);
+  } finally {
+    await worker.close();
+    await pools.closeAll();
+  }
+});
