@@ -1,10 +1,11 @@
 import type { TicketJobKind } from '../src/queue/job-kind.js';
 import { executeSql } from './execute-sql.js';
+import { migrate } from './migrate.js';
 import { alertSweep, monitorPoll } from './monitor.js';
 import { rollback } from './rollback.js';
 
 /** Every ticket job kind; workers route by `job.name`. The registry test checks it against the files here. */
-export const ticketJobs: readonly TicketJobKind[] = [executeSql, rollback];
+export const ticketJobs: readonly TicketJobKind[] = [executeSql, rollback, migrate];
 
 /**
  * Monitor jobs, all in jobs/monitor.ts: not ticket jobs (no ticket, nothing changes on a target),

@@ -39,6 +39,8 @@ export type SubmitInput = KindAndPayload & {
   /** The review of the change (`reviewFromReport`); null when the kind has nothing to review. */
   review: TicketReview | null;
   estimatedRows?: number | null;
+  /** Approvals this request needs at least, whatever its environment's policy says (data leaving its environment needs a DBA). */
+  minApprovals?: number;
   /** What the requester typed: `now` (default), `tonight`, `at 02:00`, `at 2026-11-25 01:30`. */
   runAt?: string;
   /** Makes submit idempotent (e.g. the Slack request's id): a repeat returns the first ticket. */
@@ -152,7 +154,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     if (!runTime.ok) return { ...refused(runTime.code, runTime.message), ...(runTime.nextAllowed ? { nextAllowed: runTime.nextAllowed } : {}) };
     const request = KindAndPayload.safeParse({ kind: input.kind, payload: input.payload });
     if (!request.success) return refused('invalid', `The ${input.kind} request is incomplete: ${request.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}.`);
-    const needed = approvalsNeeded(cluster.env, config.policy);
+    const needed = Math.max(approvalsNeeded(cluster.env, config.policy), input.minApprovals ?? 0);
     const { requester, schema, review } = input;
     const created = await store.create(
       {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Environment } from '../config/schema.js';
+import { COPY_METHODS, MIGRATE_MODES, STORED_OBJECT_KINDS } from '../migrate/types.js';
 import { SEVERITIES, type ReviewReport } from '../review/types.js';
 import { TICKET_ACTIONS, TICKET_STATES } from './state-machine.js';
 
@@ -17,12 +18,41 @@ export type TicketKind = z.infer<typeof TicketKind>;
 
 /** `/dbops exec cluster.schema <SQL>` and pasted SQL: statements to run on the target. */
 export const SqlChangePayload = z.strictObject({ sql: z.string().min(1) });
-/** Provisional (a later issue refines it): copy a schema or some tables into the target. */
+const SchemaRef = z.strictObject({ cluster: z.string().min(1), schema: z.string().min(1) });
+const Count = z.number().int().min(0);
+
+/**
+ * `/dbops migrate prod.shop→test.shop [tables …] [where "…"] [mode …] [with …]`: copy tables (all of
+ * the schema when `tables` is empty) into the destination. The ticket's cluster and schema are the
+ * source's (data leaves there); `estimate` is what the requester and the DBAs were shown.
+ */
 export const MigratePayload = z.strictObject({
-  source: z.string().min(1),
-  target: z.string().min(1),
+  source: SchemaRef,
+  destination: SchemaRef,
   tables: z.array(z.string().min(1)).default([]),
+  where: z.string().min(1).nullable().default(null),
+  mode: z.enum(MIGRATE_MODES).default('fail'),
+  objects: z.array(z.enum(STORED_OBJECT_KINDS)).default([]),
+  /** dbops.yml `migrate` when the ticket was opened: the copy runs as it was approved. */
+  copy: z
+    .strictObject({
+      parallel: z.number().int().min(1),
+      chunk_rows: z.number().int().min(1),
+      chunk_mb: z.number().positive(),
+      method: z.enum(COPY_METHODS),
+      defer_keys: z.boolean(),
+    })
+    .optional(),
+  estimate: z
+    .strictObject({
+      rows: Count,
+      bytes: Count,
+      tables: z.array(z.strictObject({ name: z.string(), rows: Count, bytes: Count, replaces: z.strictObject({ rows: Count, bytes: Count }).nullable() })),
+      objects: z.array(z.string()).default([]),
+    })
+    .optional(),
 });
+export type MigratePayload = z.infer<typeof MigratePayload>;
 /** Provisional (a later issue refines it): undo what an earlier ticket did. */
 export const RollbackPayload = z.strictObject({ of_ticket: z.number().int().positive(), sql: z.string().min(1) });
 

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { AWAITING_DECISION } from '../../tickets/state-machine.js';
 import type { Ticket } from '../../tickets/ticket.js';
 import { code, codeBlock, context, escapeMrkdwn, header, section, truncate, type Message } from './blocks.js';
+import { ticketKindBlocks } from './migrate.js';
 import {
   estimatedRowsText,
   findingLine,
@@ -62,6 +63,7 @@ export function ticketApprovalMessage(input: TicketViewInput): Message {
     blocks.push(section(codeBlock(preview.text)));
     if (preview.cut) blocks.push(context(`SQL cut after ${SQL_PREVIEW.lines} lines or ${SQL_PREVIEW.chars} characters; the whole text is in the thread.`));
   }
+  blocks.push(...ticketKindBlocks(ticket));
   const findings = sortedFindings(ticket);
   if (findings.length > 0) {
     const statements = statementCount(ticket);

@@ -38,7 +38,8 @@ export function targetOf(ticket: Pick<Ticket, 'cluster' | 'schema'>): string {
 
 /** "SQL change on prod.shop". */
 export function ticketTitle(ticket: Ticket): string {
-  const what = ticket.kind === 'sql-change' ? 'SQL change' : ticket.kind === 'migrate' ? 'Migration' : 'Rollback';
+  if (ticket.kind === 'migrate') return `Migration ${ticket.payload.source.cluster}.${ticket.payload.source.schema} → ${ticket.payload.destination.cluster}.${ticket.payload.destination.schema}`;
+  const what = ticket.kind === 'sql-change' ? 'SQL change' : 'Rollback';
   return `${what} on ${targetOf(ticket)}`;
 }
 

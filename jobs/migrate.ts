@@ -1,0 +1,89 @@
+import { UnrecoverableError } from 'bullmq';
+import { poolSource } from '../src/migrate/connections.js';
+import { runMigration } from '../src/migrate/engine.js';
+import { MigrateError } from '../src/migrate/errors.js';
+import { DEFAULT_COPY_SETTINGS, type CopySettings, type MigrationProgress, type MigrationResult } from '../src/migrate/types.js';
+import { defineTicketJob, type JobContext } from '../src/queue/job-kind.js';
+import { formatBytes } from '../src/slack/views/migrate.js';
+import { MigratePayload } from '../src/tickets/ticket.js';
+
+/** Progress lines go out at most this often (the runner edits the status message at most every 2 s anyway). */
+const PROGRESS_EVERY_MS = 2_000;
+
+function settingsOf(payload: MigratePayload): CopySettings {
+  const copy = payload.copy;
+  if (!copy) return DEFAULT_COPY_SETTINGS;
+  return { parallel: copy.parallel, chunkRows: copy.chunk_rows, chunkBytes: Math.round(copy.chunk_mb * 1024 * 1024), method: copy.method, deferKeys: copy.defer_keys };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** "2/3 tables · 420,000 of about 1,040,000 rows · 61 MB · ETA 12 s" */
+export function progressLine(p: MigrationProgress): { fraction: number; message: string } {
+  const fraction = p.phase === 'done' ? 1 : p.estimatedRows > 0 ? Math.min(0.99, p.rows / p.estimatedRows) : 0;
+  const rate = p.elapsedMs > 0 ? p.rows / p.elapsedMs : 0;
+  const left = Math.max(0, p.estimatedRows - p.rows);
+  const eta = p.phase === 'copy' && rate > 0 && p.rows > 0 ? ` · ETA ${formatSeconds(left / rate / 1000)}` : '';
+  const what = p.phase === 'plan' ? 'planning' : p.phase === 'swap' ? 'swapping the tables in' : p.phase === 'objects' ? 'recreating views, triggers and routines' : p.phase === 'done' ? 'done' : 'copying';
+  return { fraction, message: `${what}: ${p.tablesDone}/${p.tables} tables · ${count(p.rows)} of about ${count(p.estimatedRows)} rows · ${formatBytes(p.bytes)}${eta}` };
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+function summary(payload: MigratePayload, result: MigrationResult): string {
+  const route = `${payload.source.cluster}.${payload.source.schema} → ${payload.destination.cluster}.${payload.destination.schema}`;
+  const verb = payload.mode === 'append' ? 'appended' : 'copied';
+  const binlog = result.binlog ? ` Source binlog position at the snapshot: ${result.binlog.file}:${result.binlog.position}.` : '';
+  const objects = result.objects.created.length > 0 ? ` Recreated ${result.objects.created.length} view(s)/trigger(s)/routine(s).` : '';
+  const reused = result.tables.reduce((n, t) => n + t.reused, 0);
+  const resumed = reused > 0 ? ` Resumed: ${reused} chunk(s) already copied were re-verified, not copied again.` : '';
+  return `${route}: ${result.tables.length} table(s), ${count(result.rows)} rows (${formatBytes(result.bytes)}) ${verb} in ${result.seconds.toFixed(1)} s, every chunk verified by count and checksum (${result.method}).${binlog}${objects}${resumed}`;
+}
+
+/**
+ * Copy a schema or some tables between clusters (src/migrate/): one consistent snapshot of the
+ * source (its replica when it has one), chunks loaded in parallel into staging tables and verified,
+ * then swapped in with one RENAME (or appended in one transaction). No shell, no process arguments:
+ * everything goes over mysql2 connections from the runner's pools.
+ */
+export const migrate = defineTicketJob({
+  name: 'migrate',
+  payload: MigratePayload,
+  // A lost connection or a deadlock is retried; the retry resumes from what the staging tables hold.
+  options: { attempts: 3, backoff: { type: 'exponential', delay: 15_000 } },
+  async process(payload, ctx) {
+    const spec = { source: payload.source, destination: payload.destination, tables: payload.tables, where: payload.where, mode: payload.mode, objects: payload.objects };
+    let lastProgress = 0;
+    const report = (p: MigrationProgress) => {
+      const now = Date.now();
+      if (p.phase === 'copy' && now - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = now;
+      const { fraction, message } = progressLine(p);
+      void ctx.progress(fraction, message).catch((err: unknown) => ctx.logger.warn('could not report migration progress', { ticket: ctx.ticket.ref }, err));
+    };
+    try {
+      const result = await runMigration(spec, `T${ctx.ticket.id}`, settingsOf(payload), {
+        source: poolSource(ctx.clusters.replicaOrPrimary(payload.source.cluster), payload.source.cluster),
+        destination: poolSource(ctx.clusters.primary(payload.destination.cluster), payload.destination.cluster),
+        step: (name, options, run) => ctx.step(name, options, run),
+        signal: ctx.signal,
+        onProgress: report,
+        onTableDone: (t) => void milestone(ctx, `\`${t.name}\`: ${count(t.rows)} rows (${formatBytes(t.bytes)}) copied and verified in ${t.seconds.toFixed(1)} s${t.reused > 0 ? ` (${t.reused} chunk(s) from before the restart re-verified)` : ''}`),
+        log: (line) => void ctx.log(line).catch(() => undefined),
+      });
+      return { summary: summary(payload, result), details: { rows: result.rows, bytes: result.bytes, seconds: result.seconds, method: result.method, binlog: result.binlog, tables: result.tables, objects: result.objects } };
+    } catch (err) {
+      // A wrong plan, a mismatch or a refused load will not get better by retrying.
+      if (err instanceof MigrateError && !err.retryable) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+  },
+});
+
+function milestone(ctx: JobContext, text: string): Promise<void> {
+  return ctx.milestone(text).catch((err: unknown) => ctx.logger.warn('could not post a migration milestone', { ticket: ctx.ticket.ref }, err));
+}

@@ -1,0 +1,83 @@
+import type { DbopsConfig, Environment } from '../config/schema.js';
+import { endpointName } from '../db/connection-options.js';
+import { ClusterPools } from '../db/pools.js';
+import { DbopsError, UsageError } from '../errors.js';
+import { requireCluster } from '../inventory/names.js';
+import { explainConnectError } from '../inventory/probe-instance.js';
+import { approvalsNeeded } from '../tickets/policy.js';
+import { inspectMigration, type Inspection } from './plan.js';
+import type { MigrateSpec } from './types.js';
+
+/** A migration that passed every check, with what the ticket shows. */
+export interface MigrateProposal {
+  spec: MigrateSpec;
+  inspection: Inspection;
+  sourceEnv: Environment;
+  destinationEnv: Environment;
+  /** DBA approvals the ticket needs at least: one when data leaves its environment, and the destination's own rule. */
+  minApprovals: number;
+}
+
+/**
+ * The checks `/dbops migrate` runs before a ticket exists, as a service (commands never talk to
+ * databases themselves): both clusters known, source ≠ destination, the destination environment
+ * allowed by `policy.migrate_into`, then `inspectMigration` against both servers. Every refusal
+ * is a UsageError worded for the requester.
+ */
+export interface MigratePlanner {
+  check(spec: MigrateSpec): Promise<MigrateProposal>;
+  close(): Promise<void>;
+}
+
+export interface MigratePlannerDeps {
+  /** Shared pools; without them the planner opens its own on first use (and closes them in `close`). */
+  pools?: ClusterPools;
+  /** Where `password_env` names are read when it opens its own pools (default process.env). */
+  secrets?: NodeJS.ProcessEnv;
+}
+
+export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDeps = {}): MigratePlanner {
+  let own: ClusterPools | undefined;
+  const secrets = deps.secrets ?? process.env;
+  const pools = (): ClusterPools => deps.pools ?? (own ??= new ClusterPools(config.clusters, { secrets }));
+
+  return {
+    async check(spec) {
+      const source = requireCluster(config, spec.source.cluster);
+      const destination = requireCluster(config, spec.destination.cluster);
+      const sameServer = endpointName(source.primary) === endpointName(destination.primary);
+      if (spec.source.schema === spec.destination.schema && (spec.source.cluster === spec.destination.cluster || sameServer)) {
+        throw new UsageError(`the source and the destination are the same schema (${spec.source.cluster}.${spec.source.schema}${sameServer && spec.source.cluster !== spec.destination.cluster ? ` and ${spec.destination.cluster}.${spec.destination.schema} are on the same server` : ''}): name another destination`);
+      }
+      const allowed = config.policy.migrate_into;
+      if (!allowed.includes(destination.env)) {
+        throw new UsageError(
+          `migrations may not write into ${destination.env} (${spec.destination.cluster} is ${destination.env}; policy.migrate_into allows ${allowed.length > 0 ? allowed.join(', ') : 'no environment'}). Copy into a test, dev or staging cluster instead.`,
+        );
+      }
+      const sourceDb = pools().replicaOrPrimary(spec.source.cluster);
+      const destinationDb = pools().primary(spec.destination.cluster);
+      // Reach each side first, so a connection problem names the cluster it is on.
+      for (const [name, db, endpoint] of [
+        [spec.source.cluster, sourceDb, source.replicas[0] ?? source.primary],
+        [spec.destination.cluster, destinationDb, destination.primary],
+      ] as const) {
+        try {
+          await db.query('SELECT 1');
+        } catch (err) {
+          throw new DbopsError('unavailable', `cannot check the migration on ${name}: ${explainConnectError(err, config.clusters[name], endpoint, secrets)}`, { cause: err });
+        }
+      }
+      const inspection: Inspection = await inspectMigration(spec, { source: sourceDb, destination: destinationDb });
+      if (inspection.problems.length > 0) {
+        const list = inspection.problems.map((p) => `• ${p}`).join('\n');
+        throw new UsageError(`this migration can't go ahead:\n${list}`);
+      }
+      const minApprovals = Math.max(source.env === destination.env ? 0 : 1, approvalsNeeded(destination.env, config.policy));
+      return { spec, inspection, sourceEnv: source.env, destinationEnv: destination.env, minApprovals };
+    },
+    async close() {
+      await own?.closeAll();
+    },
+  };
+}
