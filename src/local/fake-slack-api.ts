@@ -57,6 +57,8 @@ export interface ResponseTarget { channel: string; user: string; messageTs?: str
 export interface FakeSlackApiOptions {
   users?: FakeUser[]; usergroups?: Record<string, string[]>; channels?: Array<{ id: string; name: string }>;
   teamId?: string; teamDomain?: string; botUserId?: string; botId?: string; appId?: string;
+  /** Keep only the latest this many recorded calls (a long-running local workspace); default: all (tests). */
+  keepCalls?: number;
 }
 
 /** Answered as `{ ok: false, error: code }`. */
@@ -85,6 +87,7 @@ export class FakeSlackApi {
   private readonly faults = new Map<string, Fault[]>();
   private readonly events = new EventEmitter();
   private readonly handlers: Record<string, Handler>;
+  private readonly keepCalls: number;
   private server?: Server;
   private port = 0;
   private seq = 0;
@@ -97,6 +100,7 @@ export class FakeSlackApi {
     this.botId = opts.botId ?? 'B0DBOPSBOT';
     this.appId = opts.appId ?? 'A0DBOPSAPP';
     this.usergroups = opts.usergroups ?? {};
+    this.keepCalls = opts.keepCalls ?? Infinity;
     this.events.setMaxListeners(0);
     this.initialChannels = opts.channels ?? [];
     this.users.set(this.botUserId, { id: this.botUserId, name: 'dbops', real_name: 'dbops', is_bot: true });
@@ -249,7 +253,7 @@ export class FakeSlackApi {
     const file = this.fileMap.get(id);
     const status = !token ? 401 : file?.bytes ? 200 : 404;
     const recorded: RecordedCall = { method: 'file_download', params: { file_id: id }, token, at: new Date(), response: { status, body: {} } };
-    this.calls.push(recorded);
+    this.record(recorded);
     this.events.emit('call', recorded);
     res.writeHead(status, { 'content-type': file?.mimetype ?? 'text/plain' });
     res.end(status === 200 ? file?.bytes : '');
@@ -340,6 +344,11 @@ export class FakeSlackApi {
     return [...this.views.values()].filter((v) => v.kind === 'modal' && v.view.root_view_id === root && !v.closed);
   }
 
+  private record(call: RecordedCall): void {
+    this.calls.push(call);
+    if (this.calls.length > this.keepCalls) this.calls.splice(0, this.calls.length - this.keepCalls);
+  }
+
   private changed(): void {
     this.events.emit('change');
   }
@@ -375,7 +384,7 @@ export class FakeSlackApi {
     const fault = this.faults.get(call.method)?.shift();
     const reply = fault ? faultReply(fault) : answer();
     const recorded: RecordedCall = { ...call, at: new Date(), fault, response: { status: reply.status, body: reply.body } };
-    this.calls.push(recorded);
+    this.record(recorded);
     this.events.emit('call', recorded);
     this.changed();
     send(res, reply);

@@ -40,6 +40,7 @@ export function localWorkspaceSetup(config: Pick<DbopsConfig, 'slack'>): LocalWo
       users: [developer, ...dbas, { id: SLACKBOT.id, name: 'slackbot', real_name: SLACKBOT.name, is_bot: true }],
       channels,
       usergroups: slack.dba_usergroup ? { [slack.dba_usergroup]: dbaIds } : {},
+      keepCalls: 2000, // the workspace reads state, not the call log; a long session should not grow without bound
     },
     people: [{ id: developer.id, role: 'developer' }, ...dbas.map((d) => ({ id: d.id, role: 'dba' as const }))],
     purposes,

@@ -45,4 +45,18 @@ describe('local workspace setup from dbops.yml', () => {
     assert.deepEqual(forDba.me, { id: dba, name: 'dana.dba', realName: 'Dana DBA', role: 'dba', initials: 'DD', color: forDba.me.color });
     assert.equal(workspaceState({ api, people: setup.people, me: 'U0NOBODY', version: 1 }).me.id, dev, 'an unknown person falls back to the first');
   });
+
+  it('a long session keeps only the latest recorded calls, and every message', async () => {
+    const api = new FakeSlackApi({ ...localWorkspaceSetup(slack()).api, keepCalls: 3 });
+    await api.start();
+    try {
+      for (let i = 0; i < 5; i++) {
+        await fetch(`${api.url}chat.postMessage`, { method: 'POST', headers: { authorization: 'Bearer xoxb-local', 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'C0GENERAL01', text: `m${i}` }) });
+      }
+      assert.deepEqual(api.calls.map((c) => c.params.text), ['m2', 'm3', 'm4']);
+      assert.equal(api.messages('C0GENERAL01').length, 5);
+    } finally {
+      await api.close();
+    }
+  });
 });
