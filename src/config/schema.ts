@@ -75,6 +75,8 @@ export const ExecutionSection = z.strictObject({
   statement_timeout_seconds: z.number().min(0).default(0),
   /** How far above the ticket's approved row estimate a change may go (0.1 = 10 % more rows) before it is rolled back. */
   estimate_tolerance: z.number().min(0).default(0.1),
+  /** Schema on each cluster that holds the before-images and dbops' execution log (created when missing). */
+  backup_schema: z.string().regex(/^[A-Za-z0-9_$]{1,64}$/, 'expected a schema name of letters, digits, _ or $').default('dbops_backup'),
   /** Tables at least this large (data + indexes, bytes) are altered with pt-online-schema-change. */
   online_alter_min_bytes: z.number().int().min(0).default(1024 ** 3),
   /** pt-online-schema-change settings. */

@@ -1,7 +1,7 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { DmlShape, InsertShape } from './analyze.js';
 import { writeLogEntry, type LogEntry } from './execution-log.js';
-import { BACKUP_SCHEMA, qualified, quoteIdent, shown, type TableName } from './names.js';
+import { qualified, quoteIdent, shown, type TableName } from './names.js';
 import type { ExecutionSession } from './session.js';
 import { storedColumns, type ColumnInfo, type KeyInfo, type TableInfo } from './table-info.js';
 
@@ -85,7 +85,7 @@ export function restoreColumns(info: TableInfo, assigned: readonly string[] | nu
 }
 
 /** CREATE TABLE for a backup: the columns as declared (no defaults, no generation), keyed by `key`. */
-export function backupTableDdl(name: string, columns: readonly ColumnInfo[], key: KeyInfo, comment: string): string {
+export function backupTableDdl(schema: string, name: string, columns: readonly ColumnInfo[], key: KeyInfo, comment: string): string {
   const keyCols = new Set(key.columns.map((c) => c.toLowerCase()));
   const defs = columns.map((c) => {
     const charset = c.charset && c.collation ? ` CHARACTER SET ${c.charset} COLLATE ${c.collation}` : '';
@@ -93,7 +93,7 @@ export function backupTableDdl(name: string, columns: readonly ColumnInfo[], key
     return `  ${quoteIdent(c.name)} ${c.columnType}${charset}${nullity}`;
   });
   defs.push(`  PRIMARY KEY (${key.columns.map(quoteIdent).join(', ')})`);
-  return `CREATE TABLE ${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(name)} (\n${defs.join(',\n')}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT=${commentLiteral(comment)}`;
+  return `CREATE TABLE ${quoteIdent(schema)}.${quoteIdent(name)} (\n${defs.join(',\n')}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT=${commentLiteral(comment)}`;
 }
 
 function commentLiteral(text: string): string {
@@ -102,12 +102,12 @@ function commentLiteral(text: string): string {
 
 /** Create (or re-create, after a crash left an uncommitted one) the backup table; outside any transaction. */
 async function createBackupTable(session: ExecutionSession, name: string, ddl: string): Promise<void> {
-  await session.query(`DROP TABLE IF EXISTS ${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(name)}`);
+  await session.query(`DROP TABLE IF EXISTS ${quoteIdent(session.backupSchema)}.${quoteIdent(name)}`);
   await session.query(ddl);
 }
 
 async function dropBackupTable(session: ExecutionSession, name: string): Promise<void> {
-  await session.query(`DROP TABLE IF EXISTS ${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(name)}`).catch(() => undefined);
+  await session.query(`DROP TABLE IF EXISTS ${quoteIdent(session.backupSchema)}.${quoteIdent(name)}`).catch(() => undefined);
 }
 
 function checkAllowance(rows: number, allowance: RowAllowance): void {
@@ -160,8 +160,8 @@ export async function runBackedUp(session: ExecutionSession, change: BackedUpCha
   const columns = storedColumns(info);
   const list = columns.map((c) => quoteIdent(c.name)).join(', ');
   const comment = `dbops: before-images of T-${ctx.ticketId} statement ${ctx.statement} (${shape.verb.toUpperCase()} ${shown(shape.table)})`;
-  await createBackupTable(session, backupTable, backupTableDdl(backupTable, columns, key, comment));
-  const copy = `INSERT INTO ${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(backupTable)} (${list}) ${shape.prefix ? `${shape.prefix} ` : ''}SELECT ${list} FROM ${shape.from}${shape.tail ? ` ${shape.tail}` : ''} FOR UPDATE`;
+  await createBackupTable(session, backupTable, backupTableDdl(session.backupSchema, backupTable, columns, key, comment));
+  const copy = `INSERT INTO ${quoteIdent(session.backupSchema)}.${quoteIdent(backupTable)} (${list}) ${shape.prefix ? `${shape.prefix} ` : ''}SELECT ${list} FROM ${shape.from}${shape.tail ? ` ${shape.tail}` : ''} FOR UPDATE`;
   return withFrozenClock(session, () =>
     inTransaction(
       session,
@@ -209,8 +209,8 @@ export async function runRecordedInsert(session: ExecutionSession, change: Recor
   const { shape, info, key, backupTable, method } = change;
   const keyColumns = info.columns.filter((c) => key.columns.some((k) => k.toLowerCase() === c.name.toLowerCase()));
   const comment = `dbops: keys created by T-${ctx.ticketId} statement ${ctx.statement} (INSERT ${shown(shape.table)})`;
-  await createBackupTable(session, backupTable, backupTableDdl(backupTable, keyColumns, key, comment));
-  const keysTable = `${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(backupTable)}`;
+  await createBackupTable(session, backupTable, backupTableDdl(session.backupSchema, backupTable, keyColumns, key, comment));
+  const keysTable = `${quoteIdent(session.backupSchema)}.${quoteIdent(backupTable)}`;
   const keyList = key.columns.map(quoteIdent).join(', ');
   return inTransaction(
     session,

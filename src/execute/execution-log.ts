@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BACKUP_SCHEMA, EXECUTION_LOG_TABLE, quoteIdent, type TableName } from './names.js';
+import { logTable, quoteIdent, type TableName } from './names.js';
 
 /**
  * The execution log on the changed server (`dbops_backup.executions`): one row per statement a
@@ -7,7 +7,7 @@ import { BACKUP_SCHEMA, EXECUTION_LOG_TABLE, quoteIdent, type TableName } from '
  * knows a statement already committed (and skips it), and what the rollback reads to find the
  * before-images: it lives next to the backups, so it is right even if the meta database is not.
  */
-export const LOG_DDL = `CREATE TABLE IF NOT EXISTS ${EXECUTION_LOG_TABLE} (
+export const logDdl = (schema: string): string => `CREATE TABLE IF NOT EXISTS ${logTable(schema)} (
   ticket_id BIGINT UNSIGNED NOT NULL,
   statement_number INT UNSIGNED NOT NULL,
   attempt INT UNSIGNED NOT NULL,
@@ -47,20 +47,22 @@ export interface LogEntry {
 }
 
 interface Db {
+  /** The backup schema the log lives in. */
+  backupSchema: string;
   query(sql: string, values?: unknown[]): Promise<unknown>;
   rows<T>(sql: string, values?: unknown[]): Promise<T[]>;
 }
 
 /** Create `dbops_backup` and its log when missing (DDL: call outside any transaction). */
 export async function ensureBackupSchema(db: Db): Promise<void> {
-  await db.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(BACKUP_SCHEMA)} DEFAULT CHARACTER SET utf8mb4`);
-  await db.query(LOG_DDL);
+  await db.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(db.backupSchema)} DEFAULT CHARACTER SET utf8mb4`);
+  await db.query(logDdl(db.backupSchema));
 }
 
 /** Record a statement as done (inside the change's transaction when it has one). */
 export async function writeLogEntry(db: Db, e: Omit<LogEntry, 'rolledBackBy'>): Promise<void> {
   await db.query(
-    `INSERT INTO ${EXECUTION_LOG_TABLE} (ticket_id, statement_number, attempt, verb, table_schema, table_name, backup_table, backup_kind,
+    `INSERT INTO ${logTable(db.backupSchema)} (ticket_id, statement_number, attempt, verb, table_schema, table_name, backup_table, backup_kind,
        key_columns, restore_columns, backup_columns, rows_saved, rows_affected, statement_text, finished_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))`,
     [
@@ -94,7 +96,7 @@ const LogRow = z.object({
 export async function readLog(db: Db, ticketId: number): Promise<LogEntry[]> {
   let raw: unknown[];
   try {
-    raw = await db.rows<unknown>(`SELECT * FROM ${EXECUTION_LOG_TABLE} WHERE ticket_id = ? ORDER BY statement_number`, [ticketId]);
+    raw = await db.rows<unknown>(`SELECT * FROM ${logTable(db.backupSchema)} WHERE ticket_id = ? ORDER BY statement_number`, [ticketId]);
   } catch (err) {
     if ((err as { errno?: number }).errno === 1146 || (err as { errno?: number }).errno === 1049) return [];
     throw err;
@@ -122,5 +124,5 @@ export async function readLog(db: Db, ticketId: number): Promise<LogEntry[]> {
 
 /** Mark the original ticket's statements as undone (in the rollback's last transaction). */
 export async function markRolledBack(db: Db, ticketId: number, byTicket: number): Promise<void> {
-  await db.query(`UPDATE ${EXECUTION_LOG_TABLE} SET rolled_back_by = ? WHERE ticket_id = ? AND rolled_back_by IS NULL`, [byTicket, ticketId]);
+  await db.query(`UPDATE ${logTable(db.backupSchema)} SET rolled_back_by = ? WHERE ticket_id = ? AND rolled_back_by IS NULL`, [byTicket, ticketId]);
 }

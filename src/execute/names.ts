@@ -2,8 +2,8 @@ import { quoteIdent } from '../db/meta.js';
 
 export { quoteIdent };
 
-/** The schema dbops keeps before-images and its execution log in, on the cluster it changes. */
-export const BACKUP_SCHEMA = 'dbops_backup';
+/** The default schema dbops keeps before-images and its execution log in, on the cluster it changes (`execution.backup_schema`). */
+export const DEFAULT_BACKUP_SCHEMA = 'dbops_backup';
 /** One row per statement dbops ran on this server, written in the same transaction as the change. */
 export const EXECUTION_LOG = 'executions';
 
@@ -33,5 +33,7 @@ export function backupTableName(ticketId: number, statementNumber: number, table
   return `t${ticketId}_${statementNumber}_${table}`.slice(0, MAX_IDENTIFIER);
 }
 
-/** The log table, quoted. */
-export const EXECUTION_LOG_TABLE = `${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(EXECUTION_LOG)}`;
+/** The log table in a backup schema, quoted. */
+export function logTable(backupSchema: string): string {
+  return `${quoteIdent(backupSchema)}.${quoteIdent(EXECUTION_LOG)}`;
+}

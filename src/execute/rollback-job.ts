@@ -4,6 +4,7 @@ import type { JobContext, JobResult } from '../queue/job-kind.js';
 import { runTicketSql } from './job.js';
 import { qualified, shown } from './names.js';
 import { planRollback, rollbackSql, type RollbackPlan } from './rollback-sql.js';
+import { executionServices } from './services.js';
 
 /**
  * Run an approved rollback ticket: the SQL must still be what the original ticket's backups call
@@ -12,7 +13,7 @@ import { planRollback, rollbackSql, type RollbackPlan } from './rollback-sql.js'
  */
 export async function runRollback(payload: { of_ticket: number; sql: string }, ctx: JobContext): Promise<JobResult> {
   const pool = ctx.clusters.primary(ctx.ticket.cluster);
-  const plan = await planRollback(pool, payload.of_ticket);
+  const plan = await planRollback(pool, executionServices().settings.backup_schema, payload.of_ticket);
   if (plan.rolledBackBy !== null && plan.rolledBackBy !== ctx.ticket.id) {
     throw new UnrecoverableError(`T-${payload.of_ticket} was already rolled back by T-${plan.rolledBackBy}; nothing was run.`);
   }

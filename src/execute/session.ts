@@ -63,6 +63,11 @@ export class ExecutionSession {
     }
   }
 
+  /** Where before-images and the execution log go (`execution.backup_schema`). */
+  get backupSchema(): string {
+    return this.options.settings.backup_schema;
+  }
+
   /** Was a cancel requested (the signal aborted)? Checked between steps. */
   get cancelled(): boolean {
     return this.cancelRequested;

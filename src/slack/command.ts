@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DbopsConfig } from '../config/schema.js';
+import type { ExecutionBot } from '../execute/bot.js';
 import type { Logger } from '../logger.js';
 import type { Reviewer } from '../review/service.js';
 import type { DbaDirectory } from '../tickets/dba-directory.js';
@@ -35,6 +36,8 @@ export interface CommandDeps {
   announcer: TicketAnnouncer;
   /** Every registered command, for help and suggestions. */
   commands: readonly Command[];
+  /** Rollbacks and the online ALTER's controls (src/execute/); absent where no execution is wired. */
+  execution?: ExecutionBot;
 }
 
 export interface Command<A = unknown> {

@@ -35,6 +35,18 @@ export const ids = {
     runAtBlock: 'run_at',
     runAtInput: 'run_at_input',
   },
+  /**
+   * Buttons of executions: the online ALTER's panel (Pause, Resume, Cut-over; DBAs only; the value is
+   * `T-42/1`, ticket and attempt) and the rollback offer on a finished ticket (the value is `T-42`).
+   */
+  executionActions: {
+    pause: 'dbops.exec.osc.pause',
+    resume: 'dbops.exec.osc.resume',
+    cutOver: 'dbops.exec.osc.cutover',
+    rollback: 'dbops.exec.rollback',
+    /** block_id prefix of a panel's or offer's actions block (`dbops.exec.actions.42`). */
+    blockPrefix: 'dbops.exec.actions.',
+  },
   /** Buttons on alerts in the alert channel; the value is the alert ref (`alert-42`). DBAs only. */
   alertActions: {
     acknowledge: 'dbops.alert.acknowledge',

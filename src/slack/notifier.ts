@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 import type { Message } from './views/blocks.js';
@@ -42,6 +43,12 @@ export class Notifier {
   /** Attach a text file (a full report, rollback SQL) to a channel or thread. */
   async upload(channel: string, file: { filename: string; title: string; content: string }, options: { threadTs?: string; comment?: string } = {}): Promise<void> {
     const base = { channel_id: channel, initial_comment: options.comment, filename: file.filename, title: file.title, content: file.content };
+    await this.client.filesUploadV2(options.threadTs ? { ...base, thread_ts: options.threadTs } : base);
+  }
+
+  /** Attach a file from disk (a rollback script too large to hold as a string while it is written). */
+  async uploadFile(channel: string, file: { path: string; filename: string; title: string }, options: { threadTs?: string; comment?: string } = {}): Promise<void> {
+    const base = { channel_id: channel, initial_comment: options.comment, filename: file.filename, title: file.title, file: createReadStream(file.path) };
     await this.client.filesUploadV2(options.threadTs ? { ...base, thread_ts: options.threadTs } : base);
   }
 

@@ -1,6 +1,7 @@
 import { m001CommandLog } from './001-command-log.js';
 import { m002Tickets } from './002-tickets.js';
 import { m003JobRuns } from './003-job-runs.js';
+import { m004Rollbacks } from './004-rollbacks.js';
 import { m006Monitoring } from './006-monitoring.js';
 
 export interface Migration {
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** Every meta-store migration, in version order. Add a file and list it here. */
-export const migrations: readonly Migration[] = [m001CommandLog, m002Tickets, m003JobRuns, m006Monitoring];
+export const migrations: readonly Migration[] = [m001CommandLog, m002Tickets, m003JobRuns, m004Rollbacks, m006Monitoring];

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { CommandDeps } from '../command.js';
+import { registerExecutionActions } from './execution-actions.js';
 import { registerHome } from './home.js';
 import { registerReviewModal } from './review-modal.js';
 import { registerSlashCommand } from './slash-command.js';
@@ -23,5 +24,6 @@ export function registerListeners(app: App, deps: CommandDeps, options: Listener
   registerSqlMessages(app, deps, options.fileOrigins);
   registerTicketActions(app, deps, answer);
   registerTicketForms(app, deps, answer);
+  registerExecutionActions(app, deps, answer);
   registerHome(app, deps);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runStatements } from '../../../src/execute/run.js';
-import { createOrders, openTarget, request, settings, type TargetDb } from './fixtures.js';
+import { createOrders, openTarget, request, type TargetDb } from './fixtures.js';
 
 describe('cancel during a long statement', () => {
   let target: TargetDb;
@@ -27,7 +27,7 @@ describe('cancel during a long statement', () => {
     const before = await target.checksum('orders');
     const controller = new AbortController();
     const sql = "UPDATE orders SET note = 'first' WHERE id = 1;\nUPDATE orders SET status = 4 WHERE id <= 5 AND SLEEP(30) = 0;\nDELETE FROM orders WHERE id = 6";
-    const running = runStatements(request(target, sql), { pool: target.pool, settings, signal: controller.signal });
+    const running = runStatements(request(target, sql), { pool: target.pool, settings: target.settings, signal: controller.signal });
     const connectionId = await runningQuery('SLEEP(30)');
     controller.abort();
     const report = await running;
@@ -45,7 +45,7 @@ describe('cancel during a long statement', () => {
   it('a cancel before the first statement runs nothing', async () => {
     const controller = new AbortController();
     controller.abort();
-    const report = await runStatements(request(target, 'DELETE FROM orders WHERE id = 7'), { pool: target.pool, settings, signal: controller.signal });
+    const report = await runStatements(request(target, 'DELETE FROM orders WHERE id = 7'), { pool: target.pool, settings: target.settings, signal: controller.signal });
     assert.equal(report.outcome, 'cancelled');
     assert.deepEqual(report.results.map((r) => r.status), ['not-run']);
     assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.schema}.orders WHERE id = 7`), 1);

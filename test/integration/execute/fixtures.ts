@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
 import { ExecutionSection } from '../../../src/config/schema.js';
 import { instanceOptions } from '../../../src/db/connection-options.js';
-import { BACKUP_SCHEMA, EXECUTION_LOG_TABLE, quoteIdent } from '../../../src/execute/names.js';
+import { quoteIdent } from '../../../src/execute/names.js';
 import type { RunRequest } from '../../../src/execute/run.js';
 
 export const localCluster = { env: 'test' as const, primary: { host: '127.0.0.1', port: 3306 }, replicas: [], user: 'root', timezone: 'UTC', peak_hours: [], max_concurrent_jobs: 1, replica_delay_seconds: 0 };
@@ -10,6 +10,9 @@ export const localCluster = { env: 'test' as const, primary: { host: '127.0.0.1'
 export interface TargetDb {
   pool: Pool;
   schema: string;
+  /** This target's own backup schema (`execution.backup_schema`), so tests never share one. */
+  backupSchema: string;
+  settings: ExecutionSection;
   /** Ticket ids unique to this test file, so backups in the shared dbops_backup schema never collide. */
   ticketId(): number;
   checksum(table: string): Promise<string>;
@@ -24,9 +27,12 @@ export async function openTarget(): Promise<TargetDb> {
   await pool.query(`CREATE DATABASE ${quoteIdent(schema)}`);
   const tickets: number[] = [];
   const base = randomInt(1_000_000, 900_000_000);
+  const backupSchema = `${schema}_bk`;
   return {
     pool,
     schema,
+    backupSchema,
+    settings: ExecutionSection.parse({ backup_schema: backupSchema }),
     ticketId() {
       const id = base + tickets.length;
       tickets.push(id);
@@ -42,20 +48,11 @@ export async function openTarget(): Promise<TargetDb> {
     },
     async close() {
       await pool.query(`DROP DATABASE IF EXISTS ${quoteIdent(schema)}`);
-      for (const id of tickets) await dropBackups(pool, id);
+      await pool.query(`DROP DATABASE IF EXISTS ${quoteIdent(backupSchema)}`);
       await pool.end();
     },
   };
 }
-
-/** Remove a ticket's backup tables and log rows from dbops_backup. */
-export async function dropBackups(pool: Pool, ticketId: number): Promise<void> {
-  const [tables] = await pool.query<RowDataPacket[]>('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE ?', [BACKUP_SCHEMA, `t${ticketId}\\_%`]);
-  for (const t of tables) await pool.query(`DROP TABLE IF EXISTS ${quoteIdent(BACKUP_SCHEMA)}.${quoteIdent(String(t.name))}`);
-  await pool.query(`DELETE FROM ${EXECUTION_LOG_TABLE} WHERE ticket_id = ?`, [ticketId]).catch(() => undefined);
-}
-
-export const settings = ExecutionSection.parse({});
 
 export function request(target: TargetDb, sql: string, extra: Partial<RunRequest> = {}): RunRequest {
   return { ticketId: target.ticketId(), attempt: 1, sql, schema: target.schema, estimate: null, unbackedApproval: null, largeAlterOverride: false, purpose: 'change', ...extra };

@@ -8,12 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { planRollback, setBasedSql, writeRowSql } from '../../../src/execute/rollback-sql.js';
 import { runStatements } from '../../../src/execute/run.js';
-import { createOrders, openTarget, request, settings, type TargetDb } from './fixtures.js';
+import { createOrders, openTarget, request, type TargetDb } from './fixtures.js';
 
 describe('rollback from the backups', () => {
   let target: TargetDb;
   let dir: string;
-  const deps = () => ({ pool: target.pool, settings, signal: new AbortController().signal });
+  const deps = () => ({ pool: target.pool, settings: target.settings, signal: new AbortController().signal });
   const change = "UPDATE orders SET status = 7, note = CONCAT(note, ' changed') WHERE id BETWEEN 10 AND 60;\nDELETE FROM orders WHERE id > 150;\nINSERT INTO orders (id, note) VALUES (1001, 'new'), (1002, 'newer')";
 
   before(async () => {
@@ -32,7 +32,7 @@ describe('rollback from the backups', () => {
     assert.equal((await runStatements(original, deps())).outcome, 'succeeded');
     assert.notEqual(await target.checksum('orders'), before);
 
-    const plan = await planRollback(target.pool, original.ticketId);
+    const plan = await planRollback(target.pool, target.backupSchema, original.ticketId);
     assert.deepEqual(plan.steps.map((s) => [s.statement, s.kind, s.rows]), [[3, 'remove-inserted', 2], [2, 'restore-deleted', 50], [1, 'restore-updated', 51]]);
     const sql = setBasedSql(plan);
     const expectedRows = Object.fromEntries(plan.steps.map((s, i) => [i + 1, s.rows]));
@@ -40,14 +40,14 @@ describe('rollback from the backups', () => {
     const report = await runStatements(rollback, deps());
     assert.equal(report.outcome, 'succeeded', report.failure ?? '');
     assert.equal(await target.checksum('orders'), before);
-    assert.equal((await planRollback(target.pool, original.ticketId)).rolledBackBy, rollback.ticketId);
+    assert.equal((await planRollback(target.pool, target.backupSchema, original.ticketId)).rolledBackBy, rollback.ticketId);
   });
 
   it('the row-by-row rollback script restores the same table on its own', async () => {
     const before = await target.checksum('orders');
     const original = request(target, change.replace(/100[12]/g, (m) => String(Number(m) + 10)));
     assert.equal((await runStatements(original, deps())).outcome, 'succeeded');
-    const plan = await planRollback(target.pool, original.ticketId);
+    const plan = await planRollback(target.pool, target.backupSchema, original.ticketId);
     const file = join(dir, 'rollback.sql');
     const out = createWriteStream(file);
     const stats = await writeRowSql(target.pool, plan, out);
@@ -72,7 +72,7 @@ describe('rollback from the backups', () => {
     const original = request(target, 'DELETE FROM orders WHERE id BETWEEN 100 AND 104');
     assert.equal((await runStatements(original, deps())).outcome, 'succeeded');
     await target.pool.query(`INSERT INTO ${target.schema}.orders (id) VALUES (102)`);
-    const plan = await planRollback(target.pool, original.ticketId);
+    const plan = await planRollback(target.pool, target.backupSchema, original.ticketId);
     const rollback = request(target, setBasedSql(plan).join(';\n'), { purpose: 'rollback', rollbackOf: original.ticketId, estimate: plan.rows, expectedRows: { 1: plan.rows } });
     const report = await runStatements(rollback, deps());
     assert.equal(report.outcome, 'failed');

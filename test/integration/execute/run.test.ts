@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runStatements } from '../../../src/execute/run.js';
-import { createOrders, openTarget, request, settings, type TargetDb } from './fixtures.js';
+import { createOrders, openTarget, request, type TargetDb } from './fixtures.js';
 
 describe('runStatements on MariaDB', () => {
   let target: TargetDb;
-  const deps = () => ({ pool: target.pool, settings, signal: new AbortController().signal });
+  const deps = () => ({ pool: target.pool, settings: target.settings, signal: new AbortController().signal });
 
   before(async () => {
     target = await openTarget();
@@ -23,8 +23,8 @@ describe('runStatements on MariaDB', () => {
     assert.match(update.backupTable ?? '', /^t\d+_1_orders$/);
     assert.equal(del.affectedRows, 5);
     assert.equal(typeof del.durationMs, 'number');
-    assert.equal(await target.count(`SELECT COUNT(*) FROM dbops_backup.${update.backupTable} WHERE status <> 9`), 10);
-    assert.equal(await target.count(`SELECT COUNT(*) FROM dbops_backup.${del.backupTable}`), 5);
+    assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.backupSchema}.${update.backupTable} WHERE status <> 9`), 10);
+    assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.backupSchema}.${del.backupTable}`), 5);
   });
 
   it('stops at a failing statement 3 of 5: 1-2 done, 4-5 not run', async () => {
@@ -51,7 +51,7 @@ describe('runStatements on MariaDB', () => {
     assert.equal(report.outcome, 'failed');
     assert.equal(report.results[0].error, `it would change ${matching} rows, more than the approved estimate of 10 allows (at most 11 with the tolerance): rolled back, nothing changed`);
     assert.equal(await target.checksum('orders'), before);
-    assert.equal(await target.count('SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE ?', ['dbops_backup', `t${req.ticketId}\\_%`]), 0);
+    assert.equal(await target.count('SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE ?', [target.backupSchema, `t${req.ticketId}\\_%`]), 0);
   });
 
   it('skips statements the execution log already holds when the same ticket runs again', async () => {
@@ -79,7 +79,7 @@ describe('runStatements on MariaDB', () => {
     const report = await runStatements(request(target, "INSERT INTO events (what) VALUES ('a'), ('b'), ('c')"), deps());
     assert.equal(report.outcome, 'succeeded', report.failure ?? '');
     assert.equal(report.results[0].affectedRows, 3);
-    assert.equal(await target.count(`SELECT COUNT(*) FROM dbops_backup.${report.results[0].backupTable} k JOIN ${target.schema}.events e USING (id)`), 3);
+    assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.backupSchema}.${report.results[0].backupTable} k JOIN ${target.schema}.events e USING (id)`), 3);
   });
 
   it('refuses BEGIN/COMMIT before running anything', async () => {

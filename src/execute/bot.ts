@@ -1,0 +1,58 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { ClusterPools } from '../db/pools.js';
+import type { ExecutionChannel } from './channel.js';
+import { planRollback, writeRowSql, type RollbackPlan, type StreamStats } from './rollback-sql.js';
+import type { RollbackStore } from './rollback-store.js';
+
+/** Row-by-row rollback scripts larger than this are attached gzipped. */
+const GZIP_OVER_BYTES = 20 * 1024 ** 2;
+
+export interface RollbackScript {
+  path: string;
+  filename: string;
+  stats: StreamStats;
+  /** Delete the file and its folder. */
+  cleanup(): Promise<void>;
+}
+
+/** What the bot side needs for executions: rollbacks (plan, script, records) and the channel to running jobs. */
+export interface ExecutionBot {
+  channel: ExecutionChannel;
+  rollbacks: RollbackStore;
+  /** What undoing a ticket takes, read from its cluster's primary (the log next to the backups). */
+  plan(cluster: string, ticketId: number): Promise<RollbackPlan>;
+  /** The row-by-row rollback SQL in a temporary file, streamed from the backups. */
+  script(cluster: string, plan: RollbackPlan): Promise<RollbackScript>;
+}
+
+export function createExecutionBot(deps: { pools: ClusterPools; channel: ExecutionChannel; rollbacks: RollbackStore; backupSchema: string }): ExecutionBot {
+  return {
+    channel: deps.channel,
+    rollbacks: deps.rollbacks,
+    plan: (cluster, ticketId) => planRollback(deps.pools.primary(cluster), deps.backupSchema, ticketId),
+    async script(cluster, plan) {
+      const dir = await mkdtemp(join(tmpdir(), 'dbops-rollback-'));
+      const cleanup = () => rm(dir, { recursive: true, force: true });
+      try {
+        const base = `rollback-T-${plan.ticketId}.sql`;
+        const path = join(dir, base);
+        const out = createWriteStream(path, { mode: 0o600 });
+        const stats = await writeRowSql(deps.pools.primary(cluster), plan, out);
+        out.end();
+        await finished(out);
+        if ((await stat(path)).size <= GZIP_OVER_BYTES) return { path, filename: base, stats, cleanup };
+        await pipeline(createReadStream(path), createGzip(), createWriteStream(`${path}.gz`, { mode: 0o600 }));
+        return { path: `${path}.gz`, filename: `${base}.gz`, stats, cleanup };
+      } catch (err) {
+        await cleanup();
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
+import type { DbopsConfig } from '../config/schema.js';
+import { ClusterPools } from '../db/pools.js';
+import type { Logger } from '../logger.js';
+import { startExecutionAnnouncer } from '../slack/execution-announcer.js';
+import type { Notifier } from '../slack/notifier.js';
+import type { TicketStore } from '../tickets/store.js';
+import { createExecutionBot, type ExecutionBot } from './bot.js';
+import { ExecutionChannel } from './channel.js';
+import { RollbackStore } from './rollback-store.js';
+import { provideExecutionServices } from './services.js';
+
+export interface ExecutionWiring {
+  config: DbopsConfig;
+  redis: Redis;
+  /** Redis key prefix of the execution channel; the ticket queue's name, so runtimes sharing a Redis keep apart. */
+  prefix: string;
+  /** Where `password_env` names are read (process.env in production). */
+  secrets: NodeJS.ProcessEnv;
+}
+
+/** Bot side: rollbacks (plans read from the clusters' primaries), the online ALTER's controls, and the announcer posting panels and rollback offers. */
+export async function startExecutionBot(
+  w: ExecutionWiring & { meta: Pool; slack: Notifier; store: TicketStore; logger: Logger },
+  closers: Array<() => Promise<unknown>>,
+): Promise<ExecutionBot> {
+  const pools = new ClusterPools(w.config.clusters, { secrets: w.secrets });
+  closers.push(() => pools.closeAll());
+  const channel = new ExecutionChannel(w.redis, w.prefix);
+  const announcer = await startExecutionAnnouncer({ channel, slack: w.slack, store: w.store, logger: w.logger });
+  closers.push(() => announcer.stop());
+  return createExecutionBot({ pools, channel, rollbacks: new RollbackStore(w.meta), backupSchema: w.config.execution.backup_schema });
+}
+
+/** Worker side: the settings and the channel the execute-sql and rollback jobs use. */
+export function provideWorkerExecution(w: Omit<ExecutionWiring, 'secrets'>): void {
+  provideExecutionServices({ settings: w.config.execution, channel: new ExecutionChannel(w.redis, w.prefix) });
+}
