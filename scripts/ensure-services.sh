@@ -43,4 +43,6 @@ start_redis() {
 install_if_missing
 start_mariadb
 start_redis
+# pt-online-schema-change, for ALTERs of large tables (and the execution tests).
+bash "$(dirname "$0")/ensure-percona-toolkit.sh"
 echo "MariaDB $(mariadb -h127.0.0.1 -uroot -N -e 'SELECT VERSION()') and Redis $(redis-cli -h 127.0.0.1 info server | sed -n 's/^redis_version:\(.*\)\r/\1/p') are up"
