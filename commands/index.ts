@@ -2,10 +2,11 @@ import type { Command } from '../src/slack/command.js';
 import { cancel } from './cancel.js';
 import { exec } from './exec.js';
 import { help } from './help.js';
+import { migrate } from './migrate.js';
 import { review } from './review.js';
 import { rollback } from './rollback.js';
 import { ticket } from './ticket.js';
 import { tickets } from './tickets.js';
 
 /** Every /dbops verb; help is generated from this list. The registry test checks it against the files here. */
-export const commands: readonly Command[] = [review, exec, ticket, tickets, cancel, rollback, help];
+export const commands: readonly Command[] = [review, exec, ticket, tickets, cancel, rollback, migrate, help];

@@ -10,6 +10,7 @@ import { FakeSlackApi } from './local/fake-slack-api.js';
 import { localWorkspaceSetup, startLocalWorkspace, type LocalWorkspaceSetup } from './local/workspace/index.js';
 import type { Logger } from './logger.js';
 import { JobQueue } from './queue/queues.js';
+import { createMigratePlanner } from './migrate/planner.js';
 import { createReviewer } from './review/service.js';
 import { createSlackApp, type SlackApp, type SlackSettings } from './slack/app.js';
 import type { CommandDeps } from './slack/command.js';
@@ -83,6 +84,8 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
   closers.push(() => queue.close());
   const reviewer = createReviewer(config);
   closers.push(async () => reviewer.close?.());
+  const migrations = createMigratePlanner(config);
+  closers.push(() => migrations.close());
   const client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, logger });
   const slack = new Notifier(client, logger);
   const store = new TicketStore(meta);
@@ -96,7 +99,7 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
   });
   const tickets = createTicketService({ store, queue, clock, logger, config, dbas });
   const announcer = createTicketAnnouncer({ slack, store, dbas, config, logger });
-  const deps: CommandDeps = { config, slack, reviewer, logger, clock, tickets, ticketStore: store, dbas, announcer, commands };
+  const deps: CommandDeps = { config, slack, reviewer, logger, clock, tickets, ticketStore: store, dbas, announcer, commands, migrations };
   const app: SlackApp = createSlackApp(settings, deps, [healthRoute({ meta, redis })], logger);
   const port = await app.start();
   closers.push(() => app.stop());

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { DbopsConfig } from '../config/schema.js';
 import type { ExecutionBot } from '../execute/bot.js';
 import type { Logger } from '../logger.js';
+import type { MigratePlanner } from '../migrate/planner.js';
 import type { Reviewer } from '../review/service.js';
 import type { DbaDirectory } from '../tickets/dba-directory.js';
 import type { Clock, TicketService } from '../tickets/service.js';
@@ -36,6 +37,8 @@ export interface CommandDeps {
   announcer: TicketAnnouncer;
   /** Every registered command, for help and suggestions. */
   commands: readonly Command[];
+  /** `/dbops migrate`'s checks against both clusters (src/migrate/planner.ts); absent where migrations are not wired. */
+  migrations?: MigratePlanner;
   /** Rollbacks and the online ALTER's controls (src/execute/); absent where no execution is wired. */
   execution?: ExecutionBot;
 }

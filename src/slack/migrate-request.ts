@@ -1,0 +1,80 @@
+import { DbopsError, UsageError } from '../errors.js';
+import { requireCluster } from '../inventory/names.js';
+import type { MigrateSpec } from '../migrate/types.js';
+import { parseRunTime } from '../tickets/run-time.js';
+import type { MigratePayload } from '../tickets/ticket.js';
+import type { CommandDeps } from './command.js';
+import type { Message } from './views/blocks.js';
+import { migrateDetailBlocks } from './views/migrate.js';
+import { announceFailedMessage, autoApprovedMessage, duplicateMessage, privateNote, ticketOpenedMessage } from './views/ticket-replies.js';
+
+export interface MigrationRequest {
+  user: string;
+  args: MigrateSpec & { runAt?: string };
+  /** The Slack request it came from: a repeat opens no second ticket. */
+  sourceKey: string;
+  channel?: string;
+}
+
+/**
+ * `/dbops migrate`: check the migration against both clusters (through the planner service), open a
+ * ticket that shows the tables, rows and bytes, and post it to the DBAs. Returns what to tell the
+ * requester, privately.
+ */
+export async function requestMigration(request: MigrationRequest, deps: CommandDeps): Promise<Message> {
+  const { args, user } = request;
+  const planner = deps.migrations;
+  if (!planner) throw new DbopsError('unavailable', 'migrations are not available in this dbops process');
+  const source = requireCluster(deps.config, args.source.cluster);
+  requireCluster(deps.config, args.destination.cluster);
+  // An unreadable or peak-hour run time is refused before any server is asked.
+  const runTime = parseRunTime(args.runAt, source, deps.clock.now());
+  if (!runTime.ok) throw new UsageError(runTime.message);
+  const { runAt, ...spec } = args;
+  const proposal = await planner.check(spec);
+  const { inspection } = proposal;
+  const settings = deps.config.migrate;
+  const payload: MigratePayload = {
+    ...spec,
+    copy: { parallel: settings.parallel, chunk_rows: settings.chunk_rows, chunk_mb: settings.chunk_mb, method: settings.method, defer_keys: settings.defer_keys },
+    estimate: {
+      rows: inspection.rows,
+      bytes: inspection.bytes,
+      tables: inspection.tables.map((t) => ({ name: t.name, rows: t.rows, bytes: t.bytes, replaces: t.existing })),
+      objects: [...inspection.objects.views.map((v) => `view ${v}`), ...inspection.objects.triggers.map((t) => `trigger ${t}`), ...inspection.objects.routines],
+    },
+  };
+  const result = await deps.tickets.submit({
+    kind: 'migrate',
+    payload,
+    requester: user,
+    cluster: spec.source.cluster,
+    schema: spec.source.schema,
+    review: null,
+    estimatedRows: inspection.rows,
+    minApprovals: proposal.minApprovals,
+    runAt,
+    sourceKey: request.sourceKey,
+    slack: request.channel ? { requestChannel: request.channel } : {},
+  });
+  if (!result.ok) return privateNote(result.message);
+  const { ticket } = result;
+  deps.logger.info('migration requested', { ticket: ticket.ref, user, source: `${spec.source.cluster}.${spec.source.schema}`, destination: `${spec.destination.cluster}.${spec.destination.schema}`, outcome: result.outcome });
+  const details = migrateDetailBlocks(payload);
+  switch (result.outcome) {
+    case 'duplicate':
+      return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
+    case 'blocked':
+    case 'awaiting_approval': {
+      const published = await deps.announcer.publish(ticket.id);
+      const message = published.ok ? ticketOpenedMessage(published.ticket, published.permalink) : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
+      return { ...message, blocks: [...(message.blocks ?? []).slice(0, 1), ...details, ...(message.blocks ?? []).slice(1)] };
+    }
+    case 'auto_approved': {
+      const published = await deps.announcer.autoApproved(ticket, result.handOff);
+      const latest = published.ticket;
+      const message = autoApprovedMessage(latest, result.handOff, published.ok ? published.permalink : null, deps.announcer.zoneOf(latest));
+      return { ...message, blocks: [...(message.blocks ?? []).slice(0, 1), ...details, ...(message.blocks ?? []).slice(1)] };
+    }
+  }
+}
