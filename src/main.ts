@@ -2,16 +2,16 @@ import type { LogLevel } from '@slack/logger';
 import { loadConfig } from './config/load.js';
 import { isDbopsError } from './errors.js';
 import { createLogger } from './logger.js';
-import { startRuntime } from './runtime.js';
+import { startRuntime, type RuntimeOptions } from './runtime.js';
 
-/** Entry point: DBOPS_ROLE=all|bot|worker. Config, then the runtime, then wait for a signal. */
-export async function main(): Promise<void> {
+/** Entry point: DBOPS_ROLE=all|bot|worker. Config, then the runtime, then wait for a signal. `options` are for embedders and tests. */
+export async function main(options: RuntimeOptions = {}): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info');
   try {
     const { config, env, file } = loadConfig(process.env);
     logger.setLevel(env.LOG_LEVEL as LogLevel);
     logger.info('config loaded', { file, role: env.DBOPS_ROLE, clusters: Object.keys(config.clusters) });
-    const runtime = await startRuntime(config, env, logger);
+    const runtime = await startRuntime(config, env, logger, options);
     const shutdown = (signal: string) => {
       logger.info('shutting down', { signal });
       runtime.stop().then(() => process.exit(0), () => process.exit(1));

@@ -9,8 +9,13 @@ import { migrateMeta, openMetaStore } from './db/meta.js';
 import { FakeSlackApi } from './local/fake-slack-api.js';
 import { localWorkspaceSetup, startLocalWorkspace, type LocalWorkspaceSetup } from './local/workspace/index.js';
 import type { Logger } from './logger.js';
+import { ticketJobs } from '../jobs/index.js';
+import { serveRoutes } from './http-routes.js';
+import { countingSlackFetch, Metrics, metricsRoute } from './metrics.js';
+import type { TicketJobKind } from './queue/job-kind.js';
 import { JobQueue } from './queue/queues.js';
-import { createMigratePlanner } from './migrate/planner.js';
+import { startRunner } from './queue/start-runner.js';
+import type { WorkerHost } from './queue/worker-host.js';
 import { createReviewer } from './review/service.js';
 import { createSlackApp, type SlackApp, type SlackSettings } from './slack/app.js';
 import type { CommandDeps } from './slack/command.js';
@@ -29,6 +34,8 @@ export interface Runtime {
   /** Set with `localSlack`: the local workspace page (README, "Try it without Slack"). */
   workspaceUrl?: string;
   signingSecret?: string;
+  /** The job workers of this process (DBOPS_ROLE=worker or all). */
+  runner?: WorkerHost;
   stop(): Promise<void>;
 }
 
@@ -37,6 +44,12 @@ export interface RuntimeOptions {
   /** BullMQ queue for ticket jobs; default `dbops-tickets`. Tests give each runtime its own. */
   queueName?: string;
   clock?: Clock;
+  /** Start job workers where the role has them (worker, all); false runs the bot alone. Default true. */
+  workers?: boolean;
+  /** The job kinds workers run; default every kind in jobs/index.ts. Tests add their own. */
+  jobs?: readonly TicketJobKind[];
+  /** This worker's name in logs and threads; default `host:pid`. */
+  workerName?: string;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -58,8 +71,9 @@ export async function startRuntime(config: DbopsConfig, env: DbopsEnv, logger: L
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
     await redis.connect();
     closers.push(() => redis.quit());
-    if (env.DBOPS_ROLE === 'worker') return { port: env.PORT, stop };
-    const slack = await startSlack({ config, env, logger, meta, redis, options }, closers);
+    const parts: Parts = { config, env, logger, meta, redis, options, metrics: new Metrics() };
+    if (env.DBOPS_ROLE === 'worker') return { ...(await startWorkerRole(parts, closers)), stop };
+    const slack = await startSlack(parts, closers);
     return { ...slack, stop };
   } catch (err) {
     await stop();
@@ -74,19 +88,15 @@ interface Parts {
   meta: Pool;
   redis: Redis;
   options: RuntimeOptions;
+  metrics: Metrics;
 }
 
-async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) {
-  const { config, env, logger, meta, redis, options } = parts;
-  const { settings, localSlack, localSetup } = await slackSettings(config, env, logger);
-  if (localSlack) closers.push(() => localSlack.close());
-  const queue = new JobQueue({ connection: redis, queueName: options.queueName });
+/** What both the bot and the workers use: the ticket queue, Slack's Web API, the ticket store and announcer. */
+function ticketParts(parts: Parts, settings: SlackSettings, closers: Array<() => Promise<unknown>>) {
+  const { config, logger, meta, redis, options, metrics } = parts;
+  const queue = new JobQueue({ connection: redis, queueName: options.queueName ?? config.runner.queue, prefix: config.runner.redis_prefix });
   closers.push(() => queue.close());
-  const reviewer = createReviewer(config);
-  closers.push(async () => reviewer.close?.());
-  const migrations = createMigratePlanner(config);
-  closers.push(() => migrations.close());
-  const client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, logger });
+  const client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, logger, fetch: countingSlackFetch(metrics) });
   const slack = new Notifier(client, logger);
   const store = new TicketStore(meta);
   const clock = options.clock ?? systemClock;
@@ -97,16 +107,51 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
     clock,
     logger,
   });
-  const tickets = createTicketService({ store, queue, clock, logger, config, dbas });
   const announcer = createTicketAnnouncer({ slack, store, dbas, config, logger });
-  const deps: CommandDeps = { config, slack, reviewer, logger, clock, tickets, ticketStore: store, dbas, announcer, commands, migrations };
-  const app: SlackApp = createSlackApp(settings, deps, [healthRoute({ meta, redis })], logger);
+  return { queue, client, slack, store, clock, dbas, announcer };
+}
+
+/** Job workers for this process, unless the options turn them off. */
+async function maybeStartRunner(parts: Parts, shared: ReturnType<typeof ticketParts>, closers: Array<() => Promise<unknown>>): Promise<WorkerHost | undefined> {
+  if (parts.options.workers === false) return undefined;
+  const runner = await startRunner({
+    ...shared, config: parts.config, logger: parts.logger, meta: parts.meta, redis: parts.redis, metrics: parts.metrics,
+    jobs: parts.options.jobs ?? ticketJobs, secrets: process.env, worker: parts.options.workerName,
+  });
+  closers.push(() => runner.stop());
+  return runner.host;
+}
+
+/** DBOPS_ROLE=worker: the job workers, and `/healthz` and `/metrics` on PORT. */
+async function startWorkerRole(parts: Parts, closers: Array<() => Promise<unknown>>): Promise<Omit<Runtime, 'stop'>> {
+  const { settings, localSlack } = await slackSettings(parts.config, parts.env, parts.logger);
+  if (localSlack) closers.push(() => localSlack.close());
+  const shared = ticketParts(parts, settings, closers);
+  const http = await serveRoutes([healthRoute({ meta: parts.meta, redis: parts.redis }), metricsRoute(parts.metrics)], parts.env.PORT);
+  closers.push(() => http.close());
+  const runner = await maybeStartRunner(parts, shared, closers);
+  parts.logger.info('dbops worker is running', { port: http.port });
+  return { port: http.port, runner };
+}
+
+async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) {
+  const { config, env, logger, meta, redis } = parts;
+  const { settings, localSlack, localSetup } = await slackSettings(config, env, logger);
+  if (localSlack) closers.push(() => localSlack.close());
+  const shared = ticketParts(parts, settings, closers);
+  const { queue, slack, store, clock, dbas, announcer } = shared;
+  const reviewer = createReviewer(config);
+  closers.push(async () => reviewer.close?.());
+  const tickets = createTicketService({ store, queue, clock, logger, config, dbas });
+  const deps: CommandDeps = { config, slack, reviewer, logger, clock, tickets, ticketStore: store, dbas, announcer, commands };
+  const app: SlackApp = createSlackApp(settings, deps, [healthRoute({ meta, redis }), metricsRoute(parts.metrics)], logger);
   const port = await app.start();
   closers.push(() => app.stop());
   logger.info('dbops is listening', { port, mode: settings.appToken ? 'socket' : 'http', slackApi: settings.apiUrl });
   await resumeHandOffs(tickets, announcer, logger);
+  const runner = env.DBOPS_ROLE === 'all' ? await maybeStartRunner(parts, shared, closers) : undefined;
   const workspaceUrl = localSlack && localSetup ? await openWorkspace({ localSlack, localSetup, config, port, signingSecret: settings.signingSecret, requestedPort: env.PORT, logger }, closers) : undefined;
-  return { port, localSlack, workspaceUrl, signingSecret: settings.signingSecret };
+  return { port, localSlack, workspaceUrl, signingSecret: settings.signingSecret, runner };
 }
 
 /** Queue approved tickets the last run did not hand over (queue down, or a stop in between), and say so in their threads. */

@@ -75,8 +75,6 @@ export const ExecutionSection = z.strictObject({
   statement_timeout_seconds: z.number().min(0).default(0),
   /** How far above the ticket's approved row estimate a change may go (0.1 = 10 % more rows) before it is rolled back. */
   estimate_tolerance: z.number().min(0).default(0.1),
-  /** Schema on each cluster that holds the before-images and dbops' execution log (created when missing). */
-  backup_schema: z.string().regex(/^[A-Za-z0-9_$]{1,64}$/, 'expected a schema name of letters, digits, _ or $').default('dbops_backup'),
   /** Tables at least this large (data + indexes, bytes) are altered with pt-online-schema-change. */
   online_alter_min_bytes: z.number().int().min(0).default(1024 ** 3),
   /** pt-online-schema-change settings. */
@@ -114,64 +112,41 @@ export const MigrateSection = z.strictObject({
 });
 export type MigrateSection = z.infer<typeof MigrateSection>;
 
-/** Monitor ids, as used in alert fingerprints and in `monitors.disabled` (one file each in src/monitor/checks/). */
-export const MONITOR_CHECKS = ['down', 'replication', 'replica-lag', 'threads-running', 'connections', 'long-transactions', 'deadlocks', 'history-list', 'schema-size', 'role'] as const;
-export type MonitorCheckId = (typeof MONITOR_CHECKS)[number];
-
-/** A warning and a critical level for one monitor (a value at or above the level fires it). */
-const levels = (warning: number, critical: number) =>
-  z
-    .strictObject({ warning: z.number().min(0).default(warning), critical: z.number().min(0).default(critical) })
-    .refine((l) => l.critical >= l.warning, 'critical must be at least warning')
-    .default({ warning, critical });
-
-/** Monitors and alerts (src/monitor/): how often, which thresholds, how alerts fire, repeat and end. */
-export const MonitorsSection = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** Each configured instance is polled this often (a BullMQ job scheduler per instance). */
-  interval_seconds: z.number().int().min(1).max(3600).default(30),
-  /** A condition must hold this many polls in a row before its alert fires (instance down included). */
-  fire_after_polls: z.number().int().min(1).max(100).default(2),
-  /** A firing alert resolves after this many clear polls in a row (no flapping on a borderline value). */
-  resolve_after_polls: z.number().int().min(1).max(100).default(2),
-  /** Firing alerts nobody acknowledged are announced again this often; 0 = never. */
-  renotify_minutes: z.number().min(0).default(30),
-  /** Polls one worker runs at once. */
-  concurrency: z.number().int().min(1).max(256).default(16),
-  /** Replica lag minus the cluster's replica_delay_seconds. */
-  replica_lag_seconds: levels(30, 300),
-  threads_running: levels(50, 100),
-  /** Threads_connected as a share of max_connections, in percent. */
-  connections_percent: levels(80, 95),
-  /** Age of the oldest open InnoDB transaction. */
-  long_transaction_seconds: levels(60, 600),
-  history_list_length: levels(1_000_000, 5_000_000),
-  /** A deadlock alert fires at once and ends after this many quiet minutes (later deadlocks join it). */
-  deadlocks: z.strictObject({ quiet_minutes: z.number().min(0).default(10) }).default({ quiet_minutes: 10 }),
-  schema_size: z
-    .strictObject({
-      /** Size limit of every schema (GB, data + indexes); unset = no schema-size monitor unless `limits_gb` names the schema. */
-      limit_gb: z.number().positive().optional(),
-      /** Per-schema limits, `cluster.schema: GB`. */
-      limits_gb: z.record(z.string().regex(/^[a-z][a-z0-9_-]*\.[^.\s]+$/, 'expected cluster.schema'), z.number().positive()).default({}),
-      /** Warn when the growth trend reaches the limit within this many days (critical once over it). */
-      forecast_days: z.number().int().min(1).default(30),
-      /** Schema sizes are sampled on the primary this often; the trend uses the samples of the last `history_days`. */
-      sample_minutes: z.number().int().min(1).default(60),
-      history_days: z.number().int().min(1).default(14),
-    })
-    .default({ limits_gb: {}, forecast_days: 30, sample_minutes: 60, history_days: 14 }),
-  /** Monitors switched off everywhere, e.g. [history-list]. */
-  disabled: z.array(z.enum(MONITOR_CHECKS)).default([]),
+/** The job runner (src/queue/): how workers take, renew, hand back and report ticket jobs. */
+export const RunnerSection = z.strictObject({
+  /** BullMQ queue of ticket jobs; each cluster's work goes to `<queue>.run.<cluster>`. Deployments sharing a Redis need different names. */
+  queue: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, . _ or -').default('dbops-tickets'),
+  /** Redis key prefix of the queues (BullMQ's default). */
+  redis_prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, . _ or -').default('bull'),
+  /** Ticket jobs one worker process starts, plans and finishes at once (the work itself is bounded by each cluster's max_concurrent_jobs). */
+  concurrency: z.number().int().min(1).max(256).default(8),
+  /** A worker that stops renewing a job's lock for this long loses it to another worker (BullMQ lockDuration). */
+  lock_seconds: z.number().min(0.5).default(30),
+  /** How often workers look for jobs whose worker stopped (BullMQ stalledInterval). */
+  stalled_check_seconds: z.number().min(0.5).default(30),
+  /** Take-overs of one job by another worker before it is failed (BullMQ maxStalledCount). */
+  max_takeovers: z.number().int().min(0).max(100).default(2),
+  /** On SIGTERM, running jobs get this long to finish; then they are handed back to the queue for other workers. */
+  shutdown_grace_seconds: z.number().min(0).default(30),
+  /** How often a running job writes its heartbeat and checks for a cancel (besides the pub/sub message). */
+  heartbeat_seconds: z.number().min(0.1).default(5),
+  /** Tries of an idempotent step after a transient MySQL error (connection lost, deadlock, lock wait timeout, server gone away). */
+  transient_retries: z.number().int().min(0).max(50).default(5),
+  /** The first wait before such a retry; it doubles each time, up to 30 s. */
+  retry_backoff_seconds: z.number().min(0.01).default(1),
+  /** Least time between two edits of a ticket's status message in its thread. */
+  progress_edit_seconds: z.number().min(0.1).default(2),
+  /** How often workers compare the tickets in MySQL with the queue in Redis (they also do at start). */
+  reconcile_seconds: z.number().min(1).default(60),
 });
-export type MonitorsSection = z.infer<typeof MonitorsSection>;
+export type RunnerSection = z.infer<typeof RunnerSection>;
 
 export const DbopsConfig = z.strictObject({
   slack: SlackSection,
   clusters: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a cluster name of lower-case letters, digits, - or _'), Cluster),
   policy: Policy.default({ approvals: { prod: 1, staging: 1, test: 0, dev: 0 }, migrate_into: ['test', 'dev', 'staging'] }),
   review: ReviewSection.default({ rules: {}, profiles: {}, shards: {} }),
-  monitors: MonitorsSection.default(MonitorsSection.parse({})),
+  runner: RunnerSection.default(RunnerSection.parse({})),
   migrate: MigrateSection.default(MigrateSection.parse({})),
   execution: ExecutionSection.default(ExecutionSection.parse({})),
 });

@@ -10,6 +10,7 @@ import type { Message } from './views/blocks.js';
 import { HOME_LIST_MAX, homeView } from './views/home.js';
 import { ticketApprovalMessage, ticketDetailsReply } from './views/ticket-approval.js';
 import { ticketSql } from './views/ticket-parts.js';
+import { stopRequestedReply } from './views/ticket-progress.js';
 import { approvalRecordedReply, approvedReply, autoApprovedReply, cancelledReply, handOffText, rejectedReply, requesterNotice, resumedReply } from './views/ticket-replies.js';
 
 export interface TicketAnnouncerDeps {
@@ -186,6 +187,17 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
       await refresh(ticket.id);
       await threadReply(ticket, cancelledReply(ticket, by, jobRemoved));
       if (by !== ticket.requester) await dmRequester(ticket, `:no_entry_sign: <@${by}> cancelled your change.`);
+    },
+
+    /** A Cancel on a running ticket: the workers holding it were asked to stop at a safe point. */
+    async stopRequested(ticket: Ticket, by: string, reason: string | null): Promise<void> {
+      await threadReply(ticket, stopRequestedReply(ticket, by, reason));
+    },
+
+    /** A run ended (the job runner): the approval message shows it, and the requester hears it by DM. */
+    async runFinished(ticket: Ticket, notice: string): Promise<void> {
+      await refresh(ticket.id);
+      if (ticket.slack.threadChannel) await dmRequester(ticket, notice);
     },
 
     /** Publish the user's App Home: open tickets, and for DBAs the approvals waiting. */

@@ -59,12 +59,9 @@ export function canReject(ticket: Ticket, user: string, dbas: ReadonlySet<string
   return OK;
 }
 
-/** Only the requester or a DBA, and only before the ticket runs. */
+/** Only the requester or a DBA, before the ticket ends (a running one is asked to stop at a safe point). */
 export function canCancel(ticket: Ticket, user: string, dbas: ReadonlySet<string>): Verdict {
-  if (!BEFORE_RUN.includes(ticket.state)) {
-    const why = ticket.state === 'running' ? `${ticket.ref} is already running; a change can only be cancelled before it starts.` : `${ticket.ref} is ${describeState(ticket.state)}; there is nothing left to cancel.`;
-    return refuse('stale', why);
-  }
+  if (!BEFORE_RUN.includes(ticket.state) && ticket.state !== 'running') return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; there is nothing left to cancel.`);
   if (user !== ticket.requester && !dbas.has(user)) return refuse('not_allowed', `Only <@${ticket.requester}>, who asked for ${ticket.ref}, or a DBA can cancel it.`);
   return OK;
 }

@@ -91,7 +91,11 @@ export type ApproveResult =
 
 export type RequestExceptionResult = { ok: true; outcome: 'exception_requested'; ticket: Ticket } | Refused;
 export type RejectResult = { ok: true; outcome: 'rejected'; ticket: Ticket } | Refused;
-export type CancelResult = { ok: true; outcome: 'cancelled'; ticket: Ticket; /** a queued job was taken out */ jobRemoved: boolean } | Refused;
+export type CancelResult =
+  | { ok: true; outcome: 'cancelled'; ticket: Ticket; /** a queued job was taken out */ jobRemoved: boolean }
+  /** The ticket is running: its workers were asked to stop at a safe point; the runner ends it as cancelled. */
+  | { ok: true; outcome: 'stop_requested'; ticket: Ticket; jobRemoved: false }
+  | Refused;
 
 /** Compare-and-set attempts before giving up (each retry re-reads the ticket and re-checks policy). */
 const MAX_CAS_TRIES = 8;
@@ -230,6 +234,11 @@ export function createTicketService(deps: TicketServiceDeps) {
         // Someone else already ended it: say who and when; otherwise policy's own reason is the better answer.
         if (verdict.code === 'stale' && (ticket.state === 'cancelled' || ticket.state === 'rejected')) return fromVerdict(ticket, verdict);
         return refused(verdict.code, verdict.message, ticket);
+      }
+      if (ticket.state === 'running') {
+        await deps.queue.requestStop(ticket.id, ticket.attempt, { kind: 'cancel', by: input.user, ...(input.reason ? { reason: input.reason } : {}), at: clock.now().toISOString() });
+        logger.info('stop of a running ticket requested', { ticket: ticket.ref, by: input.user });
+        return { ok: true, outcome: 'stop_requested', ticket, jobRemoved: false };
       }
       const res = await change(ticket, 'cancel', input.user, { note: input.reason ? { reason: input.reason } : {} });
       if (!res.ok) return 'retry';

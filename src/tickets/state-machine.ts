@@ -6,6 +6,8 @@
  *       │  └─auto_approve (0 approvals, clean review)──────────▲    │                                  └─fail──▶ failed ─retry─▶ approved
  *       └─review_blocked─▶ blocked ─request_exception─▶ awaiting_exception ─approve─┘
  *   awaiting_* ─reject─▶ rejected; anything before running ─cancel─▶ cancelled.
+ *   running ─cancel─▶ cancelled is the job runner's move once a run stopped on a Cancel (the click
+ *   itself only asks the workers to stop; see the ticket service).
  *   add_approval records one approval of several without changing the state.
  */
 export const TICKET_STATES = [
@@ -63,7 +65,7 @@ export const TRANSITIONS: Readonly<Record<TicketAction, Partial<Record<TicketSta
   // scheduled → failed: the job vanished or failed before it started (reconciliation, bad data).
   fail: { scheduled: 'failed', running: 'failed' },
   retry: { failed: 'approved' },
-  cancel: Object.fromEntries(BEFORE_RUN.map((s) => [s, 'cancelled'])),
+  cancel: { ...Object.fromEntries(BEFORE_RUN.map((s) => [s, 'cancelled'])), running: 'cancelled' },
 };
 
 export type Transition = { ok: true; from: TicketState; to: TicketState; action: TicketAction } | { ok: false; from: TicketState; action: TicketAction; reason: string };

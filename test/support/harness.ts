@@ -5,7 +5,7 @@ import mysql from 'mysql2/promise';
 import { parseConfig, parseEnv } from '../../src/config/load.js';
 import { FakeSlackApi, SlackRequestSender } from '../../src/local/index.js';
 import { createLogger, silentLogger, type Logger } from '../../src/logger.js';
-import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
 
 export const DBA = 'U0DBA00001';
 export const DBA2 = 'U0DBA00002';
@@ -49,7 +49,17 @@ export interface Harness {
  * The real dbops runtime (Bolt in HTTP mode, meta store, Redis) wired to a local fake of the Slack
  * Web API; requests reach it signed exactly as Slack signs them. Each harness has its own meta database.
  */
-export async function startHarness(options: { configYaml?: string; logger?: Logger; env?: Record<string, string> } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  configYaml?: string;
+  logger?: Logger;
+  env?: Record<string, string>;
+  /** Run job workers in the bot process (DBOPS_ROLE=all). Off by default: approved tickets stay queued unless a test asks. */
+  workers?: boolean;
+  /** Job kinds the workers run (default: jobs/index.ts). */
+  jobs?: RuntimeOptions['jobs'];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const api = new FakeSlackApi({ users: [{ id: DBA, name: 'dba.one' }, { id: DBA2, name: 'dba.two' }, { id: DEV, name: 'dev.one' }] });
   await api.start(0);
   const signingSecret = randomBytes(16).toString('hex');
@@ -67,7 +77,7 @@ export async function startHarness(options: { configYaml?: string; logger?: Logg
   const config = parseConfig(options.configYaml ?? testConfigYaml());
   const logger = options.logger ?? (process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger());
   const start = async () => {
-    const runtime = await startRuntime(config, env, logger, { queueName });
+    const runtime = await startRuntime(config, env, logger, { queueName, workers: options.workers ?? false, ...(options.jobs ? { jobs: options.jobs } : {}) });
     const slack = new SlackRequestSender({ baseUrl: `http://127.0.0.1:${runtime.port}`, signingSecret, api });
     return { runtime, slack };
   };

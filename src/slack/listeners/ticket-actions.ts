@@ -9,6 +9,7 @@ import { ids } from '../ids.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
 import { internalErrorMessage } from '../views/help.js';
 import { exceptionModalView, rejectModalView, type ModalOrigin } from '../views/ticket-modals.js';
+import { stopRequestedNote } from '../views/ticket-progress.js';
 import { privateNote } from '../views/ticket-replies.js';
 
 /** A ticket button's value: the ticket ref (`T-42`). */
@@ -108,6 +109,11 @@ export function registerTicketActions(app: App, deps: CommandDeps, answer: Answe
     if (!result.ok) {
       if (result.code === 'stale') await deps.announcer.refresh(click.ticketId);
       await tell(click, result.message);
+      return;
+    }
+    if (result.outcome === 'stop_requested') {
+      await deps.announcer.stopRequested(result.ticket, click.user, null);
+      await tell(click, stopRequestedNote(result.ticket.ref), ':octagonal_sign:');
       return;
     }
     await deps.announcer.cancelled(result.ticket, click.user, result.jobRemoved);

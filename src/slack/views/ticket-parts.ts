@@ -158,7 +158,7 @@ export function buttonsFor(ticket: Ticket, role: { dba: boolean; requester: bool
   const kinds: ButtonKind[] = [];
   if (AWAITING_DECISION.includes(ticket.state) && role.dba && !role.requester) kinds.push('approve', 'reject');
   if (ticket.state === 'blocked' && role.requester) kinds.push('requestException');
-  if (BEFORE_RUN.includes(ticket.state) && role.requester) kinds.push('cancel');
+  if ((BEFORE_RUN.includes(ticket.state) && role.requester) || (ticket.state === 'running' && (role.requester || role.dba))) kinds.push('cancel');
   return kinds;
 }
 

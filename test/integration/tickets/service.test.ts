@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../../src/config/load.js';
 import { silentLogger } from '../../../src/logger.js';
 import { JobQueue, ticketJobId } from '../../../src/queue/queues.js';
+import { readStop } from '../../../src/queue/stop-channel.js';
 import { createDbaDirectory } from '../../../src/tickets/dba-directory.js';
 import { createTicketService, type SubmitInput, type TicketServiceDeps } from '../../../src/tickets/service.js';
 import type { Ticket, TicketReview } from '../../../src/tickets/ticket.js';
@@ -195,13 +196,18 @@ describe('ticket service', () => {
     assert.ok(!twice.ok && twice.code === 'stale' && /was already cancelled by <@U0DEV00001>/.test(twice.message));
   });
 
-  it('refuses to cancel a running ticket', async () => {
+  it('a Cancel on a running ticket asks its workers to stop (requester or DBA only) and leaves the state to the runner', async () => {
     const result = await service().submit(request({ cluster: 'test' }));
     assert.ok(result.ok);
     const running = await db.store.transition({ ticketId: result.ticket.id, expect: { state: result.ticket.state, version: result.ticket.version }, action: 'start', actor: 'dbops', at: QUIET });
     assert.ok(running.ok);
-    const refused = await service().cancel({ ticketId: result.ticket.id, user: DBA });
-    assert.ok(!refused.ok && refused.code === 'stale' && /already running; a change can only be cancelled before it starts/.test(refused.message));
+    const stranger = await service().cancel({ ticketId: result.ticket.id, user: DEV2 });
+    assert.ok(!stranger.ok && stranger.code === 'not_allowed');
+    const asked = await service().cancel({ ticketId: result.ticket.id, user: DBA, reason: 'wrong table' });
+    assert.ok(asked.ok && asked.outcome === 'stop_requested' && asked.ticket.state === 'running');
+    assert.equal((await db.store.get(result.ticket.id))?.state, 'running', 'the runner records the end once the run stopped');
+    const stop = await readStop(q.redis, q.queue.keySpace, result.ticket.id, 1);
+    assert.deepEqual({ kind: stop?.kind, by: stop?.by, reason: stop?.reason }, { kind: 'cancel', by: DBA, reason: 'wrong table' });
   });
 
   it('reads the run time in the cluster zone and refuses peak hours with the next allowed time', async () => {

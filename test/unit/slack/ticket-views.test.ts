@@ -114,7 +114,9 @@ describe('buttons by role and state', () => {
     [{ state: 'blocked' }, { dba: false, requester: true }, ['requestException', 'cancel']],
     [{ state: 'blocked' }, { dba: true, requester: false }, []],
     [{ state: 'scheduled' }, { dba: false, requester: true }, ['cancel']],
-    [{ state: 'running' }, { dba: true, requester: true }, []],
+    [{ state: 'running' }, { dba: true, requester: true }, ['cancel']],
+    [{ state: 'running' }, { dba: true, requester: false }, ['cancel']],
+    [{ state: 'running' }, { dba: false, requester: false }, []],
     [{ state: 'rejected' }, { dba: true, requester: true }, []],
   ];
   for (const [overrides, role, expected] of cases) {

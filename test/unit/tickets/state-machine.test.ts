@@ -26,6 +26,7 @@ scheduled fail failed
 scheduled cancel cancelled
 running succeed succeeded
 running fail failed
+running cancel cancelled
 failed retry approved
 `
   .trim()
@@ -62,7 +63,7 @@ describe('ticket state machine', () => {
 
   it('lists the actions each state accepts', () => {
     assert.deepEqual(allowedActions('awaiting_approval'), ['add_approval', 'approve', 'reject', 'cancel']);
-    assert.deepEqual(allowedActions('running'), ['succeed', 'fail']);
+    assert.deepEqual(allowedActions('running'), ['succeed', 'fail', 'cancel']);
     for (const state of ['succeeded', 'cancelled', 'rejected'] as const) {
       assert.deepEqual(allowedActions(state), [], state);
       assert.ok(isFinal(state));
@@ -70,7 +71,8 @@ describe('ticket state machine', () => {
     assert.equal(isFinal('failed'), false, 'a failed ticket may be retried');
   });
 
-  it('nothing leaves running except by finishing: no cancel once it runs', () => {
-    assert.equal(nextState('running', 'cancel').ok, false);
+  it('a run ends by finishing, failing or being stopped on a Cancel (the runner records it once the run stopped)', () => {
+    assert.deepEqual(nextState('running', 'cancel'), { ok: true, from: 'running', to: 'cancelled', action: 'cancel' });
+    assert.equal(nextState('running', 'retry').ok, false);
   });
 });

@@ -1,0 +1,112 @@
+import type { Job } from 'bullmq';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { ProgressRelay } from '../slack/progress-relay.js';
+import { section } from '../slack/views/blocks.js';
+import type { Clock } from '../tickets/service.js';
+import type { Ticket } from '../tickets/ticket.js';
+import { abortForShutdown, type ActiveRun } from './active-runs.js';
+import { causeOf, FencedError, HandBack, InterruptedStepError } from './errors.js';
+import type { ClusterAccess, JobContext, PartInfo, StepOptions } from './job-kind.js';
+import type { RunStore } from './run-store.js';
+import type { StepJournal, StepUnit } from './step-journal.js';
+import { backoffDelay, isTransientMysqlError, sleep, type Backoff } from './transient.js';
+
+export interface ContextDeps {
+  runs: RunStore;
+  journal: StepJournal;
+  relay: ProgressRelay;
+  clusters: ClusterAccess;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Tries of an idempotent step after a transient MySQL error, and the wait between them. */
+  retries: { tries: number; backoff: Backoff };
+}
+
+export interface ContextInput {
+  ticket: Ticket;
+  kind: string;
+  active: ActiveRun;
+  unit: StepUnit;
+  job: Job;
+  part?: PartInfo;
+  /** The ticket runs as several parts: progress is counted in parts, a part's message is prefixed with its label. */
+  multipart: boolean;
+}
+
+/** The JobContext a kind's code receives: journaled steps, progress to the thread, the abort signal. */
+export function buildJobContext(input: ContextInput, deps: ContextDeps): JobContext {
+  const { ticket, active, job, part, multipart } = input;
+  const key = { ticketId: ticket.id, attempt: ticket.attempt };
+  const logger = deps.logger.child({ ticket: ticket.ref, attempt: ticket.attempt, ...(part ? { part: part.key } : {}) });
+  const prefix = multipart && part ? `${part.label}: ` : '';
+  return {
+    ticket,
+    attempt: ticket.attempt,
+    clusters: deps.clusters,
+    signal: active.controller.signal,
+    logger,
+    ...(part ? { part } : {}),
+    async progress(fraction, message) {
+      await deps.runs.setProgress(key, multipart ? null : fraction, `${prefix}${message}`);
+      deps.relay.changed(ticket);
+    },
+    async log(line) {
+      await job.log(`${prefix}${line}`).catch(() => undefined);
+      await deps.runs.appendLog(key, `${prefix}${line}`);
+      deps.relay.changed(ticket);
+    },
+    async milestone(text) {
+      await deps.relay.milestone(ticket, { text: `${ticket.ref}: ${text}`, blocks: [section(`${ticket.ref} · ${text}`)] });
+    },
+    step: createStep(input, deps, logger),
+  };
+}
+
+/**
+ * `ctx.step`: journal the step as started, run it, journal it as done with its (JSON) result. A step
+ * done before returns its recorded result; an idempotent step interrupted before runs again; a
+ * non-idempotent one does not (InterruptedStepError). Inside an idempotent step, transient MySQL
+ * errors are tried again with backoff; anything else fails at once.
+ */
+function createStep(input: ContextInput, deps: ContextDeps, logger: Logger): JobContext['step'] {
+  const { active, unit, ticket } = input;
+  const now = () => deps.clock.now();
+  return async function step<T>(name: string, options: StepOptions, run: () => Promise<T>): Promise<T> {
+    if (active.handingBack) throw new HandBack();
+    active.controller.signal.throwIfAborted();
+    const start = await deps.journal.begin(unit, name, options.idempotent, now());
+    if (!start.run) {
+      if ('interrupted' in start) throw new InterruptedStepError(name, ticket.ref);
+      return start.result as T;
+    }
+    active.current = { name, idempotent: options.idempotent };
+    if (active.handingBack && options.idempotent) abortForShutdown(active);
+    try {
+      const result = await withRetries(name, options.idempotent, run, input, deps, logger);
+      await deps.journal.end(unit, name, now(), { ok: true, result: result ?? null });
+      return result;
+    } catch (err) {
+      if (!(err instanceof FencedError)) await deps.journal.end(unit, name, now(), { ok: false, error: causeOf(err) }).catch(() => undefined);
+      throw err;
+    } finally {
+      active.current = null;
+    }
+  };
+}
+
+async function withRetries<T>(name: string, idempotent: boolean, run: () => Promise<T>, input: ContextInput, deps: ContextDeps, logger: Logger): Promise<T> {
+  const signal = input.active.controller.signal;
+  for (let n = 1; ; n++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (signal.aborted || !idempotent || !isTransientMysqlError(err) || n > deps.retries.tries) throw err;
+      const wait = backoffDelay(n, deps.retries.backoff);
+      deps.metrics.stepRetries.inc({ kind: input.kind });
+      logger.warn('transient MySQL error in an idempotent step; trying again', { step: name, try: n, waitMs: wait, error: causeOf(err) });
+      await sleep(wait, signal);
+    }
+  }
+}

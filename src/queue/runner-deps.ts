@@ -1,0 +1,28 @@
+import type { FlowProducer } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DbopsConfig } from '../config/schema.js';
+import type { TicketAnnouncer } from '../slack/ticket-announcer.js';
+import type { TicketStore } from '../tickets/store.js';
+import type { ActiveRuns } from './active-runs.js';
+import type { JobRegistry } from './registry.js';
+import type { ContextDeps } from './run-context.js';
+import type { KeySpace } from './stop-channel.js';
+
+/** What the ticket and part processors share; built once per worker process. */
+export interface RunnerDeps extends ContextDeps {
+  registry: JobRegistry;
+  tickets: TicketStore;
+  announcer: Pick<TicketAnnouncer, 'refresh' | 'zoneOf'>;
+  config: Pick<DbopsConfig, 'clusters'>;
+  redis: Redis;
+  keys: KeySpace;
+  flows: FlowProducer;
+  active: ActiveRuns;
+  /** This worker's name in logs and the thread (`host:pid`). */
+  worker: string;
+  /** The ticket queue's name; each cluster's run queue is named after it. */
+  ticketQueue: string;
+  prefix: string;
+  /** How often a running part writes its heartbeat and reads its stop key. */
+  heartbeatMs: number;
+}

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
+import type { DbopsConfig } from '../config/schema.js';
+import { ClusterPools } from '../db/pools.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { createProgressRelay } from '../slack/progress-relay.js';
+import type { Notifier } from '../slack/notifier.js';
+import type { TicketAnnouncer } from '../slack/ticket-announcer.js';
+import type { Clock } from '../tickets/service.js';
+import type { TicketStore } from '../tickets/store.js';
+import type { TicketJobKind } from './job-kind.js';
+import type { JobQueue } from './queues.js';
+import { JobRegistry } from './registry.js';
+import { RunStore } from './run-store.js';
+import { StepJournal } from './step-journal.js';
+import { WorkerHost } from './worker-host.js';
+
+export interface RunnerParts {
+  config: DbopsConfig;
+  logger: Logger;
+  meta: Pool;
+  redis: Redis;
+  slack: Notifier;
+  store: TicketStore;
+  announcer: TicketAnnouncer;
+  queue: JobQueue;
+  clock: Clock;
+  metrics: Metrics;
+  jobs: readonly TicketJobKind[];
+  /** Where cluster passwords are read (`password_env`); process.env in production. */
+  secrets: NodeJS.ProcessEnv;
+  /** This worker's name; default `host:pid`. */
+  worker?: string;
+}
+
+/** Start the job workers of this process; `stop()` shuts them down gracefully and closes the cluster pools. */
+export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHost; stop(): Promise<void> }> {
+  const { config, logger, meta, redis, slack, store, announcer, queue, clock, metrics } = parts;
+  const settings = config.runner;
+  const runs = new RunStore(meta);
+  const journal = new StepJournal(meta);
+  const keys = queue.keySpace;
+  const relay = createProgressRelay({ slack, runs, journal, tickets: store, announcer, redis, keys, clock, logger, editIntervalMs: settings.progress_edit_seconds * 1000 });
+  const clusters = new ClusterPools(config.clusters, { secrets: parts.secrets });
+  try {
+    const host = await WorkerHost.start({
+      redis,
+      settings,
+      worker: parts.worker,
+      deps: {
+        registry: new JobRegistry(parts.jobs), tickets: store, announcer, config, redis, keys, runs, journal, relay, clusters, clock, logger, metrics,
+        ticketQueue: queue.name, prefix: keys.prefix,
+      },
+      reconcile: { queue },
+    });
+    metrics.addCollector(() => collectDepths(metrics, [queue.queue, ...host.queues]));
+    return {
+      host,
+      stop: async () => {
+        await host.stop();
+        await clusters.closeAll();
+      },
+    };
+  } catch (err) {
+    await clusters.closeAll();
+    throw err;
+  }
+}
+
+const STATES = ['waiting', 'active', 'delayed', 'waiting-children', 'prioritized', 'paused', 'failed', 'completed'] as const;
+
+/** Queue depth by state, read at scrape time. */
+export async function collectDepths(metrics: Metrics, queues: ReadonlyArray<{ name: string; getJobCounts(...types: string[]): Promise<Record<string, number>> }>): Promise<void> {
+  for (const queue of queues) {
+    const counts = await queue.getJobCounts(...STATES);
+    for (const state of STATES) metrics.queueJobs.set({ queue: queue.name, state }, counts[state] ?? 0);
+  }
+}

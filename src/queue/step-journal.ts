@@ -1,0 +1,86 @@
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { FencedError } from './errors.js';
+import { inTransaction, jsonText, sqlTime, StepRow, type StepRecord } from './run-rows.js';
+import type { RunKey } from './run-store.js';
+
+/** Whose steps: the coordinator (part -1, planning) or one part of the run. */
+export interface StepUnit extends RunKey {
+  part: number;
+  /** The holder's fencing token (the run's for part -1, the part's otherwise). */
+  token: string;
+}
+
+export const COORDINATOR = -1;
+
+export type StepStart =
+  /** Run it (for the first time, or again: an idempotent step resumes). */
+  | { run: true; tries: number }
+  /** Done before: here is what it returned. */
+  | { run: false; result: unknown }
+  /** A non-idempotent step began earlier and never finished: it must not run again. */
+  | { run: false; interrupted: true };
+
+/**
+ * The step journal: every step of a run is recorded as started before it runs and as done (with
+ * its JSON result) after, each write checking the holder's fencing token.
+ */
+export class StepJournal {
+  constructor(private readonly db: Pool) {}
+
+  async begin(unit: StepUnit, name: string, idempotent: boolean, at: Date): Promise<StepStart> {
+    return inTransaction(this.db, async (conn) => {
+      await this.fence(conn, unit, `starting step “${name}”`);
+      // The fence's row lock serialises this unit's holders, so plain reads suffice here (and take
+      // no gap locks that parts inserting their own steps side by side could deadlock on).
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT * FROM ticket_steps WHERE ticket_id = ? AND attempt = ? AND part_index = ? ORDER BY seq', [
+        unit.ticketId, unit.attempt, unit.part,
+      ]);
+      const steps = rows.map((r) => StepRow.parse(r));
+      const step = steps.find((s) => s.name === name);
+      if (!step) {
+        await conn.query(
+          `INSERT INTO ticket_steps (ticket_id, attempt, part_index, name, seq, idempotent, state, tries, run_token, started_at) VALUES (?, ?, ?, ?, ?, ?, 'started', 1, ?, ?)`,
+          [unit.ticketId, unit.attempt, unit.part, name, steps.length + 1, idempotent ? 1 : 0, unit.token, sqlTime(at)],
+        );
+        return { run: true as const, tries: 1 };
+      }
+      if (step.state === 'done') return { run: false as const, result: step.result };
+      if (step.runToken === unit.token && step.state === 'started') throw new Error(`step “${name}” is run twice in one job: step names must be unique within a run`);
+      if (!idempotent || !step.idempotent) return { run: false as const, interrupted: true as const };
+      await conn.query(
+        `UPDATE ticket_steps SET state = 'started', tries = tries + 1, run_token = ?, started_at = ?, error = NULL WHERE ticket_id = ? AND attempt = ? AND part_index = ? AND name = ?`,
+        [unit.token, sqlTime(at), unit.ticketId, unit.attempt, unit.part, name],
+      );
+      return { run: true as const, tries: step.tries + 1 };
+    });
+  }
+
+  /** Record a step's end: done with its result, or failed with the cause. */
+  async end(unit: StepUnit, name: string, at: Date, outcome: { ok: true; result: unknown } | { ok: false; error: string }): Promise<void> {
+    const [res] = await this.db.query<ResultSetHeader>(
+      `UPDATE ticket_steps SET state = ?, result = ?, error = ?, finished_at = ? WHERE ticket_id = ? AND attempt = ? AND part_index = ? AND name = ? AND run_token = ?`,
+      [
+        outcome.ok ? 'done' : 'failed', outcome.ok ? jsonText(outcome.result ?? null) : null, outcome.ok ? null : outcome.error.slice(0, 4000), sqlTime(at),
+        unit.ticketId, unit.attempt, unit.part, name, unit.token,
+      ],
+    );
+    if (res.affectedRows !== 1) throw new FencedError(`recording step “${name}” of T-${unit.ticketId}`);
+  }
+
+  /** Every step of a run (or of one part), in the order they began. */
+  async list(key: RunKey, part?: number): Promise<StepRecord[]> {
+    const [rows] = await this.db.query<RowDataPacket[]>(
+      `SELECT * FROM ticket_steps WHERE ticket_id = ? AND attempt = ?${part === undefined ? '' : ' AND part_index = ?'} ORDER BY part_index, seq`,
+      part === undefined ? [key.ticketId, key.attempt] : [key.ticketId, key.attempt, part],
+    );
+    return rows.map((r) => StepRow.parse(r));
+  }
+
+  private async fence(conn: PoolConnection, unit: StepUnit, what: string): Promise<void> {
+    const [rows] =
+      unit.part === COORDINATOR
+        ? await conn.query<RowDataPacket[]>('SELECT run_token FROM ticket_runs WHERE ticket_id = ? AND attempt = ? FOR UPDATE', [unit.ticketId, unit.attempt])
+        : await conn.query<RowDataPacket[]>('SELECT run_token FROM ticket_parts WHERE ticket_id = ? AND attempt = ? AND part_index = ? FOR UPDATE', [unit.ticketId, unit.attempt, unit.part]);
+    if (rows[0]?.run_token !== unit.token) throw new FencedError(`${what} of T-${unit.ticketId}`);
+  }
+}
