@@ -1,3 +1,4 @@
+import { migrateBenchmarks } from './migrate.js';
 import { reviewBenchmarks } from './review.js';
 
 export interface Benchmark {
@@ -7,4 +8,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark; add one by writing bench/<name>.ts and listing it here. */
-export const benchmarks: Benchmark[] = [...reviewBenchmarks];
+export const benchmarks: Benchmark[] = [...reviewBenchmarks, ...migrateBenchmarks];
