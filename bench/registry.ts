@@ -1,3 +1,4 @@
+import { monitorBenchmarks } from './monitor.js';
 import { migrateBenchmarks } from './migrate.js';
 import { reviewBenchmarks } from './review.js';
 
@@ -8,4 +9,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark; add one by writing bench/<name>.ts and listing it here. */
-export const benchmarks: Benchmark[] = [...reviewBenchmarks, ...migrateBenchmarks];
+export const benchmarks: Benchmark[] = [...reviewBenchmarks, ...migrateBenchmarks, ...monitorBenchmarks];

@@ -81,6 +81,11 @@ export class MonitorWorker {
     return wanted.size;
   }
 
+  /** Called after each job the worker finished (benchmarks count polls with it). */
+  onCompleted(listener: (name: string) => void): void {
+    this.worker.on('completed', (job) => listener(job.name));
+  }
+
   async close(): Promise<void> {
     await this.worker.close().catch((err: unknown) => this.logger.warn('error closing the monitor worker', err instanceof Error ? err : new Error(String(err))));
     await this.queue.close();

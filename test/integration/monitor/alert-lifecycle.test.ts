@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { WebClient } from '@slack/web-api';
 import { silentLogger } from '../../../src/logger.js';
 import { createAlertService } from '../../../src/monitor/alert-service.js';
+import { ticketFailedAlert, ticketFailedKey } from '../../../src/monitor/ticket-alerts.js';
 import type { Condition } from '../../../src/monitor/types.js';
 import { Notifier } from '../../../src/slack/notifier.js';
 import { ALERTS, monitorFixture, type MonitorFixture } from './fixture.js';
@@ -143,14 +144,21 @@ describe('alert lifecycle in the alert channel', () => {
     assert.equal((await f.alerts.firing()).length, 1);
   });
 
-  it('a failed ticket job raises an alert at once; acknowledging it closes it', async () => {
-    const { id } = await f.alerts.raise({ cluster: 'prod', checkId: 'ticket-failed', subject: 'T-42', severity: 'warning', summary: 'T-42 (execute-sql on prod.shop) failed: Lock wait timeout exceeded', value: 'failed' });
+  it('a failed ticket job raises an alert at once; acknowledging it closes it, and a later success resolves it', async () => {
+    const ticket = { id: 42, ref: 'T-42', cluster: 'prod', schema: 'shop', environment: 'prod' as const, attempt: 1 };
+    const { id } = await f.alerts.raise(ticketFailedAlert(ticket, 'execute-sql', 'Lock wait timeout exceeded; try restarting transaction'));
     const [post] = f.posts();
-    assert.match(text(post), /Ticket job failed\* \(T-42\)/);
+    assert.match(text(post), /CRITICAL · Ticket job failed\* \(T-42\)/);
+    assert.match(text(post), /T-42 \(execute-sql on prod\.shop, attempt 1\) failed: Lock wait timeout exceeded/);
     await poll([]); // polls never resolve it
     assert.equal((await f.alerts.firing()).length, 1);
     assert.ok((await f.alerts.acknowledge(id, 'U0DBA00001')).ok);
     assert.equal((await f.alerts.firing()).length, 0);
     assert.ok(f.replies(post).some((r) => /closed by <@U0DBA00001>/.test(text(r))));
+
+    await f.alerts.raise(ticketFailedAlert({ ...ticket, attempt: 2 }, 'execute-sql', 'again'));
+    assert.equal((await f.alerts.firing()).length, 1);
+    assert.equal(await f.alerts.resolve(ticketFailedKey(ticket)), true, 'attempt 3 succeeded');
+    assert.equal((await f.alerts.firing()).length, 0);
   });
 });
