@@ -1,12 +1,15 @@
 import type { Command } from '../src/slack/command.js';
+import { alerts } from './alerts.js';
 import { cancel } from './cancel.js';
+import { clusters } from './clusters.js';
 import { exec } from './exec.js';
 import { help } from './help.js';
 import { migrate } from './migrate.js';
+import { meta } from './meta.js';
 import { review } from './review.js';
 import { rollback } from './rollback.js';
 import { ticket } from './ticket.js';
 import { tickets } from './tickets.js';
 
 /** Every /dbops verb; help is generated from this list. The registry test checks it against the files here. */
-export const commands: readonly Command[] = [review, exec, ticket, tickets, cancel, rollback, migrate, help];
+export const commands: readonly Command[] = [review, exec, ticket, tickets, cancel, rollback, migrate, clusters, meta, alerts, help];

@@ -9,6 +9,8 @@ import { migrateMeta, openMetaStore } from './db/meta.js';
 import { FakeSlackApi } from './local/fake-slack-api.js';
 import { localWorkspaceSetup, startLocalWorkspace, type LocalWorkspaceSetup } from './local/workspace/index.js';
 import type { Logger } from './logger.js';
+import { createInventory } from './inventory/service.js';
+import { createMonitoring, startMonitoring, type Monitoring } from './monitor/start.js';
 import { ticketJobs } from '../jobs/index.js';
 import { serveRoutes } from './http-routes.js';
 import { countingSlackFetch, Metrics, metricsRoute } from './metrics.js';
@@ -36,6 +38,8 @@ export interface Runtime {
   signingSecret?: string;
   /** The job workers of this process (DBOPS_ROLE=worker or all). */
   runner?: WorkerHost;
+  /** Alerts (every role) and, where this process runs workers, the monitor poller and worker. */
+  monitoring?: Monitoring;
   stop(): Promise<void>;
 }
 
@@ -50,6 +54,12 @@ export interface RuntimeOptions {
   jobs?: readonly TicketJobKind[];
   /** This worker's name in logs and threads; default `host:pid`. */
   workerName?: string;
+  /** Run the monitor worker where the role has workers (worker, all); default: as `workers`. */
+  monitors?: boolean;
+  /** BullMQ queue for monitor polls; default `dbops-monitors`. Tests give each runtime its own. */
+  monitorQueueName?: string;
+  /** Create the monitors' job schedulers (default true); false: polls run only when asked (tests drive them). */
+  monitorSchedules?: boolean;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -129,9 +139,10 @@ async function startWorkerRole(parts: Parts, closers: Array<() => Promise<unknow
   const shared = ticketParts(parts, settings, closers);
   const http = await serveRoutes([healthRoute({ meta: parts.meta, redis: parts.redis }), metricsRoute(parts.metrics)], parts.env.PORT);
   closers.push(() => http.close());
+  const monitoring = await startAlerts(parts, shared.slack, true, closers);
   const runner = await maybeStartRunner(parts, shared, closers);
   parts.logger.info('dbops worker is running', { port: http.port });
-  return { port: http.port, runner };
+  return { port: http.port, runner, monitoring };
 }
 
 async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) {
@@ -143,7 +154,10 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
   const reviewer = createReviewer(config);
   closers.push(async () => reviewer.close?.());
   const tickets = createTicketService({ store, queue, clock, logger, config, dbas });
-  const deps: CommandDeps = { config, slack, reviewer, logger, clock, tickets, ticketStore: store, dbas, announcer, commands };
+  const monitoring = await startAlerts(parts, slack, env.DBOPS_ROLE === 'all', closers);
+  const inventory = createInventory({ config, secrets: process.env });
+  closers.push(() => inventory.close());
+  const deps: CommandDeps = { config, slack, reviewer, logger, clock, tickets, ticketStore: store, dbas, announcer, commands, alerts: monitoring.alerts, inventory };
   const app: SlackApp = createSlackApp(settings, deps, [healthRoute({ meta, redis }), metricsRoute(parts.metrics)], logger);
   const port = await app.start();
   closers.push(() => app.stop());
@@ -151,7 +165,19 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
   await resumeHandOffs(tickets, announcer, logger);
   const runner = env.DBOPS_ROLE === 'all' ? await maybeStartRunner(parts, shared, closers) : undefined;
   const workspaceUrl = localSlack && localSetup ? await openWorkspace({ localSlack, localSetup, config, port, signingSecret: settings.signingSecret, requestedPort: env.PORT, logger }, closers) : undefined;
-  return { port, localSlack, workspaceUrl, signingSecret: settings.signingSecret, runner };
+  return { port, localSlack, workspaceUrl, signingSecret: settings.signingSecret, runner, monitoring };
+}
+
+/** Alerts for every role; the monitor worker too where this process runs workers (worker, all). */
+async function startAlerts(parts: Parts, slack: Notifier, runsWorkers: boolean, closers: Array<() => Promise<unknown>>): Promise<Monitoring> {
+  const { config, meta, redis, logger, options } = parts;
+  const base = { config, meta, slack, logger, clock: options.clock ?? systemClock, secrets: process.env };
+  const monitoring =
+    runsWorkers && (options.monitors ?? options.workers !== false)
+      ? await startMonitoring(base, { connection: redis, queueName: options.monitorQueueName, schedule: options.monitorSchedules })
+      : createMonitoring(base);
+  closers.push(() => monitoring.stop());
+  return monitoring;
 }
 
 /** Queue approved tickets the last run did not hand over (queue down, or a stop in between), and say so in their threads. */

@@ -75,6 +75,8 @@ export const ExecutionSection = z.strictObject({
   statement_timeout_seconds: z.number().min(0).default(0),
   /** How far above the ticket's approved row estimate a change may go (0.1 = 10 % more rows) before it is rolled back. */
   estimate_tolerance: z.number().min(0).default(0.1),
+  /** Schema on each cluster that holds the before-images and dbops' execution log (created when missing). */
+  backup_schema: z.string().regex(/^[A-Za-z0-9_$]{1,64}$/, 'expected a schema name of letters, digits, _ or $').default('dbops_backup'),
   /** Tables at least this large (data + indexes, bytes) are altered with pt-online-schema-change. */
   online_alter_min_bytes: z.number().int().min(0).default(1024 ** 3),
   /** pt-online-schema-change settings. */
@@ -141,11 +143,64 @@ export const RunnerSection = z.strictObject({
 });
 export type RunnerSection = z.infer<typeof RunnerSection>;
 
+/** Monitor ids, as used in alert fingerprints and in `monitors.disabled` (one file each in src/monitor/checks/). */
+export const MONITOR_CHECKS = ['down', 'replication', 'replica-lag', 'threads-running', 'connections', 'long-transactions', 'deadlocks', 'history-list', 'schema-size', 'role'] as const;
+export type MonitorCheckId = (typeof MONITOR_CHECKS)[number];
+
+/** A warning and a critical level for one monitor (a value at or above the level fires it). */
+const levels = (warning: number, critical: number) =>
+  z
+    .strictObject({ warning: z.number().min(0).default(warning), critical: z.number().min(0).default(critical) })
+    .refine((l) => l.critical >= l.warning, 'critical must be at least warning')
+    .default({ warning, critical });
+
+/** Monitors and alerts (src/monitor/): how often, which thresholds, how alerts fire, repeat and end. */
+export const MonitorsSection = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Each configured instance is polled this often (a BullMQ job scheduler per instance). */
+  interval_seconds: z.number().int().min(1).max(3600).default(30),
+  /** A condition must hold this many polls in a row before its alert fires (instance down included). */
+  fire_after_polls: z.number().int().min(1).max(100).default(2),
+  /** A firing alert resolves after this many clear polls in a row (no flapping on a borderline value). */
+  resolve_after_polls: z.number().int().min(1).max(100).default(2),
+  /** Firing alerts nobody acknowledged are announced again this often; 0 = never. */
+  renotify_minutes: z.number().min(0).default(30),
+  /** Polls one worker runs at once. */
+  concurrency: z.number().int().min(1).max(256).default(16),
+  /** Replica lag minus the cluster's replica_delay_seconds. */
+  replica_lag_seconds: levels(30, 300),
+  threads_running: levels(50, 100),
+  /** Threads_connected as a share of max_connections, in percent. */
+  connections_percent: levels(80, 95),
+  /** Age of the oldest open InnoDB transaction. */
+  long_transaction_seconds: levels(60, 600),
+  history_list_length: levels(1_000_000, 5_000_000),
+  /** A deadlock alert fires at once and ends after this many quiet minutes (later deadlocks join it). */
+  deadlocks: z.strictObject({ quiet_minutes: z.number().min(0).default(10) }).default({ quiet_minutes: 10 }),
+  schema_size: z
+    .strictObject({
+      /** Size limit of every schema (GB, data + indexes); unset = no schema-size monitor unless `limits_gb` names the schema. */
+      limit_gb: z.number().positive().optional(),
+      /** Per-schema limits, `cluster.schema: GB`. */
+      limits_gb: z.record(z.string().regex(/^[a-z][a-z0-9_-]*\.[^.\s]+$/, 'expected cluster.schema'), z.number().positive()).default({}),
+      /** Warn when the growth trend reaches the limit within this many days (critical once over it). */
+      forecast_days: z.number().int().min(1).default(30),
+      /** Schema sizes are sampled on the primary this often; the trend uses the samples of the last `history_days`. */
+      sample_minutes: z.number().int().min(1).default(60),
+      history_days: z.number().int().min(1).default(14),
+    })
+    .default({ limits_gb: {}, forecast_days: 30, sample_minutes: 60, history_days: 14 }),
+  /** Monitors switched off everywhere, e.g. [history-list]. */
+  disabled: z.array(z.enum(MONITOR_CHECKS)).default([]),
+});
+export type MonitorsSection = z.infer<typeof MonitorsSection>;
+
 export const DbopsConfig = z.strictObject({
   slack: SlackSection,
   clusters: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a cluster name of lower-case letters, digits, - or _'), Cluster),
   policy: Policy.default({ approvals: { prod: 1, staging: 1, test: 0, dev: 0 }, migrate_into: ['test', 'dev', 'staging'] }),
   review: ReviewSection.default({ rules: {}, profiles: {}, shards: {} }),
+  monitors: MonitorsSection.default(MonitorsSection.parse({})),
   runner: RunnerSection.default(RunnerSection.parse({})),
   migrate: MigrateSection.default(MigrateSection.parse({})),
   execution: ExecutionSection.default(ExecutionSection.parse({})),

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import type { DbopsConfig } from '../config/schema.js';
 import type { ExecutionBot } from '../execute/bot.js';
+import type { Inventory } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import type { MigratePlanner } from '../migrate/planner.js';
+import type { AlertService } from '../monitor/alert-service.js';
 import type { Reviewer } from '../review/service.js';
 import type { DbaDirectory } from '../tickets/dba-directory.js';
 import type { Clock, TicketService } from '../tickets/service.js';
@@ -41,6 +43,10 @@ export interface CommandDeps {
   migrations?: MigratePlanner;
   /** Rollbacks and the online ALTER's controls (src/execute/); absent where no execution is wired. */
   execution?: ExecutionBot;
+  /** Firing alerts, acknowledgements and silences (src/monitor/). */
+  alerts: AlertService;
+  /** Live facts about the clusters (topology, schemas, tables): commands read targets only through it. */
+  inventory: Inventory;
 }
 
 export interface Command<A = unknown> {

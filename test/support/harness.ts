@@ -57,6 +57,9 @@ export interface HarnessOptions {
   workers?: boolean;
   /** Job kinds the workers run (default: jobs/index.ts). */
   jobs?: RuntimeOptions['jobs'];
+  /** Run the monitor worker (its own queue per harness). Off by default; with it, polls run only when a test asks (`runtime.monitoring.poller`) unless `monitorSchedules`. */
+  monitors?: boolean;
+  monitorSchedules?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -66,6 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const suffix = randomBytes(4).toString('hex');
   const metaDatabase = `dbops_t_${suffix}`;
   const queueName = `dbops-e2e-${suffix}`;
+  const monitorQueueName = `dbops-e2e-mon-${suffix}`;
   const env = parseEnv({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: signingSecret,
@@ -77,7 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = parseConfig(options.configYaml ?? testConfigYaml());
   const logger = options.logger ?? (process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger());
   const start = async () => {
-    const runtime = await startRuntime(config, env, logger, { queueName, workers: options.workers ?? false, ...(options.jobs ? { jobs: options.jobs } : {}) });
+    const runtime = await startRuntime(config, env, logger, { queueName, workers: options.workers ?? false, ...(options.jobs ? { jobs: options.jobs } : {}), monitors: options.monitors ?? false, monitorQueueName, monitorSchedules: options.monitorSchedules ?? false });
     const slack = new SlackRequestSender({ baseUrl: `http://127.0.0.1:${runtime.port}`, signingSecret, api });
     return { runtime, slack };
   };
@@ -97,6 +101,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await api.close();
       await jobs.obliterate({ force: true }).catch(() => undefined);
       await jobs.close();
+      const monitorQueue = new Queue(monitorQueueName, { connection: redis });
+      await monitorQueue.obliterate({ force: true }).catch(() => undefined);
+      await monitorQueue.close();
       await redis.quit();
       await dropDatabase(metaDatabase);
     },

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { CommandDeps } from '../command.js';
 import { registerExecutionActions } from './execution-actions.js';
+import { registerAlertActions } from './alert-actions.js';
 import { registerHome } from './home.js';
 import { registerReviewModal } from './review-modal.js';
 import { registerSlashCommand } from './slash-command.js';
@@ -26,4 +27,5 @@ export function registerListeners(app: App, deps: CommandDeps, options: Listener
   registerTicketForms(app, deps, answer);
   registerExecutionActions(app, deps, answer);
   registerHome(app, deps);
+  registerAlertActions(app, deps, answer);
 }

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { formatInZone } from '../../tickets/run-time.js';
+import type { CommandDeps } from '../command.js';
+import { ids } from '../ids.js';
+import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
+import { parseAlertRef } from '../views/alert-group.js';
+import { internalErrorMessage } from '../views/help.js';
+import { privateNote } from '../views/ticket-replies.js';
+
+const HOUR_MS = 3_600_000;
+
+/** An alert button's value: `alert-42`. */
+const AlertButtonValue = z.string().transform((value, ctx) => {
+  const id = parseAlertRef(value);
+  if (id === null) {
+    ctx.addIssue({ code: 'custom', message: 'not an alert ref' });
+    return z.NEVER;
+  }
+  return id;
+});
+
+const Click = ClickSource.extend({
+  user: z.looseObject({ id: z.string() }),
+  actions: z.array(z.looseObject({ action_id: z.string(), value: AlertButtonValue })).min(1),
+});
+
+interface AlertClick {
+  user: string;
+  alertId: number;
+  surface: Surface;
+}
+
+function readClick(body: unknown): AlertClick | null {
+  const parsed = Click.safeParse(body);
+  if (!parsed.success) return null;
+  return { user: parsed.data.user.id, alertId: parsed.data.actions[0].value, surface: surfaceOf(parsed.data) };
+}
+
+/** Acknowledge, Silence 1 h and Silence 1 d on alert messages: ack, check the clicker is a DBA, then the alert service. */
+export function registerAlertActions(app: App, deps: CommandDeps, answer: AnswerDeps): void {
+  const tell = (click: AlertClick, text: string, icon?: string) => answerPrivately(click.user, click.surface, privateNote(text, icon), answer);
+  const on = (actionId: string, handle: (click: AlertClick) => Promise<void>) => {
+    app.action(actionId, async ({ ack, body }) => {
+      await ack();
+      const click = readClick(body);
+      if (!click) {
+        deps.logger.warn('unreadable alert button click', { actionId });
+        return;
+      }
+      try {
+        if (!(await deps.dbas.isDba(click.user))) {
+          await tell(click, 'Only DBAs can acknowledge or silence alerts.', ':lock:');
+          return;
+        }
+        await handle(click);
+      } catch (err) {
+        const reference = randomUUID().slice(0, 8);
+        deps.logger.error('alert button failed', { actionId, alert: click.alertId, user: click.user, reference }, err instanceof Error ? err : new Error(String(err)));
+        await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
+      }
+    });
+  };
+
+  on(ids.alertActions.acknowledge, async (click) => {
+    const result = await deps.alerts.acknowledge(click.alertId, click.user);
+    if (!result.ok) await tell(click, result.message);
+  });
+
+  const silenceFor = (label: string, ms: number) => async (click: AlertClick) => {
+    const result = await deps.alerts.silence(click.alertId, click.user, ms);
+    if (!result.ok) {
+      await tell(click, result.message);
+      return;
+    }
+    const until = result.until ? ` until ${formatInZone(result.until, deps.alerts.zoneOf(result.alert.cluster), deps.clock.now())}` : '';
+    await tell(click, `Silenced for ${label}${until}: no re-notifications, and if it fires again meanwhile it is recorded without a post.`, ':no_bell:');
+  };
+  on(ids.alertActions.silenceHour, silenceFor('1 hour', HOUR_MS));
+  on(ids.alertActions.silenceDay, silenceFor('1 day', 24 * HOUR_MS));
+}
