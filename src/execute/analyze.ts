@@ -80,7 +80,12 @@ export function dmlShape(stripped: string, defaultSchema: string | null): DmlSha
   if (verb.upper === 'UPDATE') {
     const set = rest.find((w) => w.upper === 'SET');
     if (!set) return notExact('its SET clause could not be found');
-    refsStart = rest.find((w) => !UPDATE_MODIFIERS.has(w.upper))?.start ?? set.start;
+    // Words only: a quoted table name is not one, so skip the modifiers and take what follows them.
+    refsStart = verb.end;
+    for (const w of rest) {
+      if (w.start >= set.start || !UPDATE_MODIFIERS.has(w.upper)) break;
+      refsStart = w.end;
+    }
     refsEnd = set.start;
     tailAt = rest.find((w) => w.start > set.start && w.start < end && TAIL.has(w.upper));
     setClause = stripped.slice(set.end, tailAt ? tailAt.start : end);

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ExecutionSection } from '../../../src/config/schema.js';
+import { poolCredentials } from '../../../src/execute/credentials.js';
+import { findTool, type OscRequests, type OscState } from '../../../src/execute/online-alter.js';
+import { runStatements, type RunDeps } from '../../../src/execute/run.js';
+import { openTarget, request, type TargetDb } from './fixtures.js';
+
+/** A control the test drives in place of Slack, recording every state the run reports. */
+function testControl() {
+  const wanted: OscRequests = { paused: false, cutOver: null };
+  const states: OscState[] = [];
+  return {
+    wanted,
+    states,
+    control: { read: async () => ({ ...wanted }), report: async (s: OscState) => void states.push(s) },
+    async until(phase: OscState['phase']): Promise<void> {
+      for (let i = 0; i < 600 && !states.some((s) => s.phase === phase); i++) await sleep(50);
+      assert.ok(states.some((s) => s.phase === phase), `never reached ${phase}: ${states.map((s) => s.phase).join(' → ')}`);
+    },
+  };
+}
+
+describe('ALTER of a large table through pt-online-schema-change', () => {
+  let target: TargetDb;
+  let tool: string;
+  const latin1 = () => target.count(`SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'big' AND COLUMN_NAME = 'v' AND CHARACTER_SET_NAME = 'latin1'`, [target.schema]);
+  const indexed = () => target.count(`SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'big' AND INDEX_NAME = 'idx_v'`, [target.schema]);
+  const leftovers = () => target.count(`SELECT (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?) + (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_big\\_%')`, [target.schema, target.schema]);
+
+  before(async () => {
+    execFileSync('bash', ['scripts/ensure-percona-toolkit.sh'], { stdio: 'inherit' });
+    tool = findTool('pt-online-schema-change') ?? assert.fail('pt-online-schema-change is not installed');
+    target = await openTarget();
+    await target.pool.query(`CREATE TABLE ${target.schema}.big (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB`);
+    await target.pool.query(`INSERT INTO ${target.schema}.big SELECT seq, CONCAT('v', seq) FROM ${target.schema}.seq_1_to_20000`);
+  });
+  after(() => target.close());
+
+  const deps = (control: RunDeps['online'] extends infer O ? (O extends { control: infer C } ? C : never) : never, signal: AbortSignal, toolPath: string | null): RunDeps => ({
+    pool: target.pool,
+    settings: ExecutionSection.parse({ backup_schema: target.backupSchema, online_alter_min_bytes: 1, pt_osc: { extra_args: ['--chunk-size', '2000'] } }),
+    signal,
+    online: { tool: toolPath, credentials: () => poolCredentials(target.pool), control, pollMs: 100 },
+  });
+
+  it('copies with triggers, keeps up with writes, and swaps only when the cut-over is asked for', async () => {
+    const t = testControl();
+    const running = runStatements(request(target, 'ALTER TABLE big ADD INDEX idx_v (v)'), deps(t.control, new AbortController().signal, tool));
+    await t.until('ready');
+    assert.equal(await indexed(), 0, 'nothing is swapped before the cut-over');
+    await target.pool.query(`UPDATE ${target.schema}.big SET v = 'during wait' WHERE id = 7`);
+    t.wanted.cutOver = { by: 'U0DBA00001' };
+    const report = await running;
+    assert.equal(report.outcome, 'succeeded', report.failure ?? '');
+    assert.match(report.results[0].note ?? '', /pt-online-schema-change; cut over by <@U0DBA00001>/);
+    assert.equal(await indexed(), 1);
+    assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.schema}.big WHERE id = 7 AND v = 'during wait'`), 1);
+    assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.schema}.big`), 20000);
+    assert.equal(await leftovers(), 0, 'no trigger, copy or old table is left');
+    assert.deepEqual([...new Set(t.states.map((s) => s.phase))].slice(-3), ['ready', 'cutting-over', 'done']);
+  });
+
+  it('a cancel while it waits for the cut-over removes the copy and the triggers', async () => {
+    const t = testControl();
+    const controller = new AbortController();
+    const running = runStatements(request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1'), deps(t.control, controller.signal, tool));
+    await t.until('ready');
+    controller.abort();
+    const report = await running;
+    assert.equal(report.outcome, 'cancelled');
+    assert.equal(await latin1(), 0);
+    assert.equal(await leftovers(), 0);
+  });
+
+  it('without the tool a large-table ALTER is refused, unless a DBA grants an exception', async () => {
+    const t = testControl();
+    const refused = await runStatements(request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1'), deps(t.control, new AbortController().signal, null));
+    assert.equal(refused.outcome, 'failed');
+    assert.match(refused.results[0].error ?? '', /pt-online-schema-change is not installed .* a DBA may grant this ticket an exception/);
+    const override = await runStatements(request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1', { largeAlterOverride: true }), deps(t.control, new AbortController().signal, null));
+    assert.equal(override.outcome, 'succeeded', override.failure ?? '');
+    assert.match(override.results[0].note ?? '', /ran in place with ALGORITHM=COPY, LOCK=SHARED .* by a DBA's exception/);
+    assert.equal(await latin1(), 1);
+  });
+
+  it('an ALTER the server can do instantly needs no tool, whatever the size', async () => {
+    const t = testControl();
+    const report = await runStatements(request(target, 'ALTER TABLE big ADD COLUMN note VARCHAR(10) NULL'), deps(t.control, new AbortController().signal, null));
+    assert.equal(report.outcome, 'succeeded', report.failure ?? '');
+    assert.equal(report.results[0].note, 'ran with ALGORITHM=INSTANT');
+  });
+});
