@@ -1,3 +1,4 @@
+import { ticketFailedAlert, ticketFailedKey } from '../monitor/ticket-alerts.js';
 import { section } from '../slack/views/blocks.js';
 import type { TicketAction } from '../tickets/state-machine.js';
 import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';
@@ -5,7 +6,7 @@ import type { RunOutcome } from './run-rows.js';
 import type { RunnerDeps } from './runner-deps.js';
 import type { StopRequest } from './stop-channel.js';
 
-type EndDeps = Pick<RunnerDeps, 'runs' | 'tickets' | 'relay' | 'announcer' | 'metrics' | 'clock' | 'logger'>;
+type EndDeps = Pick<RunnerDeps, 'runs' | 'tickets' | 'relay' | 'announcer' | 'metrics' | 'clock' | 'logger' | 'alerts'>;
 
 export interface RunEnd {
   outcome: RunOutcome;
@@ -39,6 +40,7 @@ export async function endRun(deps: EndDeps, ticket: Ticket, kind: string, end: R
     deps.metrics.jobDuration.observe({ kind, outcome: end.outcome }, seconds);
   }
   deps.logger.info('ticket run ended', { ticket: ticket.ref, attempt: ticket.attempt, kind, outcome: end.outcome, summary: end.summary.slice(0, 300) });
+  if (settled) await alertOnEnd(deps, ticket, kind, end);
   if (run) deps.relay.finished(ticket);
   else void deps.announcer.refresh(ticket.id).catch(() => undefined);
 }
@@ -66,6 +68,18 @@ export async function settleTicket(deps: Pick<EndDeps, 'tickets' | 'clock' | 'lo
     }
   }
   return false;
+}
+
+/** A failed job raises an alert (one per ticket); a later attempt that succeeds resolves it. Never fails the end. */
+async function alertOnEnd(deps: Pick<EndDeps, 'alerts' | 'logger'>, ticket: Ticket, kind: string, end: RunEnd): Promise<void> {
+  const alerts = deps.alerts;
+  if (!alerts) return;
+  try {
+    if (end.outcome === 'failed') await alerts.raise(ticketFailedAlert(ticket, kind, end.summary));
+    else if (end.outcome === 'succeeded' && ticket.attempt > 1) await alerts.resolve(ticketFailedKey(ticket));
+  } catch (err) {
+    deps.logger.warn('could not raise the alert of a ticket run', { ticket: ticket.ref, outcome: end.outcome }, err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
 function endWithoutRun(ticket: Ticket, end: RunEnd) {

@@ -1,6 +1,7 @@
 import type { FlowProducer } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DbopsConfig } from '../config/schema.js';
+import type { AlertRaiser } from '../monitor/ticket-alerts.js';
 import type { TicketAnnouncer } from '../slack/ticket-announcer.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { ActiveRuns } from './active-runs.js';
@@ -25,4 +26,6 @@ export interface RunnerDeps extends ContextDeps {
   prefix: string;
   /** How often a running part writes its heartbeat and reads its stop key. */
   heartbeatMs: number;
+  /** A failed ticket job raises an alert in the alert channel (src/monitor/); absent in tests that don't care. */
+  alerts?: AlertRaiser;
 }

@@ -3,6 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
 import { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../logger.js';
+import type { AlertRaiser } from '../monitor/ticket-alerts.js';
 import type { Metrics } from '../metrics.js';
 import { createProgressRelay } from '../slack/progress-relay.js';
 import type { Notifier } from '../slack/notifier.js';
@@ -32,6 +33,8 @@ export interface RunnerParts {
   secrets: NodeJS.ProcessEnv;
   /** This worker's name; default `host:pid`. */
   worker?: string;
+  /** Where a failed ticket job raises its alert (src/monitor/). */
+  alerts?: AlertRaiser;
 }
 
 /** Start the job workers of this process; `stop()` shuts them down gracefully and closes the cluster pools. */
@@ -50,7 +53,7 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
       worker: parts.worker,
       deps: {
         registry: new JobRegistry(parts.jobs), tickets: store, announcer, config, redis, keys, runs, journal, relay, clusters, clock, logger, metrics,
-        ticketQueue: queue.name, prefix: keys.prefix,
+        ticketQueue: queue.name, prefix: keys.prefix, alerts: parts.alerts,
       },
       reconcile: { queue },
     });
