@@ -12,6 +12,7 @@ import { localWorkspaceSetup, startLocalWorkspace, type LocalWorkspaceSetup } fr
 import type { Logger } from './logger.js';
 import { createInventory } from './inventory/service.js';
 import { createMonitoring, startMonitoring, type Monitoring } from './monitor/start.js';
+import type { AlertRaiser } from './monitor/ticket-alerts.js';
 import { ticketJobs } from '../jobs/index.js';
 import { serveRoutes } from './http-routes.js';
 import { countingSlackFetch, Metrics, metricsRoute } from './metrics.js';
@@ -123,12 +124,12 @@ function ticketParts(parts: Parts, settings: SlackSettings, closers: Array<() =>
 }
 
 /** Job workers for this process, unless the options turn them off. */
-async function maybeStartRunner(parts: Parts, shared: ReturnType<typeof ticketParts>, closers: Array<() => Promise<unknown>>): Promise<WorkerHost | undefined> {
+async function maybeStartRunner(parts: Parts, shared: ReturnType<typeof ticketParts>, closers: Array<() => Promise<unknown>>, alerts?: AlertRaiser): Promise<WorkerHost | undefined> {
   if (parts.options.workers === false) return undefined;
   provideWorkerExecution({ config: parts.config, redis: parts.redis, prefix: shared.queue.name });
   const runner = await startRunner({
     ...shared, config: parts.config, logger: parts.logger, meta: parts.meta, redis: parts.redis, metrics: parts.metrics,
-    jobs: parts.options.jobs ?? ticketJobs, secrets: process.env, worker: parts.options.workerName,
+    jobs: parts.options.jobs ?? ticketJobs, secrets: process.env, worker: parts.options.workerName, alerts,
   });
   closers.push(() => runner.stop());
   return runner.host;
@@ -142,7 +143,7 @@ async function startWorkerRole(parts: Parts, closers: Array<() => Promise<unknow
   const http = await serveRoutes([healthRoute({ meta: parts.meta, redis: parts.redis }), metricsRoute(parts.metrics)], parts.env.PORT);
   closers.push(() => http.close());
   const monitoring = await startAlerts(parts, shared.slack, true, closers);
-  const runner = await maybeStartRunner(parts, shared, closers);
+  const runner = await maybeStartRunner(parts, shared, closers, monitoring.alerts);
   parts.logger.info('dbops worker is running', { port: http.port });
   return { port: http.port, runner, monitoring };
 }
@@ -166,7 +167,7 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
   closers.push(() => app.stop());
   logger.info('dbops is listening', { port, mode: settings.appToken ? 'socket' : 'http', slackApi: settings.apiUrl });
   await resumeHandOffs(tickets, announcer, logger);
-  const runner = env.DBOPS_ROLE === 'all' ? await maybeStartRunner(parts, shared, closers) : undefined;
+  const runner = env.DBOPS_ROLE === 'all' ? await maybeStartRunner(parts, shared, closers, monitoring.alerts) : undefined;
   const workspaceUrl = localSlack && localSetup ? await openWorkspace({ localSlack, localSetup, config, port, signingSecret: settings.signingSecret, requestedPort: env.PORT, logger }, closers) : undefined;
   return { port, localSlack, workspaceUrl, signingSecret: settings.signingSecret, runner, monitoring };
 }
