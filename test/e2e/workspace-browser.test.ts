@@ -1,7 +1,8 @@
 /**
  * The local workspace in a real browser: dbops started without SLACK_BOT_TOKEN, Debian's Chromium
  * driven by playwright-core. A developer types `/dbops exec …`, switches to a DBA, approves it in
- * #dba-approvals (through the prod confirm dialog) and follows the ticket in its thread.
+ * #dba-approvals (through the prod confirm dialog) and follows the ticket in its thread until a
+ * worker of the same process has run it.
  * A screenshot of the page is kept in test-artifacts/ (gitignored).
  */
 import assert from 'node:assert/strict';
@@ -11,6 +12,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parseConfig, parseEnv } from '../../src/config/load.js';
 import { silentLogger, createLogger } from '../../src/logger.js';
@@ -32,6 +36,24 @@ function chromiumMissing(): string | false {
 }
 const skip = chromiumMissing();
 
+async function obliterate(name: string): Promise<void> {
+  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  const queue = new Queue(name, { connection: redis });
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  await redis.quit();
+}
+
+async function orderStatus(schema: string, id: number): Promise<number> {
+  const conn = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+  try {
+    const [rows] = await conn.query<mysql.RowDataPacket[]>(`SELECT status FROM \`${schema}\`.orders WHERE id = ?`, [id]);
+    return Number(rows[0]?.status);
+  } finally {
+    await conn.end();
+  }
+}
+
 describe('local workspace in a browser', { skip }, () => {
   let runtime: Runtime;
   let target: Awaited<ReturnType<typeof createTargetSchema>>;
@@ -40,12 +62,17 @@ describe('local workspace in a browser', { skip }, () => {
   let profile: string;
   const suffix = randomBytes(4).toString('hex');
   const metaDatabase = `dbops_t_${suffix}`;
+  const queueName = `dbops-e2e-${suffix}`;
+  /** Where the executed change keeps its before-images: this test's own. */
+  const backupSchema = `dbops_bk_${suffix}`;
 
   before(async () => {
     target = await createTargetSchema();
     const env = parseEnv({ PORT: '0', DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}` });
     const logger = process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger();
-    runtime = await startRuntime(parseConfig(testConfigYaml()), env, logger, { queueName: `dbops-e2e-${suffix}` });
+    const config = parseConfig(testConfigYaml(`execution:\n  backup_schema: ${backupSchema}\n`));
+    // Workers on (the ticket runs in this process); monitors off, on a queue of this test's own.
+    runtime = await startRuntime(config, env, logger, { queueName, monitors: false, monitorQueueName: `dbops-e2e-mon-${suffix}`, monitorSchedules: false });
     assert.ok(runtime.workspaceUrl, 'without SLACK_BOT_TOKEN the runtime opens the local workspace');
     profile = mkdtempSync(join(tmpdir(), 'dbops-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
@@ -54,10 +81,15 @@ describe('local workspace in a browser', { skip }, () => {
   });
 
   after(async () => {
+    // The page as the test left it (after success, or where it failed), for people to look at.
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page?.screenshot({ path: join(ARTIFACTS, 'workspace-browser.png') }).catch(() => undefined);
     await context?.close();
     await runtime?.stop();
+    await obliterate(queueName);
     if (profile) rmSync(profile, { recursive: true, force: true });
     await dropDatabase(metaDatabase);
+    await dropDatabase(backupSchema);
     await target?.drop();
   });
 
@@ -96,8 +128,9 @@ describe('local workspace in a browser', { skip }, () => {
     await thread.locator('.msg', { hasText: `approved ${ref}` }).waitFor();
     assert.match(await thread.innerText(), new RegExp(`Queued as job ticket-${ref.slice(2)}-attempt-1`));
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'workspace-browser.png') });
+    // A worker of the same process runs it: the thread ends with the outcome, and the row changed.
+    await thread.locator('.msg', { hasText: `${ref} finished in` }).waitFor({ timeout: 60_000 });
+    assert.equal(await orderStatus(target.name, 1), 2);
     assert.deepEqual(errors, [], 'no script errors on the page');
   });
 });
