@@ -58,7 +58,7 @@ export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ r
       step: (name, idempotent, body) => ctx.step(name, { idempotent }, body),
     },
   );
-  const summary = runSummary(report, ticket.ref);
+  const summary = runSummary(report, ticket.ref, services.settings.backup_schema);
   const backups = report.results.filter((r) => (r.status === 'done' || r.status === 'already-done') && r.backupTable);
   await services.channel
     ?.publish({ type: 'finished', ticketId: ticket.id, attempt: ctx.attempt, outcome: report.outcome, backups: backups.length, rows: backups.reduce((s, r) => s + (r.savedRows ?? 0), 0) })

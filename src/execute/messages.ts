@@ -42,14 +42,14 @@ export function ranges(numbers: readonly number[]): string {
 }
 
 /** What ran and what did not, in one paragraph (the job's summary, or the first line of its failure). */
-export function runSummary(report: RunReport, ticketRef: string): string {
+export function runSummary(report: RunReport, ticketRef: string, backupSchema = 'dbops_backup'): string {
   const total = report.results.length;
   const done = report.results.filter((r) => r.status === 'done' || r.status === 'already-done');
   const notRun = report.results.filter((r) => r.status === 'not-run').map((r) => r.number);
   const rows = done.reduce((sum, r) => sum + (r.affectedRows ?? 0), 0);
   const saved = done.filter((r) => r.backupTable && r.savedRows !== null);
   const savedRows = saved.reduce((sum, r) => sum + (r.savedRows ?? 0), 0);
-  const backups = saved.length > 0 ? `; ${plural(savedRows, 'row')} saved in dbops_backup, undo with \`/dbops rollback ${ticketRef}\`` : '';
+  const backups = saved.length > 0 ? `; ${plural(savedRows, 'row')} saved in ${backupSchema}, undo with \`/dbops rollback ${ticketRef}\`` : '';
   if (report.outcome === 'succeeded') return `${done.length}/${total} statements done: ${plural(rows, 'row')} changed${backups}.`;
   const doneText = done.length > 0 ? `statements ${ranges(done.map((r) => r.number))} done (${plural(rows, 'row')} changed${backups})` : 'no statement done';
   const notRunText = notRun.length > 0 ? `; ${ranges(notRun)} not run` : '';

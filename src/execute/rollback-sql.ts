@@ -79,9 +79,12 @@ export function setBasedSql(plan: RollbackPlan): string[] {
         return `${head}INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${b}`;
       }
       case 'restore-updated': {
-        const on = keys.map((k) => `t.${k} = b.${k}`).join(' AND ');
-        const set = step.columns.map((c) => `t.${quoteIdent(c)} = b.${quoteIdent(c)}`).join(', ');
-        return `${head}UPDATE ${t} AS t JOIN ${b} AS b ON ${on} SET ${set}`;
+        // One table with a WHERE, so the restore is reviewed like any UPDATE and is itself backed up.
+        const match = keys.map((k) => `b.${k} = t.${k}`).join(' AND ');
+        const set = step.columns.map((c) => `t.${quoteIdent(c)} = (SELECT b.${quoteIdent(c)} FROM ${b} AS b WHERE ${match})`).join(',\n    ');
+        const list = keys.join(', ');
+        const outer = keys.map((k) => `t.${k}`).join(', ');
+        return `${head}UPDATE ${t} AS t SET ${set}\nWHERE ${keys.length === 1 ? outer : `(${outer})`} IN (SELECT ${list} FROM ${b})`;
       }
       case 'remove-inserted': {
         const list = keys.join(', ');

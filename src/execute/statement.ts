@@ -99,7 +99,7 @@ async function runUpdateOrDelete(run: StatementRun, verb: 'update' | 'delete'): 
   if (!key) return runWithoutBackup(run, `the UPDATE changes every unique key of \`${shown(info)}\`, so the changed rows could not be found again to restore them`, verb, shape.table);
   const backupTable = backupTableName(run.request.ticketId, run.stmt.number, shape.table.name);
   const change = await runBackedUp(run.session, { shape, info, key, backupTable }, statementContext(run));
-  return fromChange(change, `before-images of ${change.saved?.toLocaleString('en-US')} rows in dbops_backup.${backupTable}`);
+  return fromChange(change, `before-images of ${change.saved?.toLocaleString('en-US')} rows in ${run.session.backupSchema}.${backupTable}`);
 }
 
 async function runInsert(run: StatementRun): Promise<StatementOutcome> {
@@ -117,7 +117,7 @@ async function runInsert(run: StatementRun): Promise<StatementOutcome> {
   }
   const backupTable = backupTableName(run.request.ticketId, run.stmt.number, shape.table.name);
   const change = await runRecordedInsert(run.session, { shape, info, key, backupTable, method: method.kind }, statementContext(run));
-  return fromChange(change, `keys of the ${change.affected.toLocaleString('en-US')} new rows in dbops_backup.${backupTable}`);
+  return fromChange(change, `keys of the ${change.affected.toLocaleString('en-US')} new rows in ${run.session.backupSchema}.${backupTable}`);
 }
 
 /** MariaDB: RETURNING. Elsewhere: an AUTO_INCREMENT key the INSERT leaves to the server, from LAST_INSERT_ID(). */

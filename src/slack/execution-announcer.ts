@@ -9,6 +9,8 @@ export interface ExecutionAnnouncerDeps {
   slack: Notifier;
   store: TicketStore;
   logger: Logger;
+  /** `execution.backup_schema`, named in the rollback offer. */
+  backupSchema: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function startExecutionAnnouncer(deps: ExecutionAnnouncerDeps): Pro
       return;
     }
     if (event.backups === 0 || ticket.kind !== 'sql-change' || !(await deps.channel.claim(ticket.id, event.attempt, 'offer'))) return;
-    await deps.slack.post(threadChannel, rollbackOffer(ticket, event.backups, event.rows), { threadTs });
+    await deps.slack.post(threadChannel, rollbackOffer(ticket, event.backups, event.rows, deps.backupSchema), { threadTs });
   };
   const unsubscribe = await deps.channel.subscribe((event) => {
     const previous = chains.get(event.ticketId) ?? Promise.resolve();

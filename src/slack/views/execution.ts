@@ -76,8 +76,8 @@ export function oscPanel(ticket: { id: number; ref: string }, attempt: number, s
 }
 
 /** After a change with backups: how much can be undone, and the button that opens the rollback ticket. */
-export function rollbackOffer(ticket: { id: number; ref: string }, backups: number, rows: number): Message {
-  const text = `:leftwards_arrow_with_hook: The before-images of ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} (${backups} statement${backups === 1 ? '' : 's'}) are saved in \`dbops_backup\`. To undo ${ticket.ref}, open a rollback ticket: it is reviewed and approved like any change.`;
+export function rollbackOffer(ticket: { id: number; ref: string }, backups: number, rows: number, backupSchema: string): Message {
+  const text = `:leftwards_arrow_with_hook: The before-images of ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} (${backups} statement${backups === 1 ? '' : 's'}) are saved in \`${backupSchema}\`. To undo ${ticket.ref}, open a rollback ticket: it is reviewed and approved like any change.`;
   const button: Button = {
     type: 'button',
     action_id: ids.executionActions.rollback,

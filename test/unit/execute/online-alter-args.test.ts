@@ -43,7 +43,7 @@ describe('the online ALTER panel and the rollback offer', () => {
     assert.equal(readAttemptValue('T-42'), null);
   });
   it('offers the rollback of a finished ticket with a confirmation', () => {
-    const offer = rollbackOffer({ id: 42, ref: 'T-42' }, 2, 1204);
+    const offer = rollbackOffer({ id: 42, ref: 'T-42' }, 2, 1204, 'dbops_backup');
     assert.match(offer.text, /rollback T-42/);
     assert.match(JSON.stringify(offer.blocks), /"confirm"/);
   });
