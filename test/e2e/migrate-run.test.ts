@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { MigratePayload } from '../../src/tickets/ticket.js';
+import { assertSameTable, connect, count, insertEdgeRows, schemaPair, tablesOf } from '../integration/migrate/support.js';
+import { DBA, startHarness } from '../support/harness.js';
+import { openRunnerFixture } from '../support/runner-fixture.js';
+import { approvalMessage, clickOn, refIn, slash } from '../support/ticket-flow.js';
+import { waitUntil } from '../support/wait.js';
+import { cleanUpWorkers, spawnWorker, type WorkerProcess } from '../support/worker-processes.js';
+
+describe('migrate jobs on the runner', () => {
+  let conn: Connection;
+  before(async () => {
+    conn = await connect();
+  });
+  after(async () => {
+    await conn.end();
+  });
+
+  it('approved in Slack, the job copies every table exactly, swaps them in and reports in the thread', async () => {
+    const pair = await schemaPair(conn, 'dbops_e2e_run');
+    const h = await startHarness({ workers: true });
+    try {
+      await insertEdgeRows(conn, pair.source);
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query('CREATE TABLE orders (id BIGINT PRIMARY KEY, amount DECIMAL(12,2)); INSERT INTO orders SELECT seq, seq / 100 FROM seq_1_to_3000; CREATE VIEW v_big AS SELECT id FROM orders WHERE amount > 10');
+      await conn.query(`CREATE TABLE \`${pair.destination}\`.orders (id INT PRIMARY KEY); INSERT INTO \`${pair.destination}\`.orders VALUES (42)`);
+      const ref = refIn(await slash(h, `migrate prod.${pair.source}→test.${pair.destination} mode replace with views`));
+      const message = approvalMessage(h, ref);
+      await clickOn(h, message, DBA, 'approve', ref);
+      const final = await h.api.waitFor('chat.postMessage', (c) => c.params.thread_ts === message.ts && String(c.params.text).includes('finished'), 60_000);
+      assert.match(String(final.params.text), /3,060 rows .* copied in [\d.]+ s, every chunk verified by count and checksum \(load-data\)/);
+      const milestones = h.api.calls.filter((c) => c.method === 'chat.postMessage' && c.params.thread_ts === message.ts).map((c) => String(c.params.text));
+      assert.ok(milestones.some((t) => /`orders`: 3,000 rows .* copied and verified/.test(t)), milestones.join('\n'));
+      await assertSameTable(conn, pair.source, pair.destination, 'edge');
+      await assertSameTable(conn, pair.source, pair.destination, 'orders');
+      assert.deepEqual(await tablesOf(conn, pair.destination), ['edge', 'orders', 'v_big'], 'the old orders was replaced; no staging table is left');
+    } finally {
+      await h.stop();
+      await pair.drop();
+    }
+  });
+
+  it('a worker killed mid-copy: another worker takes the job over and resumes; checksums equal, no row twice', async () => {
+    const f = await openRunnerFixture();
+    const workers: WorkerProcess[] = [];
+    const pair = await schemaPair(conn, 'dbops_e2e_kill');
+    try {
+      const rows = 120_000;
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query(`CREATE TABLE big (id INT PRIMARY KEY, grp INT NOT NULL, body VARCHAR(100) NOT NULL, KEY grp (grp)); INSERT INTO big SELECT seq, seq % 97, REPEAT(CHAR(65 + seq % 26), 80) FROM seq_1_to_${rows}`);
+      workers.push(...(await Promise.all(['mig-a', 'mig-b'].map((name) => spawnWorker({ name, configYaml: f.configYaml, metaUrl: f.metaUrl, slackApiUrl: f.api.url })))));
+      const payload: MigratePayload = {
+        source: { cluster: 'test', schema: pair.source },
+        destination: { cluster: 'test', schema: pair.destination },
+        tables: [],
+        where: null,
+        mode: 'replace',
+        objects: [],
+        copy: { parallel: 2, chunk_rows: 2_000, chunk_mb: 16, method: 'load-data', defer_keys: true },
+      };
+      const ticket = await f.ticket({ kind: 'migrate', payload });
+      const staging = `__dbops_T${ticket.id}_n_big`;
+      const staged = async () => {
+        const [found] = await conn.query<RowDataPacket[]>('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [pair.destination, staging]);
+        return found.length > 0 ? count(conn, pair.destination, staging) : 0;
+      };
+      await waitUntil(async () => (await staged()) >= rows / 5, 60_000, 'a fifth of the rows in the staging table');
+      const run = await f.runs.part({ ticketId: ticket.id, attempt: 1 }, 0);
+      const holder = workers.find((w) => w.name === run?.worker);
+      assert.ok(holder, `the copy runs on a worker (${run?.worker})`);
+      holder.kill('SIGKILL');
+      await holder.exited;
+      const atKill = await staged();
+      assert.ok(atKill < rows, `killed mid-copy (${atKill} of ${rows} rows staged)`);
+
+      const done = await f.waitFor(ticket.id, ['succeeded', 'failed', 'cancelled'], 90_000);
+      const finished = await f.runs.getRun({ ticketId: ticket.id, attempt: 1 });
+      assert.equal(done.state, 'succeeded', finished?.summary ?? '');
+      assert.match(finished?.summary ?? '', /Resumed: \d+ chunk\(s\) already copied were re-verified, not copied again/);
+      await assertSameTable(conn, pair.source, pair.destination, 'big');
+      assert.equal(await count(conn, pair.destination, 'big'), rows);
+      const [distinct] = await conn.query<RowDataPacket[]>(`SELECT COUNT(DISTINCT id) AS n FROM \`${pair.destination}\`.big`);
+      assert.equal(Number(distinct[0].n), rows, 'no row twice');
+      assert.deepEqual(await tablesOf(conn, pair.destination), ['big']);
+    } finally {
+      await cleanUpWorkers(workers);
+      await f.close();
+      await pair.drop();
+    }
+  });
+});
