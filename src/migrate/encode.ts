@@ -47,13 +47,13 @@ class BlockWriter {
     if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
   }
 
-  /** Hand on what is buffered (a copy, so the buffer can be reused). */
+  /** Hand on what is buffered; the block now belongs to the consumer and a fresh one is started. */
   flush(): void {
     if (this.pos === 0) return;
-    this.emit(Buffer.from(this.buf.subarray(0, this.pos)));
+    this.emit(this.buf.subarray(0, this.pos));
     this.emitted += this.pos;
     this.pos = 0;
-    if (this.buf.length > this.blockSize) this.buf = Buffer.allocUnsafe(this.blockSize);
+    this.buf = Buffer.allocUnsafe(this.blockSize);
   }
 
   /** Bytes produced so far, handed on or not. */

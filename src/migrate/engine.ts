@@ -9,6 +9,9 @@ import { appendRows, dropStaging, swapIn } from './swap.js';
 import type { BinlogPosition, CopySettings, MigrateSpec, MigrationPlan, MigrationProgress, MigrationResult, TableResult } from './types.js';
 import { DestinationWriter, type WriteMethod } from './writer.js';
 
+/** Bytes a stream may read ahead of its loader (the rest waits on the source connection). */
+const READ_AHEAD_BYTES = 4 * 1024 * 1024;
+
 /** A journaled step, as the job runner's `ctx.step` (a step done before a crash returns its recorded result). */
 export type StepRunner = <T>(name: string, options: { idempotent: boolean }, run: () => Promise<T>) => Promise<T>;
 
@@ -122,7 +125,7 @@ async function copyStep(plan: MigrationPlan, settings: CopySettings, deps: Migra
     deps.signal?.throwIfAborted();
     const method = await chooseMethod(settings, links[0]);
     const source = await SourceSnapshot.open(snapshotLink, plan.spec.source.schema);
-    const writers = await Promise.all(links.map((l) => DestinationWriter.open(l, plan.spec.destination.schema, method, settings.chunkBytes)));
+    const writers = await Promise.all(links.map((l) => DestinationWriter.open(l, plan.spec.destination.schema, method, Math.min(settings.chunkBytes, READ_AHEAD_BYTES))));
     const resumed = await prepareStaging(plan, writers[0]);
     if (resumed.size > 0) deps.log?.(`resuming: staging tables of ${[...resumed].join(', ')} already hold rows; they are checked against the new snapshot`);
     const tables = await copyTables(
