@@ -181,7 +181,9 @@ async function settle(err: unknown, plan: MigrationPlan | null, deps: MigrationD
     return new MigrateStopped(`the migration was ${what}`, reason);
   }
   if (err instanceof MigrateError) return err;
-  return new MigrateError(describeError(err), isTransient(err), { cause: err });
+  // A transient fault goes out as the driver raised it, so the runner's retry logic knows it.
+  if (isTransient(err)) return err;
+  return new MigrateError(describeError(err), false, { cause: err });
 }
 
 function sum(tables: readonly TableResult[], key: 'rows' | 'bytes'): number {
