@@ -58,9 +58,12 @@ export function keyKind(column: ColumnInfo): KeyLiteralKind | null {
   return null;
 }
 
-/** Generated per information_schema.COLUMNS.EXTRA (`VIRTUAL GENERATED`, `STORED GENERATED`, MariaDB's `PERSISTENT`); not `DEFAULT_GENERATED`. */
+/**
+ * Generated per information_schema.COLUMNS.EXTRA (`VIRTUAL GENERATED`, `STORED GENERATED`, MariaDB's
+ * `PERSISTENT`, and a system-versioned table's `ROW START`/`ROW END`); not `DEFAULT_GENERATED`.
+ */
 export function isGeneratedExtra(extra: string): boolean {
-  return /(^|\s)(VIRTUAL|STORED|PERSISTENT)(\s|$)/i.test(extra);
+  return /(^|\s)(VIRTUAL|STORED|PERSISTENT)(\s|$)|\bROW (START|END)\b/i.test(extra);
 }
 
 /** The base tables (and the names of views) of a schema; `only` limits the tables read. */
