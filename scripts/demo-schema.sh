@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # A small `shop` schema on the local MariaDB for the local workspace tour (README, "Try it without
-# Slack"): customers and orders with a few rows. Idempotent; `--reset` drops and recreates it.
+# Slack"): customers and orders with a few rows, and an empty `shop_copy` to migrate into.
+# Idempotent; `--reset` drops and recreates both.
 set -euo pipefail
 
 HOST=${DEMO_HOST:-127.0.0.1}
 SCHEMA=${DEMO_SCHEMA:-shop}
 sql() { mariadb -h"$HOST" -uroot "$@"; }
 
-if [ "${1:-}" = "--reset" ]; then sql -e "DROP DATABASE IF EXISTS \`$SCHEMA\`"; fi
+if [ "${1:-}" = "--reset" ]; then sql -e "DROP DATABASE IF EXISTS \`$SCHEMA\`; DROP DATABASE IF EXISTS \`${SCHEMA}_copy\`"; fi
+sql -e "CREATE DATABASE IF NOT EXISTS \`${SCHEMA}_copy\` DEFAULT CHARACTER SET utf8mb4"
 if sql -N -e "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '$SCHEMA'" | grep -q 1; then
   echo "schema $SCHEMA already exists on $HOST (use --reset to recreate it)"
   exit 0
@@ -38,4 +40,4 @@ INSERT INTO customers (name, email) VALUES ('Ada', 'ada@example.com'), ('Brian',
 INSERT INTO orders (customer_id, status, total_cents, note) VALUES
   (1, 1, 1999, ''), (1, 2, 4550, 'gift'), (2, 0, 1200, ''), (3, 1, 999, ''), (3, 3, 3100, 'duplicate');
 SQL
-echo "schema $SCHEMA created on $HOST: customers (3 rows), orders (5 rows)"
+echo "schema $SCHEMA created on $HOST: customers (3 rows), orders (5 rows); ${SCHEMA}_copy is empty"

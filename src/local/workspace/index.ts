@@ -15,7 +15,7 @@ export { workspaceState, type Person, type Role, type WorkspaceState } from './s
 export interface LocalWorkspaceOptions {
   api: FakeSlackApi;
   setup: LocalWorkspaceSetup;
-  config: Pick<DbopsConfig, 'slack' | 'clusters'>;
+  config: Pick<DbopsConfig, 'slack' | 'clusters' | 'policy'>;
   /** Where the bot listens (its /slack/events) and the secret it verifies requests with. */
   botUrl: string;
   signingSecret: string;

@@ -49,17 +49,28 @@ export function localWorkspaceSetup(config: Pick<DbopsConfig, 'slack'>): LocalWo
 }
 
 /** Slackbot's note in #general: what to try, in order. */
-export function postWelcome(api: FakeSlackApi, setup: LocalWorkspaceSetup, config: Pick<DbopsConfig, 'slack' | 'clusters'>): void {
+export function postWelcome(api: FakeSlackApi, setup: LocalWorkspaceSetup, config: Pick<DbopsConfig, 'slack' | 'clusters' | 'policy'>): void {
   const developer = api.user(setup.people[0].id);
   const dba = setup.people.find((p) => p.role === 'dba');
   const dbaName = dba ? api.user(dba.id)?.real_name ?? 'a DBA' : 'a DBA';
-  const cluster = Object.keys(config.clusters)[0] ?? 'prod';
+  const { approved, source, copyInto } = tourClusters(config);
   const text = [
     ':wave: *Welcome to the dbops local workspace.* Everything you do here reaches dbops as a signed Slack request, exactly as from Slack; nothing leaves this machine.',
-    `1. As *${developer?.real_name ?? 'the developer'}*, type \`/dbops help\`, or ask for a change: \`/dbops exec ${cluster}.shop UPDATE orders SET status = 2 WHERE id = 42\``,
-    `2. Switch to *${dbaName}* (top right) and approve it in <#${config.slack.approval_channel}>; the job's progress appears in the ticket's thread.`,
-    '3. Open *Apps → dbops* for your Home tab, or send dbops a ```sql block or a .sql file there to have it reviewed.',
-    `_No \`shop\` schema on your MariaDB yet? \`bash scripts/demo-schema.sh\` creates one with a few rows._`,
+    `1. As *${developer?.real_name ?? 'the developer'}*, type \`/dbops help\`, or ask for a change: \`/dbops exec ${approved}.shop UPDATE orders SET status = 2 WHERE id = 3\``,
+    `2. Switch to *${dbaName}* (top right) and approve it in <#${config.slack.approval_channel}>; the run is reported in the ticket's thread, with a *Roll back* button.`,
+    `3. Copy a schema: \`/dbops migrate ${source}.shop→${copyInto}.shop_copy\``,
+    '4. Open *Apps → dbops* for your Home tab, or send dbops a ```sql block or a .sql file there to have it reviewed.',
+    '_No `shop` schema on your MariaDB yet? `bash scripts/demo-schema.sh` creates one with a few rows, and an empty `shop_copy`._',
   ].join('\n');
   api.postLocalMessage({ channel: setup.generalChannel, from: SLACKBOT.id, text });
+}
+
+/** Clusters for the tour: one whose changes need a DBA, a source, and one a migration may write into. */
+export function tourClusters(config: Pick<DbopsConfig, 'clusters' | 'policy'>): { approved: string; source: string; copyInto: string } {
+  const names = Object.keys(config.clusters);
+  const first = names[0] ?? 'prod';
+  const needsDba = names.find((n) => (config.policy.approvals[config.clusters[n].env] ?? 0) > 0);
+  const writable = names.filter((n) => config.policy.migrate_into.includes(config.clusters[n].env));
+  const copyInto = writable.find((n) => n !== first) ?? writable[0] ?? first;
+  return { approved: needsDba ?? first, source: names.find((n) => n !== copyInto) ?? first, copyInto };
 }

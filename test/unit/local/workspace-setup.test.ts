@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeSlackApi } from '../../../src/local/index.js';
-import { localWorkspaceSetup, LOCAL_DEVELOPER } from '../../../src/local/workspace/setup.js';
+import { parseConfig } from '../../../src/config/load.js';
+import { localWorkspaceSetup, LOCAL_DEVELOPER, tourClusters } from '../../../src/local/workspace/setup.js';
 import { workspaceState } from '../../../src/local/workspace/state.js';
 
 const slack = (extra: Partial<{ dba_users: string[]; dba_usergroup: string; approval_channel: string; alert_channel: string }> = {}) => ({
@@ -58,5 +59,12 @@ describe('local workspace setup from dbops.yml', () => {
     } finally {
       await api.close();
     }
+  });
+
+  it("the welcome note's tour uses a cluster that needs a DBA, and migrates into one the policy allows", () => {
+    const cluster = (env: string) => `{ env: ${env}, primary: { host: 127.0.0.1, port: 3306 }, user: root }`;
+    const config = (clusters: string) => parseConfig(`slack: { approval_channel: C0A, alert_channel: C0B }\nclusters:\n${clusters}`);
+    assert.deepEqual(tourClusters(config(`  local: ${cluster('test')}\n  staging: ${cluster('staging')}\n`)), { approved: 'staging', source: 'local', copyInto: 'staging' });
+    assert.deepEqual(tourClusters(config(`  prod: ${cluster('prod')}\n  test: ${cluster('test')}\n`)), { approved: 'prod', source: 'prod', copyInto: 'test' });
   });
 });
