@@ -50,11 +50,12 @@ export async function killQuery(pool: Pool, threadId: number): Promise<boolean> 
 }
 
 /**
- * Run `work` on a connection of `pool` so that aborting `signal` stops it at once: the statement
- * running then is killed with KILL QUERY from a second connection, and `work` rejects with the
- * signal's reason even when the server answered the killed statement normally (SLEEP() does).
- * The connection is destroyed after a kill or an error (its session may hold a half-done
- * transaction) and released to the pool otherwise.
+ * Run `work` on a connection of `pool` so that aborting `signal` stops it at once: the connection
+ * is closed on our side (so `work` can send nothing more: its pending query rejects and any later
+ * one fails), and the statement still running on the server is killed with KILL QUERY from a
+ * second connection (the server rolls back the session's open transaction as it drops it).
+ * `work` then rejects with the signal's reason. Otherwise the connection is destroyed after an
+ * error (its session may hold a half-done transaction) and released to the pool on success.
  *
  *   await runKillable(ctx.clusters.primary(cluster), ctx.signal, (conn) => conn.query(sql));
  */
@@ -62,8 +63,16 @@ export async function runKillable<T>(pool: Pool, signal: AbortSignal, work: (con
   signal.throwIfAborted();
   const conn = await pool.getConnection();
   let kill: Promise<unknown> | undefined;
+  let destroyed = false;
+  const destroy = () => {
+    if (destroyed) return;
+    destroyed = true;
+    conn.destroy();
+  };
   const onAbort = () => {
-    kill = killQuery(pool, conn.threadId).catch(() => conn.destroy());
+    const thread = conn.threadId;
+    destroy();
+    kill = killQuery(pool, thread).catch(() => false);
   };
   signal.addEventListener('abort', onAbort, { once: true });
   let healthy = false;
@@ -78,7 +87,7 @@ export async function runKillable<T>(pool: Pool, signal: AbortSignal, work: (con
   } finally {
     signal.removeEventListener('abort', onAbort);
     await kill;
-    if (healthy) conn.release();
-    else conn.destroy();
+    if (healthy && !destroyed) conn.release();
+    else destroy();
   }
 }

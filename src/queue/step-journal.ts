@@ -55,16 +55,19 @@ export class StepJournal {
     });
   }
 
-  /** Record a step's end: done with its result, or failed with the cause. */
+  /** Record a step's end: done with its result, or failed with the cause; only while this holder still holds the unit. */
   async end(unit: StepUnit, name: string, at: Date, outcome: { ok: true; result: unknown } | { ok: false; error: string }): Promise<void> {
-    const [res] = await this.db.query<ResultSetHeader>(
-      `UPDATE ticket_steps SET state = ?, result = ?, error = ?, finished_at = ? WHERE ticket_id = ? AND attempt = ? AND part_index = ? AND name = ? AND run_token = ?`,
-      [
-        outcome.ok ? 'done' : 'failed', outcome.ok ? jsonText(outcome.result ?? null) : null, outcome.ok ? null : outcome.error.slice(0, 4000), sqlTime(at),
-        unit.ticketId, unit.attempt, unit.part, name, unit.token,
-      ],
-    );
-    if (res.affectedRows !== 1) throw new FencedError(`recording step “${name}” of T-${unit.ticketId}`);
+    await inTransaction(this.db, async (conn) => {
+      await this.fence(conn, unit, `recording step “${name}”`);
+      const [res] = await conn.query<ResultSetHeader>(
+        `UPDATE ticket_steps SET state = ?, result = ?, error = ?, finished_at = ? WHERE ticket_id = ? AND attempt = ? AND part_index = ? AND name = ? AND run_token = ?`,
+        [
+          outcome.ok ? 'done' : 'failed', outcome.ok ? jsonText(outcome.result ?? null) : null, outcome.ok ? null : outcome.error.slice(0, 4000), sqlTime(at),
+          unit.ticketId, unit.attempt, unit.part, name, unit.token,
+        ],
+      );
+      if (res.affectedRows !== 1) throw new FencedError(`recording step “${name}” of T-${unit.ticketId}`);
+    });
   }
 
   /** Every step of a run (or of one part), in the order they began. */

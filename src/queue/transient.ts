@@ -54,6 +54,16 @@ export function backoffDelay(n: number, backoff: Backoff, random: () => number =
   return Math.round(exact * (0.8 + 0.4 * random()));
 }
 
+/** Resolve with `promise`'s outcome, or with `fallback` after `ms`, whichever comes first; the timer never outlives it. */
+export async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Resolve after `ms`, or reject with the signal's reason as soon as it is aborted. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -11,7 +11,7 @@ import { reconcile, type ReconcileDeps } from './reconcile.js';
 import { endRun } from './run-end.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { readStop, StopListener } from './stop-channel.js';
-import { sleep } from './transient.js';
+import { within } from './transient.js';
 
 export interface WorkerHostInput {
   /** Shared ioredis client (maxRetriesPerRequest: null); BullMQ duplicates it for blocking reads. */
@@ -131,13 +131,11 @@ export class WorkerHost {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     const graceMs = this.input.settings.shutdown_grace_seconds * 1000;
-    const closing = Promise.all(this.workers.map((w) => w.close()));
-    const inTime = await Promise.race([closing.then(() => true), sleep(graceMs).then(() => false)]);
-    if (!inTime) {
+    const closing = Promise.all(this.workers.map((w) => w.close())).then(() => true);
+    if (!(await within(closing, graceMs, false))) {
       this.deps.logger.warn('running jobs did not finish in the shutdown grace time; handing them back', { running: this.deps.active.size });
       this.deps.active.handBackAll();
-      const handedBack = await Promise.race([closing.then(() => true), sleep(graceMs).then(() => false)]);
-      if (!handedBack) await Promise.all(this.workers.map((w) => w.close(true)));
+      if (!(await within(closing, graceMs, false))) await Promise.all(this.workers.map((w) => w.close(true)));
     }
     await this.reconciling;
     await this.deps.relay.idle(5_000);

@@ -4,7 +4,7 @@ import { causeOf } from '../queue/errors.js';
 import type { RunKey, RunStore } from '../queue/run-store.js';
 import type { StepJournal } from '../queue/step-journal.js';
 import { dbopsKey, readStop, type KeySpace } from '../queue/stop-channel.js';
-import { backoffDelay, sleep } from '../queue/transient.js';
+import { backoffDelay, sleep, within } from '../queue/transient.js';
 import type { Clock } from '../tickets/service.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { Ticket } from '../tickets/ticket.js';
@@ -27,9 +27,8 @@ export interface ProgressRelayDeps {
   editIntervalMs: number;
 }
 
-/** Tries of a thread reply before it is left to the sweeper (final replies) or dropped (milestones). */
+/** Tries of a thread reply before it is left to the sweeper (final replies) or dropped (milestones); the waits start at the edit interval. */
 const REPLY_TRIES = 4;
-const REPLY_BACKOFF = { baseMs: 1_000, maxMs: 8_000 };
 /** How long a reply waits for the ticket's thread to exist, and how often it looks. */
 const THREAD_WAIT_MS = 5_000;
 const THREAD_POLL_MS = 250;
@@ -138,7 +137,7 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
           return true;
         } catch (err) {
           logger.warn('a thread reply failed', { ticket: ticket.ref, try: n, error: causeOf(err) });
-          if (n < REPLY_TRIES) await sleep(backoffDelay(n, REPLY_BACKOFF));
+          if (n < REPLY_TRIES) await sleep(backoffDelay(n, { baseMs: deps.editIntervalMs, maxMs: 8 * deps.editIntervalMs }));
         }
       }
       return false;
@@ -193,7 +192,7 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
     async idle(ms: number): Promise<void> {
       for (const timer of trailing.values()) clearTimeout(timer);
       trailing.clear();
-      await Promise.race([Promise.allSettled([...inFlight]), sleep(ms)]);
+      await within(Promise.allSettled([...inFlight]), ms, undefined);
     },
   };
 }

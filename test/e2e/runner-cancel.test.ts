@@ -68,4 +68,11 @@ it('Cancel in the thread stops a job running in another process: its query is ki
 
   const [rows] = await blocker.query<mysql.RowDataPacket[]>(`SELECT id, status FROM \`${target.name}\`.orders ORDER BY id`);
   assert.deepEqual(rows.map((r) => [r.id, r.status]), [[1, 7], [2, 0], [3, 1]], 'statement 1 ran, statement 2 was killed, statement 3 never ran');
+
+  // The worker process serves its own /metrics and /healthz.
+  const metrics = await (await fetch(`http://127.0.0.1:${workers[0].port()}/metrics`)).text();
+  assert.match(metrics, /^dbops_jobs_total\{kind="execute-sql",outcome="cancelled"\} 1$/m);
+  assert.match(metrics, /^dbops_job_parts_total\{kind="execute-sql",outcome="stopped"\} 1$/m);
+  assert.match(metrics, new RegExp(`^dbops_queue_jobs\\{queue="${h.jobs.name}",state="waiting"\\} 0$`, 'm'));
+  assert.equal((await fetch(`http://127.0.0.1:${workers[0].port()}/healthz`)).status, 200);
 });

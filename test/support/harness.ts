@@ -6,6 +6,7 @@ import { parseConfig, parseEnv } from '../../src/config/load.js';
 import { FakeSlackApi, SlackRequestSender } from '../../src/local/index.js';
 import { createLogger, silentLogger, type Logger } from '../../src/logger.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
+import { flushQueueKeys } from './redis-keys.js';
 
 export const DBA = 'U0DBA00001';
 export const DBA2 = 'U0DBA00002';
@@ -40,8 +41,8 @@ export interface Harness {
   metaDatabase: string;
   /** The BullMQ queue the bot hands tickets to (its own name per harness), for assertions. */
   jobs: Queue;
-  /** Stop the bot and start a new one on the same meta database, queue and Slack. */
-  restart(): Promise<void>;
+  /** Stop the bot and start a new one on the same meta database, queue and Slack (with workers on or off, if said). */
+  restart(overrides?: Pick<HarnessOptions, 'workers'>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,8 +81,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const config = parseConfig(options.configYaml ?? testConfigYaml());
   const logger = options.logger ?? (process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger());
-  const start = async () => {
-    const runtime = await startRuntime(config, env, logger, { queueName, workers: options.workers ?? false, ...(options.jobs ? { jobs: options.jobs } : {}), monitors: options.monitors ?? false, monitorQueueName, monitorSchedules: options.monitorSchedules ?? false });
+  const start = async (workers = options.workers ?? false) => {
+    const runtime = await startRuntime(config, env, logger, { queueName, workers, ...(options.jobs ? { jobs: options.jobs } : {}), monitors: options.monitors ?? false, monitorQueueName, monitorSchedules: options.monitorSchedules ?? false });
     const slack = new SlackRequestSender({ baseUrl: `http://127.0.0.1:${runtime.port}`, signingSecret, api });
     return { runtime, slack };
   };
@@ -92,15 +93,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(await start()),
     metaDatabase,
     jobs,
-    restart: async () => {
+    restart: async (overrides = {}) => {
       await harness.runtime.stop();
-      Object.assign(harness, await start());
+      Object.assign(harness, await start(overrides.workers));
     },
     stop: async () => {
       await harness.runtime.stop();
       await api.close();
       await jobs.obliterate({ force: true }).catch(() => undefined);
       await jobs.close();
+      await flushQueueKeys(redis, 'bull', queueName); // the clusters' run queues and the runner's own keys
       const monitorQueue = new Queue(monitorQueueName, { connection: redis });
       await monitorQueue.obliterate({ force: true }).catch(() => undefined);
       await monitorQueue.close();

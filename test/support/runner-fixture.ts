@@ -87,7 +87,7 @@ export interface RunnerFixture {
   /** Start an in-process worker (several may run side by side). */
   startWorker(options?: { name?: string; jobs?: readonly TicketJobKind[] }): Promise<{ host: WorkerHost; stop(): Promise<void> }>;
   /** A ticket as the bot leaves it: approved, its message and thread posted, handed to the queue. */
-  ticket(request: KindAndPayload, options?: { runAt?: Date; delayMs?: number }): Promise<Ticket>;
+  ticket(request: KindAndPayload, options?: { runAt?: Date; delayMs?: number; cluster?: string; queue?: boolean }): Promise<Ticket>;
   waitFor(ticketId: number, states: readonly TicketState[], timeoutMs?: number): Promise<Ticket>;
   count(sql: string, params?: unknown[]): Promise<number>;
   close(): Promise<void>;
@@ -132,12 +132,13 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
       return runner;
     },
     async ticket(request, o = {}) {
-      const created = await store.create({ ...request, requester: DEV, cluster: 'test', schema: target, environment: 'test', review: null, estimatedRows: null, runAt: o.runAt ?? null, approvalsNeeded: 0 }, clock.now());
+      const created = await store.create({ ...request, requester: DEV, cluster: o.cluster ?? 'test', schema: target, environment: 'test', review: null, estimatedRows: null, runAt: o.runAt ?? null, approvalsNeeded: 0 }, clock.now());
       assert.ok(created.created);
       const approved = await store.transition({ ticketId: created.ticket.id, expect: { state: 'submitted', version: 1 }, action: 'auto_approve', actor: BOT_ACTOR, at: clock.now() });
       assert.ok(approved.ok);
       const published = await announcer.publish(created.ticket.id);
       assert.ok(published.ok);
+      if (o.queue === false) return published.ticket;
       await queue.enqueueTicket(published.ticket, 1, { delayMs: o.delayMs ?? 0 });
       const scheduled = await store.transition({ ticketId: created.ticket.id, expect: { state: 'approved', version: published.ticket.version }, action: 'enqueue', actor: BOT_ACTOR, at: clock.now() });
       return scheduled.ok ? scheduled.ticket : published.ticket;

@@ -39,7 +39,8 @@ export const scriptKind: TicketJobKind = defineTicketJob({
 /**
  * A kind that decomposes, registered under `execute-sql` by the tests that want it (a sql-change
  * ticket's payload is the easiest to fill): one part per line of the ticket's text, each recording
- * itself in `<schema>.part_runs` (`part VARCHAR(64)`, one row per execution).
+ * itself in `<schema>.part_runs` (`part VARCHAR(64)`, one row per execution). A part named `bad…`
+ * writes into a table that does not exist; one named `gate:<lock>` first waits for that named lock.
  */
 export const partsKind: TicketJobKind = defineTicketJob({
   name: 'execute-sql',
@@ -54,8 +55,12 @@ export const partsKind: TicketJobKind = defineTicketJob({
     },
     async run(part, _payload, ctx) {
       const pool = ctx.clusters.primary(ctx.ticket.cluster);
+      const table = part.key.startsWith('bad') ? 'no_such_table' : 'part_runs';
       await ctx.step('copy', { idempotent: false }, async () => {
-        await runKillable(pool, ctx.signal, (conn) => conn.query(`INSERT INTO \`${ctx.ticket.schema}\`.part_runs (part) VALUES (?)`, [part.key]));
+        await runKillable(pool, ctx.signal, async (conn) => {
+          if (part.key.startsWith('gate:')) await conn.query('SELECT GET_LOCK(?, 60), RELEASE_LOCK(?)', [part.key.slice(5), part.key.slice(5)]);
+          await conn.query(`INSERT INTO \`${ctx.ticket.schema}\`.${table} (part) VALUES (?)`, [part.key]);
+        });
         return null;
       });
       return { summary: `${part.label} copied` };

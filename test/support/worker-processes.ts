@@ -13,6 +13,8 @@ export interface WorkerProcess {
   /** Resolves with the exit code (or signal) once it ended. */
   exited: Promise<number | string | null>;
   kill(signal: NodeJS.Signals): void;
+  /** The port its `/healthz` and `/metrics` listen on. */
+  port(): number;
 }
 
 export interface SpawnOptions {
@@ -53,9 +55,10 @@ export async function spawnWorker(options: SpawnOptions): Promise<WorkerProcess>
     if (process.env.DBOPS_TEST_LOGS) process.stderr.write(`[${options.name}] ${d.toString()}`);
   });
   const exited = once(child, 'exit').then(([code, signal]: unknown[]) => (typeof code === 'number' ? code : typeof signal === 'string' ? signal : null));
-  const worker: WorkerProcess = { name: options.name, child, logs: () => logs, exited, kill: (signal) => child.kill(signal) };
+  const port = () => Number(/"port":(\d+),"msg":"dbops worker is running"/.exec(logs)?.[1] ?? 0);
+  const worker: WorkerProcess = { name: options.name, child, logs: () => logs, exited, kill: (signal) => child.kill(signal), port };
   const deadline = Date.now() + 30_000;
-  while (!logs.includes('"msg":"job workers started"')) {
+  while (!logs.includes('"msg":"dbops worker is running"')) {
     const ended = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(r, 50)).then(() => false)]);
     if (ended) throw new Error(`worker ${options.name} exited before it started:\n${logs}`);
     if (Date.now() > deadline) {

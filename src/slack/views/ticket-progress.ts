@@ -68,7 +68,8 @@ export function statusMessage(input: StatusInput): Message {
   const lines = [`${head} · ${escapeMrkdwn(ticketTitle(ticket))}`];
   const total = run.partsTotal ?? 0;
   const fraction = counts && total > 0 ? counts.done / total : run.progress;
-  if (fraction !== null && !(finished && run.outcome !== 'succeeded' && !counts)) lines.push(`\`${progressBar(finished && run.outcome === 'succeeded' ? 1 : fraction)}\``);
+  const bar = !finished ? fraction : run.outcome === 'succeeded' ? 1 : counts ? fraction : null;
+  if (bar !== null) lines.push(`\`${progressBar(bar)}\``);
   if (counts && total > 0) lines.push(partsLine(counts, total, run.partNoun ?? 'parts'));
   if (!finished && run.progressText) lines.push(escapeMrkdwn(truncate(run.progressText, 300)));
   if (finished && run.summary) lines.push(escapeMrkdwn(truncate(run.summary, 1500)));

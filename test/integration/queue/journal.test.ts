@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FencedError } from '../../../src/queue/errors.js';
+import { RunStore } from '../../../src/queue/run-store.js';
+import { StepJournal } from '../../../src/queue/step-journal.js';
+import { BOT_ACTOR } from '../../../src/tickets/ticket.js';
+import { openTestStore, type TestStore } from '../tickets/fixtures.js';
+
+const AT = new Date('2026-11-24T02:00:00Z');
+let db: TestStore;
+let runs: RunStore;
+let journal: StepJournal;
+before(async () => {
+  db = await openTestStore();
+  runs = new RunStore(db.pool);
+  journal = new StepJournal(db.pool);
+});
+after(() => db.close());
+
+/** A running ticket with its run claimed by `first` and a one-part plan claimed by `first` too. */
+async function runningPart(first = 'token-a') {
+  const created = await db.store.create({ kind: 'sql-change', payload: { sql: 'SELECT 1' }, requester: 'U0DEV00001', cluster: 'test', schema: null, environment: 'test', review: null, estimatedRows: null, runAt: null, approvalsNeeded: 0 }, AT);
+  assert.ok(created.created);
+  const approved = await db.store.transition({ ticketId: created.ticket.id, expect: { state: 'submitted', version: 1 }, action: 'auto_approve', actor: BOT_ACTOR, at: AT });
+  assert.ok(approved.ok);
+  const key = { ticketId: created.ticket.id, attempt: 1 };
+  await runs.claimRun({ ...key, jobId: 'job', kind: 'execute-sql', token: first, worker: 'w1', at: AT });
+  await runs.savePlan({ ...key, token: first, at: AT }, 'parts', [{ key: 'main', label: 'T' }]);
+  const claim = await runs.claimPart({ ...key, token: first, worker: 'w1', at: AT }, 0);
+  assert.ok(claim.claimed && !claim.takeover);
+  return key;
+}
+
+describe('step journal and fencing', () => {
+  it('a take-over gets done steps back without running them, resumes an idempotent step, and refuses to repeat a non-idempotent one', async () => {
+    const key = await runningPart();
+    const a = { ...key, part: 0, token: 'token-a' };
+    assert.deepEqual(await journal.begin(a, 'backup', false, AT), { run: true, tries: 1 });
+    await journal.end(a, 'backup', AT, { ok: true, result: { rows: 12 } });
+    assert.deepEqual(await journal.begin(a, 'copy', true, AT), { run: true, tries: 1 });
+    assert.deepEqual(await journal.begin(a, 'alter', false, AT), { run: true, tries: 1 });
+    // Worker a dies here. Worker b takes the part over.
+    const claim = await runs.claimPart({ ...key, token: 'token-b', worker: 'w2', at: AT }, 0);
+    assert.ok(claim.claimed && claim.takeover && claim.previousWorker === 'w1');
+    const b = { ...key, part: 0, token: 'token-b' };
+    assert.deepEqual(await journal.begin(b, 'backup', false, AT), { run: false, result: { rows: 12 } });
+    assert.deepEqual(await journal.begin(b, 'copy', true, AT), { run: true, tries: 2 });
+    assert.deepEqual(await journal.begin(b, 'alter', false, AT), { run: false, interrupted: true });
+    assert.deepEqual((await journal.list(key)).map((s) => [s.name, s.seq, s.state, s.tries]), [['backup', 1, 'done', 1], ['copy', 2, 'started', 2], ['alter', 3, 'started', 1]]);
+  });
+
+  it('the worker that lost the part can record nothing more', async () => {
+    const key = await runningPart();
+    const a = { ...key, part: 0, token: 'token-a' };
+    await journal.begin(a, 'copy', true, AT);
+    await runs.claimPart({ ...key, token: 'token-b', worker: 'w2', at: AT }, 0);
+    await assert.rejects(journal.end(a, 'copy', AT, { ok: true, result: null }), FencedError);
+    await assert.rejects(journal.begin(a, 'next', true, AT), FencedError);
+    await assert.rejects(runs.finishPart({ ...key, token: 'token-a', at: AT }, 0, { state: 'done' }), FencedError);
+    await assert.rejects(runs.finishRun({ ...key, token: 'token-z', at: AT }, { outcome: 'succeeded', summary: 'no' }), FencedError);
+  });
+
+  it('one step name twice in one job is a bug, said plainly', async () => {
+    const key = await runningPart();
+    const a = { ...key, part: 0, token: 'token-a' };
+    await journal.begin(a, 'copy', true, AT);
+    await assert.rejects(journal.begin(a, 'copy', true, AT), /step “copy” is run twice in one job/);
+  });
+
+  it('a finished part is not taken again; a run claimed again after a crash counts a take-over only when it was mid-way', async () => {
+    const key = await runningPart();
+    await runs.finishPart({ ...key, token: 'token-a', at: AT }, 0, { state: 'done', result: { summary: 'ok' } });
+    const again = await runs.claimPart({ ...key, token: 'token-c', worker: 'w3', at: AT }, 0);
+    assert.ok(!again.claimed && again.part.state === 'done');
+    await runs.setPhase({ ...key, token: 'token-a', at: AT }, 'waiting');
+    const resumed = await runs.claimRun({ ...key, jobId: 'job', kind: 'execute-sql', token: 'token-d', worker: 'w4', at: AT });
+    assert.equal(resumed.previous?.phase, 'waiting');
+    assert.equal(resumed.run.takeovers, 0, 'resuming after the children is not a take-over');
+    await runs.setPhase({ ...key, token: 'token-d', at: AT }, 'finishing');
+    const taken = await runs.claimRun({ ...key, jobId: 'job', kind: 'execute-sql', token: 'token-e', worker: 'w5', at: AT });
+    assert.equal(taken.run.takeovers, 1);
+    assert.equal(taken.previous?.worker, 'w4');
+  });
+});
