@@ -39,6 +39,8 @@ case "$NAME" in *[!a-z0-9_-]*|'') echo "replica.sh: --name takes lower-case lett
 
 BASE="$BASE_ROOT/$NAME"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+# As root the servers run as the mysql user (mariadbd refuses root); otherwise as whoever runs this.
+if [ "$(id -u)" = 0 ]; then RUN_AS=(--user=mysql); else RUN_AS=(); fi
 
 dir_of() { echo "$BASE/$1"; }
 port_of() { if [ "$1" = primary ]; then echo "$PORT"; else echo $((PORT + 1)); fi; }
@@ -78,14 +80,14 @@ start_node() { # node, server-id, extra mariadbd options…
   if [ ! -d "$dir/data/mysql" ]; then
     rm -rf "$dir/data"
     mkdir -p "$dir/data"
-    as_root chown -R mysql:mysql "$dir/data" 2>/dev/null || true
-    mariadb-install-db --no-defaults --datadir="$dir/data" --user=mysql --auth-root-authentication-method=normal \
+    [ ${#RUN_AS[@]} -eq 0 ] || chown -R mysql:mysql "$dir/data"
+    mariadb-install-db --no-defaults --datadir="$dir/data" "${RUN_AS[@]}" --auth-root-authentication-method=normal \
       --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
   fi
-  as_root chown -R mysql:mysql "$dir" 2>/dev/null || true
   echo "$port" >"$dir/port"
+  [ ${#RUN_AS[@]} -eq 0 ] || chown -R mysql:mysql "$dir"
   rm -f "$dir/mysqld.sock" "$dir/mysqld.pid"
-  setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$dir/data" --port="$port" --bind-address=127.0.0.1 \
+  setsid /usr/sbin/mariadbd --no-defaults "${RUN_AS[@]}" --datadir="$dir/data" --port="$port" --bind-address=127.0.0.1 \
     --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \
     --server-id="$server_id" --skip-name-resolve --performance-schema=OFF --innodb-buffer-pool-size=32M \
     --innodb-log-file-size=16M --max-connections="$MAX_CONNECTIONS" --character-set-server=utf8mb4 \
