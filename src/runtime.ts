@@ -181,7 +181,7 @@ async function startAlerts(parts: Parts, slack: Notifier, runsWorkers: boolean, 
   const base = { config, meta, slack, logger, clock: options.clock ?? systemClock, secrets: process.env };
   const monitoring =
     runsWorkers && (options.monitors ?? options.workers !== false)
-      ? await startMonitoring(base, { connection: redis, queueName: options.monitorQueueName, schedule: options.monitorSchedules })
+      ? await startMonitoring(base, { connection: redis, queueName: options.monitorQueueName, prefix: config.runner.redis_prefix, schedule: options.monitorSchedules })
       : createMonitoring(base);
   closers.push(() => monitoring.stop());
   return monitoring;
