@@ -2,6 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../slack/notifier.js';
+import type { Message } from '../slack/views/blocks.js';
 import { slackErrorCode } from '../slack/ticket-announcer.js';
 import { alertGroupMessage, downInstances } from '../slack/views/alert-group.js';
 import { allClearReply, escalatedReply, newAlertsReply, renotifyReply, resolvedReply } from '../slack/views/alert-replies.js';
@@ -211,8 +212,10 @@ export function createAlertService(deps: AlertServiceDeps) {
     const message = alertGroupMessage({ cluster, env: envOf(cluster), timezone: zoneOf(cluster), alerts: members, silences: await alertStore.activeSilences(db, members.map((a) => a.fingerprint), now), closed: closing, now });
     const hadMessage = Boolean(group.channel && group.ts);
     const posted = await showGroupMessage(db, group, message, now);
-    const reply = (m: Parameters<typeof newAlertsReply>[1], build: typeof newAlertsReply, broadcast: boolean) =>
-      m.length > 0 ? slack.post(posted.channel, build(cluster, m), { threadTs: posted.ts, broadcast }) : Promise.resolve();
+    /** One thread reply naming `alerts` (none when empty); `broadcast` also shows it in the channel. */
+    const reply = async (alerts: readonly Alert[], build: (cluster: string, alerts: readonly Alert[]) => Message, broadcast: boolean) => {
+      if (alerts.length > 0) await slack.post(posted.channel, build(cluster, alerts), { threadTs: posted.ts, broadcast });
+    };
     if (hadMessage) await reply(fresh, newAlertsReply, fresh.some((a) => a.severity === 'critical'));
     await reply(escalated, escalatedReply, true);
     if (resolved.length > 0) await reply(resolved, closing ? allClearReply : resolvedReply, closing);
@@ -224,7 +227,7 @@ export function createAlertService(deps: AlertServiceDeps) {
   }
 
   /** Post the group's message, or edit it; a message someone deleted is posted again. */
-  async function showGroupMessage(db: Db, group: AlertGroup, message: ReturnType<typeof alertGroupMessage>, now: Date): Promise<{ channel: string; ts: string }> {
+  async function showGroupMessage(db: Db, group: AlertGroup, message: Message, now: Date): Promise<{ channel: string; ts: string }> {
     if (group.channel && group.ts) {
       try {
         await slack.update(group.channel, group.ts, message);

@@ -1,7 +1,7 @@
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { z } from 'zod';
 import type { AlertChange, AlertKind, OpenAlert } from './lifecycle.js';
-import type { Condition, Severity } from './types.js';
+import type { Condition } from './types.js';
 
 /** A pool or one checked-out connection (inside a lock): both can query. */
 export type Db = Pick<Connection, 'query'>;
@@ -283,4 +283,3 @@ export const alertStore = {
   },
 };
 
-export type { Severity };

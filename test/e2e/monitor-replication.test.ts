@@ -57,7 +57,7 @@ const firingOn = async (instance: string) => (await h.runtime.monitoring?.alerts
 
 type SlaveStatus = { Slave_SQL_Running: string; Slave_IO_Running: string; Seconds_Behind_Master: number | null };
 async function waitForReplica(ready: (s: SlaveStatus) => boolean): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     const rows = (await set.sql('replica', 'SHOW SLAVE STATUS')) as SlaveStatus[];
     if (rows[0] && ready(rows[0])) return;
     await sleep(100);
@@ -155,10 +155,10 @@ it('a killed replica gives one "down" alert and no other; only DBAs acknowledge 
   const click = (user: string) => h.slack.blockAction({ userId: user, actionId: ids.alertActions.acknowledge, value: `alert-${firing[0].id}`, channelId: ALERTS, messageTs: message.ts });
   const ephemerals = h.api.callsTo('chat.postEphemeral').length;
   await click(DEV);
-  await h.api.waitFor('chat.postEphemeral', (c) => h.api.callsTo('chat.postEphemeral').indexOf(c) >= ephemerals && /Only DBAs/.test(String(c.params.text)));
+  await h.api.waitFor('chat.postEphemeral', (c) => h.api.callsTo('chat.postEphemeral').indexOf(c) >= ephemerals && /Only DBAs/.test(String(c.params.text)), 15_000);
   assert.equal((await firingOn(REPLICA))[0].ackedBy, null);
   await click(DBA);
-  await h.api.waitFor('chat.update', (c) => c.params.ts === message.ts && /Acknowledged by/.test(JSON.stringify(c.params.blocks)));
+  await h.api.waitFor('chat.update', (c) => c.params.ts === message.ts && /Acknowledged by/.test(JSON.stringify(c.params.blocks)), 15_000);
   assert.equal((await firingOn(REPLICA))[0].ackedBy, DBA);
 
   await set.start();
