@@ -11,13 +11,16 @@ export async function main(options: RuntimeOptions = {}): Promise<void> {
     const { config, env, file } = loadConfig(process.env);
     logger.setLevel(env.LOG_LEVEL as LogLevel);
     logger.info('config loaded', { file, role: env.DBOPS_ROLE, clusters: Object.keys(config.clusters) });
-    const runtime = await startRuntime(config, env, logger, options);
+    // Signals are taken from the start: one that comes while the runtime is still starting stops it
+    // once it has started, so nothing is left half-open.
+    const starting = startRuntime(config, env, logger, options);
     const shutdown = (signal: string) => {
       logger.info('shutting down', { signal });
-      runtime.stop().then(() => process.exit(0), () => process.exit(1));
+      starting.then((runtime) => runtime.stop()).then(() => process.exit(0), () => process.exit(1));
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    await starting;
   } catch (err) {
     if (isDbopsError(err)) {
       process.stderr.write(`dbops: ${err.message}\n`);
