@@ -1,6 +1,7 @@
 import { monitorBenchmarks } from './monitor.js';
 import { migrateBenchmarks } from './migrate.js';
 import { reviewBenchmarks } from './review.js';
+import { runnerBenchmarks } from './runner.js';
 
 export interface Benchmark {
   name: string;
@@ -9,4 +10,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark; add one by writing bench/<name>.ts and listing it here. */
-export const benchmarks: Benchmark[] = [...reviewBenchmarks, ...migrateBenchmarks, ...monitorBenchmarks];
+export const benchmarks: Benchmark[] = [...reviewBenchmarks, ...migrateBenchmarks, ...monitorBenchmarks, ...runnerBenchmarks];
