@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { MigratePayload } from '../../src/tickets/ticket.js';
 import { assertSameTable, connect, count, insertEdgeRows, schemaPair, tablesOf } from '../integration/migrate/support.js';
-import { DBA, startHarness } from '../support/harness.js';
+import { migrate } from '../../jobs/migrate.js';
+import { DBA, DEV, startHarness } from '../support/harness.js';
 import { openRunnerFixture } from '../support/runner-fixture.js';
 import { approvalMessage, clickOn, refIn, slash } from '../support/ticket-flow.js';
 import { waitUntil } from '../support/wait.js';
@@ -86,6 +87,34 @@ describe('migrate jobs on the runner', () => {
       assert.deepEqual(await tablesOf(conn, pair.destination), ['big']);
     } finally {
       await cleanUpWorkers(workers);
+      await f.close();
+      await pair.drop();
+    }
+  });
+
+  it('Cancel stops a running migration: the staging tables are dropped and the destination is as it was', async () => {
+    const f = await openRunnerFixture();
+    const pair = await schemaPair(conn, 'dbops_e2e_cancel');
+    try {
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query('CREATE TABLE big (id INT PRIMARY KEY, body VARCHAR(100) NOT NULL); INSERT INTO big SELECT seq, REPEAT(\'x\', 80) FROM seq_1_to_120000');
+      await conn.query(`CREATE TABLE \`${pair.destination}\`.big (id INT PRIMARY KEY, body VARCHAR(100) NOT NULL); INSERT INTO \`${pair.destination}\`.big VALUES (7, 'keep me')`);
+      await f.startWorker({ jobs: [migrate] });
+      const payload: MigratePayload = {
+        source: { cluster: 'test', schema: pair.source },
+        destination: { cluster: 'test', schema: pair.destination },
+        tables: ['big'], where: null, mode: 'replace', objects: [],
+        copy: { parallel: 2, chunk_rows: 1_000, chunk_mb: 16, method: 'load-data', defer_keys: true },
+      };
+      const ticket = await f.ticket({ kind: 'migrate', payload });
+      const staging = `__dbops_T${ticket.id}_n_big`;
+      await waitUntil(async () => (await tablesOf(conn, pair.destination)).includes(staging) && (await count(conn, pair.destination, staging)) > 0, 60_000, 'rows in the staging table');
+      await f.queue.requestStop(ticket.id, 1, { kind: 'cancel', by: DEV, at: new Date().toISOString() });
+      const done = await f.waitFor(ticket.id, ['succeeded', 'failed', 'cancelled'], 60_000);
+      assert.equal(done.state, 'cancelled');
+      assert.deepEqual(await tablesOf(conn, pair.destination), ['big'], 'the staging table was dropped');
+      assert.equal(await count(conn, pair.destination, 'big'), 1, 'the destination table is untouched');
+    } finally {
       await f.close();
       await pair.drop();
     }
