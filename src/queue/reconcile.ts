@@ -31,6 +31,7 @@ export interface ReconcileReport {
 }
 
 const BATCH = 500;
+const FRESH_APPROVAL_MS = 30_000;
 
 /**
  * Make the queue agree with the tickets, which live in MySQL and are the truth (Redis may have been
@@ -52,6 +53,8 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
 }
 
 async function waiting(deps: ReconcileDeps, ticket: Ticket, report: ReconcileReport): Promise<void> {
+  // A ticket approved a moment ago is being handed over by the bot right now: leave it to the bot.
+  if (ticket.state === 'approved' && deps.clock.now().getTime() - ticket.updatedAt.getTime() < FRESH_APPROVAL_MS) return;
   const jobId = ticketJobId(ticket.id, ticket.attempt);
   const state = await deps.queue.queue.getJobState(jobId);
   if (state === 'failed') {
