@@ -160,9 +160,3 @@ export async function copyTables(run: CopyRun, resumed: ReadonlySet<string>, con
   const order = new Map(run.plan.tables.map((t, i) => [t.name, i]));
   return results.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
 }
-
-/** Stop a copy from outside (cancel, shutdown): close its connections so every stream fails at once. */
-export function stopCopy(run: Pick<CopyRun, 'source' | 'writers'>): void {
-  run.source.close();
-  for (const w of run.writers) w.link.close();
-}

@@ -84,11 +84,6 @@ export function workTableName(runId: string, role: 'n' | 'o', table: string): st
   return `${prefix}${table.slice(0, MAX_NAME - prefix.length - 9)}_${hash}`;
 }
 
-/** Leftover work tables of a run (e.g. after a cancel): `__dbops_T42_%`. */
-export function workTablePattern(runId: string): string {
-  return `__dbops\\_${runId.replace(/[\\_%]/g, (c) => `\\${c}`)}\\_%`;
-}
-
 /** `CREATE … DEFINER=\`u\`@\`h\` …` without the DEFINER clause: the object is created by (and runs as) dbops' user. */
 export function withoutDefiner(createSql: string): string {
   return createSql.replace(/\s+DEFINER\s*=\s*(?:`(?:[^`]|``)*`|'[^']*'|[^\s@]+)@(?:`(?:[^`]|``)*`|'[^']*'|[^\s]+)/i, '');

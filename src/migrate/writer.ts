@@ -3,6 +3,7 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { describeSum, rowCrcExpr, sameSum, type RangeSum } from './checksum.js';
 import { socketOf, writeGate, type Link } from './connections.js';
 import { InsertEncoder, LOAD_DATA_FORMAT, parseUnsigned, rawRow, TsvEncoder } from './encode.js';
+import { addKeysSql } from './ddl.js';
 import { ChecksumMismatch, MigrateError } from './errors.js';
 import { SESSION_SQL_MODE, type SourceSnapshot } from './source.js';
 import { describeRange, identList, qualified, rangeCondition, type KeyRange } from './sql.js';
@@ -183,8 +184,8 @@ export async function addDeferredKeys(writer: DestinationWriter, table: TablePla
     const name = keyName(k);
     return name === null || !existing.has(name);
   });
-  if (missing.length === 0) return 0;
-  await writer.query(`ALTER TABLE ${qualified(writer.schema, table.staging)} ${missing.map((k) => `ADD ${k}`).join(', ')}`);
+  const sql = addKeysSql(qualified(writer.schema, table.staging), missing);
+  if (sql) await writer.query(sql);
   return missing.length;
 }
 
