@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import { DbopsError, UsageError } from '../errors.js';
 import { requireCluster } from '../inventory/names.js';
 import type { MigrateSpec } from '../migrate/types.js';
@@ -68,13 +69,20 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
     case 'awaiting_approval': {
       const published = await deps.announcer.publish(ticket.id);
       const message = published.ok ? ticketOpenedMessage(published.ticket, published.permalink) : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
-      return { ...message, blocks: [...(message.blocks ?? []).slice(0, 1), ...details, ...(message.blocks ?? []).slice(1)] };
+      return withDetails(message, details);
     }
     case 'auto_approved': {
       const published = await deps.announcer.autoApproved(ticket, result.handOff);
       const latest = published.ticket;
       const message = autoApprovedMessage(latest, result.handOff, published.ok ? published.permalink : null, deps.announcer.zoneOf(latest));
-      return { ...message, blocks: [...(message.blocks ?? []).slice(0, 1), ...details, ...(message.blocks ?? []).slice(1)] };
+      return withDetails(message, details);
     }
   }
+}
+
+/** The ticket answer with the migration's details after its first line (a migration has no review to show). */
+function withDetails(message: Message, details: KnownBlock[]): Message {
+  const [first, ...rest] = message.blocks ?? [];
+  const others = rest.filter((b) => !(b.type === 'context' && JSON.stringify(b).includes('Review:')));
+  return { ...message, blocks: [...(first ? [first] : []), ...details, ...others] };
 }
