@@ -18,6 +18,7 @@ import { buildBenchSchema, tableBytes } from './support/migrate-data.js';
  *   DBOPS_BENCH_ROWS      rows of `orders` (default 1,000,000); `docs` has 40,000 wide rows
  *   DBOPS_BENCH_ROUNDS    rounds (default 3)
  *   DBOPS_BENCH_5M=1      also measure peak memory with 5,000,000 rows (takes a few minutes)
+ * mydumper/myloader join when installed (`bash scripts/ensure-mydumper.sh`).
  */
 
 const LOCAL = { host: '127.0.0.1', port: 3306, user: 'root' };
@@ -98,7 +99,7 @@ async function throughput(): Promise<void> {
       { name: 'dbops, 4 streams (LOAD DATA LOCAL)', run: () => dbopsCopy(source, destination, { parallel: 4, method: 'load-data' }) },
     ];
     if (installed('mydumper') && installed('myloader')) candidates.push({ name: 'mydumper + myloader, 2 threads (files on disk)', run: () => mydumperAndLoad(source, destination, 2) });
-    else console.log('  mydumper/myloader not installed (Debian package `mydumper`): left out');
+    else console.log('  mydumper/myloader not installed: left out (`bash scripts/ensure-mydumper.sh` installs them)');
     const best = candidates.map(() => Infinity);
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, candidate] of candidates.entries()) {
