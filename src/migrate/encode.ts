@@ -99,22 +99,21 @@ export class TsvEncoder extends BlockWriter {
 }
 
 /**
- * Multi-row `INSERT INTO t (…) VALUES (…),(…)` statements of at most `maxBytes`, in plain ASCII:
- * numbers bare, ASCII values quoted and escaped, any value with a byte above 0x7F as a hex literal
- * (a binary string, stored into the column as its own bytes whatever the connection's charset).
+ * The `VALUES (…),(…)` part of multi-row INSERTs, at most `maxBytes` each, in plain ASCII (so it
+ * survives being sent as a string): numbers bare, ASCII values quoted and escaped, any value with a
+ * byte above 0x7F as a hex literal (a binary string, stored into the column as its own bytes,
+ * whatever the connection's charset). The caller puts `INSERT INTO t (…)` in front.
  */
 export class InsertEncoder extends BlockWriter {
   private rowsInStatement = 0;
-  private readonly head: Buffer;
+  private readonly head = Buffer.from('VALUES ', 'latin1');
 
   constructor(
-    head: string,
     private readonly numeric: readonly boolean[],
     private readonly maxBytes: number,
-    emit: (statement: Buffer) => void,
+    emit: (values: Buffer) => void,
   ) {
     super(maxBytes + 1024, emit);
-    this.head = Buffer.from(`${head} VALUES `);
   }
 
   row(values: RawRow, columns: number): void {

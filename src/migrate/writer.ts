@@ -131,14 +131,15 @@ export class DestinationWriter {
     const statements = new PassThrough({ objectMode: true, highWaterMark: Math.max(1, Math.floor(this.bufferBytes / INSERT_STATEMENT_BYTES)) });
     const numeric = table.columns.map((c) => NUMERIC_TYPES.has(c.dataType.toLowerCase()));
     const head = `INSERT INTO ${this.target(table)} (${identList(table.columns.map((c) => c.name))})`;
-    const encoder = new InsertEncoder(head, numeric, INSERT_STATEMENT_BYTES, (statement) => statements.write(statement));
+    const encoder = new InsertEncoder(numeric, INSERT_STATEMENT_BYTES, (values) => statements.write(values));
     const columns = table.columns.length;
     const write = (async () => {
       let rows = 0;
       for await (const chunk of statements) {
         const statement: unknown = chunk;
         if (!Buffer.isBuffer(statement)) throw new Error('expected an INSERT statement');
-        const [header] = await this.link.run(this.link.db.query<ResultSetHeader>(statement.toString('latin1')));
+        // The VALUES part is ASCII; names in the head may not be, so they are joined as strings.
+        const [header] = await this.link.run(this.link.db.query<ResultSetHeader>(`${head} ${statement.toString('latin1')}`));
         if (header.warningStatus > 0) await this.failOnWarnings(table, range);
         rows += header.affectedRows;
       }

@@ -50,6 +50,20 @@ describe('migrate engine on MariaDB', () => {
     });
   }
 
+  it('copies tables and columns whose names need quoting (backticks, spaces, non-ASCII), with both methods', async () => {
+    const pair = await schemaPair(conn);
+    try {
+      await conn.query(`CREATE TABLE \`${pair.source}\`.\`we\`\`ird tbl\` (\`i d\` INT PRIMARY KEY, \`c\`\`1\` VARCHAR(10), \`ключ\` VARCHAR(5) NOT NULL, UNIQUE KEY \`u k\` (\`ключ\`))`);
+      await conn.query(`INSERT INTO \`${pair.source}\`.\`we\`\`ird tbl\` VALUES (1, 'a', 'x'), (2, 'b', 'y'), (3, NULL, 'é')`);
+      for (const method of ['load-data', 'insert'] as const) {
+        await runMigration(spec(pair.source, pair.destination), 'Tnames', { ...TEST_SETTINGS, chunkRows: 1, method }, localDeps());
+        await assertSameTable(conn, pair.source, pair.destination, 'we`ird tbl');
+      }
+    } finally {
+      await pair.drop();
+    }
+  });
+
   it('copies only the named tables, and only the rows the where selects', async () => {
     const pair = await schemaPair(conn);
     try {

@@ -76,17 +76,20 @@ export async function insertEdgeRows(conn: Connection, schema: string): Promise<
   await conn.query(`INSERT INTO edge (${cols}) VALUES ?`, [rows]);
 }
 
+/** `schema`.`table`, quoted. */
+const q = (schema: string, table: string) => `\`${schema.replace(/`/g, '``')}\`.\`${table.replace(/`/g, '``')}\``;
+
 /** Rows of `a` not in `b`, and of `b` not in `a`, comparing every column (generated ones included). */
 export async function differingRows(conn: Connection, a: string, b: string, table: string): Promise<number> {
   const [rows] = await conn.query<RowDataPacket[]>(
-    `SELECT (SELECT COUNT(*) FROM (SELECT * FROM \`${a}\`.\`${table}\` EXCEPT SELECT * FROM \`${b}\`.\`${table}\`) x)
-          + (SELECT COUNT(*) FROM (SELECT * FROM \`${b}\`.\`${table}\` EXCEPT SELECT * FROM \`${a}\`.\`${table}\`) y) AS n`,
+    `SELECT (SELECT COUNT(*) FROM (SELECT * FROM ${q(a, table)} EXCEPT SELECT * FROM ${q(b, table)}) x)
+          + (SELECT COUNT(*) FROM (SELECT * FROM ${q(b, table)} EXCEPT SELECT * FROM ${q(a, table)}) y) AS n`,
   );
   return Number(rows[0].n);
 }
 
 export async function count(conn: Connection, schema: string, table: string, where = '1'): Promise<number> {
-  const [rows] = await conn.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${schema}\`.\`${table}\` WHERE ${where}`);
+  const [rows] = await conn.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${q(schema, table)} WHERE ${where}`);
   return Number(rows[0].n);
 }
 

@@ -33,7 +33,7 @@ describe('LOAD DATA text encoding', () => {
 describe('INSERT encoding', () => {
   function statements(rows: RawRow[], numeric: boolean[], maxBytes = 1 << 20): string[] {
     const out: string[] = [];
-    const encoder = new InsertEncoder('INSERT INTO t (a, b)', numeric, maxBytes, (s) => out.push(s.toString('latin1')));
+    const encoder = new InsertEncoder(numeric, maxBytes, (s) => out.push(`INSERT INTO t (a, b) ${s.toString('latin1')}`));
     for (const row of rows) encoder.row(row, row.length);
     encoder.flush();
     return out;
