@@ -129,7 +129,7 @@ describe('local workspace in a browser', { skip }, () => {
     assert.match(await thread.innerText(), new RegExp(`Queued as job ticket-${ref.slice(2)}-attempt-1`));
 
     // A worker of the same process runs it: the thread ends with the outcome, and the row changed.
-    await thread.locator('.msg', { hasText: `${ref} finished in` }).waitFor({ timeout: 60_000 });
+    await thread.locator('.msg', { hasText: new RegExp(`${ref} (finished|succeeded)`) }).waitFor({ timeout: 60_000 });
     assert.equal(await orderStatus(target.name, 1), 2);
     assert.deepEqual(errors, [], 'no script errors on the page');
   });
