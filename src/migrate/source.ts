@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { rowCrcExpr, readExpr, type RangeSum } from './checksum.js';
+import { readExpr, RowHasher, rowCrcExpr, type RangeSum } from './checksum.js';
 import type { Gate, Link } from './connections.js';
 import { parseUnsigned, rawRow, type RawRow } from './encode.js';
 import { identList, qualified, quoteIdent, rangeCondition, type KeyRange, type KeyValue } from './sql.js';
@@ -87,14 +87,14 @@ export class SourceSnapshot {
   }
 
   /**
-   * Stream a range's rows (copied columns, then the row's CRC) to `onRow`, pausing while `gate` is
-   * closed. Resolves with the range's count and checksum when the last row is handed on.
+   * Stream a range's rows (the copied columns) to `onRow`, pausing while `gate` is closed. Resolves
+   * with the range's count and checksum (of the bytes received) when the last row is handed on.
    * Call inside `exclusive`.
    */
   streamRange(table: TablePlan, range: KeyRange, condition: string | null, onRow: (row: RawRow) => void, gate: Gate): Promise<RangeSum> {
-    const select = [...table.columns.map(readExpr), rowCrcExpr(table.columns)].join(', ');
+    const select = table.columns.map(readExpr).join(', ');
     const sql = `SELECT ${select} FROM ${this.from(table)} WHERE ${this.where(table, range, condition)}${this.orderBy(table)}`;
-    const crcAt = table.columns.length;
+    const hasher = new RowHasher(table.columns);
     const core = this.link.core;
     return new Promise<RangeSum>((resolve, reject) => {
       let rows = 0;
@@ -114,7 +114,7 @@ export class SourceSnapshot {
       query.on('result', (raw) => {
         const row = rawRow(raw);
         rows++;
-        crc = (crc ^ parseUnsigned(row[crcAt])) >>> 0;
+        crc = (crc ^ hasher.crc(row)) >>> 0;
         onRow(row);
         if (!paused && gate.blocked()) {
           paused = true;
