@@ -221,12 +221,13 @@ async function followRequests(c: CopyContext, until: AbortSignal): Promise<void>
       const wanted = await c.control.read();
       const present = existsSync(c.pauseFile);
       if (wanted.paused && !present) {
-        await writeFile(c.pauseFile, `paused by ${wanted.pausedBy ?? 'a DBA'}\n`);
+        // Say "pausing" first: the tool may see the file and report "paused" at once.
         await c.report({ phase: 'pausing', detail: 'pausing after the chunk being copied', by: wanted.pausedBy });
+        await writeFile(c.pauseFile, `paused by ${wanted.pausedBy ?? 'a DBA'}\n`);
         await c.log(`online ALTER of ${c.state.table}: paused by ${wanted.pausedBy ?? 'a DBA'}`);
       } else if (!wanted.paused && present) {
-        await unlink(c.pauseFile).catch(() => undefined);
         await c.report({ phase: 'resuming', detail: 'resuming: pt-online-schema-change looks at its pause file once a minute, so copying restarts within 60 s' });
+        await unlink(c.pauseFile).catch(() => undefined);
         await c.log(`online ALTER of ${c.state.table}: resumed`);
       }
     } catch {

@@ -72,7 +72,7 @@ export function oscPanel(ticket: { id: number; ref: string }, attempt: number, s
     const actions: ActionsBlock = { type: 'actions', block_id: `${ids.executionActions.blockPrefix}${ticket.id}`, elements: kinds.map((k) => oscButton(k, value, state.table)) };
     blocks.push(actions, context('Pause, Resume and Cut over are for DBAs. The copy keeps up with writes through triggers until the cut-over.'));
   }
-  return { text: `${ticket.ref}: online ALTER of ${state.table}: ${state.phase.replace('-', ' ')}${percent}`, blocks };
+  return { text: `${ticket.ref}: online ALTER of ${state.table}: ${PHASE_WORDS[state.phase].replace(/^:[a-z_]+: /, '')}${percent}`, blocks };
 }
 
 /** After a change with backups: how much can be undone, and the button that opens the rollback ticket. */
