@@ -1,3 +1,4 @@
+import { executeBenchmarks } from './execute.js';
 import { monitorBenchmarks } from './monitor.js';
 import { migrateBenchmarks } from './migrate.js';
 import { reviewBenchmarks } from './review.js';
@@ -10,4 +11,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark; add one by writing bench/<name>.ts and listing it here. */
-export const benchmarks: Benchmark[] = [...reviewBenchmarks, ...migrateBenchmarks, ...monitorBenchmarks, ...runnerBenchmarks];
+export const benchmarks: Benchmark[] = [...reviewBenchmarks, ...migrateBenchmarks, ...monitorBenchmarks, ...runnerBenchmarks, ...executeBenchmarks];
