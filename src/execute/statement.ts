@@ -69,6 +69,10 @@ export async function runStatement(run: StatementRun): Promise<StatementOutcome>
   }
 }
 
+function rows(n: number): string {
+  return `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
+}
+
 function statementContext(run: StatementRun) {
   const expected = run.request.expectedRows?.[run.stmt.number];
   return { ticketId: run.request.ticketId, attempt: run.request.attempt, statement: run.stmt.number, text: run.stmt.text, allowance: run.allowance, ...(expected !== undefined ? { expected } : {}) };
@@ -99,7 +103,7 @@ async function runUpdateOrDelete(run: StatementRun, verb: 'update' | 'delete'): 
   if (!key) return runWithoutBackup(run, `the UPDATE changes every unique key of \`${shown(info)}\`, so the changed rows could not be found again to restore them`, verb, shape.table);
   const backupTable = backupTableName(run.request.ticketId, run.stmt.number, shape.table.name);
   const change = await runBackedUp(run.session, { shape, info, key, backupTable }, statementContext(run));
-  return fromChange(change, `before-images of ${change.saved?.toLocaleString('en-US')} rows in ${run.session.backupSchema}.${backupTable}`);
+  return fromChange(change, `before-images of ${rows(change.saved ?? 0)} in ${run.session.backupSchema}.${backupTable}`);
 }
 
 async function runInsert(run: StatementRun): Promise<StatementOutcome> {
@@ -117,7 +121,7 @@ async function runInsert(run: StatementRun): Promise<StatementOutcome> {
   }
   const backupTable = backupTableName(run.request.ticketId, run.stmt.number, shape.table.name);
   const change = await runRecordedInsert(run.session, { shape, info, key, backupTable, method: method.kind }, statementContext(run));
-  return fromChange(change, `keys of the ${change.affected.toLocaleString('en-US')} new rows in ${run.session.backupSchema}.${backupTable}`);
+  return fromChange(change, `keys of the ${change.affected === 1 ? 'new row' : `${change.affected.toLocaleString('en-US')} new rows`} in ${run.session.backupSchema}.${backupTable}`);
 }
 
 /** MariaDB: RETURNING. Elsewhere: an AUTO_INCREMENT key the INSERT leaves to the server, from LAST_INSERT_ID(). */
