@@ -87,6 +87,12 @@ export interface RunDeps {
   step?: <T>(name: string, idempotent: boolean, run: () => Promise<T>) => Promise<T>;
 }
 
+/**
+ * Statements that may run again after an interruption: DML commits with its log entry (a rerun finds
+ * it), the rest change nothing. DDL, CALL and GRANT may have taken effect without a log entry.
+ */
+const RERUNNABLE: ReadonlySet<string> = new Set(['update', 'delete', 'insert', 'replace', 'select', 'show', 'explain', 'use', 'set']);
+
 /** Statement kinds dbops refuses to run: they would break its transaction handling or read the worker's files. */
 const REFUSED: Partial<Record<string, string>> = {
   transaction: 'dbops runs each statement in its own transaction; remove BEGIN/COMMIT/ROLLBACK/SAVEPOINT from the ticket',
@@ -130,7 +136,7 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
           const committed = (await readLog(session, request.ticketId)).find((e) => e.statement === stmt.number);
           return committed ? outcomeFromLog(committed) : runStatement(run);
         };
-        const outcome = deps.step ? await deps.step(`statement-${stmt.number}`, stmt.kind !== 'alter-table' && stmt.kind !== 'other', once) : await runStatement(run);
+        const outcome = deps.step ? await deps.step(`statement-${stmt.number}`, RERUNNABLE.has(stmt.kind), once) : await runStatement(run);
         if (outcome.schema !== undefined) schema = outcome.schema;
         allowance.used += outcome.counted;
         results[i] = { ...results[i], status: 'done', ...outcome.result, durationMs: Math.round(performance.now() - started) };

@@ -96,7 +96,8 @@ async function runUpdateOrDelete(run: StatementRun, verb: 'update' | 'delete'): 
   const shape = dmlShape(run.stmt.stripped, run.schema);
   if ('exact' in shape) return runWithoutBackup(run, shape.reason, verb, null);
   const info = await readTableInfo(run.session, shape.table);
-  if (!info) return runWithoutBackup(run, `\`${shown(shape.table)}\` was not found`, verb, shape.table);
+  // No such table: let the server say so (the statement fails; there is nothing to back up).
+  if (!info) return fromChange(await runUnbacked(run.session, verb, shape.table, statementContext(run)), null);
   const problem = tableProblem(info);
   if (problem) return runWithoutBackup(run, problem, verb, shape.table);
   const key = backupKey(info, shape.verb === 'update' ? shape.setColumns : null);

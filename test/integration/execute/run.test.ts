@@ -82,6 +82,12 @@ describe('runStatements on MariaDB', () => {
     assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.backupSchema}.${report.results[0].backupTable} k JOIN ${target.schema}.events e USING (id)`), 3);
   });
 
+  it("passes on the server's own error for a table that does not exist", async () => {
+    const report = await runStatements(request(target, 'DELETE FROM no_such_table WHERE id = 1'), deps());
+    assert.equal(report.outcome, 'failed');
+    assert.match(report.results[0].error ?? '', /Table '\w+\.no_such_table' doesn't exist \(MySQL error 1146\)/);
+  });
+
   it('refuses BEGIN/COMMIT before running anything', async () => {
     const report = await runStatements(request(target, 'UPDATE orders SET status = 3 WHERE id = 40; COMMIT'), deps());
     assert.equal(report.outcome, 'failed');
