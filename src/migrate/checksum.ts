@@ -9,10 +9,10 @@ import { quoteIdent } from './sql.js';
  * collide). A range's checksum is its COUNT and the BIT_XOR of its rows' CRCs, so order does not
  * matter. The destination's (and a resumed run's source's) are computed by the server with
  * `rowCrcExpr`; while copying, the source's is computed here (`RowHasher`) from the very bytes the
- * source sent, which are what `CAST(column AS BINARY)` gives: the source server does no extra work.
+ * source sent, which are what the server's CONCAT_WS sees: the source server does no extra work.
  */
 
-type ChecksumColumn = Pick<ColumnInfo, 'name' | 'dataType' | 'nullable'>;
+type ChecksumColumn = Pick<ColumnInfo, 'name' | 'dataType' | 'nullable'> & { charset?: string | null };
 
 const FLOAT_TYPES = new Set(['float']);
 
@@ -25,9 +25,15 @@ export function readExpr(column: Pick<ColumnInfo, 'name' | 'dataType'>): string 
   return FLOAT_TYPES.has(column.dataType.toLowerCase()) ? `CAST(${name} AS DOUBLE)` : name;
 }
 
-/** `CRC32(CONCAT_WS('#', CAST(a AS BINARY), …, CONCAT(ISNULL(n1), …)))` over the copied columns (the bitmap over nullable ones). */
+/**
+ * `CRC32(CONCAT_WS('#', a, b, …, CONCAT(ISNULL(n1), …)))` over the copied columns (the bitmap over
+ * nullable ones). CONCAT_WS gives each value's own bytes as long as the text columns share one
+ * character set (numbers and dates are ASCII, binary strings stay as they are); when they do not,
+ * the text columns are cast to BINARY so none is converted (a cast costs about as much as the CRC).
+ */
 export function rowCrcExpr(columns: readonly ChecksumColumn[]): string {
-  const parts = columns.map((c) => `CAST(${readExpr(c)} AS BINARY)`);
+  const charsets = new Set(columns.map((c) => c.charset).filter((cs) => cs !== null && cs !== undefined && cs !== 'binary'));
+  const parts = columns.map((c) => (charsets.size > 1 && c.charset ? `CAST(${readExpr(c)} AS BINARY)` : readExpr(c)));
   const nullable = columns.filter((c) => c.nullable);
   if (nullable.length > 0) parts.push(`CONCAT(${nullable.map((c) => `ISNULL(${quoteIdent(c.name)})`).join(', ')})`);
   return `CRC32(CONCAT_WS('#', ${parts.join(', ')}))`;

@@ -115,6 +115,7 @@ async function copyStep(plan: MigrationPlan, settings: CopySettings, deps: Migra
     snapshotLink.close();
     throw err;
   });
+  if (links.length < settings.parallel) deps.log?.(`copying with ${links.length} of ${settings.parallel} streams: the destination's pool had no more free connections`);
   const closeAll = () => {
     snapshotLink.close();
     for (const l of links) l.close();

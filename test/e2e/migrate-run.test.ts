@@ -31,12 +31,13 @@ describe('migrate jobs on the runner', () => {
       const message = approvalMessage(h, ref);
       await clickOn(h, message, DBA, 'approve', ref);
       const final = await h.api.waitFor('chat.postMessage', (c) => c.params.thread_ts === message.ts && String(c.params.text).includes('finished'), 60_000);
-      assert.match(String(final.params.text), /3,060 rows .* copied in [\d.]+ s, every chunk verified by count and checksum \(load-data\)/);
+      assert.match(String(final.params.text), /3,120 rows .* copied in [\d.]+ s, every chunk verified by count and checksum \(load-data\)/);
       const milestones = h.api.calls.filter((c) => c.method === 'chat.postMessage' && c.params.thread_ts === message.ts).map((c) => String(c.params.text));
       assert.ok(milestones.some((t) => /`orders`: 3,000 rows .* copied and verified/.test(t)), milestones.join('\n'));
       await assertSameTable(conn, pair.source, pair.destination, 'edge');
+      await assertSameTable(conn, pair.source, pair.destination, 'edge_utf8');
       await assertSameTable(conn, pair.source, pair.destination, 'orders');
-      assert.deepEqual(await tablesOf(conn, pair.destination), ['edge', 'orders', 'v_big'], 'the old orders was replaced; no staging table is left');
+      assert.deepEqual(await tablesOf(conn, pair.destination), ['edge', 'edge_utf8', 'orders', 'v_big'], 'the old orders was replaced; no staging table is left');
     } finally {
       await h.stop();
       await pair.drop();

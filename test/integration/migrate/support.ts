@@ -74,6 +74,11 @@ export async function insertEdgeRows(conn: Connection, schema: string): Promise<
   // Many more ordinary rows, so the table is cut into several chunks.
   for (let id = 5; id <= 60; id++) rows.push([id, String(2 ** 53 + id), String(-id), `${id}.5`, '2024-01-01 00:00:00.000001', '2024-01-01', '2024-01-01 00:00:00', Buffer.from([id, 0, id]), `{"id": ${id}}`, `row ${id}`, '🚀', Buffer.from([id % 2]), Buffer.from([0, id]), Buffer.from([0, id]), id / 3, id / 7, 'x', 'a', 'x', '01:02:03', 2000]);
   await conn.query(`INSERT INTO edge (${cols}) VALUES ?`, [rows]);
+  // The same values with one character set for every text column (the checksum then needs no casts).
+  await conn.query('CREATE TABLE edge_utf8 LIKE edge');
+  await conn.query('ALTER TABLE edge_utf8 DROP COLUMN l1');
+  const utf8 = cols.replace(',l1', '');
+  await conn.query(`INSERT INTO edge_utf8 (${utf8}) SELECT ${utf8} FROM edge`);
 }
 
 /** `schema`.`table`, quoted. */

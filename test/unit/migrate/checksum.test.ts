@@ -4,15 +4,21 @@ import { crc32 } from 'node:zlib';
 import { RowHasher, rowCrcExpr } from '../../../src/migrate/checksum.js';
 
 const columns = [
-  { name: 'id', dataType: 'int', nullable: false },
-  { name: 'f', dataType: 'float', nullable: true },
-  { name: 's', dataType: 'varchar', nullable: true },
+  { name: 'id', dataType: 'int', nullable: false, charset: null },
+  { name: 'f', dataType: 'float', nullable: true, charset: null },
+  { name: 's', dataType: 'varchar', nullable: true, charset: 'utf8mb4' },
 ];
 
 describe('row checksums', () => {
-  it('the server expression reads FLOAT as DOUBLE, every column as bytes, and the NULL bitmap of nullable columns', () => {
-    assert.equal(rowCrcExpr(columns), "CRC32(CONCAT_WS('#', CAST(`id` AS BINARY), CAST(CAST(`f` AS DOUBLE) AS BINARY), CAST(`s` AS BINARY), CONCAT(ISNULL(`f`), ISNULL(`s`))))");
-    assert.equal(rowCrcExpr([columns[0]]), "CRC32(CONCAT_WS('#', CAST(`id` AS BINARY)))");
+  it('the server expression reads FLOAT as DOUBLE and ends with the NULL bitmap of nullable columns', () => {
+    assert.equal(rowCrcExpr(columns), "CRC32(CONCAT_WS('#', `id`, CAST(`f` AS DOUBLE), `s`, CONCAT(ISNULL(`f`), ISNULL(`s`))))");
+    assert.equal(rowCrcExpr([columns[0]]), "CRC32(CONCAT_WS('#', `id`))");
+  });
+
+  it('casts text columns to BINARY only when their character sets differ (else CONCAT_WS would convert one)', () => {
+    const mixed = [{ ...columns[0] }, { name: 'a', dataType: 'varchar', nullable: false, charset: 'utf8mb4' }, { name: 'b', dataType: 'varchar', nullable: false, charset: 'latin1' }, { name: 'c', dataType: 'blob', nullable: false, charset: null }];
+    assert.equal(rowCrcExpr(mixed), "CRC32(CONCAT_WS('#', `id`, CAST(`a` AS BINARY), CAST(`b` AS BINARY), `c`))");
+    assert.equal(rowCrcExpr([mixed[0], mixed[1], mixed[3]]), "CRC32(CONCAT_WS('#', `id`, `a`, `c`))");
   });
 
   it('hashes a row as CONCAT_WS does: NULLs skipped, the bitmap last, so NULL, empty and "NULL" differ', () => {
