@@ -20,6 +20,7 @@ import { ensureBackupSchema, writeLogEntry } from '../src/execute/execution-log.
 import { quoteIdent } from '../src/execute/names.js';
 import { planRollback, writeRowSql } from '../src/execute/rollback-sql.js';
 import { runStatements } from '../src/execute/run.js';
+import { queryable } from '../src/execute/session.js';
 import { readTableInfo } from '../src/execute/table-info.js';
 import type { Benchmark } from './registry.js';
 import { ratio } from './support/timing.js';
@@ -119,9 +120,9 @@ async function backupCost(): Promise<void> {
 /** A backup of `rows` rows as an UPDATE would leave it, logged for a ticket; returns the ticket id. */
 async function fakeBackup(b: Bench, rows: number, ticketId: number): Promise<void> {
   const t = { schema: b.schema, name: 't' };
-  const info = await readTableInfo({ rows: async <T>(sql: string, v?: unknown[]) => (await b.pool.query(sql, v))[0] as T[] }, t);
+  const info = await readTableInfo(queryable(b.pool), t);
   if (!info) throw new Error('no table t');
-  const db = { backupSchema: b.settings.backup_schema, query: (sql: string, v?: unknown[]) => b.pool.query(sql, v), rows: async <T>(sql: string, v?: unknown[]) => (await b.pool.query(sql, v))[0] as T[] };
+  const db = queryable(b.pool, b.settings.backup_schema);
   await ensureBackupSchema(db);
   const name = `t${ticketId}_1_t`;
   await b.pool.query(backupTableDdl(b.settings.backup_schema, name, info.columns, info.rowKeys[0], 'bench'));

@@ -222,13 +222,14 @@ export async function runRecordedInsert(session: ExecutionSession, change: Recor
         const rows = await session.query<RowDataPacket[]>(`${ctx.text}\nRETURNING ${keyList}`);
         affected = rows.length;
         keys = rows.map((r) => key.columns.map((c) => r[c]));
-        const count = await session.rows<{ n: unknown }>('SELECT @@warning_count AS n');
-        warnings = { warningCount: Number(count[0]?.n ?? 0), warnings: Number(count[0]?.n ?? 0) > 0 ? await session.warnings() : [] };
+        const [count] = await session.rows('SELECT @@warning_count AS n');
+        const warningCount = Number(count?.n ?? 0);
+        warnings = { warningCount, warnings: warningCount > 0 ? await session.warnings() : [] };
       } else {
         const header = await session.query(ctx.text);
         affected = header.affectedRows;
         warnings = await warningsOf(session, header);
-        const [{ step }] = await session.rows<{ step: unknown }>('SELECT @@auto_increment_increment AS step');
+        const [{ step }] = await session.rows('SELECT @@auto_increment_increment AS step');
         const first = BigInt(header.insertId);
         keys = Array.from({ length: affected }, (_, i) => [String(first + BigInt(i) * BigInt(Number(step)))]);
       }

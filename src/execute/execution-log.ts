@@ -50,7 +50,7 @@ interface Db {
   /** The backup schema the log lives in. */
   backupSchema: string;
   query(sql: string, values?: unknown[]): Promise<unknown>;
-  rows<T>(sql: string, values?: unknown[]): Promise<T[]>;
+  rows(sql: string, values?: unknown[]): Promise<unknown[]>;
 }
 
 /** Create `dbops_backup` and its log when missing (DDL: call outside any transaction). */
@@ -96,7 +96,7 @@ const LogRow = z.object({
 export async function readLog(db: Db, ticketId: number): Promise<LogEntry[]> {
   let raw: unknown[];
   try {
-    raw = await db.rows<unknown>(`SELECT * FROM ${logTable(db.backupSchema)} WHERE ticket_id = ? ORDER BY statement_number`, [ticketId]);
+    raw = await db.rows(`SELECT * FROM ${logTable(db.backupSchema)} WHERE ticket_id = ? ORDER BY statement_number`, [ticketId]);
   } catch (err) {
     if ((err as { errno?: number }).errno === 1146 || (err as { errno?: number }).errno === 1049) return [];
     throw err;

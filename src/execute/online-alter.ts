@@ -270,7 +270,7 @@ async function cutOver(session: ExecutionSession, table: TableName, newTable: st
 }
 
 async function oscTriggers(session: ExecutionSession, table: TableName): Promise<string[]> {
-  const rows = await session.rows<{ name: string }>(
+  const rows = await session.rows(
     "SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? AND TRIGGER_NAME LIKE 'pt\\_osc\\_%'",
     [table.schema, table.name],
   );

@@ -4,7 +4,7 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import { encoderFor, type Encoder } from './literals.js';
 import { readLog, type LogEntry } from './execution-log.js';
 import { qualified, quoteIdent, shown, type TableName } from './names.js';
-import { coreConnection } from './session.js';
+import { coreConnection, queryable } from './session.js';
 import { readTableInfo, valueClass } from './table-info.js';
 
 /** How one logged statement is undone. */
@@ -42,8 +42,7 @@ const UNDO_OF: Record<string, UndoKind | undefined> = { delete: 'restore-deleted
 export async function planRollback(pool: Pool, backupSchema: string, ticketId: number): Promise<RollbackPlan> {
   const conn = await pool.getConnection();
   try {
-    const db = { backupSchema, query: (sql: string, v?: unknown[]) => conn.query(sql, v), rows: async <T>(sql: string, v?: unknown[]) => (await conn.query(sql, v))[0] as T[] };
-    return planFromLog(ticketId, backupSchema, await readLog(db, ticketId));
+    return planFromLog(ticketId, backupSchema, await readLog(queryable(conn, backupSchema), ticketId));
   } finally {
     conn.release();
   }
@@ -148,7 +147,7 @@ export async function writeRowSql(pool: Pool, plan: RollbackPlan, out: Writable)
 }
 
 async function writeStep(conn: PoolConnection, step: UndoStep, emit: (text: string) => Promise<void>): Promise<number> {
-  const info = await readTableInfo({ rows: async <T>(sql: string, v?: unknown[]) => (await conn.query(sql, v))[0] as T[] }, step.backup);
+  const info = await readTableInfo(queryable(conn), step.backup);
   if (!info) throw new Error(`the backup table ${shown(step.backup)} is gone`);
   const classOf = new Map(info.columns.map((c) => [c.name.toLowerCase(), valueClass(c.dataType)]));
   const encoder = (name: string): Encoder => encoderFor(classOf.get(name.toLowerCase()) ?? 'text');

@@ -89,8 +89,8 @@ export class ExecutionSession {
     }
   }
 
-  async rows<T = RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]> {
-    return (await this.query<RowDataPacket[]>(sql, values)) as T[];
+  async rows(sql: string, values?: unknown[]): Promise<RowDataPacket[]> {
+    return this.query<RowDataPacket[]>(sql, values);
   }
 
   /** Run a statement that returns rows and count them without keeping them (a SELECT in a change). */
@@ -112,8 +112,8 @@ export class ExecutionSession {
 
   /** `SHOW WARNINGS` of the last statement, at most `limit` of them. */
   async warnings(limit = 10): Promise<string[]> {
-    const rows = await this.rows<{ Level: string; Code: number; Message: string }>(`SHOW WARNINGS LIMIT ${limit}`);
-    return rows.map((w) => `${w.Level} ${w.Code}: ${w.Message}`);
+    const rows = await this.rows(`SHOW WARNINGS LIMIT ${limit}`);
+    return rows.map((w) => `${String(w.Level)} ${String(w.Code)}: ${String(w.Message)}`);
   }
 
   async begin(): Promise<void> {
@@ -210,4 +210,13 @@ export function coreConnection(conn: PoolConnection): CoreConnection {
 
 function isCoreConnection(value: unknown): value is CoreConnection {
   return typeof value === 'object' && value !== null && 'query' in value && typeof value.query === 'function' && !('then' in value);
+}
+
+/** The reads the table and log helpers need, over a plain pool or pool connection. */
+export function queryable(db: Pick<Pool, 'query'> | Pick<PoolConnection, 'query'>, backupSchema = ''): { backupSchema: string; query(sql: string, values?: unknown[]): Promise<unknown>; rows(sql: string, values?: unknown[]): Promise<RowDataPacket[]> } {
+  return {
+    backupSchema,
+    query: (sql, values) => db.query(sql, values),
+    rows: async (sql, values) => (await db.query<RowDataPacket[]>(sql, values))[0],
+  };
 }

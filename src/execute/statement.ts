@@ -58,7 +58,8 @@ export async function runStatement(run: StatementRun): Promise<StatementOutcome>
     }
     case 'use': {
       await run.session.query(stmt.text);
-      const [{ db }] = await run.session.rows<{ db: string | null }>('SELECT DATABASE() AS db');
+      const [row] = await run.session.rows('SELECT DATABASE() AS db');
+      const db = typeof row?.db === 'string' ? row.db : null;
       return { result: { note: `default schema is now ${db ?? 'none'}` }, counted: 0, schema: db };
     }
     case 'set':

@@ -61,23 +61,25 @@ const ColumnRow = z.object({
   collation: text,
 });
 const KeyRow = z.object({ index_name: z.string(), column_name: z.string(), sub_part: z.unknown() });
+const NameRow = z.object({ name: z.string() });
+const CountRow = z.object({ n: z.coerce.number() });
 const TableRow = z.object({ engine: text, data_length: int.nullable(), index_length: int.nullable(), table_rows: int.nullable() });
 
 interface Queryable {
-  rows<T>(sql: string, values?: unknown[]): Promise<T[]>;
+  rows(sql: string, values?: unknown[]): Promise<unknown[]>;
 }
 
 /** The table's columns, row keys, size, triggers and incoming foreign keys; null when it does not exist. */
 export async function readTableInfo(db: Queryable, table: TableName): Promise<TableInfo | null> {
   const args = [table.schema, table.name];
-  const tables = await db.rows<unknown>(
+  const tables = await db.rows(
     'SELECT ENGINE AS engine, DATA_LENGTH AS data_length, INDEX_LENGTH AS index_length, TABLE_ROWS AS table_rows FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
     args,
   );
   if (tables.length === 0) return null;
   const t = TableRow.parse(tables[0]);
   const columns = (
-    await db.rows<unknown>(
+    await db.rows(
       `SELECT COLUMN_NAME AS name, DATA_TYPE AS data_type, COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, EXTRA AS extra,
               CHARACTER_SET_NAME AS charset, COLLATION_NAME AS collation
          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
@@ -100,7 +102,7 @@ export async function readTableInfo(db: Queryable, table: TableName): Promise<Ta
     } satisfies ColumnInfo;
   });
   const keyRows = (
-    await db.rows<unknown>(
+    await db.rows(
       `SELECT INDEX_NAME AS index_name, COLUMN_NAME AS column_name, SUB_PART AS sub_part
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0
         ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX`,
@@ -108,9 +110,9 @@ export async function readTableInfo(db: Queryable, table: TableName): Promise<Ta
     )
   ).map((raw) => KeyRow.parse(raw));
   const triggers = (
-    await db.rows<{ name: string }>('SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?', args)
-  ).map((r) => String(r.name));
-  const refs = await db.rows<{ n: unknown }>(
+    await db.rows('SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?', args)
+  ).map((r) => NameRow.parse(r).name);
+  const [refs] = await db.rows(
     'SELECT COUNT(*) AS n FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?',
     args,
   );
@@ -122,7 +124,7 @@ export async function readTableInfo(db: Queryable, table: TableName): Promise<Ta
     columns,
     rowKeys: rowKeys(keyRows, columns),
     triggers,
-    referencedBy: Number(refs[0]?.n ?? 0),
+    referencedBy: CountRow.parse(refs ?? { n: 0 }).n,
   };
 }
 

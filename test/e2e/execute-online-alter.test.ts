@@ -21,9 +21,9 @@ before(async () => {
   db = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
   await db.query(`CREATE DATABASE \`${schema}\``);
   await db.query(`CREATE TABLE \`${schema}\`.big (id INT UNSIGNED NOT NULL PRIMARY KEY COMMENT 'id', v VARCHAR(20) NOT NULL DEFAULT '' COMMENT 'value') ENGINE=InnoDB COMMENT='big'`);
-  await db.query(`INSERT INTO \`${schema}\`.big SELECT seq, CONCAT('v', seq) FROM \`${schema}\`.seq_1_to_40000`);
+  await db.query(`INSERT INTO \`${schema}\`.big SELECT seq, CONCAT('v', seq) FROM \`${schema}\`.seq_1_to_20000`);
   // Every table counts as large here; the copy goes in small chunks with a pause between them, so it takes some seconds.
-  const execution = `execution:\n  backup_schema: ${schema}_bk\n  online_alter_min_bytes: 1\n  pt_osc:\n    extra_args: ['--chunk-size', '500', '--sleep', '0.1']\n`;
+  const execution = `execution:\n  backup_schema: ${schema}_bk\n  online_alter_min_bytes: 1\n  pt_osc:\n    extra_args: ['--chunk-size', '1000', '--sleep', '0.2']\n`;
   h = await startHarness({ workers: true, configYaml: testConfigYaml(`${FAST_RUNNER}\n${execution}`) });
   reader = await openTicketReader(h);
 });
@@ -41,13 +41,13 @@ const count = async (sql: string, values: unknown[] = []) => {
 };
 
 // pt-online-schema-change 3.2 looks at its pause file once a minute while paused, so Resume takes up to 60 s to show.
-it('an ALTER of a large table runs through pt-online-schema-change: Pause, Resume and Cut over from Slack', { timeout: 240_000 }, async () => {
+it('an ALTER of a large table runs through pt-online-schema-change: Pause, Resume and Cut over from Slack', { timeout: 300_000 }, async () => {
   const ref = refIn(await slash(h, `exec test.${schema} ALTER TABLE big ADD INDEX idx_big_v (v)`));
   const ticket = await ticketOf(reader.store, ref);
   const channel = ticket.slack.threadChannel ?? assert.fail(`${ref} has no thread (${ticket.state})`);
   const threadTs = ticket.slack.threadTs ?? '';
   const panel = (): StoredMessage | undefined => h.api.replies(channel, threadTs).find((m) => m.text?.includes('online ALTER of'));
-  const panelSays = (pattern: RegExp) => waitUntil(() => pattern.test(panel()?.text ?? ''), 120_000, `the panel to say ${pattern}`);
+  const panelSays = (pattern: RegExp) => waitUntil(() => pattern.test(panel()?.text ?? ''), 180_000, `the panel to say ${pattern}`);
   const click = async (user: string, actionId: string) => {
     const message = panel() ?? assert.fail('no panel');
     const since = h.api.calls.length;
