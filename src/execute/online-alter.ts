@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { ExecutionSection } from '../config/schema.js';
-import { lineSplitter, readOscLine } from './osc-output.js';
+import { copyWithTool, sleep } from './osc-copy.js';
 import { qualified, quoteIdent, shown, type TableName } from './names.js';
 import { CancelledError, serverError, type ExecutionSession } from './session.js';
 
@@ -151,92 +150,6 @@ export async function runOnlineAlter(tool: string, o: OnlineAlterOptions): Promi
   }
 }
 
-interface CopyContext extends OnlineAlterOptions {
-  pauseFile: string;
-  state: OscState;
-  report(change: Partial<OscState>): Promise<void>;
-}
-
-/** Run the tool to the end of its copy, following Slack's Pause/Resume; cancel kills it. */
-async function copyWithTool(tool: string, args: string[], c: CopyContext): Promise<void> {
-  const child = spawn(tool, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const tail: string[] = [];
-  let lastProgress = -1;
-  const onLine = (line: string) => {
-    tail.push(line);
-    if (tail.length > 40) tail.shift();
-    const read = readOscLine(line);
-    if (read.kind === 'progress') {
-      if (read.percent === lastProgress) return;
-      lastProgress = read.percent;
-      const phase = c.state.phase === 'pausing' || c.state.phase === 'paused' ? c.state.phase : 'copying';
-      void c.report({ phase, percent: read.percent, detail: `copying rows${read.remaining ? `, about ${read.remaining} left` : ''}` });
-      void c.progress(read.percent / 100, `${c.state.table}: copying rows ${read.percent}%`);
-      return;
-    }
-    if (read.kind === 'paused') {
-      if (c.state.phase !== 'paused') void c.report({ phase: 'paused', detail: 'paused between two chunks; the triggers keep the copy in step' });
-      return;
-    }
-    if (read.kind === 'copy-started') void c.report({ phase: 'copying', percent: 0, detail: `copying about ${read.rows?.toLocaleString('en-US') ?? '?'} rows` });
-    if (read.kind === 'copied' || read.kind === 'done' || read.kind === 'copy-started' || read.kind === 'error') void c.log(`pt-online-schema-change: ${line.trim()}`);
-  };
-  const out = lineSplitter(onLine);
-  const err = lineSplitter(onLine);
-  child.stdout?.on('data', (d: Buffer) => out.push(d));
-  child.stderr?.on('data', (d: Buffer) => err.push(d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      out.end();
-      err.end();
-      resolve({ code, signal });
-    });
-  });
-  const stop = new AbortController();
-  const poller = followRequests(c, stop.signal);
-  const onAbort = () => stopChild(child);
-  c.signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    const { code, signal } = await exited;
-    if (c.signal.aborted) throw new CancelledError('the online ALTER was cancelled');
-    if (code !== 0) {
-      const errors = tail.filter((l) => readOscLine(l).kind === 'error');
-      const why = (errors.length > 0 ? errors : tail.slice(-5)).join(' / ').slice(0, 1500);
-      throw new Error(`pt-online-schema-change failed (${signal ? `signal ${signal}` : `exit ${code}`}): ${why}`);
-    }
-  } finally {
-    c.signal.removeEventListener('abort', onAbort);
-    stop.abort();
-    await poller;
-    await unlink(c.pauseFile).catch(() => undefined);
-  }
-}
-
-/** Apply Slack's Pause/Resume to the pause file until the copy ends. */
-async function followRequests(c: CopyContext, until: AbortSignal): Promise<void> {
-  const every = c.pollMs ?? 1000;
-  while (!until.aborted) {
-    try {
-      const wanted = await c.control.read();
-      const present = existsSync(c.pauseFile);
-      if (wanted.paused && !present) {
-        // Say "pausing" first: the tool may see the file and report "paused" at once.
-        await c.report({ phase: 'pausing', detail: 'pausing after the chunk being copied', by: wanted.pausedBy });
-        await writeFile(c.pauseFile, `paused by ${wanted.pausedBy ?? 'a DBA'}\n`);
-        await c.log(`online ALTER of ${c.state.table}: paused by ${wanted.pausedBy ?? 'a DBA'}`);
-      } else if (!wanted.paused && present) {
-        await c.report({ phase: 'resuming', detail: 'resuming: pt-online-schema-change looks at its pause file once a minute, so copying restarts within 60 s' });
-        await unlink(c.pauseFile).catch(() => undefined);
-        await c.log(`online ALTER of ${c.state.table}: resumed`);
-      }
-    } catch {
-      // The control channel is best effort: a missed poll is retried on the next one.
-    }
-    await sleep(every, until);
-  }
-}
-
 /** Wait for a DBA's Cut-over (or a cancel), keeping the session alive. */
 async function waitForCutOver(o: OnlineAlterOptions): Promise<string> {
   const every = o.pollMs ?? 1000;
@@ -292,25 +205,4 @@ async function cleanUp(session: ExecutionSession, table: TableName, newTable: st
 async function tableExists(session: ExecutionSession, table: TableName): Promise<boolean> {
   const rows = await session.rows('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [table.schema, table.name]);
   return rows.length > 0;
-}
-
-function stopChild(child: ChildProcess): void {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  setTimeout(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }, 10_000).unref();
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
