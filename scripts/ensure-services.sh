@@ -29,7 +29,8 @@ start_mariadb() {
   if mariadb -h127.0.0.1 -uroot -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
   echo "starting MariaDB"
   as_root mkdir -p /run/mysqld && as_root chown mysql:mysql /run/mysqld 2>/dev/null || true
-  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  # --pidfile: other mariadbd processes (scripts/replica.sh's test instances) must not pass for this one.
+  as_root start-stop-daemon --start --oknodo --background --pidfile /run/mysqld/mysqld.pid --exec /usr/sbin/mariadbd
   wait_for MariaDB "mariadb -h127.0.0.1 -uroot -e 'SELECT 1'"
 }
 
