@@ -114,8 +114,14 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
 
   const session = await ExecutionSession.open(deps.pool, { settings: deps.settings, schema: request.schema, signal: deps.signal, logger: deps.logger });
   try {
-    await ensureBackupSchema(session);
-    const logged = new Map((await readLog(session, request.ticketId)).map((e) => [e.statement, e]));
+    let logged: Map<number, LogEntry>;
+    try {
+      await ensureBackupSchema(session);
+      logged = new Map((await readLog(session, request.ticketId)).map((e) => [e.statement, e]));
+    } catch (err) {
+      const why = serverError(err).message;
+      return stop(results, 'failed', `could not prepare the backup schema \`${session.backupSchema}\` on the primary (${why}); the cluster's user needs CREATE, INSERT, SELECT, UPDATE and DROP on \`${session.backupSchema}\`.*. Nothing was run`);
+    }
     const allowance: RowAllowance = { estimate: request.estimate, limit: limitFor(request.estimate, deps.settings.estimate_tolerance), used: 0 };
     let schema = request.schema;
     for (const [i, stmt] of statements.entries()) {

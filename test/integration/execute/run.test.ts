@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import mysql from 'mysql2/promise';
+import { ExecutionSection } from '../../../src/config/schema.js';
 import { runStatements } from '../../../src/execute/run.js';
 import { createOrders, openTarget, request, type TargetDb } from './fixtures.js';
 
@@ -86,6 +88,22 @@ describe('runStatements on MariaDB', () => {
     const report = await runStatements(request(target, 'DELETE FROM no_such_table WHERE id = 1'), deps());
     assert.equal(report.outcome, 'failed');
     assert.match(report.results[0].error ?? '', /Table '\w+\.no_such_table' doesn't exist \(MySQL error 1146\)/);
+  });
+
+  it('says which privileges are missing when the backup schema cannot be made, and runs nothing', async () => {
+    const user = `dbops_np_${target.schema.slice(-8)}`;
+    await target.pool.query(`CREATE USER '${user}'@'%'`);
+    await target.pool.query(`GRANT SELECT, UPDATE ON \`${target.schema}\`.* TO '${user}'@'%'`);
+    const limited = mysql.createPool({ host: '127.0.0.1', user, connectionLimit: 2 });
+    try {
+      const report = await runStatements(request(target, 'UPDATE orders SET status = 3 WHERE id = 50'), { ...deps(), pool: limited, settings: ExecutionSection.parse({ backup_schema: `${target.schema}_np` }) });
+      assert.equal(report.outcome, 'failed');
+      assert.match(report.failure ?? '', /could not prepare the backup schema `dbops_x_\w+_np` on the primary \(.*denied.*\); the cluster's user needs CREATE, INSERT, SELECT, UPDATE and DROP on .*Nothing was run/);
+      assert.deepEqual(report.results.map((r) => r.status), ['not-run']);
+    } finally {
+      await limited.end();
+      await target.pool.query(`DROP USER '${user}'@'%'`);
+    }
   });
 
   it('refuses BEGIN/COMMIT before running anything', async () => {
