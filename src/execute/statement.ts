@@ -8,7 +8,7 @@ import { runOnlineAlter } from './online-alter.js';
 import type { RunDeps, RunRequest, StatementResult } from './run.js';
 import { supportsInsertReturning } from './server.js';
 import type { ExecutionSession } from './session.js';
-import { readTableInfo, type TableInfo } from './table-info.js';
+import { readAlterFacts, readTableInfo, type TableInfo } from './table-info.js';
 
 export interface StatementRun {
   stmt: ExecStatement;
@@ -214,8 +214,9 @@ async function runLargeAlter(run: StatementRun, shape: AlterShape, info: TableIn
     await logDdl(run, 'alter', shape.table, 0);
     return { result: { note: `ran in place with ${attempt.way} on a ${size} table by a DBA's exception (pt-online-schema-change is not installed)`, warningCount: attempt.warningCount, warnings: attempt.warnings }, counted: 0 };
   }
-  if (info.triggers.length > 0) throw new RefusedError(`\`${shown(info)}\` has triggers (${info.triggers.join(', ')}), which pt-online-schema-change cannot run alongside its own here; drop them for the change or ask a DBA`);
-  if (info.referencedBy > 0) throw new RefusedError(`other tables have foreign keys to \`${shown(info)}\`, which dbops' cut-over would leave pointing at the old table; ask a DBA to run this one by hand`);
+  const facts = await readAlterFacts(run.session, shape.table);
+  if (facts.triggers.length > 0) throw new RefusedError(`\`${shown(info)}\` has triggers (${facts.triggers.join(', ')}), which pt-online-schema-change cannot run alongside its own here; drop them for the change or ask a DBA`);
+  if (facts.referencedBy > 0) throw new RefusedError(`other tables have foreign keys to \`${shown(info)}\`, which dbops' cut-over would leave pointing at the old table; ask a DBA to run this one by hand`);
   await deps.events?.log?.(`online ALTER of ${shown(shape.table)} (${size}): ${refused.join('; ') || 'not instant'}; running pt-online-schema-change`);
   const outcome = await runOnlineAlter(online.tool, {
     settings: deps.settings.pt_osc,

@@ -35,6 +35,10 @@ export interface TableInfo extends TableName {
   columns: ColumnInfo[];
   /** Keys that identify one row: the primary key, then unique keys whose columns are all NOT NULL. */
   rowKeys: KeyInfo[];
+}
+
+/** What an online ALTER must know besides: triggers on the table, and foreign keys pointing at it. */
+export interface AlterFacts {
   triggers: string[];
   /** Foreign keys in other tables that point at this one. */
   referencedBy: number;
@@ -69,7 +73,7 @@ interface Queryable {
   rows(sql: string, values?: unknown[]): Promise<unknown[]>;
 }
 
-/** The table's columns, row keys, size, triggers and incoming foreign keys; null when it does not exist. */
+/** The table's columns, row keys and size; null when it does not exist. */
 export async function readTableInfo(db: Queryable, table: TableName): Promise<TableInfo | null> {
   const args = [table.schema, table.name];
   const tables = await db.rows(
@@ -109,13 +113,6 @@ export async function readTableInfo(db: Queryable, table: TableName): Promise<Ta
       args,
     )
   ).map((raw) => KeyRow.parse(raw));
-  const triggers = (
-    await db.rows('SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?', args)
-  ).map((r) => NameRow.parse(r).name);
-  const [refs] = await db.rows(
-    'SELECT COUNT(*) AS n FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?',
-    args,
-  );
   return {
     ...table,
     engine: t.engine,
@@ -123,9 +120,23 @@ export async function readTableInfo(db: Queryable, table: TableName): Promise<Ta
     rowsEstimate: t.table_rows ?? 0,
     columns,
     rowKeys: rowKeys(keyRows, columns),
-    triggers,
-    referencedBy: CountRow.parse(refs ?? { n: 0 }).n,
   };
+}
+
+/**
+ * Triggers and incoming foreign keys, read only for an online ALTER: REFERENTIAL_CONSTRAINTS has no
+ * index by referenced table, so the server looks at every foreign key it has.
+ */
+export async function readAlterFacts(db: Queryable, table: TableName): Promise<AlterFacts> {
+  const args = [table.schema, table.name];
+  const triggers = (
+    await db.rows('SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?', args)
+  ).map((r) => NameRow.parse(r).name);
+  const [refs] = await db.rows(
+    'SELECT COUNT(*) AS n FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?',
+    args,
+  );
+  return { triggers, referencedBy: CountRow.parse(refs ?? { n: 0 }).n };
 }
 
 /** Unique keys that identify a row exactly: whole columns (no prefix), NOT NULL, not generated; primary first. */

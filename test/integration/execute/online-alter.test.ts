@@ -86,6 +86,14 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
     assert.equal(await latin1(), 1);
   });
 
+  it('refuses a table with triggers of its own, which the tool cannot run beside here', async () => {
+    await target.pool.query(`CREATE TABLE ${target.schema}.audited (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB`);
+    await target.pool.query(`CREATE TRIGGER ${target.schema}.audited_bi BEFORE INSERT ON ${target.schema}.audited FOR EACH ROW SET NEW.v = UPPER(NEW.v)`);
+    const report = await runStatements(request(target, 'ALTER TABLE audited ADD INDEX idx_v (v)'), deps(testControl().control, new AbortController().signal, tool));
+    assert.equal(report.outcome, 'failed');
+    assert.match(report.results[0].error ?? '', /has triggers \(audited_bi\)/);
+  });
+
   it('an ALTER the server can do instantly needs no tool, whatever the size', async () => {
     const t = testControl();
     const report = await runStatements(request(target, 'ALTER TABLE big ADD COLUMN note VARCHAR(10) NULL'), deps(t.control, new AbortController().signal, null));
