@@ -1,4 +1,5 @@
 import { redactSecrets } from './redact.js';
+import { estimatedChangedRows } from './explain/statement-rows.js';
 import { classify } from './classify.js';
 import { grade } from './grade.js';
 import { parseStatement } from './parse.js';
@@ -122,7 +123,9 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
         });
       }
     }
-    reports.push({ index: stmt.index, sql: redactSecrets(stmt.text), kind: stmt.kind, line: stmt.line, column: stmt.column, findings, shards: stmt.shards });
+    const report: StatementReport = { index: stmt.index, sql: redactSecrets(stmt.text), kind: stmt.kind, line: stmt.line, column: stmt.column, findings, shards: stmt.shards };
+    if (stmt.kind === 'update' || stmt.kind === 'delete') report.estimatedRows = await estimatedChangedRows({ stmt, batch, server: options.server, schema, catalog: options.catalog });
+    reports.push(report);
     if (options.catalog) updateCatalog(options.catalog, stmt, schema, shadow);
     if (stmt.kind === 'use') schema = useTarget(stmt.stripped) ?? schema;
   }

@@ -134,10 +134,27 @@ export interface StatementReport {
   column: number;
   findings: Finding[];
   shards?: ReviewStatement['shards'];
+  /** UPDATE/DELETE: rows the server's EXPLAIN expects it to change; null when unknown (no target). */
+  estimatedRows?: number | null;
 }
 
 export interface ReviewReport {
   statements: StatementReport[];
   summary: ReviewSummary;
   target?: string;
+}
+
+/**
+ * Rows a batch's UPDATEs and DELETEs are expected to change in all, or null when any of them has
+ * no estimate (or there is no such statement): a ticket's approved estimate, checked when it runs.
+ */
+export function batchEstimatedRows(report: ReviewReport): number | null {
+  const dml = report.statements.filter((s) => s.kind === 'update' || s.kind === 'delete');
+  if (dml.length === 0) return null;
+  let total = 0;
+  for (const s of dml) {
+    if (s.estimatedRows === undefined || s.estimatedRows === null) return null;
+    total += s.estimatedRows * (s.shards?.count ?? 1);
+  }
+  return total;
 }

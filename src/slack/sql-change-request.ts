@@ -1,3 +1,4 @@
+import { batchEstimatedRows } from '../review/types.js';
 import { UsageError } from '../errors.js';
 import { requireCluster } from '../inventory/names.js';
 import { parseRunTime } from '../tickets/run-time.js';
@@ -46,8 +47,8 @@ export async function requestSqlChange(request: SqlChangeRequest, deps: CommandD
     cluster: target.cluster,
     schema: target.schema,
     review: reviewFromReport(report),
-    // The review report gives no row estimate yet; the ticket shows "unknown".
-    estimatedRows: null,
+    // EXPLAIN's estimate for the UPDATEs and DELETEs: shown to DBAs, and the run stops above it.
+    estimatedRows: batchEstimatedRows(report),
     runAt: request.runAt,
     sourceKey: request.sourceKey,
     slack: request.channel ? { requestChannel: request.channel } : {},

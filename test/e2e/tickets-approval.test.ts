@@ -41,7 +41,7 @@ describe('tickets: exec, approve and reject over signed HTTP', () => {
     assert.match(JSON.stringify(reply.params.blocks), /https:\/\/dbops-local\.slack\.com\/archives\/C0APPROVALS\/p\d+/);
     const message = approvalMessage(h, ref);
     const blocks = JSON.stringify(message.blocks);
-    for (const expected of [`prod.${target.name}`, ':red_circle: prod', `<@${DEV}>`, 'as soon as approved', 'grade A (100/100)', 'Estimated rows', 'unknown', 'UPDATE orders SET status = 2 WHERE id = 1', '0 of 1 approval']) {
+    for (const expected of [`prod.${target.name}`, ':red_circle: prod', `<@${DEV}>`, 'as soon as approved', 'grade A (100/100)', 'Estimated rows', 'about 1', 'UPDATE orders SET status = 2 WHERE id = 1', '0 of 1 approval']) {
       assert.ok(blocks.includes(expected), `approval message lacks ${expected}: ${blocks}`);
     }
     assert.deepEqual(actionIds(message), [ids.ticketActions.approve, ids.ticketActions.reject]);
