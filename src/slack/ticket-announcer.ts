@@ -40,6 +40,8 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
   const chains = new Map<number, Promise<unknown>>();
   const zones = Object.fromEntries(Object.entries(deps.config.clusters).map(([name, c]) => [name, c.timezone]));
   const zoneOf = (ticket: Pick<Ticket, 'cluster'>): string => zones[ticket.cluster] ?? 'UTC';
+  const envs = Object.fromEntries(Object.entries(deps.config.clusters).map(([name, c]) => [name, c.env]));
+  const destinationOf = (ticket: Ticket): string | undefined => (ticket.kind === 'migrate' ? envs[ticket.payload.destination.cluster] : undefined);
 
   /** Run `work` after every earlier piece of work on the same ticket. */
   const serially = <T>(ticketId: number, work: () => Promise<T>): Promise<T> => {
@@ -65,7 +67,7 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     }
   };
 
-  const render = async (ticket: Ticket): Promise<Message> => ticketApprovalMessage({ ticket, events: await store.events(ticket.id), timezone: zoneOf(ticket) });
+  const render = async (ticket: Ticket): Promise<Message> => ticketApprovalMessage({ ticket, events: await store.events(ticket.id), timezone: zoneOf(ticket), destinationEnvironment: destinationOf(ticket) });
 
   async function permalink(ticket: Ticket): Promise<string | null> {
     const { approvalChannel, approvalTs } = ticket.slack;

@@ -45,7 +45,7 @@ export function ticketApprovalMessage(input: TicketViewInput): Message {
     type: 'section',
     fields: [
       field('Target', code(targetOf(ticket))),
-      field('Environment', ticket.environment === 'prod' ? ':red_circle: prod' : ticket.environment),
+      field('Environment', environmentText(ticket.environment, input.destinationEnvironment)),
       field('Requested by', `<@${ticket.requester}>`),
       field('Run', runTimeText(ticket, timezone)),
       field('Review', reviewText(ticket)),
@@ -108,4 +108,10 @@ export function ticketDetailsReply(ticket: Ticket, options: { sqlAsFile: boolean
   const kept = blocks.slice(0, 49);
   if (blocks.length > kept.length) kept.push(context('More findings than fit here; `/dbops ticket ' + ticket.ref + '` shows the summary.'));
   return { text: `${ticket.ref}: full SQL and review findings`, blocks: kept };
+}
+
+/** `:red_circle: prod`, or for a migration `:red_circle: prod → test` (source → destination). */
+function environmentText(source: string, destination?: string): string {
+  const shown = (env: string) => (env === 'prod' ? ':red_circle: prod' : env);
+  return destination && destination !== source ? `${shown(source)} → ${shown(destination)}` : shown(source);
 }

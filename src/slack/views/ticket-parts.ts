@@ -10,6 +10,8 @@ export interface TicketViewInput {
   ticket: Ticket;
   events: readonly TicketEvent[];
   timezone: string;
+  /** A migration's destination environment: where its data goes, shown next to the source's. */
+  destinationEnvironment?: string;
 }
 
 const STATE_ICON: Record<TicketState, string> = {

@@ -183,3 +183,13 @@ describe('other ticket views', () => {
     assert.match(statusLine({ ticket: makeTicket({ state: 'blocked' }), events: [], timezone: 'UTC' }), /may ask DBAs for an exception/);
   });
 });
+
+describe('environment of a migration', () => {
+  it('shows where the data comes from and where it goes', () => {
+    const ticket = makeTicket({ environment: 'prod' });
+    const msg = ticketApprovalMessage({ ticket, events: [], timezone: 'UTC', destinationEnvironment: 'staging' });
+    assert.match(JSON.stringify(msg.blocks), /\*Environment\*\\n:red_circle: prod → staging/);
+    const same = ticketApprovalMessage({ ticket, events: [], timezone: 'UTC' });
+    assert.match(JSON.stringify(same.blocks), /\*Environment\*\\n:red_circle: prod"/);
+  });
+});
