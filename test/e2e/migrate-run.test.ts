@@ -39,8 +39,11 @@ describe('migrate jobs on the runner', () => {
       await assertSameTable(conn, pair.source, pair.destination, 'orders');
       assert.deepEqual(await tablesOf(conn, pair.destination), ['edge', 'edge_utf8', 'orders', 'v_big'], 'the old orders was replaced; no staging table is left');
     } finally {
-      await h.stop();
-      await pair.drop();
+      try {
+        await h.stop();
+      } finally {
+        await pair.drop();
+      }
     }
   });
 
@@ -87,9 +90,12 @@ describe('migrate jobs on the runner', () => {
       assert.equal(Number(distinct[0].n), rows, 'no row twice');
       assert.deepEqual(await tablesOf(conn, pair.destination), ['big']);
     } finally {
-      await cleanUpWorkers(workers);
-      await f.close();
-      await pair.drop();
+      try {
+        await cleanUpWorkers(workers);
+        await f.close();
+      } finally {
+        await pair.drop();
+      }
     }
   });
 
@@ -116,8 +122,11 @@ describe('migrate jobs on the runner', () => {
       assert.deepEqual(await tablesOf(conn, pair.destination), ['big'], 'the staging table was dropped');
       assert.equal(await count(conn, pair.destination, 'big'), 1, 'the destination table is untouched');
     } finally {
-      await f.close();
-      await pair.drop();
+      try {
+        await f.close();
+      } finally {
+        await pair.drop();
+      }
     }
   });
 });
