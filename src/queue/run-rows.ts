@@ -1,3 +1,4 @@
+import { inTransaction as transactionOnce } from '../db/transaction.js';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { z } from 'zod';
 
@@ -160,20 +161,5 @@ export async function inTransaction<T>(db: Pool, work: (conn: PoolConnection) =>
       if (!deadlock || attempt >= DEADLOCK_TRIES) throw err;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
     }
-  }
-}
-
-async function transactionOnce<T>(db: Pool, work: (conn: PoolConnection) => Promise<T>): Promise<T> {
-  const conn = await db.getConnection();
-  try {
-    await conn.beginTransaction();
-    const result = await work(conn);
-    await conn.commit();
-    return result;
-  } catch (err) {
-    await conn.rollback().catch(() => undefined);
-    throw err;
-  } finally {
-    conn.release();
   }
 }

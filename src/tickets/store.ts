@@ -1,3 +1,4 @@
+import { inTransaction } from '../db/transaction.js';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Environment } from '../config/schema.js';
 import { nextState, type TicketAction, type TicketState } from './state-machine.js';
@@ -240,20 +241,10 @@ export class TicketStore {
     return rows.map((row) => ticketFromRow(row, byTicket.get(Number(row.id)) ?? []));
   }
 
-  private async inTransaction<T>(work: (conn: PoolConnection) => Promise<T>): Promise<T> {
-    const conn = await this.db.getConnection();
-    try {
-      await conn.beginTransaction();
-      const result = await work(conn);
-      await conn.commit();
-      return result;
-    } catch (err) {
-      await conn.rollback().catch(() => undefined);
-      throw err;
-    } finally {
-      conn.release();
-    }
+  private inTransaction<T>(work: (conn: PoolConnection) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, work);
   }
+
 }
 
 class CasLost extends Error {}
