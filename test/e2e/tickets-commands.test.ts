@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ids } from '../../src/slack/ids.js';
-import { APPROVAL_CHANNEL, DBA, DBA2, DEV, DEV_CHANNEL, startHarness, type Harness } from '../support/harness.js';
-import { actionIds, approvalMessage, clickOn, createTargetSchema, edited, idOf, openTicketReader, refIn, slash, ticketOf, waitForCall } from '../support/ticket-flow.js';
+import { APPROVAL_CHANNEL, DBA, DBA2, DEV, DEV_CHANNEL, type Harness } from '../support/harness.js';
+import { actionIds, approvalMessage, clickOn, edited, idOf, refIn, slash, ticketOf, waitForCall, useTicketFlow, type TicketFlow } from '../support/ticket-flow.js';
 
 const CONFIG = `
 slack:
@@ -24,18 +24,9 @@ clusters:
 
 describe('/dbops exec, ticket, tickets and cancel', () => {
   let h: Harness;
-  let target: Awaited<ReturnType<typeof createTargetSchema>>;
-  let reader: Awaited<ReturnType<typeof openTicketReader>>;
-  before(async () => {
-    target = await createTargetSchema();
-    h = await startHarness({ configYaml: CONFIG });
-    reader = await openTicketReader(h);
-  });
-  after(async () => {
-    await reader.close();
-    await h.stop();
-    await target.drop();
-  });
+  let target: TicketFlow['target'];
+  let reader: TicketFlow['reader'];
+  useTicketFlow({ configYaml: CONFIG }, (flow) => ({ h, target, reader } = flow));
 
   it('refuses bad exec input with a specific answer, before any review or ticket', async () => {
     const cases: Array<[string, RegExp]> = [

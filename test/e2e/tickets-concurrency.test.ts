@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import { DBA, DBA2, startHarness, type Harness } from '../support/harness.js';
-import { approvalMessage, clickOn, createTargetSchema, edited, idOf, openTicketReader, refIn, slash, ticketOf, waitForCall } from '../support/ticket-flow.js';
+import { it } from 'node:test';
+import { DBA, DBA2, type Harness } from '../support/harness.js';
+import { approvalMessage, clickOn, edited, idOf, refIn, slash, ticketOf, waitForCall, useTicketFlow, type TicketFlow } from '../support/ticket-flow.js';
 
 let h: Harness;
-let target: Awaited<ReturnType<typeof createTargetSchema>>;
-let reader: Awaited<ReturnType<typeof openTicketReader>>;
-before(async () => {
-  target = await createTargetSchema();
-  h = await startHarness();
-  reader = await openTicketReader(h);
-});
-after(async () => {
-  await reader.close();
-  await h.stop();
-  await target.drop();
-});
+let target: TicketFlow['target'];
+let reader: TicketFlow['reader'];
+useTicketFlow(undefined, (flow) => ({ h, target, reader } = flow));
 
 it('20 concurrent Approve clicks on one ticket: one approval, one event, one job; 19 private "already approved"', async () => {
   const ref = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 5 WHERE id = 1`));

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ids } from '../../src/slack/ids.js';
-import { DBA, DEV, startHarness, type Harness } from '../support/harness.js';
-import { actionIds, approvalMessage, createTargetSchema, edited, openTicketReader, refIn, slash, ticketOf, waitForCall } from '../support/ticket-flow.js';
+import { DBA, DEV, type Harness } from '../support/harness.js';
+import { actionIds, approvalMessage, edited, refIn, slash, ticketOf, waitForCall, useTicketFlow, type TicketFlow } from '../support/ticket-flow.js';
 
 describe('App Home: my open tickets, and pending approvals for DBAs, with working buttons', () => {
   let h: Harness;
-  let target: Awaited<ReturnType<typeof createTargetSchema>>;
-  let reader: Awaited<ReturnType<typeof openTicketReader>>;
-  before(async () => {
-    target = await createTargetSchema();
-    h = await startHarness();
-    reader = await openTicketReader(h);
-  });
-  after(async () => {
-    await reader.close();
-    await h.stop();
-    await target.drop();
-  });
+  let target: TicketFlow['target'];
+  let reader: TicketFlow['reader'];
+  useTicketFlow(undefined, (flow) => ({ h, target, reader } = flow));
 
   /** Open the Home tab as `user`; resolves with the view published for them. */
   const openHome = async (user: string) => {

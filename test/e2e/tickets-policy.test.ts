@@ -1,36 +1,27 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { ids } from '../../src/slack/ids.js';
-import { APPROVAL_CHANNEL, DBA, DBA2, DEV, DEV_CHANNEL, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
+import { APPROVAL_CHANNEL, DBA, DBA2, DEV, DEV_CHANNEL, testConfigYaml, type Harness } from '../support/harness.js';
 import {
   actionIds,
   approvalMessage,
   clickOn,
-  createTargetSchema,
   edited,
   idOf,
   nextPrivateAnswer,
-  openTicketReader,
   refIn,
   slash,
   ticketOf,
   waitForCall,
+  useTicketFlow,
+  type TicketFlow,
 } from '../support/ticket-flow.js';
 
 describe('ticket policy over signed HTTP: two DBAs on prod, none on test, exceptions', () => {
   let h: Harness;
-  let target: Awaited<ReturnType<typeof createTargetSchema>>;
-  let reader: Awaited<ReturnType<typeof openTicketReader>>;
-  before(async () => {
-    target = await createTargetSchema();
-    h = await startHarness({ configYaml: testConfigYaml('policy:\n  approvals: { prod: 2, staging: 1, test: 0 }\n') });
-    reader = await openTicketReader(h);
-  });
-  after(async () => {
-    await reader.close();
-    await h.stop();
-    await target.drop();
-  });
+  let target: TicketFlow['target'];
+  let reader: TicketFlow['reader'];
+  useTicketFlow({ configYaml: testConfigYaml('policy:\n  approvals: { prod: 2, staging: 1, test: 0 }\n') }, (flow) => ({ h, target, reader } = flow));
 
   it('prod needs two different DBAs: the message counts approvals, the same DBA twice is refused', async () => {
     const ref = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 7 WHERE id = 1`));

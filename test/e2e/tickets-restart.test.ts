@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import { APPROVAL_CHANNEL, DBA, DBA2, DEV, startHarness, type Harness } from '../support/harness.js';
-import { approvalMessage, clickOn, createTargetSchema, edited, idOf, nextPrivateAnswer, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import { before, it } from 'node:test';
+import { APPROVAL_CHANNEL, DBA, DBA2, DEV, type Harness } from '../support/harness.js';
+import { approvalMessage, clickOn, edited, idOf, nextPrivateAnswer, refIn, slash, ticketOf, useTicketFlow, type TicketFlow } from '../support/ticket-flow.js';
 
 let h: Harness;
-let target: Awaited<ReturnType<typeof createTargetSchema>>;
-let reader: Awaited<ReturnType<typeof openTicketReader>>;
-before(async () => {
-  target = await createTargetSchema();
-  h = await startHarness();
-  reader = await openTicketReader(h);
-});
-after(async () => {
-  await reader.close();
-  await h.stop();
-  await target.drop();
-});
+let target: TicketFlow['target'];
+let reader: TicketFlow['reader'];
+useTicketFlow(undefined, (flow) => ({ h, target, reader } = flow));
 
 it('tickets survive a restart of the bot, and the buttons on the old messages still work', async () => {
   const pending = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 9 WHERE id = 1`));

@@ -6,7 +6,8 @@ import { openMetaStore } from '../../src/db/meta.js';
 import { ids } from '../../src/slack/ids.js';
 import { TicketStore } from '../../src/tickets/store.js';
 import type { Ticket } from '../../src/tickets/ticket.js';
-import { APPROVAL_CHANNEL, DEV, DEV_CHANNEL, dropDatabase, type Harness } from './harness.js';
+import { before, after } from 'node:test';
+import { APPROVAL_CHANNEL, DEV, DEV_CHANNEL, dropDatabase, startHarness, type Harness, type HarnessOptions } from './harness.js';
 
 /** A schema on the local MariaDB for exec to target: `orders` with a few rows, commented as the rules want. */
 export async function createTargetSchema(): Promise<{ name: string; drop(): Promise<void> }> {
@@ -30,6 +31,32 @@ export async function createTargetSchema(): Promise<{ name: string; drop(): Prom
 export async function openTicketReader(h: Harness): Promise<{ store: TicketStore; close(): Promise<void> }> {
   const pool = await openMetaStore(`mysql://root@127.0.0.1:3306/${h.metaDatabase}`);
   return { store: new TicketStore(pool), close: () => pool.end() };
+}
+
+export interface TicketFlow {
+  h: Harness;
+  target: Awaited<ReturnType<typeof createTargetSchema>>;
+  reader: Awaited<ReturnType<typeof openTicketReader>>;
+}
+
+/**
+ * The hooks every ticket e2e file needs: before, a target schema, the harness and a reader of its
+ * tickets (handed to `ready`); after, all three closed again.
+ */
+export function useTicketFlow(options: HarnessOptions | undefined, ready: (flow: TicketFlow) => void): void {
+  let flow: TicketFlow | undefined;
+  before(async () => {
+    const target = await createTargetSchema();
+    const h = await startHarness(options);
+    flow = { h, target, reader: await openTicketReader(h) };
+    ready(flow);
+  });
+  after(async () => {
+    if (!flow) return;
+    await flow.reader.close();
+    await flow.h.stop();
+    await flow.target.drop();
+  });
 }
 
 /** `/dbops <text>` as `user` in the dev channel; resolves with the bot's answer through response_url. */
