@@ -27,7 +27,16 @@ import { ratio } from './support/timing.js';
 
 const ROWS = 100_000;
 const ROUNDS = 3;
-const local = { env: 'test' as const, primary: { host: '127.0.0.1', port: 3306 }, replicas: [], user: 'root', timezone: 'UTC', peak_hours: [], max_concurrent_jobs: 1, replica_delay_seconds: 0 };
+const local = {
+  env: 'test' as const,
+  primary: { host: '127.0.0.1', port: 3306 },
+  replicas: [],
+  user: 'root',
+  timezone: 'UTC',
+  peak_hours: [],
+  max_concurrent_jobs: 1,
+  replica_delay_seconds: 0,
+};
 
 interface Bench {
   pool: Pool;
@@ -61,7 +70,9 @@ async function fill(b: Bench, rows: number, from = 1): Promise<void> {
 }
 
 async function createTable(b: Bench, rows: number): Promise<void> {
-  await b.pool.query(`CREATE TABLE ${quoteIdent(b.schema)}.t (id INT UNSIGNED NOT NULL PRIMARY KEY, v INT NOT NULL, note VARCHAR(64) NOT NULL, amount DECIMAL(12,2) NOT NULL, created DATETIME NOT NULL, KEY idx_v (v)) ENGINE=InnoDB`);
+  await b.pool.query(
+    `CREATE TABLE ${quoteIdent(b.schema)}.t (id INT UNSIGNED NOT NULL PRIMARY KEY, v INT NOT NULL, note VARCHAR(64) NOT NULL, amount DECIMAL(12,2) NOT NULL, created DATETIME NOT NULL, KEY idx_v (v)) ENGINE=InnoDB`,
+  );
   await fill(b, rows);
 }
 
@@ -69,12 +80,28 @@ let ticket = 1;
 
 /** Time one statement run by dbops with its backup (ms); the backup table is dropped afterwards, untimed. */
 async function withBackup(b: Bench, sql: string): Promise<number> {
-  const request = { ticketId: ticket++, attempt: 1, sql, schema: b.schema, estimate: null, unbackedApproval: null, largeAlterOverride: false, purpose: 'change' as const };
+  const request = {
+    ticketId: ticket++,
+    attempt: 1,
+    sql,
+    schema: b.schema,
+    estimate: null,
+    unbackedApproval: null,
+    largeAlterOverride: false,
+    purpose: 'change' as const,
+  };
   const started = performance.now();
-  const report = await runStatements(request, { pool: b.pool, settings: b.settings, signal: new AbortController().signal });
+  const report = await runStatements(request, {
+    pool: b.pool,
+    settings: b.settings,
+    signal: new AbortController().signal,
+  });
   const ms = performance.now() - started;
-  if (report.outcome !== 'succeeded' || report.results[0].savedRows !== ROWS) throw new Error(`backed-up run: ${report.failure ?? JSON.stringify(report.results[0])}`);
-  await b.pool.query(`DROP TABLE ${quoteIdent(b.settings.backup_schema)}.${quoteIdent(report.results[0].backupTable ?? '')}`);
+  if (report.outcome !== 'succeeded' || report.results[0].savedRows !== ROWS)
+    throw new Error(`backed-up run: ${report.failure ?? JSON.stringify(report.results[0])}`);
+  await b.pool.query(
+    `DROP TABLE ${quoteIdent(b.settings.backup_schema)}.${quoteIdent(report.results[0].backupTable ?? '')}`,
+  );
   return ms;
 }
 
@@ -86,7 +113,8 @@ async function direct(b: Bench, sql: string): Promise<number> {
     const started = performance.now();
     const [result] = await conn.query(sql);
     const ms = performance.now() - started;
-    if (!('affectedRows' in result) || result.affectedRows !== ROWS) throw new Error('the direct run changed the wrong number of rows');
+    if (!('affectedRows' in result) || result.affectedRows !== ROWS)
+      throw new Error('the direct run changed the wrong number of rows');
     return ms;
   } finally {
     conn.release();
@@ -110,7 +138,9 @@ async function backupCost(): Promise<void> {
       await restore();
     }
     for (const [verb, [plain, backed]] of Object.entries(best)) {
-      console.log(`  ${verb.toUpperCase()} of ${ROWS.toLocaleString('en-US')} rows: direct ${plain.toFixed(0)} ms, with backup ${backed.toFixed(0)} ms → ${ratio(backed, plain)}× the time (target ≤ 2.00)`);
+      console.log(
+        `  ${verb.toUpperCase()} of ${ROWS.toLocaleString('en-US')} rows: direct ${plain.toFixed(0)} ms, with backup ${backed.toFixed(0)} ms → ${ratio(backed, plain)}× the time (target ≤ 2.00)`,
+      );
     }
   } finally {
     await b.close();
@@ -126,10 +156,23 @@ async function fakeBackup(b: Bench, rows: number, ticketId: number): Promise<voi
   await ensureBackupSchema(db);
   const name = `t${ticketId}_1_t`;
   await b.pool.query(backupTableDdl(b.settings.backup_schema, name, info.columns, info.rowKeys[0], 'bench'));
-  await b.pool.query(`INSERT INTO ${quoteIdent(b.settings.backup_schema)}.${quoteIdent(name)} SELECT * FROM ${quoteIdent(b.schema)}.t WHERE id <= ${rows}`);
+  await b.pool.query(
+    `INSERT INTO ${quoteIdent(b.settings.backup_schema)}.${quoteIdent(name)} SELECT * FROM ${quoteIdent(b.schema)}.t WHERE id <= ${rows}`,
+  );
   await writeLogEntry(db, {
-    ticketId, statement: 1, attempt: 1, verb: 'update', table: t, backupTable: name, backupKind: 'rows', keyColumns: ['id'],
-    restoreColumns: ['v', 'note', 'amount'], backupColumns: info.columns.map((c) => c.name), rowsSaved: rows, rowsAffected: rows, statementText: 'UPDATE t SET …',
+    ticketId,
+    statement: 1,
+    attempt: 1,
+    verb: 'update',
+    table: t,
+    backupTable: name,
+    backupKind: 'rows',
+    keyColumns: ['id'],
+    restoreColumns: ['v', 'note', 'amount'],
+    backupColumns: info.columns.map((c) => c.name),
+    rowsSaved: rows,
+    rowsAffected: rows,
+    statementText: 'UPDATE t SET …',
   });
 }
 
@@ -170,6 +213,15 @@ async function rollbackScript(): Promise<void> {
 }
 
 export const executeBenchmarks: Benchmark[] = [
-  { name: 'execute-backup', description: `UPDATE and DELETE of ${ROWS.toLocaleString('en-US')} rows with the backup vs run directly (target ≤ 2.0×)`, run: backupCost },
-  { name: 'execute-rollback', description: 'rollback script streamed from backups of 100,000 and 1,000,000 rows: rows/s (target ≥ 50,000) and RSS (flat)', run: rollbackScript },
+  {
+    name: 'execute-backup',
+    description: `UPDATE and DELETE of ${ROWS.toLocaleString('en-US')} rows with the backup vs run directly (target ≤ 2.0×)`,
+    run: backupCost,
+  },
+  {
+    name: 'execute-rollback',
+    description:
+      'rollback script streamed from backups of 100,000 and 1,000,000 rows: rows/s (target ≥ 50,000) and RSS (flat)',
+    run: rollbackScript,
+  },
 ];

@@ -34,15 +34,26 @@ const SCRIPT = fileURLToPath(new URL('../scripts/replica.sh', import.meta.url));
  */
 async function pollingLoad(): Promise<void> {
   const run = promisify(execFile);
-  await run('bash', [SCRIPT, 'start', '--name', 'mon-bench', '--port', String(PORT), '--primary-only', '--max-connections', '600'], { timeout: 180_000 });
+  await run(
+    'bash',
+    [SCRIPT, 'start', '--name', 'mon-bench', '--port', String(PORT), '--primary-only', '--max-connections', '600'],
+    { timeout: 180_000 },
+  );
   const admin = await mysql.createConnection({ host: '127.0.0.1', port: PORT, user: 'root' });
   const users = Array.from({ length: INSTANCES }, (_, i) => `dbops_b${String(i).padStart(3, '0')}`);
   for (const user of users) {
     await admin.query(`CREATE USER IF NOT EXISTS '${user}'@'127.0.0.1'`);
     await admin.query(`GRANT PROCESS, SLAVE MONITOR ON *.* TO '${user}'@'127.0.0.1'`);
   }
-  const clusters = users.map((user, i) => `  b${String(i).padStart(3, '0')}: { env: prod, primary: { host: 127.0.0.1, port: ${PORT} }, user: ${user} }`).join('\n');
-  const config = parseConfig(`slack: { approval_channel: C0APPROVALS, alert_channel: C0DBALERTS }\nclusters:\n${clusters}\nmonitors: { interval_seconds: ${INTERVAL_SECONDS} }\n`);
+  const clusters = users
+    .map(
+      (user, i) =>
+        `  b${String(i).padStart(3, '0')}: { env: prod, primary: { host: 127.0.0.1, port: ${PORT} }, user: ${user} }`,
+    )
+    .join('\n');
+  const config = parseConfig(
+    `slack: { approval_channel: C0APPROVALS, alert_channel: C0DBALERTS }\nclusters:\n${clusters}\nmonitors: { interval_seconds: ${INTERVAL_SECONDS} }\n`,
+  );
   const suffix = randomBytes(4).toString('hex');
   const database = `dbops_bench_${suffix}`;
   const queueName = `dbops-bench-mon-${suffix}`;
@@ -52,7 +63,14 @@ async function pollingLoad(): Promise<void> {
   await migrateMeta(meta);
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const logger = silentLogger();
-  const parts = { config, meta, slack: new Notifier(new WebClient('xoxb-bench', { slackApiUrl: api.url, logger }), logger), logger, clock: { now: () => new Date() }, secrets: {} };
+  const parts = {
+    config,
+    meta,
+    slack: new Notifier(new WebClient('xoxb-bench', { slackApiUrl: api.url, logger }), logger),
+    logger,
+    clock: { now: () => new Date() },
+    secrets: {},
+  };
   try {
     // Baseline, same process and same run: the worker started with no schedulers, idle.
     const idle = await startMonitoring(parts, { connection: redis, queueName: `${queueName}-idle`, schedule: false });
@@ -71,10 +89,18 @@ async function pollingLoad(): Promise<void> {
     await monitoring.stop();
 
     const expected = (INSTANCES * MEASURE_MS) / (INTERVAL_SECONDS * 1000);
-    console.log(`  ${INSTANCES} instances every ${INTERVAL_SECONDS} s: ${done} polls in ${MEASURE_MS / 1000} s (${(done / (MEASURE_MS / 1000)).toFixed(1)}/s; the schedule asks ${(expected / (MEASURE_MS / 1000)).toFixed(1)}/s)`);
-    console.log(`  CPU of the worker process: ${(cpu * 100).toFixed(1)} % of one core (target < 50 %); the same process idle: ${(idleCpu * 100).toFixed(1)} %`);
-    console.log(`  CPU / budget (0.5 core) = ${(cpu / 0.5).toFixed(2)}; CPU per poll ${((cpu * MEASURE_MS) / Math.max(1, done)).toFixed(2)} ms`);
-    console.log(`  connections per instance: at most ${maxPerUser.max} (target ≤ 1), ${maxPerUser.seen} of ${INSTANCES} instances seen connected; alerts posted: ${api.callsTo('chat.postMessage').length}`);
+    console.log(
+      `  ${INSTANCES} instances every ${INTERVAL_SECONDS} s: ${done} polls in ${MEASURE_MS / 1000} s (${(done / (MEASURE_MS / 1000)).toFixed(1)}/s; the schedule asks ${(expected / (MEASURE_MS / 1000)).toFixed(1)}/s)`,
+    );
+    console.log(
+      `  CPU of the worker process: ${(cpu * 100).toFixed(1)} % of one core (target < 50 %); the same process idle: ${(idleCpu * 100).toFixed(1)} %`,
+    );
+    console.log(
+      `  CPU / budget (0.5 core) = ${(cpu / 0.5).toFixed(2)}; CPU per poll ${((cpu * MEASURE_MS) / Math.max(1, done)).toFixed(2)} ms`,
+    );
+    console.log(
+      `  connections per instance: at most ${maxPerUser.max} (target ≤ 1), ${maxPerUser.seen} of ${INSTANCES} instances seen connected; alerts posted: ${api.callsTo('chat.postMessage').length}`,
+    );
   } finally {
     await redis.quit();
     for (const name of [queueName, `${queueName}-idle`]) {
@@ -100,13 +126,18 @@ async function cpuOver(ms: number): Promise<number> {
 }
 
 /** Every second, the connections each user holds on the server; the maximum over the window. */
-function sampleConnections(admin: mysql.Connection, users: readonly string[]): { stop(): Promise<{ max: number; seen: number }> } {
+function sampleConnections(
+  admin: mysql.Connection,
+  users: readonly string[],
+): { stop(): Promise<{ max: number; seen: number }> } {
   let running = true;
   let max = 0;
   const seen = new Set<string>();
   const loop = (async () => {
     while (running) {
-      const [rows] = await admin.query<RowDataPacket[]>("SELECT USER AS user, COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER LIKE 'dbops\\_b%' GROUP BY USER");
+      const [rows] = await admin.query<RowDataPacket[]>(
+        "SELECT USER AS user, COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER LIKE 'dbops\\_b%' GROUP BY USER",
+      );
       for (const row of rows) {
         max = Math.max(max, Number(row.n));
         seen.add(String(row.user));
@@ -123,4 +154,10 @@ function sampleConnections(admin: mysql.Connection, users: readonly string[]): {
   };
 }
 
-export const monitorBenchmarks: Benchmark[] = [{ name: 'monitor-polling', description: 'one worker polling 200 instances every 10 s: CPU and connections per instance', run: pollingLoad }];
+export const monitorBenchmarks: Benchmark[] = [
+  {
+    name: 'monitor-polling',
+    description: 'one worker polling 200 instances every 10 s: CPU and connections per instance',
+    run: pollingLoad,
+  },
+];

@@ -11,4 +11,10 @@ export interface Benchmark {
 }
 
 /** Every benchmark; add one by writing bench/<name>.ts and listing it here. */
-export const benchmarks: Benchmark[] = [...reviewBenchmarks, ...migrateBenchmarks, ...monitorBenchmarks, ...runnerBenchmarks, ...executeBenchmarks];
+export const benchmarks: Benchmark[] = [
+  ...reviewBenchmarks,
+  ...migrateBenchmarks,
+  ...monitorBenchmarks,
+  ...runnerBenchmarks,
+  ...executeBenchmarks,
+];

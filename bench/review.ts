@@ -33,8 +33,12 @@ async function throughput(): Promise<void> {
   };
   // Interleaved, so a burst of load elsewhere on the machine hits both sides alike.
   const [parseMs, reviewMs] = await interleavedBest(5, [bareParse, review]);
-  console.log(`  corpus: ${CORPUS_STATEMENTS} mixed statements (${(text.length / 1024).toFixed(0)} KiB), ${resolved.length} rules`);
-  console.log(`  bare parse ${parseMs.toFixed(0)} ms; full review (split, parse, ${resolved.length} rules, grade) ${reviewMs.toFixed(0)} ms`);
+  console.log(
+    `  corpus: ${CORPUS_STATEMENTS} mixed statements (${(text.length / 1024).toFixed(0)} KiB), ${resolved.length} rules`,
+  );
+  console.log(
+    `  bare parse ${parseMs.toFixed(0)} ms; full review (split, parse, ${resolved.length} rules, grade) ${reviewMs.toFixed(0)} ms`,
+  );
   console.log(`  review throughput / bare-parse throughput = ${ratio(parseMs, reviewMs)} (target ≥ 0.5)`);
 }
 
@@ -43,11 +47,21 @@ async function cliMemory(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dbops-bench-'));
   const file = join(dir, 'big.sql');
   writeFileSync(file, corpusText(10_000));
-  const baseline = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', '-e', 'import("./src/review/rules/index.ts")'], { encoding: 'utf8' });
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', 'src/cli.ts', 'review', '--format', 'json', file], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, DBOPS_CONFIG: '/nonexistent' } });
+  const baseline = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%M', process.execPath, '--import', 'tsx', '-e', 'import("./src/review/rules/index.ts")'],
+    { encoding: 'utf8' },
+  );
+  const run = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%M', process.execPath, '--import', 'tsx', 'src/cli.ts', 'review', '--format', 'json', file],
+    { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, DBOPS_CONFIG: '/nonexistent' } },
+  );
   const peakKb = Number(run.stderr.trim().split('\n').pop());
   const baseKb = Number(baseline.stderr.trim().split('\n').pop());
-  console.log(`  10,000-statement file: peak RSS ${(peakKb / 1024).toFixed(0)} MB (target < 300 MB); the CLI loaded but idle: ${(baseKb / 1024).toFixed(0)} MB; exit ${run.status}`);
+  console.log(
+    `  10,000-statement file: peak RSS ${(peakKb / 1024).toFixed(0)} MB (target < 300 MB); the CLI loaded but idle: ${(baseKb / 1024).toFixed(0)} MB; exit ${run.status}`,
+  );
 }
 
 /** The HTTP acknowledgement of /dbops review with a 1 MB paste, against a one-line paste (target: well under 3 s). */
@@ -58,14 +72,20 @@ async function ackWithLargePaste(): Promise<void> {
     const paste = corpusText(5_000).slice(0, 1024 * 1024);
     const large = await h.slack.slashCommand({ text: `review ${paste}`, userId: DEV, channelId: DEV_CHANNEL });
     await h.api.waitFor('chat.postMessage', (c) => String(c.params.text).includes('SQL review'), 120_000);
-    console.log(`  ack of a 1-line review: ${small.elapsedMs.toFixed(0)} ms; ack of a 1 MB paste: ${large.elapsedMs.toFixed(0)} ms (HTTP ${large.status}; target well under 3000 ms) — ratio ${(large.elapsedMs / small.elapsedMs).toFixed(1)}×`);
+    console.log(
+      `  ack of a 1-line review: ${small.elapsedMs.toFixed(0)} ms; ack of a 1 MB paste: ${large.elapsedMs.toFixed(0)} ms (HTTP ${large.status}; target well under 3000 ms) — ratio ${(large.elapsedMs / small.elapsedMs).toFixed(1)}×`,
+    );
   } finally {
     await h.stop();
   }
 }
 
 export const reviewBenchmarks: Benchmark[] = [
-  { name: 'review-throughput', description: 'review vs bare node-sql-parser parse, same corpus, same run', run: throughput },
+  {
+    name: 'review-throughput',
+    description: 'review vs bare node-sql-parser parse, same corpus, same run',
+    run: throughput,
+  },
   { name: 'review-cli-memory', description: 'peak memory of the CLI on 10,000 statements', run: cliMemory },
   { name: 'review-slack-ack', description: 'Slack ack latency with a 1 MB paste', run: ackWithLargePaste },
 ];

@@ -9,7 +9,12 @@ export const CancelArgs = z.string().transform((text, ctx) => {
   const match = /^\s*(\S+)\s*([\s\S]*)$/.exec(text);
   const id = match ? parseTicketId(match[1]) : null;
   if (!match || id === null) {
-    ctx.addIssue({ code: 'custom', message: match ? `\`${match[1].slice(0, 40)}\` is not a ticket id; ids look like T-42` : 'which ticket? Give its id, e.g. T-42' });
+    ctx.addIssue({
+      code: 'custom',
+      message: match
+        ? `\`${match[1].slice(0, 40)}\` is not a ticket id; ids look like T-42`
+        : 'which ticket? Give its id, e.g. T-42',
+    });
     return z.NEVER;
   }
   const reason = match[2].trim();
@@ -19,7 +24,8 @@ export const CancelArgs = z.string().transform((text, ctx) => {
 export const cancel = defineCommand({
   verb: 'cancel',
   usage: 'cancel T-42 [reason]',
-  summary: 'Withdraw a ticket (its requester or a DBA): a queued job is taken out of the queue, a running one stops at a safe point.',
+  summary:
+    'Withdraw a ticket (its requester or a DBA): a queued job is taken out of the queue, a running one stops at a safe point.',
   example: 'cancel T-42 wrong schema',
   args: CancelArgs,
   async run({ id, reason }, invocation, deps) {

@@ -7,17 +7,26 @@ import { clusterListMessage } from '../src/slack/views/cluster-list.js';
 export const ClustersArgs = z
   .string()
   .transform((text) => text.trim())
-  .pipe(z.union([z.literal(''), z.string().regex(/^[a-z][a-z0-9_-]*$/, 'give a cluster name (e.g. prod), or nothing for all clusters')]));
+  .pipe(
+    z.union([
+      z.literal(''),
+      z.string().regex(/^[a-z][a-z0-9_-]*$/, 'give a cluster name (e.g. prod), or nothing for all clusters'),
+    ]),
+  );
 
 export const clusters = defineCommand({
   verb: 'clusters',
   usage: 'clusters [cluster]',
-  summary: 'List the clusters: environment, primary and replicas, version, reachability and the role each instance really has (read_only, replica status), with every difference from dbops.yml.',
+  summary:
+    'List the clusters: environment, primary and replicas, version, reachability and the role each instance really has (read_only, replica status), with every difference from dbops.yml.',
   example: 'clusters prod',
   args: ClustersArgs,
   async run(name, invocation, deps) {
     if (name) requireCluster(deps.config, name);
-    const [views, firing] = await Promise.all([deps.inventory.describeClusters(name || undefined), deps.alerts.firing(name || undefined)]);
+    const [views, firing] = await Promise.all([
+      deps.inventory.describeClusters(name || undefined),
+      deps.alerts.firing(name || undefined),
+    ]);
     const counts = new Map<string, number>();
     for (const alert of firing) counts.set(alert.cluster, (counts.get(alert.cluster) ?? 0) + 1);
     await invocation.respond(clusterListMessage(views, counts));

@@ -12,4 +12,16 @@ import { ticket } from './ticket.js';
 import { tickets } from './tickets.js';
 
 /** Every /dbops verb; help is generated from this list. The registry test checks it against the files here. */
-export const commands: readonly Command[] = [review, exec, ticket, tickets, cancel, rollback, migrate, clusters, meta, alerts, help];
+export const commands: readonly Command[] = [
+  review,
+  exec,
+  ticket,
+  tickets,
+  cancel,
+  rollback,
+  migrate,
+  clusters,
+  meta,
+  alerts,
+  help,
+];

@@ -7,7 +7,13 @@ import { schemaMetaMessage, tableMetaMessage } from '../src/slack/views/cluster-
 export const MetaArgs = z.string().transform((text, ctx): TargetName => {
   const target = parseTargetName(text);
   if (!target) {
-    ctx.addIssue({ code: 'custom', message: text.trim() === '' ? 'which schema? Give cluster.schema or cluster.schema.table (e.g. prod.shop.orders)' : `\`${text.trim().slice(0, 60)}\` is not cluster.schema or cluster.schema.table` });
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        text.trim() === ''
+          ? 'which schema? Give cluster.schema or cluster.schema.table (e.g. prod.shop.orders)'
+          : `\`${text.trim().slice(0, 60)}\` is not cluster.schema or cluster.schema.table`,
+    });
     return z.NEVER;
   }
   return target;
@@ -16,15 +22,23 @@ export const MetaArgs = z.string().transform((text, ctx): TargetName => {
 export const meta = defineCommand({
   verb: 'meta',
   usage: 'meta cluster.schema[.table]',
-  summary: "Show a schema's tables with rows, data and index size, or one table's indexes and definition (read on a replica when the cluster has one).",
+  summary:
+    "Show a schema's tables with rows, data and index size, or one table's indexes and definition (read on a replica when the cluster has one).",
   example: 'meta prod.shop.orders',
   args: MetaArgs,
   async run(target, invocation, deps) {
     requireCluster(deps.config, target.cluster);
     if (target.table) {
-      await invocation.respond(tableMetaMessage(target.cluster, await deps.inventory.describeTable(target.cluster, target.schema, target.table)));
+      await invocation.respond(
+        tableMetaMessage(
+          target.cluster,
+          await deps.inventory.describeTable(target.cluster, target.schema, target.table),
+        ),
+      );
       return;
     }
-    await invocation.respond(schemaMetaMessage(target.cluster, await deps.inventory.describeSchema(target.cluster, target.schema)));
+    await invocation.respond(
+      schemaMetaMessage(target.cluster, await deps.inventory.describeSchema(target.cluster, target.schema)),
+    );
   },
 });

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { parseTargetName } from '../src/inventory/names.js';
-import { MIGRATE_MODES, STORED_OBJECT_KINDS, type MigrateMode, type SchemaRef, type StoredObjectKind } from '../src/migrate/types.js';
+import {
+  MIGRATE_MODES,
+  STORED_OBJECT_KINDS,
+  type MigrateMode,
+  type SchemaRef,
+  type StoredObjectKind,
+} from '../src/migrate/types.js';
 import { defineCommand } from '../src/slack/command.js';
 import { requestMigration } from '../src/slack/migrate-request.js';
 
@@ -18,13 +24,27 @@ export interface MigrateArgs {
 const ROUTE = /^\s*(\S+?)\s*(?:→|->|\s+to\s+)\s*(\S+)([\s\S]*)$/i;
 const KEYWORDS = new Set(['tables', 'table', 'where', 'mode', 'with', 'at', 'tonight', 'now']);
 const OBJECT_WORDS: Record<string, StoredObjectKind> = {
-  view: 'views', views: 'views', trigger: 'triggers', triggers: 'triggers', routine: 'routines', routines: 'routines',
-  procedures: 'routines', procedure: 'routines', functions: 'routines', function: 'routines',
+  view: 'views',
+  views: 'views',
+  trigger: 'triggers',
+  triggers: 'triggers',
+  routine: 'routines',
+  routines: 'routines',
+  procedures: 'routines',
+  procedure: 'routines',
+  functions: 'routines',
+  function: 'routines',
 };
-const USAGE_HINT = 'after the schemas come, in any order: `tables a,b`, `where "<condition>"`, `mode replace|append|fail`, `with views,triggers,routines`, `at TIME`';
+const USAGE_HINT =
+  'after the schemas come, in any order: `tables a,b`, `where "<condition>"`, `mode replace|append|fail`, `with views,triggers,routines`, `at TIME`';
 
 function normalize(text: string): string {
-  return text.replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&').replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
+  return text
+    .replace(/&gt;/g, '>')
+    .replace(/&lt;/g, '<')
+    .replace(/&amp;/g, '&')
+    .replace(/[“”]/g, '"')
+    .replace(/[‘’]/g, "'");
 }
 
 /** A quoted string at the start of `text` ("…" or '…', the quote doubled inside): its content and the rest. */
@@ -52,11 +72,21 @@ function listItems(text: string): { items: string[]; rest: string } {
   const words = text.trim().split(/\s+/);
   const taken: string[] = [];
   while (words.length > 0 && words[0] !== '' && !KEYWORDS.has(words[0].toLowerCase())) taken.push(words.shift() ?? '');
-  return { items: taken.join(',').split(',').map((s) => s.replace(/`/g, '').trim()).filter(Boolean), rest: words.join(' ') };
+  return {
+    items: taken
+      .join(',')
+      .split(',')
+      .map((s) => s.replace(/`/g, '').trim())
+      .filter(Boolean),
+    rest: words.join(' '),
+  };
 }
 
 /** Parse the options after the route; a problem is reported through `fail`. */
-function parseOptions(text: string, fail: (message: string) => void): Omit<MigrateArgs, 'source' | 'destination'> | null {
+function parseOptions(
+  text: string,
+  fail: (message: string) => void,
+): Omit<MigrateArgs, 'source' | 'destination'> | null {
   const args: Omit<MigrateArgs, 'source' | 'destination'> = { tables: [], where: null, mode: 'fail', objects: [] };
   let rest = text.trim();
   while (rest !== '') {
@@ -66,25 +96,32 @@ function parseOptions(text: string, fail: (message: string) => void): Omit<Migra
     const after = rest.slice(word[0].length);
     if (keyword === 'tables' || keyword === 'table') {
       const list = listItems(after);
-      if (list.items.length === 0) return fail('`tables` needs table names, e.g. `tables orders,items`'), null;
+      if (list.items.length === 0) return (fail('`tables` needs table names, e.g. `tables orders,items`'), null);
       args.tables.push(...list.items);
       rest = list.rest;
     } else if (keyword === 'where') {
       const condition = quoted(after.trim());
-      if (!condition) return fail('put the condition in quotes: `where "created_at >= \'2025-01-01\'"`'), null;
-      if (condition.value.trim() === '') return fail('the `where` condition is empty'), null;
+      if (!condition) return (fail('put the condition in quotes: `where "created_at >= \'2025-01-01\'"`'), null);
+      if (condition.value.trim() === '') return (fail('the `where` condition is empty'), null);
       args.where = condition.value.trim();
       rest = condition.rest.trim();
     } else if (keyword === 'mode') {
       const mode = /^(\S+)\s*/.exec(after);
       const value = MIGRATE_MODES.find((m) => m === mode?.[1].toLowerCase());
-      if (!mode || !value) return fail(`\`mode\` is one of ${MIGRATE_MODES.join(', ')}${mode ? `, not \`${mode[1]}\`` : ''}`), null;
+      if (!mode || !value)
+        return (fail(`\`mode\` is one of ${MIGRATE_MODES.join(', ')}${mode ? `, not \`${mode[1]}\`` : ''}`), null);
       args.mode = value;
       rest = after.slice(mode[0].length);
     } else if (keyword === 'with') {
       const list = listItems(after);
       const unknown = list.items.filter((i) => !OBJECT_WORDS[i.toLowerCase()]);
-      if (list.items.length === 0 || unknown.length > 0) return fail(`\`with\` takes ${STORED_OBJECT_KINDS.join(', ')}${unknown.length > 0 ? `, not \`${unknown.join(', ')}\`` : ''}`), null;
+      if (list.items.length === 0 || unknown.length > 0)
+        return (
+          fail(
+            `\`with\` takes ${STORED_OBJECT_KINDS.join(', ')}${unknown.length > 0 ? `, not \`${unknown.join(', ')}\`` : ''}`,
+          ),
+          null
+        );
       for (const item of list.items) {
         const kind = OBJECT_WORDS[item.toLowerCase()];
         if (!args.objects.includes(kind)) args.objects.push(kind);
@@ -94,7 +131,7 @@ function parseOptions(text: string, fail: (message: string) => void): Omit<Migra
       args.runAt = rest.trim();
       rest = '';
     } else {
-      return fail(`I don't understand \`${word[1].slice(0, 40)}\`: ${USAGE_HINT}`), null;
+      return (fail(`I don't understand \`${word[1].slice(0, 40)}\`: ${USAGE_HINT}`), null);
     }
   }
   return args;
@@ -112,7 +149,9 @@ export const MigrateArgs = z.string().transform((raw, ctx): MigrateArgs => {
   const source = parseTargetName(route[1]);
   const destination = parseTargetName(route[2]);
   if (!source || !destination) {
-    fail(`name both sides as cluster.schema (e.g. \`prod.shop→test.shop\`); \`${(source ? route[2] : route[1]).slice(0, 60)}\` is not one`);
+    fail(
+      `name both sides as cluster.schema (e.g. \`prod.shop→test.shop\`); \`${(source ? route[2] : route[1]).slice(0, 60)}\` is not one`,
+    );
     return z.NEVER;
   }
   if (destination.table) {
@@ -128,19 +167,29 @@ export const MigrateArgs = z.string().transform((raw, ctx): MigrateArgs => {
     }
     options.tables = [source.table];
   }
-  return { source: { cluster: source.cluster, schema: source.schema }, destination: { cluster: destination.cluster, schema: destination.schema }, ...options };
+  return {
+    source: { cluster: source.cluster, schema: source.schema },
+    destination: { cluster: destination.cluster, schema: destination.schema },
+    ...options,
+  };
 });
 
 export const migrate = defineCommand({
   verb: 'migrate',
-  usage: 'migrate SRC→DST [tables t1,t2] [where "<cond>"] [mode replace|append|fail] [with views,triggers,routines] [at TIME]',
+  usage:
+    'migrate SRC→DST [tables t1,t2] [where "<cond>"] [mode replace|append|fail] [with views,triggers,routines] [at TIME]',
   summary:
     'Copy a schema, or some tables, from one cluster to another (SRC and DST are cluster.schema; `->` and `to` work too). Checked at once (schemas, tables, condition, policy.migrate_into); the ticket shows the tables, rows and size, and a DBA approves it. Mode fail (default) stops if a table exists; replace swaps new tables in at the end; append adds rows.',
   example: 'migrate prod.shop→test.shop tables orders,items where "created_at >= \'2025-01-01\'" mode replace',
   args: MigrateArgs,
   async run(args, invocation, deps) {
     const answer = await requestMigration(
-      { user: invocation.userId, args, sourceKey: `migrate:${invocation.triggerId ?? `${invocation.userId}:${deps.clock.now().getTime()}`}`, channel: invocation.channelId },
+      {
+        user: invocation.userId,
+        args,
+        sourceKey: `migrate:${invocation.triggerId ?? `${invocation.userId}:${deps.clock.now().getTime()}`}`,
+        channel: invocation.channelId,
+      },
       deps,
     );
     await invocation.respond(answer);

@@ -15,18 +15,28 @@ export const ReviewArgs = z.string().transform((text): { target?: TargetName; sq
 export const review = defineCommand({
   verb: 'review',
   usage: 'review [cluster.schema] <sql>',
-  summary: 'Review SQL against the rule catalog and grade it; nothing is run. With a target it also checks the schema and EXPLAINs on a replica. Without SQL it opens a form.',
+  summary:
+    'Review SQL against the rule catalog and grade it; nothing is run. With a target it also checks the schema and EXPLAINs on a replica. Without SQL it opens a form.',
   example: 'review prod.shop UPDATE orders SET status = 2 WHERE id = 42',
   args: ReviewArgs,
   async run({ target, sql }, invocation, deps) {
     if (target) requireCluster(deps.config, target.cluster);
     if (sql === '') {
       if (!invocation.triggerId) throw new Error('no trigger_id to open the review form with');
-      await deps.slack.client.views.open({ trigger_id: invocation.triggerId, view: reviewModalView({ channel: invocation.channelId }, Object.keys(deps.config.clusters)) });
+      await deps.slack.client.views.open({
+        trigger_id: invocation.triggerId,
+        view: reviewModalView({ channel: invocation.channelId }, Object.keys(deps.config.clusters)),
+      });
       return;
     }
     await replyWithReview(
-      { sql, target, user: invocation.userId, channel: invocation.channelId, respond: (message) => invocation.respond(message, { visibility: 'in_channel' }) },
+      {
+        sql,
+        target,
+        user: invocation.userId,
+        channel: invocation.channelId,
+        respond: (message) => invocation.respond(message, { visibility: 'in_channel' }),
+      },
       deps,
     );
   },

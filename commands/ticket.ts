@@ -8,7 +8,13 @@ import { parseTicketId } from '../src/tickets/ticket.js';
 export const TicketIdArg = z.string().transform((text, ctx) => {
   const id = parseTicketId(text);
   if (id === null) {
-    ctx.addIssue({ code: 'custom', message: text.trim() === '' ? 'which ticket? Give its id, e.g. T-42' : `\`${text.trim().slice(0, 40)}\` is not a ticket id; ids look like T-42` });
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        text.trim() === ''
+          ? 'which ticket? Give its id, e.g. T-42'
+          : `\`${text.trim().slice(0, 40)}\` is not a ticket id; ids look like T-42`,
+    });
     return z.NEVER;
   }
   return id;
@@ -24,6 +30,13 @@ export const ticket = defineCommand({
     const found = await deps.ticketStore.get(id);
     if (!found) throw new DbopsError('not_found', `There is no ticket T-${id}.`);
     const [events, dba] = await Promise.all([deps.ticketStore.events(id), deps.dbas.isDba(invocation.userId)]);
-    await invocation.respond(ticketDetailMessage({ ticket: found, events, timezone: deps.announcer.zoneOf(found), viewer: { user: invocation.userId, dba } }));
+    await invocation.respond(
+      ticketDetailMessage({
+        ticket: found,
+        events,
+        timezone: deps.announcer.zoneOf(found),
+        viewer: { user: invocation.userId, dba },
+      }),
+    );
   },
 });

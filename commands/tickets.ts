@@ -8,7 +8,11 @@ const LIST_LIMIT = 20;
 export const TicketsArgs = z
   .string()
   .transform((text) => text.trim().toLowerCase() || 'mine')
-  .pipe(z.enum(TICKET_SCOPES, { error: (issue) => `say mine, pending or all (not \`${String(issue.input).slice(0, 40)}\`)` }));
+  .pipe(
+    z.enum(TICKET_SCOPES, {
+      error: (issue) => `say mine, pending or all (not \`${String(issue.input).slice(0, 40)}\`)`,
+    }),
+  );
 
 export const tickets = defineCommand({
   verb: 'tickets',
@@ -20,9 +24,21 @@ export const tickets = defineCommand({
     const user = invocation.userId;
     const options = { limit: LIST_LIMIT + 1 };
     const found =
-      scope === 'mine' ? await deps.ticketStore.listMine(user, options) : scope === 'pending' ? await deps.ticketStore.listPending(options) : await deps.ticketStore.listAll(options);
+      scope === 'mine'
+        ? await deps.ticketStore.listMine(user, options)
+        : scope === 'pending'
+          ? await deps.ticketStore.listPending(options)
+          : await deps.ticketStore.listAll(options);
     const dba = await deps.dbas.isDba(user);
     const more = found.length > LIST_LIMIT;
-    await invocation.respond(ticketListMessage({ scope, tickets: found.slice(0, LIST_LIMIT), viewer: { user, dba }, zones: deps.announcer.zones, more }));
+    await invocation.respond(
+      ticketListMessage({
+        scope,
+        tickets: found.slice(0, LIST_LIMIT),
+        viewer: { user, dba },
+        zones: deps.announcer.zones,
+        more,
+      }),
+    );
   },
 });

@@ -11,7 +11,10 @@ export const executeSql = defineTicketJob({
   name: 'execute-sql',
   payload: SqlChangePayload,
   async process(payload, ctx) {
-    const { result } = await runTicketSql({ sql: payload.sql, purpose: 'change', estimate: ctx.ticket.estimatedRows }, ctx);
+    const { result } = await runTicketSql(
+      { sql: payload.sql, purpose: 'change', estimate: ctx.ticket.estimatedRows },
+      ctx,
+    );
     return result;
   },
 });

@@ -2,7 +2,12 @@ import { UnrecoverableError } from 'bullmq';
 import { poolSource } from '../src/migrate/connections.js';
 import { runMigration } from '../src/migrate/engine.js';
 import { MigrateError } from '../src/migrate/errors.js';
-import { DEFAULT_COPY_SETTINGS, type CopySettings, type MigrationProgress, type MigrationResult } from '../src/migrate/types.js';
+import {
+  DEFAULT_COPY_SETTINGS,
+  type CopySettings,
+  type MigrationProgress,
+  type MigrationResult,
+} from '../src/migrate/types.js';
 import { defineTicketJob, type JobContext } from '../src/queue/job-kind.js';
 import { formatBytes } from '../src/slack/views/migrate.js';
 import { MigratePayload } from '../src/tickets/ticket.js';
@@ -13,7 +18,13 @@ const PROGRESS_EVERY_MS = 2_000;
 function settingsOf(payload: MigratePayload): CopySettings {
   const copy = payload.copy;
   if (!copy) return DEFAULT_COPY_SETTINGS;
-  return { parallel: copy.parallel, chunkRows: copy.chunk_rows, chunkBytes: Math.round(copy.chunk_mb * 1024 * 1024), method: copy.method, deferKeys: copy.defer_keys };
+  return {
+    parallel: copy.parallel,
+    chunkRows: copy.chunk_rows,
+    chunkBytes: Math.round(copy.chunk_mb * 1024 * 1024),
+    method: copy.method,
+    deferKeys: copy.defer_keys,
+  };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -24,8 +35,20 @@ export function progressLine(p: MigrationProgress): { fraction: number; message:
   const rate = p.elapsedMs > 0 ? p.rows / p.elapsedMs : 0;
   const left = Math.max(0, p.estimatedRows - p.rows);
   const eta = p.phase === 'copy' && rate > 0 && p.rows > 0 ? ` · ETA ${formatSeconds(left / rate / 1000)}` : '';
-  const what = p.phase === 'plan' ? 'planning' : p.phase === 'swap' ? 'swapping the tables in' : p.phase === 'objects' ? 'recreating views, triggers and routines' : p.phase === 'done' ? 'done' : 'copying';
-  return { fraction, message: `${what}: ${p.tablesDone}/${p.tables} tables · ${count(p.rows)} of about ${count(p.estimatedRows)} rows · ${formatBytes(p.bytes)}${eta}` };
+  const what =
+    p.phase === 'plan'
+      ? 'planning'
+      : p.phase === 'swap'
+        ? 'swapping the tables in'
+        : p.phase === 'objects'
+          ? 'recreating views, triggers and routines'
+          : p.phase === 'done'
+            ? 'done'
+            : 'copying';
+  return {
+    fraction,
+    message: `${what}: ${p.tablesDone}/${p.tables} tables · ${count(p.rows)} of about ${count(p.estimatedRows)} rows · ${formatBytes(p.bytes)}${eta}`,
+  };
 }
 
 function formatSeconds(seconds: number): string {
@@ -37,8 +60,13 @@ function formatSeconds(seconds: number): string {
 function summary(payload: MigratePayload, result: MigrationResult): string {
   const route = `${payload.source.cluster}.${payload.source.schema} → ${payload.destination.cluster}.${payload.destination.schema}`;
   const verb = payload.mode === 'append' ? 'appended' : 'copied';
-  const binlog = result.binlog ? ` Source binlog position at the snapshot: ${result.binlog.file}:${result.binlog.position}.` : '';
-  const objects = result.objects.created.length > 0 ? ` Recreated ${result.objects.created.length} view(s)/trigger(s)/routine(s).` : '';
+  const binlog = result.binlog
+    ? ` Source binlog position at the snapshot: ${result.binlog.file}:${result.binlog.position}.`
+    : '';
+  const objects =
+    result.objects.created.length > 0
+      ? ` Recreated ${result.objects.created.length} view(s)/trigger(s)/routine(s).`
+      : '';
   const reused = result.tables.reduce((n, t) => n + t.reused, 0);
   const resumed = reused > 0 ? ` Resumed: ${reused} chunk(s) already copied were re-verified, not copied again.` : '';
   return `${route}: ${result.tables.length} table(s), ${count(result.rows)} rows (${formatBytes(result.bytes)}) ${verb} in ${result.seconds.toFixed(1)} s, every chunk verified by count and checksum (${result.method}).${binlog}${objects}${resumed}`;
@@ -56,14 +84,25 @@ export const migrate = defineTicketJob({
   // A lost connection or a deadlock is retried; the retry resumes from what the staging tables hold.
   options: { attempts: 3, backoff: { type: 'exponential', delay: 15_000 } },
   async process(payload, ctx) {
-    const spec = { source: payload.source, destination: payload.destination, tables: payload.tables, where: payload.where, mode: payload.mode, objects: payload.objects };
+    const spec = {
+      source: payload.source,
+      destination: payload.destination,
+      tables: payload.tables,
+      where: payload.where,
+      mode: payload.mode,
+      objects: payload.objects,
+    };
     let lastProgress = 0;
     const report = (p: MigrationProgress) => {
       const now = Date.now();
       if (p.phase === 'copy' && now - lastProgress < PROGRESS_EVERY_MS) return;
       lastProgress = now;
       const { fraction, message } = progressLine(p);
-      void ctx.progress(fraction, message).catch((err: unknown) => ctx.logger.warn('could not report migration progress', { ticket: ctx.ticket.ref }, err));
+      void ctx
+        .progress(fraction, message)
+        .catch((err: unknown) =>
+          ctx.logger.warn('could not report migration progress', { ticket: ctx.ticket.ref }, err),
+        );
     };
     try {
       const result = await runMigration(spec, `T${ctx.ticket.id}`, settingsOf(payload), {
@@ -72,10 +111,25 @@ export const migrate = defineTicketJob({
         step: (name, options, run) => ctx.step(name, options, run),
         signal: ctx.signal,
         onProgress: report,
-        onTableDone: (t) => void milestone(ctx, `\`${t.name}\`: ${count(t.rows)} rows (${formatBytes(t.bytes)}) copied and verified in ${t.seconds.toFixed(1)} s${t.reused > 0 ? ` (${t.reused} chunk(s) from before the restart re-verified)` : ''}`),
+        onTableDone: (t) =>
+          void milestone(
+            ctx,
+            `\`${t.name}\`: ${count(t.rows)} rows (${formatBytes(t.bytes)}) copied and verified in ${t.seconds.toFixed(1)} s${t.reused > 0 ? ` (${t.reused} chunk(s) from before the restart re-verified)` : ''}`,
+          ),
         log: (line) => void ctx.log(line).catch(() => undefined),
       });
-      return { summary: summary(payload, result), details: { rows: result.rows, bytes: result.bytes, seconds: result.seconds, method: result.method, binlog: result.binlog, tables: result.tables, objects: result.objects } };
+      return {
+        summary: summary(payload, result),
+        details: {
+          rows: result.rows,
+          bytes: result.bytes,
+          seconds: result.seconds,
+          method: result.method,
+          binlog: result.binlog,
+          tables: result.tables,
+          objects: result.objects,
+        },
+      };
     } catch (err) {
       // A wrong plan, a mismatch or a refused load will not get better by retrying.
       if (err instanceof MigrateError && !err.retryable) throw new UnrecoverableError(err.message);
@@ -85,5 +139,7 @@ export const migrate = defineTicketJob({
 });
 
 function milestone(ctx: JobContext, text: string): Promise<void> {
-  return ctx.milestone(text).catch((err: unknown) => ctx.logger.warn('could not post a migration milestone', { ticket: ctx.ticket.ref }, err));
+  return ctx
+    .milestone(text)
+    .catch((err: unknown) => ctx.logger.warn('could not post a migration milestone', { ticket: ctx.ticket.ref }, err));
 }

@@ -34,7 +34,10 @@ export const monitorPoll: MonitorJob<typeof MonitorPollData> = {
   options,
   async process(data, ctx) {
     const result = await ctx.poller.poll(data.cluster, data.instance);
-    if (result.status === 'up') return result.conditions.length === 0 ? 'ok' : result.conditions.map((c) => `${c.checkId}: ${c.severity}`).join(', ');
+    if (result.status === 'up')
+      return result.conditions.length === 0
+        ? 'ok'
+        : result.conditions.map((c) => `${c.checkId}: ${c.severity}`).join(', ');
     return result.status === 'down' ? `down: ${result.problem}` : `skipped: ${result.reason}`;
   },
 };

@@ -34,7 +34,12 @@ export async function cli(argv: string[]): Promise<number> {
       await import('./main.js').then((m) => m.main());
       return -1;
     case 'review':
-      return reviewCli(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, readFile: (f) => readFileSync(f, 'utf8') });
+      return reviewCli(rest, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        readFile: (f) => readFileSync(f, 'utf8'),
+      });
     case 'doctor':
       return doctor();
     case 'migrate-meta':
@@ -64,13 +69,14 @@ async function migrateOnly(): Promise<number> {
   const pool = await openMetaStore(env.DBOPS_META_URL);
   try {
     const applied = await migrateMeta(pool);
-    process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'meta store is up to date\n');
+    process.stdout.write(
+      applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'meta store is up to date\n',
+    );
     return 0;
   } finally {
     await pool.end();
   }
 }
-
 
 /** Run the CLI for this process: exit code from `cli`, messages instead of stack traces. */
 export function runCli(argv = process.argv.slice(2)): void {
@@ -79,7 +85,9 @@ export function runCli(argv = process.argv.slice(2)): void {
       if (code >= 0) process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`dbops: ${isDbopsError(err) ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(
+        `dbops: ${isDbopsError(err) ? err.message : err instanceof Error ? err.message : String(err)}\n`,
+      );
       process.exitCode = isDbopsError(err) && (err.code === 'config' || err.code === 'usage') ? 2 : 1;
     },
   );

@@ -2,7 +2,11 @@
 export type ErrorCode = 'config' | 'usage' | 'not_found' | 'forbidden' | 'conflict' | 'unavailable' | 'internal';
 
 export class DbopsError extends Error {
-  constructor(readonly code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'DbopsError';
   }
@@ -17,7 +21,10 @@ export class UsageError extends DbopsError {
 }
 
 export class ConfigError extends DbopsError {
-  constructor(readonly problems: string[], readonly file: string) {
+  constructor(
+    readonly problems: string[],
+    readonly file: string,
+  ) {
     super('config', `${file} is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }

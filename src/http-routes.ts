@@ -5,7 +5,10 @@ import type { HttpRoute } from './slack/app.js';
  * A bare HTTP endpoint for processes without the Slack app (DBOPS_ROLE=worker): `/healthz` and
  * `/metrics` for probes and Prometheus. GET only; anything else is 404.
  */
-export async function serveRoutes(routes: readonly HttpRoute[], port: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function serveRoutes(
+  routes: readonly HttpRoute[],
+  port: number,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route = req.method === 'GET' ? routes.find((r) => r.path === path) : undefined;

@@ -12,15 +12,25 @@ const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie/i;
  * One JSON line per entry: `{"level":"info","msg":"…",…fields}`. The first string argument is the
  * message (fixed text); objects are merged in as fields, with secret-looking keys redacted.
  */
-export function createLogger(level: `${LogLevel}` = 'info', fields: Record<string, unknown> = {}, sink: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+export function createLogger(
+  level: `${LogLevel}` = 'info',
+  fields: Record<string, unknown> = {},
+  sink: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): Logger {
   let current = level as LogLevel;
   let name: string | undefined;
   const write = (at: LogLevel, args: unknown[]) => {
     if (RANK[at] < RANK[current]) return;
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level: at, ...(name ? { name } : {}), ...fields };
+    const entry: Record<string, unknown> = {
+      time: new Date().toISOString(),
+      level: at,
+      ...(name ? { name } : {}),
+      ...fields,
+    };
     const texts: string[] = [];
     for (const arg of args) {
-      if (arg instanceof Error) entry.err = { name: arg.name, message: arg.message, code: (arg as { code?: unknown }).code, stack: arg.stack };
+      if (arg instanceof Error)
+        entry.err = { name: arg.name, message: arg.message, code: (arg as { code?: unknown }).code, stack: arg.stack };
       else if (typeof arg === 'object' && arg !== null) Object.assign(entry, redact(arg as Record<string, unknown>));
       else texts.push(String(arg));
     }
@@ -32,9 +42,13 @@ export function createLogger(level: `${LogLevel}` = 'info', fields: Record<strin
     info: (...a) => write(LogLevel.INFO, a),
     warn: (...a) => write(LogLevel.WARN, a),
     error: (...a) => write(LogLevel.ERROR, a),
-    setLevel: (l) => { current = l; },
+    setLevel: (l) => {
+      current = l;
+    },
     getLevel: () => current,
-    setName: (n) => { name = n; },
+    setName: (n) => {
+      name = n;
+    },
     child: (more) => createLogger(current, { ...fields, ...more }, sink),
   };
 }
@@ -43,7 +57,14 @@ function redact(fields: Record<string, unknown>, depth = 0): Record<string, unkn
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_KEY.test(key)) out[key] = '[redacted]';
-    else if (depth < 4 && typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Error)) out[key] = redact(value as Record<string, unknown>, depth + 1);
+    else if (
+      depth < 4 &&
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      !(value instanceof Error)
+    )
+      out[key] = redact(value as Record<string, unknown>, depth + 1);
     else out[key] = value;
   }
   return out;

@@ -16,7 +16,12 @@ export async function main(options: RuntimeOptions = {}): Promise<void> {
     const starting = startRuntime(config, env, logger, options);
     const shutdown = (signal: string) => {
       logger.info('shutting down', { signal });
-      starting.then((runtime) => runtime.stop()).then(() => process.exit(0), () => process.exit(1));
+      starting
+        .then((runtime) => runtime.stop())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));

@@ -10,7 +10,11 @@ type Labels = Readonly<Record<string, string>>;
 
 abstract class Metric {
   protected readonly series = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string, readonly help: string, readonly type: 'counter' | 'gauge' | 'histogram') {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: 'counter' | 'gauge' | 'histogram',
+  ) {}
 
   protected entry(labels: Labels): { labels: Labels; value: number } {
     const key = labelText(labels);
@@ -24,7 +28,8 @@ abstract class Metric {
 
   render(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
-    for (const { labels, value } of this.series.values()) lines.push(`${this.name}${labelText(labels)} ${formatValue(value)}`);
+    for (const { labels, value } of this.series.values())
+      lines.push(`${this.name}${labelText(labels)} ${formatValue(value)}`);
     return lines;
   }
 }
@@ -52,7 +57,11 @@ export class Gauge extends Metric {
 
 export class Histogram extends Metric {
   private readonly observations = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(name: string, help: string, readonly buckets: readonly number[]) {
+  constructor(
+    name: string,
+    help: string,
+    readonly buckets: readonly number[],
+  ) {
     super(name, help, 'histogram');
   }
   observe(labels: Labels, value: number): void {
@@ -71,7 +80,9 @@ export class Histogram extends Metric {
   override render(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const o of this.observations.values()) {
-      this.buckets.forEach((le, i) => lines.push(`${this.name}_bucket${labelText({ ...o.labels, le: String(le) })} ${o.counts[i]}`));
+      this.buckets.forEach((le, i) =>
+        lines.push(`${this.name}_bucket${labelText({ ...o.labels, le: String(le) })} ${o.counts[i]}`),
+      );
       lines.push(`${this.name}_bucket${labelText({ ...o.labels, le: '+Inf' })} ${o.count}`);
       lines.push(`${this.name}_sum${labelText(o.labels)} ${formatValue(o.sum)}`);
       lines.push(`${this.name}_count${labelText(o.labels)} ${o.count}`);
@@ -82,14 +93,39 @@ export class Histogram extends Metric {
 
 /** Every metric dbops exports. One instance per process, built in the runtime. */
 export class Metrics {
-  readonly jobs = new Counter('dbops_jobs_total', 'Ticket runs that ended, by job kind and outcome (succeeded, failed, cancelled).');
-  readonly jobDuration = new Histogram('dbops_job_duration_seconds', 'Time from a ticket run starting to its end, by job kind and outcome.', [1, 5, 15, 60, 300, 900, 3600, 3 * 3600, 12 * 3600]);
-  readonly parts = new Counter('dbops_job_parts_total', 'Parts (child jobs) that ended on this worker, by job kind and outcome.');
-  readonly stepRetries = new Counter('dbops_job_step_retries_total', 'Idempotent steps tried again after a transient MySQL error, by job kind.');
-  readonly takeovers = new Counter('dbops_job_takeovers_total', 'Runs or parts this worker took over from a worker that stopped answering, by job kind.');
-  readonly handedBack = new Counter('dbops_jobs_handed_back_total', 'Jobs handed back to the queue by a worker shutting down.');
-  readonly queueJobs = new Gauge('dbops_queue_jobs', 'Jobs in each queue, by state (queue depth), read at scrape time.');
-  readonly slackErrors = new Counter('dbops_slack_api_errors_total', 'Slack Web API calls that failed, by method and error (ratelimited, HTTP status, or the error Slack returned).');
+  readonly jobs = new Counter(
+    'dbops_jobs_total',
+    'Ticket runs that ended, by job kind and outcome (succeeded, failed, cancelled).',
+  );
+  readonly jobDuration = new Histogram(
+    'dbops_job_duration_seconds',
+    'Time from a ticket run starting to its end, by job kind and outcome.',
+    [1, 5, 15, 60, 300, 900, 3600, 3 * 3600, 12 * 3600],
+  );
+  readonly parts = new Counter(
+    'dbops_job_parts_total',
+    'Parts (child jobs) that ended on this worker, by job kind and outcome.',
+  );
+  readonly stepRetries = new Counter(
+    'dbops_job_step_retries_total',
+    'Idempotent steps tried again after a transient MySQL error, by job kind.',
+  );
+  readonly takeovers = new Counter(
+    'dbops_job_takeovers_total',
+    'Runs or parts this worker took over from a worker that stopped answering, by job kind.',
+  );
+  readonly handedBack = new Counter(
+    'dbops_jobs_handed_back_total',
+    'Jobs handed back to the queue by a worker shutting down.',
+  );
+  readonly queueJobs = new Gauge(
+    'dbops_queue_jobs',
+    'Jobs in each queue, by state (queue depth), read at scrape time.',
+  );
+  readonly slackErrors = new Counter(
+    'dbops_slack_api_errors_total',
+    'Slack Web API calls that failed, by method and error (ratelimited, HTTP status, or the error Slack returned).',
+  );
   private readonly collectors: Array<() => Promise<void>> = [];
 
   /** Read values (queue depths) just before each scrape. */
@@ -99,7 +135,16 @@ export class Metrics {
 
   async render(): Promise<string> {
     await Promise.allSettled(this.collectors.map((collect) => collect()));
-    const all: Metric[] = [this.jobs, this.jobDuration, this.parts, this.stepRetries, this.takeovers, this.handedBack, this.queueJobs, this.slackErrors];
+    const all: Metric[] = [
+      this.jobs,
+      this.jobDuration,
+      this.parts,
+      this.stepRetries,
+      this.takeovers,
+      this.handedBack,
+      this.queueJobs,
+      this.slackErrors,
+    ];
     return all.flatMap((m) => m.render()).join('\n') + '\n';
   }
 }
@@ -108,7 +153,11 @@ export class Metrics {
 export function metricsRoute(metrics: Metrics): HttpRoute {
   return {
     path: '/metrics',
-    handle: async () => ({ status: 200, contentType: 'text/plain; version=0.0.4; charset=utf-8', body: await metrics.render() }),
+    handle: async () => ({
+      status: 200,
+      contentType: 'text/plain; version=0.0.4; charset=utf-8',
+      body: await metrics.render(),
+    }),
   };
 }
 
@@ -126,9 +175,15 @@ export function countingSlackFetch(metrics: Metrics, base: typeof fetch = fetch)
     if (response.status === 429) metrics.slackErrors.inc({ method, error: 'ratelimited' });
     else if (response.status >= 400) metrics.slackErrors.inc({ method, error: `http_${response.status}` });
     else if (response.headers.get('content-type')?.includes('json')) {
-      const body: unknown = await response.clone().json().catch(() => undefined);
+      const body: unknown = await response
+        .clone()
+        .json()
+        .catch(() => undefined);
       if (typeof body === 'object' && body !== null && 'ok' in body && body.ok === false) {
-        metrics.slackErrors.inc({ method, error: 'error' in body && typeof body.error === 'string' ? body.error : 'unknown' });
+        metrics.slackErrors.inc({
+          method,
+          error: 'error' in body && typeof body.error === 'string' ? body.error : 'unknown',
+        });
       }
     }
     return response;

@@ -71,10 +71,16 @@ const systemClock: Clock = { now: () => new Date() };
  * Build every part the role needs and start it; `stop()` closes them in reverse order
  * (Slack first so no new work arrives, then queues, then pools).
  */
-export async function startRuntime(config: DbopsConfig, env: DbopsEnv, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function startRuntime(
+  config: DbopsConfig,
+  env: DbopsEnv,
+  logger: Logger,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const closers: Array<() => Promise<unknown>> = [];
   const stop = async () => {
-    for (const close of closers.reverse()) await close().catch((err: unknown) => logger.warn('error while shutting down', err));
+    for (const close of closers.reverse())
+      await close().catch((err: unknown) => logger.warn('error while shutting down', err));
   };
   try {
     const meta = await openMetaStore(env.DBOPS_META_URL);
@@ -107,9 +113,17 @@ interface Parts {
 /** What both the bot and the workers use: the ticket queue, Slack's Web API, the ticket store and announcer. */
 function ticketParts(parts: Parts, settings: SlackSettings, closers: Array<() => Promise<unknown>>) {
   const { config, logger, meta, redis, options, metrics } = parts;
-  const queue = new JobQueue({ connection: redis, queueName: options.queueName ?? config.runner.queue, prefix: config.runner.redis_prefix });
+  const queue = new JobQueue({
+    connection: redis,
+    queueName: options.queueName ?? config.runner.queue,
+    prefix: config.runner.redis_prefix,
+  });
   closers.push(() => queue.close());
-  const client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, logger, fetch: countingSlackFetch(metrics) });
+  const client = new WebClient(settings.botToken, {
+    slackApiUrl: settings.apiUrl,
+    logger,
+    fetch: countingSlackFetch(metrics),
+  });
   const slack = new Notifier(client, logger);
   const store = new TicketStore(meta);
   const clock = options.clock ?? systemClock;
@@ -125,12 +139,25 @@ function ticketParts(parts: Parts, settings: SlackSettings, closers: Array<() =>
 }
 
 /** Job workers for this process, unless the options turn them off. */
-async function maybeStartRunner(parts: Parts, shared: ReturnType<typeof ticketParts>, closers: Array<() => Promise<unknown>>, alerts?: AlertRaiser): Promise<WorkerHost | undefined> {
+async function maybeStartRunner(
+  parts: Parts,
+  shared: ReturnType<typeof ticketParts>,
+  closers: Array<() => Promise<unknown>>,
+  alerts?: AlertRaiser,
+): Promise<WorkerHost | undefined> {
   if (parts.options.workers === false) return undefined;
   provideWorkerExecution({ config: parts.config, redis: parts.redis, prefix: shared.queue.name });
   const runner = await startRunner({
-    ...shared, config: parts.config, logger: parts.logger, meta: parts.meta, redis: parts.redis, metrics: parts.metrics,
-    jobs: parts.options.jobs ?? ticketJobs, secrets: process.env, worker: parts.options.workerName, alerts,
+    ...shared,
+    config: parts.config,
+    logger: parts.logger,
+    meta: parts.meta,
+    redis: parts.redis,
+    metrics: parts.metrics,
+    jobs: parts.options.jobs ?? ticketJobs,
+    secrets: process.env,
+    worker: parts.options.workerName,
+    alerts,
   });
   closers.push(() => runner.stop());
   return runner.host;
@@ -141,7 +168,10 @@ async function startWorkerRole(parts: Parts, closers: Array<() => Promise<unknow
   const { settings, localSlack } = await slackSettings(parts.config, parts.env, parts.logger);
   if (localSlack) closers.push(() => localSlack.close());
   const shared = ticketParts(parts, settings, closers);
-  const http = await serveRoutes([healthRoute({ meta: parts.meta, redis: parts.redis }), metricsRoute(parts.metrics)], parts.env.PORT);
+  const http = await serveRoutes(
+    [healthRoute({ meta: parts.meta, redis: parts.redis }), metricsRoute(parts.metrics)],
+    parts.env.PORT,
+  );
   closers.push(() => http.close());
   const monitoring = await startAlerts(parts, shared.slack, true, closers);
   const runner = await maybeStartRunner(parts, shared, closers, monitoring.alerts);
@@ -163,25 +193,73 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
   const monitoring = await startAlerts(parts, slack, env.DBOPS_ROLE === 'all', closers);
   const inventory = createInventory({ config, secrets: process.env });
   closers.push(() => inventory.close());
-  const execution = await startExecutionBot({ config, redis, prefix: queue.name, secrets: process.env, meta, slack, store, logger }, closers);
-  const deps: CommandDeps = { config, slack, reviewer, logger, clock, tickets, ticketStore: store, dbas, announcer, commands, migrations, alerts: monitoring.alerts, inventory, execution };
-  const app: SlackApp = createSlackApp(settings, deps, [healthRoute({ meta, redis }), metricsRoute(parts.metrics)], logger);
+  const execution = await startExecutionBot(
+    { config, redis, prefix: queue.name, secrets: process.env, meta, slack, store, logger },
+    closers,
+  );
+  const deps: CommandDeps = {
+    config,
+    slack,
+    reviewer,
+    logger,
+    clock,
+    tickets,
+    ticketStore: store,
+    dbas,
+    announcer,
+    commands,
+    migrations,
+    alerts: monitoring.alerts,
+    inventory,
+    execution,
+  };
+  const app: SlackApp = createSlackApp(
+    settings,
+    deps,
+    [healthRoute({ meta, redis }), metricsRoute(parts.metrics)],
+    logger,
+  );
   const port = await app.start();
   closers.push(() => app.stop());
   logger.info('dbops is listening', { port, mode: settings.appToken ? 'socket' : 'http', slackApi: settings.apiUrl });
   await resumeHandOffs(tickets, announcer, logger);
-  const runner = env.DBOPS_ROLE === 'all' ? await maybeStartRunner(parts, shared, closers, monitoring.alerts) : undefined;
-  const workspaceUrl = localSlack && localSetup ? await openWorkspace({ localSlack, localSetup, config, port, signingSecret: settings.signingSecret, requestedPort: env.PORT, logger }, closers) : undefined;
+  const runner =
+    env.DBOPS_ROLE === 'all' ? await maybeStartRunner(parts, shared, closers, monitoring.alerts) : undefined;
+  const workspaceUrl =
+    localSlack && localSetup
+      ? await openWorkspace(
+          {
+            localSlack,
+            localSetup,
+            config,
+            port,
+            signingSecret: settings.signingSecret,
+            requestedPort: env.PORT,
+            logger,
+          },
+          closers,
+        )
+      : undefined;
   return { port, localSlack, workspaceUrl, signingSecret: settings.signingSecret, runner, monitoring };
 }
 
 /** Alerts for every role; the monitor worker too where this process runs workers (worker, all). */
-async function startAlerts(parts: Parts, slack: Notifier, runsWorkers: boolean, closers: Array<() => Promise<unknown>>): Promise<Monitoring> {
+async function startAlerts(
+  parts: Parts,
+  slack: Notifier,
+  runsWorkers: boolean,
+  closers: Array<() => Promise<unknown>>,
+): Promise<Monitoring> {
   const { config, meta, redis, logger, options } = parts;
   const base = { config, meta, slack, logger, clock: options.clock ?? systemClock, secrets: process.env };
   const monitoring =
     runsWorkers && (options.monitors ?? options.workers !== false)
-      ? await startMonitoring(base, { connection: redis, queueName: options.monitorQueueName, prefix: config.runner.redis_prefix, schedule: options.monitorSchedules })
+      ? await startMonitoring(base, {
+          connection: redis,
+          queueName: options.monitorQueueName,
+          prefix: config.runner.redis_prefix,
+          schedule: options.monitorSchedules,
+        })
       : createMonitoring(base);
   closers.push(() => monitoring.stop());
   return monitoring;
@@ -198,20 +276,42 @@ async function resumeHandOffs(tickets: TicketService, announcer: TicketAnnouncer
     }
     if (resumed.length > 0) logger.info('resumed hand-overs', { tickets: resumed.length });
   } catch (err) {
-    logger.error('could not resume hand-overs of approved tickets', err instanceof Error ? err : new Error(String(err)));
+    logger.error(
+      'could not resume hand-overs of approved tickets',
+      err instanceof Error ? err : new Error(String(err)),
+    );
   }
 }
 
 /** Slack settings from env; without a bot token, a local Slack API stands in so dbops still starts. */
-async function slackSettings(config: DbopsConfig, env: DbopsEnv, logger: Logger): Promise<{ settings: SlackSettings; localSlack?: FakeSlackApi; localSetup?: LocalWorkspaceSetup }> {
+async function slackSettings(
+  config: DbopsConfig,
+  env: DbopsEnv,
+  logger: Logger,
+): Promise<{ settings: SlackSettings; localSlack?: FakeSlackApi; localSetup?: LocalWorkspaceSetup }> {
   if (env.SLACK_BOT_TOKEN) {
-    return { settings: { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL, port: env.PORT } };
+    return {
+      settings: {
+        botToken: env.SLACK_BOT_TOKEN,
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        appToken: env.SLACK_APP_TOKEN,
+        apiUrl: env.SLACK_API_URL,
+        port: env.PORT,
+      },
+    };
   }
   const localSetup = localWorkspaceSetup(config);
   const localSlack = new FakeSlackApi(localSetup.api);
   await localSlack.start(0);
-  logger.warn('SLACK_BOT_TOKEN is not set: running against a local Slack API (see README, "Try it without Slack")', { localSlackApi: localSlack.url });
-  const settings = { botToken: 'xoxb-local', signingSecret: randomBytes(16).toString('hex'), apiUrl: localSlack.url, port: env.PORT };
+  logger.warn('SLACK_BOT_TOKEN is not set: running against a local Slack API (see README, "Try it without Slack")', {
+    localSlackApi: localSlack.url,
+  });
+  const settings = {
+    botToken: 'xoxb-local',
+    signingSecret: randomBytes(16).toString('hex'),
+    apiUrl: localSlack.url,
+    port: env.PORT,
+  };
   return { settings, localSlack, localSetup };
 }
 
@@ -230,11 +330,17 @@ interface WorkspaceParts {
 async function openWorkspace(parts: WorkspaceParts, closers: Array<() => Promise<unknown>>): Promise<string> {
   const { localSlack, localSetup, config, port, requestedPort, logger } = parts;
   const workspace = await startLocalWorkspace({
-    api: localSlack, setup: localSetup, config, botUrl: `http://127.0.0.1:${port}`, signingSecret: parts.signingSecret ?? '',
+    api: localSlack,
+    setup: localSetup,
+    config,
+    botUrl: `http://127.0.0.1:${port}`,
+    signingSecret: parts.signingSecret ?? '',
     port: requestedPort === 0 ? 0 : requestedPort + 1,
   });
   closers.push(() => workspace.close());
   logger.info('local workspace is open', { url: workspace.url });
-  process.stdout.write(`\n  dbops local workspace: ${workspace.url}\n  (no SLACK_BOT_TOKEN: act as a developer or a DBA in your browser; see README, "Try it without Slack")\n\n`);
+  process.stdout.write(
+    `\n  dbops local workspace: ${workspace.url}\n  (no SLACK_BOT_TOKEN: act as a developer or a DBA in your browser; see README, "Try it without Slack")\n\n`,
+  );
   return workspace.url;
 }

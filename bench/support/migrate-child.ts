@@ -15,7 +15,14 @@ if (!source || !destination) {
 const chosen: CopyMethod = COPY_METHODS.find((m) => m === method) ?? 'auto';
 const local = { host: '127.0.0.1', port: 3306, user: 'root' };
 const result = await runMigration(
-  { source: { cluster: 'local', schema: source }, destination: { cluster: 'local', schema: destination }, tables: [], where: null, mode: 'replace', objects: [] },
+  {
+    source: { cluster: 'local', schema: source },
+    destination: { cluster: 'local', schema: destination },
+    tables: [],
+    where: null,
+    mode: 'replace',
+    objects: [],
+  },
   'bench',
   { ...DEFAULT_COPY_SETTINGS, parallel: Number(parallel), method: chosen },
   { source: optionsSource(local, 'source'), destination: optionsSource(local, 'destination') },

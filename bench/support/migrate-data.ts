@@ -41,7 +41,10 @@ export async function buildBenchSchema(conn: Connection, schema: string, orders:
 }
 
 export async function tableBytes(conn: Connection, schema: string): Promise<number> {
-  const [rows] = await conn.query(`SELECT SUM(DATA_LENGTH + INDEX_LENGTH) AS bytes FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`, [schema]);
+  const [rows] = await conn.query(
+    `SELECT SUM(DATA_LENGTH + INDEX_LENGTH) AS bytes FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`,
+    [schema],
+  );
   const first: unknown = Array.isArray(rows) ? rows[0] : undefined;
   return first && typeof first === 'object' && 'bytes' in first ? Number(first.bytes) : 0;
 }

@@ -19,9 +19,13 @@ function formatIssue(issue: Issue, raw: unknown): string[] {
     case 'unrecognized_keys':
       return issue.keys.map((key) => `${joinPath(path, key)}: unknown key (check the spelling; see dbops.example.yml)`);
     case 'invalid_value':
-      return [`${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`];
+      return [
+        `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`,
+      ];
     case 'invalid_union':
-      return [`${where}: ${describe(value)} is not a valid setting (expected a level such as "warning", or { level: …, <params> })`];
+      return [
+        `${where}: ${describe(value)} is not a valid setting (expected a level such as "warning", or { level: …, <params> })`,
+      ];
     case 'too_small':
     case 'too_big':
       return [`${where}: ${issue.message.replace(/^Too (small|big): /, '')}, got ${describe(value)}`];

@@ -16,7 +16,10 @@ export interface LoadedConfig {
 export function parseConfig(text: string, file = 'dbops.yml'): DbopsConfig {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0].replace(/:$/, '')}`), file);
+    throw new ConfigError(
+      doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0].replace(/:$/, '')}`),
+      file,
+    );
   }
   const raw: unknown = doc.toJS() ?? {};
   const parsed = DbopsConfig.safeParse(raw);
@@ -32,12 +35,16 @@ function checkReferences(config: DbopsConfig): string[] {
   const known = Object.keys(config.clusters);
   const scratch = config.review.scratch_cluster;
   if (scratch && !known.includes(scratch)) {
-    problems.push(`review.scratch_cluster: cluster '${scratch}' is not defined under clusters (known: ${known.join(', ')})`);
+    problems.push(
+      `review.scratch_cluster: cluster '${scratch}' is not defined under clusters (known: ${known.join(', ')})`,
+    );
   }
   if (known.length === 0) problems.push('clusters: define at least one cluster');
   for (const [name, cluster] of Object.entries(config.clusters)) {
     if (!isKnownTimeZone(cluster.timezone)) {
-      problems.push(`clusters.${name}.timezone: '${cluster.timezone}' is not an IANA time zone (e.g. UTC, Asia/Shanghai)`);
+      problems.push(
+        `clusters.${name}.timezone: '${cluster.timezone}' is not an IANA time zone (e.g. UTC, Asia/Shanghai)`,
+      );
     }
   }
   return problems;
@@ -72,6 +79,8 @@ function resolveConfigFile(file: string, explicit: boolean): string {
   if (existsSync(file)) return file;
   const example = new URL('../../dbops.example.yml', import.meta.url).pathname;
   if (!explicit && existsSync(example)) return example;
-  throw new ConfigError([`config file not found: ${file} (copy dbops.example.yml to dbops.yml, or set DBOPS_CONFIG)`], file);
+  throw new ConfigError(
+    [`config file not found: ${file} (copy dbops.example.yml to dbops.yml, or set DBOPS_CONFIG)`],
+    file,
+  );
 }
-

@@ -16,7 +16,9 @@ export const Endpoint = z.strictObject({
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
-const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as DBOPS_PROD_PASSWORD');
+const envVarName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as DBOPS_PROD_PASSWORD');
 
 export const Cluster = z.strictObject({
   env: Environment,
@@ -35,7 +37,12 @@ export const Cluster = z.strictObject({
 export type Cluster = z.infer<typeof Cluster>;
 
 const slackId = (prefixes: string) =>
-  z.string().regex(new RegExp(`^[${prefixes}][A-Z0-9]+$`), `expected a Slack id starting with ${prefixes.split('').join(' or ')}`);
+  z
+    .string()
+    .regex(
+      new RegExp(`^[${prefixes}][A-Z0-9]+$`),
+      `expected a Slack id starting with ${prefixes.split('').join(' or ')}`,
+    );
 
 export const SlackSection = z.strictObject({
   dba_users: z.array(slackId('UW')).default([]),
@@ -45,7 +52,9 @@ export const SlackSection = z.strictObject({
 });
 
 export const Policy = z.strictObject({
-  approvals: z.partialRecord(Environment, z.number().int().min(0).max(5)).default({ prod: 1, staging: 1, test: 0, dev: 0 }),
+  approvals: z
+    .partialRecord(Environment, z.number().int().min(0).max(5))
+    .default({ prod: 1, staging: 1, test: 0, dev: 0 }),
   migrate_into: z.array(Environment).default(['test', 'dev', 'staging']),
 });
 
@@ -76,9 +85,16 @@ export const ExecutionSection = z.strictObject({
   /** How far above the ticket's approved row estimate a change may go (0.1 = 10 % more rows) before it is rolled back. */
   estimate_tolerance: z.number().min(0).default(0.1),
   /** Schema on each cluster that holds the before-images and dbops' execution log (created when missing). */
-  backup_schema: z.string().regex(/^[A-Za-z0-9_$]{1,64}$/, 'expected a schema name of letters, digits, _ or $').default('dbops_backup'),
+  backup_schema: z
+    .string()
+    .regex(/^[A-Za-z0-9_$]{1,64}$/, 'expected a schema name of letters, digits, _ or $')
+    .default('dbops_backup'),
   /** Tables at least this large (data + indexes, bytes) are altered with pt-online-schema-change. */
-  online_alter_min_bytes: z.number().int().min(0).default(1024 ** 3),
+  online_alter_min_bytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(1024 ** 3),
   /** pt-online-schema-change settings. */
   pt_osc: z
     .strictObject({
@@ -95,7 +111,14 @@ export const ExecutionSection = z.strictObject({
       /** More of the tool's options (e.g. `--max-lag`, `--check-slave-lag`); the ones dbops sets itself are refused. */
       extra_args: z.array(z.string()).default([]),
     })
-    .default({ path: 'pt-online-schema-change', chunk_time: 0.5, max_load: 'Threads_running=25', critical_load: 'Threads_running=50', keep_old_table: false, extra_args: [] }),
+    .default({
+      path: 'pt-online-schema-change',
+      chunk_time: 0.5,
+      max_load: 'Threads_running=25',
+      critical_load: 'Threads_running=50',
+      keep_old_table: false,
+      extra_args: [],
+    }),
 });
 export type ExecutionSection = z.infer<typeof ExecutionSection>;
 
@@ -117,9 +140,15 @@ export type MigrateSection = z.infer<typeof MigrateSection>;
 /** The job runner (src/queue/): how workers take, renew, hand back and report ticket jobs. */
 export const RunnerSection = z.strictObject({
   /** BullMQ queue of ticket jobs; each cluster's work goes to `<queue>.run.<cluster>`. Deployments sharing a Redis need different names. */
-  queue: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, . _ or -').default('dbops-tickets'),
+  queue: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, . _ or -')
+    .default('dbops-tickets'),
   /** Redis key prefix of the queues (BullMQ's default). */
-  redis_prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, . _ or -').default('bull'),
+  redis_prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, . _ or -')
+    .default('bull'),
   /** Ticket jobs one worker process starts, plans and finishes at once (the work itself is bounded by each cluster's max_concurrent_jobs). */
   concurrency: z.number().int().min(1).max(256).default(8),
   /** A worker that stops renewing a job's lock for this long loses it to another worker (BullMQ lockDuration). */
@@ -144,7 +173,18 @@ export const RunnerSection = z.strictObject({
 export type RunnerSection = z.infer<typeof RunnerSection>;
 
 /** Monitor ids, as used in alert fingerprints and in `monitors.disabled` (one file each in src/monitor/checks/). */
-export const MONITOR_CHECKS = ['down', 'replication', 'replica-lag', 'threads-running', 'connections', 'long-transactions', 'deadlocks', 'history-list', 'schema-size', 'role'] as const;
+export const MONITOR_CHECKS = [
+  'down',
+  'replication',
+  'replica-lag',
+  'threads-running',
+  'connections',
+  'long-transactions',
+  'deadlocks',
+  'history-list',
+  'schema-size',
+  'role',
+] as const;
 export type MonitorCheckId = (typeof MONITOR_CHECKS)[number];
 
 /** A warning and a critical level for one monitor (a value at or above the level fires it). */
@@ -182,7 +222,9 @@ export const MonitorsSection = z.strictObject({
       /** Size limit of every schema (GB, data + indexes); unset = no schema-size monitor unless `limits_gb` names the schema. */
       limit_gb: z.number().positive().optional(),
       /** Per-schema limits, `cluster.schema: GB`. */
-      limits_gb: z.record(z.string().regex(/^[a-z][a-z0-9_-]*\.[^.\s]+$/, 'expected cluster.schema'), z.number().positive()).default({}),
+      limits_gb: z
+        .record(z.string().regex(/^[a-z][a-z0-9_-]*\.[^.\s]+$/, 'expected cluster.schema'), z.number().positive())
+        .default({}),
       /** Warn when the growth trend reaches the limit within this many days (critical once over it). */
       forecast_days: z.number().int().min(1).default(30),
       /** Schema sizes are sampled on the primary this often; the trend uses the samples of the last `history_days`. */
@@ -197,8 +239,14 @@ export type MonitorsSection = z.infer<typeof MonitorsSection>;
 
 export const DbopsConfig = z.strictObject({
   slack: SlackSection,
-  clusters: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a cluster name of lower-case letters, digits, - or _'), Cluster),
-  policy: Policy.default({ approvals: { prod: 1, staging: 1, test: 0, dev: 0 }, migrate_into: ['test', 'dev', 'staging'] }),
+  clusters: z.record(
+    z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a cluster name of lower-case letters, digits, - or _'),
+    Cluster,
+  ),
+  policy: Policy.default({
+    approvals: { prod: 1, staging: 1, test: 0, dev: 0 },
+    migrate_into: ['test', 'dev', 'staging'],
+  }),
   review: ReviewSection.default({ rules: {}, profiles: {}, shards: {} }),
   monitors: MonitorsSection.default(MonitorsSection.parse({})),
   runner: RunnerSection.default(RunnerSection.parse({})),

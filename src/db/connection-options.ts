@@ -10,7 +10,7 @@ export function instanceOptions(cluster: Cluster, endpoint: Endpoint, secrets: N
     host: endpoint.host,
     port: endpoint.port,
     user: cluster.user,
-    password: cluster.password_env ? secrets[cluster.password_env] ?? '' : '',
+    password: cluster.password_env ? (secrets[cluster.password_env] ?? '') : '',
     connectTimeout: 5_000,
     timezone: 'Z',
     dateStrings: true,

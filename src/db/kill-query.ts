@@ -23,7 +23,8 @@ const PoolSettings = z.looseObject({
 
 /** A fresh connection (outside the pool, so a full pool can't hold it up) to the server `pool` talks to. */
 export async function connectBeside(pool: Pool): Promise<Connection> {
-  const { host, port, socketPath, user, password, ssl, connectTimeout } = PoolSettings.parse(pool).pool.config.connectionConfig;
+  const { host, port, socketPath, user, password, ssl, connectTimeout } =
+    PoolSettings.parse(pool).pool.config.connectionConfig;
   return mysql.createConnection({
     host,
     port,
@@ -59,7 +60,11 @@ export async function killQuery(pool: Pool, threadId: number): Promise<boolean> 
  *
  *   await runKillable(ctx.clusters.primary(cluster), ctx.signal, (conn) => conn.query(sql));
  */
-export async function runKillable<T>(pool: Pool, signal: AbortSignal, work: (conn: PoolConnection) => Promise<T>): Promise<T> {
+export async function runKillable<T>(
+  pool: Pool,
+  signal: AbortSignal,
+  work: (conn: PoolConnection) => Promise<T>,
+): Promise<T> {
   signal.throwIfAborted();
   const conn = await pool.getConnection();
   let kill: Promise<unknown> | undefined;

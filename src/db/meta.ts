@@ -25,8 +25,14 @@ export async function migrateMeta(pool: Pool, migrations: readonly Migration[] =
   const conn = await pool.getConnection();
   const lockName = `dbops.migrate.${await currentDatabase(conn)}`;
   try {
-    const [lockRows] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [lockName, LOCK_TIMEOUT_SECONDS]);
-    if (lockRows[0]?.got !== 1) throw new Error(`timed out after ${LOCK_TIMEOUT_SECONDS}s waiting for another process to finish meta-store migrations`);
+    const [lockRows] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [
+      lockName,
+      LOCK_TIMEOUT_SECONDS,
+    ]);
+    if (lockRows[0]?.got !== 1)
+      throw new Error(
+        `timed out after ${LOCK_TIMEOUT_SECONDS}s waiting for another process to finish meta-store migrations`,
+      );
     return await applyPending(conn, migrations);
   } finally {
     await conn.query('SELECT RELEASE_LOCK(?)', [lockName]).catch(() => undefined);
@@ -46,7 +52,10 @@ async function applyPending(conn: PoolConnection, migrations: readonly Migration
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
     for (const statement of migration.statements) await conn.query(statement);
-    await conn.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP(3))', [migration.version, migration.name]);
+    await conn.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP(3))', [
+      migration.version,
+      migration.name,
+    ]);
     done.push(migration.version);
   }
   return done;

@@ -37,7 +37,10 @@ export class ClusterPools {
   cluster(name: string): Cluster {
     const cluster = Object.hasOwn(this.clusters, name) ? this.clusters[name] : undefined;
     if (!cluster) {
-      throw new DbopsError('not_found', `cluster '${name}' is not in the config (known: ${Object.keys(this.clusters).join(', ') || 'none'})`);
+      throw new DbopsError(
+        'not_found',
+        `cluster '${name}' is not in the config (known: ${Object.keys(this.clusters).join(', ') || 'none'})`,
+      );
     }
     return cluster;
   }

@@ -46,7 +46,9 @@ export interface AlterWay {
 export function alterLadder(flavor: 'mariadb' | 'mysql'): AlterWay[] {
   return [
     { label: 'ALGORITHM=INSTANT', options: 'ALGORITHM=INSTANT', blocksWrites: false },
-    ...(flavor === 'mariadb' ? [{ label: 'ALGORITHM=NOCOPY, LOCK=NONE', options: 'ALGORITHM=NOCOPY, LOCK=NONE', blocksWrites: false }] : []),
+    ...(flavor === 'mariadb'
+      ? [{ label: 'ALGORITHM=NOCOPY, LOCK=NONE', options: 'ALGORITHM=NOCOPY, LOCK=NONE', blocksWrites: false }]
+      : []),
     { label: 'ALGORITHM=INPLACE, LOCK=NONE', options: 'ALGORITHM=INPLACE, LOCK=NONE', blocksWrites: false },
     { label: 'ALGORITHM=COPY, LOCK=SHARED', options: 'ALGORITHM=COPY, LOCK=SHARED', blocksWrites: true },
   ];
@@ -72,14 +74,24 @@ export interface AlterOutcome {
  * (ER_ALTER_OPERATION_NOT_SUPPORTED) moves to the next; any other error stops. `only` limits the
  * ladder (a large table gets INSTANT only, before pt-online-schema-change takes over).
  */
-export async function runAlterLadder(session: ExecutionSession, text: string, ways: readonly AlterWay[]): Promise<AlterOutcome | { refused: string[] }> {
+export async function runAlterLadder(
+  session: ExecutionSession,
+  text: string,
+  ways: readonly AlterWay[],
+): Promise<AlterOutcome | { refused: string[] }> {
   const refused: string[] = [];
   for (const way of ways) {
     session.checkCancelled();
     try {
       const header = await session.withoutTimeout(() => session.query(`${text}\n, ${way.options}`));
       const warningCount = header.warningStatus ?? 0;
-      return { way: way.label, refused, blockedWrites: way.blocksWrites, warningCount, warnings: warningCount > 0 ? await session.warnings() : [] };
+      return {
+        way: way.label,
+        refused,
+        blockedWrites: way.blocksWrites,
+        warningCount,
+        warnings: warningCount > 0 ? await session.warnings() : [],
+      };
     } catch (err) {
       if (!isUnsupportedAlgorithm(err)) throw err;
       refused.push(`${way.label}: ${serverError(err).message}`);

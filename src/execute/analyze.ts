@@ -25,7 +25,13 @@ export function executableStatements(sql: string, shards: ShardConfig = {}): Exe
   return splitStatements(sql).map((split, index) => {
     const expanded = expandShards(split, sets);
     const stripped = stripComments(split.text);
-    return { number: index + 1, text: split.text, stripped, kind: classify(stripped), ...(expanded.shards ? { sharded: expanded.shards.pattern } : {}) };
+    return {
+      number: index + 1,
+      text: split.text,
+      stripped,
+      kind: classify(stripped),
+      ...(expanded.shards ? { sharded: expanded.shards.pattern } : {}),
+    };
   });
 }
 
@@ -59,7 +65,8 @@ export interface InsertShape {
 /** Why a change cannot be backed up exactly (then a DBA must have approved it knowingly). */
 export type NotExact = { exact: false; reason: string };
 
-const NON_DETERMINISTIC = /\b(RAND|UUID|UUID_SHORT|SYSDATE|CONNECTION_ID|LAST_INSERT_ID|FOUND_ROWS|ROW_COUNT|GET_LOCK|RELEASE_LOCK|NEXTVAL|LASTVAL|RANDOM_BYTES)\s*\(/i;
+const NON_DETERMINISTIC =
+  /\b(RAND|UUID|UUID_SHORT|SYSDATE|CONNECTION_ID|LAST_INSERT_ID|FOUND_ROWS|ROW_COUNT|GET_LOCK|RELEASE_LOCK|NEXTVAL|LASTVAL|RANDOM_BYTES)\s*\(/i;
 const TAIL = new Set(['WHERE', 'ORDER', 'LIMIT']);
 const UPDATE_MODIFIERS = new Set(['LOW_PRIORITY', 'IGNORE']);
 const DELETE_MODIFIERS = new Set(['LOW_PRIORITY', 'QUICK', 'IGNORE']);
@@ -96,7 +103,8 @@ export function dmlShape(stripped: string, defaultSchema: string | null): DmlSha
     if (between.some((w) => !DELETE_MODIFIERS.has(w.upper)) || /[^\s\w]/.test(stripped.slice(verb.end, from.start))) {
       return notExact('it deletes through several tables');
     }
-    if (rest.some((w) => w.upper === 'USING' && w.start > from.start && !/^\s*\(/.test(stripped.slice(w.end)))) return notExact('it deletes through several tables');
+    if (rest.some((w) => w.upper === 'USING' && w.start > from.start && !/^\s*\(/.test(stripped.slice(w.end))))
+      return notExact('it deletes through several tables');
     refsStart = from.end;
     tailAt = rest.find((w) => w.start > from.start && w.start < end && TAIL.has(w.upper));
     refsEnd = tailAt ? tailAt.start : end;
@@ -108,7 +116,10 @@ export function dmlShape(stripped: string, defaultSchema: string | null): DmlSha
   const tailTop = tailAt ? rest.filter((w) => w.start >= (tailAt?.start ?? end) && w.start < end) : [];
   const hasLimit = tailTop.some((w) => w.upper === 'LIMIT');
   const hasOrder = tailTop.some((w) => w.upper === 'ORDER');
-  if (hasLimit && !hasOrder) return notExact('LIMIT without ORDER BY picks rows in no fixed order, so the rows backed up may not be the rows changed');
+  if (hasLimit && !hasOrder)
+    return notExact(
+      'LIMIT without ORDER BY picks rows in no fixed order, so the rows backed up may not be the rows changed',
+    );
   const nd = NON_DETERMINISTIC.exec(tail);
   if (nd) return notExact(`its WHERE calls ${nd[1].toUpperCase()}(), which gives a different answer each time`);
   return {
@@ -136,7 +147,8 @@ export function singleTable(refs: string, defaultSchema: string | null): TableNa
   if (isName(list[i]) && !RESERVED_AFTER_TABLE.has(list[i].text.toUpperCase())) i++;
   if (i < list.length) {
     const next = list[i].text.toUpperCase();
-    if (next === ',' || next === 'JOIN' || next === 'STRAIGHT_JOIN' || RESERVED_AFTER_TABLE.has(next) || next === '(') return notExact('it changes rows through several tables');
+    if (next === ',' || next === 'JOIN' || next === 'STRAIGHT_JOIN' || RESERVED_AFTER_TABLE.has(next) || next === '(')
+      return notExact('it changes rows through several tables');
     return notExact(`its table reference \`${refs.slice(0, 60)}\` could not be read`);
   }
   const [first, second] = parts;
@@ -145,7 +157,21 @@ export function singleTable(refs: string, defaultSchema: string | null): TableNa
   return { schema: defaultSchema, name: first };
 }
 
-const RESERVED_AFTER_TABLE = new Set(['JOIN', 'INNER', 'LEFT', 'RIGHT', 'CROSS', 'NATURAL', 'STRAIGHT_JOIN', 'PARTITION', 'USE', 'FORCE', 'IGNORE', 'SET', 'WHERE']);
+const RESERVED_AFTER_TABLE = new Set([
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'CROSS',
+  'NATURAL',
+  'STRAIGHT_JOIN',
+  'PARTITION',
+  'USE',
+  'FORCE',
+  'IGNORE',
+  'SET',
+  'WHERE',
+]);
 
 /** The columns `a = 1, t.b = 2` assigns; null when an assignment could not be read. */
 export function assignedColumns(setClause: string): string[] | null {
@@ -180,13 +206,25 @@ export function insertShape(stripped: string, defaultSchema: string | null): Ins
   if (list[0]?.text.toUpperCase() !== 'INSERT') return notExact('it is not a plain INSERT');
   const top = list.filter((t) => t.depth === 0 && t.type === 'word').map((t) => t.text.toUpperCase());
   for (let k = 0; k + 2 < top.length; k++) {
-    if (top[k] === 'ON' && top[k + 1] === 'DUPLICATE') return notExact('ON DUPLICATE KEY UPDATE may change existing rows, whose before-images are not saved');
+    if (top[k] === 'ON' && top[k + 1] === 'DUPLICATE')
+      return notExact('ON DUPLICATE KEY UPDATE may change existing rows, whose before-images are not saved');
   }
   let i = 1;
   while (list[i]?.type === 'word' && INSERT_MODIFIERS.has(list[i].text.toUpperCase())) i++;
   const start = i;
-  while (i < list.length && (isName(list[i]) || list[i].text === '.') && !['VALUES', 'VALUE', 'SELECT', 'SET', 'TABLE', 'WITH', 'PARTITION'].includes(list[i].text.toUpperCase())) i++;
-  const table = singleTable(list.slice(start, i).map((t) => t.text).join(''), defaultSchema);
+  while (
+    i < list.length &&
+    (isName(list[i]) || list[i].text === '.') &&
+    !['VALUES', 'VALUE', 'SELECT', 'SET', 'TABLE', 'WITH', 'PARTITION'].includes(list[i].text.toUpperCase())
+  )
+    i++;
+  const table = singleTable(
+    list
+      .slice(start, i)
+      .map((t) => t.text)
+      .join(''),
+    defaultSchema,
+  );
   if ('exact' in table) return table;
   let columns: string[] | null = null;
   const opensList = list[i]?.text === '(' && !['SELECT', 'WITH'].includes(list[i + 1]?.text.toUpperCase() ?? '');
@@ -200,7 +238,14 @@ export function insertShape(stripped: string, defaultSchema: string | null): Ins
     i = j + 1;
   }
   const next = list[i]?.text.toUpperCase();
-  if (next === 'SET') columns = assignedColumns(list.slice(i + 1).map((t) => t.text).join(' ')) ?? null;
+  if (next === 'SET')
+    columns =
+      assignedColumns(
+        list
+          .slice(i + 1)
+          .map((t) => t.text)
+          .join(' '),
+      ) ?? null;
   return {
     verb: 'insert',
     table,
@@ -212,7 +257,10 @@ export function insertShape(stripped: string, defaultSchema: string | null): Ins
 }
 
 function isName(token: Token | undefined): token is Token {
-  return token !== undefined && ((token.type === 'word' && !/^\d+$/.test(token.text)) || (token.type === 'quoted' && token.text.startsWith('`')));
+  return (
+    token !== undefined &&
+    ((token.type === 'word' && !/^\d+$/.test(token.text)) || (token.type === 'quoted' && token.text.startsWith('`')))
+  );
 }
 
 function unquote(name: string): string {

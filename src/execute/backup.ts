@@ -16,7 +16,10 @@ export interface RowAllowance {
 
 /** The change would exceed the approved estimate: it was rolled back. */
 export class EstimateExceededError extends Error {
-  constructor(readonly rows: number, readonly allowance: RowAllowance) {
+  constructor(
+    readonly rows: number,
+    readonly allowance: RowAllowance,
+  ) {
     super(
       `it would change ${rows.toLocaleString('en-US')} rows${allowance.used > 0 ? ` (${(allowance.used + rows).toLocaleString('en-US')} with the statements before it)` : ''}, ` +
         `more than the approved estimate of ${(allowance.estimate ?? 0).toLocaleString('en-US')} allows (at most ${(allowance.limit ?? 0).toLocaleString('en-US')} with the tolerance): rolled back, nothing changed`,
@@ -27,8 +30,13 @@ export class EstimateExceededError extends Error {
 
 /** The statement changed a different number of rows than were backed up: rolled back. */
 export class BackupMismatchError extends Error {
-  constructor(readonly affected: number, readonly saved: number) {
-    super(`it changed ${affected.toLocaleString('en-US')} rows but ${saved.toLocaleString('en-US')} were backed up, so the backup would not be exact: rolled back, nothing changed`);
+  constructor(
+    readonly affected: number,
+    readonly saved: number,
+  ) {
+    super(
+      `it changed ${affected.toLocaleString('en-US')} rows but ${saved.toLocaleString('en-US')} were backed up, so the backup would not be exact: rolled back, nothing changed`,
+    );
     this.name = 'BackupMismatchError';
   }
 }
@@ -55,7 +63,10 @@ export interface StatementContext {
 
 /** A rollback's restore changed a different number of rows than it saved: the data moved on since. */
 export class ExpectedRowsError extends Error {
-  constructor(readonly affected: number, readonly expected: number) {
+  constructor(
+    readonly affected: number,
+    readonly expected: number,
+  ) {
     super(
       `it changed ${affected.toLocaleString('en-US')} rows where ${expected.toLocaleString('en-US')} were saved: the table changed since (rows deleted, re-inserted or changed again), ` +
         'so this restore was rolled back; restore rows selectively from the rollback SQL file instead',
@@ -80,12 +91,20 @@ export function restoreColumns(info: TableInfo, assigned: readonly string[] | nu
   const keyCols = new Set(key.columns.map((c) => c.toLowerCase()));
   const wanted = assigned === null ? null : new Set(assigned.map((c) => c.toLowerCase()));
   return storedColumns(info)
-    .filter((c) => !keyCols.has(c.name.toLowerCase()) && (wanted === null || wanted.has(c.name.toLowerCase()) || c.onUpdate))
+    .filter(
+      (c) => !keyCols.has(c.name.toLowerCase()) && (wanted === null || wanted.has(c.name.toLowerCase()) || c.onUpdate),
+    )
     .map((c) => c.name);
 }
 
 /** CREATE TABLE for a backup: the columns as declared (no defaults, no generation), keyed by `key`. */
-export function backupTableDdl(schema: string, name: string, columns: readonly ColumnInfo[], key: KeyInfo, comment: string): string {
+export function backupTableDdl(
+  schema: string,
+  name: string,
+  columns: readonly ColumnInfo[],
+  key: KeyInfo,
+  comment: string,
+): string {
   const keyCols = new Set(key.columns.map((c) => c.toLowerCase()));
   const defs = columns.map((c) => {
     const charset = c.charset && c.collation ? ` CHARACTER SET ${c.charset} COLLATE ${c.collation}` : '';
@@ -107,20 +126,30 @@ async function createBackupTable(session: ExecutionSession, name: string, ddl: s
 }
 
 async function dropBackupTable(session: ExecutionSession, name: string): Promise<void> {
-  await session.query(`DROP TABLE IF EXISTS ${quoteIdent(session.backupSchema)}.${quoteIdent(name)}`).catch(() => undefined);
+  await session
+    .query(`DROP TABLE IF EXISTS ${quoteIdent(session.backupSchema)}.${quoteIdent(name)}`)
+    .catch(() => undefined);
 }
 
 function checkAllowance(rows: number, allowance: RowAllowance): void {
-  if (allowance.limit !== null && allowance.used + rows > allowance.limit) throw new EstimateExceededError(rows, allowance);
+  if (allowance.limit !== null && allowance.used + rows > allowance.limit)
+    throw new EstimateExceededError(rows, allowance);
 }
 
-async function warningsOf(session: ExecutionSession, header: ResultSetHeader): Promise<{ warnings: string[]; warningCount: number }> {
+async function warningsOf(
+  session: ExecutionSession,
+  header: ResultSetHeader,
+): Promise<{ warnings: string[]; warningCount: number }> {
   const warningCount = header.warningStatus ?? 0;
   return { warningCount, warnings: warningCount > 0 ? await session.warnings() : [] };
 }
 
 /** Work inside one transaction; any failure rolls it back (and then the backup table is dropped). */
-async function inTransaction<T>(session: ExecutionSession, work: () => Promise<T>, onFailure?: () => Promise<void>): Promise<T> {
+async function inTransaction<T>(
+  session: ExecutionSession,
+  work: () => Promise<T>,
+  onFailure?: () => Promise<void>,
+): Promise<T> {
   await session.begin();
   try {
     const result = await work();
@@ -155,12 +184,20 @@ export interface BackedUpChange {
  * table with a locking read, check the count against the estimate, run the statement, check it
  * changed exactly the rows saved, log it, commit. Anything else rolls back and drops the backup.
  */
-export async function runBackedUp(session: ExecutionSession, change: BackedUpChange, ctx: StatementContext): Promise<ChangeOutcome> {
+export async function runBackedUp(
+  session: ExecutionSession,
+  change: BackedUpChange,
+  ctx: StatementContext,
+): Promise<ChangeOutcome> {
   const { shape, info, key, backupTable } = change;
   const columns = storedColumns(info);
   const list = columns.map((c) => quoteIdent(c.name)).join(', ');
   const comment = `dbops: before-images of T-${ctx.ticketId} statement ${ctx.statement} (${shape.verb.toUpperCase()} ${shown(shape.table)})`;
-  await createBackupTable(session, backupTable, backupTableDdl(session.backupSchema, backupTable, columns, key, comment));
+  await createBackupTable(
+    session,
+    backupTable,
+    backupTableDdl(session.backupSchema, backupTable, columns, key, comment),
+  );
   const copy = `INSERT INTO ${quoteIdent(session.backupSchema)}.${quoteIdent(backupTable)} (${list}) ${shape.prefix ? `${shape.prefix} ` : ''}SELECT ${list} FROM ${shape.from}${shape.tail ? ` ${shape.tail}` : ''} FOR UPDATE`;
   return withFrozenClock(session, () =>
     inTransaction(
@@ -205,11 +242,19 @@ export interface RecordedInsert {
 const KEY_BATCH = 1000;
 
 /** INSERT that records the keys it created, in one transaction with the insert. */
-export async function runRecordedInsert(session: ExecutionSession, change: RecordedInsert, ctx: StatementContext): Promise<ChangeOutcome> {
+export async function runRecordedInsert(
+  session: ExecutionSession,
+  change: RecordedInsert,
+  ctx: StatementContext,
+): Promise<ChangeOutcome> {
   const { shape, info, key, backupTable, method } = change;
   const keyColumns = info.columns.filter((c) => key.columns.some((k) => k.toLowerCase() === c.name.toLowerCase()));
   const comment = `dbops: keys created by T-${ctx.ticketId} statement ${ctx.statement} (INSERT ${shown(shape.table)})`;
-  await createBackupTable(session, backupTable, backupTableDdl(session.backupSchema, backupTable, keyColumns, key, comment));
+  await createBackupTable(
+    session,
+    backupTable,
+    backupTableDdl(session.backupSchema, backupTable, keyColumns, key, comment),
+  );
   const keysTable = `${quoteIdent(session.backupSchema)}.${quoteIdent(backupTable)}`;
   const keyList = key.columns.map(quoteIdent).join(', ');
   return inTransaction(
@@ -256,7 +301,12 @@ export async function runRecordedInsert(session: ExecutionSession, change: Recor
 }
 
 /** DML that runs without a backup (a DBA approved it knowing, or a rollback's own restore): still one transaction, still the estimate. */
-export async function runUnbacked(session: ExecutionSession, verb: 'update' | 'delete' | 'insert' | 'other', table: TableName | null, ctx: StatementContext): Promise<ChangeOutcome> {
+export async function runUnbacked(
+  session: ExecutionSession,
+  verb: 'update' | 'delete' | 'insert' | 'other',
+  table: TableName | null,
+  ctx: StatementContext,
+): Promise<ChangeOutcome> {
   return inTransaction(session, async () => {
     const header = await session.query(ctx.text);
     const affected = header.affectedRows ?? 0;
@@ -264,13 +314,33 @@ export async function runUnbacked(session: ExecutionSession, verb: 'update' | 'd
     session.checkCancelled();
     checkAllowance(affected, ctx.allowance);
     checkExpected(affected, ctx);
-    await writeLogEntry(session, { ...logBase(ctx, verb, table), backupTable: null, backupKind: null, keyColumns: [], restoreColumns: [], backupColumns: [], rowsSaved: null, rowsAffected: affected });
+    await writeLogEntry(session, {
+      ...logBase(ctx, verb, table),
+      backupTable: null,
+      backupKind: null,
+      keyColumns: [],
+      restoreColumns: [],
+      backupColumns: [],
+      rowsSaved: null,
+      rowsAffected: affected,
+    });
     return { affected, counted: affected, saved: null, backupTable: null, ...warnings };
   });
 }
 
-function logBase(ctx: StatementContext, verb: LogEntry['verb'], table: TableName | null): Pick<LogEntry, 'ticketId' | 'statement' | 'attempt' | 'verb' | 'table' | 'statementText'> {
-  return { ticketId: ctx.ticketId, statement: ctx.statement, attempt: ctx.attempt, verb, table, statementText: ctx.text };
+function logBase(
+  ctx: StatementContext,
+  verb: LogEntry['verb'],
+  table: TableName | null,
+): Pick<LogEntry, 'ticketId' | 'statement' | 'attempt' | 'verb' | 'table' | 'statementText'> {
+  return {
+    ticketId: ctx.ticketId,
+    statement: ctx.statement,
+    attempt: ctx.attempt,
+    verb,
+    table,
+    statementText: ctx.text,
+  };
 }
 
 export { qualified };

@@ -31,7 +31,12 @@ export interface ExecutionBot {
   script(cluster: string, plan: RollbackPlan): Promise<RollbackScript>;
 }
 
-export function createExecutionBot(deps: { pools: ClusterPools; channel: ExecutionChannel; rollbacks: RollbackStore; backupSchema: string }): ExecutionBot {
+export function createExecutionBot(deps: {
+  pools: ClusterPools;
+  channel: ExecutionChannel;
+  rollbacks: RollbackStore;
+  backupSchema: string;
+}): ExecutionBot {
   return {
     channel: deps.channel,
     rollbacks: deps.rollbacks,

@@ -5,12 +5,30 @@ import type { OscControl, OscRequests, OscState } from './online-alter.js';
 /** What a running execution tells the bot (which posts it to Slack). */
 export type ExecutionEvent =
   | { type: 'osc'; ticketId: number; attempt: number; state: OscState }
-  | { type: 'finished'; ticketId: number; attempt: number; outcome: 'succeeded' | 'failed' | 'cancelled'; backups: number; rows: number };
+  | {
+      type: 'finished';
+      ticketId: number;
+      attempt: number;
+      outcome: 'succeeded' | 'failed' | 'cancelled';
+      backups: number;
+      rows: number;
+    };
 
 export type OscAction = 'pause' | 'resume' | 'cutover';
 
 const OscStateSchema = z.object({
-  phase: z.enum(['starting', 'copying', 'pausing', 'paused', 'resuming', 'ready', 'cutting-over', 'done', 'failed', 'cancelled']),
+  phase: z.enum([
+    'starting',
+    'copying',
+    'pausing',
+    'paused',
+    'resuming',
+    'ready',
+    'cutting-over',
+    'done',
+    'failed',
+    'cancelled',
+  ]),
   table: z.string(),
   percent: z.number().nullable(),
   detail: z.string(),
@@ -18,7 +36,14 @@ const OscStateSchema = z.object({
 });
 const EventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('osc'), ticketId: z.number().int(), attempt: z.number().int(), state: OscStateSchema }),
-  z.object({ type: z.literal('finished'), ticketId: z.number().int(), attempt: z.number().int(), outcome: z.enum(['succeeded', 'failed', 'cancelled']), backups: z.number().int(), rows: z.number().int() }),
+  z.object({
+    type: z.literal('finished'),
+    ticketId: z.number().int(),
+    attempt: z.number().int(),
+    outcome: z.enum(['succeeded', 'failed', 'cancelled']),
+    backups: z.number().int(),
+    rows: z.number().int(),
+  }),
 ]);
 const PanelRef = z.object({ channel: z.string(), ts: z.string() });
 export type PanelRef = z.infer<typeof PanelRef>;
@@ -61,7 +86,11 @@ export class ExecutionChannel {
 
   async requests(ticketId: number, attempt: number): Promise<OscRequests> {
     const h = await this.redis.hgetall(this.key(ticketId, attempt, 'control'));
-    return { paused: h.paused === '1', ...(h.paused_by ? { pausedBy: h.paused_by } : {}), cutOver: h.cutover_by ? { by: h.cutover_by } : null };
+    return {
+      paused: h.paused === '1',
+      ...(h.paused_by ? { pausedBy: h.paused_by } : {}),
+      cutOver: h.cutover_by ? { by: h.cutover_by } : null,
+    };
   }
 
   async publish(event: ExecutionEvent): Promise<void> {

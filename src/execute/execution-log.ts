@@ -66,13 +66,25 @@ export async function writeLogEntry(db: Db, e: Omit<LogEntry, 'rolledBackBy'>): 
        key_columns, restore_columns, backup_columns, rows_saved, rows_affected, statement_text, finished_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))`,
     [
-      e.ticketId, e.statement, e.attempt, e.verb, e.table?.schema ?? null, e.table?.name ?? null, e.backupTable, e.backupKind,
-      JSON.stringify(e.keyColumns), JSON.stringify(e.restoreColumns), JSON.stringify(e.backupColumns), e.rowsSaved, e.rowsAffected, e.statementText,
+      e.ticketId,
+      e.statement,
+      e.attempt,
+      e.verb,
+      e.table?.schema ?? null,
+      e.table?.name ?? null,
+      e.backupTable,
+      e.backupKind,
+      JSON.stringify(e.keyColumns),
+      JSON.stringify(e.restoreColumns),
+      JSON.stringify(e.backupColumns),
+      e.rowsSaved,
+      e.rowsAffected,
+      e.statementText,
     ],
   );
 }
 
-const jsonList = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v ?? []), z.array(z.string()));
+const jsonList = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : (v ?? [])), z.array(z.string()));
 const count = z.coerce.number().int().min(0);
 const LogRow = z.object({
   ticket_id: count,
@@ -96,7 +108,9 @@ const LogRow = z.object({
 export async function readLog(db: Db, ticketId: number): Promise<LogEntry[]> {
   let raw: unknown[];
   try {
-    raw = await db.rows(`SELECT * FROM ${logTable(db.backupSchema)} WHERE ticket_id = ? ORDER BY statement_number`, [ticketId]);
+    raw = await db.rows(`SELECT * FROM ${logTable(db.backupSchema)} WHERE ticket_id = ? ORDER BY statement_number`, [
+      ticketId,
+    ]);
   } catch (err) {
     if ((err as { errno?: number }).errno === 1146 || (err as { errno?: number }).errno === 1049) return [];
     throw err;
@@ -108,7 +122,10 @@ export async function readLog(db: Db, ticketId: number): Promise<LogEntry[]> {
       statement: row.statement_number,
       attempt: row.attempt,
       verb: row.verb,
-      table: row.table_schema !== null && row.table_name !== null ? { schema: row.table_schema, name: row.table_name } : null,
+      table:
+        row.table_schema !== null && row.table_name !== null
+          ? { schema: row.table_schema, name: row.table_name }
+          : null,
       backupTable: row.backup_table,
       backupKind: row.backup_kind,
       keyColumns: row.key_columns,
@@ -124,5 +141,8 @@ export async function readLog(db: Db, ticketId: number): Promise<LogEntry[]> {
 
 /** Mark the original ticket's statements as undone (in the rollback's last transaction). */
 export async function markRolledBack(db: Db, ticketId: number, byTicket: number): Promise<void> {
-  await db.query(`UPDATE ${logTable(db.backupSchema)} SET rolled_back_by = ? WHERE ticket_id = ? AND rolled_back_by IS NULL`, [byTicket, ticketId]);
+  await db.query(
+    `UPDATE ${logTable(db.backupSchema)} SET rolled_back_by = ? WHERE ticket_id = ? AND rolled_back_by IS NULL`,
+    [byTicket, ticketId],
+  );
 }

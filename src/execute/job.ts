@@ -47,22 +47,44 @@ export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ r
         },
         finished: async (result, total) => {
           await ctx.milestone(statementLine(result, total));
-          if (result.status === 'done' || result.status === 'already-done') await ctx.progress(result.number / total, `statement ${result.number}/${total} done`);
+          if (result.status === 'done' || result.status === 'already-done')
+            await ctx.progress(result.number / total, `statement ${result.number}/${total} done`);
         },
         progress: (fraction, message) => ctx.progress(fraction, message),
         log: (line) => ctx.log(line),
       },
       online: services.channel
-        ? { tool, credentials: () => poolCredentials(pool), control: services.channel.oscControl(ticket.id, ctx.attempt), pollMs: services.pollMs }
-        : { tool: null, credentials: () => poolCredentials(pool), control: { read: async () => ({ paused: false, cutOver: null }), report: async () => undefined } },
+        ? {
+            tool,
+            credentials: () => poolCredentials(pool),
+            control: services.channel.oscControl(ticket.id, ctx.attempt),
+            pollMs: services.pollMs,
+          }
+        : {
+            tool: null,
+            credentials: () => poolCredentials(pool),
+            control: { read: async () => ({ paused: false, cutOver: null }), report: async () => undefined },
+          },
       step: (name, idempotent, body) => ctx.step(name, { idempotent }, body),
     },
   );
   const summary = runSummary(report, ticket.ref, services.settings.backup_schema);
   const backups = report.results.filter((r) => (r.status === 'done' || r.status === 'already-done') && r.backupTable);
   await services.channel
-    ?.publish({ type: 'finished', ticketId: ticket.id, attempt: ctx.attempt, outcome: report.outcome, backups: backups.length, rows: backups.reduce((s, r) => s + (r.savedRows ?? 0), 0) })
-    .catch((err: unknown) => ctx.logger.warn('could not announce the end of an execution', err instanceof Error ? err : new Error(String(err))));
+    ?.publish({
+      type: 'finished',
+      ticketId: ticket.id,
+      attempt: ctx.attempt,
+      outcome: report.outcome,
+      backups: backups.length,
+      rows: backups.reduce((s, r) => s + (r.savedRows ?? 0), 0),
+    })
+    .catch((err: unknown) =>
+      ctx.logger.warn(
+        'could not announce the end of an execution',
+        err instanceof Error ? err : new Error(String(err)),
+      ),
+    );
   if (report.outcome !== 'succeeded') {
     if (ctx.signal.aborted) {
       await ctx.milestone(summary).catch(() => undefined);

@@ -6,7 +6,11 @@ const plural = (count: number, word: string) => `${n(count)} ${word}${count === 
 
 export function seconds(ms: number | null): string {
   if (ms === null) return '';
-  return ms < 1000 ? `${(ms / 1000).toFixed(2)} s` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 1000
+    ? `${(ms / 1000).toFixed(2)} s`
+    : ms < 60_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 /** A statement's line in the thread: `statement 2/5 done: 1,204 rows changed in 0.80 s; …`. */
@@ -16,7 +20,8 @@ export function statementLine(r: StatementResult, total: number): string {
   switch (r.status) {
     case 'done': {
       const rows = r.affectedRows !== null ? `${plural(r.affectedRows, 'row')} changed` : 'ran';
-      const warnings = r.warningCount > 0 ? `; ${plural(r.warningCount, 'warning')}: ${r.warnings.slice(0, 3).join(' / ')}` : '';
+      const warnings =
+        r.warningCount > 0 ? `; ${plural(r.warningCount, 'warning')}: ${r.warnings.slice(0, 3).join(' / ')}` : '';
       return `${head} done: ${rows} in ${seconds(r.durationMs)}${r.note ? `; ${r.note}` : ''}${warnings} — ${what}`;
     }
     case 'already-done':
@@ -50,9 +55,16 @@ export function runSummary(report: RunReport, ticketRef: string, backupSchema = 
   const rows = done.reduce((sum, r) => sum + (r.affectedRows ?? 0), 0);
   const saved = done.filter((r) => r.backupTable && r.savedRows !== null);
   const savedRows = saved.reduce((sum, r) => sum + (r.savedRows ?? 0), 0);
-  const backups = saved.length > 0 ? `; ${plural(savedRows, 'row')} saved in ${backupSchema}, undo with \`/dbops rollback ${ticketRef}\`` : '';
-  if (report.outcome === 'succeeded') return `${done.length}/${total} statements done: ${plural(rows, 'row')} changed${backups}.`;
-  const doneText = done.length > 0 ? `statements ${ranges(done.map((r) => r.number))} done (${plural(rows, 'row')} changed${backups})` : 'no statement done';
+  const backups =
+    saved.length > 0
+      ? `; ${plural(savedRows, 'row')} saved in ${backupSchema}, undo with \`/dbops rollback ${ticketRef}\``
+      : '';
+  if (report.outcome === 'succeeded')
+    return `${done.length}/${total} statements done: ${plural(rows, 'row')} changed${backups}.`;
+  const doneText =
+    done.length > 0
+      ? `statements ${ranges(done.map((r) => r.number))} done (${plural(rows, 'row')} changed${backups})`
+      : 'no statement done';
   const notRunText = notRun.length > 0 ? `; ${ranges(notRun)} not run` : '';
   return `${report.failure ?? report.outcome}. ${doneText}${notRunText}.`;
 }

@@ -7,7 +7,17 @@ import { copyWithTool, sleep } from './osc-copy.js';
 import { qualified, quoteIdent, shown, type TableName } from './names.js';
 import { CancelledError, serverError, type ExecutionSession } from './session.js';
 
-export type OscPhase = 'starting' | 'copying' | 'pausing' | 'paused' | 'resuming' | 'ready' | 'cutting-over' | 'done' | 'failed' | 'cancelled';
+export type OscPhase =
+  | 'starting'
+  | 'copying'
+  | 'pausing'
+  | 'paused'
+  | 'resuming'
+  | 'ready'
+  | 'cutting-over'
+  | 'done'
+  | 'failed'
+  | 'cancelled';
 
 /** Where an online ALTER is, for the Slack panel. */
 export interface OscState {
@@ -79,22 +89,41 @@ export function optionFile(c: Credentials): string {
 }
 
 /** Flags dbops sets itself; `pt_osc.extra_args` may not override them. */
-const OWN_FLAGS = /^--(?:no-)?(?:alter|execute|dry-run|swap-tables|drop-triggers|drop-new-table|drop-old-table|pause-file|new-table-name|password|user|host|port|socket|defaults-file|ask-pass|progress)\b|^-[pPuhSF]/;
+const OWN_FLAGS =
+  /^--(?:no-)?(?:alter|execute|dry-run|swap-tables|drop-triggers|drop-new-table|drop-old-table|pause-file|new-table-name|password|user|host|port|socket|defaults-file|ask-pass|progress)\b|^-[pPuhSF]/;
 
-export function oscArguments(o: { clause: string; settings: ExecutionSection['pt_osc']; pauseFile: string; optionFile: string; table: TableName; newTable: string }): string[] {
+export function oscArguments(o: {
+  clause: string;
+  settings: ExecutionSection['pt_osc'];
+  pauseFile: string;
+  optionFile: string;
+  table: TableName;
+  newTable: string;
+}): string[] {
   for (const arg of o.settings.extra_args) {
-    if (OWN_FLAGS.test(arg)) throw new Error(`execution.pt_osc.extra_args may not set ${arg.split('=')[0]}: dbops sets it itself`);
+    if (OWN_FLAGS.test(arg))
+      throw new Error(`execution.pt_osc.extra_args may not set ${arg.split('=')[0]}: dbops sets it itself`);
   }
   return [
-    '--alter', o.clause,
+    '--alter',
+    o.clause,
     '--execute',
-    '--no-swap-tables', '--no-drop-triggers', '--no-drop-new-table', '--no-drop-old-table',
-    '--new-table-name', o.newTable,
-    '--pause-file', o.pauseFile,
-    '--progress', 'percentage,1',
-    '--chunk-time', String(o.settings.chunk_time),
-    '--max-load', o.settings.max_load,
-    '--critical-load', o.settings.critical_load,
+    '--no-swap-tables',
+    '--no-drop-triggers',
+    '--no-drop-new-table',
+    '--no-drop-old-table',
+    '--new-table-name',
+    o.newTable,
+    '--pause-file',
+    o.pauseFile,
+    '--progress',
+    'percentage,1',
+    '--chunk-time',
+    String(o.settings.chunk_time),
+    '--max-load',
+    o.settings.max_load,
+    '--critical-load',
+    o.settings.critical_load,
     ...o.settings.extra_args,
     `F=${o.optionFile},D=${o.table.schema},t=${o.table.name}`,
   ];
@@ -113,37 +142,72 @@ export async function runOnlineAlter(tool: string, o: OnlineAlterOptions): Promi
   const label = shown(table);
   for (const name of [newTable, oldTable]) {
     if (await tableExists(session, { schema: table.schema, name })) {
-      throw new Error(`\`${table.schema}.${name}\` already exists (left by an earlier online ALTER?): drop it or rename it, then run the ticket again`);
+      throw new Error(
+        `\`${table.schema}.${name}\` already exists (left by an earlier online ALTER?): drop it or rename it, then run the ticket again`,
+      );
     }
   }
   const dir = await mkdtemp(join(tmpdir(), 'dbops-osc-'));
   const pauseFile = join(dir, 'pause');
   const defaults = join(dir, 'client.cnf');
-  const state: OscState = { phase: 'starting', table: label, percent: null, detail: 'pt-online-schema-change is creating the altered copy' };
+  const state: OscState = {
+    phase: 'starting',
+    table: label,
+    percent: null,
+    detail: 'pt-online-schema-change is creating the altered copy',
+  };
   const report = async (change: Partial<OscState>) => {
     Object.assign(state, change);
     await control.report({ ...state }).catch(() => undefined);
   };
   try {
     await writeFile(defaults, optionFile(o.credentials), { mode: 0o600, flag: 'wx' });
-    const args = oscArguments({ clause: o.clause, settings: o.settings, pauseFile, optionFile: defaults, table, newTable });
+    const args = oscArguments({
+      clause: o.clause,
+      settings: o.settings,
+      pauseFile,
+      optionFile: defaults,
+      table,
+      newTable,
+    });
     await report({});
     await copyWithTool(tool, args, { ...o, pauseFile, report, state });
-    if (!(await tableExists(session, { schema: table.schema, name: newTable }))) throw new Error(`pt-online-schema-change finished but \`${newTable}\` is not there`);
-    await report({ phase: 'ready', percent: 100, detail: `the altered copy \`${newTable}\` is complete and kept in step by triggers; press Cut-over to swap it in` });
+    if (!(await tableExists(session, { schema: table.schema, name: newTable })))
+      throw new Error(`pt-online-schema-change finished but \`${newTable}\` is not there`);
+    await report({
+      phase: 'ready',
+      percent: 100,
+      detail: `the altered copy \`${newTable}\` is complete and kept in step by triggers; press Cut-over to swap it in`,
+    });
     await o.progress(1, `${label}: copy complete, waiting for a DBA's cut-over`);
     await o.log(`online ALTER of ${label}: copy complete; waiting for Cut-over`);
     const by = await waitForCutOver(o);
     await report({ phase: 'cutting-over', detail: 'renaming the tables', by });
     await cutOver(session, table, newTable, oldTable, o.lockWaitTimeoutSeconds);
     await dropOscTriggers(session, { schema: table.schema, name: oldTable });
-    if (!o.settings.keep_old_table) await session.withoutTimeout(() => session.query(`DROP TABLE IF EXISTS ${qualified({ schema: table.schema, name: oldTable })}`));
-    await report({ phase: 'done', detail: `cut over${o.settings.keep_old_table ? `; the original table is kept as \`${oldTable}\`` : ''}`, by });
+    if (!o.settings.keep_old_table)
+      await session.withoutTimeout(() =>
+        session.query(`DROP TABLE IF EXISTS ${qualified({ schema: table.schema, name: oldTable })}`),
+      );
+    await report({
+      phase: 'done',
+      detail: `cut over${o.settings.keep_old_table ? `; the original table is kept as \`${oldTable}\`` : ''}`,
+      by,
+    });
     return { cutOverBy: by, keptOldTable: o.settings.keep_old_table ? oldTable : null };
   } catch (err) {
     const cancelled = err instanceof CancelledError;
-    await cleanUp(session, table, newTable).catch((e: unknown) => o.log(`cleanup after the online ALTER failed: ${serverError(e).message}; drop \`${newTable}\` and the pt_osc triggers on ${label} by hand`));
-    await report({ phase: cancelled ? 'cancelled' : 'failed', detail: cancelled ? 'cancelled: the copy and its triggers were removed; the table is unchanged' : `failed: ${err instanceof Error ? err.message : String(err)}` });
+    await cleanUp(session, table, newTable).catch((e: unknown) =>
+      o.log(
+        `cleanup after the online ALTER failed: ${serverError(e).message}; drop \`${newTable}\` and the pt_osc triggers on ${label} by hand`,
+      ),
+    );
+    await report({
+      phase: cancelled ? 'cancelled' : 'failed',
+      detail: cancelled
+        ? 'cancelled: the copy and its triggers were removed; the table is unchanged'
+        : `failed: ${err instanceof Error ? err.message : String(err)}`,
+    });
     throw err;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -168,7 +232,13 @@ async function waitForCutOver(o: OnlineAlterOptions): Promise<string> {
 }
 
 /** Both renames in one statement, so the table is never missing; a metadata-lock wait is retried. */
-async function cutOver(session: ExecutionSession, table: TableName, newTable: string, oldTable: string, lockWaitSeconds: number): Promise<void> {
+async function cutOver(
+  session: ExecutionSession,
+  table: TableName,
+  newTable: string,
+  oldTable: string,
+  lockWaitSeconds: number,
+): Promise<void> {
   const fresh = { schema: table.schema, name: newTable };
   await session.query(`ANALYZE TABLE ${qualified(fresh)}`).catch(() => undefined);
   const rename = `RENAME TABLE ${qualified(table)} TO ${qualified({ schema: table.schema, name: oldTable })}, ${qualified(fresh)} TO ${qualified(table)}`;
@@ -177,7 +247,10 @@ async function cutOver(session: ExecutionSession, table: TableName, newTable: st
       await session.withoutTimeout(() => session.query(rename));
       return;
     } catch (err) {
-      if (serverError(err).errno !== 1205 || attempt >= 5) throw new Error(`the cut-over RENAME failed${attempt > 1 ? ` after ${attempt} tries` : ''} (lock_wait_timeout ${lockWaitSeconds} s): ${serverError(err).message}`);
+      if (serverError(err).errno !== 1205 || attempt >= 5)
+        throw new Error(
+          `the cut-over RENAME failed${attempt > 1 ? ` after ${attempt} tries` : ''} (lock_wait_timeout ${lockWaitSeconds} s): ${serverError(err).message}`,
+        );
     }
   }
 }
@@ -192,17 +265,24 @@ async function oscTriggers(session: ExecutionSession, table: TableName): Promise
 
 async function dropOscTriggers(session: ExecutionSession, table: TableName): Promise<void> {
   for (const name of await oscTriggers(session, table)) {
-    await session.withoutTimeout(() => session.query(`DROP TRIGGER IF EXISTS ${quoteIdent(table.schema)}.${quoteIdent(name)}`));
+    await session.withoutTimeout(() =>
+      session.query(`DROP TRIGGER IF EXISTS ${quoteIdent(table.schema)}.${quoteIdent(name)}`),
+    );
   }
 }
 
 /** Remove what an unfinished run left: the triggers first (writes would fail without their table), then the copy. */
 async function cleanUp(session: ExecutionSession, table: TableName, newTable: string): Promise<void> {
   await dropOscTriggers(session, table);
-  await session.withoutTimeout(() => session.query(`DROP TABLE IF EXISTS ${qualified({ schema: table.schema, name: newTable })}`));
+  await session.withoutTimeout(() =>
+    session.query(`DROP TABLE IF EXISTS ${qualified({ schema: table.schema, name: newTable })}`),
+  );
 }
 
 async function tableExists(session: ExecutionSession, table: TableName): Promise<boolean> {
-  const rows = await session.rows('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [table.schema, table.name]);
+  const rows = await session.rows('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [
+    table.schema,
+    table.name,
+  ]);
   return rows.length > 0;
 }

@@ -16,7 +16,10 @@ export interface CopyContext extends OnlineAlterOptions {
 
 /** Run the tool to the end of its copy, following Slack's Pause/Resume; cancel kills it. */
 export async function copyWithTool(tool: string, args: string[], c: CopyContext): Promise<void> {
-  const child = spawn(tool, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tool, args, {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', TZ: 'UTC' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const tail: string[] = [];
   let lastProgress = -1;
   const onLine = (line: string) => {
@@ -29,16 +32,33 @@ export async function copyWithTool(tool: string, args: string[], c: CopyContext)
       void c.progress(read.percent / 100, `${c.state.table}: copying rows ${read.percent}%`);
       // The panel is a Slack message edited in place: every 5 %, or when the phase changes, is plenty.
       const phase = c.state.phase === 'pausing' || c.state.phase === 'paused' ? c.state.phase : 'copying';
-      if (phase === c.state.phase && c.state.percent !== null && read.percent < 100 && Math.floor(read.percent / PANEL_STEP) === Math.floor(c.state.percent / PANEL_STEP)) return;
-      void c.report({ phase, percent: read.percent, detail: `copying rows${read.remaining ? `, about ${read.remaining} left` : ''}` });
+      if (
+        phase === c.state.phase &&
+        c.state.percent !== null &&
+        read.percent < 100 &&
+        Math.floor(read.percent / PANEL_STEP) === Math.floor(c.state.percent / PANEL_STEP)
+      )
+        return;
+      void c.report({
+        phase,
+        percent: read.percent,
+        detail: `copying rows${read.remaining ? `, about ${read.remaining} left` : ''}`,
+      });
       return;
     }
     if (read.kind === 'paused') {
-      if (c.state.phase !== 'paused') void c.report({ phase: 'paused', detail: 'paused between two chunks; the triggers keep the copy in step' });
+      if (c.state.phase !== 'paused')
+        void c.report({ phase: 'paused', detail: 'paused between two chunks; the triggers keep the copy in step' });
       return;
     }
-    if (read.kind === 'copy-started') void c.report({ phase: 'copying', percent: 0, detail: `copying about ${read.rows?.toLocaleString('en-US') ?? '?'} rows` });
-    if (read.kind === 'copied' || read.kind === 'done' || read.kind === 'copy-started' || read.kind === 'error') void c.log(`pt-online-schema-change: ${line.trim()}`);
+    if (read.kind === 'copy-started')
+      void c.report({
+        phase: 'copying',
+        percent: 0,
+        detail: `copying about ${read.rows?.toLocaleString('en-US') ?? '?'} rows`,
+      });
+    if (read.kind === 'copied' || read.kind === 'done' || read.kind === 'copy-started' || read.kind === 'error')
+      void c.log(`pt-online-schema-change: ${line.trim()}`);
   };
   const out = lineSplitter(onLine);
   const err = lineSplitter(onLine);
@@ -85,7 +105,11 @@ async function followRequests(c: CopyContext, until: AbortSignal): Promise<void>
         await writeFile(c.pauseFile, `paused by ${wanted.pausedBy ?? 'a DBA'}\n`);
         await c.log(`online ALTER of ${c.state.table}: paused by ${wanted.pausedBy ?? 'a DBA'}`);
       } else if (!wanted.paused && present) {
-        await c.report({ phase: 'resuming', detail: 'resuming: pt-online-schema-change looks at its pause file once a minute, so copying restarts within 60 s' });
+        await c.report({
+          phase: 'resuming',
+          detail:
+            'resuming: pt-online-schema-change looks at its pause file once a minute, so copying restarts within 60 s',
+        });
         await unlink(c.pauseFile).catch(() => undefined);
         await c.log(`online ALTER of ${c.state.table}: resumed`);
       }

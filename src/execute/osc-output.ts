@@ -17,7 +17,8 @@ const ERROR = /^(?:\d{4}-\d\d-\d\dT[\d:]+ )?(?:Error|DBD::mysql|Cannot|The table
 export function readOscLine(raw: string): OscLine {
   const line = raw.trim();
   const progress = PROGRESS.exec(line);
-  if (progress) return { kind: 'progress', percent: Math.min(100, Number(progress[1])), remaining: progress[2] ?? null };
+  if (progress)
+    return { kind: 'progress', percent: Math.min(100, Number(progress[1])), remaining: progress[2] ?? null };
   if (PAUSED.test(line)) return { kind: 'paused' };
   const copying = COPYING.exec(line);
   if (copying) return { kind: 'copy-started', rows: Number(copying[1]) };

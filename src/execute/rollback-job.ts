@@ -15,14 +15,21 @@ export async function runRollback(payload: { of_ticket: number; sql: string }, c
   const pool = ctx.clusters.primary(ctx.ticket.cluster);
   const plan = await planRollback(pool, executionServices().settings.backup_schema, payload.of_ticket);
   if (plan.rolledBackBy !== null && plan.rolledBackBy !== ctx.ticket.id) {
-    throw new UnrecoverableError(`T-${payload.of_ticket} was already rolled back by T-${plan.rolledBackBy}; nothing was run.`);
+    throw new UnrecoverableError(
+      `T-${payload.of_ticket} was already rolled back by T-${plan.rolledBackBy}; nothing was run.`,
+    );
   }
   if (normalise(rollbackSql(plan)) !== normalise(payload.sql)) {
-    throw new UnrecoverableError(`the backups of T-${payload.of_ticket} no longer match this rollback's SQL (its execution log changed since the rollback was opened); open a new rollback with \`/dbops rollback T-${payload.of_ticket}\`. Nothing was run.`);
+    throw new UnrecoverableError(
+      `the backups of T-${payload.of_ticket} no longer match this rollback's SQL (its execution log changed since the rollback was opened); open a new rollback with \`/dbops rollback T-${payload.of_ticket}\`. Nothing was run.`,
+    );
   }
   await checkBackups(pool, plan);
   const expectedRows = Object.fromEntries(plan.steps.map((step, i) => [i + 1, step.rows]));
-  const { result } = await runTicketSql({ sql: payload.sql, purpose: 'rollback', rollbackOf: payload.of_ticket, expectedRows, estimate: plan.rows }, ctx);
+  const { result } = await runTicketSql(
+    { sql: payload.sql, purpose: 'rollback', rollbackOf: payload.of_ticket, expectedRows, estimate: plan.rows },
+    ctx,
+  );
   return { summary: `Rolled back T-${payload.of_ticket}: ${result.summary}`, details: result.details };
 }
 
@@ -31,11 +38,19 @@ async function checkBackups(pool: Pool, plan: RollbackPlan): Promise<void> {
     let rows: number;
     try {
       const [result] = await pool.query(`SELECT COUNT(*) AS n FROM ${qualified(step.backup)}`);
-      rows = Array.isArray(result) && result[0] && typeof result[0] === 'object' && 'n' in result[0] ? Number(result[0].n) : NaN;
+      rows =
+        Array.isArray(result) && result[0] && typeof result[0] === 'object' && 'n' in result[0]
+          ? Number(result[0].n)
+          : NaN;
     } catch {
-      throw new UnrecoverableError(`the backup table ${shown(step.backup)} of statement ${step.statement} is gone; nothing was run.`);
+      throw new UnrecoverableError(
+        `the backup table ${shown(step.backup)} of statement ${step.statement} is gone; nothing was run.`,
+      );
     }
-    if (rows !== step.rows) throw new UnrecoverableError(`the backup table ${shown(step.backup)} holds ${rows} rows where ${step.rows} were saved; it was changed by hand, so nothing was run.`);
+    if (rows !== step.rows)
+      throw new UnrecoverableError(
+        `the backup table ${shown(step.backup)} holds ${rows} rows where ${step.rows} were saved; it was changed by hand, so nothing was run.`,
+      );
   }
 }
 

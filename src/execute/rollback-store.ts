@@ -9,7 +9,12 @@ export interface RollbackRecord {
   rows: number;
 }
 
-const Row = z.object({ ticket_id: z.coerce.number(), rollback_ticket_id: z.coerce.number(), requested_by: z.string(), rows_to_restore: z.coerce.number() });
+const Row = z.object({
+  ticket_id: z.coerce.number(),
+  rollback_ticket_id: z.coerce.number(),
+  requested_by: z.string(),
+  rows_to_restore: z.coerce.number(),
+});
 
 /** Which rollback tickets were opened for which ticket (meta database, migration 004). */
 export class RollbackStore {
@@ -24,10 +29,18 @@ export class RollbackStore {
 
   /** The rollback tickets opened for `ticketId`, newest first. */
   async forTicket(ticketId: number): Promise<RollbackRecord[]> {
-    const [rows] = await this.meta.query<RowDataPacket[]>('SELECT * FROM ticket_rollbacks WHERE ticket_id = ? ORDER BY rollback_ticket_id DESC', [ticketId]);
+    const [rows] = await this.meta.query<RowDataPacket[]>(
+      'SELECT * FROM ticket_rollbacks WHERE ticket_id = ? ORDER BY rollback_ticket_id DESC',
+      [ticketId],
+    );
     return rows.map((raw) => {
       const r = Row.parse(raw);
-      return { ticketId: r.ticket_id, rollbackTicketId: r.rollback_ticket_id, requestedBy: r.requested_by, rows: r.rows_to_restore };
+      return {
+        ticketId: r.ticket_id,
+        rollbackTicketId: r.rollback_ticket_id,
+        requestedBy: r.requested_by,
+        rows: r.rows_to_restore,
+      };
     });
   }
 }

@@ -91,11 +91,22 @@ export interface RunDeps {
  * Statements that may run again after an interruption: DML commits with its log entry (a rerun finds
  * it), the rest change nothing. DDL, CALL and GRANT may have taken effect without a log entry.
  */
-const RERUNNABLE: ReadonlySet<string> = new Set(['update', 'delete', 'insert', 'replace', 'select', 'show', 'explain', 'use', 'set']);
+const RERUNNABLE: ReadonlySet<string> = new Set([
+  'update',
+  'delete',
+  'insert',
+  'replace',
+  'select',
+  'show',
+  'explain',
+  'use',
+  'set',
+]);
 
 /** Statement kinds dbops refuses to run: they would break its transaction handling or read the worker's files. */
 const REFUSED: Partial<Record<string, string>> = {
-  transaction: 'dbops runs each statement in its own transaction; remove BEGIN/COMMIT/ROLLBACK/SAVEPOINT from the ticket',
+  transaction:
+    'dbops runs each statement in its own transaction; remove BEGIN/COMMIT/ROLLBACK/SAVEPOINT from the ticket',
   'load-data': 'LOAD DATA reads files on the server or the worker, which dbops does not do; load the data another way',
 };
 
@@ -112,7 +123,12 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
   if (refusal) return { outcome: 'failed', results, failure: refusal };
   if (deps.signal.aborted) return { outcome: 'cancelled', results, failure: 'cancelled before the first statement' };
 
-  const session = await ExecutionSession.open(deps.pool, { settings: deps.settings, schema: request.schema, signal: deps.signal, logger: deps.logger });
+  const session = await ExecutionSession.open(deps.pool, {
+    settings: deps.settings,
+    schema: request.schema,
+    signal: deps.signal,
+    logger: deps.logger,
+  });
   try {
     let logged: Map<number, LogEntry>;
     try {
@@ -120,9 +136,17 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
       logged = new Map((await readLog(session, request.ticketId)).map((e) => [e.statement, e]));
     } catch (err) {
       const why = serverError(err).message;
-      return stop(results, 'failed', `could not prepare the backup schema \`${session.backupSchema}\` on the primary (${why}); the cluster's user needs CREATE, INSERT, SELECT, UPDATE and DROP on \`${session.backupSchema}\`.*. Nothing was run`);
+      return stop(
+        results,
+        'failed',
+        `could not prepare the backup schema \`${session.backupSchema}\` on the primary (${why}); the cluster's user needs CREATE, INSERT, SELECT, UPDATE and DROP on \`${session.backupSchema}\`.*. Nothing was run`,
+      );
     }
-    const allowance: RowAllowance = { estimate: request.estimate, limit: limitFor(request.estimate, deps.settings.estimate_tolerance), used: 0 };
+    const allowance: RowAllowance = {
+      estimate: request.estimate,
+      limit: limitFor(request.estimate, deps.settings.estimate_tolerance),
+      used: 0,
+    };
     let schema = request.schema;
     for (const [i, stmt] of statements.entries()) {
       const done = logged.get(stmt.number);
@@ -142,21 +166,43 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
           const committed = (await readLog(session, request.ticketId)).find((e) => e.statement === stmt.number);
           return committed ? outcomeFromLog(committed) : runStatement(run);
         };
-        const outcome = deps.step ? await deps.step(`statement-${stmt.number}`, RERUNNABLE.has(stmt.kind), once) : await runStatement(run);
+        const outcome = deps.step
+          ? await deps.step(`statement-${stmt.number}`, RERUNNABLE.has(stmt.kind), once)
+          : await runStatement(run);
         if (outcome.schema !== undefined) schema = outcome.schema;
         allowance.used += outcome.counted;
-        results[i] = { ...results[i], status: 'done', ...outcome.result, durationMs: Math.round(performance.now() - started) };
+        results[i] = {
+          ...results[i],
+          status: 'done',
+          ...outcome.result,
+          durationMs: Math.round(performance.now() - started),
+        };
         await deps.events?.finished?.(results[i], statements.length);
       } catch (err) {
         const cancelled = err instanceof CancelledError;
         const message = describeFailure(err);
-        results[i] = { ...results[i], status: cancelled ? 'cancelled' : 'failed', error: message, durationMs: Math.round(performance.now() - started) };
-        if (!cancelled && !(err instanceof EstimateExceededError) && !(err instanceof ExpectedRowsError)) deps.logger?.warn('a ticket statement failed', { ticket: request.ticketId, statement: stmt.number, error: message });
+        results[i] = {
+          ...results[i],
+          status: cancelled ? 'cancelled' : 'failed',
+          error: message,
+          durationMs: Math.round(performance.now() - started),
+        };
+        if (!cancelled && !(err instanceof EstimateExceededError) && !(err instanceof ExpectedRowsError))
+          deps.logger?.warn('a ticket statement failed', {
+            ticket: request.ticketId,
+            statement: stmt.number,
+            error: message,
+          });
         await deps.events?.finished?.(results[i], statements.length);
-        return stop(results, cancelled ? 'cancelled' : 'failed', `statement ${stmt.number} ${cancelled ? 'was cancelled' : 'failed'}: ${message}`);
+        return stop(
+          results,
+          cancelled ? 'cancelled' : 'failed',
+          `statement ${stmt.number} ${cancelled ? 'was cancelled' : 'failed'}: ${message}`,
+        );
       }
     }
-    if (request.purpose === 'rollback' && request.rollbackOf) await markRolledBack(session, request.rollbackOf, request.ticketId);
+    if (request.purpose === 'rollback' && request.rollbackOf)
+      await markRolledBack(session, request.rollbackOf, request.ticketId);
     return { outcome: 'succeeded', results, failure: null };
   } finally {
     await session.close();
@@ -169,8 +215,10 @@ function preflight(statements: readonly ExecStatement[]): string | null {
   for (const stmt of statements) {
     const refused = REFUSED[stmt.kind];
     if (refused) return `statement ${stmt.number} (${firstWords(stmt.stripped)}): ${refused}. Nothing was run.`;
-    if (/^LOCK\s+TABLES?\b|^UNLOCK\s+TABLES?\b/i.test(stmt.stripped)) return `statement ${stmt.number}: dbops does not run LOCK/UNLOCK TABLES; its transactions lock the rows they change. Nothing was run.`;
-    if (stmt.sharded) return `statement ${stmt.number} names the sharded table ${stmt.sharded}: dbops runs sharded changes one shard per statement for now; write one statement per shard. Nothing was run.`;
+    if (/^LOCK\s+TABLES?\b|^UNLOCK\s+TABLES?\b/i.test(stmt.stripped))
+      return `statement ${stmt.number}: dbops does not run LOCK/UNLOCK TABLES; its transactions lock the rows they change. Nothing was run.`;
+    if (stmt.sharded)
+      return `statement ${stmt.number} names the sharded table ${stmt.sharded}: dbops runs sharded changes one shard per statement for now; write one statement per shard. Nothing was run.`;
   }
   return null;
 }
@@ -187,13 +235,26 @@ function stop(results: StatementResult[], outcome: RunOutcome, failure: string):
 
 function notRun(stmt: ExecStatement): StatementResult {
   return {
-    number: stmt.number, summary: firstWords(stmt.stripped), kind: stmt.kind, status: 'not-run',
-    affectedRows: null, savedRows: null, backupTable: null, warningCount: 0, warnings: [], durationMs: null, note: null, error: null,
+    number: stmt.number,
+    summary: firstWords(stmt.stripped),
+    kind: stmt.kind,
+    status: 'not-run',
+    affectedRows: null,
+    savedRows: null,
+    backupTable: null,
+    warningCount: 0,
+    warnings: [],
+    durationMs: null,
+    note: null,
+    error: null,
   };
 }
 
 function outcomeFromLog(entry: LogEntry): StatementOutcome {
-  return { result: { affectedRows: entry.rowsAffected, savedRows: entry.rowsSaved, backupTable: entry.backupTable }, counted: entry.rowsSaved ?? entry.rowsAffected };
+  return {
+    result: { affectedRows: entry.rowsAffected, savedRows: entry.rowsSaved, backupTable: entry.backupTable },
+    counted: entry.rowsSaved ?? entry.rowsAffected,
+  };
 }
 
 function alreadyDone(stmt: ExecStatement, entry: LogEntry): StatementResult {

@@ -26,7 +26,10 @@ export function supportsInsertReturning(info: ServerInfo): boolean {
   return info.flavor === 'mariadb' && (info.major > 10 || (info.major === 10 && info.minor >= 5));
 }
 
-export type SessionSettings = Pick<ExecutionSection, 'lock_wait_timeout_seconds' | 'innodb_lock_wait_timeout_seconds' | 'statement_timeout_seconds' | 'backup_schema'>;
+export type SessionSettings = Pick<
+  ExecutionSection,
+  'lock_wait_timeout_seconds' | 'innodb_lock_wait_timeout_seconds' | 'statement_timeout_seconds' | 'backup_schema'
+>;
 
 /**
  * The session a change runs in: bounded waits for metadata and row locks, repeatable read (the

@@ -51,7 +51,13 @@ export class ExecutionSession {
     const conn = await pool.getConnection();
     try {
       const [rows] = await conn.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id, VERSION() AS version');
-      const session = new ExecutionSession(pool, conn, Number(rows[0].id), serverInfoFrom(String(rows[0].version)), options);
+      const session = new ExecutionSession(
+        pool,
+        conn,
+        Number(rows[0].id),
+        serverInfoFrom(String(rows[0].version)),
+        options,
+      );
       for (const statement of sessionSetup(session.server, options.settings)) await conn.query(statement);
       if (options.schema) await conn.query(`USE ${quoteIdent(options.schema)}`);
       if (options.signal?.aborted) session.cancelRequested = true;
@@ -84,7 +90,8 @@ export class ExecutionSession {
       this.track(result);
       return result;
     } catch (err) {
-      if (this.cancelRequested && isInterrupted(err)) throw new CancelledError('the running statement was killed by a cancel');
+      if (this.cancelRequested && isInterrupted(err))
+        throw new CancelledError('the running statement was killed by a cancel');
       throw err;
     }
   }
@@ -105,7 +112,8 @@ export class ExecutionSession {
           .on('end', () => resolve(rows));
       });
     } catch (err) {
-      if (this.cancelRequested && isInterrupted(err)) throw new CancelledError('the running statement was killed by a cancel');
+      if (this.cancelRequested && isInterrupted(err))
+        throw new CancelledError('the running statement was killed by a cancel');
       throw err;
     }
   }
@@ -132,7 +140,11 @@ export class ExecutionSession {
       await this.conn.query('ROLLBACK');
       this.inTransaction = false;
     } catch (err) {
-      this.options.logger?.warn('rollback failed; the connection will be destroyed', { connectionId: this.connectionId }, err instanceof Error ? err : new Error(String(err)));
+      this.options.logger?.warn(
+        'rollback failed; the connection will be destroyed',
+        { connectionId: this.connectionId },
+        err instanceof Error ? err : new Error(String(err)),
+      );
     }
   }
 
@@ -159,7 +171,11 @@ export class ExecutionSession {
     try {
       await killQuery(this.pool, this.connectionId);
     } catch (err) {
-      this.options.logger?.warn('could not kill the running query', { connectionId: this.connectionId }, err instanceof Error ? err : new Error(String(err)));
+      this.options.logger?.warn(
+        'could not kill the running query',
+        { connectionId: this.connectionId },
+        err instanceof Error ? err : new Error(String(err)),
+      );
     }
   }
 
@@ -192,7 +208,8 @@ export function serverError(err: unknown): { errno?: number; code?: string; mess
     return {
       errno: typeof e.errno === 'number' ? e.errno : undefined,
       code: typeof e.code === 'string' ? e.code : undefined,
-      message: typeof e.sqlMessage === 'string' ? e.sqlMessage : typeof e.message === 'string' ? e.message : String(err),
+      message:
+        typeof e.sqlMessage === 'string' ? e.sqlMessage : typeof e.message === 'string' ? e.message : String(err),
     };
   }
   return { message: String(err) };
@@ -209,11 +226,24 @@ export function coreConnection(conn: PoolConnection): CoreConnection {
 }
 
 function isCoreConnection(value: unknown): value is CoreConnection {
-  return typeof value === 'object' && value !== null && 'query' in value && typeof value.query === 'function' && !('then' in value);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'query' in value &&
+    typeof value.query === 'function' &&
+    !('then' in value)
+  );
 }
 
 /** The reads the table and log helpers need, over a plain pool or pool connection. */
-export function queryable(db: Pick<Pool, 'query'> | Pick<PoolConnection, 'query'>, backupSchema = ''): { backupSchema: string; query(sql: string, values?: unknown[]): Promise<unknown>; rows(sql: string, values?: unknown[]): Promise<RowDataPacket[]> } {
+export function queryable(
+  db: Pick<Pool, 'query'> | Pick<PoolConnection, 'query'>,
+  backupSchema = '',
+): {
+  backupSchema: string;
+  query(sql: string, values?: unknown[]): Promise<unknown>;
+  rows(sql: string, values?: unknown[]): Promise<RowDataPacket[]>;
+} {
   return {
     backupSchema,
     query: (sql, values) => db.query(sql, values),

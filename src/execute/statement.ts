@@ -1,7 +1,14 @@
 import type { ExecStatement } from './analyze.js';
 import { dmlShape, insertShape, type NotExact } from './analyze.js';
 import { alterLadder, alterShape, runAlterLadder, type AlterShape } from './alter.js';
-import { backupKey, runBackedUp, runRecordedInsert, runUnbacked, type ChangeOutcome, type RowAllowance } from './backup.js';
+import {
+  backupKey,
+  runBackedUp,
+  runRecordedInsert,
+  runUnbacked,
+  type ChangeOutcome,
+  type RowAllowance,
+} from './backup.js';
 import { writeLogEntry } from './execution-log.js';
 import { backupTableName, shown, type TableName } from './names.js';
 import { runOnlineAlter } from './online-alter.js';
@@ -21,7 +28,9 @@ export interface StatementRun {
 }
 
 export interface StatementOutcome {
-  result: Partial<Pick<StatementResult, 'affectedRows' | 'savedRows' | 'backupTable' | 'warningCount' | 'warnings' | 'note'>>;
+  result: Partial<
+    Pick<StatementResult, 'affectedRows' | 'savedRows' | 'backupTable' | 'warningCount' | 'warnings' | 'note'>
+  >;
   /** Rows counted against the approved estimate. */
   counted: number;
   /** The default schema after a USE. */
@@ -47,14 +56,24 @@ export async function runStatement(run: StatementRun): Promise<StatementOutcome>
       return runInsert(run);
     case 'replace':
     case 'call':
-      return runWithoutBackup(run, stmt.kind === 'replace' ? 'REPLACE deletes the rows it replaces without saving them' : 'a procedure may change any rows, which cannot be saved before it runs', 'other', null);
+      return runWithoutBackup(
+        run,
+        stmt.kind === 'replace'
+          ? 'REPLACE deletes the rows it replaces without saving them'
+          : 'a procedure may change any rows, which cannot be saved before it runs',
+        'other',
+        null,
+      );
     case 'alter-table':
       return runAlter(run);
     case 'select':
     case 'show':
     case 'explain': {
       const rows = await run.session.countRows(stmt.text);
-      return { result: { note: `returned ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} (not kept)` }, counted: 0 };
+      return {
+        result: { note: `returned ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} (not kept)` },
+        counted: 0,
+      };
     }
     case 'use': {
       await run.session.query(stmt.text);
@@ -76,20 +95,36 @@ function rows(n: number): string {
 
 function statementContext(run: StatementRun) {
   const expected = run.request.expectedRows?.[run.stmt.number];
-  return { ticketId: run.request.ticketId, attempt: run.request.attempt, statement: run.stmt.number, text: run.stmt.text, allowance: run.allowance, ...(expected !== undefined ? { expected } : {}) };
+  return {
+    ticketId: run.request.ticketId,
+    attempt: run.request.attempt,
+    statement: run.stmt.number,
+    text: run.stmt.text,
+    allowance: run.allowance,
+    ...(expected !== undefined ? { expected } : {}),
+  };
 }
 
 function fromChange(change: ChangeOutcome, note: string | null): StatementOutcome {
   return {
-    result: { affectedRows: change.affected, savedRows: change.saved, backupTable: change.backupTable, warningCount: change.warningCount, warnings: change.warnings, note },
+    result: {
+      affectedRows: change.affected,
+      savedRows: change.saved,
+      backupTable: change.backupTable,
+      warningCount: change.warningCount,
+      warnings: change.warnings,
+      note,
+    },
     counted: change.counted,
   };
 }
 
 /** Why a table's rows cannot be saved and restored exactly, or null when they can. */
 function tableProblem(info: TableInfo): string | null {
-  if ((info.engine ?? '').toLowerCase() !== 'innodb') return `\`${shown(info)}\` uses ${info.engine ?? 'an unknown engine'}, not InnoDB, so the backup and the change cannot be one transaction`;
-  if (info.rowKeys.length === 0) return `\`${shown(info)}\` has no primary key or NOT NULL unique key to find its rows again by`;
+  if ((info.engine ?? '').toLowerCase() !== 'innodb')
+    return `\`${shown(info)}\` uses ${info.engine ?? 'an unknown engine'}, not InnoDB, so the backup and the change cannot be one transaction`;
+  if (info.rowKeys.length === 0)
+    return `\`${shown(info)}\` has no primary key or NOT NULL unique key to find its rows again by`;
   return null;
 }
 
@@ -102,10 +137,19 @@ async function runUpdateOrDelete(run: StatementRun, verb: 'update' | 'delete'): 
   const problem = tableProblem(info);
   if (problem) return runWithoutBackup(run, problem, verb, shape.table);
   const key = backupKey(info, shape.verb === 'update' ? shape.setColumns : null);
-  if (!key) return runWithoutBackup(run, `the UPDATE changes every unique key of \`${shown(info)}\`, so the changed rows could not be found again to restore them`, verb, shape.table);
+  if (!key)
+    return runWithoutBackup(
+      run,
+      `the UPDATE changes every unique key of \`${shown(info)}\`, so the changed rows could not be found again to restore them`,
+      verb,
+      shape.table,
+    );
   const backupTable = backupTableName(run.request.ticketId, run.stmt.number, shape.table.name);
   const change = await runBackedUp(run.session, { shape, info, key, backupTable }, statementContext(run));
-  return fromChange(change, `before-images of ${rows(change.saved ?? 0)} in ${run.session.backupSchema}.${backupTable}`);
+  return fromChange(
+    change,
+    `before-images of ${rows(change.saved ?? 0)} in ${run.session.backupSchema}.${backupTable}`,
+  );
 }
 
 async function runInsert(run: StatementRun): Promise<StatementOutcome> {
@@ -122,12 +166,24 @@ async function runInsert(run: StatementRun): Promise<StatementOutcome> {
     return fromChange(change, `keys not recorded (${why}): a rollback cannot remove these rows`);
   }
   const backupTable = backupTableName(run.request.ticketId, run.stmt.number, shape.table.name);
-  const change = await runRecordedInsert(run.session, { shape, info, key, backupTable, method: method.kind }, statementContext(run));
-  return fromChange(change, `keys of the ${change.affected === 1 ? 'new row' : `${change.affected.toLocaleString('en-US')} new rows`} in ${run.session.backupSchema}.${backupTable}`);
+  const change = await runRecordedInsert(
+    run.session,
+    { shape, info, key, backupTable, method: method.kind },
+    statementContext(run),
+  );
+  return fromChange(
+    change,
+    `keys of the ${change.affected === 1 ? 'new row' : `${change.affected.toLocaleString('en-US')} new rows`} in ${run.session.backupSchema}.${backupTable}`,
+  );
 }
 
 /** MariaDB: RETURNING. Elsewhere: an AUTO_INCREMENT key the INSERT leaves to the server, from LAST_INSERT_ID(). */
-function keyMethod(run: StatementRun, shape: Exclude<ReturnType<typeof insertShape>, NotExact>, info: TableInfo, key: string[]): { kind: 'returning' | 'auto-increment' } | null {
+function keyMethod(
+  run: StatementRun,
+  shape: Exclude<ReturnType<typeof insertShape>, NotExact>,
+  info: TableInfo,
+  key: string[],
+): { kind: 'returning' | 'auto-increment' } | null {
   if (shape.returning) return null;
   if (supportsInsertReturning(run.session.server)) return { kind: 'returning' };
   const column = key.length === 1 ? info.columns.find((c) => c.name.toLowerCase() === key[0].toLowerCase()) : undefined;
@@ -137,8 +193,14 @@ function keyMethod(run: StatementRun, shape: Exclude<ReturnType<typeof insertSha
 }
 
 /** A change that cannot be backed up: runs only with a DBA's approval (or as dbops' own rollback). */
-async function runWithoutBackup(run: StatementRun, reason: string, verb: 'update' | 'delete' | 'insert' | 'other', table: TableName | null): Promise<StatementOutcome> {
-  const approval = run.request.purpose === 'rollback' ? 'it restores before-images dbops saved' : run.request.unbackedApproval;
+async function runWithoutBackup(
+  run: StatementRun,
+  reason: string,
+  verb: 'update' | 'delete' | 'insert' | 'other',
+  table: TableName | null,
+): Promise<StatementOutcome> {
+  const approval =
+    run.request.purpose === 'rollback' ? 'it restores before-images dbops saved' : run.request.unbackedApproval;
   if (!approval) {
     throw new RefusedError(
       `it cannot be backed up exactly (${reason}), and such a change runs only when a DBA approved the ticket (the review warns about it: builtin.prior-backup-check). ` +
@@ -146,7 +208,10 @@ async function runWithoutBackup(run: StatementRun, reason: string, verb: 'update
     );
   }
   const change = await runUnbacked(run.session, verb, table, statementContext(run));
-  return fromChange(change, run.request.purpose === 'rollback' ? null : `no backup (${reason}); ran because ${approval}`);
+  return fromChange(
+    change,
+    run.request.purpose === 'rollback' ? null : `no backup (${reason}); ran because ${approval}`,
+  );
 }
 
 /** CREATE, DROP, RENAME, TRUNCATE, GRANT…: as written, without a statement time limit, then logged. */
@@ -158,10 +223,26 @@ async function runDdl(run: StatementRun): Promise<StatementOutcome> {
   return { result: { affectedRows: header.affectedRows ?? 0, warningCount, warnings }, counted: 0 };
 }
 
-async function logDdl(run: StatementRun, verb: 'ddl' | 'alter', table: TableName | null, affected: number): Promise<void> {
+async function logDdl(
+  run: StatementRun,
+  verb: 'ddl' | 'alter',
+  table: TableName | null,
+  affected: number,
+): Promise<void> {
   await writeLogEntry(run.session, {
-    ticketId: run.request.ticketId, statement: run.stmt.number, attempt: run.request.attempt, verb, table, statementText: run.stmt.text,
-    backupTable: null, backupKind: null, keyColumns: [], restoreColumns: [], backupColumns: [], rowsSaved: null, rowsAffected: affected,
+    ticketId: run.request.ticketId,
+    statement: run.stmt.number,
+    attempt: run.request.attempt,
+    verb,
+    table,
+    statementText: run.stmt.text,
+    backupTable: null,
+    backupKind: null,
+    keyColumns: [],
+    restoreColumns: [],
+    backupColumns: [],
+    rowsSaved: null,
+    rowsAffected: affected,
   });
 }
 
@@ -173,7 +254,8 @@ async function logDdl(run: StatementRun, verb: 'ddl' | 'alter', table: TableName
 async function runAlter(run: StatementRun): Promise<StatementOutcome> {
   const { session, deps } = run;
   const shape = alterShape(run.stmt.stripped, run.schema);
-  if ('exact' in shape || shape.explicitAlgorithm || shape.modifiers) return runDdlAs(run, 'alter', 'exact' in shape ? null : shape.table, 'as written');
+  if ('exact' in shape || shape.explicitAlgorithm || shape.modifiers)
+    return runDdlAs(run, 'alter', 'exact' in shape ? null : shape.table, 'as written');
   const info = await readTableInfo(session, shape.table);
   if (!info) return runDdlAs(run, 'alter', shape.table, 'as written');
   const large = info.bytes >= deps.settings.online_alter_min_bytes;
@@ -190,14 +272,24 @@ async function runAlter(run: StatementRun): Promise<StatementOutcome> {
   return runLargeAlter(run, shape, info, attempt.refused);
 }
 
-async function runDdlAs(run: StatementRun, verb: 'alter', table: TableName | null, note: string): Promise<StatementOutcome> {
+async function runDdlAs(
+  run: StatementRun,
+  verb: 'alter',
+  table: TableName | null,
+  note: string,
+): Promise<StatementOutcome> {
   const header = await run.session.withoutTimeout(() => run.session.query(run.stmt.text));
   const warningCount = header.warningStatus ?? 0;
   await logDdl(run, verb, table, header.affectedRows ?? 0);
   return { result: { note, warningCount, warnings: warningCount > 0 ? await run.session.warnings() : [] }, counted: 0 };
 }
 
-async function runLargeAlter(run: StatementRun, shape: AlterShape, info: TableInfo, refused: string[]): Promise<StatementOutcome> {
+async function runLargeAlter(
+  run: StatementRun,
+  shape: AlterShape,
+  info: TableInfo,
+  refused: string[],
+): Promise<StatementOutcome> {
   const { deps, request } = run;
   const size = `${(info.bytes / 1024 ** 2).toFixed(0)} MiB`;
   const online = deps.online;
@@ -210,14 +302,30 @@ async function runLargeAlter(run: StatementRun, shape: AlterShape, info: TableIn
     }
     const ladder = alterLadder(run.session.server.flavor).slice(1);
     const attempt = await runAlterLadder(run.session, run.stmt.text, ladder);
-    if (!('way' in attempt)) throw new RefusedError(`the server refused every way to run it: ${attempt.refused.join('; ')}`);
+    if (!('way' in attempt))
+      throw new RefusedError(`the server refused every way to run it: ${attempt.refused.join('; ')}`);
     await logDdl(run, 'alter', shape.table, 0);
-    return { result: { note: `ran in place with ${attempt.way} on a ${size} table by a DBA's exception (pt-online-schema-change is not installed)`, warningCount: attempt.warningCount, warnings: attempt.warnings }, counted: 0 };
+    return {
+      result: {
+        note: `ran in place with ${attempt.way} on a ${size} table by a DBA's exception (pt-online-schema-change is not installed)`,
+        warningCount: attempt.warningCount,
+        warnings: attempt.warnings,
+      },
+      counted: 0,
+    };
   }
   const facts = await readAlterFacts(run.session, shape.table);
-  if (facts.triggers.length > 0) throw new RefusedError(`\`${shown(info)}\` has triggers (${facts.triggers.join(', ')}), which pt-online-schema-change cannot run alongside its own here; drop them for the change or ask a DBA`);
-  if (facts.referencedBy > 0) throw new RefusedError(`other tables have foreign keys to \`${shown(info)}\`, which dbops' cut-over would leave pointing at the old table; ask a DBA to run this one by hand`);
-  await deps.events?.log?.(`online ALTER of ${shown(shape.table)} (${size}): ${refused.join('; ') || 'not instant'}; running pt-online-schema-change`);
+  if (facts.triggers.length > 0)
+    throw new RefusedError(
+      `\`${shown(info)}\` has triggers (${facts.triggers.join(', ')}), which pt-online-schema-change cannot run alongside its own here; drop them for the change or ask a DBA`,
+    );
+  if (facts.referencedBy > 0)
+    throw new RefusedError(
+      `other tables have foreign keys to \`${shown(info)}\`, which dbops' cut-over would leave pointing at the old table; ask a DBA to run this one by hand`,
+    );
+  await deps.events?.log?.(
+    `online ALTER of ${shown(shape.table)} (${size}): ${refused.join('; ') || 'not instant'}; running pt-online-schema-change`,
+  );
   const outcome = await runOnlineAlter(online.tool, {
     settings: deps.settings.pt_osc,
     lockWaitTimeoutSeconds: deps.settings.lock_wait_timeout_seconds,
@@ -233,5 +341,8 @@ async function runLargeAlter(run: StatementRun, shape: AlterShape, info: TableIn
   });
   await logDdl(run, 'alter', shape.table, 0);
   const kept = outcome.keptOldTable ? `; the original table is kept as ${outcome.keptOldTable}` : '';
-  return { result: { note: `ran online with pt-online-schema-change; cut over by <@${outcome.cutOverBy}>${kept}` }, counted: 0 };
+  return {
+    result: { note: `ran online with pt-online-schema-change; cut over by <@${outcome.cutOverBy}>${kept}` },
+    counted: 0,
+  };
 }

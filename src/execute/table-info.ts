@@ -44,8 +44,38 @@ export interface AlterFacts {
   referencedBy: number;
 }
 
-const NUMBER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'float', 'double', 'real', 'year']);
-const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'bit', 'geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection']);
+const NUMBER_TYPES = new Set([
+  'tinyint',
+  'smallint',
+  'mediumint',
+  'int',
+  'integer',
+  'bigint',
+  'decimal',
+  'numeric',
+  'float',
+  'double',
+  'real',
+  'year',
+]);
+const BINARY_TYPES = new Set([
+  'binary',
+  'varbinary',
+  'tinyblob',
+  'blob',
+  'mediumblob',
+  'longblob',
+  'bit',
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+  'geomcollection',
+]);
 
 export function valueClass(dataType: string): ValueClass {
   if (NUMBER_TYPES.has(dataType)) return 'number';
@@ -67,7 +97,12 @@ const ColumnRow = z.object({
 const KeyRow = z.object({ index_name: z.string(), column_name: z.string(), sub_part: z.unknown() });
 const NameRow = z.object({ name: z.string() });
 const CountRow = z.object({ n: z.coerce.number() });
-const TableRow = z.object({ engine: text, data_length: int.nullable(), index_length: int.nullable(), table_rows: int.nullable() });
+const TableRow = z.object({
+  engine: text,
+  data_length: int.nullable(),
+  index_length: int.nullable(),
+  table_rows: int.nullable(),
+});
 
 interface Queryable {
   rows(sql: string, values?: unknown[]): Promise<unknown[]>;
@@ -130,7 +165,10 @@ export async function readTableInfo(db: Queryable, table: TableName): Promise<Ta
 export async function readAlterFacts(db: Queryable, table: TableName): Promise<AlterFacts> {
   const args = [table.schema, table.name];
   const triggers = (
-    await db.rows('SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?', args)
+    await db.rows(
+      'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?',
+      args,
+    )
   ).map((r) => NameRow.parse(r).name);
   const [refs] = await db.rows(
     'SELECT COUNT(*) AS n FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?',
@@ -146,11 +184,14 @@ function rowKeys(rows: Array<z.infer<typeof KeyRow>>, columns: ColumnInfo[]): Ke
   for (const row of rows) {
     const key = keys.get(row.index_name) ?? { columns: [], usable: true };
     const column = byName.get(row.column_name.toLowerCase());
-    if (!column || column.nullable || column.generated || (row.sub_part !== null && row.sub_part !== undefined)) key.usable = false;
+    if (!column || column.nullable || column.generated || (row.sub_part !== null && row.sub_part !== undefined))
+      key.usable = false;
     key.columns.push(column?.name ?? row.column_name);
     keys.set(row.index_name, key);
   }
-  return [...keys.entries()].filter(([, k]) => k.usable).map(([name, k]) => ({ name, primary: name === 'PRIMARY', columns: k.columns }));
+  return [...keys.entries()]
+    .filter(([, k]) => k.usable)
+    .map(([name, k]) => ({ name, primary: name === 'PRIMARY', columns: k.columns }));
 }
 
 /** Columns a copy can hold (generated ones are computed, never written). */

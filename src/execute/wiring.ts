@@ -28,9 +28,20 @@ export async function startExecutionBot(
   const pools = new ClusterPools(w.config.clusters, { secrets: w.secrets });
   closers.push(() => pools.closeAll());
   const channel = new ExecutionChannel(w.redis, w.prefix);
-  const announcer = await startExecutionAnnouncer({ channel, slack: w.slack, store: w.store, logger: w.logger, backupSchema: w.config.execution.backup_schema });
+  const announcer = await startExecutionAnnouncer({
+    channel,
+    slack: w.slack,
+    store: w.store,
+    logger: w.logger,
+    backupSchema: w.config.execution.backup_schema,
+  });
   closers.push(() => announcer.stop());
-  return createExecutionBot({ pools, channel, rollbacks: new RollbackStore(w.meta), backupSchema: w.config.execution.backup_schema });
+  return createExecutionBot({
+    pools,
+    channel,
+    rollbacks: new RollbackStore(w.meta),
+    backupSchema: w.config.execution.backup_schema,
+  });
 }
 
 /** Worker side: the settings and the channel the execute-sql and rollback jobs use. */

@@ -22,10 +22,18 @@ export async function runDoctor(config: DbopsConfig, secrets: NodeJS.ProcessEnv)
     targets.push([name, cluster, cluster.primary, 'primary']);
     for (const replica of cluster.replicas) targets.push([name, cluster, replica, 'replica']);
   }
-  return Promise.all(targets.map(([name, cluster, endpoint, role]) => checkInstance(name, cluster, endpoint, role, secrets)));
+  return Promise.all(
+    targets.map(([name, cluster, endpoint, role]) => checkInstance(name, cluster, endpoint, role, secrets)),
+  );
 }
 
-async function checkInstance(name: string, cluster: Cluster, endpoint: Endpoint, configuredAs: ConfiguredRole, secrets: NodeJS.ProcessEnv): Promise<InstanceCheck> {
+async function checkInstance(
+  name: string,
+  cluster: Cluster,
+  endpoint: Endpoint,
+  configuredAs: ConfiguredRole,
+  secrets: NodeJS.ProcessEnv,
+): Promise<InstanceCheck> {
   const base = { cluster: name, endpoint: endpointName(endpoint), configuredAs };
   const probed = await probeInstance(cluster, endpoint, secrets);
   if (!probed.ok) return { ...base, problems: [probed.problem], warnings: [] };
@@ -33,14 +41,23 @@ async function checkInstance(name: string, cluster: Cluster, endpoint: Endpoint,
 }
 
 /** Where the config and reality disagree (see roleDifferences), plus stopped replication and unreadable replica status. */
-export function roleFindings(facts: InstanceFacts, configuredAs: ConfiguredRole): { problems: string[]; warnings: string[] } {
+export function roleFindings(
+  facts: InstanceFacts,
+  configuredAs: ConfiguredRole,
+): { problems: string[]; warnings: string[] } {
   const differences = roleDifferences(facts, configuredAs);
   const problems = differences.filter((d) => d.severity === 'critical').map((d) => d.text);
   const warnings = differences.filter((d) => d.severity === 'warning').map((d) => d.text);
   const repl = facts.replication;
   if (configuredAs === 'replica') {
-    if (!facts.replicationReadable) warnings.unshift('cannot read replica status: grant REPLICATION CLIENT (MySQL) or SLAVE MONITOR (MariaDB) to the dbops user');
-    else if (repl && (!repl.ioRunning || !repl.sqlRunning)) problems.push(`replication is stopped (IO ${repl.ioRunning ? 'running' : 'stopped'}, SQL ${repl.sqlRunning ? 'running' : 'stopped'})${repl.lastError ? `: ${repl.lastError}` : ''}`);
+    if (!facts.replicationReadable)
+      warnings.unshift(
+        'cannot read replica status: grant REPLICATION CLIENT (MySQL) or SLAVE MONITOR (MariaDB) to the dbops user',
+      );
+    else if (repl && (!repl.ioRunning || !repl.sqlRunning))
+      problems.push(
+        `replication is stopped (IO ${repl.ioRunning ? 'running' : 'stopped'}, SQL ${repl.sqlRunning ? 'running' : 'stopped'})${repl.lastError ? `: ${repl.lastError}` : ''}`,
+      );
   }
   return { problems, warnings };
 }
@@ -53,12 +70,18 @@ export function renderDoctor(checks: readonly InstanceCheck[]): string {
     const detail = facts
       ? `${facts.version}, read_only=${facts.readOnly ? 'ON' : 'OFF'}, ${describeReplication(facts)}, ${facts.latencyMs.toFixed(1)} ms`
       : '';
-    lines.push(`${status.padEnd(4)} ${check.cluster} ${check.configuredAs} ${check.endpoint}${detail ? `  ${detail}` : ''}`);
+    lines.push(
+      `${status.padEnd(4)} ${check.cluster} ${check.configuredAs} ${check.endpoint}${detail ? `  ${detail}` : ''}`,
+    );
     for (const problem of check.problems) lines.push(`     problem: ${problem}`);
     for (const warning of check.warnings) lines.push(`     warning: ${warning}`);
   }
   const failed = checks.filter((c) => c.problems.length > 0).length;
-  lines.push(failed === 0 ? `All ${checks.length} instance(s) reachable and in the role the config gives them.` : `${failed} of ${checks.length} instance(s) have problems.`);
+  lines.push(
+    failed === 0
+      ? `All ${checks.length} instance(s) reachable and in the role the config gives them.`
+      : `${failed} of ${checks.length} instance(s) have problems.`,
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -16,7 +16,13 @@ export interface ConfiguredInstance {
 export function configuredInstances(config: Pick<DbopsConfig, 'clusters'>): ConfiguredInstance[] {
   const out: ConfiguredInstance[] = [];
   for (const [cluster, clusterConfig] of Object.entries(config.clusters)) {
-    out.push({ cluster, clusterConfig, endpoint: clusterConfig.primary, name: endpointName(clusterConfig.primary), configuredAs: 'primary' });
+    out.push({
+      cluster,
+      clusterConfig,
+      endpoint: clusterConfig.primary,
+      name: endpointName(clusterConfig.primary),
+      configuredAs: 'primary',
+    });
     for (const replica of clusterConfig.replicas) {
       out.push({ cluster, clusterConfig, endpoint: replica, name: endpointName(replica), configuredAs: 'replica' });
     }
@@ -25,6 +31,10 @@ export function configuredInstances(config: Pick<DbopsConfig, 'clusters'>): Conf
 }
 
 /** The configured instance `name` (host:port) of `cluster`, or undefined when the config has none. */
-export function findInstance(config: Pick<DbopsConfig, 'clusters'>, cluster: string, name: string): ConfiguredInstance | undefined {
+export function findInstance(
+  config: Pick<DbopsConfig, 'clusters'>,
+  cluster: string,
+  name: string,
+): ConfiguredInstance | undefined {
   return configuredInstances(config).find((i) => i.cluster === cluster && i.name === name);
 }

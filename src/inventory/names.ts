@@ -29,5 +29,7 @@ export function requireCluster(config: DbopsConfig, name: string): Cluster {
   if (cluster) return cluster;
   const known = Object.keys(config.clusters);
   const hint = closest(name, known);
-  throw new UsageError(`cluster \`${name}\` is not in dbops.yml${hint ? ` — did you mean \`${hint}\`?` : ''} (known: ${known.join(', ')})`);
+  throw new UsageError(
+    `cluster \`${name}\` is not in dbops.yml${hint ? ` — did you mean \`${hint}\`?` : ''} (known: ${known.join(', ')})`,
+  );
 }

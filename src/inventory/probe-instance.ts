@@ -30,7 +30,11 @@ export interface InstanceFacts {
 export type ProbeResult = { ok: true; facts: InstanceFacts } | { ok: false; problem: string };
 
 /** Connect to one instance and read what it really is: version, read_only, replica status, latency. */
-export async function probeInstance(cluster: Cluster, endpoint: Endpoint, secrets: NodeJS.ProcessEnv): Promise<ProbeResult> {
+export async function probeInstance(
+  cluster: Cluster,
+  endpoint: Endpoint,
+  secrets: NodeJS.ProcessEnv,
+): Promise<ProbeResult> {
   let conn: Connection | undefined;
   try {
     conn = await mysql.createConnection(instanceOptions(cluster, endpoint, secrets));
@@ -42,7 +46,14 @@ export async function probeInstance(cluster: Cluster, endpoint: Endpoint, secret
     const { status, readable } = await readReplication(conn);
     return {
       ok: true,
-      facts: { version, flavor: /mariadb/i.test(version) ? 'mariadb' : 'mysql', readOnly: Number(rows[0]?.ro) === 1, replication: status, replicationReadable: readable, latencyMs },
+      facts: {
+        version,
+        flavor: /mariadb/i.test(version) ? 'mariadb' : 'mysql',
+        readOnly: Number(rows[0]?.ro) === 1,
+        replication: status,
+        replicationReadable: readable,
+        latencyMs,
+      },
     };
   } catch (err) {
     return { ok: false, problem: explainConnectError(err, cluster, endpoint, secrets) };
@@ -52,7 +63,9 @@ export async function probeInstance(cluster: Cluster, endpoint: Endpoint, secret
 }
 
 /** Replica status of the server `conn` talks to (SHOW REPLICA STATUS, or SHOW SLAVE STATUS on older servers). */
-export async function readReplication(conn: Pick<Connection, 'query'>): Promise<{ status: ReplicationStatus | null; readable: boolean }> {
+export async function readReplication(
+  conn: Pick<Connection, 'query'>,
+): Promise<{ status: ReplicationStatus | null; readable: boolean }> {
   for (const sql of ['SHOW REPLICA STATUS', 'SHOW SLAVE STATUS']) {
     try {
       const [rows] = await conn.query<RowDataPacket[]>(sql);
@@ -86,7 +99,12 @@ export function errorCode(err: unknown): string | undefined {
 }
 
 /** A connection failure in words a DBA can act on; never includes the password. */
-export function explainConnectError(err: unknown, cluster: Cluster, endpoint: Endpoint, secrets: NodeJS.ProcessEnv): string {
+export function explainConnectError(
+  err: unknown,
+  cluster: Cluster,
+  endpoint: Endpoint,
+  secrets: NodeJS.ProcessEnv,
+): string {
   const where = endpointName(endpoint);
   switch (errorCode(err)) {
     case 'ECONNREFUSED':
@@ -110,9 +128,11 @@ export function explainConnectError(err: unknown, cluster: Cluster, endpoint: En
 
 function passwordHint(cluster: Cluster, secrets: NodeJS.ProcessEnv): string {
   if (!cluster.password_env) return 'No password_env is set for this cluster, so dbops connects without a password.';
-  return secrets[cluster.password_env] ? `The password comes from env ${cluster.password_env}.` : `env ${cluster.password_env} is not set.`;
+  return secrets[cluster.password_env]
+    ? `The password comes from env ${cluster.password_env}.`
+    : `env ${cluster.password_env} is not set.`;
 }
 
 function secretOf(cluster: Cluster, secrets: NodeJS.ProcessEnv): string {
-  return cluster.password_env ? secrets[cluster.password_env] ?? '' : '';
+  return cluster.password_env ? (secrets[cluster.password_env] ?? '') : '';
 }

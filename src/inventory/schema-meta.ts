@@ -38,7 +38,10 @@ export interface TableMeta {
   definition: string;
 }
 
-const num = z.union([z.number(), z.string()]).nullable().transform((v) => (v === null ? null : Number(v)));
+const num = z
+  .union([z.number(), z.string()])
+  .nullable()
+  .transform((v) => (v === null ? null : Number(v)));
 const TableRow = z.looseObject({
   TABLE_NAME: z.string(),
   TABLE_TYPE: z.string(),
@@ -67,7 +70,10 @@ export async function readSchemaMeta(pool: Pool, where: string, schema: string):
      WHERE TABLE_SCHEMA = ? ORDER BY COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0) DESC, TABLE_NAME`,
     [schema],
   );
-  const [countRows] = await pool.query<RowDataPacket[]>('SELECT TABLE_NAME, COUNT(DISTINCT INDEX_NAME) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? GROUP BY TABLE_NAME', [schema]);
+  const [countRows] = await pool.query<RowDataPacket[]>(
+    'SELECT TABLE_NAME, COUNT(DISTINCT INDEX_NAME) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? GROUP BY TABLE_NAME',
+    [schema],
+  );
   const counts = new Map(countRows.map((r) => [String(r.TABLE_NAME), Number(r.n)]));
   return { schema, tables: tableRows.map((r) => toSummary(TableRow.parse(r), counts.get(String(r.TABLE_NAME)) ?? 0)) };
 }
@@ -80,9 +86,18 @@ export async function readTableMeta(pool: Pool, where: string, schema: string, t
     [schema, table],
   );
   if (!tableRows[0]) {
-    const [names] = await pool.query<RowDataPacket[]>('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [schema]);
-    const hint = closest(table, names.map((r) => String(r.TABLE_NAME)));
-    throw new DbopsError('not_found', `table \`${table}\` is not in ${where}.${schema}${hint ? ` — did you mean \`${hint}\`?` : ''}`);
+    const [names] = await pool.query<RowDataPacket[]>(
+      'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
+      [schema],
+    );
+    const hint = closest(
+      table,
+      names.map((r) => String(r.TABLE_NAME)),
+    );
+    throw new DbopsError(
+      'not_found',
+      `table \`${table}\` is not in ${where}.${schema}${hint ? ` — did you mean \`${hint}\`?` : ''}`,
+    );
   }
   const [indexRows] = await pool.query<RowDataPacket[]>(
     `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE, CARDINALITY FROM information_schema.STATISTICS
@@ -102,7 +117,10 @@ async function requireSchema(pool: Pool, where: string, schema: string): Promise
   const names = rows.map((r) => String(r.SCHEMA_NAME));
   if (names.includes(schema)) return;
   const hint = closest(schema, names);
-  throw new DbopsError('not_found', `schema \`${schema}\` is not on ${where}${hint ? ` — did you mean \`${hint}\`?` : ''}`);
+  throw new DbopsError(
+    'not_found',
+    `schema \`${schema}\` is not on ${where}${hint ? ` — did you mean \`${hint}\`?` : ''}`,
+  );
 }
 
 function toSummary(r: z.infer<typeof TableRow>, indexes: number): TableSummary {

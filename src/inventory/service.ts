@@ -47,8 +47,24 @@ export function createInventory(deps: InventoryDeps) {
     const probed = await Promise.all(
       instances.map(async (i): Promise<InstanceView & { cluster: string }> => {
         const result = await probeInstance(i.clusterConfig, i.endpoint, deps.secrets);
-        if (!result.ok) return { cluster: i.cluster, name: i.name, configuredAs: i.configuredAs, reachable: false, problem: result.problem, differences: [] };
-        return { cluster: i.cluster, name: i.name, configuredAs: i.configuredAs, reachable: true, facts: result.facts, actualRole: actualRole(result.facts), differences: roleDifferences(result.facts, i.configuredAs) };
+        if (!result.ok)
+          return {
+            cluster: i.cluster,
+            name: i.name,
+            configuredAs: i.configuredAs,
+            reachable: false,
+            problem: result.problem,
+            differences: [],
+          };
+        return {
+          cluster: i.cluster,
+          name: i.name,
+          configuredAs: i.configuredAs,
+          reachable: true,
+          facts: result.facts,
+          actualRole: actualRole(result.facts),
+          differences: roleDifferences(result.facts, i.configuredAs),
+        };
       }),
     );
     return Object.entries(deps.config.clusters)

@@ -33,11 +33,21 @@ export function roleDifferences(facts: RoleFacts, configuredAs: ConfiguredRole):
   const out: RoleDifference[] = [];
   const repl = facts.replication;
   if (configuredAs === 'primary') {
-    if (repl) out.push({ severity: 'critical', text: `configured as primary but it is a replica of ${repl.source}: put the real primary in clusters.<name>.primary` });
-    if (facts.readOnly) out.push({ severity: 'critical', text: 'configured as primary but read_only=ON: changes would fail there' });
+    if (repl)
+      out.push({
+        severity: 'critical',
+        text: `configured as primary but it is a replica of ${repl.source}: put the real primary in clusters.<name>.primary`,
+      });
+    if (facts.readOnly)
+      out.push({ severity: 'critical', text: 'configured as primary but read_only=ON: changes would fail there' });
     return out;
   }
-  if (facts.replicationReadable && !repl) out.push({ severity: 'critical', text: 'configured as replica but replicates from nobody (no replica status)' });
-  if (!facts.readOnly) out.push({ severity: 'warning', text: 'replica is writable (read_only=OFF): a stray write would make it drift from the primary' });
+  if (facts.replicationReadable && !repl)
+    out.push({ severity: 'critical', text: 'configured as replica but replicates from nobody (no replica status)' });
+  if (!facts.readOnly)
+    out.push({
+      severity: 'warning',
+      text: 'replica is writable (read_only=OFF): a stray write would make it drift from the primary',
+    });
   return out;
 }

@@ -12,58 +12,138 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  arr, bearer, compact, faultReply, obj, parseParams, parseUpload, readBody, send, str, tzOffsetSeconds,
-  type Fault, type JsonObject, type Reply,
+  arr,
+  bearer,
+  compact,
+  faultReply,
+  obj,
+  parseParams,
+  parseUpload,
+  readBody,
+  send,
+  str,
+  tzOffsetSeconds,
+  type Fault,
+  type JsonObject,
+  type Reply,
 } from './fake-slack-http.js';
 
 export type { Fault, JsonObject } from './fake-slack-http.js';
 
-export interface FakeUser { id: string; name: string; real_name?: string; tz?: string; email?: string; is_bot?: boolean }
-export interface FakeChannel { id: string; name: string; is_im: boolean; is_private: boolean; user?: string }
-export interface MessageRevision { text?: string; blocks?: unknown[]; at: Date }
+export interface FakeUser {
+  id: string;
+  name: string;
+  real_name?: string;
+  tz?: string;
+  email?: string;
+  is_bot?: boolean;
+}
+export interface FakeChannel {
+  id: string;
+  name: string;
+  is_im: boolean;
+  is_private: boolean;
+  user?: string;
+}
+export interface MessageRevision {
+  text?: string;
+  blocks?: unknown[];
+  at: Date;
+}
 export interface StoredMessage {
-  channel: string; ts: string; thread_ts?: string; text?: string; blocks?: unknown[]; attachments?: unknown[];
-  user?: string; bot_id?: string; files: string[];
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  user?: string;
+  bot_id?: string;
+  files: string[];
   /** A thread reply also shown in the channel. */
   reply_broadcast?: boolean;
-  ephemeral: boolean; ephemeralTo?: string; editCount: number; history: MessageRevision[]; deleted: boolean;
+  ephemeral: boolean;
+  ephemeralTo?: string;
+  editCount: number;
+  history: MessageRevision[];
+  deleted: boolean;
   /** How it got here: a Web API method, a response_url, a person in the workspace ('user'), or the workspace itself ('workspace'). */
-  via: 'chat.postMessage' | 'chat.postEphemeral' | 'files.completeUploadExternal' | 'response_url' | 'user' | 'workspace';
-  postedAt: Date; editedAt?: Date;
+  via:
+    | 'chat.postMessage'
+    | 'chat.postEphemeral'
+    | 'files.completeUploadExternal'
+    | 'response_url'
+    | 'user'
+    | 'workspace';
+  postedAt: Date;
+  editedAt?: Date;
 }
 export interface StoredFile {
-  id: string; name: string; title?: string; length: number; bytes?: Buffer; mimetype?: string;
-  channels: string[]; thread_ts?: string; initial_comment?: string; shareTs?: string;
+  id: string;
+  name: string;
+  title?: string;
+  length: number;
+  bytes?: Buffer;
+  mimetype?: string;
+  channels: string[];
+  thread_ts?: string;
+  initial_comment?: string;
+  shareTs?: string;
   /** Who shared it; the bot when absent. */
   user?: string;
 }
 export interface StoredView {
-  id: string; kind: 'modal' | 'home'; user?: string; view: JsonObject; history: JsonObject[];
+  id: string;
+  kind: 'modal' | 'home';
+  user?: string;
+  view: JsonObject;
+  history: JsonObject[];
   openedVia: 'views.open' | 'views.push' | 'views.publish' | 'response_action';
   /** A modal the user closed, or that a submission closed. */
   closed?: boolean;
 }
 /** A message a person writes in the local workspace. */
-export interface UserMessageInput { user: string; channel: string; text: string; threadTs?: string; files?: string[] }
+export interface UserMessageInput {
+  user: string;
+  channel: string;
+  text: string;
+  threadTs?: string;
+  files?: string[];
+}
 export interface RecordedCall {
-  method: string; params: JsonObject; token?: string; at: Date;
+  method: string;
+  params: JsonObject;
+  token?: string;
+  at: Date;
   /** Set when an injected fault answered this call instead of the fake. */
   fault?: Fault;
   /** For method 'response_url': where that URL points. */
   target?: ResponseTarget;
   response: { status: number; body: unknown };
 }
-export interface ResponseTarget { channel: string; user: string; messageTs?: string }
+export interface ResponseTarget {
+  channel: string;
+  user: string;
+  messageTs?: string;
+}
 export interface FakeSlackApiOptions {
-  users?: FakeUser[]; usergroups?: Record<string, string[]>; channels?: Array<{ id: string; name: string }>;
-  teamId?: string; teamDomain?: string; botUserId?: string; botId?: string; appId?: string;
+  users?: FakeUser[];
+  usergroups?: Record<string, string[]>;
+  channels?: Array<{ id: string; name: string }>;
+  teamId?: string;
+  teamDomain?: string;
+  botUserId?: string;
+  botId?: string;
+  appId?: string;
   /** Keep only the latest this many recorded calls (a long-running local workspace); default: all (tests). */
   keepCalls?: number;
 }
 
 /** Answered as `{ ok: false, error: code }`. */
 class SlackApiError extends Error {
-  constructor(readonly code: string) { super(code); }
+  constructor(readonly code: string) {
+    super(code);
+  }
 }
 type Handler = (p: JsonObject) => JsonObject;
 
@@ -71,8 +151,11 @@ const RESPONSE_URL_MAX_USES = 5; // Slack: a response_url takes at most 5 posts 
 
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
-  readonly teamId: string; readonly teamDomain: string; readonly botUserId: string;
-  readonly botId: string; readonly appId: string;
+  readonly teamId: string;
+  readonly teamDomain: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly appId: string;
   private readonly users = new Map<string, FakeUser>();
   private readonly usergroups: Record<string, string[]>;
   private readonly channels = new Map<string, FakeChannel>();
@@ -113,7 +196,8 @@ export class FakeSlackApi {
   async start(port = 0): Promise<void> {
     const server = createServer((req, res) => {
       this.serve(req, res).catch((err: unknown) => {
-        if (!res.headersSent) send(res, { status: 500, body: { ok: false, error: 'fake_internal_error', detail: String(err) } });
+        if (!res.headersSent)
+          send(res, { status: 500, body: { ok: false, error: 'fake_internal_error', detail: String(err) } });
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -138,7 +222,9 @@ export class FakeSlackApi {
     return `http://127.0.0.1:${this.port}`;
   }
   /** Base for WebClient's `slackApiUrl` (ends with '/'). */
-  get url(): string { return `${this.origin}/api/`; }
+  get url(): string {
+    return `${this.origin}/api/`;
+  }
 
   // ---- recorded calls --------------------------------------------------------------------
   /** Calls to `method` that the fake served (injected faults excluded; see `calls` for all). */
@@ -147,22 +233,37 @@ export class FakeSlackApi {
   }
 
   /** Resolves with the first served call to `method` matching `predicate`, past or future. */
-  waitFor(method: string, predicate: (c: RecordedCall) => boolean = () => true, timeoutMs = 5000): Promise<RecordedCall> {
+  waitFor(
+    method: string,
+    predicate: (c: RecordedCall) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<RecordedCall> {
     const matches = (c: RecordedCall): boolean => c.method === method && !c.fault && predicate(c);
     const seen = this.calls.find(matches);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const onCall = (c: RecordedCall): void => {
         try {
-          if (matches(c)) { done(); resolve(c); }
-        } catch (err) { done(); reject(err); }
+          if (matches(c)) {
+            done();
+            resolve(c);
+          }
+        } catch (err) {
+          done();
+          reject(err);
+        }
       };
       const timer = setTimeout(() => {
         done();
         const got = this.calls.filter((c) => c.method === method).length;
-        reject(new Error(`FakeSlackApi.waitFor('${method}'): no matching call within ${timeoutMs} ms (${got} calls to it)`));
+        reject(
+          new Error(`FakeSlackApi.waitFor('${method}'): no matching call within ${timeoutMs} ms (${got} calls to it)`),
+        );
       }, timeoutMs);
-      const done = (): void => { clearTimeout(timer); this.events.off('call', onCall); };
+      const done = (): void => {
+        clearTimeout(timer);
+        this.events.off('call', onCall);
+      };
       this.events.on('call', onCall);
     });
   }
@@ -176,7 +277,17 @@ export class FakeSlackApi {
   /** Forget calls, faults and all stored state (users and usergroups stay). */
   reset(): void {
     this.calls.length = 0;
-    for (const m of [this.msgs, this.fileMap, this.views, this.homes, this.dms, this.triggers, this.responseUrls, this.faults]) m.clear();
+    for (const m of [
+      this.msgs,
+      this.fileMap,
+      this.views,
+      this.homes,
+      this.dms,
+      this.triggers,
+      this.responseUrls,
+      this.faults,
+    ])
+      m.clear();
     this.resetChannels();
     this.changed();
   }
@@ -192,17 +303,31 @@ export class FakeSlackApi {
   messages(channel?: string): StoredMessage[] {
     return [...this.msgs.values()].filter((m) => !m.deleted && (channel === undefined || m.channel === channel));
   }
-  message(channel: string, ts: string): StoredMessage | undefined { return this.msgs.get(`${channel}/${ts}`); }
+  message(channel: string, ts: string): StoredMessage | undefined {
+    return this.msgs.get(`${channel}/${ts}`);
+  }
   /** Replies in the thread of `threadTs` (parent excluded). */
   replies(channel: string, threadTs: string): StoredMessage[] {
     return this.messages(channel).filter((m) => m.thread_ts === threadTs && m.ts !== threadTs);
   }
-  get files(): StoredFile[] { return [...this.fileMap.values()]; }
-  get homeViews(): ReadonlyMap<string, StoredView> { return this.homes; }
-  get openedViews(): StoredView[] { return [...this.views.values()].filter((v) => v.kind === 'modal'); }
-  view(id: string): StoredView | undefined { return this.views.get(id) ?? [...this.homes.values()].find((v) => v.id === id); }
-  channel(id: string): FakeChannel | undefined { return this.channels.get(id); }
-  user(id: string): FakeUser | undefined { return this.users.get(id); }
+  get files(): StoredFile[] {
+    return [...this.fileMap.values()];
+  }
+  get homeViews(): ReadonlyMap<string, StoredView> {
+    return this.homes;
+  }
+  get openedViews(): StoredView[] {
+    return [...this.views.values()].filter((v) => v.kind === 'modal');
+  }
+  view(id: string): StoredView | undefined {
+    return this.views.get(id) ?? [...this.homes.values()].find((v) => v.id === id);
+  }
+  channel(id: string): FakeChannel | undefined {
+    return this.channels.get(id);
+  }
+  user(id: string): FakeUser | undefined {
+    return this.users.get(id);
+  }
 
   addChannel(id: string, name: string): FakeChannel {
     const ch: FakeChannel = { id, name, is_im: id.startsWith('D'), is_private: !id.startsWith('C') };
@@ -213,8 +338,17 @@ export class FakeSlackApi {
   /** A stored message as Slack shows it in payloads (`message` of block_actions, history, …). */
   slackMessage(m: StoredMessage): JsonObject {
     return compact({
-      type: 'message', subtype: m.reply_broadcast ? 'thread_broadcast' : undefined, ts: m.ts, text: m.text ?? '', user: m.user, bot_id: m.bot_id, app_id: m.bot_id ? this.appId : undefined,
-      team: this.teamId, blocks: m.blocks, attachments: m.attachments, thread_ts: m.thread_ts,
+      type: 'message',
+      subtype: m.reply_broadcast ? 'thread_broadcast' : undefined,
+      ts: m.ts,
+      text: m.text ?? '',
+      user: m.user,
+      bot_id: m.bot_id,
+      app_id: m.bot_id ? this.appId : undefined,
+      team: this.teamId,
+      blocks: m.blocks,
+      attachments: m.attachments,
+      thread_ts: m.thread_ts,
       files: m.files.length ? m.files.map((id) => this.fileObject(this.fileMap.get(id))) : undefined,
       edited: m.editCount ? { user: m.user, ts: m.ts } : undefined,
     });
@@ -244,15 +378,34 @@ export class FakeSlackApi {
   shareUserFile(user: string, channel: string, name: string, content: string): JsonObject {
     const id = this.nextId('F');
     const bytes = Buffer.from(content, 'utf8');
-    this.fileMap.set(id, { id, name, title: name, length: bytes.length, bytes, mimetype: 'text/plain', channels: [channel], user });
-    return { ...this.fileObject(this.fileMap.get(id)), user, url_private_download: `${this.origin}/files/${id}/${encodeURIComponent(name)}` };
+    this.fileMap.set(id, {
+      id,
+      name,
+      title: name,
+      length: bytes.length,
+      bytes,
+      mimetype: 'text/plain',
+      channels: [channel],
+      user,
+    });
+    return {
+      ...this.fileObject(this.fileMap.get(id)),
+      user,
+      url_private_download: `${this.origin}/files/${id}/${encodeURIComponent(name)}`,
+    };
   }
 
   /** `url_private` downloads need the bot token, as on Slack; recorded as method `file_download`. */
   private serveFileDownload(id: string, token: string | undefined, res: ServerResponse): void {
     const file = this.fileMap.get(id);
     const status = !token ? 401 : file?.bytes ? 200 : 404;
-    const recorded: RecordedCall = { method: 'file_download', params: { file_id: id }, token, at: new Date(), response: { status, body: {} } };
+    const recorded: RecordedCall = {
+      method: 'file_download',
+      params: { file_id: id },
+      token,
+      at: new Date(),
+      response: { status, body: {} },
+    };
     this.record(recorded);
     this.events.emit('call', recorded);
     res.writeHead(status, { 'content-type': file?.mimetype ?? 'text/plain' });
@@ -266,9 +419,15 @@ export class FakeSlackApi {
     return () => this.events.off('change', listener);
   }
 
-  get userList(): FakeUser[] { return [...this.users.values()]; }
-  get channelList(): FakeChannel[] { return [...this.channels.values()]; }
-  file(id: string): StoredFile | undefined { return this.fileMap.get(id); }
+  get userList(): FakeUser[] {
+    return [...this.users.values()];
+  }
+  get channelList(): FakeChannel[] {
+    return [...this.channels.values()];
+  }
+  file(id: string): StoredFile | undefined {
+    return this.fileMap.get(id);
+  }
 
   addUser(user: FakeUser): void {
     this.users.set(user.id, user);
@@ -278,23 +437,42 @@ export class FakeSlackApi {
   /** A message a person wrote (text as Slack delivers it: &, < and > escaped, mentions as <@U…>), with shared files. */
   postUserMessage(input: UserMessageInput): StoredMessage {
     const channel = this.resolveChannel(input.channel);
-    const m = this.store(channel, { text: input.text, thread_ts: input.threadTs }, 'user', { author: this.knownUser(input.user) });
+    const m = this.store(channel, { text: input.text, thread_ts: input.threadTs }, 'user', {
+      author: this.knownUser(input.user),
+    });
     m.files = (input.files ?? []).filter((id) => this.fileMap.has(id));
-    for (const id of m.files) Object.assign(this.fileMap.get(id) ?? {}, { channels: [channel], thread_ts: m.thread_ts, shareTs: m.ts, user: input.user });
+    for (const id of m.files)
+      Object.assign(this.fileMap.get(id) ?? {}, {
+        channels: [channel],
+        thread_ts: m.thread_ts,
+        shareTs: m.ts,
+        user: input.user,
+      });
     this.changed();
     return m;
   }
 
   /** An ephemeral message the workspace shows one user (a synchronous command answer, or Slackbot saying a command failed). */
-  postLocalEphemeral(input: { channel: string; to: string; text?: string; blocks?: unknown[]; from?: string }): StoredMessage {
-    const m = this.store(this.resolveChannel(input.channel), { text: input.text, blocks: input.blocks }, 'workspace', { ephemeralTo: input.to, author: input.from });
+  postLocalEphemeral(input: {
+    channel: string;
+    to: string;
+    text?: string;
+    blocks?: unknown[];
+    from?: string;
+  }): StoredMessage {
+    const m = this.store(this.resolveChannel(input.channel), { text: input.text, blocks: input.blocks }, 'workspace', {
+      ephemeralTo: input.to,
+      author: input.from,
+    });
     this.changed();
     return m;
   }
 
   /** A message the workspace itself posts (a welcome note from Slackbot). */
   postLocalMessage(input: { channel: string; from: string; text: string; blocks?: unknown[] }): StoredMessage {
-    const m = this.store(this.resolveChannel(input.channel), { text: input.text, blocks: input.blocks }, 'workspace', { author: input.from });
+    const m = this.store(this.resolveChannel(input.channel), { text: input.text, blocks: input.blocks }, 'workspace', {
+      author: input.from,
+    });
     this.changed();
     return m;
   }
@@ -326,7 +504,11 @@ export class FakeSlackApi {
     }
     const pushed = this.nextId('V');
     const opened: StoredView = {
-      id: pushed, kind: 'modal', user: stored.user, history: [], openedVia: 'response_action',
+      id: pushed,
+      kind: 'modal',
+      user: stored.user,
+      history: [],
+      openedVia: 'response_action',
       view: this.viewObject(pushed, view, { root_view_id: stored.view.root_view_id, previous_view_id: stored.id }),
     };
     this.views.set(pushed, opened);
@@ -373,7 +555,11 @@ export class FakeSlackApi {
     } else if (kind === 'response') {
       const params = parseParams(raw, req.headers['content-type']);
       const t = this.responseUrls.get(id);
-      const target: ResponseTarget | undefined = t && { channel: t.channel, user: t.user, ...(t.messageTs && { messageTs: t.messageTs }) };
+      const target: ResponseTarget | undefined = t && {
+        channel: t.channel,
+        user: t.user,
+        ...(t.messageTs && { messageTs: t.messageTs }),
+      };
       call = { method: 'response_url', params, target };
       answer = () => this.answerResponseUrl(id, params);
     } else if (kind === 'files' && req.method === 'GET') {
@@ -383,7 +569,12 @@ export class FakeSlackApi {
     }
     const fault = this.faults.get(call.method)?.shift();
     const reply = fault ? faultReply(fault) : answer();
-    const recorded: RecordedCall = { ...call, at: new Date(), fault, response: { status: reply.status, body: reply.body } };
+    const recorded: RecordedCall = {
+      ...call,
+      at: new Date(),
+      fault,
+      response: { status: reply.status, body: reply.body },
+    };
     this.record(recorded);
     this.events.emit('call', recorded);
     this.changed();
@@ -435,8 +626,13 @@ export class FakeSlackApi {
   private buildHandlers(): Record<string, Handler> {
     return {
       'auth.test': () => ({
-        url: `https://${this.teamDomain}.slack.com/`, team: this.teamDomain, user: 'dbops',
-        team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId, is_enterprise_install: false,
+        url: `https://${this.teamDomain}.slack.com/`,
+        team: this.teamDomain,
+        user: 'dbops',
+        team_id: this.teamId,
+        user_id: this.botUserId,
+        bot_id: this.botId,
+        is_enterprise_install: false,
       }),
       'chat.postMessage': (p) => {
         const m = this.store(this.resolveChannel(p.channel), p, 'chat.postMessage', {});
@@ -445,7 +641,9 @@ export class FakeSlackApi {
       'chat.postEphemeral': (p) => {
         const user = required(p, 'user');
         if (!this.users.has(user)) throw new SlackApiError('user_not_found');
-        return { message_ts: this.store(this.resolveChannel(p.channel), p, 'chat.postEphemeral', { ephemeralTo: user }).ts };
+        return {
+          message_ts: this.store(this.resolveChannel(p.channel), p, 'chat.postEphemeral', { ephemeralTo: user }).ts,
+        };
       },
       'chat.update': (p) => {
         const m = this.findMessage(p.channel, p.ts);
@@ -486,15 +684,38 @@ export class FakeSlackApi {
     };
   }
 
-  private store(channel: string, p: JsonObject, via: StoredMessage['via'], who: { ephemeralTo?: string; author?: string }): StoredMessage {
-    if (!str(p.text) && !Array.isArray(p.blocks) && !Array.isArray(p.attachments) && via !== 'files.completeUploadExternal' && via !== 'user') {
+  private store(
+    channel: string,
+    p: JsonObject,
+    via: StoredMessage['via'],
+    who: { ephemeralTo?: string; author?: string },
+  ): StoredMessage {
+    if (
+      !str(p.text) &&
+      !Array.isArray(p.blocks) &&
+      !Array.isArray(p.attachments) &&
+      via !== 'files.completeUploadExternal' &&
+      via !== 'user'
+    ) {
       throw new SlackApiError('no_text');
     }
     const byBot = who.author === undefined;
     const m: StoredMessage = {
-      channel, ts: this.nextTs(), thread_ts: str(p.thread_ts), text: str(p.text), blocks: arr(p.blocks),
-      attachments: arr(p.attachments), user: who.author ?? this.botUserId, bot_id: byBot ? this.botId : undefined, files: [],
-      ephemeral: who.ephemeralTo !== undefined, ephemeralTo: who.ephemeralTo, editCount: 0, history: [], deleted: false, via,
+      channel,
+      ts: this.nextTs(),
+      thread_ts: str(p.thread_ts),
+      text: str(p.text),
+      blocks: arr(p.blocks),
+      attachments: arr(p.attachments),
+      user: who.author ?? this.botUserId,
+      bot_id: byBot ? this.botId : undefined,
+      files: [],
+      ephemeral: who.ephemeralTo !== undefined,
+      ephemeralTo: who.ephemeralTo,
+      editCount: 0,
+      history: [],
+      deleted: false,
+      via,
       postedAt: new Date(),
     };
     if (m.thread_ts && (p.reply_broadcast === true || p.reply_broadcast === 'true')) m.reply_broadcast = true;
@@ -529,7 +750,10 @@ export class FakeSlackApi {
 
   private openDm(p: JsonObject): string {
     if (str(p.channel)) return this.resolveChannel(p.channel);
-    const users = (str(p.users) ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    const users = (str(p.users) ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
     users.forEach((u) => this.knownUser(u));
     if (users.length === 1) return this.dmFor(users[0]);
@@ -558,7 +782,8 @@ export class FakeSlackApi {
     const parent = via === 'views.push' && trigger?.viewId ? this.views.get(trigger.viewId) : undefined;
     const id = this.nextId('V');
     const view = this.viewObject(id, obj(p.view), {
-      root_view_id: parent ? parent.view.root_view_id : id, previous_view_id: parent ? parent.id : null,
+      root_view_id: parent ? parent.view.root_view_id : id,
+      previous_view_id: parent ? parent.id : null,
     });
     this.views.set(id, { id, kind: 'modal', user: trigger?.user, view, history: [], openedVia: via });
     return view;
@@ -582,16 +807,34 @@ export class FakeSlackApi {
     if (prev && str(p.hash) && p.hash !== prev.view.hash) throw new SlackApiError('hash_conflict');
     const id = prev?.id ?? this.nextId('V');
     const view = this.viewObject(id, obj(p.view), { root_view_id: id, previous_view_id: null });
-    this.homes.set(user, { id, kind: 'home', user, view, history: prev ? [...prev.history, prev.view] : [], openedVia: 'views.publish' });
+    this.homes.set(user, {
+      id,
+      kind: 'home',
+      user,
+      view,
+      history: prev ? [...prev.history, prev.view] : [],
+      openedVia: 'views.publish',
+    });
     return view;
   }
 
   private viewObject(id: string, input: JsonObject, links: JsonObject): JsonObject {
     return {
-      type: 'modal', private_metadata: '', callback_id: '', external_id: '', state: { values: {} },
-      clear_on_close: false, notify_on_close: false, ...input, ...links,
-      id, team_id: this.teamId, hash: `${1700000000 + ++this.seq}.${id}`,
-      app_id: this.appId, app_installed_team_id: this.teamId, bot_id: this.botId,
+      type: 'modal',
+      private_metadata: '',
+      callback_id: '',
+      external_id: '',
+      state: { values: {} },
+      clear_on_close: false,
+      notify_on_close: false,
+      ...input,
+      ...links,
+      id,
+      team_id: this.teamId,
+      hash: `${1700000000 + ++this.seq}.${id}`,
+      app_id: this.appId,
+      app_installed_team_id: this.teamId,
+      bot_id: this.botId,
     };
   }
 
@@ -610,7 +853,8 @@ export class FakeSlackApi {
       const content = { ...p, text, blocks: text ? undefined : p.blocks }; // Slack ignores blocks given a comment
       const m = this.store(this.resolveChannel(channel), content, 'files.completeUploadExternal', {});
       m.files = files.map((f) => f.id);
-      for (const f of files) Object.assign(f, { channels: [m.channel], thread_ts: m.thread_ts, initial_comment: text, shareTs: m.ts });
+      for (const f of files)
+        Object.assign(f, { channels: [m.channel], thread_ts: m.thread_ts, initial_comment: text, shareTs: m.ts });
     }
     return files.map((f) => this.fileObject(f));
   }
@@ -621,8 +865,14 @@ export class FakeSlackApi {
     const shareKind = ch?.startsWith('C') ? 'public' : 'private';
     const share = f.shareTs ? { [shareKind]: { [ch]: [compact({ ts: f.shareTs, thread_ts: f.thread_ts })] } } : {};
     return {
-      id: f.id, name: f.name, title: f.title ?? f.name, mimetype: f.mimetype ?? 'application/octet-stream',
-      size: f.bytes?.length ?? f.length, user: f.user ?? this.botUserId, channels: f.channels, shares: share,
+      id: f.id,
+      name: f.name,
+      title: f.title ?? f.name,
+      mimetype: f.mimetype ?? 'application/octet-stream',
+      size: f.bytes?.length ?? f.length,
+      user: f.user ?? this.botUserId,
+      channels: f.channels,
+      shares: share,
       url_private: `${this.origin}/files/${f.id}/${encodeURIComponent(f.name)}`,
       permalink: `https://${this.teamDomain}.slack.com/files/${f.user ?? this.botUserId}/${f.id}/${encodeURIComponent(f.name)}`,
     };
@@ -633,8 +883,15 @@ export class FakeSlackApi {
     const tz = u.tz ?? 'UTC';
     const realName = u.real_name ?? u.name;
     return {
-      id: u.id, team_id: this.teamId, name: u.name, real_name: realName, deleted: false, is_bot: u.is_bot ?? false,
-      tz, tz_label: tz, tz_offset: tzOffsetSeconds(tz),
+      id: u.id,
+      team_id: this.teamId,
+      name: u.name,
+      real_name: realName,
+      deleted: false,
+      is_bot: u.is_bot ?? false,
+      tz,
+      tz_label: tz,
+      tz_offset: tzOffsetSeconds(tz),
       profile: { real_name: realName, display_name: u.name, email: u.email, team: this.teamId },
     };
   }
@@ -643,8 +900,14 @@ export class FakeSlackApi {
     const ch = this.channels.get(id);
     if (!ch) throw new SlackApiError('channel_not_found');
     return compact({
-      id: ch.id, name: ch.name, is_channel: !ch.is_im && !ch.is_private, is_group: ch.is_private && !ch.is_im,
-      is_im: ch.is_im, is_private: ch.is_private, user: ch.user, is_member: true,
+      id: ch.id,
+      name: ch.name,
+      is_channel: !ch.is_im && !ch.is_private,
+      is_group: ch.is_private && !ch.is_im,
+      is_im: ch.is_im,
+      is_private: ch.is_private,
+      user: ch.user,
+      is_member: true,
     });
   }
 
@@ -653,7 +916,9 @@ export class FakeSlackApi {
     for (const c of this.initialChannels) this.addChannel(c.id, c.name);
   }
 
-  private nextId(prefix: string): string { return prefix + (++this.seq).toString(36).toUpperCase().padStart(8, '0'); }
+  private nextId(prefix: string): string {
+    return prefix + (++this.seq).toString(36).toUpperCase().padStart(8, '0');
+  }
 
   /** Unique, increasing message timestamps: 1700000000.000100, 1700000000.000200, … */
   private nextTs(): string {

@@ -6,7 +6,11 @@ export type Fault =
   | { kind: 'ratelimit'; retryAfterSeconds: number }
   | { kind: 'error'; error: string }
   | { kind: 'http'; status: number };
-export interface Reply { status: number; body: unknown; headers?: Record<string, string> }
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
 
 /** Params Slack takes as JSON inside form bodies. */
 const JSON_PARAMS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata']);
@@ -14,8 +18,12 @@ const JSON_PARAMS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata
 export function compact(o: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
-export function str(v: unknown): string | undefined { return typeof v === 'string' && v !== '' ? v : undefined; }
-export function arr(v: unknown): unknown[] | undefined { return Array.isArray(v) ? v : undefined; }
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+export function arr(v: unknown): unknown[] | undefined {
+  return Array.isArray(v) ? v : undefined;
+}
 export function obj(v: unknown): JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...v } : {};
 }
@@ -41,11 +49,18 @@ export function parseParams(raw: Buffer, contentType: string | undefined): JsonO
   return params;
 }
 export function tryJson(value: string): unknown {
-  try { return JSON.parse(value); } catch { return value; }
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Slack takes the file as raw bytes or multipart (WebClient sends multipart, field `body`). */
-export async function parseUpload(raw: Buffer, contentType: string | undefined): Promise<{ bytes: Buffer; filename?: string; mimetype?: string }> {
+export async function parseUpload(
+  raw: Buffer,
+  contentType: string | undefined,
+): Promise<{ bytes: Buffer; filename?: string; mimetype?: string }> {
   if (!contentType?.startsWith('multipart/form-data')) return { bytes: raw, mimetype: contentType };
   const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
   for (const value of form.values()) {
@@ -58,7 +73,11 @@ export async function parseUpload(raw: Buffer, contentType: string | undefined):
 
 export function faultReply(fault: Fault): Reply {
   if (fault.kind === 'ratelimit') {
-    return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(fault.retryAfterSeconds) } };
+    return {
+      status: 429,
+      body: { ok: false, error: 'ratelimited' },
+      headers: { 'Retry-After': String(fault.retryAfterSeconds) },
+    };
   }
   if (fault.kind === 'error') return { status: 200, body: { ok: false, error: fault.error } };
   return { status: fault.status, body: `injected HTTP ${fault.status}` };
@@ -74,8 +93,10 @@ export function send(res: ServerResponse, reply: Reply): void {
 }
 
 export function tzOffsetSeconds(tz: string, at = new Date()): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
-    .formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   if (!m) return 0;
   const seconds = Number(m[2]) * 3600 + Number(m[3]) * 60;

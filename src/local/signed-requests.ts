@@ -13,7 +13,11 @@ export interface SlackSignatureHeaders {
 }
 
 /** Slack's request signature for `body` at `timestamp` (seconds since the epoch). */
-export function signBody(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): SlackSignatureHeaders {
+export function signBody(
+  secret: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): SlackSignatureHeaders {
   const digest = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
   return { 'X-Slack-Request-Timestamp': String(timestamp), 'X-Slack-Signature': `v0=${digest}` };
 }
@@ -28,7 +32,12 @@ export interface SendOptions {
   /** Adds X-Slack-Retry-Num / X-Slack-Retry-Reason, as Slack does when it redelivers. */
   retry?: { num: number; reason?: string };
 }
-export interface SentResponse { status: number; body: string; headers: Headers; elapsedMs: number }
+export interface SentResponse {
+  status: number;
+  body: string;
+  headers: Headers;
+  elapsedMs: number;
+}
 
 export interface SlackRequestSenderOptions {
   /** The app's origin, e.g. http://127.0.0.1:3000 */
@@ -44,13 +53,23 @@ export interface SlackRequestSenderOptions {
 }
 
 export interface SlashCommandInput {
-  command?: string; text: string; userId: string; userName?: string;
-  channelId: string; channelName?: string; triggerId?: string;
+  command?: string;
+  text: string;
+  userId: string;
+  userName?: string;
+  channelId: string;
+  channelName?: string;
+  triggerId?: string;
 }
 export interface BlockActionInput {
-  userId: string; userName?: string; actionId: string; blockId?: string; value: string;
+  userId: string;
+  userName?: string;
+  actionId: string;
+  blockId?: string;
+  value: string;
   /** A message button: the channel and ts of the message carrying it. */
-  channelId?: string; messageTs?: string;
+  channelId?: string;
+  messageTs?: string;
   /** The message object; defaults to the fake's stored message at channelId/messageTs. */
   message?: JsonObject;
   /** A button inside a modal or App Home: the view carrying it (a Slack view object). */
@@ -58,7 +77,10 @@ export interface BlockActionInput {
   triggerId?: string;
 }
 export interface ViewSubmissionInput {
-  userId: string; userName?: string; callbackId: string; privateMetadata?: string;
+  userId: string;
+  userName?: string;
+  callbackId: string;
+  privateMetadata?: string;
   /** `view.state.values`: { [blockId]: { [actionId]: { type, value | selected_option | … } } } */
   values: Record<string, Record<string, JsonObject>>;
   /** The submitted view's id; when the fake knows it, its blocks/title/… are sent along. */
@@ -116,7 +138,12 @@ export class SlackRequestSender {
       token: VERIFICATION_TOKEN,
       container: inView
         ? { type: 'view', view_id: viewId }
-        : { type: 'message', message_ts: input.messageTs, channel_id: channelId, is_ephemeral: stored?.ephemeral === true },
+        : {
+            type: 'message',
+            message_ts: input.messageTs,
+            channel_id: channelId,
+            is_ephemeral: stored?.ephemeral === true,
+          },
       trigger_id: input.triggerId ?? this.triggerId(input.userId, viewId),
       team: { id: this.teamId, domain: this.teamDomain },
       enterprise: null,
@@ -125,14 +152,17 @@ export class SlackRequestSender {
       message: inView ? undefined : message,
       view: input.view,
       state: { values: {} },
-      response_url: inView || !channelId ? undefined : this.responseUrl(channelId, input.userId, 'actions', input.messageTs),
-      actions: [{
-        action_id: input.actionId,
-        block_id: input.blockId ?? this.nextId('blk'),
-        value: input.value,
-        type: 'button',
-        action_ts: this.actionTs(),
-      }],
+      response_url:
+        inView || !channelId ? undefined : this.responseUrl(channelId, input.userId, 'actions', input.messageTs),
+      actions: [
+        {
+          action_id: input.actionId,
+          block_id: input.blockId ?? this.nextId('blk'),
+          value: input.value,
+          type: 'button',
+          action_ts: this.actionTs(),
+        },
+      ],
     };
     return this.postPayload(payload, options);
   }
@@ -142,13 +172,26 @@ export class SlackRequestSender {
     const stored = input.viewId ? this.opts.api?.view(input.viewId)?.view : undefined;
     const id = input.viewId ?? this.nextId('V');
     const view: JsonObject = {
-      id, team_id: this.teamId, type: 'modal', blocks: [], title: { type: 'plain_text', text: 'dbops' },
-      close: null, submit: null, clear_on_close: false, notify_on_close: false, external_id: '',
-      previous_view_id: null, root_view_id: id, hash: `${this.epoch()}.${id}`,
-      app_id: this.appId, app_installed_team_id: this.teamId, bot_id: this.opts.api?.botId,
+      id,
+      team_id: this.teamId,
+      type: 'modal',
+      blocks: [],
+      title: { type: 'plain_text', text: 'dbops' },
+      close: null,
+      submit: null,
+      clear_on_close: false,
+      notify_on_close: false,
+      external_id: '',
+      previous_view_id: null,
+      root_view_id: id,
+      hash: `${this.epoch()}.${id}`,
+      app_id: this.appId,
+      app_installed_team_id: this.teamId,
+      bot_id: this.opts.api?.botId,
       ...stored,
       callback_id: input.callbackId,
-      private_metadata: input.privateMetadata ?? (typeof stored?.private_metadata === 'string' ? stored.private_metadata : ''),
+      private_metadata:
+        input.privateMetadata ?? (typeof stored?.private_metadata === 'string' ? stored.private_metadata : ''),
       state: { values: input.values },
     };
     const payload: JsonObject = {
@@ -178,10 +221,15 @@ export class SlackRequestSender {
       type: 'event_callback',
       event_id: this.nextId('Ev'),
       event_time: now,
-      authorizations: [{
-        enterprise_id: null, team_id: this.teamId, user_id: this.opts.api?.botUserId ?? 'U0DBOPSBOT',
-        is_bot: true, is_enterprise_install: false,
-      }],
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: this.teamId,
+          user_id: this.opts.api?.botUserId ?? 'U0DBOPSBOT',
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
       is_ext_shared_channel: false,
       event_context: this.nextId('EC'),
     };
@@ -196,7 +244,10 @@ export class SlackRequestSender {
 
   /** POST a raw body, signed per `options.signing`. */
   async post(body: string, contentType: string, options: SendOptions = {}): Promise<SentResponse> {
-    const headers: Record<string, string> = { 'Content-Type': contentType, 'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)' };
+    const headers: Record<string, string> = {
+      'Content-Type': contentType,
+      'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+    };
     Object.assign(headers, this.signatureHeaders(body, options.signing ?? 'valid'));
     if (options.retry) {
       headers['X-Slack-Retry-Num'] = String(options.retry.num);
@@ -236,14 +287,22 @@ export class SlackRequestSender {
     return { id, username, name: username, team_id: this.teamId };
   }
 
-  private userName(id: string): string { return this.opts.api?.user(id)?.name ?? id.toLowerCase(); }
+  private userName(id: string): string {
+    return this.opts.api?.user(id)?.name ?? id.toLowerCase();
+  }
 
   private channelName(id: string): string {
     if (id.startsWith('D')) return 'directmessage';
     return this.opts.api?.channel(id)?.name ?? (id.startsWith('G') ? 'privategroup' : id.toLowerCase());
   }
 
-  private epoch(): number { return Math.floor(Date.now() / 1000); }
-  private actionTs(): string { return `${this.epoch()}.${String(++this.seq).padStart(6, '0')}`; }
-  private nextId(prefix: string): string { return `${prefix}${(++this.seq).toString(36).toUpperCase().padStart(8, '0')}`; }
+  private epoch(): number {
+    return Math.floor(Date.now() / 1000);
+  }
+  private actionTs(): string {
+    return `${this.epoch()}.${String(++this.seq).padStart(6, '0')}`;
+  }
+  private nextId(prefix: string): string {
+    return `${prefix}${(++this.seq).toString(36).toUpperCase().padStart(8, '0')}`;
+  }
 }

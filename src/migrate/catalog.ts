@@ -37,7 +37,15 @@ const int = z.coerce.number().int();
 const str = z.string();
 const nstr = z.string().nullable();
 
-const TableRow = z.object({ name: str, type: str, engine: nstr, rows: int.nullable(), data: int.nullable(), idx: int.nullable(), avg: int.nullable() });
+const TableRow = z.object({
+  name: str,
+  type: str,
+  engine: nstr,
+  rows: int.nullable(),
+  data: int.nullable(),
+  idx: int.nullable(),
+  avg: int.nullable(),
+});
 const ColumnRow = z.object({ tbl: str, name: str, dt: str, ct: str, nullable: str, extra: str, cs: nstr, coll: nstr });
 const IndexRow = z.object({ tbl: str, idx: str, non_unique: int, col: str, sub_part: int.nullable() });
 
@@ -91,7 +99,15 @@ export async function readSchemaTables(db: Queryable, schema: string, only?: rea
   for (const raw of columns) {
     const c = ColumnRow.parse(raw);
     const list = columnsOf.get(c.tbl) ?? [];
-    list.push({ name: c.name, dataType: c.dt, columnType: c.ct, nullable: c.nullable === 'YES', generated: isGeneratedExtra(c.extra), charset: c.cs, collation: c.coll });
+    list.push({
+      name: c.name,
+      dataType: c.dt,
+      columnType: c.ct,
+      nullable: c.nullable === 'YES',
+      generated: isGeneratedExtra(c.extra),
+      charset: c.cs,
+      collation: c.coll,
+    });
     columnsOf.set(c.tbl, list);
     if (/auto_increment/i.test(c.extra)) autoInc.set(c.tbl, c.name);
   }
@@ -131,9 +147,15 @@ function tableType(type: string): TableInfo['type'] {
 }
 
 /** The primary key, else the first unique key over NOT NULL, whole (not prefix) columns of chunkable types. */
-function chooseKey(columns: ColumnInfo[], indexes: TableInfo['indexes'], isPrefix: (index: string) => boolean): TableInfo['key'] {
+function chooseKey(
+  columns: ColumnInfo[],
+  indexes: TableInfo['indexes'],
+  isPrefix: (index: string) => boolean,
+): TableInfo['key'] {
   const byName = new Map(columns.map((c) => [c.name, c]));
-  const candidates = Object.entries(indexes).filter(([, i]) => i.unique).sort(([a], [b]) => (a === 'PRIMARY' ? -1 : b === 'PRIMARY' ? 1 : 0));
+  const candidates = Object.entries(indexes)
+    .filter(([, i]) => i.unique)
+    .sort(([a], [b]) => (a === 'PRIMARY' ? -1 : b === 'PRIMARY' ? 1 : 0));
   for (const [name, index] of candidates) {
     if (isPrefix(name)) continue;
     const keyColumns: KeyColumn[] = [];
@@ -151,13 +173,18 @@ function chooseKey(columns: ColumnInfo[], indexes: TableInfo['indexes'], isPrefi
 /** Schemas that exist among `names`. */
 export async function existingSchemas(db: Queryable, names: readonly string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
-  const [rows] = await db.query<RowDataPacket[]>(`SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (${names.map(() => '?').join(', ')})`, [...names]);
+  const [rows] = await db.query<RowDataPacket[]>(
+    `SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (${names.map(() => '?').join(', ')})`,
+    [...names],
+  );
   return new Set(rows.map((r) => z.object({ name: str }).parse(r).name));
 }
 
 /** Every schema name on the server (for "did you mean"). */
 export async function schemaNames(db: Queryable): Promise<string[]> {
-  const [rows] = await db.query<RowDataPacket[]>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME');
+  const [rows] = await db.query<RowDataPacket[]>(
+    'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME',
+  );
   return rows.map((r) => z.object({ name: str }).parse(r).name);
 }
 
@@ -174,11 +201,26 @@ export function copiedColumns(table: Pick<TableInfo, 'columns'>): ColumnInfo[] {
 
 /** A table's shape for comparing a leftover staging table with its source: names, types, nullability, charsets. */
 export function columnSignature(columns: readonly ColumnInfo[]): string {
-  return columns.map((c) => [c.name, c.columnType, c.nullable ? 'null' : 'not null', c.generated ? 'generated' : '', c.charset ?? '', c.collation ?? ''].join(' ')).join('\n');
+  return columns
+    .map((c) =>
+      [
+        c.name,
+        c.columnType,
+        c.nullable ? 'null' : 'not null',
+        c.generated ? 'generated' : '',
+        c.charset ?? '',
+        c.collation ?? '',
+      ].join(' '),
+    )
+    .join('\n');
 }
 
 /** Foreign keys that point at `tables` of `schema` from tables outside the set (they would dangle after a swap). */
-export async function referencingForeignKeys(db: Queryable, schema: string, tables: readonly string[]): Promise<Array<{ table: string; constraint: string; references: string }>> {
+export async function referencingForeignKeys(
+  db: Queryable,
+  schema: string,
+  tables: readonly string[],
+): Promise<Array<{ table: string; constraint: string; references: string }>> {
   if (tables.length === 0) return [];
   const [rows] = await db.query<RowDataPacket[]>(
     `SELECT CONSTRAINT_SCHEMA AS db, TABLE_NAME AS tbl, CONSTRAINT_NAME AS name, REFERENCED_TABLE_NAME AS ref

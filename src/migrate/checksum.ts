@@ -32,7 +32,9 @@ export function readExpr(column: Pick<ColumnInfo, 'name' | 'dataType'>): string 
  * the text columns are cast to BINARY so none is converted (a cast costs about as much as the CRC).
  */
 export function rowCrcExpr(columns: readonly ChecksumColumn[]): string {
-  const charsets = new Set(columns.map((c) => c.charset).filter((cs) => cs !== null && cs !== undefined && cs !== 'binary'));
+  const charsets = new Set(
+    columns.map((c) => c.charset).filter((cs) => cs !== null && cs !== undefined && cs !== 'binary'),
+  );
   const parts = columns.map((c) => (charsets.size > 1 && c.charset ? `CAST(${readExpr(c)} AS BINARY)` : readExpr(c)));
   const nullable = columns.filter((c) => c.nullable);
   if (nullable.length > 0) parts.push(`CONCAT(${nullable.map((c) => `ISNULL(${quoteIdent(c.name)})`).join(', ')})`);

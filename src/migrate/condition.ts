@@ -20,7 +20,8 @@ export function checkCondition(text: string): string | null {
     }
     if (c === "'" || c === '"' || c === '`') quote = c;
     else if (c === ';') return 'it contains `;`: give one condition, not statements';
-    else if (c === '#' || (c === '-' && text[i + 1] === '-') || (c === '/' && text[i + 1] === '*')) return 'it contains a comment: remove it';
+    else if (c === '#' || (c === '-' && text[i + 1] === '-') || (c === '/' && text[i + 1] === '*'))
+      return 'it contains a comment: remove it';
     else if (c === '(') depth++;
     else if (c === ')' && --depth < 0) return 'it has a `)` without its `(`';
   }

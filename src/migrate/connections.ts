@@ -101,9 +101,18 @@ export async function openSeveral(source: ConnectionSource, wanted: number, grac
     timer = setTimeout(() => resolve('timeout'), graceMs);
   });
   for (const p of pending) {
-    const got = await Promise.race([p.then((l) => l, () => 'failed' as const), timeout]);
+    const got = await Promise.race([
+      p.then(
+        (l) => l,
+        () => 'failed' as const,
+      ),
+      timeout,
+    ]);
     if (got === 'timeout' || got === 'failed') {
-      p.then((late) => late.close(), () => undefined);
+      p.then(
+        (late) => late.close(),
+        () => undefined,
+      );
       continue;
     }
     links.push(got);

@@ -69,7 +69,11 @@ export async function prepareStaging(plan: MigrationPlan, writer: DestinationWri
  * equal, it counts as copied; different, it is deleted and copied again.
  * The first failure stops every stream (their connections are closed) and is thrown.
  */
-export async function copyTables(run: CopyRun, resumed: ReadonlySet<string>, condition: string | null): Promise<TableResult[]> {
+export async function copyTables(
+  run: CopyRun,
+  resumed: ReadonlySet<string>,
+  condition: string | null,
+): Promise<TableResult[]> {
   const clock = run.clock ?? Date.now;
   const states: TableState[] = run.plan.tables.map((plan) => ({
     plan,
@@ -127,13 +131,28 @@ export async function copyTables(run: CopyRun, resumed: ReadonlySet<string>, con
   const finishTable = async (writer: DestinationWriter, state: TableState) => {
     const table = state.plan;
     const schema = run.plan.spec.destination.schema;
-    const [count] = await writer.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${qualified(schema, table.staging)}`);
+    const [count] = await writer.query<RowDataPacket[]>(
+      `SELECT COUNT(*) AS n FROM ${qualified(schema, table.staging)}`,
+    );
     const rows = z.coerce.number().parse(count.n);
-    if (rows !== state.rows) throw new MigrateError(`${table.name}: the staging table holds ${rows} rows where ${state.rows} were copied and verified`, false);
-    const existing = new Set(Object.keys((await readSchemaTables(writer.link.db, schema, [table.staging]))[0]?.indexes ?? {}));
+    if (rows !== state.rows)
+      throw new MigrateError(
+        `${table.name}: the staging table holds ${rows} rows where ${state.rows} were copied and verified`,
+        false,
+      );
+    const existing = new Set(
+      Object.keys((await readSchemaTables(writer.link.db, schema, [table.staging]))[0]?.indexes ?? {}),
+    );
     await addDeferredKeys(writer, table, existing, keyName);
     state.done = true;
-    const result: TableResult = { name: table.name, rows: state.rows, bytes: state.bytes, chunks: state.chunks, reused: state.reused, seconds: (clock() - (state.startedAt ?? clock())) / 1000 };
+    const result: TableResult = {
+      name: table.name,
+      rows: state.rows,
+      bytes: state.bytes,
+      chunks: state.chunks,
+      reused: state.reused,
+      seconds: (clock() - (state.startedAt ?? clock())) / 1000,
+    };
     results.push(result);
     run.events?.onTableDone?.(result);
   };

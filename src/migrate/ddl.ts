@@ -86,5 +86,8 @@ export function workTableName(runId: string, role: 'n' | 'o', table: string): st
 
 /** `CREATE … DEFINER=\`u\`@\`h\` …` without the DEFINER clause: the object is created by (and runs as) dbops' user. */
 export function withoutDefiner(createSql: string): string {
-  return createSql.replace(/\s+DEFINER\s*=\s*(?:`(?:[^`]|``)*`|'[^']*'|[^\s@]+)@(?:`(?:[^`]|``)*`|'[^']*'|[^\s]+)/i, '');
+  return createSql.replace(
+    /\s+DEFINER\s*=\s*(?:`(?:[^`]|``)*`|'[^']*'|[^\s@]+)@(?:`(?:[^`]|``)*`|'[^']*'|[^\s]+)/i,
+    '',
+  );
 }

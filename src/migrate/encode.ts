@@ -25,7 +25,8 @@ SQL_ESCAPE[0x27] = 0x27; // \'
 SQL_ESCAPE[BACKSLASH] = BACKSLASH;
 
 /** The LOAD DATA clauses matching `TsvEncoder`'s output. */
-export const LOAD_DATA_FORMAT = "CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'";
+export const LOAD_DATA_FORMAT =
+  "CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'";
 
 /** A growable output buffer, handed on in blocks so the consumer sees few, large writes. */
 class BlockWriter {

@@ -6,7 +6,15 @@ import { copyObjects } from './objects.js';
 import { planMigration, PlanProblems } from './plan.js';
 import { SourceSnapshot } from './source.js';
 import { appendRows, dropStaging, swapIn } from './swap.js';
-import type { BinlogPosition, CopySettings, MigrateSpec, MigrationPlan, MigrationProgress, MigrationResult, TableResult } from './types.js';
+import type {
+  BinlogPosition,
+  CopySettings,
+  MigrateSpec,
+  MigrationPlan,
+  MigrationProgress,
+  MigrationResult,
+  TableResult,
+} from './types.js';
 import { DestinationWriter, type WriteMethod } from './writer.js';
 
 /** Bytes a stream may read ahead of its loader (the rest waits on the source connection). */
@@ -48,7 +56,12 @@ interface CopyOutcome {
  * by COUNT and checksum before it commits → swap them in with one RENAME (or append their rows in
  * one transaction) → recreate the stored objects. Each phase is a step, so a crashed run resumes.
  */
-export async function runMigration(spec: MigrateSpec, runId: string, settings: CopySettings, deps: MigrationDeps): Promise<MigrationResult> {
+export async function runMigration(
+  spec: MigrateSpec,
+  runId: string,
+  settings: CopySettings,
+  deps: MigrationDeps,
+): Promise<MigrationResult> {
   const step = deps.step ?? unjournaled;
   const clock = deps.clock ?? Date.now;
   const startedAt = clock();
@@ -59,12 +72,25 @@ export async function runMigration(spec: MigrateSpec, runId: string, settings: C
     const planned = await step('plan', { idempotent: true }, () => planStep(spec, runId, settings, deps));
     plan = planned;
     deps.onProgress?.(progress(planned, 'plan', 0, 0, 0, clock() - startedAt));
-    log(`plan: ${planned.tables.length} table(s), about ${planned.tables.reduce((n, t) => n + t.estimate.rows, 0).toLocaleString('en-US')} rows`);
+    log(
+      `plan: ${planned.tables.length} table(s), about ${planned.tables.reduce((n, t) => n + t.estimate.rows, 0).toLocaleString('en-US')} rows`,
+    );
     const copied = await step('copy', { idempotent: true }, () => copyStep(planned, settings, deps, startedAt));
     deps.signal?.throwIfAborted();
-    deps.onProgress?.(progress(planned, 'swap', copied.tables.length, sum(copied.tables, 'rows'), sum(copied.tables, 'bytes'), clock() - startedAt));
+    deps.onProgress?.(
+      progress(
+        planned,
+        'swap',
+        copied.tables.length,
+        sum(copied.tables, 'rows'),
+        sum(copied.tables, 'bytes'),
+        clock() - startedAt,
+      ),
+    );
     if (spec.mode === 'append') {
-      await step('append', { idempotent: false }, () => withLink(deps.destination, (link) => appendRows(planned, link).then((m) => Object.fromEntries(m))));
+      await step('append', { idempotent: false }, () =>
+        withLink(deps.destination, (link) => appendRows(planned, link).then((m) => Object.fromEntries(m))),
+      );
     } else {
       await step('swap', { idempotent: true }, () => withLink(deps.destination, (link) => swapIn(planned, link)));
     }
@@ -75,20 +101,39 @@ export async function runMigration(spec: MigrateSpec, runId: string, settings: C
         : await step('objects', { idempotent: true }, () =>
             withLink(deps.source, (source) =>
               withLink(deps.destination, (destination) =>
-                copyObjects(source, destination, { sourceSchema: spec.source.schema, destinationSchema: spec.destination.schema, kinds: spec.objects, mode: spec.mode, tables: planned.tables.map((t) => t.name) }),
+                copyObjects(source, destination, {
+                  sourceSchema: spec.source.schema,
+                  destinationSchema: spec.destination.schema,
+                  kinds: spec.objects,
+                  mode: spec.mode,
+                  tables: planned.tables.map((t) => t.name),
+                }),
               ),
             ),
           );
     const rows = sum(copied.tables, 'rows');
     const bytes = sum(copied.tables, 'bytes');
     deps.onProgress?.(progress(planned, 'done', copied.tables.length, rows, bytes, clock() - startedAt));
-    return { tables: copied.tables, rows, bytes, seconds: (clock() - startedAt) / 1000, method: copied.method, binlog: copied.binlog, objects };
+    return {
+      tables: copied.tables,
+      rows,
+      bytes,
+      seconds: (clock() - startedAt) / 1000,
+      method: copied.method,
+      binlog: copied.binlog,
+      objects,
+    };
   } catch (err) {
     throw await settle(err, plan, deps, log);
   }
 }
 
-async function planStep(spec: MigrateSpec, runId: string, settings: CopySettings, deps: MigrationDeps): Promise<MigrationPlan> {
+async function planStep(
+  spec: MigrateSpec,
+  runId: string,
+  settings: CopySettings,
+  deps: MigrationDeps,
+): Promise<MigrationPlan> {
   return withLink(deps.source, (source) =>
     withLink(deps.destination, async (destination) => {
       try {
@@ -108,14 +153,22 @@ async function chooseMethod(settings: CopySettings, link: Link): Promise<WriteMe
   return Number(rows[0]?.on_) === 1 ? 'load-data' : 'insert';
 }
 
-async function copyStep(plan: MigrationPlan, settings: CopySettings, deps: MigrationDeps, startedAt: number): Promise<CopyOutcome> {
+async function copyStep(
+  plan: MigrationPlan,
+  settings: CopySettings,
+  deps: MigrationDeps,
+  startedAt: number,
+): Promise<CopyOutcome> {
   const clock = deps.clock ?? Date.now;
   const snapshotLink = await deps.source.open();
   const links = await openSeveral(deps.destination, settings.parallel).catch((err: unknown) => {
     snapshotLink.close();
     throw err;
   });
-  if (links.length < settings.parallel) deps.log?.(`copying with ${links.length} of ${settings.parallel} streams: the destination's pool had no more free connections`);
+  if (links.length < settings.parallel)
+    deps.log?.(
+      `copying with ${links.length} of ${settings.parallel} streams: the destination's pool had no more free connections`,
+    );
   const closeAll = () => {
     snapshotLink.close();
     for (const l of links) l.close();
@@ -126,9 +179,21 @@ async function copyStep(plan: MigrationPlan, settings: CopySettings, deps: Migra
     deps.signal?.throwIfAborted();
     const method = await chooseMethod(settings, links[0]);
     const source = await SourceSnapshot.open(snapshotLink, plan.spec.source.schema);
-    const writers = await Promise.all(links.map((l) => DestinationWriter.open(l, plan.spec.destination.schema, method, Math.min(settings.chunkBytes, READ_AHEAD_BYTES))));
+    const writers = await Promise.all(
+      links.map((l) =>
+        DestinationWriter.open(
+          l,
+          plan.spec.destination.schema,
+          method,
+          Math.min(settings.chunkBytes, READ_AHEAD_BYTES),
+        ),
+      ),
+    );
     const resumed = await prepareStaging(plan, writers[0]);
-    if (resumed.size > 0) deps.log?.(`resuming: staging tables of ${[...resumed].join(', ')} already hold rows; they are checked against the new snapshot`);
+    if (resumed.size > 0)
+      deps.log?.(
+        `resuming: staging tables of ${[...resumed].join(', ')} already hold rows; they are checked against the new snapshot`,
+      );
     const tables = await copyTables(
       {
         plan,
@@ -164,21 +229,31 @@ async function withLink<T>(source: ConnectionSource, work: (link: Link) => Promi
  * will not be retried drops the staging tables; a shutdown or a transient fault keeps them so the
  * next run resumes.
  */
-async function settle(err: unknown, plan: MigrationPlan | null, deps: MigrationDeps, log: (line: string) => void): Promise<unknown> {
+async function settle(
+  err: unknown,
+  plan: MigrationPlan | null,
+  deps: MigrationDeps,
+  log: (line: string) => void,
+): Promise<unknown> {
   const aborted = deps.signal?.aborted ?? false;
   const reason: unknown = deps.signal?.reason;
-  const shutdown = aborted && typeof reason === 'object' && reason !== null && 'kind' in reason && reason.kind === 'shutdown';
+  const shutdown =
+    aborted && typeof reason === 'object' && reason !== null && 'kind' in reason && reason.kind === 'shutdown';
   const keep = shutdown || (!aborted && isTransient(err));
   if (plan && !keep) {
     try {
       const dropped = await withLink(deps.destination, (link) => dropStaging(plan, link));
       if (dropped.length > 0) log(`dropped staging tables: ${dropped.join(', ')}`);
     } catch (cleanup) {
-      log(`could not drop the staging tables (${describeError(cleanup)}); drop \`__dbops_${plan.runId}_n_*\` in ${plan.spec.destination.schema} by hand`);
+      log(
+        `could not drop the staging tables (${describeError(cleanup)}); drop \`__dbops_${plan.runId}_n_*\` in ${plan.spec.destination.schema} by hand`,
+      );
     }
   }
   if (aborted) {
-    const what = shutdown ? 'stopped for a shutdown; the staging tables are kept and the next run resumes' : 'cancelled; the staging tables were dropped and the destination is unchanged';
+    const what = shutdown
+      ? 'stopped for a shutdown; the staging tables are kept and the next run resumes'
+      : 'cancelled; the staging tables were dropped and the destination is unchanged';
     return new MigrateStopped(`the migration was ${what}`, reason);
   }
   if (err instanceof MigrateError) return err;
@@ -191,6 +266,21 @@ function sum(tables: readonly TableResult[], key: 'rows' | 'bytes'): number {
   return tables.reduce((n, t) => n + t[key], 0);
 }
 
-function progress(plan: MigrationPlan, phase: MigrationProgress['phase'], tablesDone: number, rows: number, bytes: number, elapsedMs: number): MigrationProgress {
-  return { phase, tablesDone, tables: plan.tables.length, rows, bytes, elapsedMs, estimatedRows: plan.tables.reduce((n, t) => n + t.estimate.rows, 0) };
+function progress(
+  plan: MigrationPlan,
+  phase: MigrationProgress['phase'],
+  tablesDone: number,
+  rows: number,
+  bytes: number,
+  elapsedMs: number,
+): MigrationProgress {
+  return {
+    phase,
+    tablesDone,
+    tables: plan.tables.length,
+    rows,
+    bytes,
+    elapsedMs,
+    estimatedRows: plan.tables.reduce((n, t) => n + t.estimate.rows, 0),
+  };
 }

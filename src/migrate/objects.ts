@@ -30,28 +30,55 @@ async function rows(link: Link, sql: string, args: unknown[] = []): Promise<RowD
   return result;
 }
 
-const text = (v: unknown): string | null => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+const text = (v: unknown): string | null =>
+  v === null || v === undefined ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
 
-async function readObjects(link: Link, schema: string, kinds: ReadonlySet<StoredObjectKind>, tables: ReadonlySet<string>): Promise<StoredObject[]> {
+async function readObjects(
+  link: Link,
+  schema: string,
+  kinds: ReadonlySet<StoredObjectKind>,
+  tables: ReadonlySet<string>,
+): Promise<StoredObject[]> {
   await link.run(link.db.query(`USE ${quoteIdent(schema)}`));
   const objects: StoredObject[] = [];
   const show = async (kind: StoredObject['kind'], name: string, statementColumn: string) => {
     const [row] = await rows(link, `SHOW CREATE ${kind.toUpperCase()} ${quoteIdent(name)}`);
     const create = text(row?.[statementColumn]);
-    if (!create) throw new Error(`no definition for ${kind} ${name} (does dbops' user have SHOW VIEW / SELECT on mysql.proc?)`);
-    objects.push({ kind, name, create: withoutDefiner(create), sqlMode: text(row.sql_mode), charset: text(row.character_set_client), collation: text(row.collation_connection) });
+    if (!create)
+      throw new Error(`no definition for ${kind} ${name} (does dbops' user have SHOW VIEW / SELECT on mysql.proc?)`);
+    objects.push({
+      kind,
+      name,
+      create: withoutDefiner(create),
+      sqlMode: text(row.sql_mode),
+      charset: text(row.character_set_client),
+      collation: text(row.collation_connection),
+    });
   };
   if (kinds.has('routines')) {
-    for (const r of await rows(link, 'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME', [schema])) {
+    for (const r of await rows(
+      link,
+      'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME',
+      [schema],
+    )) {
       const kind = String(r.type).toUpperCase() === 'FUNCTION' ? 'function' : 'procedure';
       await show(kind, String(r.name), kind === 'function' ? 'Create Function' : 'Create Procedure');
     }
   }
   if (kinds.has('views')) {
-    for (const r of await rows(link, 'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [schema])) await show('view', String(r.name), 'Create View');
+    for (const r of await rows(
+      link,
+      'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
+      [schema],
+    ))
+      await show('view', String(r.name), 'Create View');
   }
   if (kinds.has('triggers')) {
-    for (const r of await rows(link, 'SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tbl FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY ACTION_ORDER', [schema])) {
+    for (const r of await rows(
+      link,
+      'SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tbl FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY ACTION_ORDER',
+      [schema],
+    )) {
       if (tables.has(String(r.tbl))) await show('trigger', String(r.name), 'SQL Original Statement');
     }
   }
@@ -60,9 +87,22 @@ async function readObjects(link: Link, schema: string, kinds: ReadonlySet<Stored
 
 async function existingObjects(link: Link, schema: string): Promise<Set<string>> {
   const found = new Set<string>();
-  for (const r of await rows(link, 'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?', [schema])) found.add(`view ${String(r.name)}`);
-  for (const r of await rows(link, 'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?', [schema])) found.add(`trigger ${String(r.name)}`);
-  for (const r of await rows(link, 'SELECT ROUTINE_NAME AS name, LOWER(ROUTINE_TYPE) AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?', [schema])) found.add(`${String(r.type)} ${String(r.name)}`);
+  for (const r of await rows(link, 'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?', [
+    schema,
+  ]))
+    found.add(`view ${String(r.name)}`);
+  for (const r of await rows(
+    link,
+    'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
+    [schema],
+  ))
+    found.add(`trigger ${String(r.name)}`);
+  for (const r of await rows(
+    link,
+    'SELECT ROUTINE_NAME AS name, LOWER(ROUTINE_TYPE) AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?',
+    [schema],
+  ))
+    found.add(`${String(r.type)} ${String(r.name)}`);
   return found;
 }
 
@@ -70,7 +110,13 @@ async function existingObjects(link: Link, schema: string): Promise<Set<string>>
 export async function copyObjects(
   source: Link,
   destination: Link,
-  spec: { sourceSchema: string; destinationSchema: string; kinds: readonly StoredObjectKind[]; mode: MigrateMode; tables: readonly string[] },
+  spec: {
+    sourceSchema: string;
+    destinationSchema: string;
+    kinds: readonly StoredObjectKind[];
+    mode: MigrateMode;
+    tables: readonly string[];
+  },
 ): Promise<ObjectsResult> {
   const objects = await readObjects(source, spec.sourceSchema, new Set(spec.kinds), new Set(spec.tables));
   const result: ObjectsResult = { created: [], skipped: [] };
@@ -86,7 +132,8 @@ export async function copyObjects(
         result.skipped.push(label);
         continue;
       }
-      if (exists.has(label) && spec.mode === 'fail') throw new Error(`${label} already exists in ${spec.destinationSchema}; mode fail leaves it alone`);
+      if (exists.has(label) && spec.mode === 'fail')
+        throw new Error(`${label} already exists in ${spec.destinationSchema}; mode fail leaves it alone`);
       try {
         await create(destination, object, exists.has(label));
         result.created.push(label);
@@ -96,7 +143,9 @@ export async function copyObjects(
     }
     if (failed.length === pending.length) {
       const first = failed[0];
-      throw new Error(`could not create ${first.object.kind} ${first.object.name}: ${first.err instanceof Error ? first.err.message : String(first.err)}`);
+      throw new Error(
+        `could not create ${first.object.kind} ${first.object.name}: ${first.err instanceof Error ? first.err.message : String(first.err)}`,
+      );
     }
     pending = failed.map((f) => f.object);
   }

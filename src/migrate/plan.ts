@@ -50,11 +50,22 @@ const PROBLEMS_SHOWN = 8;
 export async function inspectMigration(spec: MigrateSpec, db: PlanConnections): Promise<Inspection> {
   const problems: string[] = [];
   const { source, destination } = spec;
-  const empty: Inspection = { tables: [], rows: 0, bytes: 0, objects: { views: [], triggers: [], routines: [] }, problems };
-  const [sourceHas, destinationHas] = await Promise.all([existingSchemas(db.source, [source.schema]), existingSchemas(db.destination, [destination.schema])]);
+  const empty: Inspection = {
+    tables: [],
+    rows: 0,
+    bytes: 0,
+    objects: { views: [], triggers: [], routines: [] },
+    problems,
+  };
+  const [sourceHas, destinationHas] = await Promise.all([
+    existingSchemas(db.source, [source.schema]),
+    existingSchemas(db.destination, [destination.schema]),
+  ]);
   if (!sourceHas.has(source.schema)) problems.push(await missingSchema(db.source, source.cluster, source.schema));
   if (!destinationHas.has(destination.schema)) {
-    problems.push(`${await missingSchema(db.destination, destination.cluster, destination.schema)} Create it first (e.g. \`/dbops exec ${destination.cluster}.<any schema> CREATE DATABASE ${destination.schema}\`).`);
+    problems.push(
+      `${await missingSchema(db.destination, destination.cluster, destination.schema)} Create it first (e.g. \`/dbops exec ${destination.cluster}.<any schema> CREATE DATABASE ${destination.schema}\`).`,
+    );
   }
   if (problems.length > 0) return empty;
 
@@ -66,18 +77,35 @@ export async function inspectMigration(spec: MigrateSpec, db: PlanConnections): 
   }
   if (problems.length > 0) return { ...empty, problems: problems.slice(0, PROBLEMS_SHOWN) };
 
-  const present = new Map((await readSchemaTables(db.destination, destination.schema, chosen.map((t) => t.name))).map((t) => [t.name, t]));
+  const present = new Map(
+    (
+      await readSchemaTables(
+        db.destination,
+        destination.schema,
+        chosen.map((t) => t.name),
+      )
+    ).map((t) => [t.name, t]),
+  );
   const tables: TableEstimate[] = [];
   for (const table of chosen) {
-    const estimate = spec.where === null ? { rows: table.rows, bytes: table.dataBytes + table.indexBytes } : await whereEstimate(db.source, spec, table, problems);
+    const estimate =
+      spec.where === null
+        ? { rows: table.rows, bytes: table.dataBytes + table.indexBytes }
+        : await whereEstimate(db.source, spec, table, problems);
     const there = present.get(table.name);
-    tables.push({ name: table.name, ...estimate, existing: there ? { rows: there.rows, bytes: there.dataBytes + there.indexBytes } : null });
+    tables.push({
+      name: table.name,
+      ...estimate,
+      existing: there ? { rows: there.rows, bytes: there.dataBytes + there.indexBytes } : null,
+    });
     if (there) checkAgainstDestination(spec, table, there, problems);
   }
   if (spec.mode === 'replace') {
     const replaced = tables.filter((t) => t.existing).map((t) => t.name);
     for (const fk of await referencingForeignKeys(db.destination, destination.schema, replaced)) {
-      problems.push(`\`${fk.table}\` in ${destination.cluster}.${destination.schema} has a foreign key (\`${fk.constraint}\`) to \`${fk.references}\`, which would be replaced: include \`${fk.table}\` in the tables, or drop that key first.`);
+      problems.push(
+        `\`${fk.table}\` in ${destination.cluster}.${destination.schema} has a foreign key (\`${fk.constraint}\`) to \`${fk.references}\`, which would be replaced: include \`${fk.table}\` in the tables, or drop that key first.`,
+      );
     }
   }
   const objects = await listObjects(db.source, spec);
@@ -91,7 +119,9 @@ export async function inspectMigration(spec: MigrateSpec, db: PlanConnections): 
 }
 
 async function missingSchema(db: Queryable, cluster: string, schema: string): Promise<string> {
-  const known = (await schemaNames(db)).filter((s) => !['information_schema', 'performance_schema', 'mysql', 'sys'].includes(s));
+  const known = (await schemaNames(db)).filter(
+    (s) => !['information_schema', 'performance_schema', 'mysql', 'sys'].includes(s),
+  );
   const hint = closest(schema, known);
   return `schema \`${schema}\` does not exist on ${cluster}${hint ? ` — did you mean \`${hint}\`?` : '.'}`;
 }
@@ -109,10 +139,15 @@ function selectTables(spec: MigrateSpec, all: TableInfo[], problems: string[]): 
   for (const name of new Set(spec.tables)) {
     const table = byName.get(name);
     if (!table) {
-      const hint = closest(name, base.map((t) => t.name));
+      const hint = closest(
+        name,
+        base.map((t) => t.name),
+      );
       problems.push(`table \`${name}\` is not in ${where}${hint ? ` — did you mean \`${hint}\`?` : ''}`);
     } else if (table.type === 'VIEW' || table.type === 'SYSTEM VIEW') {
-      problems.push(`\`${name}\` in ${where} is a view: views are recreated with \`with views\`, not copied as tables.`);
+      problems.push(
+        `\`${name}\` in ${where} is a view: views are recreated with \`with views\`, not copied as tables.`,
+      );
     } else if (table.type === 'SEQUENCE') {
       problems.push(`\`${name}\` in ${where} is a sequence, which migrate does not copy.`);
     } else {
@@ -123,14 +158,23 @@ function selectTables(spec: MigrateSpec, all: TableInfo[], problems: string[]): 
 }
 
 /** Rows the `where` selects, by EXPLAIN (no rows are read); a problem when the server rejects it for this table. */
-async function whereEstimate(db: Queryable, spec: MigrateSpec, table: TableInfo, problems: string[]): Promise<{ rows: number; bytes: number }> {
+async function whereEstimate(
+  db: Queryable,
+  spec: MigrateSpec,
+  table: TableInfo,
+  problems: string[],
+): Promise<{ rows: number; bytes: number }> {
   try {
-    const [plan] = await db.query<RowDataPacket[]>(`EXPLAIN SELECT 1 FROM ${qualified(spec.source.schema, table.name)} WHERE (${spec.where})`);
+    const [plan] = await db.query<RowDataPacket[]>(
+      `EXPLAIN SELECT 1 FROM ${qualified(spec.source.schema, table.name)} WHERE (${spec.where})`,
+    );
     const rows = Math.min(table.rows, Number(plan[0]?.rows ?? table.rows) || 0);
     const share = table.rows > 0 ? rows / table.rows : 0;
     return { rows, bytes: Math.round((table.dataBytes + table.indexBytes) * share) };
   } catch (err) {
-    problems.push(`where \`${spec.where}\` does not work on \`${table.name}\`: ${err instanceof Error ? err.message : String(err)}`);
+    problems.push(
+      `where \`${spec.where}\` does not work on \`${table.name}\`: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return { rows: 0, bytes: 0 };
   }
 }
@@ -138,7 +182,9 @@ async function whereEstimate(db: Queryable, spec: MigrateSpec, table: TableInfo,
 function checkAgainstDestination(spec: MigrateSpec, table: TableInfo, there: TableInfo, problems: string[]): void {
   const where = `${spec.destination.cluster}.${spec.destination.schema}`;
   if (spec.mode === 'fail') {
-    problems.push(`\`${table.name}\` already exists in ${where} (about ${there.rows.toLocaleString('en-US')} rows): add \`mode replace\` to replace it, or \`mode append\` to add the rows to it.`);
+    problems.push(
+      `\`${table.name}\` already exists in ${where} (about ${there.rows.toLocaleString('en-US')} rows): add \`mode replace\` to replace it, or \`mode append\` to add the rows to it.`,
+    );
     return;
   }
   if (there.type !== 'BASE TABLE' && there.type !== 'SYSTEM VERSIONED') {
@@ -147,8 +193,13 @@ function checkAgainstDestination(spec: MigrateSpec, table: TableInfo, there: Tab
   }
   if (spec.mode === 'append') {
     const theirs = new Set(copiedColumns(there).map((c) => c.name));
-    const missing = copiedColumns(table).filter((c) => !theirs.has(c.name)).map((c) => c.name);
-    if (missing.length > 0) problems.push(`\`${table.name}\` in ${where} lacks column${missing.length === 1 ? '' : 's'} ${missing.map((m) => `\`${m}\``).join(', ')}, so rows cannot be appended to it.`);
+    const missing = copiedColumns(table)
+      .filter((c) => !theirs.has(c.name))
+      .map((c) => c.name);
+    if (missing.length > 0)
+      problems.push(
+        `\`${table.name}\` in ${where} lacks column${missing.length === 1 ? '' : 's'} ${missing.map((m) => `\`${m}\``).join(', ')}, so rows cannot be appended to it.`,
+      );
   }
 }
 
@@ -160,9 +211,24 @@ async function listObjects(db: Queryable, spec: MigrateSpec): Promise<Inspection
     return rows.map((r) => String(r.name));
   };
   return {
-    views: wanted.has('views') ? await names('SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [schema]) : [],
-    triggers: wanted.has('triggers') ? await names('SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY TRIGGER_NAME', [schema]) : [],
-    routines: wanted.has('routines') ? await names("SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME", [schema]) : [],
+    views: wanted.has('views')
+      ? await names(
+          'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
+          [schema],
+        )
+      : [],
+    triggers: wanted.has('triggers')
+      ? await names(
+          'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY TRIGGER_NAME',
+          [schema],
+        )
+      : [],
+    routines: wanted.has('routines')
+      ? await names(
+          "SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME",
+          [schema],
+        )
+      : [],
   };
 }
 
@@ -173,7 +239,12 @@ const MIN_CHUNK_ROWS = 100;
  * The job's plan: per table its staging and old names, copied columns, chunk key, chunk size and
  * staging DDL. Throws when the inspection finds problems (the source or destination changed since the ticket).
  */
-export async function planMigration(spec: MigrateSpec, runId: string, settings: CopySettings, db: PlanConnections): Promise<MigrationPlan> {
+export async function planMigration(
+  spec: MigrateSpec,
+  runId: string,
+  settings: CopySettings,
+  db: PlanConnections,
+): Promise<MigrationPlan> {
   const inspection = await inspectMigration(spec, db);
   if (inspection.problems.length > 0) throw new PlanProblems(inspection.problems);
   const names = inspection.tables.map((t) => t.name);
@@ -181,20 +252,28 @@ export async function planMigration(spec: MigrateSpec, runId: string, settings: 
   const tables: TablePlan[] = [];
   for (const estimate of inspection.tables) {
     const info = infos.get(estimate.name);
-    if (!info) throw new PlanProblems([`\`${estimate.name}\` disappeared from ${spec.source.cluster}.${spec.source.schema} while planning`]);
+    if (!info)
+      throw new PlanProblems([
+        `\`${estimate.name}\` disappeared from ${spec.source.cluster}.${spec.source.schema} while planning`,
+      ]);
     const staging = workTableName(runId, 'n', info.name);
     const exists = estimate.existing !== null;
     const keep = new Set<string>();
     if (info.key && info.key.index !== 'PRIMARY') keep.add(info.key.index);
     if (info.autoIncrementColumn) {
-      for (const [name, index] of Object.entries(info.indexes)) if (index.columns[0] === info.autoIncrementColumn) keep.add(name);
+      for (const [name, index] of Object.entries(info.indexes))
+        if (index.columns[0] === info.autoIncrementColumn) keep.add(name);
     }
-    const ddl = stagingDdl(await showCreateTable(db.source, spec.source.schema, info.name), qualified(spec.destination.schema, staging), {
-      deferKeys: settings.deferKeys || (spec.mode === 'append' && exists),
-      keep,
-      // Appending into an existing table: the staging table only feeds INSERT … SELECT.
-      dropDeferred: spec.mode === 'append' && exists,
-    });
+    const ddl = stagingDdl(
+      await showCreateTable(db.source, spec.source.schema, info.name),
+      qualified(spec.destination.schema, staging),
+      {
+        deferKeys: settings.deferKeys || (spec.mode === 'append' && exists),
+        keep,
+        // Appending into an existing table: the staging table only feeds INSERT … SELECT.
+        dropDeferred: spec.mode === 'append' && exists,
+      },
+    );
     const avg = info.avgRowLength > 0 ? info.avgRowLength : 256;
     tables.push({
       name: info.name,

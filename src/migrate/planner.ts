@@ -46,8 +46,13 @@ export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDe
       const source = requireCluster(config, spec.source.cluster);
       const destination = requireCluster(config, spec.destination.cluster);
       const sameServer = endpointName(source.primary) === endpointName(destination.primary);
-      if (spec.source.schema === spec.destination.schema && (spec.source.cluster === spec.destination.cluster || sameServer)) {
-        throw new UsageError(`the source and the destination are the same schema (${spec.source.cluster}.${spec.source.schema}${sameServer && spec.source.cluster !== spec.destination.cluster ? ` and ${spec.destination.cluster}.${spec.destination.schema} are on the same server` : ''}): name another destination`);
+      if (
+        spec.source.schema === spec.destination.schema &&
+        (spec.source.cluster === spec.destination.cluster || sameServer)
+      ) {
+        throw new UsageError(
+          `the source and the destination are the same schema (${spec.source.cluster}.${spec.source.schema}${sameServer && spec.source.cluster !== spec.destination.cluster ? ` and ${spec.destination.cluster}.${spec.destination.schema} are on the same server` : ''}): name another destination`,
+        );
       }
       const allowed = config.policy.migrate_into;
       if (!allowed.includes(destination.env)) {
@@ -65,7 +70,11 @@ export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDe
         try {
           await db.query('SELECT 1');
         } catch (err) {
-          throw new DbopsError('unavailable', `cannot check the migration on ${name}: ${explainConnectError(err, config.clusters[name], endpoint, secrets)}`, { cause: err });
+          throw new DbopsError(
+            'unavailable',
+            `cannot check the migration on ${name}: ${explainConnectError(err, config.clusters[name], endpoint, secrets)}`,
+            { cause: err },
+          );
         }
       }
       const inspection: Inspection = await inspectMigration(spec, { source: sourceDb, destination: destinationDb });
@@ -73,7 +82,10 @@ export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDe
         const list = inspection.problems.map((p) => `• ${p}`).join('\n');
         throw new UsageError(`this migration can't go ahead:\n${list}`);
       }
-      const minApprovals = Math.max(source.env === destination.env ? 0 : 1, approvalsNeeded(destination.env, config.policy));
+      const minApprovals = Math.max(
+        source.env === destination.env ? 0 : 1,
+        approvalsNeeded(destination.env, config.policy),
+      );
       return { spec, inspection, sourceEnv: source.env, destinationEnv: destination.env, minApprovals };
     },
     async close() {

@@ -31,7 +31,9 @@ export class SourceSnapshot {
 
   static async open(link: Link, schema: string): Promise<SourceSnapshot> {
     const db = link.db;
-    await db.query(`SET SESSION time_zone = '+00:00', sql_mode = '${SESSION_SQL_MODE}', net_write_timeout = 3600, net_read_timeout = 3600`);
+    await db.query(
+      `SET SESSION time_zone = '+00:00', sql_mode = '${SESSION_SQL_MODE}', net_write_timeout = 3600, net_read_timeout = 3600`,
+    );
     await db.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     await db.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     const binlog = await snapshotBinlog(link);
@@ -69,11 +71,18 @@ export class SourceSnapshot {
   }
 
   /** The upper end of the chunk starting after `lo`: the key of its `rows`-th row, or null when fewer rows remain (last chunk). Call inside `exclusive`. */
-  async nextBoundary(table: TablePlan, lo: KeyValue | null, rows: number, condition: string | null): Promise<KeyValue | null> {
+  async nextBoundary(
+    table: TablePlan,
+    lo: KeyValue | null,
+    rows: number,
+    condition: string | null,
+  ): Promise<KeyValue | null> {
     if (!table.key) return null;
     const columns = identList(table.key.columns.map((c) => c.name));
     const sql = `SELECT ${columns} FROM ${this.from(table)} WHERE ${this.where(table, { lo, hi: null }, condition)}${this.orderBy(table)} LIMIT 1 OFFSET ${rows - 1}`;
-    const [result] = await this.link.run(this.link.db.query<RowDataPacket[]>({ sql, rowsAsArray: true, typeCast: false }));
+    const [result] = await this.link.run(
+      this.link.db.query<RowDataPacket[]>({ sql, rowsAsArray: true, typeCast: false }),
+    );
     if (result.length === 0) return null;
     return rawRow(result[0]).map((v) => (v ?? Buffer.alloc(0)).toString('hex'));
   }
@@ -81,7 +90,9 @@ export class SourceSnapshot {
   /** COUNT and BIT_XOR of row CRCs over a range, at the snapshot. Call inside `exclusive`. */
   async checksum(table: TablePlan, range: KeyRange, condition: string | null): Promise<RangeSum> {
     const sql = `SELECT COUNT(*), BIT_XOR(${rowCrcExpr(table.columns)}) FROM ${this.from(table)} WHERE ${this.where(table, range, condition)}`;
-    const [result] = await this.link.run(this.link.db.query<RowDataPacket[]>({ sql, rowsAsArray: true, typeCast: false }));
+    const [result] = await this.link.run(
+      this.link.db.query<RowDataPacket[]>({ sql, rowsAsArray: true, typeCast: false }),
+    );
     const row = rawRow(result[0]);
     return { rows: parseUnsigned(row[0]), crc: parseUnsigned(row[1]) };
   }
@@ -91,7 +102,13 @@ export class SourceSnapshot {
    * with the range's count and checksum (of the bytes received) when the last row is handed on.
    * Call inside `exclusive`.
    */
-  streamRange(table: TablePlan, range: KeyRange, condition: string | null, onRow: (row: RawRow) => void, gate: Gate): Promise<RangeSum> {
+  streamRange(
+    table: TablePlan,
+    range: KeyRange,
+    condition: string | null,
+    onRow: (row: RawRow) => void,
+    gate: Gate,
+  ): Promise<RangeSum> {
     const select = table.columns.map(readExpr).join(', ');
     const sql = `SELECT ${select} FROM ${this.from(table)} WHERE ${this.where(table, range, condition)}${this.orderBy(table)}`;
     const hasher = new RowHasher(table.columns);

@@ -49,14 +49,20 @@ export function keyLiteral(column: KeyColumn, hex: string): string {
     case 'string': {
       const charset = column.charset ?? 'binary';
       const collation = column.collation;
-      if (!SAFE_NAME.test(charset) || (collation && !SAFE_NAME.test(collation))) throw new Error(`unexpected charset for ${column.name}`);
+      if (!SAFE_NAME.test(charset) || (collation && !SAFE_NAME.test(collation)))
+        throw new Error(`unexpected charset for ${column.name}`);
       return collation ? `_${charset} X'${hex}' COLLATE ${collation}` : `_${charset} X'${hex}'`;
     }
   }
 }
 
 /** `key > lo` over a composite key, written so the range optimizer uses the index: `a > 1 OR (a = 1 AND b > 2)`. */
-function tupleCompare(columns: readonly KeyColumn[], value: KeyValue, strict: '>' | '<', last: '>' | '<' | '<='): string {
+function tupleCompare(
+  columns: readonly KeyColumn[],
+  value: KeyValue,
+  strict: '>' | '<',
+  last: '>' | '<' | '<=',
+): string {
   const terms: string[] = [];
   for (let i = 0; i < columns.length; i++) {
     const eqs = columns.slice(0, i).map((c, j) => `${quoteIdent(c.name)} = ${keyLiteral(c, value[j])}`);

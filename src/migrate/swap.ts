@@ -12,7 +12,10 @@ const SWAP_LOCK_WAIT_SECONDS = 60;
 async function tablesIn(link: Link, schema: string, names: readonly string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
   const [rows] = await link.run(
-    link.db.query<RowDataPacket[]>(`SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (${names.map(() => '?').join(', ')})`, [schema, ...names]),
+    link.db.query<RowDataPacket[]>(
+      `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (${names.map(() => '?').join(', ')})`,
+      [schema, ...names],
+    ),
   );
   return new Set(rows.map((r) => z.object({ name: z.string() }).parse(r).name));
 }
@@ -31,20 +34,31 @@ export async function swapIn(plan: MigrationPlan, link: Link): Promise<void> {
   const schema = plan.spec.destination.schema;
   const tables = plan.tables;
   await exec(link, `SET SESSION foreign_key_checks = 0, lock_wait_timeout = ${SWAP_LOCK_WAIT_SECONDS}`);
-  const present = await tablesIn(link, schema, tables.flatMap((t) => [t.name, t.staging, t.old]));
+  const present = await tablesIn(
+    link,
+    schema,
+    tables.flatMap((t) => [t.name, t.staging, t.old]),
+  );
   const staged = tables.filter((t) => present.has(t.staging));
   if (staged.length === tables.length) {
     const renames: string[] = [];
     for (const t of tables) {
       if (present.has(t.name)) {
-        if (plan.spec.mode === 'fail') throw new MigrateError(`\`${t.name}\` appeared in ${plan.spec.destination.cluster}.${schema} during the copy; mode fail leaves it alone (nothing was changed)`, false);
+        if (plan.spec.mode === 'fail')
+          throw new MigrateError(
+            `\`${t.name}\` appeared in ${plan.spec.destination.cluster}.${schema} during the copy; mode fail leaves it alone (nothing was changed)`,
+            false,
+          );
         renames.push(`${qualified(schema, t.name)} TO ${qualified(schema, t.old)}`);
       }
       renames.push(`${qualified(schema, t.staging)} TO ${qualified(schema, t.name)}`);
     }
     await exec(link, `RENAME TABLE ${renames.join(', ')}`);
   } else if (staged.length > 0) {
-    throw new MigrateError(`the staging tables of ${plan.runId} are incomplete (${staged.length} of ${tables.length}); nothing was swapped`, false);
+    throw new MigrateError(
+      `the staging tables of ${plan.runId} are incomplete (${staged.length} of ${tables.length}); nothing was swapped`,
+      false,
+    );
   }
   const olds = tables.filter((t) => present.has(t.old) || present.has(t.name)).map((t) => qualified(schema, t.old));
   if (olds.length > 0) await exec(link, `DROP TABLE IF EXISTS ${olds.join(', ')}`);
@@ -56,11 +70,15 @@ async function addForeignKeys(link: Link, schema: string, tables: readonly Table
   for (const table of tables) {
     if (table.ddl.foreignKeys.length === 0) continue;
     const [rows] = await link.run(
-      link.db.query<RowDataPacket[]>("SELECT CONSTRAINT_NAME AS name FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_TYPE = 'FOREIGN KEY'", [schema, table.name]),
+      link.db.query<RowDataPacket[]>(
+        "SELECT CONSTRAINT_NAME AS name FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_TYPE = 'FOREIGN KEY'",
+        [schema, table.name],
+      ),
     );
     const existing = new Set(rows.map((r) => String(r.name)));
     const missing = table.ddl.foreignKeys.filter((fk) => !existing.has(keyName(fk) ?? ''));
-    if (missing.length > 0) await exec(link, `ALTER TABLE ${qualified(schema, table.name)} ${missing.map((fk) => `ADD ${fk}`).join(', ')}`);
+    if (missing.length > 0)
+      await exec(link, `ALTER TABLE ${qualified(schema, table.name)} ${missing.map((fk) => `ADD ${fk}`).join(', ')}`);
   }
 }
 
@@ -74,17 +92,26 @@ export async function appendRows(plan: MigrationPlan, link: Link): Promise<Map<s
   const fresh = plan.tables.filter((t) => !t.existsInDestination);
   const existing = plan.tables.filter((t) => t.existsInDestination);
   if (fresh.length > 0) await swapIn({ ...plan, spec: { ...plan.spec, mode: 'fail' }, tables: fresh }, link);
-  await exec(link, `SET SESSION unique_checks = 1, foreign_key_checks = 0, lock_wait_timeout = ${SWAP_LOCK_WAIT_SECONDS}`);
+  await exec(
+    link,
+    `SET SESSION unique_checks = 1, foreign_key_checks = 0, lock_wait_timeout = ${SWAP_LOCK_WAIT_SECONDS}`,
+  );
   const appended = new Map<string, number>();
   await exec(link, 'START TRANSACTION');
   try {
     for (const t of existing) {
       const columns = identList(t.columns.map((c) => c.name));
       const order = t.key ? ` ORDER BY ${identList(t.key.columns.map((c) => c.name))}` : '';
-      const result = await exec(link, `INSERT INTO ${qualified(schema, t.name)} (${columns}) SELECT ${columns} FROM ${qualified(schema, t.staging)}${order}`);
+      const result = await exec(
+        link,
+        `INSERT INTO ${qualified(schema, t.name)} (${columns}) SELECT ${columns} FROM ${qualified(schema, t.staging)}${order}`,
+      );
       if (result.warningStatus > 0) {
         const [warnings] = await link.run(link.db.query<RowDataPacket[]>('SHOW WARNINGS LIMIT 3'));
-        throw new MigrateError(`${t.name}: appending gave warnings, so nothing was appended: ${warnings.map((w) => String(w.Message)).join('; ')}`, false);
+        throw new MigrateError(
+          `${t.name}: appending gave warnings, so nothing was appended: ${warnings.map((w) => String(w.Message)).join('; ')}`,
+          false,
+        );
       }
       appended.set(t.name, result.affectedRows);
     }
@@ -93,18 +120,26 @@ export async function appendRows(plan: MigrationPlan, link: Link): Promise<Map<s
     await link.run(link.db.query('ROLLBACK')).catch(() => undefined);
     if (err instanceof MigrateError) throw err;
     const message = err instanceof Error ? err.message : String(err);
-    throw new MigrateError(`appending to ${plan.spec.destination.cluster}.${schema} failed, so nothing was appended: ${message}`, false, { cause: err });
+    throw new MigrateError(
+      `appending to ${plan.spec.destination.cluster}.${schema} failed, so nothing was appended: ${message}`,
+      false,
+      { cause: err },
+    );
   }
-  if (existing.length > 0) await exec(link, `DROP TABLE IF EXISTS ${existing.map((t) => qualified(schema, t.staging)).join(', ')}`);
+  if (existing.length > 0)
+    await exec(link, `DROP TABLE IF EXISTS ${existing.map((t) => qualified(schema, t.staging)).join(', ')}`);
   return appended;
 }
 
 /** Drop a run's staging tables (cancel, or a failure that will not be retried). Returns the names dropped. */
 export async function dropStaging(plan: Pick<MigrationPlan, 'spec' | 'tables'>, link: Link): Promise<string[]> {
   const schema = plan.spec.destination.schema;
-  const present = await tablesIn(link, schema, plan.tables.map((t) => t.staging));
+  const present = await tablesIn(
+    link,
+    schema,
+    plan.tables.map((t) => t.staging),
+  );
   const names = plan.tables.filter((t) => present.has(t.staging)).map((t) => t.staging);
   if (names.length > 0) await exec(link, `DROP TABLE IF EXISTS ${names.map((n) => qualified(schema, n)).join(', ')}`);
   return names;
 }
-

@@ -47,9 +47,18 @@ export interface CopySettings {
   deferKeys: boolean;
 }
 
-export const DEFAULT_COPY_SETTINGS: CopySettings = { parallel: 2, chunkRows: 50_000, chunkBytes: 16 * 1024 * 1024, method: 'auto', deferKeys: true };
+export const DEFAULT_COPY_SETTINGS: CopySettings = {
+  parallel: 2,
+  chunkRows: 50_000,
+  chunkBytes: 16 * 1024 * 1024,
+  method: 'auto',
+  deferKeys: true,
+};
 
-export type ColumnPlan = Pick<ColumnInfo, 'name' | 'dataType' | 'columnType' | 'nullable' | 'generated' | 'charset' | 'collation'>;
+export type ColumnPlan = Pick<
+  ColumnInfo,
+  'name' | 'dataType' | 'columnType' | 'nullable' | 'generated' | 'charset' | 'collation'
+>;
 
 /** One table of a migration, as planned (JSON: it is journaled and read back by a resumed run). */
 export interface TablePlan {

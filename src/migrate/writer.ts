@@ -20,7 +20,19 @@ export interface ChunkCopy {
 /** Statement size for the INSERT method (well under the usual max_allowed_packet of 16 MB and more). */
 const INSERT_STATEMENT_BYTES = 2 * 1024 * 1024;
 /** Types whose text the INSERT method writes bare (the source's text of them is a plain number). */
-const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'float', 'double', 'real']);
+const NUMERIC_TYPES = new Set([
+  'tinyint',
+  'smallint',
+  'mediumint',
+  'int',
+  'integer',
+  'bigint',
+  'decimal',
+  'numeric',
+  'float',
+  'double',
+  'real',
+]);
 /** Bytes of LOAD DATA input waiting in the destination socket before the reader pauses. */
 const SOCKET_BACKLOG_BYTES = 4 * 1024 * 1024;
 /** Warnings shown when a load warns. */
@@ -70,29 +82,49 @@ export class DestinationWriter {
   /** COUNT and checksum of a staging range (inside the chunk's transaction it sees the rows just loaded). */
   async rangeSum(table: TablePlan, range: KeyRange): Promise<RangeSum> {
     const sql = `SELECT COUNT(*), BIT_XOR(${rowCrcExpr(table.columns)}) FROM ${this.target(table)} WHERE ${this.where(table, range)}`;
-    const [result] = await this.link.run(this.link.db.query<RowDataPacket[]>({ sql, rowsAsArray: true, typeCast: false }));
+    const [result] = await this.link.run(
+      this.link.db.query<RowDataPacket[]>({ sql, rowsAsArray: true, typeCast: false }),
+    );
     const row = rawRow(result[0]);
     return { rows: parseUnsigned(row[0]), crc: parseUnsigned(row[1]) };
   }
 
   /** Does the staging table hold any row of the range? (a resumed run checks before copying) */
   async hasRows(table: TablePlan, range: KeyRange): Promise<boolean> {
-    const rows = await this.query<RowDataPacket[]>(`SELECT 1 FROM ${this.target(table)} WHERE ${this.where(table, range)} LIMIT 1`);
+    const rows = await this.query<RowDataPacket[]>(
+      `SELECT 1 FROM ${this.target(table)} WHERE ${this.where(table, range)} LIMIT 1`,
+    );
     return rows.length > 0;
   }
 
   async deleteRange(table: TablePlan, range: KeyRange): Promise<void> {
-    await this.query(table.key ? `DELETE FROM ${this.target(table)} WHERE ${this.where(table, range)}` : `TRUNCATE TABLE ${this.target(table)}`);
+    await this.query(
+      table.key
+        ? `DELETE FROM ${this.target(table)} WHERE ${this.where(table, range)}`
+        : `TRUNCATE TABLE ${this.target(table)}`,
+    );
   }
 
   /** Copy one range from the snapshot, verify it, commit it. */
-  async copyChunk(table: TablePlan, range: KeyRange, condition: string | null, source: SourceSnapshot): Promise<ChunkCopy> {
+  async copyChunk(
+    table: TablePlan,
+    range: KeyRange,
+    condition: string | null,
+    source: SourceSnapshot,
+  ): Promise<ChunkCopy> {
     await this.query('START TRANSACTION');
     try {
-      const copy = this.method === 'load-data' ? await this.loadData(table, range, condition, source) : await this.insertRows(table, range, condition, source);
+      const copy =
+        this.method === 'load-data'
+          ? await this.loadData(table, range, condition, source)
+          : await this.insertRows(table, range, condition, source);
       const loaded = await this.rangeSum(table, range);
       if (!sameSum(loaded, copy.sum)) {
-        throw new ChecksumMismatch(table.name, describeRange(table.key?.columns ?? [], range), `source ${describeSum(copy.sum)}; destination ${describeSum(loaded)}`);
+        throw new ChecksumMismatch(
+          table.name,
+          describeRange(table.key?.columns ?? [], range),
+          `source ${describeSum(copy.sum)}; destination ${describeSum(loaded)}`,
+        );
       }
       await this.query('COMMIT');
       return copy;
@@ -102,7 +134,12 @@ export class DestinationWriter {
     }
   }
 
-  private async loadData(table: TablePlan, range: KeyRange, condition: string | null, source: SourceSnapshot): Promise<ChunkCopy> {
+  private async loadData(
+    table: TablePlan,
+    range: KeyRange,
+    condition: string | null,
+    source: SourceSnapshot,
+  ): Promise<ChunkCopy> {
     const pass = new PassThrough({ highWaterMark: this.bufferBytes });
     const encoder = new TsvEncoder((block) => pass.write(block));
     const columns = table.columns.length;
@@ -129,9 +166,17 @@ export class DestinationWriter {
     return { sum, bytes: encoder.bytes };
   }
 
-  private async insertRows(table: TablePlan, range: KeyRange, condition: string | null, source: SourceSnapshot): Promise<ChunkCopy> {
+  private async insertRows(
+    table: TablePlan,
+    range: KeyRange,
+    condition: string | null,
+    source: SourceSnapshot,
+  ): Promise<ChunkCopy> {
     // Statements queue between the reader and this writer, at most ~bufferBytes of them.
-    const statements = new PassThrough({ objectMode: true, highWaterMark: Math.max(1, Math.floor(this.bufferBytes / INSERT_STATEMENT_BYTES)) });
+    const statements = new PassThrough({
+      objectMode: true,
+      highWaterMark: Math.max(1, Math.floor(this.bufferBytes / INSERT_STATEMENT_BYTES)),
+    });
     const numeric = table.columns.map((c) => NUMERIC_TYPES.has(c.dataType.toLowerCase()));
     const head = `INSERT INTO ${this.target(table)} (${identList(table.columns.map((c) => c.name))})`;
     const encoder = new InsertEncoder(numeric, INSERT_STATEMENT_BYTES, (values) => statements.write(values));
@@ -142,7 +187,9 @@ export class DestinationWriter {
         const statement: unknown = chunk;
         if (!Buffer.isBuffer(statement)) throw new Error('expected an INSERT statement');
         // The VALUES part is ASCII; names in the head may not be, so they are joined as strings.
-        const [header] = await this.link.run(this.link.db.query<ResultSetHeader>(`${head} ${statement.toString('latin1')}`));
+        const [header] = await this.link.run(
+          this.link.db.query<ResultSetHeader>(`${head} ${statement.toString('latin1')}`),
+        );
         if (header.warningStatus > 0) await this.failOnWarnings(table, range);
         rows += header.affectedRows;
       }
@@ -156,14 +203,24 @@ export class DestinationWriter {
       },
     );
     const read = source.exclusive(async () => {
-      const sum = await source.streamRange(table, range, condition, (row) => encoder.row(row, columns), writeGate(statements, null, 0));
+      const sum = await source.streamRange(
+        table,
+        range,
+        condition,
+        (row) => encoder.row(row, columns),
+        writeGate(statements, null, 0),
+      );
       encoder.flush();
       statements.end();
       return sum;
     });
     const sum = await Promise.race([read, writeFailed]);
     const rows = await write;
-    if (rows !== sum.rows) throw new MigrateError(`${table.name}: ${rows} of ${sum.rows} rows with ${describeRange(table.key?.columns ?? [], range)} were inserted`, false);
+    if (rows !== sum.rows)
+      throw new MigrateError(
+        `${table.name}: ${rows} of ${sum.rows} rows with ${describeRange(table.key?.columns ?? [], range)} were inserted`,
+        false,
+      );
     return { sum, bytes: encoder.bytes };
   }
 
@@ -171,19 +228,30 @@ export class DestinationWriter {
   private async checkLoad(table: TablePlan, range: KeyRange, header: ResultSetHeader, expected: number): Promise<void> {
     if (header.warningStatus > 0) await this.failOnWarnings(table, range);
     if (header.affectedRows !== expected) {
-      throw new MigrateError(`${table.name}: the destination took ${header.affectedRows} of ${expected} rows with ${describeRange(table.key?.columns ?? [], range)} (${header.info || 'no details'})`, false);
+      throw new MigrateError(
+        `${table.name}: the destination took ${header.affectedRows} of ${expected} rows with ${describeRange(table.key?.columns ?? [], range)} (${header.info || 'no details'})`,
+        false,
+      );
     }
   }
 
   private async failOnWarnings(table: TablePlan, range: KeyRange): Promise<never> {
     const warnings = await this.query<RowDataPacket[]>(`SHOW WARNINGS LIMIT ${WARNINGS_SHOWN}`);
     const text = warnings.map((w) => `${String(w.Level)} ${String(w.Code)}: ${String(w.Message)}`).join('; ');
-    throw new MigrateError(`${table.name}: loading rows with ${describeRange(table.key?.columns ?? [], range)} gave warnings, so nothing of it was kept: ${text || 'see SHOW WARNINGS'}`, false);
+    throw new MigrateError(
+      `${table.name}: loading rows with ${describeRange(table.key?.columns ?? [], range)} gave warnings, so nothing of it was kept: ${text || 'see SHOW WARNINGS'}`,
+      false,
+    );
   }
 }
 
 /** `ALTER TABLE … ADD KEY …` for the keys a staging table still lacks. */
-export async function addDeferredKeys(writer: DestinationWriter, table: TablePlan, existing: ReadonlySet<string>, keyName: (definition: string) => string | null): Promise<number> {
+export async function addDeferredKeys(
+  writer: DestinationWriter,
+  table: TablePlan,
+  existing: ReadonlySet<string>,
+  keyName: (definition: string) => string | null,
+): Promise<number> {
   const missing = table.ddl.deferredKeys.filter((k) => {
     const name = keyName(k);
     return name === null || !existing.has(name);
@@ -192,4 +260,3 @@ export async function addDeferredKeys(writer: DestinationWriter, table: TablePla
   if (sql) await writer.query(sql);
   return missing.length;
 }
-

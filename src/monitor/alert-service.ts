@@ -5,8 +5,22 @@ import type { Notifier } from '../slack/notifier.js';
 import type { Message } from '../slack/views/blocks.js';
 import { slackErrorCode } from '../slack/ticket-announcer.js';
 import { alertGroupMessage, downInstances } from '../slack/views/alert-group.js';
-import { allClearReply, escalatedReply, newAlertsReply, renotifyReply, resolvedReply } from '../slack/views/alert-replies.js';
-import { alertStore, fingerprintOf, toOpenAlert, type Alert, type AlertGroup, type AlertScope, type Db } from './alert-store.js';
+import {
+  allClearReply,
+  escalatedReply,
+  newAlertsReply,
+  renotifyReply,
+  resolvedReply,
+} from '../slack/views/alert-replies.js';
+import {
+  alertStore,
+  fingerprintOf,
+  toOpenAlert,
+  type Alert,
+  type AlertGroup,
+  type AlertScope,
+  type Db,
+} from './alert-store.js';
 import { checkById } from './checks/index.js';
 import { createClusterLock } from './cluster-lock.js';
 import { reconcile, type AlertChange, type LifecycleSettings } from './lifecycle.js';
@@ -69,7 +83,11 @@ export function createAlertService(deps: AlertServiceDeps) {
   const envOf = (cluster: string) => config.clusters[cluster]?.env ?? 'unknown';
 
   /** One poll's verdict on an instance: `evaluated` are the checks it could judge, `conditions` what held. */
-  async function recordPoll(scope: AlertScope, evaluated: readonly string[], conditions: readonly Condition[]): Promise<AlertChange[]> {
+  async function recordPoll(
+    scope: AlertScope,
+    evaluated: readonly string[],
+    conditions: readonly Condition[],
+  ): Promise<AlertChange[]> {
     // The common case, a healthy instance with nothing open, costs one indexed read and no lock.
     const open = await alertStore.openForInstance(meta, scope);
     if (open.length === 0 && conditions.length === 0) return [];
@@ -85,13 +103,37 @@ export function createAlertService(deps: AlertServiceDeps) {
 
   async function raise(input: RaiseAlert): Promise<{ id: number }> {
     const scope = { cluster: input.cluster, instance: input.instance ?? '' };
-    const condition: Condition = { checkId: input.checkId, subject: input.subject ?? '', severity: input.severity, summary: input.summary, value: input.value ?? '', threshold: input.threshold ?? '', details: input.details };
+    const condition: Condition = {
+      checkId: input.checkId,
+      subject: input.subject ?? '',
+      severity: input.severity,
+      summary: input.summary,
+      value: input.value ?? '',
+      threshold: input.threshold ?? '',
+      details: input.details,
+    };
     return withClusterLock(input.cluster, async (db) => {
       const now = clock.now();
       const existing = await alertStore.openByFingerprint(db, fingerprintOf(scope, input.checkId, condition.subject));
       let id: number;
       if (existing) {
-        await alertStore.apply(db, scope, [{ type: 'update', id: existing.id, condition, hits: existing.hits + 1, occurrences: existing.occurrences + 1, fires: existing.state === 'pending', severityChanged: existing.severity !== input.severity, valueChanged: true }], now);
+        await alertStore.apply(
+          db,
+          scope,
+          [
+            {
+              type: 'update',
+              id: existing.id,
+              condition,
+              hits: existing.hits + 1,
+              occurrences: existing.occurrences + 1,
+              fires: existing.state === 'pending',
+              severityChanged: existing.severity !== input.severity,
+              valueChanged: true,
+            },
+          ],
+          now,
+        );
         id = existing.id;
       } else {
         id = await alertStore.insert(db, scope, condition, { state: 'firing', kind: 'manual', now });
@@ -102,8 +144,15 @@ export function createAlertService(deps: AlertServiceDeps) {
   }
 
   /** End a raised alert (the retried job succeeded); false when none was open. */
-  async function resolve(key: { cluster: string; instance?: string; checkId: string; subject?: string }, by: string | null = null): Promise<boolean> {
-    const fingerprint = fingerprintOf({ cluster: key.cluster, instance: key.instance ?? '' }, key.checkId, key.subject ?? '');
+  async function resolve(
+    key: { cluster: string; instance?: string; checkId: string; subject?: string },
+    by: string | null = null,
+  ): Promise<boolean> {
+    const fingerprint = fingerprintOf(
+      { cluster: key.cluster, instance: key.instance ?? '' },
+      key.checkId,
+      key.subject ?? '',
+    );
     return withClusterLock(key.cluster, async (db) => {
       const alert = await alertStore.openByFingerprint(db, fingerprint);
       if (!alert) return false;
@@ -121,7 +170,10 @@ export function createAlertService(deps: AlertServiceDeps) {
       const alert = await alertStore.get(db, alertId);
       if (!alert || alert.state === 'resolved') return { ok: false, message: 'That alert is already resolved.' };
       if (!(await alertStore.acknowledge(db, alert.id, user, now))) {
-        return { ok: false, message: alert.ackedBy ? `<@${alert.ackedBy}> already acknowledged that alert.` : 'That alert is not firing.' };
+        return {
+          ok: false,
+          message: alert.ackedBy ? `<@${alert.ackedBy}> already acknowledged that alert.` : 'That alert is not firing.',
+        };
       }
       // A raised alert (a failed job) has no poll to end it: acknowledging closes it.
       if (alert.kind === 'manual') await alertStore.resolve(db, alert.id, now, user);
@@ -130,7 +182,11 @@ export function createAlertService(deps: AlertServiceDeps) {
     });
   }
 
-  async function silence(alertId: number, user: string, durationMs: number): Promise<AlertActionResult & { until?: Date }> {
+  async function silence(
+    alertId: number,
+    user: string,
+    durationMs: number,
+  ): Promise<AlertActionResult & { until?: Date }> {
     const found = await alertStore.get(meta, alertId);
     if (!found) return { ok: false, message: `There is no alert ${alertId}.` };
     return withClusterLock(found.cluster, async (db) => {
@@ -153,11 +209,15 @@ export function createAlertService(deps: AlertServiceDeps) {
     const now = clock.now();
     await alertStore.unquietExpired(meta, now);
     for (const cluster of await alertStore.clustersOwingAnnouncements(meta)) {
-      await withClusterLock(cluster, (db) => announce(db, cluster)).catch((err: unknown) => logger.warn('could not announce alerts', { cluster }, asError(err)));
+      await withClusterLock(cluster, (db) => announce(db, cluster)).catch((err: unknown) =>
+        logger.warn('could not announce alerts', { cluster }, asError(err)),
+      );
     }
     if (monitors.renotify_minutes <= 0) return;
     for (const group of await alertStore.openGroups(meta)) {
-      await withClusterLock(group.cluster, (db) => renotify(db, group.id)).catch((err: unknown) => logger.warn('could not re-notify alerts', { cluster: group.cluster }, asError(err)));
+      await withClusterLock(group.cluster, (db) => renotify(db, group.id)).catch((err: unknown) =>
+        logger.warn('could not re-notify alerts', { cluster: group.cluster }, asError(err)),
+      );
     }
   }
 
@@ -167,13 +227,28 @@ export function createAlertService(deps: AlertServiceDeps) {
     if (!group?.open || !group.channel || !group.ts) return;
     const alerts = await alertStore.ofGroup(db, group.id);
     const firing = alerts.filter((a) => a.state === 'firing' && a.announced === 'firing');
-    const silences = await alertStore.activeSilences(db, firing.map((a) => a.fingerprint), now);
+    const silences = await alertStore.activeSilences(
+      db,
+      firing.map((a) => a.fingerprint),
+      now,
+    );
     const down = downInstances(alerts);
-    const dueAt = (a: Alert) => (a.notifiedAt ?? a.firedAt ?? a.firstSeenAt).getTime() + monitors.renotify_minutes * 60_000;
-    const due = firing.filter((a) => !a.ackedBy && !silences.has(a.fingerprint) && !(down.has(a.instance) && a.checkId !== 'down') && dueAt(a) <= now.getTime());
+    const dueAt = (a: Alert) =>
+      (a.notifiedAt ?? a.firedAt ?? a.firstSeenAt).getTime() + monitors.renotify_minutes * 60_000;
+    const due = firing.filter(
+      (a) =>
+        !a.ackedBy &&
+        !silences.has(a.fingerprint) &&
+        !(down.has(a.instance) && a.checkId !== 'down') &&
+        dueAt(a) <= now.getTime(),
+    );
     if (due.length === 0) return;
     await slack.post(group.channel, renotifyReply(group.cluster, due, now), { threadTs: group.ts, broadcast: true });
-    await alertStore.setNotified(db, due.map((a) => a.id), now);
+    await alertStore.setNotified(
+      db,
+      due.map((a) => a.id),
+      now,
+    );
   }
 
   /**
@@ -185,49 +260,122 @@ export function createAlertService(deps: AlertServiceDeps) {
     const owed = await alertStore.needingAnnouncement(db, cluster);
     let group = await alertStore.openGroup(db, cluster);
     if (owed.length === 0 && !(options.rerender && group)) return;
-    const silences = await alertStore.activeSilences(db, owed.map((a) => a.fingerprint), now);
+    const silences = await alertStore.activeSilences(
+      db,
+      owed.map((a) => a.fingerprint),
+      now,
+    );
     const isNew = (a: Alert) => a.state === 'firing' && a.announced === null;
     // Fired while silenced: recorded, listed by /dbops alerts, not posted; ended while silenced: nothing to say.
-    await alertStore.markAnnounced(db, owed.filter((a) => isNew(a) && silences.has(a.fingerprint)).map((a) => a.id), 'quiet');
-    await alertStore.markAnnounced(db, owed.filter((a) => a.state === 'resolved' && a.announced === 'quiet').map((a) => a.id), 'resolved');
+    await alertStore.markAnnounced(
+      db,
+      owed.filter((a) => isNew(a) && silences.has(a.fingerprint)).map((a) => a.id),
+      'quiet',
+    );
+    await alertStore.markAnnounced(
+      db,
+      owed.filter((a) => a.state === 'resolved' && a.announced === 'quiet').map((a) => a.id),
+      'resolved',
+    );
     const fresh = owed.filter((a) => isNew(a) && !silences.has(a.fingerprint));
     const resolved = owed.filter((a) => a.state === 'resolved' && a.announced === 'firing');
     const changed = owed.filter((a) => a.state === 'firing' && a.announced === 'firing' && a.dirty > 0);
     const escalated = changed.filter((a) => a.dirty === 2 && a.severity === 'critical');
     if (fresh.length === 0 && resolved.length === 0 && escalated.length === 0 && !options.rerender) {
-      if (changed.length === 0 || !group || (group.renderedAt && now.getTime() - group.renderedAt.getTime() < RENDER_EVERY_MS)) return;
+      if (
+        changed.length === 0 ||
+        !group ||
+        (group.renderedAt && now.getTime() - group.renderedAt.getTime() < RENDER_EVERY_MS)
+      )
+        return;
     }
     if (!group) {
       if (fresh.length === 0) {
         // Nothing new to show and no message to edit (its group was closed): settle the rows quietly.
-        await alertStore.markAnnounced(db, resolved.map((a) => a.id), 'resolved');
-        await alertStore.clearDirty(db, changed.map((a) => a.id));
+        await alertStore.markAnnounced(
+          db,
+          resolved.map((a) => a.id),
+          'resolved',
+        );
+        await alertStore.clearDirty(
+          db,
+          changed.map((a) => a.id),
+        );
         return;
       }
       group = await alertStore.createGroup(db, cluster, now);
     }
-    await alertStore.setGroup(db, fresh.map((a) => a.id), group.id);
+    await alertStore.setGroup(
+      db,
+      fresh.map((a) => a.id),
+      group.id,
+    );
     const members = await alertStore.ofGroup(db, group.id);
     const closing = members.every((a) => a.state === 'resolved');
-    const message = alertGroupMessage({ cluster, env: envOf(cluster), timezone: zoneOf(cluster), alerts: members, silences: await alertStore.activeSilences(db, members.map((a) => a.fingerprint), now), closed: closing, now });
+    const message = alertGroupMessage({
+      cluster,
+      env: envOf(cluster),
+      timezone: zoneOf(cluster),
+      alerts: members,
+      silences: await alertStore.activeSilences(
+        db,
+        members.map((a) => a.fingerprint),
+        now,
+      ),
+      closed: closing,
+      now,
+    });
     const hadMessage = Boolean(group.channel && group.ts);
     const posted = await showGroupMessage(db, group, message, now);
     /** One thread reply naming `alerts` (none when empty); `broadcast` also shows it in the channel. */
-    const reply = async (alerts: readonly Alert[], build: (cluster: string, alerts: readonly Alert[]) => Message, broadcast: boolean) => {
-      if (alerts.length > 0) await slack.post(posted.channel, build(cluster, alerts), { threadTs: posted.ts, broadcast });
+    const reply = async (
+      alerts: readonly Alert[],
+      build: (cluster: string, alerts: readonly Alert[]) => Message,
+      broadcast: boolean,
+    ) => {
+      if (alerts.length > 0)
+        await slack.post(posted.channel, build(cluster, alerts), { threadTs: posted.ts, broadcast });
     };
-    if (hadMessage) await reply(fresh, newAlertsReply, fresh.some((a) => a.severity === 'critical'));
+    if (hadMessage)
+      await reply(
+        fresh,
+        newAlertsReply,
+        fresh.some((a) => a.severity === 'critical'),
+      );
     await reply(escalated, escalatedReply, true);
     if (resolved.length > 0) await reply(resolved, closing ? allClearReply : resolvedReply, closing);
-    await alertStore.markAnnounced(db, fresh.map((a) => a.id), 'firing', { groupId: group.id, notifiedAt: now });
-    await alertStore.markAnnounced(db, resolved.map((a) => a.id), 'resolved');
-    await alertStore.clearDirty(db, changed.map((a) => a.id));
+    await alertStore.markAnnounced(
+      db,
+      fresh.map((a) => a.id),
+      'firing',
+      { groupId: group.id, notifiedAt: now },
+    );
+    await alertStore.markAnnounced(
+      db,
+      resolved.map((a) => a.id),
+      'resolved',
+    );
+    await alertStore.clearDirty(
+      db,
+      changed.map((a) => a.id),
+    );
     if (closing) await alertStore.closeGroup(db, group.id, now);
-    logger.info('alert message updated', { cluster, fired: fresh.length, resolved: resolved.length, escalated: escalated.length, closed: closing });
+    logger.info('alert message updated', {
+      cluster,
+      fired: fresh.length,
+      resolved: resolved.length,
+      escalated: escalated.length,
+      closed: closing,
+    });
   }
 
   /** Post the group's message, or edit it; a message someone deleted is posted again. */
-  async function showGroupMessage(db: Db, group: AlertGroup, message: Message, now: Date): Promise<{ channel: string; ts: string }> {
+  async function showGroupMessage(
+    db: Db,
+    group: AlertGroup,
+    message: Message,
+    now: Date,
+  ): Promise<{ channel: string; ts: string }> {
     if (group.channel && group.ts) {
       try {
         await slack.update(group.channel, group.ts, message);
@@ -255,7 +403,12 @@ export function createAlertService(deps: AlertServiceDeps) {
     firing: (cluster?: string) => alertStore.firing(meta, cluster),
     pendingCount: () => alertStore.pendingCount(meta),
     /** Active silences of these alerts. */
-    silences: (alerts: readonly Alert[]) => alertStore.activeSilences(meta, alerts.map((a) => a.fingerprint), clock.now()),
+    silences: (alerts: readonly Alert[]) =>
+      alertStore.activeSilences(
+        meta,
+        alerts.map((a) => a.fingerprint),
+        clock.now(),
+      ),
     /** The open group message of a cluster (for links). */
     openGroup: (cluster: string) => alertStore.openGroup(meta, cluster),
     zoneOf,
@@ -272,4 +425,3 @@ function isAnnounceable(change: AlertChange): boolean {
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
-

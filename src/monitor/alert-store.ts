@@ -7,7 +7,10 @@ import type { Condition } from './types.js';
 export type Db = Pick<Connection, 'query'>;
 
 const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(v.replace(' ', 'T') + 'Z') : v), z.date());
-const json = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.record(z.string(), z.unknown()).nullable());
+const json = z.preprocess(
+  (v) => (typeof v === 'string' ? JSON.parse(v) : v),
+  z.record(z.string(), z.unknown()).nullable(),
+);
 
 export const AlertRow = z
   .looseObject({
@@ -72,11 +75,31 @@ export const AlertRow = z
 export type Alert = z.infer<typeof AlertRow>;
 
 const GroupRow = z
-  .looseObject({ id: z.coerce.number(), cluster: z.string(), open_key: z.string().nullable(), channel: z.string().nullable(), ts: z.string().nullable(), opened_at: utcDate, closed_at: utcDate.nullable(), rendered_at: utcDate.nullable() })
-  .transform((r) => ({ id: r.id, cluster: r.cluster, open: r.open_key !== null, channel: r.channel, ts: r.ts, openedAt: r.opened_at, closedAt: r.closed_at, renderedAt: r.rendered_at }));
+  .looseObject({
+    id: z.coerce.number(),
+    cluster: z.string(),
+    open_key: z.string().nullable(),
+    channel: z.string().nullable(),
+    ts: z.string().nullable(),
+    opened_at: utcDate,
+    closed_at: utcDate.nullable(),
+    rendered_at: utcDate.nullable(),
+  })
+  .transform((r) => ({
+    id: r.id,
+    cluster: r.cluster,
+    open: r.open_key !== null,
+    channel: r.channel,
+    ts: r.ts,
+    openedAt: r.opened_at,
+    closedAt: r.closed_at,
+    renderedAt: r.rendered_at,
+  }));
 export type AlertGroup = z.infer<typeof GroupRow>;
 
-const SilenceRow = z.looseObject({ fingerprint: z.string(), until: utcDate, silenced_by: z.string() }).transform((r) => ({ fingerprint: r.fingerprint, until: r.until, by: r.silenced_by }));
+const SilenceRow = z
+  .looseObject({ fingerprint: z.string(), until: utcDate, silenced_by: z.string() })
+  .transform((r) => ({ fingerprint: r.fingerprint, until: r.until, by: r.silenced_by }));
 export type Silence = z.infer<typeof SilenceRow>;
 
 /** Where an alert belongs: a cluster and one of its instances ('' for the cluster as a whole). */
@@ -91,7 +114,19 @@ export function fingerprintOf(scope: AlertScope, checkId: string, subject: strin
 
 export function toOpenAlert(alert: Alert): OpenAlert | null {
   if (alert.state === 'resolved') return null;
-  return { id: alert.id, checkId: alert.checkId, subject: alert.subject, kind: alert.kind, state: alert.state, severity: alert.severity, valueText: alert.valueText, hits: alert.hits, misses: alert.misses, occurrences: alert.occurrences, lastSeenAt: alert.lastSeenAt };
+  return {
+    id: alert.id,
+    checkId: alert.checkId,
+    subject: alert.subject,
+    kind: alert.kind,
+    state: alert.state,
+    severity: alert.severity,
+    valueText: alert.valueText,
+    hits: alert.hits,
+    misses: alert.misses,
+    occurrences: alert.occurrences,
+    lastSeenAt: alert.lastSeenAt,
+  };
 }
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
@@ -100,7 +135,10 @@ const detailsJson = (c: Condition) => (c.details ? JSON.stringify(c.details) : n
 /** Alerts, their groups and silences in the meta database. */
 export const alertStore = {
   async openForInstance(db: Db, scope: AlertScope): Promise<Alert[]> {
-    const [rows] = await db.query<RowDataPacket[]>('SELECT * FROM alerts WHERE cluster = ? AND instance = ? AND open_key IS NOT NULL ORDER BY id', [scope.cluster, scope.instance]);
+    const [rows] = await db.query<RowDataPacket[]>(
+      'SELECT * FROM alerts WHERE cluster = ? AND instance = ? AND open_key IS NOT NULL ORDER BY id',
+      [scope.cluster, scope.instance],
+    );
     return rows.map((r) => AlertRow.parse(r));
   },
 
@@ -116,7 +154,10 @@ export const alertStore = {
 
   /** Firing alerts, newest first per cluster; `cluster` narrows to one. */
   async firing(db: Db, cluster?: string): Promise<Alert[]> {
-    const [rows] = await db.query<RowDataPacket[]>(`SELECT * FROM alerts WHERE state = 'firing'${cluster ? ' AND cluster = ?' : ''} ORDER BY cluster, fired_at DESC, id DESC`, cluster ? [cluster] : []);
+    const [rows] = await db.query<RowDataPacket[]>(
+      `SELECT * FROM alerts WHERE state = 'firing'${cluster ? ' AND cluster = ?' : ''} ORDER BY cluster, fired_at DESC, id DESC`,
+      cluster ? [cluster] : [],
+    );
     return rows.map((r) => AlertRow.parse(r));
   },
 
@@ -163,12 +204,29 @@ export const alertStore = {
           await db.query(
             `UPDATE alerts SET hits = ?, misses = 0, occurrences = ?, severity = ?, summary = ?, value_text = ?, threshold_text = ?, details = ?, last_seen_at = ?,
                state = IF(?, 'firing', state), fired_at = IF(?, ?, fired_at), dirty = GREATEST(dirty, ?) WHERE id = ? AND open_key IS NOT NULL`,
-            [change.hits, change.occurrences, c.severity, clip(c.summary, 1000), clip(c.value, 255), clip(c.threshold, 255), detailsJson(c), now, change.fires, change.fires, now, dirty, change.id],
+            [
+              change.hits,
+              change.occurrences,
+              c.severity,
+              clip(c.summary, 1000),
+              clip(c.value, 255),
+              clip(c.threshold, 255),
+              detailsJson(c),
+              now,
+              change.fires,
+              change.fires,
+              now,
+              dirty,
+              change.id,
+            ],
           );
           break;
         }
         case 'miss':
-          await db.query('UPDATE alerts SET misses = ? WHERE id = ? AND open_key IS NOT NULL', [change.misses, change.id]);
+          await db.query('UPDATE alerts SET misses = ? WHERE id = ? AND open_key IS NOT NULL', [
+            change.misses,
+            change.id,
+          ]);
           break;
         case 'drop':
           await db.query("DELETE FROM alerts WHERE id = ? AND state = 'pending'", [change.id]);
@@ -180,14 +238,37 @@ export const alertStore = {
     }
   },
 
-  async insert(db: Db, scope: AlertScope, c: Condition, options: { state: 'pending' | 'firing'; kind: AlertKind; now: Date }): Promise<number> {
+  async insert(
+    db: Db,
+    scope: AlertScope,
+    c: Condition,
+    options: { state: 'pending' | 'firing'; kind: AlertKind; now: Date },
+  ): Promise<number> {
     const fingerprint = fingerprintOf(scope, c.checkId, c.subject);
     const { now } = options;
     const [result] = await db.query<ResultSetHeader>(
       `INSERT INTO alerts (fingerprint, open_key, cluster, instance, check_id, subject, kind, state, severity, summary, value_text, threshold_text, details,
          occurrences, hits, misses, first_seen_at, last_seen_at, fired_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, ?)`,
-      [fingerprint, fingerprint, scope.cluster, scope.instance, c.checkId, c.subject, options.kind, options.state, c.severity, clip(c.summary, 1000), clip(c.value, 255), clip(c.threshold, 255), detailsJson(c), c.count ?? 1, now, now, options.state === 'firing' ? now : null],
+      [
+        fingerprint,
+        fingerprint,
+        scope.cluster,
+        scope.instance,
+        c.checkId,
+        c.subject,
+        options.kind,
+        options.state,
+        c.severity,
+        clip(c.summary, 1000),
+        clip(c.value, 255),
+        clip(c.threshold, 255),
+        detailsJson(c),
+        c.count ?? 1,
+        now,
+        now,
+        options.state === 'firing' ? now : null,
+      ],
     );
     return result.insertId;
   },
@@ -201,11 +282,21 @@ export const alertStore = {
     return result.affectedRows === 1;
   },
 
-  async markAnnounced(db: Db, ids: readonly number[], announced: 'quiet' | 'firing' | 'resolved', extra: { groupId?: number; notifiedAt?: Date } = {}): Promise<void> {
+  async markAnnounced(
+    db: Db,
+    ids: readonly number[],
+    announced: 'quiet' | 'firing' | 'resolved',
+    extra: { groupId?: number; notifiedAt?: Date } = {},
+  ): Promise<void> {
     if (ids.length === 0) return;
     await db.query(
       `UPDATE alerts SET announced = ?, dirty = 0${extra.groupId !== undefined ? ', group_id = ?' : ''}${extra.notifiedAt ? ', notified_at = ?' : ''} WHERE id IN (?)`,
-      [announced, ...(extra.groupId !== undefined ? [extra.groupId] : []), ...(extra.notifiedAt ? [extra.notifiedAt] : []), ids],
+      [
+        announced,
+        ...(extra.groupId !== undefined ? [extra.groupId] : []),
+        ...(extra.notifiedAt ? [extra.notifiedAt] : []),
+        ids,
+      ],
     );
   },
 
@@ -223,7 +314,10 @@ export const alertStore = {
 
   /** Record an acknowledgement once; false when it was acknowledged already or is not firing. */
   async acknowledge(db: Db, id: number, user: string, at: Date): Promise<boolean> {
-    const [result] = await db.query<ResultSetHeader>("UPDATE alerts SET acked_by = ?, acked_at = ? WHERE id = ? AND state = 'firing' AND acked_by IS NULL", [user, at, id]);
+    const [result] = await db.query<ResultSetHeader>(
+      "UPDATE alerts SET acked_by = ?, acked_at = ? WHERE id = ? AND state = 'firing' AND acked_by IS NULL",
+      [user, at, id],
+    );
     return result.affectedRows === 1;
   },
 
@@ -253,7 +347,11 @@ export const alertStore = {
   },
 
   async createGroup(db: Db, cluster: string, now: Date): Promise<AlertGroup> {
-    await db.query('INSERT IGNORE INTO alert_groups (cluster, open_key, opened_at) VALUES (?, ?, ?)', [cluster, cluster, now]);
+    await db.query('INSERT IGNORE INTO alert_groups (cluster, open_key, opened_at) VALUES (?, ?, ?)', [
+      cluster,
+      cluster,
+      now,
+    ]);
     const group = await alertStore.openGroup(db, cluster);
     if (!group) throw new Error(`could not open an alert group for cluster ${cluster}`);
     return group;
@@ -273,13 +371,18 @@ export const alertStore = {
 
   // ---- silences -------------------------------------------------------------------------
   async silence(db: Db, fingerprint: string, until: Date, by: string, at: Date): Promise<void> {
-    await db.query('INSERT INTO alert_silences (fingerprint, until, silenced_by, at) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE until = VALUES(until), silenced_by = VALUES(silenced_by), at = VALUES(at)', [fingerprint, until, by, at]);
+    await db.query(
+      'INSERT INTO alert_silences (fingerprint, until, silenced_by, at) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE until = VALUES(until), silenced_by = VALUES(silenced_by), at = VALUES(at)',
+      [fingerprint, until, by, at],
+    );
   },
 
   async activeSilences(db: Db, fingerprints: readonly string[], now: Date): Promise<Map<string, Silence>> {
     if (fingerprints.length === 0) return new Map();
-    const [rows] = await db.query<RowDataPacket[]>('SELECT * FROM alert_silences WHERE fingerprint IN (?) AND until > ?', [fingerprints, now]);
+    const [rows] = await db.query<RowDataPacket[]>(
+      'SELECT * FROM alert_silences WHERE fingerprint IN (?) AND until > ?',
+      [fingerprints, now],
+    );
     return new Map(rows.map((r) => SilenceRow.parse(r)).map((s) => [s.fingerprint, s]));
   },
 };
-

@@ -22,11 +22,14 @@ export function createClusterLock(meta: Pool) {
 
   async function locked<T>(cluster: string, work: (conn: PoolConnection) => Promise<T>): Promise<T> {
     // Lock names are at most 64 characters: hash the database and cluster.
-    const name = `dbops.alerts.${createHash('sha1').update(`${await databaseName()}\u0000${cluster}`).digest('hex')}`;
+    const name = `dbops.alerts.${createHash('sha1')
+      .update(`${await databaseName()}\u0000${cluster}`)
+      .digest('hex')}`;
     const conn = await meta.getConnection();
     try {
       const [rows] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [name, LOCK_WAIT_SECONDS]);
-      if (Number(rows[0]?.got) !== 1) throw new Error(`timed out after ${LOCK_WAIT_SECONDS}s waiting for the alert lock of cluster ${cluster}`);
+      if (Number(rows[0]?.got) !== 1)
+        throw new Error(`timed out after ${LOCK_WAIT_SECONDS}s waiting for the alert lock of cluster ${cluster}`);
       try {
         return await work(conn);
       } finally {

@@ -14,9 +14,18 @@ export type RawSample = Omit<InstanceSample, 'newDeadlocks' | 'latestDeadlock' |
 };
 
 const MAX_LONG_TRANSACTIONS = 5;
-const STATUS_NAMES = ['Threads_running', 'Threads_connected', 'Innodb_deadlocks', 'Innodb_history_list_length', 'Uptime'];
+const STATUS_NAMES = [
+  'Threads_running',
+  'Threads_connected',
+  'Innodb_deadlocks',
+  'Innodb_history_list_length',
+  'Uptime',
+];
 
-const StatusRow = z.looseObject({ Variable_name: z.string(), Value: z.union([z.string(), z.number()]).transform(String) });
+const StatusRow = z.looseObject({
+  Variable_name: z.string(),
+  Value: z.union([z.string(), z.number()]).transform(String),
+});
 const GlobalsRow = z.looseObject({ version: z.string(), ro: z.coerce.number(), max_conn: z.coerce.number() });
 const MetricRow = z.looseObject({ NAME: z.string(), COUNT: z.coerce.number() });
 const TrxRow = z.looseObject({
@@ -26,7 +35,12 @@ const TrxRow = z.looseObject({
   age: z.coerce.number(),
   trx_query: z.string().nullable(),
 });
-const ProcessRow = z.looseObject({ ID: z.coerce.number(), USER: z.string().nullable(), HOST: z.string().nullable(), DB: z.string().nullable() });
+const ProcessRow = z.looseObject({
+  ID: z.coerce.number(),
+  USER: z.string().nullable(),
+  HOST: z.string().nullable(),
+  DB: z.string().nullable(),
+});
 const SizeRow = z.looseObject({ name: z.string(), bytes: z.coerce.number() });
 
 /**
@@ -35,9 +49,16 @@ const SizeRow = z.looseObject({ name: z.string(), bytes: z.coerce.number() });
  * empty rather than failing the poll; a lost connection fails it (the instance is down).
  */
 export async function readSample(conn: Conn, options: { longTransactionSeconds: number }): Promise<RawSample> {
-  const [statusRows] = await conn.query<RowDataPacket[]>(`SHOW GLOBAL STATUS WHERE Variable_name IN (${STATUS_NAMES.map(() => '?').join(', ')})`, STATUS_NAMES);
-  const status = new Map(statusRows.map((r) => StatusRow.parse(r)).map((r) => [r.Variable_name.toLowerCase(), Number(r.Value)]));
-  const [globalRows] = await conn.query<RowDataPacket[]>('SELECT VERSION() AS version, @@global.read_only AS ro, @@global.max_connections AS max_conn');
+  const [statusRows] = await conn.query<RowDataPacket[]>(
+    `SHOW GLOBAL STATUS WHERE Variable_name IN (${STATUS_NAMES.map(() => '?').join(', ')})`,
+    STATUS_NAMES,
+  );
+  const status = new Map(
+    statusRows.map((r) => StatusRow.parse(r)).map((r) => [r.Variable_name.toLowerCase(), Number(r.Value)]),
+  );
+  const [globalRows] = await conn.query<RowDataPacket[]>(
+    'SELECT VERSION() AS version, @@global.read_only AS ro, @@global.max_connections AS max_conn',
+  );
   const globals = GlobalsRow.parse(globalRows[0]);
   const flavor = /mariadb/i.test(globals.version) ? 'mariadb' : 'mysql';
   const { status: replication, readable } = await readReplication(conn);
@@ -79,7 +100,11 @@ export async function readLongTransactions(conn: Conn, minSeconds: number): Prom
   const clients = new Map<number, z.infer<typeof ProcessRow>>();
   let processlistRead = false;
   if (threadIds.length > 0) {
-    const found = await optional(() => conn.query<RowDataPacket[]>('SELECT ID, USER, HOST, DB FROM information_schema.PROCESSLIST WHERE ID IN (?)', [threadIds]));
+    const found = await optional(() =>
+      conn.query<RowDataPacket[]>('SELECT ID, USER, HOST, DB FROM information_schema.PROCESSLIST WHERE ID IN (?)', [
+        threadIds,
+      ]),
+    );
     processlistRead = found !== undefined;
     for (const row of found?.[0] ?? []) {
       const p = ProcessRow.parse(row);
@@ -88,10 +113,26 @@ export async function readLongTransactions(conn: Conn, minSeconds: number): Prom
   }
   // INNODB_TRX is a cache refreshed at most every 0.1 s: a transaction whose session is gone has ended,
   // unless InnoDB is still rolling it back (that one holds its locks until done, so it stays).
-  const live = trxs.filter((t) => !processlistRead || t.thread_id === null || t.thread_id === 0 || clients.has(t.thread_id) || /ROLLING BACK/i.test(t.trx_state));
+  const live = trxs.filter(
+    (t) =>
+      !processlistRead ||
+      t.thread_id === null ||
+      t.thread_id === 0 ||
+      clients.has(t.thread_id) ||
+      /ROLLING BACK/i.test(t.trx_state),
+  );
   return live.map((t) => {
     const client = t.thread_id !== null ? clients.get(t.thread_id) : undefined;
-    return { id: t.trx_id, ageSeconds: t.age, threadId: t.thread_id, state: t.trx_state, query: t.trx_query, user: client?.USER ?? null, host: client?.HOST ?? null, db: client?.DB ?? null };
+    return {
+      id: t.trx_id,
+      ageSeconds: t.age,
+      threadId: t.thread_id,
+      state: t.trx_state,
+      query: t.trx_query,
+      user: client?.USER ?? null,
+      host: client?.HOST ?? null,
+      db: client?.DB ?? null,
+    };
   });
 }
 
@@ -112,12 +153,24 @@ export async function readSchemaSizes(conn: Conn): Promise<Array<{ schema: strin
 }
 
 async function innodbMetrics(conn: Conn): Promise<Map<string, number>> {
-  const result = await optional(() => conn.query<RowDataPacket[]>("SELECT NAME, COUNT FROM information_schema.INNODB_METRICS WHERE NAME IN ('lock_deadlocks', 'trx_rseg_history_len')"));
+  const result = await optional(() =>
+    conn.query<RowDataPacket[]>(
+      "SELECT NAME, COUNT FROM information_schema.INNODB_METRICS WHERE NAME IN ('lock_deadlocks', 'trx_rseg_history_len')",
+    ),
+  );
   return new Map((result?.[0] ?? []).map((r) => MetricRow.parse(r)).map((r) => [r.NAME, r.COUNT]));
 }
 
 /** Errors that mean "you may not read this", not "the server is gone". */
-const NOT_ALLOWED = new Set(['ER_SPECIFIC_ACCESS_DENIED_ERROR', 'ER_TABLEACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_ACCESS_DENIED_ERROR', 'ER_UNKNOWN_TABLE', 'ER_NO_SUCH_TABLE', 'ER_BAD_FIELD_ERROR']);
+const NOT_ALLOWED = new Set([
+  'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+  'ER_TABLEACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_UNKNOWN_TABLE',
+  'ER_NO_SUCH_TABLE',
+  'ER_BAD_FIELD_ERROR',
+]);
 
 /** Run a read that a missing privilege or an older server may refuse; undefined then. */
 async function optional<T>(read: () => Promise<T>): Promise<T | undefined> {

@@ -60,7 +60,13 @@ export type AlertChange =
 
 const keyOf = (a: { checkId: string; subject: string }) => `${a.checkId}\u0000${a.subject}`;
 
-export function reconcile(open: readonly OpenAlert[], conditions: readonly Condition[], evaluated: ReadonlySet<string>, now: Date, settings: LifecycleSettings): AlertChange[] {
+export function reconcile(
+  open: readonly OpenAlert[],
+  conditions: readonly Condition[],
+  evaluated: ReadonlySet<string>,
+  now: Date,
+  settings: LifecycleSettings,
+): AlertChange[] {
   const changes: AlertChange[] = [];
   const openByKey = new Map(open.map((a) => [keyOf(a), a]));
   const seen = new Set<string>();
@@ -72,7 +78,12 @@ export function reconcile(open: readonly OpenAlert[], conditions: readonly Condi
     const event = settings.isEvent(condition.checkId);
     if (!existing) {
       const firesNow = event || settings.fireAfterPolls <= 1 || settings.firesAtOnce?.(condition.checkId) === true;
-      changes.push({ type: 'create', condition, state: firesNow ? 'firing' : 'pending', kind: event ? 'event' : 'poll' });
+      changes.push({
+        type: 'create',
+        condition,
+        state: firesNow ? 'firing' : 'pending',
+        kind: event ? 'event' : 'poll',
+      });
       continue;
     }
     const hits = existing.hits + 1;
@@ -96,11 +107,14 @@ export function reconcile(open: readonly OpenAlert[], conditions: readonly Condi
       continue;
     }
     if (settings.isEvent(alert.checkId)) {
-      if (now.getTime() - alert.lastSeenAt.getTime() >= settings.quietMs(alert.checkId)) changes.push({ type: 'resolve', id: alert.id });
+      if (now.getTime() - alert.lastSeenAt.getTime() >= settings.quietMs(alert.checkId))
+        changes.push({ type: 'resolve', id: alert.id });
       continue;
     }
     const misses = alert.misses + 1;
-    changes.push(misses >= settings.resolveAfterPolls ? { type: 'resolve', id: alert.id } : { type: 'miss', id: alert.id, misses });
+    changes.push(
+      misses >= settings.resolveAfterPolls ? { type: 'resolve', id: alert.id } : { type: 'miss', id: alert.id, misses },
+    );
   }
   return changes;
 }

@@ -25,15 +25,24 @@ export class MonitorStore {
     const key = `${scope.cluster}|${scope.instance}|${name}`;
     if (this.counters.get(key) === observed) return 0;
     const where = [scope.cluster, scope.instance, name];
-    const [rows] = await this.meta.query<RowDataPacket[]>('SELECT value FROM monitor_counters WHERE cluster = ? AND instance = ? AND name = ?', where);
+    const [rows] = await this.meta.query<RowDataPacket[]>(
+      'SELECT value FROM monitor_counters WHERE cluster = ? AND instance = ? AND name = ?',
+      where,
+    );
     this.counters.set(key, observed);
     if (!rows[0]) {
-      await this.meta.query('INSERT IGNORE INTO monitor_counters (cluster, instance, name, value, updated_at) VALUES (?, ?, ?, ?, ?)', [...where, observed, now]);
+      await this.meta.query(
+        'INSERT IGNORE INTO monitor_counters (cluster, instance, name, value, updated_at) VALUES (?, ?, ?, ?, ?)',
+        [...where, observed, now],
+      );
       return null;
     }
     const stored = Number(rows[0].value);
     if (observed === stored) return 0;
-    const [result] = await this.meta.query<ResultSetHeader>('UPDATE monitor_counters SET value = ?, updated_at = ? WHERE cluster = ? AND instance = ? AND name = ? AND value = ?', [observed, now, ...where, stored]);
+    const [result] = await this.meta.query<ResultSetHeader>(
+      'UPDATE monitor_counters SET value = ?, updated_at = ? WHERE cluster = ? AND instance = ? AND name = ? AND value = ?',
+      [observed, now, ...where, stored],
+    );
     if (result.affectedRows !== 1) return 0;
     return observed < stored ? null : observed - stored;
   }
@@ -41,7 +50,10 @@ export class MonitorStore {
   /** When the cluster's schema sizes were last sampled (cached after the first read). */
   async lastSampledAt(cluster: string): Promise<Date | null> {
     if (!this.lastSample.has(cluster)) {
-      const [rows] = await this.meta.query<RowDataPacket[]>('SELECT MAX(sampled_at) AS at FROM schema_size_samples WHERE cluster = ?', [cluster]);
+      const [rows] = await this.meta.query<RowDataPacket[]>(
+        'SELECT MAX(sampled_at) AS at FROM schema_size_samples WHERE cluster = ?',
+        [cluster],
+      );
       const at = rows[0]?.at;
       this.lastSample.set(cluster, typeof at === 'string' ? new Date(at.replace(' ', 'T') + 'Z') : null);
     }
@@ -49,17 +61,31 @@ export class MonitorStore {
   }
 
   /** Record the sizes and drop samples older than `keepDays`. */
-  async recordSizes(cluster: string, sizes: ReadonlyArray<{ schema: string; bytes: number }>, at: Date, keepDays: number): Promise<void> {
+  async recordSizes(
+    cluster: string,
+    sizes: ReadonlyArray<{ schema: string; bytes: number }>,
+    at: Date,
+    keepDays: number,
+  ): Promise<void> {
     this.lastSample.set(cluster, at);
     if (sizes.length > 0) {
-      await this.meta.query('INSERT IGNORE INTO schema_size_samples (cluster, schema_name, sampled_at, bytes) VALUES ?', [sizes.map((s) => [cluster, s.schema, at, s.bytes])]);
+      await this.meta.query(
+        'INSERT IGNORE INTO schema_size_samples (cluster, schema_name, sampled_at, bytes) VALUES ?',
+        [sizes.map((s) => [cluster, s.schema, at, s.bytes])],
+      );
     }
-    await this.meta.query('DELETE FROM schema_size_samples WHERE cluster = ? AND sampled_at < ?', [cluster, new Date(at.getTime() - keepDays * 86_400_000)]);
+    await this.meta.query('DELETE FROM schema_size_samples WHERE cluster = ? AND sampled_at < ?', [
+      cluster,
+      new Date(at.getTime() - keepDays * 86_400_000),
+    ]);
   }
 
   /** The cluster's samples since `since`, per schema, oldest first. */
   async sizeHistory(cluster: string, since: Date): Promise<Map<string, SizePoint[]>> {
-    const [rows] = await this.meta.query<RowDataPacket[]>('SELECT schema_name, sampled_at, bytes FROM schema_size_samples WHERE cluster = ? AND sampled_at >= ? ORDER BY sampled_at', [cluster, since]);
+    const [rows] = await this.meta.query<RowDataPacket[]>(
+      'SELECT schema_name, sampled_at, bytes FROM schema_size_samples WHERE cluster = ? AND sampled_at >= ? ORDER BY sampled_at',
+      [cluster, since],
+    );
     const out = new Map<string, SizePoint[]>();
     for (const row of rows.map((r) => SampleRow.parse(r))) {
       const list = out.get(row.schema_name) ?? [];

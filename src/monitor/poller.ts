@@ -22,7 +22,9 @@ export interface PollerDeps {
   /** Monitor pools: one connection per instance (ClusterPools with connectionLimit 1). */
   pools: Pick<MonitorPools, 'instance'>;
   store: MonitorStore;
-  alerts: { recordPoll(scope: AlertScope, evaluated: readonly string[], conditions: readonly Condition[]): Promise<unknown> };
+  alerts: {
+    recordPoll(scope: AlertScope, evaluated: readonly string[], conditions: readonly Condition[]): Promise<unknown>;
+  };
   secrets: NodeJS.ProcessEnv;
   clock: Clock;
   logger: Logger;
@@ -55,9 +57,11 @@ export function createPoller(deps: PollerDeps) {
       () => pollNow(instance),
     );
     running.set(key, next);
-    void next.finally(() => {
-      if (running.get(key) === next) running.delete(key);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (running.get(key) === next) running.delete(key);
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -70,10 +74,20 @@ export function createPoller(deps: PollerDeps) {
       return { status: 'down', problem: read.problem };
     }
     const { sample, sampledSizes } = read;
-    const ctx = { cluster: instance.cluster, clusterConfig: instance.clusterConfig, instance: instance.name, configuredAs: instance.configuredAs, settings };
+    const ctx = {
+      cluster: instance.cluster,
+      clusterConfig: instance.clusterConfig,
+      instance: instance.name,
+      configuredAs: instance.configuredAs,
+      settings,
+    };
     const ran: Check[] = enabled.filter((c) => c.runsOn === 'every-poll' || sampledSizes);
     const conditions = ran.flatMap((c) => c.evaluate(sample, ctx));
-    await deps.alerts.recordPoll(scope, ran.map((c) => c.id), conditions);
+    await deps.alerts.recordPoll(
+      scope,
+      ran.map((c) => c.id),
+      conditions,
+    );
     return { status: 'up', conditions, sample };
   }
 
@@ -98,7 +112,9 @@ export function createPoller(deps: PollerDeps) {
       return { ok: true, sample: { ...sample, schemaSizes: sizes }, sampledSizes: sizes !== null };
     } catch (err) {
       conn?.destroy();
-      const problem = timedOut ? `no answer from ${instance.name} within ${POLL_DEADLINE_MS / 1000} s (server stalled or overloaded)` : explainConnectError(err, instance.clusterConfig, instance.endpoint, deps.secrets);
+      const problem = timedOut
+        ? `no answer from ${instance.name} within ${POLL_DEADLINE_MS / 1000} s (server stalled or overloaded)`
+        : explainConnectError(err, instance.clusterConfig, instance.endpoint, deps.secrets);
       logger.debug('monitor poll failed', { cluster: instance.cluster, instance: instance.name, problem });
       return { ok: false, problem };
     } finally {
@@ -110,7 +126,8 @@ export function createPoller(deps: PollerDeps) {
   async function complete(conn: PoolConnection, instance: ConfiguredInstance, raw: RawSample): Promise<InstanceSample> {
     const { deadlockCounter, uptimeSeconds: _uptime, ...rest } = raw;
     const scope = { cluster: instance.cluster, instance: instance.name };
-    const newDeadlocks = deadlockCounter === null ? null : await store.delta(scope, 'innodb_deadlocks', deadlockCounter, clock.now());
+    const newDeadlocks =
+      deadlockCounter === null ? null : await store.delta(scope, 'innodb_deadlocks', deadlockCounter, clock.now());
     const latestDeadlock = newDeadlocks && newDeadlocks > 0 ? await readLatestDeadlock(conn) : null;
     return { ...rest, newDeadlocks, latestDeadlock, schemaSizes: null };
   }
@@ -118,13 +135,21 @@ export function createPoller(deps: PollerDeps) {
   /** Schema sizes with their trend, on the primary, every `schema_size.sample_minutes`, when a limit applies. */
   async function maybeSampleSizes(conn: PoolConnection, instance: ConfiguredInstance): Promise<SchemaSize[] | null> {
     const sizeSettings = settings.schema_size;
-    if (instance.configuredAs !== 'primary' || settings.disabled.includes('schema-size') || !hasLimits(instance.cluster)) return null;
+    if (
+      instance.configuredAs !== 'primary' ||
+      settings.disabled.includes('schema-size') ||
+      !hasLimits(instance.cluster)
+    )
+      return null;
     const now = clock.now();
     const last = await store.lastSampledAt(instance.cluster);
     if (last && now.getTime() - last.getTime() < sizeSettings.sample_minutes * 60_000) return null;
     const sizes = await readSchemaSizes(conn);
     await store.recordSizes(instance.cluster, sizes, now, sizeSettings.history_days * 2);
-    const history = await store.sizeHistory(instance.cluster, new Date(now.getTime() - sizeSettings.history_days * 86_400_000));
+    const history = await store.sizeHistory(
+      instance.cluster,
+      new Date(now.getTime() - sizeSettings.history_days * 86_400_000),
+    );
     const out: SchemaSize[] = [];
     for (const { schema, bytes } of sizes) {
       const limitGb = sizeSettings.limits_gb[`${instance.cluster}.${schema}`] ?? sizeSettings.limit_gb;
@@ -136,7 +161,10 @@ export function createPoller(deps: PollerDeps) {
 
   function hasLimits(cluster: string): boolean {
     const sizeSettings = settings.schema_size;
-    return sizeSettings.limit_gb !== undefined || Object.keys(sizeSettings.limits_gb).some((k) => k.startsWith(`${cluster}.`));
+    return (
+      sizeSettings.limit_gb !== undefined ||
+      Object.keys(sizeSettings.limits_gb).some((k) => k.startsWith(`${cluster}.`))
+    );
   }
 
   return { poll };

@@ -23,7 +23,13 @@ export class MonitorPools {
     const key = `${cluster.user}@${endpointName(endpoint)}`;
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = mysql.createPool({ ...instanceOptions(cluster, endpoint, this.secrets), connectionLimit: 1, maxIdle: 1, idleTimeout: 5 * 60_000, enableKeepAlive: true });
+      pool = mysql.createPool({
+        ...instanceOptions(cluster, endpoint, this.secrets),
+        connectionLimit: 1,
+        maxIdle: 1,
+        idleTimeout: 5 * 60_000,
+        enableKeepAlive: true,
+      });
       this.pools.set(key, pool);
     }
     return pool;

@@ -40,7 +40,13 @@ export interface Monitoring {
 
 /** The alert service alone (the bot: /dbops alerts, Acknowledge / Silence buttons). */
 export function createMonitoring(parts: MonitoringParts): Monitoring {
-  const alerts = createAlertService({ meta: parts.meta, slack: parts.slack, config: parts.config, logger: parts.logger, clock: parts.clock });
+  const alerts = createAlertService({
+    meta: parts.meta,
+    slack: parts.slack,
+    config: parts.config,
+    logger: parts.logger,
+    clock: parts.clock,
+  });
   return { alerts, stop: async () => undefined };
 }
 
@@ -52,10 +58,30 @@ export function createMonitoring(parts: MonitoringParts): Monitoring {
 export async function startMonitoring(parts: MonitoringParts, worker: MonitorWorkerParts): Promise<Monitoring> {
   const { alerts } = createMonitoring(parts);
   const pools = new MonitorPools(parts.config.clusters, parts.secrets);
-  const poller = createPoller({ config: parts.config, pools, store: new MonitorStore(parts.meta), alerts, secrets: parts.secrets, clock: parts.clock, logger: parts.logger });
+  const poller = createPoller({
+    config: parts.config,
+    pools,
+    store: new MonitorStore(parts.meta),
+    alerts,
+    secrets: parts.secrets,
+    clock: parts.clock,
+    logger: parts.logger,
+  });
   try {
-    const monitorWorker = await MonitorWorker.start({ ...worker, config: parts.config, context: { poller, alerts }, logger: parts.logger });
-    await alerts.sweep().catch((err: unknown) => parts.logger.warn('could not make owed alert announcements at start', err instanceof Error ? err : new Error(String(err))));
+    const monitorWorker = await MonitorWorker.start({
+      ...worker,
+      config: parts.config,
+      context: { poller, alerts },
+      logger: parts.logger,
+    });
+    await alerts
+      .sweep()
+      .catch((err: unknown) =>
+        parts.logger.warn(
+          'could not make owed alert announcements at start',
+          err instanceof Error ? err : new Error(String(err)),
+        ),
+      );
     return {
       alerts,
       poller,

@@ -7,7 +7,11 @@ export type AlertRaiser = Pick<AlertService, 'raise' | 'resolve'>;
 const SUMMARY_MAX = 600;
 
 /** The alert of a failed ticket job: one per ticket (later failures of it add to it), critical on prod. */
-export function ticketFailedAlert(ticket: Pick<Ticket, 'id' | 'ref' | 'cluster' | 'schema' | 'environment' | 'attempt'>, kind: string, summary: string): RaiseAlert {
+export function ticketFailedAlert(
+  ticket: Pick<Ticket, 'id' | 'ref' | 'cluster' | 'schema' | 'environment' | 'attempt'>,
+  kind: string,
+  summary: string,
+): RaiseAlert {
   const target = ticket.schema ? `${ticket.cluster}.${ticket.schema}` : ticket.cluster;
   const why = summary.length > SUMMARY_MAX ? `${summary.slice(0, SUMMARY_MAX - 1)}…` : summary;
   return {
@@ -22,6 +26,10 @@ export function ticketFailedAlert(ticket: Pick<Ticket, 'id' | 'ref' | 'cluster' 
 }
 
 /** The key `resolve` takes to end that alert (a later attempt succeeded). */
-export function ticketFailedKey(ticket: Pick<Ticket, 'ref' | 'cluster'>): { cluster: string; checkId: string; subject: string } {
+export function ticketFailedKey(ticket: Pick<Ticket, 'ref' | 'cluster'>): {
+  cluster: string;
+  checkId: string;
+  subject: string;
+} {
   return { cluster: ticket.cluster, checkId: 'ticket-failed', subject: ticket.ref };
 }

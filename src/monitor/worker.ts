@@ -47,12 +47,18 @@ export class MonitorWorker {
       concurrency: options.config.monitors.concurrency,
       autorun: false,
     });
-    worker.on('failed', (job, err) => options.logger.warn('monitor job failed', { job: job?.name, data: job?.data }, err));
+    worker.on('failed', (job, err) =>
+      options.logger.warn('monitor job failed', { job: job?.name, data: job?.data }, err),
+    );
     worker.on('error', (err) => options.logger.warn('monitor worker error', err));
     const self = new MonitorWorker(queue, worker, options.logger);
     try {
       if (options.schedule !== false) await self.syncSchedulers(options.config);
-      void worker.run().catch((err: unknown) => options.logger.error('the monitor worker stopped', err instanceof Error ? err : new Error(String(err))));
+      void worker
+        .run()
+        .catch((err: unknown) =>
+          options.logger.error('the monitor worker stopped', err instanceof Error ? err : new Error(String(err))),
+        );
       await worker.waitUntilReady();
     } catch (err) {
       await self.close();
@@ -65,19 +71,34 @@ export class MonitorWorker {
   async syncSchedulers(config: Pick<DbopsConfig, 'clusters' | 'monitors'>): Promise<number> {
     const wanted = new Map<string, { cluster: string; instance: string }>();
     if (config.monitors.enabled) {
-      for (const instance of configuredInstances(config)) wanted.set(pollSchedulerId(instance.cluster, instance.name), { cluster: instance.cluster, instance: instance.name });
+      for (const instance of configuredInstances(config))
+        wanted.set(pollSchedulerId(instance.cluster, instance.name), {
+          cluster: instance.cluster,
+          instance: instance.name,
+        });
     }
     const every = config.monitors.interval_seconds * 1000;
     for (const [id, data] of wanted) {
-      await this.queue.upsertJobScheduler(id, { every }, { name: monitorPoll.name, data: monitorPoll.data.parse(data), opts: monitorPoll.options });
+      await this.queue.upsertJobScheduler(
+        id,
+        { every },
+        { name: monitorPoll.name, data: monitorPoll.data.parse(data), opts: monitorPoll.options },
+      );
     }
-    await this.queue.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: alertSweep.name, data: {}, opts: alertSweep.options });
+    await this.queue.upsertJobScheduler(
+      SWEEP_SCHEDULER,
+      { every: SWEEP_EVERY_MS },
+      { name: alertSweep.name, data: {}, opts: alertSweep.options },
+    );
     const existing = await this.queue.getJobSchedulers(0, -1);
     for (const scheduler of existing) {
       const id = scheduler.id ?? scheduler.key;
       if (id.startsWith(POLL_PREFIX) && !wanted.has(id)) await this.queue.removeJobScheduler(id);
     }
-    this.logger.info('monitor schedulers in place', { instances: wanted.size, everySeconds: config.monitors.interval_seconds });
+    this.logger.info('monitor schedulers in place', {
+      instances: wanted.size,
+      everySeconds: config.monitors.interval_seconds,
+    });
     return wanted.size;
   }
 
@@ -87,7 +108,11 @@ export class MonitorWorker {
   }
 
   async close(): Promise<void> {
-    await this.worker.close().catch((err: unknown) => this.logger.warn('error closing the monitor worker', err instanceof Error ? err : new Error(String(err))));
+    await this.worker
+      .close()
+      .catch((err: unknown) =>
+        this.logger.warn('error closing the monitor worker', err instanceof Error ? err : new Error(String(err))),
+      );
     await this.queue.close();
   }
 }

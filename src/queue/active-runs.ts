@@ -18,7 +18,14 @@ export class ActiveRuns {
   private emptied: Array<() => void> = [];
 
   open(ticketId: number, attempt: number, part: number): ActiveRun {
-    const run: ActiveRun = { ticketId, attempt, part, controller: new AbortController(), current: null, handingBack: false };
+    const run: ActiveRun = {
+      ticketId,
+      attempt,
+      part,
+      controller: new AbortController(),
+      current: null,
+      handingBack: false,
+    };
     this.runs.add(run);
     return run;
   }
@@ -70,5 +77,6 @@ export class ActiveRuns {
 }
 
 export function abortForShutdown(run: ActiveRun): void {
-  if (!run.controller.signal.aborted) run.controller.abort(new JobStop('shutdown', 'the worker is shutting down; the job goes back to the queue'));
+  if (!run.controller.signal.aborted)
+    run.controller.abort(new JobStop('shutdown', 'the worker is shutting down; the job goes back to the queue'));
 }

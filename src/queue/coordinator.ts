@@ -32,26 +32,52 @@ export function newToken(): string {
  * Last delivery (all children ended): write the outcome and move the ticket to match. A delivery
  * that finds the run half-way (its worker died) takes it over where the journal says it was.
  */
-export async function processTicketJob(job: Job, token: string | undefined, deps: RunnerDeps): Promise<TicketJobResult> {
+export async function processTicketJob(
+  job: Job,
+  token: string | undefined,
+  deps: RunnerDeps,
+): Promise<TicketJobResult> {
   const data = TicketJobData.safeParse(job.data);
-  if (!data.success) throw new UnrecoverableError(`job ${job.id} does not carry a ticket id and attempt: ${data.error.issues.map((i) => i.message).join('; ')}`);
+  if (!data.success)
+    throw new UnrecoverableError(
+      `job ${job.id} does not carry a ticket id and attempt: ${data.error.issues.map((i) => i.message).join('; ')}`,
+    );
   const ticket = await deps.tickets.get(data.data.ticketId);
   if (!ticket) throw new UnrecoverableError(`job ${job.id}: there is no ticket T-${data.data.ticketId}`);
   if (ticket.attempt !== data.data.attempt) return { skipped: `${ticket.ref} is on attempt ${ticket.attempt} now` };
-  if (ticket.state !== 'approved' && ticket.state !== 'scheduled' && ticket.state !== 'running') return { skipped: `${ticket.ref} is ${ticket.state}` };
+  if (ticket.state !== 'approved' && ticket.state !== 'scheduled' && ticket.state !== 'running')
+    return { skipped: `${ticket.ref} is ${ticket.state}` };
   const kind = deps.registry.get(job.name);
   const cluster = deps.config.clusters[ticket.cluster];
   const payload = kind?.payload.safeParse(ticket.payload);
-  const refusal = !kind ? deps.registry.missing(job.name) : !cluster ? `cluster \`${ticket.cluster}\` is not in dbops.yml` : !payload?.success ? `its request does not fit the ${kind.name} job: ${payload?.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}` : null;
+  const refusal = !kind
+    ? deps.registry.missing(job.name)
+    : !cluster
+      ? `cluster \`${ticket.cluster}\` is not in dbops.yml`
+      : !payload?.success
+        ? `its request does not fit the ${kind.name} job: ${payload?.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`
+        : null;
   if (refusal || !kind || !cluster) {
-    await endRun(deps, ticket, job.name, { outcome: 'failed', summary: `${ticket.ref} could not start: ${refusal}.` }, null);
+    await endRun(
+      deps,
+      ticket,
+      job.name,
+      { outcome: 'failed', summary: `${ticket.ref} could not start: ${refusal}.` },
+      null,
+    );
     throw new UnrecoverableError(refusal ?? 'refused');
   }
   if (ticket.state !== 'running') {
     const hold = holdFor(ticket, cluster, deps.clock.now());
     if (hold) {
       await job.moveToDelayed(Date.now() + (hold.until.getTime() - deps.clock.now().getTime()), token);
-      if (hold.reason === 'peak') await noticePeak(deps, ticket, { ...hold, cluster: ticket.cluster, timezone: cluster.timezone, started: false });
+      if (hold.reason === 'peak')
+        await noticePeak(deps, ticket, {
+          ...hold,
+          cluster: ticket.cluster,
+          timezone: cluster.timezone,
+          started: false,
+        });
       throw new DelayedError();
     }
   }
@@ -72,10 +98,15 @@ async function claim(job: Job, ticket: Ticket, kind: TicketJobKind, deps: Runner
   // The bot records the hand-over (approved → scheduled) after queueing the job, so a fast worker
   // may lose its first compare-and-set to that: read again and start from the new state.
   for (let n = 0; n < START_TRIES && current.state !== 'running'; n++) {
-    if ((current.state !== 'approved' && current.state !== 'scheduled') || current.attempt !== ticket.attempt) return null;
+    if ((current.state !== 'approved' && current.state !== 'scheduled') || current.attempt !== ticket.attempt)
+      return null;
     const started = await deps.tickets.transition({
-      ticketId: current.id, expect: { state: current.state, version: current.version }, action: 'start', actor: BOT_ACTOR,
-      note: { jobId: job.id, worker: deps.worker }, at: deps.clock.now(),
+      ticketId: current.id,
+      expect: { state: current.state, version: current.version },
+      action: 'start',
+      actor: BOT_ACTOR,
+      note: { jobId: job.id, worker: deps.worker },
+      at: deps.clock.now(),
     });
     if (started.ok) current = started.ticket;
     else if (started.reason === 'conflict' && started.current) current = started.current;
@@ -83,10 +114,22 @@ async function claim(job: Job, ticket: Ticket, kind: TicketJobKind, deps: Runner
   }
   if (current.state !== 'running' || current.attempt !== ticket.attempt) return null;
   const runToken = newToken();
-  const { run, previous } = await deps.runs.claimRun({ ticketId: current.id, attempt: current.attempt, jobId: String(job.id), kind: kind.name, token: runToken, worker: deps.worker, at: deps.clock.now() });
+  const { run, previous } = await deps.runs.claimRun({
+    ticketId: current.id,
+    attempt: current.attempt,
+    jobId: String(job.id),
+    kind: kind.name,
+    token: runToken,
+    worker: deps.worker,
+    at: deps.clock.now(),
+  });
   if (!previous) {
     void deps.announcer.refresh(current.id).catch(() => undefined);
-    await deps.relay.ensureStatus(current).catch((err: unknown) => deps.logger.warn('could not post the status message', { ticket: current.ref, error: causeOf(err) }));
+    await deps.relay
+      .ensureStatus(current)
+      .catch((err: unknown) =>
+        deps.logger.warn('could not post the status message', { ticket: current.ref, error: causeOf(err) }),
+      );
     void deps.relay.milestone(current, startedReply(current, deps.worker));
   } else if (previous.phase === 'planning' || previous.phase === 'finishing') {
     deps.metrics.takeovers.inc({ kind: kind.name });
@@ -109,7 +152,12 @@ async function drive(d: Drive): Promise<TicketJobResult> {
   let run = d.run;
   if (run.phase === 'finished') {
     // The run ended but its worker stopped before the ticket moved: finish that now.
-    if (run.outcome) await settleTicket(deps, ticket, { outcome: run.outcome, summary: run.summary ?? '', stop: await readStop(deps.redis, deps.keys, ticket.id, ticket.attempt) });
+    if (run.outcome)
+      await settleTicket(deps, ticket, {
+        outcome: run.outcome,
+        summary: run.summary ?? '',
+        stop: await readStop(deps.redis, deps.keys, ticket.id, ticket.attempt),
+      });
     deps.relay.finished(ticket);
     return { outcome: run.outcome };
   }
@@ -135,12 +183,19 @@ async function plan(d: Drive): Promise<{ run: RunRecord } | { ended: RunRecord['
   if (stop) return end(d, { outcome: 'cancelled', summary: 'Stopped before it began.', stop });
   const active = deps.active.open(ticket.id, ticket.attempt, COORDINATOR);
   try {
-    const ctx = buildJobContext({ ticket, kind: kind.name, active, unit: { ...key, part: COORDINATOR, token: d.runToken }, job, multipart: true }, deps);
+    const ctx = buildJobContext(
+      { ticket, kind: kind.name, active, unit: { ...key, part: COORDINATOR, token: d.runToken }, job, multipart: true },
+      deps,
+    );
     const parts: JobPart[] = kind.parts ? await kind.parts.plan(d.payload, ctx) : [{ key: 'main', label: ticket.ref }];
     const duplicate = parts.find((p, i) => parts.findIndex((q) => q.key === p.key) !== i);
     if (duplicate) throw new UnrecoverableError(`the ${kind.name} job planned two parts with the key ${duplicate.key}`);
     await deps.runs.savePlan({ ...key, token: d.runToken, at: deps.clock.now() }, kind.parts?.noun ?? 'parts', parts);
-    if (parts.length === 0) return end(d, { outcome: 'succeeded', summary: `Nothing to do: the plan has no ${kind.parts?.noun ?? 'parts'}.` });
+    if (parts.length === 0)
+      return end(d, {
+        outcome: 'succeeded',
+        summary: `Nothing to do: the plan has no ${kind.parts?.noun ?? 'parts'}.`,
+      });
     const run = await deps.runs.getRun(key);
     if (!run) throw new Error(`the run of ${ticket.ref} vanished`);
     return { run };
@@ -151,7 +206,12 @@ async function plan(d: Drive): Promise<{ run: RunRecord } | { ended: RunRecord['
       await job.moveToWait(d.token);
       throw new WaitingError();
     }
-    if (isJobStop(reason) && reason.kind === 'cancel') return end(d, { outcome: 'cancelled', summary: 'Stopped while it was being planned.', stop: await readStop(deps.redis, deps.keys, ticket.id, ticket.attempt) });
+    if (isJobStop(reason) && reason.kind === 'cancel')
+      return end(d, {
+        outcome: 'cancelled',
+        summary: 'Stopped while it was being planned.',
+        stop: await readStop(deps.redis, deps.keys, ticket.id, ticket.attempt),
+      });
     return end(d, { outcome: 'failed', summary: `planning failed: ${causeOf(err)}` });
   } finally {
     deps.active.close(active);
@@ -190,23 +250,39 @@ async function finish(d: Drive): Promise<TicketJobResult> {
   const { deps, ticket, kind } = d;
   const key = { ticketId: ticket.id, attempt: ticket.attempt };
   await deps.runs.setPhase({ ...key, token: d.runToken, at: deps.clock.now() }, 'finishing');
-  const [parts, stop, run] = await Promise.all([deps.runs.parts(key), readStop(deps.redis, deps.keys, ticket.id, ticket.attempt), deps.runs.getRun(key)]);
+  const [parts, stop, run] = await Promise.all([
+    deps.runs.parts(key),
+    readStop(deps.redis, deps.keys, ticket.id, ticket.attempt),
+    deps.runs.getRun(key),
+  ]);
   const noun = run?.partNoun ?? 'parts';
   const single = parts.length === 1;
   const failed = parts.filter((p) => p.state === 'failed');
   const unfinished = parts.filter((p) => p.state === 'pending' || p.state === 'running');
   const done = parts.filter((p) => p.state === 'done');
   const counts = `${done.length}/${parts.length} ${noun} done`;
-  if (stop?.kind === 'cancel' && done.length < parts.length) return end(d, { outcome: 'cancelled', summary: single ? 'Stopped on request.' : `Stopped on request: ${counts}.`, stop }).then(outcomeOf);
+  if (stop?.kind === 'cancel' && done.length < parts.length)
+    return end(d, {
+      outcome: 'cancelled',
+      summary: single ? 'Stopped on request.' : `Stopped on request: ${counts}.`,
+      stop,
+    }).then(outcomeOf);
   if (failed.length > 0 || unfinished.length > 0) {
     const first = failed[0];
-    const why = first ? `${single ? '' : `${first.label}: `}${first.error ?? 'failed'}` : `${unfinished.length} ${noun} never finished (their worker stopped too often)`;
+    const why = first
+      ? `${single ? '' : `${first.label}: `}${first.error ?? 'failed'}`
+      : `${unfinished.length} ${noun} never finished (their worker stopped too often)`;
     const summary = single ? why : `${why} (${counts})`;
     await end(d, { outcome: 'failed', summary, stop });
     throw new UnrecoverableError(summary);
   }
-  const results = done.map((p) => ({ part: { index: p.index, total: parts.length, key: p.key, label: p.label, ...(p.data ? { data: p.data } : {}) }, result: jobResultOf(p.result) }));
-  const result: JobResult = single ? results[0].result : kind.parts?.summarize?.(results, d.payload) ?? { summary: `${parts.length} ${noun} done.` };
+  const results = done.map((p) => ({
+    part: { index: p.index, total: parts.length, key: p.key, label: p.label, ...(p.data ? { data: p.data } : {}) },
+    result: jobResultOf(p.result),
+  }));
+  const result: JobResult = single
+    ? results[0].result
+    : (kind.parts?.summarize?.(results, d.payload) ?? { summary: `${parts.length} ${noun} done.` });
   return end(d, { outcome: 'succeeded', summary: result.summary, details: result.details }).then(outcomeOf);
 }
 
@@ -221,7 +297,10 @@ function outcomeOf(ended: { ended: RunRecord['outcome'] }): TicketJobResult {
 
 function jobResultOf(value: unknown): JobResult {
   if (typeof value === 'object' && value !== null && 'summary' in value && typeof value.summary === 'string') {
-    const details = 'details' in value && typeof value.details === 'object' && value.details !== null && !Array.isArray(value.details) ? { details: Object.fromEntries(Object.entries(value.details)) } : {};
+    const details =
+      'details' in value && typeof value.details === 'object' && value.details !== null && !Array.isArray(value.details)
+        ? { details: Object.fromEntries(Object.entries(value.details)) }
+        : {};
     return { summary: value.summary, ...details };
   }
   return { summary: 'Done.' };

@@ -23,7 +23,10 @@ export function isJobStop(value: unknown): value is JobStop {
  * not have taken effect, so it is not run again and the ticket stops here.
  */
 export class InterruptedStepError extends Error {
-  constructor(readonly step: string, ticketRef: string) {
+  constructor(
+    readonly step: string,
+    ticketRef: string,
+  ) {
     super(
       `step “${step}” of ${ticketRef} was interrupted (the worker running it stopped or it failed) and is not safe to run again: ` +
         'it may or may not have taken effect. Check the target by hand, then retry the ticket or open a new one for what is left.',

@@ -24,12 +24,17 @@ export type PartJobResult = { part: number; state: PartRecord['state'] } | { ski
  */
 export async function processPartJob(job: Job, token: string | undefined, deps: RunnerDeps): Promise<PartJobResult> {
   const data = PartJobData.safeParse(job.data);
-  if (!data.success) throw new UnrecoverableError(`job ${job.id} does not carry a ticket part: ${data.error.issues.map((i) => i.message).join('; ')}`);
+  if (!data.success)
+    throw new UnrecoverableError(
+      `job ${job.id} does not carry a ticket part: ${data.error.issues.map((i) => i.message).join('; ')}`,
+    );
   const { ticketId, attempt, part: index } = data.data;
   const key = { ticketId, attempt };
   const ticket = await deps.tickets.get(ticketId);
   if (!ticket || ticket.attempt !== attempt || ticket.state !== 'running') {
-    await deps.runs.skipPart(key, index, deps.clock.now(), `not started: the ticket is ${ticket ? ticket.state : 'gone'}`).catch(() => undefined);
+    await deps.runs
+      .skipPart(key, index, deps.clock.now(), `not started: the ticket is ${ticket ? ticket.state : 'gone'}`)
+      .catch(() => undefined);
     return { skipped: `T-${ticketId} is ${ticket?.state ?? 'gone'}` };
   }
   const kind = deps.registry.get(job.name);
@@ -44,17 +49,24 @@ export async function processPartJob(job: Job, token: string | undefined, deps: 
   const hold = cluster ? holdFor({ runAt: null }, cluster, deps.clock.now()) : null;
   if (hold && cluster) {
     await job.moveToDelayed(Date.now() + (hold.until.getTime() - deps.clock.now().getTime()), token);
-    if (hold.reason === 'peak') await noticePeak(deps, ticket, { ...hold, cluster: ticket.cluster, timezone: cluster.timezone, started: true });
+    if (hold.reason === 'peak')
+      await noticePeak(deps, ticket, { ...hold, cluster: ticket.cluster, timezone: cluster.timezone, started: true });
     throw new DelayedError();
   }
   const partToken = newToken();
-  const claim = await deps.runs.claimPart({ ...key, token: partToken, worker: deps.worker, at: deps.clock.now() }, index);
+  const claim = await deps.runs.claimPart(
+    { ...key, token: partToken, worker: deps.worker, at: deps.clock.now() },
+    index,
+  );
   if (!claim.claimed) return { part: index, state: claim.part.state };
   if (claim.takeover) {
     deps.metrics.takeovers.inc({ kind: kind.name });
     const run = await deps.runs.getRun(key);
     const what = run?.partsTotal && run.partsTotal > 1 ? claim.part.label : undefined;
-    void deps.relay.milestone(ticket, takeoverReply(ticket, { worker: deps.worker, previous: claim.previousWorker, ...(what ? { part: what } : {}) }));
+    void deps.relay.milestone(
+      ticket,
+      takeoverReply(ticket, { worker: deps.worker, previous: claim.previousWorker, ...(what ? { part: what } : {}) }),
+    );
   }
   return runPart({ job, token, deps, kind, ticket, part: claim.part, partToken });
 }
@@ -74,15 +86,35 @@ async function runPart(r: PartRun): Promise<PartJobResult> {
   const key = { ticketId: ticket.id, attempt: ticket.attempt };
   const run = await deps.runs.getRun(key);
   const total = run?.partsTotal ?? 1;
-  const info: PartInfo = { index: part.index, total, key: part.key, label: part.label, ...(part.data ? { data: part.data } : {}) };
+  const info: PartInfo = {
+    index: part.index,
+    total,
+    key: part.key,
+    label: part.label,
+    ...(part.data ? { data: part.data } : {}),
+  };
   const active = deps.active.open(ticket.id, ticket.attempt, part.index);
   const beat = setInterval(() => void heartbeat(deps, ticket, active), deps.heartbeatMs);
   try {
     const multipart = total > 1;
-    const ctx = buildJobContext({ ticket, kind: kind.name, active, unit: { ...key, part: part.index, token: r.partToken }, job, part: info, multipart }, deps);
+    const ctx = buildJobContext(
+      {
+        ticket,
+        kind: kind.name,
+        active,
+        unit: { ...key, part: part.index, token: r.partToken },
+        job,
+        part: info,
+        multipart,
+      },
+      deps,
+    );
     const payload = kind.payload.parse(ticket.payload);
     const result: JobResult = kind.parts ? await kind.parts.run(info, payload, ctx) : await kind.process(payload, ctx);
-    await deps.runs.finishPart({ ...key, token: r.partToken, at: deps.clock.now() }, part.index, { state: 'done', result: { summary: String(result.summary), ...(result.details ? { details: result.details } : {}) } });
+    await deps.runs.finishPart({ ...key, token: r.partToken, at: deps.clock.now() }, part.index, {
+      state: 'done',
+      result: { summary: String(result.summary), ...(result.details ? { details: result.details } : {}) },
+    });
     deps.metrics.parts.inc({ kind: kind.name, outcome: 'done' });
     deps.relay.changed(ticket);
     return { part: part.index, state: 'done' };
@@ -100,7 +132,10 @@ async function partEnded(r: PartRun, active: ActiveRun, err: unknown): Promise<P
   const holder = { ticketId: ticket.id, attempt: ticket.attempt, token: r.partToken, at: deps.clock.now() };
   const reason: unknown = active.controller.signal.reason;
   if (err instanceof FencedError) {
-    deps.logger.warn('a part was taken over while this worker still ran it; it stops here', { ticket: ticket.ref, part: part.key });
+    deps.logger.warn('a part was taken over while this worker still ran it; it stops here', {
+      ticket: ticket.ref,
+      part: part.key,
+    });
     return { part: part.index, state: 'running' };
   }
   if (err instanceof HandBack || (isJobStop(reason) && reason.kind === 'shutdown')) {
@@ -126,7 +161,12 @@ async function partEnded(r: PartRun, active: ActiveRun, err: unknown): Promise<P
   deps.metrics.parts.inc({ kind: kind.name, outcome: 'failed' });
   deps.logger.warn('a part of a ticket run failed', { ticket: ticket.ref, part: part.key, error: cause });
   if ((kind.parts?.onFailure ?? 'stop') === 'stop') {
-    const request: StopRequest = { kind: 'part_failed', by: part.label, reason: cause, at: deps.clock.now().toISOString() };
+    const request: StopRequest = {
+      kind: 'part_failed',
+      by: part.label,
+      reason: cause,
+      at: deps.clock.now().toISOString(),
+    };
     await publishStop(deps.redis, deps.keys, ticket.id, ticket.attempt, request).catch(() => undefined);
     deps.active.stop(ticket.id, ticket.attempt, new JobStop('part_failed', `${part.label} failed`));
   }

@@ -60,7 +60,11 @@ export function ticketJobId(ticketId: number, attempt: number): string {
 
 /** What the ticket service needs from a queue. */
 export interface TicketQueue {
-  enqueueTicket(ticket: Pick<Ticket, 'id' | 'kind'>, attempt: number, options?: { delayMs?: number }): Promise<{ jobId: string }>;
+  enqueueTicket(
+    ticket: Pick<Ticket, 'id' | 'kind'>,
+    attempt: number,
+    options?: { delayMs?: number },
+  ): Promise<{ jobId: string }>;
   /** Take a ticket's job out of the queue if it has not started; true when it was removed. */
   removeTicketJob(ticketId: number, attempt: number): Promise<boolean>;
   /** Ask the workers running this ticket attempt to stop at a safe point (a Cancel on a running ticket). */
@@ -115,7 +119,11 @@ export class JobQueue implements TicketQueue {
     return this.queue.name;
   }
 
-  async enqueueTicket(ticket: Pick<Ticket, 'id' | 'kind'>, attempt: number, options: { delayMs?: number } = {}): Promise<{ jobId: string }> {
+  async enqueueTicket(
+    ticket: Pick<Ticket, 'id' | 'kind'>,
+    attempt: number,
+    options: { delayMs?: number } = {},
+  ): Promise<{ jobId: string }> {
     const jobId = ticketJobId(ticket.id, attempt);
     const data = TicketJobData.parse({ ticketId: ticket.id, attempt });
     const delay = Math.max(0, Math.round(options.delayMs ?? 0));

@@ -13,7 +13,11 @@ import { endRun, settleTicket } from './run-end.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { readStop } from './stop-channel.js';
 
-export interface ReconcileDeps extends Pick<RunnerDeps, 'runs' | 'tickets' | 'relay' | 'announcer' | 'metrics' | 'clock' | 'logger' | 'redis' | 'keys'> {
+export interface ReconcileDeps
+  extends Pick<
+    RunnerDeps,
+    'runs' | 'tickets' | 'relay' | 'announcer' | 'metrics' | 'clock' | 'logger' | 'redis' | 'keys'
+  > {
   /** Where ticket jobs are queued, and the BullMQ queue to look them up in. */
   queue: TicketQueue & { queue: Queue };
   config: Pick<DbopsConfig, 'clusters'>;
@@ -42,25 +46,42 @@ const FRESH_APPROVAL_MS = 30_000;
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const report: ReconcileReport = { requeued: [], ended: [], failed: [] };
   for (const ticket of await deps.tickets.list({ states: ['approved', 'scheduled'], order: 'oldest', limit: BATCH })) {
-    await waiting(deps, ticket, report).catch((err: unknown) => deps.logger.warn('reconcile: could not check a waiting ticket', { ticket: ticket.ref, error: causeOf(err) }));
+    await waiting(deps, ticket, report).catch((err: unknown) =>
+      deps.logger.warn('reconcile: could not check a waiting ticket', { ticket: ticket.ref, error: causeOf(err) }),
+    );
   }
   for (const ticket of await deps.tickets.list({ states: ['running'], order: 'oldest', limit: BATCH })) {
-    await running(deps, ticket, report).catch((err: unknown) => deps.logger.warn('reconcile: could not check a running ticket', { ticket: ticket.ref, error: causeOf(err) }));
+    await running(deps, ticket, report).catch((err: unknown) =>
+      deps.logger.warn('reconcile: could not check a running ticket', { ticket: ticket.ref, error: causeOf(err) }),
+    );
   }
-  await deps.relay.sweep().catch((err: unknown) => deps.logger.warn('reconcile: could not sweep final messages', { error: causeOf(err) }));
-  if (report.requeued.length + report.ended.length + report.failed.length > 0) deps.logger.info('reconciled tickets with the queue', { ...report });
+  await deps.relay
+    .sweep()
+    .catch((err: unknown) => deps.logger.warn('reconcile: could not sweep final messages', { error: causeOf(err) }));
+  if (report.requeued.length + report.ended.length + report.failed.length > 0)
+    deps.logger.info('reconciled tickets with the queue', { ...report });
   return report;
 }
 
 async function waiting(deps: ReconcileDeps, ticket: Ticket, report: ReconcileReport): Promise<void> {
   // A ticket approved a moment ago is being handed over by the bot right now: leave it to the bot.
-  if (ticket.state === 'approved' && deps.clock.now().getTime() - ticket.updatedAt.getTime() < FRESH_APPROVAL_MS) return;
+  if (ticket.state === 'approved' && deps.clock.now().getTime() - ticket.updatedAt.getTime() < FRESH_APPROVAL_MS)
+    return;
   const jobId = ticketJobId(ticket.id, ticket.attempt);
   const state = await deps.queue.queue.getJobState(jobId);
   if (state === 'failed') {
     const job = await deps.queue.queue.getJob(jobId);
     if (ticket.state !== 'scheduled') return;
-    await endRun(deps, ticket, 'unknown', { outcome: 'failed', summary: `${ticket.ref} could not start: its job failed (${job?.failedReason ?? 'no reason recorded'}).` }, null);
+    await endRun(
+      deps,
+      ticket,
+      'unknown',
+      {
+        outcome: 'failed',
+        summary: `${ticket.ref} could not start: its job failed (${job?.failedReason ?? 'no reason recorded'}).`,
+      },
+      null,
+    );
     report.failed.push(ticket.id);
     return;
   }
@@ -71,10 +92,20 @@ async function waiting(deps: ReconcileDeps, ticket: Ticket, report: ReconcileRep
   if (state === 'completed') await deps.queue.queue.remove(jobId).catch(() => 0);
   await deps.queue.enqueueTicket(ticket, ticket.attempt, { delayMs: startAt.getTime() - now.getTime() });
   if (ticket.state === 'approved') {
-    await deps.tickets.transition({ ticketId: ticket.id, expect: { state: 'approved', version: ticket.version }, action: 'enqueue', actor: BOT_ACTOR, note: { jobId, startAt: startAt.toISOString(), reconciled: true }, at: now });
+    await deps.tickets.transition({
+      ticketId: ticket.id,
+      expect: { state: 'approved', version: ticket.version },
+      action: 'enqueue',
+      actor: BOT_ACTOR,
+      note: { jobId, startAt: startAt.toISOString(), reconciled: true },
+      at: now,
+    });
   }
   report.requeued.push(ticket.id);
-  const when = startAt.getTime() > now.getTime() + 1000 && cluster ? `; it may start at ${formatInZone(startAt, cluster.timezone)}` : '';
+  const when =
+    startAt.getTime() > now.getTime() + 1000 && cluster
+      ? `; it may start at ${formatInZone(startAt, cluster.timezone)}`
+      : '';
   const text = `:arrows_counterclockwise: ${ticket.ref} was ${ticket.state}, but its job was not in the queue (Redis lost it, or it was never handed over); it is queued again${when}. It runs once: its state in the database fences it.`;
   await deps.relay.milestone(ticket, { text, blocks: [section(text)] });
 }
@@ -88,7 +119,11 @@ async function running(deps: ReconcileDeps, ticket: Ticket, report: ReconcileRep
   if (deps.clock.now().getTime() - lastSign.getTime() < deps.staleAfterMs) return;
   if (run?.outcome) {
     // The run ended but the ticket never moved (its worker stopped in between): finish the move.
-    await settleTicket(deps, ticket, { outcome: run.outcome, summary: run.summary ?? '', stop: await readStop(deps.redis, deps.keys, ticket.id, ticket.attempt).catch(() => null) });
+    await settleTicket(deps, ticket, {
+      outcome: run.outcome,
+      summary: run.summary ?? '',
+      stop: await readStop(deps.redis, deps.keys, ticket.id, ticket.attempt).catch(() => null),
+    });
     deps.relay.finished(ticket);
     report.ended.push(ticket.id);
     return;

@@ -7,8 +7,10 @@ export class JobRegistry {
   /** Throws on a duplicate name: two kinds answering one job name is a packaging bug. */
   constructor(kinds: readonly TicketJobKind[]) {
     for (const kind of kinds) {
-      if (this.kinds.has(kind.name)) throw new Error(`two job kinds are named ${kind.name}; job names must be unique (jobs/index.ts)`);
-      if (!/^[a-z][a-z0-9-]*$/.test(kind.name)) throw new Error(`job kind name ${JSON.stringify(kind.name)} must be kebab-case (it is the file name in jobs/)`);
+      if (this.kinds.has(kind.name))
+        throw new Error(`two job kinds are named ${kind.name}; job names must be unique (jobs/index.ts)`);
+      if (!/^[a-z][a-z0-9-]*$/.test(kind.name))
+        throw new Error(`job kind name ${JSON.stringify(kind.name)} must be kebab-case (it is the file name in jobs/)`);
       this.kinds.set(kind.name, kind);
     }
   }

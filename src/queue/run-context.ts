@@ -39,7 +39,11 @@ export interface ContextInput {
 export function buildJobContext(input: ContextInput, deps: ContextDeps): JobContext {
   const { ticket, active, job, part, multipart } = input;
   const key = { ticketId: ticket.id, attempt: ticket.attempt };
-  const logger = deps.logger.child({ ticket: ticket.ref, attempt: ticket.attempt, ...(part ? { part: part.key } : {}) });
+  const logger = deps.logger.child({
+    ticket: ticket.ref,
+    attempt: ticket.attempt,
+    ...(part ? { part: part.key } : {}),
+  });
   const prefix = multipart && part ? `${part.label}: ` : '';
   return {
     ticket,
@@ -58,7 +62,10 @@ export function buildJobContext(input: ContextInput, deps: ContextDeps): JobCont
       deps.relay.changed(ticket);
     },
     async milestone(text) {
-      await deps.relay.milestone(ticket, { text: `${ticket.ref}: ${text}`, blocks: [section(`${ticket.ref} · ${text}`)] });
+      await deps.relay.milestone(ticket, {
+        text: `${ticket.ref}: ${text}`,
+        blocks: [section(`${ticket.ref} · ${text}`)],
+      });
     },
     step: createStep(input, deps, logger),
   };
@@ -88,7 +95,8 @@ function createStep(input: ContextInput, deps: ContextDeps, logger: Logger): Job
       await deps.journal.end(unit, name, now(), { ok: true, result: result ?? null });
       return result;
     } catch (err) {
-      if (!(err instanceof FencedError)) await deps.journal.end(unit, name, now(), { ok: false, error: causeOf(err) }).catch(() => undefined);
+      if (!(err instanceof FencedError))
+        await deps.journal.end(unit, name, now(), { ok: false, error: causeOf(err) }).catch(() => undefined);
       throw err;
     } finally {
       active.current = null;
@@ -96,7 +104,14 @@ function createStep(input: ContextInput, deps: ContextDeps, logger: Logger): Job
   };
 }
 
-async function withRetries<T>(name: string, idempotent: boolean, run: () => Promise<T>, input: ContextInput, deps: ContextDeps, logger: Logger): Promise<T> {
+async function withRetries<T>(
+  name: string,
+  idempotent: boolean,
+  run: () => Promise<T>,
+  input: ContextInput,
+  deps: ContextDeps,
+  logger: Logger,
+): Promise<T> {
   const signal = input.active.controller.signal;
   for (let n = 1; ; n++) {
     try {
@@ -105,7 +120,12 @@ async function withRetries<T>(name: string, idempotent: boolean, run: () => Prom
       if (signal.aborted || !idempotent || !isTransientMysqlError(err) || n > deps.retries.tries) throw err;
       const wait = backoffDelay(n, deps.retries.backoff);
       deps.metrics.stepRetries.inc({ kind: input.kind });
-      logger.warn('transient MySQL error in an idempotent step; trying again', { step: name, try: n, waitMs: wait, error: causeOf(err) });
+      logger.warn('transient MySQL error in an idempotent step; trying again', {
+        step: name,
+        try: n,
+        waitMs: wait,
+        error: causeOf(err),
+      });
       await sleep(wait, signal);
     }
   }

@@ -44,7 +44,18 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
   const runs = new RunStore(meta);
   const journal = new StepJournal(meta);
   const keys = queue.keySpace;
-  const relay = createProgressRelay({ slack, runs, journal, tickets: store, announcer, redis, keys, clock, logger, editIntervalMs: settings.progress_edit_seconds * 1000 });
+  const relay = createProgressRelay({
+    slack,
+    runs,
+    journal,
+    tickets: store,
+    announcer,
+    redis,
+    keys,
+    clock,
+    logger,
+    editIntervalMs: settings.progress_edit_seconds * 1000,
+  });
   const clusters = new ClusterPools(config.clusters, { secrets: parts.secrets });
   try {
     const host = await WorkerHost.start({
@@ -52,8 +63,22 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
       settings,
       worker: parts.worker,
       deps: {
-        registry: new JobRegistry(parts.jobs), tickets: store, announcer, config, redis, keys, runs, journal, relay, clusters, clock, logger, metrics,
-        ticketQueue: queue.name, prefix: keys.prefix, alerts: parts.alerts,
+        registry: new JobRegistry(parts.jobs),
+        tickets: store,
+        announcer,
+        config,
+        redis,
+        keys,
+        runs,
+        journal,
+        relay,
+        clusters,
+        clock,
+        logger,
+        metrics,
+        ticketQueue: queue.name,
+        prefix: keys.prefix,
+        alerts: parts.alerts,
       },
       reconcile: { queue },
     });
@@ -71,10 +96,22 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
   }
 }
 
-const STATES = ['waiting', 'active', 'delayed', 'waiting-children', 'prioritized', 'paused', 'failed', 'completed'] as const;
+const STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'waiting-children',
+  'prioritized',
+  'paused',
+  'failed',
+  'completed',
+] as const;
 
 /** Queue depth by state, read at scrape time. */
-export async function collectDepths(metrics: Metrics, queues: ReadonlyArray<{ name: string; getJobCounts(...types: string[]): Promise<Record<string, number>> }>): Promise<void> {
+export async function collectDepths(
+  metrics: Metrics,
+  queues: ReadonlyArray<{ name: string; getJobCounts(...types: string[]): Promise<Record<string, number>> }>,
+): Promise<void> {
   for (const queue of queues) {
     const counts = await queue.getJobCounts(...STATES);
     for (const state of STATES) metrics.queueJobs.set({ queue: queue.name, state }, counts[state] ?? 0);

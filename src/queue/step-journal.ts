@@ -32,9 +32,10 @@ export class StepJournal {
       await this.fence(conn, unit, `starting step “${name}”`);
       // The fence's row lock serialises this unit's holders, so plain reads suffice here (and take
       // no gap locks that parts inserting their own steps side by side could deadlock on).
-      const [rows] = await conn.query<RowDataPacket[]>('SELECT * FROM ticket_steps WHERE ticket_id = ? AND attempt = ? AND part_index = ? ORDER BY seq', [
-        unit.ticketId, unit.attempt, unit.part,
-      ]);
+      const [rows] = await conn.query<RowDataPacket[]>(
+        'SELECT * FROM ticket_steps WHERE ticket_id = ? AND attempt = ? AND part_index = ? ORDER BY seq',
+        [unit.ticketId, unit.attempt, unit.part],
+      );
       const steps = rows.map((r) => StepRow.parse(r));
       const step = steps.find((s) => s.name === name);
       if (!step) {
@@ -45,7 +46,8 @@ export class StepJournal {
         return { run: true as const, tries: 1 };
       }
       if (step.state === 'done') return { run: false as const, result: step.result };
-      if (step.runToken === unit.token && step.state === 'started') throw new Error(`step “${name}” is run twice in one job: step names must be unique within a run`);
+      if (step.runToken === unit.token && step.state === 'started')
+        throw new Error(`step “${name}” is run twice in one job: step names must be unique within a run`);
       if (!idempotent || !step.idempotent) return { run: false as const, interrupted: true as const };
       await conn.query(
         `UPDATE ticket_steps SET state = 'started', tries = tries + 1, run_token = ?, started_at = ?, error = NULL WHERE ticket_id = ? AND attempt = ? AND part_index = ? AND name = ?`,
@@ -56,14 +58,26 @@ export class StepJournal {
   }
 
   /** Record a step's end: done with its result, or failed with the cause; only while this holder still holds the unit. */
-  async end(unit: StepUnit, name: string, at: Date, outcome: { ok: true; result: unknown } | { ok: false; error: string }): Promise<void> {
+  async end(
+    unit: StepUnit,
+    name: string,
+    at: Date,
+    outcome: { ok: true; result: unknown } | { ok: false; error: string },
+  ): Promise<void> {
     await inTransaction(this.db, async (conn) => {
       await this.fence(conn, unit, `recording step “${name}”`);
       const [res] = await conn.query<ResultSetHeader>(
         `UPDATE ticket_steps SET state = ?, result = ?, error = ?, finished_at = ? WHERE ticket_id = ? AND attempt = ? AND part_index = ? AND name = ? AND run_token = ?`,
         [
-          outcome.ok ? 'done' : 'failed', outcome.ok ? jsonText(outcome.result ?? null) : null, outcome.ok ? null : outcome.error.slice(0, 4000), sqlTime(at),
-          unit.ticketId, unit.attempt, unit.part, name, unit.token,
+          outcome.ok ? 'done' : 'failed',
+          outcome.ok ? jsonText(outcome.result ?? null) : null,
+          outcome.ok ? null : outcome.error.slice(0, 4000),
+          sqlTime(at),
+          unit.ticketId,
+          unit.attempt,
+          unit.part,
+          name,
+          unit.token,
         ],
       );
       if (res.affectedRows !== 1) throw new FencedError(`recording step “${name}” of T-${unit.ticketId}`);
@@ -82,8 +96,14 @@ export class StepJournal {
   private async fence(conn: PoolConnection, unit: StepUnit, what: string): Promise<void> {
     const [rows] =
       unit.part === COORDINATOR
-        ? await conn.query<RowDataPacket[]>('SELECT run_token FROM ticket_runs WHERE ticket_id = ? AND attempt = ? FOR UPDATE', [unit.ticketId, unit.attempt])
-        : await conn.query<RowDataPacket[]>('SELECT run_token FROM ticket_parts WHERE ticket_id = ? AND attempt = ? AND part_index = ? FOR UPDATE', [unit.ticketId, unit.attempt, unit.part]);
+        ? await conn.query<RowDataPacket[]>(
+            'SELECT run_token FROM ticket_runs WHERE ticket_id = ? AND attempt = ? FOR UPDATE',
+            [unit.ticketId, unit.attempt],
+          )
+        : await conn.query<RowDataPacket[]>(
+            'SELECT run_token FROM ticket_parts WHERE ticket_id = ? AND attempt = ? AND part_index = ? FOR UPDATE',
+            [unit.ticketId, unit.attempt, unit.part],
+          );
     if (rows[0]?.run_token !== unit.token) throw new FencedError(`${what} of T-${unit.ticketId}`);
   }
 }

@@ -35,12 +35,29 @@ const stopKey = (space: KeySpace, ticketId: number, attempt: number) => dbopsKey
 const stopChannel = (space: KeySpace) => dbopsKey(space, 'stops');
 
 /** Ask every worker to stop this ticket attempt. The first request wins (a later click does not reword it). */
-export async function publishStop(redis: Redis, space: KeySpace, ticketId: number, attempt: number, request: StopRequest): Promise<void> {
-  await redis.set(stopKey(space, ticketId, attempt), JSON.stringify(StopRequest.parse(request)), 'EX', KEEP_SECONDS, 'NX');
+export async function publishStop(
+  redis: Redis,
+  space: KeySpace,
+  ticketId: number,
+  attempt: number,
+  request: StopRequest,
+): Promise<void> {
+  await redis.set(
+    stopKey(space, ticketId, attempt),
+    JSON.stringify(StopRequest.parse(request)),
+    'EX',
+    KEEP_SECONDS,
+    'NX',
+  );
   await redis.publish(stopChannel(space), JSON.stringify({ ticketId, attempt }));
 }
 
-export async function readStop(redis: Redis, space: KeySpace, ticketId: number, attempt: number): Promise<StopRequest | null> {
+export async function readStop(
+  redis: Redis,
+  space: KeySpace,
+  ticketId: number,
+  attempt: number,
+): Promise<StopRequest | null> {
   const raw = await redis.get(stopKey(space, ticketId, attempt));
   if (raw === null) return null;
   const parsed = StopRequest.safeParse(safeJson(raw));

@@ -15,7 +15,11 @@ export type Hold =
  * Whether a ticket's job (or one of its parts) must wait, and until when. A job due inside its
  * cluster's peak hours waits for the window to end; a scheduled one waits for its time.
  */
-export function holdFor(ticket: Pick<Ticket, 'runAt'>, cluster: Pick<Cluster, 'timezone' | 'peak_hours'>, now: Date): Hold | null {
+export function holdFor(
+  ticket: Pick<Ticket, 'runAt'>,
+  cluster: Pick<Cluster, 'timezone' | 'peak_hours'>,
+  now: Date,
+): Hold | null {
   const until = startTime(ticket.runAt, now, cluster);
   if (until.getTime() - now.getTime() < ON_TIME_MS) return null;
   const due = ticket.runAt && ticket.runAt.getTime() > now.getTime() ? ticket.runAt : now;

@@ -52,16 +52,29 @@ export class WorkerHost {
       active,
       worker: input.worker ?? `${hostname()}:${process.pid}`,
       heartbeatMs: settings.heartbeat_seconds * 1000,
-      retries: { tries: settings.transient_retries, backoff: { baseMs: settings.retry_backoff_seconds * 1000, maxMs: 30_000 } },
+      retries: {
+        tries: settings.transient_retries,
+        backoff: { baseMs: settings.retry_backoff_seconds * 1000, maxMs: 30_000 },
+      },
     };
-    const stops = new StopListener(redis, deps.keys, (ticketId, attempt) => void deliverStop(deps, ticketId, attempt), deps.logger);
+    const stops = new StopListener(
+      redis,
+      deps.keys,
+      (ticketId, attempt) => void deliverStop(deps, ticketId, attempt),
+      deps.logger,
+    );
     const host = new WorkerHost(deps, input, stops);
     await stops.start();
     await host.startWorkers();
     await host.reconcileNow();
     host.timer = setInterval(() => void host.reconcileNow(), settings.reconcile_seconds * 1000);
     host.timer.unref();
-    deps.logger.info('job workers started', { worker: deps.worker, queue: deps.ticketQueue, clusters: Object.keys(deps.config.clusters), kinds: deps.registry.names });
+    deps.logger.info('job workers started', {
+      worker: deps.worker,
+      queue: deps.ticketQueue,
+      clusters: Object.keys(deps.config.clusters),
+      kinds: deps.registry.names,
+    });
     return host;
   }
 
@@ -76,7 +89,10 @@ export class WorkerHost {
       stalledInterval: settings.stalled_check_seconds * 1000,
       maxStalledCount: settings.max_takeovers,
     };
-    const tickets = new Worker(deps.ticketQueue, (job: Job, token?: string) => processTicketJob(job, token, deps), { ...common, concurrency: settings.concurrency });
+    const tickets = new Worker(deps.ticketQueue, (job: Job, token?: string) => processTicketJob(job, token, deps), {
+      ...common,
+      concurrency: settings.concurrency,
+    });
     tickets.on('failed', (job) => void this.ticketJobFailed(job));
     this.workers.push(tickets);
     for (const [name, cluster] of Object.entries(deps.config.clusters)) {
@@ -84,9 +100,15 @@ export class WorkerHost {
       const queue = new Queue(queueName, { connection: redis, prefix: deps.prefix });
       await queue.setGlobalConcurrency(cluster.max_concurrent_jobs);
       this.runQueues.push(queue);
-      this.workers.push(new Worker(queueName, (job: Job, token?: string) => processPartJob(job, token, deps), { ...common, concurrency: cluster.max_concurrent_jobs }));
+      this.workers.push(
+        new Worker(queueName, (job: Job, token?: string) => processPartJob(job, token, deps), {
+          ...common,
+          concurrency: cluster.max_concurrent_jobs,
+        }),
+      );
     }
-    for (const worker of this.workers) worker.on('error', (err) => deps.logger.warn('job worker error', { queue: worker.name, error: causeOf(err) }));
+    for (const worker of this.workers)
+      worker.on('error', (err) => deps.logger.warn('job worker error', { queue: worker.name, error: causeOf(err) }));
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 
@@ -117,7 +139,13 @@ export class WorkerHost {
       if (!ticket || ticket.attempt !== data.data.attempt || ticket.state !== 'running') return;
       const run = await this.deps.runs.getRun(data.data);
       if (run?.finishedAt) return;
-      await endRun(this.deps, ticket, job.name, { outcome: 'failed', summary: `${ticket.ref} stopped: its job failed (${job.failedReason}).` }, null);
+      await endRun(
+        this.deps,
+        ticket,
+        job.name,
+        { outcome: 'failed', summary: `${ticket.ref} stopped: its job failed (${job.failedReason}).` },
+        null,
+      );
     } catch (err) {
       this.deps.logger.warn('could not end the ticket of a failed job', { jobId: job.id, error: causeOf(err) });
     }
@@ -133,7 +161,9 @@ export class WorkerHost {
     const graceMs = this.input.settings.shutdown_grace_seconds * 1000;
     const closing = Promise.all(this.workers.map((w) => w.close())).then(() => true);
     if (!(await within(closing, graceMs, false))) {
-      this.deps.logger.warn('running jobs did not finish in the shutdown grace time; handing them back', { running: this.deps.active.size });
+      this.deps.logger.warn('running jobs did not finish in the shutdown grace time; handing them back', {
+        running: this.deps.active.size,
+      });
       this.deps.active.handBackAll();
       if (!(await within(closing, graceMs, false))) await Promise.all(this.workers.map((w) => w.close(true)));
     }
@@ -151,5 +181,12 @@ async function deliverStop(deps: RunnerDeps, ticketId: number, attempt: number):
   const request = await readStop(deps.redis, deps.keys, ticketId, attempt).catch(() => null);
   if (!request) return;
   const n = deps.active.stop(ticketId, attempt, stopOf(request));
-  if (n > 0) deps.logger.info('stopping a ticket run on request', { ticket: `T-${ticketId}`, attempt, kind: request.kind, by: request.by, units: n });
+  if (n > 0)
+    deps.logger.info('stopping a ticket run on request', {
+      ticket: `T-${ticketId}`,
+      attempt,
+      kind: request.kind,
+      by: request.by,
+      units: n,
+    });
 }

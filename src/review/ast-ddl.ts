@@ -15,11 +15,33 @@ import type { ReviewStatement } from './types.js';
  * comment-stripped tokens (ddl/from-text.ts). Each statement is read once, however many rules ask.
  */
 export type {
-  AlterAction, ColumnDef, ColumnDefault, ColumnPosition, DefaultKind, IndexColumn, IndexDef, IndexKind, TableDdl, TableOptions,
+  AlterAction,
+  ColumnDef,
+  ColumnDefault,
+  ColumnPosition,
+  DefaultKind,
+  IndexColumn,
+  IndexDef,
+  IndexKind,
+  TableDdl,
+  TableOptions,
 } from './ddl/model.js';
 export {
-  BLOB_TYPES, CHAR_TYPES, FLOAT_TYPES, INTEGER_TYPES, NUMERIC_TYPES, SPATIAL_TYPES, TEMPORAL_TYPES, TEXT_TYPES,
-  charsetOfCollation, formatColumnType, integerRange, isIntegerType, isLobType, isNoLiteralDefaultType, resolveType,
+  BLOB_TYPES,
+  CHAR_TYPES,
+  FLOAT_TYPES,
+  INTEGER_TYPES,
+  NUMERIC_TYPES,
+  SPATIAL_TYPES,
+  TEMPORAL_TYPES,
+  TEXT_TYPES,
+  charsetOfCollation,
+  formatColumnType,
+  integerRange,
+  isIntegerType,
+  isLobType,
+  isNoLiteralDefaultType,
+  resolveType,
 } from './ddl/data-types.js';
 
 const TABLE_DDL_KINDS: ReadonlySet<ReviewStatement['kind']> = new Set(['create-table', 'alter-table', 'create-index']);
@@ -59,7 +81,11 @@ function cursorOf(stmt: ReviewStatement): Cursor {
 
 function tableRefs(list: unknown): TableRef[] {
   if (!Array.isArray(list)) return [];
-  return list.flatMap((item) => (isObject(item) && typeof item.table === 'string' ? [{ db: typeof item.db === 'string' ? item.db : null, table: item.table }] : []));
+  return list.flatMap((item) =>
+    isObject(item) && typeof item.table === 'string'
+      ? [{ db: typeof item.db === 'string' ? item.db : null, table: item.table }]
+      : [],
+  );
 }
 
 /** Tables a DROP TABLE names. */
@@ -90,7 +116,9 @@ export function renamedTables(stmt: ReviewStatement): TableRename[] {
     const ddl = tableDdl(stmt);
     const from = ddl?.table;
     if (!ddl || !from) return [];
-    return ddl.actions.flatMap((a) => (a.type === 'rename-table' ? [{ from, to: { db: a.to.db ?? from.db, table: a.to.table } }] : []));
+    return ddl.actions.flatMap((a) =>
+      a.type === 'rename-table' ? [{ from, to: { db: a.to.db ?? from.db, table: a.to.table } }] : [],
+    );
   }
   if (stmt.kind !== 'rename-table') return [];
   if (isObject(stmt.ast) && stmt.ast.type === 'rename' && Array.isArray(stmt.ast.table)) {
@@ -137,7 +165,10 @@ export function targetTable(stmt: ReviewStatement): TableRef | null {
 }
 
 /** Name of the object a CREATE TRIGGER / PROCEDURE / FUNCTION / EVENT / VIEW statement creates. */
-export function createdObjectName(stmt: ReviewStatement, keyword: 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT' | 'VIEW'): string | null {
+export function createdObjectName(
+  stmt: ReviewStatement,
+  keyword: 'TRIGGER' | 'PROCEDURE' | 'FUNCTION' | 'EVENT' | 'VIEW',
+): string | null {
   const cur = cursorOf(stmt);
   // Past CREATE, OR REPLACE, ALGORITHM=…, DEFINER=user@host, SQL SECURITY …: the keyword itself.
   for (let k = 0; k < 40 && !cur.done && cur.word() !== keyword; k++) cur.next();
@@ -160,7 +191,12 @@ function createdTables(batch: readonly ReviewStatement[], schema: string | undef
   if (created) return created;
   created = new Map();
   for (const stmt of batch) {
-    const targets = stmt.kind === 'create-table' ? [tableDdl(stmt)?.table] : stmt.kind === 'rename-table' || stmt.kind === 'alter-table' ? renamedTables(stmt).map((r) => r.to) : [];
+    const targets =
+      stmt.kind === 'create-table'
+        ? [tableDdl(stmt)?.table]
+        : stmt.kind === 'rename-table' || stmt.kind === 'alter-table'
+          ? renamedTables(stmt).map((r) => r.to)
+          : [];
     for (const ref of targets) {
       const key = ref ? tableKey(ref, schema) : null;
       if (key && !created.has(key)) created.set(key, stmt.index);
@@ -171,7 +207,12 @@ function createdTables(batch: readonly ReviewStatement[], schema: string | undef
 }
 
 /** Whether an earlier statement of the batch creates the table (CREATE TABLE, or RENAME … TO it). */
-export function createdEarlierInBatch(batch: readonly ReviewStatement[], stmt: ReviewStatement, ref: TableRef, schema?: string): boolean {
+export function createdEarlierInBatch(
+  batch: readonly ReviewStatement[],
+  stmt: ReviewStatement,
+  ref: TableRef,
+  schema?: string,
+): boolean {
   const first = createdTables(batch, schema).get(tableKey(ref, schema));
   return first !== undefined && first < stmt.index;
 }
@@ -187,19 +228,28 @@ export function columnFragment(col: ColumnDef): string {
 }
 
 const INDEX_WORDS: Readonly<Record<IndexDef['kind'], string>> = {
-  primary: 'PRIMARY KEY', unique: 'UNIQUE KEY', index: 'KEY', fulltext: 'FULLTEXT KEY', spatial: 'SPATIAL KEY', foreign: 'FOREIGN KEY',
+  primary: 'PRIMARY KEY',
+  unique: 'UNIQUE KEY',
+  index: 'KEY',
+  fulltext: 'FULLTEXT KEY',
+  spatial: 'SPATIAL KEY',
+  foreign: 'FOREIGN KEY',
 };
 
 /** A key as a short SQL fragment: ``UNIQUE KEY `uk_email` (`email`(20))``. */
 export function indexFragment(index: IndexDef): string {
-  const parts = index.columns.map((c) => (c.expression ? '(…)' : `\`${c.name}\`${c.prefixLength !== null ? `(${c.prefixLength})` : ''}`));
+  const parts = index.columns.map((c) =>
+    c.expression ? '(…)' : `\`${c.name}\`${c.prefixLength !== null ? `(${c.prefixLength})` : ''}`,
+  );
   const name = index.kind !== 'primary' && index.name ? ` \`${index.name}\`` : '';
   return `${INDEX_WORDS[index.kind]}${name} (${parts.join(', ')})`;
 }
 
 /** Lower-cased names of the primary-key columns the statement declares. */
 export function primaryKeyColumns(ddl: TableDdl): Set<string> {
-  return new Set(ddl.indexes.filter((i) => i.kind === 'primary').flatMap((i) => i.columns.map((c) => c.name.toLowerCase())));
+  return new Set(
+    ddl.indexes.filter((i) => i.kind === 'primary').flatMap((i) => i.columns.map((c) => c.name.toLowerCase())),
+  );
 }
 
 /**
@@ -214,7 +264,11 @@ export function parseColumnType(columnType: string): ColumnDef | null {
 }
 
 /** The catalog's definition of a table the statement names (an unqualified name is in the review's schema). */
-export function catalogTable(catalog: Catalog | undefined, ref: TableRef | null, schema: string | undefined): CatalogTable | undefined {
+export function catalogTable(
+  catalog: Catalog | undefined,
+  ref: TableRef | null,
+  schema: string | undefined,
+): CatalogTable | undefined {
   const db = ref?.db ?? schema;
   if (!catalog || !ref || !db) return undefined;
   return catalog.getTable(db, ref.table);

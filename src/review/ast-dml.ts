@@ -84,7 +84,16 @@ export function columnName(node: AstNode): string | undefined {
   return isObject(expr) && typeof expr.value === 'string' ? expr.value : undefined;
 }
 
-const LITERALS = new Set(['number', 'bool', 'null', 'single_quote_string', 'double_quote_string', 'hex_string', 'bit_string', 'natural_string']);
+const LITERALS = new Set([
+  'number',
+  'bool',
+  'null',
+  'single_quote_string',
+  'double_quote_string',
+  'hex_string',
+  'bit_string',
+  'natural_string',
+]);
 
 /** A literal, or an expression built only from literals (`1 = 1`, `'a' = 'a'`, `NOT 0`). */
 export function isConstant(node: unknown): boolean {
@@ -92,7 +101,8 @@ export function isConstant(node: unknown): boolean {
   if (typeof node.type === 'string' && LITERALS.has(node.type)) return true;
   if (node.type === 'binary_expr') return isConstant(node.left) && isConstant(node.right);
   if (node.type === 'unary_expr') return isConstant(node.expr);
-  if (node.type === 'expr_list') return Array.isArray(node.value) && node.value.length > 0 && node.value.every(isConstant);
+  if (node.type === 'expr_list')
+    return Array.isArray(node.value) && node.value.length > 0 && node.value.every(isConstant);
   if (node.type === 'function' && functionName(node) === 'NOT') return isObject(node.args) && isConstant(node.args);
   return false;
 }
@@ -161,7 +171,25 @@ export function exprParts(node: unknown, budget = 16): string[] {
 }
 
 /** Operators written with a space before their parenthesis: `IN (1, 2)`, `NOT (a)`. */
-const SPACED_BEFORE_PAREN = new Set(['IN', 'NOT IN', 'NOT', 'AND', 'OR', 'XOR', 'LIKE', 'NOT LIKE', 'IS', 'IS NOT', 'BETWEEN', 'EXISTS', 'NOT EXISTS', 'ON', 'USING', 'VALUES', 'WHERE']);
+const SPACED_BEFORE_PAREN = new Set([
+  'IN',
+  'NOT IN',
+  'NOT',
+  'AND',
+  'OR',
+  'XOR',
+  'LIKE',
+  'NOT LIKE',
+  'IS',
+  'IS NOT',
+  'BETWEEN',
+  'EXISTS',
+  'NOT EXISTS',
+  'ON',
+  'USING',
+  'VALUES',
+  'WHERE',
+]);
 
 /** Parts joined as SQL is usually written: `a = 1`, `f(x, y)`, `t.id`. */
 export function showParts(parts: readonly string[]): string {
@@ -181,7 +209,11 @@ const WORD = /^[\w$]+$/;
  * Absolute line/column of the first (or last) place the parts appear in the statement text, any
  * spacing and identifier quoting allowed; `{}` (the statement start) when not found.
  */
-export function locate(stmt: ReviewStatement, parts: readonly string[], which: 'first' | 'last' = 'first'): { line?: number; column?: number } {
+export function locate(
+  stmt: ReviewStatement,
+  parts: readonly string[],
+  which: 'first' | 'last' = 'first',
+): { line?: number; column?: number } {
   const cut = parts.indexOf('…');
   const usable = cut === -1 ? parts : parts.slice(0, cut);
   if (usable.length === 0) return {};
@@ -253,7 +285,8 @@ export function tokenText(list: readonly Token[], max = 80): string {
   let prev = '';
   for (const t of list) {
     const glued = t.type === 'punct' && OPERATOR_PAIRS.has(prev + t.text);
-    const tight = text === '' || glued || t.text === ',' || t.text === ')' || t.text === '.' || prev === '(' || prev === '.';
+    const tight =
+      text === '' || glued || t.text === ',' || t.text === ')' || t.text === '.' || prev === '(' || prev === '.';
     text += (tight ? '' : ' ') + t.text;
     prev = t.type === 'punct' ? t.text : '';
     if (text.length > max) return `${text.slice(0, max)}…`;
@@ -281,7 +314,10 @@ export function orderByRand(block: AstNode): string | undefined {
 /** The (LIMIT, ORDER BY) pairs of a SELECT block: its own, and that of a parenthesised union it starts. */
 export function limitClauses(block: AstNode): Array<{ limit: LimitValues; orderby: unknown[] }> {
   const pairs: Array<{ limit: LimitValues; orderby: unknown[] }> = [];
-  for (const [limit, orderby] of [[block.limit, block.orderby], [block._limit, block._orderby]]) {
+  for (const [limit, orderby] of [
+    [block.limit, block.orderby],
+    [block._limit, block._orderby],
+  ]) {
     const values = limitValues(limit);
     if (values) pairs.push({ limit: values, orderby: Array.isArray(orderby) ? orderby : [] });
   }
@@ -373,7 +409,8 @@ function andInAssignment(a: Token[]): AndInSet | undefined {
     let k = j + (amp ? 2 : 1);
     if (!isIdentifier(a[k])) continue;
     while (isPunct(a[k + 1], '.') && isIdentifier(a[k + 2])) k += 2;
-    if (isPunct(a[k + 1], '=') && !isPunct(a[k + 2], '=')) return { assignment: a, column: tokenText(a.slice(0, eq)), target: tokenText(a.slice(j + (amp ? 2 : 1), k + 1)) };
+    if (isPunct(a[k + 1], '=') && !isPunct(a[k + 2], '='))
+      return { assignment: a, column: tokenText(a.slice(0, eq)), target: tokenText(a.slice(j + (amp ? 2 : 1), k + 1)) };
   }
   return undefined;
 }

@@ -33,7 +33,8 @@ export function statementTables(ast: AnyAst): TableRef[] {
   for (const list of lists) {
     if (!Array.isArray(list)) continue;
     for (const item of list) {
-      if (isObject(item) && typeof item.table === 'string') refs.push({ db: typeof item.db === 'string' ? item.db : null, table: item.table });
+      if (isObject(item) && typeof item.table === 'string')
+        refs.push({ db: typeof item.db === 'string' ? item.db : null, table: item.table });
     }
   }
   return dedupe(refs);

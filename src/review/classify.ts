@@ -70,7 +70,16 @@ const DROP_OBJECTS: Readonly<Record<string, StatementKind>> = {
 
 /** Words that may stand between CREATE/ALTER/DROP and the kind of object. */
 const MODIFIERS = new Set([
-  'OR', 'REPLACE', 'TEMPORARY', 'UNIQUE', 'FULLTEXT', 'SPATIAL', 'ONLINE', 'OFFLINE', 'IGNORE', 'AGGREGATE',
+  'OR',
+  'REPLACE',
+  'TEMPORARY',
+  'UNIQUE',
+  'FULLTEXT',
+  'SPATIAL',
+  'ONLINE',
+  'OFFLINE',
+  'IGNORE',
+  'AGGREGATE',
 ]);
 
 /** Main-statement keywords after a WITH clause's common table expressions. */

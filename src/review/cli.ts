@@ -25,7 +25,16 @@ const FAIL_ON = ['error', 'warning'] as const;
 export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { target: { type: 'string' }, change: { type: 'boolean', default: false }, format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        target: { type: 'string' },
+        change: { type: 'boolean', default: false },
+        format: { type: 'string', default: 'text' },
+        'fail-on': { type: 'string', default: 'error' },
+      },
+    });
   } catch (err) {
     return usage(io, err instanceof Error ? err.message : String(err));
   }
@@ -43,9 +52,17 @@ export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
     if (!target) return usage(io, `--target must be cluster.schema (got '${values.target}')`);
   }
   const purpose = values.change ? 'change' : 'review';
-  const report = target ? await reviewAgainst(sql, target, purpose) : await reviewSql(sql, { rules: cliRules(), purpose });
+  const report = target
+    ? await reviewAgainst(sql, target, purpose)
+    : await reviewSql(sql, { rules: cliRules(), purpose });
   const artifact = source === '-' ? '<stdin>' : source;
-  io.stdout.write(format === 'json' ? renderJson(report) : format === 'sarif' ? renderSarif(report, rules, artifact) : renderText(report, artifact));
+  io.stdout.write(
+    format === 'json'
+      ? renderJson(report)
+      : format === 'sarif'
+        ? renderSarif(report, rules, artifact)
+        : renderText(report, artifact),
+  );
   return failsAt(report, failOn) ? 1 : 0;
 }
 
@@ -77,7 +94,9 @@ function failsAt(report: ReviewReport, level: (typeof FAIL_ON)[number]): boolean
 }
 
 function usage(io: CliIo, problem: string): number {
-  io.stderr.write(`dbops review: ${problem}\nUsage: dbops review [--target cluster.schema] [--change] [--format text|json|sarif] [--fail-on error|warning] FILE|-\n`);
+  io.stderr.write(
+    `dbops review: ${problem}\nUsage: dbops review [--target cluster.schema] [--change] [--format text|json|sarif] [--fail-on error|warning] FILE|-\n`,
+  );
   return 2;
 }
 

@@ -12,7 +12,15 @@ import { useTarget } from './catalog/names.js';
 import type { ServerProbe } from './explain/probe.js';
 import type { ShadowResult, ShadowRunner } from './shadow.js';
 import { expandShards, shardSets, type ShardConfig } from './shards.js';
-import type { Finding, ReviewReport, ReviewStatement, RuleContext, SplitStatement, StatementKind, StatementReport } from './types.js';
+import type {
+  Finding,
+  ReviewReport,
+  ReviewStatement,
+  RuleContext,
+  SplitStatement,
+  StatementKind,
+  StatementReport,
+} from './types.js';
 import { performance } from 'node:perf_hooks';
 
 export interface ReviewOptions {
@@ -38,7 +46,14 @@ export interface PrepareOptions {
 
 /** The id of the shadow check, which the engine runs before the statements when it is enabled. */
 const SHADOW_RULE = 'builtin.shadow-apply';
-const SHADOW_KINDS: ReadonlySet<StatementKind> = new Set(['create-table', 'alter-table', 'drop-table', 'rename-table', 'create-index', 'drop-index']);
+const SHADOW_KINDS: ReadonlySet<StatementKind> = new Set([
+  'create-table',
+  'alter-table',
+  'drop-table',
+  'rename-table',
+  'create-index',
+  'drop-index',
+]);
 
 /**
  * Split, classify and parse a batch of SQL: what every rule reads. A sharded table (`orders_{0..511}`,
@@ -78,7 +93,15 @@ function prepareOne(split: SplitStatement, index: number, sets: ReturnType<typeo
   const { text, shards } = expandShards(split, sets);
   const stripped = stripComments(text);
   const parsed = parseStatement(text);
-  const stmt: ReviewStatement = { ...split, text, index, stripped, kind: classify(stripped), ast: parsed.ast, parseError: parsed.error };
+  const stmt: ReviewStatement = {
+    ...split,
+    text,
+    index,
+    stripped,
+    kind: classify(stripped),
+    ast: parsed.ast,
+    parseError: parsed.error,
+  };
   if (shards) stmt.shards = shards;
   return stmt;
 }
@@ -108,7 +131,16 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
     for (const { rule, level, params } of active) {
       if (rule.scope === 'batch' && stmt.index !== 0) continue;
       if (level === 'off') continue;
-      const ctx: RuleContext = { stmt, batch, params, purpose: options.purpose ?? 'review', catalog: options.catalog, server: options.server, schema, shadow };
+      const ctx: RuleContext = {
+        stmt,
+        batch,
+        params,
+        purpose: options.purpose ?? 'review',
+        catalog: options.catalog,
+        server: options.server,
+        schema,
+        shadow,
+      };
       for (const draft of await rule.check(ctx)) {
         findings.push({
           rule: rule.id,
@@ -123,8 +155,23 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
         });
       }
     }
-    const report: StatementReport = { index: stmt.index, sql: redactSecrets(stmt.text), kind: stmt.kind, line: stmt.line, column: stmt.column, findings, shards: stmt.shards };
-    if (stmt.kind === 'update' || stmt.kind === 'delete') report.estimatedRows = await estimatedChangedRows({ stmt, batch, server: options.server, schema, catalog: options.catalog });
+    const report: StatementReport = {
+      index: stmt.index,
+      sql: redactSecrets(stmt.text),
+      kind: stmt.kind,
+      line: stmt.line,
+      column: stmt.column,
+      findings,
+      shards: stmt.shards,
+    };
+    if (stmt.kind === 'update' || stmt.kind === 'delete')
+      report.estimatedRows = await estimatedChangedRows({
+        stmt,
+        batch,
+        server: options.server,
+        schema,
+        catalog: options.catalog,
+      });
     reports.push(report);
     if (options.catalog) updateCatalog(options.catalog, stmt, schema, shadow);
     if (stmt.kind === 'use') schema = useTarget(stmt.stripped) ?? schema;
@@ -133,7 +180,11 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
 }
 
 /** The shadow check runs when it is enabled, the review can run it, and the batch has table DDL. */
-async function runShadow(batch: readonly ReviewStatement[], options: ReviewOptions, active: readonly ResolvedRule[]): Promise<ShadowResult | undefined> {
+async function runShadow(
+  batch: readonly ReviewStatement[],
+  options: ReviewOptions,
+  active: readonly ResolvedRule[],
+): Promise<ShadowResult | undefined> {
   if (!options.shadow || !active.some((r) => r.rule.id === SHADOW_RULE)) return undefined;
   if (!batch.some((s) => SHADOW_KINDS.has(s.kind))) return undefined;
   return options.shadow(batch, options.schema);
@@ -143,7 +194,12 @@ async function runShadow(batch: readonly ReviewStatement[], options: ReviewOptio
  * Apply a statement's schema change to the catalog. When the shadow check ran it, the server's own
  * result is used (and a statement the server refused changes nothing); otherwise apply-ddl reads it.
  */
-function updateCatalog(catalog: Catalog, stmt: ReviewStatement, schema: string | undefined, shadow: ShadowResult | undefined): void {
+function updateCatalog(
+  catalog: Catalog,
+  stmt: ReviewStatement,
+  schema: string | undefined,
+  shadow: ShadowResult | undefined,
+): void {
   const outcome = shadow?.statements.get(stmt.index);
   if (outcome?.status === 'failed') return;
   if (outcome?.status !== 'applied' || !outcome.changed) {
@@ -156,7 +212,12 @@ function updateCatalog(catalog: Catalog, stmt: ReviewStatement, schema: string |
   for (const table of outcome.changed) {
     // Copies in the shadow schema are empty: keep the real table's size estimates (a renamed table's too).
     const old = catalog.getTable(table.schema, table.name) ?? (removed.length === 1 ? removed[0] : undefined);
-    catalog.putTable({ ...table, rows: old?.rows ?? 0, dataBytes: old?.dataBytes ?? 0, indexBytes: old?.indexBytes ?? 0 });
+    catalog.putTable({
+      ...table,
+      rows: old?.rows ?? 0,
+      dataBytes: old?.dataBytes ?? 0,
+      indexBytes: old?.indexBytes ?? 0,
+    });
   }
 }
 

@@ -49,12 +49,18 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Re
   };
   rulesFor(); // a bad review config fails at startup, not on the first review
   let own: ClusterPools | undefined;
-  const pools = (): ClusterPools => deps.pools ?? (own ??= new ClusterPools(config.clusters, { secrets: deps.secrets ?? process.env }));
+  const pools = (): ClusterPools =>
+    deps.pools ?? (own ??= new ClusterPools(config.clusters, { secrets: deps.secrets ?? process.env }));
   const shards = config.review.shards;
 
   return {
     async review({ sql, target, purpose }) {
-      if (!target) return reviewStatements(await prepareStatementsYielding(sql, { shards }), { rules: rulesFor(), purpose, shards });
+      if (!target)
+        return reviewStatements(await prepareStatementsYielding(sql, { shards }), {
+          rules: rulesFor(),
+          purpose,
+          shards,
+        });
       const cluster = pools().cluster(target.cluster);
       const batch = await prepareStatementsYielding(sql, { shards });
       const source = pools().replicaOrPrimary(target.cluster);
@@ -65,7 +71,11 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Re
         server = await MysqlProbe.connect(source);
       } catch (err) {
         const endpoint = cluster.replicas[0] ?? cluster.primary;
-        throw new DbopsError('unavailable', `cannot read the schema of ${target.cluster}.${target.schema}: ${explainConnectError(err, cluster, endpoint, deps.secrets ?? process.env)}`, { cause: err });
+        throw new DbopsError(
+          'unavailable',
+          `cannot read the schema of ${target.cluster}.${target.schema}: ${explainConnectError(err, cluster, endpoint, deps.secrets ?? process.env)}`,
+          { cause: err },
+        );
       }
       const scratch = config.review.scratch_cluster;
       return reviewStatements(batch, {

@@ -35,7 +35,11 @@ export function resolveRules(rules: readonly Rule[], review: ReviewConfig, env?:
   return resolved;
 }
 
-function resolveOne(rule: Rule, layers: Array<[string, Record<string, RuleSetting>]>, problems: string[]): ResolvedRule {
+function resolveOne(
+  rule: Rule,
+  layers: Array<[string, Record<string, RuleSetting>]>,
+  problems: string[],
+): ResolvedRule {
   let level: RuleLevel = rule.severity;
   let rawParams: Record<string, unknown> = {};
   let lastPath = '';

@@ -9,7 +9,14 @@ import { isQuote, skipQuoted } from './split.js';
 import type { ReviewStatement, StatementKind } from './types.js';
 
 /** Statements the shadow check applies: table and index DDL. Database-level and other objects are not run. */
-const SHADOW_KINDS: ReadonlySet<StatementKind> = new Set(['create-table', 'alter-table', 'drop-table', 'rename-table', 'create-index', 'drop-index']);
+const SHADOW_KINDS: ReadonlySet<StatementKind> = new Set([
+  'create-table',
+  'alter-table',
+  'drop-table',
+  'rename-table',
+  'create-index',
+  'drop-index',
+]);
 
 /** How long one statement may run in the shadow schema (the tables there are empty). */
 const STATEMENT_TIMEOUT_MS = 30_000;
@@ -66,9 +73,19 @@ export function shadowRunner(deps: ShadowDeps): ShadowRunner {
  * on the target, recreated empty), run the DDL statement by statement, record the server's answer
  * and the definitions that result, and always drop the schema at the end.
  */
-export async function shadowApply(batch: readonly ReviewStatement[], schema: string | undefined, deps: ShadowDeps): Promise<ShadowResult> {
+export async function shadowApply(
+  batch: readonly ReviewStatement[],
+  schema: string | undefined,
+  deps: ShadowDeps,
+): Promise<ShadowResult> {
   const shadowSchema = `dbops_shadow_${randomBytes(6).toString('hex')}`;
-  const result: ShadowResult = { schema: schema ?? '', shadowSchema, statements: new Map(), definitions: new Map(), copyErrors: new Map() };
+  const result: ShadowResult = {
+    schema: schema ?? '',
+    shadowSchema,
+    statements: new Map(),
+    definitions: new Map(),
+    copyErrors: new Map(),
+  };
   const plan = planStatements(batch, schema, result);
   if (!schema || plan.length === 0) return result;
   let conn: PoolConnection | undefined;
@@ -96,7 +113,10 @@ export async function shadowApply(batch: readonly ReviewStatement[], schema: str
     result.setupError = messageOf(err);
   } finally {
     if (conn) {
-      if (created) await conn.query(`DROP DATABASE IF EXISTS ${quoteIdent(shadowSchema)}`).catch((err: unknown) => (result.cleanupError = messageOf(err)));
+      if (created)
+        await conn
+          .query(`DROP DATABASE IF EXISTS ${quoteIdent(shadowSchema)}`)
+          .catch((err: unknown) => (result.cleanupError = messageOf(err)));
       // The session changed (foreign_key_checks, default schema): never hand it back to the pool.
       conn.destroy();
     }
@@ -105,19 +125,25 @@ export async function shadowApply(batch: readonly ReviewStatement[], schema: str
 }
 
 /** The DDL statements to apply; others of interest get a 'skipped' result with the reason. */
-function planStatements(batch: readonly ReviewStatement[], schema: string | undefined, result: ShadowResult): ReviewStatement[] {
+function planStatements(
+  batch: readonly ReviewStatement[],
+  schema: string | undefined,
+  result: ShadowResult,
+): ReviewStatement[] {
   const plan: ReviewStatement[] = [];
   let current = schema;
   for (const stmt of batch) {
     if (stmt.kind === 'use') current = useTarget(stmt.stripped) ?? current;
-    const skip = (reason: string) => result.statements.set(stmt.index, { index: stmt.index, status: 'skipped', reason });
+    const skip = (reason: string) =>
+      result.statements.set(stmt.index, { index: stmt.index, status: 'skipped', reason });
     if (stmt.kind === 'create-database' || stmt.kind === 'drop-database') {
       skip('database-level statements are not run in the shadow schema');
       continue;
     }
     if (!SHADOW_KINDS.has(stmt.kind)) continue;
     if (!schema) skip('the review has no target schema');
-    else if (!current || current.toLowerCase() !== schema.toLowerCase()) skip(`it runs in schema \`${current ?? '?'}\` (after USE), not the target \`${schema}\``);
+    else if (!current || current.toLowerCase() !== schema.toLowerCase())
+      skip(`it runs in schema \`${current ?? '?'}\` (after USE), not the target \`${schema}\``);
     else {
       const foreign = foreignQualifier(stmt, schema);
       if (foreign) skip(`it names schema \`${foreign}\`; only the target schema \`${schema}\` is copied`);
@@ -133,7 +159,8 @@ function foreignQualifier(stmt: ReviewStatement, schema: string): string | undef
   let found: string | undefined;
   if (stmt.ast) {
     walk(stmt.ast, (n) => {
-      if (typeof n.db === 'string' && n.db !== '' && n.db.toLowerCase() !== target && typeof n.table === 'string') found ??= n.db;
+      if (typeof n.db === 'string' && n.db !== '' && n.db.toLowerCase() !== target && typeof n.table === 'string')
+        found ??= n.db;
     });
     return found;
   }
@@ -182,7 +209,9 @@ function names(sql: string): Name[] {
     }
     let j = end;
     while (j < n && sql.charCodeAt(j) === 32) j++;
-    const qualifies = sql.charCodeAt(j) === 46 && (isNameChar(sql.charCodeAt(j + 1)) || sql.charCodeAt(j + 1) === 96 || sql.charCodeAt(j + 1) === 32);
+    const qualifies =
+      sql.charCodeAt(j) === 46 &&
+      (isNameChar(sql.charCodeAt(j + 1)) || sql.charCodeAt(j + 1) === 96 || sql.charCodeAt(j + 1) === 32);
     out.push({ value, start, end, qualifies });
     i = end;
   }
@@ -227,10 +256,18 @@ function referencedTables(plan: readonly ReviewStatement[], existing: ReadonlySe
   return [...found];
 }
 
-async function copyTables(conn: PoolConnection, source: Queryable, schema: string, tables: readonly string[], result: ShadowResult): Promise<void> {
+async function copyTables(
+  conn: PoolConnection,
+  source: Queryable,
+  schema: string,
+  tables: readonly string[],
+  result: ShadowResult,
+): Promise<void> {
   for (const table of tables) {
     try {
-      const [rows] = await source.query<RowDataPacket[]>(`SHOW CREATE TABLE ${quoteIdent(schema)}.${quoteIdent(table)}`);
+      const [rows] = await source.query<RowDataPacket[]>(
+        `SHOW CREATE TABLE ${quoteIdent(schema)}.${quoteIdent(table)}`,
+      );
       const create = rows[0]?.['Create Table'];
       if (typeof create !== 'string') continue; // a view
       await conn.query(create);
@@ -240,7 +277,12 @@ async function copyTables(conn: PoolConnection, source: Queryable, schema: strin
   }
 }
 
-async function applyOne(conn: PoolConnection, stmt: ReviewStatement, schema: string, shadowSchema: string): Promise<ShadowStatementResult> {
+async function applyOne(
+  conn: PoolConnection,
+  stmt: ReviewStatement,
+  schema: string,
+  shadowSchema: string,
+): Promise<ShadowStatementResult> {
   try {
     await conn.query({ sql: requalify(stmt.stripped, schema, shadowSchema), timeout: STATEMENT_TIMEOUT_MS });
     return { index: stmt.index, status: 'applied' };
@@ -253,7 +295,14 @@ type Snapshot = Map<string, { table: CatalogTable; json: string }>;
 
 async function snapshot(conn: PoolConnection, shadowSchema: string): Promise<Snapshot> {
   const catalog = await loadCatalog(conn, [shadowSchema]);
-  return new Map(catalog.tables(shadowSchema).map((table) => [table.name, { table, json: JSON.stringify({ ...table, rows: 0, dataBytes: 0, indexBytes: 0 }) }]));
+  return new Map(
+    catalog
+      .tables(shadowSchema)
+      .map((table) => [
+        table.name,
+        { table, json: JSON.stringify({ ...table, rows: 0, dataBytes: 0, indexBytes: 0 }) },
+      ]),
+  );
 }
 
 /** Tables created, changed or removed between two snapshots, renamed into the target schema. */
@@ -284,5 +333,7 @@ function messageOf(err: unknown, shadowSchema?: string, schema?: string): string
 }
 
 function codeOf(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+    ? err.code
+    : undefined;
 }

@@ -34,7 +34,7 @@ export function expandPattern(pattern: string): string[] | null {
 export function shardSets(config: ShardConfig): Map<string, string[]> {
   const sets = new Map<string, string[]>();
   for (const [logical, value] of Object.entries(config)) {
-    const tables = typeof value === 'string' ? expandPattern(value) ?? [value] : [...value];
+    const tables = typeof value === 'string' ? (expandPattern(value) ?? [value]) : [...value];
     if (tables.length > 0) sets.set(logical.toLowerCase(), tables);
   }
   return sets;
@@ -54,7 +54,10 @@ interface Replacement {
  * Strings and comments are left alone. Several sharded tables in one statement pair up by position
  * (shard i with shard i); the set reported is the first one's.
  */
-export function expandShards(split: SplitStatement, sets: ReadonlyMap<string, string[]>): { text: string; shards?: ReviewStatement['shards'] } {
+export function expandShards(
+  split: SplitStatement,
+  sets: ReadonlyMap<string, string[]>,
+): { text: string; shards?: ReviewStatement['shards'] } {
   const text = split.text;
   if (!text.includes('{') && sets.size === 0) return { text };
   const found = findShardNames(text, sets);
@@ -104,13 +107,26 @@ function findShardNames(text: string, sets: ReadonlyMap<string, string[]>): Repl
 
 function isNameStart(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
-  const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 123;
+  const word =
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 123;
   if (!word) return false;
   const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
-  return !((prev >= 48 && prev <= 57) || (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || prev === 95 || prev === 36);
+  return !(
+    (prev >= 48 && prev <= 57) ||
+    (prev >= 65 && prev <= 90) ||
+    (prev >= 97 && prev <= 122) ||
+    prev === 95 ||
+    prev === 36
+  );
 }
 
-function pushName(found: Replacement[], name: string, start: number, end: number, sets: ReadonlyMap<string, string[]>): void {
+function pushName(
+  found: Replacement[],
+  name: string,
+  start: number,
+  end: number,
+  sets: ReadonlyMap<string, string[]>,
+): void {
   const tables = name.includes('{') ? expandPattern(name) : sets.get(name.toLowerCase());
   if (tables && tables.length > 0) found.push({ start, end, pattern: name, tables });
 }

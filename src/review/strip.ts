@@ -1,12 +1,4 @@
-import {
-  blockCommentEnd,
-  commentAt,
-  execOpenerLength,
-  isQuote,
-  isSpace,
-  lineCommentEnd,
-  skipQuoted,
-} from './split.js';
+import { blockCommentEnd, commentAt, execOpenerLength, isQuote, isSpace, lineCommentEnd, skipQuoted } from './split.js';
 
 // Characters that may open (`#`, `-`, `/`) or close (`*`) a comment.
 const HASH = 35;
@@ -108,9 +100,7 @@ export interface Token {
 
 /** Letters, digits, `_`, `$` and anything beyond ASCII: what MySQL accepts in a bare word. */
 function isWordChar(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127
-  );
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127;
 }
 
 /**

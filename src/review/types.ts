@@ -25,12 +25,38 @@ export interface SplitStatement {
 
 /** Coarse statement class, from the first keywords of the comment-stripped text. */
 export type StatementKind =
-  | 'select' | 'insert' | 'replace' | 'update' | 'delete' | 'truncate'
-  | 'create-table' | 'alter-table' | 'drop-table' | 'rename-table'
-  | 'create-index' | 'drop-index' | 'create-database' | 'drop-database'
-  | 'create-view' | 'drop-view' | 'create-trigger' | 'create-procedure' | 'create-function'
-  | 'create-event' | 'drop-other' | 'grant' | 'revoke' | 'create-user'
-  | 'transaction' | 'set' | 'use' | 'show' | 'explain' | 'load-data' | 'call' | 'other';
+  | 'select'
+  | 'insert'
+  | 'replace'
+  | 'update'
+  | 'delete'
+  | 'truncate'
+  | 'create-table'
+  | 'alter-table'
+  | 'drop-table'
+  | 'rename-table'
+  | 'create-index'
+  | 'drop-index'
+  | 'create-database'
+  | 'drop-database'
+  | 'create-view'
+  | 'drop-view'
+  | 'create-trigger'
+  | 'create-procedure'
+  | 'create-function'
+  | 'create-event'
+  | 'drop-other'
+  | 'grant'
+  | 'revoke'
+  | 'create-user'
+  | 'transaction'
+  | 'set'
+  | 'use'
+  | 'show'
+  | 'explain'
+  | 'load-data'
+  | 'call'
+  | 'other';
 
 export interface ReviewStatement extends SplitStatement {
   index: number;

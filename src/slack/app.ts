@@ -27,7 +27,12 @@ export interface SlackApp {
 }
 
 /** The Bolt app in HTTP mode (endpoint /slack/events) or Socket Mode, with /dbops and extra routes. */
-export function createSlackApp(settings: SlackSettings, deps: CommandDeps, routes: HttpRoute[], logger: Logger): SlackApp {
+export function createSlackApp(
+  settings: SlackSettings,
+  deps: CommandDeps,
+  routes: HttpRoute[],
+  logger: Logger,
+): SlackApp {
   const customRoutes = routes.map(toCustomRoute);
   const common = {
     token: settings.botToken,
@@ -61,7 +66,8 @@ function boundPort(server: unknown): number | undefined {
 }
 
 function requireSigningSecret(settings: SlackSettings): string {
-  if (!settings.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  if (!settings.signingSecret)
+    throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   return settings.signingSecret;
 }
 

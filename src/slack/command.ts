@@ -61,6 +61,8 @@ export interface Command<A = unknown> {
 }
 
 /** Declare a command with its argument type inferred from the zod schema. */
-export function defineCommand<S extends z.ZodType<unknown, string>>(command: Command<z.output<S>> & { args: S }): Command {
+export function defineCommand<S extends z.ZodType<unknown, string>>(
+  command: Command<z.output<S>> & { args: S },
+): Command {
   return command as unknown as Command;
 }

@@ -19,7 +19,9 @@ export interface ExecutionAnnouncerDeps {
  * change with backups finishes, the Roll back offer. Several bot processes may listen: a Redis claim
  * makes one of them post each message. Events of one ticket are handled one at a time, in order.
  */
-export async function startExecutionAnnouncer(deps: ExecutionAnnouncerDeps): Promise<{ stop(): Promise<void>; idle(): Promise<void> }> {
+export async function startExecutionAnnouncer(
+  deps: ExecutionAnnouncerDeps,
+): Promise<{ stop(): Promise<void>; idle(): Promise<void> }> {
   const chains = new Map<number, Promise<void>>();
   const handle = async (event: ExecutionEvent) => {
     const ticket = await deps.store.get(event.ticketId);
@@ -34,14 +36,27 @@ export async function startExecutionAnnouncer(deps: ExecutionAnnouncerDeps): Pro
       await deps.channel.setPanel(ticket.id, event.attempt, posted);
       return;
     }
-    if (event.backups === 0 || ticket.kind !== 'sql-change' || !(await deps.channel.claim(ticket.id, event.attempt, 'offer'))) return;
-    await deps.slack.post(threadChannel, rollbackOffer(ticket, event.backups, event.rows, deps.backupSchema), { threadTs });
+    if (
+      event.backups === 0 ||
+      ticket.kind !== 'sql-change' ||
+      !(await deps.channel.claim(ticket.id, event.attempt, 'offer'))
+    )
+      return;
+    await deps.slack.post(threadChannel, rollbackOffer(ticket, event.backups, event.rows, deps.backupSchema), {
+      threadTs,
+    });
   };
   const unsubscribe = await deps.channel.subscribe((event) => {
     const previous = chains.get(event.ticketId) ?? Promise.resolve();
-    const next = previous.then(() => handle(event)).catch((err: unknown) => {
-      deps.logger.warn('could not post an execution update', { ticket: event.ticketId, event: event.type }, err instanceof Error ? err : new Error(String(err)));
-    });
+    const next = previous
+      .then(() => handle(event))
+      .catch((err: unknown) => {
+        deps.logger.warn(
+          'could not post an execution update',
+          { ticket: event.ticketId, event: event.type },
+          err instanceof Error ? err : new Error(String(err)),
+        );
+      });
     chains.set(event.ticketId, next);
     void next.then(() => {
       if (chains.get(event.ticketId) === next) chains.delete(event.ticketId);

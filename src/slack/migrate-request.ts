@@ -7,7 +7,13 @@ import type { MigratePayload } from '../tickets/ticket.js';
 import type { CommandDeps } from './command.js';
 import type { Message } from './views/blocks.js';
 import { migrateDetailBlocks } from './views/migrate.js';
-import { announceFailedMessage, autoApprovedMessage, duplicateMessage, privateNote, ticketOpenedMessage } from './views/ticket-replies.js';
+import {
+  announceFailedMessage,
+  autoApprovedMessage,
+  duplicateMessage,
+  privateNote,
+  ticketOpenedMessage,
+} from './views/ticket-replies.js';
 
 export interface MigrationRequest {
   user: string;
@@ -37,12 +43,22 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
   const settings = deps.config.migrate;
   const payload: MigratePayload = {
     ...spec,
-    copy: { parallel: settings.parallel, chunk_rows: settings.chunk_rows, chunk_mb: settings.chunk_mb, method: settings.method, defer_keys: settings.defer_keys },
+    copy: {
+      parallel: settings.parallel,
+      chunk_rows: settings.chunk_rows,
+      chunk_mb: settings.chunk_mb,
+      method: settings.method,
+      defer_keys: settings.defer_keys,
+    },
     estimate: {
       rows: inspection.rows,
       bytes: inspection.bytes,
       tables: inspection.tables.map((t) => ({ name: t.name, rows: t.rows, bytes: t.bytes, replaces: t.existing })),
-      objects: [...inspection.objects.views.map((v) => `view ${v}`), ...inspection.objects.triggers.map((t) => `trigger ${t}`), ...inspection.objects.routines],
+      objects: [
+        ...inspection.objects.views.map((v) => `view ${v}`),
+        ...inspection.objects.triggers.map((t) => `trigger ${t}`),
+        ...inspection.objects.routines,
+      ],
     },
   };
   const result = await deps.tickets.submit({
@@ -60,7 +76,13 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
   });
   if (!result.ok) return privateNote(result.message);
   const { ticket } = result;
-  deps.logger.info('migration requested', { ticket: ticket.ref, user, source: `${spec.source.cluster}.${spec.source.schema}`, destination: `${spec.destination.cluster}.${spec.destination.schema}`, outcome: result.outcome });
+  deps.logger.info('migration requested', {
+    ticket: ticket.ref,
+    user,
+    source: `${spec.source.cluster}.${spec.source.schema}`,
+    destination: `${spec.destination.cluster}.${spec.destination.schema}`,
+    outcome: result.outcome,
+  });
   const details = migrateDetailBlocks(payload);
   switch (result.outcome) {
     case 'duplicate':
@@ -68,13 +90,20 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
     case 'blocked':
     case 'awaiting_approval': {
       const published = await deps.announcer.publish(ticket.id);
-      const message = published.ok ? ticketOpenedMessage(published.ticket, published.permalink) : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
+      const message = published.ok
+        ? ticketOpenedMessage(published.ticket, published.permalink)
+        : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
       return withDetails(message, details);
     }
     case 'auto_approved': {
       const published = await deps.announcer.autoApproved(ticket, result.handOff);
       const latest = published.ticket;
-      const message = autoApprovedMessage(latest, result.handOff, published.ok ? published.permalink : null, deps.announcer.zoneOf(latest));
+      const message = autoApprovedMessage(
+        latest,
+        result.handOff,
+        published.ok ? published.permalink : null,
+        deps.announcer.zoneOf(latest),
+      );
       return withDetails(message, details);
     }
   }

@@ -13,13 +13,24 @@ export interface PostedMessage {
  * retries transient failures; this adds one place for logging, fallbacks and, later, throttling.
  */
 export class Notifier {
-  constructor(readonly client: WebClient, private readonly logger: Logger) {}
+  constructor(
+    readonly client: WebClient,
+    private readonly logger: Logger,
+  ) {}
 
   /** `broadcast`: a thread reply also shown in the channel (Slack's reply_broadcast). */
-  async post(channel: string, message: Message, options: { threadTs?: string; broadcast?: boolean } = {}): Promise<PostedMessage> {
+  async post(
+    channel: string,
+    message: Message,
+    options: { threadTs?: string; broadcast?: boolean } = {},
+  ): Promise<PostedMessage> {
     const base = { channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false };
     const result = options.threadTs
-      ? await this.client.chat.postMessage({ ...base, thread_ts: options.threadTs, reply_broadcast: options.broadcast === true })
+      ? await this.client.chat.postMessage({
+          ...base,
+          thread_ts: options.threadTs,
+          reply_broadcast: options.broadcast === true,
+        })
       : await this.client.chat.postMessage(base);
     return { channel: result.channel ?? channel, ts: String(result.ts) };
   }
@@ -41,14 +52,34 @@ export class Notifier {
   }
 
   /** Attach a text file (a full report, rollback SQL) to a channel or thread. */
-  async upload(channel: string, file: { filename: string; title: string; content: string }, options: { threadTs?: string; comment?: string } = {}): Promise<void> {
-    const base = { channel_id: channel, initial_comment: options.comment, filename: file.filename, title: file.title, content: file.content };
+  async upload(
+    channel: string,
+    file: { filename: string; title: string; content: string },
+    options: { threadTs?: string; comment?: string } = {},
+  ): Promise<void> {
+    const base = {
+      channel_id: channel,
+      initial_comment: options.comment,
+      filename: file.filename,
+      title: file.title,
+      content: file.content,
+    };
     await this.client.filesUploadV2(options.threadTs ? { ...base, thread_ts: options.threadTs } : base);
   }
 
   /** Attach a file from disk (a rollback script too large to hold as a string while it is written). */
-  async uploadFile(channel: string, file: { path: string; filename: string; title: string }, options: { threadTs?: string; comment?: string } = {}): Promise<void> {
-    const base = { channel_id: channel, initial_comment: options.comment, filename: file.filename, title: file.title, file: createReadStream(file.path) };
+  async uploadFile(
+    channel: string,
+    file: { path: string; filename: string; title: string },
+    options: { threadTs?: string; comment?: string } = {},
+  ): Promise<void> {
+    const base = {
+      channel_id: channel,
+      initial_comment: options.comment,
+      filename: file.filename,
+      title: file.title,
+      file: createReadStream(file.path),
+    };
     await this.client.filesUploadV2(options.threadTs ? { ...base, thread_ts: options.threadTs } : base);
   }
 

@@ -16,7 +16,14 @@ export type Surface =
 
 /** The parts of a block_actions payload that say where the click happened. */
 export const ClickSource = z.object({
-  container: z.looseObject({ type: z.string(), channel_id: z.string().optional(), message_ts: z.string().optional(), is_ephemeral: z.boolean().optional() }).optional(),
+  container: z
+    .looseObject({
+      type: z.string(),
+      channel_id: z.string().optional(),
+      message_ts: z.string().optional(),
+      is_ephemeral: z.boolean().optional(),
+    })
+    .optional(),
   channel: z.looseObject({ id: z.string() }).optional(),
   view: z.looseObject({ type: z.string() }).optional(),
   response_url: z.string().optional(),
@@ -28,7 +35,13 @@ export function surfaceOf(source: ClickSource): Surface {
   if (source.view?.type === 'home') return { kind: 'home' };
   const channel = container?.channel_id ?? source.channel?.id;
   if (container?.type === 'message' && channel && container.message_ts) {
-    return { kind: 'message', channel, ts: container.message_ts, ephemeral: container.is_ephemeral === true, responseUrl: source.response_url };
+    return {
+      kind: 'message',
+      channel,
+      ts: container.message_ts,
+      ephemeral: container.is_ephemeral === true,
+      responseUrl: source.response_url,
+    };
   }
   return { kind: 'elsewhere', channel, responseUrl: source.response_url };
 }
@@ -42,7 +55,11 @@ export interface AnswerDeps {
 }
 
 /** POST to a response_url, if it points at Slack. */
-export async function postToResponseUrl(url: string, body: Record<string, unknown>, deps: Pick<AnswerDeps, 'responseOrigins'>): Promise<void> {
+export async function postToResponseUrl(
+  url: string,
+  body: Record<string, unknown>,
+  deps: Pick<AnswerDeps, 'responseOrigins'>,
+): Promise<void> {
   let origin: string;
   try {
     origin = new URL(url).origin;
@@ -50,7 +67,11 @@ export async function postToResponseUrl(url: string, body: Record<string, unknow
     throw new Error('not a response_url');
   }
   if (!deps.responseOrigins.includes(origin)) throw new Error(`a response_url must point at Slack, not ${origin}`);
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
 }
 
@@ -58,17 +79,45 @@ export async function postToResponseUrl(url: string, body: Record<string, unknow
  * Tell `user` something only they see, on the surface they acted on. Falls back to a DM when the
  * surface can't take it (the bot is not in the channel, the response_url expired).
  */
-export async function answerPrivately(user: string, surface: Surface, message: Message, deps: AnswerDeps, options: { replace?: boolean } = {}): Promise<void> {
+export async function answerPrivately(
+  user: string,
+  surface: Surface,
+  message: Message,
+  deps: AnswerDeps,
+  options: { replace?: boolean } = {},
+): Promise<void> {
   try {
-    if (surface.kind === 'home') return await deps.announcer.publishHome(user, message.blocks.length > 0 ? sectionText(message) : message.text);
+    if (surface.kind === 'home')
+      return await deps.announcer.publishHome(user, message.blocks.length > 0 ? sectionText(message) : message.text);
     if (surface.responseUrl && (surface.kind !== 'message' || surface.ephemeral)) {
-      return await postToResponseUrl(surface.responseUrl, { response_type: 'ephemeral', replace_original: options.replace === true, text: message.text, blocks: message.blocks }, deps);
+      return await postToResponseUrl(
+        surface.responseUrl,
+        {
+          response_type: 'ephemeral',
+          replace_original: options.replace === true,
+          text: message.text,
+          blocks: message.blocks,
+        },
+        deps,
+      );
     }
     if (surface.channel) return await deps.slack.ephemeral(surface.channel, user, message);
   } catch (err) {
-    deps.logger.warn('could not answer on the surface clicked; sending a DM', { user, surface: surface.kind }, err instanceof Error ? err : new Error(String(err)));
+    deps.logger.warn(
+      'could not answer on the surface clicked; sending a DM',
+      { user, surface: surface.kind },
+      err instanceof Error ? err : new Error(String(err)),
+    );
   }
-  await deps.slack.dm(user, message).catch((err: unknown) => deps.logger.error('could not answer a user at all', { user }, err instanceof Error ? err : new Error(String(err))));
+  await deps.slack
+    .dm(user, message)
+    .catch((err: unknown) =>
+      deps.logger.error(
+        'could not answer a user at all',
+        { user },
+        err instanceof Error ? err : new Error(String(err)),
+      ),
+    );
 }
 
 /** The text of a one-section message (Home shows it as a notice). */

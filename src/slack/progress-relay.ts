@@ -55,14 +55,20 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
   /** One Slack write at a time per ticket, in order (a reply never overtakes the one before it). */
   const serially = <T>(ticketId: number, work: () => Promise<T>): Promise<T> => {
     const next = (chains.get(ticketId) ?? Promise.resolve()).then(work, work);
-    const settled = next.then(() => undefined, () => undefined);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
     chains.set(ticketId, settled);
     void settled.then(() => chains.get(ticketId) === settled && chains.delete(ticketId));
     return next;
   };
   const track = <T>(promise: Promise<T>): Promise<T> => {
     inFlight.add(promise);
-    void promise.then(() => inFlight.delete(promise), () => inFlight.delete(promise));
+    void promise.then(
+      () => inFlight.delete(promise),
+      () => inFlight.delete(promise),
+    );
     return promise;
   };
   const threads = new Map<number, { channel: string; ts: string }>();
@@ -85,12 +91,26 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
     }
   };
 
-  async function render(ticket: Ticket, key: RunKey): Promise<{ message: Message; status: { channel: string; ts: string } | null } | null> {
+  async function render(
+    ticket: Ticket,
+    key: RunKey,
+  ): Promise<{ message: Message; status: { channel: string; ts: string } | null } | null> {
     const run = await runs.getRun(key);
     if (!run) return null;
     const counts = run.partsTotal !== null && run.partsTotal > 1 ? await runs.partCounts(key) : null;
-    const stopping = run.outcome === null ? await readStop(redis, keys, key.ticketId, key.attempt).catch(() => null) : null;
-    return { message: statusMessage({ ticket, run, counts, stopping, now: clock.now(), timezone: deps.announcer.zoneOf(ticket) }), status: run.status };
+    const stopping =
+      run.outcome === null ? await readStop(redis, keys, key.ticketId, key.attempt).catch(() => null) : null;
+    return {
+      message: statusMessage({
+        ticket,
+        run,
+        counts,
+        stopping,
+        now: clock.now(),
+        timezone: deps.announcer.zoneOf(ticket),
+      }),
+      status: run.status,
+    };
   }
 
   /** Edit the status message to show the run as it is now (posting it first if it is not there yet). */
@@ -103,7 +123,8 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
       if (!rendered) return;
       if (rendered.status) return slack.update(rendered.status.channel, rendered.status.ts, rendered.message);
       const posted = await slack.post(where.channel, rendered.message, { threadTs: where.ts });
-      if (!(await runs.setStatusMessage(key, posted.channel, posted.ts))) await slack.client.chat.delete({ channel: posted.channel, ts: posted.ts }).catch(() => undefined);
+      if (!(await runs.setStatusMessage(key, posted.channel, posted.ts)))
+        await slack.client.chat.delete({ channel: posted.channel, ts: posted.ts }).catch(() => undefined);
     });
   }
 
@@ -113,17 +134,24 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
     if (got === 'OK') return edit(ticket);
     const wait = Math.max(50, await redis.pttl(token));
     if (!trailing.has(ticket.id)) {
-      trailing.set(ticket.id, setTimeout(() => {
-        trailing.delete(ticket.id);
-        changed(ticket);
-      }, wait));
+      trailing.set(
+        ticket.id,
+        setTimeout(() => {
+          trailing.delete(ticket.id);
+          changed(ticket);
+        }, wait),
+      );
     }
   }
 
   /** The run changed (progress, a log line, a part ended): refresh the status message soon. Never throws. */
   function changed(ticket: Ticket): void {
     if (trailing.has(ticket.id)) return;
-    void track(throttledEdit(ticket).catch((err: unknown) => logger.warn('could not update a status message', { ticket: ticket.ref, error: causeOf(err) })));
+    void track(
+      throttledEdit(ticket).catch((err: unknown) =>
+        logger.warn('could not update a status message', { ticket: ticket.ref, error: causeOf(err) }),
+      ),
+    );
   }
 
   /** A thread reply, tried a few times; false when it could not be posted. Never throws. */
@@ -137,7 +165,8 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
           return true;
         } catch (err) {
           logger.warn('a thread reply failed', { ticket: ticket.ref, try: n, error: causeOf(err) });
-          if (n < REPLY_TRIES) await sleep(backoffDelay(n, { baseMs: deps.editIntervalMs, maxMs: 8 * deps.editIntervalMs }));
+          if (n < REPLY_TRIES)
+            await sleep(backoffDelay(n, { baseMs: deps.editIntervalMs, maxMs: 8 * deps.editIntervalMs }));
         }
       }
       return false;
@@ -156,7 +185,9 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
     const timer = trailing.get(ticket.id);
     if (timer) clearTimeout(timer);
     trailing.delete(ticket.id);
-    await edit(ticket).catch((err: unknown) => logger.warn('could not write the final status', { ticket: ticket.ref, error: causeOf(err) }));
+    await edit(ticket).catch((err: unknown) =>
+      logger.warn('could not write the final status', { ticket: ticket.ref, error: causeOf(err) }),
+    );
     const run = await runs.getRun(key);
     if (!run?.outcome || !(await runs.claimFinalPost(key, clock.now(), FINAL_LEASE_MS))) return;
     const [steps, parts, stop] = await Promise.all([
@@ -167,7 +198,11 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
     if (!(await reply(ticket, finalReply({ ticket, run, steps, parts, stop })))) return;
     await runs.markFinalPosted(key, clock.now());
     const latest = (await tickets.get(ticket.id)) ?? ticket;
-    await deps.announcer.runFinished(latest, finishedNotice(latest, run)).catch((err: unknown) => logger.warn('could not announce a finished run', { ticket: ticket.ref, error: causeOf(err) }));
+    await deps.announcer
+      .runFinished(latest, finishedNotice(latest, run))
+      .catch((err: unknown) =>
+        logger.warn('could not announce a finished run', { ticket: ticket.ref, error: causeOf(err) }),
+      );
   }
 
   return {
@@ -177,14 +212,21 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
     milestone: (ticket: Ticket, message: Message) => track(reply(ticket, message)).then(() => undefined),
     /** The end of a run, in the background (tracked, so `idle` waits for it); never throws. */
     finished: (ticket: Ticket) => {
-      void track(finished(ticket).catch((err: unknown) => logger.warn('could not post the end of a run', { ticket: ticket.ref, error: causeOf(err) })));
+      void track(
+        finished(ticket).catch((err: unknown) =>
+          logger.warn('could not post the end of a run', { ticket: ticket.ref, error: causeOf(err) }),
+        ),
+      );
     },
     /** Post final replies that never reached Slack (a worker died, or Slack kept failing). */
     async sweep(): Promise<number> {
       const pending = await runs.unpostedFinals(clock.now());
       for (const run of pending) {
         const ticket = await tickets.get(run.ticketId);
-        if (ticket && ticket.attempt === run.attempt) await finished(ticket).catch((err: unknown) => logger.warn('sweep: could not post the end of a run', { ticket: ticket.ref, error: causeOf(err) }));
+        if (ticket && ticket.attempt === run.attempt)
+          await finished(ticket).catch((err: unknown) =>
+            logger.warn('sweep: could not post the end of a run', { ticket: ticket.ref, error: causeOf(err) }),
+          );
       }
       return pending.length;
     },

@@ -20,7 +20,10 @@ export interface ReviewReplyInput {
  * Review SQL and post the result: a summary message, and the full text report as a file in the
  * thread when the findings do not all fit in one Slack message.
  */
-export async function replyWithReview(input: ReviewReplyInput, deps: Pick<CommandDeps, 'reviewer' | 'slack'>): Promise<void> {
+export async function replyWithReview(
+  input: ReviewReplyInput,
+  deps: Pick<CommandDeps, 'reviewer' | 'slack'>,
+): Promise<void> {
   const report = await deps.reviewer.review({ sql: input.sql, target: input.target });
   const message = reviewReportMessage({ report, requestedBy: input.user });
   let posted;
@@ -34,7 +37,11 @@ export async function replyWithReview(input: ReviewReplyInput, deps: Pick<Comman
   if (reviewFitsInMessage(report)) return;
   await deps.slack.upload(
     posted.channel,
-    { filename: 'dbops-review.txt', title: `Full review: ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.notices} notices`, content: renderText(report, 'review.sql') },
+    {
+      filename: 'dbops-review.txt',
+      title: `Full review: ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.notices} notices`,
+      content: renderText(report, 'review.sql'),
+    },
     { threadTs: input.threadTs ?? posted.ts },
   );
 }

@@ -6,7 +6,14 @@ import type { CommandDeps } from './command.js';
 import type { Message } from './views/blocks.js';
 import { rollbackOpenedReply, rollbackScriptComment } from './views/execution.js';
 import { reviewReportMessage } from './views/review-report.js';
-import { announceFailedMessage, autoApprovedMessage, duplicateMessage, privateNote, ticketBlockedMessage, ticketOpenedMessage } from './views/ticket-replies.js';
+import {
+  announceFailedMessage,
+  autoApprovedMessage,
+  duplicateMessage,
+  privateNote,
+  ticketBlockedMessage,
+  ticketOpenedMessage,
+} from './views/ticket-replies.js';
 
 export interface RollbackRequest {
   user: string;
@@ -26,12 +33,22 @@ const RAN = new Set<Ticket['state']>(['succeeded', 'failed']);
  */
 export async function requestRollback(request: RollbackRequest, deps: CommandDeps): Promise<Message> {
   const execution = deps.execution;
-  if (!execution) return privateNote('Rollbacks are not available in this dbops process (no execution services); ask a DBA to check its setup.');
+  if (!execution)
+    return privateNote(
+      'Rollbacks are not available in this dbops process (no execution services); ask a DBA to check its setup.',
+    );
   const original = await deps.ticketStore.get(request.ticketId);
   if (!original) return privateNote(`There is no ticket T-${request.ticketId}.`);
-  if (original.kind !== 'sql-change') return privateNote(`${original.ref} is a ${original.kind} ticket; only SQL changes (\`/dbops exec\`) can be rolled back.`);
-  if (!RAN.has(original.state)) return privateNote(`${original.ref} is ${original.state.replace(/_/g, ' ')}: only a ticket that ran (succeeded or failed) can be rolled back.`);
-  if (request.user !== original.requester && !(await deps.dbas.isDba(request.user))) return privateNote(`Only <@${original.requester}>, who asked for ${original.ref}, or a DBA can roll it back.`);
+  if (original.kind !== 'sql-change')
+    return privateNote(
+      `${original.ref} is a ${original.kind} ticket; only SQL changes (\`/dbops exec\`) can be rolled back.`,
+    );
+  if (!RAN.has(original.state))
+    return privateNote(
+      `${original.ref} is ${original.state.replace(/_/g, ' ')}: only a ticket that ran (succeeded or failed) can be rolled back.`,
+    );
+  if (request.user !== original.requester && !(await deps.dbas.isDba(request.user)))
+    return privateNote(`Only <@${original.requester}>, who asked for ${original.ref}, or a DBA can roll it back.`);
   const earlier = await openRollback(original, execution, deps);
   if (earlier) return privateNote(earlier, ':information_source:');
 
@@ -39,12 +56,22 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
   try {
     plan = await execution.plan(original.cluster, original.id);
   } catch (err) {
-    deps.logger.error('could not read the backups for a rollback', { ticket: original.ref }, err instanceof Error ? err : new Error(String(err)));
-    return privateNote(`I could not read ${original.ref}'s backups on \`${original.cluster}\` (${err instanceof Error ? err.message.split('\n')[0] : String(err)}). Try again, or ask a DBA.`);
+    deps.logger.error(
+      'could not read the backups for a rollback',
+      { ticket: original.ref },
+      err instanceof Error ? err : new Error(String(err)),
+    );
+    return privateNote(
+      `I could not read ${original.ref}'s backups on \`${original.cluster}\` (${err instanceof Error ? err.message.split('\n')[0] : String(err)}). Try again, or ask a DBA.`,
+    );
   }
-  if (plan.rolledBackBy !== null) return privateNote(`${original.ref} was already rolled back by T-${plan.rolledBackBy}.`, ':information_source:');
+  if (plan.rolledBackBy !== null)
+    return privateNote(`${original.ref} was already rolled back by T-${plan.rolledBackBy}.`, ':information_source:');
   if (plan.steps.length === 0) {
-    const why = plan.notUndoable.length > 0 ? ` What it ran cannot be undone from backups: ${plan.notUndoable.map((s) => `statement ${s.statement} (${s.what})`).join(', ')}.` : ' It changed no rows dbops saved.';
+    const why =
+      plan.notUndoable.length > 0
+        ? ` What it ran cannot be undone from backups: ${plan.notUndoable.map((s) => `statement ${s.statement} (${s.what})`).join(', ')}.`
+        : ' It changed no rows dbops saved.';
     return privateNote(`There is nothing to roll back for ${original.ref}.${why}`, ':information_source:');
   }
 
@@ -65,8 +92,17 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
   if (!result.ok) return privateNote(result.message);
   const { ticket } = result;
   if (result.outcome === 'duplicate') return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
-  await execution.rollbacks.record({ ticketId: original.id, rollbackTicketId: ticket.id, requestedBy: request.user, rows: plan.rows }, deps.clock.now());
-  deps.logger.info('rollback requested', { ticket: original.ref, rollback: ticket.ref, user: request.user, rows: plan.rows, outcome: result.outcome });
+  await execution.rollbacks.record(
+    { ticketId: original.id, rollbackTicketId: ticket.id, requestedBy: request.user, rows: plan.rows },
+    deps.clock.now(),
+  );
+  deps.logger.info('rollback requested', {
+    ticket: original.ref,
+    rollback: ticket.ref,
+    user: request.user,
+    rows: plan.rows,
+    outcome: result.outcome,
+  });
 
   let answer: Message;
   let latest = ticket;
@@ -79,7 +115,9 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
       const published = await deps.announcer.publish(ticket.id);
       latest = published.ticket;
       permalink = published.ok ? published.permalink : null;
-      answer = published.ok ? ticketOpenedMessage(published.ticket, published.permalink) : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
+      answer = published.ok
+        ? ticketOpenedMessage(published.ticket, published.permalink)
+        : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
       break;
     }
     case 'auto_approved': {
@@ -107,16 +145,35 @@ async function openRollback(original: Ticket, execution: ExecutionBot, deps: Com
   return null;
 }
 
-async function tellThreads(original: Ticket, rollback: Ticket, by: string, permalink: string | null, plan: RollbackPlan, deps: CommandDeps): Promise<void> {
+async function tellThreads(
+  original: Ticket,
+  rollback: Ticket,
+  by: string,
+  permalink: string | null,
+  plan: RollbackPlan,
+  deps: CommandDeps,
+): Promise<void> {
   const { threadChannel, threadTs } = original.slack;
   if (!threadChannel || !threadTs) return;
-  await deps.slack.post(threadChannel, rollbackOpenedReply(original, rollback, by, permalink, plan), { threadTs }).catch((err: unknown) => {
-    deps.logger.warn('could not tell the original thread about a rollback', { ticket: original.ref }, err instanceof Error ? err : new Error(String(err)));
-  });
+  await deps.slack
+    .post(threadChannel, rollbackOpenedReply(original, rollback, by, permalink, plan), { threadTs })
+    .catch((err: unknown) => {
+      deps.logger.warn(
+        'could not tell the original thread about a rollback',
+        { ticket: original.ref },
+        err instanceof Error ? err : new Error(String(err)),
+      );
+    });
 }
 
 /** The row-by-row script goes to the rollback ticket's thread (the original's while the rollback is not posted). */
-async function attachScript(original: Ticket, rollback: Ticket, plan: RollbackPlan, execution: ExecutionBot, deps: CommandDeps): Promise<void> {
+async function attachScript(
+  original: Ticket,
+  rollback: Ticket,
+  plan: RollbackPlan,
+  execution: ExecutionBot,
+  deps: CommandDeps,
+): Promise<void> {
   const channel = rollback.slack.threadChannel ?? original.slack.threadChannel;
   const threadTs = rollback.slack.threadChannel ? rollback.slack.threadTs : original.slack.threadTs;
   if (!channel || !threadTs) return;
@@ -125,11 +182,19 @@ async function attachScript(original: Ticket, rollback: Ticket, plan: RollbackPl
     script = await execution.script(original.cluster, plan);
     await deps.slack.uploadFile(
       channel,
-      { path: script.path, filename: script.filename, title: `${rollback.ref}: rollback of ${original.ref}, row by row` },
+      {
+        path: script.path,
+        filename: script.filename,
+        title: `${rollback.ref}: rollback of ${original.ref}, row by row`,
+      },
       { threadTs, comment: rollbackScriptComment(original, script.stats.rows, script.filename.endsWith('.gz')) },
     );
   } catch (err) {
-    deps.logger.warn('could not attach the rollback script', { ticket: original.ref, rollback: rollback.ref }, err instanceof Error ? err : new Error(String(err)));
+    deps.logger.warn(
+      'could not attach the rollback script',
+      { ticket: original.ref, rollback: rollback.ref },
+      err instanceof Error ? err : new Error(String(err)),
+    );
   } finally {
     await script?.cleanup();
   }

@@ -35,7 +35,8 @@ export interface SqlChangeRequest {
 export async function requestSqlChange(request: SqlChangeRequest, deps: CommandDeps): Promise<Message> {
   const { user, target, sql } = request;
   const cluster = requireCluster(deps.config, target.cluster);
-  if (sql.trim() === '') throw new UsageError('there is no SQL to run: write it after the target, e.g. `/dbops exec prod.shop UPDATE …`');
+  if (sql.trim() === '')
+    throw new UsageError('there is no SQL to run: write it after the target, e.g. `/dbops exec prod.shop UPDATE …`');
   // Refuse an unreadable or peak-hour run time before the review, so the answer comes at once.
   const runTime = parseRunTime(request.runAt, cluster, deps.clock.now());
   if (!runTime.ok) throw new UsageError(runTime.message);
@@ -55,7 +56,12 @@ export async function requestSqlChange(request: SqlChangeRequest, deps: CommandD
   });
   if (!result.ok) return privateNote(result.message);
   const { ticket } = result;
-  deps.logger.info('sql change requested', { ticket: ticket.ref, user, target: `${target.cluster}.${target.schema}`, outcome: result.outcome });
+  deps.logger.info('sql change requested', {
+    ticket: ticket.ref,
+    user,
+    target: `${target.cluster}.${target.schema}`,
+    outcome: result.outcome,
+  });
   switch (result.outcome) {
     case 'blocked':
       return ticketBlockedMessage(ticket, reviewReportMessage({ report, requestedBy: user }).blocks);
@@ -69,7 +75,12 @@ export async function requestSqlChange(request: SqlChangeRequest, deps: CommandD
     case 'auto_approved': {
       const published = await deps.announcer.autoApproved(ticket, result.handOff);
       const latest = published.ticket;
-      return autoApprovedMessage(latest, result.handOff, published.ok ? published.permalink : null, deps.announcer.zoneOf(latest));
+      return autoApprovedMessage(
+        latest,
+        result.handOff,
+        published.ok ? published.permalink : null,
+        deps.announcer.zoneOf(latest),
+      );
     }
   }
 }

@@ -11,7 +11,16 @@ import { HOME_LIST_MAX, homeView } from './views/home.js';
 import { ticketApprovalMessage, ticketDetailsReply } from './views/ticket-approval.js';
 import { ticketSql } from './views/ticket-parts.js';
 import { stopRequestedReply } from './views/ticket-progress.js';
-import { approvalRecordedReply, approvedReply, autoApprovedReply, cancelledReply, handOffText, rejectedReply, requesterNotice, resumedReply } from './views/ticket-replies.js';
+import {
+  approvalRecordedReply,
+  approvedReply,
+  autoApprovedReply,
+  cancelledReply,
+  handOffText,
+  rejectedReply,
+  requesterNotice,
+  resumedReply,
+} from './views/ticket-replies.js';
 
 export interface TicketAnnouncerDeps {
   slack: Notifier;
@@ -25,7 +34,9 @@ export interface TicketAnnouncerDeps {
 const SQL_FILE_OVER = 2700;
 const OPEN_STATES = TICKET_STATES.filter((s) => !FINAL_STATES.includes(s));
 
-export type Published = { ok: true; ticket: Ticket; permalink: string | null } | { ok: false; ticket: Ticket; error: string };
+export type Published =
+  | { ok: true; ticket: Ticket; permalink: string | null }
+  | { ok: false; ticket: Ticket; error: string };
 
 export type TicketAnnouncer = ReturnType<typeof createTicketAnnouncer>;
 
@@ -41,7 +52,8 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
   const zones = Object.fromEntries(Object.entries(deps.config.clusters).map(([name, c]) => [name, c.timezone]));
   const zoneOf = (ticket: Pick<Ticket, 'cluster'>): string => zones[ticket.cluster] ?? 'UTC';
   const envs = Object.fromEntries(Object.entries(deps.config.clusters).map(([name, c]) => [name, c.env]));
-  const destinationOf = (ticket: Ticket): string | undefined => (ticket.kind === 'migrate' ? envs[ticket.payload.destination.cluster] : undefined);
+  const destinationOf = (ticket: Ticket): string | undefined =>
+    ticket.kind === 'migrate' ? envs[ticket.payload.destination.cluster] : undefined;
 
   /** Run `work` after every earlier piece of work on the same ticket. */
   const serially = <T>(ticketId: number, work: () => Promise<T>): Promise<T> => {
@@ -63,11 +75,21 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     try {
       await work();
     } catch (err) {
-      logger.warn('a Slack update for a ticket failed', { step, ticket: ticket.ref }, err instanceof Error ? err : new Error(String(err)));
+      logger.warn(
+        'a Slack update for a ticket failed',
+        { step, ticket: ticket.ref },
+        err instanceof Error ? err : new Error(String(err)),
+      );
     }
   };
 
-  const render = async (ticket: Ticket): Promise<Message> => ticketApprovalMessage({ ticket, events: await store.events(ticket.id), timezone: zoneOf(ticket), destinationEnvironment: destinationOf(ticket) });
+  const render = async (ticket: Ticket): Promise<Message> =>
+    ticketApprovalMessage({
+      ticket,
+      events: await store.events(ticket.id),
+      timezone: zoneOf(ticket),
+      destinationEnvironment: destinationOf(ticket),
+    });
 
   async function permalink(ticket: Ticket): Promise<string | null> {
     const { approvalChannel, approvalTs } = ticket.slack;
@@ -76,7 +98,11 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
       const res = await slack.client.chat.getPermalink({ channel: approvalChannel, message_ts: approvalTs });
       return res.permalink ?? null;
     } catch (err) {
-      logger.warn('could not get a permalink', { ticket: ticket.ref }, err instanceof Error ? err : new Error(String(err)));
+      logger.warn(
+        'could not get a permalink',
+        { ticket: ticket.ref },
+        err instanceof Error ? err : new Error(String(err)),
+      );
       return null;
     }
   }
@@ -88,7 +114,11 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     const details = ticketDetailsReply(ticket, { sqlAsFile });
     if (details) await slack.post(channel, details, { threadTs });
     if (sql !== null && sqlAsFile) {
-      await slack.upload(channel, { filename: `${ticket.ref}.sql`, title: `${ticket.ref}: the full SQL`, content: sql }, { threadTs, comment: `The full SQL of ${ticket.ref}.` });
+      await slack.upload(
+        channel,
+        { filename: `${ticket.ref}.sql`, title: `${ticket.ref}: the full SQL`, content: sql },
+        { threadTs, comment: `The full SQL of ${ticket.ref}.` },
+      );
     }
   }
 
@@ -109,10 +139,20 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
       try {
         posted = await slack.post(channel, await render(ticket));
       } catch (err) {
-        logger.error('could not post a ticket in the approval channel', { ticket: ticket.ref, channel }, err instanceof Error ? err : new Error(String(err)));
+        logger.error(
+          'could not post a ticket in the approval channel',
+          { ticket: ticket.ref, channel },
+          err instanceof Error ? err : new Error(String(err)),
+        );
         return { ok: false, ticket, error: slackError(err) };
       }
-      const saved = (await store.setSlackRefs(ticket.id, { approvalChannel: posted.channel, approvalTs: posted.ts, threadChannel: posted.channel, threadTs: posted.ts })) ?? ticket;
+      const saved =
+        (await store.setSlackRefs(ticket.id, {
+          approvalChannel: posted.channel,
+          approvalTs: posted.ts,
+          threadChannel: posted.channel,
+          threadTs: posted.ts,
+        })) ?? ticket;
       await safely('details', ticket, () => postDetails(saved, posted.channel, posted.ts));
       return { ok: true, ticket: saved, permalink: await permalink(saved) };
     });
@@ -163,13 +203,17 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
       await refresh(ticket.id);
       await threadReply(ticket, approvedReply(ticket, approver, handOff, zoneOf(ticket)));
       const exception = ticket.exception ? ' as an exception' : '';
-      await dmRequester(ticket, `:white_check_mark: <@${approver}> approved your change${exception}. ${handOffText(ticket, handOff, zoneOf(ticket))}`);
+      await dmRequester(
+        ticket,
+        `:white_check_mark: <@${approver}> approved your change${exception}. ${handOffText(ticket, handOff, zoneOf(ticket))}`,
+      );
     },
 
     /** A clean review on an environment with no approvals: record it in the channel and thread. */
     async autoApproved(ticket: Ticket, handOff: HandOff): Promise<Published> {
       const published = await publish(ticket.id);
-      if (published.ok) await threadReply(published.ticket, autoApprovedReply(published.ticket, handOff, zoneOf(ticket)));
+      if (published.ok)
+        await threadReply(published.ticket, autoApprovedReply(published.ticket, handOff, zoneOf(ticket)));
       return published;
     },
 

@@ -37,13 +37,20 @@ export function createDbaDirectory(options: DbaDirectoryOptions): DbaDirectory {
   let lastGood: ReadonlySet<string> | null = null;
   let inFlight: Promise<ReadonlySet<string>> | null = null;
 
-  const lookup = async (group: string, resolve: (g: string) => Promise<readonly string[]>): Promise<ReadonlySet<string>> => {
+  const lookup = async (
+    group: string,
+    resolve: (g: string) => Promise<readonly string[]>,
+  ): Promise<ReadonlySet<string>> => {
     try {
       const fromGroup = await resolve(group);
       lastGood = new Set([...configured, ...fromGroup]);
       cached = { members: lastGood, until: now() + ttlMs };
     } catch (err) {
-      options.logger?.warn('could not list the DBA user group; using the members known before', { usergroup: group, known: lastGood?.size ?? configured.size }, err instanceof Error ? err : new Error(String(err)));
+      options.logger?.warn(
+        'could not list the DBA user group; using the members known before',
+        { usergroup: group, known: lastGood?.size ?? configured.size },
+        err instanceof Error ? err : new Error(String(err)),
+      );
       cached = { members: lastGood ?? configured, until: now() + retryMs };
     }
     return cached.members;

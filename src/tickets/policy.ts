@@ -9,12 +9,7 @@ import { BOT_ACTOR, type Ticket, type TicketEvent } from './ticket.js';
  */
 export type RefusalCode =
   /** The ticket is no longer in a state the action applies to (an old button, a race). */
-  | 'stale'
-  | 'not_dba'
-  | 'own_ticket'
-  | 'already_approved'
-  | 'not_requester'
-  | 'not_allowed';
+  'stale' | 'not_dba' | 'own_ticket' | 'already_approved' | 'not_requester' | 'not_allowed';
 
 export type Verdict = { ok: true } | { ok: false; code: RefusalCode; message: string };
 
@@ -42,18 +37,28 @@ export function isFinalApproval(ticket: Pick<Ticket, 'approvals' | 'approvalsNee
 }
 
 export function canApprove(ticket: Ticket, user: string, dbas: ReadonlySet<string>): Verdict {
-  if (!AWAITING_DECISION.includes(ticket.state)) return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; there is nothing to approve.`);
-  if (!dbas.has(user)) return refuse('not_dba', `Only DBAs can approve ${ticket.ref}, and you are not in the DBA list (slack.dba_users or the DBA user group).`);
-  if (user === ticket.requester) return refuse('own_ticket', `You asked for ${ticket.ref}, so you can't approve it: another DBA has to.`);
+  if (!AWAITING_DECISION.includes(ticket.state))
+    return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; there is nothing to approve.`);
+  if (!dbas.has(user))
+    return refuse(
+      'not_dba',
+      `Only DBAs can approve ${ticket.ref}, and you are not in the DBA list (slack.dba_users or the DBA user group).`,
+    );
+  if (user === ticket.requester)
+    return refuse('own_ticket', `You asked for ${ticket.ref}, so you can't approve it: another DBA has to.`);
   if (ticket.approvals.some((a) => a.approver === user)) {
     const remaining = ticket.approvalsNeeded - ticket.approvals.length;
-    return refuse('already_approved', `You already approved ${ticket.ref}; it needs ${remaining} more approval${remaining === 1 ? '' : 's'} from a different DBA.`);
+    return refuse(
+      'already_approved',
+      `You already approved ${ticket.ref}; it needs ${remaining} more approval${remaining === 1 ? '' : 's'} from a different DBA.`,
+    );
   }
   return OK;
 }
 
 export function canReject(ticket: Ticket, user: string, dbas: ReadonlySet<string>): Verdict {
-  if (!AWAITING_DECISION.includes(ticket.state)) return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; it can no longer be rejected.`);
+  if (!AWAITING_DECISION.includes(ticket.state))
+    return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; it can no longer be rejected.`);
   if (!dbas.has(user)) return refuse('not_dba', `Only DBAs can reject ${ticket.ref}, and you are not in the DBA list.`);
   if (user === ticket.requester) return refuse('own_ticket', `You asked for ${ticket.ref}: use Cancel to withdraw it.`);
   return OK;
@@ -61,15 +66,25 @@ export function canReject(ticket: Ticket, user: string, dbas: ReadonlySet<string
 
 /** Only the requester or a DBA, before the ticket ends (a running one is asked to stop at a safe point). */
 export function canCancel(ticket: Ticket, user: string, dbas: ReadonlySet<string>): Verdict {
-  if (!BEFORE_RUN.includes(ticket.state) && ticket.state !== 'running') return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; there is nothing left to cancel.`);
-  if (user !== ticket.requester && !dbas.has(user)) return refuse('not_allowed', `Only <@${ticket.requester}>, who asked for ${ticket.ref}, or a DBA can cancel it.`);
+  if (!BEFORE_RUN.includes(ticket.state) && ticket.state !== 'running')
+    return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; there is nothing left to cancel.`);
+  if (user !== ticket.requester && !dbas.has(user))
+    return refuse('not_allowed', `Only <@${ticket.requester}>, who asked for ${ticket.ref}, or a DBA can cancel it.`);
   return OK;
 }
 
 /** A review with errors blocks the ticket; its requester may send it to DBAs for an exception. */
 export function canRequestException(ticket: Ticket, user: string): Verdict {
-  if (ticket.state !== 'blocked') return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; an exception can only be asked for while its review blocks it.`);
-  if (user !== ticket.requester) return refuse('not_requester', `Only <@${ticket.requester}>, who asked for ${ticket.ref}, can ask DBAs for an exception.`);
+  if (ticket.state !== 'blocked')
+    return refuse(
+      'stale',
+      `${ticket.ref} is ${describeState(ticket.state)}; an exception can only be asked for while its review blocks it.`,
+    );
+  if (user !== ticket.requester)
+    return refuse(
+      'not_requester',
+      `Only <@${ticket.requester}>, who asked for ${ticket.ref}, can ask DBAs for an exception.`,
+    );
   return OK;
 }
 
@@ -85,7 +100,11 @@ const DECISIONS: Partial<Record<TicketEvent['action'], string>> = {
  * The private answer to a click on a button whose moment has passed:
  * "T-42 was already approved by <@U0DBA1> at 10:02 Asia/Shanghai; it is now running."
  */
-export function staleClickMessage(ticket: Ticket, events: readonly TicketEvent[], options: { timezone: string; now: Date }): string {
+export function staleClickMessage(
+  ticket: Ticket,
+  events: readonly TicketEvent[],
+  options: { timezone: string; now: Date },
+): string {
   const decision = [...events].reverse().find((e) => DECISIONS[e.action] !== undefined);
   if (!decision) return `${ticket.ref} is ${describeState(ticket.state)}.`;
   const exception = decision.action === 'approve' && decision.note.exception === true ? ' as an exception' : '';

@@ -36,7 +36,11 @@ export type RunTime =
   | { ok: false; code: RunTimeRefusal; message: string; nextAllowed?: Date };
 
 export function parseRunTime(phrase: string | undefined, hours: ClusterHours, now: Date): RunTime {
-  const text = (phrase ?? '').trim().toLowerCase().replace(/^at\s+/, '').replace(/\s+/g, ' ');
+  const text = (phrase ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/^at\s+/, '')
+    .replace(/\s+/g, ' ');
   const zone = hours.timezone;
   if (text === '' || text === 'now' || text === 'asap') return { ok: true, runAt: null, label: 'as soon as approved' };
   const today = localDate(now, zone);
@@ -64,11 +68,19 @@ export function parseRunTime(phrase: string | undefined, hours: ClusterHours, no
     at = atLocal(date, wanted.time, zone);
   }
   if (!at.isValid() || at.format('YYYY-MM-DD HH:mm') !== `${date} ${wanted.time}`) {
-    return { ok: false, code: 'no_such_time', message: `${date} ${wanted.time} does not exist in ${zone} (not a calendar date, or an hour skipped by a clock change). Pick another time.` };
+    return {
+      ok: false,
+      code: 'no_such_time',
+      message: `${date} ${wanted.time} does not exist in ${zone} (not a calendar date, or an hour skipped by a clock change). Pick another time.`,
+    };
   }
   const runAt = at.toDate();
   if (runAt.getTime() < thisMinute) {
-    return { ok: false, code: 'in_past', message: `${formatInZone(runAt, zone)} is in the past (it is now ${formatInZone(now, zone)}). Pick a later time, or say now.` };
+    return {
+      ok: false,
+      code: 'in_past',
+      message: `${formatInZone(runAt, zone)} is in the past (it is now ${formatInZone(now, zone)}). Pick a later time, or say now.`,
+    };
   }
   const peak = peakWindowAt(runAt, hours);
   if (peak) {

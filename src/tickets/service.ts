@@ -70,7 +70,7 @@ export interface Refused {
 
 /** The hand-over to the queue after the final approval. */
 export type HandOff =
-  | { queued: true; jobId: string; startAt: Date; /** the start was moved out of peak hours */ delayedByPeak: boolean }
+  | { queued: true; jobId: string; startAt: Date /** the start was moved out of peak hours */; delayedByPeak: boolean }
   /** The queue was unavailable: the ticket stays approved and `resumeHandOffs` queues it later. */
   | { queued: false; message: string };
 
@@ -92,7 +92,7 @@ export type ApproveResult =
 export type RequestExceptionResult = { ok: true; outcome: 'exception_requested'; ticket: Ticket } | Refused;
 export type RejectResult = { ok: true; outcome: 'rejected'; ticket: Ticket } | Refused;
 export type CancelResult =
-  | { ok: true; outcome: 'cancelled'; ticket: Ticket; /** a queued job was taken out */ jobRemoved: boolean }
+  | { ok: true; outcome: 'cancelled'; ticket: Ticket /** a queued job was taken out */; jobRemoved: boolean }
   /** The ticket is running: its workers were asked to stop at a safe point; the runner ends it as cancelled. */
   | { ok: true; outcome: 'stop_requested'; ticket: Ticket; jobRemoved: false }
   | Refused;
@@ -108,12 +108,20 @@ export function createTicketService(deps: TicketServiceDeps) {
   const { store, clock, logger, config } = deps;
   const hoursOf = (ticket: Ticket): ClusterHours => config.clusters[ticket.cluster] ?? NO_HOURS;
 
-  const refused = (code: ServiceRefusalCode, message: string, ticket?: Ticket): Refused => ({ ok: false, code, message, ...(ticket ? { ticket } : {}) });
+  const refused = (code: ServiceRefusalCode, message: string, ticket?: Ticket): Refused => ({
+    ok: false,
+    code,
+    message,
+    ...(ticket ? { ticket } : {}),
+  });
 
   /** A refusal from policy; a stale one says who got there first and when. */
   const fromVerdict = async (ticket: Ticket, verdict: Exclude<Verdict, { ok: true }>): Promise<Refused> => {
     if (verdict.code !== 'stale') return refused(verdict.code, verdict.message, ticket);
-    const message = staleClickMessage(ticket, await store.events(ticket.id), { timezone: hoursOf(ticket).timezone, now: clock.now() });
+    const message = staleClickMessage(ticket, await store.events(ticket.id), {
+      timezone: hoursOf(ticket).timezone,
+      now: clock.now(),
+    });
     return refused('stale', message, ticket);
   };
 
@@ -129,7 +137,14 @@ export function createTicketService(deps: TicketServiceDeps) {
   };
 
   const change = (ticket: Ticket, action: TicketAction, actor: string, extra: Partial<TransitionRequest> = {}) =>
-    store.transition({ ticketId: ticket.id, expect: { state: ticket.state, version: ticket.version }, action, actor, at: clock.now(), ...extra });
+    store.transition({
+      ticketId: ticket.id,
+      expect: { state: ticket.state, version: ticket.version },
+      action,
+      actor,
+      at: clock.now(),
+      ...extra,
+    });
 
   /** Queue an approved ticket's job (start moved out of peak hours) and record it as scheduled. */
   const handOff = async (ticket: Ticket): Promise<{ ticket: Ticket; handOff: HandOff }> => {
@@ -139,32 +154,65 @@ export function createTicketService(deps: TicketServiceDeps) {
     const delayedByPeak = startAt.getTime() > Math.max(now.getTime(), ticket.runAt?.getTime() ?? 0);
     let jobId: string;
     try {
-      ({ jobId } = await deps.queue.enqueueTicket(ticket, ticket.attempt, { delayMs: startAt.getTime() - now.getTime() }));
+      ({ jobId } = await deps.queue.enqueueTicket(ticket, ticket.attempt, {
+        delayMs: startAt.getTime() - now.getTime(),
+      }));
     } catch (err) {
-      logger.error('could not queue an approved ticket', { ticket: ticket.ref }, err instanceof Error ? err : new Error(String(err)));
-      return { ticket, handOff: { queued: false, message: `${ticket.ref} is approved, but the job queue is unavailable; it will be queued as soon as the queue is back.` } };
+      logger.error(
+        'could not queue an approved ticket',
+        { ticket: ticket.ref },
+        err instanceof Error ? err : new Error(String(err)),
+      );
+      return {
+        ticket,
+        handOff: {
+          queued: false,
+          message: `${ticket.ref} is approved, but the job queue is unavailable; it will be queued as soon as the queue is back.`,
+        },
+      };
     }
     const res = await change(ticket, 'enqueue', BOT_ACTOR, { note: { jobId, startAt: startAt.toISOString() } });
     const latest = res.ok ? res.ticket : res.reason === 'conflict' && res.current ? res.current : ticket;
-    if (!res.ok && latest.state === 'cancelled') await deps.queue.removeTicketJob(ticket.id, ticket.attempt).catch(() => false);
+    if (!res.ok && latest.state === 'cancelled')
+      await deps.queue.removeTicketJob(ticket.id, ticket.attempt).catch(() => false);
     logger.info('ticket queued', { ticket: ticket.ref, jobId, startAt: startAt.toISOString() });
     return { ticket: latest, handOff: { queued: true, jobId, startAt, delayedByPeak } };
   };
 
   async function submit(input: SubmitInput): Promise<SubmitResult> {
     const cluster = config.clusters[input.cluster];
-    if (!cluster) return refused('unknown_cluster', `There is no cluster '${input.cluster}'. Known clusters: ${Object.keys(config.clusters).join(', ')}.`);
+    if (!cluster)
+      return refused(
+        'unknown_cluster',
+        `There is no cluster '${input.cluster}'. Known clusters: ${Object.keys(config.clusters).join(', ')}.`,
+      );
     const runTime = parseRunTime(input.runAt, cluster, clock.now());
-    if (!runTime.ok) return { ...refused(runTime.code, runTime.message), ...(runTime.nextAllowed ? { nextAllowed: runTime.nextAllowed } : {}) };
+    if (!runTime.ok)
+      return {
+        ...refused(runTime.code, runTime.message),
+        ...(runTime.nextAllowed ? { nextAllowed: runTime.nextAllowed } : {}),
+      };
     const request = KindAndPayload.safeParse({ kind: input.kind, payload: input.payload });
-    if (!request.success) return refused('invalid', `The ${input.kind} request is incomplete: ${request.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}.`);
+    if (!request.success)
+      return refused(
+        'invalid',
+        `The ${input.kind} request is incomplete: ${request.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}.`,
+      );
     const needed = Math.max(approvalsNeeded(cluster.env, config.policy), input.minApprovals ?? 0);
     const { requester, schema, review } = input;
     const created = await store.create(
       {
         ...request.data,
-        requester, cluster: input.cluster, schema, environment: cluster.env, review, estimatedRows: input.estimatedRows ?? null,
-        runAt: runTime.runAt, approvalsNeeded: needed, sourceKey: input.sourceKey ?? null, slack: input.slack,
+        requester,
+        cluster: input.cluster,
+        schema,
+        environment: cluster.env,
+        review,
+        estimatedRows: input.estimatedRows ?? null,
+        runAt: runTime.runAt,
+        approvalsNeeded: needed,
+        sourceKey: input.sourceKey ?? null,
+        slack: input.slack,
       },
       clock.now(),
     );
@@ -174,8 +222,18 @@ export function createTicketService(deps: TicketServiceDeps) {
     const note = review ? { errors, warnings: review.summary.warnings, grade: review.summary.grade } : {};
     const res = await change(created.ticket, action, BOT_ACTOR, { note });
     // Only a cancel can race a ticket this young; report it as it now is.
-    if (!res.ok) return refused('stale', `${created.ticket.ref} changed before its review was recorded.`, res.reason === 'conflict' ? res.current ?? undefined : undefined);
-    logger.info('ticket submitted', { ticket: res.ticket.ref, requester, cluster: input.cluster, state: res.ticket.state });
+    if (!res.ok)
+      return refused(
+        'stale',
+        `${created.ticket.ref} changed before its review was recorded.`,
+        res.reason === 'conflict' ? (res.current ?? undefined) : undefined,
+      );
+    logger.info('ticket submitted', {
+      ticket: res.ticket.ref,
+      requester,
+      cluster: input.cluster,
+      state: res.ticket.state,
+    });
     if (action === 'review_blocked') return { ok: true, outcome: 'blocked', ticket: res.ticket };
     if (action === 'review_passed') return { ok: true, outcome: 'awaiting_approval', ticket: res.ticket };
     const queued = await handOff(res.ticket);
@@ -189,7 +247,11 @@ export function createTicketService(deps: TicketServiceDeps) {
       const reason = input.reason?.trim() || null;
       const res = await change(ticket, 'request_exception', input.user, {
         note: reason ? { reason } : {},
-        set: { exception: true, exceptionReason: reason, approvalsNeeded: approvalsNeededForException(ticket.approvalsNeeded) },
+        set: {
+          exception: true,
+          exceptionReason: reason,
+          approvalsNeeded: approvalsNeededForException(ticket.approvalsNeeded),
+        },
       });
       if (!res.ok) return 'retry';
       logger.info('ticket exception requested', { ticket: ticket.ref, requester: input.user });
@@ -209,8 +271,20 @@ export function createTicketService(deps: TicketServiceDeps) {
         note: { approvals: count, needed: ticket.approvalsNeeded, ...(input.reason ? { reason: input.reason } : {}) },
       });
       if (!res.ok) return 'retry';
-      logger.info(final ? 'ticket approved' : 'ticket approval recorded', { ticket: ticket.ref, by: input.user, approvals: count, needed: ticket.approvalsNeeded, exception });
-      if (!final) return { ok: true, outcome: 'approval_recorded', ticket: res.ticket, remaining: ticket.approvalsNeeded - count };
+      logger.info(final ? 'ticket approved' : 'ticket approval recorded', {
+        ticket: ticket.ref,
+        by: input.user,
+        approvals: count,
+        needed: ticket.approvalsNeeded,
+        exception,
+      });
+      if (!final)
+        return {
+          ok: true,
+          outcome: 'approval_recorded',
+          ticket: res.ticket,
+          remaining: ticket.approvalsNeeded - count,
+        };
       const queued = await handOff(res.ticket);
       return { ok: true, outcome: 'approved', ticket: queued.ticket, exception, handOff: queued.handOff };
     });
@@ -232,18 +306,26 @@ export function createTicketService(deps: TicketServiceDeps) {
       const verdict = canCancel(ticket, input.user, await deps.dbas.members());
       if (!verdict.ok) {
         // Someone else already ended it: say who and when; otherwise policy's own reason is the better answer.
-        if (verdict.code === 'stale' && (ticket.state === 'cancelled' || ticket.state === 'rejected')) return fromVerdict(ticket, verdict);
+        if (verdict.code === 'stale' && (ticket.state === 'cancelled' || ticket.state === 'rejected'))
+          return fromVerdict(ticket, verdict);
         return refused(verdict.code, verdict.message, ticket);
       }
       if (ticket.state === 'running') {
-        await deps.queue.requestStop(ticket.id, ticket.attempt, { kind: 'cancel', by: input.user, ...(input.reason ? { reason: input.reason } : {}), at: clock.now().toISOString() });
+        await deps.queue.requestStop(ticket.id, ticket.attempt, {
+          kind: 'cancel',
+          by: input.user,
+          ...(input.reason ? { reason: input.reason } : {}),
+          at: clock.now().toISOString(),
+        });
         logger.info('stop of a running ticket requested', { ticket: ticket.ref, by: input.user });
         return { ok: true, outcome: 'stop_requested', ticket, jobRemoved: false };
       }
       const res = await change(ticket, 'cancel', input.user, { note: input.reason ? { reason: input.reason } : {} });
       if (!res.ok) return 'retry';
       const hadJob = ticket.state === 'approved' || ticket.state === 'scheduled';
-      const jobRemoved = hadJob ? await deps.queue.removeTicketJob(ticket.id, ticket.attempt).catch(() => false) : false;
+      const jobRemoved = hadJob
+        ? await deps.queue.removeTicketJob(ticket.id, ticket.attempt).catch(() => false)
+        : false;
       logger.info('ticket cancelled', { ticket: ticket.ref, by: input.user, jobRemoved });
       return { ok: true, outcome: 'cancelled', ticket: res.ticket, jobRemoved };
     });

@@ -43,7 +43,14 @@ export const TICKET_ACTIONS = [
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 /** States in which a ticket has not started running: it may still be cancelled. */
-export const BEFORE_RUN: readonly TicketState[] = ['submitted', 'blocked', 'awaiting_approval', 'awaiting_exception', 'approved', 'scheduled'];
+export const BEFORE_RUN: readonly TicketState[] = [
+  'submitted',
+  'blocked',
+  'awaiting_approval',
+  'awaiting_exception',
+  'approved',
+  'scheduled',
+];
 /** States that wait for a DBA's decision. */
 export const AWAITING_DECISION: readonly TicketState[] = ['awaiting_approval', 'awaiting_exception'];
 /** States nothing leaves (failed may still be retried, so it is not here). */
@@ -68,7 +75,9 @@ export const TRANSITIONS: Readonly<Record<TicketAction, Partial<Record<TicketSta
   cancel: { ...Object.fromEntries(BEFORE_RUN.map((s) => [s, 'cancelled'])), running: 'cancelled' },
 };
 
-export type Transition = { ok: true; from: TicketState; to: TicketState; action: TicketAction } | { ok: false; from: TicketState; action: TicketAction; reason: string };
+export type Transition =
+  | { ok: true; from: TicketState; to: TicketState; action: TicketAction }
+  | { ok: false; from: TicketState; action: TicketAction; reason: string };
 
 const STATE_WORDS: Record<TicketState, string> = {
   submitted: 'just submitted',
@@ -109,7 +118,12 @@ export function describeState(state: TicketState): string {
 export function nextState(state: TicketState, action: TicketAction): Transition {
   const to = TRANSITIONS[action][state];
   if (to !== undefined) return { ok: true, from: state, to, action };
-  return { ok: false, from: state, action, reason: `a ticket that is ${STATE_WORDS[state]} cannot ${ACTION_WORDS[action]}` };
+  return {
+    ok: false,
+    from: state,
+    action,
+    reason: `a ticket that is ${STATE_WORDS[state]} cannot ${ACTION_WORDS[action]}`,
+  };
 }
 
 /** The actions a ticket in `state` accepts (for buttons: show only what can work). */

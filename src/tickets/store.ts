@@ -90,15 +90,37 @@ export class TicketStore {
              thread_channel, thread_ts, source_key, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', 1, 1, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
-            input.kind, JSON.stringify(input.payload), input.requester, input.cluster, input.schema, input.environment,
-            input.review === null ? null : JSON.stringify(input.review), input.estimatedRows,
-            input.runAt === null ? null : toSqlDateTime(input.runAt), input.approvalsNeeded,
-            slack.requestChannel ?? null, slack.requestTs ?? null, slack.approvalChannel ?? null, slack.approvalTs ?? null,
-            slack.threadChannel ?? null, slack.threadTs ?? null, input.sourceKey ?? null, now, now,
+            input.kind,
+            JSON.stringify(input.payload),
+            input.requester,
+            input.cluster,
+            input.schema,
+            input.environment,
+            input.review === null ? null : JSON.stringify(input.review),
+            input.estimatedRows,
+            input.runAt === null ? null : toSqlDateTime(input.runAt),
+            input.approvalsNeeded,
+            slack.requestChannel ?? null,
+            slack.requestTs ?? null,
+            slack.approvalChannel ?? null,
+            slack.approvalTs ?? null,
+            slack.threadChannel ?? null,
+            slack.threadTs ?? null,
+            input.sourceKey ?? null,
+            now,
+            now,
           ],
         );
         const id = Number(res.insertId);
-        const event = await insertEvent(conn, { ticketId: id, at, actor: input.requester, from: null, to: 'submitted', action: 'submit', note: {} });
+        const event = await insertEvent(conn, {
+          ticketId: id,
+          at,
+          actor: input.requester,
+          from: null,
+          to: 'submitted',
+          action: 'submit',
+          note: {},
+        });
         const ticket = await this.read(conn, id);
         if (!ticket) throw new Error(`ticket ${id} vanished inside its own transaction`);
         return { created: true as const, ticket, event };
@@ -132,7 +154,10 @@ export class TicketStore {
 
   /** The ticket whose approval message is (channel, ts): for clicks that carry no ticket id. */
   async getByApprovalMessage(channel: string, ts: string): Promise<Ticket | null> {
-    const [rows] = await this.db.query<RowDataPacket[]>('SELECT * FROM tickets WHERE approval_channel = ? AND approval_ts = ? ORDER BY id DESC LIMIT 1', [channel, ts]);
+    const [rows] = await this.db.query<RowDataPacket[]>(
+      'SELECT * FROM tickets WHERE approval_channel = ? AND approval_ts = ? ORDER BY id DESC LIMIT 1',
+      [channel, ts],
+    );
     return (await this.withApprovals(rows))[0] ?? null;
   }
 
@@ -175,7 +200,9 @@ export class TicketStore {
 
   /** The whole history of a ticket, oldest first. */
   async events(ticketId: number): Promise<TicketEvent[]> {
-    const [rows] = await this.db.query<RowDataPacket[]>('SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id', [ticketId]);
+    const [rows] = await this.db.query<RowDataPacket[]>('SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id', [
+      ticketId,
+    ]);
     return rows.map(eventFromRow);
   }
 
@@ -191,22 +218,47 @@ export class TicketStore {
       return await this.inTransaction(async (conn) => {
         const [res] = await conn.query<ResultSetHeader>(
           `UPDATE tickets SET state = ?, version = version + 1, updated_at = ?${sets} WHERE id = ? AND state = ? AND version = ?`,
-          [step.to, toSqlDateTime(request.at), ...params, request.ticketId, request.expect.state, request.expect.version],
+          [
+            step.to,
+            toSqlDateTime(request.at),
+            ...params,
+            request.ticketId,
+            request.expect.state,
+            request.expect.version,
+          ],
         );
         if (res.affectedRows !== 1) throw new CasLost();
         if (request.approval) {
           await conn.query('INSERT INTO ticket_approvals (ticket_id, approver, at, exception) VALUES (?, ?, ?, ?)', [
-            request.ticketId, request.approval.approver, toSqlDateTime(request.at), request.approval.exception ? 1 : 0,
+            request.ticketId,
+            request.approval.approver,
+            toSqlDateTime(request.at),
+            request.approval.exception ? 1 : 0,
           ]);
         }
-        const note = { ...request.note, ...(request.approval ? { approver: request.approval.approver, exception: request.approval.exception } : {}) };
-        const event = await insertEvent(conn, { ticketId: request.ticketId, at: request.at, actor: request.actor, from: step.from, to: step.to, action: request.action, note });
+        const note = {
+          ...request.note,
+          ...(request.approval ? { approver: request.approval.approver, exception: request.approval.exception } : {}),
+        };
+        const event = await insertEvent(conn, {
+          ticketId: request.ticketId,
+          at: request.at,
+          actor: request.actor,
+          from: step.from,
+          to: step.to,
+          action: request.action,
+          note,
+        });
         const ticket = await this.read(conn, request.ticketId);
         if (!ticket) throw new CasLost();
         return { ok: true as const, ticket, event };
       });
     } catch (err) {
-      if (!(err instanceof CasLost) && ![ER_DUP_ENTRY, ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT].includes(errno(err) ?? 0)) throw err;
+      if (
+        !(err instanceof CasLost) &&
+        ![ER_DUP_ENTRY, ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT].includes(errno(err) ?? 0)
+      )
+        throw err;
       return { ok: false, reason: 'conflict', current: await this.get(request.ticketId) };
     }
   }
@@ -215,10 +267,10 @@ export class TicketStore {
   async setSlackRefs(ticketId: number, refs: Partial<SlackRefs>): Promise<Ticket | null> {
     const entries = SLACK_COLUMNS.filter(([key]) => refs[key] !== undefined);
     if (entries.length > 0) {
-      await this.db.query(`UPDATE tickets SET ${entries.map(([, column]) => `${column} = ?`).join(', ')} WHERE id = ?`, [
-        ...entries.map(([key]) => refs[key] ?? null),
-        ticketId,
-      ]);
+      await this.db.query(
+        `UPDATE tickets SET ${entries.map(([, column]) => `${column} = ?`).join(', ')} WHERE id = ?`,
+        [...entries.map(([key]) => refs[key] ?? null), ticketId],
+      );
     }
     return this.get(ticketId);
   }
@@ -226,14 +278,20 @@ export class TicketStore {
   private async read(conn: PoolConnection, id: number): Promise<Ticket | null> {
     const [rows] = await conn.query<RowDataPacket[]>('SELECT * FROM tickets WHERE id = ?', [id]);
     if (rows.length === 0) return null;
-    const [approvalRows] = await conn.query<RowDataPacket[]>('SELECT * FROM ticket_approvals WHERE ticket_id = ? ORDER BY at, approver', [id]);
+    const [approvalRows] = await conn.query<RowDataPacket[]>(
+      'SELECT * FROM ticket_approvals WHERE ticket_id = ? ORDER BY at, approver',
+      [id],
+    );
     return ticketFromRow(rows[0], approvalRows.map(approvalFromRow));
   }
 
   private async withApprovals(rows: RowDataPacket[]): Promise<Ticket[]> {
     if (rows.length === 0) return [];
     const ids: unknown[] = rows.map((r) => r.id);
-    const [approvalRows] = await this.db.query<RowDataPacket[]>('SELECT * FROM ticket_approvals WHERE ticket_id IN (?) ORDER BY at, approver', [ids]);
+    const [approvalRows] = await this.db.query<RowDataPacket[]>(
+      'SELECT * FROM ticket_approvals WHERE ticket_id IN (?) ORDER BY at, approver',
+      [ids],
+    );
     const byTicket = new Map<number, Approval[]>();
     for (const { ticketId, ...approval } of approvalRows.map(approvalFromRow)) {
       byTicket.set(ticketId, [...(byTicket.get(ticketId) ?? []), approval]);
@@ -244,7 +302,6 @@ export class TicketStore {
   private inTransaction<T>(work: (conn: PoolConnection) => Promise<T>): Promise<T> {
     return inTransaction(this.db, work);
   }
-
 }
 
 class CasLost extends Error {}
@@ -264,7 +321,16 @@ async function insertEvent(conn: PoolConnection, e: EventInsert): Promise<Ticket
     'INSERT INTO ticket_events (ticket_id, at, actor, from_state, to_state, action, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
     [e.ticketId, toSqlDateTime(e.at), e.actor, e.from, e.to, e.action, JSON.stringify(e.note)],
   );
-  return { id: Number(res.insertId), ticketId: e.ticketId, at: e.at, actor: e.actor, fromState: e.from, toState: e.to, action: e.action, note: e.note };
+  return {
+    id: Number(res.insertId),
+    ticketId: e.ticketId,
+    at: e.at,
+    actor: e.actor,
+    fromState: e.from,
+    toState: e.to,
+    action: e.action,
+    note: e.note,
+  };
 }
 
 function extraColumns(set: NonNullable<TransitionRequest['set']>): { sets: string; params: unknown[] } {
@@ -277,5 +343,7 @@ function extraColumns(set: NonNullable<TransitionRequest['set']>): { sets: strin
 }
 
 function errno(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'errno' in err && typeof err.errno === 'number' ? err.errno : undefined;
+  return typeof err === 'object' && err !== null && 'errno' in err && typeof err.errno === 'number'
+    ? err.errno
+    : undefined;
 }

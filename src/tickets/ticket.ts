@@ -47,7 +47,14 @@ export const MigratePayload = z.strictObject({
     .strictObject({
       rows: Count,
       bytes: Count,
-      tables: z.array(z.strictObject({ name: z.string(), rows: Count, bytes: Count, replaces: z.strictObject({ rows: Count, bytes: Count }).nullable() })),
+      tables: z.array(
+        z.strictObject({
+          name: z.string(),
+          rows: Count,
+          bytes: Count,
+          replaces: z.strictObject({ rows: Count, bytes: Count }).nullable(),
+        }),
+      ),
       objects: z.array(z.string()).default([]),
     })
     .optional(),
@@ -95,7 +102,15 @@ export function reviewFromReport(report: ReviewReport): TicketReview {
   const findings = report.statements.flatMap((s) => s.findings).slice(0, MAX_TICKET_FINDINGS);
   return {
     summary: { ...report.summary },
-    findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, statement: f.statement, message: f.message, line: f.line, column: f.column, fix: f.fix })),
+    findings: findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      statement: f.statement,
+      message: f.message,
+      line: f.line,
+      column: f.column,
+      fix: f.fix,
+    })),
   };
 }
 
@@ -177,7 +192,8 @@ export function parseTicketId(text: string): number | null {
 
 // ---- rows as mysql2 returns them (dateStrings, bigNumberStrings; JSON as text on MariaDB) ----
 
-const json = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), schema);
+const json = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), schema);
 const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(v.replace(' ', 'T') + 'Z') : v), z.date());
 const int = z.coerce.number().int();
 const flag = z.union([z.number(), z.string(), z.boolean()]).transform((v) => v === true || Number(v) === 1);
@@ -267,7 +283,16 @@ export function approvalFromRow(raw: unknown): Approval & { ticketId: number } {
 
 export function eventFromRow(raw: unknown): TicketEvent {
   const row = EventRow.parse(raw);
-  return { id: row.id, ticketId: row.ticket_id, at: row.at, actor: row.actor, fromState: row.from_state, toState: row.to_state, action: row.action, note: row.note ?? {} };
+  return {
+    id: row.id,
+    ticketId: row.ticket_id,
+    at: row.at,
+    actor: row.actor,
+    fromState: row.from_state,
+    toState: row.to_state,
+    action: row.action,
+    note: row.note ?? {},
+  };
 }
 
 /** A UTC instant as DATETIME(3) text, so what is stored does not depend on the connection's time zone. */

@@ -20,7 +20,9 @@ before(async () => {
   execFileSync('bash', ['scripts/ensure-percona-toolkit.sh'], { stdio: 'inherit' });
   db = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
   await db.query(`CREATE DATABASE \`${schema}\``);
-  await db.query(`CREATE TABLE \`${schema}\`.big (id INT UNSIGNED NOT NULL PRIMARY KEY COMMENT 'id', v VARCHAR(20) NOT NULL DEFAULT '' COMMENT 'value') ENGINE=InnoDB COMMENT='big'`);
+  await db.query(
+    `CREATE TABLE \`${schema}\`.big (id INT UNSIGNED NOT NULL PRIMARY KEY COMMENT 'id', v VARCHAR(20) NOT NULL DEFAULT '' COMMENT 'value') ENGINE=InnoDB COMMENT='big'`,
+  );
   await db.query(`INSERT INTO \`${schema}\`.big SELECT seq, CONCAT('v', seq) FROM \`${schema}\`.seq_1_to_20000`);
   // Every table counts as large here; the copy goes in small chunks with a pause between them, so it takes some seconds.
   const execution = `execution:\n  backup_schema: ${schema}_bk\n  online_alter_min_bytes: 1\n  pt_osc:\n    extra_args: ['--chunk-size', '1000', '--sleep', '0.2']\n`;
@@ -41,21 +43,35 @@ const count = async (sql: string, values: unknown[] = []) => {
 };
 
 // pt-online-schema-change 3.2 looks at its pause file once a minute while paused, so Resume takes up to 60 s to show.
-it('an ALTER of a large table runs through pt-online-schema-change: Pause, Resume and Cut over from Slack', { timeout: 300_000 }, async () => {
+it('an ALTER of a large table runs through pt-online-schema-change: Pause, Resume and Cut over from Slack', {
+  timeout: 300_000,
+}, async () => {
   const ref = refIn(await slash(h, `exec test.${schema} ALTER TABLE big ADD INDEX idx_big_v (v)`));
   const ticket = await ticketOf(reader.store, ref);
   const channel = ticket.slack.threadChannel ?? assert.fail(`${ref} has no thread (${ticket.state})`);
   const threadTs = ticket.slack.threadTs ?? '';
-  const panel = (): StoredMessage | undefined => h.api.replies(channel, threadTs).find((m) => m.text?.includes('online ALTER of'));
-  const panelSays = (pattern: RegExp) => waitUntil(() => pattern.test(panel()?.text ?? ''), 180_000, `the panel to say ${pattern}`);
+  const panel = (): StoredMessage | undefined =>
+    h.api.replies(channel, threadTs).find((m) => m.text?.includes('online ALTER of'));
+  const panelSays = (pattern: RegExp) =>
+    waitUntil(() => pattern.test(panel()?.text ?? ''), 180_000, `the panel to say ${pattern}`);
   const click = async (user: string, actionId: string) => {
     const message = panel() ?? assert.fail('no panel');
     const since = h.api.calls.length;
-    await h.slack.blockAction({ userId: user, actionId, value: `${ref}/1`, channelId: message.channel, messageTs: message.ts });
+    await h.slack.blockAction({
+      userId: user,
+      actionId,
+      value: `${ref}/1`,
+      channelId: message.channel,
+      messageTs: message.ts,
+    });
     return String((await nextPrivateAnswer(h, user, since)).params.text);
   };
 
-  await waitUntil(() => JSON.stringify(panel()?.blocks ?? []).includes(ids.executionActions.pause), 30_000, 'the panel with Pause');
+  await waitUntil(
+    () => JSON.stringify(panel()?.blocks ?? []).includes(ids.executionActions.pause),
+    30_000,
+    'the panel with Pause',
+  );
   assert.match(await click(DEV, ids.executionActions.pause), /Only DBAs can pause/);
   assert.match(await click(DBA, ids.executionActions.pause), /pausing after the chunk it is copying/);
   await panelSays(/: paused/);
@@ -64,18 +80,49 @@ it('an ALTER of a large table runs through pt-online-schema-change: Pause, Resum
 
   assert.match(await click(DBA, ids.executionActions.resume), /resuming/);
   await panelSays(/ready for cut-over/);
-  assert.equal(await count('SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = ?', [schema, 'big', 'idx_big_v']), 0, 'nothing swapped before the cut-over');
+  assert.equal(
+    await count(
+      'SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = ?',
+      [schema, 'big', 'idx_big_v'],
+    ),
+    0,
+    'nothing swapped before the cut-over',
+  );
   await db.query(`UPDATE \`${schema}\`.big SET v = 'kept' WHERE id = 5`);
 
   assert.match(await click(DBA, ids.executionActions.cutOver), /cutting over/);
   await waitUntil(async () => (await ticketOf(reader.store, ref)).state !== 'running', 30_000, `${ref} to end`);
   assert.equal((await ticketOf(reader.store, ref)).state, 'succeeded');
   await panelSays(/: done/);
-  assert.equal(await count('SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = ?', [schema, 'big', 'idx_big_v']), 1);
-  assert.equal(await count(`SELECT COUNT(*) FROM \`${schema}\`.big WHERE id = 5 AND v = 'kept'`), 1, 'a write during the wait is in the new table');
-  assert.equal(await count('SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [schema]), 1, 'no copy or old table is left');
-  assert.equal(await count('SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?', [schema]), 0, 'no trigger is left');
+  assert.equal(
+    await count(
+      'SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = ?',
+      [schema, 'big', 'idx_big_v'],
+    ),
+    1,
+  );
+  assert.equal(
+    await count(`SELECT COUNT(*) FROM \`${schema}\`.big WHERE id = 5 AND v = 'kept'`),
+    1,
+    'a write during the wait is in the new table',
+  );
+  assert.equal(
+    await count('SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [schema]),
+    1,
+    'no copy or old table is left',
+  );
+  assert.equal(
+    await count('SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?', [schema]),
+    0,
+    'no trigger is left',
+  );
   const texts = h.api.replies(channel, threadTs).map((m) => m.text ?? '');
-  assert.ok(texts.some((t) => t.includes(`<@${DBA}> paused the online ALTER`)), texts.join('\n'));
-  assert.ok(texts.some((t) => /statement 1\/1 done: .*pt-online-schema-change; cut over by <@U0DBA00001>/.test(t)), texts.join('\n'));
+  assert.ok(
+    texts.some((t) => t.includes(`<@${DBA}> paused the online ALTER`)),
+    texts.join('\n'),
+  );
+  assert.ok(
+    texts.some((t) => /statement 1\/1 done: .*pt-online-schema-change; cut over by <@U0DBA00001>/.test(t)),
+    texts.join('\n'),
+  );
 });

@@ -5,7 +5,15 @@ import mysql from 'mysql2/promise';
 import { ids } from '../../src/slack/ids.js';
 import { DBA, DEV, dropDatabase, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
-import { approvalMessage, clickOn, nextPrivateAnswer, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import {
+  approvalMessage,
+  clickOn,
+  nextPrivateAnswer,
+  openTicketReader,
+  refIn,
+  slash,
+  ticketOf,
+} from '../support/ticket-flow.js';
 import { waitUntil } from '../support/wait.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -23,8 +31,13 @@ before(async () => {
     status INT NOT NULL DEFAULT 0 COMMENT 'order status',
     note VARCHAR(100) NOT NULL DEFAULT '' COMMENT 'free text'
   ) ENGINE=InnoDB COMMENT='orders'`);
-  await db.query(`INSERT INTO \`${schema}\`.orders SELECT seq, seq % 4, CONCAT('order ', seq) FROM \`${schema}\`.seq_1_to_50`);
-  h = await startHarness({ workers: true, configYaml: testConfigYaml(`${FAST_RUNNER}\nexecution:\n  backup_schema: ${backups}\n`) });
+  await db.query(
+    `INSERT INTO \`${schema}\`.orders SELECT seq, seq % 4, CONCAT('order ', seq) FROM \`${schema}\`.seq_1_to_50`,
+  );
+  h = await startHarness({
+    workers: true,
+    configYaml: testConfigYaml(`${FAST_RUNNER}\nexecution:\n  backup_schema: ${backups}\n`),
+  });
   reader = await openTicketReader(h);
 });
 after(async () => {
@@ -43,7 +56,11 @@ const checksum = async () => {
 /** A DBA approves `ref` in the approval channel; resolves when its run ended, with its state. */
 async function approveAndRun(ref: string): Promise<string> {
   await clickOn(h, approvalMessage(h, ref), DBA, 'approve', ref);
-  await waitUntil(async () => ['succeeded', 'failed', 'cancelled'].includes((await ticketOf(reader.store, ref)).state), 30_000, `${ref} to run`);
+  await waitUntil(
+    async () => ['succeeded', 'failed', 'cancelled'].includes((await ticketOf(reader.store, ref)).state),
+    30_000,
+    `${ref} to run`,
+  );
   return (await ticketOf(reader.store, ref)).state;
 }
 
@@ -54,33 +71,74 @@ function thread(ref: string) {
 
 it('exec → a DBA approves → the worker runs it with backups → the thread shows each statement → Roll back → the table is as before', async () => {
   const before = await checksum();
-  const ref = refIn(await slash(h, `exec prod.${schema} UPDATE orders SET status = 9 WHERE id <= 10;\nDELETE FROM orders WHERE id > 45`));
+  const ref = refIn(
+    await slash(
+      h,
+      `exec prod.${schema} UPDATE orders SET status = 9 WHERE id <= 10;\nDELETE FROM orders WHERE id > 45`,
+    ),
+  );
   assert.equal(await approveAndRun(ref), 'succeeded');
   assert.notEqual(await checksum(), before);
 
   const replies = thread(ref);
   const texts = replies.map((m) => m.text ?? '');
-  assert.ok(texts.some((t) => /statement 1\/2 done: 10 rows changed in .* before-images of 10 rows in dbops_exe_bk_\w+\.t\d+_1_orders/.test(t)), texts.join('\n'));
-  assert.ok(texts.some((t) => /statement 2\/2 done: 5 rows changed/.test(t)), texts.join('\n'));
-  assert.ok(texts.some((t) => t.includes(`2/2 statements done: 15 rows changed; 15 rows saved in ${backups}, undo with \`/dbops rollback ${ref}\``)), texts.join('\n'));
+  assert.ok(
+    texts.some((t) =>
+      /statement 1\/2 done: 10 rows changed in .* before-images of 10 rows in dbops_exe_bk_\w+\.t\d+_1_orders/.test(t),
+    ),
+    texts.join('\n'),
+  );
+  assert.ok(
+    texts.some((t) => /statement 2\/2 done: 5 rows changed/.test(t)),
+    texts.join('\n'),
+  );
+  assert.ok(
+    texts.some((t) =>
+      t.includes(
+        `2/2 statements done: 15 rows changed; 15 rows saved in ${backups}, undo with \`/dbops rollback ${ref}\``,
+      ),
+    ),
+    texts.join('\n'),
+  );
 
   // The Roll back offer arrives in the thread; the requester presses it.
-  await waitUntil(() => thread(ref).some((m) => JSON.stringify(m.blocks ?? []).includes(ids.executionActions.rollback)), 10_000, 'the rollback offer');
+  await waitUntil(
+    () => thread(ref).some((m) => JSON.stringify(m.blocks ?? []).includes(ids.executionActions.rollback)),
+    10_000,
+    'the rollback offer',
+  );
   const offer = thread(ref).find((m) => JSON.stringify(m.blocks ?? []).includes(ids.executionActions.rollback));
   assert.ok(offer);
   const since = h.api.calls.length;
-  await h.slack.blockAction({ userId: DEV, actionId: ids.executionActions.rollback, value: ref, channelId: offer.channel, messageTs: offer.ts });
+  await h.slack.blockAction({
+    userId: DEV,
+    actionId: ids.executionActions.rollback,
+    value: ref,
+    channelId: offer.channel,
+    messageTs: offer.ts,
+  });
   const answer = await nextPrivateAnswer(h, DEV, since);
   const rollbackRef = refIn(answer);
   assert.notEqual(rollbackRef, ref, String(answer.params.text));
   const rollback = await ticketOf(reader.store, rollbackRef);
-  assert.equal(rollback.state, 'awaiting_approval', `the inverse SQL passes its review: ${JSON.stringify(rollback.review?.findings)}`);
+  assert.equal(
+    rollback.state,
+    'awaiting_approval',
+    `the inverse SQL passes its review: ${JSON.stringify(rollback.review?.findings)}`,
+  );
   assert.equal(rollback.kind, 'rollback');
   assert.equal(rollback.estimatedRows, 15);
-  assert.match(rollback.kind === 'rollback' ? rollback.payload.sql : '', /INSERT INTO `dbops_exe_\w+`\.`orders` .* SELECT .* FROM `dbops_exe_bk_\w+`\.`t\d+_2_orders`/);
+  assert.match(
+    rollback.kind === 'rollback' ? rollback.payload.sql : '',
+    /INSERT INTO `dbops_exe_\w+`\.`orders` .* SELECT .* FROM `dbops_exe_bk_\w+`\.`t\d+_2_orders`/,
+  );
 
   // The row-by-row script is attached to the rollback's thread; the original thread links to it.
-  await waitUntil(() => h.api.calls.some((c) => c.method === 'files.completeUploadExternal'), 10_000, 'the rollback script upload');
+  await waitUntil(
+    () => h.api.calls.some((c) => c.method === 'files.completeUploadExternal'),
+    10_000,
+    'the rollback script upload',
+  );
   assert.ok(thread(ref).some((m) => m.text?.includes(`to roll back ${ref}`)));
 
   assert.equal(await approveAndRun(rollbackRef), 'succeeded', JSON.stringify(thread(rollbackRef).map((m) => m.text)));
@@ -88,5 +146,8 @@ it('exec → a DBA approves → the worker runs it with backups → the thread s
 
   // A second request finds the rollback already done.
   const again = await slash(h, `rollback ${ref}`);
-  assert.match(String(again.params.text), new RegExp(`${rollbackRef} already rolled it back|was already rolled back by ${rollbackRef}`));
+  assert.match(
+    String(again.params.text),
+    new RegExp(`${rollbackRef} already rolled it back|was already rolled back by ${rollbackRef}`),
+  );
 });

@@ -18,7 +18,9 @@ describe('/dbops migrate over signed HTTP', () => {
     conn = await connect();
     pair = await schemaPair(conn, 'dbops_e2e_mig');
     await conn.query(`USE \`${pair.source}\``);
-    await conn.query('CREATE TABLE orders (id INT PRIMARY KEY, v INT); INSERT INTO orders SELECT seq, seq FROM seq_1_to_500; CREATE TABLE items (id INT PRIMARY KEY); ANALYZE TABLE orders, items');
+    await conn.query(
+      'CREATE TABLE orders (id INT PRIMARY KEY, v INT); INSERT INTO orders SELECT seq, seq FROM seq_1_to_500; CREATE TABLE items (id INT PRIMARY KEY); ANALYZE TABLE orders, items',
+    );
     await conn.query(`CREATE TABLE \`${pair.destination}\`.orders (id INT PRIMARY KEY, v INT)`);
     h = await startHarness();
     reader = await openTicketReader(h);
@@ -32,7 +34,10 @@ describe('/dbops migrate over signed HTTP', () => {
   });
 
   it('opens a ticket a DBA must approve, showing the tables, rows, bytes and what replace replaces', async () => {
-    const reply = await slash(h, `migrate prod.${pair.source}→test.${pair.destination} tables orders,items mode replace`);
+    const reply = await slash(
+      h,
+      `migrate prod.${pair.source}→test.${pair.destination} tables orders,items mode replace`,
+    );
     const ref = refIn(reply);
     const answer = JSON.stringify(reply.params.blocks);
     assert.match(answer, /is with the DBAs for approval; it needs 1 DBA approval/);
@@ -49,23 +54,45 @@ describe('/dbops migrate over signed HTTP', () => {
     assert.equal(ticket.state, 'awaiting_approval');
     assert.equal(ticket.approvalsNeeded, 1);
     assert.equal(ticket.cluster, 'prod');
-    assert.ok(ticket.kind === 'migrate' && ticket.payload.destination.schema === pair.destination && ticket.payload.copy?.method === 'auto');
+    assert.ok(
+      ticket.kind === 'migrate' &&
+        ticket.payload.destination.schema === pair.destination &&
+        ticket.payload.copy?.method === 'auto',
+    );
   });
 
   it('refuses to migrate into prod, before any ticket exists', async () => {
     const before = (await store.list({ limit: 100 })).length;
     const reply = await slash(h, `migrate test.${pair.source}→prod.${pair.destination}`);
-    assert.match(String(reply.params.text), /migrations may not write into prod \(prod is prod; policy\.migrate_into allows test, dev, staging\)/);
+    assert.match(
+      String(reply.params.text),
+      /migrations may not write into prod \(prod is prod; policy\.migrate_into allows test, dev, staging\)/,
+    );
     assert.equal((await store.list({ limit: 100 })).length, before, 'no ticket');
   });
 
   it('gives clear answers for an unknown cluster, schema or table, and a bad where', async () => {
     const cases: Array<[string, RegExp]> = [
-      [`migrate prd.${pair.source}→test.${pair.destination}`, /cluster `prd` is not in dbops\.yml — did you mean `prod`\?/],
-      [`migrate prod.${pair.source}x→test.${pair.destination}`, new RegExp(`schema \`${pair.source}x\` does not exist on prod — did you mean \`${pair.source}\`\\?`)],
-      [`migrate prod.${pair.source}→test.${pair.destination} tables ordrs`, /table `ordrs` is not in prod\.\S+ — did you mean `orders`\?/],
-      [`migrate prod.${pair.source}→test.${pair.destination} tables orders`, /`orders` already exists in test\.\S+ .*add `mode replace`/],
-      [`migrate prod.${pair.source}→test.${pair.destination} tables items where "nope = 1"`, /where `nope = 1` does not work on `items`: Unknown column 'nope'/],
+      [
+        `migrate prd.${pair.source}→test.${pair.destination}`,
+        /cluster `prd` is not in dbops\.yml — did you mean `prod`\?/,
+      ],
+      [
+        `migrate prod.${pair.source}x→test.${pair.destination}`,
+        new RegExp(`schema \`${pair.source}x\` does not exist on prod — did you mean \`${pair.source}\`\\?`),
+      ],
+      [
+        `migrate prod.${pair.source}→test.${pair.destination} tables ordrs`,
+        /table `ordrs` is not in prod\.\S+ — did you mean `orders`\?/,
+      ],
+      [
+        `migrate prod.${pair.source}→test.${pair.destination} tables orders`,
+        /`orders` already exists in test\.\S+ .*add `mode replace`/,
+      ],
+      [
+        `migrate prod.${pair.source}→test.${pair.destination} tables items where "nope = 1"`,
+        /where `nope = 1` does not work on `items`: Unknown column 'nope'/,
+      ],
       [`migrate prod.${pair.source} test.${pair.destination}`, /start with the source and the destination/],
     ];
     for (const [text, want] of cases) {

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { MigratePayload } from '../../src/tickets/ticket.js';
-import { assertSameTable, connect, count, insertEdgeRows, schemaPair, tablesOf } from '../integration/migrate/support.js';
+import {
+  assertSameTable,
+  connect,
+  count,
+  insertEdgeRows,
+  schemaPair,
+  tablesOf,
+} from '../integration/migrate/support.js';
 import { migrate } from '../../jobs/migrate.js';
 import { DBA, DEV, startHarness } from '../support/harness.js';
 import { openRunnerFixture } from '../support/runner-fixture.js';
@@ -25,19 +32,39 @@ describe('migrate jobs on the runner', () => {
     try {
       await insertEdgeRows(conn, pair.source);
       await conn.query(`USE \`${pair.source}\``);
-      await conn.query('CREATE TABLE orders (id BIGINT PRIMARY KEY, amount DECIMAL(12,2)); INSERT INTO orders SELECT seq, seq / 100 FROM seq_1_to_3000; CREATE VIEW v_big AS SELECT id FROM orders WHERE amount > 10');
-      await conn.query(`CREATE TABLE \`${pair.destination}\`.orders (id INT PRIMARY KEY); INSERT INTO \`${pair.destination}\`.orders VALUES (42)`);
+      await conn.query(
+        'CREATE TABLE orders (id BIGINT PRIMARY KEY, amount DECIMAL(12,2)); INSERT INTO orders SELECT seq, seq / 100 FROM seq_1_to_3000; CREATE VIEW v_big AS SELECT id FROM orders WHERE amount > 10',
+      );
+      await conn.query(
+        `CREATE TABLE \`${pair.destination}\`.orders (id INT PRIMARY KEY); INSERT INTO \`${pair.destination}\`.orders VALUES (42)`,
+      );
       const ref = refIn(await slash(h, `migrate prod.${pair.source}→test.${pair.destination} mode replace with views`));
       const message = approvalMessage(h, ref);
       await clickOn(h, message, DBA, 'approve', ref);
-      const final = await h.api.waitFor('chat.postMessage', (c) => c.params.thread_ts === message.ts && String(c.params.text).includes('finished'), 60_000);
-      assert.match(String(final.params.text), /3,120 rows .* copied in [\d.]+ s, every chunk verified by count and checksum \(load-data\)/);
-      const milestones = h.api.calls.filter((c) => c.method === 'chat.postMessage' && c.params.thread_ts === message.ts).map((c) => String(c.params.text));
-      assert.ok(milestones.some((t) => /`orders`: 3,000 rows .* copied and verified/.test(t)), milestones.join('\n'));
+      const final = await h.api.waitFor(
+        'chat.postMessage',
+        (c) => c.params.thread_ts === message.ts && String(c.params.text).includes('finished'),
+        60_000,
+      );
+      assert.match(
+        String(final.params.text),
+        /3,120 rows .* copied in [\d.]+ s, every chunk verified by count and checksum \(load-data\)/,
+      );
+      const milestones = h.api.calls
+        .filter((c) => c.method === 'chat.postMessage' && c.params.thread_ts === message.ts)
+        .map((c) => String(c.params.text));
+      assert.ok(
+        milestones.some((t) => /`orders`: 3,000 rows .* copied and verified/.test(t)),
+        milestones.join('\n'),
+      );
       await assertSameTable(conn, pair.source, pair.destination, 'edge');
       await assertSameTable(conn, pair.source, pair.destination, 'edge_utf8');
       await assertSameTable(conn, pair.source, pair.destination, 'orders');
-      assert.deepEqual(await tablesOf(conn, pair.destination), ['edge', 'edge_utf8', 'orders', 'v_big'], 'the old orders was replaced; no staging table is left');
+      assert.deepEqual(
+        await tablesOf(conn, pair.destination),
+        ['edge', 'edge_utf8', 'orders', 'v_big'],
+        'the old orders was replaced; no staging table is left',
+      );
     } finally {
       try {
         await h.stop();
@@ -54,8 +81,16 @@ describe('migrate jobs on the runner', () => {
     try {
       const rows = 120_000;
       await conn.query(`USE \`${pair.source}\``);
-      await conn.query(`CREATE TABLE big (id INT PRIMARY KEY, grp INT NOT NULL, body VARCHAR(100) NOT NULL, KEY grp (grp)); INSERT INTO big SELECT seq, seq % 97, REPEAT(CHAR(65 + seq % 26), 80) FROM seq_1_to_${rows}`);
-      workers.push(...(await Promise.all(['mig-a', 'mig-b'].map((name) => spawnWorker({ name, configYaml: f.configYaml, metaUrl: f.metaUrl, slackApiUrl: f.api.url })))));
+      await conn.query(
+        `CREATE TABLE big (id INT PRIMARY KEY, grp INT NOT NULL, body VARCHAR(100) NOT NULL, KEY grp (grp)); INSERT INTO big SELECT seq, seq % 97, REPEAT(CHAR(65 + seq % 26), 80) FROM seq_1_to_${rows}`,
+      );
+      workers.push(
+        ...(await Promise.all(
+          ['mig-a', 'mig-b'].map((name) =>
+            spawnWorker({ name, configYaml: f.configYaml, metaUrl: f.metaUrl, slackApiUrl: f.api.url }),
+          ),
+        )),
+      );
       const payload: MigratePayload = {
         source: { cluster: 'test', schema: pair.source },
         destination: { cluster: 'test', schema: pair.destination },
@@ -68,7 +103,10 @@ describe('migrate jobs on the runner', () => {
       const ticket = await f.ticket({ kind: 'migrate', payload });
       const staging = `__dbops_T${ticket.id}_n_big`;
       const staged = async () => {
-        const [found] = await conn.query<RowDataPacket[]>('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [pair.destination, staging]);
+        const [found] = await conn.query<RowDataPacket[]>(
+          'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+          [pair.destination, staging],
+        );
         return found.length > 0 ? count(conn, pair.destination, staging) : 0;
       };
       await waitUntil(async () => (await staged()) >= rows / 5, 60_000, 'a fifth of the rows in the staging table');
@@ -83,10 +121,15 @@ describe('migrate jobs on the runner', () => {
       const done = await f.waitFor(ticket.id, ['succeeded', 'failed', 'cancelled'], 90_000);
       const finished = await f.runs.getRun({ ticketId: ticket.id, attempt: 1 });
       assert.equal(done.state, 'succeeded', finished?.summary ?? '');
-      assert.match(finished?.summary ?? '', /Resumed: \d+ chunk\(s\) already copied were re-verified, not copied again/);
+      assert.match(
+        finished?.summary ?? '',
+        /Resumed: \d+ chunk\(s\) already copied were re-verified, not copied again/,
+      );
       await assertSameTable(conn, pair.source, pair.destination, 'big');
       assert.equal(await count(conn, pair.destination, 'big'), rows);
-      const [distinct] = await conn.query<RowDataPacket[]>(`SELECT COUNT(DISTINCT id) AS n FROM \`${pair.destination}\`.big`);
+      const [distinct] = await conn.query<RowDataPacket[]>(
+        `SELECT COUNT(DISTINCT id) AS n FROM \`${pair.destination}\`.big`,
+      );
       assert.equal(Number(distinct[0].n), rows, 'no row twice');
       assert.deepEqual(await tablesOf(conn, pair.destination), ['big']);
     } finally {
@@ -104,18 +147,31 @@ describe('migrate jobs on the runner', () => {
     const pair = await schemaPair(conn, 'dbops_e2e_cancel');
     try {
       await conn.query(`USE \`${pair.source}\``);
-      await conn.query('CREATE TABLE big (id INT PRIMARY KEY, body VARCHAR(100) NOT NULL); INSERT INTO big SELECT seq, REPEAT(\'x\', 80) FROM seq_1_to_120000');
-      await conn.query(`CREATE TABLE \`${pair.destination}\`.big (id INT PRIMARY KEY, body VARCHAR(100) NOT NULL); INSERT INTO \`${pair.destination}\`.big VALUES (7, 'keep me')`);
+      await conn.query(
+        "CREATE TABLE big (id INT PRIMARY KEY, body VARCHAR(100) NOT NULL); INSERT INTO big SELECT seq, REPEAT('x', 80) FROM seq_1_to_120000",
+      );
+      await conn.query(
+        `CREATE TABLE \`${pair.destination}\`.big (id INT PRIMARY KEY, body VARCHAR(100) NOT NULL); INSERT INTO \`${pair.destination}\`.big VALUES (7, 'keep me')`,
+      );
       await f.startWorker({ jobs: [migrate] });
       const payload: MigratePayload = {
         source: { cluster: 'test', schema: pair.source },
         destination: { cluster: 'test', schema: pair.destination },
-        tables: ['big'], where: null, mode: 'replace', objects: [],
+        tables: ['big'],
+        where: null,
+        mode: 'replace',
+        objects: [],
         copy: { parallel: 2, chunk_rows: 1_000, chunk_mb: 16, method: 'load-data', defer_keys: true },
       };
       const ticket = await f.ticket({ kind: 'migrate', payload });
       const staging = `__dbops_T${ticket.id}_n_big`;
-      await waitUntil(async () => (await tablesOf(conn, pair.destination)).includes(staging) && (await count(conn, pair.destination, staging)) > 0, 60_000, 'rows in the staging table');
+      await waitUntil(
+        async () =>
+          (await tablesOf(conn, pair.destination)).includes(staging) &&
+          (await count(conn, pair.destination, staging)) > 0,
+        60_000,
+        'rows in the staging table',
+      );
       await f.queue.requestStop(ticket.id, 1, { kind: 'cancel', by: DEV, at: new Date().toISOString() });
       const done = await f.waitFor(ticket.id, ['succeeded', 'failed', 'cancelled'], 60_000);
       assert.equal(done.state, 'cancelled');

@@ -22,7 +22,10 @@ before(async () => {
   set = await startReplicaSet('mon-e2e', PORT);
   await set.sql('primary', `DROP DATABASE IF EXISTS ${SCHEMA}`);
   await set.sql('primary', `CREATE DATABASE ${SCHEMA}`);
-  await set.sql('primary', `CREATE TABLE ${SCHEMA}.orders (id INT PRIMARY KEY, status INT NOT NULL, KEY idx_status (status)) ENGINE=InnoDB COMMENT 'orders'`);
+  await set.sql(
+    'primary',
+    `CREATE TABLE ${SCHEMA}.orders (id INT PRIMARY KEY, status INT NOT NULL, KEY idx_status (status)) ENGINE=InnoDB COMMENT 'orders'`,
+  );
   await set.sql('primary', `INSERT INTO ${SCHEMA}.orders VALUES (1, 0), (2, 1)`);
   await waitForReplica((s) => s.Slave_SQL_Running === 'Yes' && s.Seconds_Behind_Master !== null);
   h = await startHarness({
@@ -53,7 +56,8 @@ function poll(instance: string): Promise<PollResult> {
 const posts = () => h.api.messages(ALERTS).filter((m) => !m.ephemeral && (!m.thread_ts || m.thread_ts === m.ts));
 const current = (m: StoredMessage) => h.api.message(m.channel, m.ts) ?? m;
 const text = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
-const firingOn = async (instance: string) => (await h.runtime.monitoring?.alerts.firing('mon'))?.filter((a) => a.instance === instance) ?? [];
+const firingOn = async (instance: string) =>
+  (await h.runtime.monitoring?.alerts.firing('mon'))?.filter((a) => a.instance === instance) ?? [];
 
 type SlaveStatus = { Slave_SQL_Running: string; Slave_IO_Running: string; Seconds_Behind_Master: number | null };
 async function waitForReplica(ready: (s: SlaveStatus) => boolean): Promise<void> {
@@ -68,13 +72,22 @@ async function waitForReplica(ready: (s: SlaveStatus) => boolean): Promise<void>
 it('/dbops clusters shows each instance with its version, reachability and real role; a writable replica is shown and alerted', async () => {
   const answer = await slash(h, 'clusters mon', DEV);
   const shown = String(JSON.stringify(answer.params.blocks));
-  assert.match(shown, /primary `127\.0\.0\.1:3307` — 10\.11[^·]*MariaDB[^·]* · read_only=OFF · not replicating · really: primary/);
-  assert.match(shown, /replica `127\.0\.0\.1:3308` — [^·]* · read_only=ON · replica of 127\.0\.0\.1:3307 \(IO Yes, SQL Yes, lag \d+ s\) · really: replica/);
+  assert.match(
+    shown,
+    /primary `127\.0\.0\.1:3307` — 10\.11[^·]*MariaDB[^·]* · read_only=OFF · not replicating · really: primary/,
+  );
+  assert.match(
+    shown,
+    /replica `127\.0\.0\.1:3308` — [^·]* · read_only=ON · replica of 127\.0\.0\.1:3307 \(IO Yes, SQL Yes, lag \d+ s\) · really: replica/,
+  );
   assert.match(shown, /Every instance is reachable and in the role dbops.yml gives it/);
 
   await set.sql('replica', 'SET GLOBAL read_only = OFF');
   try {
-    assert.match(String(JSON.stringify((await slash(h, 'clusters', DEV)).params.blocks)), /replica is writable \(read_only=OFF\)/);
+    assert.match(
+      String(JSON.stringify((await slash(h, 'clusters', DEV)).params.blocks)),
+      /replica is writable \(read_only=OFF\)/,
+    );
     await poll(REPLICA);
     await poll(REPLICA);
     const [role] = await firingOn(REPLICA);
@@ -97,7 +110,10 @@ it('/dbops meta shows the tables of a schema, and a table with its indexes and d
   assert.match(table, /`PRIMARY` \(id\)/);
   assert.match(table, /`idx_status` \(status\)/);
   assert.match(table, /CREATE TABLE `orders`/);
-  assert.match(String((await slash(h, `meta mon.${SCHEMA}.ordrs`, DEV)).params.text), /table `ordrs` is not in mon\.mon_e2e — did you mean `orders`\?/);
+  assert.match(
+    String((await slash(h, `meta mon.${SCHEMA}.ordrs`, DEV)).params.text),
+    /table `ordrs` is not in mon\.mon_e2e — did you mean `orders`\?/,
+  );
 });
 
 it('a stopped SQL thread fires a replication alert within two polls; a restart of the bot neither re-posts it nor loses its resolve', async () => {
@@ -120,7 +136,11 @@ it('a stopped SQL thread fires a replication alert within two polls; a restart o
   const postCalls = h.api.callsTo('chat.postMessage').length;
   await poll(REPLICA);
   await poll(REPLICA);
-  assert.equal(h.api.callsTo('chat.postMessage').length, postCalls, 'the new bot posts nothing: the alert is already announced');
+  assert.equal(
+    h.api.callsTo('chat.postMessage').length,
+    postCalls,
+    'the new bot posts nothing: the alert is already announced',
+  );
 
   await set.sql('replica', 'START SLAVE SQL_THREAD');
   await waitForReplica((s) => s.Slave_SQL_Running === 'Yes' && s.Seconds_Behind_Master !== null);
@@ -128,7 +148,10 @@ it('a stopped SQL thread fires a replication alert within two polls; a restart o
   await poll(REPLICA);
   assert.deepEqual(await firingOn(REPLICA), []);
   assert.match(text(current(message)), /all clear/, 'the message the old bot posted is edited');
-  assert.ok(h.api.replies(ALERTS, message.ts).some((r) => /all clear/.test(text(r)) && /Replication stopped/.test(text(r))), 'and the resolve is said');
+  assert.ok(
+    h.api.replies(ALERTS, message.ts).some((r) => /all clear/.test(text(r)) && /Replication stopped/.test(text(r))),
+    'and the resolve is said',
+  );
 });
 
 it('a killed replica gives one "down" alert and no other; only DBAs acknowledge it; it resolves when the replica is back', async () => {
@@ -139,7 +162,10 @@ it('a killed replica gives one "down" alert and no other; only DBAs acknowledge 
   await poll(PRIMARY);
   await poll(REPLICA);
   const firing = await firingOn(REPLICA);
-  assert.deepEqual(firing.map((a) => a.checkId), ['down']);
+  assert.deepEqual(
+    firing.map((a) => a.checkId),
+    ['down'],
+  );
   assert.match(firing[0].summary, /connection refused at 127\.0\.0\.1:3308/);
   assert.deepEqual(await firingOn(PRIMARY), [], 'nothing on the primary');
   assert.equal(posts().length, before + 1, 'one message');
@@ -152,13 +178,28 @@ it('a killed replica gives one "down" alert and no other; only DBAs acknowledge 
   assert.match(listed, /1 alert firing/);
   assert.match(listed, /Instance down.*127\.0\.0\.1:3308/);
 
-  const click = (user: string) => h.slack.blockAction({ userId: user, actionId: ids.alertActions.acknowledge, value: `alert-${firing[0].id}`, channelId: ALERTS, messageTs: message.ts });
+  const click = (user: string) =>
+    h.slack.blockAction({
+      userId: user,
+      actionId: ids.alertActions.acknowledge,
+      value: `alert-${firing[0].id}`,
+      channelId: ALERTS,
+      messageTs: message.ts,
+    });
   const ephemerals = h.api.callsTo('chat.postEphemeral').length;
   await click(DEV);
-  await h.api.waitFor('chat.postEphemeral', (c) => h.api.callsTo('chat.postEphemeral').indexOf(c) >= ephemerals && /Only DBAs/.test(String(c.params.text)), 15_000);
+  await h.api.waitFor(
+    'chat.postEphemeral',
+    (c) => h.api.callsTo('chat.postEphemeral').indexOf(c) >= ephemerals && /Only DBAs/.test(String(c.params.text)),
+    15_000,
+  );
   assert.equal((await firingOn(REPLICA))[0].ackedBy, null);
   await click(DBA);
-  await h.api.waitFor('chat.update', (c) => c.params.ts === message.ts && /Acknowledged by/.test(JSON.stringify(c.params.blocks)), 15_000);
+  await h.api.waitFor(
+    'chat.update',
+    (c) => c.params.ts === message.ts && /Acknowledged by/.test(JSON.stringify(c.params.blocks)),
+    15_000,
+  );
   assert.equal((await firingOn(REPLICA))[0].ackedBy, DBA);
 
   await set.start();

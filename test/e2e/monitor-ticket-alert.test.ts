@@ -35,14 +35,35 @@ after(async () => {
 it('a failed ticket job raises an alert with the ticket and the reason; a DBA acknowledging it closes it', async () => {
   const ref = refIn(await slash(h, `exec test.${target.name} UPDATE orders SET status = 9 WHERE id = 1`));
   await waitUntil(async () => (await ticketOf(reader.store, ref)).state === 'failed', 30_000, 'the ticket to fail');
-  await waitUntil(() => h.api.messages(ALERTS).some((m) => new RegExp(`Ticket job failed.*${ref}`).test(JSON.stringify(m.blocks))), 10_000, 'the alert');
+  await waitUntil(
+    () => h.api.messages(ALERTS).some((m) => new RegExp(`Ticket job failed.*${ref}`).test(JSON.stringify(m.blocks))),
+    10_000,
+    'the alert',
+  );
   const [post] = h.api.messages(ALERTS);
-  assert.match(JSON.stringify(post.blocks), new RegExp(`${ref} \\(execute-sql on test\\.${target.name}, attempt 1\\) failed: .*Lock wait timeout exceeded`));
+  assert.match(
+    JSON.stringify(post.blocks),
+    new RegExp(`${ref} \\(execute-sql on test\\.${target.name}, attempt 1\\) failed: .*Lock wait timeout exceeded`),
+  );
   const [alert] = (await h.runtime.monitoring?.alerts.firing('test')) ?? [];
   assert.equal(alert?.checkId, 'ticket-failed');
   assert.equal(alert.subject, ref);
 
-  await h.slack.blockAction({ userId: DBA, actionId: ids.alertActions.acknowledge, value: `alert-${alert.id}`, channelId: ALERTS, messageTs: post.ts });
-  await waitUntil(async () => ((await h.runtime.monitoring?.alerts.firing('test')) ?? []).length === 0, 10_000, 'the alert to close');
-  await waitUntil(() => /all clear/.test(JSON.stringify(h.api.message(ALERTS, post.ts)?.blocks)), 10_000, 'the message to say all clear');
+  await h.slack.blockAction({
+    userId: DBA,
+    actionId: ids.alertActions.acknowledge,
+    value: `alert-${alert.id}`,
+    channelId: ALERTS,
+    messageTs: post.ts,
+  });
+  await waitUntil(
+    async () => ((await h.runtime.monitoring?.alerts.firing('test')) ?? []).length === 0,
+    10_000,
+    'the alert to close',
+  );
+  await waitUntil(
+    () => /all clear/.test(JSON.stringify(h.api.message(ALERTS, post.ts)?.blocks)),
+    10_000,
+    'the message to say all clear',
+  );
 });

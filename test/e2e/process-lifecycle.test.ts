@@ -11,7 +11,10 @@ after(() => dropDatabase(metaDatabase));
 
 async function waitForHealthy(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -23,7 +26,15 @@ it('npm start serves /healthz and exits cleanly on SIGTERM', async () => {
   await api.start(0);
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: api.url, DBOPS_CONFIG: 'dbops.example.yml', DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}` },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SLACK_BOT_TOKEN: 'xoxb-x',
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_API_URL: api.url,
+      DBOPS_CONFIG: 'dbops.example.yml',
+      DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}`,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let logs = '';

@@ -63,7 +63,10 @@ describe('/dbops review over signed HTTP', () => {
   for (const signing of ['none', 'bad', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }] as const) {
     it(`rejects a request signed '${JSON.stringify(signing)}' with 401 before any handler`, async () => {
       h.api.reset();
-      const sent = await h.slack.slashCommand({ text: 'review DELETE FROM t', userId: DEV, channelId: DEV_CHANNEL }, { signing });
+      const sent = await h.slack.slashCommand(
+        { text: 'review DELETE FROM t', userId: DEV, channelId: DEV_CHANNEL },
+        { signing },
+      );
       assert.equal(sent.status, 401);
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(h.api.calls.length, 0, 'no Slack call may follow a rejected request');

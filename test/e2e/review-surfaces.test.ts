@@ -22,14 +22,26 @@ describe('review surfaces: form, mention, DM, .sql file, long reports', () => {
     assert.equal(view.callback_id, form.callback);
     const viewId = h.api.openedViews[0]?.id;
     const bad = await h.slack.viewSubmission({
-      userId: DEV, callbackId: form.callback, privateMetadata: view.private_metadata, viewId,
-      values: { [form.targetBlock]: { [form.targetInput]: { type: 'plain_text_input', value: 'prd.shop' } }, [form.sqlBlock]: { [form.sqlInput]: { type: 'plain_text_input', value: 'SELECT 1' } } },
+      userId: DEV,
+      callbackId: form.callback,
+      privateMetadata: view.private_metadata,
+      viewId,
+      values: {
+        [form.targetBlock]: { [form.targetInput]: { type: 'plain_text_input', value: 'prd.shop' } },
+        [form.sqlBlock]: { [form.sqlInput]: { type: 'plain_text_input', value: 'SELECT 1' } },
+      },
     });
     assert.equal(bad.status, 200);
     assert.match(bad.body, /"response_action":"errors".*Cluster \\"prd\\" is not in dbops.yml \(known: prod, test\)/);
     await h.slack.viewSubmission({
-      userId: DEV, callbackId: form.callback, privateMetadata: view.private_metadata, viewId,
-      values: { [form.targetBlock]: { [form.targetInput]: { type: 'plain_text_input', value: null } }, [form.sqlBlock]: { [form.sqlInput]: { type: 'plain_text_input', value: 'UPDATE t SET a = 1' } } },
+      userId: DEV,
+      callbackId: form.callback,
+      privateMetadata: view.private_metadata,
+      viewId,
+      values: {
+        [form.targetBlock]: { [form.targetInput]: { type: 'plain_text_input', value: null } },
+        [form.sqlBlock]: { [form.sqlInput]: { type: 'plain_text_input', value: 'UPDATE t SET a = 1' } },
+      },
     });
     const post = await h.api.waitFor('chat.postMessage', (c) => c.params.channel === DEV_CHANNEL);
     assert.match(String(post.params.text), /grade F/);
@@ -39,12 +51,21 @@ describe('review surfaces: form, mention, DM, .sql file, long reports', () => {
     h.api.reset();
     await h.slack.slashCommand({ text: 'review prd.shop SELECT 1', userId: DEV, channelId: DEV_CHANNEL });
     const reply = await h.api.waitFor('response_url');
-    assert.match(String(reply.params.text), /cluster `prd` is not in dbops.yml — did you mean `prod`\? \(known: prod, test\)/);
+    assert.match(
+      String(reply.params.text),
+      /cluster `prd` is not in dbops.yml — did you mean `prod`\? \(known: prod, test\)/,
+    );
   });
 
   it('a mention with a ```sql block is reviewed in its thread', async () => {
     h.api.reset();
-    await h.slack.eventCallback({ type: 'app_mention', user: DEV, channel: DEV_CHANNEL, ts: '1700000000.000100', text: '<@U0DBOPSBOT> can you check ```DELETE FROM orders```' });
+    await h.slack.eventCallback({
+      type: 'app_mention',
+      user: DEV,
+      channel: DEV_CHANNEL,
+      ts: '1700000000.000100',
+      text: '<@U0DBOPSBOT> can you check ```DELETE FROM orders```',
+    });
     const post = await h.api.waitFor('chat.postMessage');
     assert.equal(post.params.thread_ts, '1700000000.000100');
     assert.match(JSON.stringify(post.params.blocks), /statement\.where\.require\.update-delete/);
@@ -54,7 +75,16 @@ describe('review surfaces: form, mention, DM, .sql file, long reports', () => {
     h.api.reset();
     const dm = h.api.dmChannel(DEV);
     const file = h.api.shareUserFile(DEV, dm, 'change.sql', 'SELECT * FROM t WHERE id = 1;\nTRUNCATE TABLE t;\n');
-    await h.slack.eventCallback({ type: 'message', subtype: 'file_share', channel_type: 'im', user: DEV, channel: dm, ts: '1700000001.000200', text: '', files: [file] });
+    await h.slack.eventCallback({
+      type: 'message',
+      subtype: 'file_share',
+      channel_type: 'im',
+      user: DEV,
+      channel: dm,
+      ts: '1700000001.000200',
+      text: '',
+      files: [file],
+    });
     const post = await h.api.waitFor('chat.postMessage', (c) => c.params.channel === dm);
     assert.equal(post.params.thread_ts, '1700000001.000200');
     const blocks = JSON.stringify(post.params.blocks);
@@ -66,7 +96,14 @@ describe('review surfaces: form, mention, DM, .sql file, long reports', () => {
 
   it('a DM without SQL gets a hint instead of silence', async () => {
     h.api.reset();
-    await h.slack.eventCallback({ type: 'message', channel_type: 'im', user: DEV, channel: h.api.dmChannel(DEV), ts: '1700000002.000300', text: 'hello?' });
+    await h.slack.eventCallback({
+      type: 'message',
+      channel_type: 'im',
+      user: DEV,
+      channel: h.api.dmChannel(DEV),
+      ts: '1700000002.000300',
+      text: 'hello?',
+    });
     const post = await h.api.waitFor('chat.postMessage');
     assert.match(String(post.params.text), /```sql block/);
   });
@@ -83,6 +120,9 @@ describe('review surfaces: form, mention, DM, .sql file, long reports', () => {
     const ts = (post.response.body as { ts: string }).ts;
     assert.equal(completed.params.thread_ts, ts);
     const stored = h.api.files.find((f) => f.name === 'dbops-review.txt');
-    assert.match(stored?.bytes?.toString() ?? '', /review\.sql:60:1: error \[statement\.where\.require\.update-delete\]/);
+    assert.match(
+      stored?.bytes?.toString() ?? '',
+      /review\.sql:60:1: error \[statement\.where\.require\.update-delete\]/,
+    );
   });
 });

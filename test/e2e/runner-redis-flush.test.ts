@@ -5,7 +5,15 @@ import mysql from 'mysql2/promise';
 import { APPROVAL_CHANNEL, startHarness, type Harness } from '../support/harness.js';
 import { flushQueueKeys } from '../support/redis-keys.js';
 import { testKinds } from '../support/runner-kinds.js';
-import { approvalMessage, createTargetSchema, idOf, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import {
+  approvalMessage,
+  createTargetSchema,
+  idOf,
+  openTicketReader,
+  refIn,
+  slash,
+  ticketOf,
+} from '../support/ticket-flow.js';
 import { waitUntil } from '../support/wait.js';
 
 let h: Harness;
@@ -32,9 +40,16 @@ const statuses = async () => {
 
 it('Redis emptied while tickets are approved: after a restart they are queued again and each runs once', async () => {
   const refs: string[] = [];
-  for (const id of [1, 2]) refs.push(refIn(await slash(h, `exec test.${target.name} UPDATE orders SET status = status + 10 WHERE id = ${id}`)));
+  for (const id of [1, 2])
+    refs.push(
+      refIn(await slash(h, `exec test.${target.name} UPDATE orders SET status = status + 10 WHERE id = ${id}`)),
+    );
   for (const ref of refs) {
-    assert.equal((await ticketOf(reader.store, ref)).state, 'scheduled', `${ref} was approved automatically and handed to the queue`);
+    assert.equal(
+      (await ticketOf(reader.store, ref)).state,
+      'scheduled',
+      `${ref} was approved automatically and handed to the queue`,
+    );
     assert.ok(await h.jobs.getJob(`ticket-${idOf(ref)}-attempt-1`));
   }
 
@@ -48,15 +63,31 @@ it('Redis emptied while tickets are approved: after a restart they are queued ag
   for (const ref of refs) assert.equal(await h.jobs.getJob(`ticket-${idOf(ref)}-attempt-1`), undefined);
 
   await h.restart({ workers: true });
-  for (const ref of refs) await waitUntil(async () => (await ticketOf(reader.store, ref)).state === 'succeeded', 20_000, `${ref} to run`);
-  assert.deepEqual(await statuses(), [[1, 10], [2, 10], [3, 1]], 'each ran once');
+  for (const ref of refs)
+    await waitUntil(async () => (await ticketOf(reader.store, ref)).state === 'succeeded', 20_000, `${ref} to run`);
+  assert.deepEqual(
+    await statuses(),
+    [
+      [1, 10],
+      [2, 10],
+      [3, 1],
+    ],
+    'each ran once',
+  );
   for (const ref of refs) {
     const thread = h.api.replies(APPROVAL_CHANNEL, approvalMessage(h, ref).ts).map((m) => m.text ?? '');
-    assert.ok(thread.some((t) => t.includes(`${ref} was scheduled, but its job was not in the queue`)), thread.join('\n'));
+    assert.ok(
+      thread.some((t) => t.includes(`${ref} was scheduled, but its job was not in the queue`)),
+      thread.join('\n'),
+    );
   }
 
   // Another restart finds nothing to do: finished tickets are never queued again.
   await h.restart({ workers: true });
   await h.runtime.runner?.reconcileNow();
-  assert.deepEqual(await statuses(), [[1, 10], [2, 10], [3, 1]]);
+  assert.deepEqual(await statuses(), [
+    [1, 10],
+    [2, 10],
+    [3, 1],
+  ]);
 });

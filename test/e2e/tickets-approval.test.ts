@@ -41,11 +41,25 @@ describe('tickets: exec, approve and reject over signed HTTP', () => {
     assert.match(JSON.stringify(reply.params.blocks), /https:\/\/dbops-local\.slack\.com\/archives\/C0APPROVALS\/p\d+/);
     const message = approvalMessage(h, ref);
     const blocks = JSON.stringify(message.blocks);
-    for (const expected of [`prod.${target.name}`, ':red_circle: prod', `<@${DEV}>`, 'as soon as approved', 'grade A (100/100)', 'Estimated rows', 'about 1', 'UPDATE orders SET status = 2 WHERE id = 1', '0 of 1 approval']) {
+    for (const expected of [
+      `prod.${target.name}`,
+      ':red_circle: prod',
+      `<@${DEV}>`,
+      'as soon as approved',
+      'grade A (100/100)',
+      'Estimated rows',
+      'about 1',
+      'UPDATE orders SET status = 2 WHERE id = 1',
+      '0 of 1 approval',
+    ]) {
       assert.ok(blocks.includes(expected), `approval message lacks ${expected}: ${blocks}`);
     }
     assert.deepEqual(actionIds(message), [ids.ticketActions.approve, ids.ticketActions.reject]);
-    assert.match(blocks, /"confirm":\{"title":\{"type":"plain_text","text":"Approve T-\d+ on prod\?"/, 'prod approvals ask for confirmation');
+    assert.match(
+      blocks,
+      /"confirm":\{"title":\{"type":"plain_text","text":"Approve T-\d+ on prod\?"/,
+      'prod approvals ask for confirmation',
+    );
     const ticket = await ticketOf(store, ref);
     assert.equal(ticket.state, 'awaiting_approval');
     assert.equal(ticket.slack.approvalTs, message.ts);
@@ -64,16 +78,25 @@ describe('tickets: exec, approve and reject over signed HTTP', () => {
     assert.ok(job, 'the approved ticket has its job');
     assert.equal(job.name, 'execute-sql');
     assert.deepEqual(job.data, { ticketId: idOf(ref), attempt: 1 });
-    const dm = await h.api.waitFor('chat.postMessage', (c) => c.params.channel === h.api.dmChannel(DEV) && String(c.params.text).includes(ref));
+    const dm = await h.api.waitFor(
+      'chat.postMessage',
+      (c) => c.params.channel === h.api.dmChannel(DEV) && String(c.params.text).includes(ref),
+    );
     assert.match(JSON.stringify(dm.params.blocks), new RegExp(`<@${DBA}> approved your change`));
-    const thread = await h.api.waitFor('chat.postMessage', (c) => c.params.thread_ts === approvalMessage(h, ref).ts && /approved/.test(String(c.params.text)));
+    const thread = await h.api.waitFor(
+      'chat.postMessage',
+      (c) => c.params.thread_ts === approvalMessage(h, ref).ts && /approved/.test(String(c.params.text)),
+    );
     assert.match(String(thread.params.text), /Queued as job `ticket-\d+-attempt-1`/);
     assert.equal((await ticketOf(store, ref)).state, 'scheduled');
 
     const since = h.api.calls.length;
     await clickOn(h, approvalMessage(h, ref), DBA2, 'approve', ref);
     const stale = await nextPrivateAnswer(h, DBA2, since);
-    assert.match(String(stale.params.text), new RegExp(`${ref} was already approved by <@${DBA}> at (\\d{4}-\\d{2}-\\d{2} )?\\d{2}:\\d{2} UTC`));
+    assert.match(
+      String(stale.params.text),
+      new RegExp(`${ref} was already approved by <@${DBA}> at (\\d{4}-\\d{2}-\\d{2} )?\\d{2}:\\d{2} UTC`),
+    );
   });
 
   it("refuses the requester's own approval and a non-DBA's click, privately, and changes nothing", async () => {
@@ -89,12 +112,22 @@ describe('tickets: exec, approve and reject over signed HTTP', () => {
 
     since = h.api.calls.length;
     await clickOn(h, approvalMessage(h, dev), DEV, 'approve', dev);
-    assert.match(String((await nextPrivateAnswer(h, DEV, since)).params.text), new RegExp(`Only DBAs can approve ${dev}`));
+    assert.match(
+      String((await nextPrivateAnswer(h, DEV, since)).params.text),
+      new RegExp(`Only DBAs can approve ${dev}`),
+    );
 
     since = h.api.calls.length;
     await clickOn(h, approvalMessage(h, dev), DEV, 'reject', dev);
-    assert.match(String((await nextPrivateAnswer(h, DEV, since)).params.text), new RegExp(`Only DBAs can reject ${dev}`));
-    assert.equal(h.api.callsTo('views.open').filter((c) => h.api.calls.indexOf(c) >= since).length, 0, 'no reject form for a non-DBA');
+    assert.match(
+      String((await nextPrivateAnswer(h, DEV, since)).params.text),
+      new RegExp(`Only DBAs can reject ${dev}`),
+    );
+    assert.equal(
+      h.api.callsTo('views.open').filter((c) => h.api.calls.indexOf(c) >= since).length,
+      0,
+      'no reject form for a non-DBA',
+    );
 
     for (const ref of [own, dev]) {
       const now = await ticketOf(store, ref);
@@ -116,16 +149,35 @@ describe('tickets: exec, approve and reject over signed HTTP', () => {
     assert.equal(view.callback_id, ids.rejectModal.callback);
     const viewId = h.api.openedViews.at(-1)?.id;
     const form = ids.rejectModal;
-    const empty = await h.slack.viewSubmission({ userId: DBA, callbackId: form.callback, viewId, values: { [form.reasonBlock]: { [form.reasonInput]: { type: 'plain_text_input', value: '  ' } } } });
+    const empty = await h.slack.viewSubmission({
+      userId: DBA,
+      callbackId: form.callback,
+      viewId,
+      values: { [form.reasonBlock]: { [form.reasonInput]: { type: 'plain_text_input', value: '  ' } } },
+    });
     assert.match(empty.body, /"response_action":"errors"/);
     const reason = 'Needs an index on orders.status first';
-    await h.slack.viewSubmission({ userId: DBA, callbackId: form.callback, viewId, values: { [form.reasonBlock]: { [form.reasonInput]: { type: 'plain_text_input', value: reason } } } });
+    await h.slack.viewSubmission({
+      userId: DBA,
+      callbackId: form.callback,
+      viewId,
+      values: { [form.reasonBlock]: { [form.reasonInput]: { type: 'plain_text_input', value: reason } } },
+    });
     const update = await edited(h, ref, /Rejected/);
     assert.match(JSON.stringify(update.params.blocks), new RegExp(`Rejected\\* by <@${DBA}> at .*${reason}`));
     assert.deepEqual(actionIds(approvalMessage(h, ref)), []);
-    const dm = await h.api.waitFor('chat.postMessage', (c) => c.params.channel === h.api.dmChannel(DEV) && String(c.params.text).includes(`${ref}:`) && /rejected/.test(String(c.params.text)));
+    const dm = await h.api.waitFor(
+      'chat.postMessage',
+      (c) =>
+        c.params.channel === h.api.dmChannel(DEV) &&
+        String(c.params.text).includes(`${ref}:`) &&
+        /rejected/.test(String(c.params.text)),
+    );
     assert.match(String(dm.params.text), new RegExp(reason));
-    await h.api.waitFor('chat.postMessage', (c) => c.params.thread_ts === approvalMessage(h, ref).ts && /rejected/.test(String(c.params.text)));
+    await h.api.waitFor(
+      'chat.postMessage',
+      (c) => c.params.thread_ts === approvalMessage(h, ref).ts && /rejected/.test(String(c.params.text)),
+    );
     const ticket = await ticketOf(store, ref);
     assert.equal(ticket.state, 'rejected');
     const reject = (await store.events(ticket.id)).find((e) => e.action === 'reject');

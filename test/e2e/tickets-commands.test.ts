@@ -2,7 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ids } from '../../src/slack/ids.js';
 import { APPROVAL_CHANNEL, DBA, DBA2, DEV, DEV_CHANNEL, type Harness } from '../support/harness.js';
-import { actionIds, approvalMessage, clickOn, edited, idOf, refIn, slash, ticketOf, waitForCall, useTicketFlow, type TicketFlow } from '../support/ticket-flow.js';
+import {
+  actionIds,
+  approvalMessage,
+  clickOn,
+  edited,
+  idOf,
+  refIn,
+  slash,
+  ticketOf,
+  waitForCall,
+  useTicketFlow,
+  type TicketFlow,
+} from '../support/ticket-flow.js';
 
 const CONFIG = `
 slack:
@@ -30,11 +42,20 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
 
   it('refuses bad exec input with a specific answer, before any review or ticket', async () => {
     const cases: Array<[string, RegExp]> = [
-      [`exec prd.${target.name} UPDATE orders SET status = 1 WHERE id = 1`, /cluster `prd` is not in dbops.yml — did you mean `prod`\? \(known: prod, busy\)/],
+      [
+        `exec prd.${target.name} UPDATE orders SET status = 1 WHERE id = 1`,
+        /cluster `prd` is not in dbops.yml — did you mean `prod`\? \(known: prod, busy\)/,
+      ],
       ['exec UPDATE orders SET status = 1', /start with the target as cluster\.schema/],
-      [`exec prod.${target.name} UPDATE orders SET status = 1 WHERE id = 1 at 25:00`, /I can't read "at 25:00" as a run time/],
+      [
+        `exec prod.${target.name} UPDATE orders SET status = 1 WHERE id = 1 at 25:00`,
+        /I can't read "at 25:00" as a run time/,
+      ],
       [`exec prod.${target.name} UPDATE orders SET status = 1 WHERE id = 1 at 2020-01-01 01:00`, /is in the past/],
-      [`exec busy.${target.name} UPDATE orders SET status = 1 WHERE id = 1 at 02:00`, /inside the peak hours 00:00-12:00 \(Asia\/Shanghai\).*The next allowed time is \d{4}-\d{2}-\d{2} 23:59 Asia\/Shanghai/],
+      [
+        `exec busy.${target.name} UPDATE orders SET status = 1 WHERE id = 1 at 02:00`,
+        /inside the peak hours 00:00-12:00 \(Asia\/Shanghai\).*The next allowed time is \d{4}-\d{2}-\d{2} 23:59 Asia\/Shanghai/,
+      ],
     ];
     for (const [text, expected] of cases) {
       const reply = await slash(h, text);
@@ -44,18 +65,28 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
   });
 
   it('keeps "at" inside the SQL, and reads a trailing "at HH:MM" as the run time (the job waits for it)', async () => {
-    const kept = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET note = 'meet at 02:00' WHERE id = 2`));
+    const kept = refIn(
+      await slash(h, `exec prod.${target.name} UPDATE orders SET note = 'meet at 02:00' WHERE id = 2`),
+    );
     const keptTicket = await ticketOf(reader.store, kept);
-    assert.equal(keptTicket.kind === 'sql-change' && keptTicket.payload.sql, "UPDATE orders SET note = 'meet at 02:00' WHERE id = 2");
+    assert.equal(
+      keptTicket.kind === 'sql-change' && keptTicket.payload.sql,
+      "UPDATE orders SET note = 'meet at 02:00' WHERE id = 2",
+    );
     assert.equal(keptTicket.runAt, null);
 
     // Two hours ahead, so it is never the current minute (which would mean "now").
     const hour = String((new Date().getUTCHours() + 2) % 24).padStart(2, '0');
-    const timed = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 6 WHERE id = 2 at ${hour}:00`));
+    const timed = refIn(
+      await slash(h, `exec prod.${target.name} UPDATE orders SET status = 6 WHERE id = 2 at ${hour}:00`),
+    );
     const ticket = await ticketOf(reader.store, timed);
     assert.equal(ticket.kind === 'sql-change' && ticket.payload.sql, 'UPDATE orders SET status = 6 WHERE id = 2');
     assert.ok(ticket.runAt && ticket.runAt.getUTCHours() === Number(hour) && ticket.runAt.getUTCMinutes() === 0);
-    assert.match(JSON.stringify(approvalMessage(h, timed).blocks), new RegExp(`\\*Run\\*\\\\n\\d{4}-\\d{2}-\\d{2} ${hour}:00 UTC`));
+    assert.match(
+      JSON.stringify(approvalMessage(h, timed).blocks),
+      new RegExp(`\\*Run\\*\\\\n\\d{4}-\\d{2}-\\d{2} ${hour}:00 UTC`),
+    );
     await clickOn(h, approvalMessage(h, timed), DBA, 'approve', timed);
     await edited(h, timed, /Approved/);
     assert.equal(await h.jobs.getJobState(`ticket-${idOf(timed)}-attempt-1`), 'delayed');
@@ -73,15 +104,34 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
       [f.sqlBlock]: { [f.sqlInput]: { type: 'plain_text_input', value: sql } },
       [f.runAtBlock]: { [f.runAtInput]: { type: 'plain_text_input', value: runAt } },
     });
-    const bad = await h.slack.viewSubmission({ userId: DEV, callbackId: f.callback, viewId, values: values('nope', '', 'someday') });
+    const bad = await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: f.callback,
+      viewId,
+      values: values('nope', '', 'someday'),
+    });
     const errors = JSON.parse(bad.body) as { response_action: string; errors: Record<string, string> };
     assert.equal(errors.response_action, 'errors');
     assert.deepEqual(Object.keys(errors.errors).sort(), [f.sqlBlock, f.targetBlock].sort());
-    const badTime = await h.slack.viewSubmission({ userId: DEV, callbackId: f.callback, viewId, values: values(`prod.${target.name}`, 'UPDATE orders SET status = 1 WHERE id = 1', 'someday') });
+    const badTime = await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: f.callback,
+      viewId,
+      values: values(`prod.${target.name}`, 'UPDATE orders SET status = 1 WHERE id = 1', 'someday'),
+    });
     assert.match(badTime.body, /"run_at":"I can't read/);
     since = h.api.calls.length;
-    await h.slack.viewSubmission({ userId: DEV, callbackId: f.callback, viewId, values: values(`prod.${target.name}`, 'UPDATE orders SET status = 1 WHERE id = 1', '') });
-    const answer = await waitForCall(h, (c) => c.method === 'chat.postEphemeral' && c.params.user === DEV && c.params.channel === DEV_CHANNEL, since);
+    await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: f.callback,
+      viewId,
+      values: values(`prod.${target.name}`, 'UPDATE orders SET status = 1 WHERE id = 1', ''),
+    });
+    const answer = await waitForCall(
+      h,
+      (c) => c.method === 'chat.postEphemeral' && c.params.user === DEV && c.params.channel === DEV_CHANNEL,
+      since,
+    );
     const ref = refIn(answer);
     assert.match(String(answer.params.text), /waiting for DBA approval/);
     assert.equal((await ticketOf(reader.store, ref)).state, 'awaiting_approval');
@@ -106,12 +156,27 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
     await edited(h, ref, /Approved/);
     const detail = await slash(h, `ticket ${ref.toLowerCase()}`);
     const blocks = JSON.stringify(detail.params.blocks);
-    for (const expected of [`${ref} · SQL change on prod.${target.name}`, 'scheduled', 'History', `<@${DEV}> opened the ticket`, 'review passed (grade A)', `<@${DBA}> approved (1 of 1)`, `handed it to the queue (job ticket-${idOf(ref)}-attempt-1)`]) {
+    for (const expected of [
+      `${ref} · SQL change on prod.${target.name}`,
+      'scheduled',
+      'History',
+      `<@${DEV}> opened the ticket`,
+      'review passed (grade A)',
+      `<@${DBA}> approved (1 of 1)`,
+      `handed it to the queue (job ticket-${idOf(ref)}-attempt-1)`,
+    ]) {
       assert.ok(blocks.includes(expected), `detail lacks "${expected}": ${blocks}`);
     }
-    assert.deepEqual(actionIds({ blocks: detail.params.blocks as unknown[] }), [ids.ticketActions.cancel], 'the requester may still cancel a scheduled ticket');
+    assert.deepEqual(
+      actionIds({ blocks: detail.params.blocks as unknown[] }),
+      [ids.ticketActions.cancel],
+      'the requester may still cancel a scheduled ticket',
+    );
     assert.match(String((await slash(h, 'ticket T-99999')).params.text), /There is no ticket T-99999/);
-    assert.match(String((await slash(h, 'ticket orders')).params.text), /`orders` is not a ticket id; ids look like T-42/);
+    assert.match(
+      String((await slash(h, 'ticket orders')).params.text),
+      /`orders` is not a ticket id; ids look like T-42/,
+    );
   });
 
   it('/dbops tickets lists mine, pending (with buttons for DBAs) or all; anything else gets the usage', async () => {
@@ -122,7 +187,12 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
     const pending = await slash(h, 'tickets pending', DBA);
     assert.ok(JSON.stringify(pending.params.blocks).includes(`*${ref}*`));
     assert.ok(actionIds({ blocks: pending.params.blocks as unknown[] }).includes(ids.ticketActions.approve));
-    assert.ok(!actionIds({ blocks: (await slash(h, 'tickets pending', DEV)).params.blocks as unknown[] }).includes(ids.ticketActions.approve), 'no Approve for developers');
+    assert.ok(
+      !actionIds({ blocks: (await slash(h, 'tickets pending', DEV)).params.blocks as unknown[] }).includes(
+        ids.ticketActions.approve,
+      ),
+      'no Approve for developers',
+    );
     assert.match(JSON.stringify((await slash(h, 'tickets all', DBA2)).params.blocks), /All tickets/);
     assert.match(String((await slash(h, 'tickets everything')).params.text), /say mine, pending or all/);
   });
@@ -131,24 +201,41 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
     h.api.failNext('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
     const reply = await slash(h, `exec prod.${target.name} UPDATE orders SET status = 8 WHERE id = 1`);
     const ref = refIn(reply);
-    assert.match(String(reply.params.text), new RegExp(`\\*${ref}\\* is open and waiting for approval, but I could not post it in <#${APPROVAL_CHANNEL}> \\(I am not in that channel\\)`));
+    assert.match(
+      String(reply.params.text),
+      new RegExp(
+        `\\*${ref}\\* is open and waiting for approval, but I could not post it in <#${APPROVAL_CHANNEL}> \\(I am not in that channel\\)`,
+      ),
+    );
     assert.equal((await ticketOf(reader.store, ref)).state, 'awaiting_approval');
-    assert.ok(JSON.stringify((await slash(h, 'tickets pending', DBA)).params.blocks).includes(`*${ref}*`), 'DBAs still find it');
+    assert.ok(
+      JSON.stringify((await slash(h, 'tickets pending', DBA)).params.blocks).includes(`*${ref}*`),
+      'DBAs still find it',
+    );
   });
 
   it('/dbops cancel: only the requester or a DBA, only before it runs; a queued job leaves the queue', async () => {
     const ref = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 4 WHERE id = 1`, DBA));
-    assert.match(String((await slash(h, `cancel ${ref}`, DEV)).params.text), new RegExp(`Only <@${DBA}>, who asked for ${ref}, or a DBA can cancel it`));
+    assert.match(
+      String((await slash(h, `cancel ${ref}`, DEV)).params.text),
+      new RegExp(`Only <@${DBA}>, who asked for ${ref}, or a DBA can cancel it`),
+    );
     assert.equal((await ticketOf(reader.store, ref)).state, 'awaiting_approval');
 
     await clickOn(h, approvalMessage(h, ref), DBA2, 'approve', ref);
     await edited(h, ref, /Approved/);
     assert.equal(await h.jobs.getJobState(`ticket-${idOf(ref)}-attempt-1`), 'waiting');
     const done = await slash(h, `cancel ${ref} wrong table`, DBA);
-    assert.match(String(done.params.text), new RegExp(`${ref} is cancelled\\. Its queued job was taken out of the queue\\.`));
+    assert.match(
+      String(done.params.text),
+      new RegExp(`${ref} is cancelled\\. Its queued job was taken out of the queue\\.`),
+    );
     assert.equal(await h.jobs.getJobState(`ticket-${idOf(ref)}-attempt-1`), 'unknown');
     await edited(h, ref, /Cancelled\* by <@U0DBA00001> at .*wrong table/);
     assert.deepEqual(actionIds(approvalMessage(h, ref)), []);
-    assert.match(String((await slash(h, `cancel ${ref}`, DBA2)).params.text), new RegExp(`${ref} was already cancelled by <@${DBA}>`));
+    assert.match(
+      String((await slash(h, `cancel ${ref}`, DBA2)).params.text),
+      new RegExp(`${ref} was already cancelled by <@${DBA}>`),
+    );
   });
 });

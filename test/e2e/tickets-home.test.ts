@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ids } from '../../src/slack/ids.js';
 import { DBA, DEV, type Harness } from '../support/harness.js';
-import { actionIds, approvalMessage, edited, refIn, slash, ticketOf, waitForCall, useTicketFlow, type TicketFlow } from '../support/ticket-flow.js';
+import {
+  actionIds,
+  approvalMessage,
+  edited,
+  refIn,
+  slash,
+  ticketOf,
+  waitForCall,
+  useTicketFlow,
+  type TicketFlow,
+} from '../support/ticket-flow.js';
 
 describe('App Home: my open tickets, and pending approvals for DBAs, with working buttons', () => {
   let h: Harness;
@@ -41,13 +51,26 @@ describe('App Home: my open tickets, and pending approvals for DBAs, with workin
     const blocks = JSON.stringify(home.view.blocks);
     assert.match(blocks, /Waiting for a DBA/);
     assert.ok(blocks.includes(`*${ref}*`));
-    assert.ok(blocks.includes(`"block_id":"${ids.ticketActions.blockPrefix}${ref.slice(2)}"`), 'one actions block per ticket');
-    assert.match(blocks, new RegExp(`"action_id":"${ids.ticketActions.approve.replace(/\./g, '\\.')}","value":"${ref}"`));
+    assert.ok(
+      blocks.includes(`"block_id":"${ids.ticketActions.blockPrefix}${ref.slice(2)}"`),
+      'one actions block per ticket',
+    );
+    assert.match(
+      blocks,
+      new RegExp(`"action_id":"${ids.ticketActions.approve.replace(/\./g, '\\.')}","value":"${ref}"`),
+    );
 
     const since = h.api.calls.length;
     await clickInHome(DBA, 'approve', ref);
     await edited(h, ref, /Approved/);
-    await waitForCall(h, (c) => c.method === 'views.publish' && c.params.user_id === DBA && JSON.stringify(c.params.view).includes(`You approved ${ref}`), since);
+    await waitForCall(
+      h,
+      (c) =>
+        c.method === 'views.publish' &&
+        c.params.user_id === DBA &&
+        JSON.stringify(c.params.view).includes(`You approved ${ref}`),
+      since,
+    );
     assert.equal((await ticketOf(reader.store, ref)).state, 'scheduled');
     assert.ok(await h.jobs.getJob(`ticket-${ref.slice(2)}-attempt-1`));
   });
@@ -58,7 +81,14 @@ describe('App Home: my open tickets, and pending approvals for DBAs, with workin
     const since = h.api.calls.length;
     await clickInHome(DEV, 'cancel', ref);
     await edited(h, ref, /Cancelled/);
-    const republished = await waitForCall(h, (c) => c.method === 'views.publish' && c.params.user_id === DEV && JSON.stringify(c.params.view).includes(`${ref} is cancelled`), since);
+    const republished = await waitForCall(
+      h,
+      (c) =>
+        c.method === 'views.publish' &&
+        c.params.user_id === DEV &&
+        JSON.stringify(c.params.view).includes(`${ref} is cancelled`),
+      since,
+    );
     assert.ok(!JSON.stringify(republished.params.view).includes(`*${ref}* ·`), 'a cancelled ticket is no longer open');
     assert.deepEqual(actionIds(approvalMessage(h, ref)), []);
     assert.equal((await ticketOf(reader.store, ref)).state, 'cancelled');

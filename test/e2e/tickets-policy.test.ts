@@ -21,20 +21,36 @@ describe('ticket policy over signed HTTP: two DBAs on prod, none on test, except
   let h: Harness;
   let target: TicketFlow['target'];
   let reader: TicketFlow['reader'];
-  useTicketFlow({ configYaml: testConfigYaml('policy:\n  approvals: { prod: 2, staging: 1, test: 0 }\n') }, (flow) => ({ h, target, reader } = flow));
+  useTicketFlow(
+    { configYaml: testConfigYaml('policy:\n  approvals: { prod: 2, staging: 1, test: 0 }\n') },
+    (flow) => ({ h, target, reader } = flow),
+  );
 
   it('prod needs two different DBAs: the message counts approvals, the same DBA twice is refused', async () => {
     const ref = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 7 WHERE id = 1`));
     assert.match(JSON.stringify(approvalMessage(h, ref).blocks), /0 of 2 approvals/);
     await clickOn(h, approvalMessage(h, ref), DBA, 'approve', ref);
     const partial = await edited(h, ref, /1 of 2 approvals: <@U0DBA00001>/);
-    assert.deepEqual(actionIds({ blocks: partial.params.blocks as unknown[] }), [ids.ticketActions.approve, ids.ticketActions.reject], 'still waiting: buttons stay');
-    await waitForCall(h, (c) => c.method === 'chat.postMessage' && c.params.thread_ts === approvalMessage(h, ref).ts && /1 more from a different DBA/.test(String(c.params.text)));
+    assert.deepEqual(
+      actionIds({ blocks: partial.params.blocks as unknown[] }),
+      [ids.ticketActions.approve, ids.ticketActions.reject],
+      'still waiting: buttons stay',
+    );
+    await waitForCall(
+      h,
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.params.thread_ts === approvalMessage(h, ref).ts &&
+        /1 more from a different DBA/.test(String(c.params.text)),
+    );
     assert.equal(await h.jobs.getJob(`ticket-${idOf(ref)}-attempt-1`), undefined, 'no job after one of two approvals');
 
     const since = h.api.calls.length;
     await clickOn(h, approvalMessage(h, ref), DBA, 'approve', ref);
-    assert.match(String((await nextPrivateAnswer(h, DBA, since)).params.text), new RegExp(`You already approved ${ref}; it needs 1 more approval`));
+    assert.match(
+      String((await nextPrivateAnswer(h, DBA, since)).params.text),
+      new RegExp(`You already approved ${ref}; it needs 1 more approval`),
+    );
 
     await clickOn(h, approvalMessage(h, ref), DBA2, 'approve', ref);
     const final = await edited(h, ref, /Approved/);
@@ -47,14 +63,20 @@ describe('ticket policy over signed HTTP: two DBAs on prod, none on test, except
   it('a clean review on test is approved automatically and queued, with a record in the approval channel', async () => {
     const reply = await slash(h, `exec test.${target.name} UPDATE orders SET status = 8 WHERE id = 2`);
     const ref = refIn(reply);
-    assert.match(JSON.stringify(reply.params.blocks), /approved automatically: test needs no DBA approval\. Queued as job `ticket-\d+-attempt-1`/);
+    assert.match(
+      JSON.stringify(reply.params.blocks),
+      /approved automatically: test needs no DBA approval\. Queued as job `ticket-\d+-attempt-1`/,
+    );
     assert.ok(await h.jobs.getJob(`ticket-${idOf(ref)}-attempt-1`));
     const message = approvalMessage(h, ref);
     assert.deepEqual(actionIds(message), [], 'nothing to click on an automatic approval');
     assert.match(JSON.stringify(message.blocks), /Approved\* automatically/);
     const ticket = await ticketOf(reader.store, ref);
     assert.equal(ticket.state, 'scheduled');
-    assert.deepEqual((await reader.store.events(ticket.id)).map((e) => e.action), ['submit', 'auto_approve', 'enqueue']);
+    assert.deepEqual(
+      (await reader.store.events(ticket.id)).map((e) => e.action),
+      ['submit', 'auto_approve', 'enqueue'],
+    );
   });
 
   it('a blocking review goes to DBAs only as an exception request with a reason; the approval is recorded as an exception', async () => {
@@ -63,15 +85,24 @@ describe('ticket policy over signed HTTP: two DBAs on prod, none on test, except
     const blocks = JSON.stringify(reply.params.blocks);
     assert.match(blocks, /is blocked: its review found errors/);
     assert.match(blocks, /statement\.where\.require\.update-delete/);
-    assert.equal(h.api.messages(APPROVAL_CHANNEL).filter((m) => m.text?.startsWith(`${ref}:`)).length, 0, 'DBAs do not see a blocked ticket');
+    assert.equal(
+      h.api.messages(APPROVAL_CHANNEL).filter((m) => m.text?.startsWith(`${ref}:`)).length,
+      0,
+      'DBAs do not see a blocked ticket',
+    );
     assert.equal((await ticketOf(reader.store, ref)).state, 'blocked');
-    const answer = h.api.messages(DEV_CHANNEL).find((m) => m.ephemeral && m.ephemeralTo === DEV && m.text?.startsWith(`${ref} is blocked`));
+    const answer = h.api
+      .messages(DEV_CHANNEL)
+      .find((m) => m.ephemeral && m.ephemeralTo === DEV && m.text?.startsWith(`${ref} is blocked`));
     assert.ok(answer, 'the requester holds the blocked answer with its buttons');
     assert.deepEqual(actionIds(answer), [ids.ticketActions.requestException, ids.ticketActions.cancel]);
 
     let since = h.api.calls.length;
     await clickOn(h, answer, DBA, 'requestException', ref);
-    assert.match(String((await nextPrivateAnswer(h, DBA, since)).params.text), new RegExp(`Only <@${DEV}>, who asked for ${ref}, can ask DBAs for an exception`));
+    assert.match(
+      String((await nextPrivateAnswer(h, DBA, since)).params.text),
+      new RegExp(`Only <@${DEV}>, who asked for ${ref}, can ask DBAs for an exception`),
+    );
 
     since = h.api.calls.length;
     await clickOn(h, answer, DEV, 'requestException', ref);
@@ -80,14 +111,33 @@ describe('ticket policy over signed HTTP: two DBAs on prod, none on test, except
     const viewId = h.api.openedViews.at(-1)?.id;
     const form = ids.exceptionModal;
     const reason = 'orders is a 3-row fixture table; emptying it is the point';
-    await h.slack.viewSubmission({ userId: DEV, callbackId: form.callback, viewId, values: { [form.reasonBlock]: { [form.reasonInput]: { type: 'plain_text_input', value: reason } } } });
-    await waitForCall(h, (c) => c.method === 'chat.postMessage' && c.params.channel === APPROVAL_CHANNEL && String(c.params.text).startsWith(`${ref}:`), since);
+    await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: form.callback,
+      viewId,
+      values: { [form.reasonBlock]: { [form.reasonInput]: { type: 'plain_text_input', value: reason } } },
+    });
+    await waitForCall(
+      h,
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.params.channel === APPROVAL_CHANNEL &&
+        String(c.params.text).startsWith(`${ref}:`),
+      since,
+    );
     const request = JSON.stringify(approvalMessage(h, ref).blocks);
     assert.match(request, /Exception request: SQL change/);
     assert.match(request, /Exception requested\*: the review found 1 error/);
     assert.ok(request.includes(reason));
     // The requester's blocked answer is replaced: its buttons would be stale now.
-    const replaced = await waitForCall(h, (c) => c.method === 'response_url' && c.params.replace_original === true && /went to the DBAs as an exception request/.test(String(c.params.text)), since);
+    const replaced = await waitForCall(
+      h,
+      (c) =>
+        c.method === 'response_url' &&
+        c.params.replace_original === true &&
+        /went to the DBAs as an exception request/.test(String(c.params.text)),
+      since,
+    );
     assert.equal(replaced.target?.user, DEV);
 
     await clickOn(h, approvalMessage(h, ref), DBA, 'approve', ref);

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { APPROVAL_CHANNEL, DBA, DBA2, DEV, type Harness } from '../support/harness.js';
-import { approvalMessage, clickOn, edited, idOf, nextPrivateAnswer, refIn, slash, ticketOf, useTicketFlow, type TicketFlow } from '../support/ticket-flow.js';
+import {
+  approvalMessage,
+  clickOn,
+  edited,
+  idOf,
+  nextPrivateAnswer,
+  refIn,
+  slash,
+  ticketOf,
+  useTicketFlow,
+  type TicketFlow,
+} from '../support/ticket-flow.js';
 
 let h: Harness;
 let target: TicketFlow['target'];
@@ -16,7 +27,14 @@ it('tickets survive a restart of the bot, and the buttons on the old messages st
   // Approved, but the bot stopped before handing it to the queue (the approval is written as the bot writes it).
   const stranded = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 9 WHERE id = 3`));
   const waiting = await ticketOf(reader.store, stranded);
-  const approved = await reader.store.transition({ ticketId: waiting.id, expect: { state: waiting.state, version: waiting.version }, action: 'approve', actor: DBA, approval: { approver: DBA, exception: false }, at: new Date() });
+  const approved = await reader.store.transition({
+    ticketId: waiting.id,
+    expect: { state: waiting.state, version: waiting.version },
+    action: 'approve',
+    actor: DBA,
+    approval: { approver: DBA, exception: false },
+    at: new Date(),
+  });
   assert.ok(approved.ok);
   const oldPort = h.runtime.port;
 
@@ -26,7 +44,11 @@ it('tickets survive a restart of the bot, and the buttons on the old messages st
   // At start the new bot hands the stranded approval to the queue and says so in its thread.
   assert.ok(await h.jobs.getJob(`ticket-${idOf(stranded)}-attempt-1`));
   assert.equal((await ticketOf(reader.store, stranded)).state, 'scheduled');
-  assert.ok(h.api.replies(APPROVAL_CHANNEL, approvalMessage(h, stranded).ts).some((m) => /was approved but not yet queued; it is handed over now/.test(m.text ?? '')));
+  assert.ok(
+    h.api
+      .replies(APPROVAL_CHANNEL, approvalMessage(h, stranded).ts)
+      .some((m) => /was approved but not yet queued; it is handed over now/.test(m.text ?? '')),
+  );
 
   // The message posted by the old bot: its Approve button reaches the new bot and works.
   await clickOn(h, approvalMessage(h, pending), DBA2, 'approve', pending);
@@ -38,10 +60,14 @@ it('tickets survive a restart of the bot, and the buttons on the old messages st
   // A click on the ticket decided before the restart is answered from the stored history.
   const since = h.api.calls.length;
   await clickOn(h, approvalMessage(h, decided), DBA2, 'approve', decided);
-  assert.match(String((await nextPrivateAnswer(h, DBA2, since)).params.text), new RegExp(`${decided} was already approved by <@${DBA}>`));
+  assert.match(
+    String((await nextPrivateAnswer(h, DBA2, since)).params.text),
+    new RegExp(`${decided} was already approved by <@${DBA}>`),
+  );
 
   // The whole history is still there.
   const detail = await slash(h, `ticket ${pending}`, DEV);
   const history = JSON.stringify(detail.params.blocks);
-  for (const step of ['opened the ticket', 'review passed', `<@${DBA2}> approved`, 'handed it to the queue']) assert.ok(history.includes(step), `history lacks "${step}": ${history}`);
+  for (const step of ['opened the ticket', 'review passed', `<@${DBA2}> approved`, 'handed it to the queue'])
+    assert.ok(history.includes(step), `history lacks "${step}": ${history}`);
 });

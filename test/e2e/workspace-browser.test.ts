@@ -25,7 +25,16 @@ import { createTargetSchema } from '../support/ticket-flow.js';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 /** Flags for headless Chromium on a machine without network: no background connections, no sandbox as root. */
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Chromium from Debian, installed by the project's script when missing; the reason to skip if it cannot be. */
 function chromiumMissing(): string | false {
@@ -47,7 +56,9 @@ async function obliterate(name: string): Promise<void> {
 async function orderStatus(schema: string, id: number): Promise<number> {
   const conn = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
   try {
-    const [rows] = await conn.query<mysql.RowDataPacket[]>(`SELECT status FROM \`${schema}\`.orders WHERE id = ?`, [id]);
+    const [rows] = await conn.query<mysql.RowDataPacket[]>(`SELECT status FROM \`${schema}\`.orders WHERE id = ?`, [
+      id,
+    ]);
     return Number(rows[0]?.status);
   } finally {
     await conn.end();
@@ -72,10 +83,20 @@ describe('local workspace in a browser', { skip }, () => {
     const logger = process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger();
     const config = parseConfig(testConfigYaml(`execution:\n  backup_schema: ${backupSchema}\n`));
     // Workers on (the ticket runs in this process); monitors off, on a queue of this test's own.
-    runtime = await startRuntime(config, env, logger, { queueName, monitors: false, monitorQueueName: `dbops-e2e-mon-${suffix}`, monitorSchedules: false });
+    runtime = await startRuntime(config, env, logger, {
+      queueName,
+      monitors: false,
+      monitorQueueName: `dbops-e2e-mon-${suffix}`,
+      monitorSchedules: false,
+    });
     assert.ok(runtime.workspaceUrl, 'without SLACK_BOT_TOKEN the runtime opens the local workspace');
     profile = mkdtempSync(join(tmpdir(), 'dbops-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1400, height: 900 },
+    });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);
   });
@@ -101,7 +122,9 @@ describe('local workspace in a browser', { skip }, () => {
     await page.locator('.msg', { hasText: 'Welcome to the dbops local workspace' }).waitFor();
 
     // The developer types the command in #general, as in Slack.
-    await page.locator('#composer-input').fill(`/dbops exec prod.${target.name} UPDATE orders SET status = 2 WHERE id = 1`);
+    await page
+      .locator('#composer-input')
+      .fill(`/dbops exec prod.${target.name} UPDATE orders SET status = 2 WHERE id = 1`);
     await page.locator('#composer-input').press('Enter');
     const answer = page.locator('.msg.ephemeral', { hasText: 'is with the DBAs for approval' });
     await answer.waitFor();
@@ -113,7 +136,9 @@ describe('local workspace in a browser', { skip }, () => {
     await page.locator(`[data-person="${DBA}"]`).click();
     await page.locator('#me-name', { hasText: 'Dana DBA' }).waitFor();
     await page.locator('#channel-list [data-channel]', { hasText: 'dba-approvals' }).click();
-    const request = page.locator('#messages .msg', { has: page.locator('.bk-header', { hasText: `${ref} · SQL change on prod.${target.name}` }) });
+    const request = page.locator('#messages .msg', {
+      has: page.locator('.bk-header', { hasText: `${ref} · SQL change on prod.${target.name}` }),
+    });
     await request.locator('.bk-button', { hasText: 'Approve' }).click();
     await page.locator('#confirm-title', { hasText: `Approve ${ref} on prod?` }).waitFor();
     await page.locator('#confirm-ok').click();

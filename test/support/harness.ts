@@ -64,7 +64,13 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const api = new FakeSlackApi({ users: [{ id: DBA, name: 'dba.one' }, { id: DBA2, name: 'dba.two' }, { id: DEV, name: 'dev.one' }] });
+  const api = new FakeSlackApi({
+    users: [
+      { id: DBA, name: 'dba.one' },
+      { id: DBA2, name: 'dba.two' },
+      { id: DEV, name: 'dev.one' },
+    ],
+  });
   await api.start(0);
   const signingSecret = randomBytes(16).toString('hex');
   const suffix = randomBytes(4).toString('hex');
@@ -82,7 +88,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = parseConfig(options.configYaml ?? testConfigYaml());
   const logger = options.logger ?? (process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger());
   const start = async (workers = options.workers ?? false) => {
-    const runtime = await startRuntime(config, env, logger, { queueName, workers, ...(options.jobs ? { jobs: options.jobs } : {}), monitors: options.monitors ?? false, monitorQueueName, monitorSchedules: options.monitorSchedules ?? false });
+    const runtime = await startRuntime(config, env, logger, {
+      queueName,
+      workers,
+      ...(options.jobs ? { jobs: options.jobs } : {}),
+      monitors: options.monitors ?? false,
+      monitorQueueName,
+      monitorSchedules: options.monitorSchedules ?? false,
+    });
     const slack = new SlackRequestSender({ baseUrl: `http://127.0.0.1:${runtime.port}`, signingSecret, api });
     return { runtime, slack };
   };

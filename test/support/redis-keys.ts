@@ -6,7 +6,8 @@ import type { Redis } from 'ioredis';
  * would wipe everyone else's data on the shared Redis.
  */
 export async function flushQueueKeys(redis: Redis, prefix: string, queue: string): Promise<number> {
-  if (!/^dbops-[a-z0-9-]+$/.test(queue)) throw new Error(`refusing to flush keys of a queue not named like a test queue: ${queue}`);
+  if (!/^dbops-[a-z0-9-]+$/.test(queue))
+    throw new Error(`refusing to flush keys of a queue not named like a test queue: ${queue}`);
   let cursor = '0';
   let deleted = 0;
   do {

@@ -24,14 +24,20 @@ export interface ReplicaSet {
  * file uses its own name and ports, so files running in parallel never disturb each other).
  */
 export async function startReplicaSet(name: string, port: number): Promise<ReplicaSet> {
-  const script = (...args: string[]) => run('bash', [SCRIPT, ...args, '--name', name, '--port', String(port)], { timeout: 180_000 });
+  const script = (...args: string[]) =>
+    run('bash', [SCRIPT, ...args, '--name', name, '--port', String(port)], { timeout: 180_000 });
   await script('start');
   const endpoint = (p: number) => ({ host: '127.0.0.1', port: p });
   return {
     primary: endpoint(port),
     replica: endpoint(port + 1),
     async sql(node, statement, params = []) {
-      const conn = await mysql.createConnection({ host: '127.0.0.1', port: node === 'primary' ? port : port + 1, user: 'root', multipleStatements: false });
+      const conn = await mysql.createConnection({
+        host: '127.0.0.1',
+        port: node === 'primary' ? port : port + 1,
+        user: 'root',
+        multipleStatements: false,
+      });
       try {
         const [rows] = await conn.query(statement, params);
         return rows;

@@ -48,7 +48,8 @@ export function loadRuleFixtures(): Array<RuleFixture & { file: string }> {
     .map((file) => {
       const parsed = RuleFixture.safeParse(parse(readFileSync(join(FIXTURE_DIR, file), 'utf8')));
       if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
-      if (`${parsed.data.rule}.yaml` !== file) throw new Error(`${file}: names rule ${parsed.data.rule}; the file must be named after its rule`);
+      if (`${parsed.data.rule}.yaml` !== file)
+        throw new Error(`${file}: names rule ${parsed.data.rule}; the file must be named after its rule`);
       return { ...parsed.data, file };
     });
 }

@@ -85,9 +85,15 @@ export interface RunnerFixture {
   /** A schema on the local MariaDB for the test kinds to write into, with `part_runs` and `log`. */
   target: string;
   /** Start an in-process worker (several may run side by side). */
-  startWorker(options?: { name?: string; jobs?: readonly TicketJobKind[] }): Promise<{ host: WorkerHost; stop(): Promise<void> }>;
+  startWorker(options?: {
+    name?: string;
+    jobs?: readonly TicketJobKind[];
+  }): Promise<{ host: WorkerHost; stop(): Promise<void> }>;
   /** A ticket as the bot leaves it: approved, its message and thread posted, handed to the queue. */
-  ticket(request: KindAndPayload, options?: { runAt?: Date; delayMs?: number; cluster?: string; queue?: boolean }): Promise<Ticket>;
+  ticket(
+    request: KindAndPayload,
+    options?: { runAt?: Date; delayMs?: number; cluster?: string; queue?: boolean },
+  ): Promise<Ticket>;
   waitFor(ticketId: number, states: readonly TicketState[], timeoutMs?: number): Promise<Ticket>;
   count(sql: string, params?: unknown[]): Promise<number>;
   close(): Promise<void>;
@@ -106,14 +112,24 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
   await migrateMeta(meta);
   const root = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
   await root.query(`CREATE DATABASE \`${target}\``);
-  await root.query(`CREATE TABLE \`${target}\`.part_runs (id INT AUTO_INCREMENT PRIMARY KEY, part VARCHAR(64) NOT NULL)`);
+  await root.query(
+    `CREATE TABLE \`${target}\`.part_runs (id INT AUTO_INCREMENT PRIMARY KEY, part VARCHAR(64) NOT NULL)`,
+  );
   await root.query(`CREATE TABLE \`${target}\`.log (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(64) NOT NULL)`);
   await root.end();
-  const api = new FakeSlackApi({ users: [{ id: DBA, name: 'dba.one' }, { id: DEV, name: 'dev.one' }] });
+  const api = new FakeSlackApi({
+    users: [
+      { id: DBA, name: 'dba.one' },
+      { id: DEV, name: 'dev.one' },
+    ],
+  });
   await api.start(0);
   const logger = process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger();
   const metrics = new Metrics();
-  const slack = new Notifier(new WebClient('xoxb-test', { slackApiUrl: api.url, logger, fetch: countingSlackFetch(metrics) }), logger);
+  const slack = new Notifier(
+    new WebClient('xoxb-test', { slackApiUrl: api.url, logger, fetch: countingSlackFetch(metrics) }),
+    logger,
+  );
   const store = new TicketStore(meta);
   const clock = new TestClock();
   const dbas = createDbaDirectory({ users: config.slack.dba_users, resolveGroup: async () => [], clock, logger });
@@ -123,24 +139,74 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
   const workers: Array<{ stop(): Promise<void> }> = [];
 
   const fixture: RunnerFixture = {
-    config, configYaml, metaUrl, meta, store, runs: new RunStore(meta), journal: new StepJournal(meta), api, announcer, queue, redis, clock, metrics, target,
+    config,
+    configYaml,
+    metaUrl,
+    meta,
+    store,
+    runs: new RunStore(meta),
+    journal: new StepJournal(meta),
+    api,
+    announcer,
+    queue,
+    redis,
+    clock,
+    metrics,
+    target,
     async startWorker(o = {}) {
       const runner = await startRunner({
-        config, logger, meta, redis, slack, store, announcer, queue, clock, metrics, jobs: o.jobs ?? testKinds, secrets: {}, worker: o.name ?? `test-${workers.length + 1}`,
+        config,
+        logger,
+        meta,
+        redis,
+        slack,
+        store,
+        announcer,
+        queue,
+        clock,
+        metrics,
+        jobs: o.jobs ?? testKinds,
+        secrets: {},
+        worker: o.name ?? `test-${workers.length + 1}`,
       });
       workers.push(runner);
       return runner;
     },
     async ticket(request, o = {}) {
-      const created = await store.create({ ...request, requester: DEV, cluster: o.cluster ?? 'test', schema: target, environment: 'test', review: null, estimatedRows: null, runAt: o.runAt ?? null, approvalsNeeded: 0 }, clock.now());
+      const created = await store.create(
+        {
+          ...request,
+          requester: DEV,
+          cluster: o.cluster ?? 'test',
+          schema: target,
+          environment: 'test',
+          review: null,
+          estimatedRows: null,
+          runAt: o.runAt ?? null,
+          approvalsNeeded: 0,
+        },
+        clock.now(),
+      );
       assert.ok(created.created);
-      const approved = await store.transition({ ticketId: created.ticket.id, expect: { state: 'submitted', version: 1 }, action: 'auto_approve', actor: BOT_ACTOR, at: clock.now() });
+      const approved = await store.transition({
+        ticketId: created.ticket.id,
+        expect: { state: 'submitted', version: 1 },
+        action: 'auto_approve',
+        actor: BOT_ACTOR,
+        at: clock.now(),
+      });
       assert.ok(approved.ok);
       const published = await announcer.publish(created.ticket.id);
       assert.ok(published.ok);
       if (o.queue === false) return published.ticket;
       await queue.enqueueTicket(published.ticket, 1, { delayMs: o.delayMs ?? 0 });
-      const scheduled = await store.transition({ ticketId: created.ticket.id, expect: { state: 'approved', version: published.ticket.version }, action: 'enqueue', actor: BOT_ACTOR, at: clock.now() });
+      const scheduled = await store.transition({
+        ticketId: created.ticket.id,
+        expect: { state: 'approved', version: published.ticket.version },
+        action: 'enqueue',
+        actor: BOT_ACTOR,
+        at: clock.now(),
+      });
       return scheduled.ok ? scheduled.ticket : published.ticket;
     },
     async waitFor(ticketId, states, timeoutMs = 20_000) {
@@ -148,7 +214,8 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
       for (;;) {
         const ticket = await store.get(ticketId);
         if (ticket && states.includes(ticket.state)) return ticket;
-        if (Date.now() > deadline) assert.fail(`T-${ticketId} is ${ticket?.state}, not ${states.join(' or ')}, after ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          assert.fail(`T-${ticketId} is ${ticket?.state}, not ${states.join(' or ')}, after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },

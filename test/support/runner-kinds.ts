@@ -19,7 +19,10 @@ export const scriptKind: TicketJobKind = defineTicketJob({
   name: 'execute-sql',
   payload: SqlChangePayload,
   async process({ sql }, ctx) {
-    const statements = sql.split(/;\s*\n/).map((s) => s.trim().replace(/;$/, '')).filter(Boolean);
+    const statements = sql
+      .split(/;\s*\n/)
+      .map((s) => s.trim().replace(/;$/, ''))
+      .filter(Boolean);
     const pool = ctx.clusters.primary(ctx.ticket.cluster);
     for (const [i, statement] of statements.entries()) {
       const idempotent = statement.startsWith(IDEMPOTENT);
@@ -51,14 +54,18 @@ export const partsKind: TicketJobKind = defineTicketJob({
   parts: {
     noun: 'tables',
     async plan({ sql }) {
-      return sql.split('\n').filter(Boolean).map((t) => ({ key: t, label: `table ${t}`, data: { table: t } }));
+      return sql
+        .split('\n')
+        .filter(Boolean)
+        .map((t) => ({ key: t, label: `table ${t}`, data: { table: t } }));
     },
     async run(part, _payload, ctx) {
       const pool = ctx.clusters.primary(ctx.ticket.cluster);
       const table = part.key.startsWith('bad') ? 'no_such_table' : 'part_runs';
       await ctx.step('copy', { idempotent: false }, async () => {
         await runKillable(pool, ctx.signal, async (conn) => {
-          if (part.key.startsWith('gate:')) await conn.query('SELECT GET_LOCK(?, 60), RELEASE_LOCK(?)', [part.key.slice(5), part.key.slice(5)]);
+          if (part.key.startsWith('gate:'))
+            await conn.query('SELECT GET_LOCK(?, 60), RELEASE_LOCK(?)', [part.key.slice(5), part.key.slice(5)]);
           await conn.query(`INSERT INTO \`${ctx.ticket.schema}\`.${table} (part) VALUES (?)`, [part.key]);
         });
         return null;

@@ -7,7 +7,15 @@ import { ids } from '../../src/slack/ids.js';
 import { TicketStore } from '../../src/tickets/store.js';
 import type { Ticket } from '../../src/tickets/ticket.js';
 import { before, after } from 'node:test';
-import { APPROVAL_CHANNEL, DEV, DEV_CHANNEL, dropDatabase, startHarness, type Harness, type HarnessOptions } from './harness.js';
+import {
+  APPROVAL_CHANNEL,
+  DEV,
+  DEV_CHANNEL,
+  dropDatabase,
+  startHarness,
+  type Harness,
+  type HarnessOptions,
+} from './harness.js';
 
 /** A schema on the local MariaDB for exec to target: `orders` with a few rows, commented as the rules want. */
 export async function createTargetSchema(): Promise<{ name: string; drop(): Promise<void> }> {
@@ -92,12 +100,29 @@ export function actionIds(message: { blocks?: unknown[] }): string[] {
 export type ButtonKind = keyof typeof ids.ticketActions;
 
 /** Click a ticket's button on a message (in a channel, or an ephemeral one). */
-export function clickOn(h: Harness, message: StoredMessage, user: string, kind: Exclude<ButtonKind, 'blockPrefix'>, ref: string) {
-  return h.slack.blockAction({ userId: user, actionId: ids.ticketActions[kind], value: ref, channelId: message.channel, messageTs: message.ts });
+export function clickOn(
+  h: Harness,
+  message: StoredMessage,
+  user: string,
+  kind: Exclude<ButtonKind, 'blockPrefix'>,
+  ref: string,
+) {
+  return h.slack.blockAction({
+    userId: user,
+    actionId: ids.ticketActions[kind],
+    value: ref,
+    channelId: message.channel,
+    messageTs: message.ts,
+  });
 }
 
 /** The first recorded call (past or future, from index `since` on) matching `predicate`. */
-export function waitForCall(h: Harness, predicate: (c: RecordedCall) => boolean, since = 0, timeoutMs = 10_000): Promise<RecordedCall> {
+export function waitForCall(
+  h: Harness,
+  predicate: (c: RecordedCall) => boolean,
+  since = 0,
+  timeoutMs = 10_000,
+): Promise<RecordedCall> {
   const matches = (c: RecordedCall) => !c.fault && predicate(c);
   const seen = h.api.calls.slice(since).find(matches);
   if (seen) return Promise.resolve(seen);
@@ -117,13 +142,23 @@ export function waitForCall(h: Harness, predicate: (c: RecordedCall) => boolean,
 
 /** The next private answer to `user` (an ephemeral message, or a response_url answer) from call index `since` on. */
 export function nextPrivateAnswer(h: Harness, user: string, since: number): Promise<RecordedCall> {
-  return waitForCall(h, (c) => (c.method === 'chat.postEphemeral' && c.params.user === user) || (c.method === 'response_url' && c.target?.user === user), since);
+  return waitForCall(
+    h,
+    (c) =>
+      (c.method === 'chat.postEphemeral' && c.params.user === user) ||
+      (c.method === 'response_url' && c.target?.user === user),
+    since,
+  );
 }
 
 /** Resolves once the approval message of `ref` was edited to match `pattern`. */
 export function edited(h: Harness, ref: string, pattern: RegExp): Promise<RecordedCall> {
   const ts = approvalMessage(h, ref).ts;
-  return h.api.waitFor('chat.update', (c) => c.params.ts === ts && pattern.test(JSON.stringify(c.params.blocks)), 10_000);
+  return h.api.waitFor(
+    'chat.update',
+    (c) => c.params.ts === ts && pattern.test(JSON.stringify(c.params.blocks)),
+    10_000,
+  );
 }
 
 export function idOf(ref: string): number {

@@ -8,4 +8,7 @@ import { main } from '../../src/main.js';
 import { testKinds } from './runner-kinds.js';
 
 const names = new Set(testKinds.map((k) => k.name));
-await main({ jobs: [...ticketJobs.filter((k) => !names.has(k.name)), ...testKinds], workerName: process.env.DBOPS_TEST_WORKER_NAME });
+await main({
+  jobs: [...ticketJobs.filter((k) => !names.has(k.name)), ...testKinds],
+  workerName: process.env.DBOPS_TEST_WORKER_NAME,
+});

@@ -54,12 +54,24 @@ export async function spawnWorker(options: SpawnOptions): Promise<WorkerProcess>
     logs += d.toString();
     if (process.env.DBOPS_TEST_LOGS) process.stderr.write(`[${options.name}] ${d.toString()}`);
   });
-  const exited = once(child, 'exit').then(([code, signal]: unknown[]) => (typeof code === 'number' ? code : typeof signal === 'string' ? signal : null));
+  const exited = once(child, 'exit').then(([code, signal]: unknown[]) =>
+    typeof code === 'number' ? code : typeof signal === 'string' ? signal : null,
+  );
   const port = () => Number(/"port":(\d+),"msg":"dbops worker is running"/.exec(logs)?.[1] ?? 0);
-  const worker: WorkerProcess = { name: options.name, child, logs: () => logs, exited, kill: (signal) => child.kill(signal), port };
+  const worker: WorkerProcess = {
+    name: options.name,
+    child,
+    logs: () => logs,
+    exited,
+    kill: (signal) => child.kill(signal),
+    port,
+  };
   const deadline = Date.now() + 30_000;
   while (!logs.includes('"msg":"dbops worker is running"')) {
-    const ended = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(r, 50)).then(() => false)]);
+    const ended = await Promise.race([
+      exited.then(() => true),
+      new Promise((r) => setTimeout(r, 50)).then(() => false),
+    ]);
     if (ended) throw new Error(`worker ${options.name} exited before it started:\n${logs}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -12,4 +12,10 @@ export interface Migration {
 }
 
 /** Every meta-store migration, in version order. Add a file and list it here. */
-export const migrations: readonly Migration[] = [m001CommandLog, m002Tickets, m003JobRuns, m004Rollbacks, m006Monitoring];
+export const migrations: readonly Migration[] = [
+  m001CommandLog,
+  m002Tickets,
+  m003JobRuns,
+  m004Rollbacks,
+  m006Monitoring,
+];

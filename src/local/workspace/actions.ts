@@ -12,22 +12,44 @@ import { SLACKBOT } from './state.js';
 
 export type Outcome = { ok: true } | { ok: false; error: string; errors?: Record<string, string> };
 
-export interface CommandInput { user: string; channel: string; text: string }
-export interface MessageInput { user: string; channel: string; text: string; threadTs?: string; file?: { name: string; content: string } }
-export interface ClickInput {
-  user: string; actionId: string; blockId: string; value: string;
-  /** A button on a message. */
-  channel?: string; ts?: string;
-  /** A button in a modal or the App Home, with the modal's current input values. */
-  viewId?: string; values?: Record<string, Record<string, JsonObject>>;
+export interface CommandInput {
+  user: string;
+  channel: string;
+  text: string;
 }
-export interface SubmitInput { user: string; viewId: string; values: Record<string, Record<string, JsonObject>> }
+export interface MessageInput {
+  user: string;
+  channel: string;
+  text: string;
+  threadTs?: string;
+  file?: { name: string; content: string };
+}
+export interface ClickInput {
+  user: string;
+  actionId: string;
+  blockId: string;
+  value: string;
+  /** A button on a message. */
+  channel?: string;
+  ts?: string;
+  /** A button in a modal or the App Home, with the modal's current input values. */
+  viewId?: string;
+  values?: Record<string, Record<string, JsonObject>>;
+}
+export interface SubmitInput {
+  user: string;
+  viewId: string;
+  values: Record<string, Record<string, JsonObject>>;
+}
 
 /** What Slack says when an app does not answer a request well (shown to the person, as Slack does). */
 const DISPATCH_FAILED = 'dispatch_failed';
 
 export class WorkspaceActions {
-  constructor(private readonly api: FakeSlackApi, private readonly sender: SlackRequestSender) {}
+  constructor(
+    private readonly api: FakeSlackApi,
+    private readonly sender: SlackRequestSender,
+  ) {}
 
   /** `/dbops …` typed in a channel or DM. Slack escapes &, < and > in the text it sends. */
   async command(input: CommandInput): Promise<Outcome> {
@@ -35,19 +57,38 @@ export class WorkspaceActions {
     if (!match) return { ok: false, error: 'A command starts with /' };
     const [, command, rest] = match;
     if (command !== '/dbops') {
-      this.slackbot(input.channel, input.user, `\`${command}\` is not a valid command. In the local workspace only \`/dbops\` is installed.`);
+      this.slackbot(
+        input.channel,
+        input.user,
+        `\`${command}\` is not a valid command. In the local workspace only \`/dbops\` is installed.`,
+      );
       return { ok: true };
     }
-    const sent = await this.send(() => this.sender.slashCommand({ text: escapeSlack(rest), userId: input.user, channelId: input.channel }));
+    const sent = await this.send(() =>
+      this.sender.slashCommand({ text: escapeSlack(rest), userId: input.user, channelId: input.channel }),
+    );
     if (!sent.ok) {
-      this.slackbot(input.channel, input.user, `\`/dbops\` failed with the error "${DISPATCH_FAILED}" (${sent.error}).`);
+      this.slackbot(
+        input.channel,
+        input.user,
+        `\`/dbops\` failed with the error "${DISPATCH_FAILED}" (${sent.error}).`,
+      );
       return { ok: true };
     }
     const reply = parseJson(sent.response.body);
     if (reply && (typeof reply.text === 'string' || Array.isArray(reply.blocks))) {
       // A command may answer in its ack; Slack shows that like a response_url answer.
-      const message = { text: typeof reply.text === 'string' ? reply.text : undefined, blocks: Array.isArray(reply.blocks) ? reply.blocks : undefined };
-      if (reply.response_type === 'in_channel') this.api.postLocalMessage({ channel: input.channel, from: this.api.botUserId, text: message.text ?? '', blocks: message.blocks });
+      const message = {
+        text: typeof reply.text === 'string' ? reply.text : undefined,
+        blocks: Array.isArray(reply.blocks) ? reply.blocks : undefined,
+      };
+      if (reply.response_type === 'in_channel')
+        this.api.postLocalMessage({
+          channel: input.channel,
+          from: this.api.botUserId,
+          text: message.text ?? '',
+          blocks: message.blocks,
+        });
       else this.api.postLocalEphemeral({ channel: input.channel, to: input.user, ...message });
     }
     return { ok: true };
@@ -57,16 +98,29 @@ export class WorkspaceActions {
   async message(input: MessageInput): Promise<Outcome> {
     const channel = this.api.channel(input.channel);
     if (!channel) return { ok: false, error: `no channel ${input.channel}` };
-    const shared = input.file ? this.api.shareUserFile(input.user, input.channel, input.file.name, input.file.content) : undefined;
+    const shared = input.file
+      ? this.api.shareUserFile(input.user, input.channel, input.file.name, input.file.content)
+      : undefined;
     const text = toSlackText(input.text, (name) => this.userIdByName(name));
-    const stored = this.api.postUserMessage({ user: input.user, channel: input.channel, text, threadTs: input.threadTs, files: shared ? [String(shared.id)] : [] });
+    const stored = this.api.postUserMessage({
+      user: input.user,
+      channel: input.channel,
+      text,
+      threadTs: input.threadTs,
+      files: shared ? [String(shared.id)] : [],
+    });
     const base: JsonObject = {
-      user: input.user, channel: input.channel, text, ts: stored.ts, team: this.api.teamId,
+      user: input.user,
+      channel: input.channel,
+      text,
+      ts: stored.ts,
+      team: this.api.teamId,
       ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
       ...(shared ? { files: [shared] } : {}),
     };
     let event: JsonObject | undefined;
-    if (channel.is_im) event = { type: 'message', channel_type: 'im', ...(shared ? { subtype: 'file_share' } : {}), ...base };
+    if (channel.is_im)
+      event = { type: 'message', channel_type: 'im', ...(shared ? { subtype: 'file_share' } : {}), ...base };
     else if (text.includes(`<@${this.api.botUserId}>`)) event = { type: 'app_mention', ...base };
     if (!event) return { ok: true }; // dbops does not subscribe to other channel messages (manifest.yml)
     const sent = await this.send(() => this.sender.eventCallback(event));
@@ -84,16 +138,21 @@ export class WorkspaceActions {
       return sent.ok ? { ok: true } : { ok: false, error: `dbops did not answer the click: ${sent.error}` };
     }
     if (!input.channel || !input.ts) return { ok: false, error: 'a click needs a message or a view' };
-    const sent = await this.send(() => this.sender.blockAction({ ...base, channelId: input.channel, messageTs: input.ts }));
+    const sent = await this.send(() =>
+      this.sender.blockAction({ ...base, channelId: input.channel, messageTs: input.ts }),
+    );
     return sent.ok ? { ok: true } : { ok: false, error: `dbops did not answer the click: ${sent.error}` };
   }
 
   /** Submit a modal; Slack applies the ack's response_action (errors, update, push, clear) or closes the view. */
   async submit(input: SubmitInput): Promise<Outcome> {
     const stored = this.api.view(input.viewId);
-    if (!stored || stored.kind !== 'modal' || stored.closed || stored.user !== input.user) return { ok: false, error: 'That form is no longer open.' };
+    if (!stored || stored.kind !== 'modal' || stored.closed || stored.user !== input.user)
+      return { ok: false, error: 'That form is no longer open.' };
     const callbackId = typeof stored.view.callback_id === 'string' ? stored.view.callback_id : '';
-    const sent = await this.send(() => this.sender.viewSubmission({ userId: input.user, callbackId, viewId: input.viewId, values: input.values }));
+    const sent = await this.send(() =>
+      this.sender.viewSubmission({ userId: input.user, callbackId, viewId: input.viewId, values: input.values }),
+    );
     if (!sent.ok) return { ok: false, error: `We had some trouble connecting (${sent.error}). Try again?` };
     const reply = parseJson(sent.response.body) ?? {};
     const view = JsonRecord.safeParse(reply.view).data;
@@ -126,7 +185,13 @@ export class WorkspaceActions {
   /** Opening the app's Home tab: Slack sends app_home_opened every time. */
   async openHome(user: string): Promise<Outcome> {
     const home = this.api.homeViews.get(user);
-    const event: JsonObject = { type: 'app_home_opened', user, channel: this.api.dmChannel(user), tab: 'home', ...(home ? { view: home.view } : {}) };
+    const event: JsonObject = {
+      type: 'app_home_opened',
+      user,
+      channel: this.api.dmChannel(user),
+      tab: 'home',
+      ...(home ? { view: home.view } : {}),
+    };
     const sent = await this.send(() => this.sender.eventCallback(event));
     return sent.ok ? { ok: true } : { ok: false, error: `dbops did not answer: ${sent.error}` };
   }
@@ -141,7 +206,9 @@ export class WorkspaceActions {
     return this.api.userList.find((u) => u.name.toLowerCase() === lower)?.id;
   }
 
-  private async send(request: () => Promise<SentResponse>): Promise<{ ok: true; response: SentResponse } | { ok: false; error: string }> {
+  private async send(
+    request: () => Promise<SentResponse>,
+  ): Promise<{ ok: true; response: SentResponse } | { ok: false; error: string }> {
     try {
       const response = await request();
       if (response.status !== 200) return { ok: false, error: `HTTP ${response.status}` };

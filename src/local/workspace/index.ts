@@ -25,7 +25,12 @@ export interface LocalWorkspaceOptions {
 
 export async function startLocalWorkspace(opts: LocalWorkspaceOptions): Promise<WorkspaceServer> {
   const sender = new SlackRequestSender({ baseUrl: opts.botUrl, signingSecret: opts.signingSecret, api: opts.api });
-  const server = new WorkspaceServer({ api: opts.api, sender, people: opts.setup.people, purposes: opts.setup.purposes });
+  const server = new WorkspaceServer({
+    api: opts.api,
+    sender,
+    people: opts.setup.people,
+    purposes: opts.setup.purposes,
+  });
   try {
     await server.start(opts.port);
   } catch (err) {

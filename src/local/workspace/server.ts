@@ -31,10 +31,16 @@ const STATIC: Readonly<Record<string, string>> = {
   '/app.css': 'app.css',
   '/favicon.svg': 'favicon.svg',
 };
-const TYPES: Readonly<Record<string, string>> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml' };
+const TYPES: Readonly<Record<string, string>> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
 /** The page runs only its own script and styles: even a rendering bug cannot run a message's text. */
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -49,12 +55,21 @@ const Values = z.record(z.string(), z.record(z.string(), z.record(z.string(), z.
 const Bodies = {
   command: z.object({ user: UserId, channel: ChannelId, text: z.string().min(1).max(40_000) }),
   message: z.object({
-    user: UserId, channel: ChannelId, text: z.string().max(40_000), threadTs: Ts.optional(),
+    user: UserId,
+    channel: ChannelId,
+    text: z.string().max(40_000),
+    threadTs: Ts.optional(),
     file: z.object({ name: z.string().min(1).max(200), content: z.string().max(MAX_BODY) }).optional(),
   }),
   click: z.object({
-    user: UserId, actionId: z.string().max(255), blockId: z.string().max(255), value: z.string().max(2000),
-    channel: ChannelId.optional(), ts: Ts.optional(), viewId: z.string().max(64).optional(), values: Values.optional(),
+    user: UserId,
+    actionId: z.string().max(255),
+    blockId: z.string().max(255),
+    value: z.string().max(2000),
+    channel: ChannelId.optional(),
+    ts: Ts.optional(),
+    viewId: z.string().max(64).optional(),
+    values: Values.optional(),
   }),
   submit: z.object({ user: UserId, viewId: z.string().max(64), values: Values }),
   close: z.object({ user: UserId, viewId: z.string().max(64) }),
@@ -136,11 +151,14 @@ export class WorkspaceServer {
       if (url.pathname === '/api/stream') return this.serveStream(req, res);
       return json(res, 404, { ok: false, error: 'not found' });
     }
-    if (req.method !== 'POST' || !url.pathname.startsWith('/api/')) return json(res, 405, { ok: false, error: 'method not allowed' });
+    if (req.method !== 'POST' || !url.pathname.startsWith('/api/'))
+      return json(res, 405, { ok: false, error: 'method not allowed' });
     // Only the page itself may act: JSON bodies (a cross-site form cannot send one) from our own origin.
-    if (!req.headers['content-type']?.startsWith('application/json')) return json(res, 415, { ok: false, error: 'send JSON' });
+    if (!req.headers['content-type']?.startsWith('application/json'))
+      return json(res, 415, { ok: false, error: 'send JSON' });
     const origin = req.headers.origin;
-    if (origin && origin !== this.url.replace(/\/$/, '')) return json(res, 403, { ok: false, error: 'cross-origin request refused' });
+    if (origin && origin !== this.url.replace(/\/$/, ''))
+      return json(res, 403, { ok: false, error: 'cross-origin request refused' });
     const body = await readJson(req);
     const outcome = await this.act(url.pathname.slice('/api/'.length), body);
     // Field errors from a response_action are a normal answer, not a failed request.
@@ -151,33 +169,58 @@ export class WorkspaceServer {
     const people = new Set(this.opts.people.map((p) => p.id));
     const check = <T extends { user: string }>(schema: z.ZodType<T>): T | string => {
       const parsed = schema.safeParse(body);
-      if (!parsed.success) return `bad request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`;
+      if (!parsed.success)
+        return `bad request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`;
       if (!people.has(parsed.data.user)) return `${parsed.data.user} is not someone you can act as here`;
       return parsed.data;
     };
-    const run = async <T extends { user: string }>(schema: z.ZodType<T>, go: (input: T) => Promise<Outcome> | Outcome): Promise<Outcome> => {
+    const run = async <T extends { user: string }>(
+      schema: z.ZodType<T>,
+      go: (input: T) => Promise<Outcome> | Outcome,
+    ): Promise<Outcome> => {
       const input = check(schema);
       return typeof input === 'string' ? { ok: false, error: input } : go(input);
     };
     switch (what) {
-      case 'command': return run(Bodies.command, (i) => this.actions.command(i));
-      case 'message': return run(Bodies.message, (i) => this.actions.message(i));
-      case 'click': return run(Bodies.click, (i) => this.actions.click(i));
-      case 'submit': return run(Bodies.submit, (i) => this.actions.submit(i));
-      case 'close': return run(Bodies.close, (i) => this.actions.close(i.user, i.viewId));
-      case 'home': return run(Bodies.home, (i) => this.actions.openHome(i.user));
-      default: return { ok: false, error: `no action ${what}` };
+      case 'command':
+        return run(Bodies.command, (i) => this.actions.command(i));
+      case 'message':
+        return run(Bodies.message, (i) => this.actions.message(i));
+      case 'click':
+        return run(Bodies.click, (i) => this.actions.click(i));
+      case 'submit':
+        return run(Bodies.submit, (i) => this.actions.submit(i));
+      case 'close':
+        return run(Bodies.close, (i) => this.actions.close(i.user, i.viewId));
+      case 'home':
+        return run(Bodies.home, (i) => this.actions.openHome(i.user));
+      default:
+        return { ok: false, error: `no action ${what}` };
     }
   }
 
   private serveState(url: URL, res: ServerResponse): void {
     const asked = url.searchParams.get('user') ?? '';
     const me = this.opts.people.some((p) => p.id === asked) ? asked : this.opts.people[0].id;
-    json(res, 200, workspaceState({ api: this.opts.api, people: this.opts.people, me, version: this.version, purposes: this.opts.purposes }));
+    json(
+      res,
+      200,
+      workspaceState({
+        api: this.opts.api,
+        people: this.opts.people,
+        me,
+        version: this.version,
+        purposes: this.opts.purposes,
+      }),
+    );
   }
 
   private serveStream(req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', ...SECURITY_HEADERS });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      connection: 'keep-alive',
+      ...SECURITY_HEADERS,
+    });
     res.write(`retry: 1000\ndata: ${this.version}\n\n`);
     this.streams.add(res);
     req.on('close', () => this.streams.delete(res));
@@ -185,7 +228,10 @@ export class WorkspaceServer {
 
   private async serveStatic(file: string, res: ServerResponse): Promise<void> {
     const body = await readFile(new URL(file, PUBLIC_DIR)).catch(() => readFile(new URL(file, SOURCE_PUBLIC_DIR)));
-    res.writeHead(200, { 'content-type': TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream', ...SECURITY_HEADERS });
+    res.writeHead(200, {
+      'content-type': TYPES[file.split('.').pop() ?? ''] ?? 'application/octet-stream',
+      ...SECURITY_HEADERS,
+    });
     res.end(body);
   }
 }

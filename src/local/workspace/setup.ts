@@ -27,14 +27,22 @@ export function localWorkspaceSetup(config: Pick<DbopsConfig, 'slack'>): LocalWo
   const { slack } = config;
   const dbaIds = slack.dba_users.length > 0 ? [...new Set(slack.dba_users)] : GROUP_DBAS;
   const developer = dbaIds.includes(LOCAL_DEVELOPER.id) ? { ...LOCAL_DEVELOPER, id: 'U0DEV00002' } : LOCAL_DEVELOPER;
-  const dbas: FakeUser[] = dbaIds.map((id, i) => ({ id, tz: 'UTC', ...(DBA_NAMES[i] ?? { name: `dba.${i + 1}`, real_name: `DBA ${i + 1}` }) }));
-  const channels = [{ id: GENERAL, name: 'general' }, { id: slack.approval_channel, name: 'dba-approvals' }];
+  const dbas: FakeUser[] = dbaIds.map((id, i) => ({
+    id,
+    tz: 'UTC',
+    ...(DBA_NAMES[i] ?? { name: `dba.${i + 1}`, real_name: `DBA ${i + 1}` }),
+  }));
+  const channels = [
+    { id: GENERAL, name: 'general' },
+    { id: slack.approval_channel, name: 'dba-approvals' },
+  ];
   if (slack.alert_channel !== slack.approval_channel) channels.push({ id: slack.alert_channel, name: 'dba-alerts' });
   const purposes: Record<string, string> = {
     [GENERAL]: 'Anyone can type /dbops here. Approval requests go to #dba-approvals.',
     [slack.approval_channel]: 'dbops posts change requests here; DBAs approve or reject them with the buttons.',
   };
-  if (slack.alert_channel !== slack.approval_channel) purposes[slack.alert_channel] = 'dbops monitors post alerts here.';
+  if (slack.alert_channel !== slack.approval_channel)
+    purposes[slack.alert_channel] = 'dbops monitors post alerts here.';
   return {
     api: {
       users: [developer, ...dbas, { id: SLACKBOT.id, name: 'slackbot', real_name: SLACKBOT.name, is_bot: true }],
@@ -49,10 +57,14 @@ export function localWorkspaceSetup(config: Pick<DbopsConfig, 'slack'>): LocalWo
 }
 
 /** Slackbot's note in #general: what to try, in order. */
-export function postWelcome(api: FakeSlackApi, setup: LocalWorkspaceSetup, config: Pick<DbopsConfig, 'slack' | 'clusters' | 'policy'>): void {
+export function postWelcome(
+  api: FakeSlackApi,
+  setup: LocalWorkspaceSetup,
+  config: Pick<DbopsConfig, 'slack' | 'clusters' | 'policy'>,
+): void {
   const developer = api.user(setup.people[0].id);
   const dba = setup.people.find((p) => p.role === 'dba');
-  const dbaName = dba ? api.user(dba.id)?.real_name ?? 'a DBA' : 'a DBA';
+  const dbaName = dba ? (api.user(dba.id)?.real_name ?? 'a DBA') : 'a DBA';
   const { approved, source, copyInto } = tourClusters(config);
   const text = [
     ':wave: *Welcome to the dbops local workspace.* Everything you do here reaches dbops as a signed Slack request, exactly as from Slack; nothing leaves this machine.',
@@ -66,7 +78,11 @@ export function postWelcome(api: FakeSlackApi, setup: LocalWorkspaceSetup, confi
 }
 
 /** Clusters for the tour: one whose changes need a DBA, a source, and one a migration may write into. */
-export function tourClusters(config: Pick<DbopsConfig, 'clusters' | 'policy'>): { approved: string; source: string; copyInto: string } {
+export function tourClusters(config: Pick<DbopsConfig, 'clusters' | 'policy'>): {
+  approved: string;
+  source: string;
+  copyInto: string;
+} {
   const names = Object.keys(config.clusters);
   const first = names[0] ?? 'prod';
   const needsDba = names.find((n) => (config.policy.approvals[config.clusters[n].env] ?? 0) > 0);

@@ -95,7 +95,14 @@ export function workspaceState(input: StateInput): WorkspaceState {
   const channels = api.channelList
     .filter((c) => !c.is_im || c.user === mePerson.id)
     .filter((c) => !c.name.startsWith('mpdm-') || c.name.includes(mePerson.id))
-    .map((c): ChannelView => ({ id: c.id, name: c.is_im ? 'dbops' : c.name, kind: c.is_im ? 'dm' : 'channel', ...(input.purposes?.[c.id] ? { purpose: input.purposes[c.id] } : {}) }));
+    .map(
+      (c): ChannelView => ({
+        id: c.id,
+        name: c.is_im ? 'dbops' : c.name,
+        kind: c.is_im ? 'dm' : 'channel',
+        ...(input.purposes?.[c.id] ? { purpose: input.purposes[c.id] } : {}),
+      }),
+    );
   const visible = new Set(channels.map((c) => c.id));
   const messages = api
     .messages()
@@ -113,7 +120,13 @@ export function workspaceState(input: StateInput): WorkspaceState {
     channels,
     messages,
     home: home ? { viewId: home.id, hash: String(home.view.hash ?? home.id), html: renderHome(home.view, ctx) } : null,
-    modal: top ? renderModal(top.view, { viewId: top.id, depth: modals.filter((v) => v.view.root_view_id === top.view.root_view_id).length - 1 }, ctx) : null,
+    modal: top
+      ? renderModal(
+          top.view,
+          { viewId: top.id, depth: modals.filter((v) => v.view.root_view_id === top.view.root_view_id).length - 1 },
+          ctx,
+        )
+      : null,
   };
 }
 
@@ -128,7 +141,15 @@ function messageView(api: FakeSlackApi, m: StoredMessage, ctx: RenderContext): M
   const files = m.files
     .map((id) => api.file(id))
     .filter((f) => f !== undefined)
-    .map((f) => renderFile({ id: f.id, name: f.name, title: f.title, size: f.bytes?.length ?? f.length, content: f.bytes?.toString('utf8') }));
+    .map((f) =>
+      renderFile({
+        id: f.id,
+        name: f.name,
+        title: f.title,
+        size: f.bytes?.length ?? f.length,
+        content: f.bytes?.toString('utf8'),
+      }),
+    );
   const fileHtml = files.length > 0 ? `<div class="files">${files.join('')}</div>` : '';
   return {
     channel: m.channel,
@@ -144,8 +165,10 @@ function messageView(api: FakeSlackApi, m: StoredMessage, ctx: RenderContext): M
 }
 
 function authorView(api: FakeSlackApi, m: StoredMessage): AuthorView {
-  if (m.bot_id || m.user === api.botUserId) return { id: api.botUserId, name: 'dbops', initials: 'db', color: -1, kind: 'app' };
-  if (m.user === SLACKBOT.id) return { id: SLACKBOT.id, name: SLACKBOT.name, initials: 'S', color: -2, kind: 'slackbot' };
+  if (m.bot_id || m.user === api.botUserId)
+    return { id: api.botUserId, name: 'dbops', initials: 'db', color: -1, kind: 'app' };
+  if (m.user === SLACKBOT.id)
+    return { id: SLACKBOT.id, name: SLACKBOT.name, initials: 'S', color: -2, kind: 'slackbot' };
   const u = m.user ? api.user(m.user) : undefined;
   const name = u?.real_name ?? u?.name ?? m.user ?? 'someone';
   return { id: m.user ?? '', name, initials: initialsOf(name), color: colorOf(m.user ?? ''), kind: 'person' };

@@ -14,6 +14,15 @@ export const connections: Check = {
     const levels = ctx.settings.connections_percent;
     const severity = levelOf(percent, levels);
     if (!severity) return [];
-    return [{ checkId: 'connections', subject: '', severity, summary: `${formatCount(sample.threadsConnected)} of max_connections ${formatCount(sample.maxConnections)} connections in use`, value: formatPercent(percent), threshold: describeLevels(levels, formatPercent) }];
+    return [
+      {
+        checkId: 'connections',
+        subject: '',
+        severity,
+        summary: `${formatCount(sample.threadsConnected)} of max_connections ${formatCount(sample.maxConnections)} connections in use`,
+        value: formatPercent(percent),
+        threshold: describeLevels(levels, formatPercent),
+      },
+    ];
   },
 };

@@ -14,12 +14,21 @@ export const deadlocks: Check = {
     const count = sample.newDeadlocks ?? 0;
     if (count <= 0) return [];
     const latest = sample.latestDeadlock;
-    const tables = latest && latest.tables.length > 0 ? latest.tables.join(', ') : 'tables unknown (SHOW ENGINE INNODB STATUS needs the PROCESS privilege)';
-    return [{
-      checkId: 'deadlocks', subject: '', severity: 'warning', count,
-      summary: `${count === 1 ? 'a deadlock' : `${count} deadlocks`} since the last poll; latest on ${tables}`,
-      value: `${count}`, threshold: 'any deadlock',
-      details: { tables: latest?.tables ?? [], queries: latest?.queries ?? [], at: latest?.at ?? null },
-    }];
+    const tables =
+      latest && latest.tables.length > 0
+        ? latest.tables.join(', ')
+        : 'tables unknown (SHOW ENGINE INNODB STATUS needs the PROCESS privilege)';
+    return [
+      {
+        checkId: 'deadlocks',
+        subject: '',
+        severity: 'warning',
+        count,
+        summary: `${count === 1 ? 'a deadlock' : `${count} deadlocks`} since the last poll; latest on ${tables}`,
+        value: `${count}`,
+        threshold: 'any deadlock',
+        details: { tables: latest?.tables ?? [], queries: latest?.queries ?? [], at: latest?.at ?? null },
+      },
+    ];
   },
 };

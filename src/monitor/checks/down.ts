@@ -15,5 +15,12 @@ export const down: Check = {
 
 /** The condition of a failed poll; `problem` says why in words a DBA can act on (never a password). */
 export function downCondition(problem: string): Condition {
-  return { checkId: 'down', subject: '', severity: 'critical', summary: problem, value: 'unreachable', threshold: 'answers within 5 s' };
+  return {
+    checkId: 'down',
+    subject: '',
+    severity: 'critical',
+    summary: problem,
+    value: 'unreachable',
+    threshold: 'answers within 5 s',
+  };
 }

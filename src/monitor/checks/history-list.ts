@@ -14,6 +14,15 @@ export const historyList: Check = {
     const levels = ctx.settings.history_list_length;
     const severity = levelOf(length, levels);
     if (!severity) return [];
-    return [{ checkId: 'history-list', subject: '', severity, summary: `InnoDB history list length ${formatCount(length)}: purge is falling behind (look for an old open transaction)`, value: formatCount(length), threshold: describeLevels(levels, formatCount) }];
+    return [
+      {
+        checkId: 'history-list',
+        subject: '',
+        severity,
+        summary: `InnoDB history list length ${formatCount(length)}: purge is falling behind (look for an old open transaction)`,
+        value: formatCount(length),
+        threshold: describeLevels(levels, formatCount),
+      },
+    ];
   },
 };

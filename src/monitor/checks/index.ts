@@ -11,7 +11,18 @@ import { schemaSize } from './schema-size.js';
 import { threadsRunning } from './threads-running.js';
 
 /** Every monitor, one file each; the registry test checks it against the files here and MONITOR_CHECKS. */
-export const checks: readonly Check[] = [down, replication, replicaLag, threadsRunning, connections, longTransactions, deadlocks, historyList, schemaSize, role];
+export const checks: readonly Check[] = [
+  down,
+  replication,
+  replicaLag,
+  threadsRunning,
+  connections,
+  longTransactions,
+  deadlocks,
+  historyList,
+  schemaSize,
+  role,
+];
 
 export function checkById(id: string): Check | undefined {
   return checks.find((c) => c.id === id);

@@ -18,7 +18,17 @@ export const longTransactions: Check = {
     if (!severity) return [];
     const others = sample.longTransactions.length - 1;
     const more = others > 0 ? ` (and ${others} more open longer than ${formatSeconds(levels.warning)})` : '';
-    return [{ checkId: 'long-transactions', subject: '', severity, summary: `${describeTransaction(oldest)}${more}`, value: formatSeconds(oldest.ageSeconds), threshold: describeLevels(levels, formatSeconds), details: { transactions: sample.longTransactions } }];
+    return [
+      {
+        checkId: 'long-transactions',
+        subject: '',
+        severity,
+        summary: `${describeTransaction(oldest)}${more}`,
+        value: formatSeconds(oldest.ageSeconds),
+        threshold: describeLevels(levels, formatSeconds),
+        details: { transactions: sample.longTransactions },
+      },
+    ];
   },
 };
 

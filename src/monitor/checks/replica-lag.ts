@@ -18,6 +18,16 @@ export const replicaLag: Check = {
     const severity = levelOf(lag, levels);
     if (!severity) return [];
     const delayed = delay > 0 ? ` beyond its configured ${formatSeconds(delay)} delay` : '';
-    return [{ checkId: 'replica-lag', subject: '', severity, summary: `${formatSeconds(lag)} behind ${repl.source}${delayed}`, value: formatSeconds(lag), threshold: describeLevels(levels, formatSeconds), details: { source: repl.source, secondsBehind: repl.lagSeconds, delaySeconds: delay } }];
+    return [
+      {
+        checkId: 'replica-lag',
+        subject: '',
+        severity,
+        summary: `${formatSeconds(lag)} behind ${repl.source}${delayed}`,
+        value: formatSeconds(lag),
+        threshold: describeLevels(levels, formatSeconds),
+        details: { source: repl.source, secondsBehind: repl.lagSeconds, delaySeconds: delay },
+      },
+    ];
   },
 };

@@ -13,14 +13,45 @@ export const replication: Check = {
     const repl = sample.replication;
     if (!repl) return [];
     const threads = `IO ${repl.ioRunning ? 'Yes' : 'No'}, SQL ${repl.sqlRunning ? 'Yes' : 'No'}`;
-    const details = { source: repl.source, ioRunning: repl.ioRunning, sqlRunning: repl.sqlRunning, lastIoError: repl.lastIoError, lastSqlError: repl.lastSqlError };
+    const details = {
+      source: repl.source,
+      ioRunning: repl.ioRunning,
+      sqlRunning: repl.sqlRunning,
+      lastIoError: repl.lastIoError,
+      lastSqlError: repl.lastSqlError,
+    };
     if (!repl.ioRunning || !repl.sqlRunning) {
       const stopped = [!repl.ioRunning ? 'IO' : '', !repl.sqlRunning ? 'SQL' : ''].filter(Boolean).join(' and ');
-      const error = !repl.sqlRunning && repl.lastSqlError ? repl.lastSqlError : !repl.ioRunning && repl.lastIoError ? repl.lastIoError : '';
-      return [{ checkId: 'replication', subject: '', severity: 'critical', summary: `${stopped} thread${stopped.includes('and') ? 's' : ''} stopped (source ${repl.source})${error ? `: ${error}` : ''}`, value: threads, threshold: 'IO and SQL threads running', details }];
+      const error =
+        !repl.sqlRunning && repl.lastSqlError
+          ? repl.lastSqlError
+          : !repl.ioRunning && repl.lastIoError
+            ? repl.lastIoError
+            : '';
+      return [
+        {
+          checkId: 'replication',
+          subject: '',
+          severity: 'critical',
+          summary: `${stopped} thread${stopped.includes('and') ? 's' : ''} stopped (source ${repl.source})${error ? `: ${error}` : ''}`,
+          value: threads,
+          threshold: 'IO and SQL threads running',
+          details,
+        },
+      ];
     }
     if (repl.lagSeconds === null) {
-      return [{ checkId: 'replication', subject: '', severity: 'critical', summary: `replication from ${repl.source} is not progressing: the lag is unknown (Seconds_Behind_Master is NULL)`, value: 'lag unknown', threshold: 'a known lag', details }];
+      return [
+        {
+          checkId: 'replication',
+          subject: '',
+          severity: 'critical',
+          summary: `replication from ${repl.source} is not progressing: the lag is unknown (Seconds_Behind_Master is NULL)`,
+          value: 'lag unknown',
+          threshold: 'a known lag',
+          details,
+        },
+      ];
     }
     return [];
   },

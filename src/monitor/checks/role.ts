@@ -11,7 +11,21 @@ export const role: Check = {
     const differences = roleDifferences(sample, ctx.configuredAs);
     if (differences.length === 0) return [];
     const severity = differences.some((d) => d.severity === 'critical') ? 'critical' : 'warning';
-    const real = sample.replication ? `replica of ${sample.replication.source}` : sample.readOnly ? 'read-only, not replicating' : 'writable, not replicating';
-    return [{ checkId: 'role', subject: '', severity, summary: differences.map((d) => d.text).join('; '), value: real, threshold: `configured as ${ctx.configuredAs}`, details: { differences } }];
+    const real = sample.replication
+      ? `replica of ${sample.replication.source}`
+      : sample.readOnly
+        ? 'read-only, not replicating'
+        : 'writable, not replicating';
+    return [
+      {
+        checkId: 'role',
+        subject: '',
+        severity,
+        summary: differences.map((d) => d.text).join('; '),
+        value: real,
+        threshold: `configured as ${ctx.configuredAs}`,
+        details: { differences },
+      },
+    ];
   },
 };

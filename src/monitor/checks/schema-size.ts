@@ -24,14 +24,29 @@ export const schemaSize: Check = {
 
 function evaluateSchema(size: SchemaSize, forecastDays: number): Condition | null {
   const limit = formatBytes(size.limitBytes);
-  const base = { checkId: 'schema-size', subject: size.schema, value: formatBytes(size.bytes), details: { bytes: size.bytes, limitBytes: size.limitBytes, bytesPerDay: size.bytesPerDay } };
+  const base = {
+    checkId: 'schema-size',
+    subject: size.schema,
+    value: formatBytes(size.bytes),
+    details: { bytes: size.bytes, limitBytes: size.limitBytes, bytesPerDay: size.bytesPerDay },
+  };
   if (size.bytes >= size.limitBytes) {
-    return { ...base, severity: 'critical', summary: `schema ${size.schema} is ${formatBytes(size.bytes)}, over its ${limit} limit`, threshold: `limit ${limit}` };
+    return {
+      ...base,
+      severity: 'critical',
+      summary: `schema ${size.schema} is ${formatBytes(size.bytes)}, over its ${limit} limit`,
+      threshold: `limit ${limit}`,
+    };
   }
   const days = daysUntilLimit(size);
   if (days === null || days > forecastDays) return null;
   const rate = formatBytes(size.bytesPerDay ?? 0);
-  return { ...base, severity: 'warning', summary: `schema ${size.schema} (${formatBytes(size.bytes)}) grows ${rate}/day and reaches its ${limit} limit in about ${Math.max(1, Math.round(days))} day(s)`, threshold: `reaches ${limit} within ${forecastDays} days` };
+  return {
+    ...base,
+    severity: 'warning',
+    summary: `schema ${size.schema} (${formatBytes(size.bytes)}) grows ${rate}/day and reaches its ${limit} limit in about ${Math.max(1, Math.round(days))} day(s)`,
+    threshold: `reaches ${limit} within ${forecastDays} days`,
+  };
 }
 
 /** Days until the trend reaches the limit; null when it does not grow (or the trend is unknown). */

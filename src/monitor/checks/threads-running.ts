@@ -12,6 +12,15 @@ export const threadsRunning: Check = {
     const levels = ctx.settings.threads_running;
     const severity = levelOf(sample.threadsRunning, levels);
     if (!severity) return [];
-    return [{ checkId: 'threads-running', subject: '', severity, summary: `${formatCount(sample.threadsRunning)} threads running`, value: formatCount(sample.threadsRunning), threshold: describeLevels(levels, formatCount) }];
+    return [
+      {
+        checkId: 'threads-running',
+        subject: '',
+        severity,
+        summary: `${formatCount(sample.threadsRunning)} threads running`,
+        value: formatCount(sample.threadsRunning),
+        threshold: describeLevels(levels, formatCount),
+      },
+    ];
   },
 };

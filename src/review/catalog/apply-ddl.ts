@@ -31,7 +31,10 @@ export function applyDdl(catalog: Catalog, stmt: ReviewStatement, schema?: strin
     case 'create-index': {
       const result = tableAfter(catalog, stmt, schema);
       if (!result) return;
-      if (result.before && (result.before.schema !== result.after.schema || !sameName(result.before.name, result.after.name))) {
+      if (
+        result.before &&
+        (result.before.schema !== result.after.schema || !sameName(result.before.name, result.after.name))
+      ) {
         catalog.dropTable(result.before.schema, result.before.name);
       }
       catalog.putTable(result.after);
@@ -115,8 +118,12 @@ function createdTable(catalog: Catalog, stmt: ReviewStatement, ddl: TableDdl, db
 
 /** The source table of CREATE TABLE … LIKE (the DDL model keeps only that it is a copy). */
 export function likeTable(stmt: ReviewStatement): TableRef | null {
-  const like = isObject(stmt.ast) && isObject(stmt.ast.like) && Array.isArray(stmt.ast.like.table) ? stmt.ast.like.table[0] : undefined;
-  if (isObject(like) && typeof like.table === 'string') return { db: typeof like.db === 'string' ? like.db : null, table: like.table };
+  const like =
+    isObject(stmt.ast) && isObject(stmt.ast.like) && Array.isArray(stmt.ast.like.table)
+      ? stmt.ast.like.table[0]
+      : undefined;
+  if (isObject(like) && typeof like.table === 'string')
+    return { db: typeof like.db === 'string' ? like.db : null, table: like.table };
   const cur = new Cursor(stmt.stripped, lex(stmt.stripped));
   while (!cur.done && !cur.accept('LIKE')) cur.next();
   return cur.done ? null : cur.qualifiedName();
@@ -160,7 +167,8 @@ function applyAction(table: CatalogTable, action: AlterAction, db: string): void
       return;
     case 'table-options':
       if (action.options.engine) table.engine = action.options.engine;
-      if (action.options.comment !== undefined && action.options.comment !== null) table.comment = action.options.comment;
+      if (action.options.comment !== undefined && action.options.comment !== null)
+        table.comment = action.options.comment;
       return;
     case 'convert-charset':
       for (const column of table.columns) {
@@ -176,7 +184,8 @@ function applyAction(table: CatalogTable, action: AlterAction, db: string): void
 
 /** A column as the catalog holds it, from its definition in the statement. */
 export function toColumn(def: ColumnDef, tableCharset: string | null, tableCollation: string | null): CatalogColumn {
-  const textual = def.dataType.endsWith('char') || def.dataType.endsWith('text') || def.dataType === 'enum' || def.dataType === 'set';
+  const textual =
+    def.dataType.endsWith('char') || def.dataType.endsWith('text') || def.dataType === 'enum' || def.dataType === 'set';
   const collation = def.collation ?? (textual ? tableCollation : null);
   const charset = def.charset ?? (collation ? charsetOfCollation(collation) : textual ? tableCharset : null);
   return {
@@ -256,7 +265,8 @@ function addIndex(table: CatalogTable, def: IndexDef): void {
       }
     }
   }
-  const name = def.kind === 'primary' ? 'PRIMARY' : def.name ?? def.constraint ?? freeIndexName(table, columns[0] ?? 'key');
+  const name =
+    def.kind === 'primary' ? 'PRIMARY' : (def.name ?? def.constraint ?? freeIndexName(table, columns[0] ?? 'key'));
   const index: CatalogIndex = {
     name,
     columns,
@@ -291,7 +301,8 @@ function dropIndex(catalog: Catalog, stmt: ReviewStatement, schema?: string): vo
 
 /** The index a DROP INDEX name ON t statement drops. */
 export function droppedIndexName(stmt: ReviewStatement): string | null {
-  if (isObject(stmt.ast) && isObject(stmt.ast.name) && typeof stmt.ast.name.column === 'string') return stmt.ast.name.column;
+  if (isObject(stmt.ast) && isObject(stmt.ast.name) && typeof stmt.ast.name.column === 'string')
+    return stmt.ast.name.column;
   const cur = new Cursor(stmt.stripped, lex(stmt.stripped));
   while (!cur.done && !cur.accept('INDEX')) cur.next();
   cur.accept('IF', 'EXISTS');

@@ -5,7 +5,14 @@ import type { ReviewStatement, StatementKind } from '../types.js';
 import type { Catalog } from './catalog.js';
 import { statementScope } from './resolve.js';
 
-const TABLE_DDL: ReadonlySet<StatementKind> = new Set(['create-table', 'alter-table', 'drop-table', 'rename-table', 'create-index', 'drop-index']);
+const TABLE_DDL: ReadonlySet<StatementKind> = new Set([
+  'create-table',
+  'alter-table',
+  'drop-table',
+  'rename-table',
+  'create-index',
+  'drop-index',
+]);
 
 /** Tables a DDL statement creates, changes, drops or renames (both names of a rename). */
 export function ddlTables(stmt: ReviewStatement): TableRef[] {
@@ -29,7 +36,10 @@ export function ddlTables(stmt: ReviewStatement): TableRef[] {
   }
 }
 
-const touchedCache = new WeakMap<readonly ReviewStatement[], { schema: string | undefined; first: Map<string, number> }>();
+const touchedCache = new WeakMap<
+  readonly ReviewStatement[],
+  { schema: string | undefined; first: Map<string, number> }
+>();
 
 /**
  * For each table (lower-cased `table` and `schema.table`) that DDL of the batch creates, alters,
@@ -59,7 +69,12 @@ function firstTouches(batch: readonly ReviewStatement[], schema: string | undefi
  * DDL earlier in the batch than `stmt`? The live server does not have it in that shape yet, so
  * EXPLAIN there says nothing about it.
  */
-export function touchedEarlier(batch: readonly ReviewStatement[], stmt: ReviewStatement, schema: string | undefined, name: string): boolean {
+export function touchedEarlier(
+  batch: readonly ReviewStatement[],
+  stmt: ReviewStatement,
+  schema: string | undefined,
+  name: string,
+): boolean {
   return (firstTouches(batch, schema).get(name) ?? Infinity) < stmt.index;
 }
 
@@ -67,7 +82,12 @@ export function touchedEarlier(batch: readonly ReviewStatement[], stmt: ReviewSt
  * Does the statement read or change a table that earlier DDL of the batch touched? From the AST's
  * tables; for a statement the parser could not read, from any word that names such a table.
  */
-export function usesTableTouchedEarlier(batch: readonly ReviewStatement[], stmt: ReviewStatement, catalog: Catalog | undefined, schema: string | undefined): boolean {
+export function usesTableTouchedEarlier(
+  batch: readonly ReviewStatement[],
+  stmt: ReviewStatement,
+  catalog: Catalog | undefined,
+  schema: string | undefined,
+): boolean {
   if (firstTouches(batch, schema).size === 0) return false;
   const touched = (name: string) => touchedEarlier(batch, stmt, schema, name);
   if (stmt.ast && catalog) {
@@ -75,5 +95,7 @@ export function usesTableTouchedEarlier(batch: readonly ReviewStatement[], stmt:
       touched(s.ref.db ? `${s.ref.db.toLowerCase()}.${s.ref.table.toLowerCase()}` : s.ref.table.toLowerCase()),
     );
   }
-  return lex(stmt.stripped).some((t) => (t.kind === 'word' || t.kind === 'ident') && touched((t.kind === 'word' ? t.raw : t.value).toLowerCase()));
+  return lex(stmt.stripped).some(
+    (t) => (t.kind === 'word' || t.kind === 'ident') && touched((t.kind === 'word' ? t.raw : t.value).toLowerCase()),
+  );
 }

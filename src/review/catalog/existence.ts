@@ -1,6 +1,14 @@
 import { isObject, walk, type TableRef } from '../ast.js';
 import { columnName, locate } from '../ast-dml.js';
-import { droppedDatabase, droppedTables, qualified, renamedTables, tableDdl, targetTable, type TableDdl } from '../ast-ddl.js';
+import {
+  droppedDatabase,
+  droppedTables,
+  qualified,
+  renamedTables,
+  tableDdl,
+  targetTable,
+  type TableDdl,
+} from '../ast-ddl.js';
 import type { FindingDraft, ReviewStatement } from '../types.js';
 import { droppedIndexName, likeTable } from './apply-ddl.js';
 import type { Catalog, CatalogTable } from './catalog.js';
@@ -29,7 +37,10 @@ class Report {
   add(key: string, message: string, locateParts?: string[]): void {
     if (this.seen.has(key.toLowerCase())) return;
     this.seen.add(key.toLowerCase());
-    this.findings.push({ message, ...(locateParts ? { fragment: locateParts.join(''), ...locate(this.stmt, locateParts) } : {}) });
+    this.findings.push({
+      message,
+      ...(locateParts ? { fragment: locateParts.join(''), ...locate(this.stmt, locateParts) } : {}),
+    });
   }
 }
 
@@ -51,7 +62,12 @@ function schemaExists(ctx: WalkContext, report: Report, ref: TableRef): boolean 
 function existingTable(ctx: WalkContext, report: Report, ref: TableRef): CatalogTable | undefined {
   if (!schemaExists(ctx, report, ref)) return undefined;
   const table = lookupTable(ctx.catalog, ref, ctx.schema);
-  if (!table) report.add(`table:${qualified(ref)}`, `Table ${shown(ref)} does not exist${ref.db ? '' : ` in \`${ctx.schema}\``}.`, [ref.table]);
+  if (!table)
+    report.add(
+      `table:${qualified(ref)}`,
+      `Table ${shown(ref)} does not exist${ref.db ? '' : ` in \`${ctx.schema}\``}.`,
+      [ref.table],
+    );
   return table;
 }
 
@@ -70,7 +86,8 @@ export function checkDml(ctx: WalkContext): FindingDraft[] {
     if (!name || name === '*' || name.toUpperCase() === 'DEFAULT') return;
     reportMissing(report, scope, n, name);
   });
-  for (const item of assignedColumns(stmt.ast)) reportMissing(report, scope, { type: 'column_ref', table: item.table, column: item.column }, item.column);
+  for (const item of assignedColumns(stmt.ast))
+    reportMissing(report, scope, { type: 'column_ref', table: item.table, column: item.column }, item.column);
   return report.findings;
 }
 
@@ -131,12 +148,14 @@ export function checkDdl(ctx: WalkContext): FindingDraft[] {
       break;
     case 'create-database': {
       const name = createdDatabase(ctx.stmt);
-      if (name && ctx.catalog.hasSchema(name) && !/\bIF\s+NOT\s+EXISTS\b/i.test(ctx.stmt.stripped)) report.add(`schema:${name}`, `Schema \`${name}\` already exists on the target.`, [name]);
+      if (name && ctx.catalog.hasSchema(name) && !/\bIF\s+NOT\s+EXISTS\b/i.test(ctx.stmt.stripped))
+        report.add(`schema:${name}`, `Schema \`${name}\` already exists on the target.`, [name]);
       break;
     }
     case 'drop-database': {
       const name = droppedDatabase(ctx.stmt);
-      if (name && !ctx.catalog.hasSchema(name) && !hasIfExists(ctx.stmt)) report.add(`schema:${name}`, `Schema \`${name}\` does not exist on the target.`, [name]);
+      if (name && !ctx.catalog.hasSchema(name) && !hasIfExists(ctx.stmt))
+        report.add(`schema:${name}`, `Schema \`${name}\` does not exist on the target.`, [name]);
       break;
     }
     default:
@@ -163,7 +182,11 @@ function checkCreateTable(ctx: WalkContext, report: Report): void {
     const parent = index.references?.table;
     if (!parent || sameName(parent.table, ref.table)) continue;
     if (schemaExists(ctx, report, parent) && !lookupTable(ctx.catalog, parent, ctx.schema)) {
-      report.add(`table:${qualified(parent)}`, `The foreign key references table ${shown(parent)}, which does not exist.`, [parent.table]);
+      report.add(
+        `table:${qualified(parent)}`,
+        `The foreign key references table ${shown(parent)}, which does not exist.`,
+        [parent.table],
+      );
     }
   }
 }
@@ -180,10 +203,12 @@ function checkAlter(ctx: WalkContext, report: Report): void {
   const indexes = new Set(table.indexes.map((i) => i.name.toLowerCase()));
   const name = `\`${table.name}\``;
   const needColumn = (col: string) => {
-    if (!original.has(col.toLowerCase())) report.add(`column:${col}`, `Column \`${col}\` does not exist in ${name}.`, [col]);
+    if (!original.has(col.toLowerCase()))
+      report.add(`column:${col}`, `Column \`${col}\` does not exist in ${name}.`, [col]);
   };
   const addColumn = (col: string) => {
-    if (columns.has(col.toLowerCase())) report.add(`column:${col}`, `Column \`${col}\` already exists in ${name}.`, [col]);
+    if (columns.has(col.toLowerCase()))
+      report.add(`column:${col}`, `Column \`${col}\` already exists in ${name}.`, [col]);
     columns.add(col.toLowerCase());
   };
   for (const action of ddl.actions) {
@@ -211,7 +236,8 @@ function checkAlter(ctx: WalkContext, report: Report): void {
       case 'drop-index':
       case 'rename-index': {
         const index = action.type === 'drop-index' ? action.name : action.from;
-        if (!indexes.has(index.toLowerCase())) report.add(`index:${index}`, `Index \`${index}\` does not exist on ${name}.`, [index]);
+        if (!indexes.has(index.toLowerCase()))
+          report.add(`index:${index}`, `Index \`${index}\` does not exist on ${name}.`, [index]);
         indexes.delete(index.toLowerCase());
         if (action.type === 'rename-index') indexes.add(action.to.toLowerCase());
         break;
@@ -230,12 +256,20 @@ function checkAlter(ctx: WalkContext, report: Report): void {
   checkAddedIndexes(ddl, columns, indexes, table, report);
 }
 
-function checkAddedIndexes(ddl: TableDdl, columns: ReadonlySet<string>, indexes: Set<string>, table: CatalogTable, report: Report): void {
+function checkAddedIndexes(
+  ddl: TableDdl,
+  columns: ReadonlySet<string>,
+  indexes: Set<string>,
+  table: CatalogTable,
+  report: Report,
+): void {
   for (const index of ddl.indexes) {
     if (index.kind === 'primary') {
-      if (primaryKey(table) && !ddl.actions.some((a) => a.type === 'drop-primary-key')) report.add('index:PRIMARY', `\`${table.name}\` already has a primary key.`, ['PRIMARY', 'KEY']);
+      if (primaryKey(table) && !ddl.actions.some((a) => a.type === 'drop-primary-key'))
+        report.add('index:PRIMARY', `\`${table.name}\` already has a primary key.`, ['PRIMARY', 'KEY']);
     } else if (index.name && index.kind !== 'foreign') {
-      if (indexes.has(index.name.toLowerCase())) report.add(`index:${index.name}`, `Index \`${index.name}\` already exists on \`${table.name}\`.`, [index.name]);
+      if (indexes.has(index.name.toLowerCase()))
+        report.add(`index:${index.name}`, `Index \`${index.name}\` already exists on \`${table.name}\`.`, [index.name]);
       indexes.add(index.name.toLowerCase());
     }
     for (const col of index.columns) {
@@ -251,7 +285,8 @@ function checkDropIndex(ctx: WalkContext, report: Report): void {
   const index = droppedIndexName(ctx.stmt);
   const table = ref ? existingTable(ctx, report, ref) : undefined;
   if (!table || table.partial || !index || hasIfExists(ctx.stmt)) return;
-  if (!findIndex(table, index)) report.add(`index:${index}`, `Index \`${index}\` does not exist on \`${table.name}\`.`, [index]);
+  if (!findIndex(table, index))
+    report.add(`index:${index}`, `Index \`${index}\` does not exist on \`${table.name}\`.`, [index]);
 }
 
 /** RENAME TABLE a TO b, c TO d: left to right, so `a TO tmp, b TO a, tmp TO b` swaps. */
@@ -259,7 +294,8 @@ function checkRename(ctx: WalkContext, report: Report): void {
   const key = (ref: TableRef) => `${(ref.db ?? ctx.schema ?? '').toLowerCase()}.${ref.table.toLowerCase()}`;
   const gone = new Set<string>();
   const added = new Set<string>();
-  const exists = (ref: TableRef) => added.has(key(ref)) || (!gone.has(key(ref)) && lookupTable(ctx.catalog, ref, ctx.schema) !== undefined);
+  const exists = (ref: TableRef) =>
+    added.has(key(ref)) || (!gone.has(key(ref)) && lookupTable(ctx.catalog, ref, ctx.schema) !== undefined);
   for (const { from, to } of renamedTables(ctx.stmt)) {
     if (!schemaExists(ctx, report, from) || !schemaExists(ctx, report, to)) continue;
     if (!exists(from)) report.add(`table:${qualified(from)}`, `Table ${shown(from)} does not exist.`, [from.table]);

@@ -106,7 +106,9 @@ async function loadSchema(db: Queryable, schema: string, mariadb: boolean): Prom
 }
 
 function toColumn(r: z.infer<typeof ColumnRow>, mariadb: boolean): CatalogColumn {
-  const { value, hasDefault } = mariadb ? mariaDbDefault(r.column_default) : mysqlDefault(r.column_default, r.is_nullable);
+  const { value, hasDefault } = mariadb
+    ? mariaDbDefault(r.column_default)
+    : mysqlDefault(r.column_default, r.is_nullable);
   return {
     name: r.column_name,
     dataType: r.data_type.toLowerCase(),
@@ -128,7 +130,8 @@ function toColumn(r: z.infer<typeof ColumnRow>, mariadb: boolean): CatalogColumn
 function mariaDbDefault(raw: string | null): { value: string | null; hasDefault: boolean } {
   if (raw === null) return { value: null, hasDefault: false };
   if (raw === 'NULL') return { value: null, hasDefault: true };
-  if (raw.length >= 2 && raw.startsWith("'") && raw.endsWith("'")) return { value: raw.slice(1, -1).replaceAll("''", "'"), hasDefault: true };
+  if (raw.length >= 2 && raw.startsWith("'") && raw.endsWith("'"))
+    return { value: raw.slice(1, -1).replaceAll("''", "'"), hasDefault: true };
   return { value: raw, hasDefault: true };
 }
 
@@ -142,7 +145,13 @@ function addIndexPart(table: CatalogTable | undefined, r: z.infer<typeof IndexRo
   let index: CatalogIndex | undefined = table.indexes.find((i) => i.name === r.index_name);
   if (!index) {
     const primary = r.index_name === 'PRIMARY';
-    index = { name: r.index_name, columns: [], unique: primary || r.non_unique === 0, primary, type: r.index_type ?? undefined };
+    index = {
+      name: r.index_name,
+      columns: [],
+      unique: primary || r.non_unique === 0,
+      primary,
+      type: r.index_type ?? undefined,
+    };
     table.indexes.push(index);
   }
   // MySQL 8 functional key parts have no column name.
@@ -154,11 +163,17 @@ async function isMariaDb(db: Queryable): Promise<boolean> {
   return /mariadb/i.test(String(result[0]?.version ?? ''));
 }
 
-async function rows<T extends z.ZodType>(db: Queryable, sql: string, params: unknown[], schema: T): Promise<Array<z.output<T>>> {
+async function rows<T extends z.ZodType>(
+  db: Queryable,
+  sql: string,
+  params: unknown[],
+  schema: T,
+): Promise<Array<z.output<T>>> {
   const [result] = await db.query<RowDataPacket[]>(sql, params);
   return result.map((row, i) => {
     const parsed = schema.safeParse(row);
-    if (!parsed.success) throw new Error(`unexpected information_schema row ${i + 1} for "${sql.slice(0, 60)}…": ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new Error(`unexpected information_schema row ${i + 1} for "${sql.slice(0, 60)}…": ${parsed.error.message}`);
     return parsed.data;
   });
 }
@@ -182,7 +197,8 @@ export function referencedSchemas(batch: readonly ReviewStatement[], defaultSche
     if (created) found.add(created);
     if (!stmt.ast) continue;
     walk(stmt.ast, (node) => {
-      if (typeof node.db === 'string' && node.db !== '' && (typeof node.table === 'string' || isObject(node.table))) found.add(node.db);
+      if (typeof node.db === 'string' && node.db !== '' && (typeof node.table === 'string' || isObject(node.table)))
+        found.add(node.db);
     });
   }
   return [...found];

@@ -82,7 +82,12 @@ function addSource(scope: Scope, node: Record<string, unknown>, catalog: Catalog
   // `FROM c` where c is a CTE is not a base table.
   if (!db && scope.names.get(table.toLowerCase()) === null) return;
   const lookIn = db ?? schema;
-  const source: Source = { ref: { db, table }, alias, schema: lookIn, table: lookIn ? catalog.getTable(lookIn, table) : undefined };
+  const source: Source = {
+    ref: { db, table },
+    alias,
+    schema: lookIn,
+    table: lookIn ? catalog.getTable(lookIn, table) : undefined,
+  };
   scope.sources.push(source);
   const key = (alias ?? table).toLowerCase();
   if (!scope.names.has(key)) scope.names.set(key, source);
@@ -110,7 +115,15 @@ export function blockConditions(ast: AnyAst): BlockCondition[] {
   const found: BlockCondition[] = [];
   for (const block of queryBlocks(ast)) {
     const items = fromItems(block);
-    const local = new Set(items.flatMap((i) => (typeof i.as === 'string' && i.as ? [i.as.toLowerCase()] : typeof i.table === 'string' ? [i.table.toLowerCase()] : [])));
+    const local = new Set(
+      items.flatMap((i) =>
+        typeof i.as === 'string' && i.as
+          ? [i.as.toLowerCase()]
+          : typeof i.table === 'string'
+            ? [i.table.toLowerCase()]
+            : [],
+      ),
+    );
     if (isObject(block.where)) found.push({ clause: 'WHERE', expr: block.where, local });
     for (const item of items) if (isObject(item.on)) found.push({ clause: 'ON', expr: item.on, local });
   }
@@ -131,13 +144,19 @@ export function resolveColumn(scope: Scope, ref: Record<string, unknown>, local?
     const column = findColumn(source.table, name);
     return column ? { status: 'found', source, column } : { status: 'missing', source };
   }
-  const ordered = local ? [...scope.sources.filter((s) => local.has(sourceKey(s))), ...scope.sources.filter((s) => !local.has(sourceKey(s)))] : scope.sources;
+  const ordered = local
+    ? [
+        ...scope.sources.filter((s) => local.has(sourceKey(s))),
+        ...scope.sources.filter((s) => !local.has(sourceKey(s))),
+      ]
+    : scope.sources;
   for (const source of ordered) {
     const column = source.table && findColumn(source.table, name);
     if (column) return { status: 'found', source, column };
   }
   if (scope.selectAliases.has(name.toLowerCase()) || scope.opaque) return { status: 'unknown' };
-  if (scope.sources.length === 0 || scope.sources.some((s) => !s.table || s.table.partial)) return { status: 'unknown' };
+  if (scope.sources.length === 0 || scope.sources.some((s) => !s.table || s.table.partial))
+    return { status: 'unknown' };
   return { status: 'missing' };
 }
 
@@ -157,8 +176,31 @@ export function indexUsing(table: CatalogTable, column: string): string | undefi
   return table.indexes.find((i) => i.columns.some((c) => c.toLowerCase() === wanted))?.name;
 }
 
-const STRING_TYPES: ReadonlySet<string> = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set']);
-const NUMBER_TYPES: ReadonlySet<string> = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'float', 'double', 'real', 'bit', 'year']);
+const STRING_TYPES: ReadonlySet<string> = new Set([
+  'char',
+  'varchar',
+  'tinytext',
+  'text',
+  'mediumtext',
+  'longtext',
+  'enum',
+  'set',
+]);
+const NUMBER_TYPES: ReadonlySet<string> = new Set([
+  'tinyint',
+  'smallint',
+  'mediumint',
+  'int',
+  'integer',
+  'bigint',
+  'decimal',
+  'numeric',
+  'float',
+  'double',
+  'real',
+  'bit',
+  'year',
+]);
 
 /** String or number (for comparisons), or null for other types (dates, binary, JSON, spatial). */
 export function typeClass(column: CatalogColumn): 'string' | 'number' | null {

@@ -53,15 +53,35 @@ export const NUMERIC_TYPES: ReadonlySet<string> = new Set([...INTEGER_TYPES, ...
 export const TEXT_TYPES: ReadonlySet<string> = new Set(['tinytext', 'text', 'mediumtext', 'longtext']);
 export const BLOB_TYPES: ReadonlySet<string> = new Set(['tinyblob', 'blob', 'mediumblob', 'longblob']);
 export const SPATIAL_TYPES: ReadonlySet<string> = new Set([
-  'geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection',
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
 ]);
 export const TEMPORAL_TYPES: ReadonlySet<string> = new Set(['date', 'time', 'datetime', 'timestamp', 'year']);
 export const CHAR_TYPES: ReadonlySet<string> = new Set(['char', 'varchar']);
 
 /** Base types the readers know; anything else is kept lower-cased as written. */
 const BASE_TYPES: ReadonlySet<string> = new Set([
-  ...NUMERIC_TYPES, ...TEXT_TYPES, ...BLOB_TYPES, ...SPATIAL_TYPES, ...TEMPORAL_TYPES, ...CHAR_TYPES,
-  'binary', 'varbinary', 'enum', 'set', 'json', 'uuid', 'inet4', 'inet6', 'vector',
+  ...NUMERIC_TYPES,
+  ...TEXT_TYPES,
+  ...BLOB_TYPES,
+  ...SPATIAL_TYPES,
+  ...TEMPORAL_TYPES,
+  ...CHAR_TYPES,
+  'binary',
+  'varbinary',
+  'enum',
+  'set',
+  'json',
+  'uuid',
+  'inet4',
+  'inet6',
+  'vector',
 ]);
 
 /** Type names of more than one word, longest first, as upper-case word lists. */
@@ -125,7 +145,12 @@ export function charsetOfCollation(collation: string): string {
   return (i > 0 ? collation.slice(0, i) : collation).toLowerCase();
 }
 
-const CURRENT_TIMESTAMP_NAMES: ReadonlySet<string> = new Set(['CURRENT_TIMESTAMP', 'NOW', 'LOCALTIME', 'LOCALTIMESTAMP']);
+const CURRENT_TIMESTAMP_NAMES: ReadonlySet<string> = new Set([
+  'CURRENT_TIMESTAMP',
+  'NOW',
+  'LOCALTIME',
+  'LOCALTIMESTAMP',
+]);
 
 /** `NOW()`, `LOCALTIME`, `current_timestamp(3)` → `CURRENT_TIMESTAMP` / `CURRENT_TIMESTAMP(3)`; null for other functions. */
 export function normaliseCurrentTimestamp(name: string, precision: string | null): string | null {
@@ -134,10 +159,27 @@ export function normaliseCurrentTimestamp(name: string, precision: string | null
 }
 
 const ENGINE_SPELLING: Readonly<Record<string, string>> = {
-  innodb: 'InnoDB', myisam: 'MyISAM', memory: 'MEMORY', heap: 'MEMORY', aria: 'Aria', rocksdb: 'RocksDB', csv: 'CSV',
-  archive: 'ARCHIVE', blackhole: 'BLACKHOLE', federated: 'FEDERATED', federatedx: 'FEDERATED', mrg_myisam: 'MRG_MyISAM',
-  merge: 'MRG_MyISAM', tokudb: 'TokuDB', spider: 'SPIDER', connect: 'CONNECT', sequence: 'SEQUENCE', columnstore: 'Columnstore',
-  ndb: 'ndbcluster', ndbcluster: 'ndbcluster', s3: 'S3',
+  innodb: 'InnoDB',
+  myisam: 'MyISAM',
+  memory: 'MEMORY',
+  heap: 'MEMORY',
+  aria: 'Aria',
+  rocksdb: 'RocksDB',
+  csv: 'CSV',
+  archive: 'ARCHIVE',
+  blackhole: 'BLACKHOLE',
+  federated: 'FEDERATED',
+  federatedx: 'FEDERATED',
+  mrg_myisam: 'MRG_MyISAM',
+  merge: 'MRG_MyISAM',
+  tokudb: 'TokuDB',
+  spider: 'SPIDER',
+  connect: 'CONNECT',
+  sequence: 'SEQUENCE',
+  columnstore: 'Columnstore',
+  ndb: 'ndbcluster',
+  ndbcluster: 'ndbcluster',
+  s3: 'S3',
 };
 
 /** An engine name spelled as the server reports it (`INNODB` → `InnoDB`). */

@@ -2,8 +2,17 @@ import { isObject, type TableRef } from '../ast.js';
 import { normaliseCurrentTimestamp, normaliseEngine, resolveType } from './data-types.js';
 import { unescapeString, unquote } from './lexer.js';
 import {
-  emptyOptions, finishDdl, inlineIndex, newColumn,
-  type AlterAction, type ColumnDef, type ColumnDefault, type IndexColumn, type IndexDef, type TableDdl, type TableOptions,
+  emptyOptions,
+  finishDdl,
+  inlineIndex,
+  newColumn,
+  type AlterAction,
+  type ColumnDef,
+  type ColumnDefault,
+  type IndexColumn,
+  type IndexDef,
+  type TableDdl,
+  type TableOptions,
 } from './model.js';
 
 type Node = Record<string, unknown>;
@@ -19,8 +28,18 @@ export function tableDdlFromAst(ast: unknown): TableDdl | null {
 
 function blank(statement: TableDdl['statement'], table: TableRef | null): TableDdl {
   return {
-    statement, table, source: 'ast', ifNotExists: false, temporary: false, copy: null,
-    columns: [], indexes: [], options: emptyOptions(), actions: [], algorithm: null, lock: null,
+    statement,
+    table,
+    source: 'ast',
+    ifNotExists: false,
+    temporary: false,
+    copy: null,
+    columns: [],
+    indexes: [],
+    options: emptyOptions(),
+    actions: [],
+    algorithm: null,
+    lock: null,
   };
 }
 
@@ -46,7 +65,8 @@ function refName(node: unknown): string | null {
 /** A string literal node's text: the parser keeps the body as written, escapes unresolved. */
 function literalText(node: unknown): string | null {
   if (!isObject(node) || typeof node.value !== 'string') return null;
-  if (node.type === 'single_quote_string' || node.type === 'string' || node.type === 'natural_string') return unescapeString(node.value, "'");
+  if (node.type === 'single_quote_string' || node.type === 'string' || node.type === 'natural_string')
+    return unescapeString(node.value, "'");
   if (node.type === 'double_quote_string') return unescapeString(node.value, '"');
   return null;
 }
@@ -122,7 +142,8 @@ function defaultFromAst(node: unknown): ColumnDefault | null {
       return { kind: 'hex', value: String(node.value) };
     case 'function': {
       const args = functionArgs(node);
-      const precision = args.length === 1 && isObject(args[0]) && args[0].type === 'number' ? String(args[0].value) : null;
+      const precision =
+        args.length === 1 && isObject(args[0]) && args[0].type === 'number' ? String(args[0].value) : null;
       const now = normaliseCurrentTimestamp(functionName(node), precision);
       return now ? { kind: 'current-timestamp', value: now } : { kind: 'expression', value: exprText(node) };
     }
@@ -145,13 +166,19 @@ function onUpdateFromAst(def: Node): string | null {
     const precision = args.length === 1 && isObject(args[0]) ? String(args[0].value) : null;
     return normaliseCurrentTimestamp(String(dflt.over.keyword ?? ''), precision);
   }
-  const actions = isObject(def.reference_definition) && Array.isArray(def.reference_definition.on_action) ? def.reference_definition.on_action : [];
+  const actions =
+    isObject(def.reference_definition) && Array.isArray(def.reference_definition.on_action)
+      ? def.reference_definition.on_action
+      : [];
   for (const action of actions) {
     if (isObject(action) && action.type === 'on update' && isObject(action.value)) {
       const value = action.value;
       if (value.type === 'function') {
         const args = functionArgs(value);
-        return normaliseCurrentTimestamp(functionName(value), args.length === 1 && isObject(args[0]) ? String(args[0].value) : null);
+        return normaliseCurrentTimestamp(
+          functionName(value),
+          args.length === 1 && isObject(args[0]) ? String(args[0].value) : null,
+        );
       }
       return normaliseCurrentTimestamp(String(value.value ?? ''), null);
     }
@@ -183,7 +210,8 @@ function columnFromAst(def: Node): { column: ColumnDef; indexes: IndexDef[] } | 
   col.autoIncrement = Boolean(def.auto_increment);
   if (isObject(def.comment)) col.comment = literalText(def.comment.value);
   if (isObject(def.character_set)) col.charset = optionValue(def.character_set.value)?.toLowerCase() ?? col.charset;
-  if (isObject(def.collate) && isObject(def.collate.collate)) col.collation = str(def.collate.collate.name)?.toLowerCase() ?? null;
+  if (isObject(def.collate) && isObject(def.collate.collate))
+    col.collation = str(def.collate.collate.name)?.toLowerCase() ?? null;
   col.generated = isObject(def.generated);
   if (isObject(def.suffix)) {
     const keyword = String(def.suffix.keyword ?? '').toUpperCase();
@@ -199,7 +227,9 @@ function columnFromAst(def: Node): { column: ColumnDef; indexes: IndexDef[] } | 
   const ref = def.reference_definition;
   if (isObject(ref) && Array.isArray(ref.table)) {
     const table = tableRef(ref.table);
-    const columns = Array.isArray(ref.definition) ? ref.definition.map(refName).filter((n): n is string => n !== null) : [];
+    const columns = Array.isArray(ref.definition)
+      ? ref.definition.map(refName).filter((n): n is string => n !== null)
+      : [];
     if (table) indexes.push(inlineIndex('foreign', name, { table, columns }));
   }
   return { column: col, indexes };
@@ -214,7 +244,13 @@ function keyParts(list: unknown): IndexColumn[] {
       return { name: refName(part) ?? '', prefixLength: prefix ? Number(prefix[1]) : null, expression: false };
     }
     const args = part.type === 'function' ? functionArgs(part) : [];
-    if (part.type === 'function' && part.parentheses !== true && args.length === 1 && isObject(args[0]) && args[0].type === 'number') {
+    if (
+      part.type === 'function' &&
+      part.parentheses !== true &&
+      args.length === 1 &&
+      isObject(args[0]) &&
+      args[0].type === 'number'
+    ) {
       return { name: functionName(part), prefixLength: Number(args[0].value), expression: false };
     }
     return { name: '', prefixLength: null, expression: true };
@@ -226,19 +262,37 @@ function indexFromAst(def: Node): IndexDef | null {
   if (def.resource === 'index') {
     const keyword = String(def.keyword ?? '').toLowerCase();
     const kind = keyword.startsWith('fulltext') ? 'fulltext' : keyword.startsWith('spatial') ? 'spatial' : 'index';
-    return { name: str(def.index), kind, columns: keyParts(def.definition), inline: false, constraint: null, references: null };
+    return {
+      name: str(def.index),
+      kind,
+      columns: keyParts(def.definition),
+      inline: false,
+      constraint: null,
+      references: null,
+    };
   }
   if (def.resource !== 'constraint') return null;
   const type = String(def.constraint_type ?? '').toLowerCase();
   const constraint = str(def.constraint);
   const columns = keyParts(def.definition);
-  if (type.startsWith('primary')) return { name: 'PRIMARY', kind: 'primary', columns, inline: false, constraint, references: null };
-  if (type.startsWith('unique')) return { name: str(def.index) ?? constraint, kind: 'unique', columns, inline: false, constraint, references: null };
+  if (type.startsWith('primary'))
+    return { name: 'PRIMARY', kind: 'primary', columns, inline: false, constraint, references: null };
+  if (type.startsWith('unique'))
+    return { name: str(def.index) ?? constraint, kind: 'unique', columns, inline: false, constraint, references: null };
   if (type === 'foreign key') {
     const ref = isObject(def.reference_definition) ? def.reference_definition : {};
     const table = tableRef(ref.table);
-    const refColumns = Array.isArray(ref.definition) ? ref.definition.map(refName).filter((n): n is string => n !== null) : [];
-    return { name: constraint ?? str(def.index), kind: 'foreign', columns, inline: false, constraint, references: table ? { table, columns: refColumns } : null };
+    const refColumns = Array.isArray(ref.definition)
+      ? ref.definition.map(refName).filter((n): n is string => n !== null)
+      : [];
+    return {
+      name: constraint ?? str(def.index),
+      kind: 'foreign',
+      columns,
+      inline: false,
+      constraint,
+      references: table ? { table, columns: refColumns } : null,
+    };
   }
   return null;
 }
@@ -254,11 +308,15 @@ function tableOptionsFromAst(list: unknown): Partial<TableOptions> {
 
 /** One table option by its keyword (`engine`, `default charset`, `comment`, …). */
 function setOption(options: Partial<TableOptions>, keyword: string, value: unknown): boolean {
-  const key = keyword.toLowerCase().replace(/^default /, '').replace(/\s+/g, ' ');
+  const key = keyword
+    .toLowerCase()
+    .replace(/^default /, '')
+    .replace(/\s+/g, ' ');
   const text = optionValue(value);
   if (text === null) return false;
   if (key === 'engine') options.engine = normaliseEngine(text);
-  else if (key === 'charset' || key === 'character set' || key === 'defaultcharset') options.charset = text.toLowerCase();
+  else if (key === 'charset' || key === 'character set' || key === 'defaultcharset')
+    options.charset = text.toLowerCase();
   else if (key === 'collate') options.collation = text.toLowerCase();
   else if (key === 'comment') options.comment = /^['"]/.test(text) ? unquote(text) : text;
   else if (key === 'auto_increment') options.autoIncrement = Number(text);
@@ -291,11 +349,21 @@ function createTable(ast: Node): TableDdl {
 function createIndex(ast: Node): TableDdl {
   const ddl = blank('create-index', tableRef(ast.table));
   const type = String(ast.index_type ?? '').toLowerCase();
-  const kind = type === 'unique' ? 'unique' : type === 'fulltext' ? 'fulltext' : type === 'spatial' ? 'spatial' : 'index';
-  const index: IndexDef = { name: str(ast.index), kind, columns: keyParts(ast.index_columns), inline: false, constraint: null, references: null };
+  const kind =
+    type === 'unique' ? 'unique' : type === 'fulltext' ? 'fulltext' : type === 'spatial' ? 'spatial' : 'index';
+  const index: IndexDef = {
+    name: str(ast.index),
+    kind,
+    columns: keyParts(ast.index_columns),
+    inline: false,
+    constraint: null,
+    references: null,
+  };
   ddl.actions.push({ type: 'add-index', index });
-  if (isObject(ast.algorithm_option)) ddl.actions.push({ type: 'algorithm', value: String(ast.algorithm_option.algorithm ?? '').toUpperCase() });
-  if (isObject(ast.lock_option)) ddl.actions.push({ type: 'lock', value: String(ast.lock_option.lock ?? '').toUpperCase() });
+  if (isObject(ast.algorithm_option))
+    ddl.actions.push({ type: 'algorithm', value: String(ast.algorithm_option.algorithm ?? '').toUpperCase() });
+  if (isObject(ast.lock_option))
+    ddl.actions.push({ type: 'lock', value: String(ast.lock_option.lock ?? '').toUpperCase() });
   return finishDdl(ddl);
 }
 
@@ -314,8 +382,10 @@ function alterActions(item: Node): AlterAction[] {
     const from = refName(item.old_column);
     if (!read) return [{ type: 'other', text: `${action} column` }];
     const head: AlterAction =
-      action === 'add' ? { type: 'add-column', column: read.column }
-        : action === 'change' && from !== null ? { type: 'change-column', from, column: read.column }
+      action === 'add'
+        ? { type: 'add-column', column: read.column }
+        : action === 'change' && from !== null
+          ? { type: 'change-column', from, column: read.column }
           : { type: 'modify-column', column: read.column };
     return [head, ...read.indexes.map((index): AlterAction => ({ type: 'add-index', index }))];
   }

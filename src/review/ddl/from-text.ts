@@ -18,7 +18,11 @@ export function tableDdlFromText(stripped: string): TableDdl | null {
     while (['ONLINE', 'OFFLINE'].includes(cur.word())) cur.next();
     const kind = cur.word();
     if (kind === 'UNIQUE' || kind === 'FULLTEXT' || kind === 'SPATIAL') cur.next();
-    if (cur.accept('INDEX')) return createIndex(cur, kind === 'UNIQUE' ? 'unique' : kind === 'FULLTEXT' ? 'fulltext' : kind === 'SPATIAL' ? 'spatial' : 'index');
+    if (cur.accept('INDEX'))
+      return createIndex(
+        cur,
+        kind === 'UNIQUE' ? 'unique' : kind === 'FULLTEXT' ? 'fulltext' : kind === 'SPATIAL' ? 'spatial' : 'index',
+      );
     return null;
   }
   if (cur.accept('ALTER')) {
@@ -30,8 +34,18 @@ export function tableDdlFromText(stripped: string): TableDdl | null {
 
 function blank(statement: TableDdl['statement'], table: TableRef | null): TableDdl {
   return {
-    statement, table, source: 'text', ifNotExists: false, temporary: false, copy: null,
-    columns: [], indexes: [], options: emptyOptions(), actions: [], algorithm: null, lock: null,
+    statement,
+    table,
+    source: 'text',
+    ifNotExists: false,
+    temporary: false,
+    copy: null,
+    columns: [],
+    indexes: [],
+    options: emptyOptions(),
+    actions: [],
+    algorithm: null,
+    lock: null,
   };
 }
 
@@ -65,7 +79,17 @@ function isSelectStart(cur: Cursor, k: number): boolean {
 }
 
 /** Words that open a key or constraint rather than a column in a table's element list. */
-const KEY_STARTS: ReadonlySet<string> = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'INDEX', 'KEY', 'FULLTEXT', 'SPATIAL', 'CHECK']);
+const KEY_STARTS: ReadonlySet<string> = new Set([
+  'CONSTRAINT',
+  'PRIMARY',
+  'UNIQUE',
+  'FOREIGN',
+  'INDEX',
+  'KEY',
+  'FULLTEXT',
+  'SPATIAL',
+  'CHECK',
+]);
 
 /** `( element, … )` of CREATE TABLE, or of `ALTER TABLE … ADD (col, …)`. */
 function readElements(cur: Cursor, ddl: TableDdl, mode: 'create' | 'alter'): void {
@@ -136,7 +160,17 @@ function readLockOrAlgorithm(cur: Cursor, ddl: TableDdl): boolean {
 }
 
 const PARTITION_VERBS: ReadonlySet<string> = new Set([
-  'COALESCE', 'REORGANIZE', 'EXCHANGE', 'TRUNCATE', 'ANALYZE', 'CHECK', 'OPTIMIZE', 'REBUILD', 'REPAIR', 'DISCARD', 'IMPORT',
+  'COALESCE',
+  'REORGANIZE',
+  'EXCHANGE',
+  'TRUNCATE',
+  'ANALYZE',
+  'CHECK',
+  'OPTIMIZE',
+  'REBUILD',
+  'REPAIR',
+  'DISCARD',
+  'IMPORT',
 ]);
 
 /** One comma-separated clause of ALTER TABLE. */
@@ -256,7 +290,13 @@ function readDrop(cur: Cursor, ddl: TableDdl, start: number): void {
     if (name !== null) ddl.actions.push({ type: 'drop-index', name });
     return;
   }
-  if (cur.word() === 'CONSTRAINT' || cur.word() === 'CHECK' || cur.word() === 'PARTITION' || cur.word() === 'PERIOD' || cur.word() === 'SYSTEM') {
+  if (
+    cur.word() === 'CONSTRAINT' ||
+    cur.word() === 'CHECK' ||
+    cur.word() === 'PARTITION' ||
+    cur.word() === 'PERIOD' ||
+    cur.word() === 'SYSTEM'
+  ) {
     cur.skipTo(0);
     const text = cur.textFrom(start);
     ddl.actions.push(text.toUpperCase().includes('PARTITION') ? { type: 'partition', text } : { type: 'other', text });

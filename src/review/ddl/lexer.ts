@@ -115,7 +115,15 @@ function lexWord(sql: string, start: number, depth: number, out: DdlToken[]): nu
   if (next === 39 && /^([bBxXnN]|_[A-Za-z0-9]+)$/.test(raw)) {
     const close = skipQuoted(sql, end);
     const quoted = sql.slice(end, close);
-    out.push({ kind: 'string', value: unquote(quoted), prefix: raw.toLowerCase(), raw: sql.slice(start, close), start, end: close, depth });
+    out.push({
+      kind: 'string',
+      value: unquote(quoted),
+      prefix: raw.toLowerCase(),
+      raw: sql.slice(start, close),
+      start,
+      end: close,
+      depth,
+    });
     return close;
   }
   // A number is digits, a dot, an exponent or a 0x/0b literal; `1abc` is a (strange but legal) identifier.
@@ -196,7 +204,8 @@ export class Cursor {
     this.pos++;
     while (!this.done) {
       const t = this.next();
-      if (t && t.kind === 'punct' && t.value === ')' && t.depth === depth) return this.sql.slice(open.end, t.start).trim();
+      if (t && t.kind === 'punct' && t.value === ')' && t.depth === depth)
+        return this.sql.slice(open.end, t.start).trim();
     }
     return this.sql.slice(open.end).trim();
   }

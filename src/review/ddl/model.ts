@@ -127,21 +127,51 @@ export interface TableDdl {
 }
 
 /** A key declared on a column itself: `id INT PRIMARY KEY`, `email … UNIQUE`, `… REFERENCES p (id)`. */
-export function inlineIndex(kind: 'primary' | 'unique' | 'foreign', column: string, references: IndexDef['references'] = null): IndexDef {
+export function inlineIndex(
+  kind: 'primary' | 'unique' | 'foreign',
+  column: string,
+  references: IndexDef['references'] = null,
+): IndexDef {
   return {
-    name: kind === 'primary' ? 'PRIMARY' : null, kind, columns: [{ name: column, prefixLength: null, expression: false }],
-    inline: true, constraint: null, references,
+    name: kind === 'primary' ? 'PRIMARY' : null,
+    kind,
+    columns: [{ name: column, prefixLength: null, expression: false }],
+    inline: true,
+    constraint: null,
+    references,
   };
 }
 
 export function emptyOptions(): TableOptions {
-  return { engine: null, charset: null, collation: null, comment: null, autoIncrement: null, rowFormat: null, partitioned: false };
+  return {
+    engine: null,
+    charset: null,
+    collation: null,
+    comment: null,
+    autoIncrement: null,
+    rowFormat: null,
+    partitioned: false,
+  };
 }
 
 export function newColumn(name: string, dataType: string): ColumnDef {
   return {
-    name, dataType, length: null, scale: null, values: null, unsigned: false, zerofill: false, nullable: true,
-    default: null, onUpdate: null, autoIncrement: false, comment: null, charset: null, collation: null, position: null, generated: false,
+    name,
+    dataType,
+    length: null,
+    scale: null,
+    values: null,
+    unsigned: false,
+    zerofill: false,
+    nullable: true,
+    default: null,
+    onUpdate: null,
+    autoIncrement: false,
+    comment: null,
+    charset: null,
+    collation: null,
+    position: null,
+    generated: false,
   };
 }
 
@@ -150,7 +180,10 @@ export function newColumn(name: string, dataType: string): ColumnDef {
  * the ALGORITHM/LOCK clauses, and NOT NULL for primary-key columns.
  */
 export function finishDdl(ddl: TableDdl): TableDdl {
-  ddl.actions = ddl.actions.map((a): AlterAction => (a.type === 'drop-index' && a.name.toUpperCase() === 'PRIMARY' ? { type: 'drop-primary-key' } : a));
+  ddl.actions = ddl.actions.map(
+    (a): AlterAction =>
+      a.type === 'drop-index' && a.name.toUpperCase() === 'PRIMARY' ? { type: 'drop-primary-key' } : a,
+  );
   for (const action of ddl.actions) {
     switch (action.type) {
       case 'add-column':
@@ -180,7 +213,9 @@ export function finishDdl(ddl: TableDdl): TableDdl {
         break;
     }
   }
-  const primary = new Set(ddl.indexes.filter((i) => i.kind === 'primary').flatMap((i) => i.columns.map((c) => c.name.toLowerCase())));
+  const primary = new Set(
+    ddl.indexes.filter((i) => i.kind === 'primary').flatMap((i) => i.columns.map((c) => c.name.toLowerCase())),
+  );
   for (const column of ddl.columns) if (primary.has(column.name.toLowerCase())) column.nullable = false;
   return ddl;
 }

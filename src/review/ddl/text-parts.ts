@@ -1,6 +1,14 @@
 import { MULTIWORD_TYPES, isKnownType, normaliseCurrentTimestamp, normaliseEngine, resolveType } from './data-types.js';
 import type { Cursor } from './lexer.js';
-import { inlineIndex, newColumn, type ColumnDef, type ColumnDefault, type IndexColumn, type IndexDef, type TableOptions } from './model.js';
+import {
+  inlineIndex,
+  newColumn,
+  type ColumnDef,
+  type ColumnDefault,
+  type IndexColumn,
+  type IndexDef,
+  type TableOptions,
+} from './model.js';
 
 /**
  * The pieces of table DDL the token reader (from-text.ts) is built from: column definitions and
@@ -47,7 +55,11 @@ function readTypeArgs(cur: Cursor, col: ColumnDef): void {
 }
 
 /** A column definition after its name, up to the next `,` or `)` at `depth`. */
-export function readColumn(cur: Cursor, name: string, depth: number): { column: ColumnDef | null; indexes: IndexDef[] } {
+export function readColumn(
+  cur: Cursor,
+  name: string,
+  depth: number,
+): { column: ColumnDef | null; indexes: IndexDef[] } {
   const indexes: IndexDef[] = [];
   const written = readTypeName(cur);
   if (written === null) return { column: null, indexes };
@@ -64,7 +76,8 @@ export function readColumn(cur: Cursor, name: string, depth: number): { column: 
   readTypeArgs(cur, col);
   while (!cur.done) {
     const t = cur.peek();
-    if (!t || t.depth < depth || (t.depth === depth && t.kind === 'punct' && (t.value === ',' || t.value === ')'))) break;
+    if (!t || t.depth < depth || (t.depth === depth && t.kind === 'punct' && (t.value === ',' || t.value === ')')))
+      break;
     readColumnAttribute(cur, col, indexes);
   }
   return { column: col, indexes };
@@ -202,7 +215,8 @@ export function readDefault(cur: Cursor): ColumnDefault | null {
 /** A key or constraint definition; null for CHECK constraints and anything unrecognised. */
 export function readIndex(cur: Cursor): IndexDef | null {
   let constraint: string | null = null;
-  if (cur.accept('CONSTRAINT') && !['PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK'].includes(cur.word())) constraint = cur.name();
+  if (cur.accept('CONSTRAINT') && !['PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK'].includes(cur.word()))
+    constraint = cur.name();
   const w = cur.word();
   let kind: IndexDef['kind'];
   if (cur.accept('PRIMARY', 'KEY')) {
@@ -277,11 +291,37 @@ function readReferences(cur: Cursor): IndexDef['references'] {
 
 /** Options that take a value and that the reader does not keep. */
 const OTHER_OPTIONS: ReadonlySet<string> = new Set([
-  'AVG_ROW_LENGTH', 'CHECKSUM', 'TABLE_CHECKSUM', 'COMPRESSION', 'CONNECTION', 'DELAY_KEY_WRITE', 'ENCRYPTION', 'ENCRYPTED',
-  'ENCRYPTION_KEY_ID', 'INSERT_METHOD', 'KEY_BLOCK_SIZE', 'MAX_ROWS', 'MIN_ROWS', 'PACK_KEYS', 'PASSWORD',
-  'STATS_AUTO_RECALC', 'STATS_PERSISTENT', 'STATS_SAMPLE_PAGES', 'TABLESPACE', 'UNION', 'PAGE_CHECKSUM', 'PAGE_COMPRESSED',
-  'PAGE_COMPRESSION_LEVEL', 'TRANSACTIONAL', 'IETF_QUOTES', 'SEQUENCE', 'ENGINE_ATTRIBUTE', 'SECONDARY_ENGINE',
-  'SECONDARY_ENGINE_ATTRIBUTE', 'AUTOEXTEND_SIZE', 'STORAGE',
+  'AVG_ROW_LENGTH',
+  'CHECKSUM',
+  'TABLE_CHECKSUM',
+  'COMPRESSION',
+  'CONNECTION',
+  'DELAY_KEY_WRITE',
+  'ENCRYPTION',
+  'ENCRYPTED',
+  'ENCRYPTION_KEY_ID',
+  'INSERT_METHOD',
+  'KEY_BLOCK_SIZE',
+  'MAX_ROWS',
+  'MIN_ROWS',
+  'PACK_KEYS',
+  'PASSWORD',
+  'STATS_AUTO_RECALC',
+  'STATS_PERSISTENT',
+  'STATS_SAMPLE_PAGES',
+  'TABLESPACE',
+  'UNION',
+  'PAGE_CHECKSUM',
+  'PAGE_COMPRESSED',
+  'PAGE_COMPRESSION_LEVEL',
+  'TRANSACTIONAL',
+  'IETF_QUOTES',
+  'SEQUENCE',
+  'ENGINE_ATTRIBUTE',
+  'SECONDARY_ENGINE',
+  'SECONDARY_ENGINE_ATTRIBUTE',
+  'AUTOEXTEND_SIZE',
+  'STORAGE',
 ]);
 
 /** Read table options at the cursor into `opts`; returns whether any was read. */

@@ -31,7 +31,10 @@ const WRITES = new Set(['update', 'delete', 'insert', 'replace']);
  * DELETE on servers that cannot EXPLAIN them, the SELECT of the rows they would change. Null for
  * statements EXPLAIN does not take (DDL, SET, …) and for INSERT … VALUES on such servers.
  */
-export function explainableSql(stmt: Pick<ReviewStatement, 'kind' | 'stripped'>, server: Flavor): { sql: string; rewritten: boolean } | null {
+export function explainableSql(
+  stmt: Pick<ReviewStatement, 'kind' | 'stripped'>,
+  server: Flavor,
+): { sql: string; rewritten: boolean } | null {
   if (READS.has(stmt.kind)) return { sql: stmt.stripped, rewritten: false };
   if (!WRITES.has(stmt.kind)) return null;
   if (canExplainWrites(server)) return { sql: stmt.stripped, rewritten: false };
@@ -75,7 +78,12 @@ export interface RowEstimate {
  * EXPLAIN a statement and estimate the rows it touches. Null when the statement is not one EXPLAIN
  * takes; throws the server's error when EXPLAIN fails (missing table or column, bad syntax).
  */
-export async function estimateRows(probe: ServerProbe, stmt: Pick<ReviewStatement, 'kind' | 'stripped'>, schema?: string, table?: string): Promise<RowEstimate | null> {
+export async function estimateRows(
+  probe: ServerProbe,
+  stmt: Pick<ReviewStatement, 'kind' | 'stripped'>,
+  schema?: string,
+  table?: string,
+): Promise<RowEstimate | null> {
   const explainable = explainableSql(stmt, probe);
   if (!explainable) return null;
   const plan = await probe.explain(explainable.sql, schema);

@@ -89,12 +89,16 @@ export class MysqlProbe implements ServerProbe {
 
   async explain(sql: string, schema?: string): Promise<ExplainRow[]> {
     const text = stripComments(sql);
-    if (!EXPLAINABLE.test(text)) throw new Error('only SELECT, INSERT, REPLACE, UPDATE and DELETE statements can be explained');
+    if (!EXPLAINABLE.test(text))
+      throw new Error('only SELECT, INSERT, REPLACE, UPDATE and DELETE statements can be explained');
     const conn = await this.pool.getConnection();
     try {
       if (schema) await conn.query(`USE ${quoteIdent(schema)}`);
       if (READS.test(text)) await readOnly(conn);
-      const [rows] = await conn.query<RowDataPacket[]>({ sql: `${this.explainPrefix()} ${text}`, timeout: EXPLAIN_TIMEOUT_MS });
+      const [rows] = await conn.query<RowDataPacket[]>({
+        sql: `${this.explainPrefix()} ${text}`,
+        timeout: EXPLAIN_TIMEOUT_MS,
+      });
       return parseExplainRows(rows);
     } finally {
       await conn.query('ROLLBACK').catch(() => undefined);
@@ -103,13 +107,19 @@ export class MysqlProbe implements ServerProbe {
   }
 
   /** EXPLAIN a review statement and estimate the rows it reads or changes (see estimate.ts). */
-  estimateRows(stmt: Pick<ReviewStatement, 'kind' | 'stripped'>, schema?: string, table?: string): Promise<RowEstimate | null> {
+  estimateRows(
+    stmt: Pick<ReviewStatement, 'kind' | 'stripped'>,
+    schema?: string,
+    table?: string,
+  ): Promise<RowEstimate | null> {
     return estimateRows(this, stmt, schema, table);
   }
 
   /** MySQL 8.0.32+ may default to JSON or TREE (explain_format): ask for the table format. */
   private explainPrefix(): string {
-    return this.flavor === 'mysql' && versionAtLeast(this.version, [5, 6, 5]) ? 'EXPLAIN FORMAT=TRADITIONAL' : 'EXPLAIN';
+    return this.flavor === 'mysql' && versionAtLeast(this.version, [5, 6, 5])
+      ? 'EXPLAIN FORMAT=TRADITIONAL'
+      : 'EXPLAIN';
   }
 }
 

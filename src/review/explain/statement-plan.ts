@@ -28,7 +28,9 @@ const memo = new WeakMap<object, Memo>();
  * server does not have it in that shape yet (walk-through checks those statements against the
  * catalog instead).
  */
-export function statementPlan(ctx: Pick<RuleContext, 'stmt' | 'batch' | 'server' | 'schema' | 'catalog'>): Promise<StatementPlan> {
+export function statementPlan(
+  ctx: Pick<RuleContext, 'stmt' | 'batch' | 'server' | 'schema' | 'catalog'>,
+): Promise<StatementPlan> {
   const { stmt, server, schema } = ctx;
   const cached = memo.get(stmt);
   if (cached && cached.server === server && cached.schema === schema) return cached.plan;
@@ -37,18 +39,22 @@ export function statementPlan(ctx: Pick<RuleContext, 'stmt' | 'batch' | 'server'
   return plan;
 }
 
-async function explainStatement(ctx: Pick<RuleContext, 'stmt' | 'batch' | 'server' | 'schema' | 'catalog'>): Promise<StatementPlan> {
+async function explainStatement(
+  ctx: Pick<RuleContext, 'stmt' | 'batch' | 'server' | 'schema' | 'catalog'>,
+): Promise<StatementPlan> {
   const { stmt, batch, server, schema, catalog } = ctx;
   if (!server) return { status: 'skipped', reason: 'no server' };
   const explainable = explainableSql(stmt, server);
   if (!explainable) return { status: 'skipped', reason: 'not a statement EXPLAIN takes' };
-  if (usesTableTouchedEarlier(batch, stmt, catalog, schema)) return { status: 'skipped', reason: 'uses a table changed earlier in the batch' };
+  if (usesTableTouchedEarlier(batch, stmt, catalog, schema))
+    return { status: 'skipped', reason: 'uses a table changed earlier in the batch' };
   const first = await tryExplain(server, explainable, schema);
   if (first.status !== 'failed' || !WRITE_REFUSED.has(first.code ?? '')) return first;
   // A read-only replica, or an account with only SELECT there, refuses EXPLAIN of a write: explain
   // the SELECT of the rows it would change instead (what servers without EXPLAIN UPDATE get).
   const select = stmt.kind === 'update' || stmt.kind === 'delete' ? dmlAsSelect(stmt.stripped) : null;
-  if (!select) return { status: 'skipped', reason: `the server does not EXPLAIN writes for this account: ${first.message}` };
+  if (!select)
+    return { status: 'skipped', reason: `the server does not EXPLAIN writes for this account: ${first.message}` };
   return tryExplain(server, { sql: select, rewritten: true }, schema);
 }
 
@@ -62,7 +68,11 @@ const WRITE_REFUSED: ReadonlySet<string> = new Set([
   'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
 ]);
 
-async function tryExplain(server: ServerProbe, explainable: { sql: string; rewritten: boolean }, schema: string | undefined): Promise<StatementPlan> {
+async function tryExplain(
+  server: ServerProbe,
+  explainable: { sql: string; rewritten: boolean },
+  schema: string | undefined,
+): Promise<StatementPlan> {
   try {
     const plan = await server.explain(explainable.sql, schema);
     return { status: 'explained', plan, ...explainable };
@@ -96,6 +106,23 @@ export function changedTableName(stmt: Pick<ReviewStatement, 'ast' | 'stripped' 
   if (!ref) return undefined;
   // `t AS a` / `t a`: EXPLAIN shows the alias.
   cur.accept('AS');
-  const alias = cur.word() === '' || ['SET', 'WHERE', 'ORDER', 'LIMIT', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'CROSS', 'STRAIGHT_JOIN', 'USING', 'PARTITION'].includes(cur.word()) ? null : cur.name();
+  const alias =
+    cur.word() === '' ||
+    [
+      'SET',
+      'WHERE',
+      'ORDER',
+      'LIMIT',
+      'JOIN',
+      'INNER',
+      'LEFT',
+      'RIGHT',
+      'CROSS',
+      'STRAIGHT_JOIN',
+      'USING',
+      'PARTITION',
+    ].includes(cur.word())
+      ? null
+      : cur.name();
   return alias ?? ref.table;
 }

@@ -7,7 +7,9 @@ import { changedTableName, statementPlan } from './statement-plan.js';
  * statement's own LIMIT). Null when there is no server, the statement is not such DML, or EXPLAIN
  * could not tell. The same plan the rules used: EXPLAIN runs once per statement.
  */
-export async function estimatedChangedRows(ctx: Pick<RuleContext, 'stmt' | 'batch' | 'server' | 'schema' | 'catalog'>): Promise<number | null> {
+export async function estimatedChangedRows(
+  ctx: Pick<RuleContext, 'stmt' | 'batch' | 'server' | 'schema' | 'catalog'>,
+): Promise<number | null> {
   const { stmt } = ctx;
   if (!ctx.server || (stmt.kind !== 'update' && stmt.kind !== 'delete')) return null;
   const plan = await statementPlan(ctx);

@@ -8,7 +8,22 @@ export function renderJson(report: ReviewReport): string {
     kind: s.kind,
     line: s.line,
     ...(s.shards ? { shards: s.shards } : {}),
-    findings: s.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, line: f.line, column: f.column, why: f.why, fix: f.fix, ...(f.fragment ? { fragment: f.fragment } : {}) })),
+    findings: s.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      line: f.line,
+      column: f.column,
+      why: f.why,
+      fix: f.fix,
+      ...(f.fragment ? { fragment: f.fragment } : {}),
+    })),
   }));
-  return JSON.stringify({ ...(report.target ? { target: report.target } : {}), statements, summary: report.summary }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { ...(report.target ? { target: report.target } : {}), statements, summary: report.summary },
+      null,
+      2,
+    ) + '\n'
+  );
 }

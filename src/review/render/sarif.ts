@@ -18,20 +18,29 @@ export function renderSarif(report: ReviewReport, rules: readonly Rule[], artifa
           driver: {
             name: 'dbops',
             informationUri: 'https://github.com/dbops/dbops',
-            rules: rules.filter((r) => fired.has(r.id)).map((r) => ({
-              id: r.id,
-              shortDescription: { text: r.summary },
-              fullDescription: { text: r.why },
-              help: { text: r.fix },
-              defaultConfiguration: { level: LEVEL[r.severity] },
-            })),
+            rules: rules
+              .filter((r) => fired.has(r.id))
+              .map((r) => ({
+                id: r.id,
+                shortDescription: { text: r.summary },
+                fullDescription: { text: r.why },
+                help: { text: r.fix },
+                defaultConfiguration: { level: LEVEL[r.severity] },
+              })),
           },
         },
         results: findings.map((f) => ({
           ruleId: f.rule,
           level: LEVEL[f.severity],
           message: { text: `${f.message} ${f.fix}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: artifact }, region: { startLine: f.line, startColumn: f.column } } }],
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: artifact },
+                region: { startLine: f.line, startColumn: f.column },
+              },
+            },
+          ],
         })),
         properties: { score: report.summary.score, grade: report.summary.grade },
       },

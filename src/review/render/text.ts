@@ -12,6 +12,8 @@ export function renderText(report: ReviewReport, source = '<stdin>'): string {
     }
   }
   const s = report.summary;
-  lines.push(`${report.statements.length} statement(s): ${s.errors} error(s), ${s.warnings} warning(s), ${s.notices} notice(s); score ${s.score}/100, grade ${s.grade}`);
+  lines.push(
+    `${report.statements.length} statement(s): ${s.errors} error(s), ${s.warnings} warning(s), ${s.notices} notice(s); score ${s.score}/100, grade ${s.grade}`,
+  );
   return lines.join('\n') + '\n';
 }

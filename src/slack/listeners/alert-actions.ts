@@ -40,7 +40,8 @@ function readClick(body: unknown): AlertClick | null {
 
 /** Acknowledge, Silence 1 h and Silence 1 d on alert messages: ack, check the clicker is a DBA, then the alert service. */
 export function registerAlertActions(app: App, deps: CommandDeps, answer: AnswerDeps): void {
-  const tell = (click: AlertClick, text: string, icon?: string) => answerPrivately(click.user, click.surface, privateNote(text, icon), answer);
+  const tell = (click: AlertClick, text: string, icon?: string) =>
+    answerPrivately(click.user, click.surface, privateNote(text, icon), answer);
   const on = (actionId: string, handle: (click: AlertClick) => Promise<void>) => {
     app.action(actionId, async ({ ack, body }) => {
       await ack();
@@ -57,7 +58,11 @@ export function registerAlertActions(app: App, deps: CommandDeps, answer: Answer
         await handle(click);
       } catch (err) {
         const reference = randomUUID().slice(0, 8);
-        deps.logger.error('alert button failed', { actionId, alert: click.alertId, user: click.user, reference }, err instanceof Error ? err : new Error(String(err)));
+        deps.logger.error(
+          'alert button failed',
+          { actionId, alert: click.alertId, user: click.user, reference },
+          err instanceof Error ? err : new Error(String(err)),
+        );
         await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
       }
     });
@@ -74,8 +79,14 @@ export function registerAlertActions(app: App, deps: CommandDeps, answer: Answer
       await tell(click, result.message);
       return;
     }
-    const until = result.until ? ` until ${formatInZone(result.until, deps.alerts.zoneOf(result.alert.cluster), deps.clock.now())}` : '';
-    await tell(click, `Silenced for ${label}${until}: no re-notifications, and if it fires again meanwhile it is recorded without a post.`, ':no_bell:');
+    const until = result.until
+      ? ` until ${formatInZone(result.until, deps.alerts.zoneOf(result.alert.cluster), deps.clock.now())}`
+      : '';
+    await tell(
+      click,
+      `Silenced for ${label}${until}: no re-notifications, and if it fires again meanwhile it is recorded without a post.`,
+      ':no_bell:',
+    );
   };
   on(ids.alertActions.silenceHour, silenceFor('1 hour', HOUR_MS));
   on(ids.alertActions.silenceDay, silenceFor('1 day', 24 * HOUR_MS));

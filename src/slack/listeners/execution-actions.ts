@@ -24,7 +24,12 @@ interface ExecutionClick {
   surface: Surface;
 }
 
-const OSC_ACTIONS: ReadonlyArray<{ action: OscAction; id: string; button: 'pause' | 'resume' | 'cutOver'; done: string }> = [
+const OSC_ACTIONS: ReadonlyArray<{
+  action: OscAction;
+  id: string;
+  button: 'pause' | 'resume' | 'cutOver';
+  done: string;
+}> = [
   { action: 'pause', id: ids.executionActions.pause, button: 'pause', done: 'paused' },
   { action: 'resume', id: ids.executionActions.resume, button: 'resume', done: 'resumed' },
   { action: 'cutover', id: ids.executionActions.cutOver, button: 'cutOver', done: 'asked for the cut-over of' },
@@ -44,17 +49,27 @@ export function registerExecutionActions(app: App, deps: CommandDeps, answer: An
         deps.logger.warn('unreadable execution button click', { actionId });
         return;
       }
-      const click = { user: parsed.data.user.id, value: parsed.data.actions[0].value, triggerId: parsed.data.trigger_id, surface: surfaceOf(parsed.data) };
+      const click = {
+        user: parsed.data.user.id,
+        value: parsed.data.actions[0].value,
+        triggerId: parsed.data.trigger_id,
+        surface: surfaceOf(parsed.data),
+      };
       try {
         await handle(click);
       } catch (err) {
         const reference = randomUUID().slice(0, 8);
-        deps.logger.error('execution button failed', { actionId, value: click.value, user: click.user, reference }, err instanceof Error ? err : new Error(String(err)));
+        deps.logger.error(
+          'execution button failed',
+          { actionId, value: click.value, user: click.user, reference },
+          err instanceof Error ? err : new Error(String(err)),
+        );
         await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
       }
     });
   };
-  const tell = (click: ExecutionClick, text: string, icon?: string) => answerPrivately(click.user, click.surface, privateNote(text, icon), answer);
+  const tell = (click: ExecutionClick, text: string, icon?: string) =>
+    answerPrivately(click.user, click.surface, privateNote(text, icon), answer);
 
   for (const spec of OSC_ACTIONS) {
     const { action } = spec;
@@ -62,26 +77,52 @@ export function registerExecutionActions(app: App, deps: CommandDeps, answer: An
       const target = readAttemptValue(click.value);
       const channel = deps.execution?.channel;
       if (!target || !channel) return tell(click, 'This button is not for a run I know.');
-      if (!(await deps.dbas.isDba(click.user))) return tell(click, 'Only DBAs can pause, resume or cut over an online ALTER.');
+      if (!(await deps.dbas.isDba(click.user)))
+        return tell(click, 'Only DBAs can pause, resume or cut over an online ALTER.');
       const ticket = await deps.ticketStore.get(target.ticketId);
-      if (!ticket || ticket.state !== 'running' || ticket.attempt !== target.attempt) return tell(click, `T-${target.ticketId}'s online ALTER is not running any more.`);
+      if (!ticket || ticket.state !== 'running' || ticket.attempt !== target.attempt)
+        return tell(click, `T-${target.ticketId}'s online ALTER is not running any more.`);
       const state = await channel.oscState(target.ticketId, target.attempt);
       if (!state || !oscButtons(state.phase).includes(spec.button)) {
-        const where = state ? `it is ${state.phase.replace('-', ' ')}${state.percent !== null ? ` (${state.percent}%)` : ''}` : 'it has not reported yet';
-        return tell(click, `${ticket.ref}'s online ALTER cannot be ${action === 'cutover' ? 'cut over' : `${spec.done}`} now: ${where}.`);
+        const where = state
+          ? `it is ${state.phase.replace('-', ' ')}${state.percent !== null ? ` (${state.percent}%)` : ''}`
+          : 'it has not reported yet';
+        return tell(
+          click,
+          `${ticket.ref}'s online ALTER cannot be ${action === 'cutover' ? 'cut over' : `${spec.done}`} now: ${where}.`,
+        );
       }
       await channel.request(target.ticketId, target.attempt, action, click.user);
       deps.logger.info('online ALTER request', { ticket: ticket.ref, action, by: click.user });
       const { threadChannel, threadTs } = ticket.slack;
-      if (threadChannel && threadTs) await deps.slack.post(threadChannel, privateNote(`<@${click.user}> ${spec.done} the online ALTER of ${state.table}.`, ':raised_hand:'), { threadTs }).catch(() => undefined);
-      await tell(click, `Done: ${ticket.ref}'s online ALTER of ${state.table} is ${action === 'cutover' ? 'cutting over' : action === 'pause' ? 'pausing after the chunk it is copying' : 'resuming (within a minute)'}.`, ':white_check_mark:');
+      if (threadChannel && threadTs)
+        await deps.slack
+          .post(
+            threadChannel,
+            privateNote(`<@${click.user}> ${spec.done} the online ALTER of ${state.table}.`, ':raised_hand:'),
+            { threadTs },
+          )
+          .catch(() => undefined);
+      await tell(
+        click,
+        `Done: ${ticket.ref}'s online ALTER of ${state.table} is ${action === 'cutover' ? 'cutting over' : action === 'pause' ? 'pausing after the chunk it is copying' : 'resuming (within a minute)'}.`,
+        ':white_check_mark:',
+      );
     });
   }
 
   on(ids.executionActions.rollback, async (click) => {
     const ticketId = parseTicketId(click.value);
     if (ticketId === null) return tell(click, 'This button is not for a ticket I know.');
-    const message = await requestRollback({ user: click.user, ticketId, sourceKey: `rollback:${ticketId}:${click.triggerId ?? `${click.user}:${Date.now()}`}`, channel: click.surface.kind === 'message' ? click.surface.channel : undefined }, deps);
+    const message = await requestRollback(
+      {
+        user: click.user,
+        ticketId,
+        sourceKey: `rollback:${ticketId}:${click.triggerId ?? `${click.user}:${Date.now()}`}`,
+        channel: click.surface.kind === 'message' ? click.surface.channel : undefined,
+      },
+      deps,
+    );
     await answerPrivately(click.user, click.surface, message, answer);
   });
 }

@@ -12,7 +12,11 @@ export function registerHome(app: App, deps: CommandDeps): void {
     try {
       await deps.announcer.publishHome(parsed.data.user);
     } catch (err) {
-      deps.logger.error('could not publish the App Home', { user: parsed.data.user }, err instanceof Error ? err : new Error(String(err)));
+      deps.logger.error(
+        'could not publish the App Home',
+        { user: parsed.data.user },
+        err instanceof Error ? err : new Error(String(err)),
+      );
     }
   });
 }

@@ -19,7 +19,12 @@ const SLACK_HOOKS = 'https://hooks.slack.com';
 
 /** Every Slack listener dbops has; each acks first, then calls a service. */
 export function registerListeners(app: App, deps: CommandDeps, options: ListenerOptions): void {
-  const answer = { slack: deps.slack, announcer: deps.announcer, logger: deps.logger, responseOrigins: [SLACK_HOOKS, ...options.fileOrigins] };
+  const answer = {
+    slack: deps.slack,
+    announcer: deps.announcer,
+    logger: deps.logger,
+    responseOrigins: [SLACK_HOOKS, ...options.fileOrigins],
+  };
   registerSlashCommand(app, deps);
   registerReviewModal(app, deps);
   registerSqlMessages(app, deps, options.fileOrigins);

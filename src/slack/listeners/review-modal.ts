@@ -16,7 +16,9 @@ const Submission = z.object({
   }),
   state: z.object({
     values: z.object({
-      [reviewModal.targetBlock]: z.object({ [reviewModal.targetInput]: z.object({ value: z.string().nullish() }) }).optional(),
+      [reviewModal.targetBlock]: z
+        .object({ [reviewModal.targetInput]: z.object({ value: z.string().nullish() }) })
+        .optional(),
       [reviewModal.sqlBlock]: z.object({ [reviewModal.sqlInput]: z.object({ value: z.string().nullish() }) }),
     }),
   }),
@@ -51,7 +53,10 @@ export function registerReviewModal(app: App, deps: CommandDeps): void {
     await ack();
     const user = body.user.id;
     const channel = parsed.data.private_metadata.channel;
-    await replyWithReview({ sql, target, user, channel, respond: (message) => deps.slack.dm(user, message).then(() => undefined) }, deps).catch(async (err: unknown) => {
+    await replyWithReview(
+      { sql, target, user, channel, respond: (message) => deps.slack.dm(user, message).then(() => undefined) },
+      deps,
+    ).catch(async (err: unknown) => {
       if (!Notifier.isNotInChannel(err)) deps.logger.error('review from the form failed', { user }, err);
     });
   });

@@ -43,7 +43,13 @@ export async function dispatch(command: SlashCommand, respond: RespondFn, deps: 
   await runCommand(target, parsed.data, invocation, deps, log);
 }
 
-async function runCommand(target: Command, args: unknown, invocation: Invocation, deps: CommandDeps, log: CommandDeps['logger']): Promise<void> {
+async function runCommand(
+  target: Command,
+  args: unknown,
+  invocation: Invocation,
+  deps: CommandDeps,
+  log: CommandDeps['logger'],
+): Promise<void> {
   try {
     await target.run(args, invocation, deps);
   } catch (err) {
@@ -53,7 +59,9 @@ async function runCommand(target: Command, args: unknown, invocation: Invocation
     }
     const reference = randomUUID().slice(0, 8);
     log.error('command failed', { reference }, err);
-    await invocation.respond(internalErrorMessage(reference)).catch((e: unknown) => log.error('could not tell the user about a failure', { reference }, e));
+    await invocation
+      .respond(internalErrorMessage(reference))
+      .catch((e: unknown) => log.error('could not tell the user about a failure', { reference }, e));
   }
 }
 
@@ -64,6 +72,8 @@ function toInvocation(command: SlashCommand, respond: RespondFn): Invocation {
     teamId: command.team_id,
     triggerId: command.trigger_id,
     respond: (message: Message, options) =>
-      respond({ text: message.text, blocks: message.blocks, response_type: options?.visibility ?? 'ephemeral' }).then(() => undefined),
+      respond({ text: message.text, blocks: message.blocks, response_type: options?.visibility ?? 'ephemeral' }).then(
+        () => undefined,
+      ),
   };
 }

@@ -26,7 +26,8 @@ const MessageEvent = z.object({
 });
 type MessageEvent = z.infer<typeof MessageEvent>;
 
-const HINT = 'Send me SQL in a ```sql block (or a .sql file) and I will review it here. Add a target first to check it against a schema: `review prod.shop` then the block. Type `/dbops help` for everything else.';
+const HINT =
+  'Send me SQL in a ```sql block (or a .sql file) and I will review it here. Add a target first to check it against a schema: `review prod.shop` then the block. Type `/dbops help` for everything else.';
 
 /** A mention of the bot, or a DM with a ```sql block or a .sql file, is reviewed in that thread. */
 export function registerSqlMessages(app: App, deps: CommandDeps, fileOrigins: readonly string[]): void {
@@ -56,17 +57,33 @@ async function answer(msg: MessageEvent, deps: CommandDeps, fileOrigins: readonl
     await replyWithReview({ ...request, user, channel: msg.channel, threadTs }, deps);
   } catch (err) {
     deps.logger.error('review of a message failed', { channel: msg.channel, user }, err);
-    await deps.slack.post(msg.channel, plainMessage(`:boom: I could not review that: ${err instanceof Error && 'code' in err && err.code === 'usage' ? err.message : 'an internal error (logged)'}.`), { threadTs }).catch(() => undefined);
+    await deps.slack
+      .post(
+        msg.channel,
+        plainMessage(
+          `:boom: I could not review that: ${err instanceof Error && 'code' in err && err.code === 'usage' ? err.message : 'an internal error (logged)'}.`,
+        ),
+        { threadTs },
+      )
+      .catch(() => undefined);
   }
 }
 
-async function sqlFromFiles(msg: MessageEvent, deps: CommandDeps, fileOrigins: readonly string[]): Promise<SqlRequest | undefined> {
+async function sqlFromFiles(
+  msg: MessageEvent,
+  deps: CommandDeps,
+  fileOrigins: readonly string[],
+): Promise<SqlRequest | undefined> {
   const file = msg.files?.find((f) => f.name?.toLowerCase().endsWith('.sql'));
   const url = file?.url_private_download ?? file?.url_private;
   if (!file || !url) return undefined;
-  if ((file.size ?? 0) > MAX_SQL_FILE_BYTES) throw Object.assign(new Error(`${file.name} is over 2 MB; split it, or run \`dbops review\` on it in CI`), { code: 'usage' });
+  if ((file.size ?? 0) > MAX_SQL_FILE_BYTES)
+    throw Object.assign(new Error(`${file.name} is over 2 MB; split it, or run \`dbops review\` on it in CI`), {
+      code: 'usage',
+    });
   // The bot token goes only to Slack's own file hosts, never to a URL from elsewhere.
-  if (!fileOrigins.some((origin) => new URL(url).origin === origin || new URL(url).hostname.endsWith('.slack.com'))) return undefined;
+  if (!fileOrigins.some((origin) => new URL(url).origin === origin || new URL(url).hostname.endsWith('.slack.com')))
+    return undefined;
   const response = await fetch(url, { headers: { authorization: `Bearer ${deps.slack.client.token ?? ''}` } });
   if (!response.ok) throw new Error(`downloading ${file.name} failed with HTTP ${response.status}`);
   const sql = await response.text();

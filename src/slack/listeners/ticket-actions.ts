@@ -46,8 +46,18 @@ export function readClick(body: unknown): TicketClick | null {
 export function originOf(click: TicketClick): ModalOrigin {
   const { surface, ticketId } = click;
   if (surface.kind === 'home') return { ticketId, home: true };
-  if (surface.kind === 'message') return { ticketId, channel: surface.channel, messageTs: surface.ts, ...(surface.ephemeral && surface.responseUrl ? { responseUrl: surface.responseUrl } : {}) };
-  return { ticketId, ...(surface.channel ? { channel: surface.channel } : {}), ...(surface.responseUrl ? { responseUrl: surface.responseUrl } : {}) };
+  if (surface.kind === 'message')
+    return {
+      ticketId,
+      channel: surface.channel,
+      messageTs: surface.ts,
+      ...(surface.ephemeral && surface.responseUrl ? { responseUrl: surface.responseUrl } : {}),
+    };
+  return {
+    ticketId,
+    ...(surface.channel ? { channel: surface.channel } : {}),
+    ...(surface.responseUrl ? { responseUrl: surface.responseUrl } : {}),
+  };
 }
 
 /** Approve, Reject…, Request exception… and Cancel on any surface: ack, then the service, then Slack. */
@@ -64,12 +74,17 @@ export function registerTicketActions(app: App, deps: CommandDeps, answer: Answe
         await handle(click);
       } catch (err) {
         const reference = randomUUID().slice(0, 8);
-        deps.logger.error('ticket button failed', { actionId, ticket: click.ticketId, user: click.user, reference }, err instanceof Error ? err : new Error(String(err)));
+        deps.logger.error(
+          'ticket button failed',
+          { actionId, ticket: click.ticketId, user: click.user, reference },
+          err instanceof Error ? err : new Error(String(err)),
+        );
         await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
       }
     });
   };
-  const tell = (click: TicketClick, text: string, icon?: string, options?: { replace?: boolean }) => answerPrivately(click.user, click.surface, privateNote(text, icon), answer, options);
+  const tell = (click: TicketClick, text: string, icon?: string, options?: { replace?: boolean }) =>
+    answerPrivately(click.user, click.surface, privateNote(text, icon), answer, options);
   /** The edited approval message says it all in the channel; elsewhere (Home, ephemeral lists) say it privately. */
   const confirm = async (click: TicketClick, text: string, icon: string) => {
     if (click.surface.kind === 'message' && !click.surface.ephemeral) return;
@@ -85,11 +100,19 @@ export function registerTicketActions(app: App, deps: CommandDeps, answer: Answe
     }
     if (result.outcome === 'approval_recorded') {
       await deps.announcer.approvalRecorded(result.ticket, click.user, result.remaining);
-      await confirm(click, `You approved ${result.ticket.ref}; it needs ${result.remaining} more approval${result.remaining === 1 ? '' : 's'} from a different DBA.`, ':ballot_box_with_check:');
+      await confirm(
+        click,
+        `You approved ${result.ticket.ref}; it needs ${result.remaining} more approval${result.remaining === 1 ? '' : 's'} from a different DBA.`,
+        ':ballot_box_with_check:',
+      );
       return;
     }
     await deps.announcer.approved(result.ticket, click.user, result.handOff);
-    await confirm(click, `You approved ${result.ticket.ref}${result.exception ? ' as an exception' : ''}.`, ':white_check_mark:');
+    await confirm(
+      click,
+      `You approved ${result.ticket.ref}${result.exception ? ' as an exception' : ''}.`,
+      ':white_check_mark:',
+    );
   });
 
   on(ids.ticketActions.reject, async (click) => {
@@ -118,14 +141,20 @@ export function registerTicketActions(app: App, deps: CommandDeps, answer: Answe
     }
     await deps.announcer.cancelled(result.ticket, click.user, result.jobRemoved);
     const job = result.jobRemoved ? ' Its queued job was taken out of the queue.' : '';
-    await tell(click, `${result.ticket.ref} is cancelled.${job}`, ':no_entry_sign:', { replace: click.surface.kind === 'message' && click.surface.ephemeral });
+    await tell(click, `${result.ticket.ref} is cancelled.${job}`, ':no_entry_sign:', {
+      replace: click.surface.kind === 'message' && click.surface.ephemeral,
+    });
   });
 }
 
 type Checked = { ok: true; ticket: Ticket } | { ok: false; message: string };
 
 /** Before opening a form: would the action be allowed? A stale click says who got there first. */
-async function precheck(click: TicketClick, verdictOf: (ticket: Ticket, dbas: ReadonlySet<string>) => Verdict, deps: CommandDeps): Promise<Checked> {
+async function precheck(
+  click: TicketClick,
+  verdictOf: (ticket: Ticket, dbas: ReadonlySet<string>) => Verdict,
+  deps: CommandDeps,
+): Promise<Checked> {
   const ticket = await deps.ticketStore.get(click.ticketId);
   if (!ticket) return { ok: false, message: `There is no ticket T-${click.ticketId}.` };
   const verdict = verdictOf(ticket, await deps.dbas.members());
@@ -133,7 +162,10 @@ async function precheck(click: TicketClick, verdictOf: (ticket: Ticket, dbas: Re
   if (verdict.code !== 'stale') return { ok: false, message: verdict.message };
   await deps.announcer.refresh(ticket.id);
   const events = await deps.ticketStore.events(ticket.id);
-  return { ok: false, message: staleClickMessage(ticket, events, { timezone: deps.announcer.zoneOf(ticket), now: deps.clock.now() }) };
+  return {
+    ok: false,
+    message: staleClickMessage(ticket, events, { timezone: deps.announcer.zoneOf(ticket), now: deps.clock.now() }),
+  };
 }
 
 async function openModal(click: TicketClick, view: View, deps: CommandDeps): Promise<void> {

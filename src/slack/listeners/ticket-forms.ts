@@ -17,7 +17,9 @@ import { announceFailedMessage, exceptionRequestedMessage, privateNote } from '.
 const SubmittedView = z.object({
   id: z.string(),
   private_metadata: z.string().default(''),
-  state: z.object({ values: z.record(z.string(), z.record(z.string(), z.looseObject({ value: z.string().nullish() }))) }),
+  state: z.object({
+    values: z.record(z.string(), z.record(z.string(), z.looseObject({ value: z.string().nullish() }))),
+  }),
 });
 const Submitter = z.object({ user: z.looseObject({ id: z.string() }) });
 
@@ -60,7 +62,14 @@ function safeJson(text: string): unknown {
 
 export function surfaceOfOrigin(origin: ModalOrigin): Surface {
   if (origin.home) return { kind: 'home' };
-  if (origin.channel && origin.messageTs) return { kind: 'message', channel: origin.channel, ts: origin.messageTs, ephemeral: origin.responseUrl !== undefined, responseUrl: origin.responseUrl };
+  if (origin.channel && origin.messageTs)
+    return {
+      kind: 'message',
+      channel: origin.channel,
+      ts: origin.messageTs,
+      ephemeral: origin.responseUrl !== undefined,
+      responseUrl: origin.responseUrl,
+    };
   return { kind: 'elsewhere', channel: origin.channel, responseUrl: origin.responseUrl };
 }
 
@@ -82,7 +91,10 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
     }
     const reason = form.value(ids.rejectModal.reasonBlock, ids.rejectModal.reasonInput);
     if (!reason) {
-      await ack({ response_action: 'errors', errors: { [ids.rejectModal.reasonBlock]: 'Say why, so the requester knows what to change.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [ids.rejectModal.reasonBlock]: 'Say why, so the requester knows what to change.' },
+      });
       return;
     }
     await ack();
@@ -91,7 +103,8 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
       const result = await deps.tickets.reject({ ticketId: origin.data.ticketId, user: form.user, reason });
       if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
       await deps.announcer.rejected(result.ticket, form.user, reason);
-      if (surface.kind !== 'message' || surface.ephemeral) await answerPrivately(form.user, surface, privateNote(`You rejected ${result.ticket.ref}.`, ':x:'), answer);
+      if (surface.kind !== 'message' || surface.ephemeral)
+        await answerPrivately(form.user, surface, privateNote(`You rejected ${result.ticket.ref}.`, ':x:'), answer);
     } catch (err) {
       await failed(form.user, surface, 'reject', err);
     }
@@ -107,7 +120,10 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
     }
     const reason = form.value(ids.exceptionModal.reasonBlock, ids.exceptionModal.reasonInput);
     if (!reason) {
-      await ack({ response_action: 'errors', errors: { [ids.exceptionModal.reasonBlock]: 'DBAs need a reason to accept the risk.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [ids.exceptionModal.reasonBlock]: 'DBAs need a reason to accept the risk.' },
+      });
       return;
     }
     await ack();
@@ -116,7 +132,9 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
       const result = await deps.tickets.requestException({ ticketId: origin.data.ticketId, user: form.user, reason });
       if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
       const published = await deps.announcer.publish(result.ticket.id);
-      const message = published.ok ? exceptionRequestedMessage(published.ticket, published.permalink) : announceFailedMessage(result.ticket, deps.config.slack.approval_channel, published.error);
+      const message = published.ok
+        ? exceptionRequestedMessage(published.ticket, published.permalink)
+        : announceFailedMessage(result.ticket, deps.config.slack.approval_channel, published.error);
       await answerPrivately(form.user, surface, message, answer, { replace: true });
     } catch (err) {
       await failed(form.user, surface, 'exception request', err);
@@ -132,7 +150,11 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
       return;
     }
     const f = ids.execModal;
-    const input = { target: form.value(f.targetBlock, f.targetInput), sql: form.value(f.sqlBlock, f.sqlInput), runAt: form.value(f.runAtBlock, f.runAtInput) };
+    const input = {
+      target: form.value(f.targetBlock, f.targetInput),
+      sql: form.value(f.sqlBlock, f.sqlInput),
+      runAt: form.value(f.runAtBlock, f.runAtInput),
+    };
     const checked = checkExecForm(input, deps);
     if (!checked.ok) {
       await ack({ response_action: 'errors', errors: checked.errors });
@@ -143,7 +165,14 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
     let message: Message;
     try {
       message = await requestSqlChange(
-        { user: form.user, target: checked.target, sql: input.sql, runAt: input.runAt || undefined, sourceKey: `exec-form:${form.viewId}`, channel: metadata.data.channel },
+        {
+          user: form.user,
+          target: checked.target,
+          sql: input.sql,
+          runAt: input.runAt || undefined,
+          sourceKey: `exec-form:${form.viewId}`,
+          channel: metadata.data.channel,
+        },
         deps,
       );
     } catch (err) {
@@ -154,17 +183,24 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
   });
 }
 
-type ExecFormCheck = { ok: true; target: { cluster: string; schema: string } } | { ok: false; errors: Record<string, string> };
+type ExecFormCheck =
+  | { ok: true; target: { cluster: string; schema: string } }
+  | { ok: false; errors: Record<string, string> };
 
 /** Problems Slack shows under the fields, before the form closes. */
-export function checkExecForm(input: { target: string; sql: string; runAt: string }, deps: Pick<CommandDeps, 'config' | 'clock'>): ExecFormCheck {
+export function checkExecForm(
+  input: { target: string; sql: string; runAt: string },
+  deps: Pick<CommandDeps, 'config' | 'clock'>,
+): ExecFormCheck {
   const f = ids.execModal;
   const errors: Record<string, string> = {};
   const known = Object.keys(deps.config.clusters);
   const target = parseTargetName(input.target);
   const cluster = target ? deps.config.clusters[target.cluster] : undefined;
-  if (!target || target.table) errors[f.targetBlock] = `Write the target as cluster.schema, e.g. ${known[0] ?? 'prod'}.shop`;
-  else if (!cluster) errors[f.targetBlock] = `Cluster "${target.cluster}" is not in dbops.yml (known: ${known.join(', ')})`;
+  if (!target || target.table)
+    errors[f.targetBlock] = `Write the target as cluster.schema, e.g. ${known[0] ?? 'prod'}.shop`;
+  else if (!cluster)
+    errors[f.targetBlock] = `Cluster "${target.cluster}" is not in dbops.yml (known: ${known.join(', ')})`;
   if (input.sql === '') errors[f.sqlBlock] = 'Write the SQL to run.';
   if (cluster && input.runAt !== '') {
     const runTime = parseRunTime(input.runAt, cluster, deps.clock.now());

@@ -47,13 +47,29 @@ export function alertGroupMessage(input: AlertGroupInput): Message {
     const icon = critical > 0 ? ':rotating_light:' : ':warning:';
     blocks.push(header(`${icon} ${cluster} (${env}): ${firing.length} alert${firing.length === 1 ? '' : 's'} firing`));
   }
-  const opened = alerts.reduce<Date | null>((min, a) => (a.firedAt && (!min || a.firedAt < min) ? a.firedAt : min), null);
-  if (opened) blocks.push(context(`Since ${formatInZone(opened, input.timezone, input.now)} · times in ${input.timezone} · \`/dbops alerts\` lists everything firing`));
-  for (const alert of firing.slice(0, SHOWN_FIRING)) blocks.push(...firingBlocks(alert, input, down.has(alert.instance) && alert.checkId !== 'down'));
-  if (firing.length > SHOWN_FIRING) blocks.push(section(`…and ${firing.length - SHOWN_FIRING} more firing: \`/dbops alerts\` lists them all.`));
+  const opened = alerts.reduce<Date | null>(
+    (min, a) => (a.firedAt && (!min || a.firedAt < min) ? a.firedAt : min),
+    null,
+  );
+  if (opened)
+    blocks.push(
+      context(
+        `Since ${formatInZone(opened, input.timezone, input.now)} · times in ${input.timezone} · \`/dbops alerts\` lists everything firing`,
+      ),
+    );
+  for (const alert of firing.slice(0, SHOWN_FIRING))
+    blocks.push(...firingBlocks(alert, input, down.has(alert.instance) && alert.checkId !== 'down'));
+  if (firing.length > SHOWN_FIRING)
+    blocks.push(section(`…and ${firing.length - SHOWN_FIRING} more firing: \`/dbops alerts\` lists them all.`));
   if (resolved.length > 0) {
-    const lines = resolved.slice(-SHOWN_RESOLVED).map((a) => `:white_check_mark: ~${escapeMrkdwn(alertTitle(a.checkId))}${where(a)}~ resolved ${a.resolvedAt ? formatInZone(a.resolvedAt, input.timezone, input.now) : ''}${lasted(a)}${a.resolvedBy ? ` by <@${a.resolvedBy}>` : ''}`);
-    if (resolved.length > SHOWN_RESOLVED) lines.unshift(`…${resolved.length - SHOWN_RESOLVED} earlier resolved alert(s)`);
+    const lines = resolved
+      .slice(-SHOWN_RESOLVED)
+      .map(
+        (a) =>
+          `:white_check_mark: ~${escapeMrkdwn(alertTitle(a.checkId))}${where(a)}~ resolved ${a.resolvedAt ? formatInZone(a.resolvedAt, input.timezone, input.now) : ''}${lasted(a)}${a.resolvedBy ? ` by <@${a.resolvedBy}>` : ''}`,
+      );
+    if (resolved.length > SHOWN_RESOLVED)
+      lines.unshift(`…${resolved.length - SHOWN_RESOLVED} earlier resolved alert(s)`);
     blocks.push(context(truncate(lines.join('\n'), 2900)));
   }
   return { text: messageText(cluster, firing, closed), blocks };
@@ -70,12 +86,17 @@ function firingBlocks(alert: Alert, input: AlertGroupInput, held: boolean): Know
       alert.valueText ? `*Value* ${escapeMrkdwn(alert.valueText)}` : '',
       alert.thresholdText ? `*Threshold* ${escapeMrkdwn(alert.thresholdText)}` : '',
       `*Since* ${formatInZone(since, timezone, now)} (${formatSeconds((now.getTime() - since.getTime()) / 1000)})${count}`,
-    ].filter(Boolean).join(' · '),
+    ]
+      .filter(Boolean)
+      .join(' · '),
   ].join('\n');
   const blocks: KnownBlock[] = [section(text)];
   const notes: string[] = [];
   if (held) notes.push(':double_vertical_bar: Held while the instance is down: not re-checked, not re-notified.');
-  if (alert.ackedBy && alert.ackedAt) notes.push(`:ballot_box_with_check: Acknowledged by <@${alert.ackedBy}> at ${formatInZone(alert.ackedAt, timezone, now)}`);
+  if (alert.ackedBy && alert.ackedAt)
+    notes.push(
+      `:ballot_box_with_check: Acknowledged by <@${alert.ackedBy}> at ${formatInZone(alert.ackedAt, timezone, now)}`,
+    );
   const silence = input.silences.get(alert.fingerprint);
   if (silence) notes.push(`:no_bell: Silenced by <@${silence.by}> until ${formatInZone(silence.until, timezone, now)}`);
   if (notes.length > 0) blocks.push(context(...notes));
@@ -86,9 +107,29 @@ function firingBlocks(alert: Alert, input: AlertGroupInput, held: boolean): Know
 export function alertButtons(alert: Pick<Alert, 'id' | 'ackedBy'>): KnownBlock {
   const value = alertRef(alert.id);
   const elements = [
-    ...(alert.ackedBy ? [] : [{ type: 'button' as const, action_id: ids.alertActions.acknowledge, text: { type: 'plain_text' as const, text: 'Acknowledge' }, style: 'primary' as const, value }]),
-    { type: 'button' as const, action_id: ids.alertActions.silenceHour, text: { type: 'plain_text' as const, text: 'Silence 1 h' }, value },
-    { type: 'button' as const, action_id: ids.alertActions.silenceDay, text: { type: 'plain_text' as const, text: 'Silence 1 d' }, value },
+    ...(alert.ackedBy
+      ? []
+      : [
+          {
+            type: 'button' as const,
+            action_id: ids.alertActions.acknowledge,
+            text: { type: 'plain_text' as const, text: 'Acknowledge' },
+            style: 'primary' as const,
+            value,
+          },
+        ]),
+    {
+      type: 'button' as const,
+      action_id: ids.alertActions.silenceHour,
+      text: { type: 'plain_text' as const, text: 'Silence 1 h' },
+      value,
+    },
+    {
+      type: 'button' as const,
+      action_id: ids.alertActions.silenceDay,
+      text: { type: 'plain_text' as const, text: 'Silence 1 d' },
+      value,
+    },
   ];
   return { type: 'actions', block_id: `${ids.alertActions.blockPrefix}${alert.id}`, elements };
 }

@@ -19,7 +19,10 @@ export interface AlertListInput {
 /** `/dbops alerts`: what is firing now, grouped per cluster, with who acknowledged or silenced what. */
 export function alertListMessage(input: AlertListInput): Message {
   const { firing, now } = input;
-  const pending = input.pending > 0 ? ` · ${input.pending} condition${input.pending === 1 ? '' : 's'} seen but not yet long enough to fire` : '';
+  const pending =
+    input.pending > 0
+      ? ` · ${input.pending} condition${input.pending === 1 ? '' : 's'} seen but not yet long enough to fire`
+      : '';
   if (firing.length === 0) {
     return { text: 'No alerts are firing.', blocks: [section(`:white_check_mark: No alerts are firing.${pending}`)] };
   }
@@ -34,7 +37,9 @@ export function alertListMessage(input: AlertListInput): Message {
       const notes = [
         down.has(a.instance) && a.checkId !== 'down' ? 'held: instance down' : '',
         a.ackedBy ? `acknowledged by <@${a.ackedBy}>` : '',
-        input.silences.has(a.fingerprint) ? `silenced until ${formatInZone(input.silences.get(a.fingerprint)?.until ?? now, zone, now)}` : '',
+        input.silences.has(a.fingerprint)
+          ? `silenced until ${formatInZone(input.silences.get(a.fingerprint)?.until ?? now, zone, now)}`
+          : '',
       ].filter(Boolean);
       return `${SEVERITY_ICON[a.severity]} *${escapeMrkdwn(alertTitle(a.checkId))}*${where(a)} — ${escapeMrkdwn(a.valueText || truncate(a.summary, 120))} · since ${formatInZone(since, zone, now)} (${formatSeconds((now.getTime() - since.getTime()) / 1000)})${notes.length > 0 ? ` · _${notes.join(', ')}_` : ''}`;
     });

@@ -16,7 +16,12 @@ export function section(markdown: string): KnownBlock {
 }
 
 export function context(...markdown: string[]): KnownBlock {
-  return { type: 'context', elements: markdown.slice(0, LIMITS.contextElements).map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) })) };
+  return {
+    type: 'context',
+    elements: markdown
+      .slice(0, LIMITS.contextElements)
+      .map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) })),
+  };
 }
 
 export function divider(): KnownBlock {

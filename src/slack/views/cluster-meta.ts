@@ -13,13 +13,17 @@ export function schemaMetaMessage(cluster: string, meta: SchemaMeta): Message {
   const index = tables.reduce((n, t) => n + t.indexBytes, 0);
   const blocks: KnownBlock[] = [
     header(`${cluster}.${meta.schema}`),
-    context(`${tables.length} table${tables.length === 1 ? '' : 's'} · data ${formatBytes(data)} · indexes ${formatBytes(index)} · rows and sizes are InnoDB's estimates · \`/dbops meta ${cluster}.${meta.schema}.<table>\` shows one table`),
+    context(
+      `${tables.length} table${tables.length === 1 ? '' : 's'} · data ${formatBytes(data)} · indexes ${formatBytes(index)} · rows and sizes are InnoDB's estimates · \`/dbops meta ${cluster}.${meta.schema}.<table>\` shows one table`,
+    ),
   ];
   if (tables.length === 0) blocks.push(section('This schema has no tables.'));
   const shown = tables.slice(0, TABLES_SHOWN);
   for (let i = 0; i < shown.length; i += TABLE_CHUNK) {
     const rows = shown.slice(i, i + TABLE_CHUNK).map(tableRow);
-    blocks.push(section(codeBlock([i === 0 ? TABLE_HEADER : null, ...rows].filter((l) => l !== null).join('\n'), 2900)));
+    blocks.push(
+      section(codeBlock([i === 0 ? TABLE_HEADER : null, ...rows].filter((l) => l !== null).join('\n'), 2900)),
+    );
   }
   if (tables.length > TABLES_SHOWN) blocks.push(context(`…and ${tables.length - TABLES_SHOWN} smaller tables.`));
   return { text: `${cluster}.${meta.schema}: ${tables.length} tables`, blocks };
@@ -42,13 +46,17 @@ export function tableMetaMessage(cluster: string, meta: TableMeta): Message {
     `data ${formatBytes(t.dataBytes)}`,
     `indexes ${formatBytes(t.indexBytes)}`,
   ];
-  const indexLines = meta.indexes.map((i) => `${i.name === 'PRIMARY' ? ':key:' : i.unique ? ':small_blue_diamond: unique' : ':small_orange_diamond:'} ${code(i.name)} (${i.columns.map(escapeMrkdwn).join(', ')})${i.type !== 'BTREE' ? ` ${i.type}` : ''}${i.cardinality !== null ? ` · cardinality ≈ ${formatCount(i.cardinality)}` : ''}`);
+  const indexLines = meta.indexes.map(
+    (i) =>
+      `${i.name === 'PRIMARY' ? ':key:' : i.unique ? ':small_blue_diamond: unique' : ':small_orange_diamond:'} ${code(i.name)} (${i.columns.map(escapeMrkdwn).join(', ')})${i.type !== 'BTREE' ? ` ${i.type}` : ''}${i.cardinality !== null ? ` · cardinality ≈ ${formatCount(i.cardinality)}` : ''}`,
+  );
   const blocks: KnownBlock[] = [
     header(`${cluster}.${meta.schema}.${t.name}`),
     section(`${facts.join(' · ')}${t.comment ? `\n_${escapeMrkdwn(t.comment)}_` : ''}`),
     section(`*Indexes (${meta.indexes.length})*\n${indexLines.length > 0 ? indexLines.join('\n') : 'none'}`),
     section(`*Definition*\n${codeBlock(meta.definition, 2800)}`),
   ];
-  if (meta.definition.length > 2800) blocks.push(context('The definition is cut short here; SHOW CREATE TABLE on a replica shows all of it.'));
+  if (meta.definition.length > 2800)
+    blocks.push(context('The definition is cut short here; SHOW CREATE TABLE on a replica shows all of it.'));
   return { text: `${cluster}.${meta.schema}.${t.name}: ${t.rows ?? '?'} rows`, blocks };
 }

@@ -46,14 +46,22 @@ export function oscButtons(phase: OscPhase): Array<'pause' | 'resume' | 'cutOver
 
 function oscButton(kind: 'pause' | 'resume' | 'cutOver', value: string, table: string): Button {
   const label = { pause: 'Pause', resume: 'Resume', cutOver: 'Cut over' }[kind];
-  const button: Button = { type: 'button', action_id: ids.executionActions[kind], text: { type: 'plain_text', text: label }, value };
+  const button: Button = {
+    type: 'button',
+    action_id: ids.executionActions[kind],
+    text: { type: 'plain_text', text: label },
+    value,
+  };
   if (kind !== 'cutOver') return button;
   return {
     ...button,
     style: 'primary',
     confirm: {
       title: { type: 'plain_text', text: 'Cut over?' },
-      text: { type: 'mrkdwn', text: `Swap the altered copy in for ${code(table)} now (one RENAME TABLE of both), then drop the triggers and the old table.` },
+      text: {
+        type: 'mrkdwn',
+        text: `Swap the altered copy in for ${code(table)} now (one RENAME TABLE of both), then drop the triggers and the old table.`,
+      },
       confirm: { type: 'plain_text', text: 'Cut over' },
       deny: { type: 'plain_text', text: 'Not yet' },
     },
@@ -62,21 +70,42 @@ function oscButton(kind: 'pause' | 'resume' | 'cutOver', value: string, table: s
 
 /** The online ALTER's panel in the ticket's thread: where it is, and the buttons that can work now (DBAs only). */
 export function oscPanel(ticket: { id: number; ref: string }, attempt: number, state: OscState): Message {
-  const percent = state.percent !== null && (state.phase === 'copying' || state.phase === 'pausing' || state.phase === 'paused' || state.phase === 'resuming') ? ` · ${state.percent}%` : '';
+  const percent =
+    state.percent !== null &&
+    (state.phase === 'copying' || state.phase === 'pausing' || state.phase === 'paused' || state.phase === 'resuming')
+      ? ` · ${state.percent}%`
+      : '';
   const by = state.by ? ` (<@${state.by}>)` : '';
   const text = `*${ticket.ref} · online ALTER of ${code(state.table)}* with pt-online-schema-change: ${PHASE_WORDS[state.phase]}${percent}${by}\n${state.detail}`;
   const kinds = oscButtons(state.phase);
   const blocks: KnownBlock[] = [section(text)];
   if (kinds.length > 0) {
     const value = attemptValue(ticket.id, attempt);
-    const actions: ActionsBlock = { type: 'actions', block_id: `${ids.executionActions.blockPrefix}${ticket.id}`, elements: kinds.map((k) => oscButton(k, value, state.table)) };
-    blocks.push(actions, context('Pause, Resume and Cut over are for DBAs. The copy keeps up with writes through triggers until the cut-over.'));
+    const actions: ActionsBlock = {
+      type: 'actions',
+      block_id: `${ids.executionActions.blockPrefix}${ticket.id}`,
+      elements: kinds.map((k) => oscButton(k, value, state.table)),
+    };
+    blocks.push(
+      actions,
+      context(
+        'Pause, Resume and Cut over are for DBAs. The copy keeps up with writes through triggers until the cut-over.',
+      ),
+    );
   }
-  return { text: `${ticket.ref}: online ALTER of ${state.table}: ${PHASE_WORDS[state.phase].replace(/^:[a-z_]+: /, '')}${percent}`, blocks };
+  return {
+    text: `${ticket.ref}: online ALTER of ${state.table}: ${PHASE_WORDS[state.phase].replace(/^:[a-z_]+: /, '')}${percent}`,
+    blocks,
+  };
 }
 
 /** After a change with backups: how much can be undone, and the button that opens the rollback ticket. */
-export function rollbackOffer(ticket: { id: number; ref: string }, backups: number, rows: number, backupSchema: string): Message {
+export function rollbackOffer(
+  ticket: { id: number; ref: string },
+  backups: number,
+  rows: number,
+  backupSchema: string,
+): Message {
   const text = `:leftwards_arrow_with_hook: The before-images of ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} (${backups} statement${backups === 1 ? '' : 's'}) are saved in \`${backupSchema}\`. To undo ${ticket.ref}, open a rollback ticket: it is reviewed and approved like any change.`;
   const button: Button = {
     type: 'button',
@@ -86,18 +115,36 @@ export function rollbackOffer(ticket: { id: number; ref: string }, backups: numb
     style: 'danger',
     confirm: {
       title: { type: 'plain_text', text: `Roll back ${ticket.ref}?` },
-      text: { type: 'mrkdwn', text: 'This opens a rollback ticket with the inverse SQL; nothing runs until it is approved.' },
+      text: {
+        type: 'mrkdwn',
+        text: 'This opens a rollback ticket with the inverse SQL; nothing runs until it is approved.',
+      },
       confirm: { type: 'plain_text', text: 'Open rollback ticket' },
       deny: { type: 'plain_text', text: 'Cancel' },
     },
   };
-  return { text: `${ticket.ref} can be rolled back: /dbops rollback ${ticket.ref}`, blocks: [section(text), { type: 'actions', block_id: `${ids.executionActions.blockPrefix}${ticket.id}`, elements: [button] }] };
+  return {
+    text: `${ticket.ref} can be rolled back: /dbops rollback ${ticket.ref}`,
+    blocks: [
+      section(text),
+      { type: 'actions', block_id: `${ids.executionActions.blockPrefix}${ticket.id}`, elements: [button] },
+    ],
+  };
 }
 
 /** In the original ticket's thread: a rollback ticket was opened for it. */
-export function rollbackOpenedReply(original: { ref: string }, rollback: { ref: string }, by: string, permalink: string | null, plan: RollbackPlan): Message {
+export function rollbackOpenedReply(
+  original: { ref: string },
+  rollback: { ref: string },
+  by: string,
+  permalink: string | null,
+  plan: RollbackPlan,
+): Message {
   const where = permalink ? `<${permalink}|${rollback.ref}>` : `*${rollback.ref}*`;
-  const lost = plan.notUndoable.length > 0 ? ` It cannot undo statement${plan.notUndoable.length === 1 ? '' : 's'} ${plan.notUndoable.map((s) => `${s.statement} (${s.what})`).join(', ')}.` : '';
+  const lost =
+    plan.notUndoable.length > 0
+      ? ` It cannot undo statement${plan.notUndoable.length === 1 ? '' : 's'} ${plan.notUndoable.map((s) => `${s.statement} (${s.what})`).join(', ')}.`
+      : '';
   const text = `:leftwards_arrow_with_hook: <@${by}> opened ${where} to roll back ${original.ref}: it restores ${plan.rows.toLocaleString('en-US')} rows from their before-images once approved.${lost}`;
   return { text, blocks: [section(text)] };
 }

@@ -12,9 +12,15 @@ export interface HelpEntry {
 export function helpMessage(entries: readonly HelpEntry[]): Message {
   const blocks: KnownBlock[] = [header('dbops: database work from Slack')];
   for (const entry of entries) {
-    blocks.push(section(`*${code(`/dbops ${entry.usage}`)}*\n${entry.summary}\n_Example:_ ${code(`/dbops ${entry.example}`)}`));
+    blocks.push(
+      section(`*${code(`/dbops ${entry.usage}`)}*\n${entry.summary}\n_Example:_ ${code(`/dbops ${entry.example}`)}`),
+    );
   }
-  blocks.push(context('Names are `cluster.schema` or `cluster.schema.table`. Changes are reviewed, approved by a DBA, then run by dbops.'));
+  blocks.push(
+    context(
+      'Names are `cluster.schema` or `cluster.schema.table`. Changes are reviewed, approved by a DBA, then run by dbops.',
+    ),
+  );
   return { text: `dbops commands: ${entries.map((e) => e.verb).join(', ')}`, blocks };
 }
 
@@ -23,14 +29,23 @@ export function usageMessage(entry: HelpEntry, problem: string): Message {
   const text = `${problem}\nUsage: /dbops ${entry.usage}\nExample: /dbops ${entry.example}`;
   return {
     text,
-    blocks: [section(`:warning: ${problem}`), context(`Usage: ${code(`/dbops ${entry.usage}`)}`, `Example: ${code(`/dbops ${entry.example}`)}`)],
+    blocks: [
+      section(`:warning: ${problem}`),
+      context(`Usage: ${code(`/dbops ${entry.usage}`)}`, `Example: ${code(`/dbops ${entry.example}`)}`),
+    ],
   };
 }
 
 export function unknownVerbMessage(verb: string, suggestion: string | undefined, verbs: readonly string[]): Message {
   const hint = suggestion ? ` Did you mean ${code(`/dbops ${suggestion}`)}?` : '';
   const text = `dbops has no command \`${verb}\`.${hint} Known: ${verbs.join(', ')}. Type /dbops help for the list.`;
-  return { text, blocks: [section(`:thinking_face: dbops has no command ${code(verb)}.${hint}`), context(`Known: ${verbs.map((v) => code(v)).join(' ')} · ${code('/dbops help')} lists them with examples.`)] };
+  return {
+    text,
+    blocks: [
+      section(`:thinking_face: dbops has no command ${code(verb)}.${hint}`),
+      context(`Known: ${verbs.map((v) => code(v)).join(' ')} · ${code('/dbops help')} lists them with examples.`),
+    ],
+  };
 }
 
 /** An internal failure: a short apology with a reference, never the stack or a secret. */

@@ -28,16 +28,23 @@ export function migrateRoute(payload: Pick<MigratePayload, 'source' | 'destinati
  * with its estimated rows and size, what it replaces in the destination, and the objects recreated.
  */
 export function migrateDetailBlocks(payload: MigratePayload): KnownBlock[] {
-  const lines = [`*Copy* ${code(migrateRoute(payload))} · mode *${payload.mode}*${payload.where ? ` · only rows where ${code(truncate(payload.where, 300))}` : ''}`];
+  const lines = [
+    `*Copy* ${code(migrateRoute(payload))} · mode *${payload.mode}*${payload.where ? ` · only rows where ${code(truncate(payload.where, 300))}` : ''}`,
+  ];
   const estimate = payload.estimate;
   if (estimate) {
-    lines.push(`*${estimate.tables.length} table${estimate.tables.length === 1 ? '' : 's'}*, about ${rows(estimate.rows)} and ${formatBytes(estimate.bytes)} in all:`);
+    lines.push(
+      `*${estimate.tables.length} table${estimate.tables.length === 1 ? '' : 's'}*, about ${rows(estimate.rows)} and ${formatBytes(estimate.bytes)} in all:`,
+    );
     for (const t of estimate.tables.slice(0, TABLES_SHOWN)) {
-      const replaces = t.replaces ? ` — ${payload.mode === 'append' ? 'adds to' : ':warning: replaces'} the destination's ${rows(t.replaces.rows)} (${formatBytes(t.replaces.bytes)})` : '';
+      const replaces = t.replaces
+        ? ` — ${payload.mode === 'append' ? 'adds to' : ':warning: replaces'} the destination's ${rows(t.replaces.rows)} (${formatBytes(t.replaces.bytes)})`
+        : '';
       lines.push(`• ${code(t.name)}: about ${rows(t.rows)}, ${formatBytes(t.bytes)}${replaces}`);
     }
     if (estimate.tables.length > TABLES_SHOWN) lines.push(`…and ${estimate.tables.length - TABLES_SHOWN} more tables`);
-    if (estimate.objects.length > 0) lines.push(`*Also recreates*: ${escapeMrkdwn(truncate(estimate.objects.join(', '), 600))}`);
+    if (estimate.objects.length > 0)
+      lines.push(`*Also recreates*: ${escapeMrkdwn(truncate(estimate.objects.join(', '), 600))}`);
   } else if (payload.tables.length > 0) {
     lines.push(`*Tables*: ${payload.tables.map(code).join(', ')}`);
   } else {

@@ -23,14 +23,27 @@ export function reviewModalView(metadata: ReviewModalMetadata, clusters: readonl
         block_id: form.targetBlock,
         optional: true,
         label: { type: 'plain_text', text: 'Target (cluster.schema)' },
-        hint: { type: 'plain_text', text: `With a target the review also checks the schema and EXPLAINs on a replica. Clusters: ${clusters.join(', ')}` },
-        element: { type: 'plain_text_input', action_id: form.targetInput, placeholder: { type: 'plain_text', text: example } },
+        hint: {
+          type: 'plain_text',
+          text: `With a target the review also checks the schema and EXPLAINs on a replica. Clusters: ${clusters.join(', ')}`,
+        },
+        element: {
+          type: 'plain_text_input',
+          action_id: form.targetInput,
+          placeholder: { type: 'plain_text', text: example },
+        },
       },
       {
         type: 'input',
         block_id: form.sqlBlock,
         label: { type: 'plain_text', text: 'SQL' },
-        element: { type: 'plain_text_input', action_id: form.sqlInput, multiline: true, max_length: 3000, placeholder: { type: 'plain_text', text: 'UPDATE orders SET status = 2 WHERE id = 42;' } },
+        element: {
+          type: 'plain_text_input',
+          action_id: form.sqlInput,
+          multiline: true,
+          max_length: 3000,
+          placeholder: { type: 'plain_text', text: 'UPDATE orders SET status = 2 WHERE id = 42;' },
+        },
       },
     ],
   };

@@ -2,7 +2,11 @@ import type { KnownBlock } from '@slack/types';
 import type { Finding, ReviewReport, Severity } from '../../review/types.js';
 import { code, context, divider, escapeMrkdwn, header, LIMITS, section, truncate, type Message } from './blocks.js';
 
-const SEVERITY_ICON: Record<Severity, string> = { error: ':red_circle:', warning: ':large_orange_circle:', notice: ':large_blue_circle:' };
+const SEVERITY_ICON: Record<Severity, string> = {
+  error: ':red_circle:',
+  warning: ':large_orange_circle:',
+  notice: ':large_blue_circle:',
+};
 /** Blocks kept free for the header, summary and the "more findings" note. */
 const RESERVED_BLOCKS = 6;
 
@@ -15,17 +19,25 @@ export interface ReviewViewInput {
 export function reviewReportMessage({ report, requestedBy }: ReviewViewInput): Message {
   const { summary } = report;
   const findings = report.statements.flatMap((s) => s.findings);
-  const verdict = summary.errors > 0 ? ':no_entry: blocked' : findings.length > 0 ? ':warning: passes with findings' : ':white_check_mark: passes';
+  const verdict =
+    summary.errors > 0
+      ? ':no_entry: blocked'
+      : findings.length > 0
+        ? ':warning: passes with findings'
+        : ':white_check_mark: passes';
   const blocks: KnownBlock[] = [
     header(`SQL review: grade ${summary.grade} (${summary.score}/100)`),
-    section(`${verdict} — *${summary.errors}* error${plural(summary.errors)}, *${summary.warnings}* warning${plural(summary.warnings)}, *${summary.notices}* notice${plural(summary.notices)} in ${report.statements.length} statement${plural(report.statements.length)}`),
+    section(
+      `${verdict} — *${summary.errors}* error${plural(summary.errors)}, *${summary.warnings}* warning${plural(summary.warnings)}, *${summary.notices}* notice${plural(summary.notices)} in ${report.statements.length} statement${plural(report.statements.length)}`,
+    ),
     context(...contextLine(report, requestedBy)),
   ];
   const room = LIMITS.blocks - RESERVED_BLOCKS;
   const shown = sortBySeverity(findings).slice(0, room);
   if (shown.length > 0) blocks.push(divider());
   for (const finding of shown) blocks.push(section(findingText(finding, report)));
-  if (findings.length > shown.length) blocks.push(context(`…and ${findings.length - shown.length} more finding(s); the full report is in the thread.`));
+  if (findings.length > shown.length)
+    blocks.push(context(`…and ${findings.length - shown.length} more finding(s); the full report is in the thread.`));
   const text = `SQL review: grade ${summary.grade} (${summary.score}/100), ${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.notices} notice(s)`;
   return { text, blocks };
 }
@@ -45,7 +57,10 @@ function contextLine(report: ReviewReport, requestedBy?: string): string[] {
 /** One finding: severity, rule id, where, the quoted fragment, what is wrong and how to fix it. */
 export function findingText(finding: Finding, report: ReviewReport): string {
   const stmtCount = report.statements.length;
-  const where = stmtCount > 1 ? `statement ${finding.statement + 1}, line ${finding.line}` : `line ${finding.line}, column ${finding.column}`;
+  const where =
+    stmtCount > 1
+      ? `statement ${finding.statement + 1}, line ${finding.line}`
+      : `line ${finding.line}, column ${finding.column}`;
   const shards = report.statements[finding.statement]?.shards;
   const forSet = shards ? ` · for all ${shards.count} shards of ${code(shards.pattern)}` : '';
   const lines = [`${SEVERITY_ICON[finding.severity]} *${finding.severity}* ${code(finding.rule)} · ${where}${forSet}`];
@@ -59,7 +74,9 @@ export function findingText(finding: Finding, report: ReviewReport): string {
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
 
 function sortBySeverity(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.statement - b.statement || a.line - b.line);
+  return [...findings].sort(
+    (a, b) => ORDER[a.severity] - ORDER[b.severity] || a.statement - b.statement || a.line - b.line,
+  );
 }
 
 function plural(n: number): string {

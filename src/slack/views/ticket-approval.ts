@@ -40,7 +40,9 @@ export function sqlPreview(sql: string): { text: string; cut: boolean } {
 export function ticketApprovalMessage(input: TicketViewInput): Message {
   const { ticket, timezone } = input;
   const exception = ticket.exception;
-  const blocks: KnownBlock[] = [header(`${ticket.ref} · ${exception ? 'Exception request: ' : ''}${ticketTitle(ticket)}`)];
+  const blocks: KnownBlock[] = [
+    header(`${ticket.ref} · ${exception ? 'Exception request: ' : ''}${ticketTitle(ticket)}`),
+  ];
   blocks.push({
     type: 'section',
     fields: [
@@ -54,21 +56,35 @@ export function ticketApprovalMessage(input: TicketViewInput): Message {
   });
   if (exception) {
     const errors = ticket.review?.summary.errors ?? 0;
-    const reason = ticket.exceptionReason ? `\n>${escapeMrkdwn(truncate(ticket.exceptionReason, 1000)).replace(/\n/g, '\n>')}` : '';
-    blocks.push(section(`:rotating_light: *Exception requested*: the review found ${errors} error${errors === 1 ? '' : 's'}, so this needs a DBA to accept the risk.${reason}`));
+    const reason = ticket.exceptionReason
+      ? `\n>${escapeMrkdwn(truncate(ticket.exceptionReason, 1000)).replace(/\n/g, '\n>')}`
+      : '';
+    blocks.push(
+      section(
+        `:rotating_light: *Exception requested*: the review found ${errors} error${errors === 1 ? '' : 's'}, so this needs a DBA to accept the risk.${reason}`,
+      ),
+    );
   }
   const sql = ticketSql(ticket);
   if (sql !== null) {
     const preview = sqlPreview(sql);
     blocks.push(section(codeBlock(preview.text)));
-    if (preview.cut) blocks.push(context(`SQL cut after ${SQL_PREVIEW.lines} lines or ${SQL_PREVIEW.chars} characters; the whole text is in the thread.`));
+    if (preview.cut)
+      blocks.push(
+        context(
+          `SQL cut after ${SQL_PREVIEW.lines} lines or ${SQL_PREVIEW.chars} characters; the whole text is in the thread.`,
+        ),
+      );
   }
   blocks.push(...ticketKindBlocks(ticket));
   const findings = sortedFindings(ticket);
   if (findings.length > 0) {
     const statements = statementCount(ticket);
     const shown = findings.slice(0, FINDINGS_SHOWN).map((f) => findingLine(f, statements));
-    const more = findings.length > FINDINGS_SHOWN ? `\n…and ${findings.length - FINDINGS_SHOWN} more; every finding is in the thread.` : '';
+    const more =
+      findings.length > FINDINGS_SHOWN
+        ? `\n…and ${findings.length - FINDINGS_SHOWN} more; every finding is in the thread.`
+        : '';
     blocks.push(section(`${shown.join('\n')}${more}`));
   }
   blocks.push(section(statusLine(input)));
@@ -106,7 +122,8 @@ export function ticketDetailsReply(ticket: Ticket, options: { sqlAsFile: boolean
   }
   if (blocks.length === 0) return null;
   const kept = blocks.slice(0, 49);
-  if (blocks.length > kept.length) kept.push(context('More findings than fit here; `/dbops ticket ' + ticket.ref + '` shows the summary.'));
+  if (blocks.length > kept.length)
+    kept.push(context('More findings than fit here; `/dbops ticket ' + ticket.ref + '` shows the summary.'));
   return { text: `${ticket.ref}: full SQL and review findings`, blocks: kept };
 }
 

@@ -44,7 +44,9 @@ export function ticketDetailMessage(input: TicketDetailInput): Message {
         `*Review:* ${reviewText(ticket)}`,
         `*Estimated rows:* ${estimatedRowsText(ticket.estimatedRows)}`,
         `*Approvals:* ${approvalsText(ticket)}${ticket.exception ? ' · exception requested' : ''}`,
-        ...(ticket.exceptionReason ? [`*Exception reason:* ${escapeMrkdwn(truncate(ticket.exceptionReason, 500))}`] : []),
+        ...(ticket.exceptionReason
+          ? [`*Exception reason:* ${escapeMrkdwn(truncate(ticket.exceptionReason, 500))}`]
+          : []),
       ].join('\n'),
     ),
   );
@@ -55,13 +57,23 @@ export function ticketDetailMessage(input: TicketDetailInput): Message {
   if (findings.length > 0) {
     const statements = statementCount(ticket);
     const more = findings.length > FINDINGS_SHOWN ? `\n…and ${findings.length - FINDINGS_SHOWN} more.` : '';
-    blocks.push(section(findings.slice(0, FINDINGS_SHOWN).map((f) => findingLine(f, statements)).join('\n') + more));
+    blocks.push(
+      section(
+        findings
+          .slice(0, FINDINGS_SHOWN)
+          .map((f) => findingLine(f, statements))
+          .join('\n') + more,
+      ),
+    );
   }
   blocks.push(section(statusLine(input)));
   blocks.push(divider(), section('*History*'));
   const lines = events.map((e) => historyLine(e, timezone));
-  for (let i = 0; i < lines.length && blocks.length < 47; i += EVENTS_PER_SECTION) blocks.push(section(lines.slice(i, i + EVENTS_PER_SECTION).join('\n')));
-  blocks.push(...actionsIfAny(ticket, buttonsFor(ticket, { dba: viewer.dba, requester: viewer.user === ticket.requester })));
+  for (let i = 0; i < lines.length && blocks.length < 47; i += EVENTS_PER_SECTION)
+    blocks.push(section(lines.slice(i, i + EVENTS_PER_SECTION).join('\n')));
+  blocks.push(
+    ...actionsIfAny(ticket, buttonsFor(ticket, { dba: viewer.dba, requester: viewer.user === ticket.requester })),
+  );
   if (ticket.slack.approvalChannel) blocks.push(context(`Approval request in <#${ticket.slack.approvalChannel}>`));
   return { text: `${ticket.ref}: ${ticketTitle(ticket)} — ${ticket.state.replace(/_/g, ' ')}`, blocks };
 }

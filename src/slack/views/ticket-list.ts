@@ -26,7 +26,8 @@ const EMPTY: Record<TicketScope, string> = {
 
 /** One line about a ticket: ref, state, what, where, who, when. */
 export function ticketLine(ticket: Ticket, timezone: string): string {
-  const waiting = ticket.state === 'awaiting_approval' || ticket.state === 'awaiting_exception' ? ` (${approvalsText(ticket)})` : '';
+  const waiting =
+    ticket.state === 'awaiting_approval' || ticket.state === 'awaiting_exception' ? ` (${approvalsText(ticket)})` : '';
   const title = ticketTitle(ticket).replace(targetOf(ticket), code(targetOf(ticket)));
   return `*${ticket.ref}* · ${stateText(ticket.state)}${waiting}\n${title} · <@${ticket.requester}> · ${formatInZone(ticket.createdAt, timezone)}`;
 }
@@ -38,12 +39,16 @@ export function ticketListMessage(input: TicketListInput): Message {
   if (tickets.length === 0) return { text: EMPTY[scope], blocks: [...blocks, section(EMPTY[scope])] };
   let shown = 0;
   for (const ticket of tickets) {
-    const actions = actionsIfAny(ticket, buttonsFor(ticket, { dba: viewer.dba, requester: viewer.user === ticket.requester }));
+    const actions = actionsIfAny(
+      ticket,
+      buttonsFor(ticket, { dba: viewer.dba, requester: viewer.user === ticket.requester }),
+    );
     if (blocks.length + 1 + actions.length > LIMITS.blocks - 1) break;
     blocks.push(section(ticketLine(ticket, zones[ticket.cluster] ?? 'UTC')), ...actions);
     shown++;
   }
-  if (input.more || shown < tickets.length) blocks.push(context(`Showing the first ${shown}. \`/dbops ticket T-<id>\` shows one ticket with its history.`));
+  if (input.more || shown < tickets.length)
+    blocks.push(context(`Showing the first ${shown}. \`/dbops ticket T-<id>\` shows one ticket with its history.`));
   else blocks.push(context('`/dbops ticket T-<id>` shows one ticket with its history.'));
   return { text: `${TITLES[scope]}: ${tickets.map((t) => t.ref).join(', ')}`, blocks };
 }

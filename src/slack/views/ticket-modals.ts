@@ -16,13 +16,25 @@ export interface ModalOrigin {
   home?: boolean;
 }
 
-function reasonInput(blockId: string, actionId: string, label: string, placeholder: string, optional: boolean): KnownBlock {
+function reasonInput(
+  blockId: string,
+  actionId: string,
+  label: string,
+  placeholder: string,
+  optional: boolean,
+): KnownBlock {
   return {
     type: 'input',
     block_id: blockId,
     optional,
     label: { type: 'plain_text', text: label },
-    element: { type: 'plain_text_input', action_id: actionId, multiline: true, max_length: 2000, placeholder: { type: 'plain_text', text: placeholder } },
+    element: {
+      type: 'plain_text_input',
+      action_id: actionId,
+      multiline: true,
+      max_length: 2000,
+      placeholder: { type: 'plain_text', text: placeholder },
+    },
   };
 }
 
@@ -38,7 +50,13 @@ export function rejectModalView(ticket: Ticket, origin: ModalOrigin): View {
     close: { type: 'plain_text', text: 'Back' },
     blocks: [
       section(`*${ticket.ref}* · ${ticketTitle(ticket)} · requested by <@${ticket.requester}>`),
-      reasonInput(form.reasonBlock, form.reasonInput, 'Why is it rejected?', 'e.g. Needs an index on orders.customer_id first; ask again with the ALTER.', false),
+      reasonInput(
+        form.reasonBlock,
+        form.reasonInput,
+        'Why is it rejected?',
+        'e.g. Needs an index on orders.customer_id first; ask again with the ALTER.',
+        false,
+      ),
     ],
   };
 }
@@ -54,8 +72,16 @@ export function exceptionModalView(ticket: Ticket, origin: ModalOrigin): View {
     submit: { type: 'plain_text', text: 'Send to DBAs' },
     close: { type: 'plain_text', text: 'Back' },
     blocks: [
-      section(`*${ticket.ref}* · ${ticketTitle(ticket)}\nReview: ${reviewText(ticket)}. DBAs will see your reason next to the findings.`),
-      reasonInput(form.reasonBlock, form.reasonInput, 'Why should it run anyway?', 'e.g. The table is a 200-row lookup table; the full-table UPDATE is intended.', false),
+      section(
+        `*${ticket.ref}* · ${ticketTitle(ticket)}\nReview: ${reviewText(ticket)}. DBAs will see your reason next to the findings.`,
+      ),
+      reasonInput(
+        form.reasonBlock,
+        form.reasonInput,
+        'Why should it run anyway?',
+        'e.g. The table is a 200-row lookup table; the full-table UPDATE is intended.',
+        false,
+      ),
     ],
   };
 }
@@ -65,7 +91,11 @@ export interface ExecModalMetadata {
 }
 
 /** `/dbops exec` without SQL: target, SQL and run time in a form. */
-export function execModalView(metadata: ExecModalMetadata, clusters: readonly string[], prefill: { target?: string; runAt?: string } = {}): View {
+export function execModalView(
+  metadata: ExecModalMetadata,
+  clusters: readonly string[],
+  prefill: { target?: string; runAt?: string } = {},
+): View {
   const form = ids.execModal;
   const example = clusters[0] ? `${clusters[0]}.shop` : 'prod.shop';
   const text = (actionId: string, placeholder: string, initial?: string, multiline = false) => ({
@@ -90,16 +120,23 @@ export function execModalView(metadata: ExecModalMetadata, clusters: readonly st
         hint: { type: 'plain_text', text: `Clusters: ${clusters.join(', ')}` },
         element: text(form.targetInput, example, prefill.target),
       },
-      { type: 'input', block_id: form.sqlBlock, label: { type: 'plain_text', text: 'SQL' }, element: text(form.sqlInput, 'UPDATE orders SET status = 2 WHERE id = 42;', undefined, true) },
+      {
+        type: 'input',
+        block_id: form.sqlBlock,
+        label: { type: 'plain_text', text: 'SQL' },
+        element: text(form.sqlInput, 'UPDATE orders SET status = 2 WHERE id = 42;', undefined, true),
+      },
       {
         type: 'input',
         block_id: form.runAtBlock,
         optional: true,
         label: { type: 'plain_text', text: 'When' },
-        hint: { type: 'plain_text', text: "now (default), tonight, 02:00, tomorrow 02:00 or 2026-11-25 01:30, in the cluster's time zone" },
+        hint: {
+          type: 'plain_text',
+          text: "now (default), tonight, 02:00, tomorrow 02:00 or 2026-11-25 01:30, in the cluster's time zone",
+        },
         element: text(form.runAtInput, 'now', prefill.runAt),
       },
     ],
   };
 }
-

@@ -1,7 +1,13 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { formatInZone } from '../../tickets/run-time.js';
 import { AWAITING_DECISION, BEFORE_RUN, describeState } from '../../tickets/state-machine.js';
-import { BOT_ACTOR, type Ticket, type TicketEvent, type TicketFinding, type TicketState } from '../../tickets/ticket.js';
+import {
+  BOT_ACTOR,
+  type Ticket,
+  type TicketEvent,
+  type TicketFinding,
+  type TicketState,
+} from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from './blocks.js';
 
@@ -28,7 +34,11 @@ const STATE_ICON: Record<TicketState, string> = {
   rejected: ':x:',
 };
 
-const SEVERITY_ICON = { error: ':red_circle:', warning: ':large_orange_circle:', notice: ':large_blue_circle:' } as const;
+const SEVERITY_ICON = {
+  error: ':red_circle:',
+  warning: ':large_orange_circle:',
+  notice: ':large_blue_circle:',
+} as const;
 
 export function stateText(state: TicketState): string {
   return `${STATE_ICON[state]} ${describeState(state)}`;
@@ -40,7 +50,8 @@ export function targetOf(ticket: Pick<Ticket, 'cluster' | 'schema'>): string {
 
 /** "SQL change on prod.shop". */
 export function ticketTitle(ticket: Ticket): string {
-  if (ticket.kind === 'migrate') return `Migration ${ticket.payload.source.cluster}.${ticket.payload.source.schema} → ${ticket.payload.destination.cluster}.${ticket.payload.destination.schema}`;
+  if (ticket.kind === 'migrate')
+    return `Migration ${ticket.payload.source.cluster}.${ticket.payload.source.schema} → ${ticket.payload.destination.cluster}.${ticket.payload.destination.schema}`;
   const what = ticket.kind === 'sql-change' ? 'SQL change' : 'Rollback';
   return `${what} on ${targetOf(ticket)}`;
 }
@@ -74,7 +85,9 @@ const ORDER = { error: 0, warning: 1, notice: 2 } as const;
 
 /** Findings worst first. */
 export function sortedFindings(ticket: Pick<Ticket, 'review'>): TicketFinding[] {
-  return [...(ticket.review?.findings ?? [])].sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.statement - b.statement || a.line - b.line);
+  return [...(ticket.review?.findings ?? [])].sort(
+    (a, b) => ORDER[a.severity] - ORDER[b.severity] || a.statement - b.statement || a.line - b.line,
+  );
 }
 
 export function statementCount(ticket: Pick<Ticket, 'review'>): number {
@@ -95,7 +108,11 @@ export function approvalsText(ticket: Pick<Ticket, 'approvals' | 'approvalsNeede
 
 /** The event that decided the ticket (approve, auto-approve, reject, cancel), if any. */
 export function decisionEvent(events: readonly TicketEvent[]): TicketEvent | undefined {
-  return [...events].reverse().find((e) => e.action === 'approve' || e.action === 'auto_approve' || e.action === 'reject' || e.action === 'cancel');
+  return [...events]
+    .reverse()
+    .find(
+      (e) => e.action === 'approve' || e.action === 'auto_approve' || e.action === 'reject' || e.action === 'cancel',
+    );
 }
 
 export function reasonOf(event: TicketEvent | undefined): string | null {
@@ -109,15 +126,21 @@ export function statusLine({ ticket, events, timezone }: TicketViewInput): strin
     const kind = ticket.state === 'awaiting_exception' ? 'an exception' : 'approval';
     return `${STATE_ICON[ticket.state]} Waiting for ${kind}: ${approvalsText(ticket)}`;
   }
-  if (ticket.state === 'blocked') return `${STATE_ICON.blocked} Blocked by its review: the requester may ask DBAs for an exception.`;
+  if (ticket.state === 'blocked')
+    return `${STATE_ICON.blocked} Blocked by its review: the requester may ask DBAs for an exception.`;
   const decision = decisionEvent(events);
   if (!decision) return stateText(ticket.state);
   const reason = reasonOf(decision);
   const because = reason ? `: “${escapeMrkdwn(truncate(reason, 500))}”` : '';
-  if (decision.action === 'reject') return `:x: *Rejected* by ${byWhom(decision.actor, decision.at, timezone)}${because}`;
-  if (decision.action === 'cancel') return `:no_entry_sign: *Cancelled* by ${byWhom(decision.actor, decision.at, timezone)}${because}`;
+  if (decision.action === 'reject')
+    return `:x: *Rejected* by ${byWhom(decision.actor, decision.at, timezone)}${because}`;
+  if (decision.action === 'cancel')
+    return `:no_entry_sign: *Cancelled* by ${byWhom(decision.actor, decision.at, timezone)}${because}`;
   const approvers = ticket.approvals.map((a) => `<@${a.approver}>`);
-  const who = decision.action === 'auto_approve' ? 'automatically (the review passed and this environment needs no DBA)' : `by ${approvers.join(' and ') || `<@${decision.actor}>`} at ${formatInZone(decision.at, timezone)}`;
+  const who =
+    decision.action === 'auto_approve'
+      ? 'automatically (the review passed and this environment needs no DBA)'
+      : `by ${approvers.join(' and ') || `<@${decision.actor}>`} at ${formatInZone(decision.at, timezone)}`;
   const exception = ticket.exception ? ' as an *exception* over its review' : '';
   const now = ticket.state === 'approved' ? '' : ` · now ${describeState(ticket.state)}`;
   return `:white_check_mark: *Approved*${exception} ${who}${now}`;
@@ -130,7 +153,13 @@ export function ticketButton(ticket: Ticket, kind: ButtonKind): Button {
   const actionId = ids.ticketActions[kind];
   const value = ticket.ref;
   if (kind === 'approve') {
-    const button: Button = { type: 'button', action_id: actionId, value, style: 'primary', text: { type: 'plain_text', text: 'Approve' } };
+    const button: Button = {
+      type: 'button',
+      action_id: actionId,
+      value,
+      style: 'primary',
+      text: { type: 'plain_text', text: 'Approve' },
+    };
     if (ticket.environment !== 'prod') return button;
     const when = ticket.runAt ? 'at its requested time' : 'as soon as it is approved';
     const exception = ticket.exception ? ' Its review found errors: this approval is an exception.' : '';
@@ -138,21 +167,42 @@ export function ticketButton(ticket: Ticket, kind: ButtonKind): Button {
       ...button,
       confirm: {
         title: { type: 'plain_text', text: `Approve ${ticket.ref} on prod?` },
-        text: { type: 'plain_text', text: truncate(`This change will run on ${targetOf(ticket)} (prod) ${when}.${exception}`, 300) },
+        text: {
+          type: 'plain_text',
+          text: truncate(`This change will run on ${targetOf(ticket)} (prod) ${when}.${exception}`, 300),
+        },
         confirm: { type: 'plain_text', text: 'Approve' },
         deny: { type: 'plain_text', text: 'Not yet' },
         style: 'primary',
       },
     };
   }
-  if (kind === 'reject') return { type: 'button', action_id: actionId, value, style: 'danger', text: { type: 'plain_text', text: 'Reject…' } };
-  if (kind === 'requestException') return { type: 'button', action_id: actionId, value, style: 'primary', text: { type: 'plain_text', text: 'Request exception…' } };
+  if (kind === 'reject')
+    return {
+      type: 'button',
+      action_id: actionId,
+      value,
+      style: 'danger',
+      text: { type: 'plain_text', text: 'Reject…' },
+    };
+  if (kind === 'requestException')
+    return {
+      type: 'button',
+      action_id: actionId,
+      value,
+      style: 'primary',
+      text: { type: 'plain_text', text: 'Request exception…' },
+    };
   return { type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: 'Cancel ticket' } };
 }
 
 /** An actions block with the given buttons, its block id unique per ticket (Home lists several). */
 export function ticketActions(ticket: Ticket, kinds: readonly ButtonKind[]): ActionsBlock {
-  return { type: 'actions', block_id: `${ids.ticketActions.blockPrefix}${ticket.id}`, elements: kinds.map((k) => ticketButton(ticket, k)) };
+  return {
+    type: 'actions',
+    block_id: `${ids.ticketActions.blockPrefix}${ticket.id}`,
+    elements: kinds.map((k) => ticketButton(ticket, k)),
+  };
 }
 
 /** The buttons that can work for a ticket right now, for someone in `role`. */
@@ -160,7 +210,11 @@ export function buttonsFor(ticket: Ticket, role: { dba: boolean; requester: bool
   const kinds: ButtonKind[] = [];
   if (AWAITING_DECISION.includes(ticket.state) && role.dba && !role.requester) kinds.push('approve', 'reject');
   if (ticket.state === 'blocked' && role.requester) kinds.push('requestException');
-  if ((BEFORE_RUN.includes(ticket.state) && role.requester) || (ticket.state === 'running' && (role.requester || role.dba))) kinds.push('cancel');
+  if (
+    (BEFORE_RUN.includes(ticket.state) && role.requester) ||
+    (ticket.state === 'running' && (role.requester || role.dba))
+  )
+    kinds.push('cancel');
   return kinds;
 }
 

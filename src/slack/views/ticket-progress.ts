@@ -64,7 +64,12 @@ export function statusMessage(input: StatusInput): Message {
   const { ticket, run, counts, stopping, now, timezone } = input;
   const finished = run.outcome !== null && run.finishedAt !== null;
   const elapsed = formatDuration((run.finishedAt ?? now).getTime() - run.startedAt.getTime());
-  const head = finished && run.outcome ? `${OUTCOME_HEAD[run.outcome]} ${ticket.ref} in ${elapsed}` : stopping ? `:octagonal_sign: *Stopping* ${ticket.ref}…` : `:gear: *Running* ${ticket.ref}`;
+  const head =
+    finished && run.outcome
+      ? `${OUTCOME_HEAD[run.outcome]} ${ticket.ref} in ${elapsed}`
+      : stopping
+        ? `:octagonal_sign: *Stopping* ${ticket.ref}…`
+        : `:gear: *Running* ${ticket.ref}`;
   const lines = [`${head} · ${escapeMrkdwn(ticketTitle(ticket))}`];
   const total = run.partsTotal ?? 0;
   const fraction = counts && total > 0 ? counts.done / total : run.progress;
@@ -75,17 +80,32 @@ export function statusMessage(input: StatusInput): Message {
   if (finished && run.summary) lines.push(escapeMrkdwn(truncate(run.summary, 1500)));
   if (stopping && !finished) lines.push(stopLine(stopping));
   const blocks: KnownBlock[] = [section(lines.join('\n'))];
-  if (!finished && run.logTail.length > 0) blocks.push(section('```' + escapeMrkdwn(truncate(run.logTail.join('\n'), 1200)).replace(/```/g, "'''") + '```'));
+  if (!finished && run.logTail.length > 0)
+    blocks.push(section('```' + escapeMrkdwn(truncate(run.logTail.join('\n'), 1200)).replace(/```/g, "'''") + '```'));
   const takeovers = run.takeovers > 0 ? ` · taken over ${run.takeovers === 1 ? 'once' : `${run.takeovers} times`}` : '';
-  blocks.push(context(`Started ${formatInZone(run.startedAt, timezone, now)} on \`${escapeMrkdwn(run.worker)}\` · ${finished ? 'took' : 'running for'} ${elapsed}${takeovers}`));
-  if (!finished && !stopping) blocks.push({ type: 'actions', block_id: `dbops.run.actions.${ticket.id}`, elements: [ticketButton(ticket, 'cancel')] });
+  blocks.push(
+    context(
+      `Started ${formatInZone(run.startedAt, timezone, now)} on \`${escapeMrkdwn(run.worker)}\` · ${finished ? 'took' : 'running for'} ${elapsed}${takeovers}`,
+    ),
+  );
+  if (!finished && !stopping)
+    blocks.push({
+      type: 'actions',
+      block_id: `dbops.run.actions.${ticket.id}`,
+      elements: [ticketButton(ticket, 'cancel')],
+    });
   const state = finished ? run.outcome : stopping ? 'stopping' : 'running';
-  return { text: `${ticket.ref} ${state}${counts && total > 0 ? `: ${partsLine(counts, total, run.partNoun ?? 'parts')}` : ''}`, blocks };
+  return {
+    text: `${ticket.ref} ${state}${counts && total > 0 ? `: ${partsLine(counts, total, run.partNoun ?? 'parts')}` : ''}`,
+    blocks,
+  };
 }
 
 function stopLine(stop: StopRequest): string {
   const reason = stop.reason ? `: “${escapeMrkdwn(truncate(stop.reason, 300))}”` : '';
-  return stop.kind === 'cancel' ? `<@${stop.by}> asked to stop it${reason}; it stops at the next safe point.` : `${escapeMrkdwn(stop.by)} failed, so the rest stops at the next safe point.`;
+  return stop.kind === 'cancel'
+    ? `<@${stop.by}> asked to stop it${reason}; it stops at the next safe point.`
+    : `${escapeMrkdwn(stop.by)} failed, so the rest stops at the next safe point.`;
 }
 
 function reply(text: string): Message {
@@ -95,7 +115,9 @@ function reply(text: string): Message {
 /** In the thread: someone pressed Cancel on the running ticket. */
 export function stopRequestedReply(ticket: Ticket, by: string, reason: string | null): Message {
   const why = reason ? `: “${escapeMrkdwn(truncate(reason, 500))}”` : '.';
-  return reply(`:octagonal_sign: <@${by}> asked to stop ${ticket.ref}${why} It stops at the next safe point (a running query is killed); I will say here what was done and what was not.`);
+  return reply(
+    `:octagonal_sign: <@${by}> asked to stop ${ticket.ref}${why} It stops at the next safe point (a running query is killed); I will say here what was done and what was not.`,
+  );
 }
 
 /** To whoever pressed Cancel on a running ticket. */
@@ -104,19 +126,31 @@ export function stopRequestedNote(ref: string): string {
 }
 
 export function startedReply(ticket: Ticket, worker: string): Message {
-  return reply(`:arrow_forward: ${ticket.ref} started on \`${escapeMrkdwn(worker)}\`. The message above shows its progress; *Cancel ticket* stops it at the next safe point.`);
+  return reply(
+    `:arrow_forward: ${ticket.ref} started on \`${escapeMrkdwn(worker)}\`. The message above shows its progress; *Cancel ticket* stops it at the next safe point.`,
+  );
 }
 
 /** A worker took over a run (or one part) from a worker that stopped answering. */
-export function takeoverReply(ticket: Ticket, what: { worker: string; previous: string | null; part?: string }): Message {
+export function takeoverReply(
+  ticket: Ticket,
+  what: { worker: string; previous: string | null; part?: string },
+): Message {
   const from = what.previous ? ` from \`${escapeMrkdwn(what.previous)}\`, which stopped answering` : '';
   const part = what.part ? ` (${escapeMrkdwn(what.part)})` : '';
-  return reply(`:arrows_counterclockwise: \`${escapeMrkdwn(what.worker)}\` took over ${ticket.ref}${part}${from}. Steps already done are not run again.`);
+  return reply(
+    `:arrows_counterclockwise: \`${escapeMrkdwn(what.worker)}\` took over ${ticket.ref}${part}${from}. Steps already done are not run again.`,
+  );
 }
 
-export function peakWaitReply(ticket: Ticket, wait: { cluster: string; window: string; until: Date; timezone: string; started: boolean }): Message {
+export function peakWaitReply(
+  ticket: Ticket,
+  wait: { cluster: string; window: string; until: Date; timezone: string; started: boolean },
+): Message {
   const what = wait.started ? `The rest of ${ticket.ref} pauses` : `${ticket.ref} is due, but it waits`;
-  return reply(`:hourglass_flowing_sand: ${what}: cluster ${code(wait.cluster)} is in its peak hours (${wait.window}, ${wait.timezone}). It starts at ${formatInZone(wait.until, wait.timezone)}.`);
+  return reply(
+    `:hourglass_flowing_sand: ${what}: cluster ${code(wait.cluster)} is in its peak hours (${wait.window}, ${wait.timezone}). It starts at ${formatInZone(wait.until, wait.timezone)}.`,
+  );
 }
 
 export interface FinalInput {
@@ -132,13 +166,20 @@ export interface FinalInput {
 export function finalReply({ ticket, run, steps, parts, stop }: FinalInput): Message {
   const took = formatDuration((run.finishedAt ?? run.startedAt).getTime() - run.startedAt.getTime());
   const summary = run.summary ? escapeMrkdwn(truncate(run.summary, 2000)) : '';
-  if (run.outcome === 'succeeded') return reply(`:white_check_mark: ${ticket.ref} finished in ${took}. ${summary}`.trim());
+  if (run.outcome === 'succeeded')
+    return reply(`:white_check_mark: ${ticket.ref} finished in ${took}. ${summary}`.trim());
   const lines =
     run.outcome === 'cancelled'
-      ? [`:no_entry_sign: ${ticket.ref} was stopped${stop?.kind === 'cancel' ? ` by <@${stop.by}>` : ''} after ${took}.`]
+      ? [
+          `:no_entry_sign: ${ticket.ref} was stopped${stop?.kind === 'cancel' ? ` by <@${stop.by}>` : ''} after ${took}.`,
+        ]
       : [`:x: ${ticket.ref} failed after ${took}: ${summary}`];
   lines.push(...(parts ? partsAccount(parts, run.partNoun ?? 'parts') : stepsAccount(steps)));
-  lines.push(run.outcome === 'cancelled' ? 'Check the target before asking for the rest again.' : 'Check the target; a DBA can retry the ticket, or open a new one for what is left.');
+  lines.push(
+    run.outcome === 'cancelled'
+      ? 'Check the target before asking for the rest again.'
+      : 'Check the target; a DBA can retry the ticket, or open a new one for what is left.',
+  );
   return reply(lines.join('\n'));
 }
 
@@ -147,7 +188,10 @@ function stepsAccount(steps: readonly StepRecord[]): string[] {
   const done = own.filter((s) => s.state === 'done').map((s) => s.name);
   const cut = own.filter((s) => s.state !== 'done');
   const lines = [done.length > 0 ? `*Done:* ${names(done)}.` : '*Done:* nothing.'];
-  for (const step of cut) lines.push(`*Not finished:* ${escapeMrkdwn(step.name)}${step.error ? ` (${escapeMrkdwn(truncate(step.error, 300))})` : ''}.`);
+  for (const step of cut)
+    lines.push(
+      `*Not finished:* ${escapeMrkdwn(step.name)}${step.error ? ` (${escapeMrkdwn(truncate(step.error, 300))})` : ''}.`,
+    );
   lines.push('*Not run:* everything after that.');
   return lines;
 }
@@ -156,7 +200,9 @@ function partsAccount(parts: readonly PartRecord[], noun: string): string[] {
   const by = (state: PartState) => parts.filter((p) => p.state === state);
   const lines = [`*Done:* ${by('done').length}/${parts.length} ${noun}.`];
   for (const part of [...by('failed'), ...by('stopped')].slice(0, 10)) {
-    lines.push(`*${part.state === 'failed' ? 'Failed' : 'Stopped mid-way'}:* ${escapeMrkdwn(part.label)}${part.error ? ` (${escapeMrkdwn(truncate(part.error, 200))})` : ''}`);
+    lines.push(
+      `*${part.state === 'failed' ? 'Failed' : 'Stopped mid-way'}:* ${escapeMrkdwn(part.label)}${part.error ? ` (${escapeMrkdwn(truncate(part.error, 200))})` : ''}`,
+    );
   }
   const unstarted = parts.filter((p) => p.state === 'skipped' || p.state === 'pending').length;
   const unfinished = by('running').length;
@@ -173,6 +219,7 @@ function names(list: readonly string[]): string {
 /** The requester's DM when the run ends. */
 export function finishedNotice(ticket: Ticket, run: RunRecord): string {
   if (run.outcome === 'succeeded') return `:white_check_mark: Your change ${ticket.ref} finished.`;
-  if (run.outcome === 'cancelled') return `:no_entry_sign: Your change ${ticket.ref} was stopped before it finished; the thread says what was done.`;
+  if (run.outcome === 'cancelled')
+    return `:no_entry_sign: Your change ${ticket.ref} was stopped before it finished; the thread says what was done.`;
   return `:x: Your change ${ticket.ref} failed; the thread says why and what was done.`;
 }

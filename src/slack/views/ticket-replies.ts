@@ -23,7 +23,10 @@ export function ticketOpenedMessage(ticket: Ticket, permalink: string | null): M
   const needs = `${ticket.approvalsNeeded} DBA approval${ticket.approvalsNeeded === 1 ? '' : 's'}`;
   const kind = ticket.exception ? 'as an exception request' : 'for approval';
   const text = `:inbox_tray: *${ticket.ref}* (${ticketTitle(ticket)}) is with the DBAs ${kind}; it needs ${needs}. See ${link(permalink)}. I will tell you in the thread and by DM when it is decided.`;
-  return { text: `${ticket.ref} is waiting for DBA approval`, blocks: [section(text), context(`Review: ${reviewText(ticket)}`), ...actionsIfAny(ticket, ['cancel'])] };
+  return {
+    text: `${ticket.ref} is waiting for DBA approval`,
+    blocks: [section(text), context(`Review: ${reviewText(ticket)}`), ...actionsIfAny(ticket, ['cancel'])],
+  };
 }
 
 /** To the requester when the approval channel could not take the request. */
@@ -33,9 +36,17 @@ export function announceFailedMessage(ticket: Ticket, channel: string, error: st
 }
 
 /** To the requester: a clean review on an environment that needs no approval. */
-export function autoApprovedMessage(ticket: Ticket, handOff: HandOff, permalink: string | null, timezone: string): Message {
+export function autoApprovedMessage(
+  ticket: Ticket,
+  handOff: HandOff,
+  permalink: string | null,
+  timezone: string,
+): Message {
   const text = `:white_check_mark: *${ticket.ref}* (${ticketTitle(ticket)}) passed its review and was approved automatically: ${ticket.environment} needs no DBA approval. ${handOffText(ticket, handOff, timezone)} Progress goes to ${link(permalink, 'its thread')}.`;
-  return { text: `${ticket.ref} was approved automatically`, blocks: [section(text), ...actionsIfAny(ticket, ['cancel'])] };
+  return {
+    text: `${ticket.ref} was approved automatically`,
+    blocks: [section(text), ...actionsIfAny(ticket, ['cancel'])],
+  };
 }
 
 /** A repeat of a request already made: the ticket it opened. */
@@ -49,10 +60,21 @@ export function duplicateMessage(ticket: Ticket, permalink: string | null): Mess
  * review's own blocks (findings with why and how to fix), then the way forward.
  */
 export function ticketBlockedMessage(ticket: Ticket, reviewBlocks: readonly KnownBlock[]): Message {
-  const intro = section(`:no_entry: *${ticket.ref}* is blocked: its review found errors, and a change with errors does not go to DBAs by itself. Fix the SQL and run \`/dbops exec\` again, or ask DBAs for an exception with a reason.`);
+  const intro = section(
+    `:no_entry: *${ticket.ref}* is blocked: its review found errors, and a change with errors does not go to DBAs by itself. Fix the SQL and run \`/dbops exec\` again, or ask DBAs for an exception with a reason.`,
+  );
   const room = LIMITS.blocks - 2;
-  const review = reviewBlocks.length > room ? [...reviewBlocks.slice(0, room - 1), context('More findings than fit here: `/dbops review` the SQL for the full report.')] : [...reviewBlocks];
-  return { text: `${ticket.ref} is blocked by its review (${reviewText(ticket)})`, blocks: [intro, ...review, ticketActions(ticket, ['requestException', 'cancel'])] };
+  const review =
+    reviewBlocks.length > room
+      ? [
+          ...reviewBlocks.slice(0, room - 1),
+          context('More findings than fit here: `/dbops review` the SQL for the full report.'),
+        ]
+      : [...reviewBlocks];
+  return {
+    text: `${ticket.ref} is blocked by its review (${reviewText(ticket)})`,
+    blocks: [intro, ...review, ticketActions(ticket, ['requestException', 'cancel'])],
+  };
 }
 
 /** Replaces the blocked answer once the exception request is with DBAs. */

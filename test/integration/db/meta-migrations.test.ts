@@ -23,7 +23,11 @@ it('creates the schema and applies every migration once when two processes start
   try {
     const applied = await Promise.all(pools.map((pool) => migrateMeta(pool, [...migrations, strict])));
     const all = applied.flat().sort((a, b) => a - b);
-    assert.deepEqual(all, [...migrations.map((m) => m.version), 999].sort((a, b) => a - b), 'each migration applied by exactly one process');
+    assert.deepEqual(
+      all,
+      [...migrations.map((m) => m.version), 999].sort((a, b) => a - b),
+      'each migration applied by exactly one process',
+    );
     const [rows] = await pools[0].query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM strict_once');
     assert.equal(Number(rows[0].n), 1);
     assert.deepEqual(await migrateMeta(pools[0], [...migrations, strict]), [], 'a later start has nothing to do');

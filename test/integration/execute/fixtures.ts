@@ -5,7 +5,16 @@ import { instanceOptions } from '../../../src/db/connection-options.js';
 import { quoteIdent } from '../../../src/execute/names.js';
 import type { RunRequest } from '../../../src/execute/run.js';
 
-export const localCluster = { env: 'test' as const, primary: { host: '127.0.0.1', port: 3306 }, replicas: [], user: 'root', timezone: 'UTC', peak_hours: [], max_concurrent_jobs: 1, replica_delay_seconds: 0 };
+export const localCluster = {
+  env: 'test' as const,
+  primary: { host: '127.0.0.1', port: 3306 },
+  replicas: [],
+  user: 'root',
+  timezone: 'UTC',
+  peak_hours: [],
+  max_concurrent_jobs: 1,
+  replica_delay_seconds: 0,
+};
 
 export interface TargetDb {
   pool: Pool;
@@ -39,7 +48,9 @@ export async function openTarget(): Promise<TargetDb> {
       return id;
     },
     async checksum(table) {
-      const [rows] = await pool.query<RowDataPacket[]>(`CHECKSUM TABLE ${quoteIdent(schema)}.${quoteIdent(table)} EXTENDED`);
+      const [rows] = await pool.query<RowDataPacket[]>(
+        `CHECKSUM TABLE ${quoteIdent(schema)}.${quoteIdent(table)} EXTENDED`,
+      );
       return String(rows[0].Checksum);
     },
     async count(sql, values) {
@@ -55,7 +66,17 @@ export async function openTarget(): Promise<TargetDb> {
 }
 
 export function request(target: TargetDb, sql: string, extra: Partial<RunRequest> = {}): RunRequest {
-  return { ticketId: target.ticketId(), attempt: 1, sql, schema: target.schema, estimate: null, unbackedApproval: null, largeAlterOverride: false, purpose: 'change', ...extra };
+  return {
+    ticketId: target.ticketId(),
+    attempt: 1,
+    sql,
+    schema: target.schema,
+    estimate: null,
+    unbackedApproval: null,
+    largeAlterOverride: false,
+    purpose: 'change',
+    ...extra,
+  };
 }
 
 /** `orders`: 1..n with a status, an amount, a note and an ON UPDATE timestamp. */

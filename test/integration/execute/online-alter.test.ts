@@ -18,7 +18,10 @@ function testControl() {
     control: { read: async () => ({ ...wanted }), report: async (s: OscState) => void states.push(s) },
     async until(phase: OscState['phase']): Promise<void> {
       for (let i = 0; i < 600 && !states.some((s) => s.phase === phase); i++) await sleep(50);
-      assert.ok(states.some((s) => s.phase === phase), `never reached ${phase}: ${states.map((s) => s.phase).join(' → ')}`);
+      assert.ok(
+        states.some((s) => s.phase === phase),
+        `never reached ${phase}: ${states.map((s) => s.phase).join(' → ')}`,
+      );
     },
   };
 }
@@ -26,29 +29,54 @@ function testControl() {
 describe('ALTER of a large table through pt-online-schema-change', () => {
   let target: TargetDb;
   let tool: string;
-  const latin1 = () => target.count(`SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'big' AND COLUMN_NAME = 'v' AND CHARACTER_SET_NAME = 'latin1'`, [target.schema]);
-  const indexed = () => target.count(`SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'big' AND INDEX_NAME = 'idx_v'`, [target.schema]);
-  const leftovers = () => target.count(`SELECT (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?) + (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_big\\_%')`, [target.schema, target.schema]);
+  const latin1 = () =>
+    target.count(
+      `SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'big' AND COLUMN_NAME = 'v' AND CHARACTER_SET_NAME = 'latin1'`,
+      [target.schema],
+    );
+  const indexed = () =>
+    target.count(
+      `SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'big' AND INDEX_NAME = 'idx_v'`,
+      [target.schema],
+    );
+  const leftovers = () =>
+    target.count(
+      `SELECT (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?) + (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_big\\_%')`,
+      [target.schema, target.schema],
+    );
 
   before(async () => {
     execFileSync('bash', ['scripts/ensure-percona-toolkit.sh'], { stdio: 'inherit' });
     tool = findTool('pt-online-schema-change') ?? assert.fail('pt-online-schema-change is not installed');
     target = await openTarget();
     await target.pool.query(`CREATE TABLE ${target.schema}.big (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB`);
-    await target.pool.query(`INSERT INTO ${target.schema}.big SELECT seq, CONCAT('v', seq) FROM ${target.schema}.seq_1_to_20000`);
+    await target.pool.query(
+      `INSERT INTO ${target.schema}.big SELECT seq, CONCAT('v', seq) FROM ${target.schema}.seq_1_to_20000`,
+    );
   });
   after(() => target.close());
 
-  const deps = (control: RunDeps['online'] extends infer O ? (O extends { control: infer C } ? C : never) : never, signal: AbortSignal, toolPath: string | null): RunDeps => ({
+  const deps = (
+    control: RunDeps['online'] extends infer O ? (O extends { control: infer C } ? C : never) : never,
+    signal: AbortSignal,
+    toolPath: string | null,
+  ): RunDeps => ({
     pool: target.pool,
-    settings: ExecutionSection.parse({ backup_schema: target.backupSchema, online_alter_min_bytes: 1, pt_osc: { extra_args: ['--chunk-size', '2000'] } }),
+    settings: ExecutionSection.parse({
+      backup_schema: target.backupSchema,
+      online_alter_min_bytes: 1,
+      pt_osc: { extra_args: ['--chunk-size', '2000'] },
+    }),
     signal,
     online: { tool: toolPath, credentials: () => poolCredentials(target.pool), control, pollMs: 100 },
   });
 
   it('copies with triggers, keeps up with writes, and swaps only when the cut-over is asked for', async () => {
     const t = testControl();
-    const running = runStatements(request(target, 'ALTER TABLE big ADD INDEX idx_v (v)'), deps(t.control, new AbortController().signal, tool));
+    const running = runStatements(
+      request(target, 'ALTER TABLE big ADD INDEX idx_v (v)'),
+      deps(t.control, new AbortController().signal, tool),
+    );
     await t.until('ready');
     assert.equal(await indexed(), 0, 'nothing is swapped before the cut-over');
     await target.pool.query(`UPDATE ${target.schema}.big SET v = 'during wait' WHERE id = 7`);
@@ -66,7 +94,10 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
   it('a cancel while it waits for the cut-over removes the copy and the triggers', async () => {
     const t = testControl();
     const controller = new AbortController();
-    const running = runStatements(request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1'), deps(t.control, controller.signal, tool));
+    const running = runStatements(
+      request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1'),
+      deps(t.control, controller.signal, tool),
+    );
     await t.until('ready');
     controller.abort();
     const report = await running;
@@ -77,26 +108,46 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
 
   it('without the tool a large-table ALTER is refused, unless a DBA grants an exception', async () => {
     const t = testControl();
-    const refused = await runStatements(request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1'), deps(t.control, new AbortController().signal, null));
+    const refused = await runStatements(
+      request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1'),
+      deps(t.control, new AbortController().signal, null),
+    );
     assert.equal(refused.outcome, 'failed');
-    assert.match(refused.results[0].error ?? '', /pt-online-schema-change is not installed .* a DBA may grant this ticket an exception/);
-    const override = await runStatements(request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1', { largeAlterOverride: true }), deps(t.control, new AbortController().signal, null));
+    assert.match(
+      refused.results[0].error ?? '',
+      /pt-online-schema-change is not installed .* a DBA may grant this ticket an exception/,
+    );
+    const override = await runStatements(
+      request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1', { largeAlterOverride: true }),
+      deps(t.control, new AbortController().signal, null),
+    );
     assert.equal(override.outcome, 'succeeded', override.failure ?? '');
-    assert.match(override.results[0].note ?? '', /ran in place with ALGORITHM=COPY, LOCK=SHARED .* by a DBA's exception/);
+    assert.match(
+      override.results[0].note ?? '',
+      /ran in place with ALGORITHM=COPY, LOCK=SHARED .* by a DBA's exception/,
+    );
     assert.equal(await latin1(), 1);
   });
 
   it('refuses a table with triggers of its own, which the tool cannot run beside here', async () => {
     await target.pool.query(`CREATE TABLE ${target.schema}.audited (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB`);
-    await target.pool.query(`CREATE TRIGGER ${target.schema}.audited_bi BEFORE INSERT ON ${target.schema}.audited FOR EACH ROW SET NEW.v = UPPER(NEW.v)`);
-    const report = await runStatements(request(target, 'ALTER TABLE audited ADD INDEX idx_v (v)'), deps(testControl().control, new AbortController().signal, tool));
+    await target.pool.query(
+      `CREATE TRIGGER ${target.schema}.audited_bi BEFORE INSERT ON ${target.schema}.audited FOR EACH ROW SET NEW.v = UPPER(NEW.v)`,
+    );
+    const report = await runStatements(
+      request(target, 'ALTER TABLE audited ADD INDEX idx_v (v)'),
+      deps(testControl().control, new AbortController().signal, tool),
+    );
     assert.equal(report.outcome, 'failed');
     assert.match(report.results[0].error ?? '', /has triggers \(audited_bi\)/);
   });
 
   it('an ALTER the server can do instantly needs no tool, whatever the size', async () => {
     const t = testControl();
-    const report = await runStatements(request(target, 'ALTER TABLE big ADD COLUMN note VARCHAR(10) NULL'), deps(t.control, new AbortController().signal, null));
+    const report = await runStatements(
+      request(target, 'ALTER TABLE big ADD COLUMN note VARCHAR(10) NULL'),
+      deps(t.control, new AbortController().signal, null),
+    );
     assert.equal(report.outcome, 'succeeded', report.failure ?? '');
     assert.equal(report.results[0].note, 'ran with ALGORITHM=INSTANT');
   });

@@ -14,7 +14,8 @@ describe('rollback from the backups', () => {
   let target: TargetDb;
   let dir: string;
   const deps = () => ({ pool: target.pool, settings: target.settings, signal: new AbortController().signal });
-  const change = "UPDATE orders SET status = 7, note = CONCAT(note, ' changed') WHERE id BETWEEN 10 AND 60;\nDELETE FROM orders WHERE id > 150;\nINSERT INTO orders (id, note) VALUES (1001, 'new'), (1002, 'newer')";
+  const change =
+    "UPDATE orders SET status = 7, note = CONCAT(note, ' changed') WHERE id BETWEEN 10 AND 60;\nDELETE FROM orders WHERE id > 150;\nINSERT INTO orders (id, note) VALUES (1001, 'new'), (1002, 'newer')";
 
   before(async () => {
     target = await openTarget();
@@ -33,19 +34,37 @@ describe('rollback from the backups', () => {
     assert.notEqual(await target.checksum('orders'), before);
 
     const plan = await planRollback(target.pool, target.backupSchema, original.ticketId);
-    assert.deepEqual(plan.steps.map((s) => [s.statement, s.kind, s.rows]), [[3, 'remove-inserted', 2], [2, 'restore-deleted', 50], [1, 'restore-updated', 51]]);
+    assert.deepEqual(
+      plan.steps.map((s) => [s.statement, s.kind, s.rows]),
+      [
+        [3, 'remove-inserted', 2],
+        [2, 'restore-deleted', 50],
+        [1, 'restore-updated', 51],
+      ],
+    );
     const sql = setBasedSql(plan);
     const expectedRows = Object.fromEntries(plan.steps.map((s, i) => [i + 1, s.rows]));
-    const rollback = request(target, sql.join(';\n'), { purpose: 'rollback', rollbackOf: original.ticketId, estimate: plan.rows, expectedRows });
+    const rollback = request(target, sql.join(';\n'), {
+      purpose: 'rollback',
+      rollbackOf: original.ticketId,
+      estimate: plan.rows,
+      expectedRows,
+    });
     const report = await runStatements(rollback, deps());
     assert.equal(report.outcome, 'succeeded', report.failure ?? '');
     assert.equal(await target.checksum('orders'), before);
-    assert.equal((await planRollback(target.pool, target.backupSchema, original.ticketId)).rolledBackBy, rollback.ticketId);
+    assert.equal(
+      (await planRollback(target.pool, target.backupSchema, original.ticketId)).rolledBackBy,
+      rollback.ticketId,
+    );
   });
 
   it('the row-by-row rollback script restores the same table on its own', async () => {
     const before = await target.checksum('orders');
-    const original = request(target, change.replace(/100[12]/g, (m) => String(Number(m) + 10)));
+    const original = request(
+      target,
+      change.replace(/100[12]/g, (m) => String(Number(m) + 10)),
+    );
     assert.equal((await runStatements(original, deps())).outcome, 'succeeded');
     const plan = await planRollback(target.pool, target.backupSchema, original.ticketId);
     const file = join(dir, 'rollback.sql');
@@ -55,7 +74,10 @@ describe('rollback from the backups', () => {
     await finished(out);
     assert.equal(stats.rows, plan.rows);
     const script = await readFile(file, 'utf8');
-    assert.match(script, /^UPDATE `dbops_x_\w+`\.`orders` SET `status` = \d, `note` = .*, `updated_at` = '2024-01-02 03:04:05\.678' WHERE `id` = 10;$/m);
+    assert.match(
+      script,
+      /^UPDATE `dbops_x_\w+`\.`orders` SET `status` = \d, `note` = .*, `updated_at` = '2024-01-02 03:04:05\.678' WHERE `id` = 10;$/m,
+    );
     assert.match(script, /X'00ff10'/);
     assert.match(script, /'o''rder 151'/);
     assert.match(script, /_utf8mb4 X'6261636b5c736c61736820313635'/, 'text with a backslash is written as hex');
@@ -73,7 +95,12 @@ describe('rollback from the backups', () => {
     assert.equal((await runStatements(original, deps())).outcome, 'succeeded');
     await target.pool.query(`INSERT INTO ${target.schema}.orders (id) VALUES (102)`);
     const plan = await planRollback(target.pool, target.backupSchema, original.ticketId);
-    const rollback = request(target, setBasedSql(plan).join(';\n'), { purpose: 'rollback', rollbackOf: original.ticketId, estimate: plan.rows, expectedRows: { 1: plan.rows } });
+    const rollback = request(target, setBasedSql(plan).join(';\n'), {
+      purpose: 'rollback',
+      rollbackOf: original.ticketId,
+      estimate: plan.rows,
+      expectedRows: { 1: plan.rows },
+    });
     const report = await runStatements(rollback, deps());
     assert.equal(report.outcome, 'failed');
     assert.match(report.results[0].error ?? '', /Duplicate entry '102'/);

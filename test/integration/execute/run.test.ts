@@ -16,7 +16,10 @@ describe('runStatements on MariaDB', () => {
   after(() => target.close());
 
   it('backs up an UPDATE and a DELETE, and reports rows, backup and duration per statement', async () => {
-    const report = await runStatements(request(target, 'UPDATE orders SET status = 9 WHERE id <= 10;\nDELETE FROM orders WHERE id > 195'), deps());
+    const report = await runStatements(
+      request(target, 'UPDATE orders SET status = 9 WHERE id <= 10;\nDELETE FROM orders WHERE id > 195'),
+      deps(),
+    );
     assert.equal(report.outcome, 'succeeded', report.failure ?? '');
     const [update, del] = report.results;
     assert.equal(update.status, 'done');
@@ -25,7 +28,10 @@ describe('runStatements on MariaDB', () => {
     assert.match(update.backupTable ?? '', /^t\d+_1_orders$/);
     assert.equal(del.affectedRows, 5);
     assert.equal(typeof del.durationMs, 'number');
-    assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.backupSchema}.${update.backupTable} WHERE status <> 9`), 10);
+    assert.equal(
+      await target.count(`SELECT COUNT(*) FROM ${target.backupSchema}.${update.backupTable} WHERE status <> 9`),
+      10,
+    );
     assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.backupSchema}.${del.backupTable}`), 5);
   });
 
@@ -39,10 +45,16 @@ describe('runStatements on MariaDB', () => {
     ].join(';\n');
     const report = await runStatements(request(target, sql), deps());
     assert.equal(report.outcome, 'failed');
-    assert.deepEqual(report.results.map((r) => r.status), ['done', 'done', 'failed', 'not-run', 'not-run']);
+    assert.deepEqual(
+      report.results.map((r) => r.status),
+      ['done', 'done', 'failed', 'not-run', 'not-run'],
+    );
     assert.match(report.results[2].error ?? '', /Unknown column 'no_such_column'/);
     assert.match(report.failure ?? '', /^statement 3 failed/);
-    assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.schema}.orders WHERE id IN (23, 24) AND note IS NOT NULL`), 2);
+    assert.equal(
+      await target.count(`SELECT COUNT(*) FROM ${target.schema}.orders WHERE id IN (23, 24) AND note IS NOT NULL`),
+      2,
+    );
   });
 
   it('rolls back an UPDATE that touches more rows than approved, leaving the table as it was', async () => {
@@ -51,17 +63,32 @@ describe('runStatements on MariaDB', () => {
     const req = request(target, 'UPDATE orders SET amount = 0 WHERE status = 1', { estimate: 10 });
     const report = await runStatements(req, deps());
     assert.equal(report.outcome, 'failed');
-    assert.equal(report.results[0].error, `it would change ${matching} rows, more than the approved estimate of 10 allows (at most 11 with the tolerance): rolled back, nothing changed`);
+    assert.equal(
+      report.results[0].error,
+      `it would change ${matching} rows, more than the approved estimate of 10 allows (at most 11 with the tolerance): rolled back, nothing changed`,
+    );
     assert.equal(await target.checksum('orders'), before);
-    assert.equal(await target.count('SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE ?', [target.backupSchema, `t${req.ticketId}\\_%`]), 0);
+    assert.equal(
+      await target.count(
+        'SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE ?',
+        [target.backupSchema, `t${req.ticketId}\\_%`],
+      ),
+      0,
+    );
   });
 
   it('skips statements the execution log already holds when the same ticket runs again', async () => {
-    const req = request(target, "UPDATE orders SET note = 'once' WHERE id = 30;\nUPDATE orders SET amount = amount + 1 WHERE id = 30");
+    const req = request(
+      target,
+      "UPDATE orders SET note = 'once' WHERE id = 30;\nUPDATE orders SET amount = amount + 1 WHERE id = 30",
+    );
     const first = await runStatements(req, deps());
     assert.equal(first.outcome, 'succeeded');
     const again = await runStatements({ ...req, attempt: 2 }, deps());
-    assert.deepEqual(again.results.map((r) => r.status), ['already-done', 'already-done']);
+    assert.deepEqual(
+      again.results.map((r) => r.status),
+      ['already-done', 'already-done'],
+    );
     assert.equal(await target.count(`SELECT amount FROM ${target.schema}.orders WHERE id = 30`), 38.5);
   });
 
@@ -70,18 +97,31 @@ describe('runStatements on MariaDB', () => {
     await target.pool.query(`INSERT INTO ${target.schema}.nokey VALUES (1, 1), (2, 2)`);
     const refused = await runStatements(request(target, 'UPDATE nokey SET b = 0 WHERE a = 1'), deps());
     assert.equal(refused.outcome, 'failed');
-    assert.match(refused.results[0].error ?? '', /cannot be backed up exactly \(`dbops_x_\w+\.nokey` has no primary key/);
-    const approved = await runStatements(request(target, 'UPDATE nokey SET b = 0 WHERE a = 1', { unbackedApproval: 'U0DBA approved it' }), deps());
+    assert.match(
+      refused.results[0].error ?? '',
+      /cannot be backed up exactly \(`dbops_x_\w+\.nokey` has no primary key/,
+    );
+    const approved = await runStatements(
+      request(target, 'UPDATE nokey SET b = 0 WHERE a = 1', { unbackedApproval: 'U0DBA approved it' }),
+      deps(),
+    );
     assert.equal(approved.outcome, 'succeeded');
     assert.match(approved.results[0].note ?? '', /no backup .* ran because U0DBA approved it/);
   });
 
   it('records the keys an INSERT created', async () => {
-    await target.pool.query(`CREATE TABLE ${target.schema}.events (id BIGINT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(20)) ENGINE=InnoDB`);
+    await target.pool.query(
+      `CREATE TABLE ${target.schema}.events (id BIGINT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(20)) ENGINE=InnoDB`,
+    );
     const report = await runStatements(request(target, "INSERT INTO events (what) VALUES ('a'), ('b'), ('c')"), deps());
     assert.equal(report.outcome, 'succeeded', report.failure ?? '');
     assert.equal(report.results[0].affectedRows, 3);
-    assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.backupSchema}.${report.results[0].backupTable} k JOIN ${target.schema}.events e USING (id)`), 3);
+    assert.equal(
+      await target.count(
+        `SELECT COUNT(*) FROM ${target.backupSchema}.${report.results[0].backupTable} k JOIN ${target.schema}.events e USING (id)`,
+      ),
+      3,
+    );
   });
 
   it("passes on the server's own error for a table that does not exist", async () => {
@@ -96,10 +136,20 @@ describe('runStatements on MariaDB', () => {
     await target.pool.query(`GRANT SELECT, UPDATE ON \`${target.schema}\`.* TO '${user}'@'%'`);
     const limited = mysql.createPool({ host: '127.0.0.1', user, connectionLimit: 2 });
     try {
-      const report = await runStatements(request(target, 'UPDATE orders SET status = 3 WHERE id = 50'), { ...deps(), pool: limited, settings: ExecutionSection.parse({ backup_schema: `${target.schema}_np` }) });
+      const report = await runStatements(request(target, 'UPDATE orders SET status = 3 WHERE id = 50'), {
+        ...deps(),
+        pool: limited,
+        settings: ExecutionSection.parse({ backup_schema: `${target.schema}_np` }),
+      });
       assert.equal(report.outcome, 'failed');
-      assert.match(report.failure ?? '', /could not prepare the backup schema `dbops_x_\w+_np` on the primary \(.*denied.*\); the cluster's user needs CREATE, INSERT, SELECT, UPDATE and DROP on .*Nothing was run/);
-      assert.deepEqual(report.results.map((r) => r.status), ['not-run']);
+      assert.match(
+        report.failure ?? '',
+        /could not prepare the backup schema `dbops_x_\w+_np` on the primary \(.*denied.*\); the cluster's user needs CREATE, INSERT, SELECT, UPDATE and DROP on .*Nothing was run/,
+      );
+      assert.deepEqual(
+        report.results.map((r) => r.status),
+        ['not-run'],
+      );
     } finally {
       await limited.end();
       await target.pool.query(`DROP USER '${user}'@'%'`);
@@ -109,7 +159,10 @@ describe('runStatements on MariaDB', () => {
   it('refuses BEGIN/COMMIT before running anything', async () => {
     const report = await runStatements(request(target, 'UPDATE orders SET status = 3 WHERE id = 40; COMMIT'), deps());
     assert.equal(report.outcome, 'failed');
-    assert.deepEqual(report.results.map((r) => r.status), ['not-run', 'not-run']);
+    assert.deepEqual(
+      report.results.map((r) => r.status),
+      ['not-run', 'not-run'],
+    );
     assert.match(report.failure ?? '', /statement 2 .*own transaction/);
   });
 });

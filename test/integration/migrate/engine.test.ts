@@ -3,7 +3,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { runMigration } from '../../../src/migrate/engine.js';
 import { MigrateError } from '../../../src/migrate/errors.js';
-import { assertSameTable, connect, count, insertEdgeRows, localDeps, schemaPair, spec, tablesOf, TEST_SETTINGS } from './support.js';
+import {
+  assertSameTable,
+  connect,
+  count,
+  insertEdgeRows,
+  localDeps,
+  schemaPair,
+  spec,
+  tablesOf,
+  TEST_SETTINGS,
+} from './support.js';
 
 describe('migrate engine on MariaDB', () => {
   let conn: Connection;
@@ -20,7 +30,12 @@ describe('migrate engine on MariaDB', () => {
       try {
         await insertEdgeRows(conn, pair.source);
         const done: string[] = [];
-        const result = await runMigration(spec(pair.source, pair.destination), 'Tedge', { ...TEST_SETTINGS, method }, localDeps({ onTableDone: (t) => done.push(t.name) }));
+        const result = await runMigration(
+          spec(pair.source, pair.destination),
+          'Tedge',
+          { ...TEST_SETTINGS, method },
+          localDeps({ onTableDone: (t) => done.push(t.name) }),
+        );
         assert.equal(result.method, method);
         assert.equal(result.rows, 120);
         assert.deepEqual([...done].sort(), ['edge', 'edge_utf8']);
@@ -28,7 +43,9 @@ describe('migrate engine on MariaDB', () => {
         await assertSameTable(conn, pair.source, pair.destination, 'edge');
         await assertSameTable(conn, pair.source, pair.destination, 'edge_utf8');
         // Spot checks in the client's own terms, beyond the row comparison.
-        const [rows] = await conn.query<RowDataPacket[]>(`SELECT id, big, sbig, dec65, HEX(bl) AS bl, emoji, HEX(b64) AS b64, CAST(f AS DOUBLE) AS f, d, s IS NULL AS s_null, s, gen, gens FROM \`${pair.destination}\`.edge WHERE id <= 4 ORDER BY id`);
+        const [rows] = await conn.query<RowDataPacket[]>(
+          `SELECT id, big, sbig, dec65, HEX(bl) AS bl, emoji, HEX(b64) AS b64, CAST(f AS DOUBLE) AS f, d, s IS NULL AS s_null, s, gen, gens FROM \`${pair.destination}\`.edge WHERE id <= 4 ORDER BY id`,
+        );
         assert.equal(rows[0].big, '18446744073709551615');
         assert.equal(rows[0].sbig, '-9223372036854775808');
         assert.equal(rows[0].dec65, '12345678901234567890123456789012345.123456789012345678901234567890');
@@ -54,10 +71,19 @@ describe('migrate engine on MariaDB', () => {
   it('copies tables and columns whose names need quoting (backticks, spaces, non-ASCII), with both methods', async () => {
     const pair = await schemaPair(conn);
     try {
-      await conn.query(`CREATE TABLE \`${pair.source}\`.\`we\`\`ird tbl\` (\`i d\` INT PRIMARY KEY, \`c\`\`1\` VARCHAR(10), \`ключ\` VARCHAR(5) NOT NULL, UNIQUE KEY \`u k\` (\`ключ\`))`);
-      await conn.query(`INSERT INTO \`${pair.source}\`.\`we\`\`ird tbl\` VALUES (1, 'a', 'x'), (2, 'b', 'y'), (3, NULL, 'é')`);
+      await conn.query(
+        `CREATE TABLE \`${pair.source}\`.\`we\`\`ird tbl\` (\`i d\` INT PRIMARY KEY, \`c\`\`1\` VARCHAR(10), \`ключ\` VARCHAR(5) NOT NULL, UNIQUE KEY \`u k\` (\`ключ\`))`,
+      );
+      await conn.query(
+        `INSERT INTO \`${pair.source}\`.\`we\`\`ird tbl\` VALUES (1, 'a', 'x'), (2, 'b', 'y'), (3, NULL, 'é')`,
+      );
       for (const method of ['load-data', 'insert'] as const) {
-        await runMigration(spec(pair.source, pair.destination), 'Tnames', { ...TEST_SETTINGS, chunkRows: 1, method }, localDeps());
+        await runMigration(
+          spec(pair.source, pair.destination),
+          'Tnames',
+          { ...TEST_SETTINGS, chunkRows: 1, method },
+          localDeps(),
+        );
         await assertSameTable(conn, pair.source, pair.destination, 'we`ird tbl');
       }
     } finally {
@@ -69,15 +95,26 @@ describe('migrate engine on MariaDB', () => {
     const pair = await schemaPair(conn);
     try {
       await conn.query(`USE \`${pair.source}\``);
-      await conn.query('CREATE TABLE a (id INT PRIMARY KEY, v INT NOT NULL, KEY v (v)); CREATE TABLE b (id INT PRIMARY KEY, v INT NOT NULL); CREATE TABLE c (id INT PRIMARY KEY)');
-      await conn.query('INSERT INTO a SELECT seq, seq % 5 FROM seq_1_to_100; INSERT INTO b SELECT seq, seq % 3 FROM seq_1_to_50; INSERT INTO c VALUES (1)');
-      const result = await runMigration(spec(pair.source, pair.destination, { tables: ['a', 'b'], where: 'v = 1' }), 'Twhere', TEST_SETTINGS, localDeps());
+      await conn.query(
+        'CREATE TABLE a (id INT PRIMARY KEY, v INT NOT NULL, KEY v (v)); CREATE TABLE b (id INT PRIMARY KEY, v INT NOT NULL); CREATE TABLE c (id INT PRIMARY KEY)',
+      );
+      await conn.query(
+        'INSERT INTO a SELECT seq, seq % 5 FROM seq_1_to_100; INSERT INTO b SELECT seq, seq % 3 FROM seq_1_to_50; INSERT INTO c VALUES (1)',
+      );
+      const result = await runMigration(
+        spec(pair.source, pair.destination, { tables: ['a', 'b'], where: 'v = 1' }),
+        'Twhere',
+        TEST_SETTINGS,
+        localDeps(),
+      );
       assert.deepEqual(await tablesOf(conn, pair.destination), ['a', 'b']);
       assert.equal(await count(conn, pair.destination, 'a'), 20);
       assert.equal(await count(conn, pair.destination, 'a', 'v <> 1'), 0);
       assert.equal(await count(conn, pair.destination, 'b'), 17);
       assert.equal(result.rows, 37);
-      const [keys] = await conn.query<RowDataPacket[]>(`SHOW INDEX FROM \`${pair.destination}\`.a WHERE Key_name = 'v'`);
+      const [keys] = await conn.query<RowDataPacket[]>(
+        `SHOW INDEX FROM \`${pair.destination}\`.a WHERE Key_name = 'v'`,
+      );
       assert.equal(keys.length, 1, 'the deferred secondary key is back');
     } finally {
       await pair.drop();
@@ -88,8 +125,12 @@ describe('migrate engine on MariaDB', () => {
     const pair = await schemaPair(conn);
     try {
       await conn.query(`USE \`${pair.source}\``);
-      await conn.query("CREATE TABLE k (a VARCHAR(10) COLLATE utf8mb4_general_ci NOT NULL, b DATETIME(3) NOT NULL, v TEXT, PRIMARY KEY (a, b))");
-      await conn.query("INSERT INTO k SELECT ELT(1 + seq % 6, 'a', 'B', 'c', 'É', 'e ', 'Ω'), TIMESTAMP'2024-01-01 00:00:00' + INTERVAL seq SECOND, REPEAT('x', seq) FROM seq_1_to_90");
+      await conn.query(
+        'CREATE TABLE k (a VARCHAR(10) COLLATE utf8mb4_general_ci NOT NULL, b DATETIME(3) NOT NULL, v TEXT, PRIMARY KEY (a, b))',
+      );
+      await conn.query(
+        "INSERT INTO k SELECT ELT(1 + seq % 6, 'a', 'B', 'c', 'É', 'e ', 'Ω'), TIMESTAMP'2024-01-01 00:00:00' + INTERVAL seq SECOND, REPEAT('x', seq) FROM seq_1_to_90",
+      );
       await conn.query('CREATE TABLE nokey (v VARCHAR(10), n INT)');
       await conn.query("INSERT INTO nokey VALUES ('x', 1), ('x', 1), (NULL, 2)");
       await runMigration(spec(pair.source, pair.destination), 'Tkeys', TEST_SETTINGS, localDeps());
@@ -104,15 +145,35 @@ describe('migrate engine on MariaDB', () => {
     const pair = await schemaPair(conn);
     try {
       await conn.query(`USE \`${pair.source}\``);
-      await conn.query('CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO t VALUES (1, "new"), (2, "new")');
-      await conn.query(`CREATE TABLE \`${pair.destination}\`.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO \`${pair.destination}\`.t VALUES (9, 'old')`);
-      await assert.rejects(runMigration(spec(pair.source, pair.destination, { mode: 'fail' }), 'Tfail', TEST_SETTINGS, localDeps()), (err: unknown) => err instanceof MigrateError && /already exists/.test(err.message));
+      await conn.query(
+        'CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO t VALUES (1, "new"), (2, "new")',
+      );
+      await conn.query(
+        `CREATE TABLE \`${pair.destination}\`.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO \`${pair.destination}\`.t VALUES (9, 'old')`,
+      );
+      await assert.rejects(
+        runMigration(spec(pair.source, pair.destination, { mode: 'fail' }), 'Tfail', TEST_SETTINGS, localDeps()),
+        (err: unknown) => err instanceof MigrateError && /already exists/.test(err.message),
+      );
       assert.equal(await count(conn, pair.destination, 't'), 1, 'fail left the table alone');
-      await runMigration(spec(pair.source, pair.destination, { mode: 'append' }), 'Tappend', TEST_SETTINGS, localDeps());
+      await runMigration(
+        spec(pair.source, pair.destination, { mode: 'append' }),
+        'Tappend',
+        TEST_SETTINGS,
+        localDeps(),
+      );
       assert.equal(await count(conn, pair.destination, 't'), 3);
-      await assert.rejects(runMigration(spec(pair.source, pair.destination, { mode: 'append' }), 'Tappend2', TEST_SETTINGS, localDeps()), /Duplicate entry/);
+      await assert.rejects(
+        runMigration(spec(pair.source, pair.destination, { mode: 'append' }), 'Tappend2', TEST_SETTINGS, localDeps()),
+        /Duplicate entry/,
+      );
       assert.equal(await count(conn, pair.destination, 't'), 3, 'a failed append appends nothing');
-      await runMigration(spec(pair.source, pair.destination, { mode: 'replace' }), 'Treplace', TEST_SETTINGS, localDeps());
+      await runMigration(
+        spec(pair.source, pair.destination, { mode: 'replace' }),
+        'Treplace',
+        TEST_SETTINGS,
+        localDeps(),
+      );
       await assertSameTable(conn, pair.source, pair.destination, 't');
       assert.deepEqual(await tablesOf(conn, pair.destination), ['t'], 'no staging or old table left');
     } finally {
@@ -131,8 +192,18 @@ describe('migrate engine on MariaDB', () => {
         CREATE VIEW v_count AS SELECT COUNT(*) AS n FROM v_child;
         CREATE TRIGGER child_bi BEFORE INSERT ON child FOR EACH ROW SET NEW.id = NEW.id + 1000;
         CREATE FUNCTION twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2`);
-      const result = await runMigration(spec(pair.source, pair.destination, { objects: ['views', 'triggers', 'routines'] }), 'Tobj', TEST_SETTINGS, localDeps());
-      assert.deepEqual([...result.objects.created].sort(), ['function twice', 'trigger child_bi', 'view v_child', 'view v_count']);
+      const result = await runMigration(
+        spec(pair.source, pair.destination, { objects: ['views', 'triggers', 'routines'] }),
+        'Tobj',
+        TEST_SETTINGS,
+        localDeps(),
+      );
+      assert.deepEqual([...result.objects.created].sort(), [
+        'function twice',
+        'trigger child_bi',
+        'view v_child',
+        'view v_count',
+      ]);
       await conn.query(`USE \`${pair.destination}\``);
       const [counted] = await conn.query<RowDataPacket[]>('SELECT n, twice(n) AS t FROM v_count');
       assert.deepEqual([Number(counted[0].n), Number(counted[0].t)], [2, 4]);

@@ -10,8 +10,25 @@ const ROWS = 30_000;
 const CHUNK_ROWS = 500;
 
 /** Start the copy in a child process and SIGKILL it once it has committed `afterRows` rows. */
-function killMidCopy(source: string, destination: string, runId: string, afterRows: number): Promise<{ killedAt: number; finished: boolean }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./run-engine.ts', import.meta.url).pathname, source, destination, runId, String(CHUNK_ROWS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+function killMidCopy(
+  source: string,
+  destination: string,
+  runId: string,
+  afterRows: number,
+): Promise<{ killedAt: number; finished: boolean }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('./run-engine.ts', import.meta.url).pathname,
+      source,
+      destination,
+      runId,
+      String(CHUNK_ROWS),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     let seen = 0;
     let finished = false;
@@ -31,7 +48,9 @@ function killMidCopy(source: string, destination: string, runId: string, afterRo
 
 async function seed(conn: Connection, schema: string): Promise<void> {
   await conn.query(`USE \`${schema}\``);
-  await conn.query('CREATE TABLE big (id INT PRIMARY KEY, grp INT NOT NULL, body VARCHAR(200) NOT NULL, KEY grp (grp))');
+  await conn.query(
+    'CREATE TABLE big (id INT PRIMARY KEY, grp INT NOT NULL, body VARCHAR(200) NOT NULL, KEY grp (grp))',
+  );
   await conn.query(`INSERT INTO big SELECT seq, seq % 97, REPEAT(CHAR(65 + seq % 26), 150) FROM seq_1_to_${ROWS}`);
   await conn.query('CREATE TABLE small (id INT PRIMARY KEY, v VARCHAR(10))');
   await conn.query("INSERT INTO small SELECT seq, CONCAT('v', seq) FROM seq_1_to_2000");
@@ -60,8 +79,16 @@ describe('migrate resume', () => {
       await conn.query(`INSERT INTO \`${pair.source}\`.big VALUES (${ROWS + 1}, 1, 'late')`);
 
       const lines: string[] = [];
-      const result = await runMigration(spec(pair.source, pair.destination), 'Tkill', { ...TEST_SETTINGS, chunkRows: CHUNK_ROWS }, localDeps({ log: (l) => lines.push(l) }));
-      assert.ok(lines.some((l) => l.startsWith('resuming')), lines.join('\n'));
+      const result = await runMigration(
+        spec(pair.source, pair.destination),
+        'Tkill',
+        { ...TEST_SETTINGS, chunkRows: CHUNK_ROWS },
+        localDeps({ log: (l) => lines.push(l) }),
+      );
+      assert.ok(
+        lines.some((l) => l.startsWith('resuming')),
+        lines.join('\n'),
+      );
       const big = result.tables.find((t) => t.name === 'big');
       assert.ok(big && big.reused > 0, `chunks were reused (${big?.reused})`);
       await assertSameTable(conn, pair.source, pair.destination, 'big');
@@ -80,10 +107,18 @@ describe('migrate resume', () => {
       await conn.query(`CREATE TABLE \`${pair.destination}\`.small (id INT PRIMARY KEY, v VARCHAR(10))`);
       await conn.query(`INSERT INTO \`${pair.destination}\`.small VALUES (1, 'keep')`);
       const controller = new AbortController();
-      const copy = runMigration(spec(pair.source, pair.destination), 'Tcancel', { ...TEST_SETTINGS, chunkRows: CHUNK_ROWS }, localDeps({
-        signal: controller.signal,
-        onProgress: (p) => p.phase === 'copy' && p.rows >= ROWS / 4 && controller.abort(Object.assign(new Error('cancelled by a DBA'), { kind: 'cancel' })),
-      }));
+      const copy = runMigration(
+        spec(pair.source, pair.destination),
+        'Tcancel',
+        { ...TEST_SETTINGS, chunkRows: CHUNK_ROWS },
+        localDeps({
+          signal: controller.signal,
+          onProgress: (p) =>
+            p.phase === 'copy' &&
+            p.rows >= ROWS / 4 &&
+            controller.abort(Object.assign(new Error('cancelled by a DBA'), { kind: 'cancel' })),
+        }),
+      );
       await assert.rejects(copy, (err: unknown) => err instanceof MigrateStopped && /cancelled/.test(err.message));
       assert.deepEqual(await tablesOf(conn, pair.destination), ['small'], 'staging tables dropped');
       assert.equal(await count(conn, pair.destination, 'small'), 1, 'the destination table is untouched');

@@ -7,5 +7,10 @@ import { runMigration } from '../../../src/migrate/engine.js';
 import { localDeps, spec, TEST_SETTINGS } from './support.js';
 
 const [source, destination, runId, chunkRows] = process.argv.slice(2);
-await runMigration(spec(source, destination), runId, { ...TEST_SETTINGS, chunkRows: Number(chunkRows), parallel: 2 }, localDeps({ onProgress: (p) => p.phase === 'copy' && process.stdout.write(`chunk ${p.rows}\n`) }));
+await runMigration(
+  spec(source, destination),
+  runId,
+  { ...TEST_SETTINGS, chunkRows: Number(chunkRows), parallel: 2 },
+  localDeps({ onProgress: (p) => p.phase === 'copy' && process.stdout.write(`chunk ${p.rows}\n`) }),
+);
 process.stdout.write('done\n');

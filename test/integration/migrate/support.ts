@@ -11,11 +11,20 @@ export const LOCAL = { host: '127.0.0.1', port: 3306, user: 'root', charset: 'ut
 export const TEST_SETTINGS: CopySettings = { ...DEFAULT_COPY_SETTINGS, chunkRows: 7, parallel: 2 };
 
 export async function connect(): Promise<Connection> {
-  return mysql.createConnection({ ...LOCAL, multipleStatements: true, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true });
+  return mysql.createConnection({
+    ...LOCAL,
+    multipleStatements: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+  });
 }
 
 /** A pair of fresh schemas on the local MariaDB, dropped by `drop()`. */
-export async function schemaPair(conn: Connection, prefix = 'dbops_mig'): Promise<{ source: string; destination: string; drop(): Promise<void> }> {
+export async function schemaPair(
+  conn: Connection,
+  prefix = 'dbops_mig',
+): Promise<{ source: string; destination: string; drop(): Promise<void> }> {
   const suffix = randomBytes(4).toString('hex');
   const source = `${prefix}_s_${suffix}`;
   const destination = `${prefix}_d_${suffix}`;
@@ -32,7 +41,15 @@ export async function schemaPair(conn: Connection, prefix = 'dbops_mig'): Promis
 }
 
 export function spec(source: string, destination: string, extra: Partial<MigrateSpec> = {}): MigrateSpec {
-  return { source: { cluster: 'local', schema: source }, destination: { cluster: 'local', schema: destination }, tables: [], where: null, mode: 'replace', objects: [], ...extra };
+  return {
+    source: { cluster: 'local', schema: source },
+    destination: { cluster: 'local', schema: destination },
+    tables: [],
+    where: null,
+    mode: 'replace',
+    objects: [],
+    ...extra,
+  };
 }
 
 export function localDeps(extra: Partial<MigrationDeps> = {}): MigrationDeps {
@@ -66,13 +83,124 @@ export async function insertEdgeRows(conn: Connection, schema: string): Promise<
   await conn.query(EDGE_TABLE);
   const cols = 'id,big,sbig,dec65,dt6,d,ts,bl,js,s,emoji,b1,b64,b10,f,dbl,l1,e,st,tm,yr';
   const rows: unknown[][] = [
-    [1, '18446744073709551615', '-9223372036854775808', '12345678901234567890123456789012345.123456789012345678901234567890', '2024-02-29 23:59:59.999999', '0000-00-00', '2038-01-19 03:14:07.999', Buffer.from([0, 1, 2, 3, 0, 0x5c, 9, 10, 13, 0]), '{"a": [1, 2.5, "x\\u0000"], "b": null}', null, '😀🎉', Buffer.from([1]), Buffer.from('ffffffffffffffff', 'hex'), Buffer.from([2, 1]), 3.4028235e38, 2.2250738585072014e-308, 'café', 'b', 'x,y', '-838:59:59.000000', 2155],
-    [2, '9007199254740993', '9007199254740993', '-0.000000000000000000000000000001', '0000-00-00 00:00:00.000000', '2024-00-00', null, Buffer.alloc(0), 'null', '', '', Buffer.from([0]), Buffer.from([0]), Buffer.from([0]), 0, 0.1, '', 'a', '', '00:00:00', 0],
-    [3, null, null, null, null, null, null, null, null, 'NULL', 'tab\there\nnl\\bs\r', null, null, null, null, null, null, null, null, null, null],
-    [4, '0', '0', '0', '1000-01-01 00:00:00', '9999-12-31', '1970-01-01 00:00:01', Buffer.from('\\N'), '{}', '\\N', 'N', Buffer.from([1]), Buffer.from('8000000000000000', 'hex'), Buffer.from([3, 0xff]), 1.17549435e-38, 1.7976931348623157e308, 'ÿ', 'a', 'y', '838:59:59.999999', 1901],
+    [
+      1,
+      '18446744073709551615',
+      '-9223372036854775808',
+      '12345678901234567890123456789012345.123456789012345678901234567890',
+      '2024-02-29 23:59:59.999999',
+      '0000-00-00',
+      '2038-01-19 03:14:07.999',
+      Buffer.from([0, 1, 2, 3, 0, 0x5c, 9, 10, 13, 0]),
+      '{"a": [1, 2.5, "x\\u0000"], "b": null}',
+      null,
+      '😀🎉',
+      Buffer.from([1]),
+      Buffer.from('ffffffffffffffff', 'hex'),
+      Buffer.from([2, 1]),
+      3.4028235e38,
+      2.2250738585072014e-308,
+      'café',
+      'b',
+      'x,y',
+      '-838:59:59.000000',
+      2155,
+    ],
+    [
+      2,
+      '9007199254740993',
+      '9007199254740993',
+      '-0.000000000000000000000000000001',
+      '0000-00-00 00:00:00.000000',
+      '2024-00-00',
+      null,
+      Buffer.alloc(0),
+      'null',
+      '',
+      '',
+      Buffer.from([0]),
+      Buffer.from([0]),
+      Buffer.from([0]),
+      0,
+      0.1,
+      '',
+      'a',
+      '',
+      '00:00:00',
+      0,
+    ],
+    [
+      3,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      'NULL',
+      'tab\there\nnl\\bs\r',
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ],
+    [
+      4,
+      '0',
+      '0',
+      '0',
+      '1000-01-01 00:00:00',
+      '9999-12-31',
+      '1970-01-01 00:00:01',
+      Buffer.from('\\N'),
+      '{}',
+      '\\N',
+      'N',
+      Buffer.from([1]),
+      Buffer.from('8000000000000000', 'hex'),
+      Buffer.from([3, 0xff]),
+      1.17549435e-38,
+      1.7976931348623157e308,
+      'ÿ',
+      'a',
+      'y',
+      '838:59:59.999999',
+      1901,
+    ],
   ];
   // Many more ordinary rows, so the table is cut into several chunks.
-  for (let id = 5; id <= 60; id++) rows.push([id, String(2 ** 53 + id), String(-id), `${id}.5`, '2024-01-01 00:00:00.000001', '2024-01-01', '2024-01-01 00:00:00', Buffer.from([id, 0, id]), `{"id": ${id}}`, `row ${id}`, '🚀', Buffer.from([id % 2]), Buffer.from([0, id]), Buffer.from([0, id]), id / 3, id / 7, 'x', 'a', 'x', '01:02:03', 2000]);
+  for (let id = 5; id <= 60; id++)
+    rows.push([
+      id,
+      String(2 ** 53 + id),
+      String(-id),
+      `${id}.5`,
+      '2024-01-01 00:00:00.000001',
+      '2024-01-01',
+      '2024-01-01 00:00:00',
+      Buffer.from([id, 0, id]),
+      `{"id": ${id}}`,
+      `row ${id}`,
+      '🚀',
+      Buffer.from([id % 2]),
+      Buffer.from([0, id]),
+      Buffer.from([0, id]),
+      id / 3,
+      id / 7,
+      'x',
+      'a',
+      'x',
+      '01:02:03',
+      2000,
+    ]);
   await conn.query(`INSERT INTO edge (${cols}) VALUES ?`, [rows]);
   // The same values with one character set for every text column (the checksum then needs no casts).
   await conn.query('CREATE TABLE edge_utf8 LIKE edge');
@@ -99,12 +227,20 @@ export async function count(conn: Connection, schema: string, table: string, whe
 }
 
 /** Same rows, same count, no duplicates: the destination table equals the source table. */
-export async function assertSameTable(conn: Connection, source: string, destination: string, table: string): Promise<void> {
+export async function assertSameTable(
+  conn: Connection,
+  source: string,
+  destination: string,
+  table: string,
+): Promise<void> {
   assert.equal(await count(conn, destination, table), await count(conn, source, table), `${table}: row counts`);
   assert.equal(await differingRows(conn, source, destination, table), 0, `${table}: rows differ`);
 }
 
 export async function tablesOf(conn: Connection, schema: string): Promise<string[]> {
-  const [rows] = await conn.query<RowDataPacket[]>('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [schema]);
+  const [rows] = await conn.query<RowDataPacket[]>(
+    'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
+    [schema],
+  );
   return rows.map((r) => String(r.name));
 }

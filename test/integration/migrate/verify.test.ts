@@ -20,7 +20,9 @@ describe('chunk verification', () => {
     conn = await connect();
     pair = await schemaPair(conn, 'dbops_verify');
     await conn.query(`USE \`${pair.source}\``);
-    await conn.query("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL); INSERT INTO t SELECT seq, CONCAT('value number ', seq) FROM seq_1_to_20");
+    await conn.query(
+      "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL); INSERT INTO t SELECT seq, CONCAT('value number ', seq) FROM seq_1_to_20",
+    );
   });
   after(async () => {
     await pair.drop();
@@ -29,7 +31,18 @@ describe('chunk verification', () => {
 
   async function plan(staging: string): Promise<TablePlan> {
     const [info] = await readSchemaTables(conn, pair.source, ['t']);
-    return { name: 't', staging, old: `${staging}_old`, columns: copiedColumns(info), key: info.key, chunkRows: 10, ddl: { create: '', deferredKeys: [], foreignKeys: [] }, signature: '', estimate: { rows: 20, bytes: 0 }, existsInDestination: false };
+    return {
+      name: 't',
+      staging,
+      old: `${staging}_old`,
+      columns: copiedColumns(info),
+      key: info.key,
+      chunkRows: 10,
+      ddl: { create: '', deferredKeys: [], foreignKeys: [] },
+      signature: '',
+      estimate: { rows: 20, bytes: 0 },
+      existsInDestination: false,
+    };
   }
 
   async function copyFirstChunk(table: TablePlan, method: 'load-data' | 'insert'): Promise<unknown> {
@@ -54,17 +67,27 @@ describe('chunk verification', () => {
       await conn.query(`CREATE TABLE \`${pair.destination}\`.${staging} (id INT PRIMARY KEY, v VARCHAR(5) NOT NULL)`);
       const err = await copyFirstChunk(await plan(staging), method);
       assert.ok(err instanceof MigrateError, String(err));
-      assert.match(err.message, method === 'load-data' ? /^t: loading rows with id in \(-∞, 10\] gave warnings, so nothing of it was kept: Warning 1265: Data truncated for column 'v'/ : /Data too long for column 'v'|Data truncated|gave warnings/);
+      assert.match(
+        err.message,
+        method === 'load-data'
+          ? /^t: loading rows with id in \(-∞, 10\] gave warnings, so nothing of it was kept: Warning 1265: Data truncated for column 'v'/
+          : /Data too long for column 'v'|Data truncated|gave warnings/,
+      );
       assert.equal(await count(conn, pair.destination, staging), 0);
     });
   }
 
   it('rows that land different from the source fail the chunk by checksum, naming the table and key range', async () => {
     await conn.query(`CREATE TABLE \`${pair.destination}\`.changed (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL)`);
-    await conn.query(`CREATE TRIGGER \`${pair.destination}\`.changed_bi BEFORE INSERT ON \`${pair.destination}\`.changed FOR EACH ROW SET NEW.v = IF(NEW.id = 4, 'tampered', NEW.v)`);
+    await conn.query(
+      `CREATE TRIGGER \`${pair.destination}\`.changed_bi BEFORE INSERT ON \`${pair.destination}\`.changed FOR EACH ROW SET NEW.v = IF(NEW.id = 4, 'tampered', NEW.v)`,
+    );
     const err = await copyFirstChunk(await plan('changed'), 'load-data');
     assert.ok(err instanceof ChecksumMismatch, String(err));
-    assert.match(err.message, /^t: rows with id in \(-∞, 10\] differ after the copy \(source 10 rows, checksum [0-9a-f]{8}; destination 10 rows, checksum [0-9a-f]{8}\)$/);
+    assert.match(
+      err.message,
+      /^t: rows with id in \(-∞, 10\] differ after the copy \(source 10 rows, checksum [0-9a-f]{8}; destination 10 rows, checksum [0-9a-f]{8}\)$/,
+    );
     assert.equal(await count(conn, pair.destination, 'changed'), 0, 'the chunk was rolled back');
   });
 });

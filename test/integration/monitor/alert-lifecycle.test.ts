@@ -29,8 +29,22 @@ beforeEach(async () => {
 
 const DB2 = { cluster: 'prod', instance: '10.0.0.2:3306' };
 const ALL = ['down', 'replication', 'replica-lag', 'threads-running'];
-const lag = (seconds: number, severity: 'warning' | 'critical' = 'warning'): Condition => ({ checkId: 'replica-lag', subject: '', severity, summary: `${seconds} s behind`, value: `${seconds} s`, threshold: 'warning ≥ 30 s' });
-const stopped: Condition = { checkId: 'replication', subject: '', severity: 'critical', summary: 'SQL thread stopped', value: 'IO Yes, SQL No', threshold: 'both running' };
+const lag = (seconds: number, severity: 'warning' | 'critical' = 'warning'): Condition => ({
+  checkId: 'replica-lag',
+  subject: '',
+  severity,
+  summary: `${seconds} s behind`,
+  value: `${seconds} s`,
+  threshold: 'warning ≥ 30 s',
+});
+const stopped: Condition = {
+  checkId: 'replication',
+  subject: '',
+  severity: 'critical',
+  summary: 'SQL thread stopped',
+  value: 'IO Yes, SQL No',
+  threshold: 'both running',
+};
 const poll = (conditions: Condition[], scope = DB2) => f.alerts.recordPoll(scope, ALL, conditions);
 const text = (m: { blocks?: unknown[]; text?: string }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
 const minutes = (n: number) => n * 60_000;
@@ -49,10 +63,17 @@ describe('alert lifecycle in the alert channel', () => {
     await poll([lag(200)]);
     f.clock.advance(minutes(2));
     await f.alerts.sweep();
-    assert.match(text(f.api.message(ALERTS, post.ts) ?? {}), /200 s/, 'the value shown follows (at most one edit a minute)');
+    assert.match(
+      text(f.api.message(ALERTS, post.ts) ?? {}),
+      /200 s/,
+      'the value shown follows (at most one edit a minute)',
+    );
     await poll([lag(400, 'critical')]);
     assert.match(text(f.api.message(ALERTS, post.ts) ?? {}), /CRITICAL/, 'a severity change shows at once');
-    assert.ok(f.replies(post).some((r) => /Now critical/.test(text(r))), 'and is said in the thread');
+    assert.ok(
+      f.replies(post).some((r) => /Now critical/.test(text(r))),
+      'and is said in the thread',
+    );
 
     await poll([]);
     assert.equal((await f.alerts.firing()).length, 1, 'one clear poll is not enough');
@@ -61,13 +82,25 @@ describe('alert lifecycle in the alert channel', () => {
     assert.match(text(f.api.message(ALERTS, post.ts) ?? {}), /all clear/);
     const allClear = f.replies(post).find((r) => /all clear/.test(text(r)));
     assert.ok(allClear, 'a resolved message');
-    assert.equal(String(f.api.callsTo('chat.postMessage').find((c) => c.params.ts === undefined && /all clear/.test(String(c.params.text)))?.params.reply_broadcast), 'true', 'shown in the channel too');
+    assert.equal(
+      String(
+        f.api
+          .callsTo('chat.postMessage')
+          .find((c) => c.params.ts === undefined && /all clear/.test(String(c.params.text)))?.params.reply_broadcast,
+      ),
+      'true',
+      'shown in the channel too',
+    );
     assert.equal(f.posts().length, 1, 'still one top-level message');
   });
 
   it('groups alerts per cluster: a second alert joins the open message, another cluster gets its own', async () => {
     for (let i = 0; i < 2; i++) await poll([stopped]);
-    for (let i = 0; i < 2; i++) await poll([{ ...lag(50), checkId: 'threads-running', summary: '60 threads running', value: '60' }], { cluster: 'prod', instance: '10.0.0.1:3306' });
+    for (let i = 0; i < 2; i++)
+      await poll([{ ...lag(50), checkId: 'threads-running', summary: '60 threads running', value: '60' }], {
+        cluster: 'prod',
+        instance: '10.0.0.1:3306',
+      });
     for (let i = 0; i < 2; i++) await poll([stopped], { cluster: 'stage', instance: '10.0.1.1:3306' });
     const posts = f.posts();
     assert.equal(posts.length, 2);
@@ -81,7 +114,9 @@ describe('alert lifecycle in the alert channel', () => {
     for (let i = 0; i < 2; i++) await poll([stopped]);
     for (let i = 0; i < 2; i++) await poll([lag(50)], { cluster: 'prod', instance: '10.0.0.1:3306' });
     const [post] = f.posts();
-    const [replication, lagAlert] = await f.alerts.firing('prod').then((a) => [a.find((x) => x.checkId === 'replication'), a.find((x) => x.checkId === 'replica-lag')]);
+    const [replication, lagAlert] = await f.alerts
+      .firing('prod')
+      .then((a) => [a.find((x) => x.checkId === 'replication'), a.find((x) => x.checkId === 'replica-lag')]);
     assert.ok(replication && lagAlert);
     f.clock.advance(minutes(29));
     await f.alerts.sweep();
@@ -101,7 +136,11 @@ describe('alert lifecycle in the alert channel', () => {
     assert.match(text(f.api.message(ALERTS, post.ts) ?? {}), /Silenced by <@U0DBA00001> until/);
     f.clock.advance(minutes(31));
     await f.alerts.sweep();
-    assert.equal(f.replies(post).filter((r) => /Still firing/.test(text(r))).length, 1, 'nothing due: one acknowledged, one silenced');
+    assert.equal(
+      f.replies(post).filter((r) => /Still firing/.test(text(r))).length,
+      1,
+      'nothing due: one acknowledged, one silenced',
+    );
   });
 
   it('an alert that fires again while silenced is recorded without a post', async () => {
@@ -137,7 +176,13 @@ describe('alert lifecycle in the alert channel', () => {
   });
 
   it('two workers seeing the same condition at once post it once', async () => {
-    const other = createAlertService({ meta: f.meta, slack: new Notifier(new WebClient('xoxb-test', { slackApiUrl: f.api.url }), silentLogger()), config: f.config, logger: silentLogger(), clock: f.clock });
+    const other = createAlertService({
+      meta: f.meta,
+      slack: new Notifier(new WebClient('xoxb-test', { slackApiUrl: f.api.url }), silentLogger()),
+      config: f.config,
+      logger: silentLogger(),
+      clock: f.clock,
+    });
     await Promise.all([poll([stopped]), other.recordPoll(DB2, ALL, [stopped])]);
     await Promise.all([poll([stopped]), other.recordPoll(DB2, ALL, [stopped])]);
     assert.equal(f.posts().length, 1);
@@ -146,7 +191,9 @@ describe('alert lifecycle in the alert channel', () => {
 
   it('a failed ticket job raises an alert at once; acknowledging it closes it, and a later success resolves it', async () => {
     const ticket = { id: 42, ref: 'T-42', cluster: 'prod', schema: 'shop', environment: 'prod' as const, attempt: 1 };
-    const { id } = await f.alerts.raise(ticketFailedAlert(ticket, 'execute-sql', 'Lock wait timeout exceeded; try restarting transaction'));
+    const { id } = await f.alerts.raise(
+      ticketFailedAlert(ticket, 'execute-sql', 'Lock wait timeout exceeded; try restarting transaction'),
+    );
     const [post] = f.posts();
     assert.match(text(post), /CRITICAL · Ticket job failed\* \(T-42\)/);
     assert.match(text(post), /T-42 \(execute-sql on prod\.shop, attempt 1\) failed: Lock wait timeout exceeded/);

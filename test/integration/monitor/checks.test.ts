@@ -42,12 +42,25 @@ const firing = async (check: string) => (await f.alerts.firing('mon')).filter((a
 describe('monitors on a real primary and replica', () => {
   it('a healthy pair in its configured roles raises nothing, and each poll holds one connection per instance', async () => {
     const results = await pollBoth();
-    assert.deepEqual(results.map((r) => r.status), ['up', 'up']);
-    assert.deepEqual(results.flatMap((r) => (r.status === 'up' ? r.conditions : [])), []);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['up', 'up'],
+    );
+    assert.deepEqual(
+      results.flatMap((r) => (r.status === 'up' ? r.conditions : [])),
+      [],
+    );
     const replica = results[1];
     assert.ok(replica.status === 'up' && replica.sample.replication?.sqlRunning && replica.sample.readOnly);
-    const rows = await set.sql('primary', "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = 'root' AND COMMAND <> 'Binlog Dump' AND ID <> CONNECTION_ID()");
-    assert.equal(Number((rows as Array<{ n: number }>)[0].n), 1, 'the monitor keeps exactly one connection to the primary');
+    const rows = await set.sql(
+      'primary',
+      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = 'root' AND COMMAND <> 'Binlog Dump' AND ID <> CONNECTION_ID()",
+    );
+    assert.equal(
+      Number((rows as Array<{ n: number }>)[0].n),
+      1,
+      'the monitor keeps exactly one connection to the primary',
+    );
     assert.equal(f.posts().length, 0);
   });
 
@@ -64,7 +77,10 @@ describe('monitors on a real primary and replica', () => {
       const [alert] = await firing('long-transactions');
       assert.ok(alert, 'fired after the second poll');
       assert.equal(alert.instance, PRIMARY);
-      assert.match(alert.summary, /transaction open \d+ s on thread \d+ by root@127\.0\.0\.1:\d+ in mon_checks, idle in transaction/);
+      assert.match(
+        alert.summary,
+        /transaction open \d+ s on thread \d+ by root@127\.0\.0\.1:\d+ in mon_checks, idle in transaction/,
+      );
       const posts = f.posts();
       assert.equal(posts.length, 1, 'one message');
       assert.match(JSON.stringify(posts[0].blocks), /Long transaction/);
@@ -78,13 +94,19 @@ describe('monitors on a real primary and replica', () => {
     assert.equal((await firing('long-transactions')).length, 0);
     const [post] = f.posts();
     assert.match(JSON.stringify(f.replies(post).map((r) => r.blocks)), /all clear/);
-    assert.equal(f.api.message(post.channel, post.ts)?.editCount && /all clear/.test(JSON.stringify(f.api.message(post.channel, post.ts)?.blocks)), true);
+    assert.equal(
+      f.api.message(post.channel, post.ts)?.editCount &&
+        /all clear/.test(JSON.stringify(f.api.message(post.channel, post.ts)?.blocks)),
+      true,
+    );
   });
 
   it('a provoked deadlock alerts once, naming the deadlocked table', async () => {
     await pollBoth(); // the baseline of Innodb_deadlocks is in place
     const postsBefore = f.posts().length;
-    const [a, b] = await Promise.all([1, 2].map(() => mysql.createConnection({ host: '127.0.0.1', port: PORT, user: 'root', database: SCHEMA })));
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => mysql.createConnection({ host: '127.0.0.1', port: PORT, user: 'root', database: SCHEMA })),
+    );
     try {
       await a.query('START TRANSACTION');
       await b.query('START TRANSACTION');
@@ -94,9 +116,19 @@ describe('monitors on a real primary and replica', () => {
       await sleep(200);
       const second = b.query('UPDATE accounts SET balance = balance + 1 WHERE id = 1');
       const outcomes = await Promise.allSettled([first, second]);
-      assert.ok(outcomes.some((o) => o.status === 'rejected' && /Deadlock/.test(String(o.reason))), 'InnoDB chose a victim');
+      assert.ok(
+        outcomes.some((o) => o.status === 'rejected' && /Deadlock/.test(String(o.reason))),
+        'InnoDB chose a victim',
+      );
     } finally {
-      await Promise.all([a, b].map((c) => c.query('ROLLBACK').catch(() => undefined).then(() => c.end())));
+      await Promise.all(
+        [a, b].map((c) =>
+          c
+            .query('ROLLBACK')
+            .catch(() => undefined)
+            .then(() => c.end()),
+        ),
+      );
     }
     await pollBoth();
     const [alert] = await firing('deadlocks');
@@ -110,7 +142,11 @@ describe('monitors on a real primary and replica', () => {
   });
 
   it('schema growth: the trend of the samples forecasts the days until the size limit', async () => {
-    const rows = (await set.sql('primary', 'SELECT SUM(data_length + index_length) AS bytes FROM information_schema.TABLES WHERE table_schema = ?', [SCHEMA])) as Array<{ bytes: string }>;
+    const rows = (await set.sql(
+      'primary',
+      'SELECT SUM(data_length + index_length) AS bytes FROM information_schema.TABLES WHERE table_schema = ?',
+      [SCHEMA],
+    )) as Array<{ bytes: string }>;
     const size = Number(rows[0].bytes);
     const g = await monitorFixture(`
 clusters:
@@ -121,7 +157,10 @@ monitors:
     const day = 86_400_000;
     const now = g.clock.now().getTime();
     // Two earlier samples, 0 two days ago and half today's size yesterday: it grows size/2 a day, so 3 × size is 4 days away.
-    await g.meta.query('INSERT INTO schema_size_samples (cluster, schema_name, sampled_at, bytes) VALUES (?, ?, ?, ?), (?, ?, ?, ?)', ['mon', SCHEMA, new Date(now - 2 * day), 0, 'mon', SCHEMA, new Date(now - day), Math.round(size / 2)]);
+    await g.meta.query(
+      'INSERT INTO schema_size_samples (cluster, schema_name, sampled_at, bytes) VALUES (?, ?, ?, ?), (?, ?, ?, ?)',
+      ['mon', SCHEMA, new Date(now - 2 * day), 0, 'mon', SCHEMA, new Date(now - day), Math.round(size / 2)],
+    );
     try {
       const result = await g.poller.poll('mon', PRIMARY);
       assert.equal(result.status, 'up');

@@ -45,10 +45,15 @@ export async function monitorFixture(clustersAndMonitors: string): Promise<Monit
   const database = `dbops_mon_${randomBytes(4).toString('hex')}`;
   const meta = await openMetaStore(`mysql://root@127.0.0.1:3306/${database}`);
   await migrateMeta(meta);
-  const config = parseConfig(`slack: { dba_users: [U0DBA00001], approval_channel: C0APPROVALS, alert_channel: ${ALERTS} }\n${clustersAndMonitors}`);
+  const config = parseConfig(
+    `slack: { dba_users: [U0DBA00001], approval_channel: C0APPROVALS, alert_channel: ${ALERTS} }\n${clustersAndMonitors}`,
+  );
   const logger = silentLogger();
   const clock = new TestClock();
-  const slack = new Notifier(new WebClient('xoxb-test', { slackApiUrl: api.url, logger, retryConfig: { retries: 0 } }), logger);
+  const slack = new Notifier(
+    new WebClient('xoxb-test', { slackApiUrl: api.url, logger, retryConfig: { retries: 0 } }),
+    logger,
+  );
   const alerts = createAlertService({ meta, slack, config, logger, clock });
   const pools = new MonitorPools(config.clusters, {});
   const poller = createPoller({ config, pools, store: new MonitorStore(meta), alerts, secrets: {}, clock, logger });

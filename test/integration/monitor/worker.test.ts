@@ -35,21 +35,39 @@ after(async () => {
 
 it('a job scheduler per instance polls it on the monitor queue; instances dropped from the config lose theirs', async () => {
   const pools = new MonitorPools(f.config.clusters, {});
-  const poller = createPoller({ config: f.config, pools, store: new MonitorStore(f.meta), alerts: f.alerts, secrets: {}, clock: f.clock, logger: silentLogger() });
-  const worker = await MonitorWorker.start({ connection: redis, queueName, config: f.config, context: { poller, alerts: f.alerts }, logger: silentLogger() });
+  const poller = createPoller({
+    config: f.config,
+    pools,
+    store: new MonitorStore(f.meta),
+    alerts: f.alerts,
+    secrets: {},
+    clock: f.clock,
+    logger: silentLogger(),
+  });
+  const worker = await MonitorWorker.start({
+    connection: redis,
+    queueName,
+    config: f.config,
+    context: { poller, alerts: f.alerts },
+    logger: silentLogger(),
+  });
   try {
     const ids = (await worker.queue.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key).sort();
     assert.deepEqual(ids, ['alert-sweep', pollSchedulerId('local', '127.0.0.1:3306')]);
     // The first poll of an instance records its deadlock-counter baseline: wait for that row.
     let polled = false;
     for (let i = 0; i < 200 && !polled; i++) {
-      const [rows] = await f.meta.query<RowDataPacket[]>("SELECT 1 FROM monitor_counters WHERE cluster = 'local' AND instance = '127.0.0.1:3306'");
+      const [rows] = await f.meta.query<RowDataPacket[]>(
+        "SELECT 1 FROM monitor_counters WHERE cluster = 'local' AND instance = '127.0.0.1:3306'",
+      );
       polled = rows.length > 0;
       if (!polled) await sleep(100);
     }
     assert.ok(polled, 'the scheduled poll ran');
 
-    const smaller = parseConfig(`slack: { approval_channel: C0APPROVALS, alert_channel: C0DBALERTS }\nclusters:\n  other: { env: test, primary: { host: 127.0.0.1, port: 3306 }, user: root }\n`);
+    const smaller = parseConfig(
+      `slack: { approval_channel: C0APPROVALS, alert_channel: C0DBALERTS }\nclusters:\n  other: { env: test, primary: { host: 127.0.0.1, port: 3306 }, user: root }\n`,
+    );
     await worker.syncSchedulers(smaller);
     const after = (await worker.queue.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key).sort();
     assert.deepEqual(after, ['alert-sweep', pollSchedulerId('other', '127.0.0.1:3306')]);

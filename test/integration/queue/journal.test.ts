@@ -19,9 +19,29 @@ after(() => db.close());
 
 /** A running ticket with its run claimed by `first` and a one-part plan claimed by `first` too. */
 async function runningPart(first = 'token-a') {
-  const created = await db.store.create({ kind: 'sql-change', payload: { sql: 'SELECT 1' }, requester: 'U0DEV00001', cluster: 'test', schema: null, environment: 'test', review: null, estimatedRows: null, runAt: null, approvalsNeeded: 0 }, AT);
+  const created = await db.store.create(
+    {
+      kind: 'sql-change',
+      payload: { sql: 'SELECT 1' },
+      requester: 'U0DEV00001',
+      cluster: 'test',
+      schema: null,
+      environment: 'test',
+      review: null,
+      estimatedRows: null,
+      runAt: null,
+      approvalsNeeded: 0,
+    },
+    AT,
+  );
   assert.ok(created.created);
-  const approved = await db.store.transition({ ticketId: created.ticket.id, expect: { state: 'submitted', version: 1 }, action: 'auto_approve', actor: BOT_ACTOR, at: AT });
+  const approved = await db.store.transition({
+    ticketId: created.ticket.id,
+    expect: { state: 'submitted', version: 1 },
+    action: 'auto_approve',
+    actor: BOT_ACTOR,
+    at: AT,
+  });
   assert.ok(approved.ok);
   const key = { ticketId: created.ticket.id, attempt: 1 };
   await runs.claimRun({ ...key, jobId: 'job', kind: 'execute-sql', token: first, worker: 'w1', at: AT });
@@ -46,7 +66,14 @@ describe('step journal and fencing', () => {
     assert.deepEqual(await journal.begin(b, 'backup', false, AT), { run: false, result: { rows: 12 } });
     assert.deepEqual(await journal.begin(b, 'copy', true, AT), { run: true, tries: 2 });
     assert.deepEqual(await journal.begin(b, 'alter', false, AT), { run: false, interrupted: true });
-    assert.deepEqual((await journal.list(key)).map((s) => [s.name, s.seq, s.state, s.tries]), [['backup', 1, 'done', 1], ['copy', 2, 'started', 2], ['alter', 3, 'started', 1]]);
+    assert.deepEqual(
+      (await journal.list(key)).map((s) => [s.name, s.seq, s.state, s.tries]),
+      [
+        ['backup', 1, 'done', 1],
+        ['copy', 2, 'started', 2],
+        ['alter', 3, 'started', 1],
+      ],
+    );
   });
 
   it('the worker that lost the part can record nothing more', async () => {
@@ -57,7 +84,10 @@ describe('step journal and fencing', () => {
     await assert.rejects(journal.end(a, 'copy', AT, { ok: true, result: null }), FencedError);
     await assert.rejects(journal.begin(a, 'next', true, AT), FencedError);
     await assert.rejects(runs.finishPart({ ...key, token: 'token-a', at: AT }, 0, { state: 'done' }), FencedError);
-    await assert.rejects(runs.finishRun({ ...key, token: 'token-z', at: AT }, { outcome: 'succeeded', summary: 'no' }), FencedError);
+    await assert.rejects(
+      runs.finishRun({ ...key, token: 'token-z', at: AT }, { outcome: 'succeeded', summary: 'no' }),
+      FencedError,
+    );
   });
 
   it('one step name twice in one job is a bug, said plainly', async () => {
@@ -73,11 +103,25 @@ describe('step journal and fencing', () => {
     const again = await runs.claimPart({ ...key, token: 'token-c', worker: 'w3', at: AT }, 0);
     assert.ok(!again.claimed && again.part.state === 'done');
     await runs.setPhase({ ...key, token: 'token-a', at: AT }, 'waiting');
-    const resumed = await runs.claimRun({ ...key, jobId: 'job', kind: 'execute-sql', token: 'token-d', worker: 'w4', at: AT });
+    const resumed = await runs.claimRun({
+      ...key,
+      jobId: 'job',
+      kind: 'execute-sql',
+      token: 'token-d',
+      worker: 'w4',
+      at: AT,
+    });
     assert.equal(resumed.previous?.phase, 'waiting');
     assert.equal(resumed.run.takeovers, 0, 'resuming after the children is not a take-over');
     await runs.setPhase({ ...key, token: 'token-d', at: AT }, 'finishing');
-    const taken = await runs.claimRun({ ...key, jobId: 'job', kind: 'execute-sql', token: 'token-e', worker: 'w5', at: AT });
+    const taken = await runs.claimRun({
+      ...key,
+      jobId: 'job',
+      kind: 'execute-sql',
+      token: 'token-e',
+      worker: 'w5',
+      at: AT,
+    });
     assert.equal(taken.run.takeovers, 1);
     assert.equal(taken.previous?.worker, 'w4');
   });

@@ -24,15 +24,28 @@ describe('stopping a running statement', () => {
     controller.abort(new Error('cancelled by U1'));
     await assert.rejects(running, /cancelled by U1/);
     assert.equal(sentAfter, false);
-    const [rows] = await pool.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE ?', [threadId, 'SELECT SLEEP%']);
+    const [rows] = await pool.query<mysql.RowDataPacket[]>(
+      'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE ?',
+      [threadId, 'SELECT SLEEP%'],
+    );
     assert.equal(Number(rows[0]?.n), 0, 'the statement no longer runs on the server');
   });
 
   it('an aborted signal stops before taking a connection; a finished run releases it for the next', async () => {
     const controller = new AbortController();
     controller.abort(new Error('too late'));
-    await assert.rejects(runKillable(pool, controller.signal, async () => assert.fail('must not run')), /too late/);
-    assert.deepEqual(await runKillable(pool, new AbortController().signal, async (conn) => (await conn.query<mysql.RowDataPacket[]>('SELECT 2 AS x'))[0][0]?.x), 2);
+    await assert.rejects(
+      runKillable(pool, controller.signal, async () => assert.fail('must not run')),
+      /too late/,
+    );
+    assert.deepEqual(
+      await runKillable(
+        pool,
+        new AbortController().signal,
+        async (conn) => (await conn.query<mysql.RowDataPacket[]>('SELECT 2 AS x'))[0][0]?.x,
+      ),
+      2,
+    );
   });
 
   it('killing a thread that is gone says so', async () => {

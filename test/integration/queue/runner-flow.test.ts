@@ -29,8 +29,10 @@ after(async () => {
 
 const insert = (what: string) => `INSERT INTO \`${f.target}\`.log (what) VALUES ('${what}')`;
 const rows = (what: string) => f.count(`SELECT COUNT(*) FROM \`${f.target}\`.log WHERE what = ?`, [what]);
-const replies = (ticket: { slack: { threadChannel: string | null; threadTs: string | null } }) => f.api.replies(ticket.slack.threadChannel ?? '', ticket.slack.threadTs ?? '');
-const texts = (ticket: { slack: { threadChannel: string | null; threadTs: string | null } }) => replies(ticket).map((m) => m.text ?? '');
+const replies = (ticket: { slack: { threadChannel: string | null; threadTs: string | null } }) =>
+  f.api.replies(ticket.slack.threadChannel ?? '', ticket.slack.threadTs ?? '');
+const texts = (ticket: { slack: { threadChannel: string | null; threadTs: string | null } }) =>
+  replies(ticket).map((m) => m.text ?? '');
 
 /** Hold a named lock; a statement `waitAt(name)` blocks until `open(name)`. */
 const waitAt = (name: string) => `SELECT GET_LOCK('${name}', 60), RELEASE_LOCK('${name}')`;
@@ -41,22 +43,46 @@ describe('a run in the thread', () => {
   it('posts one status message edited in place, milestone replies and a final reply with the duration; the approval message follows the state', async () => {
     const worker = await f.startWorker();
     try {
-      const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: [insert('one'), insert('two'), insert('three')].join(';\n') } });
+      const ticket = await f.ticket({
+        kind: 'sql-change',
+        payload: { sql: [insert('one'), insert('two'), insert('three')].join(';\n') },
+      });
       assert.equal((await f.waitFor(ticket.id, ['succeeded', 'failed'])).state, 'succeeded');
-      await waitUntil(() => texts(ticket).some((t) => t.startsWith(`:white_check_mark: ${ticket.ref} finished in`)), 10_000, 'the final reply');
+      await waitUntil(
+        () => texts(ticket).some((t) => t.startsWith(`:white_check_mark: ${ticket.ref} finished in`)),
+        10_000,
+        'the final reply',
+      );
       const thread = replies(ticket);
-      const statuses = thread.filter((m) => m.text?.startsWith(`${ticket.ref} running`) || m.text?.startsWith(`${ticket.ref} succeeded`));
+      const statuses = thread.filter(
+        (m) => m.text?.startsWith(`${ticket.ref} running`) || m.text?.startsWith(`${ticket.ref} succeeded`),
+      );
       assert.equal(statuses.length, 1, 'one status message');
       assert.match(statuses[0].text ?? '', /succeeded/);
-      assert.ok(statuses[0].editCount >= 1, "edited in place");
+      assert.ok(statuses[0].editCount >= 1, 'edited in place');
       assert.match(JSON.stringify(statuses[0].blocks), /▓{20} 100%/);
       assert.ok(!JSON.stringify(statuses[0].blocks).includes('dbops.ticket.cancel'), 'no Cancel once finished');
       assert.ok(thread.some((m) => m.text?.startsWith(`:arrow_forward: ${ticket.ref} started on \`test-`)));
-      assert.match(texts(ticket).find((t) => t.startsWith(':white_check_mark:')) ?? '', /finished in [\d.]+s\. 3 statements done\./);
-      await waitUntil(() => /finished successfully/.test(JSON.stringify(f.api.messages(ticket.slack.approvalChannel ?? '').find((m) => m.ts === ticket.slack.approvalTs)?.blocks)), 10_000, 'the approval message to show the end');
-      assert.equal(await rows('one') + (await rows('two')) + (await rows('three')), 3);
+      assert.match(
+        texts(ticket).find((t) => t.startsWith(':white_check_mark:')) ?? '',
+        /finished in [\d.]+s\. 3 statements done\./,
+      );
+      await waitUntil(
+        () =>
+          /finished successfully/.test(
+            JSON.stringify(
+              f.api.messages(ticket.slack.approvalChannel ?? '').find((m) => m.ts === ticket.slack.approvalTs)?.blocks,
+            ),
+          ),
+        10_000,
+        'the approval message to show the end',
+      );
+      assert.equal((await rows('one')) + (await rows('two')) + (await rows('three')), 3);
       assert.equal(f.metrics.jobs.get({ kind: 'execute-sql', outcome: 'succeeded' }), 1);
-      assert.match(await f.metrics.render(), /dbops_job_duration_seconds_count\{kind="execute-sql",outcome="succeeded"\} 1/);
+      assert.match(
+        await f.metrics.render(),
+        /dbops_job_duration_seconds_count\{kind="execute-sql",outcome="succeeded"\} 1/,
+      );
     } finally {
       await worker.stop();
     }
@@ -67,13 +93,25 @@ describe('a run in the thread', () => {
     try {
       await hold('flow-slack');
       const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: waitAt('flow-slack') } });
-      await waitUntil(async () => (await f.journal.list({ ticketId: ticket.id, attempt: 1 })).length > 0, 10_000, 'the run to start');
+      await waitUntil(
+        async () => (await f.journal.list({ ticketId: ticket.id, attempt: 1 })).length > 0,
+        10_000,
+        'the run to start',
+      );
       await waitUntil(() => texts(ticket).some((t) => t.includes('started on')), 10_000, 'the started reply');
       f.api.failNext('chat.postMessage', { kind: 'ratelimit', retryAfterSeconds: 1 });
       f.api.failNext('chat.postMessage', { kind: 'error', error: 'internal_error' }, 2);
       await open('flow-slack');
-      await waitUntil(() => texts(ticket).some((t) => t.startsWith(`:white_check_mark: ${ticket.ref} finished`)), 20_000, 'the final reply');
-      await waitUntil(async () => Boolean((await f.runs.getRun({ ticketId: ticket.id, attempt: 1 }))?.finalPostedAt), 5_000, 'the outbox to record it as posted');
+      await waitUntil(
+        () => texts(ticket).some((t) => t.startsWith(`:white_check_mark: ${ticket.ref} finished`)),
+        20_000,
+        'the final reply',
+      );
+      await waitUntil(
+        async () => Boolean((await f.runs.getRun({ ticketId: ticket.id, attempt: 1 }))?.finalPostedAt),
+        5_000,
+        'the outbox to record it as posted',
+      );
       assert.equal(f.metrics.slackErrors.get({ method: 'chat.postMessage', error: 'internal_error' }), 2);
       assert.equal(f.metrics.slackErrors.get({ method: 'chat.postMessage', error: 'ratelimited' }), 1);
     } finally {
@@ -90,12 +128,20 @@ describe('a run in the thread', () => {
       f.api.failNext('chat.postMessage', { kind: 'error', error: 'fatal_error' }, 4);
       await open('flow-sweep');
       await f.waitFor(ticket.id, ['succeeded']);
-      await waitUntil(async () => f.api.calls.filter((c) => c.method === 'chat.postMessage' && c.fault).length >= 4, 20_000, 'four refused tries');
+      await waitUntil(
+        async () => f.api.calls.filter((c) => c.method === 'chat.postMessage' && c.fault).length >= 4,
+        20_000,
+        'four refused tries',
+      );
       assert.equal((await f.runs.getRun({ ticketId: ticket.id, attempt: 1 }))?.finalPostedAt, null);
       // Another process sweeps once the posting worker's lease has run out.
       await f.meta.query('UPDATE ticket_runs SET final_claim_until = NULL WHERE ticket_id = ?', [ticket.id]);
       await worker.host.reconcileNow();
-      await waitUntil(() => texts(ticket).some((t) => t.startsWith(`:white_check_mark: ${ticket.ref} finished`)), 10_000, 'the swept final reply');
+      await waitUntil(
+        () => texts(ticket).some((t) => t.startsWith(`:white_check_mark: ${ticket.ref} finished`)),
+        10_000,
+        'the swept final reply',
+      );
     } finally {
       await worker.stop();
     }
@@ -107,10 +153,16 @@ describe('windows', () => {
     f.clock.set(new Date('2026-11-24T02:30:00Z')); // 10:30 in Shanghai, inside 09:00-12:00
     const worker = await f.startWorker();
     try {
-      const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: insert('after-peak') } }, { cluster: 'busy' });
+      const ticket = await f.ticket(
+        { kind: 'sql-change', payload: { sql: insert('after-peak') } },
+        { cluster: 'busy' },
+      );
       await waitUntil(() => texts(ticket).some((t) => t.includes('is due, but it waits')), 10_000, 'the peak notice');
       const notice = texts(ticket).find((t) => t.includes('is due, but it waits')) ?? '';
-      assert.match(notice, /cluster `busy` is in its peak hours \(09:00-12:00, Asia\/Shanghai\)\. It starts at 2026-11-24 12:00 Asia\/Shanghai\./);
+      assert.match(
+        notice,
+        /cluster `busy` is in its peak hours \(09:00-12:00, Asia\/Shanghai\)\. It starts at 2026-11-24 12:00 Asia\/Shanghai\./,
+      );
       const job = await f.queue.queue.getJob(ticketJobId(ticket.id, 1));
       assert.equal(await job?.getState(), 'delayed');
       assert.ok(job && Math.abs(job.delay - 90 * 60_000) < 60_000, `delayed until the window ends (${job?.delay} ms)`);
@@ -133,7 +185,11 @@ describe('windows', () => {
     try {
       const runAt = new Date(f.clock.now().getTime() + 3_600_000);
       const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: insert('later') } }, { runAt });
-      await waitUntil(async () => (await f.queue.queue.getJobState(ticketJobId(ticket.id, 1))) === 'delayed', 10_000, 'the job to be put back');
+      await waitUntil(
+        async () => (await f.queue.queue.getJobState(ticketJobId(ticket.id, 1))) === 'delayed',
+        10_000,
+        'the job to be put back',
+      );
       assert.equal((await f.store.get(ticket.id))?.state, 'scheduled');
       assert.equal(await rows('later'), 0);
     } finally {
@@ -151,7 +207,11 @@ describe('retries', () => {
       const idempotent = sql === 'idempotent';
       await ctx.step('flaky', { idempotent }, async () => {
         calls++;
-        if (calls <= 2) throw Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
+        if (calls <= 2)
+          throw Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), {
+            code: 'ER_LOCK_DEADLOCK',
+            errno: 1213,
+          });
         return null;
       });
       return { summary: 'done' };
@@ -178,7 +238,10 @@ describe('retries', () => {
       const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: 'once' } });
       assert.equal((await f.waitFor(ticket.id, ['succeeded', 'failed'])).state, 'failed');
       assert.equal(calls, 1);
-      assert.match((await f.runs.getRun({ ticketId: ticket.id, attempt: 1 }))?.summary ?? '', /^Deadlock found when trying to get lock; try restarting transaction \(ER_LOCK_DEADLOCK\)$/);
+      assert.match(
+        (await f.runs.getRun({ ticketId: ticket.id, attempt: 1 }))?.summary ?? '',
+        /^Deadlock found when trying to get lock; try restarting transaction \(ER_LOCK_DEADLOCK\)$/,
+      );
     } finally {
       await worker.stop();
     }
@@ -190,13 +253,21 @@ describe('reconciliation (the tickets in MySQL are the truth)', () => {
     const worker = await f.startWorker();
     try {
       const approved = await f.ticket({ kind: 'sql-change', payload: { sql: insert('requeued') } }, { queue: false });
-      const scheduled = await f.store.transition({ ticketId: approved.id, expect: { state: 'approved', version: approved.version }, action: 'enqueue', actor: BOT_ACTOR, at: f.clock.now() });
+      const scheduled = await f.store.transition({
+        ticketId: approved.id,
+        expect: { state: 'approved', version: approved.version },
+        action: 'enqueue',
+        actor: BOT_ACTOR,
+        at: f.clock.now(),
+      });
       assert.ok(scheduled.ok);
       await worker.host.reconcileNow();
       assert.equal((await f.waitFor(approved.id, ['succeeded', 'failed'])).state, 'succeeded');
       await worker.host.reconcileNow();
       assert.equal(await rows('requeued'), 1, 'ran once');
-      assert.ok(texts(approved).some((t) => t.includes('its job was not in the queue') && t.includes('it is queued again')));
+      assert.ok(
+        texts(approved).some((t) => t.includes('its job was not in the queue') && t.includes('it is queued again')),
+      );
     } finally {
       await worker.stop();
     }
@@ -206,7 +277,13 @@ describe('reconciliation (the tickets in MySQL are the truth)', () => {
     const worker = await f.startWorker();
     try {
       const approved = await f.ticket({ kind: 'sql-change', payload: { sql: insert('never') } }, { queue: false });
-      const running = await f.store.transition({ ticketId: approved.id, expect: { state: 'approved', version: approved.version }, action: 'start', actor: BOT_ACTOR, at: f.clock.now() });
+      const running = await f.store.transition({
+        ticketId: approved.id,
+        expect: { state: 'approved', version: approved.version },
+        action: 'start',
+        actor: BOT_ACTOR,
+        at: f.clock.now(),
+      });
       assert.ok(running.ok);
       await worker.host.reconcileNow();
       assert.equal((await f.store.get(approved.id))?.state, 'running', 'left alone while it may still be starting');
@@ -214,8 +291,15 @@ describe('reconciliation (the tickets in MySQL are the truth)', () => {
       await worker.host.reconcileNow();
       const failed = await f.store.get(approved.id);
       assert.equal(failed?.state, 'failed');
-      assert.match(String((await f.store.events(approved.id)).at(-1)?.note.summary), /was running, but its job vanished from the queue .* marked failed/);
-      await waitUntil(() => texts(approved).some((t) => t.includes('was running, but its job vanished')), 10_000, 'the explanation in the thread');
+      assert.match(
+        String((await f.store.events(approved.id)).at(-1)?.note.summary),
+        /was running, but its job vanished from the queue .* marked failed/,
+      );
+      await waitUntil(
+        () => texts(approved).some((t) => t.includes('was running, but its job vanished')),
+        10_000,
+        'the explanation in the thread',
+      );
     } finally {
       await worker.stop();
       f.clock.set(new Date());
@@ -227,12 +311,26 @@ describe('shutdown', () => {
   it('a worker stopping hands its running job back after the grace time; another worker finishes it without repeating done steps', async () => {
     const leaving = await f.startWorker({ name: 'leaving' });
     await hold('flow-shutdown');
-    const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: [insert('handed'), `${IDEMPOTENT} ${waitAt('flow-shutdown')}`].join(';\n') } });
-    await waitUntil(async () => (await f.journal.list({ ticketId: ticket.id, attempt: 1 })).some((s) => s.name === 'statement 2'), 10_000, 'statement 2 to start');
+    const ticket = await f.ticket({
+      kind: 'sql-change',
+      payload: { sql: [insert('handed'), `${IDEMPOTENT} ${waitAt('flow-shutdown')}`].join(';\n') },
+    });
+    await waitUntil(
+      async () => (await f.journal.list({ ticketId: ticket.id, attempt: 1 })).some((s) => s.name === 'statement 2'),
+      10_000,
+      'statement 2 to start',
+    );
     const staying = await f.startWorker({ name: 'staying' });
     try {
       await leaving.stop(); // grace 2 s (FAST_RUNNER), then the idempotent step is stopped and the job handed back
-      await waitUntil(async () => (await f.journal.list({ ticketId: ticket.id, attempt: 1 })).some((s) => s.name === 'statement 2' && s.tries === 2), 10_000, 'the other worker to resume');
+      await waitUntil(
+        async () =>
+          (await f.journal.list({ ticketId: ticket.id, attempt: 1 })).some(
+            (s) => s.name === 'statement 2' && s.tries === 2,
+          ),
+        10_000,
+        'the other worker to resume',
+      );
       await open('flow-shutdown');
       assert.equal((await f.waitFor(ticket.id, ['succeeded', 'failed'])).state, 'succeeded');
       assert.equal(await rows('handed'), 1);

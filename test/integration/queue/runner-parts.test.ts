@@ -25,29 +25,57 @@ after(async () => {
 });
 
 const lines = (keys: readonly string[]) => keys.join('\n');
-const texts = (ticket: { slack: { threadChannel: string | null; threadTs: string | null } }) => f.api.replies(ticket.slack.threadChannel ?? '', ticket.slack.threadTs ?? '').map((m) => m.text ?? '');
+const texts = (ticket: { slack: { threadChannel: string | null; threadTs: string | null } }) =>
+  f.api.replies(ticket.slack.threadChannel ?? '', ticket.slack.threadTs ?? '').map((m) => m.text ?? '');
 
 it('a ticket of 100 parts runs as a parent with 100 child jobs, reports "n/100 tables done" and completes', async () => {
-  const workers = [await f.startWorker({ name: 'w1', jobs: [partsKind] }), await f.startWorker({ name: 'w2', jobs: [partsKind] })];
+  const workers = [
+    await f.startWorker({ name: 'w1', jobs: [partsKind] }),
+    await f.startWorker({ name: 'w2', jobs: [partsKind] }),
+  ];
   try {
     const keys = Array.from({ length: 100 }, (_, i) => `t${i}`);
     const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: lines(keys) } }, { cluster: 'wide' });
     assert.equal((await f.waitFor(ticket.id, ['succeeded', 'failed'], 60_000)).state, 'succeeded');
     assert.equal(await f.count(`SELECT COUNT(*) FROM \`${f.target}\`.part_runs`), 100);
-    assert.equal(await f.count(`SELECT COUNT(DISTINCT part) FROM \`${f.target}\`.part_runs`), 100, 'every part ran exactly once');
+    assert.equal(
+      await f.count(`SELECT COUNT(DISTINCT part) FROM \`${f.target}\`.part_runs`),
+      100,
+      'every part ran exactly once',
+    );
     const run = await f.runs.getRun({ ticketId: ticket.id, attempt: 1 });
     assert.equal(run?.partsTotal, 100);
-    assert.deepEqual(await f.runs.partCounts({ ticketId: ticket.id, attempt: 1 }), { pending: 0, running: 0, done: 100, failed: 0, stopped: 0, skipped: 0 });
+    assert.deepEqual(await f.runs.partCounts({ ticketId: ticket.id, attempt: 1 }), {
+      pending: 0,
+      running: 0,
+      done: 100,
+      failed: 0,
+      stopped: 0,
+      skipped: 0,
+    });
     const parent = await f.queue.queue.getJob(`ticket-${ticket.id}-attempt-1`);
     assert.equal(await parent?.getState(), 'completed');
-    assert.equal(Object.keys((await parent?.getDependencies({ processed: { count: 200 } }))?.processed ?? {}).length, 100, 'the parent waited for its 100 children');
+    assert.equal(
+      Object.keys((await parent?.getDependencies({ processed: { count: 200 } }))?.processed ?? {}).length,
+      100,
+      'the parent waited for its 100 children',
+    );
 
-    await waitUntil(() => texts(ticket).some((t) => t.startsWith(`:white_check_mark: ${ticket.ref} finished`)), 10_000, 'the final reply');
-    const status = f.api.replies(ticket.slack.threadChannel ?? '', ticket.slack.threadTs ?? '').find((m) => m.text?.startsWith(`${ticket.ref} succeeded`));
+    await waitUntil(
+      () => texts(ticket).some((t) => t.startsWith(`:white_check_mark: ${ticket.ref} finished`)),
+      10_000,
+      'the final reply',
+    );
+    const status = f.api
+      .replies(ticket.slack.threadChannel ?? '', ticket.slack.threadTs ?? '')
+      .find((m) => m.text?.startsWith(`${ticket.ref} succeeded`));
     assert.ok(status, 'the status message ends as succeeded');
     assert.equal(status.text, `${ticket.ref} succeeded: 100/100 tables done`);
     const shown = [...status.history.map((h) => h.text ?? ''), status.text ?? ''];
-    assert.ok(shown.every((t) => /^T-\d+ (running|succeeded)(: \d+\/100 tables done.*)?$/.test(t)), shown.join('\n'));
+    assert.ok(
+      shown.every((t) => /^T-\d+ (running|succeeded)(: \d+\/100 tables done.*)?$/.test(t)),
+      shown.join('\n'),
+    );
     assert.ok(status.editCount < 50, `edits are coalesced: ${status.editCount} edits for 100 parts`);
     assert.match(texts(ticket).find((t) => t.startsWith(':white_check_mark:')) ?? '', /100 tables copied\./);
   } finally {
@@ -58,13 +86,33 @@ it('a ticket of 100 parts runs as a parent with 100 child jobs, reports "n/100 t
 it('a failed part stops the rest: the ticket fails with its cause and the thread says what was done and what was not', async () => {
   const worker = await f.startWorker({ jobs: [partsKind] });
   try {
-    const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: lines(['a0', 'bad1', 'a2', 'a3', 'a4', 'a5']) } }, { cluster: 'narrow' });
+    const ticket = await f.ticket(
+      { kind: 'sql-change', payload: { sql: lines(['a0', 'bad1', 'a2', 'a3', 'a4', 'a5']) } },
+      { cluster: 'narrow' },
+    );
     assert.equal((await f.waitFor(ticket.id, ['succeeded', 'failed'], 30_000)).state, 'failed');
     const parts = await f.runs.parts({ ticketId: ticket.id, attempt: 1 });
-    assert.deepEqual(parts.map((p) => [p.key, p.state]), [['a0', 'done'], ['bad1', 'failed'], ['a2', 'skipped'], ['a3', 'skipped'], ['a4', 'skipped'], ['a5', 'skipped']]);
+    assert.deepEqual(
+      parts.map((p) => [p.key, p.state]),
+      [
+        ['a0', 'done'],
+        ['bad1', 'failed'],
+        ['a2', 'skipped'],
+        ['a3', 'skipped'],
+        ['a4', 'skipped'],
+        ['a5', 'skipped'],
+      ],
+    );
     const run = await f.runs.getRun({ ticketId: ticket.id, attempt: 1 });
-    assert.match(run?.summary ?? '', /^table bad1: Table '.*no_such_table' doesn't exist \(ER_NO_SUCH_TABLE\) \(1\/6 tables done\)$/);
-    await waitUntil(() => texts(ticket).some((t) => t.startsWith(`:x: ${ticket.ref} failed`)), 10_000, 'the final reply');
+    assert.match(
+      run?.summary ?? '',
+      /^table bad1: Table '.*no_such_table' doesn't exist \(ER_NO_SUCH_TABLE\) \(1\/6 tables done\)$/,
+    );
+    await waitUntil(
+      () => texts(ticket).some((t) => t.startsWith(`:x: ${ticket.ref} failed`)),
+      10_000,
+      'the final reply',
+    );
     const final = texts(ticket).find((t) => t.startsWith(`:x: ${ticket.ref} failed`)) ?? '';
     assert.match(final, /\*Done:\* 1\/6 tables\./);
     assert.match(final, /\*Failed:\* table bad1 \(Table/);
@@ -79,14 +127,32 @@ it('a Cancel stops a decomposed run: the running part is killed, the others do n
   const lock = `${f.target}-parts-gate`;
   await gate.query('SELECT GET_LOCK(?, 5)', [lock]);
   try {
-    const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: lines(['c0', `gate:${lock}`, 'c2', 'c3']) } }, { cluster: 'narrow' });
-    await waitUntil(async () => (await f.runs.part({ ticketId: ticket.id, attempt: 1 }, 1))?.state === 'running', 20_000, 'the gated part to run');
+    const ticket = await f.ticket(
+      { kind: 'sql-change', payload: { sql: lines(['c0', `gate:${lock}`, 'c2', 'c3']) } },
+      { cluster: 'narrow' },
+    );
+    await waitUntil(
+      async () => (await f.runs.part({ ticketId: ticket.id, attempt: 1 }, 1))?.state === 'running',
+      20_000,
+      'the gated part to run',
+    );
     await f.queue.requestStop(ticket.id, 1, { kind: 'cancel', by: DEV, at: new Date().toISOString() });
     assert.equal((await f.waitFor(ticket.id, ['cancelled', 'failed', 'succeeded'], 20_000)).state, 'cancelled');
     const parts = await f.runs.parts({ ticketId: ticket.id, attempt: 1 });
-    assert.deepEqual(parts.map((p) => p.state), ['done', 'stopped', 'skipped', 'skipped']);
-    assert.equal(await f.count(`SELECT COUNT(*) FROM \`${f.target}\`.part_runs WHERE part LIKE 'c%' OR part LIKE 'gate:%'`), 1, 'only the first part wrote');
-    await waitUntil(() => texts(ticket).some((t) => t.startsWith(`:no_entry_sign: ${ticket.ref} was stopped by <@${DEV}>`)), 10_000, 'the final reply');
+    assert.deepEqual(
+      parts.map((p) => p.state),
+      ['done', 'stopped', 'skipped', 'skipped'],
+    );
+    assert.equal(
+      await f.count(`SELECT COUNT(*) FROM \`${f.target}\`.part_runs WHERE part LIKE 'c%' OR part LIKE 'gate:%'`),
+      1,
+      'only the first part wrote',
+    );
+    await waitUntil(
+      () => texts(ticket).some((t) => t.startsWith(`:no_entry_sign: ${ticket.ref} was stopped by <@${DEV}>`)),
+      10_000,
+      'the final reply',
+    );
     const final = texts(ticket).find((t) => t.startsWith(':no_entry_sign:')) ?? '';
     assert.match(final, /\*Done:\* 1\/4 tables\./);
     assert.match(final, /\*Stopped mid-way:\* table gate:/);
@@ -121,9 +187,15 @@ it('a cluster’s max_concurrent_jobs holds across workers: parts of two tickets
       },
     },
   });
-  const workers = [await f.startWorker({ name: 'p1', jobs: [probe] }), await f.startWorker({ name: 'p2', jobs: [probe] })];
+  const workers = [
+    await f.startWorker({ name: 'p1', jobs: [probe] }),
+    await f.startWorker({ name: 'p2', jobs: [probe] }),
+  ];
   try {
-    const tickets = await Promise.all([f.ticket({ kind: 'sql-change', payload: { sql: lines(['x0', 'x1', 'x2', 'x3']) } }, { cluster: 'narrow' }), f.ticket({ kind: 'sql-change', payload: { sql: lines(['y0', 'y1', 'y2', 'y3']) } }, { cluster: 'narrow' })]);
+    const tickets = await Promise.all([
+      f.ticket({ kind: 'sql-change', payload: { sql: lines(['x0', 'x1', 'x2', 'x3']) } }, { cluster: 'narrow' }),
+      f.ticket({ kind: 'sql-change', payload: { sql: lines(['y0', 'y1', 'y2', 'y3']) } }, { cluster: 'narrow' }),
+    ]);
     for (const t of tickets) assert.equal((await f.waitFor(t.id, ['succeeded', 'failed'], 30_000)).state, 'succeeded');
     assert.equal(most, 1);
   } finally {

@@ -27,7 +27,11 @@ let schema = '';
 let reviewer: Reviewer;
 
 before(async () => {
-  schema = await createSchema(pools.primary('local'), 't_batch', 'CREATE TABLE orders_0 (id INT PRIMARY KEY, total INT); CREATE TABLE orders_1 LIKE orders_0; CREATE TABLE orders_2 LIKE orders_0; CREATE TABLE orders_3 LIKE orders_0');
+  schema = await createSchema(
+    pools.primary('local'),
+    't_batch',
+    'CREATE TABLE orders_0 (id INT PRIMARY KEY, total INT); CREATE TABLE orders_1 LIKE orders_0; CREATE TABLE orders_2 LIKE orders_0; CREATE TABLE orders_3 LIKE orders_0',
+  );
   const config = DbopsConfig.parse({
     slack: { approval_channel: 'C0APPROVE', alert_channel: 'C0ALERT' },
     clusters: { local: { env: 'test', primary: { host: '127.0.0.1', port: 3306 }, user: 'root' } },
@@ -43,14 +47,17 @@ after(async () => {
 it('reviews every statement of a mixed batch in order', async () => {
   const report = await reviewer.review({ sql: BATCH, target: { cluster: 'local', schema }, purpose: 'change' });
   const rulesOf = (i: number) => report.statements[i].findings.map((f) => f.rule);
-  assert.deepEqual(report.statements.map((s) => [s.index, s.line, s.kind]), [
-    [0, 1, 'other'],
-    [1, 3, 'create-trigger'],
-    [2, 8, 'drop-table'],
-    [3, 9, 'alter-table'],
-    [4, 10, 'update'],
-    [5, 11, 'select'],
-  ]);
+  assert.deepEqual(
+    report.statements.map((s) => [s.index, s.line, s.kind]),
+    [
+      [0, 1, 'other'],
+      [1, 3, 'create-trigger'],
+      [2, 8, 'drop-table'],
+      [3, 9, 'alter-table'],
+      [4, 10, 'update'],
+      [5, 11, 'select'],
+    ],
+  );
   assert.equal(report.target, `local.${schema}`);
 
   // The parse error is reported where it is, and the statements after it are still reviewed.
@@ -66,7 +73,11 @@ it('reviews every statement of a mixed batch in order', async () => {
   assert.ok(!rulesOf(2).includes('builtin.walk-through'), 'orders_1 exists on the target');
 
   // The sharded ALTER is reviewed once, on orders_0, and stands for the four shards.
-  assert.deepEqual(report.statements[3].shards, { pattern: 'orders_{0..3}', count: 4, tables: ['orders_0', 'orders_1', 'orders_2', 'orders_3'] });
+  assert.deepEqual(report.statements[3].shards, {
+    pattern: 'orders_{0..3}',
+    count: 4,
+    tables: ['orders_0', 'orders_1', 'orders_2', 'orders_3'],
+  });
   assert.equal(report.statements[3].sql, 'ALTER TABLE orders_0 ADD COLUMN note VARCHAR(20)');
   assert.ok(!rulesOf(3).includes('builtin.shadow-apply'), 'the shadow check accepts the ALTER');
   assert.ok(!rulesOf(3).includes('builtin.walk-through'));
@@ -74,7 +85,10 @@ it('reviews every statement of a mixed batch in order', async () => {
   // The UPDATE sees the column the ALTER added earlier in the batch.
   assert.equal(report.statements[4].shards?.count, 4);
   assert.ok(!rulesOf(4).includes('builtin.walk-through'), `UPDATE findings: ${rulesOf(4).join(', ')}`);
-  assert.ok(!rulesOf(4).includes('statement.dml-dry-run'), 'not EXPLAINed against the server, which lacks the column yet');
+  assert.ok(
+    !rulesOf(4).includes('statement.dml-dry-run'),
+    'not EXPLAINed against the server, which lacks the column yet',
+  );
 
   // A missing column on a shard is still found.
   const missing = report.statements[5].findings.find((f) => f.rule === 'builtin.walk-through');

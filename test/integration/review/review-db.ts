@@ -24,7 +24,8 @@ export async function createSchema(pool: Pool, prefix: string, sql = ''): Promis
       "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
       [name],
     );
-    if (tables.length > 0) await conn.query(`ANALYZE TABLE ${tables.map((t) => quoteIdent(String(t.name))).join(', ')}`);
+    if (tables.length > 0)
+      await conn.query(`ANALYZE TABLE ${tables.map((t) => quoteIdent(String(t.name))).join(', ')}`);
   } finally {
     conn.destroy(); // its default schema is set: don't hand it back to the pool
   }

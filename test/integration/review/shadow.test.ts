@@ -11,11 +11,15 @@ const pool = pools.primary('local');
 let schema = '';
 
 before(async () => {
-  schema = await createSchema(pool, 't_shadow', `
+  schema = await createSchema(
+    pool,
+    't_shadow',
+    `
     CREATE TABLE orders (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT NULL, note VARCHAR(20), KEY idx_customer (customer_id));
     CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(50));
     INSERT INTO customers VALUES (1, 'kept on the target');
-  `);
+  `,
+  );
 });
 after(async () => {
   await dropSchema(pool, schema);
@@ -23,7 +27,9 @@ after(async () => {
 });
 
 async function schemaExists(name: string): Promise<boolean> {
-  const [rows] = await pool.query<RowDataPacket[]>('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
+    name,
+  ]);
   return rows.length > 0;
 }
 
@@ -41,8 +47,18 @@ describe('shadowApply', () => {
     `);
     assert.match(result.shadowSchema, /^dbops_shadow_[0-9a-f]{12}$/);
     assert.equal(result.setupError, undefined);
-    assert.deepEqual([...result.statements.values()].map((s) => [s.index, s.status]), [[0, 'applied'], [1, 'applied'], [2, 'applied']]);
-    assert.deepEqual(result.statements.get(0)?.changed?.map((t) => [t.schema, t.name, t.columns.map((c) => c.name).join(',')]), [[schema, 'orders', 'id,customer_id,note,total']]);
+    assert.deepEqual(
+      [...result.statements.values()].map((s) => [s.index, s.status]),
+      [
+        [0, 'applied'],
+        [1, 'applied'],
+        [2, 'applied'],
+      ],
+    );
+    assert.deepEqual(
+      result.statements.get(0)?.changed?.map((t) => [t.schema, t.name, t.columns.map((c) => c.name).join(',')]),
+      [[schema, 'orders', 'id,customer_id,note,total']],
+    );
     assert.deepEqual(result.statements.get(2)?.removed, ['customers']);
     assert.match(result.definitions.get('orders') ?? '', /UNIQUE KEY `uk_note` \(`note`\)/);
     assert.deepEqual([...result.definitions.keys()].sort(), ['clients', 'items', 'orders']);
@@ -52,8 +68,13 @@ describe('shadowApply', () => {
   });
 
   it("reports the server's error for bad DDL, goes on, and still drops its schema", async () => {
-    const result = await run('ALTER TABLE orders ADD COLUMN note INT; ALTER TABLE orders ADD INDEX idx_x (nope); ALTER TABLE orders ADD COLUMN ok INT');
-    assert.deepEqual([...result.statements.values()].map((s) => s.status), ['failed', 'failed', 'applied']);
+    const result = await run(
+      'ALTER TABLE orders ADD COLUMN note INT; ALTER TABLE orders ADD INDEX idx_x (nope); ALTER TABLE orders ADD COLUMN ok INT',
+    );
+    assert.deepEqual(
+      [...result.statements.values()].map((s) => s.status),
+      ['failed', 'failed', 'applied'],
+    );
     assert.equal(result.statements.get(0)?.error, "Duplicate column name 'note'");
     assert.equal(result.statements.get(0)?.code, 'ER_DUP_FIELDNAME');
     assert.match(result.statements.get(1)?.error ?? '', /Key column 'nope' doesn't exist/);
@@ -67,15 +88,23 @@ describe('shadowApply', () => {
   });
 
   it('skips what it must not run: other schemas, databases, statements after USE', async () => {
-    const result = await run('CREATE DATABASE elsewhere; ALTER TABLE mysql.user ADD COLUMN x INT; USE other; ALTER TABLE orders ADD COLUMN y INT');
-    assert.deepEqual([...result.statements.values()].map((s) => s.status), ['skipped', 'skipped', 'skipped']);
+    const result = await run(
+      'CREATE DATABASE elsewhere; ALTER TABLE mysql.user ADD COLUMN x INT; USE other; ALTER TABLE orders ADD COLUMN y INT',
+    );
+    assert.deepEqual(
+      [...result.statements.values()].map((s) => s.status),
+      ['skipped', 'skipped', 'skipped'],
+    );
     assert.equal(await schemaExists('elsewhere'), false);
   });
 
   it('reports a scratch server it cannot reach, and creates nothing', async () => {
     const unreachable = mysql.createPool({ host: '127.0.0.1', port: 1, connectTimeout: 1000 });
     try {
-      const result = await shadowApply(prepareStatements('ALTER TABLE orders ADD COLUMN z INT'), schema, { scratch: unreachable, source: pool });
+      const result = await shadowApply(prepareStatements('ALTER TABLE orders ADD COLUMN z INT'), schema, {
+        scratch: unreachable,
+        source: pool,
+      });
       assert.match(result.setupError ?? '', /ECONNREFUSED|connect/i);
       assert.equal(result.statements.size, 0);
     } finally {

@@ -16,21 +16,61 @@ function stubProcessor(store: TicketStore, ran: number[]) {
   return async (job: Job) => {
     const data = TicketJobData.parse(job.data);
     const ticket = await store.get(data.ticketId);
-    if (!ticket || (ticket.state !== 'scheduled' && ticket.state !== 'approved') || ticket.attempt !== data.attempt) return 'skipped';
-    const started = await store.transition({ ticketId: ticket.id, expect: { state: ticket.state, version: ticket.version }, action: 'start', actor: BOT_ACTOR, note: { jobId: job.id }, at: AT });
+    if (!ticket || (ticket.state !== 'scheduled' && ticket.state !== 'approved') || ticket.attempt !== data.attempt)
+      return 'skipped';
+    const started = await store.transition({
+      ticketId: ticket.id,
+      expect: { state: ticket.state, version: ticket.version },
+      action: 'start',
+      actor: BOT_ACTOR,
+      note: { jobId: job.id },
+      at: AT,
+    });
     if (!started.ok) return 'skipped';
     ran.push(ticket.id);
-    await store.transition({ ticketId: ticket.id, expect: { state: 'running', version: started.ticket.version }, action: 'succeed', actor: BOT_ACTOR, at: AT });
+    await store.transition({
+      ticketId: ticket.id,
+      expect: { state: 'running', version: started.ticket.version },
+      action: 'succeed',
+      actor: BOT_ACTOR,
+      at: AT,
+    });
     return 'done';
   };
 }
 
 async function scheduledTicket(store: TicketStore) {
-  const created = await store.create({ kind: 'sql-change', payload: { sql: 'SELECT 1' }, requester: 'U0DEV00001', cluster: 'test', schema: null, environment: 'test', review: null, estimatedRows: null, runAt: null, approvalsNeeded: 0 }, AT);
+  const created = await store.create(
+    {
+      kind: 'sql-change',
+      payload: { sql: 'SELECT 1' },
+      requester: 'U0DEV00001',
+      cluster: 'test',
+      schema: null,
+      environment: 'test',
+      review: null,
+      estimatedRows: null,
+      runAt: null,
+      approvalsNeeded: 0,
+    },
+    AT,
+  );
   assert.ok(created.created);
-  const approved = await store.transition({ ticketId: created.ticket.id, expect: { state: 'submitted', version: 1 }, action: 'auto_approve', actor: BOT_ACTOR, at: AT });
+  const approved = await store.transition({
+    ticketId: created.ticket.id,
+    expect: { state: 'submitted', version: 1 },
+    action: 'auto_approve',
+    actor: BOT_ACTOR,
+    at: AT,
+  });
   assert.ok(approved.ok);
-  const scheduled = await store.transition({ ticketId: created.ticket.id, expect: { state: 'approved', version: 2 }, action: 'enqueue', actor: BOT_ACTOR, at: AT });
+  const scheduled = await store.transition({
+    ticketId: created.ticket.id,
+    expect: { state: 'approved', version: 2 },
+    action: 'enqueue',
+    actor: BOT_ACTOR,
+    at: AT,
+  });
   assert.ok(scheduled.ok);
   return scheduled.ticket;
 }
@@ -70,7 +110,9 @@ describe('ticket job queue', () => {
     const ticket = await scheduledTicket(db.store);
     const ran: number[] = [];
     const process = stubProcessor(db.store, ran);
-    const worker = new Worker(q.queue.name, process, { connection: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null } });
+    const worker = new Worker(q.queue.name, process, {
+      connection: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null },
+    });
     try {
       const completed = new Promise<Job>((resolve, reject) => {
         worker.on('completed', (job) => job.data.ticketId === ticket.id && resolve(job));
@@ -81,7 +123,11 @@ describe('ticket job queue', () => {
       assert.deepEqual(job.data, { ticketId: ticket.id, attempt: 1 });
       assert.equal(job.name, 'execute-sql');
       assert.equal(job.returnvalue, 'done');
-      assert.equal(await process(job), 'skipped', 'at-least-once delivery: the second run is fenced by the ticket state');
+      assert.equal(
+        await process(job),
+        'skipped',
+        'at-least-once delivery: the second run is fenced by the ticket state',
+      );
       assert.deepEqual(ran, [ticket.id]);
       assert.equal((await db.store.get(ticket.id))?.state, 'succeeded');
     } finally {

@@ -47,11 +47,28 @@ const PEAK = new Date('2026-11-24T02:30:00Z');
 const CLEAN: TicketReview = { summary: { errors: 0, warnings: 0, notices: 0, score: 100, grade: 'A' }, findings: [] };
 const ERRORS: TicketReview = {
   summary: { errors: 1, warnings: 0, notices: 0, score: 70, grade: 'C' },
-  findings: [{ rule: 'statement.where.require.update-delete', severity: 'error', statement: 0, message: 'DELETE without WHERE', line: 1, column: 1 }],
+  findings: [
+    {
+      rule: 'statement.where.require.update-delete',
+      severity: 'error',
+      statement: 0,
+      message: 'DELETE without WHERE',
+      line: 1,
+      column: 1,
+    },
+  ],
 };
 
 function request(overrides: Partial<Omit<SubmitInput, 'kind' | 'payload'>> = {}): SubmitInput {
-  return { kind: 'sql-change', payload: { sql: 'UPDATE orders SET status = 1 WHERE id = 7' }, requester: DEV, cluster: 'prod', schema: 'shop', review: CLEAN, ...overrides };
+  return {
+    kind: 'sql-change',
+    payload: { sql: 'UPDATE orders SET status = 1 WHERE id = 7' },
+    requester: DEV,
+    cluster: 'prod',
+    schema: 'shop',
+    review: CLEAN,
+    ...overrides,
+  };
 }
 
 describe('ticket service', () => {
@@ -67,7 +84,10 @@ describe('ticket service', () => {
       dbas: createDbaDirectory({ users: CONFIG.slack.dba_users }),
       ...overrides,
     });
-  const submitted = async (overrides: Parameters<typeof request>[0] = {}, deps: Partial<TicketServiceDeps> = {}): Promise<Ticket> => {
+  const submitted = async (
+    overrides: Parameters<typeof request>[0] = {},
+    deps: Partial<TicketServiceDeps> = {},
+  ): Promise<Ticket> => {
     const result = await service(deps).submit(request(overrides));
     assert.ok(result.ok, JSON.stringify(result));
     return result.ticket;
@@ -99,7 +119,9 @@ describe('ticket service', () => {
     const ticket = await submitted({ cluster: 'staging' });
     assert.equal(ticket.state, 'awaiting_approval');
     assert.equal(ticket.approvalsNeeded, 1);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => service().approve({ ticketId: ticket.id, user: [DBA, DBA2, DBA3][i % 3] })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => service().approve({ ticketId: ticket.id, user: [DBA, DBA2, DBA3][i % 3] })),
+    );
     const approved = results.filter((r) => r.ok && r.outcome === 'approved');
     assert.equal(approved.length, 1, JSON.stringify(results.map((r) => (r.ok ? r.outcome : r.code))));
     const stored = await db.store.get(ticket.id);
@@ -107,7 +129,10 @@ describe('ticket service', () => {
     const winner = stored?.approvals[0]?.approver;
     for (const refusal of results.filter((r) => !r.ok)) {
       assert.ok(!refusal.ok && refusal.code === 'stale', JSON.stringify(refusal));
-      assert.match(refusal.message, new RegExp(`^T-${ticket.id} was already approved by <@${winner}> at 04:00 Asia/Shanghai`));
+      assert.match(
+        refusal.message,
+        new RegExp(`^T-${ticket.id} was already approved by <@${winner}> at 04:00 Asia/Shanghai`),
+      );
     }
     const events = await actions(ticket);
     assert.deepEqual(events, ['submit', 'review_passed', 'approve', 'enqueue']);
@@ -125,7 +150,11 @@ describe('ticket service', () => {
     const once = await svc.approve({ ticketId: ticket.id, user: DBA });
     assert.ok(once.ok && once.outcome === 'approval_recorded');
     const twice = await svc.approve({ ticketId: ticket.id, user: DBA });
-    assert.ok(!twice.ok && twice.code === 'already_approved' && /needs 1 more approval from a different DBA/.test(twice.message));
+    assert.ok(
+      !twice.ok &&
+        twice.code === 'already_approved' &&
+        /needs 1 more approval from a different DBA/.test(twice.message),
+    );
     assert.equal(await q.queue.hasTicketJob(ticket.id, 1), false, 'nothing queued after one approval');
     const done = await svc.approve({ ticketId: ticket.id, user: DBA2 });
     assert.ok(done.ok && done.outcome === 'approved' && done.handOff.queued && !done.exception);
@@ -135,10 +164,19 @@ describe('ticket service', () => {
 
   it('two DBAs approving at the same moment both count', async () => {
     const ticket = await submitted();
-    const results = await Promise.all([DBA, DBA2, DBA, DBA2, DBA, DBA2].map((user) => service().approve({ ticketId: ticket.id, user })));
+    const results = await Promise.all(
+      [DBA, DBA2, DBA, DBA2, DBA, DBA2].map((user) => service().approve({ ticketId: ticket.id, user })),
+    );
     const outcomes = results.map((r) => (r.ok ? r.outcome : r.code)).sort();
-    assert.deepEqual(outcomes.filter((o) => o === 'approval_recorded' || o === 'approved'), ['approval_recorded', 'approved'], JSON.stringify(outcomes));
-    assert.deepEqual((await actions(ticket)).filter((a) => a === 'approve' || a === 'add_approval').sort(), ['add_approval', 'approve']);
+    assert.deepEqual(
+      outcomes.filter((o) => o === 'approval_recorded' || o === 'approved'),
+      ['approval_recorded', 'approved'],
+      JSON.stringify(outcomes),
+    );
+    assert.deepEqual((await actions(ticket)).filter((a) => a === 'approve' || a === 'add_approval').sort(), [
+      'add_approval',
+      'approve',
+    ]);
     assert.equal(await q.queue.hasTicketJob(ticket.id, 1), true);
   });
 
@@ -158,12 +196,26 @@ describe('ticket service', () => {
     assert.equal(asked.ticket.exceptionReason, 'hotfix for incident 123');
     assert.equal(asked.ticket.approvalsNeeded, 1, 'test needs 0 approvals, an exception needs a DBA');
     const again = await svc.requestException({ ticketId: ticket.id, user: DEV });
-    assert.ok(!again.ok && again.code === 'stale' && /already sent to DBAs for an exception by <@U0DEV00001>/.test(again.message), JSON.stringify(again));
+    assert.ok(
+      !again.ok &&
+        again.code === 'stale' &&
+        /already sent to DBAs for an exception by <@U0DEV00001>/.test(again.message),
+      JSON.stringify(again),
+    );
     const approved = await svc.approve({ ticketId: ticket.id, user: DBA });
-    assert.ok(approved.ok && approved.outcome === 'approved' && approved.exception && approved.handOff.queued, JSON.stringify(approved));
-    assert.deepEqual(approved.ticket.approvals.map((a) => [a.approver, a.exception]), [[DBA, true]]);
+    assert.ok(
+      approved.ok && approved.outcome === 'approved' && approved.exception && approved.handOff.queued,
+      JSON.stringify(approved),
+    );
+    assert.deepEqual(
+      approved.ticket.approvals.map((a) => [a.approver, a.exception]),
+      [[DBA, true]],
+    );
     const events = await db.store.events(ticket.id);
-    assert.deepEqual(events.map((e) => e.action), ['submit', 'review_blocked', 'request_exception', 'approve', 'enqueue']);
+    assert.deepEqual(
+      events.map((e) => e.action),
+      ['submit', 'review_blocked', 'request_exception', 'approve', 'enqueue'],
+    );
     assert.equal(events[3]?.note.exception, true);
     const late = await svc.approve({ ticketId: ticket.id, user: DBA2 });
     assert.ok(!late.ok && /was already approved as an exception by <@U0DBA00001>/.test(late.message));
@@ -177,7 +229,12 @@ describe('ticket service', () => {
     const rejected = await svc.reject({ ticketId: ticket.id, user: DBA2, reason: 'use pt-osc' });
     assert.ok(rejected.ok && rejected.ticket.state === 'rejected');
     const click = await svc.approve({ ticketId: ticket.id, user: DBA });
-    assert.ok(!click.ok && click.code === 'stale' && new RegExp(`T-${ticket.id} was already rejected by <@${DBA2}> at 04:00 Asia/Shanghai\\.`).test(click.message), JSON.stringify(click));
+    assert.ok(
+      !click.ok &&
+        click.code === 'stale' &&
+        new RegExp(`T-${ticket.id} was already rejected by <@${DBA2}> at 04:00 Asia/Shanghai\\.`).test(click.message),
+      JSON.stringify(click),
+    );
     assert.equal((await db.store.events(ticket.id)).at(-1)?.note.reason, 'use pt-osc');
   });
 
@@ -185,7 +242,11 @@ describe('ticket service', () => {
     const svc = service();
     const result = await svc.submit(request({ cluster: 'test', runAt: 'tonight' }));
     assert.ok(result.ok && result.outcome === 'auto_approved' && result.handOff.queued);
-    assert.equal(result.handOff.startAt.toISOString(), '2026-11-24T02:00:00.000Z', 'tonight = 02:00 in the cluster zone (UTC here)');
+    assert.equal(
+      result.handOff.startAt.toISOString(),
+      '2026-11-24T02:00:00.000Z',
+      'tonight = 02:00 in the cluster zone (UTC here)',
+    );
     assert.equal(await q.queue.queue.getJobState(result.handOff.jobId), 'delayed');
     const stranger = await svc.cancel({ ticketId: result.ticket.id, user: DEV2 });
     assert.ok(!stranger.ok && stranger.code === 'not_allowed');
@@ -199,15 +260,28 @@ describe('ticket service', () => {
   it('a Cancel on a running ticket asks its workers to stop (requester or DBA only) and leaves the state to the runner', async () => {
     const result = await service().submit(request({ cluster: 'test' }));
     assert.ok(result.ok);
-    const running = await db.store.transition({ ticketId: result.ticket.id, expect: { state: result.ticket.state, version: result.ticket.version }, action: 'start', actor: 'dbops', at: QUIET });
+    const running = await db.store.transition({
+      ticketId: result.ticket.id,
+      expect: { state: result.ticket.state, version: result.ticket.version },
+      action: 'start',
+      actor: 'dbops',
+      at: QUIET,
+    });
     assert.ok(running.ok);
     const stranger = await service().cancel({ ticketId: result.ticket.id, user: DEV2 });
     assert.ok(!stranger.ok && stranger.code === 'not_allowed');
     const asked = await service().cancel({ ticketId: result.ticket.id, user: DBA, reason: 'wrong table' });
     assert.ok(asked.ok && asked.outcome === 'stop_requested' && asked.ticket.state === 'running');
-    assert.equal((await db.store.get(result.ticket.id))?.state, 'running', 'the runner records the end once the run stopped');
+    assert.equal(
+      (await db.store.get(result.ticket.id))?.state,
+      'running',
+      'the runner records the end once the run stopped',
+    );
     const stop = await readStop(q.redis, q.queue.keySpace, result.ticket.id, 1);
-    assert.deepEqual({ kind: stop?.kind, by: stop?.by, reason: stop?.reason }, { kind: 'cancel', by: DBA, reason: 'wrong table' });
+    assert.deepEqual(
+      { kind: stop?.kind, by: stop?.by, reason: stop?.reason },
+      { kind: 'cancel', by: DBA, reason: 'wrong table' },
+    );
   });
 
   it('reads the run time in the cluster zone and refuses peak hours with the next allowed time', async () => {
@@ -221,7 +295,9 @@ describe('ticket service', () => {
     assert.ok(ok.ok);
     assert.equal(ok.ticket.runAt?.toISOString(), '2026-11-24T17:30:00.000Z');
     const unknown = await svc.submit(request({ cluster: 'nope' }));
-    assert.ok(!unknown.ok && unknown.code === 'unknown_cluster' && /Known clusters: prod, staging, test/.test(unknown.message));
+    assert.ok(
+      !unknown.ok && unknown.code === 'unknown_cluster' && /Known clusters: prod, staging, test/.test(unknown.message),
+    );
     const empty = await svc.submit({ ...request(), kind: 'sql-change', payload: { sql: '' } });
     assert.ok(!empty.ok && empty.code === 'invalid');
   });
@@ -245,7 +321,10 @@ describe('ticket service', () => {
   });
 
   it('keeps an approval when the queue is down, and queues it when the queue is back', async () => {
-    const down = new JobQueue({ connection: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null }, queueName: q.queue.name });
+    const down = new JobQueue({
+      connection: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null },
+      queueName: q.queue.name,
+    });
     await down.close();
     const ticket = await submitted({ cluster: 'test' }, { queue: down });
     assert.equal(ticket.state, 'approved');

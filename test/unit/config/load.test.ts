@@ -61,9 +61,19 @@ policy:
   });
 
   it('checks references between sections and time zones', () => {
-    const problems = problemsOf(`${SLACK}clusters:\n  prod: { env: prod, primary: { host: a }, user: u, timezone: Mars/Base }\nreview: { scratch_cluster: nope }\n`);
-    assert.ok(problems.some((p) => /review\.scratch_cluster: cluster 'nope' is not defined under clusters \(known: prod\)/.test(p)), problems.join('\n'));
-    assert.ok(problems.some((p) => /clusters\.prod\.timezone: 'Mars\/Base' is not an IANA time zone/.test(p)), problems.join('\n'));
+    const problems = problemsOf(
+      `${SLACK}clusters:\n  prod: { env: prod, primary: { host: a }, user: u, timezone: Mars/Base }\nreview: { scratch_cluster: nope }\n`,
+    );
+    assert.ok(
+      problems.some((p) =>
+        /review\.scratch_cluster: cluster 'nope' is not defined under clusters \(known: prod\)/.test(p),
+      ),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => /clusters\.prod\.timezone: 'Mars\/Base' is not an IANA time zone/.test(p)),
+      problems.join('\n'),
+    );
   });
 
   it('reads the environment with its documented defaults', () => {
@@ -71,6 +81,9 @@ policy:
     assert.equal(env.PORT, 3000);
     assert.equal(env.DBOPS_ROLE, 'all');
     assert.equal(env.SLACK_API_URL, 'https://slack.com/api/');
-    assert.throws(() => parseEnv({ DBOPS_ROLE: 'boss' }), /DBOPS_ROLE: expected one of "all", "bot", "worker", got 'boss'/);
+    assert.throws(
+      () => parseEnv({ DBOPS_ROLE: 'boss' }),
+      /DBOPS_ROLE: expected one of "all", "bot", "worker", got 'boss'/,
+    );
   });
 });

@@ -58,11 +58,17 @@ describe('FakeSlackApi against a real WebClient', () => {
     const stored = api.message('C0DBA', first.ts ?? '');
     assert.deepEqual(stored?.blocks, blocks);
     assert.equal(stored?.user, api.botUserId);
-    assert.deepEqual(api.replies('C0DBA', first.ts ?? '').map((m) => m.text), ['reply']);
+    assert.deepEqual(
+      api.replies('C0DBA', first.ts ?? '').map((m) => m.text),
+      ['reply'],
+    );
   });
 
   it('answers no_text when a message has neither text nor blocks', async () => {
-    await assert.rejects(client.chat.postMessage({ channel: 'C0DBA', text: '' }), platformError('chat.postMessage', 'no_text'));
+    await assert.rejects(
+      client.chat.postMessage({ channel: 'C0DBA', text: '' }),
+      platformError('chat.postMessage', 'no_text'),
+    );
   });
 
   it('edits a message in place with chat.update and keeps its history', async () => {
@@ -72,8 +78,14 @@ describe('FakeSlackApi against a real WebClient', () => {
     const stored = api.message('C0DBA', posted.ts ?? '');
     assert.equal(stored?.text, 'running');
     assert.equal(stored?.editCount, 1);
-    assert.deepEqual(stored?.history.map((r) => r.text), ['queued']);
-    await assert.rejects(client.chat.update({ channel: 'C0DBA', ts: '1.000000', text: 'x' }), platformError('chat.update', 'message_not_found'));
+    assert.deepEqual(
+      stored?.history.map((r) => r.text),
+      ['queued'],
+    );
+    await assert.rejects(
+      client.chat.update({ channel: 'C0DBA', ts: '1.000000', text: 'x' }),
+      platformError('chat.update', 'message_not_found'),
+    );
   });
 
   it('stores ephemeral messages for their target user and gives permalinks', async () => {
@@ -84,12 +96,20 @@ describe('FakeSlackApi against a real WebClient', () => {
     assert.equal(stored.ephemeralTo, 'U0BOB');
     const posted = await client.chat.postMessage({ channel: 'C0DBA', text: 'public' });
     const link = await client.chat.getPermalink({ channel: 'C0DBA', message_ts: posted.ts ?? '' });
-    assert.equal(link.permalink, `https://${api.teamDomain}.slack.com/archives/C0DBA/p${(posted.ts ?? '').replace('.', '')}`);
+    assert.equal(
+      link.permalink,
+      `https://${api.teamDomain}.slack.com/archives/C0DBA/p${(posted.ts ?? '').replace('.', '')}`,
+    );
   });
 
   it('opens, updates and pushes modals, and publishes home views per user', async () => {
     const triggerId = api.createTriggerId('U0ALICE');
-    const view = { type: 'modal' as const, callback_id: 'approve', title: { type: 'plain_text' as const, text: 'Approve' }, blocks: [] };
+    const view = {
+      type: 'modal' as const,
+      callback_id: 'approve',
+      title: { type: 'plain_text' as const, text: 'Approve' },
+      blocks: [],
+    };
     const opened = await client.views.open({ trigger_id: triggerId, view });
     const id = opened.view?.id ?? '';
     assert.match(id, /^V/);
@@ -98,7 +118,10 @@ describe('FakeSlackApi against a real WebClient', () => {
 
     await client.views.update({ view_id: id, hash: opened.view?.hash, view: { ...view, callback_id: 'approve2' } });
     assert.equal(api.view(id)?.view.callback_id, 'approve2');
-    await assert.rejects(client.views.update({ view_id: id, hash: 'stale', view }), platformError('views.update', 'hash_conflict'));
+    await assert.rejects(
+      client.views.update({ view_id: id, hash: 'stale', view }),
+      platformError('views.update', 'hash_conflict'),
+    );
 
     const pushed = await client.views.push({ trigger_id: api.createTriggerId('U0ALICE', id), view });
     assert.equal(pushed.view?.previous_view_id, id);
@@ -131,21 +154,30 @@ describe('FakeSlackApi against a real WebClient', () => {
 
     const group = await client.usergroups.users.list({ usergroup: 'S0DBAS' });
     assert.deepEqual(group.users, ['U0ALICE']);
-    await assert.rejects(client.usergroups.users.list({ usergroup: 'S0NONE' }), platformError('usergroups', 'no_such_subteam'));
+    await assert.rejects(
+      client.usergroups.users.list({ usergroup: 'S0NONE' }),
+      platformError('usergroups', 'no_such_subteam'),
+    );
   });
 
   it('uploads a file into a thread with filesUploadV2', async () => {
     const parent = await client.chat.postMessage({ channel: 'C0DBA', text: 'ticket 7' });
     await client.filesUploadV2({
-      channel_id: 'C0DBA', thread_ts: parent.ts ?? '', initial_comment: 'full report',
-      filename: 'report.sql', title: 'Review report', content: 'SELECT 1;\n',
+      channel_id: 'C0DBA',
+      thread_ts: parent.ts ?? '',
+      initial_comment: 'full report',
+      filename: 'report.sql',
+      title: 'Review report',
+      content: 'SELECT 1;\n',
     });
     const [file] = api.files;
     assert.equal(file.name, 'report.sql');
     assert.equal(file.title, 'Review report');
     assert.equal(file.bytes?.toString('utf8'), 'SELECT 1;\n');
     assert.equal(api.callsTo('file_upload').length, 1);
-    assert.deepEqual(api.callsTo('files.completeUploadExternal')[0].params.files, [{ id: file.id, title: 'Review report' }]);
+    assert.deepEqual(api.callsTo('files.completeUploadExternal')[0].params.files, [
+      { id: file.id, title: 'Review report' },
+    ]);
     const [share] = api.replies('C0DBA', parent.ts ?? '');
     assert.equal(share.text, 'full report');
     assert.deepEqual(share.files, [file.id]);
@@ -165,7 +197,10 @@ describe('FakeSlackApi against a real WebClient', () => {
 
   it('surfaces an injected error as a platform error, then serves normally', async () => {
     api.failNext('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
-    await assert.rejects(client.chat.postMessage({ channel: 'C0DBA', text: 'x' }), platformError('chat.postMessage', 'channel_not_found'));
+    await assert.rejects(
+      client.chat.postMessage({ channel: 'C0DBA', text: 'x' }),
+      platformError('chat.postMessage', 'channel_not_found'),
+    );
     assert.equal((await client.chat.postMessage({ channel: 'C0DBA', text: 'x' })).ok, true);
   });
 

@@ -15,10 +15,11 @@ function expectedSignature(secret: string, timestamp: string, body: string): str
 
 describe('signBody', () => {
   it("matches the worked example in Slack's request-verification docs", () => {
-    const body = 'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V'
-      + '&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text='
-      + '&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN'
-      + '&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+    const body =
+      'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V' +
+      '&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=' +
+      '&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN' +
+      '&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
     const headers = signBody('8f742231b10e8888abcd99yyyzzz85a5', body, 1531420618);
     assert.deepEqual(headers, {
       'X-Slack-Request-Timestamp': '1531420618',
@@ -31,16 +32,21 @@ describe('signBody', () => {
     const headers = signBody(SECRET, body);
     const ts = headers['X-Slack-Request-Timestamp'];
     assert.equal(headers['X-Slack-Signature'], expectedSignature(SECRET, ts, body));
-    const verify = (secret: string) => isValidSlackRequest({
-      signingSecret: secret, body,
-      headers: { 'x-slack-signature': headers['X-Slack-Signature'], 'x-slack-request-timestamp': Number(ts) },
-    });
+    const verify = (secret: string) =>
+      isValidSlackRequest({
+        signingSecret: secret,
+        body,
+        headers: { 'x-slack-signature': headers['X-Slack-Signature'], 'x-slack-request-timestamp': Number(ts) },
+      });
     assert.equal(verify(SECRET), true);
     assert.equal(verify('another-secret'), false);
   });
 });
 
-interface Captured { headers: IncomingHttpHeaders; body: string }
+interface Captured {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 
 describe('SlackRequestSender payloads', () => {
   const api = new FakeSlackApi({ users: [{ id: 'U0ALICE', name: 'alice' }], channels: [{ id: 'C0DBA', name: 'dba' }] });
@@ -61,7 +67,10 @@ describe('SlackRequestSender payloads', () => {
     const { port } = server.address() as AddressInfo;
     sender = new SlackRequestSender({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SECRET, api });
   });
-  afterEach(() => { captured.length = 0; api.reset(); });
+  afterEach(() => {
+    captured.length = 0;
+    api.reset();
+  });
   after(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
@@ -80,10 +89,24 @@ describe('SlackRequestSender payloads', () => {
     const { headers, body } = last();
     assert.equal(headers['content-type'], 'application/x-www-form-urlencoded');
     const form = new URLSearchParams(body);
-    assert.deepEqual([...form.keys()], [
-      'token', 'team_id', 'team_domain', 'channel_id', 'channel_name', 'user_id', 'user_name',
-      'command', 'text', 'api_app_id', 'is_enterprise_install', 'response_url', 'trigger_id',
-    ]);
+    assert.deepEqual(
+      [...form.keys()],
+      [
+        'token',
+        'team_id',
+        'team_domain',
+        'channel_id',
+        'channel_name',
+        'user_id',
+        'user_name',
+        'command',
+        'text',
+        'api_app_id',
+        'is_enterprise_install',
+        'response_url',
+        'trigger_id',
+      ],
+    );
     assert.equal(form.get('command'), '/dbops');
     assert.equal(form.get('text'), 'exec prod.shop SELECT 1');
     assert.equal(form.get('channel_name'), 'dba');
@@ -94,8 +117,15 @@ describe('SlackRequestSender payloads', () => {
 
     const responseUrl = form.get('response_url') ?? '';
     assert.ok(responseUrl.startsWith(`${api.origin}/response/`));
-    await fetch(responseUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":"ok"}' });
-    assert.deepEqual(api.messages('C0DBA').map((m) => [m.text, m.ephemeralTo]), [['ok', 'U0ALICE']]);
+    await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"text":"ok"}',
+    });
+    assert.deepEqual(
+      api.messages('C0DBA').map((m) => [m.text, m.ephemeralTo]),
+      [['ok', 'U0ALICE']],
+    );
   });
 
   it('sends unsigned, badly signed and stale requests on demand', async () => {
@@ -107,7 +137,10 @@ describe('SlackRequestSender payloads', () => {
     await sender.slashCommand(input, { signing: 'bad' });
     const bad = last();
     assert.match(String(bad.headers['x-slack-signature']), /^v0=[0-9a-f]{64}$/);
-    assert.notEqual(bad.headers['x-slack-signature'], expectedSignature(SECRET, String(bad.headers['x-slack-request-timestamp']), bad.body));
+    assert.notEqual(
+      bad.headers['x-slack-signature'],
+      expectedSignature(SECRET, String(bad.headers['x-slack-request-timestamp']), bad.body),
+    );
 
     const stale = Math.floor(Date.now() / 1000) - 600;
     await sender.slashCommand(input, { signing: { timestamp: stale }, retry: { num: 1 } });
@@ -119,11 +152,23 @@ describe('SlackRequestSender payloads', () => {
 
   it('sends block_actions for a stored message as a payload= form field', async () => {
     const client = await fetch(`${api.url}chat.postMessage`, {
-      method: 'POST', headers: { Authorization: 'Bearer xoxb-t', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ channel: 'C0DBA', text: 'Approve ticket 9?', blocks: [{ type: 'actions', elements: [] }] }),
+      method: 'POST',
+      headers: { Authorization: 'Bearer xoxb-t', 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'C0DBA',
+        text: 'Approve ticket 9?',
+        blocks: [{ type: 'actions', elements: [] }],
+      }),
     });
     const { ts } = (await client.json()) as { ts: string };
-    await sender.blockAction({ userId: 'U0ALICE', channelId: 'C0DBA', messageTs: ts, actionId: 'ticket.approve', blockId: 'decide', value: '9' });
+    await sender.blockAction({
+      userId: 'U0ALICE',
+      channelId: 'C0DBA',
+      messageTs: ts,
+      actionId: 'ticket.approve',
+      blockId: 'decide',
+      value: '9',
+    });
     const p = payloadOf(last());
     assert.equal(p.type, 'block_actions');
     assert.deepEqual(p.user, { id: 'U0ALICE', username: 'alice', name: 'alice', team_id: api.teamId });
@@ -131,17 +176,24 @@ describe('SlackRequestSender payloads', () => {
     assert.deepEqual(p.channel, { id: 'C0DBA', name: 'dba' });
     assert.equal((p.message as { text: string }).text, 'Approve ticket 9?');
     const [action] = p.actions as Array<Record<string, unknown>>;
-    assert.deepEqual({ ...action, action_ts: 'x' }, { action_id: 'ticket.approve', block_id: 'decide', value: '9', type: 'button', action_ts: 'x' });
+    assert.deepEqual(
+      { ...action, action_ts: 'x' },
+      { action_id: 'ticket.approve', block_id: 'decide', value: '9', type: 'button', action_ts: 'x' },
+    );
 
     await fetch(String(p.response_url), {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"replace_original":true,"text":"Approved"}',
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"replace_original":true,"text":"Approved"}',
     });
     assert.equal(api.message('C0DBA', ts)?.text, 'Approved');
   });
 
   it('sends view_submission with state.values and the stored view', async () => {
     await sender.viewSubmission({
-      userId: 'U0ALICE', callbackId: 'reject', privateMetadata: '{"ticket":9}',
+      userId: 'U0ALICE',
+      callbackId: 'reject',
+      privateMetadata: '{"ticket":9}',
       values: { reason: { reason_input: { type: 'plain_text_input', value: 'peak hours' } } },
     });
     const p = payloadOf(last());
@@ -149,18 +201,29 @@ describe('SlackRequestSender payloads', () => {
     assert.equal(p.type, 'view_submission');
     assert.equal(view.callback_id, 'reject');
     assert.equal(view.private_metadata, '{"ticket":9}');
-    assert.deepEqual(view.state, { values: { reason: { reason_input: { type: 'plain_text_input', value: 'peak hours' } } } });
+    assert.deepEqual(view.state, {
+      values: { reason: { reason_input: { type: 'plain_text_input', value: 'peak hours' } } },
+    });
   });
 
   it('sends event_callback envelopes as signed JSON', async () => {
-    await sender.eventCallback({ type: 'app_mention', user: 'U0ALICE', text: '<@U0DBOPSBOT> help', channel: 'C0DBA', ts: '1700000000.000100' });
+    await sender.eventCallback({
+      type: 'app_mention',
+      user: 'U0ALICE',
+      text: '<@U0DBOPSBOT> help',
+      channel: 'C0DBA',
+      ts: '1700000000.000100',
+    });
     const { headers, body } = last();
     assert.equal(headers['content-type'], 'application/json');
     const envelope = JSON.parse(body) as Record<string, unknown>;
     assert.equal(envelope.type, 'event_callback');
     assert.equal(envelope.team_id, api.teamId);
     assert.equal((envelope.event as { type: string }).type, 'app_mention');
-    assert.equal(headers['x-slack-signature'], expectedSignature(SECRET, String(headers['x-slack-request-timestamp']), body));
+    assert.equal(
+      headers['x-slack-signature'],
+      expectedSignature(SECRET, String(headers['x-slack-request-timestamp']), body),
+    );
   });
 });
 
@@ -171,7 +234,12 @@ describe('SlackRequestSender against a real Bolt app', () => {
 
   before(async () => {
     await api.start();
-    app = new App({ token: 'xoxb-fake', signingSecret: SECRET, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: api.url } });
+    app = new App({
+      token: 'xoxb-fake',
+      signingSecret: SECRET,
+      logLevel: LogLevel.ERROR,
+      clientOptions: { slackApiUrl: api.url },
+    });
     app.command('/dbops', async ({ ack, respond, command }) => {
       await ack();
       await respond({ text: `got: ${command.text}` });
@@ -194,7 +262,13 @@ describe('SlackRequestSender against a real Bolt app', () => {
     assert.equal(res.status, 200);
     assert.equal((await api.waitFor('response_url')).params.text, 'got: help');
 
-    await sender.blockAction({ userId: 'U0ALICE', channelId: 'C0DBA', messageTs: '1700000000.000100', actionId: 'ticket.approve', value: '1' });
+    await sender.blockAction({
+      userId: 'U0ALICE',
+      channelId: 'C0DBA',
+      messageTs: '1700000000.000100',
+      actionId: 'ticket.approve',
+      value: '1',
+    });
     assert.equal((await api.waitFor('chat.postMessage')).params.text, 'approved by U0ALICE');
   });
 

@@ -15,10 +15,19 @@ const GENERAL = 'C0GENERAL01';
 const APPROVALS = 'C0APPROVALS';
 const SECRET = 'workspace-test-secret';
 
-interface Received { kind: 'command' | 'interactive' | 'event'; body: Record<string, unknown>; signed: boolean }
+interface Received {
+  kind: 'command' | 'interactive' | 'event';
+  body: Record<string, unknown>;
+  signed: boolean;
+}
 
 /** A stand-in for the bot's /slack/events: checks Slack's signature, records what arrived, answers as told. */
-async function startStubBot(): Promise<{ server: Server; url: string; received: Received[]; answer: { body: string } }> {
+async function startStubBot(): Promise<{
+  server: Server;
+  url: string;
+  received: Received[];
+  answer: { body: string };
+}> {
   const received: Received[] = [];
   const answer = { body: '' };
   const server = createServer((req, res) => {
@@ -47,18 +56,29 @@ async function startStubBot(): Promise<{ server: Server; url: string; received: 
 
 describe('local workspace server: what people do becomes signed Slack requests', () => {
   const api = new FakeSlackApi({
-    users: [{ id: DEV, name: 'alex.dev', real_name: 'Alex Developer' }, { id: DBA, name: 'dana.dba', real_name: 'Dana DBA' }],
-    channels: [{ id: GENERAL, name: 'general' }, { id: APPROVALS, name: 'dba-approvals' }],
+    users: [
+      { id: DEV, name: 'alex.dev', real_name: 'Alex Developer' },
+      { id: DBA, name: 'dana.dba', real_name: 'Dana DBA' },
+    ],
+    channels: [
+      { id: GENERAL, name: 'general' },
+      { id: APPROVALS, name: 'dba-approvals' },
+    ],
   });
   let bot: Awaited<ReturnType<typeof startStubBot>>;
   let workspace: WorkspaceServer;
   let client: WebClient;
 
   const post = async (what: string, body: object, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${workspace.url}api/${what}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(`${workspace.url}api/${what}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: await res.json() };
   };
-  const state = async (user: string): Promise<WorkspaceState> => (await fetch(`${workspace.url}api/state?user=${user}`)).json();
+  const state = async (user: string): Promise<WorkspaceState> =>
+    (await fetch(`${workspace.url}api/state?user=${user}`)).json();
   const last = () => {
     const r = bot.received.at(-1);
     assert.ok(r, 'the bot received nothing');
@@ -70,7 +90,15 @@ describe('local workspace server: what people do becomes signed Slack requests',
     await api.start();
     bot = await startStubBot();
     const sender = new SlackRequestSender({ baseUrl: bot.url, signingSecret: SECRET, api });
-    workspace = new WorkspaceServer({ api, sender, people: [{ id: DEV, role: 'developer' }, { id: DBA, role: 'dba' }], purposes: { [APPROVALS]: 'approvals here' } });
+    workspace = new WorkspaceServer({
+      api,
+      sender,
+      people: [
+        { id: DEV, role: 'developer' },
+        { id: DBA, role: 'dba' },
+      ],
+      purposes: { [APPROVALS]: 'approvals here' },
+    });
     await workspace.start(0);
     client = new WebClient('xoxb-test', { slackApiUrl: api.url, logLevel: LogLevel.ERROR });
   });
@@ -95,7 +123,11 @@ describe('local workspace server: what people do becomes signed Slack requests',
   });
 
   it('a typed /dbops command arrives as a slash command with Slack-escaped text', async () => {
-    const out = await post('command', { user: DEV, channel: GENERAL, text: '/dbops exec prod.shop UPDATE t SET a = 1 WHERE b < 2 & c > 3' });
+    const out = await post('command', {
+      user: DEV,
+      channel: GENERAL,
+      text: '/dbops exec prod.shop UPDATE t SET a = 1 WHERE b < 2 & c > 3',
+    });
     assert.deepEqual(out.body, { ok: true });
     const { kind, body } = last();
     assert.equal(kind, 'command');
@@ -111,14 +143,25 @@ describe('local workspace server: what people do becomes signed Slack requests',
     await post('command', { user: DEV, channel: GENERAL, text: '/dbops ping' });
     await post('command', { user: DEV, channel: GENERAL, text: '/deploy now' });
     const mine = (await state(DEV)).messages.filter((m) => m.channel === GENERAL);
-    assert.deepEqual(mine.map((m) => [m.author.kind, m.ephemeral]), [['app', true], ['slackbot', true]]);
+    assert.deepEqual(
+      mine.map((m) => [m.author.kind, m.ephemeral]),
+      [
+        ['app', true],
+        ['slackbot', true],
+      ],
+    );
     assert.match(mine[1].html, /<code class="mk-code">\/deploy<\/code> is not a valid command/);
     assert.equal((await state(DBA)).messages.filter((m) => m.channel === GENERAL).length, 0, 'the DBA sees neither');
   });
 
   it('a DM with SQL and a shared .sql file becomes message.im (file_share), stored as the person wrote it', async () => {
     const dm = api.dmChannel(DEV);
-    await post('message', { user: DEV, channel: dm, text: 'review @dana.dba <this>', file: { name: 'change.sql', content: 'DELETE FROM t;' } });
+    await post('message', {
+      user: DEV,
+      channel: dm,
+      text: 'review @dana.dba <this>',
+      file: { name: 'change.sql', content: 'DELETE FROM t;' },
+    });
     const { kind, body } = last();
     assert.equal(kind, 'event');
     const event = body.event as Record<string, unknown>;
@@ -140,25 +183,78 @@ describe('local workspace server: what people do becomes signed Slack requests',
   it('a channel message reaches dbops only when it mentions @dbops', async () => {
     await post('message', { user: DEV, channel: GENERAL, text: 'hello all' });
     assert.equal(bot.received.length, 0);
-    await post('message', { user: DEV, channel: GENERAL, text: '@dbops check ```DELETE FROM t```', threadTs: undefined });
+    await post('message', {
+      user: DEV,
+      channel: GENERAL,
+      text: '@dbops check ```DELETE FROM t```',
+      threadTs: undefined,
+    });
     const event = last().body.event as Record<string, unknown>;
     assert.equal(event.type, 'app_mention');
     assert.equal(event.text, `<@${api.botUserId}> check \`\`\`DELETE FROM t\`\`\``);
   });
 
   it('a button on a message arrives as block_actions with the message it sits on', async () => {
-    const posted = await client.chat.postMessage({ channel: APPROVALS, text: 'T-1', blocks: [{ type: 'actions', block_id: 'blk', elements: [{ type: 'button', action_id: 'dbops.ticket.approve', value: 'T-1', text: { type: 'plain_text', text: 'Approve' } }] }] });
-    await post('click', { user: DBA, channel: APPROVALS, ts: posted.ts, actionId: 'dbops.ticket.approve', blockId: 'blk', value: 'T-1' });
+    const posted = await client.chat.postMessage({
+      channel: APPROVALS,
+      text: 'T-1',
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'blk',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'dbops.ticket.approve',
+              value: 'T-1',
+              text: { type: 'plain_text', text: 'Approve' },
+            },
+          ],
+        },
+      ],
+    });
+    await post('click', {
+      user: DBA,
+      channel: APPROVALS,
+      ts: posted.ts,
+      actionId: 'dbops.ticket.approve',
+      blockId: 'blk',
+      value: 'T-1',
+    });
     const { kind, body } = last();
     assert.equal(kind, 'interactive');
     assert.equal(body.type, 'block_actions');
-    assert.deepEqual(body.container, { type: 'message', message_ts: posted.ts, channel_id: APPROVALS, is_ephemeral: false });
+    assert.deepEqual(body.container, {
+      type: 'message',
+      message_ts: posted.ts,
+      channel_id: APPROVALS,
+      is_ephemeral: false,
+    });
     assert.equal((body.message as Record<string, unknown>).ts, posted.ts);
-    assert.deepEqual((body.actions as unknown[])[0], { ...(body.actions as Array<Record<string, unknown>>)[0], action_id: 'dbops.ticket.approve', block_id: 'blk', value: 'T-1', type: 'button' });
+    assert.deepEqual((body.actions as unknown[])[0], {
+      ...(body.actions as Array<Record<string, unknown>>)[0],
+      action_id: 'dbops.ticket.approve',
+      block_id: 'blk',
+      value: 'T-1',
+      type: 'button',
+    });
   });
 
   it('a modal: errors stay under the field, update replaces it, an empty ack closes it', async () => {
-    const view = { type: 'modal', callback_id: 'dbops.ticket.reject.modal', title: { type: 'plain_text', text: 'Reject T-1' }, submit: { type: 'plain_text', text: 'Reject' }, blocks: [{ type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Why?' }, element: { type: 'plain_text_input', action_id: 'reason_input' } }] } satisfies ModalView;
+    const view = {
+      type: 'modal',
+      callback_id: 'dbops.ticket.reject.modal',
+      title: { type: 'plain_text', text: 'Reject T-1' },
+      submit: { type: 'plain_text', text: 'Reject' },
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'reason',
+          label: { type: 'plain_text', text: 'Why?' },
+          element: { type: 'plain_text_input', action_id: 'reason_input' },
+        },
+      ],
+    } satisfies ModalView;
     await client.views.open({ trigger_id: api.createTriggerId(DBA), view });
     const open = (await state(DBA)).modal;
     assert.ok(open);
@@ -176,7 +272,10 @@ describe('local workspace server: what people do becomes signed Slack requests',
     assert.equal((sent.view as Record<string, unknown>).callback_id, 'dbops.ticket.reject.modal');
     assert.equal((await state(DBA)).modal?.viewId, open.viewId, 'still open');
 
-    bot.answer.body = JSON.stringify({ response_action: 'update', view: { ...view, title: { type: 'plain_text', text: 'Thanks' }, blocks: [] } });
+    bot.answer.body = JSON.stringify({
+      response_action: 'update',
+      view: { ...view, title: { type: 'plain_text', text: 'Thanks' }, blocks: [] },
+    });
     await post('submit', { user: DBA, viewId: open.viewId, values });
     const updated = (await state(DBA)).modal;
     assert.equal(updated?.title, 'Thanks');
@@ -190,10 +289,22 @@ describe('local workspace server: what people do becomes signed Slack requests',
   it('threads: replies carry their parent, a broadcast reply is marked for the channel too, edits are flagged', async () => {
     const parent = await client.chat.postMessage({ channel: APPROVALS, text: 'T-2: waiting' });
     await client.chat.postMessage({ channel: APPROVALS, thread_ts: String(parent.ts), text: 'queued' });
-    await client.chat.postMessage({ channel: APPROVALS, thread_ts: String(parent.ts), text: 'resolved', reply_broadcast: true });
+    await client.chat.postMessage({
+      channel: APPROVALS,
+      thread_ts: String(parent.ts),
+      text: 'resolved',
+      reply_broadcast: true,
+    });
     await client.chat.update({ channel: APPROVALS, ts: String(parent.ts), text: 'T-2: approved' });
     const messages = (await state(DEV)).messages.filter((m) => m.channel === APPROVALS);
-    assert.deepEqual(messages.map((m) => [m.threadTs ?? null, m.broadcast ?? false, m.edited]), [[null, false, true], [parent.ts, false, false], [parent.ts, true, false]]);
+    assert.deepEqual(
+      messages.map((m) => [m.threadTs ?? null, m.broadcast ?? false, m.edited]),
+      [
+        [null, false, true],
+        [parent.ts, false, false],
+        [parent.ts, true, false],
+      ],
+    );
     assert.match(messages[0].html, /T-2: approved/);
   });
 
@@ -201,14 +312,25 @@ describe('local workspace server: what people do becomes signed Slack requests',
     await post('home', { user: DBA });
     const event = last().body.event as Record<string, unknown>;
     assert.deepEqual([event.type, event.user, event.tab], ['app_home_opened', DBA, 'home']);
-    await client.views.publish({ user_id: DBA, view: { type: 'home', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'Waiting for you' } }] } });
+    await client.views.publish({
+      user_id: DBA,
+      view: { type: 'home', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'Waiting for you' } }] },
+    });
     assert.match((await state(DBA)).home?.html ?? '', /Waiting for you/);
     assert.equal((await state(DEV)).home, null);
   });
 
   it('refuses requests that are not from the page or not for its people', async () => {
-    assert.equal((await post('command', { user: DEV, channel: GENERAL, text: '/dbops help' }, { origin: 'http://evil.example' })).status, 403);
-    const text = await fetch(`${workspace.url}api/command`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    assert.equal(
+      (await post('command', { user: DEV, channel: GENERAL, text: '/dbops help' }, { origin: 'http://evil.example' }))
+        .status,
+      403,
+    );
+    const text = await fetch(`${workspace.url}api/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     assert.equal(text.status, 415);
     const stranger = await post('command', { user: 'U0STRANGER', channel: GENERAL, text: '/dbops help' });
     assert.equal(stranger.status, 400);

@@ -11,12 +11,20 @@ const columns = [
 
 describe('row checksums', () => {
   it('the server expression reads FLOAT as DOUBLE and ends with the NULL bitmap of nullable columns', () => {
-    assert.equal(rowCrcExpr(columns), "CRC32(CONCAT_WS('#', `id`, CAST(`f` AS DOUBLE), `s`, CONCAT(ISNULL(`f`), ISNULL(`s`))))");
+    assert.equal(
+      rowCrcExpr(columns),
+      "CRC32(CONCAT_WS('#', `id`, CAST(`f` AS DOUBLE), `s`, CONCAT(ISNULL(`f`), ISNULL(`s`))))",
+    );
     assert.equal(rowCrcExpr([columns[0]]), "CRC32(CONCAT_WS('#', `id`))");
   });
 
   it('casts text columns to BINARY only when their character sets differ (else CONCAT_WS would convert one)', () => {
-    const mixed = [{ ...columns[0] }, { name: 'a', dataType: 'varchar', nullable: false, charset: 'utf8mb4' }, { name: 'b', dataType: 'varchar', nullable: false, charset: 'latin1' }, { name: 'c', dataType: 'blob', nullable: false, charset: null }];
+    const mixed = [
+      { ...columns[0] },
+      { name: 'a', dataType: 'varchar', nullable: false, charset: 'utf8mb4' },
+      { name: 'b', dataType: 'varchar', nullable: false, charset: 'latin1' },
+      { name: 'c', dataType: 'blob', nullable: false, charset: null },
+    ];
     assert.equal(rowCrcExpr(mixed), "CRC32(CONCAT_WS('#', `id`, CAST(`a` AS BINARY), CAST(`b` AS BINARY), `c`))");
     assert.equal(rowCrcExpr([mixed[0], mixed[1], mixed[3]]), "CRC32(CONCAT_WS('#', `id`, `a`, `c`))");
   });
@@ -26,7 +34,11 @@ describe('row checksums', () => {
     const row = (...values: Array<string | null>) => values.map((v) => (v === null ? null : Buffer.from(v)));
     assert.equal(hasher.crc(row('1', '0.5', 'x')), crc32('1#0.5#x#00'));
     assert.equal(hasher.crc(row('1', null, 'x')), crc32('1#x#10'));
-    const variants = [hasher.crc(row('1', null, null)), hasher.crc(row('1', null, '')), hasher.crc(row('1', null, 'NULL'))];
+    const variants = [
+      hasher.crc(row('1', null, null)),
+      hasher.crc(row('1', null, '')),
+      hasher.crc(row('1', null, 'NULL')),
+    ];
     assert.equal(new Set(variants).size, 3);
     const long = 'y'.repeat(100_000);
     assert.equal(hasher.crc(row('2', null, long)), crc32(`2#${long}#10`));

@@ -13,7 +13,7 @@ const SHOW_CREATE = [
   '  KEY `idx_customer` (`customer_id`),',
   '  FULLTEXT KEY `ft_note` (`note`),',
   '  CONSTRAINT `fk_orders_customer` FOREIGN KEY (`customer_id`) REFERENCES `customers` (`id`) ON DELETE CASCADE,',
-  '  CONSTRAINT `chk_code` CHECK (`code` <> \'\')',
+  "  CONSTRAINT `chk_code` CHECK (`code` <> '')",
   ') ENGINE=InnoDB AUTO_INCREMENT=1001 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci',
 ].join('\n');
 
@@ -22,9 +22,18 @@ describe('staging DDL', () => {
     const ddl = stagingDdl(SHOW_CREATE, '`shop`.`__dbops_T1_n_orders`', { deferKeys: true, keep: new Set() });
     assert.ok(ddl.create.startsWith('CREATE TABLE `shop`.`__dbops_T1_n_orders` (\n'));
     assert.doesNotMatch(ddl.create, /FOREIGN KEY|KEY `idx_customer`|KEY `uk_code`|FULLTEXT/);
-    assert.match(ddl.create, /PRIMARY KEY \(`id`\),\n {2}CONSTRAINT `chk_code` CHECK \(`code` <> ''\)\n\) ENGINE=InnoDB AUTO_INCREMENT=1001/);
-    assert.deepEqual(ddl.deferredKeys, ['UNIQUE KEY `uk_code` (`code`)', 'KEY `idx_customer` (`customer_id`)', 'FULLTEXT KEY `ft_note` (`note`)']);
-    assert.deepEqual(ddl.foreignKeys, ['CONSTRAINT `fk_orders_customer` FOREIGN KEY (`customer_id`) REFERENCES `customers` (`id`) ON DELETE CASCADE']);
+    assert.match(
+      ddl.create,
+      /PRIMARY KEY \(`id`\),\n {2}CONSTRAINT `chk_code` CHECK \(`code` <> ''\)\n\) ENGINE=InnoDB AUTO_INCREMENT=1001/,
+    );
+    assert.deepEqual(ddl.deferredKeys, [
+      'UNIQUE KEY `uk_code` (`code`)',
+      'KEY `idx_customer` (`customer_id`)',
+      'FULLTEXT KEY `ft_note` (`note`)',
+    ]);
+    assert.deepEqual(ddl.foreignKeys, [
+      'CONSTRAINT `fk_orders_customer` FOREIGN KEY (`customer_id`) REFERENCES `customers` (`id`) ON DELETE CASCADE',
+    ]);
   });
 
   it('keeps the keys it is told to keep, and all of them when not deferring', () => {
@@ -43,7 +52,10 @@ describe('staging DDL', () => {
   });
 
   it('writes the ALTER that adds keys back, and reads key names', () => {
-    assert.equal(addKeysSql('`s`.`t`', ['KEY `a` (`a`)', 'UNIQUE KEY `b` (`b`)']), 'ALTER TABLE `s`.`t` ADD KEY `a` (`a`), ADD UNIQUE KEY `b` (`b`)');
+    assert.equal(
+      addKeysSql('`s`.`t`', ['KEY `a` (`a`)', 'UNIQUE KEY `b` (`b`)']),
+      'ALTER TABLE `s`.`t` ADD KEY `a` (`a`), ADD UNIQUE KEY `b` (`b`)',
+    );
     assert.equal(addKeysSql('`s`.`t`', []), null);
     assert.equal(keyName('KEY `we``ird` (`a`)'), 'we`ird');
     assert.equal(keyName('CONSTRAINT `fk_x` FOREIGN KEY (`a`) REFERENCES `p` (`id`)'), 'fk_x');
@@ -63,10 +75,20 @@ describe('work table names', () => {
 
 describe('DEFINER clauses', () => {
   const cases = [
-    ['CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW `v` AS select 1', 'CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 1'],
-    ['CREATE DEFINER=`app`@`%` TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.a = 1', 'CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.a = 1'],
-    ['CREATE DEFINER=`we``ird`@`10.0.0.%` FUNCTION `f`() RETURNS int RETURN 1', 'CREATE FUNCTION `f`() RETURNS int RETURN 1'],
+    [
+      'CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW `v` AS select 1',
+      'CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 1',
+    ],
+    [
+      'CREATE DEFINER=`app`@`%` TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.a = 1',
+      'CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.a = 1',
+    ],
+    [
+      'CREATE DEFINER=`we``ird`@`10.0.0.%` FUNCTION `f`() RETURNS int RETURN 1',
+      'CREATE FUNCTION `f`() RETURNS int RETURN 1',
+    ],
     ['CREATE FUNCTION `f`() RETURNS int RETURN 1', 'CREATE FUNCTION `f`() RETURNS int RETURN 1'],
   ] as const;
-  for (const [input, want] of cases) it(`drops it from: ${input.slice(0, 40)}…`, () => assert.equal(withoutDefiner(input), want));
+  for (const [input, want] of cases)
+    it(`drops it from: ${input.slice(0, 40)}…`, () => assert.equal(withoutDefiner(input), want));
 });

@@ -15,16 +15,34 @@ function tsv(rows: RawRow[], blockSize?: number): { text: string; blocks: number
 
 describe('LOAD DATA text encoding', () => {
   const cases: Array<{ name: string; row: RawRow; want: string }> = [
-    { name: 'NULL is \\N, the empty string is empty, the text NULL stays text', row: [null, b(''), b('NULL')], want: '\\N\t\tNULL\n' },
+    {
+      name: 'NULL is \\N, the empty string is empty, the text NULL stays text',
+      row: [null, b(''), b('NULL')],
+      want: '\\N\t\tNULL\n',
+    },
     { name: 'the two characters \\N are escaped, so they are not NULL', row: [b('\\N')], want: '\\\\N\n' },
-    { name: 'tab, newline, carriage return, backslash and 0x00 are escaped', row: [b('a\tb\nc\rd\\e\0f')], want: 'a\\tb\\nc\\rd\\\\e\\0f\n' },
-    { name: 'bytes above 0x7F pass as they are', row: [Buffer.from([0xf0, 0x9f, 0x98, 0x80, 0xff])], want: Buffer.from([0xf0, 0x9f, 0x98, 0x80, 0xff, 0x0a]).toString('latin1') },
+    {
+      name: 'tab, newline, carriage return, backslash and 0x00 are escaped',
+      row: [b('a\tb\nc\rd\\e\0f')],
+      want: 'a\\tb\\nc\\rd\\\\e\\0f\n',
+    },
+    {
+      name: 'bytes above 0x7F pass as they are',
+      row: [Buffer.from([0xf0, 0x9f, 0x98, 0x80, 0xff])],
+      want: Buffer.from([0xf0, 0x9f, 0x98, 0x80, 0xff, 0x0a]).toString('latin1'),
+    },
   ];
   for (const c of cases) it(c.name, () => assert.equal(tsv([c.row]).text, c.want));
 
   it('hands on large blocks, and a value bigger than a block whole', () => {
     const big = Buffer.alloc(10_000, 0x41);
-    const { text, blocks } = tsv([[b('1'), big], [b('2'), b('x')]], 1024);
+    const { text, blocks } = tsv(
+      [
+        [b('1'), big],
+        [b('2'), b('x')],
+      ],
+      1024,
+    );
     assert.equal(text, `1\t${'A'.repeat(10_000)}\n2\tx\n`);
     assert.ok(blocks >= 2);
   });
@@ -33,14 +51,25 @@ describe('LOAD DATA text encoding', () => {
 describe('INSERT encoding', () => {
   function statements(rows: RawRow[], numeric: boolean[], maxBytes = 1 << 20): string[] {
     const out: string[] = [];
-    const encoder = new InsertEncoder(numeric, maxBytes, (s) => out.push(`INSERT INTO t (a, b) ${s.toString('latin1')}`));
+    const encoder = new InsertEncoder(numeric, maxBytes, (s) =>
+      out.push(`INSERT INTO t (a, b) ${s.toString('latin1')}`),
+    );
     for (const row of rows) encoder.row(row, row.length);
     encoder.flush();
     return out;
   }
 
   it('writes numbers bare, text quoted and escaped, NULL as NULL', () => {
-    assert.deepEqual(statements([[b('-12.50'), b("it's \\ \n \0")], [b('7'), null]], [true, false]), ["INSERT INTO t (a, b) VALUES (-12.50,'it\\'s \\\\ \\n \\0'),(7,NULL)"]);
+    assert.deepEqual(
+      statements(
+        [
+          [b('-12.50'), b("it's \\ \n \0")],
+          [b('7'), null],
+        ],
+        [true, false],
+      ),
+      ["INSERT INTO t (a, b) VALUES (-12.50,'it\\'s \\\\ \\n \\0'),(7,NULL)"],
+    );
   });
 
   it('writes any value with a byte above 0x7F as a hex literal, so the SQL stays ASCII', () => {

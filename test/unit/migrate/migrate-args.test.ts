@@ -13,9 +13,15 @@ describe('/dbops migrate arguments', () => {
     ['prod.shop to test.shop', defaults],
     ['prod.shop  →  test.shop mode replace', { ...defaults, mode: 'replace' }],
     ['prod.shop→test.shop tables orders,items', { ...defaults, tables: ['orders', 'items'] }],
-    ['prod.shop→test.shop tables orders, items mode append', { ...defaults, tables: ['orders', 'items'], mode: 'append' }],
+    [
+      'prod.shop→test.shop tables orders, items mode append',
+      { ...defaults, tables: ['orders', 'items'], mode: 'append' },
+    ],
     ['prod.shop.orders→test.shop', { ...defaults, tables: ['orders'] }],
-    [`prod.shop→test.shop where "created_at >= '2025-01-01'" tables orders`, { ...defaults, where: "created_at >= '2025-01-01'", tables: ['orders'] }],
+    [
+      `prod.shop→test.shop where "created_at >= '2025-01-01'" tables orders`,
+      { ...defaults, where: "created_at >= '2025-01-01'", tables: ['orders'] },
+    ],
     ['prod.shop→test.shop where “status = 1” mode replace', { ...defaults, where: 'status = 1', mode: 'replace' }],
     [`prod.shop→test.shop where 'note = ''x'''`, { ...defaults, where: "note = 'x'" }],
     ['prod.shop→test.shop where "a &gt; 1"', { ...defaults, where: 'a > 1' }],
@@ -23,7 +29,15 @@ describe('/dbops migrate arguments', () => {
     ['prod.shop→test.shop with view procedures', { ...defaults, objects: ['views', 'routines'] }],
     ['prod.shop→test.shop mode replace at 02:00', { ...defaults, mode: 'replace', runAt: 'at 02:00' }],
     ['prod.shop→test.shop tonight', { ...defaults, runAt: 'tonight' }],
-    ['prod.shop→test.shop_copy tables orders at tomorrow 01:30', { ...defaults, destination: { cluster: 'test', schema: 'shop_copy' }, tables: ['orders'], runAt: 'at tomorrow 01:30' }],
+    [
+      'prod.shop→test.shop_copy tables orders at tomorrow 01:30',
+      {
+        ...defaults,
+        destination: { cluster: 'test', schema: 'shop_copy' },
+        tables: ['orders'],
+        runAt: 'at tomorrow 01:30',
+      },
+    ],
   ];
   for (const [text, want] of cases) {
     it(`reads: ${text}`, () => {

@@ -16,8 +16,14 @@ describe('key ranges', () => {
   });
 
   it('expands a composite key so the range optimizer can use the index', () => {
-    assert.equal(rangeCondition([id, at], { lo: [hex('1'), hex('2024-01-01 00:00:00')], hi: null }), "(`id` > 1 OR (`id` = 1 AND `at` > '2024-01-01 00:00:00'))");
-    assert.equal(rangeCondition([id, at], { lo: null, hi: [hex('5'), hex('2024-01-02 00:00:00')] }), "(`id` < 5 OR (`id` = 5 AND `at` <= '2024-01-02 00:00:00'))");
+    assert.equal(
+      rangeCondition([id, at], { lo: [hex('1'), hex('2024-01-01 00:00:00')], hi: null }),
+      "(`id` > 1 OR (`id` = 1 AND `at` > '2024-01-01 00:00:00'))",
+    );
+    assert.equal(
+      rangeCondition([id, at], { lo: null, hi: [hex('5'), hex('2024-01-02 00:00:00')] }),
+      "(`id` < 5 OR (`id` = 5 AND `at` <= '2024-01-02 00:00:00'))",
+    );
   });
 
   it('compares strings in the column collation, and binary keys by bytes', () => {

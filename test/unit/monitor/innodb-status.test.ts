@@ -57,12 +57,39 @@ describe('schema growth trend', () => {
   const at = (d: number) => new Date(Date.UTC(2026, 0, 1) + d * day);
 
   it('is the least-squares slope in bytes per day', () => {
-    assert.equal(growthPerDay([{ at: at(0), bytes: 100 }, { at: at(1), bytes: 200 }, { at: at(2), bytes: 300 }]), 100);
-    assert.equal(growthPerDay([{ at: at(0), bytes: 300 }, { at: at(1), bytes: 300 }, { at: at(2), bytes: 300 }]), 0);
+    assert.equal(
+      growthPerDay([
+        { at: at(0), bytes: 100 },
+        { at: at(1), bytes: 200 },
+        { at: at(2), bytes: 300 },
+      ]),
+      100,
+    );
+    assert.equal(
+      growthPerDay([
+        { at: at(0), bytes: 300 },
+        { at: at(1), bytes: 300 },
+        { at: at(2), bytes: 300 },
+      ]),
+      0,
+    );
   });
 
   it('has no trend from too few samples or too short a span', () => {
-    assert.equal(growthPerDay([{ at: at(0), bytes: 100 }, { at: at(1), bytes: 200 }]), null);
-    assert.equal(growthPerDay([{ at: at(0), bytes: 100 }, { at: at(0.1), bytes: 200 }, { at: at(0.2), bytes: 300 }]), null);
+    assert.equal(
+      growthPerDay([
+        { at: at(0), bytes: 100 },
+        { at: at(1), bytes: 200 },
+      ]),
+      null,
+    );
+    assert.equal(
+      growthPerDay([
+        { at: at(0), bytes: 100 },
+        { at: at(0.1), bytes: 200 },
+        { at: at(0.2), bytes: 300 },
+      ]),
+      null,
+    );
   });
 });

@@ -11,7 +11,10 @@ describe('metrics in the Prometheus text format', () => {
     m.jobDuration.observe({ kind: 'migrate', outcome: 'failed' }, 42);
     m.slackErrors.inc({ method: 'chat.update', error: 'say "hi"\\now' });
     const text = await m.render();
-    assert.match(text, /^# HELP dbops_jobs_total .+\n# TYPE dbops_jobs_total counter\ndbops_jobs_total\{kind="execute-sql",outcome="succeeded"\} 2$/m);
+    assert.match(
+      text,
+      /^# HELP dbops_jobs_total .+\n# TYPE dbops_jobs_total counter\ndbops_jobs_total\{kind="execute-sql",outcome="succeeded"\} 2$/m,
+    );
     assert.match(text, /^dbops_queue_jobs\{queue="dbops-tickets",state="waiting"\} 3$/m);
     assert.match(text, /^dbops_job_duration_seconds_bucket\{kind="migrate",outcome="failed",le="15"\} 0$/m);
     assert.match(text, /^dbops_job_duration_seconds_bucket\{kind="migrate",outcome="failed",le="60"\} 1$/m);
@@ -33,7 +36,9 @@ describe('metrics in the Prometheus text format', () => {
   it('counts failed Slack calls by method and error: ok:false answers, 429s and HTTP errors', async () => {
     const m = new Metrics();
     const answers = [
-      new Response(JSON.stringify({ ok: false, error: 'channel_not_found' }), { headers: { 'content-type': 'application/json' } }),
+      new Response(JSON.stringify({ ok: false, error: 'channel_not_found' }), {
+        headers: { 'content-type': 'application/json' },
+      }),
       new Response('', { status: 429, headers: { 'retry-after': '1' } }),
       new Response('oops', { status: 503 }),
       new Response(JSON.stringify({ ok: true }), { headers: { 'content-type': 'application/json' } }),

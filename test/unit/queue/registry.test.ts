@@ -6,11 +6,20 @@ import { ticketJobs } from '../../../jobs/index.js';
 import { defineTicketJob, type TicketJobKind } from '../../../src/queue/job-kind.js';
 import { JobRegistry } from '../../../src/queue/registry.js';
 
-const kind = (name: string): TicketJobKind => defineTicketJob({ name, payload: z.object({}), process: async () => ({ summary: 'ok' }) });
+const kind = (name: string): TicketJobKind =>
+  defineTicketJob({ name, payload: z.object({}), process: async () => ({ summary: 'ok' }) });
 
 /** Does this export look like a ticket job kind (a name, a zod payload and a processor)? */
 function isTicketKind(value: unknown): value is TicketJobKind {
-  return typeof value === 'object' && value !== null && 'name' in value && 'payload' in value && 'process' in value && value.payload instanceof z.ZodType && typeof value.process === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'name' in value &&
+    'payload' in value &&
+    'process' in value &&
+    value.payload instanceof z.ZodType &&
+    typeof value.process === 'function'
+  );
 }
 
 describe('job registry', () => {
@@ -27,7 +36,9 @@ describe('job registry', () => {
   });
 
   it('jobs/index.ts lists exactly the ticket job kinds in jobs/, each named after its file', async () => {
-    const files = readdirSync(new URL('../../../jobs/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
+    const files = readdirSync(new URL('../../../jobs/', import.meta.url)).filter(
+      (f) => f.endsWith('.ts') && f !== 'index.ts',
+    );
     const onDisk: string[] = [];
     for (const file of files) {
       const module: Record<string, unknown> = await import(new URL(`../../../jobs/${file}`, import.meta.url).href);

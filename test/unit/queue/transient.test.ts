@@ -33,9 +33,18 @@ describe('transient MySQL errors', () => {
 describe('backoff', () => {
   it('doubles from the base, with ±20 % jitter, up to the cap', () => {
     const b = { baseMs: 100, maxMs: 1_000 };
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, b, () => 0.5)), [100, 200, 400, 800, 1_000]);
-    assert.equal(backoffDelay(1, b, () => 0), 80);
-    assert.equal(backoffDelay(1, b, () => 1), 120);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => backoffDelay(n, b, () => 0.5)),
+      [100, 200, 400, 800, 1_000],
+    );
+    assert.equal(
+      backoffDelay(1, b, () => 0),
+      80,
+    );
+    assert.equal(
+      backoffDelay(1, b, () => 1),
+      120,
+    );
   });
 
   it('sleep gives up at once when its signal is aborted, with the signal’s reason', async () => {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { prepareStatements } from '../../../src/review/engine.js';
-import { droppedDatabase, droppedTables, renamedTables, tableDdl, targetTable, type TableDdl } from '../../../src/review/ast-ddl.js';
+import {
+  droppedDatabase,
+  droppedTables,
+  renamedTables,
+  tableDdl,
+  targetTable,
+  type TableDdl,
+} from '../../../src/review/ast-ddl.js';
 import { tableDdlFromAst } from '../../../src/review/ddl/from-ast.js';
 import { tableDdlFromText } from '../../../src/review/ddl/from-text.js';
 
@@ -14,12 +21,16 @@ function one(sql: string) {
 /** What both readers must agree on: everything but the reader and the text of expression defaults. */
 function comparable(ddl: TableDdl | null): unknown {
   if (!ddl) return null;
-  const scrub = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, v) => {
-    if (key === 'source') return undefined;
-    if (v && typeof v === 'object' && v.kind === 'expression' && typeof v.value === 'string') return { kind: 'expression' };
-    if (key === 'text' && typeof v === 'string') return undefined;
-    return v;
-  }));
+  const scrub = (value: unknown): unknown =>
+    JSON.parse(
+      JSON.stringify(value, (key, v) => {
+        if (key === 'source') return undefined;
+        if (v && typeof v === 'object' && v.kind === 'expression' && typeof v.value === 'string')
+          return { kind: 'expression' };
+        if (key === 'text' && typeof v === 'string') return undefined;
+        return v;
+      }),
+    );
   return scrub(ddl);
 }
 
@@ -65,31 +76,58 @@ describe('ast-ddl: the AST reader and the token reader agree', () => {
 
 describe('ast-ddl: statements the parser cannot read', () => {
   it('ALTER TABLE … ADD PRIMARY KEY / UNIQUE / FOREIGN KEY', () => {
-    const stmt = one('ALTER TABLE db.t ADD PRIMARY KEY (id), ADD UNIQUE KEY uk_a (a), ADD CONSTRAINT fk_b FOREIGN KEY (b) REFERENCES o (id) ON DELETE CASCADE, ALTER COLUMN c SET DEFAULT 3');
+    const stmt = one(
+      'ALTER TABLE db.t ADD PRIMARY KEY (id), ADD UNIQUE KEY uk_a (a), ADD CONSTRAINT fk_b FOREIGN KEY (b) REFERENCES o (id) ON DELETE CASCADE, ALTER COLUMN c SET DEFAULT 3',
+    );
     assert.equal(stmt.ast, null);
     const ddl = tableDdl(stmt);
     assert.equal(ddl?.source, 'text');
     assert.deepEqual(ddl?.table, { db: 'db', table: 't' });
-    assert.deepEqual(ddl?.indexes.map((i) => [i.kind, i.name, i.columns.map((c) => c.name).join(',')]), [
-      ['primary', 'PRIMARY', 'id'], ['unique', 'uk_a', 'a'], ['foreign', 'fk_b', 'b'],
-    ]);
+    assert.deepEqual(
+      ddl?.indexes.map((i) => [i.kind, i.name, i.columns.map((c) => c.name).join(',')]),
+      [
+        ['primary', 'PRIMARY', 'id'],
+        ['unique', 'uk_a', 'a'],
+        ['foreign', 'fk_b', 'b'],
+      ],
+    );
     assert.deepEqual(ddl?.indexes[2]?.references, { table: { db: null, table: 'o' }, columns: ['id'] });
-    assert.deepEqual(ddl?.actions.at(-1), { type: 'alter-column-default', name: 'c', default: { kind: 'number', value: '3' } });
+    assert.deepEqual(ddl?.actions.at(-1), {
+      type: 'alter-column-default',
+      name: 'c',
+      default: { kind: 'number', value: '3' },
+    });
   });
 
   it('SERIAL, DOUBLE PRECISION, CHARSET on a column, PARTITION BY', () => {
-    const ddl = tableDdl(one('CREATE TABLE t (id SERIAL, r DOUBLE PRECISION, n NATIONAL VARCHAR(10), c VARCHAR(9) CHARSET latin1) PARTITION BY HASH(id) PARTITIONS 4'));
+    const ddl = tableDdl(
+      one(
+        'CREATE TABLE t (id SERIAL, r DOUBLE PRECISION, n NATIONAL VARCHAR(10), c VARCHAR(9) CHARSET latin1) PARTITION BY HASH(id) PARTITIONS 4',
+      ),
+    );
     assert.equal(ddl?.source, 'text');
-    assert.deepEqual(ddl?.columns.map((c) => [c.name, c.dataType, c.unsigned, c.autoIncrement, c.nullable, c.charset]), [
-      ['id', 'bigint', true, true, false, null], ['r', 'double', false, false, true, null],
-      ['n', 'varchar', false, false, true, 'utf8mb3'], ['c', 'varchar', false, false, true, 'latin1'],
-    ]);
-    assert.deepEqual(ddl?.indexes.map((i) => i.kind), ['unique']);
+    assert.deepEqual(
+      ddl?.columns.map((c) => [c.name, c.dataType, c.unsigned, c.autoIncrement, c.nullable, c.charset]),
+      [
+        ['id', 'bigint', true, true, false, null],
+        ['r', 'double', false, false, true, null],
+        ['n', 'varchar', false, false, true, 'utf8mb3'],
+        ['c', 'varchar', false, false, true, 'latin1'],
+      ],
+    );
+    assert.deepEqual(
+      ddl?.indexes.map((i) => i.kind),
+      ['unique'],
+    );
     assert.equal(ddl?.options.partitioned, true);
   });
 
   it('ALTER … CONVERT TO CHARACTER SET, table options without commas, DROP COLUMN IF EXISTS', () => {
-    const ddl = tableDdl(one('ALTER TABLE t CONVERT TO CHARACTER SET latin1 COLLATE latin1_bin, ENGINE InnoDB AUTO_INCREMENT=3, DROP COLUMN IF EXISTS x'));
+    const ddl = tableDdl(
+      one(
+        'ALTER TABLE t CONVERT TO CHARACTER SET latin1 COLLATE latin1_bin, ENGINE InnoDB AUTO_INCREMENT=3, DROP COLUMN IF EXISTS x',
+      ),
+    );
     assert.equal(ddl?.options.charset, 'latin1');
     assert.equal(ddl?.options.collation, 'latin1_bin');
     assert.equal(ddl?.options.engine, 'InnoDB');
@@ -98,7 +136,11 @@ describe('ast-ddl: statements the parser cannot read', () => {
   });
 
   it('keywords inside strings and comments do not confuse it', () => {
-    const ddl = tableDdl(one("CREATE TABLE t (a VARCHAR(9) DEFAULT 'x, PRIMARY KEY (a)' /* , KEY k (a) */ COMMENT 'ENGINE=MyISAM', b INT) ENGINE=InnoDB PARTITION BY KEY(a)"));
+    const ddl = tableDdl(
+      one(
+        "CREATE TABLE t (a VARCHAR(9) DEFAULT 'x, PRIMARY KEY (a)' /* , KEY k (a) */ COMMENT 'ENGINE=MyISAM', b INT) ENGINE=InnoDB PARTITION BY KEY(a)",
+      ),
+    );
     assert.deepEqual(ddl?.indexes, []);
     assert.equal(ddl?.columns[0]?.default?.value, 'x, PRIMARY KEY (a)');
     assert.equal(ddl?.options.engine, 'InnoDB');
@@ -107,10 +149,18 @@ describe('ast-ddl: statements the parser cannot read', () => {
 
 describe('ast-ddl: DROP, RENAME, targets', () => {
   it('reads dropped and renamed tables', () => {
-    assert.deepEqual(droppedTables(one('DROP TABLE IF EXISTS a, db.b_del')), [{ db: null, table: 'a' }, { db: 'db', table: 'b_del' }]);
+    assert.deepEqual(droppedTables(one('DROP TABLE IF EXISTS a, db.b_del')), [
+      { db: null, table: 'a' },
+      { db: 'db', table: 'b_del' },
+    ]);
     assert.deepEqual(droppedTables(one('DROP TEMPORARY TABLE a')), [{ db: null, table: 'a' }]);
-    assert.deepEqual(renamedTables(one('RENAME TABLE a TO b, c TO d')).map((r) => `${r.from.table}>${r.to.table}`), ['a>b', 'c>d']);
-    assert.deepEqual(renamedTables(one('ALTER TABLE db.t RENAME TO t2')), [{ from: { db: 'db', table: 't' }, to: { db: 'db', table: 't2' } }]);
+    assert.deepEqual(
+      renamedTables(one('RENAME TABLE a TO b, c TO d')).map((r) => `${r.from.table}>${r.to.table}`),
+      ['a>b', 'c>d'],
+    );
+    assert.deepEqual(renamedTables(one('ALTER TABLE db.t RENAME TO t2')), [
+      { from: { db: 'db', table: 't' }, to: { db: 'db', table: 't2' } },
+    ]);
     assert.equal(droppedDatabase(one('DROP SCHEMA IF EXISTS shop')), 'shop');
     assert.deepEqual(targetTable(one('DROP INDEX i ON db.t')), { db: 'db', table: 't' });
   });

@@ -12,10 +12,13 @@ const stripCases: Array<{ input: string; want: string }> = [
   { input: 'SELECT/* x */1', want: 'SELECT 1' },
   { input: 'SELECT 1--x', want: 'SELECT 1--x' },
   { input: 'SELECT 1 --\tx\n+ 2', want: 'SELECT 1 + 2' },
-  { input: "SELECT 'a  -- b /* c */  #d', `x  y`, \"p  q\"", want: "SELECT 'a  -- b /* c */  #d', `x  y`, \"p  q\"" },
+  { input: 'SELECT \'a  -- b /* c */  #d\', `x  y`, "p  q"', want: 'SELECT \'a  -- b /* c */  #d\', `x  y`, "p  q"' },
   { input: "SELECT 'it\\'s  ', 'it''s  '", want: "SELECT 'it\\'s  ', 'it''s  '" },
   { input: '/*!40101 SET NAMES utf8mb4 */', want: 'SET NAMES utf8mb4' },
-  { input: '/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`%`*/ /*!50003 TRIGGER t1 */', want: 'CREATE DEFINER=`root`@`%` TRIGGER t1' },
+  {
+    input: '/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`%`*/ /*!50003 TRIGGER t1 */',
+    want: 'CREATE DEFINER=`root`@`%` TRIGGER t1',
+  },
   { input: 'CREATE TABLE t (a INT) /*M!100100 PAGE_CHECKSUM=1 */', want: 'CREATE TABLE t (a INT) PAGE_CHECKSUM=1' },
   { input: "/*! SELECT '*/' */", want: "SELECT '*/'" },
   { input: 'SELECT /*+ MAX_EXECUTION_TIME(10) */ 1', want: 'SELECT 1' },
@@ -36,7 +39,10 @@ const kinds: Array<{ sql: string; want: StatementKind }> = [
   { sql: 'SELECT * FROM t', want: 'select' },
   { sql: '(SELECT 1) UNION (SELECT 2)', want: 'select' },
   { sql: 'WITH c AS (SELECT 1) SELECT * FROM c', want: 'select' },
-  { sql: 'WITH RECURSIVE c (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) SELECT * FROM c', want: 'select' },
+  {
+    sql: 'WITH RECURSIVE c (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) SELECT * FROM c',
+    want: 'select',
+  },
   { sql: 'WITH c AS (SELECT id FROM t) UPDATE t JOIN c USING (id) SET a = 1', want: 'update' },
   { sql: 'WITH c AS (SELECT id FROM t) DELETE t FROM t JOIN c USING (id)', want: 'delete' },
   { sql: "SELECT * INTO OUTFILE '/tmp/x' FROM t", want: 'select' },
@@ -73,7 +79,10 @@ const kinds: Array<{ sql: string; want: StatementKind }> = [
     want: 'create-view',
   },
   { sql: 'DROP VIEW v', want: 'drop-view' },
-  { sql: 'CREATE DEFINER=`root`@`localhost` TRIGGER trg BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1', want: 'create-trigger' },
+  {
+    sql: 'CREATE DEFINER=`root`@`localhost` TRIGGER trg BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1',
+    want: 'create-trigger',
+  },
   { sql: 'CREATE DEFINER=user@localhost PROCEDURE p() SELECT 1', want: 'create-procedure' },
   { sql: 'CREATE DEFINER = CURRENT_USER() FUNCTION f() RETURNS INT RETURN 1', want: 'create-function' },
   { sql: "CREATE DEFINER=root@'10.0.0.%' EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM t", want: 'create-event' },
@@ -114,7 +123,10 @@ const kinds: Array<{ sql: string; want: StatementKind }> = [
   { sql: '/* x */ DROP TABLE t', want: 'drop-table' },
   { sql: '-- hi\nDELETE FROM t', want: 'delete' },
   { sql: '# note\n/* a */ -- b\n  TRUNCATE t', want: 'truncate' },
-  { sql: '/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`%`*/ /*!50003 TRIGGER t1 BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 */', want: 'create-trigger' },
+  {
+    sql: '/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`%`*/ /*!50003 TRIGGER t1 BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1 */',
+    want: 'create-trigger',
+  },
 ];
 
 describe('stripComments', () => {

@@ -6,7 +6,13 @@ import { reviewCli } from '../../../src/review/cli.js';
 async function run(argv: string[], stdin = '', files: Record<string, string> = {}) {
   let out = '';
   let err = '';
-  const sink = (append: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => { append(String(chunk)); done(); } });
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write: (chunk, _enc, done) => {
+        append(String(chunk));
+        done();
+      },
+    });
   process.env.DBOPS_CONFIG = '/nonexistent/dbops.yml';
   const code = await reviewCli(argv, {
     stdin: Readable.from([stdin]),
@@ -28,7 +34,11 @@ describe('dbops review (CLI contract)', () => {
     const warnOnly = 'SELECT * FROM t WHERE id = 1';
     assert.equal((await run(['-'], warnOnly)).code, 0);
     assert.equal((await run(['--fail-on', 'warning', '-'], warnOnly)).code, 1);
-    assert.equal((await run(['--change', '-'], 'SELECT id FROM t WHERE id = 1 ORDER BY id')).code, 1, 'a plain SELECT is an error in a change');
+    assert.equal(
+      (await run(['--change', '-'], 'SELECT id FROM t WHERE id = 1 ORDER BY id')).code,
+      1,
+      'a plain SELECT is an error in a change',
+    );
   });
 
   it('exits 2 on bad usage, saying what was wrong', async () => {
@@ -44,8 +54,13 @@ describe('dbops review (CLI contract)', () => {
     const report = JSON.parse(out);
     assert.deepEqual(Object.keys(report.summary).sort(), ['errors', 'grade', 'notices', 'score', 'warnings']);
     assert.equal(report.statements.length, 2);
-    const finding = report.statements[1].findings.find((f: { rule: string }) => f.rule === 'statement.where.require.update-delete');
-    assert.deepEqual({ severity: finding.severity, line: finding.line, column: finding.column }, { severity: 'error', line: 2, column: 1 });
+    const finding = report.statements[1].findings.find(
+      (f: { rule: string }) => f.rule === 'statement.where.require.update-delete',
+    );
+    assert.deepEqual(
+      { severity: finding.severity, line: finding.line, column: finding.column },
+      { severity: 'error', line: 2, column: 1 },
+    );
     assert.equal(typeof finding.message, 'string');
   });
 
@@ -55,7 +70,10 @@ describe('dbops review (CLI contract)', () => {
     assert.equal(sarif.version, '2.1.0');
     const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'statement.disallow-truncate');
     assert.equal(result.level, 'error');
-    assert.deepEqual(result.locations[0].physicalLocation, { artifactLocation: { uri: 'a.sql' }, region: { startLine: 1, startColumn: 1 } });
+    assert.deepEqual(result.locations[0].physicalLocation, {
+      artifactLocation: { uri: 'a.sql' },
+      region: { startLine: 1, startColumn: 1 },
+    });
     assert.ok(sarif.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'statement.disallow-truncate'));
   });
 });

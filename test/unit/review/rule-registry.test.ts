@@ -11,7 +11,9 @@ function ruleFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return ruleFiles(path);
-    return entry.name.endsWith('.ts') && entry.name !== 'index.ts' && !entry.name.startsWith('_') ? [relative(RULES_DIR, path)] : [];
+    return entry.name.endsWith('.ts') && entry.name !== 'index.ts' && !entry.name.startsWith('_')
+      ? [relative(RULES_DIR, path)]
+      : [];
   });
 }
 

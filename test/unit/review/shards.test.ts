@@ -40,14 +40,20 @@ describe('expandShards', () => {
   });
 
   it('pairs several sharded tables by position', () => {
-    const { text, shards } = expandShards(split('INSERT INTO items_{0..7} SELECT * FROM items_old_{0..7} WHERE id < 10'), none);
+    const { text, shards } = expandShards(
+      split('INSERT INTO items_{0..7} SELECT * FROM items_old_{0..7} WHERE id < 10'),
+      none,
+    );
     assert.equal(text, 'INSERT INTO items_0 SELECT * FROM items_old_0 WHERE id < 10');
     assert.equal(shards?.count, 8);
   });
 
   it('expands logical names from review.shards (pattern or list), qualified or not', () => {
     const sets = shardSets({ orders: 'orders_{0..511}', users: ['users_a', 'users_b'] });
-    assert.equal(expandShards(split('DELETE FROM shop.orders WHERE orders.id = 1'), sets).text, 'DELETE FROM shop.orders_0 WHERE orders_0.id = 1');
+    assert.equal(
+      expandShards(split('DELETE FROM shop.orders WHERE orders.id = 1'), sets).text,
+      'DELETE FROM shop.orders_0 WHERE orders_0.id = 1',
+    );
     const users = expandShards(split('SELECT * FROM `Users`'), sets);
     assert.equal(users.text, 'SELECT * FROM `users_a`');
     assert.deepEqual(users.shards?.tables, ['users_a', 'users_b']);
@@ -70,7 +76,9 @@ describe('a sharded statement in the engine', () => {
         return [{ message: `reviewed ${stmt.stripped}` }];
       },
     });
-    const report = await reviewSql('ALTER TABLE orders_{0..511} ADD COLUMN note VARCHAR(20);', { rules: [{ rule: counting, level: 'notice', params: {} }] });
+    const report = await reviewSql('ALTER TABLE orders_{0..511} ADD COLUMN note VARCHAR(20);', {
+      rules: [{ rule: counting, level: 'notice', params: {} }],
+    });
     assert.equal(calls, 1);
     assert.equal(report.statements.length, 1);
     assert.equal(report.statements[0].shards?.count, 512);

@@ -23,21 +23,41 @@ const texts: Array<{ name: string; input: string; want: string[] }> = [
   { name: 'semicolon in double quotes', input: 'SELECT "a;b"; SELECT 2', want: ['SELECT "a;b"', 'SELECT 2'] },
   { name: 'semicolon in backticks', input: 'SELECT `a;b` FROM t; SELECT 2', want: ['SELECT `a;b` FROM t', 'SELECT 2'] },
   { name: 'doubled backtick', input: 'SELECT `a``;b`; SELECT 2', want: ['SELECT `a``;b`', 'SELECT 2'] },
-  { name: 'backslash does not escape in backticks', input: 'SELECT `a\\`; SELECT 2', want: ['SELECT `a\\`', 'SELECT 2'] },
+  {
+    name: 'backslash does not escape in backticks',
+    input: 'SELECT `a\\`; SELECT 2',
+    want: ['SELECT `a\\`', 'SELECT 2'],
+  },
   { name: 'backslash-escaped quote', input: "SELECT 'it\\'s;'; SELECT 2", want: ["SELECT 'it\\'s;'", 'SELECT 2'] },
   { name: 'doubled quote', input: "SELECT 'it''s;'; SELECT 2", want: ["SELECT 'it''s;'", 'SELECT 2'] },
   { name: 'escaped backslash before quote', input: "SELECT 'a\\\\'; SELECT 2", want: ["SELECT 'a\\\\'", 'SELECT 2'] },
   { name: 'doubled double quote', input: 'SELECT "say ""hi;"""; SELECT 2', want: ['SELECT "say ""hi;"""', 'SELECT 2'] },
-  { name: 'semicolon in -- comment', input: 'SELECT 1 -- a;b\n, 2; SELECT 3', want: ['SELECT 1 -- a;b\n, 2', 'SELECT 3'] },
+  {
+    name: 'semicolon in -- comment',
+    input: 'SELECT 1 -- a;b\n, 2; SELECT 3',
+    want: ['SELECT 1 -- a;b\n, 2', 'SELECT 3'],
+  },
   { name: '--x is not a comment', input: 'SELECT 1--x;\nSELECT 2', want: ['SELECT 1--x', 'SELECT 2'] },
   { name: '-- with tab is a comment', input: 'SELECT 1 --\t;\n;', want: ['SELECT 1 --\t;'] },
   { name: '-- at end of line is a comment', input: 'SELECT 1 --\n;', want: ['SELECT 1 --'] },
   { name: '# comment', input: 'SELECT 1 # a;b\n; SELECT 2', want: ['SELECT 1 # a;b', 'SELECT 2'] },
   { name: 'block comment', input: 'SELECT /* a;b */ 1; SELECT 2', want: ['SELECT /* a;b */ 1', 'SELECT 2'] },
-  { name: 'quote inside comment', input: "SELECT 1 /* it's */; SELECT 2 -- don't\n;", want: ["SELECT 1 /* it's */", "SELECT 2 -- don't"] },
-  { name: 'comment markers inside a string', input: "SELECT '-- x', '/* y', '# z'; SELECT 2", want: ["SELECT '-- x', '/* y', '# z'", 'SELECT 2'] },
+  {
+    name: 'quote inside comment',
+    input: "SELECT 1 /* it's */; SELECT 2 -- don't\n;",
+    want: ["SELECT 1 /* it's */", "SELECT 2 -- don't"],
+  },
+  {
+    name: 'comment markers inside a string',
+    input: "SELECT '-- x', '/* y', '# z'; SELECT 2",
+    want: ["SELECT '-- x', '/* y', '# z'", 'SELECT 2'],
+  },
   { name: 'only comments', input: '-- hello\n/* a; b */ # c\n', want: [] },
-  { name: 'comment-only statement between delimiters', input: 'SELECT 1;\n/* nothing */;\nSELECT 2;', want: ['SELECT 1', 'SELECT 2'] },
+  {
+    name: 'comment-only statement between delimiters',
+    input: 'SELECT 1;\n/* nothing */;\nSELECT 2;',
+    want: ['SELECT 1', 'SELECT 2'],
+  },
   {
     name: 'executable comment is code',
     input: '/*!40101 SET NAMES utf8mb4 */;\n/*M!100100 SET x = 1 */;\n/* plain */;',
@@ -45,8 +65,12 @@ const texts: Array<{ name: string; input: string; want: string[] }> = [
   },
   {
     name: 'delimiter inside an executable comment does not split',
-    input: "/*!50003 CREATE TRIGGER t1 BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = '*/;'; SET NEW.b = 2; END */; SELECT 1",
-    want: ["/*!50003 CREATE TRIGGER t1 BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = '*/;'; SET NEW.b = 2; END */", 'SELECT 1'],
+    input:
+      "/*!50003 CREATE TRIGGER t1 BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = '*/;'; SET NEW.b = 2; END */; SELECT 1",
+    want: [
+      "/*!50003 CREATE TRIGGER t1 BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = '*/;'; SET NEW.b = 2; END */",
+      'SELECT 1',
+    ],
   },
   {
     name: 'leading comment belongs to the statement',
@@ -58,15 +82,35 @@ const texts: Array<{ name: string; input: string; want: string[] }> = [
     input: 'SELECT 1; -- first\nSELECT 2; /* second */\n\nSELECT 3;',
     want: ['SELECT 1', 'SELECT 2', 'SELECT 3'],
   },
-  { name: 'comment before code on the same line leads it', input: 'SELECT 1; /* next */ SELECT 2', want: ['SELECT 1', '/* next */ SELECT 2'] },
-  { name: 'unterminated string', input: "SELECT 1; SELECT 'abc; SELECT 3;", want: ['SELECT 1', "SELECT 'abc; SELECT 3;"] },
+  {
+    name: 'comment before code on the same line leads it',
+    input: 'SELECT 1; /* next */ SELECT 2',
+    want: ['SELECT 1', '/* next */ SELECT 2'],
+  },
+  {
+    name: 'unterminated string',
+    input: "SELECT 1; SELECT 'abc; SELECT 3;",
+    want: ['SELECT 1', "SELECT 'abc; SELECT 3;"],
+  },
   { name: 'unterminated backtick', input: 'SELECT `abc; x', want: ['SELECT `abc; x'] },
   { name: 'unterminated block comment', input: 'SELECT 1 /* abc; x', want: ['SELECT 1 /* abc; x'] },
   { name: 'string with trailing backslash at end', input: "SELECT 'a\\", want: ["SELECT 'a\\"] },
   { name: 'CRLF', input: 'SELECT 1;\r\nSELECT 2 -- c\r\n;\r\n', want: ['SELECT 1', 'SELECT 2 -- c'] },
-  { name: 'DELIMITER word mid-statement is not a command', input: 'SELECT a,\ndelimiter FROM t;', want: ['SELECT a,\ndelimiter FROM t'] },
-  { name: 'DELIMITER without argument is ignored', input: 'DELIMITER\nSELECT 1; SELECT 2;', want: ['SELECT 1', 'SELECT 2'] },
-  { name: 'quoted DELIMITER argument', input: "DELIMITER '//'\nSELECT 1; SELECT 2//\nDELIMITER ;\nSELECT 3;", want: ['SELECT 1; SELECT 2', 'SELECT 3'] },
+  {
+    name: 'DELIMITER word mid-statement is not a command',
+    input: 'SELECT a,\ndelimiter FROM t;',
+    want: ['SELECT a,\ndelimiter FROM t'],
+  },
+  {
+    name: 'DELIMITER without argument is ignored',
+    input: 'DELIMITER\nSELECT 1; SELECT 2;',
+    want: ['SELECT 1', 'SELECT 2'],
+  },
+  {
+    name: 'quoted DELIMITER argument',
+    input: "DELIMITER '//'\nSELECT 1; SELECT 2//\nDELIMITER ;\nSELECT 3;",
+    want: ['SELECT 1; SELECT 2', 'SELECT 3'],
+  },
 ];
 
 const procedure = `CREATE PROCEDURE p(IN n INT)
@@ -95,7 +139,10 @@ describe('splitStatements', () => {
   for (const c of texts) {
     it(c.name, () => {
       const got = splitStatements(c.input);
-      assert.deepEqual(got.map((s) => s.text), c.want);
+      assert.deepEqual(
+        got.map((s) => s.text),
+        c.want,
+      );
       assertConsistent(c.input, got);
     });
   }

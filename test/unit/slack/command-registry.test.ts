@@ -6,7 +6,10 @@ import { commands } from '../../../commands/index.js';
 const COMMANDS_DIR = new URL('../../../commands/', import.meta.url).pathname;
 
 it('the /dbops registry lists exactly the command files, one verb each, named like its file', () => {
-  const files = readdirSync(COMMANDS_DIR).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.replace(/\.ts$/, '')).sort();
+  const files = readdirSync(COMMANDS_DIR)
+    .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
   assert.deepEqual(commands.map((c) => c.verb).sort(), files);
   assert.equal(new Set(commands.map((c) => c.verb)).size, commands.length, 'duplicate verb');
 });

@@ -6,10 +6,22 @@ describe('splitRunAt: a trailing run time comes off, "at" inside the SQL stays',
   const cases: Array<[string, { sql: string; runAt?: string }]> = [
     ['UPDATE t SET a = 1 WHERE id = 7 at 02:00', { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'at 02:00' }],
     ['UPDATE t SET a = 1 WHERE id = 7 AT 2:30', { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'AT 2:30' }],
-    ['UPDATE t SET a = 1 WHERE id = 7 at 2026-11-25 01:30', { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'at 2026-11-25 01:30' }],
-    ['UPDATE t SET a = 1 WHERE id = 7 at 2026-11-25T01:30', { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'at 2026-11-25T01:30' }],
-    ['UPDATE t SET a = 1 WHERE id = 7 at tomorrow 02:00', { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'at tomorrow 02:00' }],
-    ['UPDATE t SET a = 1 WHERE id = 7 tomorrow 02:00', { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'tomorrow 02:00' }],
+    [
+      'UPDATE t SET a = 1 WHERE id = 7 at 2026-11-25 01:30',
+      { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'at 2026-11-25 01:30' },
+    ],
+    [
+      'UPDATE t SET a = 1 WHERE id = 7 at 2026-11-25T01:30',
+      { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'at 2026-11-25T01:30' },
+    ],
+    [
+      'UPDATE t SET a = 1 WHERE id = 7 at tomorrow 02:00',
+      { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'at tomorrow 02:00' },
+    ],
+    [
+      'UPDATE t SET a = 1 WHERE id = 7 tomorrow 02:00',
+      { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'tomorrow 02:00' },
+    ],
     ['UPDATE t SET a = 1 WHERE id = 7 tonight', { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'tonight' }],
     ['UPDATE t SET a = 1 WHERE id = 7 at tonight', { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'at tonight' }],
     ['UPDATE t SET a = 1 WHERE id = 7 now', { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'now' }],
@@ -20,7 +32,10 @@ describe('splitRunAt: a trailing run time comes off, "at" inside the SQL stays',
     ['UPDATE t SET a = 1 WHERE id = 7 at 25:00', { sql: 'UPDATE t SET a = 1 WHERE id = 7', runAt: 'at 25:00' }],
     // "at" and "now" that belong to the SQL.
     ["UPDATE t SET note = 'meet at 02:00' WHERE id = 7", { sql: "UPDATE t SET note = 'meet at 02:00' WHERE id = 7" }],
-    ["UPDATE t SET a = 1 WHERE note = 'see you at 02:00'", { sql: "UPDATE t SET a = 1 WHERE note = 'see you at 02:00'" }],
+    [
+      "UPDATE t SET a = 1 WHERE note = 'see you at 02:00'",
+      { sql: "UPDATE t SET a = 1 WHERE note = 'see you at 02:00'" },
+    ],
     ['UPDATE events SET starts_at = NOW() WHERE id = 1', { sql: 'UPDATE events SET starts_at = NOW() WHERE id = 1' }],
     ['SELECT at FROM t', { sql: 'SELECT at FROM t' }],
     ['UPDATE t AS at SET at.a = 1 WHERE at.id = 5', { sql: 'UPDATE t AS at SET at.a = 1 WHERE at.id = 5' }],
@@ -41,7 +56,10 @@ describe('ExecArgs', () => {
       sql: 'UPDATE t SET a = 1 WHERE id = 2',
       runAt: 'at 02:00',
     });
-    assert.deepEqual(ExecArgs.parse('prod.shop DELETE FROM t WHERE id &lt; 3'), { target: { cluster: 'prod', schema: 'shop' }, sql: 'DELETE FROM t WHERE id < 3' });
+    assert.deepEqual(ExecArgs.parse('prod.shop DELETE FROM t WHERE id &lt; 3'), {
+      target: { cluster: 'prod', schema: 'shop' },
+      sql: 'DELETE FROM t WHERE id < 3',
+    });
   });
 
   it('opens the form when there is no SQL (or nothing at all)', () => {

@@ -4,13 +4,37 @@ import { postToResponseUrl, surfaceOf } from '../../../src/slack/private-answer.
 import { originOf, readClick } from '../../../src/slack/listeners/ticket-actions.js';
 import { surfaceOfOrigin } from '../../../src/slack/listeners/ticket-forms.js';
 
-const click = (extra: Record<string, unknown>) => ({ type: 'block_actions', user: { id: 'U1' }, trigger_id: 't', actions: [{ action_id: 'a', value: 'T-42' }], ...extra });
+const click = (extra: Record<string, unknown>) => ({
+  type: 'block_actions',
+  user: { id: 'U1' },
+  trigger_id: 't',
+  actions: [{ action_id: 'a', value: 'T-42' }],
+  ...extra,
+});
 
 describe('where a click came from, and back', () => {
   const cases: Array<[string, Record<string, unknown>, ReturnType<typeof surfaceOf>]> = [
-    ['a channel message', { container: { type: 'message', channel_id: 'C1', message_ts: '1.1', is_ephemeral: false }, response_url: 'https://hooks.slack.com/x' }, { kind: 'message', channel: 'C1', ts: '1.1', ephemeral: false, responseUrl: 'https://hooks.slack.com/x' }],
-    ['an ephemeral message', { container: { type: 'message', channel_id: 'C1', message_ts: '1.2', is_ephemeral: true }, response_url: 'https://hooks.slack.com/y' }, { kind: 'message', channel: 'C1', ts: '1.2', ephemeral: true, responseUrl: 'https://hooks.slack.com/y' }],
-    ['the App Home', { container: { type: 'view', view_id: 'V1' }, view: { type: 'home', id: 'V1' } }, { kind: 'home' }],
+    [
+      'a channel message',
+      {
+        container: { type: 'message', channel_id: 'C1', message_ts: '1.1', is_ephemeral: false },
+        response_url: 'https://hooks.slack.com/x',
+      },
+      { kind: 'message', channel: 'C1', ts: '1.1', ephemeral: false, responseUrl: 'https://hooks.slack.com/x' },
+    ],
+    [
+      'an ephemeral message',
+      {
+        container: { type: 'message', channel_id: 'C1', message_ts: '1.2', is_ephemeral: true },
+        response_url: 'https://hooks.slack.com/y',
+      },
+      { kind: 'message', channel: 'C1', ts: '1.2', ephemeral: true, responseUrl: 'https://hooks.slack.com/y' },
+    ],
+    [
+      'the App Home',
+      { container: { type: 'view', view_id: 'V1' }, view: { type: 'home', id: 'V1' } },
+      { kind: 'home' },
+    ],
   ];
   for (const [name, body, expected] of cases) {
     it(name, () => {
@@ -30,7 +54,13 @@ describe('where a click came from, and back', () => {
   });
 
   it('posts to a response_url only on Slack’s origins', async () => {
-    await assert.rejects(postToResponseUrl('https://evil.example/hook', {}, { responseOrigins: ['https://hooks.slack.com'] }), /must point at Slack/);
-    await assert.rejects(postToResponseUrl('not a url', {}, { responseOrigins: ['https://hooks.slack.com'] }), /not a response_url/);
+    await assert.rejects(
+      postToResponseUrl('https://evil.example/hook', {}, { responseOrigins: ['https://hooks.slack.com'] }),
+      /must point at Slack/,
+    );
+    await assert.rejects(
+      postToResponseUrl('not a url', {}, { responseOrigins: ['https://hooks.slack.com'] }),
+      /not a response_url/,
+    );
   });
 });

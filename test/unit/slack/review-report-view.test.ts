@@ -4,11 +4,30 @@ import { reviewFitsInMessage, reviewReportMessage } from '../../../src/slack/vie
 import type { Finding, ReviewReport } from '../../../src/review/types.js';
 
 function finding(i: number, over: Partial<Finding> = {}): Finding {
-  return { rule: 'statement.where.require.update-delete', severity: 'error', statement: i, message: `DELETE without WHERE #${i}`, why: 'why it matters', fix: 'how to fix', line: i + 1, column: 1, fragment: `DELETE FROM t${i} <script>`, ...over };
+  return {
+    rule: 'statement.where.require.update-delete',
+    severity: 'error',
+    statement: i,
+    message: `DELETE without WHERE #${i}`,
+    why: 'why it matters',
+    fix: 'how to fix',
+    line: i + 1,
+    column: 1,
+    fragment: `DELETE FROM t${i} <script>`,
+    ...over,
+  };
 }
 
 function report(findings: Finding[], shards?: ReviewReport['statements'][number]['shards']): ReviewReport {
-  const statements = findings.map((f, i) => ({ index: i, sql: 'x', kind: 'delete' as const, line: i + 1, column: 1, findings: [f], ...(shards ? { shards } : {}) }));
+  const statements = findings.map((f, i) => ({
+    index: i,
+    sql: 'x',
+    kind: 'delete' as const,
+    line: i + 1,
+    column: 1,
+    findings: [f],
+    ...(shards ? { shards } : {}),
+  }));
   return { statements, summary: { errors: findings.length, warnings: 0, notices: 0, score: 0, grade: 'F' } };
 }
 
@@ -31,6 +50,8 @@ it('stays within 50 blocks and says the rest is in the thread', () => {
 });
 
 it('says a sharded statement stands for its whole set', () => {
-  const message = reviewReportMessage({ report: report([finding(0)], { pattern: 'orders_{0..511}', count: 512, tables: [] }) });
+  const message = reviewReportMessage({
+    report: report([finding(0)], { pattern: 'orders_{0..511}', count: 512, tables: [] }),
+  });
   assert.match(JSON.stringify(message.blocks), /for all 512 shards of `orders_\{0..511\}`/);
 });

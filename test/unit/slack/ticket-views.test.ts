@@ -16,7 +16,12 @@ const DBA = 'U0DBA00001';
 const DBA2 = 'U0DBA00002';
 const AT = new Date('2026-11-24T02:02:00.000Z');
 
-function event(action: TicketEvent['action'], actor: string, to: TicketEvent['toState'], note: Record<string, unknown> = {}): TicketEvent {
+function event(
+  action: TicketEvent['action'],
+  actor: string,
+  to: TicketEvent['toState'],
+  note: Record<string, unknown> = {},
+): TicketEvent {
   return { id: 1, ticketId: 42, at: AT, actor, fromState: 'awaiting_approval', toState: to, action, note };
 }
 
@@ -27,13 +32,29 @@ function actionsOf(blocks: readonly object[]): string[] {
   });
 }
 
-const error: TicketFinding = { rule: 'statement.where.require.update-delete', severity: 'error', statement: 0, message: 'DELETE without WHERE', line: 1, column: 1 };
+const error: TicketFinding = {
+  rule: 'statement.where.require.update-delete',
+  severity: 'error',
+  statement: 0,
+  message: 'DELETE without WHERE',
+  line: 1,
+  column: 1,
+};
 
 describe('the approval message', () => {
   it('waiting: every fact a DBA needs, and Approve (confirmed on prod) and Reject', () => {
     const msg = ticketApprovalMessage({ ticket: makeTicket(), events: [], timezone: 'Asia/Shanghai' });
     const text = JSON.stringify(msg.blocks);
-    for (const expected of ['T-42 · SQL change on prod.shop', ':red_circle: prod', '<@U0DEV00001>', 'as soon as approved', 'grade A (100/100)', 'about 1', 'UPDATE orders SET status = 1 WHERE id = 7', '0 of 1 approval']) {
+    for (const expected of [
+      'T-42 · SQL change on prod.shop',
+      ':red_circle: prod',
+      '<@U0DEV00001>',
+      'as soon as approved',
+      'grade A (100/100)',
+      'about 1',
+      'UPDATE orders SET status = 1 WHERE id = 7',
+      '0 of 1 approval',
+    ]) {
       assert.ok(text.includes(expected), `lacks ${expected}`);
     }
     assert.deepEqual(actionsOf(msg.blocks), [ids.ticketActions.approve, ids.ticketActions.reject]);
@@ -43,7 +64,11 @@ describe('the approval message', () => {
   });
 
   it('shows a requested run time in the cluster zone, and "unknown" rows', () => {
-    const msg = ticketApprovalMessage({ ticket: makeTicket({ runAt: new Date('2026-11-24T18:00:00Z'), estimatedRows: null }), events: [], timezone: 'Asia/Shanghai' });
+    const msg = ticketApprovalMessage({
+      ticket: makeTicket({ runAt: new Date('2026-11-24T18:00:00Z'), estimatedRows: null }),
+      events: [],
+      timezone: 'Asia/Shanghai',
+    });
     const text = JSON.stringify(msg.blocks);
     assert.ok(text.includes('2026-11-25 02:00 Asia/Shanghai'));
     assert.ok(text.includes('*Estimated rows*\\nunknown'));
@@ -58,14 +83,44 @@ describe('the approval message', () => {
 
   it('after a decision: no buttons, the decision with who and when', () => {
     const cases: Array<[Partial<Ticket>, TicketEvent, RegExp]> = [
-      [{ state: 'scheduled', approvals: [{ approver: DBA, at: AT, exception: false }, { approver: DBA2, at: AT, exception: false }] }, event('approve', DBA2, 'approved'), /\*Approved\* by <@U0DBA00001> and <@U0DBA00002> at 2026-11-24 10:02 Asia\/Shanghai · now scheduled/],
-      [{ state: 'rejected' }, event('reject', DBA, 'rejected', { reason: 'needs an index' }), /\*Rejected\* by <@U0DBA00001> at 2026-11-24 10:02 Asia\/Shanghai: “needs an index”/],
-      [{ state: 'cancelled' }, event('cancel', 'U0DEV00001', 'cancelled'), /\*Cancelled\* by <@U0DEV00001> at 2026-11-24 10:02/],
-      [{ state: 'scheduled', environment: 'test' }, event('auto_approve', 'dbops', 'approved'), /\*Approved\* automatically/],
-      [{ state: 'approved', exception: true, approvals: [{ approver: DBA, at: AT, exception: true }] }, event('approve', DBA, 'approved'), /\*Approved\* as an \*exception\* over its review by <@U0DBA00001>/],
+      [
+        {
+          state: 'scheduled',
+          approvals: [
+            { approver: DBA, at: AT, exception: false },
+            { approver: DBA2, at: AT, exception: false },
+          ],
+        },
+        event('approve', DBA2, 'approved'),
+        /\*Approved\* by <@U0DBA00001> and <@U0DBA00002> at 2026-11-24 10:02 Asia\/Shanghai · now scheduled/,
+      ],
+      [
+        { state: 'rejected' },
+        event('reject', DBA, 'rejected', { reason: 'needs an index' }),
+        /\*Rejected\* by <@U0DBA00001> at 2026-11-24 10:02 Asia\/Shanghai: “needs an index”/,
+      ],
+      [
+        { state: 'cancelled' },
+        event('cancel', 'U0DEV00001', 'cancelled'),
+        /\*Cancelled\* by <@U0DEV00001> at 2026-11-24 10:02/,
+      ],
+      [
+        { state: 'scheduled', environment: 'test' },
+        event('auto_approve', 'dbops', 'approved'),
+        /\*Approved\* automatically/,
+      ],
+      [
+        { state: 'approved', exception: true, approvals: [{ approver: DBA, at: AT, exception: true }] },
+        event('approve', DBA, 'approved'),
+        /\*Approved\* as an \*exception\* over its review by <@U0DBA00001>/,
+      ],
     ];
     for (const [overrides, decided, expected] of cases) {
-      const msg = ticketApprovalMessage({ ticket: makeTicket(overrides), events: [decided], timezone: 'Asia/Shanghai' });
+      const msg = ticketApprovalMessage({
+        ticket: makeTicket(overrides),
+        events: [decided],
+        timezone: 'Asia/Shanghai',
+      });
       assert.deepEqual(actionsOf(msg.blocks), [], `${decided.action}: buttons gone`);
       assert.match(JSON.stringify(msg.blocks), expected);
     }
@@ -90,8 +145,15 @@ describe('the approval message', () => {
     const sql = Array.from({ length: 40 }, (_, i) => `UPDATE t SET a = ${i} WHERE id = ${i};`).join('\n');
     assert.equal(sqlPreview(sql).cut, true);
     assert.equal(sqlPreview('SELECT 1').cut, false);
-    const findings = Array.from({ length: 12 }, (_, i) => ({ ...error, severity: 'warning' as const, statement: i, line: i + 1 }));
-    const base = makeTicket({ review: { summary: { errors: 0, warnings: 12, notices: 0, score: 60, grade: 'D' }, findings } });
+    const findings = Array.from({ length: 12 }, (_, i) => ({
+      ...error,
+      severity: 'warning' as const,
+      statement: i,
+      line: i + 1,
+    }));
+    const base = makeTicket({
+      review: { summary: { errors: 0, warnings: 12, notices: 0, score: 60, grade: 'D' }, findings },
+    });
     const ticket: Ticket = base.kind === 'sql-change' ? { ...base, payload: { sql } } : base;
     const msg = ticketApprovalMessage({ ticket, events: [], timezone: 'UTC' });
     const text = JSON.stringify(msg.blocks);
@@ -101,7 +163,11 @@ describe('the approval message', () => {
     assert.ok(reply);
     assert.match(JSON.stringify(reply.blocks), /Full SQL/);
     assert.equal((JSON.stringify(reply.blocks).match(/statement\.where\.require/g) ?? []).length, 12);
-    assert.equal(ticketDetailsReply(makeTicket(), { sqlAsFile: false }), null, 'nothing to add for short SQL without findings');
+    assert.equal(
+      ticketDetailsReply(makeTicket(), { sqlAsFile: false }),
+      null,
+      'nothing to add for short SQL without findings',
+    );
   });
 });
 
@@ -120,7 +186,8 @@ describe('buttons by role and state', () => {
     [{ state: 'rejected' }, { dba: true, requester: true }, []],
   ];
   for (const [overrides, role, expected] of cases) {
-    it(`${overrides.state} for ${JSON.stringify(role)} → ${expected.join(', ') || 'none'}`, () => assert.deepEqual(buttonsFor(makeTicket(overrides), role), expected));
+    it(`${overrides.state} for ${JSON.stringify(role)} → ${expected.join(', ') || 'none'}`, () =>
+      assert.deepEqual(buttonsFor(makeTicket(overrides), role), expected));
   }
 });
 
@@ -128,7 +195,10 @@ describe('other ticket views', () => {
   it('the detail lists the whole history and offers the viewer’s buttons', () => {
     const events: TicketEvent[] = [
       { ...event('submit', 'U0DEV00001', 'submitted'), fromState: null },
-      { ...event('review_passed', 'dbops', 'awaiting_approval', { grade: 'A', errors: 0, warnings: 0 }), fromState: 'submitted' },
+      {
+        ...event('review_passed', 'dbops', 'awaiting_approval', { grade: 'A', errors: 0, warnings: 0 }),
+        fromState: 'submitted',
+      },
       event('add_approval', DBA, 'awaiting_approval', { approvals: 1, needed: 2 }),
     ];
     const ticket = makeTicket({ approvalsNeeded: 2, approvals: [{ approver: DBA, at: AT, exception: false }] });
@@ -142,26 +212,47 @@ describe('other ticket views', () => {
 
   it('a list stays within 50 blocks however many tickets it gets', () => {
     const tickets = Array.from({ length: 40 }, (_, i) => makeTicket({ id: i + 1, ref: `T-${i + 1}` }));
-    const msg = ticketListMessage({ scope: 'pending', tickets, viewer: { user: DBA, dba: true }, zones: {}, more: true });
+    const msg = ticketListMessage({
+      scope: 'pending',
+      tickets,
+      viewer: { user: DBA, dba: true },
+      zones: {},
+      more: true,
+    });
     assert.ok(msg.blocks.length <= 50);
     assert.match(JSON.stringify(msg.blocks.at(-1)), /Showing the first \d+/);
-    assert.match(ticketListMessage({ scope: 'mine', tickets: [], viewer: { user: DBA, dba: true }, zones: {}, more: false }).text, /no tickets yet/);
+    assert.match(
+      ticketListMessage({ scope: 'mine', tickets: [], viewer: { user: DBA, dba: true }, zones: {}, more: false }).text,
+      /no tickets yet/,
+    );
   });
 
   it('Home: developers see their tickets, DBAs also the approvals; never over 100 blocks', () => {
     const mine = [makeTicket({ id: 1, ref: 'T-1', state: 'blocked' })];
-    const pending = Array.from({ length: 60 }, (_, i) => makeTicket({ id: i + 2, ref: `T-${i + 2}`, requester: 'U0DEV00009' }));
+    const pending = Array.from({ length: 60 }, (_, i) =>
+      makeTicket({ id: i + 2, ref: `T-${i + 2}`, requester: 'U0DEV00009' }),
+    );
     const dev = homeView({ user: 'U0DEV00001', dba: false, mine, pending: [], zones: {} });
     assert.ok(!JSON.stringify(dev.blocks).includes('Waiting for a DBA'));
     assert.deepEqual(actionsOf(dev.blocks), [ids.ticketActions.requestException, ids.ticketActions.cancel]);
-    const dba = homeView({ user: DBA, dba: true, mine: [], pending, zones: {}, notice: ':white_check_mark: You approved T-9.' });
+    const dba = homeView({
+      user: DBA,
+      dba: true,
+      mine: [],
+      pending,
+      zones: {},
+      notice: ':white_check_mark: You approved T-9.',
+    });
     assert.ok(dba.blocks.length <= 100);
     assert.match(JSON.stringify(dba.blocks), /Waiting for a DBA\* \(60, oldest 20 shown\)/);
     assert.match(JSON.stringify(dba.blocks[1]), /You approved T-9/);
   });
 
   it('the blocked answer fits in one message with its two buttons', () => {
-    const many = Array.from({ length: 60 }, (): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: 'finding' } }));
+    const many = Array.from(
+      { length: 60 },
+      (): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: 'finding' } }),
+    );
     const msg = ticketBlockedMessage(makeTicket({ state: 'blocked' }), many);
     assert.ok(msg.blocks.length <= 50);
     assert.deepEqual(actionsOf(msg.blocks), [ids.ticketActions.requestException, ids.ticketActions.cancel]);
@@ -176,11 +267,15 @@ describe('other ticket views', () => {
     assert.match(JSON.stringify(exception.blocks), new RegExp(ids.exceptionModal.reasonInput));
     const exec = execModalView({ channel: 'C1' }, ['prod', 'test'], { target: 'prod.shop' });
     assert.match(JSON.stringify(exec.blocks), /"initial_value":"prod\.shop"/);
-    for (const view of [reject, exception, exec]) assert.ok(view.type === 'modal' && view.title.text.length <= 24, 'modal titles take 24 characters');
+    for (const view of [reject, exception, exec])
+      assert.ok(view.type === 'modal' && view.title.text.length <= 24, 'modal titles take 24 characters');
   });
 
   it('status line while blocked says what the requester can do', () => {
-    assert.match(statusLine({ ticket: makeTicket({ state: 'blocked' }), events: [], timezone: 'UTC' }), /may ask DBAs for an exception/);
+    assert.match(
+      statusLine({ ticket: makeTicket({ state: 'blocked' }), events: [], timezone: 'UTC' }),
+      /may ask DBAs for an exception/,
+    );
   });
 });
 

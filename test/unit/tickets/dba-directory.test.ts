@@ -5,7 +5,12 @@ import { silentLogger } from '../../../src/logger.js';
 
 function fakeClock(start = Date.parse('2026-11-24T00:00:00Z')) {
   let t = start;
-  return { now: () => new Date(t), advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => new Date(t),
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('DBA directory', () => {
@@ -20,8 +25,15 @@ describe('DBA directory', () => {
     let calls = 0;
     let members = ['U0DBA2'];
     const dbas = createDbaDirectory({
-      users: ['U0DBA1'], usergroup: 'S0DBAS', ttlMs: 60_000, clock,
-      resolveGroup: async (group) => { calls++; assert.equal(group, 'S0DBAS'); return members; },
+      users: ['U0DBA1'],
+      usergroup: 'S0DBAS',
+      ttlMs: 60_000,
+      clock,
+      resolveGroup: async (group) => {
+        calls++;
+        assert.equal(group, 'S0DBAS');
+        return members;
+      },
     });
     const all = await Promise.all([dbas.isDba('U0DBA2'), dbas.isDba('U0DBA1'), dbas.isDba('U0DEV1')]);
     assert.deepEqual(all, [true, true, false]);
@@ -42,15 +54,31 @@ describe('DBA directory', () => {
     const clock = fakeClock();
     let fail = false;
     const dbas = createDbaDirectory({
-      users: ['U0DBA1'], usergroup: 'S0DBAS', ttlMs: 1_000, retryMs: 500, clock, logger: silentLogger(),
-      resolveGroup: async () => { if (fail) throw new Error('ratelimited'); return ['U0DBA2']; },
+      users: ['U0DBA1'],
+      usergroup: 'S0DBAS',
+      ttlMs: 1_000,
+      retryMs: 500,
+      clock,
+      logger: silentLogger(),
+      resolveGroup: async () => {
+        if (fail) throw new Error('ratelimited');
+        return ['U0DBA2'];
+      },
     });
     assert.equal(await dbas.isDba('U0DBA2'), true);
     fail = true;
     clock.advance(2_000);
     assert.equal(await dbas.isDba('U0DBA2'), true, 'last known members kept');
 
-    const cold = createDbaDirectory({ users: ['U0DBA1'], usergroup: 'S0DBAS', clock, logger: silentLogger(), resolveGroup: async () => { throw new Error('down'); } });
+    const cold = createDbaDirectory({
+      users: ['U0DBA1'],
+      usergroup: 'S0DBAS',
+      clock,
+      logger: silentLogger(),
+      resolveGroup: async () => {
+        throw new Error('down');
+      },
+    });
     assert.deepEqual([...(await cold.members())], ['U0DBA1'], 'with nothing known, only the configured users');
   });
 });

@@ -36,7 +36,12 @@ describe('approvals needed', () => {
   });
   it('knows the final approval', () => {
     assert.equal(isFinalApproval(makeTicket({ approvalsNeeded: 2, approvals: [] })), false);
-    assert.equal(isFinalApproval(makeTicket({ approvalsNeeded: 2, approvals: [{ approver: DBA, at: new Date(), exception: false }] })), true);
+    assert.equal(
+      isFinalApproval(
+        makeTicket({ approvalsNeeded: 2, approvals: [{ approver: DBA, at: new Date(), exception: false }] }),
+      ),
+      true,
+    );
   });
 });
 
@@ -58,7 +63,10 @@ describe('who may approve', () => {
   }
   it('every refusal says why', () => {
     const v = canApprove(makeTicket({ approvalsNeeded: 2, approvals: approved }), DBA, dbas);
-    assert.ok(!v.ok && /already approved T-42; it needs 1 more approval from a different DBA/.test(v.message), JSON.stringify(v));
+    assert.ok(
+      !v.ok && /already approved T-42; it needs 1 more approval from a different DBA/.test(v.message),
+      JSON.stringify(v),
+    );
     const own = canApprove(makeTicket({ requester: DBA }), DBA, dbas);
     assert.ok(!own.ok && /You asked for T-42/.test(own.message));
   });
@@ -72,7 +80,14 @@ describe('who may reject, cancel, ask for an exception', () => {
     assert.equal(code(canReject(makeTicket({ state: 'scheduled' }), DBA, dbas)), 'stale');
   });
 
-  const before: TicketState[] = ['submitted', 'blocked', 'awaiting_approval', 'awaiting_exception', 'approved', 'scheduled'];
+  const before: TicketState[] = [
+    'submitted',
+    'blocked',
+    'awaiting_approval',
+    'awaiting_exception',
+    'approved',
+    'scheduled',
+  ];
   const after: TicketState[] = ['succeeded', 'failed', 'cancelled', 'rejected'];
   for (const state of before) {
     it(`cancel while ${state}: the requester or a DBA, nobody else`, () => {
@@ -102,27 +117,62 @@ describe('who may reject, cancel, ask for an exception', () => {
 });
 
 describe('stale clicks', () => {
-  const event = (action: TicketEvent['action'], actor: string, iso: string, toState: TicketState, note: Record<string, unknown> = {}): TicketEvent => ({
-    id: 1, ticketId: 42, at: new Date(iso), actor, fromState: null, toState, action, note,
+  const event = (
+    action: TicketEvent['action'],
+    actor: string,
+    iso: string,
+    toState: TicketState,
+    note: Record<string, unknown> = {},
+  ): TicketEvent => ({
+    id: 1,
+    ticketId: 42,
+    at: new Date(iso),
+    actor,
+    fromState: null,
+    toState,
+    action,
+    note,
   });
-  const history = [event('submit', DEV, '2026-11-24T01:55:00Z', 'submitted'), event('review_passed', 'dbops', '2026-11-24T01:55:01Z', 'awaiting_approval')];
+  const history = [
+    event('submit', DEV, '2026-11-24T01:55:00Z', 'submitted'),
+    event('review_passed', 'dbops', '2026-11-24T01:55:01Z', 'awaiting_approval'),
+  ];
   const options = { timezone: 'Asia/Shanghai', now: new Date('2026-11-24T03:00:00Z') };
 
   it('names who decided and when, in the cluster zone, and what has happened since', () => {
-    const events = [...history, event('approve', DBA, '2026-11-24T02:02:00Z', 'approved'), event('enqueue', 'dbops', '2026-11-24T02:02:01Z', 'scheduled')];
-    assert.equal(staleClickMessage(makeTicket({ state: 'scheduled' }), events, options), `T-42 was already approved by <@${DBA}> at 10:02 Asia/Shanghai; it is now scheduled.`);
+    const events = [
+      ...history,
+      event('approve', DBA, '2026-11-24T02:02:00Z', 'approved'),
+      event('enqueue', 'dbops', '2026-11-24T02:02:01Z', 'scheduled'),
+    ];
+    assert.equal(
+      staleClickMessage(makeTicket({ state: 'scheduled' }), events, options),
+      `T-42 was already approved by <@${DBA}> at 10:02 Asia/Shanghai; it is now scheduled.`,
+    );
   });
   it('shows the date when it was not today', () => {
     const events = [...history, event('reject', DBA2, '2026-11-22T02:02:00Z', 'rejected')];
-    assert.equal(staleClickMessage(makeTicket({ state: 'rejected' }), events, options), `T-42 was already rejected by <@${DBA2}> at 2026-11-22 10:02 Asia/Shanghai.`);
+    assert.equal(
+      staleClickMessage(makeTicket({ state: 'rejected' }), events, options),
+      `T-42 was already rejected by <@${DBA2}> at 2026-11-22 10:02 Asia/Shanghai.`,
+    );
   });
   it('says automatic approvals and exceptions as such', () => {
     const auto = [...history.slice(0, 1), event('auto_approve', 'dbops', '2026-11-24T02:02:00Z', 'approved')];
-    assert.match(staleClickMessage(makeTicket({ state: 'approved' }), auto, options), /already approved automatically at 10:02/);
+    assert.match(
+      staleClickMessage(makeTicket({ state: 'approved' }), auto, options),
+      /already approved automatically at 10:02/,
+    );
     const exception = [...history, event('approve', DBA, '2026-11-24T02:02:00Z', 'approved', { exception: true })];
-    assert.match(staleClickMessage(makeTicket({ state: 'approved' }), exception, options), /already approved as an exception by/);
+    assert.match(
+      staleClickMessage(makeTicket({ state: 'approved' }), exception, options),
+      /already approved as an exception by/,
+    );
   });
   it('falls back to the state when nobody decided yet', () => {
-    assert.equal(staleClickMessage(makeTicket({ state: 'blocked' }), history, options), 'T-42 is blocked by its review.');
+    assert.equal(
+      staleClickMessage(makeTicket({ state: 'blocked' }), history, options),
+      'T-42 is blocked by its review.',
+    );
   });
 });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatInZone, nextAllowedTime, parseRunTime, peakWindowAt, startTime, type ClusterHours } from '../../../src/tickets/run-time.js';
+import {
+  formatInZone,
+  nextAllowedTime,
+  parseRunTime,
+  peakWindowAt,
+  startTime,
+  type ClusterHours,
+} from '../../../src/tickets/run-time.js';
 
 const SHANGHAI: ClusterHours = { timezone: 'Asia/Shanghai', peak_hours: [] };
 /** 2026-11-24 11:00 in Shanghai (UTC+8). */
@@ -60,7 +67,11 @@ describe('run-time phrases, read in the cluster zone', () => {
   }
 
   it('refuses the hour a daylight-saving change skips', () => {
-    const result = parseRunTime('at 2026-03-08 02:30', { timezone: 'America/New_York', peak_hours: [] }, new Date('2026-03-01T00:00:00Z'));
+    const result = parseRunTime(
+      'at 2026-03-08 02:30',
+      { timezone: 'America/New_York', peak_hours: [] },
+      new Date('2026-03-01T00:00:00Z'),
+    );
     assert.ok(!result.ok && result.code === 'no_such_time', JSON.stringify(result));
   });
 });
@@ -72,7 +83,10 @@ describe('peak hours', () => {
     const result = parseRunTime('at 2026-11-25 10:00', PROD, NOW);
     assert.ok(!result.ok && result.code === 'peak_hours', JSON.stringify(result));
     assert.equal(result.nextAllowed?.toISOString(), '2026-11-25T04:00:00.000Z'); // 12:00 local
-    assert.match(result.message, /inside the peak hours 09:00-12:00 \(Asia\/Shanghai\).*next allowed time is 2026-11-25 12:00 Asia\/Shanghai/);
+    assert.match(
+      result.message,
+      /inside the peak hours 09:00-12:00 \(Asia\/Shanghai\).*next allowed time is 2026-11-25 12:00 Asia\/Shanghai/,
+    );
   });
 
   it('windows are [start, end): the end minute is allowed, the start minute is not', () => {
@@ -110,7 +124,14 @@ describe('formatInZone', () => {
     const at = new Date('2026-11-24T02:02:00Z');
     assert.equal(formatInZone(at, 'Asia/Shanghai'), '2026-11-24 10:02 Asia/Shanghai');
     assert.equal(formatInZone(at, 'Asia/Shanghai', NOW), '10:02 Asia/Shanghai');
-    assert.equal(formatInZone(at, 'America/New_York', NOW), '21:02 America/New_York', 'NOW is 2026-11-23 22:00 in New York');
-    assert.equal(formatInZone(at, 'America/New_York', new Date('2026-11-24T12:00:00Z')), '2026-11-23 21:02 America/New_York');
+    assert.equal(
+      formatInZone(at, 'America/New_York', NOW),
+      '21:02 America/New_York',
+      'NOW is 2026-11-23 22:00 in New York',
+    );
+    assert.equal(
+      formatInZone(at, 'America/New_York', new Date('2026-11-24T12:00:00Z')),
+      '2026-11-23 21:02 America/New_York',
+    );
   });
 });

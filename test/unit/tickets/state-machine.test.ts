@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TICKET_ACTIONS, TICKET_STATES, allowedActions, isFinal, nextState } from '../../../src/tickets/state-machine.js';
+import {
+  TICKET_ACTIONS,
+  TICKET_STATES,
+  allowedActions,
+  isFinal,
+  nextState,
+} from '../../../src/tickets/state-machine.js';
 
 /** The whole machine, written out independently of the table in the source: `from action to`. */
 const ALLOWED = `

@@ -30,7 +30,10 @@ const ui = {
 
 // ---- talking to the server -----------------------------------------------------------------
 async function refresh() {
-  if (ui.fetching) { ui.again = true; return; }
+  if (ui.fetching) {
+    ui.again = true;
+    return;
+  }
   ui.fetching = true;
   try {
     const res = await fetch(`/api/state?user=${encodeURIComponent(ui.me)}`);
@@ -39,13 +42,20 @@ async function refresh() {
     setLive(false);
   } finally {
     ui.fetching = false;
-    if (ui.again) { ui.again = false; refresh(); }
+    if (ui.again) {
+      ui.again = false;
+      refresh();
+    }
   }
 }
 
 async function act(what, body) {
   try {
-    const res = await fetch(`/api/${what}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: ui.me, ...body }) });
+    const res = await fetch(`/api/${what}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: ui.me, ...body }),
+    });
     const out = await res.json().catch(() => ({ ok: false, error: `HTTP ${res.status}` }));
     if (!out.ok && !out.errors) toast(out.error || 'Something went wrong', true);
     refresh();
@@ -62,7 +72,9 @@ function connect() {
   source.onmessage = () => refresh();
   source.onerror = () => setLive(false);
   // A safety net when the stream is down: poll.
-  setInterval(() => { if (source.readyState !== EventSource.OPEN) refresh(); }, 3000);
+  setInterval(() => {
+    if (source.readyState !== EventSource.OPEN) refresh();
+  }, 3000);
 }
 
 function setLive(live) {
@@ -74,9 +86,16 @@ function setLive(live) {
 function render(state) {
   const previous = ui.state;
   ui.state = state;
-  if (ui.me !== state.me.id) { ui.me = state.me.id; localStorage.setItem('dbops.me', ui.me); }
-  if (!ui.pane || (ui.pane.kind === 'channel' && !state.channels.some((c) => c.id === ui.pane.id && c.kind === 'channel'))) {
-    const general = state.channels.find((c) => c.name === 'general') || state.channels.find((c) => c.kind === 'channel');
+  if (ui.me !== state.me.id) {
+    ui.me = state.me.id;
+    localStorage.setItem('dbops.me', ui.me);
+  }
+  if (
+    !ui.pane ||
+    (ui.pane.kind === 'channel' && !state.channels.some((c) => c.id === ui.pane.id && c.kind === 'channel'))
+  ) {
+    const general =
+      state.channels.find((c) => c.name === 'general') || state.channels.find((c) => c.kind === 'channel');
     ui.pane = general ? { kind: 'channel', id: general.id } : { kind: 'app', tab: 'home' };
   }
   if (ui.thread && !visibleChannel(ui.thread.channel)) ui.thread = null;
@@ -140,7 +159,9 @@ function renderMe(state) {
 
 function unreadCount(state, channel) {
   const seen = ui.seen[`${state.me.id}/${channel}`] || '0';
-  return state.messages.filter((m) => m.channel === channel && !m.threadTs && m.author.id !== state.me.id && Number(m.ts) > Number(seen)).length;
+  return state.messages.filter(
+    (m) => m.channel === channel && !m.threadTs && m.author.id !== state.me.id && Number(m.ts) > Number(seen),
+  ).length;
 }
 
 function renderSidebar(state) {
@@ -167,7 +188,10 @@ function renderSidebar(state) {
   b.dataset.app = 'dbops';
   b.append(avatar({ kind: 'app', initials: 'db', name: 'dbops' }, 'xs'), el('span', 'name', 'dbops'));
   const unread = ui.pane.kind === 'app' && ui.pane.tab === 'messages' ? 0 : unreadCount(state, state.bot.dm);
-  if (unread > 0) { b.classList.add('unread'); b.append(el('span', 'badge', String(unread))); }
+  if (unread > 0) {
+    b.classList.add('unread');
+    b.append(el('span', 'badge', String(unread)));
+  }
   if (ui.pane.kind === 'app') b.classList.add('active');
   li.append(b);
   apps.append(li);
@@ -177,9 +201,12 @@ function renderPane(state, previous) {
   const isApp = ui.pane.kind === 'app';
   const channel = isApp ? null : state.channels.find((c) => c.id === ui.pane.id);
   $('pane-title').textContent = isApp ? 'dbops' : `# ${channel ? channel.name : ''}`;
-  $('pane-purpose').textContent = isApp ? 'App · review, approve and run MySQL/MariaDB changes' : (channel && channel.purpose) || '';
+  $('pane-purpose').textContent = isApp
+    ? 'App · review, approve and run MySQL/MariaDB changes'
+    : (channel && channel.purpose) || '';
   $('app-tabs').hidden = !isApp;
-  for (const t of document.querySelectorAll('.tab')) t.classList.toggle('active', isApp && t.dataset.tab === ui.pane.tab);
+  for (const t of document.querySelectorAll('.tab'))
+    t.classList.toggle('active', isApp && t.dataset.tab === ui.pane.tab);
   const showMessages = !isApp || ui.pane.tab === 'messages';
   $('messages').hidden = !showMessages;
   $('composer').hidden = !showMessages;
@@ -188,15 +215,38 @@ function renderPane(state, previous) {
   if (showMessages) {
     const id = currentChannel();
     const name = isApp ? 'dbops' : `#${channel ? channel.name : ''}`;
-    $('composer-input').placeholder = isApp ? 'Message dbops: a ```sql block, or share a .sql file' : `Message ${name} · type /dbops to run a command`;
+    $('composer-input').placeholder = isApp
+      ? 'Message dbops: a ```sql block, or share a .sql file'
+      : `Message ${name} · type /dbops to run a command`;
     const intro = () => {
       const box = el('div', 'empty');
       box.dataset.key = `intro/${id}`;
-      box.append(el('h3', '', isApp ? 'This is your conversation with dbops' : `This is the very beginning of #${channel ? channel.name : ''}`));
-      box.append(el('div', '', isApp ? 'Send a ```sql block or share a .sql file to have it reviewed; dbops also writes to you here when your tickets move.' : (channel && channel.purpose) || 'Type /dbops help to see what dbops can do.'));
+      box.append(
+        el(
+          'h3',
+          '',
+          isApp
+            ? 'This is your conversation with dbops'
+            : `This is the very beginning of #${channel ? channel.name : ''}`,
+        ),
+      );
+      box.append(
+        el(
+          'div',
+          '',
+          isApp
+            ? 'Send a ```sql block or share a .sql file to have it reviewed; dbops also writes to you here when your tickets move.'
+            : (channel && channel.purpose) || 'Type /dbops help to see what dbops can do.',
+        ),
+      );
       return box;
     };
-    renderMessages($('messages'), state.messages.filter((m) => m.channel === id && (!m.threadTs || m.threadTs === m.ts || m.broadcast)), state, { threads: true, empty: intro });
+    renderMessages(
+      $('messages'),
+      state.messages.filter((m) => m.channel === id && (!m.threadTs || m.threadTs === m.ts || m.broadcast)),
+      state,
+      { threads: true, empty: intro },
+    );
   }
   if (isApp && ui.pane.tab === 'home') renderHome(state);
 }
@@ -228,9 +278,22 @@ function renderMessages(container, messages, state, opts) {
   let previous = null;
   const wanted = [];
   for (const m of visible) {
-    const cont = previous !== null && !m.ephemeral && !previous.ephemeral && previous.author.id === m.author.id && new Date(m.postedAt) - new Date(previous.postedAt) < 5 * 60_000 && !(replies.get(previous.ts) || []).length;
+    const cont =
+      previous !== null &&
+      !m.ephemeral &&
+      !previous.ephemeral &&
+      previous.author.id === m.author.id &&
+      new Date(m.postedAt) - new Date(previous.postedAt) < 5 * 60_000 &&
+      !(replies.get(previous.ts) || []).length;
     const thread = replies.get(m.ts) || [];
-    const sig = JSON.stringify([m.html, m.edited, cont, thread.length, thread.length ? thread[thread.length - 1].ts : '', state.me.id]);
+    const sig = JSON.stringify([
+      m.html,
+      m.edited,
+      cont,
+      thread.length,
+      thread.length ? thread[thread.length - 1].ts : '',
+      state.me.id,
+    ]);
     const key = `${m.channel}/${m.ts}`;
     let node = existing.get(key);
     if (!node || node.dataset.sig !== sig) node = messageNode(m, { cont, thread, state, inThread: !!opts.inThread });
@@ -244,14 +307,25 @@ function renderMessages(container, messages, state, opts) {
   // Put the wanted nodes in order, touching only what moved.
   let cursor = container.firstChild;
   for (const node of wanted) {
-    if (node === cursor) { cursor = cursor.nextSibling; continue; }
+    if (node === cursor) {
+      cursor = cursor.nextSibling;
+      continue;
+    }
     container.insertBefore(node, cursor);
   }
-  while (cursor) { const next = cursor.nextSibling; cursor.remove(); cursor = next; }
+  while (cursor) {
+    const next = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
   if (switched || atBottom) container.scrollTop = container.scrollHeight;
   if (ui.flash) {
     const target = container.querySelector(`[data-key="${CSS.escape(ui.flash)}"]`);
-    if (target) { target.scrollIntoView({ block: 'center' }); target.classList.add('flash'); ui.flash = null; }
+    if (target) {
+      target.scrollIntoView({ block: 'center' });
+      target.classList.add('flash');
+      ui.flash = null;
+    }
   }
 }
 
@@ -313,7 +387,10 @@ function messageNode(m, { cont, thread, state, inThread }) {
     b.dataset.openThread = m.ts;
     const faces = [...new Map(thread.map((r) => [r.author.id, r.author])).values()].slice(0, 3);
     for (const f of faces) b.append(avatar(f, 'xs'));
-    b.append(el('span', '', `${thread.length} ${thread.length === 1 ? 'reply' : 'replies'}`), el('span', 'last', `Last reply ${timeOf(thread[thread.length - 1].postedAt)}`));
+    b.append(
+      el('span', '', `${thread.length} ${thread.length === 1 ? 'reply' : 'replies'}`),
+      el('span', 'last', `Last reply ${timeOf(thread[thread.length - 1].postedAt)}`),
+    );
     main.append(b);
   }
   node.append(gutter, main);
@@ -329,18 +406,28 @@ function messageNode(m, { cont, thread, state, inThread }) {
 }
 
 function highlightMe(root, state) {
-  for (const mention of root.querySelectorAll('.mk-mention[data-user]')) mention.classList.toggle('me', mention.dataset.user === state.me.id);
+  for (const mention of root.querySelectorAll('.mk-mention[data-user]'))
+    mention.classList.toggle('me', mention.dataset.user === state.me.id);
 }
 
 function renderThread(state) {
   const panel = $('thread');
-  if (!ui.thread) { panel.hidden = true; return; }
+  if (!ui.thread) {
+    panel.hidden = true;
+    return;
+  }
   const parent = state.messages.find((m) => m.channel === ui.thread.channel && m.ts === ui.thread.ts);
-  if (!parent) { ui.thread = null; panel.hidden = true; return; }
+  if (!parent) {
+    ui.thread = null;
+    panel.hidden = true;
+    return;
+  }
   panel.hidden = false;
   const channel = state.channels.find((c) => c.id === ui.thread.channel);
   $('thread-channel').textContent = channel ? (channel.kind === 'dm' ? 'dbops' : `#${channel.name}`) : '';
-  const replies = state.messages.filter((m) => m.channel === ui.thread.channel && m.threadTs === ui.thread.ts && m.ts !== ui.thread.ts);
+  const replies = state.messages.filter(
+    (m) => m.channel === ui.thread.channel && m.threadTs === ui.thread.ts && m.ts !== ui.thread.ts,
+  );
   const list = $('thread-messages');
   const items = [parent, ...replies];
   renderMessages(list, items, state, { key: `thread/${ui.thread.channel}/${ui.thread.ts}`, inThread: true });
@@ -391,13 +478,18 @@ function collectValues(root) {
   for (const field of root.querySelectorAll('[data-block-id][data-action-id][data-type]')) {
     const { blockId, actionId, type } = field.dataset;
     let v;
-    if (['plain_text_input', 'email_text_input', 'url_text_input', 'number_input'].includes(type)) v = { type, value: field.value === '' ? null : field.value };
+    if (['plain_text_input', 'email_text_input', 'url_text_input', 'number_input'].includes(type))
+      v = { type, value: field.value === '' ? null : field.value };
     else if (type === 'static_select') {
       const o = field.selectedOptions[0];
       v = { type, selected_option: o && o.value ? optionOf(o.value, o.textContent) : null };
     } else if (type === 'datepicker') v = { type, selected_date: field.value || null };
     else if (type === 'timepicker') v = { type, selected_time: field.value || null };
-    else if (type === 'checkboxes') v = { type, selected_options: [...field.querySelectorAll('input:checked')].map((i) => optionOf(i.value, i.dataset.label)) };
+    else if (type === 'checkboxes')
+      v = {
+        type,
+        selected_options: [...field.querySelectorAll('input:checked')].map((i) => optionOf(i.value, i.dataset.label)),
+      };
     else if (type === 'radio_buttons') {
       const i = field.querySelector('input:checked');
       v = { type, selected_option: i ? optionOf(i.value, i.dataset.label) : null };
@@ -410,7 +502,8 @@ function collectValues(root) {
 function restoreValues(root, values) {
   for (const field of root.querySelectorAll('[data-block-id][data-action-id]')) {
     const v = values[field.dataset.blockId] && values[field.dataset.blockId][field.dataset.actionId];
-    if (v && 'value' in v && v.value !== null && (field.tagName === 'INPUT' || field.tagName === 'TEXTAREA')) field.value = v.value;
+    if (v && 'value' in v && v.value !== null && (field.tagName === 'INPUT' || field.tagName === 'TEXTAREA'))
+      field.value = v.value;
   }
 }
 
@@ -444,7 +537,8 @@ async function submitModal(event) {
     const v = Object.values(values[id] || {})[0];
     if (isEmpty(v)) missing[id] = 'Please complete this required field.';
     const min = block.querySelector('[data-min-length]');
-    if (min && v && v.value && v.value.length < Number(min.dataset.minLength)) missing[id] = `Please enter at least ${min.dataset.minLength} characters.`;
+    if (min && v && v.value && v.value.length < Number(min.dataset.minLength))
+      missing[id] = `Please enter at least ${min.dataset.minLength} characters.`;
   }
   showErrors(missing);
   if (Object.keys(missing).length > 0) return;
@@ -505,7 +599,13 @@ async function clickButton(button) {
 }
 
 // ---- composing -----------------------------------------------------------------------------------
-const SLASH = [{ name: '/dbops', usage: 'help | review <sql> | exec cluster.schema <sql> | migrate src→dst | ticket T-42', desc: 'Review SQL, request changes and migrations, see tickets' }];
+const SLASH = [
+  {
+    name: '/dbops',
+    usage: 'help | review <sql> | exec cluster.schema <sql> | migrate src→dst | ticket T-42',
+    desc: 'Review SQL, request changes and migrations, see tickets',
+  },
+];
 
 function updateSlashMenu() {
   const text = $('composer-input').value;
@@ -568,7 +668,10 @@ function setAttachment(file) {
 
 async function attach(file) {
   if (!file) return;
-  if (file.size > 2 * 1024 * 1024) { toast(`${file.name} is over 2 MB`, true); return; }
+  if (file.size > 2 * 1024 * 1024) {
+    toast(`${file.name} is over 2 MB`, true);
+    return;
+  }
   setAttachment({ name: file.name, content: await file.text() });
   $('composer-input').focus();
 }
@@ -589,7 +692,10 @@ function openThread(channel, ts) {
 }
 
 function navigate(channel, ts, thread) {
-  if (!ui.state || !visibleChannel(channel)) { toast('That message is in a channel you cannot see.', true); return; }
+  if (!ui.state || !visibleChannel(channel)) {
+    toast('That message is in a channel you cannot see.', true);
+    return;
+  }
   const c = ui.state.channels.find((x) => x.id === channel);
   go(c.kind === 'dm' ? { kind: 'app', tab: 'messages' } : { kind: 'channel', id: channel });
   if (thread) openThread(channel, thread);
@@ -625,28 +731,58 @@ function toast(text, error) {
   $('toasts').append(t);
   setTimeout(() => t.remove(), error ? 7000 : 3000);
 }
-function toastPlain(text) { toast(text, false); }
+function toastPlain(text) {
+  toast(text, false);
+}
 
 // ---- wiring -----------------------------------------------------------------------------------------
 document.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target : null;
   if (!target) return;
   const button = target.closest('.bk-button');
-  if (button) { event.preventDefault(); clickButton(button); return; }
+  if (button) {
+    event.preventDefault();
+    clickButton(button);
+    return;
+  }
   const nav = target.closest('[data-nav-channel]');
-  if (nav) { event.preventDefault(); navigate(nav.dataset.navChannel, nav.dataset.navTs || '', nav.dataset.navThread || ''); return; }
+  if (nav) {
+    event.preventDefault();
+    navigate(nav.dataset.navChannel, nav.dataset.navTs || '', nav.dataset.navThread || '');
+    return;
+  }
   const threadButton = target.closest('[data-open-thread]');
-  if (threadButton) { const msg = threadButton.closest('.msg'); openThread(msg.dataset.channel, threadButton.dataset.openThread); return; }
+  if (threadButton) {
+    const msg = threadButton.closest('.msg');
+    openThread(msg.dataset.channel, threadButton.dataset.openThread);
+    return;
+  }
   const dismiss = target.closest('[data-dismiss]');
-  if (dismiss) { ui.dismissed.add(dismiss.dataset.dismiss); if (ui.state) render(ui.state); return; }
+  if (dismiss) {
+    ui.dismissed.add(dismiss.dataset.dismiss);
+    if (ui.state) render(ui.state);
+    return;
+  }
   const channel = target.closest('[data-channel].side-item');
-  if (channel) { go({ kind: 'channel', id: channel.dataset.channel }); return; }
+  if (channel) {
+    go({ kind: 'channel', id: channel.dataset.channel });
+    return;
+  }
   const app = target.closest('[data-app]');
-  if (app) { go({ kind: 'app', tab: ui.pane && ui.pane.kind === 'app' ? ui.pane.tab : 'home' }); return; }
+  if (app) {
+    go({ kind: 'app', tab: ui.pane && ui.pane.kind === 'app' ? ui.pane.tab : 'home' });
+    return;
+  }
   const tab = target.closest('.tab');
-  if (tab) { go({ kind: 'app', tab: tab.dataset.tab }); return; }
+  if (tab) {
+    go({ kind: 'app', tab: tab.dataset.tab });
+    return;
+  }
   const person = target.closest('[data-person]');
-  if (person) { switchUser(person.dataset.person); return; }
+  if (person) {
+    switchUser(person.dataset.person);
+    return;
+  }
   if (target.closest('#switch-user')) {
     const menu = $('user-menu');
     menu.hidden = !menu.hidden;
@@ -655,13 +791,22 @@ document.addEventListener('click', (event) => {
   }
   if (!target.closest('#user-menu')) $('user-menu').hidden = true;
   const slash = target.closest('[data-command]');
-  if (slash) { $('composer-input').value = `${slash.dataset.command} `; $('slash-menu').hidden = true; $('composer-input').focus(); }
+  if (slash) {
+    $('composer-input').value = `${slash.dataset.command} `;
+    $('slash-menu').hidden = true;
+    $('composer-input').focus();
+  }
 });
 
 function onEnter(area, form) {
   area.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      if (area.id === 'composer-input' && !$('slash-menu').hidden && /^\/\S*$/.test(area.value) && area.value !== '/dbops') {
+      if (
+        area.id === 'composer-input' &&
+        !$('slash-menu').hidden &&
+        /^\/\S*$/.test(area.value) &&
+        area.value !== '/dbops'
+      ) {
         event.preventDefault();
         area.value = `${SLASH[0].name} `;
         updateSlashMenu();
@@ -671,13 +816,22 @@ function onEnter(area, form) {
       form.requestSubmit();
     }
   });
-  area.addEventListener('input', () => { autoGrow(area); if (area.id === 'composer-input') updateSlashMenu(); });
+  area.addEventListener('input', () => {
+    autoGrow(area);
+    if (area.id === 'composer-input') updateSlashMenu();
+  });
 }
 
 document.addEventListener('keydown', (event) => {
   if (event.key !== 'Escape') return;
-  if (!$('confirm-overlay').hidden) { $('confirm-deny').click(); return; }
-  if (!$('modal-overlay').hidden) { $('modal-close').click(); return; }
+  if (!$('confirm-overlay').hidden) {
+    $('confirm-deny').click();
+    return;
+  }
+  if (!$('modal-overlay').hidden) {
+    $('modal-close').click();
+    return;
+  }
   $('user-menu').hidden = true;
 });
 
@@ -697,12 +851,20 @@ window.addEventListener('DOMContentLoaded', () => {
   $('modal-close').addEventListener('click', closeModal);
   $('modal-x').addEventListener('click', closeModal);
   $('modal-back').addEventListener('click', closeModal);
-  $('thread-close').addEventListener('click', () => { ui.thread = null; if (ui.state) render(ui.state); });
+  $('thread-close').addEventListener('click', () => {
+    ui.thread = null;
+    if (ui.state) render(ui.state);
+  });
   $('attach').addEventListener('change', (event) => attach(event.target.files[0]));
   $('attachment-remove').addEventListener('click', () => setAttachment(null));
   const main = $('main');
-  main.addEventListener('dragover', (event) => { event.preventDefault(); });
-  main.addEventListener('drop', (event) => { event.preventDefault(); attach(event.dataTransfer.files[0]); });
+  main.addEventListener('dragover', (event) => {
+    event.preventDefault();
+  });
+  main.addEventListener('drop', (event) => {
+    event.preventDefault();
+    attach(event.dataTransfer.files[0]);
+  });
   if (ui.pane && ui.pane.kind === 'app' && ui.pane.tab === 'home') act('home', {});
   refresh();
   connect();

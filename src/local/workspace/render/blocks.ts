@@ -32,7 +32,9 @@ function plain(t: unknown): string {
 }
 
 export function renderBlocks(blocks: unknown, ctx: RenderContext): string {
-  return list(blocks).map((b, i) => renderBlock(b, i, ctx)).join('');
+  return list(blocks)
+    .map((b, i) => renderBlock(b, i, ctx))
+    .join('');
 }
 
 function renderBlock(b: Json, index: number, ctx: RenderContext): string {
@@ -43,17 +45,23 @@ function renderBlock(b: Json, index: number, ctx: RenderContext): string {
     case 'section':
       return section(b, blockId, ctx);
     case 'context':
-      return `<div class="bk-context">${list(b.elements).map((e) => contextElement(e, ctx)).join('')}</div>`;
+      return `<div class="bk-context">${list(b.elements)
+        .map((e) => contextElement(e, ctx))
+        .join('')}</div>`;
     case 'divider':
       return '<hr class="bk-divider">';
     case 'actions':
-      return `<div class="bk-actions">${list(b.elements).map((e) => element(e, blockId, ctx)).join('')}</div>`;
+      return `<div class="bk-actions">${list(b.elements)
+        .map((e) => element(e, blockId, ctx))
+        .join('')}</div>`;
     case 'input':
       return input(b, blockId, ctx);
     case 'image':
       return image(b);
     case 'rich_text':
-      return `<div class="bk-rich">${list(b.elements).map((e) => richElement(e, ctx)).join('')}</div>`;
+      return `<div class="bk-rich">${list(b.elements)
+        .map((e) => richElement(e, ctx))
+        .join('')}</div>`;
     default:
       return `<div class="bk-unknown">[${escapeHtml(text(b.type) || 'block')} block: not shown in the local workspace]</div>`;
   }
@@ -62,8 +70,13 @@ function renderBlock(b: Json, index: number, ctx: RenderContext): string {
 function section(b: Json, blockId: string, ctx: RenderContext): string {
   const body = b.text ? `<div class="bk-text">${textObject(b.text, ctx)}</div>` : '';
   const fields = list(b.fields);
-  const grid = fields.length > 0 ? `<div class="bk-fields">${fields.map((f) => `<div class="bk-field">${textObject(f, ctx)}</div>`).join('')}</div>` : '';
-  const accessory = isObject(b.accessory) ? `<div class="bk-accessory">${element(b.accessory, blockId, ctx)}</div>` : '';
+  const grid =
+    fields.length > 0
+      ? `<div class="bk-fields">${fields.map((f) => `<div class="bk-field">${textObject(f, ctx)}</div>`).join('')}</div>`
+      : '';
+  const accessory = isObject(b.accessory)
+    ? `<div class="bk-accessory">${element(b.accessory, blockId, ctx)}</div>`
+    : '';
   return `<div class="bk-section${accessory ? ' bk-with-accessory' : ''}"><div class="bk-section-main">${body}${grid}</div>${accessory}</div>`;
 }
 
@@ -81,7 +94,12 @@ function image(b: Json): string {
 function element(e: Json, blockId: string, ctx: RenderContext): string {
   if (e.type === 'button') return button(e, blockId, ctx);
   if (e.type === 'image') return `<span class="bk-image-stub" title="${escapeAttr(text(e.alt_text))}">🖼</span>`;
-  if (e.type === 'static_select' || e.type === 'overflow' || e.type === 'users_select' || e.type === 'conversations_select') {
+  if (
+    e.type === 'static_select' ||
+    e.type === 'overflow' ||
+    e.type === 'users_select' ||
+    e.type === 'conversations_select'
+  ) {
     const placeholder = isObject(e.placeholder) ? plain(e.placeholder) : escapeHtml(text(e.type));
     return `<span class="bk-unsupported" title="Menus outside forms are not clickable in the local workspace">${placeholder} ▾</span>`;
   }
@@ -124,7 +142,11 @@ function input(b: Json, blockId: string, ctx: RenderContext): string {
   return `<div class="bk-input" data-input-block="${escapeAttr(blockId)}" data-optional="${optional}">${label}${field}${hint}<div class="bk-error" data-error-for="${escapeAttr(blockId)}" hidden></div></div>`;
 }
 
-interface FieldIds { id: string; blockId: string; actionId: string }
+interface FieldIds {
+  id: string;
+  blockId: string;
+  actionId: string;
+}
 
 function inputElement(el: Json, ids: FieldIds, ctx: RenderContext): string {
   const type = text(el.type);
@@ -134,7 +156,8 @@ function inputElement(el: Json, ids: FieldIds, ctx: RenderContext): string {
   switch (type) {
     case 'plain_text_input': {
       const initial = escapeHtml(text(el.initial_value));
-      if (el.multiline === true) return `<textarea class="bk-field-input bk-multiline" rows="6" ${common}${placeholder}${lengths}>${initial}</textarea>`;
+      if (el.multiline === true)
+        return `<textarea class="bk-field-input bk-multiline" rows="6" ${common}${placeholder}${lengths}>${initial}</textarea>`;
       return `<input class="bk-field-input" type="text" ${common}${placeholder}${lengths} value="${initial}">`;
     }
     case 'number_input':
@@ -173,7 +196,11 @@ function select(el: Json, common: string): string {
 
 function choices(el: Json, ids: FieldIds, type: string, ctx: RenderContext): string {
   const inputType = type === 'checkboxes' ? 'checkbox' : 'radio';
-  const initial = new Set([...list(el.initial_options), ...(isObject(el.initial_option) ? [el.initial_option] : [])].map((o) => text(o.value)));
+  const initial = new Set(
+    [...list(el.initial_options), ...(isObject(el.initial_option) ? [el.initial_option] : [])].map((o) =>
+      text(o.value),
+    ),
+  );
   const items = options(el).map((o, i) => {
     const value = text(o.value);
     const id = `${ids.id}-${i}`;
@@ -184,7 +211,9 @@ function choices(el: Json, ids: FieldIds, type: string, ctx: RenderContext): str
 
 /** rich_text: sections, preformatted text, quotes and lists, with their styled text runs. */
 function richElement(e: Json, ctx: RenderContext): string {
-  const runs = list(e.elements).map((r) => richRun(r, ctx)).join('');
+  const runs = list(e.elements)
+    .map((r) => richRun(r, ctx))
+    .join('');
   switch (e.type) {
     case 'rich_text_preformatted':
       return `<pre class="mk-pre">${runs}</pre>`;
@@ -192,7 +221,14 @@ function richElement(e: Json, ctx: RenderContext): string {
       return `<blockquote class="mk-quote">${runs}</blockquote>`;
     case 'rich_text_list': {
       const tag = e.style === 'ordered' ? 'ol' : 'ul';
-      return `<${tag} class="bk-list">${list(e.elements).map((item) => `<li>${list(item.elements).map((r) => richRun(r, ctx)).join('')}</li>`).join('')}</${tag}>`;
+      return `<${tag} class="bk-list">${list(e.elements)
+        .map(
+          (item) =>
+            `<li>${list(item.elements)
+              .map((r) => richRun(r, ctx))
+              .join('')}</li>`,
+        )
+        .join('')}</${tag}>`;
     }
     default:
       return `<div class="bk-rich-section">${runs}</div>`;
@@ -202,10 +238,13 @@ function richElement(e: Json, ctx: RenderContext): string {
 function richRun(r: Json, ctx: RenderContext): string {
   const style = isObject(r.style) ? r.style : {};
   let html: string;
-  if (r.type === 'user') html = `<span class="mk-mention">@${escapeHtml(ctx.userName(text(r.user_id)) ?? text(r.user_id))}</span>`;
-  else if (r.type === 'channel') html = `<a class="mk-channel" href="#" data-nav-channel="${escapeAttr(text(r.channel_id))}">#${escapeHtml(ctx.channelName(text(r.channel_id)) ?? text(r.channel_id))}</a>`;
+  if (r.type === 'user')
+    html = `<span class="mk-mention">@${escapeHtml(ctx.userName(text(r.user_id)) ?? text(r.user_id))}</span>`;
+  else if (r.type === 'channel')
+    html = `<a class="mk-channel" href="#" data-nav-channel="${escapeAttr(text(r.channel_id))}">#${escapeHtml(ctx.channelName(text(r.channel_id)) ?? text(r.channel_id))}</a>`;
   else if (r.type === 'emoji') html = mrkdwnToHtml(`:${text(r.name)}:`, ctx);
-  else if (r.type === 'link') html = mrkdwnToHtml(`<${escapeSlackUrl(text(r.url))}${r.text ? `|${text(r.text)}` : ''}>`, ctx);
+  else if (r.type === 'link')
+    html = mrkdwnToHtml(`<${escapeSlackUrl(text(r.url))}${r.text ? `|${text(r.text)}` : ''}>`, ctx);
   else html = escapeHtml(text(r.text)).replace(/\n/g, '<br>');
   if (style.code) html = `<code class="mk-code">${html}</code>`;
   if (style.bold) html = `<b>${html}</b>`;
@@ -227,7 +266,14 @@ export function renderAttachments(attachments: unknown, ctx: RenderContext): str
         a.pretext ? `<div class="att-pretext">${mrkdwnToHtml(text(a.pretext), ctx)}</div>` : '',
         a.title ? `<div class="att-title">${escapeHtml(text(a.title))}</div>` : '',
         a.text ? `<div class="att-text">${mrkdwnToHtml(text(a.text), ctx)}</div>` : '',
-        list(a.fields).length > 0 ? `<div class="bk-fields">${list(a.fields).map((f) => `<div class="bk-field"><b>${escapeHtml(text(f.title))}</b><br>${mrkdwnToHtml(text(f.value), ctx)}</div>`).join('')}</div>` : '',
+        list(a.fields).length > 0
+          ? `<div class="bk-fields">${list(a.fields)
+              .map(
+                (f) =>
+                  `<div class="bk-field"><b>${escapeHtml(text(f.title))}</b><br>${mrkdwnToHtml(text(f.value), ctx)}</div>`,
+              )
+              .join('')}</div>`
+          : '',
         renderBlocks(a.blocks, ctx),
         a.footer ? `<div class="bk-context">${mrkdwnToHtml(text(a.footer), ctx)}</div>` : '',
       ];
@@ -237,7 +283,15 @@ export function renderAttachments(attachments: unknown, ctx: RenderContext): str
 }
 
 /** A message's body as Slack shows it: its blocks when it has any, else its text; then attachments. */
-export function renderMessageBody(m: { text?: string; blocks?: unknown[]; attachments?: unknown[] }, ctx: RenderContext): string {
-  const body = m.blocks && m.blocks.length > 0 ? renderBlocks(m.blocks, ctx) : m.text ? `<div class="bk-text">${mrkdwnToHtml(m.text, ctx)}</div>` : '';
+export function renderMessageBody(
+  m: { text?: string; blocks?: unknown[]; attachments?: unknown[] },
+  ctx: RenderContext,
+): string {
+  const body =
+    m.blocks && m.blocks.length > 0
+      ? renderBlocks(m.blocks, ctx)
+      : m.text
+        ? `<div class="bk-text">${mrkdwnToHtml(m.text, ctx)}</div>`
+        : '';
   return body + renderAttachments(m.attachments, ctx);
 }

@@ -22,8 +22,12 @@ export function mrkdwnToHtml(text: string, ctx: RenderContext): string {
   const held: string[] = [];
   const hold = (html: string): string => `${MARK}${held.push(html) - 1}${MARK}`;
   let s = text.replace(/\u0000/g, '');
-  s = s.replace(/```([\s\S]*?)```/g, (_m, body: string) => hold(`<pre class="mk-pre">${escapeHtml(unescapeSlack(trimFence(body)))}</pre>`));
-  s = s.replace(/`([^`\n]+)`/g, (_m, body: string) => hold(`<code class="mk-code">${escapeHtml(unescapeSlack(body))}</code>`));
+  s = s.replace(/```([\s\S]*?)```/g, (_m, body: string) =>
+    hold(`<pre class="mk-pre">${escapeHtml(unescapeSlack(trimFence(body)))}</pre>`),
+  );
+  s = s.replace(/`([^`\n]+)`/g, (_m, body: string) =>
+    hold(`<code class="mk-code">${escapeHtml(unescapeSlack(body))}</code>`),
+  );
   s = s.replace(/<([^<>\n]+)>/g, (_m, inner: string) => hold(token(inner, ctx)));
   s = escapeHtml(unescapeSlack(s));
   s = quotes(s);
@@ -70,7 +74,8 @@ function token(inner: string, ctx: RenderContext): string {
 
 function special(what: string, label: string | undefined): string {
   if (['here', 'channel', 'everyone'].includes(what)) return `<span class="mk-mention mk-broadcast">@${what}</span>`;
-  if (what.startsWith('subteam^')) return `<span class="mk-mention">${escapeHtml(unescapeSlack(label ?? '@group'))}</span>`;
+  if (what.startsWith('subteam^'))
+    return `<span class="mk-mention">${escapeHtml(unescapeSlack(label ?? '@group'))}</span>`;
   return escapeHtml(unescapeSlack(label ?? what)); // <!date^…|fallback> and the like: the fallback text
 }
 
@@ -87,7 +92,10 @@ function link(url: string, label: string | undefined, ctx: RenderContext): strin
 }
 
 /** `https://team.slack.com/archives/C1/p1700000000000100?thread_ts=…` → where it points in the workspace. */
-export function permalinkTarget(url: string, teamHost: string): { channel: string; ts: string; thread?: string } | undefined {
+export function permalinkTarget(
+  url: string,
+  teamHost: string,
+): { channel: string; ts: string; thread?: string } | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -19,7 +19,11 @@ function label(t: unknown): string | null {
   return isObject(t) && typeof t.text === 'string' ? t.text : null;
 }
 
-export function renderModal(view: Record<string, unknown>, ids: { viewId: string; depth: number }, ctx: RenderContext): ModalHtml {
+export function renderModal(
+  view: Record<string, unknown>,
+  ids: { viewId: string; depth: number },
+  ctx: RenderContext,
+): ModalHtml {
   return {
     viewId: ids.viewId,
     hash: typeof view.hash === 'string' ? view.hash : ids.viewId,
@@ -50,9 +54,11 @@ export function renderFile(f: FileInput): string {
   const title = f.title && f.title !== f.name ? `<span class="file-title">${escapeHtml(f.title)}</span>` : '';
   const head = `<div class="file-head"><span class="file-icon">${fileIcon(f.name)}</span><span class="file-name">${escapeHtml(f.name)}</span>${title}<span class="file-size">${sizeText(f.size)}</span></div>`;
   if (f.content === undefined) return `<div class="file">${head}</div>`;
-  const content = f.content.length > FILE_PREVIEW.maxBytes ? `${f.content.slice(0, FILE_PREVIEW.maxBytes)}\n…` : f.content;
+  const content =
+    f.content.length > FILE_PREVIEW.maxBytes ? `${f.content.slice(0, FILE_PREVIEW.maxBytes)}\n…` : f.content;
   const lines = content.split('\n');
-  if (lines.length <= FILE_PREVIEW.lines) return `<div class="file">${head}<pre class="file-preview">${escapeHtml(content)}</pre></div>`;
+  if (lines.length <= FILE_PREVIEW.lines)
+    return `<div class="file">${head}<pre class="file-preview">${escapeHtml(content)}</pre></div>`;
   const preview = lines.slice(0, FILE_PREVIEW.lines).join('\n');
   return `<div class="file">${head}<details class="file-more"><summary><pre class="file-preview">${escapeHtml(preview)}</pre><span class="file-expand">Show all ${lines.length} lines</span></summary><pre class="file-preview file-full">${escapeHtml(content)}</pre></details></div>`;
 }

@@ -15,22 +15,33 @@ export const priorBackupCheck = defineRule({
     if ((stmt.kind !== 'update' && stmt.kind !== 'delete') || !catalog || !isObject(stmt.ast)) return [];
     const verb = stmt.kind.toUpperCase();
     const sources = statementScope(stmt.ast, catalog, schema).sources;
-    const joined = (Array.isArray(stmt.ast.table) && stmt.ast.table.length > 1) || (Array.isArray(stmt.ast.from) && stmt.ast.from.length > 1);
+    const joined =
+      (Array.isArray(stmt.ast.table) && stmt.ast.table.length > 1) ||
+      (Array.isArray(stmt.ast.from) && stmt.ast.from.length > 1);
     if (joined) {
       const names = [...new Set(sources.map((s) => `\`${s.ref.table}\``))].join(', ');
-      return [{ message: `This ${verb} works through several tables (${names}): the rows it changes cannot be selected and saved exactly before it runs.`, fragment: stmt.stripped.slice(0, 80) }];
+      return [
+        {
+          message: `This ${verb} works through several tables (${names}): the rows it changes cannot be selected and saved exactly before it runs.`,
+          fragment: stmt.stripped.slice(0, 80),
+        },
+      ];
     }
     const ref = sources[0]?.ref;
     const table = ref ? lookupTable(catalog, ref, schema) : undefined;
     if (!table || table.partial || table.view || hasRowKey(table)) return [];
-    return [{
-      message: `\`${table.name}\` has no primary key or NOT NULL unique key, so the rows this ${verb} changes cannot be told apart to back them up and restore them exactly.`,
-      fragment: stmt.stripped.slice(0, 80),
-    }];
+    return [
+      {
+        message: `\`${table.name}\` has no primary key or NOT NULL unique key, so the rows this ${verb} changes cannot be told apart to back them up and restore them exactly.`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });
 
 /** A primary key, or a unique key whose columns are all NOT NULL: identifies each row. */
 function hasRowKey(table: CatalogTable): boolean {
-  return table.indexes.some((i) => i.primary || (i.unique && i.columns.every((c) => findColumn(table, c)?.nullable === false)));
+  return table.indexes.some(
+    (i) => i.primary || (i.unique && i.columns.every((c) => findColumn(table, c)?.nullable === false)),
+  );
 }

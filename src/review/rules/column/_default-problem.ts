@@ -12,12 +12,15 @@ export function defaultProblem(col: ColumnDef): string | null {
   if (d.kind === 'expression') return null;
   const type = col.dataType;
   if (d.kind === 'current-timestamp') {
-    return ['datetime', 'timestamp', 'date', 'time'].includes(type) ? null : `CURRENT_TIMESTAMP is not a ${type.toUpperCase()} value`;
+    return ['datetime', 'timestamp', 'date', 'time'].includes(type)
+      ? null
+      : `CURRENT_TIMESTAMP is not a ${type.toUpperCase()} value`;
   }
   if (type === 'date' || type === 'datetime' || type === 'timestamp') return dateProblem(type, d);
   if (type === 'time') return d.kind === 'string' && !isTime(d.value) ? `'${d.value}' is not a TIME` : null;
   if (type === 'year') return yearProblem(d);
-  if (isIntegerType(type) || type === 'decimal' || type === 'float' || type === 'double' || type === 'bit') return numberProblem(col, d);
+  if (isIntegerType(type) || type === 'decimal' || type === 'float' || type === 'double' || type === 'bit')
+    return numberProblem(col, d);
   if (type === 'char' || type === 'varchar' || type === 'binary' || type === 'varbinary') return lengthProblem(col, d);
   if (type === 'enum' || type === 'set') return memberProblem(col, d);
   return null;
@@ -61,7 +64,9 @@ function numberProblem(col: ColumnDef, d: ColumnDefault): string | null {
     const range = integerRange(col.dataType, col.unsigned);
     const value = Number.isFinite(Number(text)) ? toBigInt(text) : null;
     if (!range || value === null) return null;
-    return value < range[0] || value > range[1] ? `${shown} is outside the range of ${col.dataType.toUpperCase()}${col.unsigned ? ' UNSIGNED' : ''} (${range[0]}..${range[1]})` : null;
+    return value < range[0] || value > range[1]
+      ? `${shown} is outside the range of ${col.dataType.toUpperCase()}${col.unsigned ? ' UNSIGNED' : ''} (${range[0]}..${range[1]})`
+      : null;
   }
   if (col.dataType === 'decimal') {
     if (col.unsigned && Number(text) < 0) return `${shown} is negative for an UNSIGNED column`;
@@ -75,7 +80,9 @@ function numberProblem(col: ColumnDef, d: ColumnDefault): string | null {
 
 /** Digits before the decimal point (`-0012.5` → 2), exponents applied. */
 function integerDigitCount(text: string): number {
-  const plain = /e/i.test(text) ? Math.abs(Number(text)).toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 }) : text.replace(/^[+-]/, '').split('.')[0];
+  const plain = /e/i.test(text)
+    ? Math.abs(Number(text)).toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 })
+    : text.replace(/^[+-]/, '').split('.')[0];
   return plain.replace(/^0+/, '').length;
 }
 
@@ -93,7 +100,9 @@ function memberProblem(col: ColumnDef, d: ColumnDefault): string | null {
   if (d.kind === 'number') {
     const n = Number(d.value);
     const max = col.dataType === 'enum' ? members.length : 2 ** members.length - 1;
-    return Number.isInteger(n) && n >= 0 && n <= max ? null : `${d.value} is not a valid ${col.dataType.toUpperCase()} index`;
+    return Number.isInteger(n) && n >= 0 && n <= max
+      ? null
+      : `${d.value} is not a valid ${col.dataType.toUpperCase()} index`;
   }
   if (d.kind !== 'string') return null;
   const wanted = col.dataType === 'set' ? (d.value === '' ? [] : d.value.split(',')) : [d.value];
@@ -110,7 +119,8 @@ function yearProblem(d: ColumnDefault): string | null {
   return ok ? null : `${d.value} is outside the YEAR range (1901..2155)`;
 }
 
-const DELIMITED = /^(\d{2,4})[^\d](\d{1,2})[^\d](\d{1,2})(?:[ T](\d{1,2})[^\d](\d{1,2})(?:[^\d](\d{1,2})(?:\.\d+)?)?)?$/;
+const DELIMITED =
+  /^(\d{2,4})[^\d](\d{1,2})[^\d](\d{1,2})(?:[ T](\d{1,2})[^\d](\d{1,2})(?:[^\d](\d{1,2})(?:\.\d+)?)?)?$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$/;
 
 function daysIn(year: number, month: number): number {
@@ -131,10 +141,12 @@ function dateProblem(type: string, d: ColumnDefault): string | null {
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   if (Number(m[1]) === 0 && month === 0 && day === 0) return `${shown} is a zero date`;
   if (month === 0 || day === 0) return `${shown} has a zero month or day`;
-  if (month > 12 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return `${shown} is not a valid ${type.toUpperCase()}`;
+  if (month > 12 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59)
+    return `${shown} is not a valid ${type.toUpperCase()}`;
   if (type === 'timestamp') {
     const t = Date.UTC(year, month - 1, day, hour, minute, second);
-    if (t < Date.UTC(1970, 0, 1, 0, 0, 1) || t > Date.UTC(2038, 0, 19, 3, 14, 7)) return `${shown} is outside the TIMESTAMP range (1970–2038)`;
+    if (t < Date.UTC(1970, 0, 1, 0, 0, 1) || t > Date.UTC(2038, 0, 19, 3, 14, 7))
+      return `${shown} is outside the TIMESTAMP range (1970–2038)`;
   }
   return null;
 }

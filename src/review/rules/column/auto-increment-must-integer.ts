@@ -13,6 +13,9 @@ export const columnAutoIncrementMustInteger = defineRule({
     if (!ddl) return [];
     return ddl.columns
       .filter((col) => col.autoIncrement && !isIntegerType(col.dataType))
-      .map((col) => ({ message: `AUTO_INCREMENT column \`${col.name}\` is ${col.dataType.toUpperCase()}, not an integer type.`, fragment: columnFragment(col) }));
+      .map((col) => ({
+        message: `AUTO_INCREMENT column \`${col.name}\` is ${col.dataType.toUpperCase()}, not an integer type.`,
+        fragment: columnFragment(col),
+      }));
   },
 });

@@ -13,6 +13,9 @@ export const columnAutoIncrementMustUnsigned = defineRule({
     if (!ddl) return [];
     return ddl.columns
       .filter((col) => col.autoIncrement && isIntegerType(col.dataType) && !col.unsigned)
-      .map((col) => ({ message: `AUTO_INCREMENT column \`${col.name}\` is a signed ${col.dataType.toUpperCase()}.`, fragment: columnFragment(col) }));
+      .map((col) => ({
+        message: `AUTO_INCREMENT column \`${col.name}\` is a signed ${col.dataType.toUpperCase()}.`,
+        fragment: columnFragment(col),
+      }));
   },
 });

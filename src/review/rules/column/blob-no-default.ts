@@ -13,6 +13,9 @@ export const columnBlobNoDefault = defineRule({
     if (!ddl) return [];
     return ddl.columns
       .filter((col) => isNoLiteralDefaultType(col.dataType) && col.default !== null && col.default.kind !== 'null')
-      .map((col) => ({ message: `${col.dataType.toUpperCase()} column \`${col.name}\` has a DEFAULT (${col.default?.kind === 'string' ? `'${col.default.value}'` : col.default?.value}).`, fragment: columnFragment(col) }));
+      .map((col) => ({
+        message: `${col.dataType.toUpperCase()} column \`${col.name}\` has a DEFAULT (${col.default?.kind === 'string' ? `'${col.default.value}'` : col.default?.value}).`,
+        fragment: columnFragment(col),
+      }));
   },
 });

@@ -22,7 +22,10 @@ export const columnComment = defineRule({
       }
       const length = [...col.comment].length;
       if (length > params.max_length) {
-        findings.push({ message: `The comment of column \`${col.name}\` is ${length} characters long; the limit is ${params.max_length}.`, fragment: columnFragment(col) });
+        findings.push({
+          message: `The comment of column \`${col.name}\` is ${length} characters long; the limit is ${params.max_length}.`,
+          fragment: columnFragment(col),
+        });
       }
     }
     return findings;

@@ -21,10 +21,16 @@ export const columnCurrentTimeCountLimit = defineRule({
     const onUpdate = ddl.columns.filter((c) => c.onUpdate !== null).map((c) => `\`${c.name}\``);
     const findings: FindingDraft[] = [];
     if (byDefault.length > params.max_default) {
-      findings.push({ message: `${byDefault.length} columns of ${tableLabel(ddl)} default to CURRENT_TIMESTAMP (${byDefault.join(', ')}); the limit is ${params.max_default}.`, fragment: 'DEFAULT CURRENT_TIMESTAMP' });
+      findings.push({
+        message: `${byDefault.length} columns of ${tableLabel(ddl)} default to CURRENT_TIMESTAMP (${byDefault.join(', ')}); the limit is ${params.max_default}.`,
+        fragment: 'DEFAULT CURRENT_TIMESTAMP',
+      });
     }
     if (onUpdate.length > params.max_on_update) {
-      findings.push({ message: `${onUpdate.length} columns of ${tableLabel(ddl)} have ON UPDATE CURRENT_TIMESTAMP (${onUpdate.join(', ')}); the limit is ${params.max_on_update}.`, fragment: 'ON UPDATE CURRENT_TIMESTAMP' });
+      findings.push({
+        message: `${onUpdate.length} columns of ${tableLabel(ddl)} have ON UPDATE CURRENT_TIMESTAMP (${onUpdate.join(', ')}); the limit is ${params.max_on_update}.`,
+        fragment: 'ON UPDATE CURRENT_TIMESTAMP',
+      });
     }
     return findings;
   },

@@ -2,7 +2,8 @@ import { defineRule } from '../../define-rule.js';
 import { columnFragment, FLOAT_TYPES, tableDdl } from '../../ast-ddl.js';
 
 /** Column names that usually hold money or other exact quantities. */
-const MONEY = /(price|amount|amt|cost|balance|money|fee|total|salary|wage|pay|tax|discount|credit|debit|refund|revenue|budget)/i;
+const MONEY =
+  /(price|amount|amt|cost|balance|money|fee|total|salary|wage|pay|tax|discount|credit|debit|refund|revenue|budget)/i;
 
 export const columnFloatDouble = defineRule({
   id: 'column.float-double',

@@ -15,6 +15,9 @@ export const columnMaximumCharLength = defineRule({
     if (!ddl) return [];
     return ddl.columns
       .filter((col) => col.dataType === 'char' && (col.length ?? 1) > params.max)
-      .map((col) => ({ message: `Column \`${col.name}\` is CHAR(${col.length}); CHAR longer than ${params.max} should be VARCHAR.`, fragment: columnFragment(col) }));
+      .map((col) => ({
+        message: `Column \`${col.name}\` is CHAR(${col.length}); CHAR longer than ${params.max} should be VARCHAR.`,
+        fragment: columnFragment(col),
+      }));
   },
 });

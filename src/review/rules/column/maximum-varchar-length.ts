@@ -15,6 +15,9 @@ export const columnMaximumVarcharLength = defineRule({
     if (!ddl) return [];
     return ddl.columns
       .filter((col) => col.dataType === 'varchar' && (col.length ?? 0) > params.max)
-      .map((col) => ({ message: `Column \`${col.name}\` is VARCHAR(${col.length}); the limit is ${params.max}.`, fragment: columnFragment(col) }));
+      .map((col) => ({
+        message: `Column \`${col.name}\` is VARCHAR(${col.length}); the limit is ${params.max}.`,
+        fragment: columnFragment(col),
+      }));
   },
 });

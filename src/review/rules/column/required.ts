@@ -19,16 +19,28 @@ export const columnRequired = defineRule({
       const present = new Set(ddl.columns.map((c) => c.name.toLowerCase()));
       const missing = [...required].filter(([key]) => !present.has(key)).map(([, name]) => `\`${name}\``);
       if (missing.length === 0) return [];
-      return [{ message: `Table ${tableLabel(ddl)} lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.` }];
+      return [
+        {
+          message: `Table ${tableLabel(ddl)} lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
+        },
+      ];
     }
     const findings: FindingDraft[] = [];
     for (const action of ddl.actions) {
-      const removed = action.type === 'drop-column' ? action.name
-        : action.type === 'rename-column' ? action.from
-          : action.type === 'change-column' && action.from.toLowerCase() !== action.column.name.toLowerCase() ? action.from : null;
+      const removed =
+        action.type === 'drop-column'
+          ? action.name
+          : action.type === 'rename-column'
+            ? action.from
+            : action.type === 'change-column' && action.from.toLowerCase() !== action.column.name.toLowerCase()
+              ? action.from
+              : null;
       if (removed === null || !required.has(removed.toLowerCase())) continue;
       const verb = action.type === 'drop-column' ? 'drops' : 'renames';
-      findings.push({ message: `This ALTER ${verb} the required column \`${removed}\` of ${tableLabel(ddl)}.`, fragment: removed });
+      findings.push({
+        message: `This ALTER ${verb} the required column \`${removed}\` of ${tableLabel(ddl)}.`,
+        fragment: removed,
+      });
     }
     return findings;
   },

@@ -16,6 +16,9 @@ export const columnTypeDisallowList = defineRule({
     const disallowed = new Set(params.types.map((t) => resolveType(t).base));
     return ddl.columns
       .filter((col) => disallowed.has(col.dataType))
-      .map((col) => ({ message: `Column \`${col.name}\` is ${col.dataType.toUpperCase()}, a disallowed type.`, fragment: columnFragment(col) }));
+      .map((col) => ({
+        message: `Column \`${col.name}\` is ${col.dataType.toUpperCase()}, a disallowed type.`,
+        fragment: columnFragment(col),
+      }));
   },
 });

@@ -36,7 +36,8 @@ function fromAst(ast: Record<string, unknown>, kind: 'insert' | 'replace'): Inse
   if (isObject(table) && typeof table.table === 'string') shape.table = table.table;
   if (Array.isArray(ast.columns)) shape.columns = ast.columns.map(nameOf);
   const values: unknown = ast.values;
-  const rows: unknown = isObject(values) && values.type === 'values' ? values.values : Array.isArray(values) ? values : undefined;
+  const rows: unknown =
+    isObject(values) && values.type === 'values' ? values.values : Array.isArray(values) ? values : undefined;
   if (Array.isArray(rows)) {
     shape.source = 'values';
     shape.rows = rows.map((row: unknown) => (isObject(row) && Array.isArray(row.value) ? row.value.length : 0));

@@ -21,6 +21,12 @@ export const disallowLimit = defineRule({
     const end = findTopWord(list, AFTER_LIMIT, at + 1);
     const clause = list.slice(at, end < 0 ? list.length : end);
     const shown = tokenText(clause);
-    return [{ message: `${stmt.kind.toUpperCase()} with \`${shown}\` changes an arbitrary ${tokenText(clause.slice(1, 2))} of the matching rows.`, fragment: shown, ...locate(stmt, tokenParts(clause.slice(0, 2)), 'last') }];
+    return [
+      {
+        message: `${stmt.kind.toUpperCase()} with \`${shown}\` changes an arbitrary ${tokenText(clause.slice(1, 2))} of the matching rows.`,
+        fragment: shown,
+        ...locate(stmt, tokenParts(clause.slice(0, 2)), 'last'),
+      },
+    ];
   },
 });

@@ -21,6 +21,12 @@ export const disallowOrderBy = defineRule({
     if (at < 0) return [];
     const end = findTopWord(list, AFTER_ORDER, at + 2);
     const shown = tokenText(list.slice(at, end < 0 ? list.length : end));
-    return [{ message: `${stmt.kind.toUpperCase()} with \`${shown}\` sorts the rows before changing them.`, fragment: shown, ...locate(stmt, ['ORDER', 'BY'], 'last') }];
+    return [
+      {
+        message: `${stmt.kind.toUpperCase()} with \`${shown}\` sorts the rows before changing them.`,
+        fragment: shown,
+        ...locate(stmt, ['ORDER', 'BY'], 'last'),
+      },
+    ];
   },
 });

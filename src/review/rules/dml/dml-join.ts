@@ -1,5 +1,14 @@
 import { defineRule } from '../../define-rule.js';
-import { dmlVerbIndex, findTopWord, isPunct, locate, statementTokens, tokenParts, tokenText, word } from '../../ast-dml.js';
+import {
+  dmlVerbIndex,
+  findTopWord,
+  isPunct,
+  locate,
+  statementTokens,
+  tokenParts,
+  tokenText,
+  word,
+} from '../../ast-dml.js';
 import type { Token } from '../../strip.js';
 
 const MODIFIERS = new Set(['LOW_PRIORITY', 'QUICK', 'IGNORE']);
@@ -19,7 +28,13 @@ export const dmlJoin = defineRule({
     const tables = tableClause(list);
     if (!tables || !isMultiTable(tables, stmt.kind)) return [];
     const shown = tokenText(tables.tokens);
-    return [{ message: `This ${stmt.kind.toUpperCase()} works on several tables: \`${shown}\`.`, fragment: shown, ...locate(stmt, tokenParts(tables.tokens.slice(0, 3))) }];
+    return [
+      {
+        message: `This ${stmt.kind.toUpperCase()} works on several tables: \`${shown}\`.`,
+        fragment: shown,
+        ...locate(stmt, tokenParts(tables.tokens.slice(0, 3))),
+      },
+    ];
   },
 });
 
@@ -43,5 +58,8 @@ function tableClause(list: Token[]): TableClause | undefined {
 
 function isMultiTable({ tokens, targetsBeforeFrom }: TableClause, kind: string): boolean {
   if (kind === 'delete' && targetsBeforeFrom) return true;
-  return tokens.some((t) => t.depth === 0 && (isPunct(t, ',') || word(t) === 'JOIN' || word(t) === 'USING' || word(t) === 'STRAIGHT_JOIN'));
+  return tokens.some(
+    (t) =>
+      t.depth === 0 && (isPunct(t, ',') || word(t) === 'JOIN' || word(t) === 'USING' || word(t) === 'STRAIGHT_JOIN'),
+  );
 }

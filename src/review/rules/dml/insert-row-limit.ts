@@ -14,6 +14,11 @@ export const insertRowLimit = defineRule({
     const shape = insertShape(stmt);
     if (!shape || shape.source !== 'values' || shape.rows.length <= params.max) return [];
     const table = shape.table ? ` into \`${shape.table}\`` : '';
-    return [{ message: `This ${shape.verb} writes ${shape.rows.length} rows${table} in one statement (more than ${params.max}).`, fragment: stmt.stripped.slice(0, 80) }];
+    return [
+      {
+        message: `This ${shape.verb} writes ${shape.rows.length} rows${table} in one statement (more than ${params.max}).`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });

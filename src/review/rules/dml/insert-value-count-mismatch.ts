@@ -13,7 +13,7 @@ export const insertValueCountMismatch = defineRule({
     const shape = insertShape(stmt);
     if (!shape) return [];
     const findings: FindingDraft[] = [];
-    const twice = duplicate(shape.source === 'set' ? shape.setColumns : shape.columns ?? []);
+    const twice = duplicate(shape.source === 'set' ? shape.setColumns : (shape.columns ?? []));
     if (twice) findings.push({ message: `Column \`${twice}\` is listed twice.`, fragment: twice });
     const rowProblem = shape.source === 'values' ? rowMismatch(shape) : selectMismatch(shape);
     if (rowProblem) findings.push({ message: rowProblem, fragment: stmt.stripped.slice(0, 80) });

@@ -16,7 +16,12 @@ export const whereRequireUpdateDelete = defineRule({
     if (stmt.kind !== 'update' && stmt.kind !== 'delete') return [];
     if (hasWhere(stmt)) return [];
     const verb = stmt.kind.toUpperCase();
-    return [{ message: `${verb} without WHERE: it would ${stmt.kind === 'delete' ? 'delete' : 'change'} every row of the table.`, fragment: stmt.stripped.slice(0, 80) }];
+    return [
+      {
+        message: `${verb} without WHERE: it would ${stmt.kind === 'delete' ? 'delete' : 'change'} every row of the table.`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });
 

@@ -8,7 +8,8 @@ import type { RuleContext } from '../../types.js';
 export function columnTypes(ddl: TableDdl, ctx: Pick<RuleContext, 'catalog' | 'schema'>): Map<string, string> {
   const types = new Map<string, string>();
   if (ddl.statement !== 'create-table') {
-    for (const col of catalogTable(ctx.catalog, ddl.table, ctx.schema)?.columns ?? []) types.set(col.name.toLowerCase(), col.dataType.toLowerCase());
+    for (const col of catalogTable(ctx.catalog, ddl.table, ctx.schema)?.columns ?? [])
+      types.set(col.name.toLowerCase(), col.dataType.toLowerCase());
   }
   for (const col of ddl.columns) types.set(col.name.toLowerCase(), col.dataType);
   return types;

@@ -1,11 +1,21 @@
 import { defineRule } from '../../define-rule.js';
-import { createdEarlierInBatch, indexFragment, tableDdl, tableLabel, type ColumnDef, type IndexDef } from '../../ast-ddl.js';
+import {
+  createdEarlierInBatch,
+  indexFragment,
+  tableDdl,
+  tableLabel,
+  type ColumnDef,
+  type IndexDef,
+} from '../../ast-ddl.js';
 
 /** A UNIQUE key on columns added by the same statement that cannot hold duplicates yet. */
 function onFreshColumns(index: IndexDef, added: Map<string, ColumnDef>): boolean {
   return index.columns.every((part) => {
     const col = added.get(part.name.toLowerCase());
-    return col !== undefined && (col.autoIncrement || (col.nullable && (col.default === null || col.default.kind === 'null')));
+    return (
+      col !== undefined &&
+      (col.autoIncrement || (col.nullable && (col.default === null || col.default.kind === 'null')))
+    );
   });
 }
 
@@ -20,7 +30,9 @@ export const indexAddUniqueWarning = defineRule({
     const ddl = tableDdl(stmt);
     if (!ddl || ddl.statement === 'create-table' || !ddl.table) return [];
     if (createdEarlierInBatch(batch, stmt, ddl.table, schema)) return [];
-    const added = new Map(ddl.actions.flatMap((a) => (a.type === 'add-column' ? [[a.column.name.toLowerCase(), a.column] as const] : [])));
+    const added = new Map(
+      ddl.actions.flatMap((a) => (a.type === 'add-column' ? [[a.column.name.toLowerCase(), a.column] as const] : [])),
+    );
     return ddl.indexes
       .filter((index) => index.kind === 'unique' && !onFreshColumns(index, added))
       .map((index) => ({

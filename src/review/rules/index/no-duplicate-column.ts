@@ -23,8 +23,12 @@ export const indexNoDuplicateColumn = defineRule({
         seen.add(key);
       }
       if (repeated.size === 0) continue;
-      const what = index.kind === 'primary' ? 'The primary key' : index.name ? `Index \`${index.name}\`` : 'An unnamed index';
-      findings.push({ message: `${what} lists ${[...repeated].map((c) => `\`${c}\``).join(', ')} more than once.`, fragment: indexFragment(index) });
+      const what =
+        index.kind === 'primary' ? 'The primary key' : index.name ? `Index \`${index.name}\`` : 'An unnamed index';
+      findings.push({
+        message: `${what} lists ${[...repeated].map((c) => `\`${c}\``).join(', ')} more than once.`,
+        fragment: indexFragment(index),
+      });
     }
     return findings;
   },

@@ -15,6 +15,11 @@ export const indexPkMaxParts = defineRule({
     if (!ddl) return [];
     const primary = ddl.indexes.find((i) => i.kind === 'primary');
     if (!primary || primary.columns.length <= params.max) return [];
-    return [{ message: `The primary key of ${tableLabel(ddl)} has ${primary.columns.length} columns; the limit is ${params.max}.`, fragment: indexFragment(primary) }];
+    return [
+      {
+        message: `The primary key of ${tableLabel(ddl)} has ${primary.columns.length} columns; the limit is ${params.max}.`,
+        fragment: indexFragment(primary),
+      },
+    ];
   },
 });

@@ -20,6 +20,11 @@ export const indexPkType = defineRule({
       return !part.expression && type && !isIntegerType(type) ? [`\`${part.name}\` (${type.toUpperCase()})`] : [];
     });
     if (wrong.length === 0) return [];
-    return [{ message: `The primary key of ${tableLabel(ddl)} uses ${wrong.join(', ')}, not an integer type.`, fragment: indexFragment(primary) }];
+    return [
+      {
+        message: `The primary key of ${tableLabel(ddl)} uses ${wrong.join(', ')}, not an integer type.`,
+        fragment: indexFragment(primary),
+      },
+    ];
   },
 });

@@ -15,12 +15,16 @@ export const indexTotalNumberLimit = defineRule({
     if (!ddl || ddl.copy) return [];
     const added = ddl.indexes.filter((i) => i.kind !== 'foreign').length;
     if (ddl.statement === 'create-table') {
-      return added > params.max ? [{ message: `Table ${tableLabel(ddl)} has ${added} indexes; the limit is ${params.max}.` }] : [];
+      return added > params.max
+        ? [{ message: `Table ${tableLabel(ddl)} has ${added} indexes; the limit is ${params.max}.` }]
+        : [];
     }
     if (added === 0) return [];
     const table = catalogTable(catalog, ddl.table, schema);
     if (!table || table.partial) {
-      return added > params.max ? [{ message: `This statement adds ${added} indexes to ${tableLabel(ddl)}; the limit is ${params.max}.` }] : [];
+      return added > params.max
+        ? [{ message: `This statement adds ${added} indexes to ${tableLabel(ddl)}; the limit is ${params.max}.` }]
+        : [];
     }
     const existing = new Set(table.indexes.map((i) => i.name.toLowerCase()));
     let dropped = 0;
@@ -30,6 +34,10 @@ export const indexTotalNumberLimit = defineRule({
     }
     const total = table.indexes.length - dropped + added;
     if (total <= params.max) return [];
-    return [{ message: `After this statement ${tableLabel(ddl)} would have ${total} indexes (${table.indexes.length - dropped} existing, ${added} new); the limit is ${params.max}.` }];
+    return [
+      {
+        message: `After this statement ${tableLabel(ddl)} would have ${total} indexes (${table.indexes.length - dropped} existing, ${added} new); the limit is ${params.max}.`,
+      },
+    ];
   },
 });

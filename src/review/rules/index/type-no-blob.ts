@@ -20,7 +20,10 @@ export const indexTypeNoBlob = defineRule({
       for (const part of index.columns) {
         const type = types.get(part.name.toLowerCase());
         if (part.expression || part.prefixLength !== null || !type || !(isLobType(type) || type === 'json')) continue;
-        findings.push({ message: `${type.toUpperCase()} column \`${part.name}\` is indexed without a prefix length.`, fragment: indexFragment(index) });
+        findings.push({
+          message: `${type.toUpperCase()} column \`${part.name}\` is indexed without a prefix length.`,
+          fragment: indexFragment(index),
+        });
       }
     }
     return findings;

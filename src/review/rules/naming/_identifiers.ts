@@ -36,7 +36,8 @@ function collect(stmt: ReviewStatement): Identifier[] {
   }
   for (const action of ddl.actions) {
     if (action.type === 'add-column') out.push({ kind: 'column', name: action.column.name });
-    else if (action.type === 'change-column' && action.from.toLowerCase() !== action.column.name.toLowerCase()) out.push({ kind: 'column', name: action.column.name });
+    else if (action.type === 'change-column' && action.from.toLowerCase() !== action.column.name.toLowerCase())
+      out.push({ kind: 'column', name: action.column.name });
     else if (action.type === 'rename-column') out.push({ kind: 'column', name: action.to });
     else if (action.type === 'rename-index') out.push({ kind: 'index', name: action.to });
   }

@@ -10,7 +10,12 @@ function escape(text: string): string {
  * Check the names of a statement's keys of the given kinds against a pattern, where
  * `{{table}}` stands for the table name and `{{column_list}}` for the key's columns joined by `_`.
  */
-export function checkIndexNames(stmt: ReviewStatement, kinds: ReadonlySet<IndexDef['kind']>, pattern: string, what: string): FindingDraft[] {
+export function checkIndexNames(
+  stmt: ReviewStatement,
+  kinds: ReadonlySet<IndexDef['kind']>,
+  pattern: string,
+  what: string,
+): FindingDraft[] {
   const ddl = tableDdl(stmt);
   if (!ddl) return [];
   return ddl.indexes.flatMap((index) => {

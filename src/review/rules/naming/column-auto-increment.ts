@@ -8,7 +8,7 @@ export const namingColumnAutoIncrement = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'the AUTO_INCREMENT column is named id',
-  why: 'When every table\'s generated key has the same name, joins, tools and code generators can rely on it without looking each table up.',
+  why: "When every table's generated key has the same name, joins, tools and code generators can rely on it without looking each table up.",
   fix: 'Name the AUTO_INCREMENT column `id` (and call the references to it `<table>_id`).',
   params: z.strictObject({ pattern: patternParam('^id$') }),
   check({ stmt, params }) {
@@ -17,6 +17,9 @@ export const namingColumnAutoIncrement = defineRule({
     const re = regex(params.pattern);
     return ddl.columns
       .filter((col) => col.autoIncrement && !re.test(col.name))
-      .map((col) => ({ message: `AUTO_INCREMENT column \`${col.name}\` does not match ${params.pattern}.`, fragment: columnFragment(col) }));
+      .map((col) => ({
+        message: `AUTO_INCREMENT column \`${col.name}\` does not match ${params.pattern}.`,
+        fragment: columnFragment(col),
+      }));
   },
 });

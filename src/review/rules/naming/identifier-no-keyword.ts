@@ -12,6 +12,9 @@ export const namingIdentifierNoKeyword = defineRule({
   check({ stmt }) {
     return introducedIdentifiers(stmt)
       .filter((id) => RESERVED_WORDS.has(id.name.toUpperCase()))
-      .map(({ kind, name }) => ({ message: `The ${kind} name \`${name}\` is a reserved word.`, fragment: `\`${name}\`` }));
+      .map(({ kind, name }) => ({
+        message: `The ${kind} name \`${name}\` is a reserved word.`,
+        fragment: `\`${name}\``,
+      }));
   },
 });

@@ -13,8 +13,20 @@ export const namingIdentifierValid = defineRule({
   fix: 'Use only A–Z, a–z, 0–9 and _ (e.g. `order_items`, not `order-items` or `order items`), at most 64 characters.',
   check({ stmt }) {
     return introducedIdentifiers(stmt).flatMap(({ kind, name }) => {
-      if (!VALID.test(name)) return [{ message: `The ${kind} name \`${name}\` has characters other than letters, digits and _.`, fragment: `\`${name}\`` }];
-      if (name.length > MAX_LENGTH) return [{ message: `The ${kind} name \`${name.slice(0, 20)}…\` is ${name.length} characters long; the limit is ${MAX_LENGTH}.`, fragment: name.slice(0, 40) }];
+      if (!VALID.test(name))
+        return [
+          {
+            message: `The ${kind} name \`${name}\` has characters other than letters, digits and _.`,
+            fragment: `\`${name}\``,
+          },
+        ];
+      if (name.length > MAX_LENGTH)
+        return [
+          {
+            message: `The ${kind} name \`${name.slice(0, 20)}…\` is ${name.length} characters long; the limit is ${MAX_LENGTH}.`,
+            fragment: name.slice(0, 40),
+          },
+        ];
       return [];
     });
   },

@@ -27,7 +27,12 @@ export function disallowCreate(spec: ObjectRuleSpec): Rule {
     check({ stmt }) {
       if (stmt.kind !== spec.kind) return [];
       const name = createdObjectName(stmt, spec.keyword);
-      return [{ message: `CREATE ${spec.keyword}${name ? ` \`${name}\`` : ''}: ${spec.keyword.toLowerCase()}s are disallowed by the review policy.`, fragment: stmt.stripped.slice(0, 80) }];
+      return [
+        {
+          message: `CREATE ${spec.keyword}${name ? ` \`${name}\`` : ''}: ${spec.keyword.toLowerCase()}s are disallowed by the review policy.`,
+          fragment: stmt.stripped.slice(0, 80),
+        },
+      ];
     },
   });
 }

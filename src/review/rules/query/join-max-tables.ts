@@ -19,7 +19,10 @@ export const joinMaxTables = defineRule({
       const items = fromItems(block).filter((item) => item.type !== 'dual');
       if (items.length <= params.max) continue;
       const names = items.map((item) => `\`${itemName(item).shown}\``).join(', ');
-      findings.push({ message: `This ${String(block.type).toUpperCase()} joins ${items.length} tables (more than ${params.max}): ${names}.`, fragment: stmt.stripped.slice(0, 80) });
+      findings.push({
+        message: `This ${String(block.type).toUpperCase()} joins ${items.length} tables (more than ${params.max}): ${names}.`,
+        fragment: stmt.stripped.slice(0, 80),
+      });
     }
     return findings;
   },

@@ -21,15 +21,27 @@ export const joinRequireOn = defineRule({
         const head = ['JOIN', ...parts];
         if (isObject(item.on) && isConstant(item.on)) {
           const on = showParts(exprParts(item.on));
-          findings.push({ message: `\`${item.join} ${shown} ON ${on}\` has a constant condition, so every row is joined with every row.`, fragment: `${item.join} ${shown} ON ${on}`, ...locate(stmt, head) });
+          findings.push({
+            message: `\`${item.join} ${shown} ON ${on}\` has a constant condition, so every row is joined with every row.`,
+            fragment: `${item.join} ${shown} ON ${on}`,
+            ...locate(stmt, head),
+          });
         } else if (!item.on && !item.using) {
-          findings.push({ message: `\`${item.join} ${shown}\` has no ON or USING, so every row is joined with every row.`, fragment: `${item.join} ${shown}`, ...locate(stmt, head) });
+          findings.push({
+            message: `\`${item.join} ${shown}\` has no ON or USING, so every row is joined with every row.`,
+            fragment: `${item.join} ${shown}`,
+            ...locate(stmt, head),
+          });
         }
       }
       const commaJoined = items.filter((item) => typeof item.join !== 'string' && item.type !== 'dual');
       if (commaJoined.length > 1 && !block.where) {
         const names = commaJoined.map((item) => itemName(item).shown).join(', ');
-        findings.push({ message: `\`${names}\` are listed with commas and no WHERE joins them, so every row is paired with every row.`, fragment: names, ...locate(stmt, itemName(commaJoined[0]).parts) });
+        findings.push({
+          message: `\`${names}\` are listed with commas and no WHERE joins them, so every row is paired with every row.`,
+          fragment: names,
+          ...locate(stmt, itemName(commaJoined[0]).parts),
+        });
       }
     }
     return findings;

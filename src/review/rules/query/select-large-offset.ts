@@ -18,7 +18,11 @@ export const selectLargeOffset = defineRule({
     for (const block of selectBlocks(stmt.ast)) {
       for (const { limit } of limitClauses(block)) {
         if (limit.offset === undefined || limit.offset <= params.max_offset) continue;
-        findings.push({ message: `\`LIMIT ${limit.text}\` skips ${limit.offset} rows (more than ${params.max_offset}); the server still reads them.`, fragment: `LIMIT ${limit.text}`, ...locate(stmt, limit.head) });
+        findings.push({
+          message: `\`LIMIT ${limit.text}\` skips ${limit.offset} rows (more than ${params.max_offset}); the server still reads them.`,
+          fragment: `LIMIT ${limit.text}`,
+          ...locate(stmt, limit.head),
+        });
       }
     }
     return findings;

@@ -17,7 +17,11 @@ export const selectLimitWithoutOrderBy = defineRule({
       if (fromItems(block).every((item) => item.type === 'dual')) continue; // constant select: one row
       for (const { limit, orderby } of limitClauses(block)) {
         if (orderby.length > 0) continue;
-        findings.push({ message: `\`LIMIT ${limit.text}\` without ORDER BY keeps an unpredictable set of rows.`, fragment: `LIMIT ${limit.text}`, ...locate(stmt, limit.head) });
+        findings.push({
+          message: `\`LIMIT ${limit.text}\` without ORDER BY keeps an unpredictable set of rows.`,
+          fragment: `LIMIT ${limit.text}`,
+          ...locate(stmt, limit.head),
+        });
       }
     }
     return findings;

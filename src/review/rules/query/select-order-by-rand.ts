@@ -11,8 +11,16 @@ export const selectOrderByRand = defineRule({
   fix: 'Pick random keys in the application (e.g. a random id between MIN(id) and MAX(id), then `WHERE id >= ? ORDER BY id LIMIT 1`), or keep a precomputed random column with an index.',
   check({ stmt }) {
     if (stmt.kind !== 'select' || !isObject(stmt.ast)) return [];
-    const found = selectBlocks(stmt.ast).map(orderByRand).find((call) => call !== undefined);
+    const found = selectBlocks(stmt.ast)
+      .map(orderByRand)
+      .find((call) => call !== undefined);
     if (found === undefined) return [];
-    return [{ message: `\`ORDER BY ${found}\` sorts every matching row to pick a random few.`, fragment: `ORDER BY ${found}`, ...locate(stmt, ['ORDER', 'BY', 'RAND', '(']) }];
+    return [
+      {
+        message: `\`ORDER BY ${found}\` sorts every matching row to pick a random few.`,
+        fragment: `ORDER BY ${found}`,
+        ...locate(stmt, ['ORDER', 'BY', 'RAND', '(']),
+      },
+    ];
   },
 });

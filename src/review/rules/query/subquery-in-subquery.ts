@@ -20,7 +20,11 @@ export const subqueryInSubquery = defineRule({
         if (!Array.isArray(list) || list.length !== 1 || !isSubquery(list[0])) return;
         const head = [...exprParts(node.left), String(node.operator), '('];
         const shown = `${showParts(head)}SELECT …)`;
-        findings.push({ message: `\`${shown}\` in ${clause} uses a subquery; a JOIN or EXISTS is usually faster.`, fragment: shown, ...locate(stmt, [...head, 'SELECT']) });
+        findings.push({
+          message: `\`${shown}\` in ${clause} uses a subquery; a JOIN or EXISTS is usually faster.`,
+          fragment: shown,
+          ...locate(stmt, [...head, 'SELECT']),
+        });
       });
     }
     return findings;

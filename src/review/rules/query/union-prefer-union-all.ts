@@ -13,10 +13,18 @@ export const unionPreferUnionAll = defineRule({
   fix: 'Write UNION ALL when the parts cannot overlap or duplicates do not matter; keep UNION (or write UNION DISTINCT to show it is deliberate) when they must be removed.',
   check({ stmt }) {
     if (!isObject(stmt.ast)) return [];
-    const unions = selectBlocks(stmt.ast).filter((b) => typeof b.set_op === 'string' && b.set_op.toLowerCase() === 'union').length;
+    const unions = selectBlocks(stmt.ast).filter(
+      (b) => typeof b.set_op === 'string' && b.set_op.toLowerCase() === 'union',
+    ).length;
     if (unions === 0) return [];
     const at = BARE_UNION.exec(stmt.text);
     const count = unions === 1 ? 'This UNION removes' : `These ${unions} UNIONs remove`;
-    return [{ message: `${count} duplicate rows by sorting or hashing the whole result; UNION ALL would not.`, fragment: 'UNION', ...(at ? positionAt(stmt, at.index) : {}) }];
+    return [
+      {
+        message: `${count} duplicate rows by sorting or hashing the whole result; UNION ALL would not.`,
+        fragment: 'UNION',
+        ...(at ? positionAt(stmt, at.index) : {}),
+      },
+    ];
   },
 });

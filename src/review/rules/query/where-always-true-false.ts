@@ -26,7 +26,11 @@ export const whereAlwaysTrueFalse = defineRule({
         const context = op === undefined ? ['WHERE', ...parts] : side === 'left' ? [...parts, op] : [op, ...parts];
         const fragment = showParts(context);
         const subject = op === undefined ? `\`${fragment}\`` : `\`${shown}\` (in \`${fragment}\`)`;
-        findings.push({ message: `${subject} is ${effect}${consequence(truth, op, top)}.`, fragment, ...locate(stmt, context) });
+        findings.push({
+          message: `${subject} is ${effect}${consequence(truth, op, top)}.`,
+          fragment,
+          ...locate(stmt, context),
+        });
       }
     }
     return findings;
@@ -100,14 +104,22 @@ function scalar(node: unknown): number | string | undefined {
   if (!isObject(node)) return undefined;
   if (node.type === 'number' && typeof node.value === 'number') return node.value;
   if (node.type === 'bool') return node.value ? 1 : 0;
-  if ((node.type === 'single_quote_string' || node.type === 'double_quote_string') && typeof node.value === 'string') return node.value;
+  if ((node.type === 'single_quote_string' || node.type === 'double_quote_string') && typeof node.value === 'string')
+    return node.value;
   return undefined;
 }
 
 /** The operand of `NOT x` / `!x` (a unary expression, or a NOT(…) call as the parser reads `NOT (x)`). */
 function negatedOperand(node: AstNode): AstNode | undefined {
-  if (node.type === 'unary_expr' && (node.operator === 'NOT' || node.operator === '!')) return isObject(node.expr) ? node.expr : undefined;
-  if (node.type !== 'function' || functionName(node) !== 'NOT' || !isObject(node.args) || !Array.isArray(node.args.value)) return undefined;
+  if (node.type === 'unary_expr' && (node.operator === 'NOT' || node.operator === '!'))
+    return isObject(node.expr) ? node.expr : undefined;
+  if (
+    node.type !== 'function' ||
+    functionName(node) !== 'NOT' ||
+    !isObject(node.args) ||
+    !Array.isArray(node.args.value)
+  )
+    return undefined;
   const inner: unknown = node.args.value[0];
   return isObject(inner) ? inner : undefined;
 }

@@ -22,7 +22,11 @@ export const whereInContainsColumn = defineRule({
         const parts = exprParts(node);
         const name = showParts(exprParts(left));
         const effect = node.operator === 'IN' ? 'matches every row where it is not NULL' : 'matches no row';
-        findings.push({ message: `\`${showParts(parts)}\` in ${clause} lists \`${name}\` itself, so it ${effect}.`, fragment: showParts(parts), ...locate(stmt, parts) });
+        findings.push({
+          message: `\`${showParts(parts)}\` in ${clause} lists \`${name}\` itself, so it ${effect}.`,
+          fragment: showParts(parts),
+          ...locate(stmt, parts),
+        });
       });
     }
     return findings;

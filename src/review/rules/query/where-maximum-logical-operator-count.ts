@@ -19,18 +19,30 @@ export const whereMaximumLogicalOperatorCount = defineRule({
     for (const { clause, expr } of conditions(stmt.ast)) {
       walkExpr(expr, (node) => {
         if (node.type !== 'binary_expr') return;
-        if ((node.operator === 'IN' || node.operator === 'NOT IN') && isObject(node.right) && Array.isArray(node.right.value)) {
+        if (
+          (node.operator === 'IN' || node.operator === 'NOT IN') &&
+          isObject(node.right) &&
+          Array.isArray(node.right.value)
+        ) {
           const count = node.right.value.length;
           if (count <= params.max) return;
           const head = [...exprParts(node.left), String(node.operator), '('];
-          findings.push({ message: `\`${showParts(head)}…)\` in ${clause} lists ${count} values (more than ${params.max}).`, fragment: `${showParts(head)}…)`, ...locate(stmt, head) });
+          findings.push({
+            message: `\`${showParts(head)}…)\` in ${clause} lists ${count} values (more than ${params.max}).`,
+            fragment: `${showParts(head)}…)`,
+            ...locate(stmt, head),
+          });
           return;
         }
         if (node.operator !== 'OR' || inChain.has(node)) return;
         const count = orOperands(node, inChain);
         if (count > params.max) {
           const parts = exprParts(node, 8);
-          findings.push({ message: `An OR chain in ${clause} has ${count} alternatives (more than ${params.max}).`, fragment: showParts(parts), ...locate(stmt, parts) });
+          findings.push({
+            message: `An OR chain in ${clause} has ${count} alternatives (more than ${params.max}).`,
+            fragment: showParts(parts),
+            ...locate(stmt, parts),
+          });
         }
       });
     }

@@ -22,11 +22,25 @@ export const whereNoEqualNull = defineRule({
         if (EQUALITY.has(op) && (isNull(node.left) || isNull(node.right))) {
           const parts = exprParts(node);
           const fixed = op === '=' ? 'IS NULL' : 'IS NOT NULL';
-          findings.push({ message: `\`${showParts(parts)}\` in ${clause} is never true; write \`${fixed}\`.`, fragment: showParts(parts), ...locate(stmt, parts) });
-        } else if ((op === 'IN' || op === 'NOT IN') && isObject(node.right) && Array.isArray(node.right.value) && node.right.value.some(isNull)) {
+          findings.push({
+            message: `\`${showParts(parts)}\` in ${clause} is never true; write \`${fixed}\`.`,
+            fragment: showParts(parts),
+            ...locate(stmt, parts),
+          });
+        } else if (
+          (op === 'IN' || op === 'NOT IN') &&
+          isObject(node.right) &&
+          Array.isArray(node.right.value) &&
+          node.right.value.some(isNull)
+        ) {
           const parts = exprParts(node);
-          const effect = op === 'IN' ? 'the NULL in the list never matches' : 'a NULL in a NOT IN list makes it match no row at all';
-          findings.push({ message: `\`${showParts(parts)}\` in ${clause}: ${effect}.`, fragment: showParts(parts), ...locate(stmt, parts) });
+          const effect =
+            op === 'IN' ? 'the NULL in the list never matches' : 'a NULL in a NOT IN list makes it match no row at all';
+          findings.push({
+            message: `\`${showParts(parts)}\` in ${clause}: ${effect}.`,
+            fragment: showParts(parts),
+            ...locate(stmt, parts),
+          });
         }
       });
     }

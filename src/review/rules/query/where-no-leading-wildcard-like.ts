@@ -19,7 +19,11 @@ export const whereNoLeadingWildcardLike = defineRule({
         const pattern = leadingPattern(node.right);
         if (pattern === undefined) return;
         const parts = exprParts(node);
-        findings.push({ message: `\`${showParts(parts)}\` in ${clause} starts with the wildcard '${pattern.charAt(0)}', so no index can be used.`, fragment: showParts(parts), ...locate(stmt, parts) });
+        findings.push({
+          message: `\`${showParts(parts)}\` in ${clause} starts with the wildcard '${pattern.charAt(0)}', so no index can be used.`,
+          fragment: showParts(parts),
+          ...locate(stmt, parts),
+        });
       });
     }
     return findings;
@@ -32,7 +36,12 @@ function leadingPattern(node: unknown): string | undefined {
   if ((node.type === 'single_quote_string' || node.type === 'double_quote_string') && typeof node.value === 'string') {
     return /^[%_]/.test(node.value) ? node.value : undefined;
   }
-  if (node.type === 'function' && functionName(node) === 'CONCAT' && isObject(node.args) && Array.isArray(node.args.value)) {
+  if (
+    node.type === 'function' &&
+    functionName(node) === 'CONCAT' &&
+    isObject(node.args) &&
+    Array.isArray(node.args.value)
+  ) {
     return leadingPattern(node.args.value[0]);
   }
   return undefined;

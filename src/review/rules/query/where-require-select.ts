@@ -18,7 +18,10 @@ export const whereRequireSelect = defineRule({
       const tables = baseTables(block, ctes);
       if (tables.length > 0) offenders.push(tables.map((t) => `\`${t}\``).join(', '));
     }
-    return offenders.map((tables) => ({ message: `SELECT from ${tables} has no WHERE clause: it reads every row.`, fragment: stmt.stripped.slice(0, 80) }));
+    return offenders.map((tables) => ({
+      message: `SELECT from ${tables} has no WHERE clause: it reads every row.`,
+      fragment: stmt.stripped.slice(0, 80),
+    }));
   },
 });
 

@@ -10,8 +10,8 @@ export const disallowChangeType = defineRule({
   id: 'column.disallow-change-type',
   severity: 'warning',
   needs: 'catalog',
-  summary: 'MODIFY/CHANGE COLUMN must not change the column\'s type',
-  why: 'Changing a column\'s type rewrites the whole table (locking it or making replicas lag), can truncate or reject existing values, and breaks application code that reads the old type.',
+  summary: "MODIFY/CHANGE COLUMN must not change the column's type",
+  why: "Changing a column's type rewrites the whole table (locking it or making replicas lag), can truncate or reject existing values, and breaks application code that reads the old type.",
   fix: 'Add a new column of the new type, backfill it, switch the application over, then drop the old column in a later change; or ask a DBA to plan the conversion.',
   check({ stmt, catalog, schema }) {
     if (stmt.kind !== 'alter-table' || !catalog) return [];
@@ -41,5 +41,11 @@ function newType(def: ColumnDef): string {
 
 /** Types compared as the server stores them: lower-case, integer display widths ignored, no spaces after commas. */
 function normalise(type: string): string {
-  return type.toLowerCase().replace(INTEGER_WIDTH, '$1').replace(/^integer/, 'int').replace(/,\s+/g, ',').replace(/\s+/g, ' ').trim();
+  return type
+    .toLowerCase()
+    .replace(INTEGER_WIDTH, '$1')
+    .replace(/^integer/, 'int')
+    .replace(/,\s+/g, ',')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -16,14 +16,19 @@ export const disallowDropInIndex = defineRule({
     const ddl = tableDdl(stmt);
     const table = ddl?.table ? lookupTable(catalog, ddl.table, schema) : undefined;
     if (!ddl || !table || table.partial) return [];
-    const droppedIndexes = ddl.actions.flatMap((a) => (a.type === 'drop-index' ? [a.name] : a.type === 'drop-primary-key' ? ['PRIMARY'] : []));
+    const droppedIndexes = ddl.actions.flatMap((a) =>
+      a.type === 'drop-index' ? [a.name] : a.type === 'drop-primary-key' ? ['PRIMARY'] : [],
+    );
     const findings: FindingDraft[] = [];
     for (const action of ddl.actions) {
       if (action.type !== 'drop-column') continue;
       for (const index of indexesWithColumn(table, action.name)) {
         if (droppedIndexes.some((name) => sameName(name, index.name))) continue;
         const rest = index.columns.filter((c) => !sameName(c, action.name));
-        const effect = rest.length === 0 ? 'which is dropped with it' : `which shrinks to (${rest.join(', ')})${index.unique ? ' and then enforces a different uniqueness' : ''}`;
+        const effect =
+          rest.length === 0
+            ? 'which is dropped with it'
+            : `which shrinks to (${rest.join(', ')})${index.unique ? ' and then enforces a different uniqueness' : ''}`;
         findings.push({
           message: `Dropping \`${action.name}\` from \`${table.name}\` changes ${index.primary ? 'the primary key' : `index \`${index.name}\``} (${index.columns.join(', ')}), ${effect}.`,
           fragment: `DROP COLUMN ${action.name}`,

@@ -16,9 +16,16 @@ export const insertNullIntoNotNull = defineRule({
   check({ stmt, catalog, schema }) {
     if ((stmt.kind !== 'insert' && stmt.kind !== 'replace') || !catalog || !isObject(stmt.ast)) return [];
     const ast = stmt.ast;
-    const ref = Array.isArray(ast.table) && isObject(ast.table[0]) && typeof ast.table[0].table === 'string' ? ast.table[0] : undefined;
+    const ref =
+      Array.isArray(ast.table) && isObject(ast.table[0]) && typeof ast.table[0].table === 'string'
+        ? ast.table[0]
+        : undefined;
     if (!ref) return [];
-    const table = lookupTable(catalog, { db: typeof ref.db === 'string' ? ref.db : null, table: String(ref.table) }, schema);
+    const table = lookupTable(
+      catalog,
+      { db: typeof ref.db === 'string' ? ref.db : null, table: String(ref.table) },
+      schema,
+    );
     if (!table || table.partial) return [];
     const nulls = new Map<string, number>();
     const note = (name: string | undefined) => {
@@ -59,7 +66,9 @@ function valueRows(values: unknown): unknown[][] {
 
 function setItems(set: unknown): Array<{ column: string; value: unknown }> {
   if (!Array.isArray(set)) return [];
-  return set.flatMap((item: unknown) => (isObject(item) && typeof item.column === 'string' ? [{ column: item.column, value: item.value }] : []));
+  return set.flatMap((item: unknown) =>
+    isObject(item) && typeof item.column === 'string' ? [{ column: item.column, value: item.value }] : [],
+  );
 }
 
 function isNull(value: unknown): boolean {

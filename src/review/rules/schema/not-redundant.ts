@@ -12,16 +12,21 @@ export const indexNotRedundant = defineRule({
   why: 'An index on (a) is redundant next to one on (a, b): any query that can use the first can use the second. The extra index slows every INSERT, UPDATE and DELETE and takes disk and memory for nothing.',
   fix: 'Drop the shorter index, or do not add it. Keep it only when it is UNIQUE (it then enforces a rule) or when a DBA has measured that the shorter index is needed.',
   check({ stmt, catalog, schema }) {
-    if ((stmt.kind !== 'create-table' && stmt.kind !== 'alter-table' && stmt.kind !== 'create-index') || !catalog) return [];
+    if ((stmt.kind !== 'create-table' && stmt.kind !== 'alter-table' && stmt.kind !== 'create-index') || !catalog)
+      return [];
     const change = tableAfter(catalog, stmt, schema);
     if (!change || change.after.partial) return [];
     const before = change.before?.indexes ?? [];
-    const isNew = (index: CatalogIndex) => !before.some((b) => sameName(b.name, index.name) && sameColumns(b.columns, index.columns));
+    const isNew = (index: CatalogIndex) =>
+      !before.some((b) => sameName(b.name, index.name) && sameColumns(b.columns, index.columns));
     const btree = change.after.indexes.filter((i) => (i.type ?? 'BTREE').toUpperCase() === 'BTREE');
     const findings: FindingDraft[] = [];
     for (const shorter of btree) {
       if (shorter.unique || shorter.primary) continue;
-      const longer = btree.find((other) => other !== shorter && isProperPrefix(shorter.columns, other.columns) && (isNew(shorter) || isNew(other)));
+      const longer = btree.find(
+        (other) =>
+          other !== shorter && isProperPrefix(shorter.columns, other.columns) && (isNew(shorter) || isNew(other)),
+      );
       if (!longer) continue;
       findings.push({
         message: `Index \`${shorter.name}\` (${shorter.columns.join(', ')}) of \`${change.after.name}\` is a left prefix of ${longer.primary ? 'the primary key' : `index \`${longer.name}\``} (${longer.columns.join(', ')}), which serves the same lookups.`,

@@ -21,10 +21,12 @@ export const textFieldsTotalLength = defineRule({
     if (change.before && !change.ddl?.columns.length) return [];
     const total = totalLength(change.after.columns);
     if (total <= params.max || (change.before && total <= totalLength(change.before.columns))) return [];
-    return [{
-      message: `The CHAR/VARCHAR columns of \`${change.after.name}\` declare ${total.toLocaleString('en-US')} characters in all, above the limit of ${params.max.toLocaleString('en-US')}.`,
-      fragment: stmt.stripped.slice(0, 80),
-    }];
+    return [
+      {
+        message: `The CHAR/VARCHAR columns of \`${change.after.name}\` declare ${total.toLocaleString('en-US')} characters in all, above the limit of ${params.max.toLocaleString('en-US')}.`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });
 

@@ -1,6 +1,14 @@
 import { exprParts, locate, showParts, walkExpr, type AstNode } from '../../ast-dml.js';
 import type { CatalogColumn } from '../../catalog/catalog.js';
-import { blockConditions, indexUsing, resolveColumn, statementScope, typeClass, type Scope, type Source } from '../../catalog/resolve.js';
+import {
+  blockConditions,
+  indexUsing,
+  resolveColumn,
+  statementScope,
+  typeClass,
+  type Scope,
+  type Source,
+} from '../../catalog/resolve.js';
 import { isObject } from '../../ast.js';
 import { defineRule } from '../../define-rule.js';
 import type { FindingDraft, StatementKind } from '../../types.js';
@@ -9,15 +17,19 @@ const DML: ReadonlySet<StatementKind> = new Set(['select', 'insert', 'replace', 
 const COMPARISONS = new Set(['=', '!=', '<>', '<', '>', '<=', '>=', '<=>', 'IN', 'NOT IN', 'BETWEEN', 'NOT BETWEEN']);
 const NUMERIC_TEXT = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?\s*$/i;
 
-type Operand = { kind: 'column'; source: Source; column: CatalogColumn } | { kind: 'number'; text: string } | { kind: 'string'; text: string } | { kind: 'other' };
+type Operand =
+  | { kind: 'column'; source: Source; column: CatalogColumn }
+  | { kind: 'number'; text: string }
+  | { kind: 'string'; text: string }
+  | { kind: 'other' };
 
 export const whereImplicitTypeConversion = defineRule({
   id: 'statement.where.implicit-type-conversion',
   severity: 'warning',
   needs: 'catalog',
   summary: 'no comparison of a string column with a number, or of a number column with non-numeric text',
-  why: 'When a string column is compared with a number, the server converts every row\'s value to a number: the index on the column cannot be used, and values such as \'007\' or \'7abc\' all equal 7. A number column compared with text like \'abc\' compares with 0.',
-  fix: 'Compare with a value of the column\'s own type: quote numbers for string columns (`phone = \'13800000000\'`), use numbers for number columns, and join columns of the same type.',
+  why: "When a string column is compared with a number, the server converts every row's value to a number: the index on the column cannot be used, and values such as '007' or '7abc' all equal 7. A number column compared with text like 'abc' compares with 0.",
+  fix: "Compare with a value of the column's own type: quote numbers for string columns (`phone = '13800000000'`), use numbers for number columns, and join columns of the same type.",
   check({ stmt, catalog, schema }) {
     if (!catalog || !stmt.ast || !DML.has(stmt.kind)) return [];
     const scope = statementScope(stmt.ast, catalog, schema);
@@ -28,7 +40,11 @@ export const whereImplicitTypeConversion = defineRule({
         const message = mismatch(operand(node.left, scope, local), rightOperands(node.right, scope, local));
         if (!message) return;
         const parts = exprParts(node);
-        findings.push({ message: `\`${showParts(parts)}\`: ${message}`, fragment: showParts(parts), ...locate(stmt, parts) });
+        findings.push({
+          message: `\`${showParts(parts)}\`: ${message}`,
+          fragment: showParts(parts),
+          ...locate(stmt, parts),
+        });
       });
     }
     return findings;
@@ -36,15 +52,18 @@ export const whereImplicitTypeConversion = defineRule({
 });
 
 function rightOperands(node: unknown, scope: Scope, local: ReadonlySet<string>): Operand[] {
-  if (isObject(node) && node.type === 'expr_list' && Array.isArray(node.value)) return node.value.map((v: unknown) => operand(v, scope, local));
+  if (isObject(node) && node.type === 'expr_list' && Array.isArray(node.value))
+    return node.value.map((v: unknown) => operand(v, scope, local));
   return [operand(node, scope, local)];
 }
 
 function operand(node: unknown, scope: Scope, local: ReadonlySet<string>): Operand {
   if (!isObject(node)) return { kind: 'other' };
   if (node.type === 'number') return { kind: 'number', text: String(node.value) };
-  if (node.type === 'unary_expr' && node.operator === '-' && isObject(node.expr) && node.expr.type === 'number') return { kind: 'number', text: `-${String(node.expr.value)}` };
-  if (node.type === 'single_quote_string' || node.type === 'double_quote_string') return { kind: 'string', text: String(node.value) };
+  if (node.type === 'unary_expr' && node.operator === '-' && isObject(node.expr) && node.expr.type === 'number')
+    return { kind: 'number', text: `-${String(node.expr.value)}` };
+  if (node.type === 'single_quote_string' || node.type === 'double_quote_string')
+    return { kind: 'string', text: String(node.value) };
   if (node.type === 'column_ref') {
     const resolved = resolveColumn(scope, node, local);
     if (resolved.status === 'found') return { kind: 'column', source: resolved.source, column: resolved.column };

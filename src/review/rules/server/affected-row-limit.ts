@@ -24,10 +24,14 @@ export const affectedRowLimit = defineRule({
     if (rows === null || rows <= params.max) return [];
     const verb = stmt.kind.toUpperCase();
     const where = table ? ` of \`${table}\`` : '';
-    const shards = stmt.shards ? ` on each of its ${stmt.shards.count} shards (about ${(rows * stmt.shards.count).toLocaleString('en-US')} in all)` : '';
-    return [{
-      message: `This ${verb} would touch about ${rows.toLocaleString('en-US')} rows${where}${shards} by the server's EXPLAIN estimate, above the limit of ${params.max.toLocaleString('en-US')}.`,
-      fragment: stmt.stripped.slice(0, 80),
-    }];
+    const shards = stmt.shards
+      ? ` on each of its ${stmt.shards.count} shards (about ${(rows * stmt.shards.count).toLocaleString('en-US')} in all)`
+      : '';
+    return [
+      {
+        message: `This ${verb} would touch about ${rows.toLocaleString('en-US')} rows${where}${shards} by the server's EXPLAIN estimate, above the limit of ${params.max.toLocaleString('en-US')}.`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });

@@ -10,7 +10,8 @@ export const dmlDryRun = defineRule({
   fix: 'Correct the table and column names (check them with SHOW CREATE TABLE on the target) and the syntax the server points at, then review again.',
   async check(ctx) {
     const { stmt } = ctx;
-    if (stmt.kind !== 'insert' && stmt.kind !== 'replace' && stmt.kind !== 'update' && stmt.kind !== 'delete') return [];
+    if (stmt.kind !== 'insert' && stmt.kind !== 'replace' && stmt.kind !== 'update' && stmt.kind !== 'delete')
+      return [];
     const plan = await statementPlan(ctx);
     if (plan.status !== 'failed') return [];
     const message = plan.fromServer

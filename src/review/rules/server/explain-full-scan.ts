@@ -20,17 +20,21 @@ export const explainFullScan = defineRule({
     const plan = await statementPlan(ctx);
     if (plan.status !== 'explained') return [];
     const aliases = stmt.ast && ctx.catalog ? statementScope(stmt.ast, ctx.catalog, ctx.schema).names : undefined;
-    return plan.plan.filter((row) => isFullScan(row) && row.rows >= params.min_rows).map((row) => ({
-      message: `EXPLAIN shows a ${row.type === 'ALL' ? 'full table scan' : `full scan of index \`${row.key ?? '?'}\``} of ${tableShown(row.table ?? '?', aliases)}, reading about ${row.rows.toLocaleString('en-US')} rows (limit ${params.min_rows.toLocaleString('en-US')}).`,
-      fragment: stmt.stripped.slice(0, 80),
-    }));
+    return plan.plan
+      .filter((row) => isFullScan(row) && row.rows >= params.min_rows)
+      .map((row) => ({
+        message: `EXPLAIN shows a ${row.type === 'ALL' ? 'full table scan' : `full scan of index \`${row.key ?? '?'}\``} of ${tableShown(row.table ?? '?', aliases)}, reading about ${row.rows.toLocaleString('en-US')} rows (limit ${params.min_rows.toLocaleString('en-US')}).`,
+        fragment: stmt.stripped.slice(0, 80),
+      }));
   },
 });
 
 /** EXPLAIN names a table by its alias: show the table behind it too. */
 function tableShown(name: string, aliases: Scope['names'] | undefined): string {
   const source = aliases?.get(name.toLowerCase());
-  return source && source.alias && source.ref.table !== name ? `\`${source.ref.table}\` (as \`${name}\`)` : `\`${name}\``;
+  return source && source.alias && source.ref.table !== name
+    ? `\`${source.ref.table}\` (as \`${name}\`)`
+    : `\`${name}\``;
 }
 
 /** type ALL (every row) or index (every entry of an index); not derived tables or subquery results (`<derived2>`). */

@@ -6,4 +6,10 @@ import { tableLimitSize } from './limit-size.js';
 import { onlineMigration } from './online-migration.js';
 
 /** Rules that ask the live server (EXPLAIN on a replica, row counts). */
-export const serverRules: readonly Rule[] = [dmlDryRun, affectedRowLimit, explainFullScan, tableLimitSize, onlineMigration];
+export const serverRules: readonly Rule[] = [
+  dmlDryRun,
+  affectedRowLimit,
+  explainFullScan,
+  tableLimitSize,
+  onlineMigration,
+];

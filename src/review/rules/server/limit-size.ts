@@ -20,10 +20,12 @@ export const tableLimitSize = defineRule({
     return ddlTables(stmt).flatMap((ref) => {
       const table = lookupTable(catalog, ref, schema);
       if (!table || table.rows === undefined || table.rows <= params.max) return [];
-      return [{
-        message: `\`${table.name}\` holds about ${table.rows.toLocaleString('en-US')} rows (information_schema estimate), above the limit of ${params.max.toLocaleString('en-US')} rows for DDL.`,
-        fragment: stmt.stripped.slice(0, 80),
-      }];
+      return [
+        {
+          message: `\`${table.name}\` holds about ${table.rows.toLocaleString('en-US')} rows (information_schema estimate), above the limit of ${params.max.toLocaleString('en-US')} rows for DDL.`,
+          fragment: stmt.stripped.slice(0, 80),
+        },
+      ];
     });
   },
 });

@@ -5,7 +5,14 @@ import { defineRule } from '../../define-rule.js';
 
 /** ALTER clauses that change only metadata (no table copy or rebuild) on InnoDB. */
 const METADATA_ONLY: ReadonlySet<AlterAction['type']> = new Set([
-  'rename-table', 'rename-column', 'rename-index', 'alter-column-default', 'drop-index', 'drop-foreign-key', 'algorithm', 'lock',
+  'rename-table',
+  'rename-column',
+  'rename-index',
+  'alter-column-default',
+  'drop-index',
+  'drop-foreign-key',
+  'algorithm',
+  'lock',
 ]);
 
 const GIB = 1024 ** 3;
@@ -26,15 +33,20 @@ export const onlineMigration = defineRule({
     const table = lookupTable(catalog, ddl.table, schema);
     const bytes = (table?.dataBytes ?? 0) + (table?.indexBytes ?? 0);
     if (!table || bytes < params.min_bytes) return [];
-    return [{
-      message: `\`${table.name}\` holds about ${formatBytes(bytes)} of data and indexes (at least ${formatBytes(params.min_bytes)} calls for an online schema change).`,
-      fragment: stmt.stripped.slice(0, 80),
-    }];
+    return [
+      {
+        message: `\`${table.name}\` holds about ${formatBytes(bytes)} of data and indexes (at least ${formatBytes(params.min_bytes)} calls for an online schema change).`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });
 
 function onlyComment(action: AlterAction): boolean {
-  return action.type === 'table-options' && Object.entries(action.options).every(([key, value]) => key === 'comment' || value === undefined || value === null);
+  return (
+    action.type === 'table-options' &&
+    Object.entries(action.options).every(([key, value]) => key === 'comment' || value === undefined || value === null)
+  );
 }
 
 function formatBytes(bytes: number): string {

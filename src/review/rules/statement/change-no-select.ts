@@ -14,7 +14,12 @@ export const changeNoSelect = defineRule({
   fix: 'Remove the SELECT from the change. To look at data, use a query request or `/dbops review` instead; `SELECT … INTO @var` used by later statements is allowed.',
   check({ stmt, purpose }) {
     if (purpose !== 'change' || stmt.kind !== 'select' || selectsInto(stmt)) return [];
-    return [{ message: `\`${stmt.stripped.length > 60 ? `${stmt.stripped.slice(0, 60)}…` : stmt.stripped}\` is a query: its result is not shown or used in a change.`, fragment: stmt.stripped.slice(0, 80) }];
+    return [
+      {
+        message: `\`${stmt.stripped.length > 60 ? `${stmt.stripped.slice(0, 60)}…` : stmt.stripped}\` is a query: its result is not shown or used in a change.`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });
 

@@ -14,7 +14,9 @@ export const criticalRegex = defineRule({
   fix: 'Rewrite the statement so it does not need what the pattern forbids, or ask a DBA (the message says which pattern matched) for an exception.',
   params: z.strictObject({
     /** Regular expressions (case-insensitive) tested against each statement without comments; a message says why. */
-    patterns: z.array(z.union([Pattern, z.strictObject({ pattern: Pattern, message: z.string().min(1).optional() })])).default([]),
+    patterns: z
+      .array(z.union([Pattern, z.strictObject({ pattern: Pattern, message: z.string().min(1).optional() })]))
+      .default([]),
   }),
   check({ stmt, params }) {
     const findings: FindingDraft[] = [];
@@ -23,7 +25,11 @@ export const criticalRegex = defineRule({
       if (!match) continue;
       const text = match[0].length > 80 ? `${match[0].slice(0, 80)}…` : match[0];
       const why = message ? `: ${message}` : '';
-      findings.push({ message: `The statement matches the forbidden pattern /${source}/ (\`${text}\`)${why}.`, fragment: text, ...locate(stmt, match[0].split(/\s+/).filter(Boolean).slice(0, 8)) });
+      findings.push({
+        message: `The statement matches the forbidden pattern /${source}/ (\`${text}\`)${why}.`,
+        fragment: text,
+        ...locate(stmt, match[0].split(/\s+/).filter(Boolean).slice(0, 8)),
+      });
     }
     return findings;
   },
@@ -50,7 +56,9 @@ const cache = new WeakMap<object, CompiledPattern[]>();
 function compiled(patterns: Array<string | { pattern: string; message?: string }>): CompiledPattern[] {
   let list = cache.get(patterns);
   if (!list) {
-    list = patterns.map((p) => (typeof p === 'string' ? { source: p } : { source: p.pattern, message: p.message })).map((p) => ({ ...p, regex: new RegExp(p.source, 'i') }));
+    list = patterns
+      .map((p) => (typeof p === 'string' ? { source: p } : { source: p.pattern, message: p.message }))
+      .map((p) => ({ ...p, regex: new RegExp(p.source, 'i') }));
     cache.set(patterns, list);
   }
   return list;

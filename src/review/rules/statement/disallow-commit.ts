@@ -14,10 +14,20 @@ export const disallowCommit = defineRule({
     if (stmt.kind === 'transaction') {
       const words = firstWords(stmt.stripped, 2);
       const shown = words[0] === 'START' || words[0] === 'RELEASE' ? words.join(' ') : words[0];
-      return [{ message: `\`${shown}\` controls the transaction, which dbops manages when it runs the change.`, fragment: stmt.stripped.slice(0, 80) }];
+      return [
+        {
+          message: `\`${shown}\` controls the transaction, which dbops manages when it runs the change.`,
+          fragment: stmt.stripped.slice(0, 80),
+        },
+      ];
     }
     if (stmt.kind === 'set' && AUTOCOMMIT.test(stmt.stripped)) {
-      return [{ message: `\`${stmt.stripped.slice(0, 60)}\` changes when the session commits, which dbops manages when it runs the change.`, fragment: stmt.stripped.slice(0, 80) }];
+      return [
+        {
+          message: `\`${stmt.stripped.slice(0, 60)}\` changes when the session commits, which dbops manages when it runs the change.`,
+          fragment: stmt.stripped.slice(0, 80),
+        },
+      ];
     }
     return [];
   },

@@ -2,9 +2,22 @@ import { defineRule } from '../../define-rule.js';
 import type { ReviewStatement, StatementKind } from '../../types.js';
 
 const DDL: ReadonlySet<StatementKind> = new Set([
-  'create-table', 'alter-table', 'drop-table', 'rename-table', 'truncate', 'create-index', 'drop-index',
-  'create-database', 'drop-database', 'create-view', 'drop-view', 'create-trigger', 'create-procedure',
-  'create-function', 'create-event', 'drop-other',
+  'create-table',
+  'alter-table',
+  'drop-table',
+  'rename-table',
+  'truncate',
+  'create-index',
+  'drop-index',
+  'create-database',
+  'drop-database',
+  'create-view',
+  'drop-view',
+  'create-trigger',
+  'create-procedure',
+  'create-function',
+  'create-event',
+  'drop-other',
 ]);
 const DML: ReadonlySet<StatementKind> = new Set(['insert', 'replace', 'update', 'delete', 'load-data']);
 
@@ -21,7 +34,13 @@ export const disallowMixDdlDml = defineRule({
     const dml = batch.find((s) => DML.has(s.kind));
     if (!ddl || !dml) return [];
     const later = ddl.index > dml.index ? ddl : dml;
-    return [{ message: `This ticket mixes a schema change (statement ${ddl.index + 1}: ${describe(ddl)}) with a data change (statement ${dml.index + 1}: ${describe(dml)}).`, line: later.line, column: later.column }];
+    return [
+      {
+        message: `This ticket mixes a schema change (statement ${ddl.index + 1}: ${describe(ddl)}) with a data change (statement ${dml.index + 1}: ${describe(dml)}).`,
+        line: later.line,
+        column: later.column,
+      },
+    ];
   },
 });
 

@@ -9,6 +9,8 @@ export const disallowTruncate = defineRule({
   fix: 'Delete the rows you mean with DELETE … WHERE (dbops backs them up first), or ask a DBA for an exception if the table really must be emptied.',
   check({ stmt }) {
     if (stmt.kind !== 'truncate') return [];
-    return [{ message: 'TRUNCATE empties the whole table and cannot be undone.', fragment: stmt.stripped.slice(0, 80) }];
+    return [
+      { message: 'TRUNCATE empties the whole table and cannot be undone.', fragment: stmt.stripped.slice(0, 80) },
+    ];
   },
 });

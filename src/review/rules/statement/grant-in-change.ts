@@ -4,7 +4,15 @@ import type { StatementKind } from '../../types.js';
 
 const ACCOUNT_KINDS: ReadonlySet<StatementKind> = new Set(['grant', 'revoke', 'create-user']);
 /** Account statements the classifier files under other kinds, by their first two words. */
-const ACCOUNT_STARTS = new Set(['ALTER USER', 'RENAME USER', 'DROP USER', 'SET PASSWORD', 'CREATE ROLE', 'DROP ROLE', 'SET DEFAULT']);
+const ACCOUNT_STARTS = new Set([
+  'ALTER USER',
+  'RENAME USER',
+  'DROP USER',
+  'SET PASSWORD',
+  'CREATE ROLE',
+  'DROP ROLE',
+  'SET DEFAULT',
+]);
 
 export const grantInChange = defineRule({
   id: 'statement.grant-in-change',
@@ -19,7 +27,13 @@ export const grantInChange = defineRule({
     const start = words.join(' ');
     if (!ACCOUNT_KINDS.has(stmt.kind) && !ACCOUNT_STARTS.has(start)) return [];
     if (start === 'SET DEFAULT' && firstWords(stmt.stripped, 3)[2] !== 'ROLE') return [];
-    const shown = stmt.kind === 'grant' || stmt.kind === 'revoke' ? words[0] : start === 'SET DEFAULT' ? 'SET DEFAULT ROLE' : start;
-    return [{ message: `\`${shown}\` changes accounts or privileges, which needs a grant request, not a change ticket.`, fragment: shown }];
+    const shown =
+      stmt.kind === 'grant' || stmt.kind === 'revoke' ? words[0] : start === 'SET DEFAULT' ? 'SET DEFAULT ROLE' : start;
+    return [
+      {
+        message: `\`${shown}\` changes accounts or privileges, which needs a grant request, not a change ticket.`,
+        fragment: shown,
+      },
+    ];
   },
 });

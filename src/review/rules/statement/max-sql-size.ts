@@ -15,6 +15,11 @@ export const maxSqlSize = defineRule({
     const counted = stmt.text.length <= params.max;
     const bytes = counted ? Buffer.byteLength(stmt.text, 'utf8') : stmt.text.length;
     if (bytes <= params.max) return [];
-    return [{ message: `This statement is ${counted ? '' : 'at least '}${bytes} bytes long (more than ${params.max}).`, fragment: `${stmt.stripped.slice(0, 60)}…` }];
+    return [
+      {
+        message: `This statement is ${counted ? '' : 'at least '}${bytes} bytes long (more than ${params.max}).`,
+        fragment: `${stmt.stripped.slice(0, 60)}…`,
+      },
+    ];
   },
 });

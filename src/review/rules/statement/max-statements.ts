@@ -13,6 +13,12 @@ export const maxStatements = defineRule({
   check({ batch, params }) {
     if (batch.length <= params.max) return [];
     const first = batch[params.max];
-    return [{ message: `This ticket has ${batch.length} statements (more than ${params.max}); statement ${params.max + 1} is the first over the limit.`, line: first.line, column: first.column }];
+    return [
+      {
+        message: `This ticket has ${batch.length} statements (more than ${params.max}); statement ${params.max + 1} is the first over the limit.`,
+        line: first.line,
+        column: first.column,
+      },
+    ];
   },
 });

@@ -9,8 +9,17 @@ import type { ParseFailure, ReviewStatement, StatementKind } from '../../types.j
  * failure there says nothing about the SQL; the shadow check on a scratch server covers them.
  */
 const PARSER_GAPS: ReadonlySet<StatementKind> = new Set([
-  'create-trigger', 'create-procedure', 'create-function', 'create-event',
-  'grant', 'revoke', 'create-user', 'load-data', 'call', 'set', 'show',
+  'create-trigger',
+  'create-procedure',
+  'create-function',
+  'create-event',
+  'grant',
+  'revoke',
+  'create-user',
+  'load-data',
+  'call',
+  'set',
+  'show',
 ]);
 
 export const statementSyntax = defineRule({
@@ -24,14 +33,29 @@ export const statementSyntax = defineRule({
     const failure = stmt.parseError;
     if (!failure || PARSER_GAPS.has(stmt.kind) || validButUnparsed(stmt, failure)) return [];
     if (failure.line === undefined) {
-      return [{ message: `The SQL is invalid: ${failure.message.replace(/^Error:\s*/, '')}.`, fragment: stmt.stripped.slice(0, 80) }];
+      return [
+        {
+          message: `The SQL is invalid: ${failure.message.replace(/^Error:\s*/, '')}.`,
+          fragment: stmt.stripped.slice(0, 80),
+        },
+      ];
     }
     const relLine = failure.line;
     const line = stmt.line + relLine - 1;
-    const column = relLine === 1 ? stmt.column + (failure.column ?? 1) - 1 : failure.column ?? 1;
+    const column = relLine === 1 ? stmt.column + (failure.column ?? 1) - 1 : (failure.column ?? 1);
     const found = failure.found ? `'${failure.found}'` : 'the end of the statement';
-    const expected = failure.expected && failure.expected.length > 0 ? `; expected ${failure.expected.map((e) => `'${e}'`).join(', ')}` : '';
-    return [{ message: `The SQL cannot be read at line ${line}, column ${column}: found ${found}${expected}.`, fragment: excerptAt(stmt.text, relLine, failure.column ?? 1), line, column }];
+    const expected =
+      failure.expected && failure.expected.length > 0
+        ? `; expected ${failure.expected.map((e) => `'${e}'`).join(', ')}`
+        : '';
+    return [
+      {
+        message: `The SQL cannot be read at line ${line}, column ${column}: found ${found}${expected}.`,
+        fragment: excerptAt(stmt.text, relLine, failure.column ?? 1),
+        line,
+        column,
+      },
+    ];
   },
 });
 
@@ -46,7 +70,8 @@ const DML_TAIL_RE = new RegExp(DML_TAIL.source.replaceAll('ITEM', ORDER_ITEM), '
  * A column-count mismatch is reported by statement.insert.value-count-mismatch.
  */
 function validButUnparsed(stmt: ReviewStatement, failure: ParseFailure): boolean {
-  if (/column count doesn't match value count/i.test(failure.message)) return stmt.kind === 'insert' || stmt.kind === 'replace';
+  if (/column count doesn't match value count/i.test(failure.message))
+    return stmt.kind === 'insert' || stmt.kind === 'replace';
   if ((stmt.kind !== 'update' && stmt.kind !== 'delete') || failure.line === undefined) return false;
   const at = offsetOf(stmt.text, failure.line, failure.column ?? 1);
   const rest = stmt.text.slice(at);

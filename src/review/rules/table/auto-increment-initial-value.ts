@@ -14,6 +14,11 @@ export const tableAutoIncrementInitialValue = defineRule({
     const ddl = tableDdl(stmt);
     const value = ddl?.options.autoIncrement;
     if (!ddl || value === null || value === undefined || value === params.value) return [];
-    return [{ message: `Table ${tableLabel(ddl)} sets AUTO_INCREMENT=${value}; expected ${params.value}.`, fragment: `AUTO_INCREMENT=${value}` }];
+    return [
+      {
+        message: `Table ${tableLabel(ddl)} sets AUTO_INCREMENT=${value}; expected ${params.value}.`,
+        fragment: `AUTO_INCREMENT=${value}`,
+      },
+    ];
   },
 });

@@ -1,14 +1,30 @@
 import { defineRule } from '../../define-rule.js';
 import {
-  catalogTable, columnFragment, droppedDatabase, droppedTables, formatColumnType, parseColumnType, qualified, renamedTables,
-  tableDdl, tableLabel, type ColumnDef,
+  catalogTable,
+  columnFragment,
+  droppedDatabase,
+  droppedTables,
+  formatColumnType,
+  parseColumnType,
+  qualified,
+  renamedTables,
+  tableDdl,
+  tableLabel,
+  type ColumnDef,
 } from '../../ast-ddl.js';
 import type { CatalogTable } from '../../catalog/catalog.js';
 import type { FindingDraft, ReviewStatement } from '../../types.js';
 
 const INT_RANK: Readonly<Record<string, number>> = { tinyint: 1, smallint: 2, mediumint: 3, int: 4, bigint: 5 };
 const LOB_RANK: Readonly<Record<string, number>> = {
-  tinytext: 1, text: 2, mediumtext: 3, longtext: 4, tinyblob: 1, blob: 2, mediumblob: 3, longblob: 4,
+  tinytext: 1,
+  text: 2,
+  mediumtext: 3,
+  longtext: 4,
+  tinyblob: 1,
+  blob: 2,
+  mediumblob: 3,
+  longblob: 4,
 };
 const SIZED: ReadonlySet<string> = new Set(['char', 'varchar', 'binary', 'varbinary']);
 const FSP: ReadonlySet<string> = new Set(['time', 'datetime', 'timestamp']);
@@ -19,7 +35,10 @@ function narrowing(before: ColumnDef, after: ColumnDef): string | null {
   const b = after.dataType;
   if (INT_RANK[a] && INT_RANK[b]) {
     if (INT_RANK[b] < INT_RANK[a]) return 'a smaller integer type';
-    if (before.unsigned !== after.unsigned) return after.unsigned ? 'UNSIGNED (negative values no longer fit)' : 'SIGNED (the upper half of the range no longer fits)';
+    if (before.unsigned !== after.unsigned)
+      return after.unsigned
+        ? 'UNSIGNED (negative values no longer fit)'
+        : 'SIGNED (the upper half of the range no longer fits)';
     return null;
   }
   if (SIZED.has(a) && SIZED.has(b)) return (after.length ?? 1) < (before.length ?? 1) ? 'a shorter length' : null;
@@ -32,8 +51,10 @@ function narrowing(before: ColumnDef, after: ColumnDef): string | null {
     return null;
   }
   if (a === 'double' && b === 'float') return 'single precision';
-  if ((a === 'decimal' || a === 'float' || a === 'double') && INT_RANK[b]) return 'an integer type (fractions are lost)';
-  if (FSP.has(a) && a === b) return (after.length ?? 0) < (before.length ?? 0) ? 'fewer fractional-second digits' : null;
+  if ((a === 'decimal' || a === 'float' || a === 'double') && INT_RANK[b])
+    return 'an integer type (fractions are lost)';
+  if (FSP.has(a) && a === b)
+    return (after.length ?? 0) < (before.length ?? 0) ? 'fewer fractional-second digits' : null;
   if ((a === 'enum' || a === 'set') && a === b) {
     const kept = new Set(after.values ?? []);
     const lost = (before.values ?? []).filter((v) => !kept.has(v));
@@ -49,10 +70,19 @@ function columnChanges(stmt: ReviewStatement, table: CatalogTable | undefined): 
   const findings: FindingDraft[] = [];
   for (const action of ddl.actions) {
     if (action.type === 'drop-column') {
-      findings.push({ message: `Drops column \`${action.name}\` of ${where}: code that still reads or writes it fails.`, fragment: `DROP COLUMN ${action.name}` });
-    } else if (action.type === 'rename-column' || (action.type === 'change-column' && action.from.toLowerCase() !== action.column.name.toLowerCase())) {
+      findings.push({
+        message: `Drops column \`${action.name}\` of ${where}: code that still reads or writes it fails.`,
+        fragment: `DROP COLUMN ${action.name}`,
+      });
+    } else if (
+      action.type === 'rename-column' ||
+      (action.type === 'change-column' && action.from.toLowerCase() !== action.column.name.toLowerCase())
+    ) {
       const [from, to] = action.type === 'rename-column' ? [action.from, action.to] : [action.from, action.column.name];
-      findings.push({ message: `Renames column \`${from}\` of ${where} to \`${to}\`: code that uses the old name fails.`, fragment: `${from} → ${to}` });
+      findings.push({
+        message: `Renames column \`${from}\` of ${where} to \`${to}\`: code that uses the old name fails.`,
+        fragment: `${from} → ${to}`,
+      });
     }
     if ((action.type === 'modify-column' || action.type === 'change-column') && table) {
       const from = action.type === 'change-column' ? action.from : action.column.name;
@@ -60,12 +90,23 @@ function columnChanges(stmt: ReviewStatement, table: CatalogTable | undefined): 
       const before = old ? parseColumnType(old.columnType) : null;
       if (!old || !before) continue;
       const why = narrowing(before, action.column);
-      if (why) findings.push({ message: `Changes \`${from}\` of ${where} from ${old.columnType} to ${formatColumnType(action.column)} — ${why}: values the running code writes may be rejected or cut.`, fragment: columnFragment(action.column) });
-      if (old.nullable && !action.column.nullable) findings.push({ message: `Makes \`${from}\` of ${where} NOT NULL: code that writes NULL to it fails.`, fragment: columnFragment(action.column) });
+      if (why)
+        findings.push({
+          message: `Changes \`${from}\` of ${where} from ${old.columnType} to ${formatColumnType(action.column)} — ${why}: values the running code writes may be rejected or cut.`,
+          fragment: columnFragment(action.column),
+        });
+      if (old.nullable && !action.column.nullable)
+        findings.push({
+          message: `Makes \`${from}\` of ${where} NOT NULL: code that writes NULL to it fails.`,
+          fragment: columnFragment(action.column),
+        });
     }
   }
   for (const rename of renamedTables(stmt)) {
-    findings.push({ message: `Renames table \`${qualified(rename.from)}\` to \`${qualified(rename.to)}\`: code that uses the old name fails.`, fragment: `RENAME TO ${rename.to.table}` });
+    findings.push({
+      message: `Renames table \`${qualified(rename.from)}\` to \`${qualified(rename.to)}\`: code that uses the old name fails.`,
+      fragment: `RENAME TO ${rename.to.table}`,
+    });
   }
   return findings;
 }
@@ -80,13 +121,24 @@ export const schemaBackwardCompatibility = defineRule({
   check({ stmt, catalog, schema }) {
     switch (stmt.kind) {
       case 'drop-table':
-        return droppedTables(stmt).map((t) => ({ message: `Drops table \`${qualified(t)}\`: code that still uses it fails.`, fragment: stmt.stripped.slice(0, 80) }));
+        return droppedTables(stmt).map((t) => ({
+          message: `Drops table \`${qualified(t)}\`: code that still uses it fails.`,
+          fragment: stmt.stripped.slice(0, 80),
+        }));
       case 'drop-database': {
         const name = droppedDatabase(stmt);
-        return [{ message: `Drops database ${name ? `\`${name}\`` : ''}: code that still uses it fails.`, fragment: stmt.stripped.slice(0, 80) }];
+        return [
+          {
+            message: `Drops database ${name ? `\`${name}\`` : ''}: code that still uses it fails.`,
+            fragment: stmt.stripped.slice(0, 80),
+          },
+        ];
       }
       case 'rename-table':
-        return renamedTables(stmt).map((r) => ({ message: `Renames table \`${qualified(r.from)}\` to \`${qualified(r.to)}\`: code that uses the old name fails.`, fragment: stmt.stripped.slice(0, 80) }));
+        return renamedTables(stmt).map((r) => ({
+          message: `Renames table \`${qualified(r.from)}\` to \`${qualified(r.to)}\`: code that uses the old name fails.`,
+          fragment: stmt.stripped.slice(0, 80),
+        }));
       case 'alter-table':
         return columnChanges(stmt, catalogTable(catalog, tableDdl(stmt)?.table ?? null, schema));
       default:

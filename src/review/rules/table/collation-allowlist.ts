@@ -5,7 +5,12 @@ import type { FindingDraft } from '../../types.js';
 
 /** The utf8mb4 collations teams usually standardise on. */
 const DEFAULT_COLLATIONS = [
-  'utf8mb4_general_ci', 'utf8mb4_unicode_ci', 'utf8mb4_unicode_520_ci', 'utf8mb4_0900_ai_ci', 'utf8mb4_uca1400_ai_ci', 'utf8mb4_bin',
+  'utf8mb4_general_ci',
+  'utf8mb4_unicode_ci',
+  'utf8mb4_unicode_520_ci',
+  'utf8mb4_0900_ai_ci',
+  'utf8mb4_uca1400_ai_ci',
+  'utf8mb4_bin',
 ];
 
 export const tableCollationAllowlist = defineRule({
@@ -23,7 +28,10 @@ export const tableCollationAllowlist = defineRule({
     const findings: FindingDraft[] = [];
     const report = (collation: string | null, where: string): void => {
       if (!collation || allowed.has(collation)) return;
-      findings.push({ message: `${where} uses COLLATE ${collation}, which is not on the allowlist (${params.allowlist.join(', ')}).`, fragment: `COLLATE ${collation}` });
+      findings.push({
+        message: `${where} uses COLLATE ${collation}, which is not on the allowlist (${params.allowlist.join(', ')}).`,
+        fragment: `COLLATE ${collation}`,
+      });
     };
     report(ddl.options.collation, `Table ${tableLabel(ddl)}`);
     for (const col of ddl.columns) report(col.collation, `Column \`${col.name}\``);

@@ -19,9 +19,11 @@ export const tableComment = defineRule({
     }
     const length = comment === null ? 0 : [...comment].length;
     if (length <= params.max_length) return [];
-    return [{
-      message: `The comment of ${tableLabel(ddl)} is ${length} characters long; the limit is ${params.max_length}.`,
-      fragment: `COMMENT='${comment?.slice(0, 40)}…'`,
-    }];
+    return [
+      {
+        message: `The comment of ${tableLabel(ddl)} is ${length} characters long; the limit is ${params.max_length}.`,
+        fragment: `COMMENT='${comment?.slice(0, 40)}…'`,
+      },
+    ];
   },
 });

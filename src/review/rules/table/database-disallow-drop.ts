@@ -11,6 +11,11 @@ export const databaseDisallowDrop = defineRule({
   check({ stmt }) {
     if (stmt.kind !== 'drop-database') return [];
     const name = droppedDatabase(stmt);
-    return [{ message: `DROP DATABASE would delete ${name ? `\`${name}\`` : 'the database'} with every table in it.`, fragment: stmt.stripped.slice(0, 80) }];
+    return [
+      {
+        message: `DROP DATABASE would delete ${name ? `\`${name}\`` : 'the database'} with every table in it.`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });

@@ -12,6 +12,11 @@ export const tableDisallowDrop = defineRule({
     if (stmt.kind !== 'drop-table') return [];
     const names = droppedTables(stmt).map((t) => `\`${qualified(t)}\``);
     const what = names.length > 0 ? names.join(', ') : 'the table';
-    return [{ message: `DROP TABLE would delete ${what} with all ${names.length > 1 ? 'their' : 'its'} rows.`, fragment: stmt.stripped.slice(0, 80) }];
+    return [
+      {
+        message: `DROP TABLE would delete ${what} with all ${names.length > 1 ? 'their' : 'its'} rows.`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });

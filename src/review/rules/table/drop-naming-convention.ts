@@ -17,9 +17,11 @@ export const tableDropNamingConvention = defineRule({
     const wrong = droppedTables(stmt).filter((t) => !re.test(t.table));
     if (wrong.length === 0) return [];
     const names = wrong.map((t) => `\`${qualified(t)}\``).join(', ');
-    return [{
-      message: `DROP TABLE ${names}: only tables whose name matches /${params.pattern}/ may be dropped; rename ${wrong.length > 1 ? 'them' : 'it'} first.`,
-      fragment: stmt.stripped.slice(0, 80),
-    }];
+    return [
+      {
+        message: `DROP TABLE ${names}: only tables whose name matches /${params.pattern}/ may be dropped; rename ${wrong.length > 1 ? 'them' : 'it'} first.`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });

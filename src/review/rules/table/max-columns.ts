@@ -24,6 +24,8 @@ export const tableMaxColumns = defineRule({
     const dropped = ddl.actions.filter((a) => a.type === 'drop-column').length;
     const total = table.columns.length + added - dropped;
     if (total <= params.max) return [];
-    return [{ message: `After this ALTER, ${tableLabel(ddl)} would have ${total} columns; the limit is ${params.max}.` }];
+    return [
+      { message: `After this ALTER, ${tableLabel(ddl)} would have ${total} columns; the limit is ${params.max}.` },
+    ];
   },
 });

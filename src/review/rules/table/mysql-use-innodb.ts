@@ -12,6 +12,8 @@ export const engineMysqlUseInnodb = defineRule({
     const ddl = tableDdl(stmt);
     const engine = ddl?.options.engine;
     if (!ddl || !engine || engine.toLowerCase() === 'innodb') return [];
-    return [{ message: `Table ${tableLabel(ddl)} uses ENGINE=${engine} instead of InnoDB.`, fragment: `ENGINE=${engine}` }];
+    return [
+      { message: `Table ${tableLabel(ddl)} uses ENGINE=${engine} instead of InnoDB.`, fragment: `ENGINE=${engine}` },
+    ];
   },
 });

@@ -19,7 +19,12 @@ function family(kind: IndexDef['kind'] | string): Shape['family'] {
 
 function shapeOf(index: IndexDef): Shape | null {
   if (index.kind === 'foreign' || index.columns.length === 0 || index.columns.some((c) => c.expression)) return null;
-  const label = index.kind === 'primary' ? 'the PRIMARY KEY' : index.name ? `index \`${index.name}\`` : `the unnamed ${index.kind === 'unique' ? 'UNIQUE ' : ''}key`;
+  const label =
+    index.kind === 'primary'
+      ? 'the PRIMARY KEY'
+      : index.name
+        ? `index \`${index.name}\``
+        : `the unnamed ${index.kind === 'unique' ? 'UNIQUE ' : ''}key`;
   return {
     label,
     family: family(index.kind),
@@ -40,7 +45,9 @@ function shapeOfCatalog(index: CatalogIndex): Shape {
 function same(a: Shape, b: Shape): boolean {
   if (a.family !== b.family || a.columns.length !== b.columns.length) return false;
   const strip = (c: string): string => c.replace(/\(\d+\)$/, '');
-  return a.columns.every((c, i) => (a.namesOnly || b.namesOnly ? strip(c) === strip(b.columns[i]) : c === b.columns[i]));
+  return a.columns.every((c, i) =>
+    a.namesOnly || b.namesOnly ? strip(c) === strip(b.columns[i]) : c === b.columns[i],
+  );
 }
 
 /** The target table's indexes that this ALTER leaves in place (none for CREATE TABLE). */
@@ -52,7 +59,9 @@ function keptIndexes(ddl: TableDdl, table: CatalogTable | undefined): Shape[] {
     if (action.type === 'drop-primary-key') dropped.add('primary');
   }
   const added = new Set(ddl.indexes.map((i) => i.name?.toLowerCase()).filter(Boolean));
-  return table.indexes.filter((i) => !dropped.has(i.name.toLowerCase()) && !added.has(i.name.toLowerCase())).map(shapeOfCatalog);
+  return table.indexes
+    .filter((i) => !dropped.has(i.name.toLowerCase()) && !added.has(i.name.toLowerCase()))
+    .map(shapeOfCatalog);
 }
 
 export const tableNoDuplicateIndex = defineRule({

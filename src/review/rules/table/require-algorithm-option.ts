@@ -12,8 +12,15 @@ export const statementRequireAlgorithmOption = defineRule({
     const options = onlineDdlOptions(stmt);
     if (!options || options.algorithm !== null) return [];
     const ddl = tableDdl(stmt);
-    if (ddl && ddl.actions.length > 0 && ddl.actions.every((a) => a.type === 'rename-table' || a.type === 'lock')) return [];
-    const verb = stmt.kind === 'alter-table' ? 'ALTER TABLE' : stmt.kind === 'create-index' ? 'CREATE INDEX' : 'DROP INDEX';
-    return [{ message: `${verb} without ALGORITHM=: the server may copy the whole table without telling you.`, fragment: stmt.stripped.slice(0, 80) }];
+    if (ddl && ddl.actions.length > 0 && ddl.actions.every((a) => a.type === 'rename-table' || a.type === 'lock'))
+      return [];
+    const verb =
+      stmt.kind === 'alter-table' ? 'ALTER TABLE' : stmt.kind === 'create-index' ? 'CREATE INDEX' : 'DROP INDEX';
+    return [
+      {
+        message: `${verb} without ALGORITHM=: the server may copy the whole table without telling you.`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });

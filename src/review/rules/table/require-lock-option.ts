@@ -12,8 +12,15 @@ export const statementRequireLockOption = defineRule({
     const options = onlineDdlOptions(stmt);
     if (!options || options.lock !== null) return [];
     const ddl = tableDdl(stmt);
-    if (ddl && ddl.actions.length > 0 && ddl.actions.every((a) => a.type === 'rename-table' || a.type === 'algorithm')) return [];
-    const verb = stmt.kind === 'alter-table' ? 'ALTER TABLE' : stmt.kind === 'create-index' ? 'CREATE INDEX' : 'DROP INDEX';
-    return [{ message: `${verb} without LOCK=: it may block writes to the table while it runs.`, fragment: stmt.stripped.slice(0, 80) }];
+    if (ddl && ddl.actions.length > 0 && ddl.actions.every((a) => a.type === 'rename-table' || a.type === 'algorithm'))
+      return [];
+    const verb =
+      stmt.kind === 'alter-table' ? 'ALTER TABLE' : stmt.kind === 'create-index' ? 'CREATE INDEX' : 'DROP INDEX';
+    return [
+      {
+        message: `${verb} without LOCK=: it may block writes to the table while it runs.`,
+        fragment: stmt.stripped.slice(0, 80),
+      },
+    ];
   },
 });

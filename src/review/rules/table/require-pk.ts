@@ -13,10 +13,17 @@ export const tableRequirePk = defineRule({
     if (!ddl || ddl.copy) return [];
     const addsPk = ddl.indexes.some((i) => i.kind === 'primary');
     if (ddl.statement === 'create-table' && !addsPk) {
-      return [{ message: `Table ${tableLabel(ddl)} is created without a primary key.`, fragment: stmt.stripped.slice(0, 80) }];
+      return [
+        { message: `Table ${tableLabel(ddl)} is created without a primary key.`, fragment: stmt.stripped.slice(0, 80) },
+      ];
     }
     if (ddl.statement === 'alter-table' && !addsPk && ddl.actions.some((a) => a.type === 'drop-primary-key')) {
-      return [{ message: `This ALTER drops the primary key of ${tableLabel(ddl)} without adding a new one.`, fragment: 'DROP PRIMARY KEY' }];
+      return [
+        {
+          message: `This ALTER drops the primary key of ${tableLabel(ddl)} without adding a new one.`,
+          fragment: 'DROP PRIMARY KEY',
+        },
+      ];
     }
     return [];
   },

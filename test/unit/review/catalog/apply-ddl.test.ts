@@ -16,8 +16,24 @@ function catalog(): MemoryCatalog {
     name: 'customers',
     engine: 'InnoDB',
     columns: [
-      { name: 'id', dataType: 'int', columnType: 'int(11)', nullable: false, defaultValue: null, hasDefault: false, autoIncrement: true },
-      { name: 'email', dataType: 'varchar', columnType: 'varchar(100)', nullable: true, defaultValue: null, hasDefault: true, autoIncrement: false },
+      {
+        name: 'id',
+        dataType: 'int',
+        columnType: 'int(11)',
+        nullable: false,
+        defaultValue: null,
+        hasDefault: false,
+        autoIncrement: true,
+      },
+      {
+        name: 'email',
+        dataType: 'varchar',
+        columnType: 'varchar(100)',
+        nullable: true,
+        defaultValue: null,
+        hasDefault: true,
+        autoIncrement: false,
+      },
     ],
     indexes: [{ name: 'PRIMARY', columns: ['id'], unique: true, primary: true, type: 'BTREE' }],
     rows: 1200,
@@ -40,11 +56,14 @@ const names = (table: CatalogTable | undefined) => ({
 describe('applyDdl', () => {
   it('follows CREATE, ALTER ADD COLUMN / ADD INDEX, then DROP within one batch', () => {
     const c = catalog();
-    replay(c, `
+    replay(
+      c,
+      `
       CREATE TABLE orders (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT NULL, total DECIMAL(10,2));
       ALTER TABLE orders ADD COLUMN note VARCHAR(200) NULL AFTER customer_id, ADD INDEX idx_customer (customer_id);
       CREATE UNIQUE INDEX uk_note ON orders (note);
-    `);
+    `,
+    );
     const orders = c.getTable(SCHEMA, 'orders');
     assert.deepEqual(names(orders), {
       columns: ['id', 'customer_id', 'note', 'total'],
@@ -57,12 +76,18 @@ describe('applyDdl', () => {
     assert.equal(orders?.rows, 0, 'a new table starts empty');
 
     replay(c, 'ALTER TABLE orders DROP COLUMN customer_id; DROP INDEX uk_note ON orders; DROP TABLE customers');
-    assert.deepEqual(names(c.getTable(SCHEMA, 'orders')), { columns: ['id', 'note', 'total'], indexes: ['PRIMARY(id)!'] }, 'the index on a dropped column goes with it');
+    assert.deepEqual(
+      names(c.getTable(SCHEMA, 'orders')),
+      { columns: ['id', 'note', 'total'], indexes: ['PRIMARY(id)!'] },
+      'the index on a dropped column goes with it',
+    );
     assert.equal(c.getTable(SCHEMA, 'customers'), undefined);
   });
 
   it('lets a later statement of the batch see the result', async () => {
-    const walkThrough = resolveRules(rules, { rules: {}, profiles: {}, shards: {} }).filter((r) => r.rule.id === 'builtin.walk-through');
+    const walkThrough = resolveRules(rules, { rules: {}, profiles: {}, shards: {} }).filter(
+      (r) => r.rule.id === 'builtin.walk-through',
+    );
     const report = await reviewSql(
       `CREATE TABLE orders (id INT PRIMARY KEY);
        ALTER TABLE orders ADD COLUMN total INT, ADD INDEX idx_total (total);
@@ -78,12 +103,18 @@ describe('applyDdl', () => {
 
   it('renames tables left to right and columns inside indexes', () => {
     const c = catalog();
-    replay(c, `
+    replay(
+      c,
+      `
       CREATE TABLE a (id INT PRIMARY KEY, x INT, KEY k_x (x));
       ALTER TABLE a CHANGE COLUMN x y BIGINT, RENAME INDEX k_x TO k_y;
       RENAME TABLE customers TO tmp, a TO customers, tmp TO a;
-    `);
-    assert.deepEqual(names(c.getTable(SCHEMA, 'customers')), { columns: ['id', 'y'], indexes: ['PRIMARY(id)!', 'k_y(y)'] });
+    `,
+    );
+    assert.deepEqual(names(c.getTable(SCHEMA, 'customers')), {
+      columns: ['id', 'y'],
+      indexes: ['PRIMARY(id)!', 'k_y(y)'],
+    });
     assert.deepEqual(names(c.getTable(SCHEMA, 'a')).columns, ['id', 'email']);
     assert.equal(c.getTable(SCHEMA, 'a')?.rows, 1200, 'a renamed table keeps its size');
   });
@@ -98,14 +129,20 @@ describe('applyDdl', () => {
 
   it('copies CREATE TABLE … LIKE and names unnamed keys as the server does', () => {
     const c = catalog();
-    replay(c, 'CREATE TABLE customers_copy LIKE customers; CREATE TABLE k (a INT, b INT, KEY (a), KEY (a, b), UNIQUE (b))');
+    replay(
+      c,
+      'CREATE TABLE customers_copy LIKE customers; CREATE TABLE k (a INT, b INT, KEY (a), KEY (a, b), UNIQUE (b))',
+    );
     assert.deepEqual(names(c.getTable(SCHEMA, 'customers_copy')), names(c.getTable(SCHEMA, 'customers')));
     assert.deepEqual(names(c.getTable(SCHEMA, 'k')).indexes, ['a(a)', 'a_2(a,b)', 'b(b)!']);
   });
 
   it('adds and drops schemas, and leaves unknown tables alone', () => {
     const c = catalog();
-    replay(c, 'CREATE DATABASE reports; CREATE TABLE reports.daily (d DATE PRIMARY KEY); DROP DATABASE shop; ALTER TABLE nowhere ADD COLUMN x INT');
+    replay(
+      c,
+      'CREATE DATABASE reports; CREATE TABLE reports.daily (d DATE PRIMARY KEY); DROP DATABASE shop; ALTER TABLE nowhere ADD COLUMN x INT',
+    );
     assert.equal(c.hasSchema('reports'), true);
     assert.ok(c.getTable('reports', 'daily'));
     assert.equal(c.hasSchema(SCHEMA), false);
