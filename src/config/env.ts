@@ -13,6 +13,8 @@ export const DbopsEnv = z.object({
   DBOPS_ROLE: z.enum(['all', 'bot', 'worker']).default('all'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   DBOPS_META_URL: z.string().default('mysql://root@127.0.0.1:3306/dbops'),
+  /** Files of dbops' own on this host (src/config/dirs.ts); default `~/.dbops`. */
+  DBOPS_STATE_DIR: optionalText,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type DbopsEnv = z.infer<typeof DbopsEnv>;
