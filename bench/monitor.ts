@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2/promise';
 import { parseConfig } from '../src/config/load.js';
+import { ensureInstallation } from '../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../src/db/meta.js';
 import { FakeSlackApi } from '../src/local/fake-slack-api.js';
 import { silentLogger } from '../src/logger.js';
@@ -66,6 +67,7 @@ async function pollingLoad(): Promise<void> {
   const parts = {
     config,
     meta,
+    installation: await ensureInstallation(meta),
     slack: new Notifier(new WebClient('xoxb-bench', { slackApiUrl: api.url, logger }), logger),
     logger,
     clock: { now: () => new Date() },

@@ -5,6 +5,7 @@ import type { Pool } from 'mysql2/promise';
 import { commands } from '../commands/index.js';
 import type { DbopsConfig } from './config/schema.js';
 import type { DbopsEnv } from './config/env.js';
+import { ensureInstallation, type InstallationId } from './db/installation.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
 import { provideWorkerExecution, startExecutionBot } from './execute/wiring.js';
 import { FakeSlackApi } from './local/fake-slack-api.js';
@@ -17,7 +18,7 @@ import { ticketJobs } from '../jobs/index.js';
 import { serveRoutes } from './http-routes.js';
 import { countingSlackFetch, Metrics, metricsRoute } from './metrics.js';
 import type { TicketJobKind } from './queue/job-kind.js';
-import { JobQueue } from './queue/queues.js';
+import { installationPrefix, JobQueue } from './queue/queues.js';
 import { startRunner } from './queue/start-runner.js';
 import type { WorkerHost } from './queue/worker-host.js';
 import { createMigratePlanner } from './migrate/planner.js';
@@ -34,6 +35,8 @@ import { TicketStore } from './tickets/store.js';
 export interface Runtime {
   /** Port the HTTP endpoint listens on (Slack events, /healthz). */
   port: number;
+  /** This installation's id, read from the meta database (src/db/installation.ts). */
+  installation: InstallationId;
   /** Set when running without Slack tokens: the local Slack API dbops talks to. */
   localSlack?: FakeSlackApi;
   /** Set with `localSlack`: the local workspace page (README, "Try it without Slack"). */
@@ -87,13 +90,15 @@ export async function startRuntime(
     closers.push(() => meta.end());
     const applied = await migrateMeta(meta);
     if (applied.length > 0) logger.info('meta store migrated', { applied });
+    const installation = await ensureInstallation(meta);
+    logger.info('dbops installation', { installation });
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
     await redis.connect();
     closers.push(() => redis.quit());
-    const parts: Parts = { config, env, logger, meta, redis, options, metrics: new Metrics() };
-    if (env.DBOPS_ROLE === 'worker') return { ...(await startWorkerRole(parts, closers)), stop };
+    const parts: Parts = { config, env, logger, meta, installation, redis, options, metrics: new Metrics() };
+    if (env.DBOPS_ROLE === 'worker') return { ...(await startWorkerRole(parts, closers)), installation, stop };
     const slack = await startSlack(parts, closers);
-    return { ...slack, stop };
+    return { ...slack, installation, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -105,6 +110,7 @@ interface Parts {
   env: DbopsEnv;
   logger: Logger;
   meta: Pool;
+  installation: InstallationId;
   redis: Redis;
   options: RuntimeOptions;
   metrics: Metrics;
@@ -115,6 +121,7 @@ function ticketParts(parts: Parts, settings: SlackSettings, closers: Array<() =>
   const { config, logger, meta, redis, options, metrics } = parts;
   const queue = new JobQueue({
     connection: redis,
+    installation: parts.installation,
     queueName: options.queueName ?? config.runner.queue,
     prefix: config.runner.redis_prefix,
   });
@@ -146,9 +153,10 @@ async function maybeStartRunner(
   alerts?: AlertRaiser,
 ): Promise<WorkerHost | undefined> {
   if (parts.options.workers === false) return undefined;
-  provideWorkerExecution({ config: parts.config, redis: parts.redis, prefix: shared.queue.name });
+  provideWorkerExecution({ config: parts.config, redis: parts.redis, keys: shared.queue.keySpace });
   const runner = await startRunner({
     ...shared,
+    installation: parts.installation,
     config: parts.config,
     logger: parts.logger,
     meta: parts.meta,
@@ -164,7 +172,10 @@ async function maybeStartRunner(
 }
 
 /** DBOPS_ROLE=worker: the job workers, and `/healthz` and `/metrics` on PORT. */
-async function startWorkerRole(parts: Parts, closers: Array<() => Promise<unknown>>): Promise<Omit<Runtime, 'stop'>> {
+async function startWorkerRole(
+  parts: Parts,
+  closers: Array<() => Promise<unknown>>,
+): Promise<Omit<Runtime, 'stop' | 'installation'>> {
   const { settings, localSlack } = await slackSettings(parts.config, parts.env, parts.logger);
   if (localSlack) closers.push(() => localSlack.close());
   const shared = ticketParts(parts, settings, closers);
@@ -194,7 +205,16 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
   const inventory = createInventory({ config, secrets: process.env });
   closers.push(() => inventory.close());
   const execution = await startExecutionBot(
-    { config, redis, prefix: queue.name, secrets: process.env, meta, slack, store, logger },
+    {
+      config,
+      redis,
+      keys: queue.keySpace,
+      secrets: process.env,
+      meta,
+      slack,
+      store,
+      logger,
+    },
     closers,
   );
   const deps: CommandDeps = {
@@ -250,14 +270,14 @@ async function startAlerts(
   runsWorkers: boolean,
   closers: Array<() => Promise<unknown>>,
 ): Promise<Monitoring> {
-  const { config, meta, redis, logger, options } = parts;
-  const base = { config, meta, slack, logger, clock: options.clock ?? systemClock, secrets: process.env };
+  const { config, meta, installation, redis, logger, options } = parts;
+  const base = { config, meta, installation, slack, logger, clock: options.clock ?? systemClock, secrets: process.env };
   const monitoring =
     runsWorkers && (options.monitors ?? options.workers !== false)
       ? await startMonitoring(base, {
           connection: redis,
           queueName: options.monitorQueueName,
-          prefix: config.runner.redis_prefix,
+          prefix: installationPrefix(config.runner.redis_prefix, installation),
           schedule: options.monitorSchedules,
         })
       : createMonitoring(base);

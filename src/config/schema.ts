@@ -139,12 +139,12 @@ export type MigrateSection = z.infer<typeof MigrateSection>;
 
 /** The job runner (src/queue/): how workers take, renew, hand back and report ticket jobs. */
 export const RunnerSection = z.strictObject({
-  /** BullMQ queue of ticket jobs; each cluster's work goes to `<queue>.run.<cluster>`. Deployments sharing a Redis need different names. */
+  /** BullMQ queue of ticket jobs; each cluster's work goes to `<queue>.run.<cluster>`. Installations sharing a Redis keep apart by their installation id (see `redis_prefix`). */
   queue: z
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, . _ or -')
     .default('dbops-tickets'),
-  /** Redis key prefix of the queues (BullMQ's default). */
+  /** Redis key prefix (BullMQ's default); dbops keeps its queues and keys under `<redis_prefix>:<installation id>`. */
   redis_prefix: z
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, . _ or -')

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { dbopsKey, type KeySpace } from '../queue/stop-channel.js';
 import type { OscControl, OscRequests, OscState } from './online-alter.js';
 
 /** What a running execution tells the bot (which posts it to Slack). */
@@ -57,18 +58,19 @@ const TTL_SECONDS = 30 * 24 * 3600;
  * online ALTER's state (for the panel's buttons and answers), and events the bot posts to Slack.
  */
 export class ExecutionChannel {
+  /** `space`: the ticket queue's key space, whose prefix carries the installation id. */
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'dbops',
+    private readonly space: KeySpace,
   ) {}
 
   /** Keys are per ticket attempt: a retry starts with no leftover Pause or Cut-over. */
   private key(ticketId: number, attempt: number, what: 'control' | 'osc' | 'panel' | 'offer'): string {
-    return `${this.prefix}:exec:${ticketId}:${attempt}:${what}`;
+    return dbopsKey(this.space, 'exec', ticketId, attempt, what);
   }
 
   get eventsChannel(): string {
-    return `${this.prefix}:exec:events`;
+    return dbopsKey(this.space, 'exec', 'events');
   }
 
   // ---- the worker's side ----

@@ -3,6 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
 import { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../logger.js';
+import type { KeySpace } from '../queue/stop-channel.js';
 import { startExecutionAnnouncer } from '../slack/execution-announcer.js';
 import type { Notifier } from '../slack/notifier.js';
 import type { TicketStore } from '../tickets/store.js';
@@ -14,8 +15,8 @@ import { provideExecutionServices } from './services.js';
 export interface ExecutionWiring {
   config: DbopsConfig;
   redis: Redis;
-  /** Redis key prefix of the execution channel; the ticket queue's name, so runtimes sharing a Redis keep apart. */
-  prefix: string;
+  /** Where the execution channel's keys live: the ticket queue's key space (its prefix carries the installation). */
+  keys: KeySpace;
   /** Where `password_env` names are read (process.env in production). */
   secrets: NodeJS.ProcessEnv;
 }
@@ -27,7 +28,7 @@ export async function startExecutionBot(
 ): Promise<ExecutionBot> {
   const pools = new ClusterPools(w.config.clusters, { secrets: w.secrets });
   closers.push(() => pools.closeAll());
-  const channel = new ExecutionChannel(w.redis, w.prefix);
+  const channel = new ExecutionChannel(w.redis, w.keys);
   const announcer = await startExecutionAnnouncer({
     channel,
     slack: w.slack,
@@ -46,5 +47,5 @@ export async function startExecutionBot(
 
 /** Worker side: the settings and the channel the execute-sql and rollback jobs use. */
 export function provideWorkerExecution(w: Omit<ExecutionWiring, 'secrets'>): void {
-  provideExecutionServices({ settings: w.config.execution, channel: new ExecutionChannel(w.redis, w.prefix) });
+  provideExecutionServices({ settings: w.config.execution, channel: new ExecutionChannel(w.redis, w.keys) });
 }

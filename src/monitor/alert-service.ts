@@ -1,3 +1,4 @@
+import type { InstallationId } from '../db/installation.js';
 import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
@@ -32,6 +33,8 @@ export interface Clock {
 
 export interface AlertServiceDeps {
   meta: Pool;
+  /** This installation: its alert locks are named after it. */
+  installation: InstallationId;
   slack: Notifier;
   config: Pick<DbopsConfig, 'slack' | 'clusters' | 'monitors'>;
   logger: Logger;
@@ -70,7 +73,7 @@ export type AlertService = ReturnType<typeof createAlertService>;
  */
 export function createAlertService(deps: AlertServiceDeps) {
   const { meta, slack, config, logger, clock } = deps;
-  const withClusterLock = createClusterLock(meta);
+  const withClusterLock = createClusterLock(meta, deps.installation);
   const monitors = config.monitors;
   const lifecycle: LifecycleSettings = {
     fireAfterPolls: monitors.fire_after_polls,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { InstallationId } from '../db/installation.js';
 
 const LOCK_WAIT_SECONDS = 30;
 
@@ -9,7 +10,7 @@ const LOCK_WAIT_SECONDS = 30;
  * across processes a named lock (GET_LOCK), so two workers never post the same alert twice nor
  * render a cluster's message from different states at once.
  */
-export function createClusterLock(meta: Pool) {
+export function createClusterLock(meta: Pool, installation: InstallationId) {
   const chains = new Map<string, Promise<unknown>>();
   let database: string | undefined;
   const databaseName = async (): Promise<string> => {
@@ -21,9 +22,9 @@ export function createClusterLock(meta: Pool) {
   };
 
   async function locked<T>(cluster: string, work: (conn: PoolConnection) => Promise<T>): Promise<T> {
-    // Lock names are at most 64 characters: hash the database and cluster.
+    // Lock names are at most 64 characters: hash the installation, database and cluster.
     const name = `dbops.alerts.${createHash('sha1')
-      .update(`${await databaseName()}\u0000${cluster}`)
+      .update(`${installation}\u0000${await databaseName()}\u0000${cluster}`)
       .digest('hex')}`;
     const conn = await meta.getConnection();
     try {

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'bullmq';
 import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
+import type { InstallationId } from '../db/installation.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../slack/notifier.js';
 import { createAlertService, type AlertService, type Clock } from './alert-service.js';
@@ -12,6 +13,7 @@ import { MonitorWorker } from './worker.js';
 export interface MonitoringParts {
   config: Pick<DbopsConfig, 'slack' | 'clusters' | 'monitors'>;
   meta: Pool;
+  installation: InstallationId;
   /** Slack posting for the alert channel. */
   slack: Notifier;
   logger: Logger;
@@ -24,6 +26,7 @@ export interface MonitorWorkerParts {
   connection: ConnectionOptions;
   /** Default `dbops-monitors`. */
   queueName?: string;
+  /** BullMQ prefix: the installation's (`installationPrefix`), so installations sharing a Redis poll apart. */
   prefix?: string;
   /** Create job schedulers (default true); false: polls run only when asked (tests). */
   schedule?: boolean;
@@ -42,6 +45,7 @@ export interface Monitoring {
 export function createMonitoring(parts: MonitoringParts): Monitoring {
   const alerts = createAlertService({
     meta: parts.meta,
+    installation: parts.installation,
     slack: parts.slack,
     config: parts.config,
     logger: parts.logger,

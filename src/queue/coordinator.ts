@@ -3,6 +3,7 @@ import { DelayedError, UnrecoverableError, WaitingChildrenError, WaitingError, t
 import { startedReply, takeoverReply } from '../slack/views/ticket-progress.js';
 import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';
 import { causeOf, FencedError, HandBack, isJobStop } from './errors.js';
+import { refuseForeignJob } from './foreign-job.js';
 import type { JobPart, JobResult, TicketJobKind } from './job-kind.js';
 import { noticePeak } from './notices.js';
 import { PartJobData, partJobId, runQueueName, TicketJobData } from './queues.js';
@@ -40,8 +41,9 @@ export async function processTicketJob(
   const data = TicketJobData.safeParse(job.data);
   if (!data.success)
     throw new UnrecoverableError(
-      `job ${job.id} does not carry a ticket id and attempt: ${data.error.issues.map((i) => i.message).join('; ')}`,
+      `job ${job.id} does not carry an installation, a ticket id and an attempt: ${data.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`,
     );
+  refuseForeignJob(job, data.data, deps);
   const ticket = await deps.tickets.get(data.data.ticketId);
   if (!ticket) throw new UnrecoverableError(`job ${job.id}: there is no ticket T-${data.data.ticketId}`);
   if (ticket.attempt !== data.data.attempt) return { skipped: `${ticket.ref} is on attempt ${ticket.attempt} now` };
@@ -229,9 +231,14 @@ async function spawn(d: Drive, parts: ReadonlyArray<{ index: number }>): Promise
         name: kind.name,
         queueName,
         prefix: deps.prefix,
-        data: PartJobData.parse({ ticketId: ticket.id, attempt: ticket.attempt, part: index }),
+        data: PartJobData.parse({
+          installation: deps.installation,
+          ticketId: ticket.id,
+          attempt: ticket.attempt,
+          part: index,
+        }),
         opts: {
-          jobId: partJobId(ticket.id, ticket.attempt, index),
+          jobId: partJobId(deps.installation, ticket.id, ticket.attempt, index),
           parent: { id: String(job.id), queue: job.queueQualifiedName },
           // A failed part does not hold the parent: it finishes once every part has ended, and decides.
           ignoreDependencyOnFailure: true,

@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import type { Pool } from 'mysql2/promise';
 import type { z } from 'zod';
 import type { Cluster } from '../config/schema.js';
+import type { InstallationId } from '../db/installation.js';
 import type { Logger } from '../logger.js';
 import type { Ticket } from '../tickets/ticket.js';
 
@@ -30,6 +31,12 @@ export interface JobContext {
   ticket: Ticket;
   /** Which attempt of the ticket this is (a DBA's retry is a new attempt). */
   attempt: number;
+  /**
+   * The dbops installation running it. Whatever the job writes outside the meta database that a
+   * later run reads back (backup tables, logs on the target, staging tables) is named or keyed by
+   * it, so another installation's — or a re-created meta database's — T-42 is never taken for this one.
+   */
+  installation: InstallationId;
   clusters: ClusterAccess;
   /**
    * Report progress: `fraction` in [0, 1], with a short message ("37/512 shards done"). The runner

@@ -4,6 +4,7 @@ import type { Ticket } from '../tickets/ticket.js';
 import type { ActiveRun } from './active-runs.js';
 import { newToken } from './coordinator.js';
 import { causeOf, FencedError, HandBack, isJobStop, JobStop } from './errors.js';
+import { refuseForeignJob } from './foreign-job.js';
 import type { JobResult, PartInfo, TicketJobKind } from './job-kind.js';
 import { noticePeak } from './notices.js';
 import { PartJobData } from './queues.js';
@@ -26,8 +27,9 @@ export async function processPartJob(job: Job, token: string | undefined, deps: 
   const data = PartJobData.safeParse(job.data);
   if (!data.success)
     throw new UnrecoverableError(
-      `job ${job.id} does not carry a ticket part: ${data.error.issues.map((i) => i.message).join('; ')}`,
+      `job ${job.id} does not carry a ticket part: ${data.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`,
     );
+  refuseForeignJob(job, data.data, deps);
   const { ticketId, attempt, part: index } = data.data;
   const key = { ticketId, attempt };
   const ticket = await deps.tickets.get(ticketId);

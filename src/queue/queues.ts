@@ -1,6 +1,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { InstallationId } from '../db/installation.js';
 import type { Ticket, TicketKind } from '../tickets/ticket.js';
 import { publishStop, type KeySpace, type StopRequest } from './stop-channel.js';
 
@@ -30,32 +31,48 @@ export function runQueueName(ticketQueue: string, cluster: string): string {
   return `${ticketQueue}.run.${cluster}`;
 }
 
-/** `ticket-42-attempt-1-part-7`: stable, so re-adding a part after a take-over is a no-op. */
-export function partJobId(ticketId: number, attempt: number, index: number): string {
-  return `${ticketJobId(ticketId, attempt)}-part-${index}`;
+/**
+ * Where one installation keeps everything in Redis: `<redis_prefix>:<installation>` is the BullMQ
+ * prefix of its queues (tickets, runs, monitors) and of dbops' own keys beside them. Installations
+ * sharing a Redis (or a meta database re-created with a new id) never see each other's jobs.
+ */
+export function installationPrefix(redisPrefix: string, installation: InstallationId): string {
+  return `${redisPrefix}:${installation}`;
+}
+
+/** `ticket-k3x9m2q7za-42-attempt-1-part-7`: stable, so re-adding a part after a take-over is a no-op. */
+export function partJobId(installation: InstallationId, ticketId: number, attempt: number, index: number): string {
+  return `${ticketJobId(installation, ticketId, attempt)}-part-${index}`;
 }
 
 /** A part job's data: ids only, like the ticket job's. */
 export const PartJobData = z.strictObject({
+  installation: InstallationId,
   ticketId: z.number().int().positive(),
   attempt: z.number().int().positive(),
   part: z.number().int().min(0),
 });
 export type PartJobData = z.infer<typeof PartJobData>;
 
-/** Ticket job data: ids only. The worker reads the rest from the ticket store; never credentials. */
+/**
+ * Ticket job data: ids only — the installation the ticket belongs to, the ticket and its attempt.
+ * The worker reads the rest from the ticket store; never credentials.
+ */
 export const TicketJobData = z.strictObject({
+  installation: InstallationId,
   ticketId: z.number().int().positive(),
   attempt: z.number().int().positive(),
 });
 export type TicketJobData = z.infer<typeof TicketJobData>;
 
 /**
- * `ticket-42-attempt-1`. The same ticket and attempt always give the same id, so a second add is a
- * no-op while the first job exists. BullMQ ids must not contain ':' nor be plain integers.
+ * `ticket-k3x9m2q7za-42-attempt-1`. The same installation, ticket and attempt always give the same
+ * id, so a second add is a no-op while the first job exists; another installation's T-42 (or this
+ * one's before its meta database was re-created) has another id. BullMQ ids must not contain ':'
+ * nor be plain integers.
  */
-export function ticketJobId(ticketId: number, attempt: number): string {
-  return `ticket-${ticketId}-attempt-${attempt}`;
+export function ticketJobId(installation: InstallationId, ticketId: number, attempt: number): string {
+  return `ticket-${installation}-${ticketId}-attempt-${attempt}`;
 }
 
 /** What the ticket service needs from a queue. */
@@ -74,9 +91,11 @@ export interface TicketQueue {
 export interface JobQueueOptions {
   /** An ioredis client (shared; not closed by `close()`) or connection options (owned). */
   connection: ConnectionOptions;
+  /** The installation the queue belongs to: in its Redis prefix, its job ids and its jobs' data. */
+  installation: InstallationId;
   /** Queue name; default QUEUE_NAMES.tickets. Tests pass a unique one. */
   queueName?: string;
-  /** Redis key prefix; default BullMQ's `bull`. */
+  /** Redis key prefix (`runner.redis_prefix`); default BullMQ's `bull`. The installation id is appended to it. */
   prefix?: string;
 }
 
@@ -102,10 +121,12 @@ export class JobQueue implements TicketQueue {
   readonly queue: Queue<TicketJobData>;
   /** Where this queue's dbops keys (stop requests, edit throttles) live. */
   readonly keySpace: KeySpace;
+  readonly installation: InstallationId;
   private readonly redis: { redis: Redis; owned: boolean };
 
   constructor(options: JobQueueOptions) {
-    const prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.installation = options.installation;
+    const prefix = installationPrefix(options.prefix ?? DEFAULT_PREFIX, options.installation);
     this.queue = new Queue<TicketJobData>(options.queueName ?? QUEUE_NAMES.tickets, {
       connection: options.connection,
       prefix,
@@ -124,15 +145,20 @@ export class JobQueue implements TicketQueue {
     attempt: number,
     options: { delayMs?: number } = {},
   ): Promise<{ jobId: string }> {
-    const jobId = ticketJobId(ticket.id, attempt);
-    const data = TicketJobData.parse({ ticketId: ticket.id, attempt });
+    const jobId = this.jobId(ticket.id, attempt);
+    const data = TicketJobData.parse({ installation: this.installation, ticketId: ticket.id, attempt });
     const delay = Math.max(0, Math.round(options.delayMs ?? 0));
     await this.queue.add(JOB_FOR_KIND[ticket.kind], data, { jobId, ...(delay > 0 ? { delay } : {}) });
     return { jobId };
   }
 
+  /** The job id of a ticket attempt of this installation. */
+  jobId(ticketId: number, attempt: number): string {
+    return ticketJobId(this.installation, ticketId, attempt);
+  }
+
   async removeTicketJob(ticketId: number, attempt: number): Promise<boolean> {
-    const jobId = ticketJobId(ticketId, attempt);
+    const jobId = this.jobId(ticketId, attempt);
     const state = await this.queue.getJobState(jobId);
     if (!['waiting', 'delayed', 'prioritized', 'paused'].includes(state)) return false;
     return (await this.queue.remove(jobId)) === 1;
@@ -140,7 +166,7 @@ export class JobQueue implements TicketQueue {
 
   /** Is there a job for this ticket attempt (in any state)? For reconciliation after Redis was wiped. */
   async hasTicketJob(ticketId: number, attempt: number): Promise<boolean> {
-    return (await this.queue.getJobState(ticketJobId(ticketId, attempt))) !== 'unknown';
+    return (await this.queue.getJobState(this.jobId(ticketId, attempt))) !== 'unknown';
   }
 
   async requestStop(ticketId: number, attempt: number, request: StopRequest): Promise<void> {

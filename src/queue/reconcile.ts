@@ -16,7 +16,7 @@ import { readStop } from './stop-channel.js';
 export interface ReconcileDeps
   extends Pick<
     RunnerDeps,
-    'runs' | 'tickets' | 'relay' | 'announcer' | 'metrics' | 'clock' | 'logger' | 'redis' | 'keys'
+    'installation' | 'runs' | 'tickets' | 'relay' | 'announcer' | 'metrics' | 'clock' | 'logger' | 'redis' | 'keys'
   > {
   /** Where ticket jobs are queued, and the BullMQ queue to look them up in. */
   queue: TicketQueue & { queue: Queue };
@@ -67,7 +67,7 @@ async function waiting(deps: ReconcileDeps, ticket: Ticket, report: ReconcileRep
   // A ticket approved a moment ago is being handed over by the bot right now: leave it to the bot.
   if (ticket.state === 'approved' && deps.clock.now().getTime() - ticket.updatedAt.getTime() < FRESH_APPROVAL_MS)
     return;
-  const jobId = ticketJobId(ticket.id, ticket.attempt);
+  const jobId = ticketJobId(deps.installation, ticket.id, ticket.attempt);
   const state = await deps.queue.queue.getJobState(jobId);
   if (state === 'failed') {
     const job = await deps.queue.queue.getJob(jobId);
@@ -111,7 +111,8 @@ async function waiting(deps: ReconcileDeps, ticket: Ticket, report: ReconcileRep
 }
 
 async function running(deps: ReconcileDeps, ticket: Ticket, report: ReconcileReport): Promise<void> {
-  const state = await deps.queue.queue.getJobState(ticketJobId(ticket.id, ticket.attempt));
+  const jobId = ticketJobId(deps.installation, ticket.id, ticket.attempt);
+  const state = await deps.queue.queue.getJobState(jobId);
   if (state !== 'unknown' && state !== 'completed' && state !== 'failed') return;
   const key = { ticketId: ticket.id, attempt: ticket.attempt };
   const run = await deps.runs.getRun(key);
@@ -128,7 +129,7 @@ async function running(deps: ReconcileDeps, ticket: Ticket, report: ReconcileRep
     report.ended.push(ticket.id);
     return;
   }
-  const job = state === 'failed' ? await deps.queue.queue.getJob(ticketJobId(ticket.id, ticket.attempt)) : undefined;
+  const job = state === 'failed' ? await deps.queue.queue.getJob(jobId) : undefined;
   const why =
     state === 'failed'
       ? `its job failed (${job?.failedReason ?? 'no reason recorded'})`

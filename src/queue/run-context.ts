@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import type { InstallationId } from '../db/installation.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ProgressRelay } from '../slack/progress-relay.js';
@@ -13,6 +14,8 @@ import type { StepJournal, StepUnit } from './step-journal.js';
 import { backoffDelay, isTransientMysqlError, sleep, type Backoff } from './transient.js';
 
 export interface ContextDeps {
+  /** This installation, handed to the kinds' code as `ctx.installation`. */
+  installation: InstallationId;
   runs: RunStore;
   journal: StepJournal;
   relay: ProgressRelay;
@@ -48,6 +51,7 @@ export function buildJobContext(input: ContextInput, deps: ContextDeps): JobCont
   return {
     ticket,
     attempt: ticket.attempt,
+    installation: deps.installation,
     clusters: deps.clusters,
     signal: active.controller.signal,
     logger,

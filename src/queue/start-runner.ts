@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
+import type { InstallationId } from '../db/installation.js';
 import { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../logger.js';
 import type { AlertRaiser } from '../monitor/ticket-alerts.js';
@@ -18,6 +19,8 @@ import { StepJournal } from './step-journal.js';
 import { WorkerHost } from './worker-host.js';
 
 export interface RunnerParts {
+  /** This installation: its workers run its jobs only, and what jobs write outside the meta database carries it. */
+  installation: InstallationId;
   config: DbopsConfig;
   logger: Logger;
   meta: Pool;
@@ -63,6 +66,7 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
       settings,
       worker: parts.worker,
       deps: {
+        installation: parts.installation,
         registry: new JobRegistry(parts.jobs),
         tickets: store,
         announcer,

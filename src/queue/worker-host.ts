@@ -133,7 +133,8 @@ export class WorkerHost {
   /** A parent job failed outside the runner's own ending (it stalled too often, or its processor crashed): end its ticket. */
   private async ticketJobFailed(job: Job | undefined): Promise<void> {
     const data = TicketJobData.safeParse(job?.data);
-    if (!job || !data.success) return;
+    // Another installation's job (refused) says nothing about this installation's ticket of that number.
+    if (!job || !data.success || data.data.installation !== this.deps.installation) return;
     try {
       const ticket = await this.deps.tickets.get(data.data.ticketId);
       if (!ticket || ticket.attempt !== data.data.attempt || ticket.state !== 'running') return;

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { after, it } from 'node:test';
 import { FakeSlackApi } from '../../src/local/index.js';
-import { dropDatabase } from '../support/harness.js';
+import { dropMetaDatabase } from '../support/harness.js';
 
 const metaDatabase = `dbops_life_${randomBytes(4).toString('hex')}`;
-after(() => dropDatabase(metaDatabase));
+after(() => dropMetaDatabase(metaDatabase));
 
 async function waitForHealthy(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {

@@ -50,17 +50,17 @@ it('Redis emptied while tickets are approved: after a restart they are queued ag
       'scheduled',
       `${ref} was approved automatically and handed to the queue`,
     );
-    assert.ok(await h.jobs.getJob(`ticket-${idOf(ref)}-attempt-1`));
+    assert.ok(await h.jobs.getJob(h.jobId(idOf(ref))));
   }
 
   // Redis loses everything of this deployment's queues (only this harness's keys: never FLUSHALL a shared Redis).
   const redis = new Redis('redis://127.0.0.1:6379');
   try {
-    assert.ok((await flushQueueKeys(redis, 'bull', h.jobs.name)) > 0);
+    assert.ok((await flushQueueKeys(redis, h.redisPrefix, h.jobs.name)) > 0);
   } finally {
     redis.disconnect();
   }
-  for (const ref of refs) assert.equal(await h.jobs.getJob(`ticket-${idOf(ref)}-attempt-1`), undefined);
+  for (const ref of refs) assert.equal(await h.jobs.getJob(h.jobId(idOf(ref))), undefined);
 
   await h.restart({ workers: true });
   for (const ref of refs)

@@ -74,10 +74,10 @@ describe('tickets: exec, approve and reject over signed HTTP', () => {
     const blocks = JSON.stringify(update.params.blocks);
     assert.match(blocks, new RegExp(`Approved\\*.*by <@${DBA}> at (\\d{4}-\\d{2}-\\d{2} )?\\d{2}:\\d{2} UTC`));
     assert.deepEqual(actionIds(approvalMessage(h, ref)), [], 'no buttons after the decision');
-    const job = await h.jobs.getJob(`ticket-${idOf(ref)}-attempt-1`);
+    const job = await h.jobs.getJob(h.jobId(idOf(ref)));
     assert.ok(job, 'the approved ticket has its job');
     assert.equal(job.name, 'execute-sql');
-    assert.deepEqual(job.data, { ticketId: idOf(ref), attempt: 1 });
+    assert.deepEqual(job.data, { installation: h.runtime.installation, ticketId: idOf(ref), attempt: 1 });
     const dm = await h.api.waitFor(
       'chat.postMessage',
       (c) => c.params.channel === h.api.dmChannel(DEV) && String(c.params.text).includes(ref),
@@ -87,7 +87,10 @@ describe('tickets: exec, approve and reject over signed HTTP', () => {
       'chat.postMessage',
       (c) => c.params.thread_ts === approvalMessage(h, ref).ts && /approved/.test(String(c.params.text)),
     );
-    assert.match(String(thread.params.text), /Queued as job `ticket-\d+-attempt-1`/);
+    assert.ok(
+      String(thread.params.text).includes(`Queued as job \`${h.jobId(idOf(ref))}\``),
+      String(thread.params.text),
+    );
     assert.equal((await ticketOf(store, ref)).state, 'scheduled');
 
     const since = h.api.calls.length;
@@ -135,7 +138,7 @@ describe('tickets: exec, approve and reject over signed HTTP', () => {
       assert.equal(now.state, 'awaiting_approval');
       assert.equal(now.version, was.version);
       assert.deepEqual(now.approvals, []);
-      assert.equal(await h.jobs.getJob(`ticket-${idOf(ref)}-attempt-1`), undefined);
+      assert.equal(await h.jobs.getJob(h.jobId(idOf(ref))), undefined);
       assert.deepEqual(actionIds(approvalMessage(h, ref)), [ids.ticketActions.approve, ids.ticketActions.reject]);
     }
   });
@@ -182,6 +185,6 @@ describe('tickets: exec, approve and reject over signed HTTP', () => {
     assert.equal(ticket.state, 'rejected');
     const reject = (await store.events(ticket.id)).find((e) => e.action === 'reject');
     assert.equal(reject?.note.reason, reason);
-    assert.equal(await h.jobs.getJob(`ticket-${ticket.id}-attempt-1`), undefined);
+    assert.equal(await h.jobs.getJob(h.jobId(ticket.id)), undefined);
   });
 });

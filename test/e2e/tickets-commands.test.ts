@@ -89,7 +89,7 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
     );
     await clickOn(h, approvalMessage(h, timed), DBA, 'approve', timed);
     await edited(h, timed, /Approved/);
-    assert.equal(await h.jobs.getJobState(`ticket-${idOf(timed)}-attempt-1`), 'delayed');
+    assert.equal(await h.jobs.getJobState(h.jobId(idOf(timed))), 'delayed');
   });
 
   it('without SQL, exec opens a form; the form checks its fields inline, then opens the ticket', async () => {
@@ -163,7 +163,7 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
       `<@${DEV}> opened the ticket`,
       'review passed (grade A)',
       `<@${DBA}> approved (1 of 1)`,
-      `handed it to the queue (job ticket-${idOf(ref)}-attempt-1)`,
+      `handed it to the queue (job ${h.jobId(idOf(ref))})`,
     ]) {
       assert.ok(blocks.includes(expected), `detail lacks "${expected}": ${blocks}`);
     }
@@ -224,13 +224,13 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
 
     await clickOn(h, approvalMessage(h, ref), DBA2, 'approve', ref);
     await edited(h, ref, /Approved/);
-    assert.equal(await h.jobs.getJobState(`ticket-${idOf(ref)}-attempt-1`), 'waiting');
+    assert.equal(await h.jobs.getJobState(h.jobId(idOf(ref))), 'waiting');
     const done = await slash(h, `cancel ${ref} wrong table`, DBA);
     assert.match(
       String(done.params.text),
       new RegExp(`${ref} is cancelled\\. Its queued job was taken out of the queue\\.`),
     );
-    assert.equal(await h.jobs.getJobState(`ticket-${idOf(ref)}-attempt-1`), 'unknown');
+    assert.equal(await h.jobs.getJobState(h.jobId(idOf(ref))), 'unknown');
     await edited(h, ref, /Cancelled\* by <@U0DBA00001> at .*wrong table/);
     assert.deepEqual(actionIds(approvalMessage(h, ref)), []);
     assert.match(

@@ -72,7 +72,7 @@ describe('App Home: my open tickets, and pending approvals for DBAs, with workin
       since,
     );
     assert.equal((await ticketOf(reader.store, ref)).state, 'scheduled');
-    assert.ok(await h.jobs.getJob(`ticket-${ref.slice(2)}-attempt-1`));
+    assert.ok(await h.jobs.getJob(h.jobId(Number(ref.slice(2)))));
   });
 
   it('Cancel in Home withdraws the ticket, edits its approval message and refreshes Home', async () => {

@@ -42,7 +42,7 @@ it('tickets survive a restart of the bot, and the buttons on the old messages st
   assert.notEqual(h.runtime.port, oldPort, 'a new bot process (new listener)');
 
   // At start the new bot hands the stranded approval to the queue and says so in its thread.
-  assert.ok(await h.jobs.getJob(`ticket-${idOf(stranded)}-attempt-1`));
+  assert.ok(await h.jobs.getJob(h.jobId(idOf(stranded))));
   assert.equal((await ticketOf(reader.store, stranded)).state, 'scheduled');
   assert.ok(
     h.api
@@ -55,7 +55,7 @@ it('tickets survive a restart of the bot, and the buttons on the old messages st
   await edited(h, pending, /Approved/);
   const ticket = await ticketOf(reader.store, pending);
   assert.equal(ticket.state, 'scheduled');
-  assert.ok(await h.jobs.getJob(`ticket-${idOf(pending)}-attempt-1`));
+  assert.ok(await h.jobs.getJob(h.jobId(idOf(pending))));
 
   // A click on the ticket decided before the restart is answered from the stored history.
   const since = h.api.calls.length;

@@ -12,14 +12,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parseConfig, parseEnv } from '../../src/config/load.js';
 import { silentLogger, createLogger } from '../../src/logger.js';
+import { ticketJobId } from '../../src/queue/queues.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
-import { DBA, dropDatabase, testConfigYaml } from '../support/harness.js';
+import { DBA, dropDatabase, dropMetaDatabase, testConfigYaml } from '../support/harness.js';
 import { createTargetSchema } from '../support/ticket-flow.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -44,14 +43,6 @@ function chromiumMissing(): string | false {
   return `Debian's chromium could not be installed (scripts/install-browser.sh exited ${install.status}); the browser test needs ${CHROMIUM}`;
 }
 const skip = chromiumMissing();
-
-async function obliterate(name: string): Promise<void> {
-  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  const queue = new Queue(name, { connection: redis });
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
-  await redis.quit();
-}
 
 async function orderStatus(schema: string, id: number): Promise<number> {
   const conn = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
@@ -107,9 +98,9 @@ describe('local workspace in a browser', { skip }, () => {
     await page?.screenshot({ path: join(ARTIFACTS, 'workspace-browser.png') }).catch(() => undefined);
     await context?.close();
     await runtime?.stop();
-    await obliterate(queueName);
+
     if (profile) rmSync(profile, { recursive: true, force: true });
-    await dropDatabase(metaDatabase);
+    await dropMetaDatabase(metaDatabase); // and its installation's keys in Redis
     await dropDatabase(backupSchema);
     await target?.drop();
   });
@@ -151,7 +142,10 @@ describe('local workspace in a browser', { skip }, () => {
     await request.locator('.msg-replies').click();
     const thread = page.locator('#thread-messages');
     await thread.locator('.msg', { hasText: `approved ${ref}` }).waitFor();
-    assert.match(await thread.innerText(), new RegExp(`Queued as job ticket-${ref.slice(2)}-attempt-1`));
+    assert.match(
+      await thread.innerText(),
+      new RegExp(`Queued as job ${ticketJobId(runtime.installation, Number(ref.slice(2)), 1)}`),
+    );
 
     // A worker of the same process runs it: the thread ends with the outcome, and the row changed.
     await thread.locator('.msg', { hasText: new RegExp(`${ref} (finished|succeeded)`) }).waitFor({ timeout: 60_000 });

@@ -5,8 +5,9 @@ import mysql from 'mysql2/promise';
 import { parseConfig, parseEnv } from '../../src/config/load.js';
 import { FakeSlackApi, SlackRequestSender } from '../../src/local/index.js';
 import { createLogger, silentLogger, type Logger } from '../../src/logger.js';
+import { installationPrefix, ticketJobId } from '../../src/queue/queues.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
-import { flushQueueKeys } from './redis-keys.js';
+import { flushInstallationKeys } from './redis-keys.js';
 
 export const DBA = 'U0DBA00001';
 export const DBA2 = 'U0DBA00002';
@@ -39,10 +40,18 @@ export interface Harness {
   slack: SlackRequestSender;
   runtime: Runtime;
   metaDatabase: string;
-  /** The BullMQ queue the bot hands tickets to (its own name per harness), for assertions. */
+  /** The BullMQ queue the bot hands tickets to (its own name per harness, under its installation's prefix), for assertions. */
   jobs: Queue;
-  /** Stop the bot and start a new one on the same meta database, queue and Slack (with workers on or off, if said). */
-  restart(overrides?: Pick<HarnessOptions, 'workers'>): Promise<void>;
+  /** The Redis prefix of this harness's installation (`bull:<installation>`): its queues and dbops' keys live under it. */
+  redisPrefix: string;
+  /** The job id of a ticket attempt in this harness's installation (`ticket-<installation>-42-attempt-1`). */
+  jobId(ticketId: number, attempt?: number): string;
+  /**
+   * Stop the bot and start a new one on the same meta database, queue and Slack (with workers on or
+   * off, if said). `recreateMeta` drops the meta database in between, as an operator re-creating it
+   * would: the new one gets a new installation id (and `jobs`, `redisPrefix` and `jobId` follow it).
+   */
+  restart(overrides?: Pick<HarnessOptions, 'workers'> & { recreateMeta?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +70,8 @@ export interface HarnessOptions {
   /** Run the monitor worker (its own queue per harness). Off by default; with it, polls run only when a test asks (`runtime.monitoring.poller`) unless `monitorSchedules`. */
   monitors?: boolean;
   monitorSchedules?: boolean;
+  /** The ticket queue's name; default one of its own. Harnesses given the same name share a Redis queue name, as two installations with the same dbops.yml would. */
+  queueName?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -75,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const signingSecret = randomBytes(16).toString('hex');
   const suffix = randomBytes(4).toString('hex');
   const metaDatabase = `dbops_t_${suffix}`;
-  const queueName = `dbops-e2e-${suffix}`;
+  const queueName = options.queueName ?? `dbops-e2e-${suffix}`;
   const monitorQueueName = `dbops-e2e-mon-${suffix}`;
   const env = parseEnv({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
@@ -100,30 +111,67 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     return { runtime, slack };
   };
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  const jobs = new Queue(queueName, { connection: redis });
+  // Everything in Redis lives under the installation's prefix; a re-created meta database brings a
+  // new installation, so the harness follows it and cleans up under every prefix it used.
+  const installations = new Map<string, Queue>();
+  const follow = (runtime: Runtime) => {
+    const prefix = installationPrefix(config.runner.redis_prefix, runtime.installation);
+    const jobs = installations.get(prefix) ?? new Queue(queueName, { connection: redis, prefix });
+    installations.set(prefix, jobs);
+    return {
+      jobs,
+      redisPrefix: prefix,
+      jobId: (ticketId: number, attempt = 1) => ticketJobId(runtime.installation, ticketId, attempt),
+    };
+  };
+  const started = await start();
   const harness: Harness = {
     api,
-    ...(await start()),
+    ...started,
+    ...follow(started.runtime),
     metaDatabase,
-    jobs,
     restart: async (overrides = {}) => {
       await harness.runtime.stop();
-      Object.assign(harness, await start(overrides.workers));
+      if (overrides.recreateMeta) await dropDatabase(metaDatabase);
+      const restarted = await start(overrides.workers);
+      Object.assign(harness, restarted, follow(restarted.runtime));
     },
     stop: async () => {
       await harness.runtime.stop();
       await api.close();
-      await jobs.obliterate({ force: true }).catch(() => undefined);
-      await jobs.close();
-      await flushQueueKeys(redis, 'bull', queueName); // the clusters' run queues and the runner's own keys
-      const monitorQueue = new Queue(monitorQueueName, { connection: redis });
-      await monitorQueue.obliterate({ force: true }).catch(() => undefined);
-      await monitorQueue.close();
+      for (const [prefix, jobs] of installations) {
+        await jobs.close();
+        await flushInstallationKeys(redis, prefix); // its queues (tickets, runs, monitors) and the runner's own keys
+      }
       await redis.quit();
       await dropDatabase(metaDatabase);
     },
   };
   return harness;
+}
+
+/**
+ * Drop a meta database a test started dbops on, and every Redis key of its installation (under the
+ * default `bull` prefix): what a process the test spawned (npm start, a worker) left in Redis.
+ */
+export async function dropMetaDatabase(name: string): Promise<void> {
+  const conn = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+  let installation: unknown;
+  try {
+    const [rows] = await conn.query<mysql.RowDataPacket[]>(`SELECT id FROM \`${name}\`.installation`).catch(() => [[]]);
+    installation = rows[0]?.id;
+  } finally {
+    await conn.end();
+  }
+  if (typeof installation === 'string') {
+    const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    try {
+      await flushInstallationKeys(redis, installationPrefix('bull', installation));
+    } finally {
+      await redis.quit();
+    }
+  }
+  await dropDatabase(name);
 }
 
 export async function dropDatabase(name: string): Promise<void> {

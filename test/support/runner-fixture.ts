@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import mysql, { type Pool } from 'mysql2/promise';
 import { parseConfig } from '../../src/config/load.js';
 import type { DbopsConfig } from '../../src/config/schema.js';
+import { ensureInstallation, type InstallationId } from '../../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../../src/db/meta.js';
 import { FakeSlackApi } from '../../src/local/index.js';
 import { silentLogger, createLogger } from '../../src/logger.js';
@@ -23,7 +24,7 @@ import type { TicketState } from '../../src/tickets/state-machine.js';
 import { TicketStore } from '../../src/tickets/store.js';
 import { BOT_ACTOR, type KindAndPayload, type Ticket } from '../../src/tickets/ticket.js';
 import { APPROVAL_CHANNEL, DBA, DEV, dropDatabase } from './harness.js';
-import { flushQueueKeys } from './redis-keys.js';
+import { flushInstallationKeys } from './redis-keys.js';
 import { testKinds } from './runner-kinds.js';
 
 /** Short BullMQ timings so a killed worker's job is taken over within seconds, not minutes. */
@@ -73,6 +74,8 @@ export interface RunnerFixture {
   configYaml: string;
   metaUrl: string;
   meta: Pool;
+  /** The meta database's installation id. */
+  installation: InstallationId;
   store: TicketStore;
   runs: RunStore;
   journal: StepJournal;
@@ -110,6 +113,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
   const config = parseConfig(configYaml);
   const meta = await openMetaStore(metaUrl);
   await migrateMeta(meta);
+  const installation = await ensureInstallation(meta);
   const root = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
   await root.query(`CREATE DATABASE \`${target}\``);
   await root.query(
@@ -135,7 +139,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
   const dbas = createDbaDirectory({ users: config.slack.dba_users, resolveGroup: async () => [], clock, logger });
   const announcer = createTicketAnnouncer({ slack, store, dbas, config, logger });
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  const queue = new JobQueue({ connection: redis, queueName, prefix: config.runner.redis_prefix });
+  const queue = new JobQueue({ connection: redis, installation, queueName, prefix: config.runner.redis_prefix });
   const workers: Array<{ stop(): Promise<void> }> = [];
 
   const fixture: RunnerFixture = {
@@ -143,6 +147,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
     configYaml,
     metaUrl,
     meta,
+    installation,
     store,
     runs: new RunStore(meta),
     journal: new StepJournal(meta),
@@ -155,6 +160,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
     target,
     async startWorker(o = {}) {
       const runner = await startRunner({
+        installation,
         config,
         logger,
         meta,
@@ -225,7 +231,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
     },
     async close() {
       for (const w of workers) await w.stop().catch(() => undefined);
-      await flushQueueKeys(redis, config.runner.redis_prefix, queueName);
+      await flushInstallationKeys(redis, queue.keySpace.prefix); // also the monitor queue of spawned worker processes
       await queue.close();
       await redis.quit();
       await api.close();

@@ -178,6 +178,7 @@ describe('alert lifecycle in the alert channel', () => {
   it('two workers seeing the same condition at once post it once', async () => {
     const other = createAlertService({
       meta: f.meta,
+      installation: f.installation,
       slack: new Notifier(new WebClient('xoxb-test', { slackApiUrl: f.api.url }), silentLogger()),
       config: f.config,
       logger: silentLogger(),

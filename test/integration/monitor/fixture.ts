@@ -3,6 +3,7 @@ import { WebClient } from '@slack/web-api';
 import type { Pool } from 'mysql2/promise';
 import { parseConfig } from '../../../src/config/load.js';
 import type { DbopsConfig } from '../../../src/config/schema.js';
+import { ensureInstallation, type InstallationId } from '../../../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
 import { FakeSlackApi, type StoredMessage } from '../../../src/local/fake-slack-api.js';
 import { silentLogger } from '../../../src/logger.js';
@@ -27,6 +28,7 @@ export class TestClock {
 export interface MonitorFixture {
   api: FakeSlackApi;
   meta: Pool;
+  installation: InstallationId;
   config: DbopsConfig;
   alerts: AlertService;
   poller: Poller;
@@ -45,6 +47,7 @@ export async function monitorFixture(clustersAndMonitors: string): Promise<Monit
   const database = `dbops_mon_${randomBytes(4).toString('hex')}`;
   const meta = await openMetaStore(`mysql://root@127.0.0.1:3306/${database}`);
   await migrateMeta(meta);
+  const installation = await ensureInstallation(meta);
   const config = parseConfig(
     `slack: { dba_users: [U0DBA00001], approval_channel: C0APPROVALS, alert_channel: ${ALERTS} }\n${clustersAndMonitors}`,
   );
@@ -54,12 +57,13 @@ export async function monitorFixture(clustersAndMonitors: string): Promise<Monit
     new WebClient('xoxb-test', { slackApiUrl: api.url, logger, retryConfig: { retries: 0 } }),
     logger,
   );
-  const alerts = createAlertService({ meta, slack, config, logger, clock });
+  const alerts = createAlertService({ meta, installation, slack, config, logger, clock });
   const pools = new MonitorPools(config.clusters, {});
   const poller = createPoller({ config, pools, store: new MonitorStore(meta), alerts, secrets: {}, clock, logger });
   return {
     api,
     meta,
+    installation,
     config,
     alerts,
     poller,

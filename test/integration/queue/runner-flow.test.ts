@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { defineTicketJob } from '../../../src/queue/job-kind.js';
-import { ticketJobId } from '../../../src/queue/queues.js';
 import { SqlChangePayload } from '../../../src/tickets/ticket.js';
 import { BOT_ACTOR } from '../../../src/tickets/ticket.js';
 import { openRunnerFixture, type RunnerFixture } from '../../support/runner-fixture.js';
@@ -163,7 +162,7 @@ describe('windows', () => {
         notice,
         /cluster `busy` is in its peak hours \(09:00-12:00, Asia\/Shanghai\)\. It starts at 2026-11-24 12:00 Asia\/Shanghai\./,
       );
-      const job = await f.queue.queue.getJob(ticketJobId(ticket.id, 1));
+      const job = await f.queue.queue.getJob(f.queue.jobId(ticket.id, 1));
       assert.equal(await job?.getState(), 'delayed');
       assert.ok(job && Math.abs(job.delay - 90 * 60_000) < 60_000, `delayed until the window ends (${job?.delay} ms)`);
       assert.equal((await f.store.get(ticket.id))?.state, 'scheduled', 'it did not start');
@@ -186,7 +185,7 @@ describe('windows', () => {
       const runAt = new Date(f.clock.now().getTime() + 3_600_000);
       const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: insert('later') } }, { runAt });
       await waitUntil(
-        async () => (await f.queue.queue.getJobState(ticketJobId(ticket.id, 1))) === 'delayed',
+        async () => (await f.queue.queue.getJobState(f.queue.jobId(ticket.id, 1))) === 'delayed',
         10_000,
         'the job to be put back',
       );

@@ -53,7 +53,7 @@ it('a ticket of 100 parts runs as a parent with 100 child jobs, reports "n/100 t
       stopped: 0,
       skipped: 0,
     });
-    const parent = await f.queue.queue.getJob(`ticket-${ticket.id}-attempt-1`);
+    const parent = await f.queue.queue.getJob(f.queue.jobId(ticket.id, 1));
     assert.equal(await parent?.getState(), 'completed');
     assert.equal(
       Object.keys((await parent?.getDependencies({ processed: { count: 200 } }))?.processed ?? {}).length,

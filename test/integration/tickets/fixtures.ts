@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import mysql, { type Pool } from 'mysql2/promise';
+import { newInstallationId } from '../../../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
 import { JobQueue } from '../../../src/queue/queues.js';
 import { TicketStore } from '../../../src/tickets/store.js';
+import { flushInstallationKeys } from '../../support/redis-keys.js';
 
 export interface TestStore {
   url: string;
@@ -43,16 +45,21 @@ export interface TestQueue {
   close(): Promise<void>;
 }
 
-/** A job queue with a name of its own; `close()` removes its keys from Redis. */
+/** A job queue with a name (and an installation) of its own; `close()` removes its keys from Redis. */
 export async function openTestQueue(): Promise<TestQueue> {
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  const queue = new JobQueue({ connection: redis, queueName: `dbops-test-${randomBytes(4).toString('hex')}` });
+  const queue = new JobQueue({
+    connection: redis,
+    installation: newInstallationId(),
+    queueName: `dbops-test-${randomBytes(4).toString('hex')}`,
+  });
   return {
     queue,
     redis,
     close: async () => {
       await queue.queue.obliterate({ force: true });
       await queue.close();
+      await flushInstallationKeys(redis, queue.keySpace.prefix); // dbops' own keys beside the queue
       await redis.quit();
     },
   };

@@ -87,9 +87,10 @@ describe('ticket job queue', () => {
     await db.close();
   });
 
-  it('job ids are ticket id + attempt, valid for BullMQ (no ":", not an integer)', () => {
-    assert.equal(ticketJobId(42, 1), 'ticket-42-attempt-1');
-    assert.ok(!ticketJobId(42, 3).includes(':'));
+  it('job ids are installation + ticket id + attempt, valid for BullMQ (no ":", not an integer)', () => {
+    assert.equal(ticketJobId('k3x9m2q7za', 42, 1), 'ticket-k3x9m2q7za-42-attempt-1');
+    assert.ok(!ticketJobId('k3x9m2q7za', 42, 3).includes(':'));
+    assert.notEqual(ticketJobId('k3x9m2q7za', 42, 1), ticketJobId('b7wq2m9x4c', 42, 1), 'another installation');
     assert.equal(JOB_FOR_KIND['sql-change'], 'execute-sql');
   });
 
@@ -99,8 +100,8 @@ describe('ticket job queue', () => {
     assert.equal(a.jobId, b.jobId);
     await q.queue.enqueueTicket(ticket, 2, { delayMs: 3_600_000 });
     const jobs = await q.queue.queue.getJobs(['waiting', 'delayed']);
-    assert.deepEqual(jobs.map((j) => j.id).sort(), ['ticket-9001-attempt-1', 'ticket-9001-attempt-2']);
-    assert.equal(await q.queue.queue.getJobState('ticket-9001-attempt-2'), 'delayed');
+    assert.deepEqual(jobs.map((j) => j.id).sort(), [q.queue.jobId(9001, 1), q.queue.jobId(9001, 2)]);
+    assert.equal(await q.queue.queue.getJobState(q.queue.jobId(9001, 2)), 'delayed');
     assert.equal(await q.queue.removeTicketJob(9001, 1), true);
     assert.equal(await q.queue.removeTicketJob(9001, 2), true);
     assert.equal(await q.queue.removeTicketJob(9001, 2), false, 'nothing left to remove');
@@ -112,6 +113,7 @@ describe('ticket job queue', () => {
     const process = stubProcessor(db.store, ran);
     const worker = new Worker(q.queue.name, process, {
       connection: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null },
+      prefix: q.queue.keySpace.prefix,
     });
     try {
       const completed = new Promise<Job>((resolve, reject) => {
@@ -120,7 +122,7 @@ describe('ticket job queue', () => {
       });
       await q.queue.enqueueTicket(ticket, ticket.attempt);
       const job = await completed;
-      assert.deepEqual(job.data, { ticketId: ticket.id, attempt: 1 });
+      assert.deepEqual(job.data, { installation: q.queue.installation, ticketId: ticket.id, attempt: 1 });
       assert.equal(job.name, 'execute-sql');
       assert.equal(job.returnvalue, 'done');
       assert.equal(

@@ -107,12 +107,12 @@ describe('ticket service', () => {
     const result = await service().submit(request({ cluster: 'test', schema: 'scratch' }));
     assert.ok(result.ok && result.outcome === 'auto_approved', JSON.stringify(result));
     assert.ok(result.handOff.queued);
-    assert.equal(result.handOff.jobId, ticketJobId(result.ticket.id, 1));
+    assert.equal(result.handOff.jobId, ticketJobId(q.queue.installation, result.ticket.id, 1));
     assert.equal(result.ticket.state, 'scheduled');
     assert.deepEqual(await actions(result.ticket), ['submit', 'auto_approve', 'enqueue']);
     const job = await q.queue.queue.getJob(result.handOff.jobId);
     assert.equal(job?.name, 'execute-sql');
-    assert.deepEqual(job?.data, { ticketId: result.ticket.id, attempt: 1 });
+    assert.deepEqual(job?.data, { installation: q.queue.installation, ticketId: result.ticket.id, attempt: 1 });
   });
 
   it('20 concurrent approvals of one ticket: one approval event, one queued job', async () => {
@@ -323,6 +323,7 @@ describe('ticket service', () => {
   it('keeps an approval when the queue is down, and queues it when the queue is back', async () => {
     const down = new JobQueue({
       connection: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null },
+      installation: q.queue.installation,
       queueName: q.queue.name,
     });
     await down.close();

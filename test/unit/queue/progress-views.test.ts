@@ -15,7 +15,7 @@ const ticket = makeTicket({ state: 'running' });
 const run = (overrides: Partial<RunRecord> = {}): RunRecord => ({
   ticketId: 42,
   attempt: 1,
-  jobId: 'ticket-42-attempt-1',
+  jobId: 'ticket-k3x9m2q7za-42-attempt-1',
   kind: 'execute-sql',
   runToken: 't',
   worker: 'db-worker-1:77',
