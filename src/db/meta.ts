@@ -51,7 +51,7 @@ async function applyPending(conn: PoolConnection, migrations: readonly Migration
   const done: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
-    for (const statement of migration.statements) await conn.query(statement);
+    for (const statement of migration.statements) await applyStatement(conn, statement);
     await conn.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP(3))', [
       migration.version,
       migration.name,
@@ -59,6 +59,20 @@ async function applyPending(conn: PoolConnection, migrations: readonly Migration
     done.push(migration.version);
   }
   return done;
+}
+
+/**
+ * Errors saying a statement already took effect: a process that crashed after an `ALTER TABLE … ADD
+ * COLUMN` but before recording its migration re-runs it, and MySQL has no `ADD COLUMN IF NOT EXISTS`.
+ */
+const ALREADY_APPLIED = new Set([1060 /* ER_DUP_FIELDNAME */, 1061 /* ER_DUP_KEYNAME */]);
+
+async function applyStatement(conn: PoolConnection, statement: string): Promise<void> {
+  try {
+    await conn.query(statement);
+  } catch (err) {
+    if (!ALREADY_APPLIED.has((err as { errno?: number }).errno ?? 0)) throw err;
+  }
 }
 
 async function currentDatabase(conn: PoolConnection): Promise<string> {

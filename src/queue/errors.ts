@@ -35,6 +35,24 @@ export class InterruptedStepError extends Error {
   }
 }
 
+/**
+ * The journal holds a step of this name for other input than the job has now (its fingerprint, a
+ * statement's SHA-256, differs): what was recorded is not this step's result, and running it again
+ * could repeat or half-repeat a change, so the ticket stops here.
+ */
+export class StepMismatchError extends Error {
+  constructor(
+    readonly step: string,
+    ticketRef: string,
+  ) {
+    super(
+      `step “${step}” of ${ticketRef} is recorded in the step journal for other input than it has now (its statement text differs), ` +
+        'so dbops neither takes it as done nor runs it again. Check the target by hand, then open a new ticket for what is left.',
+    );
+    this.name = 'StepMismatchError';
+  }
+}
+
 /** This worker no longer holds the run (another worker took it over): it must record nothing more. */
 export class FencedError extends Error {
   constructor(what: string) {

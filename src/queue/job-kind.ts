@@ -25,6 +25,11 @@ export interface StepOptions {
    * started but not recorded as done is never re-run: the runner fails the ticket and says so.
    */
   idempotent: boolean;
+  /**
+   * What the step runs, e.g. the SHA-256 of a statement's text. A step the journal holds with another
+   * fingerprint is neither taken as done nor run again: the job fails and says why.
+   */
+  fingerprint?: string;
 }
 
 export interface JobContext {

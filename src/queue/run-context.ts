@@ -7,7 +7,7 @@ import { section } from '../slack/views/blocks.js';
 import type { Clock } from '../tickets/service.js';
 import type { Ticket } from '../tickets/ticket.js';
 import { abortForShutdown, type ActiveRun } from './active-runs.js';
-import { causeOf, FencedError, HandBack, InterruptedStepError } from './errors.js';
+import { causeOf, FencedError, HandBack, InterruptedStepError, StepMismatchError } from './errors.js';
 import type { ClusterAccess, JobContext, PartInfo, StepOptions } from './job-kind.js';
 import type { RunStore } from './run-store.js';
 import type { StepJournal, StepUnit } from './step-journal.js';
@@ -87,8 +87,9 @@ function createStep(input: ContextInput, deps: ContextDeps, logger: Logger): Job
   return async function step<T>(name: string, options: StepOptions, run: () => Promise<T>): Promise<T> {
     if (active.handingBack) throw new HandBack();
     active.controller.signal.throwIfAborted();
-    const start = await deps.journal.begin(unit, name, options.idempotent, now());
+    const start = await deps.journal.begin(unit, name, options.idempotent, now(), options.fingerprint ?? null);
     if (!start.run) {
+      if ('mismatch' in start) throw new StepMismatchError(name, ticket.ref);
       if ('interrupted' in start) throw new InterruptedStepError(name, ticket.ref);
       return start.result as T;
     }

@@ -18,16 +18,26 @@ export type StepStart =
   /** Done before: here is what it returned. */
   | { run: false; result: unknown }
   /** A non-idempotent step began earlier and never finished: it must not run again. */
-  | { run: false; interrupted: true };
+  | { run: false; interrupted: true }
+  /** The journal holds the step for other input (another fingerprint): neither done nor safe to run. */
+  | { run: false; mismatch: true; recorded: string | null };
 
 /**
  * The step journal: every step of a run is recorded as started before it runs and as done (with
- * its JSON result) after, each write checking the holder's fencing token.
+ * its JSON result) after, each write checking the holder's fencing token. A step may carry a
+ * fingerprint of what it runs (a statement's SHA-256); a recorded step counts for a later delivery
+ * only when the fingerprints match.
  */
 export class StepJournal {
   constructor(private readonly db: Pool) {}
 
-  async begin(unit: StepUnit, name: string, idempotent: boolean, at: Date): Promise<StepStart> {
+  async begin(
+    unit: StepUnit,
+    name: string,
+    idempotent: boolean,
+    at: Date,
+    fingerprint: string | null = null,
+  ): Promise<StepStart> {
     return inTransaction(this.db, async (conn) => {
       await this.fence(conn, unit, `starting step “${name}”`);
       // The fence's row lock serialises this unit's holders, so plain reads suffice here (and take
@@ -40,11 +50,23 @@ export class StepJournal {
       const step = steps.find((s) => s.name === name);
       if (!step) {
         await conn.query(
-          `INSERT INTO ticket_steps (ticket_id, attempt, part_index, name, seq, idempotent, state, tries, run_token, started_at) VALUES (?, ?, ?, ?, ?, ?, 'started', 1, ?, ?)`,
-          [unit.ticketId, unit.attempt, unit.part, name, steps.length + 1, idempotent ? 1 : 0, unit.token, sqlTime(at)],
+          `INSERT INTO ticket_steps (ticket_id, attempt, part_index, name, fingerprint, seq, idempotent, state, tries, run_token, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'started', 1, ?, ?)`,
+          [
+            unit.ticketId,
+            unit.attempt,
+            unit.part,
+            name,
+            fingerprint,
+            steps.length + 1,
+            idempotent ? 1 : 0,
+            unit.token,
+            sqlTime(at),
+          ],
         );
         return { run: true as const, tries: 1 };
       }
+      if (step.fingerprint !== fingerprint)
+        return { run: false as const, mismatch: true as const, recorded: step.fingerprint };
       if (step.state === 'done') return { run: false as const, result: step.result };
       if (step.runToken === unit.token && step.state === 'started')
         throw new Error(`step “${name}” is run twice in one job: step names must be unique within a run`);

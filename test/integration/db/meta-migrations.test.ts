@@ -35,3 +35,26 @@ it('creates the schema and applies every migration once when two processes start
     await Promise.all(pools.map((p) => p.end()));
   }
 });
+
+it('a migration whose ALTER … ADD COLUMN took effect before a crash (unrecorded) is applied on the next start', async () => {
+  const pool = await openMetaStore(url);
+  try {
+    const adds: Migration = {
+      version: 998,
+      name: 'adds a column',
+      statements: [
+        'CREATE TABLE IF NOT EXISTS crashed (id INT PRIMARY KEY)',
+        'ALTER TABLE crashed ADD COLUMN c INT NULL',
+      ],
+    };
+    // The process ran both statements and died before recording the migration.
+    for (const statement of adds.statements) await pool.query(statement);
+    assert.deepEqual(await migrateMeta(pool, [...migrations, strict, adds]), [998]);
+    const [rows] = await pool.query<RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'crashed'",
+    );
+    assert.equal(Number(rows[0].n), 2);
+  } finally {
+    await pool.end();
+  }
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { FencedError } from '../../../src/queue/errors.js';
 import { RunStore } from '../../../src/queue/run-store.js';
@@ -7,6 +8,7 @@ import { BOT_ACTOR } from '../../../src/tickets/ticket.js';
 import { openTestStore, type TestStore } from '../tickets/fixtures.js';
 
 const AT = new Date('2026-11-24T02:00:00Z');
+const statementHash = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 let db: TestStore;
 let runs: RunStore;
 let journal: StepJournal;
@@ -72,6 +74,37 @@ describe('step journal and fencing', () => {
         ['backup', 1, 'done', 1],
         ['copy', 2, 'started', 2],
         ['alter', 3, 'started', 1],
+      ],
+    );
+  });
+
+  it('a step counts as done only for the statement text it ran: another hash is neither done nor run again', async () => {
+    const key = await runningPart();
+    const ran = statementHash('UPDATE orders SET status = 2 WHERE id = 1');
+    const now = statementHash('UPDATE orders SET status = 3 WHERE id = 1');
+    const a = { ...key, part: 0, token: 'token-a' };
+    assert.deepEqual(await journal.begin(a, 'statement-1', true, AT, ran), { run: true, tries: 1 });
+    await journal.end(a, 'statement-1', AT, { ok: true, result: { affectedRows: 1 } });
+    assert.deepEqual(await journal.begin(a, 'statement-2', true, AT, ran), { run: true, tries: 1 });
+    // Worker a dies; worker b comes with other text for both statements.
+    await runs.claimPart({ ...key, token: 'token-b', worker: 'w2', at: AT }, 0);
+    const b = { ...key, part: 0, token: 'token-b' };
+    assert.deepEqual(await journal.begin(b, 'statement-1', true, AT, now), {
+      run: false,
+      mismatch: true,
+      recorded: ran,
+    });
+    assert.deepEqual(
+      await journal.begin(b, 'statement-2', true, AT, now),
+      { run: false, mismatch: true, recorded: ran },
+      'an interrupted idempotent step is not resumed for other text either',
+    );
+    assert.deepEqual(await journal.begin(b, 'statement-1', true, AT, ran), { run: false, result: { affectedRows: 1 } });
+    assert.deepEqual(
+      (await journal.list(key)).map((s) => [s.name, s.fingerprint, s.state, s.tries]),
+      [
+        ['statement-1', ran, 'done', 1],
+        ['statement-2', ran, 'started', 1],
       ],
     );
   });

@@ -50,6 +50,7 @@ const step = (name: string, state: StepRecord['state'], error: string | null = n
   attempt: 1,
   part: 0,
   name,
+  fingerprint: null,
   seq: 1,
   idempotent: false,
   state,
