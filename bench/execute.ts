@@ -15,15 +15,19 @@ import { finished } from 'node:stream/promises';
 import mysql, { type Pool } from 'mysql2/promise';
 import { ExecutionSection } from '../src/config/schema.js';
 import { instanceOptions } from '../src/db/connection-options.js';
+import { newInstallationId } from '../src/db/installation.js';
 import { backupTableDdl } from '../src/execute/backup.js';
 import { ensureBackupSchema, writeLogEntry } from '../src/execute/execution-log.js';
-import { quoteIdent } from '../src/execute/names.js';
+import { backupTableName, quoteIdent } from '../src/execute/names.js';
 import { planRollback, writeRowSql } from '../src/execute/rollback-sql.js';
 import { runStatements } from '../src/execute/run.js';
 import { queryable } from '../src/execute/session.js';
 import { readTableInfo } from '../src/execute/table-info.js';
 import type { Benchmark } from './registry.js';
 import { ratio } from './support/timing.js';
+
+/** The bench's own installation id, as a meta database would give it. */
+const installation = newInstallationId();
 
 const ROWS = 100_000;
 const ROUNDS = 3;
@@ -81,6 +85,7 @@ let ticket = 1;
 /** Time one statement run by dbops with its backup (ms); the backup table is dropped afterwards, untimed. */
 async function withBackup(b: Bench, sql: string): Promise<number> {
   const request = {
+    installation,
     ticketId: ticket++,
     attempt: 1,
     sql,
@@ -154,12 +159,13 @@ async function fakeBackup(b: Bench, rows: number, ticketId: number): Promise<voi
   if (!info) throw new Error('no table t');
   const db = queryable(b.pool, b.settings.backup_schema);
   await ensureBackupSchema(db);
-  const name = `t${ticketId}_1_t`;
+  const name = backupTableName(installation, ticketId, 1, 't');
   await b.pool.query(backupTableDdl(b.settings.backup_schema, name, info.columns, info.rowKeys[0], 'bench'));
   await b.pool.query(
     `INSERT INTO ${quoteIdent(b.settings.backup_schema)}.${quoteIdent(name)} SELECT * FROM ${quoteIdent(b.schema)}.t WHERE id <= ${rows}`,
   );
   await writeLogEntry(db, {
+    installation,
     ticketId,
     statement: 1,
     attempt: 1,
@@ -185,7 +191,7 @@ async function rollbackScript(): Promise<void> {
     for (const rows of [100_000, 1_000_000]) {
       const ticketId = 900_000 + rows / 1000;
       await fakeBackup(b, rows, ticketId);
-      const plan = await planRollback(b.pool, b.settings.backup_schema, ticketId);
+      const plan = await planRollback(b.pool, { backupSchema: b.settings.backup_schema, installation }, ticketId);
       global.gc?.();
       const before = process.memoryUsage().rss;
       let peak = before;

@@ -105,7 +105,7 @@ export const migrate = defineTicketJob({
         );
     };
     try {
-      const result = await runMigration(spec, `T${ctx.ticket.id}`, settingsOf(payload), {
+      const result = await runMigration(spec, migrationRunId(ctx), settingsOf(payload), {
         source: poolSource(ctx.clusters.replicaOrPrimary(payload.source.cluster), payload.source.cluster),
         destination: poolSource(ctx.clusters.primary(payload.destination.cluster), payload.destination.cluster),
         step: (name, options, run) => ctx.step(name, options, run),
@@ -137,6 +137,15 @@ export const migrate = defineTicketJob({
     }
   },
 });
+
+/**
+ * Names the staging tables on the destination (`__dbops_k3x9m2q7za_T42_n_orders`): a resumed run finds
+ * its own, and another installation's T-42 (or this one's before its meta database was re-created)
+ * never takes over what was left behind by that one.
+ */
+export function migrationRunId(ctx: Pick<JobContext, 'installation' | 'ticket'>): string {
+  return `${ctx.installation}_T${ctx.ticket.id}`;
+}
 
 function milestone(ctx: JobContext, text: string): Promise<void> {
   return ctx

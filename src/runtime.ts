@@ -209,6 +209,7 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
       config,
       redis,
       keys: queue.keySpace,
+      installation: parts.installation,
       secrets: process.env,
       meta,
       slack,

@@ -1,4 +1,5 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { InstallationId } from '../db/installation.js';
 import type { DmlShape, InsertShape } from './analyze.js';
 import { writeLogEntry, type LogEntry } from './execution-log.js';
 import { qualified, quoteIdent, shown, type TableName } from './names.js';
@@ -52,6 +53,7 @@ export interface ChangeOutcome {
 }
 
 export interface StatementContext {
+  installation: InstallationId;
   ticketId: number;
   attempt: number;
   statement: number;
@@ -332,8 +334,9 @@ function logBase(
   ctx: StatementContext,
   verb: LogEntry['verb'],
   table: TableName | null,
-): Pick<LogEntry, 'ticketId' | 'statement' | 'attempt' | 'verb' | 'table' | 'statementText'> {
+): Pick<LogEntry, 'installation' | 'ticketId' | 'statement' | 'attempt' | 'verb' | 'table' | 'statementText'> {
   return {
+    installation: ctx.installation,
     ticketId: ctx.ticketId,
     statement: ctx.statement,
     attempt: ctx.attempt,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { finished } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import type { InstallationId } from '../db/installation.js';
 import type { ClusterPools } from '../db/pools.js';
 import type { ExecutionChannel } from './channel.js';
 import { planRollback, writeRowSql, type RollbackPlan, type StreamStats } from './rollback-sql.js';
@@ -25,7 +26,7 @@ export interface RollbackScript {
 export interface ExecutionBot {
   channel: ExecutionChannel;
   rollbacks: RollbackStore;
-  /** What undoing a ticket takes, read from its cluster's primary (the log next to the backups). */
+  /** What undoing a ticket takes, read from its cluster's primary (this installation's log next to the backups). */
   plan(cluster: string, ticketId: number): Promise<RollbackPlan>;
   /** The row-by-row rollback SQL in a temporary file, streamed from the backups. */
   script(cluster: string, plan: RollbackPlan): Promise<RollbackScript>;
@@ -36,11 +37,17 @@ export function createExecutionBot(deps: {
   channel: ExecutionChannel;
   rollbacks: RollbackStore;
   backupSchema: string;
+  installation: InstallationId;
 }): ExecutionBot {
   return {
     channel: deps.channel,
     rollbacks: deps.rollbacks,
-    plan: (cluster, ticketId) => planRollback(deps.pools.primary(cluster), deps.backupSchema, ticketId),
+    plan: (cluster, ticketId) =>
+      planRollback(
+        deps.pools.primary(cluster),
+        { backupSchema: deps.backupSchema, installation: deps.installation },
+        ticketId,
+      ),
     async script(cluster, plan) {
       const dir = await mkdtemp(join(tmpdir(), 'dbops-rollback-'));
       const cleanup = () => rm(dir, { recursive: true, force: true });

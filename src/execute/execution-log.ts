@@ -1,13 +1,21 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { logTable, quoteIdent, type TableName } from './names.js';
+import type { InstallationId } from '../db/installation.js';
+import { LEGACY_EXECUTION_LOG, logTable, quoteIdent, type TableName } from './names.js';
 
 /**
- * The execution log on the changed server (`dbops_backup.executions`): one row per statement a
+ * The execution log on the changed server (`dbops_backup.execution_log`): one row per statement a
  * ticket ran, written in the same transaction as the change. It is how a redelivered or retried job
  * knows a statement already committed (and skips it), and what the rollback reads to find the
  * before-images: it lives next to the backups, so it is right even if the meta database is not.
+ *
+ * Rows are keyed by installation, ticket and statement number, and carry the SHA-256 of the
+ * statement's text: another installation's T-42 (or this installation's before its meta database
+ * was re-created) is never read as this one's, and a logged statement counts as done only for the
+ * very text it ran.
  */
 export const logDdl = (schema: string): string => `CREATE TABLE IF NOT EXISTS ${logTable(schema)} (
+  installation_id VARCHAR(12) NOT NULL COMMENT 'the dbops installation that ran it (its meta database''s id)',
   ticket_id BIGINT UNSIGNED NOT NULL,
   statement_number INT UNSIGNED NOT NULL,
   attempt INT UNSIGNED NOT NULL,
@@ -22,14 +30,16 @@ export const logDdl = (schema: string): string => `CREATE TABLE IF NOT EXISTS ${
   rows_saved BIGINT UNSIGNED NULL,
   rows_affected BIGINT UNSIGNED NOT NULL,
   statement_text MEDIUMTEXT NOT NULL,
+  statement_sha256 CHAR(64) NOT NULL COMMENT 'SHA-256 of statement_text (hex)',
   finished_at DATETIME(6) NOT NULL,
-  rolled_back_by BIGINT UNSIGNED NULL COMMENT 'the rollback ticket that undid it',
-  PRIMARY KEY (ticket_id, statement_number)
+  rolled_back_by BIGINT UNSIGNED NULL COMMENT 'the rollback ticket (same installation) that undid it',
+  PRIMARY KEY (installation_id, ticket_id, statement_number)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='dbops: statements run by tickets, and where their before-images are'`;
 
 export type LogVerb = 'update' | 'delete' | 'insert' | 'alter' | 'ddl' | 'other';
 
 export interface LogEntry {
+  installation: InstallationId;
   ticketId: number;
   statement: number;
   attempt: number;
@@ -43,6 +53,8 @@ export interface LogEntry {
   rowsSaved: number | null;
   rowsAffected: number;
   statementText: string;
+  /** SHA-256 (hex) of `statementText`. */
+  statementHash: string;
   rolledBackBy: number | null;
 }
 
@@ -53,6 +65,11 @@ interface Db {
   rows(sql: string, values?: unknown[]): Promise<unknown[]>;
 }
 
+/** SHA-256 (hex) of a statement's text, as the log and the step journal record it. */
+export function statementHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 /** Create `dbops_backup` and its log when missing (DDL: call outside any transaction). */
 export async function ensureBackupSchema(db: Db): Promise<void> {
   await db.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(db.backupSchema)} DEFAULT CHARACTER SET utf8mb4`);
@@ -60,12 +77,13 @@ export async function ensureBackupSchema(db: Db): Promise<void> {
 }
 
 /** Record a statement as done (inside the change's transaction when it has one). */
-export async function writeLogEntry(db: Db, e: Omit<LogEntry, 'rolledBackBy'>): Promise<void> {
+export async function writeLogEntry(db: Db, e: Omit<LogEntry, 'rolledBackBy' | 'statementHash'>): Promise<void> {
   await db.query(
-    `INSERT INTO ${logTable(db.backupSchema)} (ticket_id, statement_number, attempt, verb, table_schema, table_name, backup_table, backup_kind,
-       key_columns, restore_columns, backup_columns, rows_saved, rows_affected, statement_text, finished_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))`,
+    `INSERT INTO ${logTable(db.backupSchema)} (installation_id, ticket_id, statement_number, attempt, verb, table_schema, table_name, backup_table, backup_kind,
+       key_columns, restore_columns, backup_columns, rows_saved, rows_affected, statement_text, statement_sha256, finished_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))`,
     [
+      e.installation,
       e.ticketId,
       e.statement,
       e.attempt,
@@ -80,6 +98,7 @@ export async function writeLogEntry(db: Db, e: Omit<LogEntry, 'rolledBackBy'>): 
       e.rowsSaved,
       e.rowsAffected,
       e.statementText,
+      statementHash(e.statementText),
     ],
   );
 }
@@ -87,6 +106,7 @@ export async function writeLogEntry(db: Db, e: Omit<LogEntry, 'rolledBackBy'>): 
 const jsonList = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : (v ?? [])), z.array(z.string()));
 const count = z.coerce.number().int().min(0);
 const LogRow = z.object({
+  installation_id: z.string(),
   ticket_id: count,
   statement_number: count,
   attempt: count,
@@ -101,23 +121,32 @@ const LogRow = z.object({
   rows_saved: count.nullable(),
   rows_affected: count,
   statement_text: z.string(),
+  statement_sha256: z.string(),
   rolled_back_by: count.nullable(),
 });
 
-/** The ticket's logged statements, in order; empty when the log (or the schema) does not exist yet. */
-export async function readLog(db: Db, ticketId: number): Promise<LogEntry[]> {
+/** No such table (1146) or schema (1049): nothing was logged there yet. */
+function isMissing(err: unknown): boolean {
+  const errno = (err as { errno?: number }).errno;
+  return errno === 1146 || errno === 1049;
+}
+
+/** This installation's logged statements of a ticket, in order; empty when the log (or the schema) does not exist yet. */
+export async function readLog(db: Db, installation: InstallationId, ticketId: number): Promise<LogEntry[]> {
   let raw: unknown[];
   try {
-    raw = await db.rows(`SELECT * FROM ${logTable(db.backupSchema)} WHERE ticket_id = ? ORDER BY statement_number`, [
-      ticketId,
-    ]);
+    raw = await db.rows(
+      `SELECT * FROM ${logTable(db.backupSchema)} WHERE installation_id = ? AND ticket_id = ? ORDER BY statement_number`,
+      [installation, ticketId],
+    );
   } catch (err) {
-    if ((err as { errno?: number }).errno === 1146 || (err as { errno?: number }).errno === 1049) return [];
+    if (isMissing(err)) return [];
     throw err;
   }
   return raw.map((r) => {
     const row = LogRow.parse(r);
     return {
+      installation: row.installation_id,
       ticketId: row.ticket_id,
       statement: row.statement_number,
       attempt: row.attempt,
@@ -134,15 +163,41 @@ export async function readLog(db: Db, ticketId: number): Promise<LogEntry[]> {
       rowsSaved: row.rows_saved,
       rowsAffected: row.rows_affected,
       statementText: row.statement_text,
+      statementHash: row.statement_sha256,
       rolledBackBy: row.rolled_back_by,
     };
   });
 }
 
-/** Mark the original ticket's statements as undone (in the rollback's last transaction). */
-export async function markRolledBack(db: Db, ticketId: number, byTicket: number): Promise<void> {
+const LegacyRow = z.object({ statement_number: count, statement_text: z.string() });
+
+/**
+ * What the log of dbops versions before installation ids (`executions`) holds for a ticket number:
+ * statement number → text. It cannot say which installation ran them, so it is never taken as
+ * this installation's record; the runner only refuses to run a statement it holds word for word.
+ */
+export async function readLegacyLog(db: Db, ticketId: number): Promise<Map<number, string>> {
+  try {
+    const raw = await db.rows(
+      `SELECT statement_number, statement_text FROM ${logTable(db.backupSchema, LEGACY_EXECUTION_LOG)} WHERE ticket_id = ?`,
+      [ticketId],
+    );
+    return new Map(raw.map((r) => LegacyRow.parse(r)).map((r) => [r.statement_number, r.statement_text]));
+  } catch (err) {
+    if (isMissing(err)) return new Map();
+    throw err;
+  }
+}
+
+/** Mark this installation's original ticket's statements as undone (in the rollback's last transaction). */
+export async function markRolledBack(
+  db: Db,
+  installation: InstallationId,
+  ticketId: number,
+  byTicket: number,
+): Promise<void> {
   await db.query(
-    `UPDATE ${logTable(db.backupSchema)} SET rolled_back_by = ? WHERE ticket_id = ? AND rolled_back_by IS NULL`,
-    [byTicket, ticketId],
+    `UPDATE ${logTable(db.backupSchema)} SET rolled_back_by = ? WHERE installation_id = ? AND ticket_id = ? AND rolled_back_by IS NULL`,
+    [byTicket, installation, ticketId],
   );
 }

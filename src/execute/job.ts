@@ -29,6 +29,7 @@ export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ r
   const report = await runStatements(
     {
       ...run,
+      installation: ctx.installation,
       ticketId: ticket.id,
       attempt: ctx.attempt,
       schema: ticket.schema,
@@ -65,7 +66,7 @@ export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ r
             credentials: () => poolCredentials(pool),
             control: { read: async () => ({ paused: false, cutOver: null }), report: async () => undefined },
           },
-      step: (name, idempotent, body) => ctx.step(name, { idempotent }, body),
+      step: (name, options, body) => ctx.step(name, options, body),
     },
   );
   const summary = runSummary(report, ticket.ref, services.settings.backup_schema);

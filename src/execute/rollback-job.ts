@@ -13,7 +13,8 @@ import { executionServices } from './services.js';
  */
 export async function runRollback(payload: { of_ticket: number; sql: string }, ctx: JobContext): Promise<JobResult> {
   const pool = ctx.clusters.primary(ctx.ticket.cluster);
-  const plan = await planRollback(pool, executionServices().settings.backup_schema, payload.of_ticket);
+  const scope = { backupSchema: executionServices().settings.backup_schema, installation: ctx.installation };
+  const plan = await planRollback(pool, scope, payload.of_ticket);
   if (plan.rolledBackBy !== null && plan.rolledBackBy !== ctx.ticket.id) {
     throw new UnrecoverableError(
       `T-${payload.of_ticket} was already rolled back by T-${plan.rolledBackBy}; nothing was run.`,

@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { InstallationId } from '../db/installation.js';
 import { encoderFor, type Encoder } from './literals.js';
-import { readLog, type LogEntry } from './execution-log.js';
+import { readLegacyLog, readLog, type LogEntry } from './execution-log.js';
 import { qualified, quoteIdent, shown, type TableName } from './names.js';
 import { coreConnection, queryable } from './session.js';
 import { readTableInfo, valueClass } from './table-info.js';
@@ -34,6 +35,12 @@ export interface RollbackPlan {
   /** Set when the ticket was already rolled back. */
   rolledBackBy: number | null;
   rows: number;
+  /**
+   * This installation logged nothing for the ticket, but the log of dbops before installation ids
+   * holds statements of a ticket with its number: perhaps this one's, from before the upgrade. They
+   * are never planned from (dbops cannot tell whose they are); people are told where to look.
+   */
+  legacyStatements: number;
 }
 
 const UNDO_OF: Record<string, UndoKind | undefined> = {
@@ -42,11 +49,25 @@ const UNDO_OF: Record<string, UndoKind | undefined> = {
   insert: 'remove-inserted',
 };
 
-/** What undoing a ticket takes, from the execution log on its cluster's primary. */
-export async function planRollback(pool: Pool, backupSchema: string, ticketId: number): Promise<RollbackPlan> {
+/** Where a rollback reads its backups: the backup schema, and whose execution log rows count. */
+export interface BackupScope {
+  backupSchema: string;
+  installation: InstallationId;
+}
+
+/**
+ * What undoing a ticket takes, from this installation's execution log on its cluster's primary:
+ * another installation's ticket of the same number (or the backups of dbops before installation
+ * ids) is never offered.
+ */
+export async function planRollback(pool: Pool, scope: BackupScope, ticketId: number): Promise<RollbackPlan> {
+  const { backupSchema, installation } = scope;
   const conn = await pool.getConnection();
   try {
-    return planFromLog(ticketId, backupSchema, await readLog(queryable(conn, backupSchema), ticketId));
+    const db = queryable(conn, backupSchema);
+    const entries = await readLog(db, installation, ticketId);
+    const plan = planFromLog(ticketId, backupSchema, entries);
+    return entries.length > 0 ? plan : { ...plan, legacyStatements: (await readLegacyLog(db, ticketId)).size };
   } finally {
     conn.release();
   }
@@ -85,6 +106,7 @@ export function planFromLog(ticketId: number, backupSchema: string, entries: rea
     notUndoable,
     rolledBackBy,
     rows: steps.reduce((n, s) => n + s.rows, 0),
+    legacyStatements: 0,
   };
 }
 

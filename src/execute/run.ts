@@ -1,14 +1,22 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'mysql2/promise';
 import type { ExecutionSection } from '../config/schema.js';
+import type { InstallationId } from '../db/installation.js';
 import type { Logger } from '../logger.js';
 import type { ShardConfig } from '../review/shards.js';
 import { executableStatements, type ExecStatement } from './analyze.js';
 import { EstimateExceededError, ExpectedRowsError, type RowAllowance } from './backup.js';
-import { ensureBackupSchema, markRolledBack, readLog, type LogEntry } from './execution-log.js';
+import {
+  ensureBackupSchema,
+  markRolledBack,
+  readLegacyLog,
+  readLog,
+  statementHash,
+  type LogEntry,
+} from './execution-log.js';
 import type { Credentials, OscControl } from './online-alter.js';
 import { CancelledError, ExecutionSession, serverError } from './session.js';
-import { runStatement, type StatementOutcome, type StatementRun } from './statement.js';
+import { RefusedError, runStatement, type StatementOutcome, type StatementRun } from './statement.js';
 
 export type StatementStatus = 'done' | 'already-done' | 'failed' | 'cancelled' | 'not-run';
 
@@ -39,6 +47,8 @@ export interface RunReport {
 }
 
 export interface RunRequest {
+  /** The installation the ticket belongs to: its execution log rows and backup tables are keyed by it. */
+  installation: InstallationId;
   ticketId: number;
   attempt: number;
   sql: string;
@@ -83,8 +93,11 @@ export interface RunDeps {
   shards?: ShardConfig;
   events?: RunEvents;
   online?: OnlineAlterDeps;
-  /** Journal each statement as a step (the job runner's `ctx.step`); without it statements just run. */
-  step?: <T>(name: string, idempotent: boolean, run: () => Promise<T>) => Promise<T>;
+  /**
+   * Journal each statement as a step (the job runner's `ctx.step`), with the SHA-256 of its text as
+   * the step's fingerprint; without it statements just run.
+   */
+  step?: <T>(name: string, options: { idempotent: boolean; fingerprint: string }, run: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -131,9 +144,11 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
   });
   try {
     let logged: Map<number, LogEntry>;
+    let legacy: Map<number, string>;
     try {
       await ensureBackupSchema(session);
-      logged = new Map((await readLog(session, request.ticketId)).map((e) => [e.statement, e]));
+      logged = new Map((await readLog(session, request.installation, request.ticketId)).map((e) => [e.statement, e]));
+      legacy = await readLegacyLog(session, request.ticketId);
     } catch (err) {
       const why = serverError(err).message;
       return stop(
@@ -150,6 +165,12 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
     let schema = request.schema;
     for (const [i, stmt] of statements.entries()) {
       const done = logged.get(stmt.number);
+      const refusal = done ? loggedMismatch(stmt, done, request) : legacyMatch(stmt, legacy, request);
+      if (refusal) {
+        results[i] = { ...results[i], status: 'failed', error: refusal };
+        await deps.events?.finished?.(results[i], statements.length);
+        return stop(results, 'failed', `statement ${stmt.number} was not run: ${refusal}`);
+      }
       if (done) {
         results[i] = alreadyDone(stmt, done);
         allowance.used += done.rowsSaved ?? done.rowsAffected;
@@ -163,12 +184,15 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
       try {
         // A journaled step may run again after a transient error: the log says whether it committed meanwhile.
         const once = async () => {
-          const committed = (await readLog(session, request.ticketId)).find((e) => e.statement === stmt.number);
+          const committed = (await readLog(session, request.installation, request.ticketId)).find(
+            (e) => e.statement === stmt.number,
+          );
+          const mismatch = committed && loggedMismatch(stmt, committed, request);
+          if (mismatch) throw new RefusedError(mismatch);
           return committed ? outcomeFromLog(committed) : runStatement(run);
         };
-        const outcome = deps.step
-          ? await deps.step(`statement-${stmt.number}`, RERUNNABLE.has(stmt.kind), once)
-          : await runStatement(run);
+        const step = { idempotent: RERUNNABLE.has(stmt.kind), fingerprint: statementHash(stmt.text) };
+        const outcome = deps.step ? await deps.step(`statement-${stmt.number}`, step, once) : await runStatement(run);
         if (outcome.schema !== undefined) schema = outcome.schema;
         allowance.used += outcome.counted;
         results[i] = {
@@ -202,7 +226,7 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
       }
     }
     if (request.purpose === 'rollback' && request.rollbackOf)
-      await markRolledBack(session, request.rollbackOf, request.ticketId);
+      await markRolledBack(session, request.installation, request.rollbackOf, request.ticketId);
     return { outcome: 'succeeded', results, failure: null };
   } finally {
     await session.close();
@@ -248,6 +272,32 @@ function notRun(stmt: ExecStatement): StatementResult {
     note: null,
     error: null,
   };
+}
+
+/**
+ * The log holds this statement number of the ticket, but for other text (the ticket's SQL is not
+ * what ran then): it is neither done nor safe to run, so the ticket stops and says so.
+ */
+function loggedMismatch(stmt: ExecStatement, entry: LogEntry, request: RunRequest): string | null {
+  if (entry.statementHash === statementHash(stmt.text)) return null;
+  return (
+    `the execution log in the backup schema records statement ${stmt.number} of T-${request.ticketId} (attempt ${entry.attempt}) with other text ` +
+    `(\`${firstWords(entry.statementText.replace(/\s+/g, ' '), 60)}\`), so dbops neither takes it as done nor runs it again. ` +
+    'Compare the target with the ticket by hand and open a new ticket for what is left'
+  );
+}
+
+/**
+ * The log of dbops before installation ids holds this ticket number's statement word for word: it
+ * may be this ticket's own run from before the upgrade (a retry must not repeat it) or another
+ * installation's, which dbops cannot tell apart, so it refuses rather than guess.
+ */
+function legacyMatch(stmt: ExecStatement, legacy: ReadonlyMap<number, string>, request: RunRequest): string | null {
+  if (legacy.get(stmt.number) !== stmt.text) return null;
+  return (
+    `the execution log of dbops before installation ids (\`executions\` in the backup schema) records statement ${stmt.number} of a T-${request.ticketId} with this very text. ` +
+    'It may have run already, and that log cannot say which installation ran it; check the target by hand and open a new ticket for what is left'
+  );
 }
 
 function outcomeFromLog(entry: LogEntry): StatementOutcome {

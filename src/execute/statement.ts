@@ -96,6 +96,7 @@ function rows(n: number): string {
 function statementContext(run: StatementRun) {
   const expected = run.request.expectedRows?.[run.stmt.number];
   return {
+    installation: run.request.installation,
     ticketId: run.request.ticketId,
     attempt: run.request.attempt,
     statement: run.stmt.number,
@@ -144,7 +145,12 @@ async function runUpdateOrDelete(run: StatementRun, verb: 'update' | 'delete'): 
       verb,
       shape.table,
     );
-  const backupTable = backupTableName(run.request.ticketId, run.stmt.number, shape.table.name);
+  const backupTable = backupTableName(
+    run.request.installation,
+    run.request.ticketId,
+    run.stmt.number,
+    shape.table.name,
+  );
   const change = await runBackedUp(run.session, { shape, info, key, backupTable }, statementContext(run));
   return fromChange(
     change,
@@ -165,7 +171,12 @@ async function runInsert(run: StatementRun): Promise<StatementOutcome> {
     const change = await runUnbacked(run.session, 'insert', shape.table, statementContext(run));
     return fromChange(change, `keys not recorded (${why}): a rollback cannot remove these rows`);
   }
-  const backupTable = backupTableName(run.request.ticketId, run.stmt.number, shape.table.name);
+  const backupTable = backupTableName(
+    run.request.installation,
+    run.request.ticketId,
+    run.stmt.number,
+    shape.table.name,
+  );
   const change = await runRecordedInsert(
     run.session,
     { shape, info, key, backupTable, method: method.kind },
@@ -230,6 +241,7 @@ async function logDdl(
   affected: number,
 ): Promise<void> {
   await writeLogEntry(run.session, {
+    installation: run.request.installation,
     ticketId: run.request.ticketId,
     statement: run.stmt.number,
     attempt: run.request.attempt,

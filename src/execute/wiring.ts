@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
+import type { InstallationId } from '../db/installation.js';
 import { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../logger.js';
 import type { KeySpace } from '../queue/stop-channel.js';
@@ -23,7 +24,14 @@ export interface ExecutionWiring {
 
 /** Bot side: rollbacks (plans read from the clusters' primaries), the online ALTER's controls, and the announcer posting panels and rollback offers. */
 export async function startExecutionBot(
-  w: ExecutionWiring & { meta: Pool; slack: Notifier; store: TicketStore; logger: Logger },
+  w: ExecutionWiring & {
+    meta: Pool;
+    /** Rollbacks read only this installation's execution log and backups. */
+    installation: InstallationId;
+    slack: Notifier;
+    store: TicketStore;
+    logger: Logger;
+  },
   closers: Array<() => Promise<unknown>>,
 ): Promise<ExecutionBot> {
   const pools = new ClusterPools(w.config.clusters, { secrets: w.secrets });
@@ -42,6 +50,7 @@ export async function startExecutionBot(
     channel,
     rollbacks: new RollbackStore(w.meta),
     backupSchema: w.config.execution.backup_schema,
+    installation: w.installation,
   });
 }
 

@@ -67,6 +67,13 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
   }
   if (plan.rolledBackBy !== null)
     return privateNote(`${original.ref} was already rolled back by T-${plan.rolledBackBy}.`, ':information_source:');
+  if (plan.steps.length === 0 && plan.legacyStatements > 0)
+    return privateNote(
+      `dbops has no record of ${original.ref} running on \`${original.cluster}\` since it began keying its backups by installation id. ` +
+        `The execution log of earlier versions (\`${plan.backupSchema}.executions\`) holds ${plan.legacyStatements} statement(s) of a T-${original.id}, with before-images in \`${plan.backupSchema}.t${original.id}_<n>_<table>\`, ` +
+        'but it cannot say which installation ran them, so dbops does not roll back from it. A DBA can check those tables and restore by hand.',
+      ':information_source:',
+    );
   if (plan.steps.length === 0) {
     const why =
       plan.notUndoable.length > 0

@@ -84,7 +84,9 @@ it('exec → a DBA approves → the worker runs it with backups → the thread s
   const texts = replies.map((m) => m.text ?? '');
   assert.ok(
     texts.some((t) =>
-      /statement 1\/2 done: 10 rows changed in .* before-images of 10 rows in dbops_exe_bk_\w+\.t\d+_1_orders/.test(t),
+      new RegExp(
+        `statement 1/2 done: 10 rows changed in .* before-images of 10 rows in ${backups}\\.${h.runtime.installation}_t\\d+_1_orders`,
+      ).test(t),
     ),
     texts.join('\n'),
   );
@@ -130,7 +132,9 @@ it('exec → a DBA approves → the worker runs it with backups → the thread s
   assert.equal(rollback.estimatedRows, 15);
   assert.match(
     rollback.kind === 'rollback' ? rollback.payload.sql : '',
-    /INSERT INTO `dbops_exe_\w+`\.`orders` .* SELECT .* FROM `dbops_exe_bk_\w+`\.`t\d+_2_orders`/,
+    new RegExp(
+      `INSERT INTO \`${schema}\`\\.\`orders\` .* SELECT .* FROM \`${backups}\`\\.\`${h.runtime.installation}_t\\d+_2_orders\``,
+    ),
   );
 
   // The row-by-row script is attached to the rollback's thread; the original thread links to it.

@@ -101,7 +101,7 @@ describe('migrate jobs on the runner', () => {
         copy: { parallel: 2, chunk_rows: 2_000, chunk_mb: 16, method: 'load-data', defer_keys: true },
       };
       const ticket = await f.ticket({ kind: 'migrate', payload });
-      const staging = `__dbops_T${ticket.id}_n_big`;
+      const staging = `__dbops_${f.installation}_T${ticket.id}_n_big`;
       const staged = async () => {
         const [found] = await conn.query<RowDataPacket[]>(
           'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
@@ -164,7 +164,7 @@ describe('migrate jobs on the runner', () => {
         copy: { parallel: 2, chunk_rows: 1_000, chunk_mb: 16, method: 'load-data', defer_keys: true },
       };
       const ticket = await f.ticket({ kind: 'migrate', payload });
-      const staging = `__dbops_T${ticket.id}_n_big`;
+      const staging = `__dbops_${f.installation}_T${ticket.id}_n_big`;
       await waitUntil(
         async () =>
           (await tablesOf(conn, pair.destination)).includes(staging) &&

@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
 import { ExecutionSection } from '../../../src/config/schema.js';
 import { instanceOptions } from '../../../src/db/connection-options.js';
+import { newInstallationId, type InstallationId } from '../../../src/db/installation.js';
 import { quoteIdent } from '../../../src/execute/names.js';
 import type { RunRequest } from '../../../src/execute/run.js';
 
@@ -21,6 +22,10 @@ export interface TargetDb {
   schema: string;
   /** This target's own backup schema (`execution.backup_schema`), so tests never share one. */
   backupSchema: string;
+  /** The installation its tickets belong to (one per target, as a meta database would give it). */
+  installation: InstallationId;
+  /** Where a rollback of its tickets reads: the backup schema and the installation. */
+  scope: { backupSchema: string; installation: InstallationId };
   settings: ExecutionSection;
   /** Ticket ids unique to this test file, so backups in the shared dbops_backup schema never collide. */
   ticketId(): number;
@@ -37,10 +42,13 @@ export async function openTarget(): Promise<TargetDb> {
   const tickets: number[] = [];
   const base = randomInt(1_000_000, 900_000_000);
   const backupSchema = `${schema}_bk`;
+  const installation = newInstallationId();
   return {
     pool,
     schema,
     backupSchema,
+    installation,
+    scope: { backupSchema, installation },
     settings: ExecutionSection.parse({ backup_schema: backupSchema }),
     ticketId() {
       const id = base + tickets.length;
@@ -67,6 +75,7 @@ export async function openTarget(): Promise<TargetDb> {
 
 export function request(target: TargetDb, sql: string, extra: Partial<RunRequest> = {}): RunRequest {
   return {
+    installation: target.installation,
     ticketId: target.ticketId(),
     attempt: 1,
     sql,

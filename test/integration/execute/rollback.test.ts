@@ -33,7 +33,7 @@ describe('rollback from the backups', () => {
     assert.equal((await runStatements(original, deps())).outcome, 'succeeded');
     assert.notEqual(await target.checksum('orders'), before);
 
-    const plan = await planRollback(target.pool, target.backupSchema, original.ticketId);
+    const plan = await planRollback(target.pool, target.scope, original.ticketId);
     assert.deepEqual(
       plan.steps.map((s) => [s.statement, s.kind, s.rows]),
       [
@@ -53,10 +53,7 @@ describe('rollback from the backups', () => {
     const report = await runStatements(rollback, deps());
     assert.equal(report.outcome, 'succeeded', report.failure ?? '');
     assert.equal(await target.checksum('orders'), before);
-    assert.equal(
-      (await planRollback(target.pool, target.backupSchema, original.ticketId)).rolledBackBy,
-      rollback.ticketId,
-    );
+    assert.equal((await planRollback(target.pool, target.scope, original.ticketId)).rolledBackBy, rollback.ticketId);
   });
 
   it('the row-by-row rollback script restores the same table on its own', async () => {
@@ -66,7 +63,7 @@ describe('rollback from the backups', () => {
       change.replace(/100[12]/g, (m) => String(Number(m) + 10)),
     );
     assert.equal((await runStatements(original, deps())).outcome, 'succeeded');
-    const plan = await planRollback(target.pool, target.backupSchema, original.ticketId);
+    const plan = await planRollback(target.pool, target.scope, original.ticketId);
     const file = join(dir, 'rollback.sql');
     const out = createWriteStream(file);
     const stats = await writeRowSql(target.pool, plan, out);
@@ -94,7 +91,7 @@ describe('rollback from the backups', () => {
     const original = request(target, 'DELETE FROM orders WHERE id BETWEEN 100 AND 104');
     assert.equal((await runStatements(original, deps())).outcome, 'succeeded');
     await target.pool.query(`INSERT INTO ${target.schema}.orders (id) VALUES (102)`);
-    const plan = await planRollback(target.pool, target.backupSchema, original.ticketId);
+    const plan = await planRollback(target.pool, target.scope, original.ticketId);
     const rollback = request(target, setBasedSql(plan).join(';\n'), {
       purpose: 'rollback',
       rollbackOf: original.ticketId,

@@ -16,16 +16,18 @@ describe('runStatements on MariaDB', () => {
   after(() => target.close());
 
   it('backs up an UPDATE and a DELETE, and reports rows, backup and duration per statement', async () => {
-    const report = await runStatements(
-      request(target, 'UPDATE orders SET status = 9 WHERE id <= 10;\nDELETE FROM orders WHERE id > 195'),
-      deps(),
-    );
+    const req = request(target, 'UPDATE orders SET status = 9 WHERE id <= 10;\nDELETE FROM orders WHERE id > 195');
+    const report = await runStatements(req, deps());
     assert.equal(report.outcome, 'succeeded', report.failure ?? '');
     const [update, del] = report.results;
     assert.equal(update.status, 'done');
     assert.equal(update.affectedRows, 10);
     assert.equal(update.savedRows, 10);
-    assert.match(update.backupTable ?? '', /^t\d+_1_orders$/);
+    assert.equal(
+      update.backupTable,
+      `${target.installation}_t${req.ticketId}_1_orders`,
+      'named by installation, ticket and statement',
+    );
     assert.equal(del.affectedRows, 5);
     assert.equal(typeof del.durationMs, 'number');
     assert.equal(
@@ -71,7 +73,7 @@ describe('runStatements on MariaDB', () => {
     assert.equal(
       await target.count(
         'SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE ?',
-        [target.backupSchema, `t${req.ticketId}\\_%`],
+        [target.backupSchema, `${target.installation}\\_t${req.ticketId}\\_%`],
       ),
       0,
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { statementHash } from '../../../src/execute/execution-log.js';
 import { FencedError } from '../../../src/queue/errors.js';
 import { RunStore } from '../../../src/queue/run-store.js';
 import { StepJournal } from '../../../src/queue/step-journal.js';
@@ -8,7 +8,6 @@ import { BOT_ACTOR } from '../../../src/tickets/ticket.js';
 import { openTestStore, type TestStore } from '../tickets/fixtures.js';
 
 const AT = new Date('2026-11-24T02:00:00Z');
-const statementHash = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 let db: TestStore;
 let runs: RunStore;
 let journal: StepJournal;

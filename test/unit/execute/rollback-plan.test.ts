@@ -4,6 +4,7 @@ import type { LogEntry } from '../../../src/execute/execution-log.js';
 import { planFromLog, rollbackSql } from '../../../src/execute/rollback-sql.js';
 
 const entry = (e: Partial<LogEntry>): LogEntry => ({
+  installation: 'k3x9m2q7za',
   ticketId: 42,
   statement: 1,
   attempt: 1,
@@ -17,6 +18,7 @@ const entry = (e: Partial<LogEntry>): LogEntry => ({
   rowsSaved: null,
   rowsAffected: 0,
   statementText: '',
+  statementHash: '',
   rolledBackBy: null,
   ...e,
 });
