@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import type { Pool } from 'mysql2/promise';
+import type { Connection, Pool } from 'mysql2/promise';
 import type { Cluster, Endpoint } from '../config/schema.js';
 import { DbopsError } from '../errors.js';
 import { endpointName, instanceOptions } from './connection-options.js';
@@ -61,6 +61,19 @@ export class ClusterPools {
   /** Reads, EXPLAIN and information_schema go to a replica when the cluster has one. */
   replicaOrPrimary(name: string): Pool {
     return this.replica(name) ?? this.primary(name);
+  }
+
+  /**
+   * A connection of its own to the cluster's first replica (its primary when it has none), outside
+   * the pools: for work whose session must not be shared with anything else, before or after (the
+   * review's EXPLAIN session). The caller ends it.
+   */
+  async dedicatedReplicaOrPrimary(name: string): Promise<Connection> {
+    if (this.closed) throw new DbopsError('internal', 'the cluster pools are closed');
+    const cluster = this.cluster(name);
+    return mysql.createConnection(
+      instanceOptions(cluster, cluster.replicas[0] ?? cluster.primary, this.options.secrets),
+    );
   }
 
   /** End every pool; the object can't be used afterwards. */

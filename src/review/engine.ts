@@ -12,8 +12,10 @@ import { useTarget } from './catalog/names.js';
 import type { ServerProbe } from './explain/probe.js';
 import type { ShadowResult, ShadowRunner } from './shadow.js';
 import { expandShards, shardSets, type ShardConfig } from './shards.js';
+import { SEVERITIES } from './types.js';
 import type {
   Finding,
+  Severity,
   ReviewReport,
   ReviewStatement,
   RuleContext,
@@ -144,7 +146,7 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
       for (const draft of await rule.check(ctx)) {
         findings.push({
           rule: rule.id,
-          severity: level,
+          severity: atMost(level, draft.severity),
           statement: stmt.index,
           message: draft.message,
           why: rule.why,
@@ -177,6 +179,11 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
     if (stmt.kind === 'use') schema = useTarget(stmt.stripped) ?? schema;
   }
   return { statements: reports, summary: grade(reports.flatMap((r) => r.findings)), target: options.target };
+}
+
+/** The rule's level, lowered to the finding's own cap when it has one. */
+function atMost(level: Severity, cap: Severity | undefined): Severity {
+  return cap !== undefined && SEVERITIES.indexOf(cap) > SEVERITIES.indexOf(level) ? cap : level;
 }
 
 /** The shadow check runs when it is enabled, the review can run it, and the batch has table DDL. */

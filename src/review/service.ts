@@ -2,6 +2,7 @@ import type { Environment, DbopsConfig } from '../config/schema.js';
 import { ClusterPools } from '../db/pools.js';
 import { DbopsError } from '../errors.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
+import type { Logger } from '../logger.js';
 import { loadCatalog, referencedSchemas } from './catalog/load-catalog.js';
 import { prepareStatementsYielding, reviewStatements } from './engine.js';
 import { MysqlProbe } from './explain/mysql-probe.js';
@@ -29,6 +30,8 @@ export interface ReviewerDeps {
   pools?: ClusterPools;
   /** Where `password_env` names are read when the reviewer opens its own pools (default process.env). */
   secrets?: NodeJS.ProcessEnv;
+  /** Where a target's errors are logged in full (a review shows dbops' description of them, never their text). */
+  logger?: Pick<Logger, 'info'>;
 }
 
 /**
@@ -68,7 +71,10 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Re
       let server;
       try {
         catalog = await loadCatalog(source, referencedSchemas(batch, target.schema));
-        server = await MysqlProbe.connect(source);
+        server = await MysqlProbe.connect(source, {
+          logger: deps.logger,
+          openSession: () => pools().dedicatedReplicaOrPrimary(target.cluster),
+        });
       } catch (err) {
         const endpoint = cluster.replicas[0] ?? cluster.primary;
         throw new DbopsError(
@@ -78,16 +84,21 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Re
         );
       }
       const scratch = config.review.scratch_cluster;
-      return reviewStatements(batch, {
-        rules: rulesFor(cluster.env),
-        purpose,
-        catalog,
-        server,
-        schema: target.schema,
-        target: `${target.cluster}.${target.schema}`,
-        shards,
-        shadow: scratch ? shadowRunner({ scratch: pools().primary(scratch), source }) : undefined,
-      });
+      try {
+        return await reviewStatements(batch, {
+          rules: rulesFor(cluster.env),
+          purpose,
+          catalog,
+          server,
+          schema: target.schema,
+          target: `${target.cluster}.${target.schema}`,
+          shards,
+          shadow: scratch ? shadowRunner({ scratch: pools().primary(scratch), source }) : undefined,
+        });
+      } finally {
+        // The EXPLAIN session is the review's alone: it ends here, whatever it held.
+        await server.close();
+      }
     },
     async close() {
       await own?.closeAll();

@@ -91,6 +91,11 @@ export interface FindingDraft {
   /** Absolute 1-based line/column in the input; defaults to the statement's start. */
   line?: number;
   column?: number;
+  /**
+   * At most this severity: a rule may report a lesser problem than its configured level (the dry
+   * run that was not attempted is no rejection), never a worse one.
+   */
+  severity?: Severity;
 }
 
 export interface Finding {

@@ -2,8 +2,6 @@ import type { ReviewStatement } from '../types.js';
 import type { ExplainRow, ServerProbe } from './probe.js';
 import { dmlAsSelect, words } from './rewrite.js';
 
-type Flavor = Pick<ServerProbe, 'flavor' | 'version'>;
-
 /** Numeric parts of a version string: `10.11.19-MariaDB-0+deb12u1` → [10, 11, 19]. */
 export function versionParts(version: string): number[] {
   const match = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
@@ -18,27 +16,21 @@ export function versionAtLeast(version: string, wanted: readonly number[]): bool
   return true;
 }
 
-/** EXPLAIN UPDATE/DELETE/INSERT arrived in MySQL 5.6.3 and MariaDB 10.0.5. */
-export function canExplainWrites(server: Flavor): boolean {
-  return versionAtLeast(server.version, server.flavor === 'mariadb' ? [10, 0, 5] : [5, 6, 3]);
-}
-
 const READS = new Set(['select']);
-const WRITES = new Set(['update', 'delete', 'insert', 'replace']);
+const CHANGES = new Set(['update', 'delete']);
 
 /**
- * The text to EXPLAIN for a statement: the statement itself (comment-stripped), or for UPDATE and
- * DELETE on servers that cannot EXPLAIN them, the SELECT of the rows they would change. Null for
- * statements EXPLAIN does not take (DDL, SET, …) and for INSERT … VALUES on such servers.
+ * The text to EXPLAIN for a statement: a SELECT as it is (comment-stripped), and for UPDATE and
+ * DELETE the SELECT of the rows they would change. EXPLAIN runs in a read-only session, where
+ * servers refuse to EXPLAIN a write (and MySQL before 5.6.3 and MariaDB before 10.0.5 never
+ * could). Null for other statements (INSERT has its own steps in statement-plan.ts; DDL, SET, …).
  */
-export function explainableSql(
-  stmt: Pick<ReviewStatement, 'kind' | 'stripped'>,
-  server: Flavor,
-): { sql: string; rewritten: boolean } | null {
+export function explainableSql(stmt: Pick<ReviewStatement, 'kind' | 'stripped'>): {
+  sql: string;
+  rewritten: boolean;
+} | null {
   if (READS.has(stmt.kind)) return { sql: stmt.stripped, rewritten: false };
-  if (!WRITES.has(stmt.kind)) return null;
-  if (canExplainWrites(server)) return { sql: stmt.stripped, rewritten: false };
-  if (stmt.kind !== 'update' && stmt.kind !== 'delete') return null;
+  if (!CHANGES.has(stmt.kind)) return null;
   const select = dmlAsSelect(stmt.stripped);
   return select ? { sql: select, rewritten: true } : null;
 }
@@ -76,7 +68,7 @@ export interface RowEstimate {
 
 /**
  * EXPLAIN a statement and estimate the rows it touches. Null when the statement is not one EXPLAIN
- * takes; throws the server's error when EXPLAIN fails (missing table or column, bad syntax).
+ * takes; throws when EXPLAIN fails (missing table or column, bad syntax) or is refused (ExplainRefused).
  */
 export async function estimateRows(
   probe: ServerProbe,
@@ -84,7 +76,7 @@ export async function estimateRows(
   schema?: string,
   table?: string,
 ): Promise<RowEstimate | null> {
-  const explainable = explainableSql(stmt, probe);
+  const explainable = explainableSql(stmt);
   if (!explainable) return null;
   const plan = await probe.explain(explainable.sql, schema);
   return { rows: estimateFromPlan(plan, table), plan, ...explainable };

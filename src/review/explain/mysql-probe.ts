@@ -1,19 +1,33 @@
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Connection, Pool, RowDataPacket } from 'mysql2/promise';
 import { z } from 'zod';
 import { quoteIdent } from '../../db/meta.js';
+import { isServerError } from '../../db/server-errors.js';
+import type { Logger } from '../../logger.js';
+import { explainRefusal, SYSTEM_SCHEMAS } from '../safety/statement.js';
 import { stripComments } from '../strip.js';
 import type { ReviewStatement } from '../types.js';
 import { estimateRows, versionAtLeast, type RowEstimate } from './estimate.js';
-import type { ExplainRow, ServerProbe } from './probe.js';
+import { ExplainRefused, type ExplainRow, type ServerProbe } from './probe.js';
 
-/** Reads are explained inside a READ ONLY transaction (servers refuse EXPLAIN of writes there). */
-const READS = /^\(*\s*(SELECT|TABLE|VALUES)\b/i;
+/** How long one EXPLAIN may take on the server (max_statement_time / max_execution_time). */
+const EXPLAIN_TIME_LIMIT_SECONDS = 5;
+/** The client gives up a little later, should the server not stop it. */
+const CLIENT_TIMEOUT_MS = (EXPLAIN_TIME_LIMIT_SECONDS + 5) * 1000;
 
-/** How long one EXPLAIN may take before the review gives up on it. */
-const EXPLAIN_TIMEOUT_MS = 10_000;
-
-/** Statements EXPLAIN may be put in front of. Anything else (ANALYZE, FORMAT=…, FOR CONNECTION) is refused. */
-const EXPLAINABLE = /^\(*\s*(SELECT|WITH|INSERT|REPLACE|UPDATE|DELETE|TABLE|VALUES)\b/i;
+/**
+ * sql_mode flags that change how the server reads quotes (`"x"` as a name, `\'` as two
+ * characters): dropped for the probe's session, so the server reads the text as dbops' parser did.
+ */
+const READING_MODES = new Set([
+  'ANSI_QUOTES',
+  'NO_BACKSLASH_ESCAPES',
+  'ANSI',
+  'ORACLE',
+  'MSSQL',
+  'DB2',
+  'POSTGRESQL',
+  'MAXDB',
+]);
 
 const Num = z
   .union([z.number(), z.string(), z.null()])
@@ -66,44 +80,49 @@ export function parseExplainRows(rows: readonly unknown[]): ExplainRow[] {
   });
 }
 
+export interface ProbeOptions {
+  /** Where a failed EXPLAIN is logged in full (the requester sees dbops' description of it). */
+  logger?: Pick<Logger, 'info'>;
+  /** Opens the probe's own connection (db/pools.ts `dedicatedReplicaOrPrimary`); default: one taken out of the pool for good. */
+  openSession?: () => Promise<Connection>;
+}
+
 /**
- * EXPLAIN through a mysql2 pool (a replica's, see db/pools.ts). The statement is never executed:
- * only EXPLAIN is sent (never ANALYZE, which runs the statement on MariaDB and MySQL 8). A SELECT is
- * explained inside a read-only transaction that is rolled back, so even a stored function the
- * optimizer evaluates early cannot write (servers refuse EXPLAIN UPDATE/DELETE in one, so writes
- * rely on EXPLAIN itself and on the replica being read-only).
+ * EXPLAIN on a target (a replica, see db/pools.ts), for the review and a change's row estimate,
+ * before any approval. Nothing a user wrote is evaluated unless dbops proved it harmless first
+ * (safety/statement.ts: a plain SELECT, no subquery, stored function, variable or locking read;
+ * UPDATE and DELETE are explained as the SELECT of their rows). What passes runs on the probe's own
+ * session — a connection of its own (`openSession`), or one taken out of the pool and never handed
+ * back — made read-only (every statement is a read-only transaction, so even a write the server
+ * would find cannot happen), time-limited, with the quoting rules dbops' parser used, and destroyed
+ * by `close`, so no lock or session variable outlives the review.
  */
 export class MysqlProbe implements ServerProbe {
+  private session: Promise<Connection> | undefined;
+  private schema: string | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly pool: Pool,
     readonly flavor: 'mysql' | 'mariadb',
     readonly version: string,
+    private readonly options: ProbeOptions = {},
   ) {}
 
   /** A probe for the pool's server, its flavour and version read from VERSION(). */
-  static async connect(pool: Pool): Promise<MysqlProbe> {
+  static async connect(pool: Pool, options: ProbeOptions = {}): Promise<MysqlProbe> {
     const [rows] = await pool.query<RowDataPacket[]>('SELECT VERSION() AS version');
     const version = String(rows[0]?.version ?? '');
-    return new MysqlProbe(pool, /mariadb/i.test(version) ? 'mariadb' : 'mysql', version);
+    return new MysqlProbe(pool, /mariadb/i.test(version) ? 'mariadb' : 'mysql', version, options);
   }
 
   async explain(sql: string, schema?: string): Promise<ExplainRow[]> {
     const text = stripComments(sql);
-    if (!EXPLAINABLE.test(text))
-      throw new Error('only SELECT, INSERT, REPLACE, UPDATE and DELETE statements can be explained');
-    const conn = await this.pool.getConnection();
-    try {
-      if (schema) await conn.query(`USE ${quoteIdent(schema)}`);
-      if (READS.test(text)) await readOnly(conn);
-      const [rows] = await conn.query<RowDataPacket[]>({
-        sql: `${this.explainPrefix()} ${text}`,
-        timeout: EXPLAIN_TIMEOUT_MS,
-      });
-      return parseExplainRows(rows);
-    } finally {
-      await conn.query('ROLLBACK').catch(() => undefined);
-      conn.release();
-    }
+    if (schema && SYSTEM_SCHEMAS.has(schema.toLowerCase()))
+      throw new ExplainRefused(`it runs in the system schema \`${schema}\``);
+    const refusal = explainRefusal(text);
+    if (refusal) throw new ExplainRefused(refusal);
+    return this.serially(() => this.run(text, schema));
   }
 
   /** EXPLAIN a review statement and estimate the rows it reads or changes (see estimate.ts). */
@@ -115,6 +134,81 @@ export class MysqlProbe implements ServerProbe {
     return estimateRows(this, stmt, schema, table);
   }
 
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await this.queue.catch(() => undefined);
+    if (session) (await session.catch(() => undefined))?.destroy();
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async run(text: string, schema: string | undefined): Promise<ExplainRow[]> {
+    const conn = await this.open();
+    try {
+      if (schema && schema !== this.schema) {
+        await conn.query(`USE ${quoteIdent(schema)}`);
+        this.schema = schema;
+      }
+      const [rows] = await conn.query<RowDataPacket[]>({
+        sql: `${this.explainPrefix()} ${text}`,
+        timeout: CLIENT_TIMEOUT_MS,
+      });
+      return parseExplainRows(rows);
+    } catch (err) {
+      this.options.logger?.info('EXPLAIN failed on the target', {
+        schema,
+        sql: text.slice(0, 500),
+        error: serverDetails(err),
+      });
+      // A server's answer leaves the session as it was; anything else (a timeout, a lost connection) ends it.
+      if (!isServerError(err)) await this.drop();
+      throw err;
+    }
+  }
+
+  /** The probe's session, opened on first use: read-only, time-limited, quoting as dbops' parser reads. */
+  private open(): Promise<Connection> {
+    this.session ??= (async () => {
+      const conn = this.options.openSession ? await this.options.openSession() : await this.pool.getConnection();
+      try {
+        const [rows] = await conn.query<RowDataPacket[]>('SELECT @@SESSION.sql_mode AS mode');
+        const mode = String(rows[0]?.mode ?? '')
+          .split(',')
+          .filter((flag) => flag !== '' && !READING_MODES.has(flag.toUpperCase()))
+          .join(',');
+        await conn.query('SET SESSION sql_mode = ?', [mode]);
+        if (this.flavor === 'mariadb')
+          await conn.query('SET SESSION max_statement_time = ?', [EXPLAIN_TIME_LIMIT_SECONDS]);
+        else await conn.query('SET SESSION max_execution_time = ?', [EXPLAIN_TIME_LIMIT_SECONDS * 1000]);
+        await conn.query('SET SESSION TRANSACTION READ ONLY');
+        return conn;
+      } catch (err) {
+        conn.destroy();
+        this.options.logger?.info('no read-only EXPLAIN session on the target', { error: serverDetails(err) });
+        throw new ExplainRefused(
+          'the target would not give dbops a read-only session with a time limit to EXPLAIN it in',
+        );
+      }
+    })();
+    const opening = this.session;
+    opening.catch(() => {
+      if (this.session === opening) this.session = undefined;
+    });
+    return opening;
+  }
+
+  private async drop(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    this.schema = undefined;
+    if (session) (await session.catch(() => undefined))?.destroy();
+  }
+
   /** MySQL 8.0.32+ may default to JSON or TREE (explain_format): ask for the table format. */
   private explainPrefix(): string {
     return this.flavor === 'mysql' && versionAtLeast(this.version, [5, 6, 5])
@@ -123,7 +217,9 @@ export class MysqlProbe implements ServerProbe {
   }
 }
 
-/** READ ONLY transactions exist from MySQL 5.6.5 and MariaDB 10.0; older servers just EXPLAIN. */
-async function readOnly(conn: PoolConnection): Promise<void> {
-  await conn.query('START TRANSACTION READ ONLY').catch(() => undefined);
+/** What a log line keeps of an error: its codes and the server's text (internal only). */
+function serverDetails(err: unknown): Record<string, unknown> {
+  if (typeof err !== 'object' || err === null) return { message: String(err) };
+  const e = err as { code?: unknown; errno?: unknown; sqlState?: unknown; sqlMessage?: unknown; message?: unknown };
+  return { code: e.code, errno: e.errno, sqlState: e.sqlState, message: e.sqlMessage ?? e.message };
 }

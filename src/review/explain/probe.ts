@@ -1,4 +1,8 @@
-/** Live server access for review: EXPLAIN on a replica (never executes the statement). */
+/**
+ * Live server access for review: EXPLAIN on a replica. Only what dbops can prove harmless reaches
+ * the server (src/review/safety): a SELECT without subqueries, stored functions, variables or
+ * locking reads, EXPLAINed in a read-only session with a time limit.
+ */
 export interface ExplainRow {
   table: string | null;
   /** Access type: ALL, index, range, ref, eq_ref, const, … */
@@ -22,6 +26,19 @@ export interface ServerProbe {
   /** Server flavour and version, e.g. { flavor: 'mariadb', version: '10.11.19' }. */
   readonly flavor: 'mysql' | 'mariadb';
   readonly version: string;
-  /** EXPLAIN a statement; throws an Error with the server's message when EXPLAIN fails. */
+  /**
+   * EXPLAIN a SELECT. Throws ExplainRefused, before anything is sent, when dbops cannot prove the
+   * statement harmless; throws the server's error (to be described, never shown) when EXPLAIN fails.
+   */
   explain(sql: string, schema?: string): Promise<ExplainRow[]>;
+  /** End the probe's session on the server (named locks, session variables and all). */
+  close?(): Promise<void>;
+}
+
+/** A statement dbops will not send to a server before approval; `reason` says why, for the requester. */
+export class ExplainRefused extends Error {
+  constructor(readonly reason: string) {
+    super(`not EXPLAINed: ${reason}`);
+    this.name = 'ExplainRefused';
+  }
 }

@@ -76,3 +76,22 @@ export function dmlAsSelect(stripped: string): string | null {
 function skipModifiers(rest: Word[], modifiers: string[]): number | undefined {
   return rest.find((w) => !modifiers.includes(w.upper))?.start;
 }
+
+/**
+ * The query part of an INSERT/REPLACE … SELECT (comment-stripped text): what it reads, for EXPLAIN.
+ *   INSERT INTO t (a, b) SELECT x, y FROM u WHERE w ON DUPLICATE KEY UPDATE …  → SELECT x, y FROM u WHERE w
+ * A leading WITH of the query is kept; RETURNING is dropped. Null for INSERT … VALUES / SET, or when
+ * the query is parenthesised.
+ */
+export function insertQuery(stripped: string): string | null {
+  const top = [...words(stripped)].filter((w) => w.depth === 0);
+  const verb = top[0];
+  if (!verb || (verb.upper !== 'INSERT' && verb.upper !== 'REPLACE')) return null;
+  const start = top.find((w) => w.upper === 'SELECT' || w.upper === 'WITH');
+  if (!start) return null;
+  const after = top.filter((w) => w.start > start.start);
+  const end = after.find(
+    (w, i) => w.upper === 'RETURNING' || (w.upper === 'ON' && after[i + 1]?.upper === 'DUPLICATE'),
+  );
+  return stripped.slice(start.start, end ? end.start : stripped.length).trim() || null;
+}

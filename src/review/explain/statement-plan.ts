@@ -1,16 +1,20 @@
+import { quoteIdent } from '../../db/meta.js';
+import { describeServerError, isServerError } from '../../db/server-errors.js';
 import { isObject } from '../ast.js';
 import { Cursor, lex } from '../ddl/lexer.js';
 import { usesTableTouchedEarlier } from '../catalog/batch.js';
 import type { ReviewStatement, RuleContext } from '../types.js';
 import { explainableSql } from './estimate.js';
-import { dmlAsSelect } from './rewrite.js';
-import type { ExplainRow, ServerProbe } from './probe.js';
+import { insertQuery } from './rewrite.js';
+import { ExplainRefused, type ExplainRow, type ServerProbe } from './probe.js';
 
 export type StatementPlan =
   /** EXPLAIN ran (`sql` is what ran: the statement, or the SELECT it was rewritten to). */
   | { status: 'explained'; plan: ExplainRow[]; sql: string; rewritten: boolean }
-  /** EXPLAIN failed: the server's message (and code when it was the server that answered). */
+  /** EXPLAIN failed: dbops' description of the server's error (never its text), and its code. */
   | { status: 'failed'; message: string; code?: string; fromServer: boolean }
+  /** Not sent to the server: dbops cannot prove it harmless before approval (`reason` says why). */
+  | { status: 'refused'; reason: string }
   /** Not explained: not a statement EXPLAIN takes, or its tables change earlier in the batch. */
   | { status: 'skipped'; reason: string };
 
@@ -44,42 +48,74 @@ async function explainStatement(
 ): Promise<StatementPlan> {
   const { stmt, batch, server, schema, catalog } = ctx;
   if (!server) return { status: 'skipped', reason: 'no server' };
-  const explainable = explainableSql(stmt, server);
-  if (!explainable) return { status: 'skipped', reason: 'not a statement EXPLAIN takes' };
+  const steps = explainSteps(stmt);
+  if (!steps) return { status: 'skipped', reason: 'not a statement EXPLAIN takes' };
   if (usesTableTouchedEarlier(batch, stmt, catalog, schema))
     return { status: 'skipped', reason: 'uses a table changed earlier in the batch' };
-  const first = await tryExplain(server, explainable, schema);
-  if (first.status !== 'failed' || !WRITE_REFUSED.has(first.code ?? '')) return first;
-  // A read-only replica, or an account with only SELECT there, refuses EXPLAIN of a write: explain
-  // the SELECT of the rows it would change instead (what servers without EXPLAIN UPDATE get).
-  const select = stmt.kind === 'update' || stmt.kind === 'delete' ? dmlAsSelect(stmt.stripped) : null;
-  if (!select)
-    return { status: 'skipped', reason: `the server does not EXPLAIN writes for this account: ${first.message}` };
-  return tryExplain(server, { sql: select, rewritten: true }, schema);
+  let last: StatementPlan = { status: 'skipped', reason: 'nothing to EXPLAIN' };
+  for (const step of steps) {
+    last = await tryExplain(server, step, schema, stmt.stripped);
+    if (last.status !== 'explained') return last;
+  }
+  return last;
 }
 
-/** Errors that mean "not allowed to (explain a) write here", not "this statement is wrong". */
-const WRITE_REFUSED: ReadonlySet<string> = new Set([
-  'ER_OPTION_PREVENTS_STATEMENT', // --read-only
-  'ER_TABLEACCESS_DENIED_ERROR',
-  'ER_COLUMNACCESS_DENIED_ERROR',
-  'ER_DBACCESS_DENIED_ERROR',
-  'ER_SPECIFIC_ACCESS_DENIED_ERROR',
-  'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
-]);
+/**
+ * What to EXPLAIN for a statement, in order; the plan is the last one's. A SELECT as it is; UPDATE
+ * and DELETE as the SELECT of their rows; INSERT and REPLACE as a SELECT of the columns they fill
+ * (the server checks the table and columns exist), then the query an INSERT … SELECT reads.
+ */
+function explainSteps(stmt: ReviewStatement): Array<{ sql: string; rewritten: boolean }> | null {
+  if (stmt.kind !== 'insert' && stmt.kind !== 'replace') {
+    const explainable = explainableSql(stmt);
+    return explainable ? [explainable] : null;
+  }
+  const columns = insertColumnsQuery(stmt.ast);
+  if (!columns) return null;
+  const query = insertQuery(stmt.stripped);
+  return [{ sql: columns, rewritten: true }, ...(query ? [{ sql: query, rewritten: true }] : [])];
+}
+
+/** `SELECT a, b FROM t LIMIT 0` for `INSERT INTO t (a, b) …`, from the parse tree (names quoted by dbops). */
+function insertColumnsQuery(ast: unknown): string | null {
+  if (!isObject(ast) || (ast.type !== 'insert' && ast.type !== 'replace') || !Array.isArray(ast.table)) return null;
+  const target: unknown = ast.table[0];
+  if (!isObject(target) || typeof target.table !== 'string') return null;
+  const table =
+    typeof target.db === 'string' && target.db !== ''
+      ? `${quoteIdent(target.db)}.${quoteIdent(target.table)}`
+      : quoteIdent(target.table);
+  const listed: unknown[] = Array.isArray(ast.columns)
+    ? ast.columns
+    : Array.isArray(ast.set)
+      ? ast.set.map((s) => (isObject(s) ? s.column : undefined))
+      : [];
+  const names = listed.map((c) =>
+    typeof c === 'string' ? c : isObject(c) && typeof c.column === 'string' ? c.column : undefined,
+  );
+  if (names.some((n) => n === undefined)) return null;
+  const columns = names.length > 0 ? names.map((n) => quoteIdent(String(n))).join(', ') : '*';
+  return `SELECT ${columns} FROM ${table} LIMIT 0`;
+}
 
 async function tryExplain(
   server: ServerProbe,
   explainable: { sql: string; rewritten: boolean },
   schema: string | undefined,
+  userText: string,
 ): Promise<StatementPlan> {
   try {
     const plan = await server.explain(explainable.sql, schema);
     return { status: 'explained', plan, ...explainable };
   } catch (err) {
-    const fromServer = isObject(err) && 'sqlMessage' in err;
+    if (err instanceof ExplainRefused) return { status: 'refused', reason: err.reason };
     const code = isObject(err) && typeof err.code === 'string' ? err.code : undefined;
-    return { status: 'failed', message: err instanceof Error ? err.message : String(err), code, fromServer };
+    return {
+      status: 'failed',
+      message: describeServerError(err, { sql: explainable.sql, userText }),
+      code,
+      fromServer: isServerError(err),
+    };
   }
 }
 

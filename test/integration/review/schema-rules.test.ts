@@ -24,7 +24,10 @@ let probe: MysqlProbe;
 before(async () => {
   probe = await MysqlProbe.connect(pool);
 });
-after(() => pools.closeAll());
+after(async () => {
+  await probe.close();
+  await pools.closeAll();
+});
 
 async function findingsOf(fixture: RuleFixture, testCase: RuleCase, schema: string, catalog: MemoryCatalog) {
   const rule = rules.find((r) => r.id === fixture.rule);

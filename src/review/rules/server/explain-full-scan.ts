@@ -18,6 +18,15 @@ export const explainFullScan = defineRule({
     const { stmt, params } = ctx;
     if (!EXPLAINED.has(stmt.kind)) return [];
     const plan = await statementPlan(ctx);
+    // A refused DML is reported by the dry run; a refused SELECT here, so the reader knows it was not checked.
+    if (plan.status === 'refused' && stmt.kind === 'select')
+      return [
+        {
+          message: `This SELECT was not EXPLAINed on the target, so its plan was not checked: ${plan.reason}.`,
+          fragment: stmt.stripped.slice(0, 80),
+          severity: 'notice',
+        },
+      ];
     if (plan.status !== 'explained') return [];
     const aliases = stmt.ast && ctx.catalog ? statementScope(stmt.ast, ctx.catalog, ctx.schema).names : undefined;
     return plan.plan

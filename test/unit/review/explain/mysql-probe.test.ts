@@ -10,7 +10,7 @@ import {
   versionAtLeast,
 } from '../../../../src/review/explain/estimate.js';
 import { MysqlProbe, parseExplainRows } from '../../../../src/review/explain/mysql-probe.js';
-import type { ExplainRow, ServerProbe } from '../../../../src/review/explain/probe.js';
+import { ExplainRefused, type ExplainRow, type ServerProbe } from '../../../../src/review/explain/probe.js';
 import { dmlAsSelect } from '../../../../src/review/explain/rewrite.js';
 import { statementPlan } from '../../../../src/review/explain/statement-plan.js';
 
@@ -189,28 +189,15 @@ describe('rewriting UPDATE and DELETE for servers that cannot EXPLAIN them', () 
   ];
   for (const [sql, want] of cases) it(sql, () => assert.equal(dmlAsSelect(sql), want));
 
-  it('rewrites only where the server needs it', () => {
+  it('always EXPLAINs UPDATE and DELETE as the SELECT of their rows (the session is read-only)', () => {
     const [update] = prepareStatements('UPDATE t SET a = 1 WHERE id = 2');
-    assert.deepEqual(explainableSql(update, { flavor: 'mysql', version: '8.0.36' }), {
-      sql: 'UPDATE t SET a = 1 WHERE id = 2',
-      rewritten: false,
-    });
-    assert.deepEqual(explainableSql(update, { flavor: 'mysql', version: '5.5.62-log' }), {
-      sql: 'SELECT * FROM t WHERE id = 2',
-      rewritten: true,
-    });
-    assert.deepEqual(explainableSql(update, { flavor: 'mariadb', version: '5.5.68-MariaDB' }), {
-      sql: 'SELECT * FROM t WHERE id = 2',
-      rewritten: true,
-    });
-    assert.equal(
-      explainableSql(update, { flavor: 'mariadb', version: '10.11.19-MariaDB-0+deb12u1' })?.rewritten,
-      false,
-    );
+    assert.deepEqual(explainableSql(update), { sql: 'SELECT * FROM t WHERE id = 2', rewritten: true });
+    const [select] = prepareStatements('/* x */ SELECT a FROM t WHERE id = 2');
+    assert.deepEqual(explainableSql(select), { sql: 'SELECT a FROM t WHERE id = 2', rewritten: false });
     const [insert] = prepareStatements('INSERT INTO t VALUES (1)');
-    assert.equal(explainableSql(insert, { flavor: 'mysql', version: '5.5.62' }), null);
+    assert.equal(explainableSql(insert), null);
     const [ddl] = prepareStatements('ALTER TABLE t ADD c INT');
-    assert.equal(explainableSql(ddl, { flavor: 'mysql', version: '8.0.36' }), null);
+    assert.equal(explainableSql(ddl), null);
   });
 
   it('compares versions and reads an UPDATE/DELETE LIMIT', () => {
@@ -238,50 +225,42 @@ describe('estimateRows', () => {
 });
 
 describe('statementPlan', () => {
-  it('falls back to the SELECT when a read-only replica refuses to EXPLAIN a write', async () => {
+  it('EXPLAINs a DELETE as its SELECT and an INSERT as the columns it fills, and describes errors in its own words', async () => {
     const seen: string[] = [];
     const probe: ServerProbe = {
       flavor: 'mariadb',
       version: '10.11.19-MariaDB',
       explain: async (sql) => {
         seen.push(sql);
-        if (!sql.startsWith('SELECT'))
-          throw Object.assign(new Error('The MariaDB server is running with the --read-only option'), {
-            code: 'ER_OPTION_PREVENTS_STATEMENT',
-            sqlMessage: 'read-only',
-          });
         return [{ id: 1, selectType: 'SIMPLE', table: 't', type: 'ref', key: 'k', rows: 7, extra: null }];
       },
     };
     const batch = prepareStatements(
-      'DELETE FROM t WHERE k = 1; INSERT INTO t VALUES (1); UPDATE t SET nope = 1 WHERE id = 1',
+      'DELETE FROM t WHERE k = 1; INSERT INTO t (a, `b c`) VALUES (1, 2); UPDATE t SET nope = 1 WHERE id = 1',
     );
     const plan = await statementPlan({ stmt: batch[0], batch, server: probe, schema: 'shop' });
-    assert.deepEqual(seen, ['DELETE FROM t WHERE k = 1', 'SELECT * FROM t WHERE k = 1']);
     assert.equal(plan.status === 'explained' && plan.rewritten, true);
-    assert.equal(
-      (await statementPlan({ stmt: batch[1], batch, server: probe, schema: 'shop' })).status,
-      'skipped',
-      'an INSERT has no SELECT to fall back to',
-    );
+    assert.equal((await statementPlan({ stmt: batch[1], batch, server: probe, schema: 'shop' })).status, 'explained');
+    assert.deepEqual(seen, ['SELECT * FROM t WHERE k = 1', 'SELECT `a`, `b c` FROM `t` LIMIT 0']);
     const wrong: ServerProbe = {
       ...probe,
       explain: async () =>
         Promise.reject(
-          Object.assign(new Error("Unknown column 'nope' in 'SET'"), { code: 'ER_BAD_FIELD_ERROR', sqlMessage: 'x' }),
+          Object.assign(new Error("Unknown column 'nope' in 'SET'"), {
+            code: 'ER_BAD_FIELD_ERROR',
+            errno: 1054,
+            sqlMessage: "Unknown column 'nope' in 'SET'",
+          }),
         ),
     };
     const failed = await statementPlan({ stmt: batch[2], batch, server: wrong, schema: 'shop' });
-    assert.equal(
-      failed.status === 'failed' && failed.fromServer && failed.code,
-      'ER_BAD_FIELD_ERROR',
-      'a real error is reported, not retried',
-    );
+    assert.equal(failed.status === 'failed' && failed.fromServer && failed.code, 'ER_BAD_FIELD_ERROR');
+    assert.equal(failed.status === 'failed' && failed.message, 'unknown column `nope`');
   });
 });
 
 describe('MysqlProbe', () => {
-  it('never sends anything but a plain statement after EXPLAIN (no ANALYZE, FORMAT or second statement)', async () => {
+  it('never sends anything but a plain SELECT after EXPLAIN (no ANALYZE, FORMAT, write or second statement)', async () => {
     const pool = mysql.createPool({ host: '127.0.0.1', port: 1, connectionLimit: 1 }); // never connected: refused before
     const probe = new MysqlProbe(pool, 'mariadb', '10.11.19-MariaDB');
     try {
@@ -291,8 +270,10 @@ describe('MysqlProbe', () => {
         'FORMAT=JSON SELECT 1',
         'DROP TABLE t',
         '/*!ANALYZE*/ SELECT 1',
+        'UPDATE t SET a = 1',
+        'SELECT 1; SELECT 2',
       ]) {
-        await assert.rejects(probe.explain(sql), /only SELECT, INSERT, REPLACE, UPDATE and DELETE/, sql);
+        await assert.rejects(probe.explain(sql), ExplainRefused, sql);
       }
     } finally {
       await pool.end();
