@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { quoteIdent } from '../db/meta.js';
+import { describeServerError } from '../db/server-errors.js';
 import { walk } from './ast.js';
 import type { CatalogTable } from './catalog/catalog.js';
 import { loadCatalog, type Queryable } from './catalog/load-catalog.js';
 import { useTarget } from './catalog/names.js';
+import { words } from './explain/rewrite.js';
 import { isQuote, skipQuoted } from './split.js';
 import type { ReviewStatement, StatementKind } from './types.js';
 
@@ -32,7 +34,7 @@ export interface ShadowStatementResult {
   index: number;
   /** applied: the server ran it; failed: the server refused it (see `error`); skipped: not tried (see `reason`). */
   status: 'applied' | 'failed' | 'skipped';
-  /** The server's error message, for a failed statement. */
+  /** What the server refused, in dbops' words (its own text may carry data, so it is never kept). */
   error?: string;
   /** The server's error code (e.g. ER_DUP_FIELDNAME). */
   code?: string;
@@ -52,7 +54,7 @@ export interface ShadowResult {
   statements: Map<number, ShadowStatementResult>;
   /** SHOW CREATE TABLE of every shadow table after the whole batch, by table name. */
   definitions: Map<string, string>;
-  /** Tables whose definition could not be copied from the target, with the server's message. */
+  /** Tables whose definition could not be copied from the target, with what went wrong. */
   copyErrors: Map<string, string>;
   /** Set when the check could not run at all (scratch server unreachable, no privilege). */
   setupError?: string;
@@ -110,13 +112,13 @@ export async function shadowApply(
     }
     await readDefinitions(conn, before, result);
   } catch (err) {
-    result.setupError = messageOf(err);
+    result.setupError = describeServerError(err, { sql: '' });
   } finally {
     if (conn) {
       if (created)
         await conn
           .query(`DROP DATABASE IF EXISTS ${quoteIdent(shadowSchema)}`)
-          .catch((err: unknown) => (result.cleanupError = messageOf(err)));
+          .catch((err: unknown) => (result.cleanupError = describeServerError(err, { sql: '' })));
       // The session changed (foreign_key_checks, default schema): never hand it back to the pool.
       conn.destroy();
     }
@@ -144,6 +146,8 @@ function planStatements(
     if (!schema) skip('the review has no target schema');
     else if (!current || current.toLowerCase() !== schema.toLowerCase())
       skip(`it runs in schema \`${current ?? '?'}\` (after USE), not the target \`${schema}\``);
+    else if (readsRows(stmt))
+      skip('it copies rows with a SELECT, and dbops runs no query of a change before it is approved');
     else {
       const foreign = foreignQualifier(stmt, schema);
       if (foreign) skip(`it names schema \`${foreign}\`; only the target schema \`${schema}\` is copied`);
@@ -151,6 +155,12 @@ function planStatements(
     }
   }
   return plan;
+}
+
+/** `CREATE TABLE … [AS] SELECT …`: applying it would run the query (functions, subqueries and all). */
+function readsRows(stmt: ReviewStatement): boolean {
+  for (const word of words(stmt.stripped)) if (word.upper === 'SELECT') return true;
+  return false;
 }
 
 /** A schema qualifier other than the target's, read from the AST (or, unparsed, from `a.b` names). */
@@ -272,7 +282,7 @@ async function copyTables(
       if (typeof create !== 'string') continue; // a view
       await conn.query(create);
     } catch (err) {
-      result.copyErrors.set(table, messageOf(err));
+      result.copyErrors.set(table, describeServerError(err, { sql: quoteIdent(table) }));
     }
   }
 }
@@ -287,7 +297,12 @@ async function applyOne(
     await conn.query({ sql: requalify(stmt.stripped, schema, shadowSchema), timeout: STATEMENT_TIMEOUT_MS });
     return { index: stmt.index, status: 'applied' };
   } catch (err) {
-    return { index: stmt.index, status: 'failed', error: messageOf(err, shadowSchema, schema), code: codeOf(err) };
+    return {
+      index: stmt.index,
+      status: 'failed',
+      error: describeServerError(err, { sql: stmt.stripped }),
+      code: codeOf(err),
+    };
   }
 }
 
@@ -324,12 +339,6 @@ async function readDefinitions(conn: PoolConnection, last: Snapshot, result: Sha
     const create = rows[0]?.['Create Table'];
     if (typeof create === 'string') result.definitions.set(name, create);
   }
-}
-
-/** The server's message, with the shadow schema's name put back to the target's. */
-function messageOf(err: unknown, shadowSchema?: string, schema?: string): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return shadowSchema && schema ? message.replaceAll(shadowSchema, schema) : message;
 }
 
 function codeOf(err: unknown): string | undefined {
