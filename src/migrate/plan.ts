@@ -1,4 +1,5 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { describeServerError } from '../db/server-errors.js';
 import { closest } from '../text/closest.js';
 import {
   columnSignature,
@@ -11,7 +12,8 @@ import {
   type TableInfo,
 } from './catalog.js';
 import { stagingDdl, workTableName } from './ddl.js';
-import { checkCondition } from './condition.js';
+import type { Refusal } from '../review/safety/expression.js';
+import { CONDITION_HINT, checkCondition, conditionProblems, parseCondition } from './condition.js';
 import { qualified } from './sql.js';
 import type { CopySettings, MigrateSpec, MigrationPlan, TablePlan } from './types.js';
 
@@ -42,12 +44,25 @@ export interface Inspection {
 
 const PROBLEMS_SHOWN = 8;
 
+export interface InspectOptions {
+  /**
+   * Estimate the rows a `where` selects with EXPLAIN. Only once the ticket is approved (the job):
+   * before that the condition is checked from its parse tree alone, never sent to a server, and a
+   * table's estimate is all of its rows.
+   */
+  explainWhere?: boolean;
+}
+
 /**
  * Check a migration against both servers before a ticket exists, and estimate it: the schemas and
  * tables exist, the `where` is valid for every table, the mode fits what the destination holds.
  * Read-only; the job runs the same checks again when it starts.
  */
-export async function inspectMigration(spec: MigrateSpec, db: PlanConnections): Promise<Inspection> {
+export async function inspectMigration(
+  spec: MigrateSpec,
+  db: PlanConnections,
+  options: InspectOptions = {},
+): Promise<Inspection> {
   const problems: string[] = [];
   const { source, destination } = spec;
   const empty: Inspection = {
@@ -71,10 +86,7 @@ export async function inspectMigration(spec: MigrateSpec, db: PlanConnections): 
 
   const all = await readSchemaTables(db.source, source.schema);
   const chosen = selectTables(spec, all, problems);
-  if (spec.where !== null) {
-    const lexical = checkCondition(spec.where);
-    if (lexical) problems.push(`where: ${lexical}`);
-  }
+  if (spec.where !== null) problems.push(...whereProblems(spec, spec.where, chosen));
   if (problems.length > 0) return { ...empty, problems: problems.slice(0, PROBLEMS_SHOWN) };
 
   const present = new Map(
@@ -89,9 +101,9 @@ export async function inspectMigration(spec: MigrateSpec, db: PlanConnections): 
   const tables: TableEstimate[] = [];
   for (const table of chosen) {
     const estimate =
-      spec.where === null
-        ? { rows: table.rows, bytes: table.dataBytes + table.indexBytes }
-        : await whereEstimate(db.source, spec, table, problems);
+      spec.where !== null && options.explainWhere
+        ? await whereEstimate(db.source, spec, table, problems)
+        : { rows: table.rows, bytes: table.dataBytes + table.indexBytes };
     const there = present.get(table.name);
     tables.push({
       name: table.name,
@@ -157,24 +169,51 @@ function selectTables(spec: MigrateSpec, all: TableInfo[], problems: string[]): 
   return chosen;
 }
 
-/** Rows the `where` selects, by EXPLAIN (no rows are read); a problem when the server rejects it for this table. */
+/**
+ * What is wrong with the `where` for the chosen tables, read from its parse tree (nothing is sent
+ * to a server): one problem per reason, the hint once.
+ */
+function whereProblems(spec: MigrateSpec, where: string, tables: readonly TableInfo[]): string[] {
+  const shown = `where \`${where.length > 120 ? `${where.slice(0, 117)}…` : where}\``;
+  const lexical = checkCondition(where);
+  if (lexical) return [`where: ${lexical}`];
+  const parsed = parseCondition(where);
+  if (!parsed.ok) return [`${shown}: ${parsed.problem}. ${CONDITION_HINT}`];
+  const reasons = new Map<string, Refusal>();
+  for (const table of tables) {
+    const columns = table.columns.map((c) => c.name);
+    for (const refusal of conditionProblems(parsed.expression, {
+      name: table.name,
+      schema: spec.source.schema,
+      columns,
+    }))
+      reasons.set(refusal.reason, refusal);
+  }
+  const problems = [...reasons.values()].map((r) => `${shown} cannot be used: ${r.reason}.`);
+  // What a condition may use is said once, when it used something else.
+  const unsafe = [...reasons.values()].findIndex((r) => r.kind === 'unsafe');
+  if (unsafe >= 0) problems[unsafe] += ` ${CONDITION_HINT}`;
+  return problems;
+}
+
+/**
+ * Rows the `where` selects, by EXPLAIN (no rows are read), once the ticket is approved; a problem
+ * when the server rejects it for this table (its error described, not repeated).
+ */
 async function whereEstimate(
   db: Queryable,
   spec: MigrateSpec,
   table: TableInfo,
   problems: string[],
 ): Promise<{ rows: number; bytes: number }> {
+  const sql = `SELECT 1 FROM ${qualified(spec.source.schema, table.name)} WHERE (${spec.where})`;
   try {
-    const [plan] = await db.query<RowDataPacket[]>(
-      `EXPLAIN SELECT 1 FROM ${qualified(spec.source.schema, table.name)} WHERE (${spec.where})`,
-    );
+    const [plan] = await db.query<RowDataPacket[]>(`EXPLAIN ${sql}`);
     const rows = Math.min(table.rows, Number(plan[0]?.rows ?? table.rows) || 0);
     const share = table.rows > 0 ? rows / table.rows : 0;
     return { rows, bytes: Math.round((table.dataBytes + table.indexBytes) * share) };
   } catch (err) {
-    problems.push(
-      `where \`${spec.where}\` does not work on \`${table.name}\`: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    problems.push(`where \`${spec.where}\` does not work on \`${table.name}\`: ${describeServerError(err, { sql })}`);
     return { rows: 0, bytes: 0 };
   }
 }
@@ -245,7 +284,7 @@ export async function planMigration(
   settings: CopySettings,
   db: PlanConnections,
 ): Promise<MigrationPlan> {
-  const inspection = await inspectMigration(spec, db);
+  const inspection = await inspectMigration(spec, db, { explainWhere: true });
   if (inspection.problems.length > 0) throw new PlanProblems(inspection.problems);
   const names = inspection.tables.map((t) => t.name);
   const infos = new Map((await readSchemaTables(db.source, spec.source.schema, names)).map((t) => [t.name, t]));

@@ -91,7 +91,7 @@ describe('/dbops migrate over signed HTTP', () => {
       ],
       [
         `migrate prod.${pair.source}→test.${pair.destination} tables items where "nope = 1"`,
-        /where `nope = 1` does not work on `items`: Unknown column 'nope'/,
+        /where `nope = 1` cannot be used: `items` has no column `nope`/,
       ],
       [`migrate prod.${pair.source} test.${pair.destination}`, /start with the source and the destination/],
     ];

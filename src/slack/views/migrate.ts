@@ -33,14 +33,16 @@ export function migrateDetailBlocks(payload: MigratePayload): KnownBlock[] {
   ];
   const estimate = payload.estimate;
   if (estimate) {
+    // A `where` is never run before approval: the estimate is of the whole tables, the copy takes fewer rows.
+    const about = payload.where ? 'at most' : 'about';
     lines.push(
-      `*${estimate.tables.length} table${estimate.tables.length === 1 ? '' : 's'}*, about ${rows(estimate.rows)} and ${formatBytes(estimate.bytes)} in all:`,
+      `*${estimate.tables.length} table${estimate.tables.length === 1 ? '' : 's'}*, ${about} ${rows(estimate.rows)} and ${formatBytes(estimate.bytes)} in all${payload.where ? ' (whole tables: the `where` is applied when the copy runs)' : ''}:`,
     );
     for (const t of estimate.tables.slice(0, TABLES_SHOWN)) {
       const replaces = t.replaces
         ? ` — ${payload.mode === 'append' ? 'adds to' : ':warning: replaces'} the destination's ${rows(t.replaces.rows)} (${formatBytes(t.replaces.bytes)})`
         : '';
-      lines.push(`• ${code(t.name)}: about ${rows(t.rows)}, ${formatBytes(t.bytes)}${replaces}`);
+      lines.push(`• ${code(t.name)}: ${about} ${rows(t.rows)}, ${formatBytes(t.bytes)}${replaces}`);
     }
     if (estimate.tables.length > TABLES_SHOWN) lines.push(`…and ${estimate.tables.length - TABLES_SHOWN} more tables`);
     if (estimate.objects.length > 0)
