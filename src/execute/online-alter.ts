@@ -184,11 +184,14 @@ export async function runOnlineAlter(tool: string, o: OnlineAlterOptions): Promi
     const by = await waitForCutOver(o);
     await report({ phase: 'cutting-over', detail: 'renaming the tables', by });
     await cutOver(session, table, newTable, oldTable, o.lockWaitTimeoutSeconds);
-    await dropOscTriggers(session, { schema: table.schema, name: oldTable });
-    if (!o.settings.keep_old_table)
-      await session.withoutTimeout(() =>
-        session.query(`DROP TABLE IF EXISTS ${qualified({ schema: table.schema, name: oldTable })}`),
-      );
+    // The table is the altered one now: what is left must be done even if a cancel comes meanwhile.
+    await onSessionBeside(session, async (side) => {
+      await dropOscTriggers(side, { schema: table.schema, name: oldTable });
+      if (!o.settings.keep_old_table)
+        await side.withoutTimeout(() =>
+          side.query(`DROP TABLE IF EXISTS ${qualified({ schema: table.schema, name: oldTable })}`),
+        );
+    });
     await report({
       phase: 'done',
       detail: `cut over${o.settings.keep_old_table ? `; the original table is kept as \`${oldTable}\`` : ''}`,
@@ -197,11 +200,22 @@ export async function runOnlineAlter(tool: string, o: OnlineAlterOptions): Promi
     return { cutOverBy: by, keptOldTable: o.settings.keep_old_table ? oldTable : null };
   } catch (err) {
     const cancelled = err instanceof CancelledError;
-    await cleanUp(session, table, newTable).catch((e: unknown) =>
-      o.log(
-        `cleanup after the online ALTER failed: ${serverError(e).message}; drop \`${newTable}\` and the pt_osc triggers on ${label} by hand`,
-      ),
+    // On a session of its own: the cancel's KILL QUERY may reach the server at any moment and must not stop this.
+    const cleanupError = await onSessionBeside(session, (side) => cleanUp(side, table, newTable)).then(
+      () => null,
+      (e: unknown) => serverError(e).message,
     );
+    if (cleanupError) {
+      const left = `\`${newTable}\` and the pt_osc triggers on ${label} may be left: drop the triggers, then the table, by hand`;
+      await o.log(`cleanup after the online ALTER failed: ${cleanupError}; ${left}`);
+      await report({
+        phase: cancelled ? 'cancelled' : 'failed',
+        detail: `${cancelled ? 'cancelled' : `failed: ${err instanceof Error ? err.message : String(err)}`}, and removing the copy failed (${cleanupError}): ${left}`,
+      });
+      throw new Error(
+        `${err instanceof Error ? err.message : String(err)}; then removing what pt-online-schema-change made failed (${cleanupError}): ${left}`,
+      );
+    }
     await report({
       phase: cancelled ? 'cancelled' : 'failed',
       detail: cancelled
@@ -211,6 +225,16 @@ export async function runOnlineAlter(tool: string, o: OnlineAlterOptions): Promi
     throw err;
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Run `work` on a second session that `session`'s cancel does not reach, and close it. */
+async function onSessionBeside<T>(session: ExecutionSession, work: (side: ExecutionSession) => Promise<T>): Promise<T> {
+  const side = await session.beside();
+  try {
+    return await work(side);
+  } finally {
+    await side.close();
   }
 }
 
@@ -247,6 +271,7 @@ async function cutOver(
       await session.withoutTimeout(() => session.query(rename));
       return;
     } catch (err) {
+      if (err instanceof CancelledError) throw err;
       if (serverError(err).errno !== 1205 || attempt >= 5)
         throw new Error(
           `the cut-over RENAME failed${attempt > 1 ? ` after ${attempt} tries` : ''} (lock_wait_timeout ${lockWaitSeconds} s): ${serverError(err).message}`,

@@ -38,6 +38,8 @@ export class ExecutionSession {
   private cancelRequested = false;
   private readonly onAbort = () => void this.cancel();
   private closed = false;
+  /** The cancel's KILL QUERY while it is on its way: close() waits for it. */
+  private killing: Promise<void> | null = null;
 
   private constructor(
     private readonly pool: Pool,
@@ -164,25 +166,45 @@ export class ExecutionSession {
     }
   }
 
-  /** Kill the running query from a connection outside the pool (a full pool can't hold it up). Safe when nothing runs. */
-  async cancel(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Kill the running query from a connection outside the pool (a full pool can't hold it up). Safe
+   * when nothing runs. The kill reaches the server whenever its connection is made, which may be
+   * after the caller has gone on to other statements on this session: whatever must not be
+   * stopped by it (a cleanup after the cancel) belongs on a session of its own (`beside`).
+   */
+  cancel(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.cancelRequested = true;
-    try {
-      await killQuery(this.pool, this.connectionId);
-    } catch (err) {
-      this.options.logger?.warn(
-        'could not kill the running query',
-        { connectionId: this.connectionId },
-        err instanceof Error ? err : new Error(String(err)),
-      );
-    }
+    this.killing ??= killQuery(this.pool, this.connectionId).then(
+      () => undefined,
+      (err: unknown) =>
+        this.options.logger?.warn(
+          'could not kill the running query',
+          { connectionId: this.connectionId },
+          err instanceof Error ? err : new Error(String(err)),
+        ),
+    );
+    return this.killing;
   }
 
-  /** Roll back anything open and destroy the connection (its session state must not go back to the pool). */
+  /**
+   * A second session on the same server with the same settings, which this session's cancel does
+   * not reach: for work that must finish once begun, like removing what a cancelled online ALTER
+   * left. Close it when done.
+   */
+  beside(): Promise<ExecutionSession> {
+    return ExecutionSession.open(this.pool, { settings: this.options.settings, logger: this.options.logger });
+  }
+
+  /**
+   * Roll back anything open and destroy the connection (its session state must not go back to the
+   * pool). A cancel's kill still on its way is waited for first, so nothing of this session's is in
+   * flight once it is closed.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.options.signal?.removeEventListener('abort', this.onAbort);
+    await this.killing;
     if (this.inTransaction) await this.rollback();
     this.closed = true;
     this.conn.destroy();

@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import mysql from 'mysql2/promise';
 import { ExecutionSection } from '../../../src/config/schema.js';
+import { instanceOptions } from '../../../src/db/connection-options.js';
 import { poolCredentials } from '../../../src/execute/credentials.js';
 import { findTool, type OscRequests, type OscState } from '../../../src/execute/online-alter.js';
 import { runStatements, type RunDeps } from '../../../src/execute/run.js';
-import { openTarget, request, type TargetDb } from './fixtures.js';
+import { startKillGate } from '../../support/kill-gate.js';
+import { waitUntil } from '../../support/wait.js';
+import { localCluster, openTarget, request, type TargetDb } from './fixtures.js';
 
 /** A control the test drives in place of Slack, recording every state the run reports. */
 function testControl() {
@@ -60,15 +64,16 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
     control: RunDeps['online'] extends infer O ? (O extends { control: infer C } ? C : never) : never,
     signal: AbortSignal,
     toolPath: string | null,
+    pool = target.pool,
   ): RunDeps => ({
-    pool: target.pool,
+    pool,
     settings: ExecutionSection.parse({
       backup_schema: target.backupSchema,
       online_alter_min_bytes: 1,
       pt_osc: { extra_args: ['--chunk-size', '2000'] },
     }),
     signal,
-    online: { tool: toolPath, credentials: () => poolCredentials(target.pool), control, pollMs: 100 },
+    online: { tool: toolPath, credentials: () => poolCredentials(pool), control, pollMs: 100 },
   });
 
   it('copies with triggers, keeps up with writes, and swaps only when the cut-over is asked for', async () => {
@@ -104,6 +109,51 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
     assert.equal(report.outcome, 'cancelled');
     assert.equal(await latin1(), 0);
     assert.equal(await leftovers(), 0);
+  });
+
+  // A cancel kills the session's running statement with KILL QUERY from a second connection. That
+  // kill used to race the cleanup, which ran on the same session: under load it landed on the
+  // cleanup's own statements and left the copy and the triggers behind. Here the kill is held
+  // back until the cleanup's DROP TABLE waits on a lock the test holds, so it always lands then.
+  it('a cancel whose KILL reaches the server during the cleanup still removes the copy and the triggers', async () => {
+    const gate = await startKillGate();
+    const pool = mysql.createPool({
+      ...instanceOptions(localCluster, { host: '127.0.0.1', port: gate.port }, {}),
+      connectionLimit: 6,
+    });
+    const holder = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+    try {
+      const t = testControl();
+      const controller = new AbortController();
+      const running = runStatements(
+        request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1'),
+        deps(t.control, controller.signal, tool, pool),
+      );
+      await t.until('ready');
+      await holder.query('START TRANSACTION');
+      await holder.query(`SELECT COUNT(*) FROM ${target.schema}._big_new`);
+      controller.abort();
+      await waitUntil(
+        async () =>
+          (await target.count(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'DROP TABLE%\\_big\\_new%' AND STATE LIKE 'Waiting for table metadata lock%'",
+          )) === 1,
+        30_000,
+        'the cleanup to wait for the copy',
+      );
+      assert.equal(gate.held(), 1, 'the cancel sent one KILL QUERY');
+      await gate.open();
+      await holder.query('ROLLBACK');
+      const report = await running;
+      assert.equal(report.outcome, 'cancelled');
+      assert.equal(await leftovers(), 0, 'no trigger or copy is left');
+      assert.equal(t.states.at(-1)?.phase, 'cancelled');
+      assert.match(t.states.at(-1)?.detail ?? '', /the copy and its triggers were removed/);
+    } finally {
+      await holder.end();
+      await pool.end();
+      await gate.close();
+    }
   });
 
   it('without the tool a large-table ALTER is refused, unless a DBA grants an exception', async () => {
