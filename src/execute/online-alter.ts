@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { ExecutionSection } from '../config/schema.js';
 import { copyWithTool, sleep } from './osc-copy.js';
+import { oscDsn } from './osc-dsn.js';
 import { qualified, quoteIdent, shown, type TableName } from './names.js';
 import { CancelledError, serverError, type ExecutionSession } from './session.js';
 
@@ -97,6 +98,8 @@ export function oscArguments(o: {
   settings: ExecutionSection['pt_osc'];
   pauseFile: string;
   optionFile: string;
+  /** Where the tool connects: the cluster pool's own host and port, never anything a user typed. */
+  server: Pick<Credentials, 'host' | 'port'>;
   table: TableName;
   newTable: string;
 }): string[] {
@@ -125,7 +128,7 @@ export function oscArguments(o: {
     '--critical-load',
     o.settings.critical_load,
     ...o.settings.extra_args,
-    `F=${o.optionFile},D=${o.table.schema},t=${o.table.name}`,
+    oscDsn({ table: o.table, optionFile: o.optionFile, host: o.server.host, port: o.server.port }),
   ];
 }
 
@@ -167,6 +170,7 @@ export async function runOnlineAlter(tool: string, o: OnlineAlterOptions): Promi
       settings: o.settings,
       pauseFile,
       optionFile: defaults,
+      server: o.credentials,
       table,
       newTable,
     });

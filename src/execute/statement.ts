@@ -12,6 +12,7 @@ import {
 import { writeLogEntry } from './execution-log.js';
 import { backupTableName, shown, type TableName } from './names.js';
 import { runOnlineAlter } from './online-alter.js';
+import { toolNameProblem } from './osc-dsn.js';
 import type { RunDeps, RunRequest, StatementResult } from './run.js';
 import { supportsInsertReturning } from './server.js';
 import type { ExecutionSession } from './session.js';
@@ -326,6 +327,8 @@ async function runLargeAlter(
       counted: 0,
     };
   }
+  const unsafeName = toolNameProblem(shape.table);
+  if (unsafeName) throw new RefusedError(unsafeName);
   const facts = await readAlterFacts(run.session, shape.table);
   if (facts.triggers.length > 0)
     throw new RefusedError(

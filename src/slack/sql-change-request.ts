@@ -1,5 +1,6 @@
 import { batchEstimatedRows } from '../review/types.js';
 import { UsageError } from '../errors.js';
+import { toolNameRefusal } from '../execute/osc-dsn.js';
 import { requireCluster } from '../inventory/names.js';
 import { parseRunTime } from '../tickets/run-time.js';
 import { reviewFromReport } from '../tickets/ticket.js';
@@ -40,6 +41,9 @@ export async function requestSqlChange(request: SqlChangeRequest, deps: CommandD
   // Refuse an unreadable or peak-hour run time before the review, so the answer comes at once.
   const runTime = parseRunTime(request.runAt, cluster, deps.clock.now());
   if (!runTime.ok) throw new UsageError(runTime.message);
+  // pt-online-schema-change cannot be given every table name safely: say so now rather than when it runs.
+  const unsafeName = toolNameRefusal(sql, target.schema);
+  if (unsafeName) throw new UsageError(unsafeName);
   const report = await deps.reviewer.review({ sql, target, purpose: 'change' });
   const result = await deps.tickets.submit({
     kind: 'sql-change',

@@ -42,6 +42,26 @@ const count = async (sql: string, values: unknown[] = []) => {
   return Number(Object.values(rows[0])[0]);
 };
 
+// Issue 12 item 4: a table name that pt-online-schema-change would read as another host is refused when asked for.
+it('an ALTER of a table whose name would redirect pt-online-schema-change is refused before a ticket opens', async () => {
+  const injected = 'items,h=attacker,P=3306';
+  await db.query(
+    `CREATE TABLE \`${schema}\`.\`${injected}\` (id INT UNSIGNED NOT NULL PRIMARY KEY COMMENT 'id', v VARCHAR(20) NOT NULL DEFAULT '' COMMENT 'value') ENGINE=InnoDB COMMENT='items'`,
+  );
+  try {
+    const answer = await slash(h, `exec test.${schema} ALTER TABLE \`${injected}\` ADD INDEX idx_items_v (v)`);
+    const text = String(answer.params.text);
+    assert.match(
+      text,
+      /statement 1 cannot be run: the table name `items,h=attacker,P=3306` contains `,` and `=`, which pt-online-schema-change reads as separators in its connection string/,
+    );
+    assert.doesNotMatch(text, /T-\d+/, 'no ticket was opened');
+    assert.equal((await reader.store.list({})).length, 0);
+  } finally {
+    await db.query(`DROP TABLE \`${schema}\`.\`${injected}\``);
+  }
+});
+
 // pt-online-schema-change 3.2 looks at its pause file once a minute while paused, so Resume takes up to 60 s to show.
 it('an ALTER of a large table runs through pt-online-schema-change: Pause, Resume and Cut over from Slack', {
   timeout: 300_000,

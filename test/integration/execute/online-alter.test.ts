@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
@@ -153,6 +156,42 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
       await holder.end();
       await pool.end();
       await gate.close();
+    }
+  });
+
+  // Issue 12 item 4: the DSN is built from checked parts; a name that would add settings never reaches the tool.
+  it('starts the tool with a DSN pinned to the pool, and never for a table whose name would redirect it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbops-fake-osc-'));
+    try {
+      const argvFile = join(dir, 'argv');
+      const fake = join(dir, 'pt-online-schema-change');
+      writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > '${argvFile}'\nexit 1\n`, { mode: 0o700 });
+      const injected = 'items,h=attacker,P=3306';
+      await target.pool.query(
+        `CREATE TABLE ${target.schema}.\`${injected}\` (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB`,
+      );
+      await target.pool.query(`INSERT INTO ${target.schema}.\`${injected}\` VALUES (1, 'a')`);
+      const refused = await runStatements(
+        request(target, `ALTER TABLE \`${injected}\` MODIFY v VARCHAR(100) CHARACTER SET latin1`),
+        deps(testControl().control, new AbortController().signal, fake),
+      );
+      assert.equal(refused.outcome, 'failed');
+      assert.match(
+        refused.results[0].error ?? '',
+        /the table name `items,h=attacker,P=3306` contains `,` and `=`, which pt-online-schema-change reads as separators/,
+      );
+      assert.ok(!existsSync(argvFile), 'the tool was never started');
+
+      const started = await runStatements(
+        request(target, 'ALTER TABLE big MODIFY v VARCHAR(100) CHARACTER SET latin1'),
+        deps(testControl().control, new AbortController().signal, fake),
+      );
+      assert.equal(started.outcome, 'failed', 'the stand-in tool exits 1');
+      const dsn = readFileSync(argvFile, 'utf8').trimEnd().split('\n').at(-1) ?? '';
+      assert.match(dsn, new RegExp(`^D=${target.schema},t=big,F=[^,=]+/client\\.cnf,h=127\\.0\\.0\\.1,P=3306$`));
+      assert.equal(await leftovers(), 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
