@@ -4,8 +4,10 @@ import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import { commands } from '../commands/index.js';
 import type { DbopsConfig } from './config/schema.js';
+import { dbopsDirs } from './config/dirs.js';
 import type { DbopsEnv } from './config/env.js';
 import { ensureInstallation, type InstallationId } from './db/installation.js';
+import { openRuntimeDir, type RuntimeDir } from './config/runtime-dir.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
 import { provideWorkerExecution, startExecutionBot } from './execute/wiring.js';
 import { FakeSlackApi } from './local/fake-slack-api.js';
@@ -86,6 +88,9 @@ export async function startRuntime(
       await close().catch((err: unknown) => logger.warn('error while shutting down', err));
   };
   try {
+    // At start: what dead dbops processes of this host left there (an option file with a password) goes.
+    const runDir = await openRuntimeDir(dbopsDirs(env).runtime, { logger });
+    closers.push(() => runDir.close());
     const meta = await openMetaStore(env.DBOPS_META_URL);
     closers.push(() => meta.end());
     const applied = await migrateMeta(meta);
@@ -95,7 +100,17 @@ export async function startRuntime(
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
     await redis.connect();
     closers.push(() => redis.quit());
-    const parts: Parts = { config, env, logger, meta, installation, redis, options, metrics: new Metrics() };
+    const parts: Parts = {
+      config,
+      env,
+      logger,
+      meta,
+      installation,
+      redis,
+      options,
+      metrics: new Metrics(),
+      runDir,
+    };
     if (env.DBOPS_ROLE === 'worker') return { ...(await startWorkerRole(parts, closers)), installation, stop };
     const slack = await startSlack(parts, closers);
     return { ...slack, installation, stop };
@@ -114,6 +129,7 @@ interface Parts {
   redis: Redis;
   options: RuntimeOptions;
   metrics: Metrics;
+  runDir: RuntimeDir;
 }
 
 /** What both the bot and the workers use: the ticket queue, Slack's Web API, the ticket store and announcer. */
@@ -164,6 +180,7 @@ async function maybeStartRunner(
     metrics: parts.metrics,
     jobs: parts.options.jobs ?? ticketJobs,
     secrets: process.env,
+    runDir: parts.runDir,
     worker: parts.options.workerName,
     alerts,
   });
@@ -215,6 +232,7 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
       slack,
       store,
       logger,
+      runDir: parts.runDir,
     },
     closers,
   );

@@ -1,11 +1,12 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { finished } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { InstallationId } from '../db/installation.js';
+import type { RuntimeDir } from '../config/runtime-dir.js';
 import type { ClusterPools } from '../db/pools.js';
 import type { ExecutionChannel } from './channel.js';
 import { planRollback, writeRowSql, type RollbackPlan, type StreamStats } from './rollback-sql.js';
@@ -28,7 +29,7 @@ export interface ExecutionBot {
   rollbacks: RollbackStore;
   /** What undoing a ticket takes, read from its cluster's primary (this installation's log next to the backups). */
   plan(cluster: string, ticketId: number): Promise<RollbackPlan>;
-  /** The row-by-row rollback SQL in a temporary file, streamed from the backups. */
+  /** The row-by-row rollback SQL (rows of the table: kept in the runtime directory), streamed from the backups. */
   script(cluster: string, plan: RollbackPlan): Promise<RollbackScript>;
 }
 
@@ -38,6 +39,7 @@ export function createExecutionBot(deps: {
   rollbacks: RollbackStore;
   backupSchema: string;
   installation: InstallationId;
+  runDir: RuntimeDir;
 }): ExecutionBot {
   return {
     channel: deps.channel,
@@ -49,8 +51,9 @@ export function createExecutionBot(deps: {
         ticketId,
       ),
     async script(cluster, plan) {
-      const dir = await mkdtemp(join(tmpdir(), 'dbops-rollback-'));
-      const cleanup = () => rm(dir, { recursive: true, force: true });
+      const name = `rollback-T-${plan.ticketId}-${randomBytes(4).toString('hex')}`;
+      const dir = await deps.runDir.dir(name);
+      const cleanup = () => deps.runDir.remove(name);
       try {
         const base = `rollback-T-${plan.ticketId}.sql`;
         const path = join(dir, base);

@@ -60,11 +60,13 @@ export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ r
             credentials: () => poolCredentials(pool),
             control: services.channel.oscControl(ticket.id, ctx.attempt),
             pollMs: services.pollMs,
+            workDir: () => ctx.workDir(),
           }
         : {
             tool: null,
             credentials: () => poolCredentials(pool),
             control: { read: async () => ({ paused: false, cutOver: null }), report: async () => undefined },
+            workDir: () => ctx.workDir(),
           },
       step: (name, options, body) => ctx.step(name, options, body),
     },

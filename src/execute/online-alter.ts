@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { ExecutionSection } from '../config/schema.js';
 import { copyWithTool, sleep } from './osc-copy.js';
@@ -62,6 +61,8 @@ export interface OnlineAlterOptions {
   log(line: string): Promise<void>;
   /** How often Slack's requests are read (ms); default 1000. */
   pollMs?: number;
+  /** A private directory (0700, in dbops' runtime directory) for the option and pause files. */
+  workDir: () => Promise<string>;
 }
 
 export interface OnlineAlterOutcome {
@@ -150,7 +151,7 @@ export async function runOnlineAlter(tool: string, o: OnlineAlterOptions): Promi
       );
     }
   }
-  const dir = await mkdtemp(join(tmpdir(), 'dbops-osc-'));
+  const dir = await mkdtemp(join(await o.workDir(), 'osc-'));
   const pauseFile = join(dir, 'pause');
   const defaults = join(dir, 'client.cnf');
   const state: OscState = {

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { TOOL_PID_FILE } from '../config/runtime-dir.js';
 import type { OnlineAlterOptions, OscState } from './online-alter.js';
 import { lineSplitter, readOscLine } from './osc-output.js';
 import { CancelledError } from './session.js';
@@ -20,6 +22,12 @@ export async function copyWithTool(tool: string, args: string[], c: CopyContext)
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', TZ: 'UTC' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // If this worker dies, the tool runs on: a worker that takes the job over on this host stops it by this pid.
+  try {
+    if (child.pid) writeFileSync(join(dirname(c.pauseFile), TOOL_PID_FILE), `${child.pid}\n`, { mode: 0o600 });
+  } catch {
+    // Without it, a tool whose worker died runs on to the end of its copy.
+  }
   const tail: string[] = [];
   let lastProgress = -1;
   const onLine = (line: string) => {

@@ -83,6 +83,8 @@ export interface OnlineAlterDeps {
   credentials: () => Credentials;
   control: OscControl;
   pollMs?: number;
+  /** A private directory for the tool's option and pause files (the job's, in the runtime directory). */
+  workDir: () => Promise<string>;
 }
 
 export interface RunDeps {

@@ -353,6 +353,7 @@ async function runLargeAlter(
     progress: (fraction, message) => deps.events?.progress?.(fraction, message) ?? Promise.resolve(),
     log: (line) => deps.events?.log?.(line) ?? Promise.resolve(),
     pollMs: online.pollMs,
+    workDir: online.workDir,
   });
   await logDdl(run, 'alter', shape.table, 0);
   const kept = outcome.keptOldTable ? `; the original table is kept as ${outcome.keptOldTable}` : '';

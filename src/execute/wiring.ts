@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
+import type { RuntimeDir } from '../config/runtime-dir.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
 import { ClusterPools } from '../db/pools.js';
@@ -31,6 +32,7 @@ export async function startExecutionBot(
     slack: Notifier;
     store: TicketStore;
     logger: Logger;
+    runDir: RuntimeDir;
   },
   closers: Array<() => Promise<unknown>>,
 ): Promise<ExecutionBot> {
@@ -51,6 +53,7 @@ export async function startExecutionBot(
     rollbacks: new RollbackStore(w.meta),
     backupSchema: w.config.execution.backup_schema,
     installation: w.installation,
+    runDir: w.runDir,
   });
 }
 

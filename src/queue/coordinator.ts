@@ -7,7 +7,7 @@ import { refuseForeignJob } from './foreign-job.js';
 import type { JobPart, JobResult, TicketJobKind } from './job-kind.js';
 import { noticePeak } from './notices.js';
 import { PartJobData, partJobId, runQueueName, TicketJobData } from './queues.js';
-import { buildJobContext } from './run-context.js';
+import { buildJobContext, workDirName } from './run-context.js';
 import { endRun, settleTicket, type RunEnd } from './run-end.js';
 import type { RunRecord } from './run-rows.js';
 import type { RunnerDeps } from './runner-deps.js';
@@ -217,6 +217,7 @@ async function plan(d: Drive): Promise<{ run: RunRecord } | { ended: RunRecord['
     return end(d, { outcome: 'failed', summary: `planning failed: ${causeOf(err)}` });
   } finally {
     deps.active.close(active);
+    await deps.runDir.remove(workDirName({ ...key, part: COORDINATOR, token: d.runToken })).catch(() => undefined);
   }
 }
 

@@ -65,6 +65,12 @@ export interface JobContext {
    */
   signal: AbortSignal;
   logger: Logger;
+  /**
+   * A private directory (mode 0700) for files this run must keep on disk that may hold a secret (a
+   * tool's option file): in this process's runtime directory, removed when the part ends and, if
+   * the worker dies, when another worker on the host takes the job over or starts.
+   */
+  workDir(): Promise<string>;
   /** Set when this run is one part of a decomposed ticket (see `TicketJobKind.parts`). */
   part?: PartInfo;
 }

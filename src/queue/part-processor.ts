@@ -8,7 +8,7 @@ import { refuseForeignJob } from './foreign-job.js';
 import type { JobResult, PartInfo, TicketJobKind } from './job-kind.js';
 import { noticePeak } from './notices.js';
 import { PartJobData } from './queues.js';
-import { buildJobContext } from './run-context.js';
+import { buildJobContext, workDirName } from './run-context.js';
 import type { PartRecord } from './run-rows.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { publishStop, readStop, type StopRequest } from './stop-channel.js';
@@ -63,6 +63,10 @@ export async function processPartJob(job: Job, token: string | undefined, deps: 
   if (!claim.claimed) return { part: index, state: claim.part.state };
   if (claim.takeover) {
     deps.metrics.takeovers.inc({ kind: kind.name });
+    // The worker that held it may have died on this host with files of the job (an option file with a password).
+    await deps.runDir
+      .sweep()
+      .catch((err: unknown) => deps.logger.warn('could not sweep the runtime directory', { error: causeOf(err) }));
     const run = await deps.runs.getRun(key);
     const what = run?.partsTotal && run.partsTotal > 1 ? claim.part.label : undefined;
     void deps.relay.milestone(
@@ -125,6 +129,9 @@ async function runPart(r: PartRun): Promise<PartJobResult> {
   } finally {
     clearInterval(beat);
     deps.active.close(active);
+    await deps.runDir
+      .remove(workDirName({ ...key, part: part.index, token: r.partToken }))
+      .catch((err: unknown) => deps.logger.warn('could not remove a job directory', { error: causeOf(err) }));
   }
 }
 

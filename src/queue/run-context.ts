@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { InstallationId } from '../db/installation.js';
+import type { RuntimeDir } from '../config/runtime-dir.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ProgressRelay } from '../slack/progress-relay.js';
@@ -23,6 +24,8 @@ export interface ContextDeps {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /** This process's runtime directory: jobs' files that may hold a secret. */
+  runDir: RuntimeDir;
   /** Tries of an idempotent step after a transient MySQL error, and the wait between them. */
   retries: { tries: number; backoff: Backoff };
 }
@@ -56,6 +59,7 @@ export function buildJobContext(input: ContextInput, deps: ContextDeps): JobCont
     signal: active.controller.signal,
     logger,
     ...(part ? { part } : {}),
+    workDir: () => deps.runDir.dir(workDirName(input.unit)),
     async progress(fraction, message) {
       await deps.runs.setProgress(key, multipart ? null : fraction, `${prefix}${message}`);
       deps.relay.changed(ticket);
@@ -73,6 +77,11 @@ export function buildJobContext(input: ContextInput, deps: ContextDeps): JobCont
     },
     step: createStep(input, deps, logger),
   };
+}
+
+/** The name of a unit's directory in the runtime directory: `T-42-a1-p0`, `T-42-a1-plan`. */
+export function workDirName(unit: StepUnit): string {
+  return `T-${unit.ticketId}-a${unit.attempt}-${unit.part < 0 ? 'plan' : `p${unit.part}`}`;
 }
 
 /**

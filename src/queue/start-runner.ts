@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
+import type { RuntimeDir } from '../config/runtime-dir.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
 import { ClusterPools } from '../db/pools.js';
@@ -34,6 +35,8 @@ export interface RunnerParts {
   jobs: readonly TicketJobKind[];
   /** Where cluster passwords are read (`password_env`); process.env in production. */
   secrets: NodeJS.ProcessEnv;
+  /** This process's runtime directory (jobs' files that may hold a secret). */
+  runDir: RuntimeDir;
   /** This worker's name; default `host:pid`. */
   worker?: string;
   /** Where a failed ticket job raises its alert (src/monitor/). */
@@ -80,6 +83,7 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
         clock,
         logger,
         metrics,
+        runDir: parts.runDir,
         ticketQueue: queue.name,
         prefix: keys.prefix,
         alerts: parts.alerts,

@@ -2,12 +2,20 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { FakeSlackApi } from '../../src/local/index.js';
 import { dropMetaDatabase } from '../support/harness.js';
 
 const metaDatabase = `dbops_life_${randomBytes(4).toString('hex')}`;
-after(() => dropMetaDatabase(metaDatabase));
+/** This test's own DBOPS_STATE_DIR, not ~/.dbops. */
+const stateDir = mkdtempSync(join(tmpdir(), 'dbops-state-'));
+after(async () => {
+  await dropMetaDatabase(metaDatabase);
+  rmSync(stateDir, { recursive: true, force: true });
+});
 
 async function waitForHealthy(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -34,6 +42,7 @@ it('npm start serves /healthz and exits cleanly on SIGTERM', async () => {
       SLACK_API_URL: api.url,
       DBOPS_CONFIG: 'dbops.example.yml',
       DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}`,
+      DBOPS_STATE_DIR: stateDir,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -54,7 +63,7 @@ it('npm start serves /healthz and exits cleanly on SIGTERM', async () => {
 
 it('a bad config stops the start with every problem listed and exit code 2', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, DBOPS_CONFIG: 'test/fixtures/config/bad.yml' },
+    env: { ...process.env, DBOPS_CONFIG: 'test/fixtures/config/bad.yml', DBOPS_STATE_DIR: stateDir },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

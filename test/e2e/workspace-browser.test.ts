@@ -62,6 +62,8 @@ describe('local workspace in a browser', { skip }, () => {
   let context: BrowserContext;
   let page: Page;
   let profile: string;
+  /** This test's own DBOPS_STATE_DIR, not ~/.dbops. */
+  const stateDir = mkdtempSync(join(tmpdir(), 'dbops-state-'));
   const suffix = randomBytes(4).toString('hex');
   const metaDatabase = `dbops_t_${suffix}`;
   const queueName = `dbops-e2e-${suffix}`;
@@ -70,7 +72,11 @@ describe('local workspace in a browser', { skip }, () => {
 
   before(async () => {
     target = await createTargetSchema();
-    const env = parseEnv({ PORT: '0', DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}` });
+    const env = parseEnv({
+      PORT: '0',
+      DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}`,
+      DBOPS_STATE_DIR: stateDir,
+    });
     const logger = process.env.DBOPS_TEST_LOGS ? createLogger('debug') : silentLogger();
     const config = parseConfig(testConfigYaml(`execution:\n  backup_schema: ${backupSchema}\n`));
     // Workers on (the ticket runs in this process); monitors off, on a queue of this test's own.
@@ -100,6 +106,7 @@ describe('local workspace in a browser', { skip }, () => {
     await runtime?.stop();
 
     if (profile) rmSync(profile, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
     await dropMetaDatabase(metaDatabase); // and its installation's keys in Redis
     await dropDatabase(backupSchema);
     await target?.drop();

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
@@ -40,6 +43,8 @@ export interface Harness {
   slack: SlackRequestSender;
   runtime: Runtime;
   metaDatabase: string;
+  /** DBOPS_STATE_DIR of this harness (its own temporary one unless the test gave one); a given one is not removed. */
+  stateDir: string;
   /** The BullMQ queue the bot hands tickets to (its own name per harness, under its installation's prefix), for assertions. */
   jobs: Queue;
   /** The Redis prefix of this harness's installation (`bull:<installation>`): its queues and dbops' keys live under it. */
@@ -88,12 +93,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const metaDatabase = `dbops_t_${suffix}`;
   const queueName = options.queueName ?? `dbops-e2e-${suffix}`;
   const monitorQueueName = `dbops-e2e-mon-${suffix}`;
+  const ownStateDir = options.env?.DBOPS_STATE_DIR ? null : mkdtempSync(join(tmpdir(), 'dbops-state-'));
   const env = parseEnv({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: api.url,
     PORT: '0',
     DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}`,
+    ...(ownStateDir ? { DBOPS_STATE_DIR: ownStateDir } : {}),
     ...options.env,
   });
   const config = parseConfig(options.configYaml ?? testConfigYaml());
@@ -130,6 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...started,
     ...follow(started.runtime),
     metaDatabase,
+    stateDir: env.DBOPS_STATE_DIR ?? '',
     restart: async (overrides = {}) => {
       await harness.runtime.stop();
       if (overrides.recreateMeta) await dropDatabase(metaDatabase);
@@ -145,6 +153,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
       await redis.quit();
       await dropDatabase(metaDatabase);
+      if (ownStateDir) rmSync(ownStateDir, { recursive: true, force: true });
     },
   };
   return harness;

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import mysql, { type Pool } from 'mysql2/promise';
 import { parseConfig } from '../../src/config/load.js';
+import { openRuntimeDir } from '../../src/config/runtime-dir.js';
 import type { DbopsConfig } from '../../src/config/schema.js';
 import { ensureInstallation, type InstallationId } from '../../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../../src/db/meta.js';
@@ -87,6 +91,8 @@ export interface RunnerFixture {
   metrics: Metrics;
   /** A schema on the local MariaDB for the test kinds to write into, with `part_runs` and `log`. */
   target: string;
+  /** DBOPS_STATE_DIR of this fixture's workers (its own, not ~/.dbops); removed by `close()`. */
+  stateDir: string;
   /** Start an in-process worker (several may run side by side). */
   startWorker(options?: {
     name?: string;
@@ -141,6 +147,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const queue = new JobQueue({ connection: redis, installation, queueName, prefix: config.runner.redis_prefix });
   const workers: Array<{ stop(): Promise<void> }> = [];
+  const stateDir = mkdtempSync(join(tmpdir(), 'dbops-state-'));
 
   const fixture: RunnerFixture = {
     config,
@@ -158,9 +165,12 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
     clock,
     metrics,
     target,
+    stateDir,
     async startWorker(o = {}) {
+      const runDir = await openRuntimeDir(join(stateDir, 'run'));
       const runner = await startRunner({
         installation,
+        runDir,
         config,
         logger,
         meta,
@@ -175,8 +185,12 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
         secrets: {},
         worker: o.name ?? `test-${workers.length + 1}`,
       });
-      workers.push(runner);
-      return runner;
+      const stop = async () => {
+        await runner.stop();
+        await runDir.close();
+      };
+      workers.push({ stop });
+      return { host: runner.host, stop };
     },
     async ticket(request, o = {}) {
       const created = await store.create(
@@ -238,6 +252,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
       await meta.end();
       await dropDatabase(metaDatabase);
       await dropDatabase(target);
+      rmSync(stateDir, { recursive: true, force: true });
     },
   };
   return fixture;

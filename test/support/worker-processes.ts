@@ -22,6 +22,10 @@ export interface SpawnOptions {
   configYaml: string;
   metaUrl: string;
   slackApiUrl: string;
+  /** DBOPS_STATE_DIR (workers "on one host" share one); default: a fresh one of this worker's own. */
+  stateDir?: string;
+  /** More environment (a cluster's password_env). */
+  env?: Record<string, string>;
 }
 
 const dirs: string[] = [];
@@ -46,6 +50,8 @@ export async function spawnWorker(options: SpawnOptions): Promise<WorkerProcess>
       PORT: '0',
       LOG_LEVEL: 'info',
       DBOPS_TEST_WORKER_NAME: options.name,
+      DBOPS_STATE_DIR: options.stateDir ?? join(dir, 'state'),
+      ...options.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

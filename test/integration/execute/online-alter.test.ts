@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
+import { openRuntimeDir, type RuntimeDir } from '../../../src/config/runtime-dir.js';
 import { ExecutionSection } from '../../../src/config/schema.js';
 import { instanceOptions } from '../../../src/db/connection-options.js';
 import { poolCredentials } from '../../../src/execute/credentials.js';
@@ -36,6 +37,10 @@ function testControl() {
 describe('ALTER of a large table through pt-online-schema-change', () => {
   let target: TargetDb;
   let tool: string;
+  let stateDir: string;
+  let runDir: RuntimeDir;
+  /** What the runs left in the job's directory (the option and pause files go with each run). */
+  const leftInWorkDir = () => readdirSync(join(runDir.path, 'T-1-a1-p0'), { recursive: true });
   const latin1 = () =>
     target.count(
       `SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'big' AND COLUMN_NAME = 'v' AND CHARACTER_SET_NAME = 'latin1'`,
@@ -56,12 +61,18 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
     execFileSync('bash', ['scripts/ensure-percona-toolkit.sh'], { stdio: 'inherit' });
     tool = findTool('pt-online-schema-change') ?? assert.fail('pt-online-schema-change is not installed');
     target = await openTarget();
+    stateDir = mkdtempSync(join(tmpdir(), 'dbops-state-'));
+    runDir = await openRuntimeDir(join(stateDir, 'run'));
     await target.pool.query(`CREATE TABLE ${target.schema}.big (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB`);
     await target.pool.query(
       `INSERT INTO ${target.schema}.big SELECT seq, CONCAT('v', seq) FROM ${target.schema}.seq_1_to_20000`,
     );
   });
-  after(() => target.close());
+  after(async () => {
+    await target.close();
+    await runDir.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
   const deps = (
     control: RunDeps['online'] extends infer O ? (O extends { control: infer C } ? C : never) : never,
@@ -76,7 +87,13 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
       pt_osc: { extra_args: ['--chunk-size', '2000'] },
     }),
     signal,
-    online: { tool: toolPath, credentials: () => poolCredentials(pool), control, pollMs: 100 },
+    online: {
+      tool: toolPath,
+      credentials: () => poolCredentials(pool),
+      control,
+      pollMs: 100,
+      workDir: () => runDir.dir('T-1-a1-p0'),
+    },
   });
 
   it('copies with triggers, keeps up with writes, and swaps only when the cut-over is asked for', async () => {
@@ -96,6 +113,8 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
     assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.schema}.big WHERE id = 7 AND v = 'during wait'`), 1);
     assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.schema}.big`), 20000);
     assert.equal(await leftovers(), 0, 'no trigger, copy or old table is left');
+    assert.deepEqual(leftInWorkDir(), [], 'the option file and the pause file are gone');
+    assert.equal(statSync(runDir.path).mode & 0o777, 0o700);
     assert.deepEqual([...new Set(t.states.map((s) => s.phase))].slice(-3), ['ready', 'cutting-over', 'done']);
   });
 
