@@ -7,10 +7,14 @@ import { finished } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { InstallationId } from '../db/installation.js';
 import type { RuntimeDir } from '../config/runtime-dir.js';
+import type { ExecutionSection } from '../config/schema.js';
 import type { ClusterPools } from '../db/pools.js';
 import type { ExecutionChannel } from './channel.js';
+import type { TableName } from './names.js';
+import { removeOscLeftovers, type OscLeftovers } from './osc-leftovers.js';
 import { planRollback, writeRowSql, type RollbackPlan, type StreamStats } from './rollback-sql.js';
 import type { RollbackStore } from './rollback-store.js';
+import { ExecutionSession } from './session.js';
 
 /** Row-by-row rollback scripts larger than this are attached gzipped. */
 const GZIP_OVER_BYTES = 20 * 1024 ** 2;
@@ -31,6 +35,11 @@ export interface ExecutionBot {
   plan(cluster: string, ticketId: number): Promise<RollbackPlan>;
   /** The row-by-row rollback SQL (rows of the table: kept in the runtime directory), streamed from the backups. */
   script(cluster: string, plan: RollbackPlan): Promise<RollbackScript>;
+  /**
+   * Drop what pt-online-schema-change left on `table` on the cluster's primary, as found now: its
+   * triggers first, then the copy (`_<table>_old` stays). Returns what was dropped; null if nothing was there.
+   */
+  cleanUpOnlineAlter(cluster: string, table: TableName): Promise<OscLeftovers | null>;
 }
 
 export function createExecutionBot(deps: {
@@ -40,6 +49,8 @@ export function createExecutionBot(deps: {
   backupSchema: string;
   installation: InstallationId;
   runDir: RuntimeDir;
+  /** `execution` of dbops.yml: the session a cleanup runs in (lock waits bounded). */
+  settings: ExecutionSection;
 }): ExecutionBot {
   return {
     channel: deps.channel,
@@ -50,6 +61,14 @@ export function createExecutionBot(deps: {
         { backupSchema: deps.backupSchema, installation: deps.installation },
         ticketId,
       ),
+    async cleanUpOnlineAlter(cluster, table) {
+      const session = await ExecutionSession.open(deps.pools.primary(cluster), { settings: deps.settings });
+      try {
+        return await session.withoutTimeout(() => removeOscLeftovers(session, table));
+      } finally {
+        await session.close();
+      }
+    },
     async script(cluster, plan) {
       const name = `rollback-T-${plan.ticketId}-${randomBytes(4).toString('hex')}`;
       const dir = await deps.runDir.dir(name);

@@ -2,10 +2,12 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { dbopsKey, type KeySpace } from '../queue/stop-channel.js';
 import type { OscControl, OscRequests, OscState } from './online-alter.js';
+import { OscLeftovers } from './osc-leftovers.js';
 
 /** What a running execution tells the bot (which posts it to Slack). */
 export type ExecutionEvent =
   | { type: 'osc'; ticketId: number; attempt: number; state: OscState }
+  | { type: 'osc-leftovers'; ticketId: number; attempt: number; leftovers: OscLeftovers }
   | {
       type: 'finished';
       ticketId: number;
@@ -38,6 +40,12 @@ const OscStateSchema = z.object({
 const EventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('osc'), ticketId: z.number().int(), attempt: z.number().int(), state: OscStateSchema }),
   z.object({
+    type: z.literal('osc-leftovers'),
+    ticketId: z.number().int(),
+    attempt: z.number().int(),
+    leftovers: OscLeftovers,
+  }),
+  z.object({
     type: z.literal('finished'),
     ticketId: z.number().int(),
     attempt: z.number().int(),
@@ -48,6 +56,8 @@ const EventSchema = z.discriminatedUnion('type', [
 ]);
 const PanelRef = z.object({ channel: z.string(), ts: z.string() });
 export type PanelRef = z.infer<typeof PanelRef>;
+
+type ChannelKey = 'control' | 'osc' | 'panel' | 'offer' | 'leftovers' | 'leftovers-message' | 'cleanup';
 
 /** Keys live this long after their last write (a finished execution needs none of them). */
 const TTL_SECONDS = 30 * 24 * 3600;
@@ -65,7 +75,7 @@ export class ExecutionChannel {
   ) {}
 
   /** Keys are per ticket attempt: a retry starts with no leftover Pause or Cut-over. */
-  private key(ticketId: number, attempt: number, what: 'control' | 'osc' | 'panel' | 'offer'): string {
+  private key(ticketId: number, attempt: number, what: ChannelKey): string {
     return dbopsKey(this.space, 'exec', ticketId, attempt, what);
   }
 
@@ -82,6 +92,11 @@ export class ExecutionChannel {
       report: async (state) => {
         await this.redis.set(this.key(ticketId, attempt, 'osc'), JSON.stringify(state), 'EX', TTL_SECONDS);
         await this.publish({ type: 'osc', ticketId, attempt, state });
+      },
+      leftovers: async (leftovers) => {
+        // Kept as well as announced: Clean up reads which table it is about from here, not from Slack.
+        await this.redis.set(this.key(ticketId, attempt, 'leftovers'), JSON.stringify(leftovers), 'EX', TTL_SECONDS);
+        await this.publish({ type: 'osc-leftovers', ticketId, attempt, leftovers });
       },
     };
   }
@@ -109,6 +124,24 @@ export class ExecutionChannel {
     await this.redis.expire(key, TTL_SECONDS);
   }
 
+  /** What an interrupted online ALTER of this run left, as the worker that took it over found it. */
+  async leftovers(ticketId: number, attempt: number): Promise<OscLeftovers | null> {
+    const raw = await this.redis.get(this.key(ticketId, attempt, 'leftovers'));
+    if (!raw) return null;
+    const parsed = OscLeftovers.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  }
+
+  /** Take the run's Clean up for one caller (a second click, or a second DBA, waits for its answer); `release` after a failure. */
+  async claimCleanup(ticketId: number, attempt: number): Promise<boolean> {
+    const key = this.key(ticketId, attempt, 'cleanup');
+    return (await this.redis.set(key, 'claimed', 'EX', TTL_SECONDS, 'NX')) === 'OK';
+  }
+
+  async releaseCleanup(ticketId: number, attempt: number): Promise<void> {
+    await this.redis.del(this.key(ticketId, attempt, 'cleanup'));
+  }
+
   async oscState(ticketId: number, attempt: number): Promise<OscState | null> {
     const raw = await this.redis.get(this.key(ticketId, attempt, 'osc'));
     if (!raw) return null;
@@ -120,16 +153,26 @@ export class ExecutionChannel {
    * Claim the right to post a ticket's panel (or rollback offer): true for exactly one caller, so
    * several bot processes post it once. The poster then records where it went with `setPanel`.
    */
-  async claim(ticketId: number, attempt: number, what: 'panel' | 'offer'): Promise<boolean> {
+  async claim(ticketId: number, attempt: number, what: 'panel' | 'offer' | 'leftovers-message'): Promise<boolean> {
     return (await this.redis.set(this.key(ticketId, attempt, what), 'claimed', 'EX', TTL_SECONDS, 'NX')) === 'OK';
   }
 
-  async setPanel(ticketId: number, attempt: number, ref: PanelRef): Promise<void> {
-    await this.redis.set(this.key(ticketId, attempt, 'panel'), JSON.stringify(ref), 'EX', TTL_SECONDS);
+  async setPanel(
+    ticketId: number,
+    attempt: number,
+    ref: PanelRef,
+    what: 'panel' | 'leftovers-message' = 'panel',
+  ): Promise<void> {
+    await this.redis.set(this.key(ticketId, attempt, what), JSON.stringify(ref), 'EX', TTL_SECONDS);
   }
 
-  async panel(ticketId: number, attempt: number): Promise<PanelRef | null> {
-    const raw = await this.redis.get(this.key(ticketId, attempt, 'panel'));
+  /** Where the panel (or the leftovers message) went, once posted. */
+  async panel(
+    ticketId: number,
+    attempt: number,
+    what: 'panel' | 'leftovers-message' = 'panel',
+  ): Promise<PanelRef | null> {
+    const raw = await this.redis.get(this.key(ticketId, attempt, what));
     if (!raw || raw === 'claimed') return null;
     const parsed = PanelRef.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;

@@ -65,7 +65,11 @@ export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ r
         : {
             tool: null,
             credentials: () => poolCredentials(pool),
-            control: { read: async () => ({ paused: false, cutOver: null }), report: async () => undefined },
+            control: {
+              read: async () => ({ paused: false, cutOver: null }),
+              report: async () => undefined,
+              leftovers: async () => undefined,
+            },
             workDir: () => ctx.workDir(),
           },
       step: (name, options, body) => ctx.step(name, options, body),

@@ -4,6 +4,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import type { ExecutionSection } from '../config/schema.js';
 import { copyWithTool, sleep } from './osc-copy.js';
 import { oscDsn } from './osc-dsn.js';
+import type { OscLeftovers } from './osc-leftovers.js';
 import { qualified, quoteIdent, shown, type TableName } from './names.js';
 import { CancelledError, serverError, type ExecutionSession } from './session.js';
 
@@ -39,6 +40,8 @@ export interface OscRequests {
 export interface OscControl {
   read(): Promise<OscRequests>;
   report(state: OscState): Promise<void>;
+  /** What an online ALTER interrupted by a dead worker left on its table, for the thread (with Clean up). */
+  leftovers(found: OscLeftovers): Promise<void>;
 }
 
 export interface Credentials {

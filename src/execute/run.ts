@@ -16,7 +16,13 @@ import {
 } from './execution-log.js';
 import type { Credentials, OscControl } from './online-alter.js';
 import { CancelledError, ExecutionSession, serverError } from './session.js';
-import { RefusedError, runStatement, type StatementOutcome, type StatementRun } from './statement.js';
+import {
+  interruptedStatement,
+  RefusedError,
+  runStatement,
+  type StatementOutcome,
+  type StatementRun,
+} from './statement.js';
 
 export type StatementStatus = 'done' | 'already-done' | 'failed' | 'cancelled' | 'not-run';
 
@@ -97,9 +103,14 @@ export interface RunDeps {
   online?: OnlineAlterDeps;
   /**
    * Journal each statement as a step (the job runner's `ctx.step`), with the SHA-256 of its text as
-   * the step's fingerprint; without it statements just run.
+   * the step's fingerprint; without it statements just run. `interrupted` looks at what a worker that
+   * died inside the statement left, instead of running it again.
    */
-  step?: <T>(name: string, options: { idempotent: boolean; fingerprint: string }, run: () => Promise<T>) => Promise<T>;
+  step?: <T>(
+    name: string,
+    options: { idempotent: boolean; fingerprint: string; interrupted?: () => Promise<string | null> },
+    run: () => Promise<T>,
+  ) => Promise<T>;
 }
 
 /**
@@ -193,7 +204,11 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
           if (mismatch) throw new RefusedError(mismatch);
           return committed ? outcomeFromLog(committed) : runStatement(run);
         };
-        const step = { idempotent: RERUNNABLE.has(stmt.kind), fingerprint: statementHash(stmt.text) };
+        const step = {
+          idempotent: RERUNNABLE.has(stmt.kind),
+          fingerprint: statementHash(stmt.text),
+          interrupted: () => interruptedStatement(run),
+        };
         const outcome = deps.step ? await deps.step(`statement-${stmt.number}`, step, once) : await runStatement(run);
         if (outcome.schema !== undefined) schema = outcome.schema;
         allowance.used += outcome.counted;

@@ -13,6 +13,7 @@ import { writeLogEntry } from './execution-log.js';
 import { backupTableName, shown, type TableName } from './names.js';
 import { runOnlineAlter } from './online-alter.js';
 import { toolNameProblem } from './osc-dsn.js';
+import { describeOscLeftovers, findOscLeftovers } from './osc-leftovers.js';
 import type { RunDeps, RunRequest, StatementResult } from './run.js';
 import { supportsInsertReturning } from './server.js';
 import type { ExecutionSession } from './session.js';
@@ -44,6 +45,29 @@ export class RefusedError extends Error {
     super(message);
     this.name = 'RefusedError';
   }
+}
+
+/**
+ * A worker died inside this statement, and it may not run again: say what it left. An ALTER that
+ * went through pt-online-schema-change leaves the tool's triggers and copy on the table (writes
+ * are doubled into the copy meanwhile): they are reported to the thread, where DBAs can clean
+ * them up, and named in the ticket's failure.
+ */
+export async function interruptedStatement(run: StatementRun): Promise<string | null> {
+  if (run.stmt.kind !== 'alter-table') return null;
+  const shape = alterShape(run.stmt.stripped, run.schema);
+  if ('exact' in shape) return null;
+  const left = await findOscLeftovers(run.session, shape.table);
+  if (!left) return null;
+  const control = run.deps.online?.control;
+  await control?.report({
+    phase: 'failed',
+    table: shown(shape.table),
+    percent: null,
+    detail: 'interrupted: the worker running it stopped; what it left on the table is said below',
+  });
+  await control?.leftovers(left);
+  return `${describeOscLeftovers(left)} A DBA can remove it with *Clean up* in the thread (triggers first, then the copy).`;
 }
 
 /** Run one statement the way its kind calls for. */

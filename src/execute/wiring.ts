@@ -54,6 +54,7 @@ export async function startExecutionBot(
     backupSchema: w.config.execution.backup_schema,
     installation: w.installation,
     runDir: w.runDir,
+    settings: w.config.execution,
   });
 }
 

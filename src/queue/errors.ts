@@ -26,10 +26,14 @@ export class InterruptedStepError extends Error {
   constructor(
     readonly step: string,
     ticketRef: string,
+    /** What the interrupted step was found to have left, when the kind could tell. */
+    found?: string | null,
   ) {
     super(
       `step “${step}” of ${ticketRef} was interrupted (the worker running it stopped or it failed) and is not safe to run again: ` +
-        'it may or may not have taken effect. Check the target by hand, then retry the ticket or open a new one for what is left.',
+        (found
+          ? `${found} Then retry the ticket or open a new one for what is left.`
+          : 'it may or may not have taken effect. Check the target by hand, then retry the ticket or open a new one for what is left.'),
     );
     this.name = 'InterruptedStepError';
   }

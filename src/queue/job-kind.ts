@@ -30,6 +30,12 @@ export interface StepOptions {
    * fingerprint is neither taken as done nor run again: the job fails and says why.
    */
   fingerprint?: string;
+  /**
+   * Called instead of the step when it is not idempotent and an earlier worker began it without
+   * finishing: look at what that worker may have left (and say so where it matters). What it
+   * returns is added to the ticket's failure; errors in it are logged and ignored.
+   */
+  interrupted?: () => Promise<string | null>;
 }
 
 export interface JobContext {

@@ -99,7 +99,7 @@ function createStep(input: ContextInput, deps: ContextDeps, logger: Logger): Job
     const start = await deps.journal.begin(unit, name, options.idempotent, now(), options.fingerprint ?? null);
     if (!start.run) {
       if ('mismatch' in start) throw new StepMismatchError(name, ticket.ref);
-      if ('interrupted' in start) throw new InterruptedStepError(name, ticket.ref);
+      if ('interrupted' in start) throw new InterruptedStepError(name, ticket.ref, await inspect(options, logger));
       return start.result as T;
     }
     active.current = { name, idempotent: options.idempotent };
@@ -116,6 +116,16 @@ function createStep(input: ContextInput, deps: ContextDeps, logger: Logger): Job
       active.current = null;
     }
   };
+}
+
+/** What the kind finds an interrupted step left; null when it cannot tell. */
+async function inspect(options: StepOptions, logger: Logger): Promise<string | null> {
+  try {
+    return (await options.interrupted?.()) ?? null;
+  } catch (err) {
+    logger.warn('could not look at what an interrupted step left', { error: causeOf(err) });
+    return null;
+  }
 }
 
 async function withRetries<T>(

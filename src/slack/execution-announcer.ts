@@ -2,7 +2,7 @@ import type { ExecutionChannel, ExecutionEvent } from '../execute/channel.js';
 import type { Logger } from '../logger.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { Notifier } from './notifier.js';
-import { oscPanel, rollbackOffer } from './views/execution.js';
+import { oscLeftoversMessage, oscPanel, rollbackOffer } from './views/execution.js';
 
 export interface ExecutionAnnouncerDeps {
   channel: ExecutionChannel;
@@ -15,8 +15,9 @@ export interface ExecutionAnnouncerDeps {
 
 /**
  * Posts what running executions report, in their tickets' threads: the online ALTER's panel (posted
- * once, then edited in place as it copies, pauses, waits for the cut-over and ends) and, when a
- * change with backups finishes, the Roll back offer. Several bot processes may listen: a Redis claim
+ * once, then edited in place as it copies, pauses, waits for the cut-over and ends), what an online
+ * ALTER whose worker died left on its table (with Clean up for DBAs) and, when a change with backups
+ * finishes, the Roll back offer. Several bot processes may listen: a Redis claim
  * makes one of them post each message. Events of one ticket are handled one at a time, in order.
  */
 export async function startExecutionAnnouncer(
@@ -34,6 +35,13 @@ export async function startExecutionAnnouncer(
       if (!(await deps.channel.claim(ticket.id, event.attempt, 'panel'))) return;
       const posted = await deps.slack.post(threadChannel, message, { threadTs });
       await deps.channel.setPanel(ticket.id, event.attempt, posted);
+      return;
+    }
+    if (event.type === 'osc-leftovers') {
+      if (!(await deps.channel.claim(ticket.id, event.attempt, 'leftovers-message'))) return;
+      const message = oscLeftoversMessage(ticket, event.attempt, event.leftovers);
+      const posted = await deps.slack.post(threadChannel, message, { threadTs });
+      await deps.channel.setPanel(ticket.id, event.attempt, posted, 'leftovers-message');
       return;
     }
     if (

@@ -37,12 +37,14 @@ export const ids = {
   },
   /**
    * Buttons of executions: the online ALTER's panel (Pause, Resume, Cut-over; DBAs only; the value is
-   * `T-42/1`, ticket and attempt) and the rollback offer on a finished ticket (the value is `T-42`).
+   * `T-42/1`, ticket and attempt), Clean up on what an interrupted one left (DBAs only; `T-42/1`) and
+   * the rollback offer on a finished ticket (the value is `T-42`).
    */
   executionActions: {
     pause: 'dbops.exec.osc.pause',
     resume: 'dbops.exec.osc.resume',
     cutOver: 'dbops.exec.osc.cutover',
+    cleanUp: 'dbops.exec.osc.cleanup',
     rollback: 'dbops.exec.rollback',
     /** block_id prefix of a panel's or offer's actions block (`dbops.exec.actions.42`). */
     blockPrefix: 'dbops.exec.actions.',

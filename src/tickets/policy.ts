@@ -73,6 +73,25 @@ export function canCancel(ticket: Ticket, user: string, dbas: ReadonlySet<string
   return OK;
 }
 
+/**
+ * Clean up what an interrupted online ALTER left on the target (pt-online-schema-change's triggers
+ * and copy): DBAs only, and only while no attempt of the ticket runs or is about to (a retry's own
+ * online ALTER would have its triggers dropped under it).
+ */
+export function canCleanUpOnlineAlter(ticket: Ticket, user: string, dbas: ReadonlySet<string>): Verdict {
+  if (!dbas.has(user))
+    return refuse(
+      'not_dba',
+      `Only DBAs can clean up what ${ticket.ref}'s online ALTER left, and you are not in the DBA list (slack.dba_users or the DBA user group).`,
+    );
+  if (ticket.state === 'running' || BEFORE_RUN.includes(ticket.state))
+    return refuse(
+      'stale',
+      `${ticket.ref} is ${describeState(ticket.state)}: Clean up works once it has stopped, so it never drops the triggers of a run in progress.`,
+    );
+  return OK;
+}
+
 /** A review with errors blocks the ticket; its requester may send it to DBAs for an exception. */
 export function canRequestException(ticket: Ticket, user: string): Verdict {
   if (ticket.state !== 'blocked')

@@ -1,7 +1,7 @@
 import { inTransaction } from '../db/transaction.js';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Environment } from '../config/schema.js';
-import { nextState, type TicketAction, type TicketState } from './state-machine.js';
+import { nextState, TICKET_STATES, type TicketAction, type TicketState } from './state-machine.js';
 import {
   approvalFromRow,
   eventFromRow,
@@ -9,6 +9,7 @@ import {
   toSqlDateTime,
   type Approval,
   type KindAndPayload,
+  type NoteAction,
   type SlackRefs,
   type Ticket,
   type TicketEvent,
@@ -261,6 +262,35 @@ export class TicketStore {
         throw err;
       return { ok: false, reason: 'conflict', current: await this.get(request.ticketId) };
     }
+  }
+
+  /**
+   * Append an event that changes nothing of the ticket (its state stays, its version too): what was
+   * done about it from outside the state machine, for its history. Null when there is no such ticket.
+   */
+  async recordNote(e: {
+    ticketId: number;
+    actor: string;
+    action: NoteAction;
+    at: Date;
+    note: Record<string, unknown>;
+  }): Promise<TicketEvent | null> {
+    return this.inTransaction(async (conn) => {
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT state FROM tickets WHERE id = ? FOR UPDATE', [
+        e.ticketId,
+      ]);
+      const state = TICKET_STATES.find((s) => s === rows[0]?.state);
+      if (!state) return null;
+      return insertEvent(conn, {
+        ticketId: e.ticketId,
+        at: e.at,
+        actor: e.actor,
+        from: state,
+        to: state,
+        action: e.action,
+        note: e.note,
+      });
+    });
   }
 
   /** Remember where the ticket's Slack messages are. Not a state change: no event, no version bump. */

@@ -8,8 +8,14 @@ export const TicketState = z.enum(TICKET_STATES);
 export type TicketState = z.infer<typeof TicketState>;
 export const TicketAction = z.enum(TICKET_ACTIONS);
 export type TicketAction = z.infer<typeof TicketAction>;
-/** Actions in the event log: the state machine's plus `submit`, the creation of the ticket. */
-export const EventAction = z.enum(['submit', ...TICKET_ACTIONS]);
+/**
+ * What the event log records that is not a state change: `osc_cleanup`, a DBA dropped what an
+ * interrupted online ALTER left on the target (its note says what).
+ */
+export const NOTE_ACTIONS = ['osc_cleanup'] as const;
+export type NoteAction = (typeof NOTE_ACTIONS)[number];
+/** Actions in the event log: the state machine's, `submit` (the creation of the ticket) and the notes. */
+export const EventAction = z.enum(['submit', ...TICKET_ACTIONS, ...NOTE_ACTIONS]);
 export type EventAction = z.infer<typeof EventAction>;
 
 export const TICKET_KINDS = ['sql-change', 'migrate', 'rollback'] as const;

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { RunStore } from '../../src/queue/run-store.js';
+import { ids } from '../../src/slack/ids.js';
 import { StepJournal } from '../../src/queue/step-journal.js';
-import { APPROVAL_CHANNEL, DBA, DBA2, dropDatabase, startHarness, type Harness } from '../support/harness.js';
+import { APPROVAL_CHANNEL, DBA, DBA2, DEV, dropDatabase, startHarness, type Harness } from '../support/harness.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
-import { openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import { nextPrivateAnswer, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
 import { waitUntil } from '../support/wait.js';
 import { cleanUpWorkers, spawnWorker, type WorkerProcess } from '../support/worker-processes.js';
 
@@ -28,6 +29,8 @@ let h: Harness;
 let db: mysql.Connection;
 let meta: mysql.Pool;
 let reader: Awaited<ReturnType<typeof openTicketReader>>;
+/** The ticket whose worker the first test kills; the second cleans up after it. */
+let ref = '';
 
 function configYaml(queue?: string): string {
   return `
@@ -155,7 +158,7 @@ it('a worker killed during an online ALTER leaves no option file and no password
   timeout: 180_000,
 }, async () => {
   const runRoot = join(stateDir, 'run');
-  const ref = refIn(await slash(h, `exec test.${schema} ALTER TABLE big ADD INDEX idx_big_v (v)`));
+  ref = refIn(await slash(h, `exec test.${schema} ALTER TABLE big ADD INDEX idx_big_v (v)`));
   const ticket = await ticketOf(reader.store, ref);
   const key = { ticketId: ticket.id, attempt: 1 };
 
@@ -201,4 +204,88 @@ it('a worker killed during an online ALTER leaves no option file and no password
   assert.deepEqual(holding(password, [runRoot]), [], 'nothing in the runtime directory holds the password');
   assert.deepEqual(holding(password, dbopsTmp()), [], 'nothing in the temporary directory holds it');
   assert.equal(toolsRunning(), 0, 'the take-over stopped the pt-online-schema-change the dead worker had started');
+});
+
+// Issue 12 item 5: the take-over says exactly what pt-online-schema-change left, and DBAs can clean it up.
+it('after the take-over the thread says what pt-online-schema-change left, and Clean up drops the triggers, then the copy', {
+  timeout: 60_000,
+}, async () => {
+  assert.ok(ref, 'the ticket of the previous test');
+  const ticket = await ticketOf(reader.store, ref);
+  assert.equal(ticket.state, 'failed');
+  const triggers = ['del', 'ins', 'upd'].map((e) => `pt_osc_${schema}_big_${e}`);
+  const left = new RegExp(
+    `pt-online-schema-change left on ${schema}\\.big: triggers ${triggers[0]}, ${triggers[1]}, ${triggers[2]} and table _big_new \\(about [\\d,]+ rows?\\)\\. Writes to big are doubled into _big_new until this is cleaned up\\.`,
+  );
+  const run = await new RunStore(meta).getRun({ ticketId: ticket.id, attempt: 1 });
+  assert.match(run?.summary ?? '', left, 'the ticket fails with the truth');
+  const thread = () => h.api.replies(ticket.slack.threadChannel ?? '', ticket.slack.threadTs ?? '');
+  await waitUntil(
+    () => thread().some((m) => left.test(m.text ?? '') && m.text?.includes('interrupted')),
+    10_000,
+    'the leftovers message',
+  );
+  const message = thread().find((m) => JSON.stringify(m.blocks ?? []).includes(ids.executionActions.cleanUp));
+  assert.ok(message, 'the leftovers message carries Clean up');
+  type Element = { confirm?: { text?: { text?: string } } };
+  const [button] = (message.blocks ?? []).flatMap((b) => (b as { elements?: Element[] }).elements ?? []);
+  const confirm = button?.confirm?.text?.text ?? '';
+  assert.match(
+    confirm,
+    new RegExp(
+      `Drop, in this order, .*${triggers.map((t) => `trigger ${t}`).join('.*')}.*table _big_new.*big. itself is not touched`,
+    ),
+    'the confirmation names what will be dropped: the triggers first, then the copy',
+  );
+
+  const click = async (user: string) => {
+    const since = h.api.calls.length;
+    await h.slack.blockAction({
+      userId: user,
+      actionId: ids.executionActions.cleanUp,
+      value: `${ref}/1`,
+      channelId: message.channel,
+      messageTs: message.ts,
+    });
+    return String((await nextPrivateAnswer(h, user, since)).params.text);
+  };
+  assert.match(await click(DEV), /Only DBAs can clean up what T-\d+'s online ALTER left/);
+  assert.equal(await count('SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?', [schema]), 3);
+
+  assert.match(
+    await click(DBA),
+    new RegExp(
+      `Done: <@${DBA}> cleaned up what pt-online-schema-change left on ${schema}\\.big for ${ref}: dropped trigger ${triggers[0]}, then trigger ${triggers[1]}, then trigger ${triggers[2]}, then table _big_new\\.`,
+    ),
+  );
+  assert.equal(await count('SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?', [schema]), 0);
+  assert.deepEqual(
+    (
+      await db.query<mysql.RowDataPacket[]>(
+        'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
+        [schema],
+      )
+    )[0].map((r) => r.t),
+    ['big'],
+  );
+  assert.equal(await count(`SELECT COUNT(*) FROM \`${schema}\`.big`), 20000, 'the table itself is untouched');
+  const events = await reader.store.events(ticket.id);
+  const cleanup = events.find((e) => e.action === 'osc_cleanup');
+  assert.ok(cleanup, events.map((e) => e.action).join(', '));
+  assert.equal(cleanup.actor, DBA);
+  assert.equal(cleanup.toState, 'failed');
+  assert.deepEqual(cleanup.note.dropped, [...triggers.map((t) => `trigger ${t}`), 'table _big_new']);
+  assert.ok(
+    thread().some((m) => m.text?.startsWith(`:broom: <@${DBA}> cleaned up`)),
+    'the cleanup is said in the thread',
+  );
+  const edited = thread().find((m) => m.ts === message.ts);
+  assert.ok(!JSON.stringify(edited?.blocks ?? []).includes(ids.executionActions.cleanUp), 'the button is gone');
+  assert.match(JSON.stringify(edited?.blocks ?? []), new RegExp(`Cleaned up by <@${DBA}>`));
+  assert.match(
+    thread().find((m) => m.text?.includes('online ALTER of'))?.text ?? '',
+    /: failed/,
+    'the panel no longer offers Pause',
+  );
+  assert.match(await click(DBA2), /Clean up of T-\d+ was already pressed/);
 });

@@ -6,6 +6,7 @@ import { parseTicketId } from '../../tickets/ticket.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
+import { cleanUpOnlineAlter } from '../osc-cleanup-request.js';
 import { requestRollback } from '../rollback-request.js';
 import { oscButtons, readAttemptValue } from '../views/execution.js';
 import { internalErrorMessage } from '../views/help.js';
@@ -37,8 +38,9 @@ const OSC_ACTIONS: ReadonlyArray<{
 
 /**
  * The online ALTER's Pause, Resume and Cut over (DBAs; the request reaches the worker running the
- * ticket through Redis), and Roll back on a finished ticket (its requester or a DBA; opens a rollback
- * ticket). Each acks first, then checks, then answers privately.
+ * ticket through Redis), Clean up of what an interrupted one left (DBAs), and Roll back on a finished
+ * ticket (its requester or a DBA; opens a rollback ticket). Each acks first, then checks, then answers
+ * privately.
  */
 export function registerExecutionActions(app: App, deps: CommandDeps, answer: AnswerDeps): void {
   const on = (actionId: string, handle: (click: ExecutionClick) => Promise<void>) => {
@@ -110,6 +112,17 @@ export function registerExecutionActions(app: App, deps: CommandDeps, answer: An
       );
     });
   }
+
+  on(ids.executionActions.cleanUp, async (click) => {
+    const target = readAttemptValue(click.value);
+    if (!target) return tell(click, 'This button is not for a run I know.');
+    await answerPrivately(
+      click.user,
+      click.surface,
+      await cleanUpOnlineAlter({ user: click.user, ...target }, deps),
+      answer,
+    );
+  });
 
   on(ids.executionActions.rollback, async (click) => {
     const ticketId = parseTicketId(click.value);

@@ -1,5 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { OscPhase, OscState } from '../../execute/online-alter.js';
+import { describeOscLeftovers, oscCleanupPlan, type OscLeftovers } from '../../execute/osc-leftovers.js';
 import type { RollbackPlan } from '../../execute/rollback-sql.js';
 import { ids } from '../ids.js';
 import { code, context, section, type Message } from './blocks.js';
@@ -97,6 +98,62 @@ export function oscPanel(ticket: { id: number; ref: string }, attempt: number, s
     text: `${ticket.ref}: online ALTER of ${state.table}: ${PHASE_WORDS[state.phase].replace(/^:[a-z_]+: /, '')}${percent}`,
     blocks,
   };
+}
+
+/**
+ * In the thread of a ticket whose online ALTER was interrupted (its worker died): exactly what
+ * pt-online-schema-change left on the table, and Clean up for DBAs, whose confirmation names what
+ * it drops (the triggers first, then the copy).
+ */
+export function oscLeftoversMessage(
+  ticket: { id: number; ref: string },
+  attempt: number,
+  l: OscLeftovers,
+  /** Once a DBA cleaned up: who (the button goes, the reply in the thread says what was dropped). */
+  cleanedBy?: string,
+): Message {
+  const what = describeOscLeftovers(l);
+  const plan = oscCleanupPlan(l);
+  const text = `:warning: *${ticket.ref}*: its online ALTER was interrupted (the worker running it stopped). ${what}`;
+  const blocks: KnownBlock[] = [section(text)];
+  if (cleanedBy) blocks.push(context(`:broom: Cleaned up by <@${cleanedBy}>: what was dropped is in the reply below.`));
+  else if (plan.length > 0) {
+    const button: Button = {
+      type: 'button',
+      action_id: ids.executionActions.cleanUp,
+      text: { type: 'plain_text', text: 'Clean up' },
+      value: attemptValue(ticket.id, attempt),
+      style: 'danger',
+      confirm: {
+        title: { type: 'plain_text', text: 'Clean up?' },
+        text: {
+          type: 'mrkdwn',
+          text: `Drop, in this order, on ${code(`${l.table.schema}`)}: ${plan.map((p) => code(p)).join(', ')}.${l.oldTable ? ` ${code(l.oldTable.name)} is kept.` : ''} ${code(l.table.name)} itself is not touched.`,
+        },
+        confirm: { type: 'plain_text', text: 'Drop them' },
+        deny: { type: 'plain_text', text: 'Not now' },
+      },
+    };
+    blocks.push(
+      { type: 'actions', block_id: `${ids.executionActions.blockPrefix}${ticket.id}`, elements: [button] },
+      context('Clean up is for DBAs: it drops the triggers first, then the copy, as found when pressed.'),
+    );
+  }
+  return { text: `${ticket.ref}: ${what}`, blocks };
+}
+
+/** The thread reply once a DBA cleaned up, and the private answer. */
+export function oscCleanedUpMessage(
+  ticket: { ref: string },
+  by: string,
+  dropped: OscLeftovers | null,
+  table: { schema: string; name: string },
+): Message {
+  const done = dropped
+    ? `dropped ${oscCleanupPlan(dropped).join(', then ')}${dropped.oldTable ? `; ${dropped.oldTable.name} is kept` : ''}`
+    : 'nothing was left to drop any more';
+  const text = `:broom: <@${by}> cleaned up what pt-online-schema-change left on ${table.schema}.${table.name} for ${ticket.ref}: ${done}.`;
+  return { text, blocks: [section(text)] };
 }
 
 /** After a change with backups: how much can be undone, and the button that opens the rollback ticket. */

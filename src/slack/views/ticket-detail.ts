@@ -93,6 +93,7 @@ const ACTION_WORDS: Record<TicketEvent['action'], string> = {
   fail: 'failed',
   retry: 'retried it',
   cancel: 'cancelled',
+  osc_cleanup: 'cleaned up what pt-online-schema-change left',
 };
 
 /** `2026-11-24 10:02 UTC · <@U1> approved (1 of 2) → awaiting approval` */
@@ -111,6 +112,7 @@ function noteDetails(event: TicketEvent): string {
   if (typeof n.approvals === 'number' && typeof n.needed === 'number') parts.push(`${n.approvals} of ${n.needed}`);
   if (n.exception === true && (event.action === 'approve' || event.action === 'add_approval')) parts.push('exception');
   if (typeof n.jobId === 'string') parts.push(`job ${n.jobId}`);
+  if (Array.isArray(n.dropped) && n.dropped.length > 0) parts.push(`dropped ${n.dropped.map(String).join(', ')}`);
   const reason = typeof n.reason === 'string' ? `: “${escapeMrkdwn(truncate(n.reason, 200))}”` : '';
   return `${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${reason}`;
 }

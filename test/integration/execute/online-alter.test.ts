@@ -11,7 +11,9 @@ import { ExecutionSection } from '../../../src/config/schema.js';
 import { instanceOptions } from '../../../src/db/connection-options.js';
 import { poolCredentials } from '../../../src/execute/credentials.js';
 import { findTool, type OscRequests, type OscState } from '../../../src/execute/online-alter.js';
+import { removeOscLeftovers, type OscLeftovers } from '../../../src/execute/osc-leftovers.js';
 import { runStatements, type RunDeps } from '../../../src/execute/run.js';
+import { queryable } from '../../../src/execute/session.js';
 import { startKillGate } from '../../support/kill-gate.js';
 import { waitUntil } from '../../support/wait.js';
 import { localCluster, openTarget, request, type TargetDb } from './fixtures.js';
@@ -20,10 +22,16 @@ import { localCluster, openTarget, request, type TargetDb } from './fixtures.js'
 function testControl() {
   const wanted: OscRequests = { paused: false, cutOver: null };
   const states: OscState[] = [];
+  const left: OscLeftovers[] = [];
   return {
     wanted,
     states,
-    control: { read: async () => ({ ...wanted }), report: async (s: OscState) => void states.push(s) },
+    left,
+    control: {
+      read: async () => ({ ...wanted }),
+      report: async (s: OscState) => void states.push(s),
+      leftovers: async (l: OscLeftovers) => void left.push(l),
+    },
     async until(phase: OscState['phase']): Promise<void> {
       for (let i = 0; i < 600 && !states.some((s) => s.phase === phase); i++) await sleep(50);
       assert.ok(
@@ -212,6 +220,64 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // Issue 12 item 5: a worker died inside the ALTER; the one that takes over finds what pt-osc left.
+  it('an online ALTER interrupted by a dead worker: what the tool left is said, and Clean up drops the triggers, then the copy', async () => {
+    const s = target.schema;
+    await target.pool.query(`CREATE TABLE ${s}.items (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB`);
+    await target.pool.query(`INSERT INTO ${s}.items SELECT seq, CONCAT('v', seq) FROM ${s}.seq_1_to_100`);
+    await target.pool.query(`CREATE TABLE ${s}._items_new LIKE ${s}.items`);
+    await target.pool.query(`INSERT INTO ${s}._items_new SELECT * FROM ${s}.items WHERE id <= 40`);
+    for (const [event, body] of [
+      ['ins', 'REPLACE INTO _items_new VALUES (NEW.id, NEW.v)'],
+      ['upd', 'REPLACE INTO _items_new VALUES (NEW.id, NEW.v)'],
+      ['del', 'DELETE IGNORE FROM _items_new WHERE id = OLD.id'],
+    ])
+      await target.pool.query(
+        `CREATE TRIGGER ${s}.pt_osc_${s}_items_${event} AFTER ${{ ins: 'INSERT', upd: 'UPDATE', del: 'DELETE' }[event]} ON ${s}.items FOR EACH ROW ${body}`,
+      );
+    const t = testControl();
+    // As the runner does with a non-idempotent step an earlier worker began: look, instead of running it.
+    const interruptedOnly: RunDeps['step'] = async (name, options) => {
+      throw new Error(`step “${name}” was interrupted: ${(await options.interrupted?.()) ?? 'nothing found'}`);
+    };
+    const report = await runStatements(request(target, 'ALTER TABLE items ADD INDEX idx_v (v)'), {
+      ...deps(t.control, new AbortController().signal, tool),
+      step: interruptedOnly,
+    });
+    assert.equal(report.outcome, 'failed');
+    assert.match(
+      report.results[0].error ?? '',
+      new RegExp(
+        `pt-online-schema-change left on ${s}\\.items: triggers pt_osc_${s}_items_del, pt_osc_${s}_items_ins, pt_osc_${s}_items_upd and table _items_new \\(about \\d+ rows?\\)\\. Writes to items are doubled into _items_new until this is cleaned up\\. A DBA can remove it with \\*Clean up\\*`,
+      ),
+    );
+    assert.equal(t.left.length, 1, 'reported for the thread');
+    assert.equal(t.states.at(-1)?.phase, 'failed', 'the panel stops offering Pause');
+
+    const dropped = await removeOscLeftovers(queryable(target.pool), { schema: s, name: 'items' });
+    assert.deepEqual(
+      dropped?.triggers.map((x) => x.name),
+      ['del', 'ins', 'upd'].map((e) => `pt_osc_${s}_items_${e}`),
+    );
+    assert.equal(
+      await target.count(
+        "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_TABLE = 'items'",
+        [s],
+      ),
+      0,
+    );
+    assert.equal(
+      await target.count(
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = '_items_new'",
+        [s],
+      ),
+      0,
+    );
+    await target.pool.query(`INSERT INTO ${s}.items VALUES (101, 'after')`);
+    assert.equal(await target.count(`SELECT COUNT(*) FROM ${s}.items`), 101, 'the table is whole and writable');
+    assert.equal(await removeOscLeftovers(queryable(target.pool), { schema: s, name: 'items' }), null, 'nothing left');
   });
 
   it('without the tool a large-table ALTER is refused, unless a DBA grants an exception', async () => {

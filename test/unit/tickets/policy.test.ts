@@ -5,6 +5,7 @@ import {
   approvalsNeededForException,
   canApprove,
   canCancel,
+  canCleanUpOnlineAlter,
   canReject,
   canRequestException,
   isFinalApproval,
@@ -174,5 +175,22 @@ describe('stale clicks', () => {
       staleClickMessage(makeTicket({ state: 'blocked' }), history, options),
       'T-42 is blocked by its review.',
     );
+  });
+});
+
+describe('Clean up of what an interrupted online ALTER left', () => {
+  it('is for DBAs only, even the requester may not', () => {
+    const ticket = makeTicket({ state: 'failed', requester: DEV });
+    assert.equal(code(canCleanUpOnlineAlter(ticket, DBA, dbas)), 'ok');
+    const dev = canCleanUpOnlineAlter(ticket, DEV, dbas);
+    assert.ok(!dev.ok && dev.code === 'not_dba' && /Only DBAs can clean up/.test(dev.message));
+  });
+  it('waits until no attempt runs or is about to, so no live run loses its triggers', () => {
+    for (const state of ['running', 'approved', 'scheduled'] as const) {
+      const v = canCleanUpOnlineAlter(makeTicket({ state }), DBA, dbas);
+      assert.ok(!v.ok && v.code === 'stale' && /once it has stopped/.test(v.message), state);
+    }
+    for (const state of ['failed', 'cancelled', 'succeeded'] as const)
+      assert.equal(code(canCleanUpOnlineAlter(makeTicket({ state }), DBA, dbas)), 'ok', state);
   });
 });

@@ -1,0 +1,88 @@
+import { serverError } from '../execute/session.js';
+import { oscCleanupPlan } from '../execute/osc-leftovers.js';
+import { canCleanUpOnlineAlter } from '../tickets/policy.js';
+import type { CommandDeps } from './command.js';
+import type { Message } from './views/blocks.js';
+import { oscCleanedUpMessage, oscLeftoversMessage } from './views/execution.js';
+import { privateNote } from './views/ticket-replies.js';
+
+export interface OnlineAlterCleanup {
+  user: string;
+  ticketId: number;
+  /** The attempt whose online ALTER was interrupted (the button's `T-42/1`). */
+  attempt: number;
+}
+
+/**
+ * Clean up on the message that says what an interrupted online ALTER left: a DBA's click drops
+ * pt-online-schema-change's triggers, then its copy, as found on the primary now (the table they
+ * belong to is the one the worker that took the run over recorded, never one named by the click);
+ * the ticket's history and its thread say who did it and what was dropped. Returns the private answer.
+ */
+export async function cleanUpOnlineAlter(request: OnlineAlterCleanup, deps: CommandDeps): Promise<Message> {
+  const execution = deps.execution;
+  if (!execution) return privateNote('Clean up is not available in this dbops process (no execution services).');
+  const ticket = await deps.ticketStore.get(request.ticketId);
+  if (!ticket) return privateNote(`There is no ticket T-${request.ticketId}.`);
+  const verdict = canCleanUpOnlineAlter(ticket, request.user, await deps.dbas.members());
+  if (!verdict.ok) return privateNote(verdict.message);
+  const left = await execution.channel.leftovers(ticket.id, request.attempt);
+  if (!left)
+    return privateNote(
+      `I have no record any more of what ${ticket.ref}'s online ALTER left (it is kept 30 days): look for pt_osc_* triggers and _<table>_new on the target by hand.`,
+    );
+  const table = `${left.table.schema}.${left.table.name}`;
+  if (!(await execution.channel.claimCleanup(ticket.id, request.attempt)))
+    return privateNote(
+      `Clean up of ${ticket.ref} was already pressed; its thread says how it went.`,
+      ':information_source:',
+    );
+  let dropped: Awaited<ReturnType<typeof execution.cleanUpOnlineAlter>>;
+  try {
+    dropped = await execution.cleanUpOnlineAlter(ticket.cluster, left.table);
+  } catch (err) {
+    await execution.channel.releaseCleanup(ticket.id, request.attempt).catch(() => undefined);
+    deps.logger.error(
+      'cleaning up an interrupted online ALTER failed',
+      { ticket: ticket.ref, table, user: request.user },
+      err instanceof Error ? err : new Error(String(err)),
+    );
+    return privateNote(
+      `Clean up of ${table} for ${ticket.ref} failed: ${serverError(err).message}. Press Clean up again, or drop the pt_osc triggers, then the copy, by hand.`,
+      ':x:',
+    );
+  }
+  await deps.ticketStore.recordNote({
+    ticketId: ticket.id,
+    actor: request.user,
+    action: 'osc_cleanup',
+    at: deps.clock.now(),
+    note: {
+      table,
+      attempt: request.attempt,
+      dropped: dropped ? oscCleanupPlan(dropped) : [],
+      kept: dropped?.oldTable?.name ?? null,
+    },
+  });
+  deps.logger.info('interrupted online ALTER cleaned up', {
+    ticket: ticket.ref,
+    table,
+    by: request.user,
+    dropped: dropped ? oscCleanupPlan(dropped) : [],
+  });
+  const message = oscCleanedUpMessage(ticket, request.user, dropped, left.table);
+  const { threadChannel, threadTs } = ticket.slack;
+  if (threadChannel && threadTs) {
+    await deps.slack
+      .post(threadChannel, message, { threadTs })
+      .catch((err: unknown) =>
+        deps.logger.warn('could not say a cleanup in its thread', { ticket: ticket.ref, error: String(err) }),
+      );
+    const posted = await execution.channel.panel(ticket.id, request.attempt, 'leftovers-message');
+    if (posted)
+      await deps.slack
+        .update(posted.channel, posted.ts, oscLeftoversMessage(ticket, request.attempt, left, request.user))
+        .catch(() => undefined);
+  }
+  return privateNote(`Done: ${message.text.replace(/^:broom: /, '')}`, ':white_check_mark:');
+}
