@@ -237,6 +237,17 @@ export const MonitorsSection = z.strictObject({
 });
 export type MonitorsSection = z.infer<typeof MonitorsSection>;
 
+/** Secrets dbops holds itself, outside its database (ARCHITECTURE.md, "Config additions"). */
+export const SecretsSection = z.strictObject({
+  /**
+   * The environment variable holding dbops' 32-byte key (base64). Every approval is sealed with it, so
+   * a row written into the meta database by anyone else is not an approval. Unset, each host
+   * generates its own key in DBOPS_STATE_DIR: hosts that share a meta database must share the key.
+   */
+  key_env: envVarName.default('DBOPS_SECRET_KEY'),
+});
+export type SecretsSection = z.infer<typeof SecretsSection>;
+
 export const DbopsConfig = z.strictObject({
   slack: SlackSection,
   clusters: z.record(
@@ -252,5 +263,6 @@ export const DbopsConfig = z.strictObject({
   runner: RunnerSection.default(RunnerSection.parse({})),
   migrate: MigrateSection.default(MigrateSection.parse({})),
   execution: ExecutionSection.default(ExecutionSection.parse({})),
+  secrets: SecretsSection.default({ key_env: 'DBOPS_SECRET_KEY' }),
 });
 export type DbopsConfig = z.infer<typeof DbopsConfig>;
