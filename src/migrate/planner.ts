@@ -4,7 +4,7 @@ import { ClusterPools } from '../db/pools.js';
 import { DbopsError, UsageError } from '../errors.js';
 import { requireCluster } from '../inventory/names.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
-import { approvalsNeeded } from '../tickets/policy.js';
+import { migrateApprovals } from '../tickets/policy.js';
 import { inspectMigration, type Inspection } from './plan.js';
 import type { MigrateSpec } from './types.js';
 
@@ -82,10 +82,7 @@ export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDe
         const list = inspection.problems.map((p) => `• ${p}`).join('\n');
         throw new UsageError(`this migration can't go ahead:\n${list}`);
       }
-      const minApprovals = Math.max(
-        source.env === destination.env ? 0 : 1,
-        approvalsNeeded(destination.env, config.policy),
-      );
+      const minApprovals = migrateApprovals(source.env, destination.env, config.policy);
       return { spec, inspection, sourceEnv: source.env, destinationEnv: destination.env, minApprovals };
     },
     async close() {

@@ -33,3 +33,23 @@ export function ticketFailedKey(ticket: Pick<Ticket, 'ref' | 'cluster'>): {
 } {
   return { cluster: ticket.cluster, checkId: 'ticket-failed', subject: ticket.ref };
 }
+
+/**
+ * A ticket the runner refused because its approval does not hold (no sealed DBA approval, a forged
+ * one, or SQL changed after approval): someone wrote dbops' meta database by hand, or the hosts do
+ * not share dbops' key. Critical on every environment.
+ */
+export function ticketUnapprovedAlert(
+  ticket: Pick<Ticket, 'id' | 'ref' | 'cluster' | 'attempt'>,
+  message: string,
+): RaiseAlert {
+  return {
+    cluster: ticket.cluster,
+    checkId: 'ticket-unapproved',
+    subject: ticket.ref,
+    severity: 'critical',
+    summary: `${message} Its row in dbops' meta database was changed by something other than dbops, or this worker's key (secrets.key_env) differs from the bot's: find out who can write the meta database.`,
+    value: 'refused',
+    details: { ticketId: ticket.id, attempt: ticket.attempt },
+  };
+}

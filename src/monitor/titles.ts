@@ -3,6 +3,7 @@ import { checkById } from './checks/index.js';
 /** Alerts raised by other parts of dbops (not monitors), and how they are titled. */
 const RAISED_TITLES: Record<string, string> = {
   'ticket-failed': 'Ticket job failed',
+  'ticket-unapproved': 'Ticket approved without a valid approval',
 };
 
 /** "Replication stopped", "Ticket job failed"; an unknown id reads as itself ("disk-full" → "Disk full"). */

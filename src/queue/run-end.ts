@@ -1,3 +1,4 @@
+import type { RaiseAlert } from '../monitor/alert-service.js';
 import { ticketFailedAlert, ticketFailedKey } from '../monitor/ticket-alerts.js';
 import { section } from '../slack/views/blocks.js';
 import type { TicketAction } from '../tickets/state-machine.js';
@@ -14,6 +15,8 @@ export interface RunEnd {
   details?: Record<string, unknown>;
   /** The stop request that ended it, when one did (a cancel names who asked). */
   stop?: StopRequest | null;
+  /** A failure's alert, when it is not the usual "ticket job failed" one. */
+  alert?: RaiseAlert;
 }
 
 const ACTION: Record<RunOutcome, TicketAction> = { succeeded: 'succeed', failed: 'fail', cancelled: 'cancel' };
@@ -114,7 +117,7 @@ async function alertOnEnd(
   const alerts = deps.alerts;
   if (!alerts) return;
   try {
-    if (end.outcome === 'failed') await alerts.raise(ticketFailedAlert(ticket, kind, end.summary));
+    if (end.outcome === 'failed') await alerts.raise(end.alert ?? ticketFailedAlert(ticket, kind, end.summary));
     else if (end.outcome === 'succeeded' && ticket.attempt > 1) await alerts.resolve(ticketFailedKey(ticket));
   } catch (err) {
     deps.logger.warn(

@@ -1,7 +1,7 @@
 import type { DbopsConfig, Environment } from '../config/schema.js';
 import { formatInZone } from './run-time.js';
 import { AWAITING_DECISION, BEFORE_RUN, describeState } from './state-machine.js';
-import { BOT_ACTOR, type Ticket, type TicketEvent } from './ticket.js';
+import { BOT_ACTOR, type KindAndPayload, type Ticket, type TicketEvent } from './ticket.js';
 
 /**
  * Who may do what to a ticket. Pure: the DBA set, the ticket and the policy come in, a verdict
@@ -24,6 +24,31 @@ const refuse = (code: RefusalCode, message: string): Verdict => ({ ok: false, co
 /** DBA approvals an environment needs; 0 means a clean review is approved automatically. */
 export function approvalsNeeded(environment: Environment, policy: ApprovalPolicy): number {
   return policy.approvals[environment] ?? DEFAULT_APPROVALS;
+}
+
+/** A migration needs one DBA when data leaves its environment, and what the destination's environment asks for. */
+export function migrateApprovals(source: Environment, destination: Environment, policy: ApprovalPolicy): number {
+  return Math.max(source === destination ? 0 : 1, approvalsNeeded(destination, policy));
+}
+
+/**
+ * The DBA approvals a ticket needs before it may run, from the config as it is now (never less than
+ * the ticket says): the runner checks the sealed approvals against this, so a ticket row whose
+ * environment or count was lowered in the database asks for no fewer. Null when a cluster is unknown.
+ */
+export function requiredApprovals(
+  ticket: KindAndPayload & Pick<Ticket, 'cluster' | 'approvalsNeeded' | 'exception'>,
+  config: { clusters: DbopsConfig['clusters']; policy: ApprovalPolicy },
+): number | null {
+  const env = config.clusters[ticket.cluster]?.env;
+  if (!env) return null;
+  let needed = Math.max(approvalsNeeded(env, config.policy), ticket.approvalsNeeded);
+  if (ticket.kind === 'migrate') {
+    const destination = config.clusters[ticket.payload.destination.cluster]?.env;
+    if (!destination) return null;
+    needed = Math.max(needed, migrateApprovals(env, destination, config.policy));
+  }
+  return ticket.exception ? approvalsNeededForException(needed) : needed;
 }
 
 /** An exception (approval over a review with errors) always needs at least one DBA, even where 0 are configured. */

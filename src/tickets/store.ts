@@ -2,9 +2,11 @@ import { inTransaction } from '../db/transaction.js';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Environment } from '../config/schema.js';
 import { nextState, TICKET_STATES, type TicketAction, type TicketState } from './state-machine.js';
+import type { Seal } from './seal.js';
 import {
   approvalFromRow,
   eventFromRow,
+  sealFromRow,
   ticketFromRow,
   toSqlDateTime,
   type Approval,
@@ -44,6 +46,8 @@ export interface TransitionRequest {
   set?: { attempt?: number; exception?: boolean; exceptionReason?: string | null; approvalsNeeded?: number };
   /** An approval recorded in the same transaction; one per ticket and approver. */
   approval?: { approver: string; exception: boolean };
+  /** The sealed decision (src/tickets/seal.ts) that makes an approval count for the runner; one per ticket and signer. */
+  seal?: Seal;
   at: Date;
 }
 
@@ -237,6 +241,13 @@ export class TicketStore {
             request.approval.exception ? 1 : 0,
           ]);
         }
+        if (request.seal) {
+          const { seal } = request;
+          await conn.query(
+            'INSERT INTO ticket_seals (ticket_id, signer, decision, exception, at, mac) VALUES (?, ?, ?, ?, ?, ?)',
+            [request.ticketId, seal.signer, seal.decision, seal.exception ? 1 : 0, toSqlDateTime(seal.at), seal.mac],
+          );
+        }
         const note = {
           ...request.note,
           ...(request.approval ? { approver: request.approval.approver, exception: request.approval.exception } : {}),
@@ -291,6 +302,15 @@ export class TicketStore {
         note: e.note,
       });
     });
+  }
+
+  /** The sealed approval decisions of a ticket (what the runner trusts), oldest first. */
+  async seals(ticketId: number): Promise<Seal[]> {
+    const [rows] = await this.db.query<RowDataPacket[]>(
+      'SELECT * FROM ticket_seals WHERE ticket_id = ? ORDER BY at, signer',
+      [ticketId],
+    );
+    return rows.map(sealFromRow);
   }
 
   /** Remember where the ticket's Slack messages are. Not a state change: no event, no version bump. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Environment } from '../config/schema.js';
 import { COPY_METHODS, MIGRATE_MODES, STORED_OBJECT_KINDS } from '../migrate/types.js';
 import { SEVERITIES, type ReviewReport } from '../review/types.js';
+import { SEAL_DECISIONS, type Seal } from './seal.js';
 import { TICKET_ACTIONS, TICKET_STATES } from './state-machine.js';
 
 export const TicketState = z.enum(TICKET_STATES);
@@ -236,6 +237,15 @@ export type TicketRow = z.infer<typeof TicketRow>;
 
 export const ApprovalRow = z.object({ ticket_id: int, approver: z.string(), at: utcDate, exception: flag });
 
+export const SealRow = z.object({
+  ticket_id: int,
+  signer: z.string(),
+  decision: z.enum(SEAL_DECISIONS),
+  exception: flag,
+  at: utcDate,
+  mac: z.string(),
+});
+
 export const EventRow = z.object({
   id: int,
   ticket_id: int,
@@ -285,6 +295,18 @@ export function ticketFromRow(raw: unknown, approvals: Approval[]): Ticket {
 export function approvalFromRow(raw: unknown): Approval & { ticketId: number } {
   const row = ApprovalRow.parse(raw);
   return { ticketId: row.ticket_id, approver: row.approver, at: row.at, exception: row.exception };
+}
+
+export function sealFromRow(raw: unknown): Seal {
+  const row = SealRow.parse(raw);
+  return {
+    ticketId: row.ticket_id,
+    signer: row.signer,
+    decision: row.decision,
+    exception: row.exception,
+    at: row.at,
+    mac: row.mac,
+  };
 }
 
 export function eventFromRow(raw: unknown): TicketEvent {

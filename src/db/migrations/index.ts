@@ -3,6 +3,7 @@ import { m002Tickets } from './002-tickets.js';
 import { m003JobRuns } from './003-job-runs.js';
 import { m004Rollbacks } from './004-rollbacks.js';
 import { m006Monitoring } from './006-monitoring.js';
+import { m007TicketSeals } from './007-ticket-seals.js';
 import { m008Installation } from './008-installation.js';
 
 export interface Migration {
@@ -19,5 +20,6 @@ export const migrations: readonly Migration[] = [
   m003JobRuns,
   m004Rollbacks,
   m006Monitoring,
+  m007TicketSeals,
   m008Installation,
 ];

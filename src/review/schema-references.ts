@@ -1,0 +1,75 @@
+import { lex, type DdlToken } from './ddl/lexer.js';
+import { splitStatements } from './split.js';
+import { stripComments } from './strip.js';
+
+/**
+ * Which schemas a batch of SQL names, read from its tokens rather than a parse, so that SQL the
+ * parser cannot read is covered too: every `schema.` qualifier (`shop.orders`, `` `dbops`.tickets ``,
+ * `"dbops".x` under ANSI_QUOTES, `db.*` in a GRANT), `USE schema`, and `DATABASE`/`SCHEMA name` (CREATE,
+ * ALTER, DROP). Comments are gone first; executable comments (`/*! … *\/`) count as code, as the
+ * server reads them. A table alias (`t.col`) is reported as a schema too: callers only look the
+ * names up, and an alias that shares a protected schema's name is refused on the safe side.
+ */
+export interface SchemaReferences {
+  /** Each name once per statement, as written; `statement` is 1-based. */
+  schemas: Array<{ schema: string; statement: number }>;
+  /** Statements that build SQL at run time (PREPARE, EXECUTE): what they touch cannot be read from the text. */
+  dynamic: number[];
+}
+
+export function schemaReferences(sql: string): SchemaReferences {
+  const result: SchemaReferences = { schemas: [], dynamic: [] };
+  for (const [index, split] of splitStatements(sql).entries()) {
+    const statement = index + 1;
+    const tokens = lex(stripComments(split.text));
+    const names = new Set<string>();
+    for (let k = 0; k < tokens.length; k++) {
+      const named = nameAt(tokens, k);
+      if (named !== null) names.add(named);
+    }
+    for (const schema of names) result.schemas.push({ schema, statement });
+    if (isDynamic(tokens)) result.dynamic.push(statement);
+  }
+  return result;
+}
+
+const NAME_INTRODUCERS = new Set(['DATABASE', 'SCHEMA']);
+const CONDITION_WORDS = new Set(['IF', 'NOT', 'EXISTS']);
+
+/** The schema token `k` names: a qualifier before `.`, or the name after USE / DATABASE / SCHEMA. */
+function nameAt(tokens: readonly DdlToken[], k: number): string | null {
+  const token = tokens[k];
+  const next = tokens[k + 1];
+  if (isPunct(next, '.') && !isPunct(tokens[k - 1], '.') && nameOf(token) !== null) return nameOf(token);
+  if (token.kind !== 'word') return null;
+  if (token.value === 'USE' && k === 0) return next ? nameOf(next) : null;
+  if (!NAME_INTRODUCERS.has(token.value)) return null;
+  let j = k + 1;
+  while (tokens[j]?.kind === 'word' && CONDITION_WORDS.has(tokens[j].value)) j++;
+  const candidate = tokens[j];
+  // `SCHEMA()` / `DATABASE()` are functions, not names.
+  return candidate && !isPunct(tokens[j + 1], '(') ? nameOf(candidate) : null;
+}
+
+/** A bare word, a backticked name or a double-quoted one (ANSI_QUOTES); null for anything else. */
+function nameOf(token: DdlToken | undefined): string | null {
+  if (!token) return null;
+  if (token.kind === 'word') return token.raw;
+  if (token.kind === 'ident') return token.value;
+  if (token.kind === 'string' && !token.prefix && token.raw.startsWith('"')) return token.value;
+  return null;
+}
+
+function isPunct(token: DdlToken | undefined, ch: string): boolean {
+  return token?.kind === 'punct' && token.value === ch;
+}
+
+/**
+ * PREPARE or EXECUTE anywhere (also inside a routine's or an event's body; MariaDB's EXECUTE
+ * IMMEDIATE too), except EXECUTE as a privilege in GRANT and REVOKE.
+ */
+function isDynamic(tokens: readonly DdlToken[]): boolean {
+  const first = tokens[0]?.kind === 'word' ? tokens[0].value : '';
+  const privileges = first === 'GRANT' || first === 'REVOKE';
+  return tokens.some((t) => t.kind === 'word' && (t.value === 'PREPARE' || (t.value === 'EXECUTE' && !privileges)));
+}
