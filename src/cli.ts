@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { dbopsDirs } from './config/dirs.js';
 import { loadConfig } from './config/load.js';
+import { secretKeyStatus } from './config/secret-key.js';
 import { isDbopsError } from './errors.js';
 import { runDoctor, renderDoctor } from './inventory/doctor.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
@@ -57,11 +59,14 @@ export async function cli(argv: string[]): Promise<number> {
 }
 
 async function doctor(): Promise<number> {
-  const { config, file } = loadConfig(process.env);
+  const { config, env, file } = loadConfig(process.env);
   process.stdout.write(`config ${file}: ok (${Object.keys(config.clusters).length} cluster(s))\n`);
+  const key = secretKeyStatus({ keyEnv: config.secrets.key_env, secrets: process.env, stateDir: dbopsDirs(env).state });
+  const label = { ok: 'ok  ', warning: 'WARN', problem: 'FAIL' }[key.level];
+  process.stdout.write(`${label} secret key: ${key.text}\n`);
   const checks = await runDoctor(config, process.env);
   process.stdout.write(renderDoctor(checks));
-  return checks.some((c) => c.problems.length > 0) ? 1 : 0;
+  return key.level === 'problem' || checks.some((c) => c.problems.length > 0) ? 1 : 0;
 }
 
 async function migrateOnly(): Promise<number> {

@@ -8,6 +8,7 @@ import { dbopsDirs } from './config/dirs.js';
 import type { DbopsEnv } from './config/env.js';
 import { ensureInstallation, type InstallationId } from './db/installation.js';
 import { openRuntimeDir, type RuntimeDir } from './config/runtime-dir.js';
+import { loadSecretKey } from './config/secret-key.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
 import { provideWorkerExecution, startExecutionBot } from './execute/wiring.js';
 import { FakeSlackApi } from './local/fake-slack-api.js';
@@ -30,7 +31,10 @@ import type { CommandDeps } from './slack/command.js';
 import { healthRoute } from './health.js';
 import { Notifier } from './slack/notifier.js';
 import { createTicketAnnouncer, type TicketAnnouncer } from './slack/ticket-announcer.js';
+import { createApprovalGate } from './tickets/approval-gate.js';
 import { createDbaDirectory } from './tickets/dba-directory.js';
+import { createProtectedTargets } from './tickets/protected-targets.js';
+import { createSealer, type Sealer } from './tickets/seal.js';
 import { createTicketService, type Clock, type TicketService } from './tickets/service.js';
 import { TicketStore } from './tickets/store.js';
 
@@ -97,6 +101,7 @@ export async function startRuntime(
     if (applied.length > 0) logger.info('meta store migrated', { applied });
     const installation = await ensureInstallation(meta);
     logger.info('dbops installation', { installation });
+    const sealer = createSealer(secretKey(config, env, logger));
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
     await redis.connect();
     closers.push(() => redis.quit());
@@ -110,6 +115,7 @@ export async function startRuntime(
       options,
       metrics: new Metrics(),
       runDir,
+      sealer,
     };
     if (env.DBOPS_ROLE === 'worker') return { ...(await startWorkerRole(parts, closers)), installation, stop };
     const slack = await startSlack(parts, closers);
@@ -130,6 +136,23 @@ interface Parts {
   options: RuntimeOptions;
   metrics: Metrics;
   runDir: RuntimeDir;
+  /** Seals approvals with dbops' key (secrets.key_env); bot and workers must share the key. */
+  sealer: Sealer;
+}
+
+/** dbops' key from `secrets.key_env`, or one this host keeps in DBOPS_STATE_DIR (with a warning: hosts must share it). */
+function secretKey(config: DbopsConfig, env: DbopsEnv, logger: Logger): Buffer {
+  const loaded = loadSecretKey({
+    keyEnv: config.secrets.key_env,
+    secrets: process.env,
+    stateDir: dbopsDirs(env).state,
+  });
+  if (loaded.source !== 'env')
+    logger.warn(
+      `${config.secrets.key_env} is not set: approvals are sealed with a key kept on this host; every host running dbops on this meta database must use the same key, so set ${config.secrets.key_env} on all of them (see README, Security)`,
+      { keyFile: loaded.origin, generated: loaded.source === 'generated' },
+    );
+  return loaded.key;
 }
 
 /** What both the bot and the workers use: the ticket queue, Slack's Web API, the ticket store and announcer. */
@@ -158,7 +181,8 @@ function ticketParts(parts: Parts, settings: SlackSettings, closers: Array<() =>
     logger,
   });
   const announcer = createTicketAnnouncer({ slack, store, dbas, config, logger });
-  return { queue, client, slack, store, clock, dbas, announcer };
+  const gate = createApprovalGate({ store, sealer: parts.sealer, dbas, config });
+  return { queue, client, slack, store, clock, dbas, announcer, gate };
 }
 
 /** Job workers for this process, unless the options turn them off. */
@@ -217,10 +241,21 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
   closers.push(async () => reviewer.close?.());
   const migrations = createMigratePlanner(config);
   closers.push(() => migrations.close());
-  const tickets = createTicketService({ store, queue, clock, logger, config, dbas });
-  const monitoring = await startAlerts(parts, slack, env.DBOPS_ROLE === 'all', closers);
-  const inventory = createInventory({ config, secrets: process.env });
+  const inventory = createInventory({ config, secrets: process.env, meta });
   closers.push(() => inventory.close());
+  const protection = createProtectedTargets({ config, meta: inventory.metaServer });
+  const tickets = createTicketService({
+    store,
+    queue,
+    clock,
+    logger,
+    config,
+    dbas,
+    sealer: parts.sealer,
+    gate: shared.gate,
+    protection,
+  });
+  const monitoring = await startAlerts(parts, slack, env.DBOPS_ROLE === 'all', closers);
   const execution = await startExecutionBot(
     {
       config,

@@ -72,3 +72,33 @@ function decodeKey(text: string, origin: string): Buffer {
     );
   return key;
 }
+
+export interface SecretKeyStatus {
+  level: 'ok' | 'warning' | 'problem';
+  text: string;
+}
+
+/** What `dbops doctor` says about the key, without creating one. */
+export function secretKeyStatus(input: SecretKeyInput): SecretKeyStatus {
+  const name = input.keyEnv;
+  const shared = `every host running dbops on one meta database must seal with the same key: set ${name} (32 random bytes, base64: \`openssl rand -base64 32\`) on all of them`;
+  try {
+    if (input.secrets[name]?.trim()) {
+      loadSecretKey(input);
+      return { level: 'ok', text: `${name} is set` };
+    }
+    const file = join(input.stateDir, SECRET_KEY_FILE);
+    if (!existsSync(file))
+      return {
+        level: 'warning',
+        text: `${name} is not set: dbops will generate a key in ${file} at its first start; ${shared}`,
+      };
+    loadSecretKey(input);
+    return {
+      level: 'warning',
+      text: `${name} is not set: this host seals approvals with the key in ${file}; ${shared}`,
+    };
+  } catch (err) {
+    return { level: 'problem', text: err instanceof ConfigError ? err.problems.join('; ') : String(err) };
+  }
+}

@@ -1,6 +1,9 @@
 import type { DbopsConfig, Environment } from '../config/schema.js';
 import { ClusterPools } from '../db/pools.js';
+import type { Pool } from 'mysql2/promise';
+import type { MetaServer } from '../tickets/protected-targets.js';
 import { configuredInstances } from './instances.js';
+import { createMetaServerProbe } from './meta-server.js';
 import type { ConfiguredRole } from './doctor.js';
 import { probeInstance, type InstanceFacts } from './probe-instance.js';
 import { readSchemaMeta, readTableMeta, type SchemaMeta, type TableMeta } from './schema-meta.js';
@@ -30,6 +33,8 @@ export interface InventoryDeps {
   config: Pick<DbopsConfig, 'clusters'>;
   /** Where `password_env` names are looked up (process.env in production). */
   secrets: NodeJS.ProcessEnv;
+  /** dbops' meta database: to tell which cluster shares its server (its schema is then protected). */
+  meta: Pool;
 }
 
 export type Inventory = ReturnType<typeof createInventory>;
@@ -85,5 +90,11 @@ export function createInventory(deps: InventoryDeps) {
     return readTableMeta(pools.replicaOrPrimary(cluster), cluster, schema, table);
   }
 
-  return { describeClusters, describeSchema, describeTable, close: () => pools.closeAll() };
+  /** Which cluster's primary holds dbops' meta database (src/tickets/protected-targets.ts asks). */
+  const metaServer: MetaServer = createMetaServerProbe({
+    meta: deps.meta,
+    primary: (cluster) => pools.primary(cluster),
+  });
+
+  return { describeClusters, describeSchema, describeTable, metaServer, close: () => pools.closeAll() };
 }

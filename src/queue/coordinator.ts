@@ -6,6 +6,7 @@ import { causeOf, FencedError, HandBack, isJobStop } from './errors.js';
 import { refuseForeignJob } from './foreign-job.js';
 import type { JobPart, JobResult, TicketJobKind } from './job-kind.js';
 import { noticePeak } from './notices.js';
+import { preflight } from './preflight.js';
 import { PartJobData, partJobId, runQueueName, TicketJobData } from './queues.js';
 import { buildJobContext, workDirName } from './run-context.js';
 import { endRun, settleTicket, type RunEnd } from './run-end.js';
@@ -70,6 +71,11 @@ export async function processTicketJob(
     throw new UnrecoverableError(refusal ?? 'refused');
   }
   if (ticket.state !== 'running') {
+    const refused = await preflight(deps, ticket);
+    if (refused) {
+      await endRun(deps, ticket, job.name, refused, null);
+      throw new UnrecoverableError(refused.summary);
+    }
     const hold = holdFor(ticket, cluster, deps.clock.now());
     if (hold) {
       await job.moveToDelayed(Date.now() + (hold.until.getTime() - deps.clock.now().getTime()), token);

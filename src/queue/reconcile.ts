@@ -8,7 +8,8 @@ import type { Clock } from '../tickets/service.js';
 import type { TicketStore } from '../tickets/store.js';
 import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';
 import { causeOf } from './errors.js';
-import { ticketJobId, type TicketQueue } from './queues.js';
+import { JOB_FOR_KIND, ticketJobId, type TicketQueue } from './queues.js';
+import { preflight } from './preflight.js';
 import { endRun, settleTicket } from './run-end.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { readStop } from './stop-channel.js';
@@ -16,7 +17,19 @@ import { readStop } from './stop-channel.js';
 export interface ReconcileDeps
   extends Pick<
     RunnerDeps,
-    'installation' | 'runs' | 'tickets' | 'relay' | 'announcer' | 'metrics' | 'clock' | 'logger' | 'redis' | 'keys'
+    | 'installation'
+    | 'runs'
+    | 'tickets'
+    | 'relay'
+    | 'announcer'
+    | 'metrics'
+    | 'clock'
+    | 'logger'
+    | 'redis'
+    | 'keys'
+    | 'gate'
+    | 'protection'
+    | 'alerts'
   > {
   /** Where ticket jobs are queued, and the BullMQ queue to look them up in. */
   queue: TicketQueue & { queue: Queue };
@@ -30,7 +43,7 @@ export interface ReconcileReport {
   requeued: number[];
   /** Running tickets whose job was gone, now failed (or ended as their run had). */
   ended: number[];
-  /** Scheduled tickets whose job had failed before starting, now failed. */
+  /** Scheduled tickets whose job had failed before starting, and tickets refused before being queued again, now failed. */
   failed: number[];
 }
 
@@ -86,6 +99,13 @@ async function waiting(deps: ReconcileDeps, ticket: Ticket, report: ReconcileRep
     return;
   }
   if (state !== 'unknown' && state !== 'completed') return;
+  // A ticket the bot never queued may have been set to approved in the database by hand.
+  const refused = await preflight(deps, ticket);
+  if (refused) {
+    await endRun(deps, ticket, JOB_FOR_KIND[ticket.kind], refused, null);
+    report.failed.push(ticket.id);
+    return;
+  }
   const now = deps.clock.now();
   const cluster = deps.config.clusters[ticket.cluster];
   const startAt = cluster ? startTime(ticket.runAt, now, cluster) : now;

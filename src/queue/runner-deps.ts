@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import type { DbopsConfig } from '../config/schema.js';
 import type { AlertRaiser } from '../monitor/ticket-alerts.js';
 import type { TicketAnnouncer } from '../slack/ticket-announcer.js';
+import type { ApprovalGate } from '../tickets/approval-gate.js';
+import type { ProtectedTargets } from '../tickets/protected-targets.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { ActiveRuns } from './active-runs.js';
 import type { JobRegistry } from './registry.js';
@@ -26,6 +28,10 @@ export interface RunnerDeps extends ContextDeps {
   prefix: string;
   /** How often a running part writes its heartbeat and reads its stop key. */
   heartbeatMs: number;
+  /** Checked before a ticket starts or is queued again: only sealed approvals count (src/tickets/approval-gate.ts). */
+  gate: ApprovalGate;
+  /** Checked before a ticket starts: dbops' own schemas and the server's are never touched. */
+  protection: ProtectedTargets;
   /** A failed ticket job raises an alert in the alert channel (src/monitor/); absent in tests that don't care. */
   alerts?: AlertRaiser;
 }

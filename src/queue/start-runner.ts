@@ -4,12 +4,15 @@ import type { RuntimeDir } from '../config/runtime-dir.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
 import { ClusterPools } from '../db/pools.js';
+import { createMetaServerProbe } from '../inventory/meta-server.js';
 import type { Logger } from '../logger.js';
 import type { AlertRaiser } from '../monitor/ticket-alerts.js';
 import type { Metrics } from '../metrics.js';
 import { createProgressRelay } from '../slack/progress-relay.js';
 import type { Notifier } from '../slack/notifier.js';
 import type { TicketAnnouncer } from '../slack/ticket-announcer.js';
+import type { ApprovalGate } from '../tickets/approval-gate.js';
+import { createProtectedTargets } from '../tickets/protected-targets.js';
 import type { Clock } from '../tickets/service.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { TicketJobKind } from './job-kind.js';
@@ -41,6 +44,8 @@ export interface RunnerParts {
   worker?: string;
   /** Where a failed ticket job raises its alert (src/monitor/). */
   alerts?: AlertRaiser;
+  /** Only sealed approvals let a ticket run (src/tickets/approval-gate.ts). */
+  gate: ApprovalGate;
 }
 
 /** Start the job workers of this process; `stop()` shuts them down gracefully and closes the cluster pools. */
@@ -63,6 +68,10 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
     editIntervalMs: settings.progress_edit_seconds * 1000,
   });
   const clusters = new ClusterPools(config.clusters, { secrets: parts.secrets });
+  const protection = createProtectedTargets({
+    config,
+    meta: createMetaServerProbe({ meta, primary: (cluster) => clusters.primary(cluster), clock }),
+  });
   try {
     const host = await WorkerHost.start({
       redis,
@@ -87,6 +96,8 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
         ticketQueue: queue.name,
         prefix: keys.prefix,
         alerts: parts.alerts,
+        gate: parts.gate,
+        protection,
       },
       reconcile: { queue },
     });

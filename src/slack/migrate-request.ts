@@ -38,6 +38,13 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
   const runTime = parseRunTime(args.runAt, source, deps.clock.now());
   if (!runTime.ok) throw new UsageError(runTime.message);
   const { runAt, ...spec } = args;
+  const targets = await deps.tickets.checkTargets({
+    kind: 'migrate',
+    payload: { ...spec, copy: undefined, estimate: undefined },
+    cluster: spec.source.cluster,
+    schema: spec.source.schema,
+  });
+  if (!targets.ok) return privateNote(targets.message);
   const proposal = await planner.check(spec);
   const { inspection } = proposal;
   const settings = deps.config.migrate;

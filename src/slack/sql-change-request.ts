@@ -41,6 +41,14 @@ export async function requestSqlChange(request: SqlChangeRequest, deps: CommandD
   // Refuse an unreadable or peak-hour run time before the review, so the answer comes at once.
   const runTime = parseRunTime(request.runAt, cluster, deps.clock.now());
   if (!runTime.ok) throw new UsageError(runTime.message);
+  // dbops' own schemas and the server's are refused before the review asks the server anything.
+  const targets = await deps.tickets.checkTargets({
+    kind: 'sql-change',
+    payload: { sql },
+    cluster: target.cluster,
+    schema: target.schema,
+  });
+  if (!targets.ok) return privateNote(targets.message);
   // pt-online-schema-change cannot be given every table name safely: say so now rather than when it runs.
   const unsafeName = toolNameRefusal(sql, target.schema);
   if (unsafeName) throw new UsageError(unsafeName);

@@ -1,6 +1,7 @@
 import type { DbopsConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { TicketQueue } from '../queue/queues.js';
+import type { ApprovalGate } from './approval-gate.js';
 import type { DbaDirectory } from './dba-directory.js';
 import {
   approvalsNeeded,
@@ -14,7 +15,9 @@ import {
   type RefusalCode,
   type Verdict,
 } from './policy.js';
+import { ticketTouches, type ProtectedTargets } from './protected-targets.js';
 import { parseRunTime, startTime, type ClusterHours, type RunTimeRefusal } from './run-time.js';
+import type { Sealer } from './seal.js';
 import type { TicketAction } from './state-machine.js';
 import type { TicketStore, TransitionRequest } from './store.js';
 import { BOT_ACTOR, KindAndPayload, type Ticket, type TicketReview } from './ticket.js';
@@ -30,6 +33,12 @@ export interface TicketServiceDeps {
   logger: Logger;
   config: Pick<DbopsConfig, 'clusters' | 'policy'>;
   dbas: DbaDirectory;
+  /** Seals each approval decision with dbops' key; the runner trusts nothing else. */
+  sealer: Sealer;
+  /** Checked before a ticket is handed to the queue: its sealed approvals must cover it. */
+  gate: ApprovalGate;
+  /** Schemas no ticket may touch (dbops' own, the server's); checked before a ticket is created. */
+  protection: ProtectedTargets;
 }
 
 export type SubmitInput = KindAndPayload & {
@@ -56,7 +65,18 @@ export interface TicketActionInput {
   reason?: string;
 }
 
-export type ServiceRefusalCode = RefusalCode | 'not_found' | 'unknown_cluster' | 'invalid' | RunTimeRefusal | 'busy';
+export type ServiceRefusalCode =
+  | RefusalCode
+  | 'not_found'
+  | 'unknown_cluster'
+  | 'invalid'
+  | RunTimeRefusal
+  | 'busy'
+  /** It would touch a protected schema (protected-targets.ts). */
+  | 'protected';
+
+/** What a request would touch, before anything else is asked of the servers. */
+export type TargetsInput = KindAndPayload & { cluster: string; schema: string | null };
 
 /** Why nothing happened, in words for the person who asked. Answer it privately. */
 export interface Refused {
@@ -146,8 +166,21 @@ export function createTicketService(deps: TicketServiceDeps) {
       ...extra,
     });
 
-  /** Queue an approved ticket's job (start moved out of peak hours) and record it as scheduled. */
+  /**
+   * Queue an approved ticket's job (start moved out of peak hours) and record it as scheduled. A
+   * ticket whose sealed approvals do not cover it is not queued: the workers' reconciliation fails
+   * it, says so in its thread and raises the alert.
+   */
   const handOff = async (ticket: Ticket): Promise<{ ticket: Ticket; handOff: HandOff }> => {
+    const gate = await deps.gate.check(ticket);
+    if (!gate.ok) {
+      logger.error('refused to queue a ticket without a valid approval', {
+        ticket: ticket.ref,
+        why: gate.message,
+        problems: gate.problems,
+      });
+      return { ticket, handOff: { queued: false, message: gate.message } };
+    }
     const now = clock.now();
     const hours = hoursOf(ticket);
     const startAt = startTime(ticket.runAt, now, hours);
@@ -179,6 +212,18 @@ export function createTicketService(deps: TicketServiceDeps) {
     return { ticket: latest, handOff: { queued: true, jobId, startAt, delayedByPeak } };
   };
 
+  /** Refuse a request that would touch a protected schema; `submit` checks this too, a request may ask first to answer sooner. */
+  async function checkTargets(input: TargetsInput): Promise<{ ok: true } | Refused> {
+    const verdict = await deps.protection.check(ticketTouches(input));
+    if (verdict.ok) return verdict;
+    logger.warn('request refused: protected schema', {
+      cluster: input.cluster,
+      kind: input.kind,
+      why: verdict.message,
+    });
+    return refused('protected', verdict.message);
+  }
+
   async function submit(input: SubmitInput): Promise<SubmitResult> {
     const cluster = config.clusters[input.cluster];
     if (!cluster)
@@ -198,8 +243,10 @@ export function createTicketService(deps: TicketServiceDeps) {
         'invalid',
         `The ${input.kind} request is incomplete: ${request.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}.`,
       );
-    const needed = Math.max(approvalsNeeded(cluster.env, config.policy), input.minApprovals ?? 0);
     const { requester, schema, review } = input;
+    const targets = await checkTargets({ ...request.data, cluster: input.cluster, schema });
+    if (!targets.ok) return targets;
+    const needed = Math.max(approvalsNeeded(cluster.env, config.policy), input.minApprovals ?? 0);
     const created = await store.create(
       {
         ...request.data,
@@ -220,7 +267,12 @@ export function createTicketService(deps: TicketServiceDeps) {
     const errors = review?.summary.errors ?? 0;
     const action: TicketAction = errors > 0 ? 'review_blocked' : needed === 0 ? 'auto_approve' : 'review_passed';
     const note = review ? { errors, warnings: review.summary.warnings, grade: review.summary.grade } : {};
-    const res = await change(created.ticket, action, BOT_ACTOR, { note });
+    const at = clock.now();
+    const seal =
+      action === 'auto_approve'
+        ? deps.sealer.seal(created.ticket, { signer: BOT_ACTOR, decision: 'auto_approve', exception: false, at })
+        : undefined;
+    const res = await change(created.ticket, action, BOT_ACTOR, { note, at, ...(seal ? { seal } : {}) });
     // Only a cancel can race a ticket this young; report it as it now is.
     if (!res.ok)
       return refused(
@@ -266,8 +318,11 @@ export function createTicketService(deps: TicketServiceDeps) {
       const final = isFinalApproval(ticket);
       const exception = ticket.state === 'awaiting_exception';
       const count = ticket.approvals.length + 1;
+      const at = clock.now();
       const res = await change(ticket, final ? 'approve' : 'add_approval', input.user, {
+        at,
         approval: { approver: input.user, exception },
+        seal: deps.sealer.seal(ticket, { signer: input.user, decision: 'approve', exception, at }),
         note: { approvals: count, needed: ticket.approvalsNeeded, ...(input.reason ? { reason: input.reason } : {}) },
       });
       if (!res.ok) return 'retry';
@@ -342,5 +397,5 @@ export function createTicketService(deps: TicketServiceDeps) {
     return results;
   }
 
-  return { submit, requestException, approve, reject, cancel, resumeHandOffs };
+  return { submit, checkTargets, requestException, approve, reject, cancel, resumeHandOffs };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { harnessSealer } from '../support/approvals.js';
 import { APPROVAL_CHANNEL, DBA, DBA2, DEV, type Harness } from '../support/harness.js';
 import {
   approvalMessage,
@@ -27,13 +28,15 @@ it('tickets survive a restart of the bot, and the buttons on the old messages st
   // Approved, but the bot stopped before handing it to the queue (the approval is written as the bot writes it).
   const stranded = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 9 WHERE id = 3`));
   const waiting = await ticketOf(reader.store, stranded);
+  const at = new Date();
   const approved = await reader.store.transition({
     ticketId: waiting.id,
     expect: { state: waiting.state, version: waiting.version },
     action: 'approve',
     actor: DBA,
     approval: { approver: DBA, exception: false },
-    at: new Date(),
+    seal: harnessSealer(h).seal(waiting, { signer: DBA, decision: 'approve', exception: false, at }),
+    at,
   });
   assert.ok(approved.ok);
   const oldPort = h.runtime.port;

@@ -27,6 +27,7 @@ import type { Clock } from '../../src/tickets/service.js';
 import type { TicketState } from '../../src/tickets/state-machine.js';
 import { TicketStore } from '../../src/tickets/store.js';
 import { BOT_ACTOR, type KindAndPayload, type Ticket } from '../../src/tickets/ticket.js';
+import { approvalParts } from './approvals.js';
 import { APPROVAL_CHANNEL, DBA, DEV, dropDatabase } from './harness.js';
 import { flushInstallationKeys } from './redis-keys.js';
 import { testKinds } from './runner-kinds.js';
@@ -144,6 +145,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
   const clock = new TestClock();
   const dbas = createDbaDirectory({ users: config.slack.dba_users, resolveGroup: async () => [], clock, logger });
   const announcer = createTicketAnnouncer({ slack, store, dbas, config, logger });
+  const { sealer, gate } = approvalParts({ store, config, dbas, meta });
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const queue = new JobQueue({ connection: redis, installation, queueName, prefix: config.runner.redis_prefix });
   const workers: Array<{ stop(): Promise<void> }> = [];
@@ -184,6 +186,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
         jobs: o.jobs ?? testKinds,
         secrets: {},
         worker: o.name ?? `test-${workers.length + 1}`,
+        gate,
       });
       const stop = async () => {
         await runner.stop();
@@ -208,12 +211,14 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
         clock.now(),
       );
       assert.ok(created.created);
+      const at = clock.now();
       const approved = await store.transition({
         ticketId: created.ticket.id,
         expect: { state: 'submitted', version: 1 },
         action: 'auto_approve',
         actor: BOT_ACTOR,
-        at: clock.now(),
+        at,
+        seal: sealer.seal(created.ticket, { signer: BOT_ACTOR, decision: 'auto_approve', exception: false, at }),
       });
       assert.ok(approved.ok);
       const published = await announcer.publish(created.ticket.id);

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_SECRET_KEY } from './approvals.js';
 
 export interface WorkerProcess {
   name: string;
@@ -51,6 +52,8 @@ export async function spawnWorker(options: SpawnOptions): Promise<WorkerProcess>
       LOG_LEVEL: 'info',
       DBOPS_TEST_WORKER_NAME: options.name,
       DBOPS_STATE_DIR: options.stateDir ?? join(dir, 'state'),
+      // The key the test's own fixtures seal approvals with.
+      DBOPS_SECRET_KEY: TEST_SECRET_KEY,
       ...options.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -7,6 +7,7 @@ import { readStop } from '../../../src/queue/stop-channel.js';
 import { createDbaDirectory } from '../../../src/tickets/dba-directory.js';
 import { createTicketService, type SubmitInput, type TicketServiceDeps } from '../../../src/tickets/service.js';
 import type { Ticket, TicketReview } from '../../../src/tickets/ticket.js';
+import { approvalParts } from '../../support/approvals.js';
 import { openTestQueue, openTestStore, type TestQueue, type TestStore } from './fixtures.js';
 
 const DBA = 'U0DBA00001';
@@ -74,16 +75,19 @@ function request(overrides: Partial<Omit<SubmitInput, 'kind' | 'payload'>> = {})
 describe('ticket service', () => {
   let db: TestStore;
   let q: TestQueue;
-  const service = (overrides: Partial<TicketServiceDeps> = {}) =>
-    createTicketService({
+  const service = (overrides: Partial<TicketServiceDeps> = {}) => {
+    const dbas = createDbaDirectory({ users: CONFIG.slack.dba_users });
+    return createTicketService({
       store: db.store,
       queue: q.queue,
       clock: { now: () => QUIET },
       logger: silentLogger(),
       config: CONFIG,
-      dbas: createDbaDirectory({ users: CONFIG.slack.dba_users }),
+      dbas,
+      ...approvalParts({ store: db.store, config: CONFIG, dbas, meta: db.pool }),
       ...overrides,
     });
+  };
   const submitted = async (
     overrides: Parameters<typeof request>[0] = {},
     deps: Partial<TicketServiceDeps> = {},

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import type { Pool } from 'mysql2/promise';
+import type { DbopsConfig } from '../../src/config/schema.js';
+import { loadSecretKey } from '../../src/config/secret-key.js';
+import { createMetaServerProbe } from '../../src/inventory/meta-server.js';
+import { createApprovalGate, type ApprovalGate } from '../../src/tickets/approval-gate.js';
+import type { DbaDirectory } from '../../src/tickets/dba-directory.js';
+import { createProtectedTargets, type ProtectedTargets } from '../../src/tickets/protected-targets.js';
+import { createSealer, type Sealer } from '../../src/tickets/seal.js';
+import type { TicketStore } from '../../src/tickets/store.js';
+
+/**
+ * dbops' key for this test process (base64), so the fixtures, the in-process workers and spawned
+ * worker processes (DBOPS_SECRET_KEY) seal and verify alike, and no test reads ~/.dbops.
+ */
+export const TEST_SECRET_KEY = randomBytes(32).toString('base64');
+
+export function testSealer(): Sealer {
+  return createSealer(Buffer.from(TEST_SECRET_KEY, 'base64'));
+}
+
+/** The sealer, approval gate and protected-target check a ticket service or runner needs, on a test's own meta database. */
+export function approvalParts(deps: {
+  store: TicketStore;
+  config: Pick<DbopsConfig, 'clusters' | 'policy' | 'execution'>;
+  dbas: Pick<DbaDirectory, 'members'>;
+  /** The meta database; every cluster is taken to be on its server (only consulted for a schema named like it). */
+  meta: Pool;
+}): { sealer: Sealer; gate: ApprovalGate; protection: ProtectedTargets } {
+  const sealer = testSealer();
+  return {
+    sealer,
+    gate: createApprovalGate({ store: deps.store, sealer, dbas: deps.dbas, config: deps.config }),
+    protection: createProtectedTargets({
+      config: deps.config,
+      meta: createMetaServerProbe({ meta: deps.meta, primary: () => deps.meta }),
+    }),
+  };
+}
+
+/** Seals as the harness's bot does: with the key it generated in its state directory. */
+export function harnessSealer(h: { stateDir: string }): Sealer {
+  return createSealer(loadSecretKey({ keyEnv: 'DBOPS_SECRET_KEY', secrets: {}, stateDir: h.stateDir }).key);
+}
