@@ -65,6 +65,8 @@ export function judgeSeals(
     return refuse(ticket, 'no DBA granted its exception', problems, context.required);
   if (context.required === 0 ? automatic || count > 0 : count >= context.required)
     return { ok: true, approvers: [...approvers] };
+  if (context.required === 0)
+    return refuse(ticket, "it has no valid seal, neither dbops' automatic approval nor a DBA's", problems, 0);
   const has = count === 0 ? 'none' : `only ${count}`;
   return refuse(
     ticket,

@@ -78,6 +78,8 @@ export interface RunnerFixture {
   config: DbopsConfig;
   configYaml: string;
   metaUrl: string;
+  /** The meta database's name (a protected schema on cluster `test`, which shares its server). */
+  metaDatabase: string;
   meta: Pool;
   /** The meta database's installation id. */
   installation: InstallationId;
@@ -102,7 +104,14 @@ export interface RunnerFixture {
   /** A ticket as the bot leaves it: approved, its message and thread posted, handed to the queue. */
   ticket(
     request: KindAndPayload,
-    options?: { runAt?: Date; delayMs?: number; cluster?: string; queue?: boolean },
+    options?: {
+      runAt?: Date;
+      delayMs?: number;
+      cluster?: string;
+      queue?: boolean;
+      /** Approve it as a hand-written row would: without dbops' seal (the runner must refuse it). */
+      unsealed?: boolean;
+    },
   ): Promise<Ticket>;
   waitFor(ticketId: number, states: readonly TicketState[], timeoutMs?: number): Promise<Ticket>;
   count(sql: string, params?: unknown[]): Promise<number>;
@@ -155,6 +164,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
     config,
     configYaml,
     metaUrl,
+    metaDatabase,
     meta,
     installation,
     store,
@@ -218,7 +228,11 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
         action: 'auto_approve',
         actor: BOT_ACTOR,
         at,
-        seal: sealer.seal(created.ticket, { signer: BOT_ACTOR, decision: 'auto_approve', exception: false, at }),
+        ...(o.unsealed
+          ? {}
+          : {
+              seal: sealer.seal(created.ticket, { signer: BOT_ACTOR, decision: 'auto_approve', exception: false, at }),
+            }),
       });
       assert.ok(approved.ok);
       const published = await announcer.publish(created.ticket.id);

@@ -340,4 +340,46 @@ describe('ticket service', () => {
     assert.equal(mine.ticket.state, 'scheduled');
     assert.equal(await q.queue.hasTicketJob(ticket.id, 1), true);
   });
+
+  it('does not queue an approved ticket without a seal (its row written by hand), at approval or at start-up', async () => {
+    const ticket = await submitted({ cluster: 'staging' });
+    assert.equal(ticket.state, 'awaiting_approval');
+    const approved = await db.store.transition({
+      ticketId: ticket.id,
+      expect: { state: ticket.state, version: ticket.version },
+      action: 'approve',
+      actor: DBA,
+      approval: { approver: DBA, exception: false },
+      at: QUIET,
+    });
+    assert.ok(approved.ok);
+    const resumed = (await service().resumeHandOffs()).find((r) => r.ticket.id === ticket.id);
+    assert.deepEqual(resumed?.handOff, {
+      queued: false,
+      message: `${ticket.ref} says approved but carries no valid DBA approval: not run (it needs 1 sealed DBA approval and has none).`,
+    });
+    assert.equal(resumed.ticket.state, 'approved', 'left for the workers to fail it, with the alert');
+    assert.equal(await q.queue.hasTicketJob(ticket.id, 1), false);
+  });
+
+  it('seals a DBA approval and an automatic one in the same transaction as the state change', async () => {
+    const auto = await submitted({ cluster: 'test' });
+    assert.deepEqual(
+      (await db.store.seals(auto.id)).map((s) => [s.signer, s.decision, s.exception]),
+      [['dbops', 'auto_approve', false]],
+    );
+    const pending = await submitted({ cluster: 'staging' });
+    const result = await service().approve({ ticketId: pending.id, user: DBA });
+    assert.ok(result.ok && result.outcome === 'approved');
+    const seals = await db.store.seals(pending.id);
+    assert.deepEqual(
+      seals.map((s) => [s.signer, s.decision]),
+      [[DBA, 'approve']],
+    );
+    assert.equal(
+      seals[0].at.getTime(),
+      result.ticket.approvals[0].at.getTime(),
+      'one moment for the approval and its seal',
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseConfig } from '../../../src/config/load.js';
 import {
   approvalsNeeded,
   approvalsNeededForException,
@@ -9,11 +10,12 @@ import {
   canReject,
   canRequestException,
   isFinalApproval,
+  requiredApprovals,
   staleClickMessage,
   type Verdict,
 } from '../../../src/tickets/policy.js';
 import type { TicketState } from '../../../src/tickets/state-machine.js';
-import type { TicketEvent } from '../../../src/tickets/ticket.js';
+import type { Ticket, TicketEvent } from '../../../src/tickets/ticket.js';
 import { makeTicket } from './make-ticket.js';
 
 const DBA = 'U0DBA00001';
@@ -44,6 +46,43 @@ describe('approvals needed', () => {
       true,
     );
   });
+});
+
+describe('approvals required before a ticket runs (what the runner checks seals against)', () => {
+  const config = parseConfig(`
+slack: { approval_channel: C0APPROVALS, alert_channel: C0ALERTS }
+clusters:
+  prod: { env: prod, primary: { host: db1 }, user: dbops }
+  qa: { env: test, primary: { host: db2 }, user: dbops }
+policy: { approvals: { prod: 1, staging: 1, test: 0 } }
+`);
+  const migration = (from: string, to: string): Ticket => ({
+    ...makeTicket({ cluster: from, approvalsNeeded: 0 }),
+    kind: 'migrate',
+    payload: {
+      source: { cluster: from, schema: 'shop' },
+      destination: { cluster: to, schema: 'shop' },
+      tables: [],
+      where: null,
+      mode: 'fail',
+      objects: [],
+    },
+  });
+  const cases: Array<[string, Parameters<typeof requiredApprovals>[0], number | null]> = [
+    [
+      'the environment comes from dbops.yml, not from the row',
+      makeTicket({ environment: 'test', approvalsNeeded: 0 }),
+      1,
+    ],
+    ['never fewer than the ticket asked for', makeTicket({ cluster: 'qa', approvalsNeeded: 2 }), 2],
+    ['a test ticket with a clean review needs none', makeTicket({ cluster: 'qa', approvalsNeeded: 0 }), 0],
+    ['an exception needs a DBA even on test', makeTicket({ cluster: 'qa', approvalsNeeded: 0, exception: true }), 1],
+    ['a cluster no longer in dbops.yml: unknown', makeTicket({ cluster: 'gone' }), null],
+    ['data leaving its environment needs a DBA', migration('qa', 'prod'), 1],
+    ['a copy inside test needs none', migration('qa', 'qa'), 0],
+  ];
+  for (const [what, ticket, expected] of cases)
+    it(what, () => assert.equal(requiredApprovals(ticket, config), expected));
 });
 
 describe('who may approve', () => {
