@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { FakeSlackApi } from '../../src/local/index.js';
+import { TEST_SECRET_KEY } from '../support/approvals.js';
 import { dropMetaDatabase } from '../support/harness.js';
 
 const metaDatabase = `dbops_life_${randomBytes(4).toString('hex')}`;
@@ -43,6 +44,7 @@ it('npm start serves /healthz and exits cleanly on SIGTERM', async () => {
       DBOPS_CONFIG: 'dbops.example.yml',
       DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}`,
       DBOPS_STATE_DIR: stateDir,
+      DBOPS_SECRET_KEY: TEST_SECRET_KEY,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -55,6 +57,7 @@ it('npm start serves /healthz and exits cleanly on SIGTERM', async () => {
     assert.equal(code, 0, logs);
     assert.match(logs, /"msg":"shutting down"/);
     assert.ok(!logs.includes('xoxb-x'), 'the bot token is never logged');
+    assert.ok(!logs.includes(TEST_SECRET_KEY), "dbops' key is never logged");
   } finally {
     child.kill('SIGKILL');
     await api.close();
