@@ -72,6 +72,8 @@ export interface RuntimeOptions {
   monitorQueueName?: string;
   /** Create the monitors' job schedulers (default true); false: polls run only when asked (tests drive them). */
   monitorSchedules?: boolean;
+  /** Where secrets are read: cluster passwords (`password_env`) and dbops' key (`secrets.key_env`). Default process.env. */
+  secrets?: NodeJS.ProcessEnv;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -101,7 +103,8 @@ export async function startRuntime(
     if (applied.length > 0) logger.info('meta store migrated', { applied });
     const installation = await ensureInstallation(meta);
     logger.info('dbops installation', { installation });
-    const sealer = createSealer(secretKey(config, env, logger));
+    const secrets = options.secrets ?? process.env;
+    const sealer = createSealer(secretKey(config, env, secrets, logger));
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
     await redis.connect();
     closers.push(() => redis.quit());
@@ -116,6 +119,7 @@ export async function startRuntime(
       metrics: new Metrics(),
       runDir,
       sealer,
+      secrets,
     };
     if (env.DBOPS_ROLE === 'worker') return { ...(await startWorkerRole(parts, closers)), installation, stop };
     const slack = await startSlack(parts, closers);
@@ -138,15 +142,13 @@ interface Parts {
   runDir: RuntimeDir;
   /** Seals approvals with dbops' key (secrets.key_env); bot and workers must share the key. */
   sealer: Sealer;
+  /** Cluster passwords and dbops' key are read here (process.env unless the options say). */
+  secrets: NodeJS.ProcessEnv;
 }
 
 /** dbops' key from `secrets.key_env`, or one this host keeps in DBOPS_STATE_DIR (with a warning: hosts must share it). */
-function secretKey(config: DbopsConfig, env: DbopsEnv, logger: Logger): Buffer {
-  const loaded = loadSecretKey({
-    keyEnv: config.secrets.key_env,
-    secrets: process.env,
-    stateDir: dbopsDirs(env).state,
-  });
+function secretKey(config: DbopsConfig, env: DbopsEnv, secrets: NodeJS.ProcessEnv, logger: Logger): Buffer {
+  const loaded = loadSecretKey({ keyEnv: config.secrets.key_env, secrets, stateDir: dbopsDirs(env).state });
   if (loaded.source !== 'env')
     logger.warn(
       `${config.secrets.key_env} is not set: approvals are sealed with a key kept on this host; every host running dbops on this meta database must use the same key, so set ${config.secrets.key_env} on all of them (see README, Security)`,
@@ -203,7 +205,7 @@ async function maybeStartRunner(
     redis: parts.redis,
     metrics: parts.metrics,
     jobs: parts.options.jobs ?? ticketJobs,
-    secrets: process.env,
+    secrets: parts.secrets,
     runDir: parts.runDir,
     worker: parts.options.workerName,
     alerts,
@@ -241,7 +243,7 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
   closers.push(async () => reviewer.close?.());
   const migrations = createMigratePlanner(config);
   closers.push(() => migrations.close());
-  const inventory = createInventory({ config, secrets: process.env, meta });
+  const inventory = createInventory({ config, secrets: parts.secrets, meta });
   closers.push(() => inventory.close());
   const protection = createProtectedTargets({ config, meta: inventory.metaServer });
   const tickets = createTicketService({
@@ -262,7 +264,7 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
       redis,
       keys: queue.keySpace,
       installation: parts.installation,
-      secrets: process.env,
+      secrets: parts.secrets,
       meta,
       slack,
       store,
@@ -325,7 +327,15 @@ async function startAlerts(
   closers: Array<() => Promise<unknown>>,
 ): Promise<Monitoring> {
   const { config, meta, installation, redis, logger, options } = parts;
-  const base = { config, meta, installation, slack, logger, clock: options.clock ?? systemClock, secrets: process.env };
+  const base = {
+    config,
+    meta,
+    installation,
+    slack,
+    logger,
+    clock: options.clock ?? systemClock,
+    secrets: parts.secrets,
+  };
   const monitoring =
     runsWorkers && (options.monitors ?? options.workers !== false)
       ? await startMonitoring(base, {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import { APPROVAL_CHANNEL, DEV, testConfigYaml, type Harness } from '../support/harness.js';
+import { APPROVAL_CHANNEL, DEV, dropDatabase, testConfigYaml, type Harness } from '../support/harness.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
 import {
   approvalMessage,
@@ -21,6 +22,8 @@ import { waitUntil } from '../support/wait.js';
  * refused before a ticket exists, and a ticket row set to approved by hand is never run.
  */
 const ALERTS = 'C0DBALERTS';
+/** This file's own backup schema (a shared one would mix execution logs of tickets with equal ids). */
+const BACKUPS = `dbops_bk_${randomBytes(4).toString('hex')}`;
 
 describe("dbops' own database is not a target, and a hand-approved ticket never runs (signed HTTP, real workers)", () => {
   let h: Harness;
@@ -30,7 +33,7 @@ describe("dbops' own database is not a target, and a hand-approved ticket never 
   useTicketFlow(
     {
       workers: true,
-      configYaml: testConfigYaml(`${FAST_RUNNER}\nexecution:\n  backup_schema: dbops_bk_meta_attack\n`),
+      configYaml: testConfigYaml(`${FAST_RUNNER}\nexecution:\n  backup_schema: ${BACKUPS}\n`),
     },
     (flow) => ({ h, target, reader } = flow),
   );
@@ -39,6 +42,7 @@ describe("dbops' own database is not a target, and a hand-approved ticket never 
   });
   after(async () => {
     await root.end();
+    await dropDatabase(BACKUPS);
   });
 
   const statusOf = async (id: number) => {
@@ -100,8 +104,8 @@ describe("dbops' own database is not a target, and a hand-approved ticket never 
       ],
       [`DELETE FROM mysql.user WHERE User = 'dbops-nobody'`, /`test\.mysql` is a system schema of the server/],
       [
-        `UPDATE dbops_bk_meta_attack.executions SET rolled_back_by = 1 WHERE ticket_id = ${id}`,
-        /`test\.dbops_bk_meta_attack` holds dbops' before-images and execution log/,
+        `UPDATE ${BACKUPS}.executions SET rolled_back_by = 1 WHERE ticket_id = ${id}`,
+        new RegExp(`\`test\\.${BACKUPS}\` holds dbops' before-images and execution log`),
       ],
     ];
     for (const [sql, refusal] of cases) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { harnessSealer } from '../support/approvals.js';
+import { testSealer } from '../support/approvals.js';
 import { APPROVAL_CHANNEL, DBA, DBA2, DEV, type Harness } from '../support/harness.js';
 import {
   approvalMessage,
@@ -35,7 +35,7 @@ it('tickets survive a restart of the bot, and the buttons on the old messages st
     action: 'approve',
     actor: DBA,
     approval: { approver: DBA, exception: false },
-    seal: harnessSealer(h).seal(waiting, { signer: DBA, decision: 'approve', exception: false, at }),
+    seal: testSealer().seal(waiting, { signer: DBA, decision: 'approve', exception: false, at }),
     at,
   });
   assert.ok(approved.ok);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import { harnessSealer } from '../support/approvals.js';
-import { APPROVAL_CHANNEL, DBA, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
+import { testSealer } from '../support/approvals.js';
+import { APPROVAL_CHANNEL, DBA, dropDatabase, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
 import {
   approvalMessage,
@@ -23,6 +24,8 @@ import { waitUntil } from '../support/wait.js';
  * approved (or forged) while no worker runs, then workers start and each is decided.
  */
 const ALERTS = 'C0DBALERTS';
+/** This file's own backup schema (a shared one would mix execution logs of tickets with equal ids). */
+const BACKUPS = `dbops_bk_${randomBytes(4).toString('hex')}`;
 
 describe('sealed approvals over signed HTTP: genuine ones run, forged or outdated ones are refused', () => {
   let h: Harness;
@@ -66,7 +69,8 @@ describe('sealed approvals over signed HTTP: genuine ones run, forged or outdate
 
   before(async () => {
     target = await createTargetSchema();
-    h = await startHarness({ configYaml: testConfigYaml(FAST_RUNNER) }); // no workers yet
+    // No workers yet: every ticket is approved (or forged) first.
+    h = await startHarness({ configYaml: testConfigYaml(`${FAST_RUNNER}\nexecution:\n  backup_schema: ${BACKUPS}\n`) });
     reader = await openTicketReader(h);
     root = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
 
@@ -109,6 +113,7 @@ describe('sealed approvals over signed HTTP: genuine ones run, forged or outdate
     await reader?.close();
     await h?.stop();
     await target?.drop();
+    await dropDatabase(BACKUPS);
   });
 
   it('a DBA approval is sealed with the bot key and the ticket runs', async () => {
@@ -118,7 +123,7 @@ describe('sealed approvals over signed HTTP: genuine ones run, forged or outdate
       seals.map((s) => [s.signer, s.decision]),
       [[DBA, 'approve']],
     );
-    assert.ok(harnessSealer(h).verify(ticket, seals[0]), 'the seal verifies with the key the bot generated');
+    assert.ok(testSealer().verify(ticket, seals[0]), 'the seal verifies with the key the bot was given');
     assert.equal(ticket.state, 'succeeded');
   });
 

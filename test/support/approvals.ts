@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../../src/config/schema.js';
-import { loadSecretKey } from '../../src/config/secret-key.js';
 import { createMetaServerProbe } from '../../src/inventory/meta-server.js';
 import { createApprovalGate, type ApprovalGate } from '../../src/tickets/approval-gate.js';
 import type { DbaDirectory } from '../../src/tickets/dba-directory.js';
@@ -36,9 +35,4 @@ export function approvalParts(deps: {
       meta: createMetaServerProbe({ meta: deps.meta, primary: () => deps.meta }),
     }),
   };
-}
-
-/** Seals as the harness's bot does: with the key it generated in its state directory. */
-export function harnessSealer(h: { stateDir: string }): Sealer {
-  return createSealer(loadSecretKey({ keyEnv: 'DBOPS_SECRET_KEY', secrets: {}, stateDir: h.stateDir }).key);
 }

@@ -10,6 +10,7 @@ import { FakeSlackApi, SlackRequestSender } from '../../src/local/index.js';
 import { createLogger, silentLogger, type Logger } from '../../src/logger.js';
 import { installationPrefix, ticketJobId } from '../../src/queue/queues.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
+import { TEST_SECRET_KEY } from './approvals.js';
 import { flushInstallationKeys } from './redis-keys.js';
 
 export const DBA = 'U0DBA00001';
@@ -113,6 +114,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       monitors: options.monitors ?? false,
       monitorQueueName,
       monitorSchedules: options.monitorSchedules ?? false,
+      // The test process's key, which the fixtures and spawned workers seal and verify with too.
+      secrets: { ...process.env, DBOPS_SECRET_KEY: TEST_SECRET_KEY },
     });
     const slack = new SlackRequestSender({ baseUrl: `http://127.0.0.1:${runtime.port}`, signingSecret, api });
     return { runtime, slack };
