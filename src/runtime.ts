@@ -104,7 +104,7 @@ export async function startRuntime(
     const installation = await ensureInstallation(meta);
     logger.info('dbops installation', { installation });
     const secrets = options.secrets ?? process.env;
-    const sealer = createSealer(secretKey(config, env, secrets, logger));
+    const sealer = createSealer(secretKey(config, env, secrets, logger), installation);
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
     await redis.connect();
     closers.push(() => redis.quit());

@@ -41,11 +41,17 @@ export interface Sealer {
 
 const VERSION = 'dbops-seal-1';
 
-/** A sealer keyed with a key derived from dbops' key for this one purpose (other uses derive their own). */
-export function createSealer(secretKey: Buffer): Sealer {
+/**
+ * A sealer keyed with a key derived from dbops' key for this one purpose (other uses derive their
+ * own), for one installation (src/db/installation.ts): two installations that share a key never
+ * accept each other's seals, even for tickets with the same id and SQL.
+ */
+export function createSealer(secretKey: Buffer, installation: string): Sealer {
   const key = Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'dbops ticket approvals v1', 32));
   const mac = (ticket: SealedTicket, d: SealInput): string =>
-    createHmac('sha256', key).update(message(ticket, d)).digest('hex');
+    createHmac('sha256', key)
+      .update(message(installation, ticket, d))
+      .digest('hex');
   return {
     seal: (ticket, decision) => ({ ...decision, ticketId: ticket.id, mac: mac(ticket, decision) }),
     verify(ticket, seal) {
@@ -55,9 +61,10 @@ export function createSealer(secretKey: Buffer): Sealer {
   };
 }
 
-function message(ticket: SealedTicket, d: SealInput): string {
+function message(installation: string, ticket: SealedTicket, d: SealInput): string {
   return JSON.stringify([
     VERSION,
+    installation,
     ticket.id,
     d.decision,
     d.signer,

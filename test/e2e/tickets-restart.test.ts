@@ -35,7 +35,7 @@ it('tickets survive a restart of the bot, and the buttons on the old messages st
     action: 'approve',
     actor: DBA,
     approval: { approver: DBA, exception: false },
-    seal: testSealer().seal(waiting, { signer: DBA, decision: 'approve', exception: false, at }),
+    seal: testSealer(h.runtime.installation).seal(waiting, { signer: DBA, decision: 'approve', exception: false, at }),
     at,
   });
   assert.ok(approved.ok);

@@ -123,7 +123,10 @@ describe('sealed approvals over signed HTTP: genuine ones run, forged or outdate
       seals.map((s) => [s.signer, s.decision]),
       [[DBA, 'approve']],
     );
-    assert.ok(testSealer().verify(ticket, seals[0]), 'the seal verifies with the key the bot was given');
+    assert.ok(
+      testSealer(h.runtime.installation).verify(ticket, seals[0]),
+      'the seal verifies with the key the bot was given',
+    );
     assert.equal(ticket.state, 'succeeded');
   });
 

@@ -14,19 +14,21 @@ import type { TicketStore } from '../../src/tickets/store.js';
  */
 export const TEST_SECRET_KEY = randomBytes(32).toString('base64');
 
-export function testSealer(): Sealer {
-  return createSealer(Buffer.from(TEST_SECRET_KEY, 'base64'));
+/** Seals as a dbops process of this test run does for the installation (`runtime.installation`, a fixture's). */
+export function testSealer(installation: string): Sealer {
+  return createSealer(Buffer.from(TEST_SECRET_KEY, 'base64'), installation);
 }
 
 /** The sealer, approval gate and protected-target check a ticket service or runner needs, on a test's own meta database. */
 export function approvalParts(deps: {
+  installation: string;
   store: TicketStore;
   config: Pick<DbopsConfig, 'clusters' | 'policy' | 'execution'>;
   dbas: Pick<DbaDirectory, 'members'>;
   /** The meta database; every cluster is taken to be on its server (only consulted for a schema named like it). */
   meta: Pool;
 }): { sealer: Sealer; gate: ApprovalGate; protection: ProtectedTargets } {
-  const sealer = testSealer();
+  const sealer = testSealer(deps.installation);
   return {
     sealer,
     gate: createApprovalGate({ store: deps.store, sealer, dbas: deps.dbas, config: deps.config }),

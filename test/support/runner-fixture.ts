@@ -154,7 +154,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
   const clock = new TestClock();
   const dbas = createDbaDirectory({ users: config.slack.dba_users, resolveGroup: async () => [], clock, logger });
   const announcer = createTicketAnnouncer({ slack, store, dbas, config, logger });
-  const { sealer, gate } = approvalParts({ store, config, dbas, meta });
+  const { sealer, gate } = approvalParts({ installation, store, config, dbas, meta });
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const queue = new JobQueue({ connection: redis, installation, queueName, prefix: config.runner.redis_prefix });
   const workers: Array<{ stop(): Promise<void> }> = [];

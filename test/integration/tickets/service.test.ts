@@ -84,7 +84,7 @@ describe('ticket service', () => {
       logger: silentLogger(),
       config: CONFIG,
       dbas,
-      ...approvalParts({ store: db.store, config: CONFIG, dbas, meta: db.pool }),
+      ...approvalParts({ installation: q.queue.installation, store: db.store, config: CONFIG, dbas, meta: db.pool }),
       ...overrides,
     });
   };

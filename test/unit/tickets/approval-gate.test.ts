@@ -10,7 +10,7 @@ import { makeTicket } from './make-ticket.js';
 const DBA = 'U0DBA00001';
 const DBA2 = 'U0DBA00002';
 const DEV = 'U0DEV00001';
-const sealer = createSealer(randomBytes(32));
+const sealer = createSealer(randomBytes(32), 'k0installa');
 const dbas = new Set([DBA, DBA2, DEV]);
 const at = new Date('2026-11-24T02:00:00Z');
 const approval = (signer: string, extra: Partial<SealInput> = {}): SealInput => ({

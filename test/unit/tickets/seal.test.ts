@@ -6,7 +6,7 @@ import type { Ticket } from '../../../src/tickets/ticket.js';
 import { makeTicket } from './make-ticket.js';
 
 const key = randomBytes(32);
-const sealer = createSealer(key);
+const sealer = createSealer(key, 'k0installa');
 const decision: SealInput = {
   signer: 'U0DBA00001',
   decision: 'approve',
@@ -21,7 +21,10 @@ describe('approval seals', () => {
     assert.match(seal.mac, /^[0-9a-f]{64}$/);
     assert.equal(seal.ticketId, ticket.id);
     assert.ok(sealer.verify(ticket, seal));
-    assert.ok(createSealer(Buffer.from(key)).verify(ticket, seal), 'another process with the same key agrees');
+    assert.ok(
+      createSealer(Buffer.from(key), 'k0installa').verify(ticket, seal),
+      'another process with the same key agrees',
+    );
   });
 
   const changes: Array<[string, Partial<Ticket>]> = [
@@ -53,9 +56,12 @@ describe('approval seals', () => {
       assert.equal(sealer.verify(makeTicket(), { ...seal, ...change }), false);
     });
 
-  it('a seal made with another key does not verify', () => {
-    const seal = createSealer(randomBytes(32)).seal(makeTicket(), decision);
-    assert.equal(sealer.verify(makeTicket(), seal), false);
+  it('a seal made with another key, or for another installation sharing the key, does not verify', () => {
+    assert.equal(
+      sealer.verify(makeTicket(), createSealer(randomBytes(32), 'k0installa').seal(makeTicket(), decision)),
+      false,
+    );
+    assert.equal(sealer.verify(makeTicket(), createSealer(key, 'k1other000').seal(makeTicket(), decision)), false);
   });
 
   it('the payload is hashed as canonical JSON: the key order the database returns does not matter', () => {
