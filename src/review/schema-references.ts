@@ -64,12 +64,26 @@ function isPunct(token: DdlToken | undefined, ch: string): boolean {
   return token?.kind === 'punct' && token.value === ch;
 }
 
+/** Words after which a statement starts inside a compound statement (a routine's, trigger's or event's body). */
+const STATEMENT_STARTS = new Set(['BEGIN', 'THEN', 'ELSE', 'DO', 'LOOP', 'REPEAT']);
+
 /**
- * PREPARE or EXECUTE anywhere (also inside a routine's or an event's body; MariaDB's EXECUTE
- * IMMEDIATE too), except EXECUTE as a privilege in GRANT and REVOKE.
+ * Dynamic SQL, anywhere (also inside a routine's or an event's body): `PREPARE name FROM …`,
+ * `EXECUTE name` where a statement starts, MariaDB's `EXECUTE IMMEDIATE`. Columns that happen to be
+ * named prepare or execute do not count.
  */
 function isDynamic(tokens: readonly DdlToken[]): boolean {
-  const first = tokens[0]?.kind === 'word' ? tokens[0].value : '';
-  const privileges = first === 'GRANT' || first === 'REVOKE';
-  return tokens.some((t) => t.kind === 'word' && (t.value === 'PREPARE' || (t.value === 'EXECUTE' && !privileges)));
+  return tokens.some((t, k) => {
+    if (t.kind !== 'word') return false;
+    if (t.value === 'PREPARE') return nameOf(tokens[k + 1]) !== null && tokens[k + 2]?.value === 'FROM';
+    if (t.value !== 'EXECUTE') return false;
+    if (tokens[k + 1]?.value === 'IMMEDIATE') return true;
+    const before = tokens[k - 1];
+    const startsStatement =
+      before === undefined ||
+      isPunct(before, ';') ||
+      isPunct(before, ':') ||
+      (before.kind === 'word' && STATEMENT_STARTS.has(before.value));
+    return startsStatement && nameOf(tokens[k + 1]) !== null;
+  });
 }

@@ -40,7 +40,7 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
   const { runAt, ...spec } = args;
   const targets = await deps.tickets.checkTargets({
     kind: 'migrate',
-    payload: { ...spec, copy: undefined, estimate: undefined },
+    payload: spec,
     cluster: spec.source.cluster,
     schema: spec.source.schema,
   });

@@ -44,5 +44,10 @@ describe('schemas a batch of SQL names', () => {
       [],
       'EXECUTE as a privilege',
     );
+    assert.deepEqual(
+      schemaReferences('UPDATE jobs SET execute = 1, prepare = 2 WHERE id IN (SELECT execute FROM t)').dynamic,
+      [],
+      'columns named execute or prepare',
+    );
   });
 });
