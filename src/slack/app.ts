@@ -1,8 +1,12 @@
 import { Server, type ServerResponse } from 'node:http';
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, HTTPReceiver, type CustomRoute } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import type { CommandDeps } from './command.js';
 import { registerListeners } from './listeners/index.js';
+import { refuseOffClockRequests } from './request-clock.js';
+
+/** Where Slack sends commands, interactivity and events in HTTP mode. */
+const SLACK_ENDPOINT = '/slack/events';
 
 export interface SlackSettings {
   botToken: string;
@@ -34,15 +38,16 @@ export function createSlackApp(
   logger: Logger,
 ): SlackApp {
   const customRoutes = routes.map(toCustomRoute);
-  const common = {
-    token: settings.botToken,
-    logger,
-    clientOptions: { slackApiUrl: settings.apiUrl },
-    customRoutes,
-  };
+  const common = { token: settings.botToken, logger, clientOptions: { slackApiUrl: settings.apiUrl } };
   const app = settings.appToken
-    ? new App({ ...common, appToken: settings.appToken, socketMode: true, installerOptions: { port: settings.port } })
-    : new App({ ...common, signingSecret: requireSigningSecret(settings), endpoints: '/slack/events' });
+    ? new App({
+        ...common,
+        customRoutes,
+        appToken: settings.appToken,
+        socketMode: true,
+        installerOptions: { port: settings.port },
+      })
+    : new App({ ...common, receiver: httpReceiver(requireSigningSecret(settings), customRoutes, logger) });
   registerListeners(app, deps, { fileOrigins: [new URL(settings.apiUrl).origin] });
   app.error(async (error) => {
     logger.error('unhandled error in a Slack listener', error);
@@ -63,6 +68,16 @@ function boundPort(server: unknown): number | undefined {
     if (address && typeof address === 'object') return address.port;
   }
   return undefined;
+}
+
+/**
+ * Bolt's HTTP receiver (it verifies every signature; that is never turned off), with dbops' clock
+ * check in front of it: Bolt alone accepts timestamps from the future (src/slack/request-clock.ts).
+ */
+function httpReceiver(signingSecret: string, customRoutes: CustomRoute[], logger: Logger): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret, endpoints: SLACK_ENDPOINT, customRoutes, logger });
+  receiver.requestListener = refuseOffClockRequests(receiver.requestListener, { paths: [SLACK_ENDPOINT], logger });
+  return receiver;
 }
 
 function requireSigningSecret(settings: SlackSettings): string {
