@@ -3,6 +3,7 @@ import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import { commands } from '../commands/index.js';
+import { Closers, untilAborted } from './closers.js';
 import type { DbopsConfig } from './config/schema.js';
 import { dbopsDirs } from './config/dirs.js';
 import type { DbopsEnv } from './config/env.js';
@@ -74,6 +75,11 @@ export interface RuntimeOptions {
   monitorSchedules?: boolean;
   /** Where secrets are read: cluster passwords (`password_env`) and dbops' key (`secrets.key_env`). Default process.env. */
   secrets?: NodeJS.ProcessEnv;
+  /**
+   * Aborting it stops a start still in progress (SIGTERM while Slack, the meta database or Redis
+   * does not answer): what has started is closed and startRuntime rejects with StartAborted.
+   */
+  signal?: AbortSignal;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -88,46 +94,53 @@ export async function startRuntime(
   logger: Logger,
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
-  const closers: Array<() => Promise<unknown>> = [];
-  const stop = async () => {
-    for (const close of closers.reverse())
-      await close().catch((err: unknown) => logger.warn('error while shutting down', err));
-  };
+  const closers = new Closers(logger);
+  const stop = () => closers.closeAll();
   try {
-    // At start: what dead dbops processes of this host left there (an option file with a password) goes.
-    const runDir = await openRuntimeDir(dbopsDirs(env).runtime, { logger });
-    closers.push(() => runDir.close());
-    const meta = await openMetaStore(env.DBOPS_META_URL);
-    closers.push(() => meta.end());
-    const applied = await migrateMeta(meta);
-    if (applied.length > 0) logger.info('meta store migrated', { applied });
-    const installation = await ensureInstallation(meta);
-    logger.info('dbops installation', { installation });
-    const secrets = options.secrets ?? process.env;
-    const sealer = createSealer(secretKey(config, env, secrets, logger), installation);
-    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
-    await redis.connect();
-    closers.push(() => redis.quit());
-    const parts: Parts = {
-      config,
-      env,
-      logger,
-      meta,
-      installation,
-      redis,
-      options,
-      metrics: new Metrics(),
-      runDir,
-      sealer,
-      secrets,
-    };
-    if (env.DBOPS_ROLE === 'worker') return { ...(await startWorkerRole(parts, closers)), installation, stop };
-    const slack = await startSlack(parts, closers);
-    return { ...slack, installation, stop };
+    const started = await untilAborted(startParts(config, env, logger, options, closers), options.signal);
+    return { ...started, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+async function startParts(
+  config: DbopsConfig,
+  env: DbopsEnv,
+  logger: Logger,
+  options: RuntimeOptions,
+  closers: Closers,
+): Promise<Omit<Runtime, 'stop'>> {
+  // At start: what dead dbops processes of this host left there (an option file with a password) goes.
+  const runDir = await openRuntimeDir(dbopsDirs(env).runtime, { logger });
+  closers.push(() => runDir.close());
+  const meta = await openMetaStore(env.DBOPS_META_URL);
+  closers.push(() => meta.end());
+  const applied = await migrateMeta(meta);
+  if (applied.length > 0) logger.info('meta store migrated', { applied });
+  const installation = await ensureInstallation(meta);
+  logger.info('dbops installation', { installation });
+  const secrets = options.secrets ?? process.env;
+  const sealer = createSealer(secretKey(config, env, secrets, logger), installation);
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
+  closers.push(() => (redis.status === 'ready' ? redis.quit() : Promise.resolve(redis.disconnect())));
+  await redis.connect();
+  const parts: Parts = {
+    config,
+    env,
+    logger,
+    meta,
+    installation,
+    redis,
+    options,
+    metrics: new Metrics(),
+    runDir,
+    sealer,
+    secrets,
+  };
+  if (env.DBOPS_ROLE === 'worker') return { ...(await startWorkerRole(parts, closers)), installation };
+  return { ...(await startSlack(parts, closers)), installation };
 }
 
 interface Parts {
@@ -158,7 +171,7 @@ function secretKey(config: DbopsConfig, env: DbopsEnv, secrets: NodeJS.ProcessEn
 }
 
 /** What both the bot and the workers use: the ticket queue, Slack's Web API, the ticket store and announcer. */
-function ticketParts(parts: Parts, settings: SlackSettings, closers: Array<() => Promise<unknown>>) {
+function ticketParts(parts: Parts, settings: SlackSettings, closers: Closers) {
   const { config, logger, meta, redis, options, metrics } = parts;
   const queue = new JobQueue({
     connection: redis,
@@ -191,7 +204,7 @@ function ticketParts(parts: Parts, settings: SlackSettings, closers: Array<() =>
 async function maybeStartRunner(
   parts: Parts,
   shared: ReturnType<typeof ticketParts>,
-  closers: Array<() => Promise<unknown>>,
+  closers: Closers,
   alerts?: AlertRaiser,
 ): Promise<WorkerHost | undefined> {
   if (parts.options.workers === false) return undefined;
@@ -215,10 +228,7 @@ async function maybeStartRunner(
 }
 
 /** DBOPS_ROLE=worker: the job workers, and `/healthz` and `/metrics` on PORT. */
-async function startWorkerRole(
-  parts: Parts,
-  closers: Array<() => Promise<unknown>>,
-): Promise<Omit<Runtime, 'stop' | 'installation'>> {
+async function startWorkerRole(parts: Parts, closers: Closers): Promise<Omit<Runtime, 'stop' | 'installation'>> {
   const { settings, localSlack } = await slackSettings(parts.config, parts.env, parts.logger);
   if (localSlack) closers.push(() => localSlack.close());
   const shared = ticketParts(parts, settings, closers);
@@ -233,7 +243,7 @@ async function startWorkerRole(
   return { port: http.port, runner, monitoring };
 }
 
-async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) {
+async function startSlack(parts: Parts, closers: Closers) {
   const { config, env, logger, meta, redis } = parts;
   const { settings, localSlack, localSetup } = await slackSettings(config, env, logger);
   if (localSlack) closers.push(() => localSlack.close());
@@ -320,12 +330,7 @@ async function startSlack(parts: Parts, closers: Array<() => Promise<unknown>>) 
 }
 
 /** Alerts for every role; the monitor worker too where this process runs workers (worker, all). */
-async function startAlerts(
-  parts: Parts,
-  slack: Notifier,
-  runsWorkers: boolean,
-  closers: Array<() => Promise<unknown>>,
-): Promise<Monitoring> {
+async function startAlerts(parts: Parts, slack: Notifier, runsWorkers: boolean, closers: Closers): Promise<Monitoring> {
   const { config, meta, installation, redis, logger, options } = parts;
   const base = {
     config,
@@ -411,7 +416,7 @@ interface WorkspaceParts {
 }
 
 /** The local workspace page, where people act as the developer or a DBA; its URL goes to the log and stdout. */
-async function openWorkspace(parts: WorkspaceParts, closers: Array<() => Promise<unknown>>): Promise<string> {
+async function openWorkspace(parts: WorkspaceParts, closers: Closers): Promise<string> {
   const { localSlack, localSetup, config, port, requestedPort, logger } = parts;
   const workspace = await startLocalWorkspace({
     api: localSlack,

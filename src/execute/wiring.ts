@@ -34,7 +34,7 @@ export async function startExecutionBot(
     logger: Logger;
     runDir: RuntimeDir;
   },
-  closers: Array<() => Promise<unknown>>,
+  closers: { push(close: () => Promise<unknown>): void },
 ): Promise<ExecutionBot> {
   const pools = new ClusterPools(w.config.clusters, { secrets: w.secrets });
   closers.push(() => pools.closeAll());
