@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { parseDocument, type Document } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { DbopsConfig } from './schema.js';
 import { DbopsEnv } from './env.js';
@@ -12,6 +12,12 @@ export interface LoadedConfig {
   file: string;
 }
 
+/**
+ * Alias expansions allowed when the YAML becomes data (the `yaml` package's guard against "billion
+ * laughs" files, whose nested aliases expand to gigabytes); a real dbops.yml needs a handful.
+ */
+const MAX_ALIAS_COUNT = 100;
+
 /** Parse and validate a dbops.yml text; every problem is listed by its YAML path. */
 export function parseConfig(text: string, file = 'dbops.yml'): DbopsConfig {
   const doc = parseDocument(text, { prettyErrors: true });
@@ -21,12 +27,27 @@ export function parseConfig(text: string, file = 'dbops.yml'): DbopsConfig {
       file,
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw = yamlData(doc, file);
   const parsed = DbopsConfig.safeParse(raw);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, raw), file);
   const crossProblems = checkReferences(parsed.data);
   if (crossProblems.length > 0) throw new ConfigError(crossProblems, file);
   return parsed.data;
+}
+
+/** The document as plain data; alias problems (too many expansions, an alias before its anchor) become config problems. */
+function yamlData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const problem = /excessive alias count/i.test(message)
+      ? `YAML aliases: they expand to more than ${MAX_ALIAS_COUNT} copies (refused: nested aliases can blow a small file up to gigabytes); write the repeated parts out or use fewer aliases`
+      : /alias/i.test(message)
+        ? `YAML aliases: ${message}`
+        : `YAML: ${message}`;
+    throw new ConfigError([problem], file);
+  }
 }
 
 /** Problems zod cannot see field by field: names that must point at other parts of the file. */

@@ -60,6 +60,40 @@ policy:
     assert.match(problems[0], /^YAML syntax: .*at line 2, column 1$/);
   });
 
+  it('refuses a YAML alias bomb as a config problem, not a crash', () => {
+    const lines = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [name, previous] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+      ['g', 'f'],
+      ['h', 'g'],
+      ['i', 'h'],
+    ])
+      lines.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+    const problems = problemsOf(lines.join('\n'));
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0], /^YAML aliases: they expand to more than 100 copies/);
+  });
+
+  it('refuses an alias used before its anchor as a config problem', () => {
+    const problems = problemsOf(`${SLACK}clusters: *nowhere\n`);
+    assert.match(problems[0], /^YAML aliases: Unresolved alias/);
+  });
+
+  it('still reads a config that uses a few aliases', () => {
+    const config = parseConfig(`${SLACK}clusters:
+  prod: &base
+    env: prod
+    primary: { host: db1 }
+    user: dbops
+  prod2: *base
+`);
+    assert.equal(config.clusters.prod2.primary.host, 'db1');
+  });
+
   it('checks references between sections and time zones', () => {
     const problems = problemsOf(
       `${SLACK}clusters:\n  prod: { env: prod, primary: { host: a }, user: u, timezone: Mars/Base }\nreview: { scratch_cluster: nope }\n`,
