@@ -9,6 +9,7 @@ import {
 } from '../src/migrate/types.js';
 import { defineCommand } from '../src/slack/command.js';
 import { requestMigration } from '../src/slack/migrate-request.js';
+import { own } from '../src/own.js';
 
 export interface MigrateArgs {
   source: SchemaRef;
@@ -114,7 +115,7 @@ function parseOptions(
       rest = after.slice(mode[0].length);
     } else if (keyword === 'with') {
       const list = listItems(after);
-      const unknown = list.items.filter((i) => !OBJECT_WORDS[i.toLowerCase()]);
+      const unknown = list.items.filter((i) => !own(OBJECT_WORDS, i.toLowerCase()));
       if (list.items.length === 0 || unknown.length > 0)
         return (
           fail(
@@ -123,8 +124,8 @@ function parseOptions(
           null
         );
       for (const item of list.items) {
-        const kind = OBJECT_WORDS[item.toLowerCase()];
-        if (!args.objects.includes(kind)) args.objects.push(kind);
+        const kind = own(OBJECT_WORDS, item.toLowerCase());
+        if (kind && !args.objects.includes(kind)) args.objects.push(kind);
       }
       rest = list.rest;
     } else if (keyword === 'at' || keyword === 'tonight' || keyword === 'now') {

@@ -22,6 +22,8 @@ function formatIssue(issue: Issue, raw: unknown): string[] {
       return [
         `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`,
       ];
+    case 'invalid_key':
+      return [`${where}: ${issue.issues.map((inner) => inner.message).join('; ')}`];
     case 'invalid_union':
       return [
         `${where}: ${describe(value)} is not a valid setting (expected a level such as "warning", or { level: …, <params> })`,

@@ -28,6 +28,12 @@ export function parseConfig(text: string, file = 'dbops.yml'): DbopsConfig {
     );
   }
   const raw = yamlData(doc, file);
+  const protoKeys = protoKeyPaths(raw);
+  if (protoKeys.length > 0)
+    throw new ConfigError(
+      protoKeys.map((path) => `${path}: '__proto__' cannot be a key in dbops.yml (it would be dropped unseen)`),
+      file,
+    );
   const parsed = DbopsConfig.safeParse(raw);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, raw), file);
   const crossProblems = checkReferences(parsed.data);
@@ -48,6 +54,15 @@ function yamlData(doc: Document, file: string): unknown {
         : `YAML: ${message}`;
     throw new ConfigError([problem], file);
   }
+}
+
+/** Where the data has a `__proto__` key: zod drops such keys without a word, so they are refused here. */
+function protoKeyPaths(node: unknown, path: string[] = []): string[] {
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => [
+    ...(key === '__proto__' ? [[...path, key].join('.')] : []),
+    ...protoKeyPaths(value, [...path, key]),
+  ]);
 }
 
 /** Problems zod cannot see field by field: names that must point at other parts of the file. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lookupTable } from '../own.js';
 
 export const ENVIRONMENTS = ['prod', 'staging', 'test', 'dev'] as const;
 export const Environment = z.enum(ENVIRONMENTS);
@@ -248,12 +249,25 @@ export const SecretsSection = z.strictObject({
 });
 export type SecretsSection = z.infer<typeof SecretsSection>;
 
+/**
+ * A cluster's name: people type it (`prod.shop`), and it keys lookups. `constructor` (the one name
+ * of this shape every JavaScript object already has) is refused, so no lookup can mistake it.
+ */
+export const ClusterName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, {
+    message: 'expected a cluster name of lower-case letters, digits, - or _',
+    abort: true,
+  })
+  .refine(
+    (name) => !(name in Object.prototype),
+    'this name is reserved (every JavaScript object has a property called so); name the cluster differently',
+  );
+
 export const DbopsConfig = z.strictObject({
   slack: SlackSection,
-  clusters: z.record(
-    z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a cluster name of lower-case letters, digits, - or _'),
-    Cluster,
-  ),
+  /** Without a prototype: `clusters[name]` finds only the clusters of the file (see src/own.ts). */
+  clusters: z.record(ClusterName, Cluster).transform((clusters) => lookupTable(Object.entries(clusters))),
   policy: Policy.default({
     approvals: { prod: 1, staging: 1, test: 0, dev: 0 },
     migrate_into: ['test', 'dev', 'staging'],

@@ -3,6 +3,7 @@ import type { Connection, Pool } from 'mysql2/promise';
 import type { Cluster, Endpoint } from '../config/schema.js';
 import { DbopsError } from '../errors.js';
 import { endpointName, instanceOptions } from './connection-options.js';
+import { own } from '../own.js';
 
 /** Connections per instance pool: review and jobs need a few, never many. */
 const DEFAULT_CONNECTION_LIMIT = 4;
@@ -35,7 +36,7 @@ export class ClusterPools {
 
   /** The cluster's definition; throws a DbopsError naming the known clusters when missing. */
   cluster(name: string): Cluster {
-    const cluster = Object.hasOwn(this.clusters, name) ? this.clusters[name] : undefined;
+    const cluster = own(this.clusters, name);
     if (!cluster) {
       throw new DbopsError(
         'not_found',

@@ -1,7 +1,3 @@
-import type { Cluster, DbopsConfig } from '../config/schema.js';
-import { UsageError } from '../errors.js';
-import { closest } from '../text/closest.js';
-
 /** `cluster.schema` or `cluster.schema.table`, as typed on the command line. */
 export interface TargetName {
   cluster: string;
@@ -23,13 +19,4 @@ export function formatTarget(target: TargetName): string {
   return [target.cluster, target.schema, target.table].filter(Boolean).join('.');
 }
 
-/** The cluster a target names, or a UsageError that lists the known ones and the likely typo. */
-export function requireCluster(config: DbopsConfig, name: string): Cluster {
-  const cluster = config.clusters[name];
-  if (cluster) return cluster;
-  const known = Object.keys(config.clusters);
-  const hint = closest(name, known);
-  throw new UsageError(
-    `cluster \`${name}\` is not in dbops.yml${hint ? ` — did you mean \`${hint}\`?` : ''} (known: ${known.join(', ')})`,
-  );
-}
+export { requireCluster } from '../config/clusters.js';

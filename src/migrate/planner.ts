@@ -63,16 +63,16 @@ export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDe
       const sourceDb = pools().replicaOrPrimary(spec.source.cluster);
       const destinationDb = pools().primary(spec.destination.cluster);
       // Reach each side first, so a connection problem names the cluster it is on.
-      for (const [name, db, endpoint] of [
-        [spec.source.cluster, sourceDb, source.replicas[0] ?? source.primary],
-        [spec.destination.cluster, destinationDb, destination.primary],
+      for (const [name, db, cluster, endpoint] of [
+        [spec.source.cluster, sourceDb, source, source.replicas[0] ?? source.primary],
+        [spec.destination.cluster, destinationDb, destination, destination.primary],
       ] as const) {
         try {
           await db.query('SELECT 1');
         } catch (err) {
           throw new DbopsError(
             'unavailable',
-            `cannot check the migration on ${name}: ${explainConnectError(err, config.clusters[name], endpoint, secrets)}`,
+            `cannot check the migration on ${name}: ${explainConnectError(err, cluster, endpoint, secrets)}`,
             { cause: err },
           );
         }

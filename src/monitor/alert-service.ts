@@ -26,6 +26,7 @@ import { checkById } from './checks/index.js';
 import { createClusterLock } from './cluster-lock.js';
 import { reconcile, type AlertChange, type LifecycleSettings } from './lifecycle.js';
 import type { Condition, Severity } from './types.js';
+import { findCluster } from '../config/clusters.js';
 
 export interface Clock {
   now(): Date;
@@ -82,8 +83,8 @@ export function createAlertService(deps: AlertServiceDeps) {
     firesAtOnce: (checkId) => checkById(checkId)?.firesAtOnce === true,
     quietMs: (checkId) => (checkId === 'deadlocks' ? monitors.deadlocks.quiet_minutes * 60_000 : 0),
   };
-  const zoneOf = (cluster: string) => config.clusters[cluster]?.timezone ?? 'UTC';
-  const envOf = (cluster: string) => config.clusters[cluster]?.env ?? 'unknown';
+  const zoneOf = (cluster: string) => findCluster(config, cluster)?.timezone ?? 'UTC';
+  const envOf = (cluster: string) => findCluster(config, cluster)?.env ?? 'unknown';
 
   /** One poll's verdict on an instance: `evaluated` are the checks it could judge, `conditions` what held. */
   async function recordPoll(

@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise';
 import type { Pool } from 'mysql2/promise';
 import type { Cluster, Endpoint } from '../config/schema.js';
 import { endpointName, instanceOptions } from '../db/connection-options.js';
+import { own } from '../own.js';
 
 /**
  * The monitors' own connections: one pool per instance (`user@host:port`) holding at most ONE
@@ -18,7 +19,7 @@ export class MonitorPools {
   ) {}
 
   instance(clusterName: string, endpoint: Endpoint): Pool {
-    const cluster = this.clusters[clusterName];
+    const cluster = own(this.clusters, clusterName);
     if (!cluster) throw new Error(`cluster '${clusterName}' is not in the config`);
     const key = `${cluster.user}@${endpointName(endpoint)}`;
     let pool = this.pools.get(key);

@@ -15,6 +15,7 @@ import type { RunnerDeps } from './runner-deps.js';
 import { COORDINATOR } from './step-journal.js';
 import { readStop } from './stop-channel.js';
 import { holdFor } from './windows.js';
+import { findCluster } from '../config/clusters.js';
 
 export type TicketJobResult = { outcome: RunRecord['outcome'] } | { skipped: string };
 
@@ -51,7 +52,7 @@ export async function processTicketJob(
   if (ticket.state !== 'approved' && ticket.state !== 'scheduled' && ticket.state !== 'running')
     return { skipped: `${ticket.ref} is ${ticket.state}` };
   const kind = deps.registry.get(job.name);
-  const cluster = deps.config.clusters[ticket.cluster];
+  const cluster = findCluster(deps.config, ticket.cluster);
   const payload = kind?.payload.safeParse(ticket.payload);
   const refusal = !kind
     ? deps.registry.missing(job.name)

@@ -14,6 +14,7 @@ import type { RunnerDeps } from './runner-deps.js';
 import { publishStop, readStop, type StopRequest } from './stop-channel.js';
 import { isTransientMysqlError } from './transient.js';
 import { holdFor } from './windows.js';
+import { findCluster } from '../config/clusters.js';
 
 export type PartJobResult = { part: number; state: PartRecord['state'] } | { skipped: string };
 
@@ -47,7 +48,7 @@ export async function processPartJob(job: Job, token: string | undefined, deps: 
     deps.relay.changed(ticket);
     return { skipped: 'the run is stopping' };
   }
-  const cluster = deps.config.clusters[ticket.cluster];
+  const cluster = findCluster(deps.config, ticket.cluster);
   const hold = cluster ? holdFor({ runAt: null }, cluster, deps.clock.now()) : null;
   if (hold && cluster) {
     await job.moveToDelayed(Date.now() + (hold.until.getTime() - deps.clock.now().getTime()), token);

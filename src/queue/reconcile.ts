@@ -13,6 +13,7 @@ import { preflight } from './preflight.js';
 import { endRun, settleTicket } from './run-end.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { readStop } from './stop-channel.js';
+import { findCluster } from '../config/clusters.js';
 
 export interface ReconcileDeps
   extends Pick<
@@ -107,7 +108,7 @@ async function waiting(deps: ReconcileDeps, ticket: Ticket, report: ReconcileRep
     return;
   }
   const now = deps.clock.now();
-  const cluster = deps.config.clusters[ticket.cluster];
+  const cluster = findCluster(deps.config, ticket.cluster);
   const startAt = cluster ? startTime(ticket.runAt, now, cluster) : now;
   if (state === 'completed') await deps.queue.queue.remove(jobId).catch(() => 0);
   await deps.queue.enqueueTicket(ticket, ticket.attempt, { delayMs: startAt.getTime() - now.getTime() });

@@ -10,6 +10,7 @@ import { rules } from './rules/index.js';
 import { resolveRules, type ResolvedRule } from './settings.js';
 import { shadowRunner } from './shadow.js';
 import type { ReviewReport } from './types.js';
+import { requireCluster } from '../config/clusters.js';
 
 export interface ReviewRequest {
   sql: string;
@@ -64,7 +65,7 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Re
           purpose,
           shards,
         });
-      const cluster = pools().cluster(target.cluster);
+      const cluster = requireCluster(config, target.cluster);
       const batch = await prepareStatementsYielding(sql, { shards });
       const source = pools().replicaOrPrimary(target.cluster);
       let catalog;

@@ -1,5 +1,7 @@
+import { findCluster } from '../config/clusters.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import { lookupTable, own } from '../own.js';
 import type { DbaDirectory } from '../tickets/dba-directory.js';
 import type { HandOff } from '../tickets/service.js';
 import { FINAL_STATES, TICKET_STATES } from '../tickets/state-machine.js';
@@ -49,11 +51,10 @@ export type TicketAnnouncer = ReturnType<typeof createTicketAnnouncer>;
 export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
   const { slack, store, logger } = deps;
   const chains = new Map<number, Promise<unknown>>();
-  const zones = Object.fromEntries(Object.entries(deps.config.clusters).map(([name, c]) => [name, c.timezone]));
-  const zoneOf = (ticket: Pick<Ticket, 'cluster'>): string => zones[ticket.cluster] ?? 'UTC';
-  const envs = Object.fromEntries(Object.entries(deps.config.clusters).map(([name, c]) => [name, c.env]));
+  const zones = lookupTable(Object.entries(deps.config.clusters).map(([name, c]) => [name, c.timezone] as const));
+  const zoneOf = (ticket: Pick<Ticket, 'cluster'>): string => own(zones, ticket.cluster) ?? 'UTC';
   const destinationOf = (ticket: Ticket): string | undefined =>
-    ticket.kind === 'migrate' ? envs[ticket.payload.destination.cluster] : undefined;
+    ticket.kind === 'migrate' ? findCluster(deps.config, ticket.payload.destination.cluster)?.env : undefined;
 
   /** Run `work` after every earlier piece of work on the same ticket. */
   const serially = <T>(ticketId: number, work: () => Promise<T>): Promise<T> => {

@@ -21,6 +21,7 @@ import type { Sealer } from './seal.js';
 import type { TicketAction } from './state-machine.js';
 import type { TicketStore, TransitionRequest } from './store.js';
 import { BOT_ACTOR, KindAndPayload, type Ticket, type TicketReview } from './ticket.js';
+import { findCluster } from '../config/clusters.js';
 
 export interface Clock {
   now(): Date;
@@ -126,7 +127,7 @@ export type TicketService = ReturnType<typeof createTicketService>;
 /** The ticket operations the Slack layer calls; each checks policy, changes state by CAS and logs an event. */
 export function createTicketService(deps: TicketServiceDeps) {
   const { store, clock, logger, config } = deps;
-  const hoursOf = (ticket: Ticket): ClusterHours => config.clusters[ticket.cluster] ?? NO_HOURS;
+  const hoursOf = (ticket: Ticket): ClusterHours => findCluster(config, ticket.cluster) ?? NO_HOURS;
 
   const refused = (code: ServiceRefusalCode, message: string, ticket?: Ticket): Refused => ({
     ok: false,
@@ -225,7 +226,7 @@ export function createTicketService(deps: TicketServiceDeps) {
   }
 
   async function submit(input: SubmitInput): Promise<SubmitResult> {
-    const cluster = config.clusters[input.cluster];
+    const cluster = findCluster(config, input.cluster);
     if (!cluster)
       return refused(
         'unknown_cluster',

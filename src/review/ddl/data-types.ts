@@ -1,4 +1,5 @@
 import type { ColumnDef } from './model.js';
+import { hasOwnEntry, own } from '../../own.js';
 
 /** What a type name as written stands for: its base type and the attributes it implies. */
 export interface TypeAlias {
@@ -93,14 +94,14 @@ export const MULTIWORD_TYPES: readonly string[][] = Object.keys(ALIASES)
 /** Resolve a type name as written (`INTEGER`, `DOUBLE PRECISION`, `BOOL`, `varchar`) to its base type. */
 export function resolveType(written: string): TypeAlias {
   const key = written.trim().toUpperCase().replace(/\s+/g, ' ');
-  const alias = ALIASES[key];
+  const alias = own(ALIASES, key);
   if (alias) return alias;
   return { base: key.toLowerCase() };
 }
 
 export function isKnownType(written: string): boolean {
   const key = written.trim().toUpperCase().replace(/\s+/g, ' ');
-  return key in ALIASES || BASE_TYPES.has(key.toLowerCase());
+  return hasOwnEntry(ALIASES, key) || BASE_TYPES.has(key.toLowerCase());
 }
 
 export function isIntegerType(dataType: string): boolean {
@@ -184,5 +185,5 @@ const ENGINE_SPELLING: Readonly<Record<string, string>> = {
 
 /** An engine name spelled as the server reports it (`INNODB` → `InnoDB`). */
 export function normaliseEngine(engine: string): string {
-  return ENGINE_SPELLING[engine.toLowerCase()] ?? engine;
+  return own(ENGINE_SPELLING, engine.toLowerCase()) ?? engine;
 }

@@ -5,6 +5,7 @@ import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
 import { Notifier } from '../notifier.js';
 import { replyWithReview } from '../review-reply.js';
+import { findCluster } from '../../config/clusters.js';
 
 const { reviewModal } = ids;
 
@@ -66,6 +67,7 @@ function checkTarget(text: string, cluster: string | undefined, deps: CommandDep
   if (text === '') return undefined;
   const known = Object.keys(deps.config.clusters);
   if (!cluster) return `Write the target as cluster.schema, e.g. ${known[0] ?? 'prod'}.shop`;
-  if (!deps.config.clusters[cluster]) return `Cluster "${cluster}" is not in dbops.yml (known: ${known.join(', ')})`;
+  if (!findCluster(deps.config, cluster))
+    return `Cluster "${cluster}" is not in dbops.yml (known: ${known.join(', ')})`;
   return undefined;
 }

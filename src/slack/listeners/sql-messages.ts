@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
+import { isDbopsError, UsageError } from '../../errors.js';
 import type { CommandDeps } from '../command.js';
 import { replyWithReview } from '../review-reply.js';
 import { readMessage, sqlFromMessage, type SqlRequest } from '../sql-in-message.js';
@@ -61,7 +62,7 @@ async function answer(msg: MessageEvent, deps: CommandDeps, fileOrigins: readonl
       .post(
         msg.channel,
         plainMessage(
-          `:boom: I could not review that: ${err instanceof Error && 'code' in err && err.code === 'usage' ? err.message : 'an internal error (logged)'}.`,
+          `:boom: I could not review that: ${isDbopsError(err) && err.code !== 'internal' ? err.message : 'an internal error (logged)'}.`,
         ),
         { threadTs },
       )
@@ -78,9 +79,7 @@ async function sqlFromFiles(
   const url = file?.url_private_download ?? file?.url_private;
   if (!file || !url) return undefined;
   if ((file.size ?? 0) > MAX_SQL_FILE_BYTES)
-    throw Object.assign(new Error(`${file.name} is over 2 MB; split it, or run \`dbops review\` on it in CI`), {
-      code: 'usage',
-    });
+    throw new UsageError(`${file.name} is over 2 MB; split it, or run \`dbops review\` on it in CI`);
   // The bot token goes only to Slack's own file hosts, never to a URL from elsewhere.
   if (!fileOrigins.some((origin) => new URL(url).origin === origin || new URL(url).hostname.endsWith('.slack.com')))
     return undefined;

@@ -12,6 +12,7 @@ import type { Message } from '../views/blocks.js';
 import { internalErrorMessage } from '../views/help.js';
 import type { ModalOrigin } from '../views/ticket-modals.js';
 import { announceFailedMessage, exceptionRequestedMessage, privateNote } from '../views/ticket-replies.js';
+import { findCluster } from '../../config/clusters.js';
 
 /** A submitted view: its id, metadata and the values of its inputs. */
 const SubmittedView = z.object({
@@ -196,7 +197,7 @@ export function checkExecForm(
   const errors: Record<string, string> = {};
   const known = Object.keys(deps.config.clusters);
   const target = parseTargetName(input.target);
-  const cluster = target ? deps.config.clusters[target.cluster] : undefined;
+  const cluster = target ? findCluster(deps.config, target.cluster) : undefined;
   if (!target || target.table)
     errors[f.targetBlock] = `Write the target as cluster.schema, e.g. ${known[0] ?? 'prod'}.shop`;
   else if (!cluster)

@@ -94,6 +94,32 @@ policy:
     assert.equal(config.clusters.prod2.primary.host, 'db1');
   });
 
+  it('refuses cluster names that every JavaScript object already has, and __proto__ keys anywhere', () => {
+    const cluster = (name: string) => `  ${name}:\n    env: test\n    primary: { host: db1 }\n    user: dbops\n`;
+    assert.deepEqual(problemsOf(`${SLACK}clusters:\n${cluster('prod')}${cluster('constructor')}`), [
+      'clusters.constructor: this name is reserved (every JavaScript object has a property called so); name the cluster differently',
+    ]);
+    assert.deepEqual(problemsOf(`${SLACK}clusters:\n${cluster('prod')}${cluster('toString')}`), [
+      'clusters.toString: expected a cluster name of lower-case letters, digits, - or _',
+    ]);
+    assert.deepEqual(problemsOf(`${SLACK}clusters:\n${cluster('prod')}${cluster('__proto__')}`), [
+      "clusters.__proto__: '__proto__' cannot be a key in dbops.yml (it would be dropped unseen)",
+    ]);
+    assert.deepEqual(problemsOf(`${SLACK}clusters:\n${cluster('prod')}review:\n  rules:\n    __proto__: off\n`), [
+      "review.rules.__proto__: '__proto__' cannot be a key in dbops.yml (it would be dropped unseen)",
+    ]);
+  });
+
+  it('keeps the clusters in a table without a prototype, so a lookup finds only them', () => {
+    const config = parseConfig(
+      `${SLACK}clusters:\n  prod:\n    env: prod\n    primary: { host: db1 }\n    user: dbops\n`,
+    );
+    assert.equal(Object.getPrototypeOf(config.clusters), null);
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'])
+      assert.equal(config.clusters[name], undefined, name);
+    assert.deepEqual(Object.keys(config.clusters), ['prod']);
+  });
+
   it('checks references between sections and time zones', () => {
     const problems = problemsOf(
       `${SLACK}clusters:\n  prod: { env: prod, primary: { host: a }, user: u, timezone: Mars/Base }\nreview: { scratch_cluster: nope }\n`,

@@ -14,6 +14,7 @@ import {
 } from '../../ast-ddl.js';
 import type { CatalogTable } from '../../catalog/catalog.js';
 import type { FindingDraft, ReviewStatement } from '../../types.js';
+import { own } from '../../../own.js';
 
 const INT_RANK: Readonly<Record<string, number>> = { tinyint: 1, smallint: 2, mediumint: 3, int: 4, bigint: 5 };
 const LOB_RANK: Readonly<Record<string, number>> = {
@@ -33,8 +34,10 @@ const FSP: ReadonlySet<string> = new Set(['time', 'datetime', 'timestamp']);
 function narrowing(before: ColumnDef, after: ColumnDef): string | null {
   const a = before.dataType;
   const b = after.dataType;
-  if (INT_RANK[a] && INT_RANK[b]) {
-    if (INT_RANK[b] < INT_RANK[a]) return 'a smaller integer type';
+  const [intA, intB] = [own(INT_RANK, a), own(INT_RANK, b)];
+  const [lobA, lobB] = [own(LOB_RANK, a), own(LOB_RANK, b)];
+  if (intA && intB) {
+    if (intB < intA) return 'a smaller integer type';
     if (before.unsigned !== after.unsigned)
       return after.unsigned
         ? 'UNSIGNED (negative values no longer fit)'
@@ -42,8 +45,8 @@ function narrowing(before: ColumnDef, after: ColumnDef): string | null {
     return null;
   }
   if (SIZED.has(a) && SIZED.has(b)) return (after.length ?? 1) < (before.length ?? 1) ? 'a shorter length' : null;
-  if (LOB_RANK[a] && LOB_RANK[b]) return LOB_RANK[b] < LOB_RANK[a] ? 'a smaller text/blob type' : null;
-  if (LOB_RANK[a] && SIZED.has(b)) return 'a sized string type';
+  if (lobA && lobB) return lobB < lobA ? 'a smaller text/blob type' : null;
+  if (lobA && SIZED.has(b)) return 'a sized string type';
   if (a === 'decimal' && b === 'decimal') {
     const digits = (c: ColumnDef): number => (c.length ?? 10) - (c.scale ?? 0);
     if (digits(after) < digits(before)) return 'fewer integer digits';
@@ -51,8 +54,7 @@ function narrowing(before: ColumnDef, after: ColumnDef): string | null {
     return null;
   }
   if (a === 'double' && b === 'float') return 'single precision';
-  if ((a === 'decimal' || a === 'float' || a === 'double') && INT_RANK[b])
-    return 'an integer type (fractions are lost)';
+  if ((a === 'decimal' || a === 'float' || a === 'double') && intB) return 'an integer type (fractions are lost)';
   if (FSP.has(a) && a === b)
     return (after.length ?? 0) < (before.length ?? 0) ? 'fewer fractional-second digits' : null;
   if ((a === 'enum' || a === 'set') && a === b) {
