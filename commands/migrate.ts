@@ -39,13 +39,9 @@ const OBJECT_WORDS: Record<string, StoredObjectKind> = {
 const USAGE_HINT =
   'after the schemas come, in any order: `tables a,b`, `where "<condition>"`, `mode replace|append|fail`, `with views,triggers,routines`, `at TIME`';
 
+/** Curly quotes (Slack's clients type them) as straight ones. Slack's &-escapes were undone where the text came in. */
 function normalize(text: string): string {
-  return text
-    .replace(/&gt;/g, '>')
-    .replace(/&lt;/g, '<')
-    .replace(/&amp;/g, '&')
-    .replace(/[“”]/g, '"')
-    .replace(/[‘’]/g, "'");
+  return text.replace(/[“”]/g, '"').replace(/[‘’]/g, "'");
 }
 
 /** A quoted string at the start of `text` ("…" or '…', the quote doubled inside): its content and the rest. */

@@ -1,4 +1,4 @@
-import { code } from '../slack/views/blocks.js';
+import { plainCode } from '../text/mrkdwn.js';
 import type { RunReport, StatementResult } from './run.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -16,7 +16,7 @@ export function seconds(ms: number | null): string {
 /** A statement's line in the thread: `statement 2/5 done: 1,204 rows changed in 0.80 s; …`. */
 export function statementLine(r: StatementResult, total: number): string {
   const head = `statement ${r.number}/${total}`;
-  const what = code(r.summary);
+  const what = plainCode(r.summary);
   switch (r.status) {
     case 'done': {
       const rows = r.affectedRows !== null ? `${plural(r.affectedRows, 'row')} changed` : 'ran';

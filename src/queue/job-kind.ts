@@ -56,7 +56,7 @@ export interface JobContext {
   progress(fraction: number, message: string): Promise<void>;
   /** A line for the job's log (kept with the job; the last lines show in the status message). */
   log(line: string): Promise<void>;
-  /** A milestone reply in the ticket's thread ("statement 2/5 done: 1,204 rows in 0.8 s"). */
+  /** A milestone reply in the ticket's thread ("statement 2/5 done: 1,204 rows in 0.8 s"): plain text, backtick code allowed; escaped when shown. */
   milestone(text: string): Promise<void>;
   /**
    * Run a named step once per attempt. A step already done returns its recorded result without

@@ -11,7 +11,7 @@ import type { Ticket } from '../tickets/ticket.js';
 import type { Notifier } from './notifier.js';
 import type { TicketAnnouncer } from './ticket-announcer.js';
 import type { Message } from './views/blocks.js';
-import { finalReply, finishedNotice, statusMessage } from './views/ticket-progress.js';
+import { finalReply, statusMessage } from './views/ticket-progress.js';
 
 export interface ProgressRelayDeps {
   slack: Notifier;
@@ -199,7 +199,7 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
     await runs.markFinalPosted(key, clock.now());
     const latest = (await tickets.get(ticket.id)) ?? ticket;
     await deps.announcer
-      .runFinished(latest, finishedNotice(latest, run))
+      .runFinished(latest, run)
       .catch((err: unknown) =>
         logger.warn('could not announce a finished run', { ticket: ticket.ref, error: causeOf(err) }),
       );

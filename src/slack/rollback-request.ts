@@ -11,6 +11,7 @@ import {
   autoApprovedMessage,
   duplicateMessage,
   privateNote,
+  problemNote,
   ticketBlockedMessage,
   ticketOpenedMessage,
 } from './views/ticket-replies.js';
@@ -61,8 +62,9 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
       { ticket: original.ref },
       err instanceof Error ? err : new Error(String(err)),
     );
-    return privateNote(
+    return problemNote(
       `I could not read ${original.ref}'s backups on \`${original.cluster}\` (${err instanceof Error ? err.message.split('\n')[0] : String(err)}). Try again, or ask a DBA.`,
+      ':no_entry:',
     );
   }
   if (plan.rolledBackBy !== null)

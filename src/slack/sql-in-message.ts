@@ -1,4 +1,5 @@
 import { parseTargetName, type TargetName } from '../inventory/names.js';
+import { decodeSlackEscapes } from '../text/mrkdwn.js';
 import { unfenceSql } from '../text/sql-fence.js';
 
 export interface SqlRequest {
@@ -8,10 +9,11 @@ export interface SqlRequest {
 
 /**
  * What a person wrote to the bot: `[review] [cluster.schema]` then SQL, in a ```sql block or (after
- * an explicit "review") as plain text. Mentions (`<@U123>`) are dropped. `sql` is '' when there is none.
+ * an explicit "review") as plain text. Mentions (`<@U123>`) are dropped, then Slack's escaping of
+ * `&`, `<` and `>` is undone. `sql` is '' when there is none.
  */
 export function readMessage(text: string): { saysReview: boolean; target?: TargetName; sql: string } {
-  let rest = text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trimStart();
+  let rest = decodeSlackEscapes(text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ')).trimStart();
   const review = /^review\b\s*/i.exec(rest);
   if (review) rest = rest.slice(review[0].length);
   const word = /^(\S+)(\s+|$)/.exec(rest);

@@ -1,6 +1,7 @@
 import { findCluster } from '../config/clusters.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import type { RunRecord } from '../queue/run-rows.js';
 import { lookupTable, own } from '../own.js';
 import type { DbaDirectory } from '../tickets/dba-directory.js';
 import type { HandOff } from '../tickets/service.js';
@@ -18,10 +19,10 @@ import {
   approvedReply,
   autoApprovedReply,
   cancelledReply,
-  handOffText,
   rejectedReply,
   requesterNotice,
   resumedReply,
+  type RequesterNews,
 } from './views/ticket-replies.js';
 
 export interface TicketAnnouncerDeps {
@@ -183,9 +184,9 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     await safely('thread reply', ticket, () => slack.post(threadChannel, message, { threadTs }));
   }
 
-  async function dmRequester(ticket: Ticket, what: string): Promise<void> {
+  async function dmRequester(ticket: Ticket, news: RequesterNews): Promise<void> {
     const link = await permalink(ticket);
-    await safely('dm', ticket, () => slack.dm(ticket.requester, requesterNotice(ticket, what, link)));
+    await safely('dm', ticket, () => slack.dm(ticket.requester, requesterNotice(ticket, news, link)));
   }
 
   return {
@@ -203,11 +204,7 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     async approved(ticket: Ticket, approver: string, handOff: HandOff): Promise<void> {
       await refresh(ticket.id);
       await threadReply(ticket, approvedReply(ticket, approver, handOff, zoneOf(ticket)));
-      const exception = ticket.exception ? ' as an exception' : '';
-      await dmRequester(
-        ticket,
-        `:white_check_mark: <@${approver}> approved your change${exception}. ${handOffText(ticket, handOff, zoneOf(ticket))}`,
-      );
+      await dmRequester(ticket, { kind: 'approved', by: approver, handOff, timezone: zoneOf(ticket) });
     },
 
     /** A clean review on an environment with no approvals: record it in the channel and thread. */
@@ -227,13 +224,13 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     async rejected(ticket: Ticket, by: string, reason: string | null): Promise<void> {
       await refresh(ticket.id);
       await threadReply(ticket, rejectedReply(ticket, by, reason));
-      await dmRequester(ticket, `:x: <@${by}> rejected your change${reason ? `: “${reason}”` : '.'}`);
+      await dmRequester(ticket, { kind: 'rejected', by, reason });
     },
 
     async cancelled(ticket: Ticket, by: string, jobRemoved: boolean): Promise<void> {
       await refresh(ticket.id);
       await threadReply(ticket, cancelledReply(ticket, by, jobRemoved));
-      if (by !== ticket.requester) await dmRequester(ticket, `:no_entry_sign: <@${by}> cancelled your change.`);
+      if (by !== ticket.requester) await dmRequester(ticket, { kind: 'cancelled', by });
     },
 
     /** A Cancel on a running ticket: the workers holding it were asked to stop at a safe point. */
@@ -242,9 +239,9 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     },
 
     /** A run ended (the job runner): the approval message shows it, and the requester hears it by DM. */
-    async runFinished(ticket: Ticket, notice: string): Promise<void> {
+    async runFinished(ticket: Ticket, run: RunRecord): Promise<void> {
       await refresh(ticket.id);
-      if (ticket.slack.threadChannel) await dmRequester(ticket, notice);
+      if (ticket.slack.threadChannel) await dmRequester(ticket, { kind: 'run-ended', run });
     },
 
     /** Publish the user's App Home: open tickets, and for DBAs the approvals waiting. */

@@ -1,6 +1,8 @@
-/** SQL pasted in Slack often comes inside ``` fences or with Slack's HTML escapes; undo both. */
+/**
+ * SQL pasted in Slack often comes inside ``` fences; the SQL inside. (Slack's escaping of `&`, `<`
+ * and `>` is undone once, where the text comes in: decodeSlackEscapes in src/text/mrkdwn.ts.)
+ */
 export function unfenceSql(text: string): string {
   const fenced = /```(?:sql)?\s*([\s\S]*?)```/i.exec(text);
-  const sql = fenced ? fenced[1] : text;
-  return sql.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').trim();
+  return (fenced ? fenced[1] : text).trim();
 }

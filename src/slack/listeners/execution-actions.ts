@@ -10,6 +10,7 @@ import { cleanUpOnlineAlter } from '../osc-cleanup-request.js';
 import { requestRollback } from '../rollback-request.js';
 import { oscButtons, readAttemptValue } from '../views/execution.js';
 import { internalErrorMessage } from '../views/help.js';
+import { code } from '../views/blocks.js';
 import { privateNote } from '../views/ticket-replies.js';
 
 const Click = ClickSource.extend({
@@ -101,7 +102,7 @@ export function registerExecutionActions(app: App, deps: CommandDeps, answer: An
         await deps.slack
           .post(
             threadChannel,
-            privateNote(`<@${click.user}> ${spec.done} the online ALTER of ${state.table}.`, ':raised_hand:'),
+            privateNote(`<@${click.user}> ${spec.done} the online ALTER of ${code(state.table)}.`, ':raised_hand:'),
             { threadTs },
           )
           .catch(() => undefined);

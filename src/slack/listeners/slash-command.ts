@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { isDbopsError } from '../../errors.js';
 import { closest } from '../../text/closest.js';
+import { decodeSlackEscapes } from '../../text/mrkdwn.js';
 import type { Command, CommandDeps, Invocation } from '../command.js';
 import type { Message } from '../views/blocks.js';
 import { internalErrorMessage, plainMessage, unknownVerbMessage, usageMessage } from '../views/help.js';
@@ -25,7 +26,8 @@ export function registerSlashCommand(app: App, deps: CommandDeps): void {
 }
 
 export async function dispatch(command: SlashCommand, respond: RespondFn, deps: CommandDeps): Promise<void> {
-  const { verb, rest } = splitVerb(command.text);
+  // Slack escapes &, < and > in what people type; commands get the text as typed, and views escape it again.
+  const { verb, rest } = splitVerb(decodeSlackEscapes(command.text));
   const invocation = toInvocation(command, respond);
   const target = deps.commands.find((c) => c.verb === verb);
   const log = deps.logger.child({ verb, user: command.user_id, channel: command.channel_id });

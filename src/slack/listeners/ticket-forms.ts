@@ -11,7 +11,7 @@ import { requestSqlChange } from '../sql-change-request.js';
 import type { Message } from '../views/blocks.js';
 import { internalErrorMessage } from '../views/help.js';
 import type { ModalOrigin } from '../views/ticket-modals.js';
-import { announceFailedMessage, exceptionRequestedMessage, privateNote } from '../views/ticket-replies.js';
+import { announceFailedMessage, exceptionRequestedMessage, privateNote, problemNote } from '../views/ticket-replies.js';
 import { findCluster } from '../../config/clusters.js';
 
 /** A submitted view: its id, metadata and the values of its inputs. */
@@ -178,7 +178,7 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
       );
     } catch (err) {
       if (!isDbopsError(err) || err.code === 'internal') return failed(form.user, surface, 'exec form', err);
-      message = privateNote(err.message, ':warning:');
+      message = problemNote(err.message);
     }
     await answerPrivately(form.user, surface, message, answer);
   });

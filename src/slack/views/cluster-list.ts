@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ClusterView, InstanceView } from '../../inventory/service.js';
-import { context, escapeMrkdwn, header, section, truncate, type Message } from './blocks.js';
+import { code, context, escapeMrkdwn, header, section, truncate, type Message } from './blocks.js';
 
 const MAX_CLUSTERS_SHOWN = 20;
 
@@ -21,7 +21,9 @@ export function clusterListMessage(
   }
   if (clusters.length > MAX_CLUSTERS_SHOWN)
     blocks.push(
-      context(`…and ${clusters.length - MAX_CLUSTERS_SHOWN} more clusters: \`/dbops clusters <name>\` shows one.`),
+      context(
+        `…and ${clusters.length - MAX_CLUSTERS_SHOWN} more clusters: ${code('/dbops clusters <name>')} shows one.`,
+      ),
     );
   const differing = clusters.reduce((n, c) => n + c.instances.filter((i) => i.differences.length > 0).length, 0);
   const down = clusters.reduce((n, c) => n + c.instances.filter((i) => !i.reachable).length, 0);
@@ -31,7 +33,7 @@ export function clusterListMessage(
 
 function instanceLine(i: InstanceView): string {
   const role = i.configuredAs === 'primary' ? 'primary' : 'replica';
-  if (!i.reachable) return `:red_circle: ${role} \`${i.name}\` — ${escapeMrkdwn(i.problem ?? 'unreachable')}`;
+  if (!i.reachable) return `:red_circle: ${role} ${code(i.name)} — ${escapeMrkdwn(i.problem ?? 'unreachable')}`;
   const facts = i.facts;
   const parts = [
     facts?.version ?? '?',
@@ -45,7 +47,7 @@ function instanceLine(i: InstanceView): string {
       ? ':large_orange_circle:'
       : ':large_green_circle:';
   const diffs = i.differences.map((d) => `\n      :warning: ${escapeMrkdwn(d.text)}`).join('');
-  return `${icon} ${role} \`${i.name}\` — ${parts.map(escapeMrkdwn).join(' · ')}${diffs}`;
+  return `${icon} ${role} ${code(i.name)} — ${parts.map(escapeMrkdwn).join(' · ')}${diffs}`;
 }
 
 function replicationText(i: InstanceView): string {

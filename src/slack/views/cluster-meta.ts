@@ -14,7 +14,7 @@ export function schemaMetaMessage(cluster: string, meta: SchemaMeta): Message {
   const blocks: KnownBlock[] = [
     header(`${cluster}.${meta.schema}`),
     context(
-      `${tables.length} table${tables.length === 1 ? '' : 's'} · data ${formatBytes(data)} · indexes ${formatBytes(index)} · rows and sizes are InnoDB's estimates · \`/dbops meta ${cluster}.${meta.schema}.<table>\` shows one table`,
+      `${tables.length} table${tables.length === 1 ? '' : 's'} · data ${formatBytes(data)} · indexes ${formatBytes(index)} · rows and sizes are InnoDB's estimates · ${code(`/dbops meta ${cluster}.${meta.schema}.<table>`)} shows one table`,
     ),
   ];
   if (tables.length === 0) blocks.push(section('This schema has no tables.'));

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { code, context, header, section, type Message } from './blocks.js';
+import { code, context, escapeMrkdwn, header, section, type Message } from './blocks.js';
 
 export interface HelpEntry {
   verb: string;
@@ -24,13 +24,14 @@ export function helpMessage(entries: readonly HelpEntry[]): Message {
   return { text: `dbops commands: ${entries.map((e) => e.verb).join(', ')}`, blocks };
 }
 
-/** Bad arguments for a known verb: what was wrong, the syntax, and an example. */
+/** Bad arguments for a known verb: what was wrong (plain text quoting the user's words; escaped here), the syntax, and an example. */
 export function usageMessage(entry: HelpEntry, problem: string): Message {
-  const text = `${problem}\nUsage: /dbops ${entry.usage}\nExample: /dbops ${entry.example}`;
+  const shown = escapeMrkdwn(problem);
+  const text = `${shown}\nUsage: ${code(`/dbops ${entry.usage}`)}\nExample: ${code(`/dbops ${entry.example}`)}`;
   return {
     text,
     blocks: [
-      section(`:warning: ${problem}`),
+      section(`:warning: ${shown}`),
       context(`Usage: ${code(`/dbops ${entry.usage}`)}`, `Example: ${code(`/dbops ${entry.example}`)}`),
     ],
   };
@@ -38,7 +39,7 @@ export function usageMessage(entry: HelpEntry, problem: string): Message {
 
 export function unknownVerbMessage(verb: string, suggestion: string | undefined, verbs: readonly string[]): Message {
   const hint = suggestion ? ` Did you mean ${code(`/dbops ${suggestion}`)}?` : '';
-  const text = `dbops has no command \`${verb}\`.${hint} Known: ${verbs.join(', ')}. Type /dbops help for the list.`;
+  const text = `dbops has no command ${code(verb)}.${hint} Known: ${verbs.join(', ')}. Type /dbops help for the list.`;
   return {
     text,
     blocks: [
@@ -54,6 +55,8 @@ export function internalErrorMessage(reference: string): Message {
   return { text, blocks: [section(`:boom: ${text}`)] };
 }
 
+/** A message of plain text (an error's message, a hint; backtick code spans allowed): escaped here, so it shows as written. */
 export function plainMessage(text: string): Message {
-  return { text, blocks: [section(text)] };
+  const shown = escapeMrkdwn(text);
+  return { text: shown, blocks: [section(shown)] };
 }

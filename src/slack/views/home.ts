@@ -1,6 +1,6 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { Ticket } from '../../tickets/ticket.js';
-import { context, divider, header, section } from './blocks.js';
+import { code, context, divider, header, section } from './blocks.js';
 import { ticketLine } from './ticket-list.js';
 import { actionsIfAny, buttonsFor, reviewText } from './ticket-parts.js';
 
@@ -26,7 +26,9 @@ export function homeView(input: HomeInput): HomeView {
   if (input.notice) blocks.push(section(input.notice), divider());
   blocks.push(section('*Your open tickets*'));
   if (input.mine.length === 0)
-    blocks.push(context('None. `/dbops exec cluster.schema <sql>` asks for a change; `/dbops help` lists everything.'));
+    blocks.push(
+      context(`None. ${code('/dbops exec cluster.schema <sql>')} asks for a change; \`/dbops help\` lists everything.`),
+    );
   for (const ticket of input.mine.slice(0, HOME_LIST_MAX)) {
     blocks.push(
       section(ticketLine(ticket, zones[ticket.cluster] ?? 'UTC')),

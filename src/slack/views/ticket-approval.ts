@@ -1,7 +1,7 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { AWAITING_DECISION } from '../../tickets/state-machine.js';
 import type { Ticket } from '../../tickets/ticket.js';
-import { code, codeBlock, context, escapeMrkdwn, header, section, truncate, type Message } from './blocks.js';
+import { blockQuote, code, codeBlock, context, header, mrkdwn, section, type Message } from './blocks.js';
 import { ticketKindBlocks } from './migrate.js';
 import {
   estimatedRowsText,
@@ -56,9 +56,7 @@ export function ticketApprovalMessage(input: TicketViewInput): Message {
   });
   if (exception) {
     const errors = ticket.review?.summary.errors ?? 0;
-    const reason = ticket.exceptionReason
-      ? `\n>${escapeMrkdwn(truncate(ticket.exceptionReason, 1000)).replace(/\n/g, '\n>')}`
-      : '';
+    const reason = ticket.exceptionReason ? `\n${blockQuote(ticket.exceptionReason, 1000)}` : '';
     blocks.push(
       section(
         `:rotating_light: *Exception requested*: the review found ${errors} error${errors === 1 ? '' : 's'}, so this needs a DBA to accept the risk.${reason}`,
@@ -97,8 +95,8 @@ function approvalFallbackText(ticket: Ticket): string {
   return `${ticket.ref}: ${ticket.exception ? 'exception request, ' : ''}${ticketTitle(ticket)} requested by <@${ticket.requester}> — ${waiting}`;
 }
 
-function field(label: string, value: string): { type: 'mrkdwn'; text: string } {
-  return { type: 'mrkdwn', text: `*${label}*\n${value}` };
+function field(label: string, value: string): MrkdwnElement {
+  return mrkdwn(`*${label}*\n${value}`);
 }
 
 /** The thread's first reply: the whole SQL (when the message cut it) and every finding. */

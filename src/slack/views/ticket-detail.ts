@@ -1,7 +1,18 @@
 import type { KnownBlock } from '@slack/types';
 import { formatInZone } from '../../tickets/run-time.js';
 import { BOT_ACTOR, type TicketEvent } from '../../tickets/ticket.js';
-import { code, codeBlock, context, divider, escapeMrkdwn, header, section, truncate, type Message } from './blocks.js';
+import {
+  code,
+  codeBlock,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  quoted,
+  section,
+  truncate,
+  type Message,
+} from './blocks.js';
 import {
   actionsIfAny,
   approvalsText,
@@ -112,7 +123,8 @@ function noteDetails(event: TicketEvent): string {
   if (typeof n.approvals === 'number' && typeof n.needed === 'number') parts.push(`${n.approvals} of ${n.needed}`);
   if (n.exception === true && (event.action === 'approve' || event.action === 'add_approval')) parts.push('exception');
   if (typeof n.jobId === 'string') parts.push(`job ${n.jobId}`);
-  if (Array.isArray(n.dropped) && n.dropped.length > 0) parts.push(`dropped ${n.dropped.map(String).join(', ')}`);
-  const reason = typeof n.reason === 'string' ? `: “${escapeMrkdwn(truncate(n.reason, 200))}”` : '';
+  if (Array.isArray(n.dropped) && n.dropped.length > 0)
+    parts.push(`dropped ${n.dropped.map((name) => code(String(name))).join(', ')}`);
+  const reason = typeof n.reason === 'string' ? `: ${quoted(n.reason, 200)}` : '';
   return `${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${reason}`;
 }

@@ -19,7 +19,7 @@ export interface TicketListInput {
 
 const TITLES: Record<TicketScope, string> = { mine: 'My tickets', pending: 'Waiting for a DBA', all: 'All tickets' };
 const EMPTY: Record<TicketScope, string> = {
-  mine: 'You have no tickets yet. `/dbops exec cluster.schema <sql>` asks for a change.',
+  mine: `You have no tickets yet. ${code('/dbops exec cluster.schema <sql>')} asks for a change.`,
   pending: 'Nothing is waiting for a DBA.',
   all: 'There are no tickets yet.',
 };
@@ -48,7 +48,9 @@ export function ticketListMessage(input: TicketListInput): Message {
     shown++;
   }
   if (input.more || shown < tickets.length)
-    blocks.push(context(`Showing the first ${shown}. \`/dbops ticket T-<id>\` shows one ticket with its history.`));
-  else blocks.push(context('`/dbops ticket T-<id>` shows one ticket with its history.'));
+    blocks.push(
+      context(`Showing the first ${shown}. ${code('/dbops ticket T-<id>')} shows one ticket with its history.`),
+    );
+  else blocks.push(context(`${code('/dbops ticket T-<id>')} shows one ticket with its history.`));
   return { text: `${TITLES[scope]}: ${tickets.map((t) => t.ref).join(', ')}`, blocks };
 }

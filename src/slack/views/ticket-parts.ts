@@ -9,7 +9,7 @@ import {
   type TicketState,
 } from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
-import { code, escapeMrkdwn, truncate } from './blocks.js';
+import { code, escapeMrkdwn, quoted, truncate } from './blocks.js';
 
 /** What every ticket view needs: the ticket, its history and the cluster's zone (times are shown in it). */
 export interface TicketViewInput {
@@ -131,7 +131,7 @@ export function statusLine({ ticket, events, timezone }: TicketViewInput): strin
   const decision = decisionEvent(events);
   if (!decision) return stateText(ticket.state);
   const reason = reasonOf(decision);
-  const because = reason ? `: “${escapeMrkdwn(truncate(reason, 500))}”` : '';
+  const because = reason ? `: ${quoted(reason, 500)}` : '';
   if (decision.action === 'reject')
     return `:x: *Rejected* by ${byWhom(decision.actor, decision.at, timezone)}${because}`;
   if (decision.action === 'cancel')

@@ -3,7 +3,7 @@ import type { StopRequest } from '../../queue/stop-channel.js';
 import type { PartRecord, PartState, RunRecord, StepRecord } from '../../queue/run-rows.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { Ticket } from '../../tickets/ticket.js';
-import { code, context, escapeMrkdwn, section, truncate, type Message } from './blocks.js';
+import { code, context, escapeMrkdwn, quoted, section, truncate, type Message } from './blocks.js';
 import { ticketButton, ticketTitle } from './ticket-parts.js';
 
 /**
@@ -85,7 +85,7 @@ export function statusMessage(input: StatusInput): Message {
   const takeovers = run.takeovers > 0 ? ` · taken over ${run.takeovers === 1 ? 'once' : `${run.takeovers} times`}` : '';
   blocks.push(
     context(
-      `Started ${formatInZone(run.startedAt, timezone, now)} on \`${escapeMrkdwn(run.worker)}\` · ${finished ? 'took' : 'running for'} ${elapsed}${takeovers}`,
+      `Started ${formatInZone(run.startedAt, timezone, now)} on ${code(run.worker)} · ${finished ? 'took' : 'running for'} ${elapsed}${takeovers}`,
     ),
   );
   if (!finished && !stopping)
@@ -102,7 +102,7 @@ export function statusMessage(input: StatusInput): Message {
 }
 
 function stopLine(stop: StopRequest): string {
-  const reason = stop.reason ? `: “${escapeMrkdwn(truncate(stop.reason, 300))}”` : '';
+  const reason = stop.reason ? `: ${quoted(stop.reason, 300)}` : '';
   return stop.kind === 'cancel'
     ? `<@${stop.by}> asked to stop it${reason}; it stops at the next safe point.`
     : `${escapeMrkdwn(stop.by)} failed, so the rest stops at the next safe point.`;
@@ -114,7 +114,7 @@ function reply(text: string): Message {
 
 /** In the thread: someone pressed Cancel on the running ticket. */
 export function stopRequestedReply(ticket: Ticket, by: string, reason: string | null): Message {
-  const why = reason ? `: “${escapeMrkdwn(truncate(reason, 500))}”` : '.';
+  const why = reason ? `: ${quoted(reason, 500)}` : '.';
   return reply(
     `:octagonal_sign: <@${by}> asked to stop ${ticket.ref}${why} It stops at the next safe point (a running query is killed); I will say here what was done and what was not.`,
   );
@@ -127,7 +127,7 @@ export function stopRequestedNote(ref: string): string {
 
 export function startedReply(ticket: Ticket, worker: string): Message {
   return reply(
-    `:arrow_forward: ${ticket.ref} started on \`${escapeMrkdwn(worker)}\`. The message above shows its progress; *Cancel ticket* stops it at the next safe point.`,
+    `:arrow_forward: ${ticket.ref} started on ${code(worker)}. The message above shows its progress; *Cancel ticket* stops it at the next safe point.`,
   );
 }
 
@@ -136,10 +136,10 @@ export function takeoverReply(
   ticket: Ticket,
   what: { worker: string; previous: string | null; part?: string },
 ): Message {
-  const from = what.previous ? ` from \`${escapeMrkdwn(what.previous)}\`, which stopped answering` : '';
+  const from = what.previous ? ` from ${code(what.previous)}, which stopped answering` : '';
   const part = what.part ? ` (${escapeMrkdwn(what.part)})` : '';
   return reply(
-    `:arrows_counterclockwise: \`${escapeMrkdwn(what.worker)}\` took over ${ticket.ref}${part}${from}. Steps already done are not run again.`,
+    `:arrows_counterclockwise: ${code(what.worker)} took over ${ticket.ref}${part}${from}. Steps already done are not run again.`,
   );
 }
 

@@ -1,9 +1,11 @@
 import type { KnownBlock } from '@slack/types';
+import type { RunRecord } from '../../queue/run-rows.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { HandOff } from '../../tickets/service.js';
 import type { Ticket } from '../../tickets/ticket.js';
-import { context, escapeMrkdwn, LIMITS, section, truncate, type Message } from './blocks.js';
+import { context, escapeMrkdwn, LIMITS, quoted, section, type Message } from './blocks.js';
 import { actionsIfAny, approvalsText, reviewText, ticketActions, ticketTitle } from './ticket-parts.js';
+import { finishedNotice } from './ticket-progress.js';
 
 /** A link to the ticket's message, or nothing when there is none. */
 function link(permalink: string | null | undefined, label = 'the request'): string {
@@ -111,7 +113,7 @@ export function resumedReply(ticket: Ticket, handOff: HandOff, timezone: string)
 }
 
 export function rejectedReply(ticket: Ticket, by: string, reason: string | null): Message {
-  const text = `:x: <@${by}> rejected ${ticket.ref}${reason ? `: “${escapeMrkdwn(truncate(reason, 1500))}”` : '.'}`;
+  const text = `:x: <@${by}> rejected ${ticket.ref}${reason ? `: ${quoted(reason, 1500)}` : '.'}`;
   return { text, blocks: [section(text)] };
 }
 
@@ -121,13 +123,41 @@ export function cancelledReply(ticket: Ticket, by: string, jobRemoved: boolean):
   return { text, blocks: [section(text)] };
 }
 
-/** The requester's DM after a decision: what happened, to which ticket, and where to look. */
-export function requesterNotice(ticket: Ticket, what: string, permalink: string | null): Message {
+/** What the requester hears about by DM: raw data (a reason as the DBA typed it); the view escapes it. */
+export type RequesterNews =
+  | { kind: 'approved'; by: string; handOff: HandOff; timezone: string }
+  | { kind: 'rejected'; by: string; reason: string | null }
+  | { kind: 'cancelled'; by: string }
+  | { kind: 'run-ended'; run: RunRecord };
+
+function newsText(ticket: Ticket, news: RequesterNews): string {
+  switch (news.kind) {
+    case 'approved': {
+      const exception = ticket.exception ? ' as an exception' : '';
+      return `:white_check_mark: <@${news.by}> approved your change${exception}. ${handOffText(ticket, news.handOff, news.timezone)}`;
+    }
+    case 'rejected':
+      return `:x: <@${news.by}> rejected your change${news.reason ? `: ${quoted(news.reason, 1500)}` : '.'}`;
+    case 'cancelled':
+      return `:no_entry_sign: <@${news.by}> cancelled your change.`;
+    case 'run-ended':
+      return finishedNotice(ticket, news.run);
+  }
+}
+
+/** The requester's DM after a decision or a run: what happened, to which ticket, and where to look. */
+export function requesterNotice(ticket: Ticket, news: RequesterNews, permalink: string | null): Message {
+  const what = newsText(ticket, news);
   const text = `${what}\n*${ticket.ref}* · ${ticketTitle(ticket)} · ${link(permalink, 'thread')}`;
   return { text: `${ticket.ref}: ${what}`, blocks: [section(text)] };
 }
 
-/** A private "no" (or "done") for whoever clicked or typed. */
+/** A private "no" (or "done") for whoever clicked or typed; `text` is mrkdwn (it may mention people). */
 export function privateNote(text: string, icon = ':no_entry:'): Message {
   return { text, blocks: [section(`${icon} ${text}`)] };
+}
+
+/** A private note of plain text (an error's message, which may quote what the user typed): escaped here. */
+export function problemNote(text: string, icon = ':warning:'): Message {
+  return privateNote(escapeMrkdwn(text), icon);
 }

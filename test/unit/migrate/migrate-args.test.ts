@@ -9,7 +9,7 @@ describe('/dbops migrate arguments', () => {
   const cases: Array<[string, Record<string, unknown>]> = [
     ['prod.shop→test.shop', defaults],
     ['prod.shop->test.shop', defaults],
-    ['prod.shop -&gt; test.shop', defaults],
+    ['prod.shop -> test.shop', defaults],
     ['prod.shop to test.shop', defaults],
     ['prod.shop  →  test.shop mode replace', { ...defaults, mode: 'replace' }],
     ['prod.shop→test.shop tables orders,items', { ...defaults, tables: ['orders', 'items'] }],
@@ -24,7 +24,9 @@ describe('/dbops migrate arguments', () => {
     ],
     ['prod.shop→test.shop where “status = 1” mode replace', { ...defaults, where: 'status = 1', mode: 'replace' }],
     [`prod.shop→test.shop where 'note = ''x'''`, { ...defaults, where: "note = 'x'" }],
-    ['prod.shop→test.shop where "a &gt; 1"', { ...defaults, where: 'a > 1' }],
+    ['prod.shop→test.shop where "a > 1"', { ...defaults, where: 'a > 1' }],
+    // Slack's escapes are undone once, where the command comes in: what is left is what was typed.
+    ['prod.shop→test.shop where "note = \'&lt;\'"', { ...defaults, where: "note = '&lt;'" }],
     ['prod.shop→test.shop with views,triggers,routines', { ...defaults, objects: ['views', 'triggers', 'routines'] }],
     ['prod.shop→test.shop with view procedures', { ...defaults, objects: ['views', 'routines'] }],
     ['prod.shop→test.shop mode replace at 02:00', { ...defaults, mode: 'replace', runAt: 'at 02:00' }],

@@ -56,9 +56,14 @@ describe('ExecArgs', () => {
       sql: 'UPDATE t SET a = 1 WHERE id = 2',
       runAt: 'at 02:00',
     });
-    assert.deepEqual(ExecArgs.parse('prod.shop DELETE FROM t WHERE id &lt; 3'), {
+    assert.deepEqual(ExecArgs.parse('prod.shop DELETE FROM t WHERE id < 3'), {
       target: { cluster: 'prod', schema: 'shop' },
       sql: 'DELETE FROM t WHERE id < 3',
+    });
+    // Slack's escapes are undone once, where the command comes in (dispatch): an entity left is what was typed.
+    assert.deepEqual(ExecArgs.parse("prod.shop UPDATE t SET note = '&amp;' WHERE id = 3"), {
+      target: { cluster: 'prod', schema: 'shop' },
+      sql: "UPDATE t SET note = '&amp;' WHERE id = 3",
     });
   });
 
