@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { JobContext, JobResult } from '../queue/job-kind.js';
 import type { Ticket } from '../tickets/ticket.js';
+import { plainMention } from '../text/mrkdwn.js';
 import { poolCredentials } from './credentials.js';
 import { runSummary, statementLine } from './messages.js';
 import { findTool } from './online-alter.js';
@@ -12,7 +13,7 @@ export type TicketRun = Pick<RunRequest, 'sql' | 'purpose' | 'rollbackOf' | 'exp
 /** Why a DBA's decision lets a change that cannot be backed up run anyway; null when none was made. */
 export function unbackedApproval(ticket: Ticket): string | null {
   if (ticket.exception) return 'a DBA granted the ticket an exception';
-  const approvers = ticket.approvals.map((a) => `<@${a.approver}>`);
+  const approvers = ticket.approvals.map((a) => plainMention(a.approver));
   return approvers.length > 0 ? `${approvers.join(' and ')} approved it over the review's warning` : null;
 }
 

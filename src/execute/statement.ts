@@ -18,6 +18,7 @@ import type { RunDeps, RunRequest, StatementResult } from './run.js';
 import { supportsInsertReturning } from './server.js';
 import type { ExecutionSession } from './session.js';
 import { readAlterFacts, readTableInfo, type TableInfo } from './table-info.js';
+import { plainMention } from '../text/mrkdwn.js';
 
 export interface StatementRun {
   stmt: ExecStatement;
@@ -382,7 +383,7 @@ async function runLargeAlter(
   await logDdl(run, 'alter', shape.table, 0);
   const kept = outcome.keptOldTable ? `; the original table is kept as ${outcome.keptOldTable}` : '';
   return {
-    result: { note: `ran online with pt-online-schema-change; cut over by <@${outcome.cutOverBy}>${kept}` },
+    result: { note: `ran online with pt-online-schema-change; cut over by ${plainMention(outcome.cutOverBy)}${kept}` },
     counted: 0,
   };
 }

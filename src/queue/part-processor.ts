@@ -15,6 +15,7 @@ import { publishStop, readStop, type StopRequest } from './stop-channel.js';
 import { isTransientMysqlError } from './transient.js';
 import { holdFor } from './windows.js';
 import { findCluster } from '../config/clusters.js';
+import { plainMention } from '../text/mrkdwn.js';
 
 export type PartJobResult = { part: number; state: PartRecord['state'] } | { skipped: string };
 
@@ -197,6 +198,6 @@ async function heartbeat(deps: RunnerDeps, ticket: Ticket, active: ActiveRun): P
 
 export function stopOf(request: StopRequest): JobStop {
   return request.kind === 'cancel'
-    ? new JobStop('cancel', `stopped on request of <@${request.by}>`, request.by)
+    ? new JobStop('cancel', `stopped on request of ${plainMention(request.by)}`, request.by)
     : new JobStop('part_failed', `stopped because ${request.by} failed`);
 }

@@ -4,7 +4,8 @@ import type { RuntimeDir } from '../config/runtime-dir.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ProgressRelay } from '../slack/progress-relay.js';
-import { escapeMrkdwn, section } from '../slack/views/blocks.js';
+import { section } from '../slack/views/blocks.js';
+import { plainToMrkdwn } from '../text/mrkdwn.js';
 import type { Clock } from '../tickets/service.js';
 import type { Ticket } from '../tickets/ticket.js';
 import { abortForShutdown, type ActiveRun } from './active-runs.js';
@@ -70,7 +71,7 @@ export function buildJobContext(input: ContextInput, deps: ContextDeps): JobCont
       deps.relay.changed(ticket);
     },
     async milestone(text) {
-      const shown = escapeMrkdwn(text); // plain text from the job (it may quote SQL, names, server errors)
+      const shown = plainToMrkdwn(text); // plain text from the job (it may quote SQL, names, server errors)
       await deps.relay.milestone(ticket, {
         text: `${ticket.ref}: ${shown}`,
         blocks: [section(`${ticket.ref} · ${shown}`)],

@@ -1,6 +1,7 @@
 import type { RaiseAlert } from '../monitor/alert-service.js';
 import { ticketFailedAlert, ticketFailedKey } from '../monitor/ticket-alerts.js';
-import { escapeMrkdwn, section } from '../slack/views/blocks.js';
+import { section } from '../slack/views/blocks.js';
+import { plainToMrkdwn } from '../text/mrkdwn.js';
 import type { TicketAction } from '../tickets/state-machine.js';
 import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';
 import type { RunOutcome } from './run-rows.js';
@@ -131,6 +132,6 @@ async function alertOnEnd(
 function endWithoutRun(ticket: Ticket, end: RunEnd) {
   const icon =
     end.outcome === 'succeeded' ? ':white_check_mark:' : end.outcome === 'cancelled' ? ':no_entry_sign:' : ':x:';
-  const text = `${icon} ${ticket.ref}: ${escapeMrkdwn(end.summary)}`;
+  const text = `${icon} ${ticket.ref}: ${plainToMrkdwn(end.summary)}`;
   return { text, blocks: [section(text)] };
 }

@@ -32,7 +32,10 @@ export interface MrkdwnString {
 export function mrkdwnStrings(call: RecordedCall): MrkdwnString[] {
   const found: MrkdwnString[] = [];
   const walk = (node: unknown, path: string[]): void => {
-    if (Array.isArray(node)) return node.forEach((item, i) => walk(item, [...path, String(i)]));
+    if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) walk(item, [...path, String(i)]);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
     const plain = record.type === 'plain_text';

@@ -4,7 +4,7 @@ import { formatSeconds } from '../../monitor/format.js';
 import { alertTitle } from '../../monitor/titles.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import { ids } from '../ids.js';
-import { context, escapeMrkdwn, header, section, truncate, type Message } from './blocks.js';
+import { context, escapeMrkdwn, plainToMrkdwn, header, section, truncate, type Message } from './blocks.js';
 
 /** Alerts shown with their buttons (three blocks each: Slack allows 50 blocks a message). */
 const SHOWN_FIRING = 14;
@@ -81,7 +81,7 @@ function firingBlocks(alert: Alert, input: AlertGroupInput, held: boolean): Know
   const count = alert.occurrences > 1 ? ` · *Occurrences* ${alert.occurrences}` : '';
   const text = [
     `${SEVERITY_ICON[alert.severity]} *${alert.severity.toUpperCase()} · ${escapeMrkdwn(alertTitle(alert.checkId))}*${where(alert)}`,
-    escapeMrkdwn(truncate(alert.summary, 1200)),
+    plainToMrkdwn(truncate(alert.summary, 1200)),
     [
       alert.valueText ? `*Value* ${escapeMrkdwn(alert.valueText)}` : '',
       alert.thresholdText ? `*Threshold* ${escapeMrkdwn(alert.thresholdText)}` : '',

@@ -3,7 +3,7 @@ import type { Alert, Silence } from '../../monitor/alert-store.js';
 import { formatSeconds } from '../../monitor/format.js';
 import { alertTitle } from '../../monitor/titles.js';
 import { formatInZone } from '../../tickets/run-time.js';
-import { context, escapeMrkdwn, header, section, truncate, type Message } from './blocks.js';
+import { context, escapeMrkdwn, plainToMrkdwn, header, section, truncate, type Message } from './blocks.js';
 import { downInstances, SEVERITY_ICON, sortBySeverity, where } from './alert-group.js';
 
 const CLUSTERS_SHOWN = 20;
@@ -41,7 +41,7 @@ export function alertListMessage(input: AlertListInput): Message {
           ? `silenced until ${formatInZone(input.silences.get(a.fingerprint)?.until ?? now, zone, now)}`
           : '',
       ].filter(Boolean);
-      return `${SEVERITY_ICON[a.severity]} *${escapeMrkdwn(alertTitle(a.checkId))}*${where(a)} — ${escapeMrkdwn(a.valueText || truncate(a.summary, 120))} · since ${formatInZone(since, zone, now)} (${formatSeconds((now.getTime() - since.getTime()) / 1000)})${notes.length > 0 ? ` · _${notes.join(', ')}_` : ''}`;
+      return `${SEVERITY_ICON[a.severity]} *${escapeMrkdwn(alertTitle(a.checkId))}*${where(a)} — ${plainToMrkdwn(a.valueText || truncate(a.summary, 120))} · since ${formatInZone(since, zone, now)} (${formatSeconds((now.getTime() - since.getTime()) / 1000)})${notes.length > 0 ? ` · _${notes.join(', ')}_` : ''}`;
     });
     blocks.push(section(truncate(`*${escapeMrkdwn(cluster)}*\n${lines.join('\n')}`, 2900)));
   }

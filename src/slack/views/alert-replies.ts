@@ -1,7 +1,7 @@
 import type { Alert } from '../../monitor/alert-store.js';
 import { formatSeconds } from '../../monitor/format.js';
 import { alertTitle } from '../../monitor/titles.js';
-import { escapeMrkdwn, section, truncate, type Message } from './blocks.js';
+import { escapeMrkdwn, plainToMrkdwn, section, truncate, type Message } from './blocks.js';
 import { SEVERITY_ICON, where } from './alert-group.js';
 
 /** Thread replies under a cluster's alert message. Each is one message, however many alerts it names. */
@@ -15,7 +15,7 @@ function list(alerts: readonly Alert[], line: (a: Alert) => string): string {
 }
 
 const firingLine = (a: Alert) =>
-  `${SEVERITY_ICON[a.severity]} *${escapeMrkdwn(alertTitle(a.checkId))}*${where(a)}: ${escapeMrkdwn(truncate(a.summary, 300))}`;
+  `${SEVERITY_ICON[a.severity]} *${escapeMrkdwn(alertTitle(a.checkId))}*${where(a)}: ${plainToMrkdwn(truncate(a.summary, 300))}`;
 
 /** Alerts that joined a group whose message was already posted. */
 export function newAlertsReply(cluster: string, alerts: readonly Alert[]): Message {

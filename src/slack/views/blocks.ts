@@ -1,8 +1,8 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
-import { blockQuote, code, codeBlock, escapeMrkdwn, plainCode, quoted } from '../../text/mrkdwn.js';
+import { blockQuote, code, codeBlock, escapeMrkdwn, plainCode, plainToMrkdwn, quoted } from '../../text/mrkdwn.js';
 
 /** The escaping helpers every view uses (one implementation: src/text/mrkdwn.ts). */
-export { blockQuote, code, codeBlock, escapeMrkdwn, plainCode, quoted };
+export { blockQuote, code, codeBlock, escapeMrkdwn, plainCode, plainToMrkdwn, quoted };
 
 /** Small builders shared by views. Slack limits: section text 3000 chars, header 150, 50 blocks a message. */
 export const LIMITS = { sectionText: 3000, headerText: 150, blocks: 50, contextElements: 10 } as const;

@@ -3,7 +3,7 @@ import type { OscPhase, OscState } from '../../execute/online-alter.js';
 import { describeOscLeftovers, oscCleanupPlan, type OscLeftovers } from '../../execute/osc-leftovers.js';
 import type { RollbackPlan } from '../../execute/rollback-sql.js';
 import { ids } from '../ids.js';
-import { code, context, escapeMrkdwn, section, type Message } from './blocks.js';
+import { code, context, plainToMrkdwn, section, type Message } from './blocks.js';
 
 /** The button value of a panel: the ticket and the attempt its run belongs to. */
 export function attemptValue(ticketId: number, attempt: number): string {
@@ -77,7 +77,7 @@ export function oscPanel(ticket: { id: number; ref: string }, attempt: number, s
       ? ` · ${state.percent}%`
       : '';
   const by = state.by ? ` (<@${state.by}>)` : '';
-  const text = `*${ticket.ref} · online ALTER of ${code(state.table)}* with pt-online-schema-change: ${PHASE_WORDS[state.phase]}${percent}${by}\n${escapeMrkdwn(state.detail)}`;
+  const text = `*${ticket.ref} · online ALTER of ${code(state.table)}* with pt-online-schema-change: ${PHASE_WORDS[state.phase]}${percent}${by}\n${plainToMrkdwn(state.detail)}`;
   const kinds = oscButtons(state.phase);
   const blocks: KnownBlock[] = [section(text)];
   if (kinds.length > 0) {

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { code, context, escapeMrkdwn, header, section, type Message } from './blocks.js';
+import { code, context, header, plainToMrkdwn, section, type Message } from './blocks.js';
 
 export interface HelpEntry {
   verb: string;
@@ -26,7 +26,7 @@ export function helpMessage(entries: readonly HelpEntry[]): Message {
 
 /** Bad arguments for a known verb: what was wrong (plain text quoting the user's words; escaped here), the syntax, and an example. */
 export function usageMessage(entry: HelpEntry, problem: string): Message {
-  const shown = escapeMrkdwn(problem);
+  const shown = plainToMrkdwn(problem);
   const text = `${shown}\nUsage: ${code(`/dbops ${entry.usage}`)}\nExample: ${code(`/dbops ${entry.example}`)}`;
   return {
     text,
@@ -57,6 +57,6 @@ export function internalErrorMessage(reference: string): Message {
 
 /** A message of plain text (an error's message, a hint; backtick code spans allowed): escaped here, so it shows as written. */
 export function plainMessage(text: string): Message {
-  const shown = escapeMrkdwn(text);
+  const shown = plainToMrkdwn(text);
   return { text: shown, blocks: [section(shown)] };
 }

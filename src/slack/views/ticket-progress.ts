@@ -3,7 +3,7 @@ import type { StopRequest } from '../../queue/stop-channel.js';
 import type { PartRecord, PartState, RunRecord, StepRecord } from '../../queue/run-rows.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { Ticket } from '../../tickets/ticket.js';
-import { code, context, escapeMrkdwn, quoted, section, truncate, type Message } from './blocks.js';
+import { code, context, escapeMrkdwn, plainToMrkdwn, quoted, section, truncate, type Message } from './blocks.js';
 import { ticketButton, ticketTitle } from './ticket-parts.js';
 
 /**
@@ -76,8 +76,8 @@ export function statusMessage(input: StatusInput): Message {
   const bar = !finished ? fraction : run.outcome === 'succeeded' ? 1 : counts ? fraction : null;
   if (bar !== null) lines.push(`\`${progressBar(bar)}\``);
   if (counts && total > 0) lines.push(partsLine(counts, total, run.partNoun ?? 'parts'));
-  if (!finished && run.progressText) lines.push(escapeMrkdwn(truncate(run.progressText, 300)));
-  if (finished && run.summary) lines.push(escapeMrkdwn(truncate(run.summary, 1500)));
+  if (!finished && run.progressText) lines.push(plainToMrkdwn(truncate(run.progressText, 300)));
+  if (finished && run.summary) lines.push(plainToMrkdwn(truncate(run.summary, 1500)));
   if (stopping && !finished) lines.push(stopLine(stopping));
   const blocks: KnownBlock[] = [section(lines.join('\n'))];
   if (!finished && run.logTail.length > 0)
@@ -165,7 +165,7 @@ export interface FinalInput {
 /** The reply that ends a run: outcome, duration, summary, and what was done and what was not. */
 export function finalReply({ ticket, run, steps, parts, stop }: FinalInput): Message {
   const took = formatDuration((run.finishedAt ?? run.startedAt).getTime() - run.startedAt.getTime());
-  const summary = run.summary ? escapeMrkdwn(truncate(run.summary, 2000)) : '';
+  const summary = run.summary ? plainToMrkdwn(truncate(run.summary, 2000)) : '';
   if (run.outcome === 'succeeded')
     return reply(`:white_check_mark: ${ticket.ref} finished in ${took}. ${summary}`.trim());
   const lines =
@@ -190,7 +190,7 @@ function stepsAccount(steps: readonly StepRecord[]): string[] {
   const lines = [done.length > 0 ? `*Done:* ${names(done)}.` : '*Done:* nothing.'];
   for (const step of cut)
     lines.push(
-      `*Not finished:* ${escapeMrkdwn(step.name)}${step.error ? ` (${escapeMrkdwn(truncate(step.error, 300))})` : ''}.`,
+      `*Not finished:* ${escapeMrkdwn(step.name)}${step.error ? ` (${plainToMrkdwn(truncate(step.error, 300))})` : ''}.`,
     );
   lines.push('*Not run:* everything after that.');
   return lines;
@@ -201,7 +201,7 @@ function partsAccount(parts: readonly PartRecord[], noun: string): string[] {
   const lines = [`*Done:* ${by('done').length}/${parts.length} ${noun}.`];
   for (const part of [...by('failed'), ...by('stopped')].slice(0, 10)) {
     lines.push(
-      `*${part.state === 'failed' ? 'Failed' : 'Stopped mid-way'}:* ${escapeMrkdwn(part.label)}${part.error ? ` (${escapeMrkdwn(truncate(part.error, 200))})` : ''}`,
+      `*${part.state === 'failed' ? 'Failed' : 'Stopped mid-way'}:* ${escapeMrkdwn(part.label)}${part.error ? ` (${plainToMrkdwn(truncate(part.error, 200))})` : ''}`,
     );
   }
   const unstarted = parts.filter((p) => p.state === 'skipped' || p.state === 'pending').length;

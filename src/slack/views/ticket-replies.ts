@@ -3,7 +3,7 @@ import type { RunRecord } from '../../queue/run-rows.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { HandOff } from '../../tickets/service.js';
 import type { Ticket } from '../../tickets/ticket.js';
-import { context, escapeMrkdwn, LIMITS, quoted, section, type Message } from './blocks.js';
+import { context, LIMITS, plainToMrkdwn, quoted, section, type Message } from './blocks.js';
 import { actionsIfAny, approvalsText, reviewText, ticketActions, ticketTitle } from './ticket-parts.js';
 import { finishedNotice } from './ticket-progress.js';
 
@@ -159,5 +159,5 @@ export function privateNote(text: string, icon = ':no_entry:'): Message {
 
 /** A private note of plain text (an error's message, which may quote what the user typed): escaped here. */
 export function problemNote(text: string, icon = ':warning:'): Message {
-  return privateNote(escapeMrkdwn(text), icon);
+  return privateNote(plainToMrkdwn(text), icon);
 }

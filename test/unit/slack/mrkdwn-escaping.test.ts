@@ -20,6 +20,8 @@ import {
   decodeSlackEscapes,
   escapeMrkdwn,
   plainCode,
+  plainMention,
+  plainToMrkdwn,
   quoted,
 } from '../../../src/text/mrkdwn.js';
 import { MigratePayload, type TicketEvent } from '../../../src/tickets/ticket.js';
@@ -32,7 +34,10 @@ const DBA = 'U0DBA00001';
 function mrkdwnOf(message: { text?: string; blocks: readonly KnownBlock[] }): string[] {
   const found = message.text === undefined ? [] : [message.text];
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
     for (const [key, value] of Object.entries(record)) {
@@ -66,6 +71,18 @@ describe('the mrkdwn helpers', () => {
     assert.equal(code('a`b <!here>\nc'), "`a'b &lt;!here&gt; c`");
     assert.equal(plainCode('a`b <x>\nc'), "`a'b <x> c`", 'plain text: the view that shows it escapes it');
     assert.equal(codeBlock('x ``` <y>'), "```x ''' &lt;y&gt;```");
+  });
+
+  it('render plain text (an error, a job’s milestone) escaped, with only dbops’ own mentions live', () => {
+    const note = `cut over by ${plainMention('U0DBA00001')}; error near '${HOSTILE}'`;
+    const shown = plainToMrkdwn(note);
+    assert.ok(shown.startsWith('cut over by <@U0DBA00001>; error near '), shown);
+    assert.equal(markupProblem(shown), undefined, shown);
+    assert.equal(
+      plainToMrkdwn(`${plainMention('<!channel>')} x`),
+      '&lt;!channel&gt; x',
+      'a mark around anything else is dropped',
+    );
   });
 
   it('quote someone’s words, cut to a length, escaped', () => {
