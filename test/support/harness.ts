@@ -12,6 +12,7 @@ import { installationPrefix, ticketJobId } from '../../src/queue/queues.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
 import { TEST_SECRET_KEY } from './approvals.js';
 import { flushInstallationKeys } from './redis-keys.js';
+import { assertNoInjectedMarkup } from './slack-markup.js';
 
 export const DBA = 'U0DBA00001';
 export const DBA2 = 'U0DBA00002';
@@ -78,6 +79,11 @@ export interface HarnessOptions {
   monitorSchedules?: boolean;
   /** The ticket queue's name; default one of its own. Harnesses given the same name share a Redis queue name, as two installations with the same dbops.yml would. */
   queueName?: string;
+  /**
+   * At stop, check every Slack call the harness recorded for user text that reached Slack as markup
+   * (test/support/slack-markup.ts). On by default: every e2e flow is also an escaping test.
+   */
+  markupCheck?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -157,6 +163,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await redis.quit();
       await dropDatabase(metaDatabase);
       if (ownStateDir) rmSync(ownStateDir, { recursive: true, force: true });
+      if (options.markupCheck !== false) assertNoInjectedMarkup(api.calls);
     },
   };
   return harness;
