@@ -1,3 +1,4 @@
+import { findCluster } from '../config/clusters.js';
 import type { DbopsConfig, Environment } from '../config/schema.js';
 import { formatInZone } from './run-time.js';
 import { AWAITING_DECISION, BEFORE_RUN, describeState } from './state-machine.js';
@@ -40,11 +41,11 @@ export function requiredApprovals(
   ticket: KindAndPayload & Pick<Ticket, 'cluster' | 'approvalsNeeded' | 'exception'>,
   config: { clusters: DbopsConfig['clusters']; policy: ApprovalPolicy },
 ): number | null {
-  const env = config.clusters[ticket.cluster]?.env;
+  const env = findCluster(config, ticket.cluster)?.env;
   if (!env) return null;
   let needed = Math.max(approvalsNeeded(env, config.policy), ticket.approvalsNeeded);
   if (ticket.kind === 'migrate') {
-    const destination = config.clusters[ticket.payload.destination.cluster]?.env;
+    const destination = findCluster(config, ticket.payload.destination.cluster)?.env;
     if (!destination) return null;
     needed = Math.max(needed, migrateApprovals(env, destination, config.policy));
   }
