@@ -4,7 +4,7 @@ import { canCleanUpOnlineAlter } from '../tickets/policy.js';
 import type { CommandDeps } from './command.js';
 import type { Message } from './views/blocks.js';
 import { oscCleanedUpMessage, oscLeftoversMessage } from './views/execution.js';
-import { privateNote } from './views/ticket-replies.js';
+import { privateNote, problemNote } from './views/ticket-replies.js';
 
 export interface OnlineAlterCleanup {
   user: string;
@@ -28,8 +28,9 @@ export async function cleanUpOnlineAlter(request: OnlineAlterCleanup, deps: Comm
   if (!verdict.ok) return privateNote(verdict.message);
   const left = await execution.channel.leftovers(ticket.id, request.attempt);
   if (!left)
-    return privateNote(
+    return problemNote(
       `I have no record any more of what ${ticket.ref}'s online ALTER left (it is kept 30 days): look for pt_osc_* triggers and _<table>_new on the target by hand.`,
+      ':no_entry:',
     );
   const table = `${left.table.schema}.${left.table.name}`;
   if (!(await execution.channel.claimCleanup(ticket.id, request.attempt)))
@@ -47,7 +48,7 @@ export async function cleanUpOnlineAlter(request: OnlineAlterCleanup, deps: Comm
       { ticket: ticket.ref, table, user: request.user },
       err instanceof Error ? err : new Error(String(err)),
     );
-    return privateNote(
+    return problemNote(
       `Clean up of ${table} for ${ticket.ref} failed: ${serverError(err).message}. Press Clean up again, or drop the pt_osc triggers, then the copy, by hand.`,
       ':x:',
     );

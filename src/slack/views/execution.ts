@@ -3,7 +3,7 @@ import type { OscPhase, OscState } from '../../execute/online-alter.js';
 import { describeOscLeftovers, oscCleanupPlan, type OscLeftovers } from '../../execute/osc-leftovers.js';
 import type { RollbackPlan } from '../../execute/rollback-sql.js';
 import { ids } from '../ids.js';
-import { code, context, plainToMrkdwn, section, type Message } from './blocks.js';
+import { code, context, escapeMrkdwn, plainToMrkdwn, section, type Message } from './blocks.js';
 
 /** The button value of a panel: the ticket and the attempt its run belongs to. */
 export function attemptValue(ticketId: number, attempt: number): string {
@@ -114,7 +114,7 @@ export function oscLeftoversMessage(
 ): Message {
   const what = describeOscLeftovers(l);
   const plan = oscCleanupPlan(l);
-  const text = `:warning: *${ticket.ref}*: its online ALTER was interrupted (the worker running it stopped). ${what}`;
+  const text = `:warning: *${ticket.ref}*: its online ALTER was interrupted (the worker running it stopped). ${plainToMrkdwn(what)}`;
   const blocks: KnownBlock[] = [section(text)];
   if (cleanedBy) blocks.push(context(`:broom: Cleaned up by <@${cleanedBy}>: what was dropped is in the reply below.`));
   else if (plan.length > 0) {
@@ -139,7 +139,7 @@ export function oscLeftoversMessage(
       context('Clean up is for DBAs: it drops the triggers first, then the copy, as found when pressed.'),
     );
   }
-  return { text: `${ticket.ref}: ${what}`, blocks };
+  return { text: `${ticket.ref}: ${plainToMrkdwn(what)}`, blocks };
 }
 
 /** The thread reply once a DBA cleaned up, and the private answer. */
@@ -152,7 +152,7 @@ export function oscCleanedUpMessage(
   const done = dropped
     ? `dropped ${oscCleanupPlan(dropped).join(', then ')}${dropped.oldTable ? `; ${dropped.oldTable.name} is kept` : ''}`
     : 'nothing was left to drop any more';
-  const text = `:broom: <@${by}> cleaned up what pt-online-schema-change left on ${table.schema}.${table.name} for ${ticket.ref}: ${done}.`;
+  const text = `:broom: <@${by}> cleaned up what pt-online-schema-change left on ${escapeMrkdwn(`${table.schema}.${table.name}`)} for ${ticket.ref}: ${escapeMrkdwn(done)}.`;
   return { text, blocks: [section(text)] };
 }
 
