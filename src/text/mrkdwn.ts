@@ -45,17 +45,17 @@ function codeSpanText(text: string): string {
 
 /** Inline code in mrkdwn: shown literally (no bold, links or mentions), escaped. */
 export function code(text: string): string {
-  return '`' + escapeMrkdwn(codeSpanText(text)) + '`';
+  return `\`${escapeMrkdwn(codeSpanText(text))}\``;
 }
 
 /** Inline code in a plain-text message (an error, a job's summary): the view that shows it escapes it. */
 export function plainCode(text: string): string {
-  return '`' + codeSpanText(text) + '`';
+  return `\`${codeSpanText(text)}\``;
 }
 
 /** A code block, cut at `max` characters. */
 export function codeBlock(text: string, max = 2800): string {
-  return '```' + escapeMrkdwn(cut(text, max).replace(/```/g, "'''")) + '```';
+  return `\`\`\`${escapeMrkdwn(cut(text, max).replace(/```/g, "'''"))}\`\`\``;
 }
 
 /** Someone's words inline (a reason): “…”, cut at `max` characters, escaped. */
