@@ -14,8 +14,9 @@ export class DbopsError extends Error {
 
 /** Bad input from a user: the message says what was wrong and what to type instead. */
 export class UsageError extends DbopsError {
-  constructor(message: string) {
-    super('usage', message);
+  /** `code` says which kind of bad input: `not_found` for a name that names nothing (a cluster, a ticket). */
+  constructor(message: string, code: Extract<ErrorCode, 'usage' | 'not_found'> = 'usage') {
+    super(code, message);
     this.name = 'UsageError';
   }
 }

@@ -16,5 +16,6 @@ export function requireCluster(config: Pick<DbopsConfig, 'clusters'>, name: stri
   const hint = closest(name, known);
   throw new UsageError(
     `cluster \`${name}\` is not in dbops.yml${hint ? ` — did you mean \`${hint}\`?` : ''} (known: ${known.join(', ')})`,
+    'not_found',
   );
 }

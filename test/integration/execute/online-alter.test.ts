@@ -17,6 +17,7 @@ import { queryable } from '../../../src/execute/session.js';
 import { startKillGate } from '../../support/kill-gate.js';
 import { waitUntil } from '../../support/wait.js';
 import { localCluster, openTarget, request, type TargetDb } from './fixtures.js';
+import { plainToMrkdwn } from '../../../src/text/mrkdwn.js';
 
 /** A control the test drives in place of Slack, recording every state the run reports. */
 function testControl() {
@@ -116,7 +117,7 @@ describe('ALTER of a large table through pt-online-schema-change', () => {
     t.wanted.cutOver = { by: 'U0DBA00001' };
     const report = await running;
     assert.equal(report.outcome, 'succeeded', report.failure ?? '');
-    assert.match(report.results[0].note ?? '', /pt-online-schema-change; cut over by <@U0DBA00001>/);
+    assert.match(plainToMrkdwn(report.results[0].note ?? ''), /pt-online-schema-change; cut over by <@U0DBA00001>/);
     assert.equal(await indexed(), 1);
     assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.schema}.big WHERE id = 7 AND v = 'during wait'`), 1);
     assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.schema}.big`), 20000);
