@@ -80,6 +80,10 @@ it('exec → a DBA approves → the worker runs it with backups → the thread s
   assert.equal(await approveAndRun(ref), 'succeeded');
   assert.notEqual(await checksum(), before);
 
+  // The ticket's state is stored before the thread's status message is edited to the outcome (edits
+  // are throttled): wait for the outcome to be shown, then read the thread.
+  const outcome = `2/2 statements done: 15 rows changed; 15 rows saved in ${backups}, undo with \`/dbops rollback ${ref}\``;
+  await waitUntil(() => thread(ref).some((m) => (m.text ?? '').includes(outcome)), 10_000, 'the outcome in the thread');
   const replies = thread(ref);
   const texts = replies.map((m) => m.text ?? '');
   assert.ok(
@@ -95,11 +99,7 @@ it('exec → a DBA approves → the worker runs it with backups → the thread s
     texts.join('\n'),
   );
   assert.ok(
-    texts.some((t) =>
-      t.includes(
-        `2/2 statements done: 15 rows changed; 15 rows saved in ${backups}, undo with \`/dbops rollback ${ref}\``,
-      ),
-    ),
+    texts.some((t) => t.includes(outcome)),
     texts.join('\n'),
   );
 
