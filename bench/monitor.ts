@@ -11,7 +11,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { parseConfig } from '../src/config/load.js';
 import { ensureInstallation } from '../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../src/db/meta.js';
-import { FakeSlackApi } from '../src/local/fake-slack-api.js';
+import { FakeSlackApi } from '../src/dev/fake-slack-api.js';
 import { silentLogger } from '../src/logger.js';
 import { startMonitoring } from '../src/monitor/start.js';
 import { Notifier } from '../src/slack/notifier.js';

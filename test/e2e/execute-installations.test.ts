@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import type { StoredMessage } from '../../src/local/index.js';
+import type { StoredMessage } from '../../src/dev/index.js';
 import {
   APPROVAL_CHANNEL,
   DBA,

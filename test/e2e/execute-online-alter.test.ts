@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import type { StoredMessage } from '../../src/local/index.js';
+import type { StoredMessage } from '../../src/dev/index.js';
 import { ids } from '../../src/slack/ids.js';
 import { DBA, DEV, dropDatabase, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, it } from 'node:test';
-import type { StoredMessage } from '../../src/local/index.js';
+import type { StoredMessage } from '../../src/dev/index.js';
 import type { PollResult } from '../../src/monitor/poller.js';
 import { ids } from '../../src/slack/ids.js';
 import { DBA, DEV, startHarness, testConfigYaml, type Harness } from '../support/harness.js';

@@ -7,7 +7,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { FakeSlackApi } from '../../src/local/index.js';
+import { FakeSlackApi } from '../../src/dev/index.js';
 import { TEST_SECRET_KEY } from '../support/approvals.js';
 import { dropMetaDatabase } from '../support/harness.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { escapeSlack } from '../../src/local/workspace/actions.js';
+import { escapeSlack } from '../../src/dev/workspace/actions.js';
 import { ids } from '../../src/slack/ids.js';
 import { APPROVAL_CHANNEL, DBA, DEV, DEV_CHANNEL, type Harness } from '../support/harness.js';
 import { assertNoInjectedMarkup, HOSTILE, markupProblem, mrkdwnStrings } from '../support/slack-markup.js';

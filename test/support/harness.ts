@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { parseConfig, parseEnv } from '../../src/config/load.js';
-import { FakeSlackApi, SlackRequestSender } from '../../src/local/index.js';
+import { FakeSlackApi, SlackRequestSender } from '../../src/dev/index.js';
 import { createLogger, silentLogger, type Logger } from '../../src/logger.js';
 import { installationPrefix, ticketJobId } from '../../src/queue/queues.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';

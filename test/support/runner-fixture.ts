@@ -11,7 +11,7 @@ import { openRuntimeDir } from '../../src/config/runtime-dir.js';
 import type { DbopsConfig } from '../../src/config/schema.js';
 import { ensureInstallation, type InstallationId } from '../../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../../src/db/meta.js';
-import { FakeSlackApi } from '../../src/local/index.js';
+import { FakeSlackApi } from '../../src/dev/index.js';
 import { silentLogger, createLogger } from '../../src/logger.js';
 import { countingSlackFetch, Metrics } from '../../src/metrics.js';
 import type { TicketJobKind } from '../../src/queue/job-kind.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { RecordedCall } from '../../src/local/index.js';
+import type { RecordedCall } from '../../src/dev/index.js';
 
 /**
  * Text a test types wherever dbops takes free text (a reason, SQL, a name, a form field, a file

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import type { RecordedCall, StoredMessage } from '../../src/local/index.js';
+import type { RecordedCall, StoredMessage } from '../../src/dev/index.js';
 import { openMetaStore } from '../../src/db/meta.js';
 import { ids } from '../../src/slack/ids.js';
 import { TicketStore } from '../../src/tickets/store.js';

@@ -5,7 +5,7 @@ import { parseConfig } from '../../../src/config/load.js';
 import type { DbopsConfig } from '../../../src/config/schema.js';
 import { ensureInstallation, type InstallationId } from '../../../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
-import { FakeSlackApi, type StoredMessage } from '../../../src/local/fake-slack-api.js';
+import { FakeSlackApi, type StoredMessage } from '../../../src/dev/fake-slack-api.js';
 import { silentLogger } from '../../../src/logger.js';
 import { createAlertService, type AlertService } from '../../../src/monitor/alert-service.js';
 import { MonitorStore } from '../../../src/monitor/monitor-store.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
-import { FakeSlackApi } from '../../../src/local/index.js';
+import { FakeSlackApi } from '../../../src/dev/index.js';
 
 const TOKEN = 'xoxb-fake-token';
 

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ModalView } from '@slack/types';
 import { LogLevel, WebClient } from '@slack/web-api';
-import { FakeSlackApi, SlackRequestSender, signBody } from '../../../src/local/index.js';
-import { WorkspaceServer } from '../../../src/local/workspace/server.js';
-import type { WorkspaceState } from '../../../src/local/workspace/state.js';
+import { FakeSlackApi, SlackRequestSender, signBody } from '../../../src/dev/index.js';
+import { WorkspaceServer } from '../../../src/dev/workspace/server.js';
+import type { WorkspaceState } from '../../../src/dev/workspace/state.js';
 
 const DEV = 'U0DEV00001';
 const DBA = 'U0DBA00001';

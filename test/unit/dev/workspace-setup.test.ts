@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeSlackApi } from '../../../src/local/index.js';
+import { FakeSlackApi } from '../../../src/dev/index.js';
 import { parseConfig } from '../../../src/config/load.js';
-import { localWorkspaceSetup, LOCAL_DEVELOPER, tourClusters } from '../../../src/local/workspace/setup.js';
-import { workspaceState } from '../../../src/local/workspace/state.js';
+import { localWorkspaceSetup, LOCAL_DEVELOPER, tourClusters } from '../../../src/dev/workspace/setup.js';
+import { workspaceState } from '../../../src/dev/workspace/state.js';
 
 const slack = (
   extra: Partial<{ dba_users: string[]; dba_usergroup: string; approval_channel: string; alert_channel: string }> = {},

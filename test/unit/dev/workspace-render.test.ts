@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderAttachments, renderBlocks, renderMessageBody } from '../../../src/local/workspace/render/blocks.js';
+import { renderAttachments, renderBlocks, renderMessageBody } from '../../../src/dev/workspace/render/blocks.js';
 import {
   mrkdwnToHtml,
   permalinkTarget,
   plainToHtml,
   type RenderContext,
-} from '../../../src/local/workspace/render/mrkdwn.js';
-import { renderFile, renderModal } from '../../../src/local/workspace/render/surfaces.js';
+} from '../../../src/dev/workspace/render/mrkdwn.js';
+import { renderFile, renderModal } from '../../../src/dev/workspace/render/surfaces.js';
 import { ticketApprovalMessage } from '../../../src/slack/views/ticket-approval.js';
 import { execModalView, rejectModalView } from '../../../src/slack/views/ticket-modals.js';
 import type { Ticket } from '../../../src/tickets/ticket.js';

@@ -24,7 +24,7 @@ export interface WorkspaceServerOptions {
 
 const PUBLIC_DIR = new URL('./public/', import.meta.url);
 /** tsc does not copy the page: run from a build (dist/src/…), it is read from the sources. */
-const SOURCE_PUBLIC_DIR = new URL('../../../../src/local/workspace/public/', import.meta.url);
+const SOURCE_PUBLIC_DIR = new URL('../../../../src/dev/workspace/public/', import.meta.url);
 const STATIC: Readonly<Record<string, string>> = {
   '/': 'index.html',
   '/app.js': 'app.js',

@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { App, LogLevel, isValidSlackRequest } from '@slack/bolt';
-import { FakeSlackApi, SlackRequestSender, signBody } from '../../../src/local/index.js';
+import { FakeSlackApi, SlackRequestSender, signBody } from '../../../src/dev/index.js';
 
 const SECRET = 'local-signing-secret';
 
