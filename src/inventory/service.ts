@@ -44,7 +44,7 @@ export type Inventory = ReturnType<typeof createInventory>;
  * (they never talk to a target themselves, STYLE.md §7). Reads go to a replica when the cluster has one.
  */
 export function createInventory(deps: InventoryDeps) {
-  const pools = new ClusterPools(deps.config.clusters, { secrets: deps.secrets, connectionLimit: 2 });
+  const pools = new ClusterPools(deps.config.clusters, { secrets: deps.secrets });
 
   /** Every cluster with each instance probed now: version, reachability, read_only, replica status, role differences. */
   async function describeClusters(only?: string): Promise<ClusterView[]> {

@@ -1,6 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
-import type { MonitorPools } from './pools.js';
+import type { ClusterPools } from '../db/pools.js';
 import { findInstance, type ConfiguredInstance } from '../inventory/instances.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
 import type { Logger } from '../logger.js';
@@ -19,8 +19,8 @@ export const POLL_DEADLINE_MS = 10_000;
 
 export interface PollerDeps {
   config: Pick<DbopsConfig, 'clusters' | 'monitors'>;
-  /** Monitor pools: one connection per instance (ClusterPools with connectionLimit 1). */
-  pools: Pick<MonitorPools, 'instance'>;
+  /** The process's pools; polls use the monitor's, at most one connection per instance. */
+  pools: Pick<ClusterPools, 'instance'>;
   store: MonitorStore;
   alerts: {
     recordPoll(scope: AlertScope, evaluated: readonly string[], conditions: readonly Condition[]): Promise<unknown>;

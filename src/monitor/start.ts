@@ -2,12 +2,12 @@ import type { ConnectionOptions } from 'bullmq';
 import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
+import { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../slack/notifier.js';
 import { createAlertService, type AlertService, type Clock } from './alert-service.js';
 import { MonitorStore } from './monitor-store.js';
 import { createPoller, type Poller } from './poller.js';
-import { MonitorPools } from './pools.js';
 import { MonitorWorker } from './worker.js';
 
 export interface MonitoringParts {
@@ -61,7 +61,7 @@ export function createMonitoring(parts: MonitoringParts): Monitoring {
  */
 export async function startMonitoring(parts: MonitoringParts, worker: MonitorWorkerParts): Promise<Monitoring> {
   const { alerts } = createMonitoring(parts);
-  const pools = new MonitorPools(parts.config.clusters, parts.secrets);
+  const pools = new ClusterPools(parts.config.clusters, { secrets: parts.secrets });
   const poller = createPoller({
     config: parts.config,
     pools,

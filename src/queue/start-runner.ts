@@ -70,7 +70,7 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
   const clusters = new ClusterPools(config.clusters, { secrets: parts.secrets });
   const protection = createProtectedTargets({
     config,
-    meta: createMetaServerProbe({ meta, primary: (cluster) => clusters.primary(cluster), clock }),
+    meta: createMetaServerProbe({ meta, primary: (cluster) => clusters.jobs.primary(cluster), clock }),
   });
   try {
     const host = await WorkerHost.start({
@@ -88,7 +88,7 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
         runs,
         journal,
         relay,
-        clusters,
+        clusters: clusters.jobs,
         clock,
         logger,
         metrics,

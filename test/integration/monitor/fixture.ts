@@ -10,7 +10,7 @@ import { silentLogger } from '../../../src/logger.js';
 import { createAlertService, type AlertService } from '../../../src/monitor/alert-service.js';
 import { MonitorStore } from '../../../src/monitor/monitor-store.js';
 import { createPoller, type Poller } from '../../../src/monitor/poller.js';
-import { MonitorPools } from '../../../src/monitor/pools.js';
+import { ClusterPools } from '../../../src/db/pools.js';
 import { Notifier } from '../../../src/slack/notifier.js';
 import { dropDatabase } from '../../support/harness.js';
 
@@ -58,7 +58,7 @@ export async function monitorFixture(clustersAndMonitors: string): Promise<Monit
     logger,
   );
   const alerts = createAlertService({ meta, installation, slack, config, logger, clock });
-  const pools = new MonitorPools(config.clusters, {});
+  const pools = new ClusterPools(config.clusters, { secrets: {} });
   const poller = createPoller({ config, pools, store: new MonitorStore(meta), alerts, secrets: {}, clock, logger });
   return {
     api,

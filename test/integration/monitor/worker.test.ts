@@ -8,7 +8,7 @@ import { parseConfig } from '../../../src/config/load.js';
 import { silentLogger } from '../../../src/logger.js';
 import { MonitorStore } from '../../../src/monitor/monitor-store.js';
 import { createPoller } from '../../../src/monitor/poller.js';
-import { MonitorPools } from '../../../src/monitor/pools.js';
+import { ClusterPools } from '../../../src/db/pools.js';
 import { MonitorWorker, pollSchedulerId } from '../../../src/monitor/worker.js';
 import { monitorFixture, type MonitorFixture } from './fixture.js';
 
@@ -34,7 +34,7 @@ after(async () => {
 });
 
 it('a job scheduler per instance polls it on the monitor queue; instances dropped from the config lose theirs', async () => {
-  const pools = new MonitorPools(f.config.clusters, {});
+  const pools = new ClusterPools(f.config.clusters, { secrets: {} });
   const poller = createPoller({
     config: f.config,
     pools,
