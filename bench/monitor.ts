@@ -10,6 +10,7 @@ import mysql from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2/promise';
 import { parseConfig } from '../src/config/load.js';
 import { ensureInstallation } from '../src/db/installation.js';
+import { ClusterPools } from '../src/db/pools.js';
 import { migrateMeta, openMetaStore } from '../src/db/meta.js';
 import { FakeSlackApi } from '../src/dev/fake-slack-api.js';
 import { silentLogger } from '../src/logger.js';
@@ -64,8 +65,10 @@ async function pollingLoad(): Promise<void> {
   await migrateMeta(meta);
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const logger = silentLogger();
+  const pools = new ClusterPools(config.clusters, { secrets: {} });
   const parts = {
     config,
+    pools,
     meta,
     installation: await ensureInstallation(meta),
     slack: new Notifier(new WebClient('xoxb-bench', { slackApiUrl: api.url, logger }), logger),
@@ -104,6 +107,7 @@ async function pollingLoad(): Promise<void> {
       `  connections per instance: at most ${maxPerUser.max} (target ≤ 1), ${maxPerUser.seen} of ${INSTANCES} instances seen connected; alerts posted: ${api.callsTo('chat.postMessage').length}`,
     );
   } finally {
+    await pools.closeAll();
     await redis.quit();
     for (const name of [queueName, `${queueName}-idle`]) {
       const queue = new Queue(name, { connection: { host: '127.0.0.1', port: 6379 } });

@@ -11,6 +11,7 @@ import { ensureInstallation, type InstallationId } from './db/installation.js';
 import { openRuntimeDir, type RuntimeDir } from './config/runtime-dir.js';
 import { loadSecretKey } from './config/secret-key.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
+import { ClusterPools } from './db/pools.js';
 import { provideWorkerExecution, startExecutionBot } from './execute/wiring.js';
 import { FakeSlackApi } from './dev/fake-slack-api.js';
 import { localWorkspaceSetup, startLocalWorkspace, type LocalWorkspaceSetup } from './dev/workspace/index.js';
@@ -126,6 +127,9 @@ async function startParts(
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
   closers.push(() => (redis.status === 'ready' ? redis.quit() : Promise.resolve(redis.disconnect())));
   await redis.connect();
+  // The one set of cluster pools of this process, closed after everything that uses it.
+  const clusters = new ClusterPools(config.clusters, { secrets });
+  closers.push(() => clusters.closeAll());
   const parts: Parts = {
     config,
     env,
@@ -133,6 +137,7 @@ async function startParts(
     meta,
     installation,
     redis,
+    clusters,
     options,
     metrics: new Metrics(),
     runDir,
@@ -150,6 +155,8 @@ interface Parts {
   meta: Pool;
   installation: InstallationId;
   redis: Redis;
+  /** The process's cluster pools: every part that talks to a cluster uses them. */
+  clusters: ClusterPools;
   options: RuntimeOptions;
   metrics: Metrics;
   runDir: RuntimeDir;
@@ -216,9 +223,9 @@ async function maybeStartRunner(
     logger: parts.logger,
     meta: parts.meta,
     redis: parts.redis,
+    clusters: parts.clusters,
     metrics: parts.metrics,
     jobs: parts.options.jobs ?? ticketJobs,
-    secrets: parts.secrets,
     runDir: parts.runDir,
     worker: parts.options.workerName,
     alerts,
@@ -249,12 +256,10 @@ async function startSlack(parts: Parts, closers: Closers) {
   if (localSlack) closers.push(() => localSlack.close());
   const shared = ticketParts(parts, settings, closers);
   const { queue, slack, store, clock, dbas, announcer } = shared;
-  const reviewer = createReviewer(config, { logger: logger.child({ name: 'review' }) });
-  closers.push(async () => reviewer.close?.());
-  const migrations = createMigratePlanner(config);
-  closers.push(() => migrations.close());
-  const inventory = createInventory({ config, secrets: parts.secrets, meta });
-  closers.push(() => inventory.close());
+  const { clusters: pools, secrets } = parts;
+  const reviewer = createReviewer(config, { pools, secrets, logger: logger.child({ name: 'review' }) });
+  const migrations = createMigratePlanner(config, { pools, secrets });
+  const inventory = createInventory({ config, secrets, meta, pools });
   const protection = createProtectedTargets({ config, meta: inventory.metaServer });
   const tickets = createTicketService({
     store,
@@ -274,7 +279,7 @@ async function startSlack(parts: Parts, closers: Closers) {
       redis,
       keys: queue.keySpace,
       installation: parts.installation,
-      secrets: parts.secrets,
+      pools,
       meta,
       slack,
       store,
@@ -334,6 +339,7 @@ async function startAlerts(parts: Parts, slack: Notifier, runsWorkers: boolean, 
   const { config, meta, installation, redis, logger, options } = parts;
   const base = {
     config,
+    pools: parts.clusters,
     meta,
     installation,
     slack,

@@ -3,7 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import type { RuntimeDir } from '../config/runtime-dir.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
-import { ClusterPools } from '../db/pools.js';
+import type { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../logger.js';
 import type { KeySpace } from '../queue/stop-channel.js';
 import { startExecutionAnnouncer } from '../slack/execution-announcer.js';
@@ -19,8 +19,6 @@ export interface ExecutionWiring {
   redis: Redis;
   /** Where the execution channel's keys live: the ticket queue's key space (its prefix carries the installation). */
   keys: KeySpace;
-  /** Where `password_env` names are read (process.env in production). */
-  secrets: NodeJS.ProcessEnv;
 }
 
 /** Bot side: rollbacks (plans read from the clusters' primaries), the online ALTER's controls, and the announcer posting panels and rollback offers. */
@@ -29,6 +27,8 @@ export async function startExecutionBot(
     meta: Pool;
     /** Rollbacks read only this installation's execution log and backups. */
     installation: InstallationId;
+    /** The process's cluster pools: rollback plans read the primaries on the requests' lane. */
+    pools: ClusterPools;
     slack: Notifier;
     store: TicketStore;
     logger: Logger;
@@ -36,8 +36,6 @@ export async function startExecutionBot(
   },
   closers: { push(close: () => Promise<unknown>): void },
 ): Promise<ExecutionBot> {
-  const pools = new ClusterPools(w.config.clusters, { secrets: w.secrets });
-  closers.push(() => pools.closeAll());
   const channel = new ExecutionChannel(w.redis, w.keys);
   const announcer = await startExecutionAnnouncer({
     channel,
@@ -48,7 +46,7 @@ export async function startExecutionBot(
   });
   closers.push(() => announcer.stop());
   return createExecutionBot({
-    pools,
+    pools: w.pools,
     channel,
     rollbacks: new RollbackStore(w.meta),
     backupSchema: w.config.execution.backup_schema,
@@ -59,6 +57,6 @@ export async function startExecutionBot(
 }
 
 /** Worker side: the settings and the channel the execute-sql and rollback jobs use. */
-export function provideWorkerExecution(w: Omit<ExecutionWiring, 'secrets'>): void {
+export function provideWorkerExecution(w: ExecutionWiring): void {
   provideExecutionServices({ settings: w.config.execution, channel: new ExecutionChannel(w.redis, w.keys) });
 }

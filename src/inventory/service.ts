@@ -1,5 +1,5 @@
 import type { DbopsConfig, Environment } from '../config/schema.js';
-import { ClusterPools } from '../db/pools.js';
+import type { ClusterPools } from '../db/pools.js';
 import type { Pool } from 'mysql2/promise';
 import type { MetaServer } from '../tickets/protected-targets.js';
 import { configuredInstances } from './instances.js';
@@ -35,6 +35,8 @@ export interface InventoryDeps {
   secrets: NodeJS.ProcessEnv;
   /** dbops' meta database: to tell which cluster shares its server (its schema is then protected). */
   meta: Pool;
+  /** The process's cluster pools (db/pools.ts): schema reads on the requests' lane. */
+  pools: Pick<ClusterPools, 'primary' | 'replicaOrPrimary'>;
 }
 
 export type Inventory = ReturnType<typeof createInventory>;
@@ -44,7 +46,7 @@ export type Inventory = ReturnType<typeof createInventory>;
  * (they never talk to a target themselves, STYLE.md §7). Reads go to a replica when the cluster has one.
  */
 export function createInventory(deps: InventoryDeps) {
-  const pools = new ClusterPools(deps.config.clusters, { secrets: deps.secrets });
+  const { pools } = deps;
 
   /** Every cluster with each instance probed now: version, reachability, read_only, replica status, role differences. */
   async function describeClusters(only?: string): Promise<ClusterView[]> {
@@ -96,5 +98,5 @@ export function createInventory(deps: InventoryDeps) {
     primary: (cluster) => pools.primary(cluster),
   });
 
-  return { describeClusters, describeSchema, describeTable, metaServer, close: () => pools.closeAll() };
+  return { describeClusters, describeSchema, describeTable, metaServer };
 }

@@ -1,6 +1,6 @@
 import type { DbopsConfig, Environment } from '../config/schema.js';
 import { endpointName } from '../db/connection-options.js';
-import { ClusterPools } from '../db/pools.js';
+import type { ClusterPools } from '../db/pools.js';
 import { DbopsError, UsageError } from '../errors.js';
 import { requireCluster } from '../inventory/names.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
@@ -26,20 +26,18 @@ export interface MigrateProposal {
  */
 export interface MigratePlanner {
   check(spec: MigrateSpec): Promise<MigrateProposal>;
-  close(): Promise<void>;
 }
 
 export interface MigratePlannerDeps {
-  /** Shared pools; without them the planner opens its own on first use (and closes them in `close`). */
-  pools?: ClusterPools;
-  /** Where `password_env` names are read when it opens its own pools (default process.env). */
+  /** The process's cluster pools (db/pools.ts): the checks read on the requests' lane. */
+  pools: Pick<ClusterPools, 'primary' | 'replicaOrPrimary'>;
+  /** Where `password_env` names are read, to say what a connection problem means (default process.env). */
   secrets?: NodeJS.ProcessEnv;
 }
 
-export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDeps = {}): MigratePlanner {
-  let own: ClusterPools | undefined;
+export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDeps): MigratePlanner {
   const secrets = deps.secrets ?? process.env;
-  const pools = (): ClusterPools => deps.pools ?? (own ??= new ClusterPools(config.clusters, { secrets }));
+  const { pools } = deps;
 
   return {
     async check(spec) {
@@ -60,8 +58,8 @@ export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDe
           `migrations may not write into ${destination.env} (${spec.destination.cluster} is ${destination.env}; policy.migrate_into allows ${allowed.length > 0 ? allowed.join(', ') : 'no environment'}). Copy into a test, dev or staging cluster instead.`,
         );
       }
-      const sourceDb = pools().replicaOrPrimary(spec.source.cluster);
-      const destinationDb = pools().primary(spec.destination.cluster);
+      const sourceDb = pools.replicaOrPrimary(spec.source.cluster);
+      const destinationDb = pools.primary(spec.destination.cluster);
       // Reach each side first, so a connection problem names the cluster it is on.
       for (const [name, db, cluster, endpoint] of [
         [spec.source.cluster, sourceDb, source, source.replicas[0] ?? source.primary],
@@ -84,9 +82,6 @@ export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDe
       }
       const minApprovals = migrateApprovals(source.env, destination.env, config.policy);
       return { spec, inspection, sourceEnv: source.env, destinationEnv: destination.env, minApprovals };
-    },
-    async close() {
-      await own?.closeAll();
     },
   };
 }

@@ -2,7 +2,7 @@ import type { ConnectionOptions } from 'bullmq';
 import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
-import { ClusterPools } from '../db/pools.js';
+import type { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../slack/notifier.js';
 import { createAlertService, type AlertService, type Clock } from './alert-service.js';
@@ -12,6 +12,8 @@ import { MonitorWorker } from './worker.js';
 
 export interface MonitoringParts {
   config: Pick<DbopsConfig, 'slack' | 'clusters' | 'monitors'>;
+  /** The process's cluster pools: polls use the monitor's lane (one connection per instance). */
+  pools: Pick<ClusterPools, 'instance'>;
   meta: Pool;
   installation: InstallationId;
   /** Slack posting for the alert channel. */
@@ -55,48 +57,34 @@ export function createMonitoring(parts: MonitoringParts): Monitoring {
 }
 
 /**
- * The alert service plus the monitor worker: its own connections (one per instance), a poller, and
+ * The alert service plus the monitor worker: a poller (on the pools' monitor lane, one connection per instance), and
  * a BullMQ worker on the monitor queue with a job scheduler per instance. Owed announcements are
  * made at start (a crash between a state change and its Slack message loses nothing).
  */
 export async function startMonitoring(parts: MonitoringParts, worker: MonitorWorkerParts): Promise<Monitoring> {
   const { alerts } = createMonitoring(parts);
-  const pools = new ClusterPools(parts.config.clusters, { secrets: parts.secrets });
   const poller = createPoller({
     config: parts.config,
-    pools,
+    pools: parts.pools,
     store: new MonitorStore(parts.meta),
     alerts,
     secrets: parts.secrets,
     clock: parts.clock,
     logger: parts.logger,
   });
-  try {
-    const monitorWorker = await MonitorWorker.start({
-      ...worker,
-      config: parts.config,
-      context: { poller, alerts },
-      logger: parts.logger,
-    });
-    await alerts
-      .sweep()
-      .catch((err: unknown) =>
-        parts.logger.warn(
-          'could not make owed alert announcements at start',
-          err instanceof Error ? err : new Error(String(err)),
-        ),
-      );
-    return {
-      alerts,
-      poller,
-      worker: monitorWorker,
-      stop: async () => {
-        await monitorWorker.close();
-        await pools.closeAll();
-      },
-    };
-  } catch (err) {
-    await pools.closeAll();
-    throw err;
-  }
+  const monitorWorker = await MonitorWorker.start({
+    ...worker,
+    config: parts.config,
+    context: { poller, alerts },
+    logger: parts.logger,
+  });
+  await alerts
+    .sweep()
+    .catch((err: unknown) =>
+      parts.logger.warn(
+        'could not make owed alert announcements at start',
+        err instanceof Error ? err : new Error(String(err)),
+      ),
+    );
+  return { alerts, poller, worker: monitorWorker, stop: () => monitorWorker.close() };
 }

@@ -3,7 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import type { RuntimeDir } from '../config/runtime-dir.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
-import { ClusterPools } from '../db/pools.js';
+import type { ClusterPools } from '../db/pools.js';
 import { createMetaServerProbe } from '../inventory/meta-server.js';
 import type { Logger } from '../logger.js';
 import type { AlertRaiser } from '../monitor/ticket-alerts.js';
@@ -36,8 +36,8 @@ export interface RunnerParts {
   clock: Clock;
   metrics: Metrics;
   jobs: readonly TicketJobKind[];
-  /** Where cluster passwords are read (`password_env`); process.env in production. */
-  secrets: NodeJS.ProcessEnv;
+  /** The process's cluster pools: jobs get their lane (`clusters.jobs`); the caller closes them. */
+  clusters: ClusterPools;
   /** This process's runtime directory (jobs' files that may hold a secret). */
   runDir: RuntimeDir;
   /** This worker's name; default `host:pid`. */
@@ -48,7 +48,7 @@ export interface RunnerParts {
   gate: ApprovalGate;
 }
 
-/** Start the job workers of this process; `stop()` shuts them down gracefully and closes the cluster pools. */
+/** Start the job workers of this process; `stop()` shuts them down gracefully. */
 export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHost; stop(): Promise<void> }> {
   const { config, logger, meta, redis, slack, store, announcer, queue, clock, metrics } = parts;
   const settings = config.runner;
@@ -67,52 +67,41 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
     logger,
     editIntervalMs: settings.progress_edit_seconds * 1000,
   });
-  const clusters = new ClusterPools(config.clusters, { secrets: parts.secrets });
+  const { clusters } = parts;
   const protection = createProtectedTargets({
     config,
     meta: createMetaServerProbe({ meta, primary: (cluster) => clusters.jobs.primary(cluster), clock }),
   });
-  try {
-    const host = await WorkerHost.start({
+  const host = await WorkerHost.start({
+    redis,
+    settings,
+    worker: parts.worker,
+    deps: {
+      installation: parts.installation,
+      registry: new JobRegistry(parts.jobs),
+      tickets: store,
+      announcer,
+      config,
       redis,
-      settings,
-      worker: parts.worker,
-      deps: {
-        installation: parts.installation,
-        registry: new JobRegistry(parts.jobs),
-        tickets: store,
-        announcer,
-        config,
-        redis,
-        keys,
-        runs,
-        journal,
-        relay,
-        clusters: clusters.jobs,
-        clock,
-        logger,
-        metrics,
-        runDir: parts.runDir,
-        ticketQueue: queue.name,
-        prefix: keys.prefix,
-        alerts: parts.alerts,
-        gate: parts.gate,
-        protection,
-      },
-      reconcile: { queue },
-    });
-    metrics.addCollector(() => collectDepths(metrics, [queue.queue, ...host.queues]));
-    return {
-      host,
-      stop: async () => {
-        await host.stop();
-        await clusters.closeAll();
-      },
-    };
-  } catch (err) {
-    await clusters.closeAll();
-    throw err;
-  }
+      keys,
+      runs,
+      journal,
+      relay,
+      clusters: clusters.jobs,
+      clock,
+      logger,
+      metrics,
+      runDir: parts.runDir,
+      ticketQueue: queue.name,
+      prefix: keys.prefix,
+      alerts: parts.alerts,
+      gate: parts.gate,
+      protection,
+    },
+    reconcile: { queue },
+  });
+  metrics.addCollector(() => collectDepths(metrics, [queue.queue, ...host.queues]));
+  return { host, stop: () => host.stop() };
 }
 
 const STATES = [

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
+import { ClusterPools } from '../db/pools.js';
 import { reviewSql } from './engine.js';
 import { renderJson } from './render/json.js';
 import { renderText } from './render/text.js';
@@ -70,11 +71,13 @@ export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
 async function reviewAgainst(sql: string, target: TargetName, purpose: 'review' | 'change'): Promise<ReviewReport> {
   const { config } = loadConfig(process.env);
   requireCluster(config, target.cluster);
-  const reviewer = createReviewer(config);
+  // This command's process: its one set of pools, closed when the review is done.
+  const pools = new ClusterPools(config.clusters, { secrets: process.env });
   try {
+    const reviewer = createReviewer(config, { pools });
     return await reviewer.review({ sql, target: { cluster: target.cluster, schema: target.schema }, purpose });
   } finally {
-    await reviewer.close?.();
+    await pools.closeAll();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Environment, DbopsConfig } from '../config/schema.js';
-import { ClusterPools } from '../db/pools.js';
+import type { ClusterPools } from '../db/pools.js';
 import { DbopsError } from '../errors.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
 import type { Logger } from '../logger.js';
@@ -22,14 +22,12 @@ export interface ReviewRequest {
 /** The review as commands use it: rules resolved once from the config. */
 export interface Reviewer {
   review(request: ReviewRequest): Promise<ReviewReport>;
-  /** Close the connections the reviewer opened itself (none when it was given its pools). */
-  close?(): Promise<void>;
 }
 
 export interface ReviewerDeps {
-  /** Shared pools (db/pools.ts); without them the reviewer opens its own on the first targeted review. */
-  pools?: ClusterPools;
-  /** Where `password_env` names are read when the reviewer opens its own pools (default process.env). */
+  /** The process's cluster pools (db/pools.ts): catalogs and EXPLAIN on the requests' lane, plus dedicated EXPLAIN sessions. */
+  pools: Pick<ClusterPools, 'primary' | 'replicaOrPrimary' | 'dedicatedReplicaOrPrimary'>;
+  /** Where `password_env` names are read, to say what a connection problem means (default process.env). */
   secrets?: NodeJS.ProcessEnv;
   /** Where a target's errors are logged in full (a review shows dbops' description of them, never their text). */
   logger?: Pick<Logger, 'info'>;
@@ -41,7 +39,7 @@ export interface ReviewerDeps {
  * primary when it has none), EXPLAIN runs there, and the shadow check runs on the scratch cluster
  * when `review.scratch_cluster` is set.
  */
-export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Reviewer {
+export function createReviewer(config: DbopsConfig, deps: ReviewerDeps): Reviewer {
   const byEnv = new Map<Environment | 'none', ResolvedRule[]>();
   const rulesFor = (env?: Environment): ResolvedRule[] => {
     let resolved = byEnv.get(env ?? 'none');
@@ -52,9 +50,7 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Re
     return resolved;
   };
   rulesFor(); // a bad review config fails at startup, not on the first review
-  let own: ClusterPools | undefined;
-  const pools = (): ClusterPools =>
-    deps.pools ?? (own ??= new ClusterPools(config.clusters, { secrets: deps.secrets ?? process.env }));
+  const { pools } = deps;
   const shards = config.review.shards;
 
   return {
@@ -67,14 +63,14 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Re
         });
       const cluster = requireCluster(config, target.cluster);
       const batch = await prepareStatementsYielding(sql, { shards });
-      const source = pools().replicaOrPrimary(target.cluster);
+      const source = pools.replicaOrPrimary(target.cluster);
       let catalog;
       let server;
       try {
         catalog = await loadCatalog(source, referencedSchemas(batch, target.schema));
         server = await MysqlProbe.connect(source, {
           logger: deps.logger,
-          openSession: () => pools().dedicatedReplicaOrPrimary(target.cluster),
+          openSession: () => pools.dedicatedReplicaOrPrimary(target.cluster),
         });
       } catch (err) {
         const endpoint = cluster.replicas[0] ?? cluster.primary;
@@ -94,16 +90,12 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps = {}): Re
           schema: target.schema,
           target: `${target.cluster}.${target.schema}`,
           shards,
-          shadow: scratch ? shadowRunner({ scratch: pools().primary(scratch), source }) : undefined,
+          shadow: scratch ? shadowRunner({ scratch: pools.primary(scratch), source }) : undefined,
         });
       } finally {
         // The EXPLAIN session is the review's alone: it ends here, whatever it held.
         await server.close();
       }
-    },
-    async close() {
-      await own?.closeAll();
-      own = undefined;
     },
   };
 }

@@ -11,6 +11,7 @@ import { openRuntimeDir } from '../../src/config/runtime-dir.js';
 import type { DbopsConfig } from '../../src/config/schema.js';
 import { ensureInstallation, type InstallationId } from '../../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../../src/db/meta.js';
+import { ClusterPools } from '../../src/db/pools.js';
 import { FakeSlackApi } from '../../src/dev/index.js';
 import { silentLogger, createLogger } from '../../src/logger.js';
 import { countingSlackFetch, Metrics } from '../../src/metrics.js';
@@ -180,6 +181,8 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
     stateDir,
     async startWorker(o = {}) {
       const runDir = await openRuntimeDir(join(stateDir, 'run'));
+      // Each worker has its own pools, as a worker process would.
+      const clusters = new ClusterPools(config.clusters, { secrets: {} });
       const runner = await startRunner({
         installation,
         runDir,
@@ -194,12 +197,13 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
         clock,
         metrics,
         jobs: o.jobs ?? testKinds,
-        secrets: {},
+        clusters,
         worker: o.name ?? `test-${workers.length + 1}`,
         gate,
       });
       const stop = async () => {
         await runner.stop();
+        await clusters.closeAll();
         await runDir.close();
       };
       workers.push({ stop });

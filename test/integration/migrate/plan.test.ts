@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'mysql2/promise';
 import { parseConfig } from '../../../src/config/load.js';
+import { ClusterPools } from '../../../src/db/pools.js';
 import { UsageError } from '../../../src/errors.js';
 import { inspectMigration } from '../../../src/migrate/plan.js';
 import { createMigratePlanner, type MigratePlanner } from '../../../src/migrate/planner.js';
@@ -12,6 +13,7 @@ describe('migration checks before a ticket', () => {
   let conn: Connection;
   let pair: Awaited<ReturnType<typeof schemaPair>>;
   let planner: MigratePlanner;
+  let pools: ClusterPools;
   const db = () => ({ source: conn, destination: conn });
 
   before(async () => {
@@ -24,15 +26,14 @@ describe('migration checks before a ticket', () => {
     await conn.query(`CREATE TABLE orders (id INT PRIMARY KEY, status INT); INSERT INTO orders VALUES (1, 1);
       CREATE TABLE notes (id INT PRIMARY KEY, order_id INT, CONSTRAINT fk_notes_order FOREIGN KEY (order_id) REFERENCES orders (id))`);
     // `test` and `staging` are both the local MariaDB; prod too, and it is never a destination.
-    planner = createMigratePlanner(
-      parseConfig(
-        testConfigYaml('  staging:\n    env: staging\n    primary: { host: 127.0.0.1, port: 3306 }\n    user: root\n'),
-      ),
-      { secrets: {} },
+    const config = parseConfig(
+      testConfigYaml('  staging:\n    env: staging\n    primary: { host: 127.0.0.1, port: 3306 }\n    user: root\n'),
     );
+    pools = new ClusterPools(config.clusters, { secrets: {} });
+    planner = createMigratePlanner(config, { pools, secrets: {} });
   });
   after(async () => {
-    await planner.close();
+    await pools.closeAll();
     await pair.drop();
     await conn.end();
   });

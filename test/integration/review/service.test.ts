@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RowDataPacket } from 'mysql2/promise';
 import { DbopsConfig } from '../../../src/config/schema.js';
+import { ClusterPools } from '../../../src/db/pools.js';
 import { DbopsError } from '../../../src/errors.js';
 import { loadCatalog, referencedSchemas, type Queryable } from '../../../src/review/catalog/load-catalog.js';
 import { prepareStatements } from '../../../src/review/engine.js';
@@ -117,7 +118,9 @@ describe('createReviewer', () => {
   });
 
   it('says clearly when the cluster is unknown or unreachable, without the password', async () => {
-    const reviewer = createReviewer(config(), { pools: undefined, secrets: { DBOPS_DOWN_PASSWORD: 's3cret-pw' } });
+    const secrets = { DBOPS_DOWN_PASSWORD: 's3cret-pw' };
+    const ownPools = new ClusterPools(config().clusters, { secrets });
+    const reviewer = createReviewer(config(), { pools: ownPools, secrets });
     try {
       await assert.rejects(
         reviewer.review({ sql: 'SELECT 1', target: { cluster: 'nope', schema: 'x' } }),
@@ -133,7 +136,7 @@ describe('createReviewer', () => {
         },
       );
     } finally {
-      await reviewer.close?.();
+      await ownPools.closeAll();
     }
   });
 });
