@@ -12,7 +12,7 @@ import { openRuntimeDir, type RuntimeDir } from './config/runtime-dir.js';
 import { loadSecretKey } from './config/secret-key.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
 import { ClusterPools } from './db/pools.js';
-import { provideWorkerExecution, startExecutionBot } from './execute/wiring.js';
+import { startExecutionBot, workerExecution } from './execute/wiring.js';
 import { FakeSlackApi } from './dev/fake-slack-api.js';
 import { localWorkspaceSetup, startLocalWorkspace, type LocalWorkspaceSetup } from './dev/workspace/index.js';
 import type { Logger } from './logger.js';
@@ -215,7 +215,6 @@ async function maybeStartRunner(
   alerts?: AlertRaiser,
 ): Promise<WorkerHost | undefined> {
   if (parts.options.workers === false) return undefined;
-  provideWorkerExecution({ config: parts.config, redis: parts.redis, keys: shared.queue.keySpace });
   const runner = await startRunner({
     ...shared,
     installation: parts.installation,
@@ -224,6 +223,9 @@ async function maybeStartRunner(
     meta: parts.meta,
     redis: parts.redis,
     clusters: parts.clusters,
+    services: {
+      execution: workerExecution({ config: parts.config, redis: parts.redis, keys: shared.queue.keySpace }),
+    },
     metrics: parts.metrics,
     jobs: parts.options.jobs ?? ticketJobs,
     runDir: parts.runDir,

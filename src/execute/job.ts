@@ -6,7 +6,6 @@ import { poolCredentials } from './credentials.js';
 import { runSummary, statementLine } from './messages.js';
 import { findTool } from './online-alter.js';
 import { runStatements, type RunReport, type RunRequest } from './run.js';
-import { executionServices } from './services.js';
 
 export type TicketRun = Pick<RunRequest, 'sql' | 'purpose' | 'rollbackOf' | 'expectedRows' | 'estimate'>;
 
@@ -24,7 +23,7 @@ export function unbackedApproval(ticket: Ticket): string | null {
  */
 export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ report: RunReport; result: JobResult }> {
   const { ticket } = ctx;
-  const services = executionServices();
+  const services = ctx.services.execution;
   const pool = ctx.clusters.primary(ticket.cluster);
   const tool = services.channel ? findTool(services.settings.pt_osc.path) : null;
   const report = await runStatements(

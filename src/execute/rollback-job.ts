@@ -4,7 +4,6 @@ import type { JobContext, JobResult } from '../queue/job-kind.js';
 import { runTicketSql } from './job.js';
 import { qualified, shown } from './names.js';
 import { planRollback, rollbackSql, type RollbackPlan } from './rollback-sql.js';
-import { executionServices } from './services.js';
 
 /**
  * Run an approved rollback ticket: the SQL must still be what the original ticket's backups call
@@ -13,7 +12,7 @@ import { executionServices } from './services.js';
  */
 export async function runRollback(payload: { of_ticket: number; sql: string }, ctx: JobContext): Promise<JobResult> {
   const pool = ctx.clusters.primary(ctx.ticket.cluster);
-  const scope = { backupSchema: executionServices().settings.backup_schema, installation: ctx.installation };
+  const scope = { backupSchema: ctx.services.execution.settings.backup_schema, installation: ctx.installation };
   const plan = await planRollback(pool, scope, payload.of_ticket);
   if (plan.rolledBackBy !== null && plan.rolledBackBy !== ctx.ticket.id) {
     throw new UnrecoverableError(

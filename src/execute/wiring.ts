@@ -12,7 +12,7 @@ import type { TicketStore } from '../tickets/store.js';
 import { createExecutionBot, type ExecutionBot } from './bot.js';
 import { ExecutionChannel } from './channel.js';
 import { RollbackStore } from './rollback-store.js';
-import { provideExecutionServices } from './services.js';
+import type { ExecutionServices } from './job-services.js';
 
 export interface ExecutionWiring {
   config: DbopsConfig;
@@ -56,7 +56,7 @@ export async function startExecutionBot(
   });
 }
 
-/** Worker side: the settings and the channel the execute-sql and rollback jobs use. */
-export function provideWorkerExecution(w: ExecutionWiring): void {
-  provideExecutionServices({ settings: w.config.execution, channel: new ExecutionChannel(w.redis, w.keys) });
+/** Worker side: the settings and the channel the execute-sql and rollback jobs get through their context. */
+export function workerExecution(w: ExecutionWiring): ExecutionServices {
+  return { settings: w.config.execution, channel: new ExecutionChannel(w.redis, w.keys) };
 }

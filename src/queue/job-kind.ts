@@ -3,6 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import type { z } from 'zod';
 import type { Cluster } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
+import type { ExecutionServices } from '../execute/job-services.js';
 import type { Logger } from '../logger.js';
 import type { Ticket } from '../tickets/ticket.js';
 
@@ -17,6 +18,12 @@ export interface ClusterAccess {
   cluster(name: string): Cluster;
   primary(name: string): Pool;
   replicaOrPrimary(name: string): Pool;
+}
+
+/** Typed services the wiring gives every job besides its ticket, built once per worker process. */
+export interface JobServices {
+  /** dbops.yml's `execution` settings and the online ALTER's channel to Slack (execute-sql, rollback). */
+  execution: ExecutionServices;
 }
 
 export interface StepOptions {
@@ -49,6 +56,8 @@ export interface JobContext {
    */
   installation: InstallationId;
   clusters: ClusterAccess;
+  /** The process's services for jobs (settings, channels); see JobServices. */
+  services: JobServices;
   /**
    * Report progress: `fraction` in [0, 1], with a short message ("37/512 shards done"). The runner
    * edits the ticket's status message in place, at most once every two seconds.

@@ -10,7 +10,7 @@ import type { Clock } from '../tickets/service.js';
 import type { Ticket } from '../tickets/ticket.js';
 import { abortForShutdown, type ActiveRun } from './active-runs.js';
 import { causeOf, FencedError, HandBack, InterruptedStepError, StepMismatchError } from './errors.js';
-import type { ClusterAccess, JobContext, PartInfo, StepOptions } from './job-kind.js';
+import type { ClusterAccess, JobContext, JobServices, PartInfo, StepOptions } from './job-kind.js';
 import type { RunStore } from './run-store.js';
 import type { StepJournal, StepUnit } from './step-journal.js';
 import { backoffDelay, isTransientMysqlError, sleep, type Backoff } from './transient.js';
@@ -22,6 +22,8 @@ export interface ContextDeps {
   journal: StepJournal;
   relay: ProgressRelay;
   clusters: ClusterAccess;
+  /** Handed to the kinds' code as `ctx.services`. */
+  services: JobServices;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -57,6 +59,7 @@ export function buildJobContext(input: ContextInput, deps: ContextDeps): JobCont
     attempt: ticket.attempt,
     installation: deps.installation,
     clusters: deps.clusters,
+    services: deps.services,
     signal: active.controller.signal,
     logger,
     ...(part ? { part } : {}),

@@ -15,7 +15,7 @@ import type { ApprovalGate } from '../tickets/approval-gate.js';
 import { createProtectedTargets } from '../tickets/protected-targets.js';
 import type { Clock } from '../tickets/service.js';
 import type { TicketStore } from '../tickets/store.js';
-import type { TicketJobKind } from './job-kind.js';
+import type { JobServices, TicketJobKind } from './job-kind.js';
 import type { JobQueue } from './queues.js';
 import { JobRegistry } from './registry.js';
 import { RunStore } from './run-store.js';
@@ -38,6 +38,8 @@ export interface RunnerParts {
   jobs: readonly TicketJobKind[];
   /** The process's cluster pools: jobs get their lane (`clusters.jobs`); the caller closes them. */
   clusters: ClusterPools;
+  /** What the wiring gives jobs through their context (`ctx.services`). */
+  services: JobServices;
   /** This process's runtime directory (jobs' files that may hold a secret). */
   runDir: RuntimeDir;
   /** This worker's name; default `host:pid`. */
@@ -88,6 +90,7 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
       journal,
       relay,
       clusters: clusters.jobs,
+      services: parts.services,
       clock,
       logger,
       metrics,

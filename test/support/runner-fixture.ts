@@ -11,6 +11,7 @@ import { openRuntimeDir } from '../../src/config/runtime-dir.js';
 import type { DbopsConfig } from '../../src/config/schema.js';
 import { ensureInstallation, type InstallationId } from '../../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../../src/db/meta.js';
+import { ExecutionChannel } from '../../src/execute/channel.js';
 import { ClusterPools } from '../../src/db/pools.js';
 import { FakeSlackApi } from '../../src/dev/index.js';
 import { silentLogger, createLogger } from '../../src/logger.js';
@@ -198,6 +199,9 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
         metrics,
         jobs: o.jobs ?? testKinds,
         clusters,
+        services: {
+          execution: { settings: config.execution, channel: new ExecutionChannel(redis, queue.keySpace) },
+        },
         worker: o.name ?? `test-${workers.length + 1}`,
         gate,
       });
