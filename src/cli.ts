@@ -32,8 +32,7 @@ export async function cli(argv: string[]): Promise<number> {
       await import('./main.js').then((m) => m.main());
       return -1;
     case 'worker':
-      process.env.DBOPS_ROLE = 'worker';
-      await import('./main.js').then((m) => m.main());
+      await import('./main.js').then((m) => m.main({}, { ...process.env, DBOPS_ROLE: 'worker' }));
       return -1;
     case 'review':
       return reviewCli(rest, {

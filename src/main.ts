@@ -3,16 +3,19 @@ import { StartAborted } from './closers.js';
 import { loadConfig } from './config/load.js';
 import { isDbopsError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
-import { startRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
+import { startRuntime, type Runtime, type RuntimeOptions } from './wiring/runtime.js';
 
 /** How long a start stopped by a signal may take to close what it opened before the process exits anyway. */
 const ABORTED_START_CLOSE_MS = 10_000;
 
-/** Entry point: DBOPS_ROLE=all|bot|worker. Config, then the runtime, then wait for a signal. `options` are for embedders and tests. */
-export async function main(options: RuntimeOptions = {}): Promise<void> {
-  const logger = createLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info');
+/**
+ * Entry point: config, then the role DBOPS_ROLE names (src/wiring), then wait for a signal.
+ * `options` are for embedders and tests; `environment` is where the env is read (process.env).
+ */
+export async function main(options: RuntimeOptions = {}, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const logger = createLogger(environment.LOG_LEVEL === 'debug' ? 'debug' : 'info');
   try {
-    const { config, env, file } = loadConfig(process.env);
+    const { config, env, file } = loadConfig(environment);
     logger.setLevel(env.LOG_LEVEL as LogLevel);
     logger.info('config loaded', { file, role: env.DBOPS_ROLE, clusters: Object.keys(config.clusters) });
     // Signals are taken from the start. One that comes while the runtime is still starting (Slack,

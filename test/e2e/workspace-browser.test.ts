@@ -17,7 +17,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parseConfig, parseEnv } from '../../src/config/load.js';
 import { silentLogger, createLogger } from '../../src/logger.js';
 import { ticketJobId } from '../../src/queue/queues.js';
-import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { startRuntime, type Runtime } from '../../src/wiring/runtime.js';
 import { DBA, dropDatabase, dropMetaDatabase, testConfigYaml } from '../support/harness.js';
 import { createTargetSchema } from '../support/ticket-flow.js';
 

@@ -9,7 +9,7 @@ import { parseConfig, parseEnv } from '../../src/config/load.js';
 import { FakeSlackApi, SlackRequestSender } from '../../src/dev/index.js';
 import { createLogger, silentLogger, type Logger } from '../../src/logger.js';
 import { installationPrefix, ticketJobId } from '../../src/queue/queues.js';
-import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/wiring/runtime.js';
 import { TEST_SECRET_KEY } from './approvals.js';
 import { flushInstallationKeys } from './redis-keys.js';
 import { assertNoInjectedMarkup } from './slack-markup.js';

@@ -19,7 +19,7 @@ import { countingSlackFetch, Metrics } from '../../src/metrics.js';
 import type { TicketJobKind } from '../../src/queue/job-kind.js';
 import { JobQueue } from '../../src/queue/queues.js';
 import { RunStore } from '../../src/queue/run-store.js';
-import { startRunner } from '../../src/queue/start-runner.js';
+import { startRunner } from '../../src/wiring/runner.js';
 import { StepJournal } from '../../src/queue/step-journal.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
 import { Notifier } from '../../src/slack/notifier.js';

@@ -8,6 +8,7 @@ import { createMetaServerProbe } from '../inventory/meta-server.js';
 import type { Logger } from '../logger.js';
 import type { AlertRaiser } from '../monitor/ticket-alerts.js';
 import type { Metrics } from '../metrics.js';
+import { collectDepths } from '../queue/queue-depths.js';
 import { createProgressRelay } from '../slack/progress-relay.js';
 import type { Notifier } from '../slack/notifier.js';
 import type { TicketAnnouncer } from '../slack/ticket-announcer.js';
@@ -15,12 +16,12 @@ import type { ApprovalGate } from '../tickets/approval-gate.js';
 import { createProtectedTargets } from '../tickets/protected-targets.js';
 import type { Clock } from '../tickets/service.js';
 import type { TicketStore } from '../tickets/store.js';
-import type { JobServices, TicketJobKind } from './job-kind.js';
-import type { JobQueue } from './queues.js';
-import { JobRegistry } from './registry.js';
-import { RunStore } from './run-store.js';
-import { StepJournal } from './step-journal.js';
-import { WorkerHost } from './worker-host.js';
+import type { JobServices, TicketJobKind } from '../queue/job-kind.js';
+import type { JobQueue } from '../queue/queues.js';
+import { JobRegistry } from '../queue/registry.js';
+import { RunStore } from '../queue/run-store.js';
+import { StepJournal } from '../queue/step-journal.js';
+import { WorkerHost } from '../queue/worker-host.js';
 
 export interface RunnerParts {
   /** This installation: its workers run its jobs only, and what jobs write outside the meta database carries it. */
@@ -105,26 +106,4 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
   });
   metrics.addCollector(() => collectDepths(metrics, [queue.queue, ...host.queues]));
   return { host, stop: () => host.stop() };
-}
-
-const STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'waiting-children',
-  'prioritized',
-  'paused',
-  'failed',
-  'completed',
-] as const;
-
-/** Queue depth by state, read at scrape time. */
-export async function collectDepths(
-  metrics: Metrics,
-  queues: ReadonlyArray<{ name: string; getJobCounts(...types: string[]): Promise<Record<string, number>> }>,
-): Promise<void> {
-  for (const queue of queues) {
-    const counts = await queue.getJobCounts(...STATES);
-    for (const state of STATES) metrics.queueJobs.set({ queue: queue.name, state }, counts[state] ?? 0);
-  }
 }

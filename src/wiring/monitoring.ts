@@ -5,10 +5,13 @@ import type { InstallationId } from '../db/installation.js';
 import type { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../slack/notifier.js';
-import { createAlertService, type AlertService, type Clock } from './alert-service.js';
-import { MonitorStore } from './monitor-store.js';
-import { createPoller, type Poller } from './poller.js';
-import { MonitorWorker } from './worker.js';
+import { createAlertService, type AlertService, type Clock } from '../monitor/alert-service.js';
+import { MonitorStore } from '../monitor/monitor-store.js';
+import { createPoller, type Poller } from '../monitor/poller.js';
+import { MonitorWorker } from '../monitor/worker.js';
+import { installationPrefix } from '../queue/queues.js';
+import type { Closers } from '../closers.js';
+import type { Services } from './services.js';
 
 export interface MonitoringParts {
   config: Pick<DbopsConfig, 'slack' | 'clusters' | 'monitors'>;
@@ -87,4 +90,33 @@ export async function startMonitoring(parts: MonitoringParts, worker: MonitorWor
       ),
     );
   return { alerts, poller, worker: monitorWorker, stop: () => monitorWorker.close() };
+}
+
+/**
+ * Alerts for every role; the monitor worker too where this process runs workers (worker, all) and
+ * the options leave it on (`monitors`, default: as `workers`).
+ */
+export async function startAlerts(s: Services, runsWorkers: boolean, closers: Closers): Promise<Monitoring> {
+  const { config, options } = s;
+  const parts: MonitoringParts = {
+    config,
+    pools: s.clusters,
+    meta: s.meta,
+    installation: s.installation,
+    slack: s.slack.notifier,
+    logger: s.logger,
+    clock: s.clock,
+    secrets: s.secrets,
+  };
+  const monitoring =
+    runsWorkers && (options.monitors ?? options.workers !== false)
+      ? await startMonitoring(parts, {
+          connection: s.redis,
+          queueName: options.monitorQueueName,
+          prefix: installationPrefix(config.runner.redis_prefix, s.installation),
+          schedule: options.monitorSchedules,
+        })
+      : createMonitoring(parts);
+  closers.push(() => monitoring.stop());
+  return monitoring;
 }

@@ -1,0 +1,103 @@
+import { commands } from '../../commands/index.js';
+import { healthRoute } from '../health.js';
+import { createInventory } from '../inventory/service.js';
+import type { Logger } from '../logger.js';
+import { metricsRoute } from '../metrics.js';
+import { createMigratePlanner } from '../migrate/planner.js';
+import type { AlertService } from '../monitor/alert-service.js';
+import { createReviewer } from '../review/service.js';
+import { createSlackApp } from '../slack/app.js';
+import type { CommandDeps } from '../slack/command.js';
+import type { TicketAnnouncer } from '../slack/ticket-announcer.js';
+import { createProtectedTargets } from '../tickets/protected-targets.js';
+import { createTicketService, type TicketService } from '../tickets/service.js';
+import type { Closers } from '../closers.js';
+import { startExecutionBot } from './execution.js';
+import { startAlerts } from './monitoring.js';
+import type { Runtime } from './runtime-options.js';
+import type { Services } from './services.js';
+
+/** What the bot part of a process started. */
+export interface StartedBot {
+  /** The port its HTTP endpoint listens on (Slack events, /healthz, /metrics). */
+  port: number;
+}
+
+/**
+ * The bot: the review, migrate checks, inventory, ticket service, rollbacks and the online ALTER's
+ * controls, served by the Bolt app (HTTP or Socket Mode). Approved tickets the last run did not
+ * hand to the queue are handed over once the app listens.
+ */
+export async function startBotPart(s: Services, alerts: AlertService, closers: Closers): Promise<StartedBot> {
+  const { config, logger, clusters: pools, secrets, meta } = s;
+  const reviewer = createReviewer(config, { pools, secrets, logger: logger.child({ name: 'review' }) });
+  const migrations = createMigratePlanner(config, { pools, secrets });
+  const inventory = createInventory({ config, secrets, meta, pools });
+  const protection = createProtectedTargets({ config, meta: inventory.metaServer });
+  const tickets = createTicketService({
+    store: s.tickets,
+    queue: s.queue,
+    clock: s.clock,
+    logger,
+    config,
+    dbas: s.dbas,
+    sealer: s.sealer,
+    gate: s.gate,
+    protection,
+  });
+  const execution = await startExecutionBot(s, closers);
+  const deps: CommandDeps = {
+    config,
+    slack: s.slack.notifier,
+    reviewer,
+    logger,
+    clock: s.clock,
+    tickets,
+    ticketStore: s.tickets,
+    dbas: s.dbas,
+    announcer: s.announcer,
+    commands,
+    migrations,
+    alerts,
+    inventory,
+    execution,
+  };
+  const settings = s.slack.settings;
+  const app = createSlackApp(settings, deps, [healthRoute({ meta, redis: s.redis }), metricsRoute(s.metrics)], logger);
+  const port = await app.start();
+  closers.push(() => app.stop());
+  logger.info('dbops is listening', { port, mode: settings.appToken ? 'socket' : 'http', slackApi: settings.apiUrl });
+  await resumeHandOffs(tickets, s.announcer, logger);
+  return { port };
+}
+
+/**
+ * DBOPS_ROLE=bot: the bot alone, with the alert service (/dbops alerts, Acknowledge and Silence);
+ * workers run elsewhere.
+ */
+export async function startBot(s: Services, closers: Closers): Promise<Omit<Runtime, 'stop'>> {
+  const monitoring = await startAlerts(s, false, closers);
+  const { port } = await startBotPart(s, monitoring.alerts, closers);
+  return { port, installation: s.installation, signingSecret: s.slack.settings.signingSecret, monitoring };
+}
+
+/**
+ * Queue approved tickets the last run did not hand over (queue down, or a stop in between), and say
+ * so in their threads.
+ */
+async function resumeHandOffs(tickets: TicketService, announcer: TicketAnnouncer, logger: Logger): Promise<void> {
+  try {
+    const resumed = await tickets.resumeHandOffs();
+    for (const { ticket, handOff } of resumed) {
+      if (!handOff.queued) continue;
+      await announcer.resumed(ticket, handOff);
+      logger.info('approved ticket handed to the queue at start-up', { ticket: ticket.ref, jobId: handOff.jobId });
+    }
+    if (resumed.length > 0) logger.info('resumed hand-overs', { tickets: resumed.length });
+  } catch (err) {
+    logger.error(
+      'could not resume hand-overs of approved tickets',
+      err instanceof Error ? err : new Error(String(err)),
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import type { InstallationId } from '../db/installation.js';
+import type { Monitoring } from './monitoring.js';
+import type { TicketJobKind } from '../queue/job-kind.js';
+import type { WorkerHost } from '../queue/worker-host.js';
+import type { Clock } from '../tickets/service.js';
+
+/** A started dbops process (any role), as main and the tests see it. */
+export interface Runtime {
+  /** Port the HTTP endpoint listens on (Slack events, /healthz). */
+  port: number;
+  /** This installation's id, read from the meta database (src/db/installation.ts). */
+  installation: InstallationId;
+  /** Set when running without Slack tokens (the dev role): the URL of the local Slack API dbops talks to. */
+  localSlackUrl?: string;
+  /** Set with `localSlackUrl` where the role has the bot: the local workspace page (README, "Try it without Slack"). */
+  workspaceUrl?: string;
+  signingSecret?: string;
+  /** The job workers of this process (DBOPS_ROLE=worker or all). */
+  runner?: WorkerHost;
+  /** Alerts (every role) and, where this process runs workers, the monitor poller and worker. */
+  monitoring?: Monitoring;
+  stop(): Promise<void>;
+}
+
+/** What embedders and tests may choose; production uses the defaults. */
+export interface RuntimeOptions {
+  /** BullMQ queue for ticket jobs; default `dbops-tickets`. Tests give each runtime its own. */
+  queueName?: string;
+  clock?: Clock;
+  /** Start job workers where the role has them (worker, all); false runs the bot alone. Default true. */
+  workers?: boolean;
+  /** The job kinds workers run; default every kind in jobs/index.ts. Tests add their own. */
+  jobs?: readonly TicketJobKind[];
+  /** This worker's name in logs and threads; default `host:pid`. */
+  workerName?: string;
+  /** Run the monitor worker where the role has workers (worker, all); default: as `workers`. */
+  monitors?: boolean;
+  /** BullMQ queue for monitor polls; default `dbops-monitors`. Tests give each runtime its own. */
+  monitorQueueName?: string;
+  /** Create the monitors' job schedulers (default true); false: polls run only when asked (tests drive them). */
+  monitorSchedules?: boolean;
+  /** Where cluster passwords (`password_env`) and dbops' key (`secrets.key_env`) are read. Default process.env. */
+  secrets?: NodeJS.ProcessEnv;
+  /**
+   * Aborting it stops a start still in progress (SIGTERM while Slack, the meta database or Redis
+   * does not answer): what has started is closed and startRuntime rejects with StartAborted.
+   */
+  signal?: AbortSignal;
+}
