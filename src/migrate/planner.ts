@@ -31,13 +31,12 @@ export interface MigratePlanner {
 export interface MigratePlannerDeps {
   /** The process's cluster pools (db/pools.ts): the checks read on the requests' lane. */
   pools: Pick<ClusterPools, 'primary' | 'replicaOrPrimary'>;
-  /** Where `password_env` names are read, to say what a connection problem means (default process.env). */
-  secrets?: NodeJS.ProcessEnv;
+  /** Where `password_env` names are read (process.env in production), to say what a connection problem means. */
+  secrets: NodeJS.ProcessEnv;
 }
 
 export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDeps): MigratePlanner {
-  const secrets = deps.secrets ?? process.env;
-  const { pools } = deps;
+  const { pools, secrets } = deps;
 
   return {
     async check(spec) {

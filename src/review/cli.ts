@@ -74,7 +74,7 @@ async function reviewAgainst(sql: string, target: TargetName, purpose: 'review' 
   // This command's process: its one set of pools, closed when the review is done.
   const pools = new ClusterPools(config.clusters, { secrets: process.env });
   try {
-    const reviewer = createReviewer(config, { pools });
+    const reviewer = createReviewer(config, { pools, secrets: process.env });
     return await reviewer.review({ sql, target: { cluster: target.cluster, schema: target.schema }, purpose });
   } finally {
     await pools.closeAll();

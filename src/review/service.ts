@@ -27,8 +27,8 @@ export interface Reviewer {
 export interface ReviewerDeps {
   /** The process's cluster pools (db/pools.ts): catalogs and EXPLAIN on the requests' lane, plus dedicated EXPLAIN sessions. */
   pools: Pick<ClusterPools, 'primary' | 'replicaOrPrimary' | 'dedicatedReplicaOrPrimary'>;
-  /** Where `password_env` names are read, to say what a connection problem means (default process.env). */
-  secrets?: NodeJS.ProcessEnv;
+  /** Where `password_env` names are read (process.env in production), to say what a connection problem means. */
+  secrets: NodeJS.ProcessEnv;
   /** Where a target's errors are logged in full (a review shows dbops' description of them, never their text). */
   logger?: Pick<Logger, 'info'>;
 }
@@ -76,7 +76,7 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps): Reviewe
         const endpoint = cluster.replicas[0] ?? cluster.primary;
         throw new DbopsError(
           'unavailable',
-          `cannot read the schema of ${target.cluster}.${target.schema}: ${explainConnectError(err, cluster, endpoint, deps.secrets ?? process.env)}`,
+          `cannot read the schema of ${target.cluster}.${target.schema}: ${explainConnectError(err, cluster, endpoint, deps.secrets)}`,
           { cause: err },
         );
       }

@@ -37,7 +37,7 @@ before(async () => {
     clusters: { local: { env: 'test', primary: { host: '127.0.0.1', port: 3306 }, user: 'root' } },
     review: { scratch_cluster: 'local' },
   });
-  reviewer = createReviewer(config, { pools });
+  reviewer = createReviewer(config, { pools, secrets: {} });
 });
 after(async () => {
   await dropSchema(pools.primary('local'), schema);

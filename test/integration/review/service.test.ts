@@ -94,6 +94,7 @@ describe('createReviewer', () => {
   it("applies the target environment's profile, and the base rules without a target", async () => {
     const reviewer = createReviewer(config({ review: { profiles: { test: { 'table.disallow-drop': 'off' } } } }), {
       pools,
+      secrets: {},
     });
     const sql = 'DROP TABLE customers';
     const onTest = await reviewer.review({ sql, target: { cluster: 'local', schema: schemas[0] } });
@@ -106,6 +107,7 @@ describe('createReviewer', () => {
   it('runs the catalog and EXPLAIN rules against the target', async () => {
     const reviewer = createReviewer(config({ review: { rules: { 'statement.affected-row-limit': { max: 100 } } } }), {
       pools,
+      secrets: {},
     });
     const report = await reviewer.review({
       sql: "UPDATE orders SET note = NULL WHERE note = 'n'; SELECT nam FROM customers",
