@@ -5,9 +5,10 @@ import type { InstallationId } from '../db/installation.js';
 import type { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../slack/notifier.js';
-import { createAlertService, type AlertService, type Clock } from '../monitor/alert-service.js';
+import { createAlertService, type Clock } from '../monitor/alert-service.js';
+import type { Monitoring } from '../monitor/monitoring.js';
 import { MonitorStore } from '../monitor/monitor-store.js';
-import { createPoller, type Poller } from '../monitor/poller.js';
+import { createPoller } from '../monitor/poller.js';
 import { MonitorWorker } from '../monitor/worker.js';
 import { installationPrefix } from '../queue/queues.js';
 import type { Closers } from '../closers.js';
@@ -35,15 +36,6 @@ export interface MonitorWorkerParts {
   prefix?: string;
   /** Create job schedulers (default true); false: polls run only when asked (tests). */
   schedule?: boolean;
-}
-
-/** What the runtime keeps of monitoring: the alert service always, the worker where the role runs workers. */
-export interface Monitoring {
-  alerts: AlertService;
-  /** Set where this process polls (DBOPS_ROLE all or worker). */
-  poller?: Poller;
-  worker?: MonitorWorker;
-  stop(): Promise<void>;
 }
 
 /** The alert service alone (the bot: /dbops alerts, Acknowledge / Silence buttons). */

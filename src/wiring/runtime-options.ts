@@ -1,5 +1,5 @@
 import type { InstallationId } from '../db/installation.js';
-import type { Monitoring } from './monitoring.js';
+import type { Monitoring } from '../monitor/monitoring.js';
 import type { TicketJobKind } from '../queue/job-kind.js';
 import type { WorkerHost } from '../queue/worker-host.js';
 import type { Clock } from '../tickets/service.js';
