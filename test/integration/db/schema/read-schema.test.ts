@@ -8,6 +8,7 @@ import { readSchema, type QuerySource } from '../../../../src/db/schema/read-sch
 import { existingSchemas, schemaNames } from '../../../../src/db/schema/schemata.js';
 import { readServerFlavor } from '../../../../src/db/schema/server-flavor.js';
 import { showCreate } from '../../../../src/db/schema/show-create.js';
+import { readTableNames } from '../../../../src/db/schema/table-names.js';
 
 const suffix = randomBytes(4).toString('hex');
 const SHOP = `t_rs_shop_${suffix}`;
@@ -263,6 +264,22 @@ describe('schema helpers', () => {
     assert.ok(all.includes(SHOP) && all.includes(CRM) && all.includes('information_schema'));
     assert.ok(all.indexOf(CRM) < all.indexOf(SHOP), 'by name');
     assert.equal(await readServerFlavor(pool), 'mariadb');
+  });
+
+  it('lists table names and types, of the whole schema or of the tables named', async () => {
+    assert.deepEqual(
+      (await readTableNames(pool, SHOP)).map((t) => `${t.name} ${t.type}`),
+      [
+        'big_orders VIEW',
+        'customers BASE TABLE',
+        'items BASE TABLE',
+        'log BASE TABLE',
+        'orders BASE TABLE',
+        'shipments BASE TABLE',
+      ],
+    );
+    assert.deepEqual(await readTableNames(pool, SHOP, ['log', 'nope']), [{ name: 'log', type: 'BASE TABLE' }]);
+    assert.deepEqual(await readTableNames(pool, SHOP, []), []);
   });
 
   it('shows the CREATE statement of a table and of a view', async () => {
