@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { quoteIdent } from '../db/meta.js';
+import { readTableNames } from '../db/schema/table-names.js';
 import { describeServerError } from '../db/server-errors.js';
 import { walk } from './ast.js';
 import type { CatalogTable } from './catalog/catalog.js';
@@ -246,11 +247,8 @@ export function requalify(sql: string, schema: string, shadowSchema: string): st
 }
 
 async function baseTables(source: Queryable, schema: string): Promise<Set<string>> {
-  const [rows] = await source.query<RowDataPacket[]>(
-    "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
-    [schema],
-  );
-  return new Set(rows.map((r) => String(r.name)));
+  const tables = await readTableNames(source, schema);
+  return new Set(tables.filter((t) => t.type === 'BASE TABLE').map((t) => t.name));
 }
 
 /** Tables of the target the DDL names: every identifier of the statements that is an existing table. */
