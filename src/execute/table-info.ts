@@ -89,7 +89,7 @@ export function valueClass(dataType: string): ValueClass {
 export async function readTableInfo(db: RowsSource, table: TableName): Promise<TableInfo | null> {
   const snapshot = await readSchema(db, table.schema, {
     tables: [table.name],
-    include: { sizes: true, columns: true, indexes: true },
+    include: { details: true, columns: true, indexes: true },
   });
   const [shape] = snapshot.tables.values();
   if (!shape) return null;

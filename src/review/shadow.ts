@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { quoteIdent } from '../db/meta.js';
-import { readTableNames } from '../db/schema/table-names.js';
+import { readSchema } from '../db/schema/read-schema.js';
 import { describeServerError } from '../db/server-errors.js';
 import { walk } from './ast.js';
 import type { CatalogTable } from './catalog/catalog.js';
@@ -247,8 +247,8 @@ export function requalify(sql: string, schema: string, shadowSchema: string): st
 }
 
 async function baseTables(source: Queryable, schema: string): Promise<Set<string>> {
-  const tables = await readTableNames(source, schema);
-  return new Set(tables.filter((t) => t.type === 'BASE TABLE').map((t) => t.name));
+  const { tables } = await readSchema(source, schema);
+  return new Set([...tables.values()].filter((t) => t.type === 'BASE TABLE').map((t) => t.name));
 }
 
 /** Tables of the target the DDL names: every identifier of the statements that is an existing table. */

@@ -31,12 +31,14 @@ export interface ReadSchemaOptions {
   /** Only these tables (every table of the schema when absent; none when empty). */
   tables?: readonly string[];
   /**
-   * What to read besides each table's name, type, engine, collation, options and comment; each is
-   * one query. Sizes make the server open every table read; incoming foreign keys make it look at
-   * every foreign key it has (REFERENTIAL_CONSTRAINTS has no index by referenced table).
+   * What to read besides each table's name and type (for which MariaDB opens no table and no view).
+   * `details` (engine, collation, options, comment, row estimate, sizes, next AUTO_INCREMENT) come
+   * with the names, but make the server open every table and view read; each other one is a query.
+   * Incoming foreign keys make the server look at every foreign key it has (REFERENTIAL_CONSTRAINTS
+   * has no index by referenced table): ask for them only when needed.
    */
   include?: {
-    sizes?: boolean;
+    details?: boolean;
     columns?: boolean;
     indexes?: boolean;
     foreignKeys?: boolean;
@@ -45,11 +47,11 @@ export interface ReadSchemaOptions {
   };
 }
 
-const SIZES = `, TABLE_ROWS AS table_rows, DATA_LENGTH AS data_length, INDEX_LENGTH AS index_length,
+const DETAILS = `, ENGINE AS engine, TABLE_COLLATION AS table_collation, CREATE_OPTIONS AS create_options,
+  TABLE_COMMENT AS table_comment, TABLE_ROWS AS table_rows, DATA_LENGTH AS data_length, INDEX_LENGTH AS index_length,
   DATA_FREE AS data_free, AVG_ROW_LENGTH AS avg_row_length, AUTO_INCREMENT AS auto_increment`;
-const TABLES_SQL = (sizes: boolean, filter: string) =>
-  `SELECT TABLE_NAME AS table_name, TABLE_TYPE AS table_type, ENGINE AS engine, TABLE_COLLATION AS table_collation,
-  CREATE_OPTIONS AS create_options, TABLE_COMMENT AS table_comment${sizes ? SIZES : ''}
+const TABLES_SQL = (details: boolean, filter: string) =>
+  `SELECT TABLE_NAME AS table_name, TABLE_TYPE AS table_type${details ? DETAILS : ''}
   FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?${filter} ORDER BY TABLE_NAME`;
 const COLUMNS_SQL = (filter: string) =>
   `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, ORDINAL_POSITION AS ordinal_position,
@@ -100,7 +102,7 @@ export async function readSchema(
   const read = async <T extends z.ZodType>(sql: string, row: T, args: unknown[] = [schema, ...names]) =>
     parseRows(await rowsOf(db, sql, args), row, sql);
 
-  for (const r of await read(TABLES_SQL(include.sizes === true, filter('TABLE_NAME')), TableRow))
+  for (const r of await read(TABLES_SQL(include.details === true, filter('TABLE_NAME')), TableRow))
     snapshot.tables.set(r.table_name, toTable(schema, r));
   if (snapshot.tables.size === 0) return snapshot;
   // Other information_schema tables may write a name in another case (lower_case_table_names=2).

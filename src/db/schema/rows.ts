@@ -20,14 +20,19 @@ const Count = z
   .transform((v) => (v === null || v === undefined || v === '' ? null : Number(v)))
   .pipe(z.number().finite().nullable());
 const Text = z.string().nullable();
+/** A text that may also be absent from the row (not selected). */
+const Optional = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 export const TableRow = z.object({
   table_name: z.string(),
   table_type: z.string(),
-  engine: Text,
-  table_collation: Text,
-  create_options: Text,
-  table_comment: Text,
+  engine: Optional,
+  table_collation: Optional,
+  create_options: Optional,
+  table_comment: Optional,
   table_rows: Count,
   data_length: Count,
   index_length: Count,

@@ -1,7 +1,7 @@
 /**
  * A schema as information_schema describes it: the one shape review, execute, migrate and inventory
- * read their tables in (each maps it into what it needs). Values are as the server writes them;
- * numbers are null when the server gives none (views) or they were not read (see ReadSchemaOptions).
+ * read their tables in (each maps it into what it needs). Values are as the server writes them.
+ * What was not asked for (see ReadSchemaOptions) is empty: no columns, null engine and numbers.
  */
 export interface SchemaSnapshot {
   schema: string;
@@ -16,6 +16,7 @@ export interface TableShape {
   name: string;
   /** TABLE_TYPE: `BASE TABLE`, `VIEW`, `SYSTEM VIEW`, `SEQUENCE`, `SYSTEM VERSIONED`, `TEMPORARY`. */
   type: string;
+  /** The table's details, from here to autoIncrement: null or empty unless they were read. */
   engine: string | null;
   /** Default collation of the table (its charset is the collation's). */
   collation: string | null;
@@ -23,13 +24,13 @@ export interface TableShape {
   createOptions: string;
   partitioned: boolean;
   comment: string;
-  /** The row estimate (approximate for InnoDB); sizes in bytes. Null unless sizes were read. */
+  /** The row estimate (approximate for InnoDB); sizes in bytes. Null for views. */
   rows: number | null;
   dataBytes: number | null;
   indexBytes: number | null;
   freeBytes: number | null;
   avgRowLength: number | null;
-  /** The next AUTO_INCREMENT value; null without one (or unless sizes were read). */
+  /** The next AUTO_INCREMENT value; null without one. */
   autoIncrement: number | null;
   /** In ORDINAL_POSITION order. */
   columns: ColumnShape[];

@@ -25,7 +25,7 @@ export async function loadCatalog(db: Queryable, schemas: Iterable<string>): Pro
   const flavor = await readServerFlavor(db);
   for (const schema of await existingSchemas(db, wanted)) {
     catalog.addSchema(schema);
-    const snapshot = await readSchema(db, schema, { include: { sizes: true, columns: true, indexes: true } });
+    const snapshot = await readSchema(db, schema, { include: { details: true, columns: true, indexes: true } });
     for (const table of snapshot.tables.values()) catalog.putTable(toCatalogTable(table, flavor));
   }
   return catalog;

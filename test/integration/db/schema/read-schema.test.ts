@@ -8,7 +8,6 @@ import { readSchema, type QuerySource } from '../../../../src/db/schema/read-sch
 import { existingSchemas, schemaNames } from '../../../../src/db/schema/schemata.js';
 import { readServerFlavor } from '../../../../src/db/schema/server-flavor.js';
 import { showCreate } from '../../../../src/db/schema/show-create.js';
-import { readTableNames } from '../../../../src/db/schema/table-names.js';
 
 const suffix = randomBytes(4).toString('hex');
 const SHOP = `t_rs_shop_${suffix}`;
@@ -82,7 +81,7 @@ function counting(): { db: QuerySource; sent: string[] } {
 }
 
 const everything = {
-  sizes: true,
+  details: true,
   columns: true,
   indexes: true,
   foreignKeys: true,
@@ -223,8 +222,8 @@ describe('readSchema', () => {
     const orders = snapshot.tables.get('orders');
     assert.equal(orders?.columns.length, 7);
     assert.deepEqual(
-      [orders?.rows, orders?.dataBytes, orders?.indexes.length, orders?.triggers.length],
-      [null, null, 0, 0],
+      [orders?.engine, orders?.rows, orders?.dataBytes, orders?.indexes.length, orders?.triggers.length],
+      [null, null, null, 0, 0],
     );
   });
 
@@ -247,11 +246,39 @@ describe('readSchema', () => {
     assert.equal(sent.length, 2);
   });
 
+  it('lists names and types alone without opening a view; details open them', async () => {
+    const conn = await pool.getConnection();
+    const openedViews = async () => {
+      const [rows] = await conn.query<RowDataPacket[]>("SHOW SESSION STATUS LIKE 'Opened_views'");
+      return Number(rows[0]?.Value);
+    };
+    try {
+      const before = await openedViews();
+      const names = await readSchema(conn, SHOP);
+      assert.equal(await openedViews(), before);
+      assert.deepEqual(
+        [...names.tables.values()].map((t) => `${t.name} ${t.type} ${t.engine}`),
+        [
+          'big_orders VIEW null',
+          'customers BASE TABLE null',
+          'items BASE TABLE null',
+          'log BASE TABLE null',
+          'orders BASE TABLE null',
+          'shipments BASE TABLE null',
+        ],
+      );
+      await readSchema(conn, SHOP, { include: { details: true } });
+      assert.ok((await openedViews()) > before);
+    } finally {
+      conn.release();
+    }
+  });
+
   it('runs on anything that returns rows (execute sessions) as well as on mysql2 pools', async () => {
     const rowsOnly = {
       rows: async (sql: string, values?: unknown[]) => (await pool.query<RowDataPacket[]>(sql, values))[0],
     };
-    const snapshot = await readSchema(rowsOnly, SHOP, { tables: ['log'], include: { sizes: true } });
+    const snapshot = await readSchema(rowsOnly, SHOP, { tables: ['log'], include: { details: true } });
     assert.equal(snapshot.tables.get('log')?.engine, 'Aria');
   });
 });
@@ -264,22 +291,6 @@ describe('schema helpers', () => {
     assert.ok(all.includes(SHOP) && all.includes(CRM) && all.includes('information_schema'));
     assert.ok(all.indexOf(CRM) < all.indexOf(SHOP), 'by name');
     assert.equal(await readServerFlavor(pool), 'mariadb');
-  });
-
-  it('lists table names and types, of the whole schema or of the tables named', async () => {
-    assert.deepEqual(
-      (await readTableNames(pool, SHOP)).map((t) => `${t.name} ${t.type}`),
-      [
-        'big_orders VIEW',
-        'customers BASE TABLE',
-        'items BASE TABLE',
-        'log BASE TABLE',
-        'orders BASE TABLE',
-        'shipments BASE TABLE',
-      ],
-    );
-    assert.deepEqual(await readTableNames(pool, SHOP, ['log', 'nope']), [{ name: 'log', type: 'BASE TABLE' }]);
-    assert.deepEqual(await readTableNames(pool, SHOP, []), []);
   });
 
   it('shows the CREATE statement of a table and of a view', async () => {

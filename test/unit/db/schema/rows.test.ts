@@ -44,7 +44,7 @@ const index = (index_name: string, column_name: string | null, over: Record<stri
   });
 
 describe('information_schema rows', () => {
-  it('reads table numbers whether mysql2 gives numbers or BIGINT strings, null when there are none (views, sizes not read)', () => {
+  it('reads table numbers whether mysql2 gives numbers or BIGINT strings, null when there are none (views, details not read)', () => {
     const table = toTable(
       's',
       TableRow.parse({
@@ -67,6 +67,8 @@ describe('information_schema rows', () => {
     );
     assert.equal(table.partitioned, true);
     assert.equal(table.comment, '');
+    const named = toTable('s', TableRow.parse({ table_name: 'v', table_type: 'VIEW' }));
+    assert.deepEqual([named.engine, named.comment, named.createOptions, named.rows], [null, '', '', null]);
     assert.throws(() => TableRow.parse({ table_name: 'x', table_type: 'VIEW', engine: null, table_rows: 'many' }));
   });
 
