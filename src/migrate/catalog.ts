@@ -1,7 +1,9 @@
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { z } from 'zod';
+import { primaryFirst } from '../db/schema/order.js';
+import { readSchema, type SchemaSource } from '../db/schema/read-schema.js';
+import { extraFacts } from '../db/schema/rows.js';
+import type { ColumnShape, IncomingForeignKey, TableShape } from '../db/schema/shape.js';
+import { showCreate } from '../db/schema/show-create.js';
 import type { KeyColumn, KeyLiteralKind } from './sql.js';
-import { qualified } from './sql.js';
 
 /** What dbops reads of a schema to copy it: base tables with their columns, copy key and size. */
 
@@ -31,25 +33,11 @@ export interface TableInfo {
   /** Indexes by name (PRIMARY included), columns in order. */
   indexes: Record<string, { unique: boolean; columns: string[] }>;
   autoIncrementColumn: string | null;
+  /** Foreign keys of other tables that point at this one (read only when asked for). */
+  referencedBy: IncomingForeignKey[];
 }
 
-const int = z.coerce.number().int();
-const str = z.string();
-const nstr = z.string().nullable();
-
-const TableRow = z.object({
-  name: str,
-  type: str,
-  engine: nstr,
-  rows: int.nullable(),
-  data: int.nullable(),
-  idx: int.nullable(),
-  avg: int.nullable(),
-});
-const ColumnRow = z.object({ tbl: str, name: str, dt: str, ct: str, nullable: str, extra: str, cs: nstr, coll: nstr });
-const IndexRow = z.object({ tbl: str, idx: str, non_unique: int, col: str, sub_part: int.nullable() });
-
-type Queryable = Pick<Pool, 'query'> | Pick<PoolConnection, 'query'>;
+type Queryable = SchemaSource;
 
 const INT_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric']);
 const TEMPORAL_TYPES = new Set(['date', 'datetime', 'timestamp', 'time', 'year']);
@@ -71,74 +59,62 @@ export function keyKind(column: ColumnInfo): KeyLiteralKind | null {
  * `PERSISTENT`, and a system-versioned table's `ROW START`/`ROW END`); not `DEFAULT_GENERATED`.
  */
 export function isGeneratedExtra(extra: string): boolean {
-  return /(^|\s)(VIRTUAL|STORED|PERSISTENT)(\s|$)|\bROW (START|END)\b/i.test(extra);
+  const { generated, rowPeriod } = extraFacts(extra);
+  return generated !== null || rowPeriod !== null;
 }
 
-/** The base tables (and the names of views) of a schema; `only` limits the tables read. */
-export async function readSchemaTables(db: Queryable, schema: string, only?: readonly string[]): Promise<TableInfo[]> {
-  const filter = only && only.length > 0 ? ` AND TABLE_NAME IN (${only.map(() => '?').join(', ')})` : '';
-  const args = [schema, ...(only ?? [])];
-  const [tables] = await db.query<RowDataPacket[]>(
-    `SELECT TABLE_NAME AS name, TABLE_TYPE AS type, ENGINE AS engine, TABLE_ROWS AS \`rows\`, DATA_LENGTH AS data, INDEX_LENGTH AS idx, AVG_ROW_LENGTH AS avg
-       FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?${filter} ORDER BY TABLE_NAME`,
-    args,
-  );
-  const [columns] = await db.query<RowDataPacket[]>(
-    `SELECT TABLE_NAME AS tbl, COLUMN_NAME AS name, DATA_TYPE AS dt, COLUMN_TYPE AS ct, IS_NULLABLE AS nullable, EXTRA AS extra,
-            CHARACTER_SET_NAME AS cs, COLLATION_NAME AS coll
-       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?${filter} ORDER BY TABLE_NAME, ORDINAL_POSITION`,
-    args,
-  );
-  const [indexes] = await db.query<RowDataPacket[]>(
-    `SELECT TABLE_NAME AS tbl, INDEX_NAME AS idx, NON_UNIQUE AS non_unique, COLUMN_NAME AS col, SUB_PART AS sub_part
-       FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?${filter} ORDER BY TABLE_NAME, INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX`,
-    args,
-  );
-  const columnsOf = new Map<string, ColumnInfo[]>();
-  const autoInc = new Map<string, string>();
-  for (const raw of columns) {
-    const c = ColumnRow.parse(raw);
-    const list = columnsOf.get(c.tbl) ?? [];
-    list.push({
-      name: c.name,
-      dataType: c.dt,
-      columnType: c.ct,
-      nullable: c.nullable === 'YES',
-      generated: isGeneratedExtra(c.extra),
-      charset: c.cs,
-      collation: c.coll,
-    });
-    columnsOf.set(c.tbl, list);
-    if (/auto_increment/i.test(c.extra)) autoInc.set(c.tbl, c.name);
-  }
-  const indexesOf = new Map<string, TableInfo['indexes']>();
-  const prefixed = new Set<string>();
-  for (const raw of indexes) {
-    const i = IndexRow.parse(raw);
-    const byName = indexesOf.get(i.tbl) ?? {};
-    const entry = (byName[i.idx] ??= { unique: i.non_unique === 0, columns: [] });
-    entry.columns.push(i.col);
-    if (i.sub_part !== null) prefixed.add(`${i.tbl}\u0000${i.idx}`);
-    indexesOf.set(i.tbl, byName);
-  }
-  return tables.map((raw) => {
-    const t = TableRow.parse(raw);
-    const cols = columnsOf.get(t.name) ?? [];
-    const idx = indexesOf.get(t.name) ?? {};
-    return {
-      name: t.name,
-      type: tableType(t.type),
-      engine: t.engine,
-      rows: t.rows ?? 0,
-      dataBytes: t.data ?? 0,
-      indexBytes: t.idx ?? 0,
-      avgRowLength: t.avg ?? 0,
-      columns: cols,
-      key: chooseKey(cols, idx, (name) => prefixed.has(`${t.name}\u0000${name}`)),
-      indexes: idx,
-      autoIncrementColumn: autoInc.get(t.name) ?? null,
-    };
+/**
+ * The base tables (and the names of views) of a schema; `only` limits the tables read. Foreign keys
+ * pointing at the tables are read when asked for (the server then looks at every foreign key it has).
+ */
+export async function readSchemaTables(
+  db: Queryable,
+  schema: string,
+  only?: readonly string[],
+  options: { incomingForeignKeys?: boolean } = {},
+): Promise<TableInfo[]> {
+  const snapshot = await readSchema(db, schema, {
+    tables: only && only.length > 0 ? only : undefined,
+    include: { details: true, columns: true, indexes: true, incomingForeignKeys: options.incomingForeignKeys },
   });
+  return [...snapshot.tables.values()].map(toTableInfo);
+}
+
+/** A table as migrate plans it, from db/schema's shape. */
+export function toTableInfo(t: TableShape): TableInfo {
+  const columns = t.columns.map(toColumnInfo);
+  const indexes: TableInfo['indexes'] = {};
+  const prefixed = new Set<string>();
+  for (const index of primaryFirst(t.indexes)) {
+    indexes[index.name] = { unique: index.unique, columns: index.parts.map((p) => p.column ?? '(expression)') };
+    if (index.parts.some((p) => p.subPart !== null)) prefixed.add(index.name);
+  }
+  return {
+    name: t.name,
+    type: tableType(t.type),
+    engine: t.engine,
+    rows: t.rows ?? 0,
+    dataBytes: t.dataBytes ?? 0,
+    indexBytes: t.indexBytes ?? 0,
+    avgRowLength: t.avgRowLength ?? 0,
+    columns,
+    key: chooseKey(columns, indexes, (name) => prefixed.has(name)),
+    indexes,
+    autoIncrementColumn: t.columns.find((c) => c.autoIncrement)?.name ?? null,
+    referencedBy: t.referencedBy,
+  };
+}
+
+function toColumnInfo(c: ColumnShape): ColumnInfo {
+  return {
+    name: c.name,
+    dataType: c.dataType,
+    columnType: c.columnType,
+    nullable: c.nullable,
+    generated: c.generated !== null || c.rowPeriod !== null,
+    charset: c.charset,
+    collation: c.collation,
+  };
 }
 
 function tableType(type: string): TableInfo['type'] {
@@ -170,28 +146,11 @@ function chooseKey(
   return null;
 }
 
-/** Schemas that exist among `names`. */
-export async function existingSchemas(db: Queryable, names: readonly string[]): Promise<Set<string>> {
-  if (names.length === 0) return new Set();
-  const [rows] = await db.query<RowDataPacket[]>(
-    `SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (${names.map(() => '?').join(', ')})`,
-    [...names],
-  );
-  return new Set(rows.map((r) => z.object({ name: str }).parse(r).name));
-}
-
-/** Every schema name on the server (for "did you mean"). */
-export async function schemaNames(db: Queryable): Promise<string[]> {
-  const [rows] = await db.query<RowDataPacket[]>(
-    'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME',
-  );
-  return rows.map((r) => z.object({ name: str }).parse(r).name);
-}
-
 /** `SHOW CREATE TABLE` text. */
 export async function showCreateTable(db: Queryable, schema: string, table: string): Promise<string> {
-  const [rows] = await db.query<RowDataPacket[]>(`SHOW CREATE TABLE ${qualified(schema, table)}`);
-  return z.object({ 'Create Table': str }).parse(rows[0])['Create Table'];
+  const create = await showCreate(db, schema, table);
+  if (create === null) throw new Error(`SHOW CREATE TABLE gave no definition for ${schema}.${table}`);
+  return create;
 }
 
 /** The columns dbops copies: every column but generated ones. */
@@ -216,21 +175,17 @@ export function columnSignature(columns: readonly ColumnInfo[]): string {
 }
 
 /** Foreign keys that point at `tables` of `schema` from tables outside the set (they would dangle after a swap). */
-export async function referencingForeignKeys(
-  db: Queryable,
+export function foreignKeysFromOutside(
   schema: string,
-  tables: readonly string[],
-): Promise<Array<{ table: string; constraint: string; references: string }>> {
-  if (tables.length === 0) return [];
-  const [rows] = await db.query<RowDataPacket[]>(
-    `SELECT CONSTRAINT_SCHEMA AS db, TABLE_NAME AS tbl, CONSTRAINT_NAME AS name, REFERENCED_TABLE_NAME AS ref
-       FROM information_schema.REFERENTIAL_CONSTRAINTS
-      WHERE UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME IN (${tables.map(() => '?').join(', ')})`,
-    [schema, ...tables],
-  );
-  const inSet = new Set(tables);
-  return rows
-    .map((r) => z.object({ db: str, tbl: str, name: str, ref: str }).parse(r))
-    .filter((r) => !(r.db === schema && inSet.has(r.tbl)))
-    .map((r) => ({ table: r.db === schema ? r.tbl : `${r.db}.${r.tbl}`, constraint: r.name, references: r.ref }));
+  tables: ReadonlyArray<Pick<TableInfo, 'name' | 'referencedBy'>>,
+): Array<{ table: string; constraint: string; references: string }> {
+  const inSet = new Set(tables.map((t) => t.name));
+  return tables
+    .flatMap((t) => t.referencedBy)
+    .filter((fk) => !(fk.schema === schema && inSet.has(fk.table)))
+    .map((fk) => ({
+      table: fk.schema === schema ? fk.table : `${fk.schema}.${fk.table}`,
+      constraint: fk.name,
+      references: fk.referencedTable,
+    }));
 }

@@ -1,14 +1,16 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { describeServerError } from '../db/server-errors.js';
 import { closest } from '../text/closest.js';
+import { readSchema } from '../db/schema/read-schema.js';
+import { existingSchemas, schemaNames } from '../db/schema/schemata.js';
+import type { SchemaSnapshot } from '../db/schema/shape.js';
 import {
   columnSignature,
   copiedColumns,
-  existingSchemas,
+  foreignKeysFromOutside,
   readSchemaTables,
-  referencingForeignKeys,
-  schemaNames,
   showCreateTable,
+  toTableInfo,
   type TableInfo,
 } from './catalog.js';
 import { stagingDdl, workTableName } from './ddl.js';
@@ -76,15 +78,18 @@ export async function inspectMigration(
     existingSchemas(db.source, [source.schema]),
     existingSchemas(db.destination, [destination.schema]),
   ]);
-  if (!sourceHas.has(source.schema)) problems.push(await missingSchema(db.source, source.cluster, source.schema));
-  if (!destinationHas.has(destination.schema)) {
+  if (!sourceHas.includes(source.schema)) problems.push(await missingSchema(db.source, source.cluster, source.schema));
+  if (!destinationHas.includes(destination.schema)) {
     problems.push(
       `${await missingSchema(db.destination, destination.cluster, destination.schema)} Create it first (e.g. \`/dbops exec ${destination.cluster}.<any schema> CREATE DATABASE ${destination.schema}\`).`,
     );
   }
   if (problems.length > 0) return empty;
 
-  const all = await readSchemaTables(db.source, source.schema);
+  const sourceSchema = await readSchema(db.source, source.schema, {
+    include: { details: true, columns: true, indexes: true, triggers: spec.objects.includes('triggers') },
+  });
+  const all = [...sourceSchema.tables.values()].map(toTableInfo);
   const chosen = selectTables(spec, all, problems);
   if (spec.where !== null) problems.push(...whereProblems(spec, spec.where, chosen));
   if (problems.length > 0) return { ...empty, problems: problems.slice(0, PROBLEMS_SHOWN) };
@@ -95,6 +100,7 @@ export async function inspectMigration(
         db.destination,
         destination.schema,
         chosen.map((t) => t.name),
+        { incomingForeignKeys: spec.mode === 'replace' },
       )
     ).map((t) => [t.name, t]),
   );
@@ -113,14 +119,14 @@ export async function inspectMigration(
     if (there) checkAgainstDestination(spec, table, there, problems);
   }
   if (spec.mode === 'replace') {
-    const replaced = tables.filter((t) => t.existing).map((t) => t.name);
-    for (const fk of await referencingForeignKeys(db.destination, destination.schema, replaced)) {
+    const replaced = tables.flatMap((t) => present.get(t.name) ?? []);
+    for (const fk of foreignKeysFromOutside(destination.schema, replaced)) {
       problems.push(
         `\`${fk.table}\` in ${destination.cluster}.${destination.schema} has a foreign key (\`${fk.constraint}\`) to \`${fk.references}\`, which would be replaced: include \`${fk.table}\` in the tables, or drop that key first.`,
       );
     }
   }
-  const objects = await listObjects(db.source, spec);
+  const objects = await listObjects(db.source, spec, sourceSchema);
   return {
     tables,
     rows: tables.reduce((n, t) => n + t.rows, 0),
@@ -242,32 +248,20 @@ function checkAgainstDestination(spec: MigrateSpec, table: TableInfo, there: Tab
   }
 }
 
-async function listObjects(db: Queryable, spec: MigrateSpec): Promise<Inspection['objects']> {
+/** The views and triggers the source read found, and its routines, as far as the spec copies them. */
+async function listObjects(db: Queryable, spec: MigrateSpec, source: SchemaSnapshot): Promise<Inspection['objects']> {
   const wanted = new Set(spec.objects);
-  const schema = spec.source.schema;
-  const names = async (sql: string, args: unknown[]) => {
-    const [rows] = await db.query<RowDataPacket[]>(sql, args);
+  const routines = async () => {
+    const [rows] = await db.query<RowDataPacket[]>(
+      "SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME",
+      [spec.source.schema],
+    );
     return rows.map((r) => String(r.name));
   };
   return {
-    views: wanted.has('views')
-      ? await names(
-          'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
-          [schema],
-        )
-      : [],
-    triggers: wanted.has('triggers')
-      ? await names(
-          'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY TRIGGER_NAME',
-          [schema],
-        )
-      : [],
-    routines: wanted.has('routines')
-      ? await names(
-          "SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME",
-          [schema],
-        )
-      : [],
+    views: wanted.has('views') ? [...source.tables.values()].filter((t) => t.type === 'VIEW').map((t) => t.name) : [],
+    triggers: wanted.has('triggers') ? source.triggers.map((t) => t.name) : [],
+    routines: wanted.has('routines') ? await routines() : [],
   };
 }
 
