@@ -1,7 +1,8 @@
 import mysql from 'mysql2';
 import type { Connection as CoreConnection, ConnectionOptions } from 'mysql2';
-import type { Connection as PromiseConnection, Pool } from 'mysql2/promise';
+import type { Connection as PromiseConnection, Pool, RowDataPacket } from 'mysql2/promise';
 import { Writable } from 'node:stream';
+import type { RowsSource } from '../db/schema/read-schema.js';
 
 /**
  * A connection the copy owns: `core` streams rows and feeds LOAD DATA, `db` runs awaited queries.
@@ -25,6 +26,11 @@ export interface ConnectionSource {
   /** `prod` or `127.0.0.1:3306`, for messages. */
   name: string;
   open(): Promise<Link>;
+}
+
+/** The link as db/schema's reader reads through it: each query races the close, as `run` does. */
+export function linkRows(link: Link): RowsSource {
+  return { rows: async (sql, values) => (await link.run(link.db.query<RowDataPacket[]>(sql, values)))[0] };
 }
 
 export class LinkClosed extends Error {

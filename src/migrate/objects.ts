@@ -1,5 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { Link } from './connections.js';
+import { readSchema } from '../db/schema/read-schema.js';
+import { linkRows, type Link } from './connections.js';
 import { withoutDefiner } from './ddl.js';
 import { quoteIdent } from './sql.js';
 import type { MigrateMode, StoredObjectKind } from './types.js';
@@ -65,38 +66,24 @@ async function readObjects(
       await show(kind, String(r.name), kind === 'function' ? 'Create Function' : 'Create Procedure');
     }
   }
-  if (kinds.has('views')) {
-    for (const r of await rows(
-      link,
-      'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
-      [schema],
-    ))
-      await show('view', String(r.name), 'Create View');
-  }
-  if (kinds.has('triggers')) {
-    for (const r of await rows(
-      link,
-      'SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tbl FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY ACTION_ORDER',
-      [schema],
-    )) {
-      if (tables.has(String(r.tbl))) await show('trigger', String(r.name), 'SQL Original Statement');
-    }
+  if (kinds.has('views') || kinds.has('triggers')) {
+    const found = await readSchema(linkRows(link), schema, { include: { triggers: kinds.has('triggers') } });
+    if (kinds.has('views'))
+      for (const table of found.tables.values())
+        if (table.type === 'VIEW') await show('view', table.name, 'Create View');
+    // A table's triggers in the order they fire, each created after the one it follows.
+    const triggers = [...found.triggers].sort((a, b) => a.order - b.order);
+    for (const trigger of triggers)
+      if (tables.has(trigger.table)) await show('trigger', trigger.name, 'SQL Original Statement');
   }
   return objects;
 }
 
 async function existingObjects(link: Link, schema: string): Promise<Set<string>> {
   const found = new Set<string>();
-  for (const r of await rows(link, 'SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?', [
-    schema,
-  ]))
-    found.add(`view ${String(r.name)}`);
-  for (const r of await rows(
-    link,
-    'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?',
-    [schema],
-  ))
-    found.add(`trigger ${String(r.name)}`);
+  const present = await readSchema(linkRows(link), schema, { include: { triggers: true } });
+  for (const table of present.tables.values()) if (table.type === 'VIEW') found.add(`view ${table.name}`);
+  for (const trigger of present.triggers) found.add(`trigger ${trigger.name}`);
   for (const r of await rows(
     link,
     'SELECT ROUTINE_NAME AS name, LOWER(ROUTINE_TYPE) AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?',

@@ -1,6 +1,6 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { z } from 'zod';
-import type { Link } from './connections.js';
+import { readSchema } from '../db/schema/read-schema.js';
+import { linkRows, type Link } from './connections.js';
 import { keyName } from './ddl.js';
 import { MigrateError } from './errors.js';
 import { identList, qualified } from './sql.js';
@@ -10,14 +10,7 @@ import type { MigrationPlan, TablePlan } from './types.js';
 const SWAP_LOCK_WAIT_SECONDS = 60;
 
 async function tablesIn(link: Link, schema: string, names: readonly string[]): Promise<Set<string>> {
-  if (names.length === 0) return new Set();
-  const [rows] = await link.run(
-    link.db.query<RowDataPacket[]>(
-      `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (${names.map(() => '?').join(', ')})`,
-      [schema, ...names],
-    ),
-  );
-  return new Set(rows.map((r) => z.object({ name: z.string() }).parse(r).name));
+  return new Set((await readSchema(linkRows(link), schema, { tables: names })).tables.keys());
 }
 
 async function exec(link: Link, sql: string): Promise<ResultSetHeader> {
@@ -67,15 +60,13 @@ export async function swapIn(plan: MigrationPlan, link: Link): Promise<void> {
 
 /** Add each table's foreign keys that are not there yet (without checking rows: they come from a consistent source). */
 async function addForeignKeys(link: Link, schema: string, tables: readonly TablePlan[]): Promise<void> {
-  for (const table of tables) {
-    if (table.ddl.foreignKeys.length === 0) continue;
-    const [rows] = await link.run(
-      link.db.query<RowDataPacket[]>(
-        "SELECT CONSTRAINT_NAME AS name FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_TYPE = 'FOREIGN KEY'",
-        [schema, table.name],
-      ),
-    );
-    const existing = new Set(rows.map((r) => String(r.name)));
+  const withKeys = tables.filter((t) => t.ddl.foreignKeys.length > 0);
+  const { tables: present } = await readSchema(linkRows(link), schema, {
+    tables: withKeys.map((t) => t.name),
+    include: { foreignKeys: true },
+  });
+  for (const table of withKeys) {
+    const existing = new Set(present.get(table.name)?.foreignKeys.map((fk) => fk.name));
     const missing = table.ddl.foreignKeys.filter((fk) => !existing.has(keyName(fk) ?? ''));
     if (missing.length > 0)
       await exec(link, `ALTER TABLE ${qualified(schema, table.name)} ${missing.map((fk) => `ADD ${fk}`).join(', ')}`);
