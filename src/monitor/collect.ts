@@ -41,7 +41,6 @@ const ProcessRow = z.looseObject({
   HOST: z.string().nullable(),
   DB: z.string().nullable(),
 });
-const SizeRow = z.looseObject({ name: z.string(), bytes: z.coerce.number() });
 
 /**
  * Read one instance's health in four cheap statements (status counters, globals, replica status,
@@ -141,15 +140,6 @@ export async function readLatestDeadlock(conn: Conn): Promise<DeadlockInfo | nul
   const result = await optional(() => conn.query<RowDataPacket[]>('SHOW ENGINE INNODB STATUS'));
   const text = result?.[0]?.[0]?.Status;
   return typeof text === 'string' ? parseLatestDeadlock(text) : null;
-}
-
-/** Size (data + indexes) of every user schema. */
-export async function readSchemaSizes(conn: Conn): Promise<Array<{ schema: string; bytes: number }>> {
-  const [rows] = await conn.query<RowDataPacket[]>(
-    `SELECT table_schema AS name, COALESCE(SUM(data_length + index_length), 0) AS bytes FROM information_schema.TABLES
-     WHERE table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') GROUP BY table_schema`,
-  );
-  return rows.map((r) => SizeRow.parse(r)).map((r) => ({ schema: r.name, bytes: r.bytes }));
 }
 
 async function innodbMetrics(conn: Conn): Promise<Map<string, number>> {

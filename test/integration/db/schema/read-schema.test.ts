@@ -5,6 +5,7 @@ import mysql from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2/promise';
 import { columnDefault } from '../../../../src/db/schema/column-default.js';
 import { readSchema, type QuerySource } from '../../../../src/db/schema/read-schema.js';
+import { readSchemaSizes } from '../../../../src/db/schema/schema-sizes.js';
 import { existingSchemas, schemaNames } from '../../../../src/db/schema/schemata.js';
 import { readServerFlavor } from '../../../../src/db/schema/server-flavor.js';
 import { showCreate } from '../../../../src/db/schema/show-create.js';
@@ -291,6 +292,12 @@ describe('schema helpers', () => {
     assert.ok(all.includes(SHOP) && all.includes(CRM) && all.includes('information_schema'));
     assert.ok(all.indexOf(CRM) < all.indexOf(SHOP), 'by name');
     assert.equal(await readServerFlavor(pool), 'mariadb');
+  });
+
+  it("sums each user schema's data and indexes, and leaves the system schemas out", async () => {
+    const sizes = await readSchemaSizes(pool);
+    assert.ok((sizes.find((s) => s.schema === SHOP)?.bytes ?? 0) > 0, JSON.stringify(sizes));
+    assert.ok(!sizes.some((s) => ['mysql', 'information_schema', 'performance_schema', 'sys'].includes(s.schema)));
   });
 
   it('shows the CREATE statement of a table and of a view', async () => {
