@@ -6,21 +6,14 @@ import type { TableName } from './names.js';
 /** What a data-type name says about how its values are written back as SQL literals. */
 export type ValueClass = 'number' | 'text' | 'binary';
 
-export interface ColumnInfo {
-  name: string;
-  /** `int`, `varchar`, `decimal`… (information_schema DATA_TYPE, lower case). */
-  dataType: string;
-  /** Full type as declared: `int(10) unsigned`, `enum('a','b')`, `varchar(20)`. */
-  columnType: string;
-  nullable: boolean;
+/** A column as execute writes and restores it (the fields are db/schema's). */
+export type ColumnInfo = Pick<
+  ColumnShape,
+  'name' | 'dataType' | 'columnType' | 'nullable' | 'onUpdate' | 'autoIncrement' | 'charset' | 'collation'
+> & {
   /** VIRTUAL or STORED generated: never written. */
   generated: boolean;
-  /** `ON UPDATE CURRENT_TIMESTAMP`: an UPDATE changes it without naming it. */
-  onUpdate: boolean;
-  autoIncrement: boolean;
-  charset: string | null;
-  collation: string | null;
-}
+};
 
 export interface KeyInfo {
   name: string;

@@ -7,16 +7,14 @@ import type { KeyColumn, KeyLiteralKind } from './sql.js';
 
 /** What dbops reads of a schema to copy it: base tables with their columns, copy key and size. */
 
-export interface ColumnInfo {
-  name: string;
-  dataType: string;
-  columnType: string;
-  nullable: boolean;
-  /** Generated (VIRTUAL/STORED/PERSISTENT): not copied, the destination computes it. */
+/** A column as migrate copies it (the fields are db/schema's; journaled in the plan). */
+export type ColumnInfo = Pick<
+  ColumnShape,
+  'name' | 'dataType' | 'columnType' | 'nullable' | 'charset' | 'collation'
+> & {
+  /** Generated (VIRTUAL/STORED/PERSISTENT, or a system-versioned ROW START/END): not copied, the destination computes it. */
   generated: boolean;
-  charset: string | null;
-  collation: string | null;
-}
+};
 
 export interface TableInfo {
   name: string;
