@@ -17,8 +17,13 @@ import type {
 const Count = z
   .union([z.number(), z.string()])
   .nullish()
-  .transform((v) => (v === null || v === undefined || v === '' ? null : Number(v)))
-  .pipe(z.number().finite().nullable());
+  .transform((v, ctx) => {
+    if (v === null || v === undefined || v === '') return null;
+    const n = Number(v);
+    if (Number.isFinite(n)) return n;
+    ctx.issues.push({ code: 'custom', message: `not a number: ${v}`, input: v });
+    return z.NEVER;
+  });
 const Text = z.string().nullable();
 /** A text that may also be absent from the row (not selected). */
 const Optional = z
