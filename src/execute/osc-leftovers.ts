@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readSchema, type RowsSource } from '../db/schema/read-schema.js';
 import { qualified, quoteIdent, shown, type TableName } from './names.js';
 import { oscTableNames } from './online-alter.js';
 
@@ -14,33 +15,27 @@ export const OscLeftovers = z.strictObject({
 });
 export type OscLeftovers = z.infer<typeof OscLeftovers>;
 
-interface Reader {
-  rows(sql: string, values?: unknown[]): Promise<Array<Record<string, unknown>>>;
-}
-interface Writer extends Reader {
+interface Writer extends RowsSource {
   query(sql: string, values?: unknown[]): Promise<unknown>;
 }
 
 /** The tool's triggers on the table (or, after a cut-over, on `_<table>_old`) and its tables; null when none is there. */
-export async function findOscLeftovers(db: Reader, table: TableName): Promise<OscLeftovers | null> {
+export async function findOscLeftovers(db: RowsSource, table: TableName): Promise<OscLeftovers | null> {
   const { newTable, oldTable } = oscTableNames(table.name);
-  const triggers = await db.rows(
-    "SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS `on` FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_TABLE IN (?, ?, ?) AND TRIGGER_NAME LIKE 'pt\\_osc\\_%' ORDER BY TRIGGER_NAME",
-    [table.schema, table.name, newTable, oldTable],
-  );
-  const tables = await db.rows(
-    'SELECT TABLE_NAME AS name, TABLE_ROWS AS `rows` FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?, ?)',
-    [table.schema, newTable, oldTable],
-  );
-  const found = (name: string) => {
-    const row = tables.find((t) => String(t.name) === name);
-    return row ? { name, rows: row.rows === null || row.rows === undefined ? null : Number(row.rows) } : null;
+  const found = await readSchema(db, table.schema, {
+    tables: [table.name, newTable, oldTable],
+    include: { details: true, triggers: true },
+  });
+  const present = (name: string) => {
+    const shape = found.tables.get(name);
+    return shape ? { name, rows: shape.rows } : null;
   };
   const leftovers: OscLeftovers = {
     table: { schema: table.schema, name: table.name },
-    triggers: triggers.map((t) => ({ name: String(t.name), on: String(t.on) })),
-    newTable: found(newTable),
-    oldTable: found(oldTable),
+    // The server's LIKE 'pt\_osc\_%' compares without case, as this does.
+    triggers: found.triggers.filter((t) => /^pt_osc_/i.test(t.name)).map((t) => ({ name: t.name, on: t.table })),
+    newTable: present(newTable),
+    oldTable: present(oldTable),
   };
   return leftovers.triggers.length > 0 || leftovers.newTable ? leftovers : null;
 }
