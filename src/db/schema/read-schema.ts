@@ -138,6 +138,7 @@ export async function readSchema(
   return snapshot;
 }
 
+/** The rows of a query, from either kind of source. */
 export async function rowsOf(db: SchemaSource, sql: string, values: unknown[]): Promise<unknown[]> {
   if ('rows' in db) return db.rows(sql, values);
   const [rows] = await db.query<RowDataPacket[]>(sql, values);
