@@ -1,14 +1,17 @@
-import type { TicketJobKind } from '../src/queue/job-kind.js';
 import { executeSql } from './execute-sql.js';
 import { migrate } from './migrate.js';
 import { alertSweep, monitorPoll } from './monitor.js';
 import { rollback } from './rollback.js';
 
-/** Every ticket job kind; workers route by `job.name`. The registry test checks it against the files here. */
-export const ticketJobs: readonly TicketJobKind[] = [executeSql, rollback, migrate];
+/**
+ * Every ticket kind, the one registry: tickets are validated, named, shown, checked and run through
+ * it (src/tickets/kind.ts); workers route by `job.name`. The registry test checks it against the
+ * files here. Adding a kind is its file and one line here.
+ */
+export const ticketKinds = [executeSql, rollback, migrate] as const;
 
 /**
  * Monitor jobs, all in jobs/monitor.ts: not ticket jobs (no ticket, nothing changes on a target),
- * so not in `ticketJobs`; they run on their own queue, `dbops-monitors`, in src/monitor/worker.ts.
+ * so not in `ticketKinds`; they run on their own queue, `dbops-monitors`, in src/monitor/worker.ts.
  */
 export const monitorJobs = [monitorPoll, alertSweep] as const;

@@ -1,16 +1,105 @@
+import type { KnownBlock } from '@slack/types';
 import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
 import { poolSource } from '../src/migrate/connections.js';
 import { runMigration } from '../src/migrate/engine.js';
 import { MigrateError } from '../src/migrate/errors.js';
 import {
+  COPY_METHODS,
   DEFAULT_COPY_SETTINGS,
+  MIGRATE_MODES,
+  STORED_OBJECT_KINDS,
   type CopySettings,
   type MigrationProgress,
   type MigrationResult,
 } from '../src/migrate/types.js';
-import { defineTicketJob, type JobContext } from '../src/queue/job-kind.js';
+import type { JobContext } from '../src/queue/job-kind.js';
+import { code, escapeMrkdwn, section, truncate } from '../src/slack/views/blocks.js';
 import { formatBytes } from '../src/slack/views/migrate.js';
-import { MigratePayload } from '../src/tickets/ticket.js';
+import { defineKind } from '../src/tickets/kind.js';
+
+const SchemaRef = z.strictObject({ cluster: z.string().min(1), schema: z.string().min(1) });
+const Count = z.number().int().min(0);
+
+/**
+ * `/dbops migrate prod.shop→test.shop [tables …] [where "…"] [mode …] [with …]`: copy tables (all of
+ * the schema when `tables` is empty) into the destination. The ticket's cluster and schema are the
+ * source's (data leaves there); `estimate` is what the requester and the DBAs were shown.
+ */
+export const MigratePayload = z.strictObject({
+  source: SchemaRef,
+  destination: SchemaRef,
+  tables: z.array(z.string().min(1)).default([]),
+  where: z.string().min(1).nullable().default(null),
+  mode: z.enum(MIGRATE_MODES).default('fail'),
+  objects: z.array(z.enum(STORED_OBJECT_KINDS)).default([]),
+  /** dbops.yml `migrate` when the ticket was opened: the copy runs as it was approved. */
+  copy: z
+    .strictObject({
+      parallel: z.number().int().min(1),
+      chunk_rows: z.number().int().min(1),
+      chunk_mb: z.number().positive(),
+      method: z.enum(COPY_METHODS),
+      defer_keys: z.boolean(),
+    })
+    .optional(),
+  estimate: z
+    .strictObject({
+      rows: Count,
+      bytes: Count,
+      tables: z.array(
+        z.strictObject({
+          name: z.string(),
+          rows: Count,
+          bytes: Count,
+          replaces: z.strictObject({ rows: Count, bytes: Count }).nullable(),
+        }),
+      ),
+      objects: z.array(z.string()).default([]),
+    })
+    .optional(),
+});
+export type MigratePayload = z.infer<typeof MigratePayload>;
+/** Tables listed by name in a message; the rest are counted. */
+export const TABLES_SHOWN = 12;
+
+const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
+
+export function migrateRoute(payload: Pick<MigratePayload, 'source' | 'destination'>): string {
+  return `${payload.source.cluster}.${payload.source.schema} → ${payload.destination.cluster}.${payload.destination.schema}`;
+}
+
+/**
+ * What a migration copies, as the requester and the DBAs see it: route, mode, condition, each table
+ * with its estimated rows and size, what it replaces in the destination, and the objects recreated.
+ */
+export function migrateDetailBlocks(payload: MigratePayload): KnownBlock[] {
+  const lines = [
+    `*Copy* ${code(migrateRoute(payload))} · mode *${payload.mode}*${payload.where ? ` · only rows where ${code(truncate(payload.where, 300))}` : ''}`,
+  ];
+  const estimate = payload.estimate;
+  if (estimate) {
+    // A `where` is never run before approval: the estimate is of the whole tables, the copy takes fewer rows.
+    const about = payload.where ? 'at most' : 'about';
+    lines.push(
+      `*${estimate.tables.length} table${estimate.tables.length === 1 ? '' : 's'}*, ${about} ${rows(estimate.rows)} and ${formatBytes(estimate.bytes)} in all${payload.where ? ' (whole tables: the `where` is applied when the copy runs)' : ''}:`,
+    );
+    for (const t of estimate.tables.slice(0, TABLES_SHOWN)) {
+      const replaces = t.replaces
+        ? ` — ${payload.mode === 'append' ? 'adds to' : ':warning: replaces'} the destination's ${rows(t.replaces.rows)} (${formatBytes(t.replaces.bytes)})`
+        : '';
+      lines.push(`• ${code(t.name)}: ${about} ${rows(t.rows)}, ${formatBytes(t.bytes)}${replaces}`);
+    }
+    if (estimate.tables.length > TABLES_SHOWN) lines.push(`…and ${estimate.tables.length - TABLES_SHOWN} more tables`);
+    if (estimate.objects.length > 0)
+      lines.push(`*Also recreates*: ${escapeMrkdwn(truncate(estimate.objects.join(', '), 600))}`);
+  } else if (payload.tables.length > 0) {
+    lines.push(`*Tables*: ${payload.tables.map(code).join(', ')}`);
+  } else {
+    lines.push('*Tables*: every table of the schema');
+  }
+  return [section(truncate(lines.join('\n'), 2900))];
+}
 
 /** Progress lines go out at most this often (the runner edits the status message at most every 2 s anyway). */
 const PROGRESS_EVERY_MS = 2_000;
@@ -78,9 +167,21 @@ function summary(payload: MigratePayload, result: MigrationResult): string {
  * then swapped in with one RENAME (or appended in one transaction). No shell, no process arguments:
  * everything goes over mysql2 connections from the runner's pools.
  */
-export const migrate = defineTicketJob({
+export const migrate = defineKind({
+  kind: 'migrate',
   name: 'migrate',
   payload: MigratePayload,
+  title: (payload) => `Migration ${migrateRoute(payload)}`,
+  details: (payload) => migrateDetailBlocks(payload),
+  writesTo: (payload) => [payload.destination.cluster],
+  // It reads its source and writes its destination.
+  touches: ({ source, destination }) => ({
+    touches: [
+      { ...source, access: 'read' },
+      { ...destination, access: 'write' },
+    ],
+    opaque: [],
+  }),
   // A lost connection or a deadlock is retried; the retry resumes from what the staging tables hold.
   options: { attempts: 3, backoff: { type: 'exponential', delay: 15_000 } },
   async process(payload, ctx) {

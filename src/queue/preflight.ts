@@ -1,5 +1,4 @@
 import { ticketUnapprovedAlert } from '../monitor/ticket-alerts.js';
-import { ticketTouches } from '../tickets/protected-targets.js';
 import type { Ticket } from '../tickets/ticket.js';
 import type { RunEnd } from './run-end.js';
 import type { RunnerDeps } from './runner-deps.js';
@@ -11,7 +10,7 @@ import type { RunnerDeps } from './runner-deps.js';
  * reason in its thread and an alert.
  */
 export async function preflight(
-  deps: Pick<RunnerDeps, 'gate' | 'protection' | 'logger'>,
+  deps: Pick<RunnerDeps, 'gate' | 'protection' | 'logger' | 'tickets'>,
   ticket: Ticket,
 ): Promise<RunEnd | null> {
   const gate = await deps.gate.check(ticket);
@@ -23,7 +22,7 @@ export async function preflight(
     });
     return { outcome: 'failed', summary: gate.message, alert: ticketUnapprovedAlert(ticket, gate.message) };
   }
-  const targets = await deps.protection.check(ticketTouches(ticket));
+  const targets = await deps.protection.check(deps.tickets.kinds.touches(ticket));
   if (!targets.ok) {
     deps.logger.error('ticket refused: it touches a protected schema', { ticket: ticket.ref, why: targets.message });
     return { outcome: 'failed', summary: `${ticket.ref} was not run: ${targets.message}` };

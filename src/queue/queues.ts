@@ -2,7 +2,8 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { InstallationId } from '../db/installation.js';
-import type { Ticket, TicketKind } from '../tickets/ticket.js';
+import type { TicketAbout } from '../tickets/kind.js';
+import type { Ticket } from '../tickets/ticket.js';
 import { publishStop, type KeySpace, type StopRequest } from './stop-channel.js';
 
 /** Queue names. A queue name must not contain ':' (BullMQ builds Redis keys with it). */
@@ -10,13 +11,6 @@ export const QUEUE_NAMES = {
   /** One job per approved ticket (and attempt). */
   tickets: 'dbops-tickets',
 } as const;
-
-/** The job a worker runs for each ticket kind (`jobs/<name>.ts`); workers route by `job.name`. */
-export const JOB_FOR_KIND: Readonly<Record<TicketKind, string>> = {
-  'sql-change': 'execute-sql',
-  migrate: 'migrate',
-  rollback: 'rollback',
-};
 
 /** BullMQ's default Redis key prefix; `runner.redis_prefix` in dbops.yml changes it. */
 export const DEFAULT_PREFIX = 'bull';
@@ -78,7 +72,7 @@ export function ticketJobId(installation: InstallationId, ticketId: number, atte
 /** What the ticket service needs from a queue. */
 export interface TicketQueue {
   enqueueTicket(
-    ticket: Pick<Ticket, 'id' | 'kind'>,
+    ticket: Pick<Ticket, 'id'> & { about: Pick<TicketAbout, 'job'> },
     attempt: number,
     options?: { delayMs?: number },
   ): Promise<{ jobId: string }>;
@@ -141,14 +135,15 @@ export class JobQueue implements TicketQueue {
   }
 
   async enqueueTicket(
-    ticket: Pick<Ticket, 'id' | 'kind'>,
+    ticket: Pick<Ticket, 'id'> & { about: Pick<TicketAbout, 'job'> },
     attempt: number,
     options: { delayMs?: number } = {},
   ): Promise<{ jobId: string }> {
     const jobId = this.jobId(ticket.id, attempt);
     const data = TicketJobData.parse({ installation: this.installation, ticketId: ticket.id, attempt });
     const delay = Math.max(0, Math.round(options.delayMs ?? 0));
-    await this.queue.add(JOB_FOR_KIND[ticket.kind], data, { jobId, ...(delay > 0 ? { delay } : {}) });
+    // The job its kind runs (jobs/<kind>.ts); workers route by `job.name`.
+    await this.queue.add(ticket.about.job, data, { jobId, ...(delay > 0 ? { delay } : {}) });
     return { jobId };
   }
 

@@ -8,7 +8,7 @@ import type { Clock } from '../tickets/service.js';
 import type { TicketStore } from '../tickets/store.js';
 import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';
 import { causeOf } from './errors.js';
-import { JOB_FOR_KIND, ticketJobId, type TicketQueue } from './queues.js';
+import { ticketJobId, type TicketQueue } from './queues.js';
 import { preflight } from './preflight.js';
 import { endRun, settleTicket } from './run-end.js';
 import type { RunnerDeps } from './runner-deps.js';
@@ -103,7 +103,7 @@ async function waiting(deps: ReconcileDeps, ticket: Ticket, report: ReconcileRep
   // A ticket the bot never queued may have been set to approved in the database by hand.
   const refused = await preflight(deps, ticket);
   if (refused) {
-    await endRun(deps, ticket, JOB_FOR_KIND[ticket.kind], refused, null);
+    await endRun(deps, ticket, ticket.about.job, refused, null);
     report.failed.push(ticket.id);
     return;
   }

@@ -44,11 +44,7 @@ export async function startExecutionAnnouncer(
       await deps.channel.setPanel(ticket.id, event.attempt, posted, 'leftovers-message');
       return;
     }
-    if (
-      event.backups === 0 ||
-      ticket.kind !== 'sql-change' ||
-      !(await deps.channel.claim(ticket.id, event.attempt, 'offer'))
-    )
+    if (event.backups === 0 || !ticket.about.undoable || !(await deps.channel.claim(ticket.id, event.attempt, 'offer')))
       return;
     await deps.slack.post(threadChannel, rollbackOffer(ticket, event.backups, event.rows, deps.backupSchema), {
       threadTs,

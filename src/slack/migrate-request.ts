@@ -3,10 +3,9 @@ import { DbopsError, UsageError } from '../errors.js';
 import { requireCluster } from '../inventory/names.js';
 import type { MigrateSpec } from '../migrate/types.js';
 import { parseRunTime } from '../tickets/run-time.js';
-import type { MigratePayload } from '../tickets/ticket.js';
 import type { CommandDeps } from './command.js';
 import type { Message } from './views/blocks.js';
-import { migrateDetailBlocks } from './views/migrate.js';
+import { migrateDetailBlocks, type MigratePayload } from '../../jobs/migrate.js';
 import {
   announceFailedMessage,
   autoApprovedMessage,

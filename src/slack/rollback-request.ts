@@ -40,7 +40,7 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
     );
   const original = await deps.ticketStore.get(request.ticketId);
   if (!original) return privateNote(`There is no ticket T-${request.ticketId}.`);
-  if (original.kind !== 'sql-change')
+  if (!original.about.undoable)
     return privateNote(
       `${original.ref} is a ${original.kind} ticket; only SQL changes (\`/dbops exec\`) can be rolled back.`,
     );

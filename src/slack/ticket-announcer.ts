@@ -54,8 +54,11 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
   const chains = new Map<number, Promise<unknown>>();
   const zones = lookupTable(Object.entries(deps.config.clusters).map(([name, c]) => [name, c.timezone] as const));
   const zoneOf = (ticket: Pick<Ticket, 'cluster'>): string => own(zones, ticket.cluster) ?? 'UTC';
-  const destinationOf = (ticket: Ticket): string | undefined =>
-    ticket.kind === 'migrate' ? findCluster(deps.config, ticket.payload.destination.cluster)?.env : undefined;
+  /** Where a ticket's data goes besides its own cluster (a migration's destination): its environment. */
+  const destinationOf = (ticket: Ticket): string | undefined => {
+    const elsewhere = ticket.about.writesTo[0];
+    return elsewhere === undefined ? undefined : findCluster(deps.config, elsewhere)?.env;
+  };
 
   /** Run `work` after every earlier piece of work on the same ticket. */
   const serially = <T>(ticketId: number, work: () => Promise<T>): Promise<T> => {

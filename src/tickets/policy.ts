@@ -2,7 +2,7 @@ import { findCluster } from '../config/clusters.js';
 import type { DbopsConfig, Environment } from '../config/schema.js';
 import { formatInZone } from './run-time.js';
 import { AWAITING_DECISION, BEFORE_RUN, describeState } from './state-machine.js';
-import { BOT_ACTOR, type KindAndPayload, type Ticket, type TicketEvent } from './ticket.js';
+import { BOT_ACTOR, type Ticket, type TicketEvent } from './ticket.js';
 
 /**
  * Who may do what to a ticket. Pure: the DBA set, the ticket and the policy come in, a verdict
@@ -38,14 +38,14 @@ export function migrateApprovals(source: Environment, destination: Environment, 
  * environment or count was lowered in the database asks for no fewer. Null when a cluster is unknown.
  */
 export function requiredApprovals(
-  ticket: KindAndPayload & Pick<Ticket, 'cluster' | 'approvalsNeeded' | 'exception'>,
+  ticket: Pick<Ticket, 'cluster' | 'approvalsNeeded' | 'exception' | 'about'>,
   config: { clusters: DbopsConfig['clusters']; policy: ApprovalPolicy },
 ): number | null {
   const env = findCluster(config, ticket.cluster)?.env;
   if (!env) return null;
   let needed = Math.max(approvalsNeeded(env, config.policy), ticket.approvalsNeeded);
-  if (ticket.kind === 'migrate') {
-    const destination = findCluster(config, ticket.payload.destination.cluster)?.env;
+  for (const cluster of ticket.about.writesTo) {
+    const destination = findCluster(config, cluster)?.env;
     if (!destination) return null;
     needed = Math.max(needed, migrateApprovals(env, destination, config.policy));
   }

@@ -15,12 +15,12 @@ import {
   type RefusalCode,
   type Verdict,
 } from './policy.js';
-import { ticketTouches, type ProtectedTargets } from './protected-targets.js';
+import type { ProtectedTargets } from './protected-targets.js';
 import { parseRunTime, startTime, type ClusterHours, type RunTimeRefusal } from './run-time.js';
 import type { Sealer } from './seal.js';
 import type { TicketAction } from './state-machine.js';
 import type { TicketStore, TransitionRequest } from './store.js';
-import { BOT_ACTOR, KindAndPayload, type Ticket, type TicketReview } from './ticket.js';
+import { BOT_ACTOR, type KindAndPayload, type Ticket, type TicketReview } from './ticket.js';
 import { findCluster } from '../config/clusters.js';
 
 export interface Clock {
@@ -215,7 +215,7 @@ export function createTicketService(deps: TicketServiceDeps) {
 
   /** Refuse a request that would touch a protected schema; `submit` checks this too, a request may ask first to answer sooner. */
   async function checkTargets(input: TargetsInput): Promise<{ ok: true } | Refused> {
-    const verdict = await deps.protection.check(ticketTouches(input));
+    const verdict = await deps.protection.check(deps.store.kinds.touches(input));
     if (verdict.ok) return verdict;
     logger.warn('request refused: protected schema', {
       cluster: input.cluster,
@@ -238,19 +238,15 @@ export function createTicketService(deps: TicketServiceDeps) {
         ...refused(runTime.code, runTime.message),
         ...(runTime.nextAllowed ? { nextAllowed: runTime.nextAllowed } : {}),
       };
-    const request = KindAndPayload.safeParse({ kind: input.kind, payload: input.payload });
-    if (!request.success)
-      return refused(
-        'invalid',
-        `The ${input.kind} request is incomplete: ${request.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}.`,
-      );
+    const request = deps.store.kinds.check(input.kind, input.payload);
+    if (!request.ok) return refused('invalid', `The ${input.kind} request is incomplete: ${request.issues}.`);
     const { requester, schema, review } = input;
-    const targets = await checkTargets({ ...request.data, cluster: input.cluster, schema });
+    const targets = await checkTargets({ ...request.request, cluster: input.cluster, schema });
     if (!targets.ok) return targets;
     const needed = Math.max(approvalsNeeded(cluster.env, config.policy), input.minApprovals ?? 0);
     const created = await store.create(
       {
-        ...request.data,
+        ...request.request,
         requester,
         cluster: input.cluster,
         schema,

@@ -1,3 +1,4 @@
+import type { KindRegistry } from './kind.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Environment } from '../config/schema.js';
@@ -81,7 +82,11 @@ const SLACK_COLUMNS = [
 
 /** Tickets, approvals and the event log in the meta database. Every state change is compare-and-set. */
 export class TicketStore {
-  constructor(private readonly db: Pool) {}
+  /** `kinds` checks every ticket's kind and payload, written or read (jobs/index.ts, or a test's list). */
+  constructor(
+    private readonly db: Pool,
+    readonly kinds: KindRegistry,
+  ) {}
 
   /** Insert a ticket in `submitted` with its `submit` event, in one transaction. */
   async create(input: NewTicket, at: Date): Promise<CreateResult> {
@@ -332,7 +337,7 @@ export class TicketStore {
       'SELECT * FROM ticket_approvals WHERE ticket_id = ? ORDER BY at, approver',
       [id],
     );
-    return ticketFromRow(rows[0], approvalRows.map(approvalFromRow));
+    return ticketFromRow(rows[0], approvalRows.map(approvalFromRow), this.kinds);
   }
 
   private async withApprovals(rows: RowDataPacket[]): Promise<Ticket[]> {
@@ -346,7 +351,7 @@ export class TicketStore {
     for (const { ticketId, ...approval } of approvalRows.map(approvalFromRow)) {
       byTicket.set(ticketId, [...(byTicket.get(ticketId) ?? []), approval]);
     }
-    return rows.map((row) => ticketFromRow(row, byTicket.get(Number(row.id)) ?? []));
+    return rows.map((row) => ticketFromRow(row, byTicket.get(Number(row.id)) ?? [], this.kinds));
   }
 
   private inTransaction<T>(work: (conn: PoolConnection) => Promise<T>): Promise<T> {

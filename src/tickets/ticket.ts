@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Environment } from '../config/schema.js';
-import { COPY_METHODS, MIGRATE_MODES, STORED_OBJECT_KINDS } from '../migrate/types.js';
+import type { ticketKinds } from '../../jobs/index.js';
 import { SEVERITIES, type ReviewReport } from '../review/types.js';
+import type { KindRegistry, TicketAbout } from './kind.js';
 import { SEAL_DECISIONS, type Seal } from './seal.js';
 import { TICKET_ACTIONS, TICKET_STATES } from './state-machine.js';
 
@@ -19,64 +20,15 @@ export type NoteAction = (typeof NOTE_ACTIONS)[number];
 export const EventAction = z.enum(['submit', ...TICKET_ACTIONS, ...NOTE_ACTIONS]);
 export type EventAction = z.infer<typeof EventAction>;
 
-export const TICKET_KINDS = ['sql-change', 'migrate', 'rollback'] as const;
-export const TicketKind = z.enum(TICKET_KINDS);
-export type TicketKind = z.infer<typeof TicketKind>;
-
-/** `/dbops exec cluster.schema <SQL>` and pasted SQL: statements to run on the target. */
-export const SqlChangePayload = z.strictObject({ sql: z.string().min(1) });
-const SchemaRef = z.strictObject({ cluster: z.string().min(1), schema: z.string().min(1) });
-const Count = z.number().int().min(0);
-
 /**
- * `/dbops migrate prod.shop→test.shop [tables …] [where "…"] [mode …] [with …]`: copy tables (all of
- * the schema when `tables` is empty) into the destination. The ticket's cluster and schema are the
- * source's (data leaves there); `estimate` is what the requester and the DBAs were shown.
+ * A ticket's kind and its payload, checked together: one member per kind in jobs/index.ts (the
+ * type follows the registry; at run time the process's KindRegistry checks them).
  */
-export const MigratePayload = z.strictObject({
-  source: SchemaRef,
-  destination: SchemaRef,
-  tables: z.array(z.string().min(1)).default([]),
-  where: z.string().min(1).nullable().default(null),
-  mode: z.enum(MIGRATE_MODES).default('fail'),
-  objects: z.array(z.enum(STORED_OBJECT_KINDS)).default([]),
-  /** dbops.yml `migrate` when the ticket was opened: the copy runs as it was approved. */
-  copy: z
-    .strictObject({
-      parallel: z.number().int().min(1),
-      chunk_rows: z.number().int().min(1),
-      chunk_mb: z.number().positive(),
-      method: z.enum(COPY_METHODS),
-      defer_keys: z.boolean(),
-    })
-    .optional(),
-  estimate: z
-    .strictObject({
-      rows: Count,
-      bytes: Count,
-      tables: z.array(
-        z.strictObject({
-          name: z.string(),
-          rows: Count,
-          bytes: Count,
-          replaces: z.strictObject({ rows: Count, bytes: Count }).nullable(),
-        }),
-      ),
-      objects: z.array(z.string()).default([]),
-    })
-    .optional(),
-});
-export type MigratePayload = z.infer<typeof MigratePayload>;
-/** Provisional (a later issue refines it): undo what an earlier ticket did. */
-export const RollbackPayload = z.strictObject({ of_ticket: z.number().int().positive(), sql: z.string().min(1) });
-
-/** A ticket's kind and its payload, checked together. */
-export const KindAndPayload = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('sql-change'), payload: SqlChangePayload }),
-  z.strictObject({ kind: z.literal('migrate'), payload: MigratePayload }),
-  z.strictObject({ kind: z.literal('rollback'), payload: RollbackPayload }),
-]);
-export type KindAndPayload = z.infer<typeof KindAndPayload>;
+export type KindAndPayload = KindAndPayloadOf<(typeof ticketKinds)[number]>;
+type KindAndPayloadOf<K> = K extends { kind: infer N; payload: infer P extends z.ZodType }
+  ? { kind: N; payload: z.infer<P> }
+  : never;
+export type TicketKind = KindAndPayload['kind'];
 
 /** A review finding as kept on the ticket (the report's finding, without the long texts required). */
 export const TicketFinding = z.looseObject({
@@ -168,7 +120,11 @@ interface TicketBase {
   updatedAt: Date;
 }
 
-export type Ticket = TicketBase & KindAndPayload;
+export type Ticket = TicketBase &
+  KindAndPayload & {
+    /** What its kind says about it (title, SQL, details, job): read through the kind registry. */
+    about: TicketAbout;
+  };
 
 export interface TicketEvent {
   id: number;
@@ -208,7 +164,7 @@ const text = z.string().nullable();
 
 export const TicketRow = z.object({
   id: int.positive(),
-  kind: TicketKind,
+  kind: z.string().min(1),
   payload: json(z.unknown()),
   requester: z.string(),
   cluster: z.string(),
@@ -257,11 +213,12 @@ export const EventRow = z.object({
   note: json(z.record(z.string(), z.unknown()).nullable()),
 });
 
-export function ticketFromRow(raw: unknown, approvals: Approval[]): Ticket {
+export function ticketFromRow(raw: unknown, approvals: Approval[], kinds: KindRegistry): Ticket {
   const row = TicketRow.parse(raw);
-  const kindAndPayload = KindAndPayload.parse({ kind: row.kind, payload: row.payload });
+  const request = kinds.parse(row.kind, row.payload);
   return {
-    ...kindAndPayload,
+    ...request,
+    about: kinds.about({ ...request, cluster: row.cluster, schema: row.schema_name }),
     id: row.id,
     ref: ticketRef(row.id),
     requester: row.requester,

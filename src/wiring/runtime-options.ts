@@ -2,6 +2,7 @@ import type { InstallationId } from '../db/installation.js';
 import type { Monitoring } from '../monitor/monitoring.js';
 import type { TicketJobKind } from '../queue/job-kind.js';
 import type { WorkerHost } from '../queue/worker-host.js';
+import type { TicketKind } from '../tickets/kind.js';
 import type { Clock } from '../tickets/service.js';
 
 /** A started dbops process (any role), as main and the tests see it. */
@@ -29,7 +30,9 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Start job workers where the role has them (worker, all); false runs the bot alone. Default true. */
   workers?: boolean;
-  /** The job kinds workers run; default every kind in jobs/index.ts. Tests add their own. */
+  /** The ticket kinds (jobs/<kind>.ts) the process knows; default jobs/index.ts. Tests add their own. */
+  kinds?: readonly TicketKind[];
+  /** The jobs workers run; default the kinds' own. Tests replace some by a job of the same name. */
   jobs?: readonly TicketJobKind[];
   /** This worker's name in logs and threads; default `host:pid`. */
   workerName?: string;

@@ -1,4 +1,5 @@
 import { WebClient } from '@slack/web-api';
+import { ticketKinds } from '../../jobs/index.js';
 import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import { dbopsDirs, type DbopsDirs } from '../config/dirs.js';
@@ -17,6 +18,7 @@ import { Notifier } from '../slack/notifier.js';
 import { createTicketAnnouncer, type TicketAnnouncer } from '../slack/ticket-announcer.js';
 import { createApprovalGate, type ApprovalGate } from '../tickets/approval-gate.js';
 import { createDbaDirectory, type DbaDirectory } from '../tickets/dba-directory.js';
+import { KindRegistry } from '../tickets/kind.js';
 import { createSealer, type Sealer } from '../tickets/seal.js';
 import type { Clock } from '../tickets/service.js';
 import { TicketStore } from '../tickets/store.js';
@@ -123,7 +125,7 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
     fetch: countingSlackFetch(metrics),
   });
   const notifier = new Notifier(client, logger);
-  const tickets = new TicketStore(meta);
+  const tickets = new TicketStore(meta, new KindRegistry(options.kinds ?? ticketKinds));
   const clock = options.clock ?? systemClock;
   const dbas = createDbaDirectory({
     users: config.slack.dba_users,

@@ -1,4 +1,3 @@
-import { ticketJobs } from '../../jobs/index.js';
 import { healthRoute } from '../health.js';
 import { serveRoutes } from '../http-routes.js';
 import { metricsRoute } from '../metrics.js';
@@ -33,7 +32,7 @@ export async function startWorkers(
     queue: s.queue,
     clock: s.clock,
     metrics: s.metrics,
-    jobs: s.options.jobs ?? ticketJobs,
+    jobs: s.options.jobs ?? s.tickets.kinds.kinds,
     clusters: s.clusters,
     services: { execution: workerExecution(s) },
     runDir: s.runDir,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import type { MigratePayload } from '../../src/tickets/ticket.js';
+import type { MigratePayload } from '../../jobs/migrate.js';
 import {
   assertSameTable,
   connect,

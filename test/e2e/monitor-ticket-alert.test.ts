@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { defineTicketJob } from '../../src/queue/job-kind.js';
 import { ids } from '../../src/slack/ids.js';
-import { SqlChangePayload } from '../../src/tickets/ticket.js';
+import { SqlChangePayload } from '../../jobs/execute-sql.js';
 import { DBA, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
 import { createTargetSchema, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';

@@ -27,6 +27,7 @@ import { createTicketAnnouncer, type TicketAnnouncer } from '../../src/slack/tic
 import { createDbaDirectory } from '../../src/tickets/dba-directory.js';
 import type { Clock } from '../../src/tickets/service.js';
 import type { TicketState } from '../../src/tickets/state-machine.js';
+import { realKinds } from './kinds.js';
 import { TicketStore } from '../../src/tickets/store.js';
 import { BOT_ACTOR, type KindAndPayload, type Ticket } from '../../src/tickets/ticket.js';
 import { approvalParts } from './approvals.js';
@@ -152,7 +153,7 @@ export async function openRunnerFixture(options: { cluster?: string; extra?: str
     new WebClient('xoxb-test', { slackApiUrl: api.url, logger, fetch: countingSlackFetch(metrics) }),
     logger,
   );
-  const store = new TicketStore(meta);
+  const store = new TicketStore(meta, realKinds);
   const clock = new TestClock();
   const dbas = createDbaDirectory({ users: config.slack.dba_users, resolveGroup: async () => [], clock, logger });
   const announcer = createTicketAnnouncer({ slack, store, dbas, config, logger });

@@ -1,6 +1,6 @@
 import { runKillable } from '../../src/db/kill-query.js';
 import { defineTicketJob, type TicketJobKind } from '../../src/queue/job-kind.js';
-import { SqlChangePayload } from '../../src/tickets/ticket.js';
+import { SqlChangePayload } from '../../jobs/execute-sql.js';
 
 /**
  * Test-only job kinds: they stand in for the real ones under the real job names (workers route

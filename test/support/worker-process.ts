@@ -4,7 +4,7 @@
  * place of the real ones of the same name), or only the real ones with DBOPS_TEST_KINDS=real.
  * Started by `spawnWorker` (worker-processes.ts) as `node --import tsx test/support/worker-process.ts`.
  */
-import { ticketJobs } from '../../jobs/index.js';
+import { ticketKinds } from '../../jobs/index.js';
 import { main } from '../../src/main.js';
 import { testKinds } from './runner-kinds.js';
 
@@ -12,7 +12,7 @@ const names = new Set(testKinds.map((k) => k.name));
 await main({
   jobs:
     process.env.DBOPS_TEST_KINDS === 'real'
-      ? ticketJobs
-      : [...ticketJobs.filter((k) => !names.has(k.name)), ...testKinds],
+      ? ticketKinds
+      : [...ticketKinds.filter((k) => !names.has(k.name)), ...testKinds],
   workerName: process.env.DBOPS_TEST_WORKER_NAME,
 });

@@ -2,7 +2,6 @@ import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { AWAITING_DECISION } from '../../tickets/state-machine.js';
 import type { Ticket } from '../../tickets/ticket.js';
 import { blockQuote, code, codeBlock, context, header, mrkdwn, section, type Message } from './blocks.js';
-import { ticketKindBlocks } from './migrate.js';
 import {
   estimatedRowsText,
   findingLine,
@@ -74,7 +73,7 @@ export function ticketApprovalMessage(input: TicketViewInput): Message {
         ),
       );
   }
-  blocks.push(...ticketKindBlocks(ticket));
+  blocks.push(...ticket.about.details);
   const findings = sortedFindings(ticket);
   if (findings.length > 0) {
     const statements = statementCount(ticket);

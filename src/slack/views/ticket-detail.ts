@@ -30,7 +30,6 @@ import {
   ticketTitle,
   type TicketViewInput,
 } from './ticket-parts.js';
-import { ticketKindBlocks } from './migrate.js';
 
 const FINDINGS_SHOWN = 10;
 /** History lines per section (a section holds 3000 characters). */
@@ -63,7 +62,7 @@ export function ticketDetailMessage(input: TicketDetailInput): Message {
   );
   const sql = ticketSql(ticket);
   if (sql !== null) blocks.push(section(codeBlock(sql, 2000)));
-  blocks.push(...ticketKindBlocks(ticket));
+  blocks.push(...ticket.about.details);
   const findings = sortedFindings(ticket);
   if (findings.length > 0) {
     const statements = statementCount(ticket);

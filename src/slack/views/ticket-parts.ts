@@ -1,4 +1,5 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { targetName } from '../../tickets/kind.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import { AWAITING_DECISION, BEFORE_RUN, describeState } from '../../tickets/state-machine.js';
 import {
@@ -45,20 +46,17 @@ export function stateText(state: TicketState): string {
 }
 
 export function targetOf(ticket: Pick<Ticket, 'cluster' | 'schema'>): string {
-  return ticket.schema ? `${ticket.cluster}.${ticket.schema}` : ticket.cluster;
+  return targetName(ticket);
 }
 
-/** "SQL change on prod.shop". */
-export function ticketTitle(ticket: Ticket): string {
-  if (ticket.kind === 'migrate')
-    return `Migration ${ticket.payload.source.cluster}.${ticket.payload.source.schema} → ${ticket.payload.destination.cluster}.${ticket.payload.destination.schema}`;
-  const what = ticket.kind === 'sql-change' ? 'SQL change' : 'Rollback';
-  return `${what} on ${targetOf(ticket)}`;
+/** "SQL change on prod.shop": the ticket's kind names it (jobs/<kind>.ts `title`). */
+export function ticketTitle(ticket: Pick<Ticket, 'about'>): string {
+  return ticket.about.title;
 }
 
-/** The SQL a ticket runs, when it has one. */
-export function ticketSql(ticket: Ticket): string | null {
-  return ticket.kind === 'sql-change' || ticket.kind === 'rollback' ? ticket.payload.sql : null;
+/** The SQL a ticket runs, when its kind has one. */
+export function ticketSql(ticket: Pick<Ticket, 'about'>): string | null {
+  return ticket.about.sql;
 }
 
 export function runTimeText(ticket: Pick<Ticket, 'runAt'>, timezone: string): string {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { defineTicketJob } from '../../../src/queue/job-kind.js';
-import { SqlChangePayload } from '../../../src/tickets/ticket.js';
+import { SqlChangePayload } from '../../../jobs/execute-sql.js';
 import { BOT_ACTOR } from '../../../src/tickets/ticket.js';
 import { openRunnerFixture, type RunnerFixture } from '../../support/runner-fixture.js';
 import { IDEMPOTENT } from '../../support/runner-kinds.js';

@@ -4,6 +4,7 @@ import mysql, { type Pool } from 'mysql2/promise';
 import { newInstallationId } from '../../../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
 import { JobQueue } from '../../../src/queue/queues.js';
+import { realKinds } from '../../support/kinds.js';
 import { TicketStore } from '../../../src/tickets/store.js';
 import { flushInstallationKeys } from '../../support/redis-keys.js';
 
@@ -25,7 +26,7 @@ export async function openTestStore(): Promise<TestStore> {
     const pool = await openMetaStore(url);
     pools.push(pool);
     await migrateMeta(pool);
-    return { pool, store: new TicketStore(pool) };
+    return { pool, store: new TicketStore(pool, realKinds) };
   };
   const first = await open();
   return {

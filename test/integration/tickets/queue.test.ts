@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Worker, type Job } from 'bullmq';
-import { JOB_FOR_KIND, TicketJobData, ticketJobId } from '../../../src/queue/queues.js';
+import { TicketJobData, ticketJobId } from '../../../src/queue/queues.js';
+import { realKinds } from '../../support/kinds.js';
 import type { TicketStore } from '../../../src/tickets/store.js';
 import { BOT_ACTOR } from '../../../src/tickets/ticket.js';
 import { openTestQueue, openTestStore, type TestQueue, type TestStore } from './fixtures.js';
@@ -91,11 +92,11 @@ describe('ticket job queue', () => {
     assert.equal(ticketJobId('k3x9m2q7za', 42, 1), 'ticket-k3x9m2q7za-42-attempt-1');
     assert.ok(!ticketJobId('k3x9m2q7za', 42, 3).includes(':'));
     assert.notEqual(ticketJobId('k3x9m2q7za', 42, 1), ticketJobId('b7wq2m9x4c', 42, 1), 'another installation');
-    assert.equal(JOB_FOR_KIND['sql-change'], 'execute-sql');
+    assert.equal(realKinds.get('sql-change').name, 'execute-sql');
   });
 
   it('adding the same ticket attempt twice leaves one job; a new attempt is a new job', async () => {
-    const ticket = { id: 9001, kind: 'sql-change' as const };
+    const ticket = { id: 9001, about: { job: realKinds.get('sql-change').name } };
     const [a, b] = await Promise.all([q.queue.enqueueTicket(ticket, 1), q.queue.enqueueTicket(ticket, 1)]);
     assert.equal(a.jobId, b.jobId);
     await q.queue.enqueueTicket(ticket, 2, { delayMs: 3_600_000 });

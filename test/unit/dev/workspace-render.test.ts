@@ -11,7 +11,7 @@ import { renderFile, renderModal } from '../../../src/dev/workspace/render/surfa
 import { ticketApprovalMessage } from '../../../src/slack/views/ticket-approval.js';
 import { execModalView, rejectModalView } from '../../../src/slack/views/ticket-modals.js';
 import type { Ticket } from '../../../src/tickets/ticket.js';
-import { makeTicket } from '../tickets/make-ticket.js';
+import { makeTicket, withAbout } from '../tickets/make-ticket.js';
 
 const ctx: RenderContext = {
   userName: (id) => ({ U0DEV: 'alex.dev', U0DBA: 'dana.dba' })[id],
@@ -139,7 +139,7 @@ describe('workspace mrkdwn', () => {
   });
 });
 
-const ticket: Ticket = {
+const ticket: Ticket = withAbout({
   ...makeTicket({
     id: 7,
     ref: 'T-7',
@@ -160,7 +160,7 @@ const ticket: Ticket = {
   }),
   kind: 'sql-change',
   payload: { sql: "UPDATE orders SET note = '<script>x</script>' WHERE id = 1" },
-};
+});
 /** A view as Slack holds it: plain JSON. */
 const json = (view: object): Record<string, unknown> => JSON.parse(JSON.stringify(view));
 

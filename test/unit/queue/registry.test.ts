@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { ticketJobs } from '../../../jobs/index.js';
+import { ticketKinds } from '../../../jobs/index.js';
 import { defineTicketJob, type TicketJobKind } from '../../../src/queue/job-kind.js';
 import { JobRegistry } from '../../../src/queue/registry.js';
 
@@ -48,7 +48,7 @@ describe('job registry', () => {
         onDisk.push(value.name);
       }
     }
-    assert.deepEqual(ticketJobs.map((k) => k.name).sort(), [...new Set(onDisk)].sort());
-    assert.doesNotThrow(() => new JobRegistry(ticketJobs));
+    assert.deepEqual(ticketKinds.map((k) => k.name).sort(), [...new Set(onDisk)].sort());
+    assert.doesNotThrow(() => new JobRegistry(ticketKinds));
   });
 });

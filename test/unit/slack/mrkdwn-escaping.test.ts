@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { KnownBlock } from '@slack/types';
 import type { Message } from '../../../src/slack/views/blocks.js';
 import { plainMessage, unknownVerbMessage, usageMessage } from '../../../src/slack/views/help.js';
-import { migrateDetailBlocks } from '../../../src/slack/views/migrate.js';
+import { MigratePayload, migrateDetailBlocks } from '../../../jobs/migrate.js';
 import { ticketDetailMessage } from '../../../src/slack/views/ticket-detail.js';
 import { ticketApprovalMessage } from '../../../src/slack/views/ticket-approval.js';
 import { stopRequestedReply } from '../../../src/slack/views/ticket-progress.js';
@@ -24,7 +24,7 @@ import {
   plainToMrkdwn,
   quoted,
 } from '../../../src/text/mrkdwn.js';
-import { MigratePayload, type TicketEvent } from '../../../src/tickets/ticket.js';
+import type { TicketEvent } from '../../../src/tickets/ticket.js';
 import { HOSTILE, markupProblem } from '../../support/slack-markup.js';
 import { makeTicket } from '../tickets/make-ticket.js';
 

@@ -10,7 +10,7 @@ import { exceptionModalView, execModalView, rejectModalView } from '../../../src
 import { buttonsFor, statusLine, ticketButton } from '../../../src/slack/views/ticket-parts.js';
 import { ticketBlockedMessage } from '../../../src/slack/views/ticket-replies.js';
 import type { Ticket, TicketEvent, TicketFinding } from '../../../src/tickets/ticket.js';
-import { makeTicket } from '../tickets/make-ticket.js';
+import { makeTicket, withAbout } from '../tickets/make-ticket.js';
 
 const DBA = 'U0DBA00001';
 const DBA2 = 'U0DBA00002';
@@ -154,7 +154,7 @@ describe('the approval message', () => {
     const base = makeTicket({
       review: { summary: { errors: 0, warnings: 12, notices: 0, score: 60, grade: 'D' }, findings },
     });
-    const ticket: Ticket = base.kind === 'sql-change' ? { ...base, payload: { sql } } : base;
+    const ticket: Ticket = base.kind === 'sql-change' ? withAbout({ ...base, payload: { sql } }) : base;
     const msg = ticketApprovalMessage({ ticket, events: [], timezone: 'UTC' });
     const text = JSON.stringify(msg.blocks);
     assert.match(text, /SQL cut after 15 lines/);

@@ -1,9 +1,13 @@
 import type { Ticket } from '../../../src/tickets/ticket.js';
+import { realKinds } from '../../support/kinds.js';
+
+/** A ticket without its kind's `about`, kind by kind. */
+type WithoutAbout = Ticket extends infer T ? (T extends Ticket ? Omit<T, 'about'> : never) : never;
 
 /** A ticket as the store returns it, for pure tests. */
 export function makeTicket(overrides: Partial<Omit<Ticket, 'kind' | 'payload'>> = {}): Ticket {
   const at = new Date('2026-11-24T02:00:00.000Z');
-  const base: Ticket = {
+  const base: WithoutAbout = {
     id: 42,
     ref: 'T-42',
     kind: 'sql-change',
@@ -34,5 +38,10 @@ export function makeTicket(overrides: Partial<Omit<Ticket, 'kind' | 'payload'>> 
     createdAt: at,
     updatedAt: at,
   };
-  return { ...base, ...overrides };
+  return withAbout({ ...base, ...overrides });
+}
+
+/** The ticket with what its kind says about it, as the store reads it (after changing its kind or payload). */
+export function withAbout(ticket: WithoutAbout): Ticket {
+  return { ...ticket, about: realKinds.about(ticket) };
 }

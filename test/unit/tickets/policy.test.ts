@@ -16,7 +16,7 @@ import {
 } from '../../../src/tickets/policy.js';
 import type { TicketState } from '../../../src/tickets/state-machine.js';
 import type { Ticket, TicketEvent } from '../../../src/tickets/ticket.js';
-import { makeTicket } from './make-ticket.js';
+import { makeTicket, withAbout } from './make-ticket.js';
 
 const DBA = 'U0DBA00001';
 const DBA2 = 'U0DBA00002';
@@ -56,18 +56,19 @@ clusters:
   qa: { env: test, primary: { host: db2 }, user: dbops }
 policy: { approvals: { prod: 1, staging: 1, test: 0 } }
 `);
-  const migration = (from: string, to: string): Ticket => ({
-    ...makeTicket({ cluster: from, approvalsNeeded: 0 }),
-    kind: 'migrate',
-    payload: {
-      source: { cluster: from, schema: 'shop' },
-      destination: { cluster: to, schema: 'shop' },
-      tables: [],
-      where: null,
-      mode: 'fail',
-      objects: [],
-    },
-  });
+  const migration = (from: string, to: string): Ticket =>
+    withAbout({
+      ...makeTicket({ cluster: from, approvalsNeeded: 0 }),
+      kind: 'migrate',
+      payload: {
+        source: { cluster: from, schema: 'shop' },
+        destination: { cluster: to, schema: 'shop' },
+        tables: [],
+        where: null,
+        mode: 'fail',
+        objects: [],
+      },
+    });
   const cases: Array<[string, Parameters<typeof requiredApprovals>[0], number | null]> = [
     [
       'the environment comes from dbops.yml, not from the row',

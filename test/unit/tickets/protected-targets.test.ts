@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  createProtectedTargets,
-  ticketTouches,
-  type MetaServer,
-  type TicketTouches,
-} from '../../../src/tickets/protected-targets.js';
+import { createProtectedTargets, type MetaServer, type TicketTouches } from '../../../src/tickets/protected-targets.js';
+import { realKinds } from '../../support/kinds.js';
+
+const ticketTouches = (request: Parameters<typeof realKinds.touches>[0]) => realKinds.touches(request);
 
 /** dbops' meta schema is `dbops`, on the server of cluster `local` (and of nothing else; `down` cannot be reached). */
 const meta: MetaServer = {

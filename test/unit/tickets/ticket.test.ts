@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { realKinds } from '../../support/kinds.js';
 import { describe, it } from 'node:test';
 import {
   parseTicketId,
@@ -56,7 +57,7 @@ describe('ticket rows', () => {
     updated_at: '2026-11-24 01:05:00.000',
   };
   it('reads the row as mysql2 returns it (strings for BIGINT, DATETIME and JSON text), times as UTC', () => {
-    const ticket = ticketFromRow(row, []);
+    const ticket = ticketFromRow(row, [], realKinds);
     assert.equal(ticket.id, 7);
     assert.equal(ticket.ref, 'T-7');
     assert.equal(ticket.kind, 'sql-change');
@@ -69,8 +70,8 @@ describe('ticket rows', () => {
     assert.equal(toSqlDateTime(ticket.createdAt), '2026-11-24 01:00:00.123');
   });
   it('refuses a payload that does not fit its kind', () => {
-    assert.throws(() => ticketFromRow({ ...row, payload: '{"source":"prod.shop"}' }, []));
-    assert.throws(() => ticketFromRow({ ...row, state: 'pending' }, []));
+    assert.throws(() => ticketFromRow({ ...row, payload: '{"source":"prod.shop"}' }, [], realKinds));
+    assert.throws(() => ticketFromRow({ ...row, state: 'pending' }, [], realKinds));
   });
   it('keeps the review summary and findings, not the SQL again', () => {
     const finding = {
