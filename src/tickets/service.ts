@@ -42,7 +42,13 @@ export interface TicketServiceDeps {
   protection: ProtectedTargets;
 }
 
-export type SubmitInput = KindAndPayload & {
+/** A request of any registered kind: `submit` checks kind and payload through the store's registry. */
+export interface KindRequest {
+  kind: string;
+  payload: unknown;
+}
+
+export type SubmitInput = KindRequest & {
   requester: string;
   cluster: string;
   schema: string | null;
@@ -77,7 +83,7 @@ export type ServiceRefusalCode =
   | 'protected';
 
 /** What a request would touch, before anything else is asked of the servers. */
-export type TargetsInput = KindAndPayload & { cluster: string; schema: string | null };
+export type TargetsInput = KindRequest & { cluster: string; schema: string | null };
 
 /** Why nothing happened, in words for the person who asked. Answer it privately. */
 export interface Refused {

@@ -56,7 +56,7 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
     ticketStore: s.tickets,
     dbas: s.dbas,
     announcer: s.announcer,
-    commands,
+    commands: s.options.commands ?? commands,
     migrations,
     alerts,
     inventory,

@@ -2,6 +2,7 @@ import type { InstallationId } from '../db/installation.js';
 import type { Monitoring } from '../monitor/monitoring.js';
 import type { TicketJobKind } from '../queue/job-kind.js';
 import type { WorkerHost } from '../queue/worker-host.js';
+import type { Command } from '../slack/command.js';
 import type { TicketKind } from '../tickets/kind.js';
 import type { Clock } from '../tickets/service.js';
 
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   workers?: boolean;
   /** The ticket kinds (jobs/<kind>.ts) the process knows; default jobs/index.ts. Tests add their own. */
   kinds?: readonly TicketKind[];
+  /** The /dbops verbs (commands/<verb>.ts); default commands/index.ts. Tests add their own. */
+  commands?: readonly Command[];
   /** The jobs workers run; default the kinds' own. Tests replace some by a job of the same name. */
   jobs?: readonly TicketJobKind[];
   /** This worker's name in logs and threads; default `host:pid`. */

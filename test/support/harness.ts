@@ -72,8 +72,12 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Run job workers in the bot process (DBOPS_ROLE=all). Off by default: approved tickets stay queued unless a test asks. */
   workers?: boolean;
-  /** Job kinds the workers run (default: jobs/index.ts). */
+  /** Job kinds the workers run (default: the ticket kinds' own). */
   jobs?: RuntimeOptions['jobs'];
+  /** Ticket kinds the process knows (default: jobs/index.ts); a test adds its own from test/fixtures/kinds/. */
+  kinds?: RuntimeOptions['kinds'];
+  /** The /dbops verbs (default: commands/index.ts); a test adds its own. */
+  commands?: RuntimeOptions['commands'];
   /** Run the monitor worker (its own queue per harness). Off by default; with it, polls run only when a test asks (`runtime.monitoring.poller`) unless `monitorSchedules`. */
   monitors?: boolean;
   monitorSchedules?: boolean;
@@ -117,6 +121,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       queueName,
       workers,
       ...(options.jobs ? { jobs: options.jobs } : {}),
+      ...(options.kinds ? { kinds: options.kinds } : {}),
+      ...(options.commands ? { commands: options.commands } : {}),
       monitors: options.monitors ?? false,
       monitorQueueName,
       monitorSchedules: options.monitorSchedules ?? false,

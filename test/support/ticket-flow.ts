@@ -4,6 +4,7 @@ import mysql from 'mysql2/promise';
 import type { RecordedCall, StoredMessage } from '../../src/dev/index.js';
 import { openMetaStore } from '../../src/db/meta.js';
 import { ids } from '../../src/slack/ids.js';
+import type { KindRegistry } from '../../src/tickets/kind.js';
 import { realKinds } from './kinds.js';
 import { TicketStore } from '../../src/tickets/store.js';
 import type { Ticket } from '../../src/tickets/ticket.js';
@@ -37,9 +38,12 @@ export async function createTargetSchema(): Promise<{ name: string; drop(): Prom
 }
 
 /** Reads the harness's meta database the way the bot does, for assertions. */
-export async function openTicketReader(h: Harness): Promise<{ store: TicketStore; close(): Promise<void> }> {
+export async function openTicketReader(
+  h: Harness,
+  kinds: KindRegistry = realKinds,
+): Promise<{ store: TicketStore; close(): Promise<void> }> {
   const pool = await openMetaStore(`mysql://root@127.0.0.1:3306/${h.metaDatabase}`);
-  return { store: new TicketStore(pool, realKinds), close: () => pool.end() };
+  return { store: new TicketStore(pool, kinds), close: () => pool.end() };
 }
 
 export interface TicketFlow {
