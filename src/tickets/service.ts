@@ -20,7 +20,7 @@ import { parseRunTime, startTime, type ClusterHours, type RunTimeRefusal } from 
 import type { Sealer } from './seal.js';
 import type { TicketAction } from './state-machine.js';
 import type { TicketStore, TransitionRequest } from './store.js';
-import { BOT_ACTOR, type KindAndPayload, type Ticket, type TicketReview } from './ticket.js';
+import { BOT_ACTOR, type Ticket, type TicketReview } from './ticket.js';
 import { findCluster } from '../config/clusters.js';
 
 export interface Clock {
