@@ -67,6 +67,11 @@ export async function runKillable<T>(
 ): Promise<T> {
   signal.throwIfAborted();
   const conn = await pool.getConnection();
+  // Taking a connection can be slow (a full pool, a loaded server): an abort meanwhile must still win.
+  if (signal.aborted) {
+    conn.release();
+    throw signal.reason;
+  }
   let kill: Promise<unknown> | undefined;
   let destroyed = false;
   const destroy = () => {

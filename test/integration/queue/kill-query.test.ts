@@ -9,6 +9,23 @@ before(() => {
 });
 after(() => pool.end());
 
+/** Waits (on a connection of its own: the pool's only one is busy) until thread `id()` runs a statement like `pattern`. */
+async function untilRunning(id: () => number, pattern: string): Promise<void> {
+  const watcher = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+  try {
+    for (;;) {
+      const [rows] = await watcher.query<mysql.RowDataPacket[]>(
+        'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE ?',
+        [id(), pattern],
+      );
+      if (Number(rows[0]?.n) > 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await watcher.end();
+  }
+}
+
 describe('stopping a running statement', () => {
   it('an abort kills the running statement from a second connection, even with the pool full, and nothing more is sent', async () => {
     const controller = new AbortController();
@@ -20,7 +37,7 @@ describe('stopping a running statement', () => {
       sentAfter = true;
       await conn.query('SELECT 1');
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await untilRunning(() => threadId, 'SELECT SLEEP%');
     controller.abort(new Error('cancelled by U1'));
     await assert.rejects(running, /cancelled by U1/);
     assert.equal(sentAfter, false);
@@ -46,6 +63,19 @@ describe('stopping a running statement', () => {
       ),
       2,
     );
+  });
+
+  it('an abort while waiting for a connection stops the work before it starts', async () => {
+    const controller = new AbortController();
+    let started = false;
+    const holder = await pool.getConnection();
+    const waiting = runKillable(pool, controller.signal, async () => {
+      started = true;
+    });
+    controller.abort(new Error('cancelled while queued'));
+    holder.release();
+    await assert.rejects(waiting, /cancelled while queued/);
+    assert.equal(started, false);
   });
 
   it('killing a thread that is gone says so', async () => {
