@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DbopsConfig } from '../config/schema.js';
+import type { Diagnostics } from '../diagnose/service.js';
 import type { ExecutionBot } from '../execute/bot.js';
 import type { Inventory } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
@@ -47,6 +48,8 @@ export interface CommandDeps {
   alerts: AlertService;
   /** Live facts about the clusters (topology, schemas, tables): commands read targets only through it. */
   inventory: Inventory;
+  /** `/dbops top`, `slow` and `space` (src/diagnose/); absent where no diagnosis is wired. */
+  diagnostics?: Diagnostics;
 }
 
 export interface Command<A = unknown> {

@@ -57,4 +57,25 @@ export const ids = {
     /** block_id prefix of an alert's actions block (`dbops.alert.actions.42`): unique per alert in a message. */
     blockPrefix: 'dbops.alert.actions.',
   },
+  /**
+   * `/dbops top`, `slow` and `space`: Kill buttons (DBAs only; the value is a KillButtonValue JSON,
+   * src/slack/views/diagnose-top.ts), "Open change" on slow-statement advice (the value is the
+   * prefilled exec form's target and SQL), Top from App Home (the value is the cluster), and the
+   * cluster form the three verbs open when no cluster is given.
+   */
+  diagnose: {
+    killQuery: 'dbops.diagnose.kill_query',
+    killConnection: 'dbops.diagnose.kill_connection',
+    openChange: 'dbops.diagnose.open_change',
+    top: 'dbops.diagnose.top',
+    /** block_id prefix of a thread's actions block (`dbops.diagnose.actions.42`): unique per thread in a message. */
+    blockPrefix: 'dbops.diagnose.actions.',
+    formCallback: 'dbops.diagnose.form',
+    clusterBlock: 'cluster',
+    clusterInput: 'cluster_input',
+    schemaBlock: 'schema',
+    schemaInput: 'schema_input',
+    sinceBlock: 'since',
+    sinceInput: 'since_input',
+  },
 } as const;

@@ -118,6 +118,19 @@ export function canCleanUpOnlineAlter(ticket: Ticket, user: string, dbas: Readon
   return OK;
 }
 
+/**
+ * Kill a thread (or its query) from `/dbops top`: DBAs only. A kill is not a ticket: it is
+ * confirmed in a dialog, taken once per thread and snapshot, and audited in `kill_log`.
+ */
+export function canKill(user: string, dbas: ReadonlySet<string>): Verdict {
+  if (!dbas.has(user))
+    return refuse(
+      'not_dba',
+      'Only DBAs can kill a query or a connection, and you are not in the DBA list (slack.dba_users or the DBA user group). Ask a DBA, naming the thread id.',
+    );
+  return OK;
+}
+
 /** A review with errors blocks the ticket; its requester may send it to DBAs for an exception. */
 export function canRequestException(ticket: Ticket, user: string): Verdict {
   if (ticket.state !== 'blocked')

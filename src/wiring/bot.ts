@@ -1,5 +1,6 @@
 import { commands } from '../../commands/index.js';
 import { healthRoute } from '../health.js';
+import { createDiagnostics } from '../diagnose/service.js';
 import { createInventory } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import { metricsRoute } from '../metrics.js';
@@ -61,6 +62,7 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
     alerts,
     inventory,
     execution,
+    diagnostics: createDiagnostics({ pools, meta, clock: s.clock, logger: logger.child({ name: 'diagnose' }) }),
   };
   const settings = s.slack.settings;
   const app = createSlackApp(settings, deps, [healthRoute({ meta, redis: s.redis }), metricsRoute(s.metrics)], logger);

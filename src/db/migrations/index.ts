@@ -5,6 +5,7 @@ import { m004Rollbacks } from './004-rollbacks.js';
 import { m006Monitoring } from './006-monitoring.js';
 import { m007TicketSeals } from './007-ticket-seals.js';
 import { m008Installation } from './008-installation.js';
+import { m009KillLog } from './009-kill-log.js';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   m006Monitoring,
   m007TicketSeals,
   m008Installation,
+  m009KillLog,
 ];

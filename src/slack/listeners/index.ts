@@ -2,6 +2,8 @@ import type { App } from '@slack/bolt';
 import type { CommandDeps } from '../command.js';
 import { registerExecutionActions } from './execution-actions.js';
 import { registerAlertActions } from './alert-actions.js';
+import { registerDiagnoseActions } from './diagnose-actions.js';
+import { registerDiagnoseForm } from './diagnose-form.js';
 import { registerHome } from './home.js';
 import { registerReviewModal } from './review-modal.js';
 import { registerSlashCommand } from './slash-command.js';
@@ -33,4 +35,6 @@ export function registerListeners(app: App, deps: CommandDeps, options: Listener
   registerExecutionActions(app, deps, answer);
   registerHome(app, deps);
   registerAlertActions(app, deps, answer);
+  registerDiagnoseActions(app, deps, answer);
+  registerDiagnoseForm(app, deps);
 }

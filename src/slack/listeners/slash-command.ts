@@ -45,7 +45,7 @@ export async function dispatch(command: SlashCommand, respond: RespondFn, deps: 
   await runCommand(target, parsed.data, invocation, deps, log);
 }
 
-async function runCommand(
+export async function runCommand(
   target: Command,
   args: unknown,
   invocation: Invocation,

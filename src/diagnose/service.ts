@@ -1,0 +1,96 @@
+import type { Pool } from 'mysql2/promise';
+import { endpointName } from '../db/connection-options.js';
+import type { ClusterPools } from '../db/pools.js';
+import { readServerFlavor } from '../db/schema/server-flavor.js';
+import { DbopsError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { diagnosisFault } from './faults.js';
+import { killThread } from './kill.js';
+import { KillLog } from './kill-log.js';
+import { PROCESS_GRANT, readTop } from './top.js';
+import type { KillOutcome, KillRequest, TopSnapshot } from './types.js';
+
+const ER_KILL_DENIED = 1095;
+const KILL_GRANT =
+  "GRANT CONNECTION ADMIN ON *.* (MariaDB 10.5+; SUPER before) or CONNECTION_ADMIN (MySQL 8) to the cluster's user, to kill other users' threads.";
+
+export interface DiagnosticsDeps {
+  /** The process's cluster pools (src/db/pools.ts): diagnosis reads on the requests' lane. */
+  pools: Pick<ClusterPools, 'cluster' | 'primary' | 'replicaOrPrimary'>;
+  /** The meta database (the kill log). */
+  meta: Pool;
+  clock: { now(): Date };
+  logger: Logger;
+}
+
+export type Diagnostics = ReturnType<typeof createDiagnostics>;
+
+/**
+ * "Why is the database slow right now?": what runs on a cluster's primary, who blocks whom, and
+ * Kill for DBAs (the caller checks who may: src/tickets/policy.ts). Talks to targets only through
+ * the shared pools, never to Slack.
+ */
+export function createDiagnostics(deps: DiagnosticsDeps) {
+  const { pools } = deps;
+  const killLog = new KillLog(deps.meta);
+
+  function primaryOf(cluster: string): { pool: Pool; instance: string; where: string } {
+    const instance = endpointName(pools.cluster(cluster).primary);
+    return { pool: pools.primary(cluster), instance, where: `${cluster}'s primary (${instance})` };
+  }
+
+  /** What runs now on the cluster's primary. */
+  async function top(cluster: string): Promise<TopSnapshot> {
+    const { pool, instance, where } = primaryOf(cluster);
+    try {
+      return await readTop(pool, { cluster, instance }, deps.clock.now);
+    } catch (err) {
+      throw diagnosisFault(err, where, PROCESS_GRANT);
+    }
+  }
+
+  /**
+   * Kill a thread (or its query) seen by `top`, once: the first click claims the kill in the audit
+   * log, later ones (concurrent or not) are told who was first. A thread that moved on is not killed.
+   */
+  async function kill(request: KillRequest): Promise<KillOutcome> {
+    const { pool, instance, where } = primaryOf(request.cluster);
+    if (instance !== request.instance)
+      return {
+        kind: 'refused',
+        reason: `${request.cluster}'s primary is ${instance} now, not ${request.instance} as when this was read: run /dbops top again.`,
+      };
+    const claim = await killLog.claim(request, deps.clock.now());
+    if (!claim.ok) return { kind: 'duplicate', by: claim.by, at: claim.at, outcome: claim.outcome };
+    try {
+      const result = await killThread(pool, await readServerFlavor(pool), request);
+      if (result.kind === 'ended') {
+        await killLog.finish(claim.id, 'ended', deps.clock.now(), result.reason, result.session);
+        return { kind: 'ended', reason: result.reason };
+      }
+      await killLog.finish(claim.id, 'killed', deps.clock.now(), null, result.session);
+      deps.logger.info('thread killed from top', {
+        cluster: request.cluster,
+        instance,
+        thread: request.threadId,
+        kind: request.kind,
+        actor: request.actor,
+      });
+      return { kind: 'killed', session: result.session };
+    } catch (err) {
+      const fault =
+        typeof err === 'object' && err !== null && 'errno' in err && err.errno === ER_KILL_DENIED
+          ? new DbopsError(
+              'forbidden',
+              `dbops' user on ${where} may not kill thread ${request.threadId}: ${KILL_GRANT}`,
+            )
+          : diagnosisFault(err, where, KILL_GRANT);
+      await killLog
+        .finish(claim.id, 'failed', deps.clock.now(), fault instanceof Error ? fault.message : 'failed')
+        .catch((e: unknown) => deps.logger.error('could not record a failed kill', { id: claim.id }, e));
+      throw fault;
+    }
+  }
+
+  return { top, kill };
+}
