@@ -10,6 +10,7 @@ import { review } from './review.js';
 import { rollback } from './rollback.js';
 import { ticket } from './ticket.js';
 import { tickets } from './tickets.js';
+import { space } from './space.js';
 import { top } from './top.js';
 
 /** Every /dbops verb; help is generated from this list. The registry test checks it against the files here. */
@@ -25,5 +26,6 @@ export const commands: readonly Command[] = [
   meta,
   alerts,
   top,
+  space,
   help,
 ];

@@ -34,6 +34,8 @@ export const Cluster = z.strictObject({
   max_concurrent_jobs: z.number().int().min(1).default(1),
   /** Delay a replica is configured with (seconds); lag monitors subtract it. */
   replica_delay_seconds: z.number().int().min(0).default(0),
+  /** Disk the primary's data lives on (bytes): `/dbops space` forecasts the days until it is full. */
+  disk_bytes: z.number().int().positive().optional(),
 });
 export type Cluster = z.infer<typeof Cluster>;
 

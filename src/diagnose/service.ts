@@ -1,9 +1,15 @@
 import type { Pool } from 'mysql2/promise';
+import type { DbopsConfig } from '../config/schema.js';
 import { endpointName } from '../db/connection-options.js';
 import type { ClusterPools } from '../db/pools.js';
+import { schemaNames } from '../db/schema/schemata.js';
 import { readServerFlavor } from '../db/schema/server-flavor.js';
 import { DbopsError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { GB } from '../monitor/format.js';
+import { MonitorStore } from '../monitor/monitor-store.js';
+import { closest } from '../text/closest.js';
+import { readSpace, type SpaceReport } from './space.js';
 import { diagnosisFault } from './faults.js';
 import { killThread } from './kill.js';
 import { KillLog } from './kill-log.js';
@@ -21,6 +27,8 @@ export interface DiagnosticsDeps {
   meta: Pool;
   clock: { now(): Date };
   logger: Logger;
+  /** Schema size limits and how far back the monitor's size history goes (monitors.schema_size). */
+  config: Pick<DbopsConfig, 'monitors'>;
 }
 
 export type Diagnostics = ReturnType<typeof createDiagnostics>;
@@ -33,6 +41,7 @@ export type Diagnostics = ReturnType<typeof createDiagnostics>;
 export function createDiagnostics(deps: DiagnosticsDeps) {
   const { pools } = deps;
   const killLog = new KillLog(deps.meta);
+  const monitorStore = new MonitorStore(deps.meta);
 
   function primaryOf(cluster: string): { pool: Pool; instance: string; where: string } {
     const instance = endpointName(pools.cluster(cluster).primary);
@@ -92,5 +101,42 @@ export function createDiagnostics(deps: DiagnosticsDeps) {
     }
   }
 
-  return { top, kill };
+  /** The biggest schemas and tables on the primary, growth from the monitor's samples, days to the limits. */
+  async function space(cluster: string, schema?: string): Promise<SpaceReport> {
+    const { pool, where } = primaryOf(cluster);
+    const settings = deps.config.monitors.schema_size;
+    try {
+      if (schema !== undefined) await requireSchema(pool, `${cluster}`, schema);
+      const since = new Date(deps.clock.now().getTime() - settings.history_days * 86_400_000);
+      const history = await monitorStore.sizeHistory(cluster, since);
+      return await readSpace(pool, {
+        cluster,
+        schema,
+        diskBytes: pools.cluster(cluster).disk_bytes,
+        history,
+        limitOf: (name) => {
+          const gb = settings.limits_gb[`${cluster}.${name}`] ?? settings.limit_gb;
+          return gb === undefined ? null : gb * GB;
+        },
+      });
+    } catch (err) {
+      throw diagnosisFault(
+        err,
+        where,
+        "GRANT SELECT on the schemas (information_schema shows only the tables dbops' user may see).",
+      );
+    }
+  }
+
+  return { top, kill, space };
+}
+
+async function requireSchema(pool: Pool, cluster: string, schema: string): Promise<void> {
+  const names = await schemaNames(pool);
+  if (names.includes(schema)) return;
+  const hint = closest(schema, names);
+  throw new DbopsError(
+    'not_found',
+    `schema \`${schema}\` is not on ${cluster}${hint ? ` — did you mean \`${hint}\`?` : ''}`,
+  );
 }

@@ -78,7 +78,7 @@ clusters:
   gone: { env: test, primary: { host: 127.0.0.1, port: ${await closedPort()} }, user: root }
 `);
     pools = new ClusterPools(config.clusters, { secrets: { DG_PW: `pw-${suffix}` } });
-    diagnostics = createDiagnostics({ pools, meta, clock: { now: () => new Date() }, logger: silentLogger() });
+    diagnostics = createDiagnostics({ pools, meta, config, clock: { now: () => new Date() }, logger: silentLogger() });
   });
   after(async () => {
     await Promise.allSettled(opened.map((c) => c.end()));
