@@ -10,6 +10,7 @@ import { review } from './review.js';
 import { rollback } from './rollback.js';
 import { ticket } from './ticket.js';
 import { tickets } from './tickets.js';
+import { slow } from './slow.js';
 import { space } from './space.js';
 import { top } from './top.js';
 
@@ -26,6 +27,7 @@ export const commands: readonly Command[] = [
   meta,
   alerts,
   top,
+  slow,
   space,
   help,
 ];

@@ -9,7 +9,10 @@ import type { Logger } from '../logger.js';
 import { GB } from '../monitor/format.js';
 import { MonitorStore } from '../monitor/monitor-store.js';
 import { closest } from '../text/closest.js';
+import { adviseIndex, type IndexAdvice } from './index-advice.js';
 import { readSpace, type SpaceReport } from './space.js';
+import { readSlow, type Digest, type Since, type SlowRead } from './slow.js';
+import type { ReviewReport } from '../review/types.js';
 import { diagnosisFault } from './faults.js';
 import { killThread } from './kill.js';
 import { KillLog } from './kill-log.js';
@@ -22,14 +25,29 @@ const KILL_GRANT =
 
 export interface DiagnosticsDeps {
   /** The process's cluster pools (src/db/pools.ts): diagnosis reads on the requests' lane. */
-  pools: Pick<ClusterPools, 'cluster' | 'primary' | 'replicaOrPrimary'>;
+  pools: Pick<ClusterPools, 'cluster' | 'primary' | 'replicaOrPrimary' | 'dedicatedReplicaOrPrimary'>;
   /** The meta database (the kill log). */
   meta: Pool;
   clock: { now(): Date };
   logger: Logger;
   /** Schema size limits and how far back the monitor's size history goes (monitors.schema_size). */
   config: Pick<DbopsConfig, 'monitors'>;
+  /** The review engine (src/review/service.ts): a digest's sample is reviewed and EXPLAINed on the replica. */
+  review?: (sql: string, target: { cluster: string; schema: string }) => Promise<ReviewReport>;
 }
+
+/** Digests reviewed (and EXPLAINed) of the ones listed. */
+export const DIGESTS_REVIEWED = 5;
+
+export interface DigestReview {
+  /** The review's grade and findings; null when the digest could not be reviewed against its schema (`why`). */
+  report: ReviewReport | null;
+  why?: string;
+  /** EXPLAIN on the replica and the index it suggests (absent when the digest has no sample or schema). */
+  advice?: IndexAdvice;
+}
+
+export type SlowReport = SlowRead & { cluster: string; schema: string | null; since: Since; reviews: DigestReview[] };
 
 export type Diagnostics = ReturnType<typeof createDiagnostics>;
 
@@ -128,7 +146,56 @@ export function createDiagnostics(deps: DiagnosticsDeps) {
     }
   }
 
-  return { top, kill, space };
+  /** The top statement digests by total time, the first ones reviewed and EXPLAINed against their schema. */
+  async function slow(cluster: string, schema: string | undefined, since: Since): Promise<SlowReport> {
+    const { pool, where } = primaryOf(cluster);
+    let read: SlowRead;
+    try {
+      if (schema !== undefined) await requireSchema(pool, cluster, schema);
+      read = await readSlow(pool, { schema, since, flavor: await readServerFlavor(pool) });
+    } catch (err) {
+      throw diagnosisFault(
+        err,
+        where,
+        "GRANT SELECT ON performance_schema.* (digests) or SELECT ON mysql.slow_log (the slow log table) to the cluster's user.",
+      );
+    }
+    const reviews = read.ok
+      ? await Promise.all(read.digests.slice(0, DIGESTS_REVIEWED).map((d) => reviewDigest(cluster, d)))
+      : [];
+    return { ...read, cluster, schema: schema ?? null, since, reviews };
+  }
+
+  async function reviewDigest(cluster: string, digest: Digest): Promise<DigestReview> {
+    if (digest.sample === null)
+      return { report: null, why: 'the server keeps only the normalised text (no values), which cannot be EXPLAINed' };
+    if (digest.schema === null)
+      return { report: null, why: 'it ran without a default schema, so its tables cannot be resolved' };
+    const { sample, schema } = digest;
+    const [report, advice] = await Promise.all([
+      reviewSample(cluster, schema, sample),
+      adviseIndex(sample, schema, {
+        pool: pools.replicaOrPrimary(cluster),
+        openSession: () => pools.dedicatedReplicaOrPrimary(cluster),
+      }).catch((err: unknown): IndexAdvice => {
+        deps.logger.warn('could not EXPLAIN a slow digest', { cluster, schema }, err);
+        return { kind: 'none', why: 'EXPLAIN could not run (logged)' };
+      }),
+    ]);
+    return { ...report, advice };
+  }
+
+  async function reviewSample(cluster: string, schema: string, sample: string): Promise<Omit<DigestReview, 'advice'>> {
+    if (!deps.review) return { report: null, why: 'no review engine in this process' };
+    try {
+      return { report: await deps.review(sample, { cluster, schema }) };
+    } catch (err) {
+      deps.logger.warn('could not review a slow digest', { cluster, schema }, err);
+      return { report: null, why: err instanceof DbopsError ? err.message : 'the review failed (logged)' };
+    }
+  }
+
+  return { top, kill, space, slow };
 }
 
 async function requireSchema(pool: Pool, cluster: string, schema: string): Promise<void> {

@@ -62,7 +62,14 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
     alerts,
     inventory,
     execution,
-    diagnostics: createDiagnostics({ pools, meta, config, clock: s.clock, logger: logger.child({ name: 'diagnose' }) }),
+    diagnostics: createDiagnostics({
+      pools,
+      meta,
+      config,
+      review: (sql, target) => reviewer.review({ sql, target }),
+      clock: s.clock,
+      logger: logger.child({ name: 'diagnose' }),
+    }),
   };
   const settings = s.slack.settings;
   const app = createSlackApp(settings, deps, [healthRoute({ meta, redis: s.redis }), metricsRoute(s.metrics)], logger);

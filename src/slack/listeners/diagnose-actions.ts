@@ -18,17 +18,21 @@ import {
   type Surface,
 } from '../private-answer.js';
 import { code } from '../views/blocks.js';
+import { parseOpenChangeValue } from '../views/diagnose-slow.js';
+import { execModalView } from '../views/ticket-modals.js';
 import { killedText, parseKillButtonValue, topMessage } from '../views/diagnose-top.js';
 import { internalErrorMessage } from '../views/help.js';
 import { privateNote, problemNote } from '../views/ticket-replies.js';
 
 const Click = ClickSource.extend({
   user: z.looseObject({ id: z.string() }),
+  trigger_id: z.string().optional(),
   actions: z.array(z.looseObject({ action_id: z.string(), value: z.string() })).min(1),
 });
 
 interface DiagnoseClick {
   user: string;
+  triggerId?: string;
   value: string;
   surface: Surface;
 }
@@ -36,7 +40,12 @@ interface DiagnoseClick {
 function readClick(body: unknown): DiagnoseClick | null {
   const parsed = Click.safeParse(body);
   if (!parsed.success) return null;
-  return { user: parsed.data.user.id, value: parsed.data.actions[0].value, surface: surfaceOf(parsed.data) };
+  return {
+    user: parsed.data.user.id,
+    triggerId: parsed.data.trigger_id,
+    value: parsed.data.actions[0].value,
+    surface: surfaceOf(parsed.data),
+  };
 }
 
 /** Kill query / Kill connection on `/dbops top`, and Top on the App Home: ack, check, then the diagnosis service. */
@@ -120,6 +129,20 @@ export function registerDiagnoseActions(app: App, deps: CommandDeps, answer: Ans
 
   on(ids.diagnose.killQuery, kill('query'));
   on(ids.diagnose.killConnection, kill('connection'));
+
+  /** "Open change" on slow-statement advice: the exec form, prefilled; the change is then asked for like any other. */
+  on(ids.diagnose.openChange, async (click) => {
+    const value = parseOpenChangeValue(click.value);
+    if (!value || !click.triggerId) return tell(click, 'This button is not one dbops made; run `/dbops slow` again.');
+    const channel = click.surface.kind === 'home' ? undefined : click.surface.channel;
+    await deps.slack.client.views.open({
+      trigger_id: click.triggerId,
+      view: execModalView({ channel: channel ?? '' }, Object.keys(deps.config.clusters), {
+        target: value.t,
+        sql: value.s || undefined,
+      }),
+    });
+  });
 
   /** Top from the App Home: the answer goes to the clicker's DM with dbops. */
   on(ids.diagnose.top, async (click) => {

@@ -94,7 +94,7 @@ export interface ExecModalMetadata {
 export function execModalView(
   metadata: ExecModalMetadata,
   clusters: readonly string[],
-  prefill: { target?: string; runAt?: string } = {},
+  prefill: { target?: string; sql?: string; runAt?: string } = {},
 ): View {
   const form = ids.execModal;
   const example = clusters[0] ? `${clusters[0]}.shop` : 'prod.shop';
@@ -124,7 +124,7 @@ export function execModalView(
         type: 'input',
         block_id: form.sqlBlock,
         label: { type: 'plain_text', text: 'SQL' },
-        element: text(form.sqlInput, 'UPDATE orders SET status = 2 WHERE id = 42;', undefined, true),
+        element: text(form.sqlInput, 'UPDATE orders SET status = 2 WHERE id = 42;', prefill.sql, true),
       },
       {
         type: 'input',
