@@ -77,7 +77,7 @@ export function topMessage(snap: TopSnapshot, options: TopViewOptions): Message 
 
 function waitText(w: LockWait): string {
   const what = w.kind === 'row' ? 'a row lock' : 'a metadata lock';
-  const on = w.object ? ` on ${code(w.object)}` : '';
+  const on = w.object ? ` on ${code(w.object.replace(/`/g, ''))}` : '';
   const mode = w.lockMode ? ` (${escapeMrkdwn(w.lockMode)})` : '';
   const blocker =
     w.blockingThread === null
@@ -133,7 +133,7 @@ function killActions(snap: TopSnapshot, s: Session, key: string): ActionsBlock {
       u: s.user,
       h: kind === 'query' ? statementHash(s.statement) : null,
     };
-    const what = kind === 'query' ? 'its statement' : 'the connection (an open transaction is rolled back)';
+    const what = kind === 'query' ? 'the running statement' : 'the connection';
     const title = kind === 'query' ? 'Kill query?' : 'Kill connection?';
     return {
       type: 'button',
@@ -146,7 +146,7 @@ function killActions(snap: TopSnapshot, s: Session, key: string): ActionsBlock {
         text: {
           type: 'plain_text',
           text: truncate(
-            `Kill ${what} of thread ${s.id} (${s.user}@${hostOnly(s.host)}${s.schema ? ` on ${s.schema}` : ''}) on ${snap.cluster}: ${s.statement ? shortStatement(s.statement, 160) : 'no statement'}`,
+            `Kill ${what} of thread ${s.id} (${s.user}@${hostOnly(s.host)}${s.schema ? ` on ${s.schema}` : ''}) on ${snap.cluster}${kind === 'connection' ? ', rolling back its open transaction' : ''}: ${s.statement ? shortStatement(s.statement, 140) : 'no statement'}`,
             300,
           ),
         },
