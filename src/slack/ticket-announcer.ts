@@ -10,7 +10,8 @@ import type { TicketStore } from '../tickets/store.js';
 import type { Ticket } from '../tickets/ticket.js';
 import { Notifier } from './notifier.js';
 import type { Message } from './views/blocks.js';
-import { HOME_LIST_MAX, homeView } from './views/home.js';
+import { HOME_LIST_MAX, homeView, type ClusterGlance } from './views/home.js';
+import type { Alert } from '../monitor/alert-store.js';
 import { ticketApprovalMessage, ticketDetailsReply } from './views/ticket-approval.js';
 import { ticketSql } from './views/ticket-parts.js';
 import { stopRequestedReply } from './views/ticket-progress.js';
@@ -31,6 +32,8 @@ export interface TicketAnnouncerDeps {
   dbas: DbaDirectory;
   config: Pick<DbopsConfig, 'slack' | 'clusters'>;
   logger: Logger;
+  /** The monitor's firing alerts, for the clusters at a glance DBAs see in Home; without it Home lists no clusters. */
+  firingAlerts?: () => Promise<ReadonlyArray<Pick<Alert, 'cluster' | 'instance' | 'checkId' | 'valueText'>>>;
 }
 
 /** SQL longer than this goes to the thread as a file rather than a code block. */
@@ -254,9 +257,38 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
         store.listMine(user, { states: OPEN_STATES, limit: HOME_LIST_MAX }),
         dba ? store.listPending({ limit: HOME_LIST_MAX + 1 }) : Promise.resolve([]),
       ]);
-      await slack.client.views.publish({ user_id: user, view: homeView({ user, dba, mine, pending, zones, notice }) });
+      const clusters = dba ? await glances(deps) : undefined;
+      await slack.client.views.publish({
+        user_id: user,
+        view: homeView({ user, dba, mine, pending, zones, notice, clusters }),
+      });
     },
   };
+}
+
+/** Each configured cluster with what the monitor's firing alerts say of it (a failed read lists them without). */
+async function glances(deps: TicketAnnouncerDeps): Promise<ClusterGlance[]> {
+  const firing = deps.firingAlerts
+    ? await deps.firingAlerts().catch((err: unknown) => {
+        deps.logger.warn(
+          'could not read firing alerts for the App Home',
+          {},
+          err instanceof Error ? err : new Error(String(err)),
+        );
+        return [];
+      })
+    : [];
+  return Object.entries(deps.config.clusters).map(([name, cluster]) => {
+    const mine = firing.filter((a) => a.cluster === name);
+    const lag = mine.find((a) => a.checkId === 'replica-lag');
+    return {
+      name,
+      env: cluster.env,
+      down: mine.filter((a) => a.checkId === 'down').map((a) => a.instance),
+      ...(lag ? { lag: lag.valueText } : {}),
+      firing: mine.length,
+    };
+  });
 }
 
 function slackError(err: unknown): string {

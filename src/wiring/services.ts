@@ -11,6 +11,7 @@ import { ensureInstallation, type InstallationId } from '../db/installation.js';
 import { migrateMeta, openMetaStore } from '../db/meta.js';
 import { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../logger.js';
+import { alertStore } from '../monitor/alert-store.js';
 import { countingSlackFetch, Metrics } from '../metrics.js';
 import { JobQueue } from '../queue/queues.js';
 import type { SlackSettings } from '../slack/app.js';
@@ -154,7 +155,14 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
     dbas,
     sealer,
     gate: createApprovalGate({ store: tickets, sealer, dbas, config }),
-    announcer: createTicketAnnouncer({ slack: notifier, store: tickets, dbas, config, logger }),
+    announcer: createTicketAnnouncer({
+      slack: notifier,
+      store: tickets,
+      dbas,
+      config,
+      logger,
+      firingAlerts: () => alertStore.firing(meta),
+    }),
   };
 }
 

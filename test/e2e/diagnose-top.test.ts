@@ -162,4 +162,32 @@ describe('/dbops top over signed HTTP: who blocks whom, and a DBA Kill that free
       await meta.end();
     }
   });
+
+  it('App Home shows DBAs the clusters with Top, which answers in their DM; developers see no clusters', async () => {
+    const open = async (user: string) => {
+      const since = h.api.calls.length;
+      await h.slack.eventCallback({ type: 'app_home_opened', user, channel: h.api.dmChannel(user), tab: 'home' });
+      await waitForCall(h, (c) => c.method === 'views.publish' && c.params.user_id === user, since);
+      const home = h.api.homeViews.get(user);
+      assert.ok(home);
+      return home;
+    };
+    const devHome = await open(DEV);
+    assert.doesNotMatch(JSON.stringify(devHome.view.blocks), /\*Clusters\*/);
+    const home = await open(DBA);
+    const text = JSON.stringify(home.view.blocks);
+    assert.match(text, /\*Clusters\*/);
+    assert.match(text, /\*test\* \(test\) · :large_green_circle: up/);
+    const since = h.api.calls.length;
+    await h.slack.blockAction({ userId: DBA, actionId: ids.diagnose.top, value: 'test', view: home.view });
+    const dm = await waitForCall(
+      h,
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.params.channel === h.api.dmChannel(DBA) &&
+        /^top test/.test(String(c.params.text)),
+      since,
+    );
+    assert.match(JSON.stringify(dm.params.blocks), /Longest running/);
+  });
 });

@@ -1,5 +1,6 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { Ticket } from '../../tickets/ticket.js';
+import { ids } from '../ids.js';
 import { code, context, divider, header, section } from './blocks.js';
 import { ticketLine } from './ticket-list.js';
 import { actionsIfAny, buttonsFor, reviewText } from './ticket-parts.js';
@@ -17,6 +18,49 @@ export interface HomeInput {
   zones: Readonly<Record<string, string>>;
   /** The answer to the user's last click here ("T-42 was already approved by …"). */
   notice?: string;
+  /** For DBAs: every cluster at a glance (from the monitor's firing alerts), with a Top button. */
+  clusters?: readonly ClusterGlance[];
+}
+
+/** A cluster as the App Home shows it to DBAs. */
+export interface ClusterGlance {
+  name: string;
+  env: string;
+  /** Instances the monitor says are down. */
+  down: string[];
+  /** The replica-lag alert's value (e.g. "95 s"), when one fires. */
+  lag?: string;
+  firing: number;
+}
+
+/** Clusters listed in Home (one block each). */
+export const HOME_CLUSTERS_MAX = 15;
+
+function clusterBlocks(clusters: readonly ClusterGlance[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [divider(), section('*Clusters*')];
+  for (const c of clusters.slice(0, HOME_CLUSTERS_MAX)) {
+    const state =
+      c.down.length > 0
+        ? `:red_circle: down: ${c.down.map(code).join(', ')}`
+        : c.firing > 0
+          ? ':large_orange_circle: up'
+          : ':large_green_circle: up';
+    const lag = c.lag ? ` · lag ${c.lag}` : '';
+    const firing = c.firing > 0 ? ` · ${c.firing} alert${c.firing === 1 ? '' : 's'} firing` : ' · no alerts';
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*${c.name}* (${c.env}) · ${state}${lag}${firing}`, verbatim: true },
+      accessory: {
+        type: 'button',
+        action_id: ids.diagnose.top,
+        text: { type: 'plain_text', text: 'Top' },
+        value: c.name,
+      },
+    });
+  }
+  if (clusters.length > HOME_CLUSTERS_MAX)
+    blocks.push(context(`…and ${clusters.length - HOME_CLUSTERS_MAX} more: \`/dbops clusters\`.`));
+  return blocks;
 }
 
 /** The App Home tab: my open tickets, and for DBAs the approvals waiting, with their buttons. */
@@ -56,6 +100,7 @@ export function homeView(input: HomeInput): HomeView {
       );
     }
   }
+  if (dba && input.clusters && input.clusters.length > 0) blocks.push(...clusterBlocks(input.clusters));
   blocks.push(
     divider(),
     context('`/dbops tickets [mine|pending|all]` lists tickets; `/dbops ticket T-42` shows one with its history.'),
