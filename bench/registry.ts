@@ -1,3 +1,4 @@
+import { diagnoseBenchmarks } from './diagnose.js';
 import { executeBenchmarks } from './execute.js';
 import { monitorBenchmarks } from './monitor.js';
 import { migrateBenchmarks } from './migrate.js';
@@ -17,4 +18,5 @@ export const benchmarks: Benchmark[] = [
   ...monitorBenchmarks,
   ...runnerBenchmarks,
   ...executeBenchmarks,
+  ...diagnoseBenchmarks,
 ];
