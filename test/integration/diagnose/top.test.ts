@@ -213,6 +213,35 @@ clusters:
     assert.deepEqual(outcome, { kind: 'ended', reason: `thread ${id} has already ended: nothing was killed.` });
   });
 
+  it('shows a session waiting for a metadata lock, and says what names its holder', async () => {
+    const reader = await connect();
+    const alter = await connect();
+    const alterId = await threadOf(alter);
+    const readerId = await threadOf(reader);
+    await reader.query('BEGIN');
+    await reader.query('SELECT * FROM t WHERE id = 2');
+    await alter.query('SET SESSION lock_wait_timeout = 120');
+    const altering = alter.query('ALTER TABLE t ADD COLUMN extra INT NULL');
+    let snap: TopSnapshot | undefined;
+    await waitUntil(
+      async () => {
+        snap = await diagnostics.top('local');
+        return snap.waits.some((w) => w.waitingThread === alterId);
+      },
+      10_000,
+      'the ALTER to wait for the metadata lock',
+    );
+    assert.ok(snap);
+    const wait = snap.waits.find((w) => w.waitingThread === alterId);
+    assert.equal(wait?.kind, 'metadata');
+    assert.match(wait?.waitingStatement ?? '', /ALTER TABLE t ADD COLUMN/);
+    // Without the metadata_lock_info plugin (this server) the holder is not named, and the answer says what would.
+    if (wait?.blockingThread === null) assert.match(snap.notes.join(' '), /INSTALL SONAME 'metadata_lock_info'/);
+    else assert.equal(wait?.blockingThread, readerId);
+    await reader.query('ROLLBACK');
+    await altering;
+  });
+
   it('names the missing grant, and says when the cluster is down', async () => {
     await assert.rejects(diagnostics.top('lowly'), (err: unknown) => {
       assert.ok(err instanceof DbopsError);
