@@ -126,12 +126,16 @@ export function createDiagnostics(deps: DiagnosticsDeps) {
     try {
       if (schema !== undefined) await requireSchema(pool, `${cluster}`, schema);
       const since = new Date(deps.clock.now().getTime() - settings.history_days * 86_400_000);
-      const history = await monitorStore.sizeHistory(cluster, since);
+      const [history, tableHistory] = await Promise.all([
+        monitorStore.sizeHistory(cluster, since),
+        monitorStore.tableSizeHistory(cluster, since),
+      ]);
       return await readSpace(pool, {
         cluster,
         schema,
         diskBytes: pools.cluster(cluster).disk_bytes,
         history,
+        tableHistory,
         limitOf: (name) => {
           const gb = settings.limits_gb[`${cluster}.${name}`] ?? settings.limit_gb;
           return gb === undefined ? null : gb * GB;

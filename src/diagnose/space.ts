@@ -21,8 +21,8 @@ export interface SpaceReport {
   cluster: string;
   schema: string | null;
   schemas: SchemaSpace[];
-  /** The biggest tables (data + indexes), largest first. */
-  tables: TableSize[];
+  /** The biggest tables (data + indexes), largest first, with their growth from the monitor's samples. */
+  tables: Array<TableSize & { growthPerDay: number | null }>;
   totalBytes: number;
   diskBytes: number | null;
   /** Days until the schemas' summed trend fills `disk_bytes`; null without a disk size or a growth. */
@@ -37,6 +37,8 @@ export interface SpaceInput {
   diskBytes?: number;
   /** The monitor's schema size samples, per schema, oldest first. */
   history: ReadonlyMap<string, readonly SizePoint[]>;
+  /** The monitor's samples of the biggest tables, per `schema.table`, oldest first. */
+  tableHistory: ReadonlyMap<string, readonly SizePoint[]>;
   /** `cluster.schema` → bytes, from monitors.schema_size. */
   limitOf(schema: string): number | null;
 }
@@ -85,7 +87,8 @@ export async function readSpace(pool: Pool, input: SpaceInput): Promise<SpaceRep
   schemas.sort((a, b) => b.dataBytes + b.indexBytes - (a.dataBytes + a.indexBytes) || a.schema.localeCompare(b.schema));
   const tables = [...sizes]
     .sort((a, b) => b.dataBytes + b.indexBytes - (a.dataBytes + a.indexBytes))
-    .slice(0, TABLES_LISTED);
+    .slice(0, TABLES_LISTED)
+    .map((t) => ({ ...t, growthPerDay: trendPerDay(input.tableHistory.get(`${t.schema}.${t.table}`) ?? []) }));
   const totalBytes = schemas.reduce((n, s) => n + s.dataBytes + s.indexBytes, 0);
   const growths = schemas.map((s) => s.growthPerDay).filter((g): g is number => g !== null);
   const totalGrowth = growths.length > 0 ? growths.reduce((a, b) => a + b, 0) : null;

@@ -5,6 +5,10 @@ import type { SizePoint } from './forecast.js';
 
 const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(v.replace(' ', 'T') + 'Z') : v), z.date());
 const SampleRow = z.looseObject({ schema_name: z.string(), sampled_at: utcDate, bytes: z.coerce.number() });
+const TableSampleRow = SampleRow.extend({ table_name: z.string() });
+
+/** Tables whose sizes are kept with each sample: the biggest, so the history stays small on servers with many. */
+export const TABLES_SAMPLED = 200;
 
 /**
  * What monitors remember between polls, in the meta database: the last value of growing counters
@@ -91,6 +95,42 @@ export class MonitorStore {
       const list = out.get(row.schema_name) ?? [];
       list.push({ at: row.sampled_at, bytes: row.bytes });
       out.set(row.schema_name, list);
+    }
+    return out;
+  }
+
+  /** Record the biggest tables' sizes (TABLES_SAMPLED of them) and drop samples older than `keepDays`. */
+  async recordTableSizes(
+    cluster: string,
+    sizes: ReadonlyArray<{ schema: string; table: string; bytes: number }>,
+    at: Date,
+    keepDays: number,
+  ): Promise<void> {
+    const biggest = [...sizes].sort((a, b) => b.bytes - a.bytes).slice(0, TABLES_SAMPLED);
+    if (biggest.length > 0) {
+      await this.meta.query(
+        'INSERT IGNORE INTO table_size_samples (cluster, schema_name, table_name, sampled_at, bytes) VALUES ?',
+        [biggest.map((s) => [cluster, s.schema, s.table, at, s.bytes])],
+      );
+    }
+    await this.meta.query('DELETE FROM table_size_samples WHERE cluster = ? AND sampled_at < ?', [
+      cluster,
+      new Date(at.getTime() - keepDays * 86_400_000),
+    ]);
+  }
+
+  /** The cluster's table samples since `since`, per `schema.table`, oldest first. */
+  async tableSizeHistory(cluster: string, since: Date): Promise<Map<string, SizePoint[]>> {
+    const [rows] = await this.meta.query<RowDataPacket[]>(
+      'SELECT schema_name, table_name, sampled_at, bytes FROM table_size_samples WHERE cluster = ? AND sampled_at >= ? ORDER BY sampled_at',
+      [cluster, since],
+    );
+    const out = new Map<string, SizePoint[]>();
+    for (const row of rows.map((r) => TableSampleRow.parse(r))) {
+      const key = `${row.schema_name}.${row.table_name}`;
+      const list = out.get(key) ?? [];
+      list.push({ at: row.sampled_at, bytes: row.bytes });
+      out.set(key, list);
     }
     return out;
   }

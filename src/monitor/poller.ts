@@ -8,7 +8,7 @@ import type { AlertScope } from './alert-store.js';
 import type { Clock } from './alert-service.js';
 import { checks } from './checks/index.js';
 import { downCondition } from './checks/down.js';
-import { readSchemaSizes } from '../db/schema/schema-sizes.js';
+import { readTableSizes, schemaSizesOf } from '../db/schema/schema-sizes.js';
 import { readLatestDeadlock, readSample, type RawSample } from './collect.js';
 import { growthPerDay } from './forecast.js';
 import { GB } from './format.js';
@@ -145,8 +145,16 @@ export function createPoller(deps: PollerDeps) {
     const now = clock.now();
     const last = await store.lastSampledAt(instance.cluster);
     if (last && now.getTime() - last.getTime() < sizeSettings.sample_minutes * 60_000) return null;
-    const sizes = await readSchemaSizes(conn);
+    // One read of the tables' sizes: the schemas' are their sums, and the biggest tables are kept too (/dbops space).
+    const tables = await readTableSizes(conn);
+    const sizes = schemaSizesOf(tables);
     await store.recordSizes(instance.cluster, sizes, now, sizeSettings.history_days * 2);
+    await store.recordTableSizes(
+      instance.cluster,
+      tables.map((t) => ({ schema: t.schema, table: t.table, bytes: t.dataBytes + t.indexBytes })),
+      now,
+      sizeSettings.history_days * 2,
+    );
     const history = await store.sizeHistory(
       instance.cluster,
       new Date(now.getTime() - sizeSettings.history_days * 86_400_000),

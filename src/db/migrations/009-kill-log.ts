@@ -1,13 +1,15 @@
 import type { Migration } from './index.js';
 
 /**
- * `kill_log`: every Kill pressed on `/dbops top` — who killed which thread (or its query) on which
+ * - `table_size_samples`: the biggest tables' sizes over time, sampled with the schema sizes, for
+ *   `/dbops space`'s growth per table.
+ * - `kill_log`: every Kill pressed on `/dbops top` — who killed which thread (or its query) on which
  * instance, what it ran, and how it ended. The unique key is the exactly-once guard: one kill per
  * thread, kind and `top` snapshot, however many times (and by however many DBAs) it is clicked.
  */
 export const m009KillLog: Migration = {
   version: 9,
-  name: 'kill log',
+  name: 'kill log and table sizes',
   statements: [
     `CREATE TABLE IF NOT EXISTS kill_log (
       id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -28,5 +30,14 @@ export const m009KillLog: Migration = {
       UNIQUE KEY uq_kill_log_once (cluster, instance, thread_id, kind, snapshot_ms),
       KEY idx_kill_log_at (at)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='audit log of kills from /dbops top'`,
+    `CREATE TABLE IF NOT EXISTS table_size_samples (
+      cluster VARCHAR(64) NOT NULL,
+      schema_name VARCHAR(64) NOT NULL,
+      table_name VARCHAR(64) NOT NULL,
+      sampled_at DATETIME(3) NOT NULL,
+      bytes BIGINT UNSIGNED NOT NULL,
+      PRIMARY KEY (cluster, schema_name, table_name, sampled_at),
+      KEY idx_table_size_samples_time (cluster, sampled_at)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='the biggest tables'' sizes (data + indexes) over time'`,
   ],
 };

@@ -49,3 +49,10 @@ export async function readTableSizes(db: SchemaSource, schema?: string): Promise
     freeBytes: r.free ?? 0,
   }));
 }
+
+/** Schema sizes (data + indexes) summed from their tables' (what readSchemaSizes asks the server for). */
+export function schemaSizesOf(tables: readonly TableSize[]): Array<{ schema: string; bytes: number }> {
+  const sums = new Map<string, number>();
+  for (const t of tables) sums.set(t.schema, (sums.get(t.schema) ?? 0) + t.dataBytes + t.indexBytes);
+  return [...sums].map(([schema, bytes]) => ({ schema, bytes }));
+}

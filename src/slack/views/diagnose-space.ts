@@ -17,7 +17,7 @@ export function spaceMessage(report: SpaceReport): Message {
   if (report.tables.length > 0) {
     const rows = report.tables.map(
       (t) =>
-        `${cell(`${t.schema}.${t.table}`, 34)} ${formatBytes(t.dataBytes).padStart(9)} ${formatBytes(t.indexBytes).padStart(9)} ${formatBytes(t.freeBytes).padStart(9)}`,
+        `${cell(`${t.schema}.${t.table}`, 34)} ${formatBytes(t.dataBytes).padStart(9)} ${formatBytes(t.indexBytes).padStart(9)} ${formatBytes(t.freeBytes).padStart(9)} ${growthText(t.growthPerDay).padStart(11)}`,
     );
     blocks.push(section(`*Biggest tables*\n${codeBlock([TABLE_HEADER, ...rows].join('\n'), 2900)}`));
   }
@@ -26,7 +26,11 @@ export function spaceMessage(report: SpaceReport): Message {
 }
 
 const SCHEMA_HEADER = `${'schema'.padEnd(24)} ${'data'.padStart(9)} ${'index'.padStart(9)} ${'free'.padStart(9)} ${'growth/day'.padStart(11)} to limit`;
-const TABLE_HEADER = `${'table'.padEnd(34)} ${'data'.padStart(9)} ${'index'.padStart(9)} ${'free'.padStart(9)}`;
+const TABLE_HEADER = `${'table'.padEnd(34)} ${'data'.padStart(9)} ${'index'.padStart(9)} ${'free'.padStart(9)} ${'growth/day'.padStart(11)}`;
+
+function growthText(perDay: number | null): string {
+  return perDay === null ? '—' : `${perDay < 0 ? '-' : '+'}${formatBytes(Math.abs(perDay))}`;
+}
 
 function schemaRow(s: SchemaSpace): string {
   const growth =

@@ -1,26 +1,22 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import mysql, { type Pool } from 'mysql2/promise';
-import { parseConfig } from '../../../src/config/load.js';
-import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
+import mysql from 'mysql2/promise';
 import { ClusterPools } from '../../../src/db/pools.js';
-import { readSchemaSizes } from '../../../src/db/schema/schema-sizes.js';
 import { createDiagnostics, type Diagnostics } from '../../../src/diagnose/service.js';
 import { DbopsError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/logger.js';
-import { MonitorStore } from '../../../src/monitor/monitor-store.js';
 import { spaceMessage } from '../../../src/slack/views/diagnose-space.js';
 import { dropDatabase } from '../../support/harness.js';
+import { monitorFixture, type MonitorFixture } from '../monitor/fixture.js';
 
-describe('space: biggest schemas and tables, growth between two monitor samples, days to the disk (real MariaDB)', () => {
-  const suffix = randomBytes(4).toString('hex');
-  const schema = `dbops_dgs_${suffix}`;
-  const metaDb = `dbops_dgsm_${suffix}`;
-  let meta: Pool;
+const PRIMARY = '127.0.0.1:3306';
+
+describe('space: biggest schemas and tables, growth between two monitor polls, days to the disk (real MariaDB)', () => {
+  const schema = `dbops_dgs_${randomBytes(4).toString('hex')}`;
+  let g: MonitorFixture;
   let pools: ClusterPools;
   let diagnostics: Diagnostics;
-  let now = new Date();
   before(async () => {
     const admin = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
     await admin.query(`CREATE DATABASE \`${schema}\``);
@@ -29,30 +25,23 @@ describe('space: biggest schemas and tables, growth between two monitor samples,
     );
     await admin.query(`CREATE TABLE \`${schema}\`.small (id INT PRIMARY KEY)`);
     await admin.end();
-    meta = await openMetaStore(`mysql://root@127.0.0.1:3306/${metaDb}`);
-    await migrateMeta(meta);
-    const config = parseConfig(`
-slack: { approval_channel: C0APPROVE, alert_channel: C0ALERTS }
+    g = await monitorFixture(`
 clusters:
   local: { env: test, primary: { host: 127.0.0.1, port: 3306 }, user: root, disk_bytes: 100000000000 }
 monitors:
   schema_size: { limits_gb: { local.${schema}: 1 } }
 `);
-    pools = new ClusterPools(config.clusters, { secrets: {} });
-    diagnostics = createDiagnostics({ pools, meta, config, clock: { now: () => now }, logger: silentLogger() });
+    pools = new ClusterPools(g.config.clusters, { secrets: {} });
+    diagnostics = createDiagnostics({ pools, meta: g.meta, config: g.config, clock: g.clock, logger: silentLogger() });
   });
   after(async () => {
     await pools.closeAll();
-    await meta.end();
-    await dropDatabase(metaDb);
+    await g.close();
     await dropDatabase(schema);
   });
 
-  it("shows the schema's growth after inserts between two monitor samples, and the days to its limit and the disk", async () => {
-    const store = new MonitorStore(meta);
-    const pool = pools.primary('local');
-    const t0 = new Date(Date.now() - 3_600_000);
-    await store.recordSizes('local', await readSchemaSizes(pool), t0, 28);
+  it("shows a table's growth after inserts between two monitor polls, and the days to its schema's limit and the disk", async () => {
+    await g.poller.poll('local', PRIMARY);
     const conn = await mysql.createConnection({ host: '127.0.0.1', user: 'root', database: schema });
     try {
       await conn.query("INSERT INTO events (body) SELECT REPEAT('x', 400) FROM seq_1_to_20000");
@@ -60,20 +49,23 @@ monitors:
     } finally {
       await conn.end();
     }
-    now = new Date();
-    await store.recordSizes('local', await readSchemaSizes(pool), now, 28);
+    g.clock.advance(61 * 60_000); // the next hourly sample
+    await g.poller.poll('local', PRIMARY);
 
     const report = await diagnostics.space('local', schema);
     const mine = report.schemas.find((s) => s.schema === schema);
     assert.ok(mine);
     assert.equal(mine.tables, 2);
     assert.ok(mine.dataBytes > 4_000_000, `20,000 rows of 400 bytes: ${mine.dataBytes}`);
-    assert.ok((mine.growthPerDay ?? 0) > 0, 'it grew between the two samples');
+    assert.ok((mine.growthPerDay ?? 0) > 0, 'the schema grew between the two polls');
     assert.ok(mine.daysToLimit !== null && mine.daysToLimit > 0, 'days until its 1 GB limit');
-    assert.equal(report.tables[0]?.table, 'events', 'the biggest table first');
+    const [events, small] = report.tables;
+    assert.equal(events?.table, 'events', 'the biggest table first');
+    assert.ok((events.growthPerDay ?? 0) > 4_000_000, `it grew by its rows in an hour: ${events.growthPerDay}`);
+    assert.equal(small?.growthPerDay, 0, 'the other one did not grow');
     const text = JSON.stringify(spaceMessage(report).blocks);
     assert.match(text, /Biggest tables/);
-    assert.match(text, /\+\d/);
+    assert.match(text, new RegExp(`${schema}\\.events +\\d.*\\+\\d`));
 
     const whole = await diagnostics.space('local');
     assert.ok(whole.schemas.some((s) => s.schema === schema));
