@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Since } from '../src/diagnose/slow.js';
 import { requireCluster } from '../src/inventory/names.js';
 import { defineCommand } from '../src/slack/command.js';
-import { openDiagnoseForm, requireDiagnostics } from '../src/slack/diagnose-form.js';
+import { openDiagnoseForm } from '../src/slack/diagnose-form.js';
 import { slowMessage } from '../src/slack/views/diagnose-slow.js';
 
 export interface SlowArgs {
@@ -56,6 +56,6 @@ export const slow = defineCommand({
   async run({ cluster, schema, since }, invocation, deps) {
     if (cluster === null) return openDiagnoseForm('slow', invocation, deps);
     requireCluster(deps.config, cluster);
-    await invocation.respond(slowMessage(await requireDiagnostics(deps).slow(cluster, schema, since)));
+    await invocation.respond(slowMessage(await deps.diagnostics.slow(cluster, schema, since)));
   },
 });

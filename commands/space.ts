@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireCluster } from '../src/inventory/names.js';
 import { defineCommand } from '../src/slack/command.js';
-import { openDiagnoseForm, requireDiagnostics } from '../src/slack/diagnose-form.js';
+import { openDiagnoseForm } from '../src/slack/diagnose-form.js';
 import { spaceMessage } from '../src/slack/views/diagnose-space.js';
 
 /** `space cluster [schema]` (or `cluster.schema`); nothing opens the form. */
@@ -30,6 +30,6 @@ export const space = defineCommand({
   async run({ cluster, schema }, invocation, deps) {
     if (cluster === null) return openDiagnoseForm('space', invocation, deps);
     requireCluster(deps.config, cluster);
-    await invocation.respond(spaceMessage(await requireDiagnostics(deps).space(cluster, schema)));
+    await invocation.respond(spaceMessage(await deps.diagnostics.space(cluster, schema)));
   },
 });

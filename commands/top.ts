@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireCluster } from '../src/inventory/names.js';
 import { defineCommand } from '../src/slack/command.js';
-import { openDiagnoseForm, requireDiagnostics } from '../src/slack/diagnose-form.js';
+import { openDiagnoseForm } from '../src/slack/diagnose-form.js';
 import { topMessage } from '../src/slack/views/diagnose-top.js';
 
 const CLUSTER = /^[a-z][a-z0-9_-]*$/;
@@ -30,7 +30,7 @@ export const top = defineCommand({
   async run({ cluster }, invocation, deps) {
     if (cluster === null) return openDiagnoseForm('top', invocation, deps);
     const config = requireCluster(deps.config, cluster);
-    const diagnostics = requireDiagnostics(deps);
+    const diagnostics = deps.diagnostics;
     const [snapshot, dba] = await Promise.all([diagnostics.top(cluster), deps.dbas.isDba(invocation.userId)]);
     await invocation.respond(topMessage(snapshot, { dba, timezone: config.timezone }));
   },

@@ -48,8 +48,8 @@ export interface CommandDeps {
   alerts: AlertService;
   /** Live facts about the clusters (topology, schemas, tables): commands read targets only through it. */
   inventory: Inventory;
-  /** `/dbops top`, `slow` and `space` (src/diagnose/); absent where no diagnosis is wired. */
-  diagnostics?: Diagnostics;
+  /** `/dbops top`, `slow` and `space`, and Kill (src/diagnose/): they read targets only through it. */
+  diagnostics: Diagnostics;
 }
 
 export interface Command<A = unknown> {

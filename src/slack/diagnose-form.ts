@@ -1,13 +1,6 @@
-import type { Diagnostics } from '../diagnose/service.js';
 import { DbopsError } from '../errors.js';
 import type { CommandDeps, Invocation } from './command.js';
 import { diagnoseFormView, type DiagnoseVerb } from './views/diagnose-form.js';
-
-/** The diagnosis service, or a clear answer where this process has none wired. */
-export function requireDiagnostics(deps: CommandDeps): Diagnostics {
-  if (!deps.diagnostics) throw new DbopsError('unavailable', 'diagnosis is not available in this dbops process.');
-  return deps.diagnostics;
-}
 
 /** Open the cluster form of `top`, `slow` or `space` (a verb typed without its cluster). */
 export async function openDiagnoseForm(verb: DiagnoseVerb, invocation: Invocation, deps: CommandDeps): Promise<void> {

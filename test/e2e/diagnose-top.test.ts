@@ -190,4 +190,31 @@ describe('/dbops top over signed HTTP: who blocks whom, and a DBA Kill that free
     );
     assert.match(JSON.stringify(dm.params.blocks), /Longest running/);
   });
+
+  it('/dbops space with no cluster opens a form; submitting it answers privately in the channel', async () => {
+    const form = ids.diagnose;
+    const since = h.api.calls.length;
+    await h.slack.slashCommand({ text: 'space', userId: DEV, channelId: DEV_CHANNEL });
+    const opened = await waitForCall(h, (c) => c.method === 'views.open', since);
+    const view = opened.params.view as { callback_id: string; private_metadata: string };
+    assert.equal(view.callback_id, form.formCallback);
+    await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: form.formCallback,
+      privateMetadata: view.private_metadata,
+      values: {
+        [form.clusterBlock]: { [form.clusterInput]: { type: 'static_select', selected_option: { value: 'test' } } },
+        [form.schemaBlock]: { [form.schemaInput]: { type: 'plain_text_input', value: schema } },
+      },
+    });
+    const answer = await waitForCall(
+      h,
+      (c) =>
+        c.method === 'chat.postEphemeral' &&
+        c.params.user === DEV &&
+        String(c.params.text).startsWith(`space test.${schema}`),
+      since,
+    );
+    assert.match(JSON.stringify(answer.params.blocks), /orders/);
+  });
 });

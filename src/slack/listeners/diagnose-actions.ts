@@ -7,7 +7,6 @@ import { isDbopsError } from '../../errors.js';
 import { canKill } from '../../tickets/policy.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { CommandDeps } from '../command.js';
-import { requireDiagnostics } from '../diagnose-form.js';
 import { ids } from '../ids.js';
 import {
   answerPrivately,
@@ -82,7 +81,7 @@ export function registerDiagnoseActions(app: App, deps: CommandDeps, answer: Ans
       deps.logger.warn('unreadable kill button value', { user: click.user });
       return tell(click, 'This button is not one dbops made; run `/dbops top` again.');
     }
-    const outcome = await requireDiagnostics(deps).kill({
+    const outcome = await deps.diagnostics.kill({
       cluster: value.c,
       instance: value.i,
       threadId: value.t,
@@ -148,7 +147,7 @@ export function registerDiagnoseActions(app: App, deps: CommandDeps, answer: Ans
   on(ids.diagnose.top, async (click) => {
     const cluster = findCluster(deps.config, click.value);
     if (!cluster) return tell(click, `Cluster ${code(click.value)} is no longer in dbops.yml.`);
-    const [snapshot, dba] = await Promise.all([requireDiagnostics(deps).top(click.value), deps.dbas.isDba(click.user)]);
+    const [snapshot, dba] = await Promise.all([deps.diagnostics.top(click.value), deps.dbas.isDba(click.user)]);
     await deps.slack.dm(click.user, topMessage(snapshot, { dba, timezone: cluster.timezone }));
   });
 }
