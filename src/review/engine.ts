@@ -8,6 +8,8 @@ import { splitStatements } from './split.js';
 import { stripComments } from './strip.js';
 import type { Catalog } from './catalog/catalog.js';
 import { applyDdl } from './catalog/apply-ddl.js';
+import { BATCH_SCHEMA } from './catalog/batch-state.js';
+import { MemoryCatalog } from './catalog/memory-catalog.js';
 import { useTarget } from './catalog/names.js';
 import type { ServerProbe } from './explain/probe.js';
 import type { ShadowResult, ShadowRunner } from './shadow.js';
@@ -123,6 +125,8 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
   const shadow = await runShadow(batch, options, active);
   const reports: StatementReport[] = [];
   let schema = options.schema;
+  // Without a target, the batch's own CREATE/ALTER statements still tell later ones what a table is.
+  const tables = options.catalog ?? new MemoryCatalog();
   let sliceStarted = performance.now();
   for (const stmt of batch) {
     if (performance.now() - sliceStarted > YIELD_EVERY_MS) {
@@ -139,6 +143,7 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
         params,
         purpose: options.purpose ?? 'review',
         catalog: options.catalog,
+        tables,
         server: options.server,
         schema,
         shadow,
@@ -176,6 +181,7 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
       });
     reports.push(report);
     if (options.catalog) updateCatalog(options.catalog, stmt, schema, shadow);
+    else applyDdl(tables, stmt, schema ?? BATCH_SCHEMA);
     if (stmt.kind === 'use') schema = useTarget(stmt.stripped) ?? schema;
   }
   return { statements: reports, summary: grade(reports.flatMap((r) => r.findings)), target: options.target };

@@ -119,6 +119,12 @@ export interface RuleContext<P = Record<string, unknown>> {
   purpose: 'review' | 'change';
   /** Schema catalog of the target, updated by earlier DDL in the batch; absent without a target. */
   catalog?: Catalog;
+  /**
+   * The tables as the earlier statements of the batch left them: the target's catalog when the
+   * review has one, else what the batch itself created (in `BATCH_SCHEMA` when unqualified). Rules
+   * that judge a table's end state read it through catalog/batch-state.ts.
+   */
+  tables?: Catalog;
   /** Live server access (EXPLAIN on a replica); absent without a target. */
   server?: ServerProbe;
   /** Default schema of the target (`cluster.schema`), if any; follows USE statements of the batch. */
