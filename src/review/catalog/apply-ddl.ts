@@ -197,6 +197,7 @@ export function toColumn(def: ColumnDef, tableCharset: string | null, tableColla
     // A nullable column without DEFAULT defaults to NULL, as information_schema reports it.
     hasDefault: def.default !== null || (def.nullable && !def.autoIncrement && !def.generated),
     autoIncrement: def.autoIncrement,
+    onUpdate: def.onUpdate !== null,
     charset,
     collation,
     comment: def.comment ?? '',

@@ -12,6 +12,8 @@ export interface CatalogColumn {
   defaultValue: string | null;
   hasDefault: boolean;
   autoIncrement: boolean;
+  /** ON UPDATE CURRENT_TIMESTAMP (information_schema EXTRA `on update …`). */
+  onUpdate?: boolean;
   charset?: string | null;
   collation?: string | null;
   comment?: string;

@@ -56,6 +56,7 @@ function toCatalogColumn(c: ColumnShape, flavor: ServerFlavor): CatalogColumn {
     defaultValue: value,
     hasDefault,
     autoIncrement: c.autoIncrement,
+    onUpdate: c.onUpdate,
     charset: c.charset,
     collation: c.collation,
     comment: c.comment,

@@ -1,5 +1,5 @@
 import type { CatalogIndex } from '../../catalog/catalog.js';
-import { tableAfter } from '../../catalog/apply-ddl.js';
+import { changeOf } from '../../catalog/batch-state.js';
 import { sameName } from '../../catalog/memory-catalog.js';
 import { defineRule } from '../../define-rule.js';
 import type { FindingDraft } from '../../types.js';
@@ -7,14 +7,15 @@ import type { FindingDraft } from '../../types.js';
 export const indexNotRedundant = defineRule({
   id: 'index.not-redundant',
   severity: 'warning',
-  needs: 'catalog',
+  needs: 'text',
   summary: 'no index that is a left prefix of another index',
   why: 'An index on (a) is redundant next to one on (a, b): any query that can use the first can use the second. The extra index slows every INSERT, UPDATE and DELETE and takes disk and memory for nothing.',
   fix: 'Drop the shorter index, or do not add it. Keep it only when it is UNIQUE (it then enforces a rule) or when a DBA has measured that the shorter index is needed.',
-  check({ stmt, catalog, schema }) {
-    if ((stmt.kind !== 'create-table' && stmt.kind !== 'alter-table' && stmt.kind !== 'create-index') || !catalog)
-      return [];
-    const change = tableAfter(catalog, stmt, schema);
+  check(ctx) {
+    const { stmt } = ctx;
+    if (stmt.kind !== 'create-table' && stmt.kind !== 'alter-table' && stmt.kind !== 'create-index') return [];
+    // Against the target's catalog, or the tables the batch itself created when there is none.
+    const change = changeOf(ctx);
     if (!change || change.after.partial) return [];
     const before = change.before?.indexes ?? [];
     const isNew = (index: CatalogIndex) =>

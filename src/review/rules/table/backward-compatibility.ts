@@ -1,6 +1,6 @@
 import { defineRule } from '../../define-rule.js';
+import { tableBefore } from '../../catalog/batch-state.js';
 import {
-  catalogTable,
   columnFragment,
   droppedDatabase,
   droppedTables,
@@ -62,7 +62,26 @@ function narrowing(before: ColumnDef, after: ColumnDef): string | null {
     const lost = (before.values ?? []).filter((v) => !kept.has(v));
     return lost.length > 0 ? `fewer ${a.toUpperCase()} values (${lost.map((v) => `'${v}'`).join(', ')} removed)` : null;
   }
+  if (a !== b && !widens(before, after)) return 'a different type';
   return null;
+}
+
+const STRINGS: ReadonlySet<string> = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext']);
+const BINARIES: ReadonlySet<string> = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
+
+/** A change between two types that keeps every value old code writes (called when the types differ). */
+function widens(before: ColumnDef, after: ColumnDef): boolean {
+  const [a, b] = [before.dataType, after.dataType];
+  if (own(INT_RANK, a) && own(INT_RANK, b)) return true; // narrowing() already judged the rank and sign
+  if (own(INT_RANK, a) && b === 'decimal') {
+    const digits = (after.length ?? 10) - (after.scale ?? 0);
+    return digits >= String(2 ** (8 * (own(INT_RANK, a) ?? 5)) - 1).length;
+  }
+  if (a === 'float' && b === 'double') return true;
+  for (const family of [STRINGS, BINARIES]) {
+    if (family.has(a) && family.has(b)) return SIZED.has(b) ? (after.length ?? 1) >= (before.length ?? 1) : true;
+  }
+  return false;
 }
 
 function columnChanges(stmt: ReviewStatement, table: CatalogTable | undefined): FindingDraft[] {
@@ -120,7 +139,8 @@ export const schemaBackwardCompatibility = defineRule({
   summary: 'schema changes must not break the code that is running',
   why: 'During a deploy the old version of the application keeps running against the new schema. Dropping or renaming a table or column, or narrowing a type, makes its queries fail or its writes get rejected before the new version is out.',
   fix: 'Change the schema in backward-compatible steps: add the new column or table, deploy code that uses it, then drop or rename the old one in a later ticket once nothing uses it.',
-  check({ stmt, catalog, schema }) {
+  check(ctx) {
+    const { stmt } = ctx;
     switch (stmt.kind) {
       case 'drop-table':
         return droppedTables(stmt).map((t) => ({
@@ -142,7 +162,7 @@ export const schemaBackwardCompatibility = defineRule({
           fragment: stmt.stripped.slice(0, 80),
         }));
       case 'alter-table':
-        return columnChanges(stmt, catalogTable(catalog, tableDdl(stmt)?.table ?? null, schema));
+        return columnChanges(stmt, tableBefore(ctx, tableDdl(stmt)?.table ?? null));
       default:
         return [];
     }

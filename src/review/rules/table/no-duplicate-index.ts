@@ -1,5 +1,6 @@
 import { defineRule } from '../../define-rule.js';
-import { catalogTable, indexFragment, tableDdl, tableLabel, type IndexDef, type TableDdl } from '../../ast-ddl.js';
+import { indexFragment, tableDdl, tableLabel, type IndexDef, type TableDdl } from '../../ast-ddl.js';
+import { tableBefore } from '../../catalog/batch-state.js';
 import type { CatalogIndex, CatalogTable } from '../../catalog/catalog.js';
 import type { FindingDraft } from '../../types.js';
 
@@ -71,10 +72,11 @@ export const tableNoDuplicateIndex = defineRule({
   summary: 'no two indexes on the same columns',
   why: 'A second index on the same columns helps no query, yet every insert, update and delete must maintain it, and it takes disk and buffer-pool memory.',
   fix: 'Drop one of the two. Keep the UNIQUE or PRIMARY one if either is; otherwise keep the one with the better name.',
-  check({ stmt, catalog, schema }) {
-    const ddl = tableDdl(stmt);
+  check(ctx) {
+    const ddl = tableDdl(ctx.stmt);
     if (!ddl || ddl.copy) return [];
-    const seen = keptIndexes(ddl, catalogTable(catalog, ddl.table, schema));
+    // The table as the target's catalog or the earlier statements of the batch left it.
+    const seen = keptIndexes(ddl, tableBefore(ctx, ddl.table));
     const findings: FindingDraft[] = [];
     for (const index of ddl.indexes) {
       const shape = shapeOf(index);
