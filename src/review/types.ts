@@ -77,6 +77,11 @@ export interface ParseFailure {
   column?: number;
   expected?: string[];
   found?: string | null;
+  /**
+   * Set when the statement is valid MySQL the parser cannot read (`<=>`, NATURAL JOIN, RENAME
+   * INDEX): the constructs in question. Rules then read it from its tokens; it is no syntax error.
+   */
+  readable?: string;
 }
 
 /** node-sql-parser's AST is loosely typed; rules read it through helpers in ast.ts. */
@@ -155,7 +160,11 @@ export interface Rule<P extends z.ZodType = z.ZodType> {
   check(ctx: RuleContext<z.infer<P>>): FindingDraft[] | Promise<FindingDraft[]>;
 }
 
+/** The headline of a review: blocked (an error), passes with findings (warnings or notices), or clean. */
+export type Verdict = 'blocked' | 'passes-with-findings' | 'clean';
+
 export interface ReviewSummary {
+  verdict: Verdict;
   errors: number;
   warnings: number;
   notices: number;

@@ -26,8 +26,8 @@ describe('/dbops review over signed HTTP', () => {
     h.api.reset();
     await h.slack.slashCommand({ text: 'review SELECT 1', userId: DEV, channelId: DEV_CHANNEL });
     const post = await h.api.waitFor('chat.postMessage', (c) => c.params.channel === DEV_CHANNEL);
-    assert.match(String(post.params.text), /grade A \(100\/100\)/);
-    assert.match(JSON.stringify(post.params.blocks), /passes/);
+    assert.match(String(post.params.text), /Clean · grade A \(100\/100\)/);
+    assert.match(JSON.stringify(post.params.blocks), /SQL review: Clean/);
   });
 
   it('answers through response_url when the bot is not in the channel', async () => {

@@ -42,7 +42,7 @@ export function renderSarif(report: ReviewReport, rules: readonly Rule[], artifa
             },
           ],
         })),
-        properties: { score: report.summary.score, grade: report.summary.grade },
+        properties: { verdict: report.summary.verdict, score: report.summary.score, grade: report.summary.grade },
       },
     ],
   };

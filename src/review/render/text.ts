@@ -1,3 +1,4 @@
+import { headline } from '../grade.js';
 import type { ReviewReport } from '../types.js';
 
 /** Plain-text report for terminals and CI logs: `file:line:col severity rule message`. */
@@ -11,9 +12,7 @@ export function renderText(report: ReviewReport, source = '<stdin>'): string {
       lines.push(`    fix: ${f.fix}`);
     }
   }
-  const s = report.summary;
-  lines.push(
-    `${report.statements.length} statement(s): ${s.errors} error(s), ${s.warnings} warning(s), ${s.notices} notice(s); score ${s.score}/100, grade ${s.grade}`,
-  );
+  const n = report.statements.length;
+  lines.push(`${n} statement${n === 1 ? '' : 's'} reviewed: ${headline(report.summary)}`);
   return lines.join('\n') + '\n';
 }

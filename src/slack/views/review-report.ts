@@ -1,11 +1,17 @@
 import type { KnownBlock } from '@slack/types';
-import type { Finding, ReviewReport, Severity } from '../../review/types.js';
+import { headline, VERDICT_TITLE, verdictOf } from '../../review/grade.js';
+import type { Finding, ReviewReport, Severity, Verdict } from '../../review/types.js';
 import { code, context, divider, escapeMrkdwn, header, LIMITS, section, truncate, type Message } from './blocks.js';
 
 const SEVERITY_ICON: Record<Severity, string> = {
   error: ':red_circle:',
   warning: ':large_orange_circle:',
   notice: ':large_blue_circle:',
+};
+const VERDICT_ICON: Record<Verdict, string> = {
+  blocked: ':no_entry:',
+  'passes-with-findings': ':warning:',
+  clean: ':white_check_mark:',
 };
 /** Blocks kept free for the header, summary and the "more findings" note. */
 const RESERVED_BLOCKS = 6;
@@ -19,16 +25,11 @@ export interface ReviewViewInput {
 export function reviewReportMessage({ report, requestedBy }: ReviewViewInput): Message {
   const { summary } = report;
   const findings = report.statements.flatMap((s) => s.findings);
-  const verdict =
-    summary.errors > 0
-      ? ':no_entry: blocked'
-      : findings.length > 0
-        ? ':warning: passes with findings'
-        : ':white_check_mark: passes';
+  const verdict = verdictOf(summary);
   const blocks: KnownBlock[] = [
-    header(`SQL review: grade ${summary.grade} (${summary.score}/100)`),
+    header(`SQL review: ${VERDICT_TITLE[verdict]} · grade ${summary.grade}`),
     section(
-      `${verdict} — *${summary.errors}* error${plural(summary.errors)}, *${summary.warnings}* warning${plural(summary.warnings)}, *${summary.notices}* notice${plural(summary.notices)} in ${report.statements.length} statement${plural(report.statements.length)}`,
+      `${VERDICT_ICON[verdict]} *${VERDICT_TITLE[verdict]}* — *${summary.errors}* error${plural(summary.errors)}, *${summary.warnings}* warning${plural(summary.warnings)}, *${summary.notices}* notice${plural(summary.notices)} in ${report.statements.length} statement${plural(report.statements.length)} · score ${summary.score}/100`,
     ),
     context(...contextLine(report, requestedBy)),
   ];
@@ -38,7 +39,7 @@ export function reviewReportMessage({ report, requestedBy }: ReviewViewInput): M
   for (const finding of shown) blocks.push(section(findingText(finding, report)));
   if (findings.length > shown.length)
     blocks.push(context(`…and ${findings.length - shown.length} more finding(s); the full report is in the thread.`));
-  const text = `SQL review: grade ${summary.grade} (${summary.score}/100), ${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.notices} notice(s)`;
+  const text = `SQL review: ${headline(summary)}`;
   return { text, blocks };
 }
 

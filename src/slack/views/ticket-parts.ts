@@ -1,4 +1,5 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { headline } from '../../review/grade.js';
 import { targetName } from '../../tickets/kind.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import { AWAITING_DECISION, BEFORE_RUN, describeState } from '../../tickets/state-machine.js';
@@ -70,8 +71,7 @@ export function estimatedRowsText(rows: number | null): string {
 export function reviewText(ticket: Pick<Ticket, 'review'>): string {
   const summary = ticket.review?.summary;
   if (!summary) return 'not reviewed';
-  const counts = `${summary.errors} error${plural(summary.errors)}, ${summary.warnings} warning${plural(summary.warnings)}, ${summary.notices} notice${plural(summary.notices)}`;
-  return `grade ${summary.grade} (${summary.score}/100) · ${counts}`;
+  return headline(summary);
 }
 
 export function findingLine(finding: TicketFinding, statements: number): string {

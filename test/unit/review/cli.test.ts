@@ -52,7 +52,14 @@ describe('dbops review (CLI contract)', () => {
   it('prints the JSON report of the contract', async () => {
     const { out } = await run(['--format', 'json', 'change.sql'], '', { 'change.sql': 'SELECT 1;\nDELETE FROM t;' });
     const report = JSON.parse(out);
-    assert.deepEqual(Object.keys(report.summary).sort(), ['errors', 'grade', 'notices', 'score', 'warnings']);
+    assert.deepEqual(Object.keys(report.summary).sort(), [
+      'errors',
+      'grade',
+      'notices',
+      'score',
+      'verdict',
+      'warnings',
+    ]);
     assert.equal(report.statements.length, 2);
     const finding = report.statements[1].findings.find(
       (f: { rule: string }) => f.rule === 'statement.where.require.update-delete',

@@ -28,13 +28,16 @@ function report(findings: Finding[], shards?: ReviewReport['statements'][number]
     findings: [f],
     ...(shards ? { shards } : {}),
   }));
-  return { statements, summary: { errors: findings.length, warnings: 0, notices: 0, score: 0, grade: 'F' } };
+  return {
+    statements,
+    summary: { verdict: 'blocked', errors: findings.length, warnings: 0, notices: 0, score: 0, grade: 'F' },
+  };
 }
 
 it('shows the grade, the counts, and each finding with rule, place, fragment, why and fix', () => {
   const message = reviewReportMessage({ report: report([finding(0), finding(1)]), requestedBy: 'U1' });
   const text = JSON.stringify(message.blocks);
-  assert.match(message.text, /grade F \(0\/100\), 2 error\(s\)/);
+  assert.match(message.text, /Blocked · grade F \(0\/100\) · 2 errors, 0 warnings, 0 notices/);
   assert.match(text, /statement 2, line 2/);
   assert.match(text, /DELETE FROM t1 &lt;script&gt;/, 'user SQL is escaped');
   assert.match(text, /_Why:_ why it matters/);

@@ -88,7 +88,7 @@ describe('ticket rows', () => {
       statements: [
         { index: 0, sql: 'CREATE TABLE t (a int)', kind: 'create-table', line: 1, column: 1, findings: [finding] },
       ],
-      summary: { errors: 1, warnings: 0, notices: 0, score: 80, grade: 'B' },
+      summary: { verdict: 'blocked', errors: 1, warnings: 0, notices: 0, score: 39, grade: 'F' },
     });
     assert.deepEqual(review.findings, [
       {
