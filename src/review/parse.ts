@@ -19,7 +19,35 @@ export function parseStatement(sql: string): ParseResult {
   if (first.error === null) return first;
   const second = parseWith(mysql, sql);
   if (second.error === null) return second;
-  return reach(second.error) > reach(first.error) ? second : first;
+  const failed = reach(second.error) > reach(first.error) ? second : first;
+  const readable = validWithout(sql);
+  return readable ? { ast: null, error: { ...failed.error, readable } } : failed;
+}
+
+/**
+ * MySQL syntax node-sql-parser's grammars lack, each with a stand-in they read. A statement that
+ * parses once its constructs are replaced is valid SQL: it gets no syntax finding, and its rules
+ * read it from its tokens (the stand-in's AST would mean something else, so it is not kept).
+ */
+const STAND_INS: ReadonlyArray<{ construct: string; pattern: RegExp; standIn: string }> = [
+  { construct: '<=>', pattern: /<=>/g, standIn: '=' },
+  {
+    construct: 'NATURAL JOIN',
+    pattern: /\bNATURAL\s+(?:(?:LEFT|RIGHT)\s+(?:OUTER\s+)?)?JOIN\b/gi,
+    standIn: 'CROSS JOIN',
+  },
+  { construct: 'RENAME INDEX', pattern: /\bRENAME\s+(?:INDEX|KEY)\b/gi, standIn: 'RENAME COLUMN' },
+];
+
+/** The constructs that made the parser fail on valid SQL, or undefined when the SQL is not valid without them. */
+function validWithout(sql: string): string | undefined {
+  // search() and replace() with a global pattern both start at 0 whatever lastIndex says.
+  const used = STAND_INS.filter((s) => sql.search(s.pattern) !== -1);
+  if (used.length === 0) return undefined;
+  let standIn = sql;
+  for (const s of used) standIn = standIn.replace(s.pattern, s.standIn);
+  const parsed = parseWith(mariadb, standIn).error === null || parseWith(mysql, standIn).error === null;
+  return parsed ? used.map((s) => s.construct).join(', ') : undefined;
 }
 
 function parseWith(dialect: typeof mariadb, sql: string): ParseResult {

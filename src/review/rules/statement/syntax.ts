@@ -31,7 +31,7 @@ export const statementSyntax = defineRule({
   fix: 'Correct the SQL at the position shown; run it against a test database first if unsure.',
   check({ stmt }) {
     const failure = stmt.parseError;
-    if (!failure || PARSER_GAPS.has(stmt.kind) || validButUnparsed(stmt, failure)) return [];
+    if (!failure || failure.readable || PARSER_GAPS.has(stmt.kind) || validButUnparsed(stmt, failure)) return [];
     if (failure.line === undefined) {
       return [
         {

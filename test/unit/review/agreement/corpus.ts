@@ -1,0 +1,803 @@
+/**
+ * A held-out agreement corpus: how other SQL review tools answer well-known cases, written for
+ * dbops from their published rule descriptions and behaviour (goInception / Archery's inception
+ * checks, Bytebase's SQL review rules, sqlfluff's lint rules), not copied from their fixtures.
+ *
+ * A case agrees when every rule in `fires` reports on it and no rule in `silent` does. `schema` is
+ * DDL of the target schema `app` (a catalog read from it); without it the review has no target.
+ */
+export interface AgreementCase {
+  tool: 'goInception' | 'Archery' | 'Bytebase' | 'sqlfluff';
+  name: string;
+  sql: string;
+  schema?: string;
+  purpose?: 'review' | 'change';
+  fires?: string[];
+  silent?: string[];
+}
+
+const ORDERS = `CREATE TABLE orders (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  user_id BIGINT UNSIGNED NOT NULL,
+  status VARCHAR(16) NOT NULL DEFAULT 'new',
+  note TEXT,
+  amount DECIMAL(12,2) NOT NULL DEFAULT 0,
+  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  PRIMARY KEY (id),
+  KEY idx_user (user_id),
+  KEY idx_user_status (user_id, status)
+) ENGINE=InnoDB`;
+
+const PAIRS = `CREATE TABLE pairs (
+  id INT UNSIGNED NOT NULL,
+  name VARCHAR(32) NOT NULL,
+  v INT NOT NULL DEFAULT 0,
+  PRIMARY KEY (id, name)
+) ENGINE=InnoDB`;
+
+const EVENTS = `CREATE TABLE events (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  body TEXT,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB
+PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (1000), PARTITION p1 VALUES LESS THAN MAXVALUE)`;
+
+export const corpus: AgreementCase[] = [
+  // ---- DML safety (goInception "check DML where", Bytebase statement.where.require)
+  {
+    tool: 'goInception',
+    name: 'delete without where',
+    sql: 'DELETE FROM orders',
+    fires: ['statement.where.require.update-delete'],
+  },
+  {
+    tool: 'goInception',
+    name: 'update without where',
+    sql: "UPDATE orders SET status = 'x'",
+    fires: ['statement.where.require.update-delete'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'delete with where is fine',
+    sql: 'DELETE FROM orders WHERE id = 7',
+    silent: ['statement.where.require.update-delete'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'update limit',
+    sql: "UPDATE orders SET status = 'x' WHERE user_id = 1 LIMIT 10",
+    fires: ['statement.disallow-limit'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'delete order by',
+    sql: 'DELETE FROM orders WHERE user_id = 1 ORDER BY id',
+    fires: ['statement.disallow-order-by'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'insert select limit',
+    sql: 'INSERT INTO archive (id) SELECT id FROM orders WHERE id < 10 LIMIT 100',
+    fires: ['statement.disallow-limit'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'insert select limit in parentheses',
+    sql: 'INSERT INTO archive (id) (SELECT id FROM orders WHERE id < 10 LIMIT 100)',
+    fires: ['statement.disallow-limit'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'insert select limit in union branch',
+    sql: 'INSERT INTO archive (id) SELECT id FROM orders WHERE id < 5 UNION ALL (SELECT id FROM orders WHERE id > 100 LIMIT 3)',
+    fires: ['statement.disallow-limit'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'insert select without limit',
+    sql: 'INSERT INTO archive (id) SELECT id FROM orders WHERE id < 10',
+    silent: ['statement.disallow-limit'],
+  },
+  {
+    tool: 'goInception',
+    name: 'update set with AND',
+    sql: "UPDATE orders SET status = 'a' AND amount = 1 WHERE id = 1",
+    fires: ['statement.update.and-in-set'],
+  },
+  {
+    tool: 'goInception',
+    name: 'insert without column list',
+    sql: "INSERT INTO orders VALUES (1, 2, 'new', NULL, 0, NOW())",
+    fires: ['statement.insert.must-specify-column'],
+  },
+  {
+    tool: 'goInception',
+    name: 'insert column count mismatch',
+    sql: 'INSERT INTO orders (id, user_id) VALUES (1)',
+    fires: ['statement.insert.value-count-mismatch'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'insert order by rand',
+    sql: 'INSERT INTO archive (id) SELECT id FROM orders WHERE id > 0 ORDER BY RAND()',
+    fires: ['statement.insert.disallow-order-by-rand'],
+  },
+  { tool: 'Bytebase', name: 'truncate table', sql: 'TRUNCATE TABLE orders', fires: ['statement.disallow-truncate'] },
+  {
+    tool: 'Bytebase',
+    name: 'alter truncate partition',
+    sql: 'ALTER TABLE events TRUNCATE PARTITION p0',
+    fires: ['statement.disallow-truncate'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'alter truncate several partitions',
+    sql: 'ALTER TABLE events TRUNCATE PARTITION p0, p1',
+    fires: ['statement.disallow-truncate'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'alter truncate partition all',
+    sql: 'ALTER TABLE events TRUNCATE PARTITION ALL',
+    fires: ['statement.disallow-truncate'],
+  },
+  {
+    tool: 'goInception',
+    name: 'alter drop partition',
+    sql: 'ALTER TABLE events DROP PARTITION p0',
+    fires: ['table.disallow-drop'],
+  },
+  { tool: 'Archery', name: 'drop table', sql: 'DROP TABLE orders', fires: ['table.disallow-drop'] },
+  { tool: 'Archery', name: 'drop database', sql: 'DROP DATABASE app', fires: ['database.disallow-drop'] },
+  {
+    tool: 'goInception',
+    name: 'commit in a change',
+    sql: "BEGIN; UPDATE orders SET status='x' WHERE id=1; COMMIT",
+    fires: ['statement.disallow-commit'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'mixing ddl and dml',
+    sql: "ALTER TABLE orders ADD COLUMN c INT NOT NULL DEFAULT 0 COMMENT 'c'; UPDATE orders SET c = 1 WHERE id = 1",
+    fires: ['statement.disallow-mix-ddl-dml'],
+  },
+  {
+    tool: 'Archery',
+    name: 'select in a change ticket',
+    sql: 'SELECT id FROM orders WHERE id = 1',
+    purpose: 'change',
+    fires: ['statement.change-no-select'],
+  },
+  {
+    tool: 'Archery',
+    name: 'load data',
+    sql: "LOAD DATA INFILE '/tmp/x' INTO TABLE orders",
+    fires: ['statement.load-data-outfile'],
+  },
+  // ---- queries (sqlfluff / Bytebase)
+  {
+    tool: 'sqlfluff',
+    name: 'select star',
+    sql: 'SELECT * FROM orders WHERE id = 1',
+    purpose: 'review',
+    fires: ['statement.select.no-select-all'],
+  },
+  {
+    tool: 'sqlfluff',
+    name: 'equals null',
+    sql: 'SELECT id FROM orders WHERE note = NULL',
+    purpose: 'review',
+    fires: ['statement.where.no-equal-null'],
+  },
+  {
+    tool: 'sqlfluff',
+    name: 'is null is fine',
+    sql: 'SELECT id FROM orders WHERE note IS NULL',
+    purpose: 'review',
+    silent: ['statement.where.no-equal-null'],
+  },
+  {
+    tool: 'sqlfluff',
+    name: 'union without all',
+    sql: 'SELECT id FROM orders WHERE id < 3 UNION SELECT id FROM orders WHERE id > 9',
+    purpose: 'review',
+    fires: ['statement.union.prefer-union-all'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'leading wildcard',
+    sql: "SELECT id FROM orders WHERE status LIKE '%ed'",
+    purpose: 'review',
+    fires: ['statement.where.no-leading-wildcard-like'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'order by rand',
+    sql: 'SELECT id FROM orders WHERE id > 1 ORDER BY RAND() LIMIT 1',
+    purpose: 'review',
+    fires: ['statement.select.order-by-rand'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'select without where',
+    sql: 'SELECT id FROM orders',
+    purpose: 'review',
+    fires: ['statement.where.require.select'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'constant select needs no where',
+    sql: 'SELECT 1',
+    purpose: 'review',
+    silent: ['statement.where.require.select', 'statement.syntax'],
+  },
+  {
+    tool: 'sqlfluff',
+    name: 'join without on',
+    sql: 'SELECT o.id FROM orders o JOIN users u WHERE o.id = 1',
+    purpose: 'review',
+    fires: ['statement.join.require-on'],
+  },
+  {
+    tool: 'sqlfluff',
+    name: 'natural join is a join condition',
+    sql: 'SELECT o.id FROM orders o NATURAL JOIN users u WHERE o.id = 1',
+    purpose: 'review',
+    silent: ['statement.syntax', 'statement.join.require-on'],
+  },
+  {
+    tool: 'goInception',
+    name: 'always true',
+    sql: "UPDATE orders SET status = 'x' WHERE 1 = 1",
+    fires: ['statement.where.always-true-false'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'in contains the column',
+    sql: 'DELETE FROM orders WHERE id IN (1, 2, id)',
+    fires: ['statement.where.in-contains-column'],
+  },
+  {
+    tool: 'goInception',
+    name: 'sleep in a write',
+    sql: 'UPDATE orders SET status = SLEEP(1) WHERE id = 1',
+    fires: ['system.function.disallowed-list'],
+  },
+  // ---- valid MySQL syntax the reviewer must read
+  {
+    tool: 'sqlfluff',
+    name: 'null-safe equality',
+    sql: 'SELECT id FROM orders WHERE note <=> NULL AND id = 2',
+    purpose: 'review',
+    silent: ['statement.syntax'],
+  },
+  {
+    tool: 'sqlfluff',
+    name: 'json unquoting arrow',
+    sql: "SELECT doc->>'$.a' FROM docs WHERE id = 1",
+    purpose: 'review',
+    silent: ['statement.syntax'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'rename index',
+    sql: 'ALTER TABLE orders RENAME INDEX idx_user TO idx_user_id',
+    silent: ['statement.syntax'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'create table as select',
+    sql: 'CREATE TABLE orders_copy AS SELECT id, user_id FROM orders WHERE id < 100',
+    silent: ['statement.syntax'],
+  },
+  {
+    tool: 'goInception',
+    name: 'misspelt keyword',
+    sql: 'UPDTAE orders SET status = 1 WHERE id = 1',
+    fires: ['statement.syntax'],
+  },
+  // ---- tables
+  {
+    tool: 'goInception',
+    name: 'create without primary key',
+    sql: "CREATE TABLE t1 (a INT NOT NULL DEFAULT 0 COMMENT 'a') COMMENT 't'",
+    fires: ['table.require-pk'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'primary key added later in the batch',
+    sql: "CREATE TABLE t1 (a INT NOT NULL COMMENT 'a') COMMENT 't'; ALTER TABLE t1 ADD PRIMARY KEY (a)",
+    silent: ['table.require-pk'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'primary key dropped',
+    sql: 'ALTER TABLE orders DROP PRIMARY KEY',
+    schema: ORDERS,
+    fires: ['table.require-pk'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'primary key columns dropped',
+    sql: 'ALTER TABLE pairs DROP COLUMN id, DROP COLUMN name',
+    schema: PAIRS,
+    fires: ['table.require-pk'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'primary key replaced in one statement',
+    sql: 'ALTER TABLE pairs DROP PRIMARY KEY, ADD PRIMARY KEY (id)',
+    schema: PAIRS,
+    silent: ['table.require-pk'],
+  },
+  {
+    tool: 'goInception',
+    name: 'myisam engine',
+    sql: "CREATE TABLE t2 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id') ENGINE=MyISAM COMMENT 't'",
+    fires: ['engine.mysql.use-innodb'],
+  },
+  {
+    tool: 'goInception',
+    name: 'latin1 charset',
+    sql: "CREATE TABLE t3 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id') DEFAULT CHARSET=latin1 COMMENT 't'",
+    fires: ['table.charset-allowlist'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'foreign key',
+    sql: "CREATE TABLE t4 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', o BIGINT UNSIGNED NOT NULL COMMENT 'o', FOREIGN KEY (o) REFERENCES orders (id)) COMMENT 't'",
+    fires: ['table.no-foreign-key'],
+  },
+  { tool: 'Bytebase', name: 'partitioned table', sql: EVENTS, fires: ['table.disallow-partition'] },
+  {
+    tool: 'goInception',
+    name: 'auto increment not unsigned',
+    sql: "CREATE TABLE t5 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id') COMMENT 't'",
+    fires: ['column.auto-increment-must-unsigned'],
+  },
+  {
+    tool: 'goInception',
+    name: 'auto increment on varchar',
+    sql: "CREATE TABLE t6 (id VARCHAR(10) NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id') COMMENT 't'",
+    fires: ['column.auto-increment-must-integer'],
+  },
+  {
+    tool: 'goInception',
+    name: 'blob with default',
+    sql: "CREATE TABLE t7 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', b TEXT DEFAULT 'x' COMMENT 'b') COMMENT 't'",
+    fires: ['column.blob-no-default'],
+  },
+  {
+    tool: 'goInception',
+    name: 'zero date default',
+    sql: "CREATE TABLE t8 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', d DATETIME NOT NULL DEFAULT '0000-00-00 00:00:00' COMMENT 'd') COMMENT 't'",
+    fires: ['column.invalid-or-zero-default'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'two ON UPDATE CURRENT_TIMESTAMP columns',
+    sql: "CREATE TABLE t9 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', a TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP COMMENT 'a', b DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP COMMENT 'b') COMMENT 't'",
+    fires: ['column.current-time-count-limit'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'created_at and updated_at are fine',
+    sql: "CREATE TABLE t9b (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT 'a', updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP COMMENT 'b') COMMENT 't'",
+    silent: ['column.current-time-count-limit'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'third CURRENT_TIMESTAMP default added by alter',
+    sql: "ALTER TABLE events ADD COLUMN a DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT 'a', ADD COLUMN b DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT 'b'",
+    schema: EVENTS,
+    fires: ['column.current-time-count-limit'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'second ON UPDATE column across create and alter',
+    sql: "CREATE TABLE t10 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', a TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP COMMENT 'a') COMMENT 't'; ALTER TABLE t10 ADD COLUMN b DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP COMMENT 'b'",
+    fires: ['column.current-time-count-limit'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'table name with a dash',
+    sql: "CREATE TABLE `my-table` (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id') COMMENT 't'",
+    fires: ['naming.identifier.valid'],
+  },
+  {
+    tool: 'goInception',
+    name: 'reserved word as a column',
+    sql: "CREATE TABLE t11 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', `order` INT NOT NULL DEFAULT 0 COMMENT 'o') COMMENT 't'",
+    fires: ['naming.identifier.no-keyword'],
+  },
+  // ---- indexes
+  {
+    tool: 'goInception',
+    name: 'text key inline in create',
+    sql: "CREATE TABLE t12 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', b TEXT UNIQUE COMMENT 'b') COMMENT 't'",
+    fires: ['index.type-no-blob'],
+  },
+  {
+    tool: 'goInception',
+    name: 'text key at table level',
+    sql: "CREATE TABLE t13 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', b TEXT COMMENT 'b', KEY idx_b (b)) COMMENT 't'",
+    fires: ['index.type-no-blob'],
+  },
+  {
+    tool: 'goInception',
+    name: 'text key with prefix is fine',
+    sql: "CREATE TABLE t14 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', b TEXT COMMENT 'b', KEY idx_b (b(32))) COMMENT 't'",
+    silent: ['index.type-no-blob'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'alter add index on a text column from the catalog',
+    sql: 'ALTER TABLE orders ADD INDEX idx_note (note)',
+    schema: ORDERS,
+    fires: ['index.type-no-blob'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'create index on a text column from the catalog',
+    sql: 'CREATE INDEX idx_note ON orders (note)',
+    schema: ORDERS,
+    fires: ['index.type-no-blob'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'create index on a text column created in the batch',
+    sql: "CREATE TABLE t15 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', b LONGTEXT COMMENT 'b') COMMENT 't'; CREATE INDEX idx_b ON t15 (b)",
+    fires: ['index.type-no-blob'],
+  },
+  {
+    tool: 'goInception',
+    name: 'column repeated in an index',
+    sql: 'ALTER TABLE orders ADD INDEX idx_x (user_id, user_id)',
+    fires: ['index.no-duplicate-column'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'duplicate of an existing index',
+    sql: 'ALTER TABLE orders ADD INDEX idx_user2 (user_id)',
+    schema: ORDERS,
+    fires: ['table.no-duplicate-index'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'duplicate index across the batch',
+    sql: "CREATE TABLE t16 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', a INT NOT NULL DEFAULT 0 COMMENT 'a', KEY idx_a (a)) COMMENT 't'; CREATE INDEX idx_a2 ON t16 (a)",
+    fires: ['table.no-duplicate-index'],
+  },
+  {
+    tool: 'goInception',
+    name: 'redundant left prefix',
+    sql: 'ALTER TABLE orders ADD INDEX idx_status (status), ADD INDEX idx_status_amount (status, amount)',
+    schema: ORDERS,
+    fires: ['index.not-redundant'],
+  },
+  {
+    tool: 'goInception',
+    name: 'too many columns in an index',
+    sql: 'ALTER TABLE orders ADD INDEX idx_many (user_id, status, amount, created_at, id, note(8))',
+    fires: ['index.key-number-limit'],
+  },
+  // ---- backward compatibility (Bytebase schema.backward-compatibility)
+  {
+    tool: 'Bytebase',
+    name: 'drop column',
+    sql: 'ALTER TABLE orders DROP COLUMN note',
+    fires: ['schema.backward-compatibility'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'rename column',
+    sql: 'ALTER TABLE orders RENAME COLUMN note TO remark',
+    fires: ['schema.backward-compatibility'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'change column to a new name',
+    sql: "ALTER TABLE orders CHANGE COLUMN note remark TEXT COMMENT 'r'",
+    fires: ['schema.backward-compatibility'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'modify to a narrower type',
+    sql: "ALTER TABLE orders MODIFY COLUMN status VARCHAR(8) NOT NULL DEFAULT 'new' COMMENT 's'",
+    schema: ORDERS,
+    fires: ['schema.backward-compatibility', 'column.disallow-change-type'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'modify to a different type',
+    sql: "ALTER TABLE orders MODIFY COLUMN amount VARCHAR(20) NOT NULL DEFAULT '0' COMMENT 'a'",
+    schema: ORDERS,
+    fires: ['schema.backward-compatibility'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'widening a varchar is compatible',
+    sql: "ALTER TABLE orders MODIFY COLUMN status VARCHAR(64) NOT NULL DEFAULT 'new' COMMENT 's'",
+    schema: ORDERS,
+    silent: ['schema.backward-compatibility'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'rename table',
+    sql: 'RENAME TABLE orders TO orders_old',
+    fires: ['schema.backward-compatibility'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'adding a nullable column is compatible',
+    sql: "ALTER TABLE orders ADD COLUMN c INT NULL COMMENT 'c'",
+    silent: ['schema.backward-compatibility'],
+  },
+  // ---- objects and accounts
+  {
+    tool: 'Archery',
+    name: 'grant in a change',
+    sql: "GRANT SELECT ON app.* TO 'x'@'%'",
+    purpose: 'change',
+    fires: ['statement.grant-in-change'],
+  },
+  {
+    tool: 'Archery',
+    name: 'grant in a plain review',
+    sql: "GRANT SELECT ON app.* TO 'x'@'%'",
+    purpose: 'review',
+    fires: ['statement.grant-in-change'],
+  },
+  {
+    tool: 'Archery',
+    name: 'create user in a plain review',
+    sql: "CREATE USER 'x'@'%' IDENTIFIED BY 'secret'",
+    purpose: 'review',
+    fires: ['statement.grant-in-change'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'create trigger',
+    sql: 'CREATE TRIGGER trg BEFORE INSERT ON orders FOR EACH ROW SET NEW.amount = 0',
+    fires: ['system.trigger.disallow-create'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'create procedure',
+    sql: 'CREATE PROCEDURE p() SELECT 1',
+    fires: ['system.procedure.disallow-create'],
+  },
+  // ---- batch state (walk-through)
+  {
+    tool: 'Bytebase',
+    name: 'table created earlier in the batch exists',
+    sql: "CREATE TABLE t17 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id') COMMENT 't'; INSERT INTO t17 (id) VALUES (1)",
+    schema: ORDERS,
+    silent: ['builtin.walk-through'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'unknown table',
+    sql: 'DELETE FROM nope WHERE id = 1',
+    schema: ORDERS,
+    fires: ['builtin.walk-through'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'unknown column',
+    sql: 'UPDATE orders SET nope = 1 WHERE id = 1',
+    schema: ORDERS,
+    fires: ['builtin.walk-through'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'create an existing table',
+    sql: "CREATE TABLE orders (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id') COMMENT 't'",
+    schema: ORDERS,
+    fires: ['builtin.walk-through'],
+  },
+  {
+    tool: 'goInception',
+    name: 'drop a column an index uses',
+    sql: 'ALTER TABLE orders DROP COLUMN status',
+    schema: ORDERS,
+    fires: ['column.disallow-drop-in-index'],
+  },
+  {
+    tool: 'goInception',
+    name: 'insert null into not null',
+    sql: 'INSERT INTO orders (user_id, status) VALUES (NULL, NULL)',
+    schema: ORDERS,
+    fires: ['statement.insert.null-into-not-null'],
+  },
+  // ---- written after the first changes of issue 18, from the tools' general behaviour (kept to judge the rest)
+  {
+    tool: 'Bytebase',
+    name: 'trailing wildcard is fine',
+    sql: "SELECT id FROM orders WHERE status LIKE 'ne%'",
+    purpose: 'review',
+    silent: ['statement.where.no-leading-wildcard-like'],
+  },
+  {
+    tool: 'goInception',
+    name: 'not null without default',
+    sql: "ALTER TABLE orders ADD COLUMN c INT NOT NULL COMMENT 'c'",
+    fires: ['column.set-default-for-not-null'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'nullable column',
+    sql: "ALTER TABLE orders ADD COLUMN c INT NULL COMMENT 'c'",
+    fires: ['column.no-null'],
+  },
+  {
+    tool: 'goInception',
+    name: 'long char',
+    sql: "ALTER TABLE orders ADD COLUMN c CHAR(255) NOT NULL DEFAULT '' COMMENT 'c'",
+    fires: ['column.maximum-char-length'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'very long varchar',
+    sql: "ALTER TABLE orders ADD COLUMN c VARCHAR(3000) NOT NULL DEFAULT '' COMMENT 'c'",
+    fires: ['column.maximum-varchar-length'],
+  },
+  {
+    tool: 'goInception',
+    name: 'table without comment',
+    sql: "CREATE TABLE t20 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id')",
+    fires: ['table.comment'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'in subquery',
+    sql: 'SELECT id FROM orders WHERE user_id IN (SELECT id FROM users WHERE vip = 1)',
+    purpose: 'review',
+    fires: ['statement.subquery.in-subquery'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'secondary index name',
+    sql: 'ALTER TABLE orders ADD INDEX status (status)',
+    fires: ['naming.index.idx'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'unique index name',
+    sql: 'ALTER TABLE orders ADD UNIQUE KEY status (status)',
+    fires: ['naming.index.uk'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'enum column',
+    sql: "ALTER TABLE orders ADD COLUMN c ENUM('a','b') NOT NULL DEFAULT 'a' COMMENT 'c'",
+    fires: ['column.type-disallow-list'],
+  },
+  {
+    tool: 'goInception',
+    name: 'float column',
+    sql: "ALTER TABLE orders ADD COLUMN price FLOAT NOT NULL DEFAULT 0 COMMENT 'p'",
+    fires: ['column.float-double'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'auto increment start',
+    sql: "CREATE TABLE t21 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id') AUTO_INCREMENT=1000 COMMENT 't'",
+    fires: ['table.auto-increment-initial-value'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'create view',
+    sql: 'CREATE VIEW v AS SELECT id FROM orders',
+    fires: ['system.view.disallow-create'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'select with where',
+    sql: 'SELECT id FROM orders WHERE id = 1',
+    purpose: 'review',
+    silent: ['statement.where.require.select'],
+  },
+  {
+    tool: 'goInception',
+    name: 'two alters on one table',
+    sql: "ALTER TABLE orders ADD COLUMN a INT NULL COMMENT 'a'; ALTER TABLE orders ADD COLUMN b INT NULL COMMENT 'b'",
+    fires: ['statement.merge-alter-table'],
+  },
+  {
+    tool: 'sqlfluff',
+    name: 'limit without order by',
+    sql: 'SELECT id FROM orders WHERE user_id = 1 LIMIT 10',
+    purpose: 'review',
+    fires: ['statement.select.limit-without-order-by'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'update with join',
+    sql: 'UPDATE orders o JOIN users u ON u.id = o.user_id SET o.status = 1 WHERE u.vip = 1',
+    fires: ['statement.dml.join'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'change column',
+    sql: "ALTER TABLE orders CHANGE COLUMN note remark TEXT COMMENT 'r'",
+    fires: ['column.disallow-change'],
+  },
+  {
+    tool: 'goInception',
+    name: 'column position',
+    sql: "ALTER TABLE orders ADD COLUMN c INT NULL COMMENT 'c' AFTER id",
+    fires: ['column.disallow-changing-order'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'add unique on existing data',
+    sql: 'ALTER TABLE orders ADD UNIQUE KEY uk_status (status)',
+    fires: ['index.add-unique-warning'],
+  },
+  {
+    tool: 'goInception',
+    name: 'foreign key by alter',
+    sql: 'ALTER TABLE orders ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)',
+    fires: ['table.no-foreign-key'],
+  },
+  {
+    tool: 'goInception',
+    name: 'or true',
+    sql: "UPDATE orders SET status = 'x' WHERE id = 1 OR 1 = 1",
+    fires: ['statement.where.always-true-false'],
+  },
+  {
+    tool: 'sqlfluff',
+    name: 'in null',
+    sql: 'DELETE FROM orders WHERE note IN (NULL)',
+    fires: ['statement.where.no-equal-null'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'six tables joined',
+    sql: 'SELECT a.id FROM a JOIN b ON b.id = a.id JOIN c ON c.id = a.id JOIN d ON d.id = a.id JOIN e ON e.id = a.id JOIN f ON f.id = a.id WHERE a.id = 1',
+    purpose: 'review',
+    fires: ['statement.join.max-tables'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'timestamp without default',
+    sql: "ALTER TABLE orders ADD COLUMN seen TIMESTAMP NULL COMMENT 's'",
+    fires: ['column.timestamp-require-default'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'large offset',
+    sql: 'SELECT id FROM orders WHERE id > 0 ORDER BY id LIMIT 100000, 10',
+    purpose: 'review',
+    fires: ['statement.select.large-offset'],
+  },
+  {
+    tool: 'goInception',
+    name: 'delete with always-false where is no missing where',
+    sql: 'DELETE FROM orders WHERE 1 = 0',
+    silent: ['statement.where.require.update-delete'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'insert select order by rand through union',
+    sql: 'INSERT INTO archive (id) (SELECT id FROM a WHERE id > 1) UNION ALL (SELECT id FROM b WHERE id > 1 ORDER BY RAND())',
+    fires: ['statement.insert.disallow-order-by-rand'],
+  },
+  {
+    tool: 'sqlfluff',
+    name: 'keyword as alias is quoted fine',
+    sql: 'SELECT `order`.id FROM orders AS `order` WHERE `order`.id = 1',
+    purpose: 'review',
+    silent: ['statement.syntax'],
+  },
+  {
+    tool: 'Bytebase',
+    name: 'drop column an index uses, from the batch',
+    sql: "CREATE TABLE t22 (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'id', a INT NOT NULL DEFAULT 0 COMMENT 'a', KEY idx_a (a)) COMMENT 't'; ALTER TABLE t22 DROP COLUMN a",
+    schema: ORDERS,
+    fires: ['column.disallow-drop-in-index'],
+  },
+];
