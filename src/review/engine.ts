@@ -15,6 +15,7 @@ import type { ServerProbe } from './explain/probe.js';
 import type { ShadowResult, ShadowRunner } from './shadow.js';
 import { expandShards, shardSets, type ShardConfig } from './shards.js';
 import { SEVERITIES } from './types.js';
+import { clipFragment, codeStart, fragmentPosition } from './fragment.js';
 import type {
   Finding,
   Severity,
@@ -134,6 +135,7 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
       sliceStarted = performance.now();
     }
     const findings: Finding[] = [];
+    const start = codeStart(stmt);
     for (const { rule, level, params } of active) {
       if (rule.scope === 'batch' && stmt.index !== 0) continue;
       if (level === 'off') continue;
@@ -149,6 +151,12 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
         shadow,
       };
       for (const draft of await rule.check(ctx)) {
+        const at =
+          draft.line !== undefined
+            ? { line: draft.line, column: draft.column ?? start.column }
+            : draft.fragment !== undefined
+              ? fragmentPosition(stmt, draft.fragment)
+              : {};
         findings.push({
           rule: rule.id,
           severity: atMost(level, draft.severity),
@@ -156,9 +164,9 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
           message: draft.message,
           why: rule.why,
           fix: rule.fix,
-          fragment: draft.fragment === undefined ? undefined : redactSecrets(draft.fragment),
-          line: draft.line ?? stmt.line,
-          column: draft.column ?? stmt.column,
+          fragment: draft.fragment === undefined ? undefined : clipFragment(redactSecrets(draft.fragment)),
+          line: at.line ?? start.line,
+          column: at.column ?? start.column,
         });
       }
     }
@@ -166,8 +174,8 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
       index: stmt.index,
       sql: redactSecrets(stmt.text),
       kind: stmt.kind,
-      line: stmt.line,
-      column: stmt.column,
+      line: start.line,
+      column: start.column,
       findings,
       shards: stmt.shards,
     };

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { corpus } from '../unit/review/agreement/corpus.js';
 import { after, before, describe, it } from 'node:test';
 import { ids } from '../../src/slack/ids.js';
 import { DEV, DEV_CHANNEL, startHarness, type Harness } from '../support/harness.js';
@@ -108,9 +109,25 @@ describe('review surfaces: form, mention, DM, .sql file, long reports', () => {
     assert.match(String(post.params.text), /```sql block/);
   });
 
-  it('a report too long for one message is summarised, with the full report as a file in the thread', async () => {
+  it('a finding on many statements is said once, with the statements it applies to', async () => {
     h.api.reset();
     const sql = Array.from({ length: 60 }, (_, i) => `DELETE FROM t${i};`).join('\n');
+    await h.slack.slashCommand({ text: `review ${sql}`, userId: DEV, channelId: DEV_CHANNEL });
+    const post = await h.api.waitFor('chat.postMessage', (c) => c.params.channel === DEV_CHANNEL);
+    const text = JSON.stringify(post.params.blocks);
+    assert.match(text, /statement\.where\.require\.update-delete` · ×60: statements 1, 2, 3, 4, 5, 6, 7, 8 …/);
+    assert.match(text, /```DELETE FROM t0;\\nDELETE FROM t1;/, 'the reviewed SQL is quoted');
+    assert.doesNotMatch(text, /the full report is in the thread/);
+  });
+
+  it('a report too long for one message is summarised, with the full report as a file in the thread', async () => {
+    h.api.reset();
+    // Many different problems: each rule is one finding group, more than one message holds.
+    const sql = corpus
+      .filter((c) => c.schema === undefined && c.fires && !c.sql.includes(';'))
+      .slice(0, 70)
+      .map((c) => `${c.sql};`)
+      .join('\n');
     await h.slack.slashCommand({ text: `review ${sql}`, userId: DEV, channelId: DEV_CHANNEL });
     const post = await h.api.waitFor('chat.postMessage', (c) => c.params.channel === DEV_CHANNEL);
     const blocks = post.params.blocks as unknown[];
@@ -122,7 +139,7 @@ describe('review surfaces: form, mention, DM, .sql file, long reports', () => {
     const stored = h.api.files.find((f) => f.name === 'dbops-review.txt');
     assert.match(
       stored?.bytes?.toString() ?? '',
-      /review\.sql:60:1: error \[statement\.where\.require\.update-delete\]/,
+      /review\.sql:1:1: error \[statement\.where\.require\.update-delete\]/,
     );
   });
 });

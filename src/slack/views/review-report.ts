@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { headline, VERDICT_TITLE, verdictOf } from '../../review/grade.js';
 import type { Finding, ReviewReport, Severity, Verdict } from '../../review/types.js';
-import { code, context, divider, escapeMrkdwn, header, LIMITS, section, truncate, type Message } from './blocks.js';
+import { byPosition, type FindingGroup, groupFindings, placesText } from '../../review/render/groups.js';
+import { code, codeBlock, context, divider, escapeMrkdwn, header, LIMITS, section, type Message } from './blocks.js';
 
 const SEVERITY_ICON: Record<Severity, string> = {
   error: ':red_circle:',
@@ -21,10 +22,16 @@ export interface ReviewViewInput {
   requestedBy?: string;
 }
 
-/** The review as a Slack message: grade, counts per severity, then each finding (as many as fit). */
+/** Lines of the reviewed SQL quoted in the post, so the channel sees what was graded. */
+const SQL_LINES = 6;
+
+/**
+ * The review as a Slack message: the verdict and grade, the SQL that was graded (its first lines),
+ * then each finding, a rule that fires on many statements said once (`×40: statements 3, 5, 9 …`);
+ * errors first, then in the order of the SQL, as many as fit.
+ */
 export function reviewReportMessage({ report, requestedBy }: ReviewViewInput): Message {
   const { summary } = report;
-  const findings = report.statements.flatMap((s) => s.findings);
   const verdict = verdictOf(summary);
   const blocks: KnownBlock[] = [
     header(`SQL review: ${VERDICT_TITLE[verdict]} · grade ${summary.grade}`),
@@ -33,19 +40,29 @@ export function reviewReportMessage({ report, requestedBy }: ReviewViewInput): M
     ),
     context(...contextLine(report, requestedBy)),
   ];
+  const sql = reviewedSql(report);
+  if (sql) blocks.push(section(codeBlock(sql)));
+  const groups = sortBySeverity(groupFindings(report));
   const room = LIMITS.blocks - RESERVED_BLOCKS;
-  const shown = sortBySeverity(findings).slice(0, room);
+  const shown = groups.slice(0, room);
   if (shown.length > 0) blocks.push(divider());
-  for (const finding of shown) blocks.push(section(findingText(finding, report)));
-  if (findings.length > shown.length)
-    blocks.push(context(`…and ${findings.length - shown.length} more finding(s); the full report is in the thread.`));
-  const text = `SQL review: ${headline(summary)}`;
-  return { text, blocks };
+  for (const group of shown) blocks.push(section(groupText(group, report)));
+  if (groups.length > shown.length)
+    blocks.push(context(`…and ${groups.length - shown.length} more finding(s); the full report is in the thread.`));
+  return { text: `SQL review: ${headline(summary)}`, blocks };
 }
 
 /** Whether every finding fits in the message; otherwise the full report goes to the thread as a file. */
 export function reviewFitsInMessage(report: ReviewReport): boolean {
-  return report.statements.reduce((n, s) => n + s.findings.length, 0) <= LIMITS.blocks - RESERVED_BLOCKS;
+  return groupFindings(report).length <= LIMITS.blocks - RESERVED_BLOCKS;
+}
+
+/** The first lines of the reviewed SQL (passwords already masked in the report), `…` when there is more. */
+function reviewedSql(report: ReviewReport): string {
+  const text = report.statements.map((s) => `${s.sql.trim()};`).join('\n');
+  const lines = text.split('\n');
+  const head = lines.slice(0, SQL_LINES).map((l) => (l.length > 160 ? `${l.slice(0, 159)}…` : l));
+  return lines.length > SQL_LINES ? `${head.join('\n')}\n… (${lines.length - SQL_LINES} more lines)` : head.join('\n');
 }
 
 function contextLine(report: ReviewReport, requestedBy?: string): string[] {
@@ -57,16 +74,28 @@ function contextLine(report: ReviewReport, requestedBy?: string): string[] {
 
 /** One finding: severity, rule id, where, the quoted fragment, what is wrong and how to fix it. */
 export function findingText(finding: Finding, report: ReviewReport): string {
+  return groupText(
+    { rule: finding.rule, severity: finding.severity, first: finding, findings: [finding], sameMessage: true },
+    report,
+  );
+}
+
+/** A group of findings: said once, with where it applies (`×40: statements 3, 5, 9 …`), one why and one fix. */
+function groupText(group: FindingGroup, report: ReviewReport): string {
+  const finding = group.first;
   const stmtCount = report.statements.length;
   const where =
-    stmtCount > 1
-      ? `statement ${finding.statement + 1}, line ${finding.line}`
-      : `line ${finding.line}, column ${finding.column}`;
+    group.findings.length > 1
+      ? placesText(group)
+      : stmtCount > 1
+        ? `statement ${finding.statement + 1}, line ${finding.line}`
+        : `line ${finding.line}, column ${finding.column}`;
   const shards = report.statements[finding.statement]?.shards;
   const forSet = shards ? ` · for all ${shards.count} shards of ${code(shards.pattern)}` : '';
   const lines = [`${SEVERITY_ICON[finding.severity]} *${finding.severity}* ${code(finding.rule)} · ${where}${forSet}`];
-  if (finding.fragment) lines.push(`> ${escapeMrkdwn(truncate(finding.fragment.replace(/\s+/g, ' '), 200))}`);
-  lines.push(escapeMrkdwn(finding.message));
+  // A code block keeps the SQL's backticks as backticks (inline code cannot hold them).
+  if (finding.fragment) lines.push(codeBlock(finding.fragment, 300));
+  lines.push(escapeMrkdwn(group.sameMessage ? finding.message : `${finding.message} (and the like)`));
   lines.push(`_Why:_ ${escapeMrkdwn(finding.why)}`);
   lines.push(`_Fix:_ ${escapeMrkdwn(finding.fix)}`);
   return lines.join('\n');
@@ -74,10 +103,9 @@ export function findingText(finding: Finding, report: ReviewReport): string {
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
 
-function sortBySeverity(findings: Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) => ORDER[a.severity] - ORDER[b.severity] || a.statement - b.statement || a.line - b.line,
-  );
+/** Errors first (what blocks), then warnings, then notices; within each, in the order of the SQL. */
+function sortBySeverity(groups: FindingGroup[]): FindingGroup[] {
+  return [...groups].sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || byPosition(a.first, b.first));
 }
 
 function plural(n: number): string {

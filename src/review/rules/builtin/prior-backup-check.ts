@@ -23,7 +23,7 @@ export const priorBackupCheck = defineRule({
       return [
         {
           message: `This ${verb} works through several tables (${names}): the rows it changes cannot be selected and saved exactly before it runs.`,
-          fragment: stmt.stripped.slice(0, 80),
+          fragment: stmt.stripped,
         },
       ];
     }
@@ -33,7 +33,7 @@ export const priorBackupCheck = defineRule({
     return [
       {
         message: `\`${table.name}\` has no primary key or NOT NULL unique key, so the rows this ${verb} changes cannot be told apart to back them up and restore them exactly.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

@@ -34,7 +34,7 @@ export const shadowApply = defineRule({
     if (outcome?.status === 'failed') {
       findings.push({
         message: `The server refused this statement on a copy of the tables: ${outcome.error ?? 'unknown error'}${outcome.code ? ` (${outcome.code})` : ''}.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       });
     }
     return findings;

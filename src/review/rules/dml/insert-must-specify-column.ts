@@ -17,7 +17,7 @@ export const insertMustSpecifyColumn = defineRule({
     return [
       {
         message: `${shape.verb}${table} has no column list: the ${what} fill the table's columns by position.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
         ...(shape.table ? locate(stmt, [shape.table]) : {}),
       },
     ];

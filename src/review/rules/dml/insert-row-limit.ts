@@ -17,7 +17,7 @@ export const insertRowLimit = defineRule({
     return [
       {
         message: `This ${shape.verb} writes ${shape.rows.length} rows${table} in one statement (more than ${params.max}).`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

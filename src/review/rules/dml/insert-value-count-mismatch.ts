@@ -16,7 +16,7 @@ export const insertValueCountMismatch = defineRule({
     const twice = duplicate(shape.source === 'set' ? shape.setColumns : (shape.columns ?? []));
     if (twice) findings.push({ message: `Column \`${twice}\` is listed twice.`, fragment: twice });
     const rowProblem = shape.source === 'values' ? rowMismatch(shape) : selectMismatch(shape);
-    if (rowProblem) findings.push({ message: rowProblem, fragment: stmt.stripped.slice(0, 80) });
+    if (rowProblem) findings.push({ message: rowProblem, fragment: stmt.stripped });
     return findings;
   },
 });

@@ -19,7 +19,7 @@ export const whereRequireUpdateDelete = defineRule({
     return [
       {
         message: `${verb} without WHERE: it would ${stmt.kind === 'delete' ? 'delete' : 'change'} every row of the table.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

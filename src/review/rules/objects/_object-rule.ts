@@ -30,7 +30,7 @@ export function disallowCreate(spec: ObjectRuleSpec): Rule {
       return [
         {
           message: `CREATE ${spec.keyword}${name ? ` \`${name}\`` : ''}: ${spec.keyword.toLowerCase()}s are disallowed by the review policy.`,
-          fragment: stmt.stripped.slice(0, 80),
+          fragment: stmt.stripped,
         },
       ];
     },

@@ -21,7 +21,7 @@ export const joinMaxTables = defineRule({
       const names = items.map((item) => `\`${itemName(item).shown}\``).join(', ');
       findings.push({
         message: `This ${String(block.type).toUpperCase()} joins ${items.length} tables (more than ${params.max}): ${names}.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       });
     }
     return findings;

@@ -20,7 +20,7 @@ export const whereRequireSelect = defineRule({
     }
     return offenders.map((tables) => ({
       message: `SELECT from ${tables} has no WHERE clause: it reads every row.`,
-      fragment: stmt.stripped.slice(0, 80),
+      fragment: stmt.stripped,
     }));
   },
 });

@@ -24,7 +24,7 @@ export const textFieldsTotalLength = defineRule({
     return [
       {
         message: `The CHAR/VARCHAR columns of \`${change.after.name}\` declare ${total.toLocaleString('en-US')} characters in all, above the limit of ${params.max.toLocaleString('en-US')}.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

@@ -30,7 +30,7 @@ export const affectedRowLimit = defineRule({
     return [
       {
         message: `This ${verb} would touch about ${rows.toLocaleString('en-US')} rows${where}${shards} by the server's EXPLAIN estimate, above the limit of ${params.max.toLocaleString('en-US')}.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

@@ -14,7 +14,7 @@ export const dmlDryRun = defineRule({
       return [];
     const plan = await statementPlan(ctx);
     const verb = stmt.kind.toUpperCase();
-    const fragment = stmt.stripped.slice(0, 80);
+    const fragment = stmt.stripped;
     if (plan.status === 'refused')
       return [
         {

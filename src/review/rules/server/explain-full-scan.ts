@@ -23,7 +23,7 @@ export const explainFullScan = defineRule({
       return [
         {
           message: `This SELECT was not EXPLAINed on the target, so its plan was not checked: ${plan.reason}.`,
-          fragment: stmt.stripped.slice(0, 80),
+          fragment: stmt.stripped,
           severity: 'notice',
         },
       ];
@@ -33,7 +33,7 @@ export const explainFullScan = defineRule({
       .filter((row) => isFullScan(row) && row.rows >= params.min_rows)
       .map((row) => ({
         message: `EXPLAIN shows a ${row.type === 'ALL' ? 'full table scan' : `full scan of index \`${row.key ?? '?'}\``} of ${tableShown(row.table ?? '?', aliases)}, reading about ${row.rows.toLocaleString('en-US')} rows (limit ${params.min_rows.toLocaleString('en-US')}).`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       }));
   },
 });

@@ -23,7 +23,7 @@ export const tableLimitSize = defineRule({
       return [
         {
           message: `\`${table.name}\` holds about ${table.rows.toLocaleString('en-US')} rows (information_schema estimate), above the limit of ${params.max.toLocaleString('en-US')} rows for DDL.`,
-          fragment: stmt.stripped.slice(0, 80),
+          fragment: stmt.stripped,
         },
       ];
     });

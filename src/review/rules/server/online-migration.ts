@@ -36,7 +36,7 @@ export const onlineMigration = defineRule({
     return [
       {
         message: `\`${table.name}\` holds about ${formatBytes(bytes)} of data and indexes (at least ${formatBytes(params.min_bytes)} calls for an online schema change).`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

@@ -1,3 +1,4 @@
+import { clipFragment } from '../../fragment.js';
 import { defineRule } from '../../define-rule.js';
 import { isObject } from '../../ast.js';
 import { findTopWord, statementTokens } from '../../ast-dml.js';
@@ -16,8 +17,8 @@ export const changeNoSelect = defineRule({
     if (purpose !== 'change' || stmt.kind !== 'select' || selectsInto(stmt)) return [];
     return [
       {
-        message: `\`${stmt.stripped.length > 60 ? `${stmt.stripped.slice(0, 60)}…` : stmt.stripped}\` is a query: its result is not shown or used in a change.`,
-        fragment: stmt.stripped.slice(0, 80),
+        message: `\`${clipFragment(stmt.stripped, 60)}\` is a query: its result is not shown or used in a change.`,
+        fragment: stmt.stripped,
       },
     ];
   },

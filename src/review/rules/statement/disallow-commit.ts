@@ -17,7 +17,7 @@ export const disallowCommit = defineRule({
       return [
         {
           message: `\`${shown}\` controls the transaction, which dbops manages when it runs the change.`,
-          fragment: stmt.stripped.slice(0, 80),
+          fragment: stmt.stripped,
         },
       ];
     }
@@ -25,7 +25,7 @@ export const disallowCommit = defineRule({
       return [
         {
           message: `\`${stmt.stripped.slice(0, 60)}\` changes when the session commits, which dbops manages when it runs the change.`,
-          fragment: stmt.stripped.slice(0, 80),
+          fragment: stmt.stripped,
         },
       ];
     }

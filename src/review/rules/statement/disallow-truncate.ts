@@ -13,9 +13,7 @@ export const disallowTruncate = defineRule({
   check({ stmt }) {
     if (stmt.kind === 'alter-table') return truncatedPartitions(stmt);
     if (stmt.kind !== 'truncate') return [];
-    return [
-      { message: 'TRUNCATE empties the whole table and cannot be undone.', fragment: stmt.stripped.slice(0, 80) },
-    ];
+    return [{ message: 'TRUNCATE empties the whole table and cannot be undone.', fragment: stmt.stripped }];
   },
 });
 

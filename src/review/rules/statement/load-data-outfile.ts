@@ -16,7 +16,7 @@ export const loadDataOutfile = defineRule({
       return [
         {
           message: `\`${words} …\` loads a file into a table, outside the reviewed change.`,
-          fragment: stmt.stripped.slice(0, 80),
+          fragment: stmt.stripped,
         },
       ];
     }

@@ -18,7 +18,7 @@ export const maxSqlSize = defineRule({
     return [
       {
         message: `This statement is ${counted ? '' : 'at least '}${bytes} bytes long (more than ${params.max}).`,
-        fragment: `${stmt.stripped.slice(0, 60)}…`,
+        fragment: stmt.stripped,
       },
     ];
   },

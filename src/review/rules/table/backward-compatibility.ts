@@ -145,21 +145,21 @@ export const schemaBackwardCompatibility = defineRule({
       case 'drop-table':
         return droppedTables(stmt).map((t) => ({
           message: `Drops table \`${qualified(t)}\`: code that still uses it fails.`,
-          fragment: stmt.stripped.slice(0, 80),
+          fragment: stmt.stripped,
         }));
       case 'drop-database': {
         const name = droppedDatabase(stmt);
         return [
           {
             message: `Drops database ${name ? `\`${name}\`` : ''}: code that still uses it fails.`,
-            fragment: stmt.stripped.slice(0, 80),
+            fragment: stmt.stripped,
           },
         ];
       }
       case 'rename-table':
         return renamedTables(stmt).map((r) => ({
           message: `Renames table \`${qualified(r.from)}\` to \`${qualified(r.to)}\`: code that uses the old name fails.`,
-          fragment: stmt.stripped.slice(0, 80),
+          fragment: stmt.stripped,
         }));
       case 'alter-table':
         return columnChanges(stmt, tableBefore(ctx, tableDdl(stmt)?.table ?? null));

@@ -11,8 +11,6 @@ export const tableCreateIfNotExists = defineRule({
   check({ stmt }) {
     const ddl = tableDdl(stmt);
     if (!ddl || ddl.statement !== 'create-table' || ddl.ifNotExists) return [];
-    return [
-      { message: `CREATE TABLE ${tableLabel(ddl)} without IF NOT EXISTS.`, fragment: stmt.stripped.slice(0, 60) },
-    ];
+    return [{ message: `CREATE TABLE ${tableLabel(ddl)} without IF NOT EXISTS.`, fragment: stmt.stripped }];
   },
 });

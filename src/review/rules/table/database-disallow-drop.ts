@@ -14,7 +14,7 @@ export const databaseDisallowDrop = defineRule({
     return [
       {
         message: `DROP DATABASE would delete ${name ? `\`${name}\`` : 'the database'} with every table in it.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

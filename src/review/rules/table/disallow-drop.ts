@@ -19,7 +19,7 @@ export const tableDisallowDrop = defineRule({
     return [
       {
         message: `DROP TABLE would delete ${what} with all ${names.length > 1 ? 'their' : 'its'} rows.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

@@ -20,7 +20,7 @@ export const tableDropNamingConvention = defineRule({
     return [
       {
         message: `DROP TABLE ${names}: only tables whose name matches /${params.pattern}/ may be dropped; rename ${wrong.length > 1 ? 'them' : 'it'} first.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

@@ -31,7 +31,7 @@ export const statementMergeAlterTable = defineRule({
       const second = stmts[1];
       findings.push({
         message: `\`${qualified(table)}\` is altered by ${stmts.length} statements (lines ${stmts.map((s) => s.line).join(', ')}); merge them into one ALTER TABLE.`,
-        fragment: second.stripped.slice(0, 80),
+        fragment: second.stripped,
         line: second.line,
         column: second.column,
       });

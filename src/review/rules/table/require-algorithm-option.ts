@@ -19,7 +19,7 @@ export const statementRequireAlgorithmOption = defineRule({
     return [
       {
         message: `${verb} without ALGORITHM=: the server may copy the whole table without telling you.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

@@ -19,7 +19,7 @@ export const statementRequireLockOption = defineRule({
     return [
       {
         message: `${verb} without LOCK=: it may block writes to the table while it runs.`,
-        fragment: stmt.stripped.slice(0, 80),
+        fragment: stmt.stripped,
       },
     ];
   },

@@ -26,9 +26,7 @@ function createdWithout(ctx: RuleContext, ddl: TableDdl): FindingDraft[] {
   if (ddl.indexes.some((i) => i.kind === 'primary')) return [];
   const after = changeOf(ctx)?.after;
   if (after && hasPkAtEnd(ctx, after)) return [];
-  return [
-    { message: `Table ${tableLabel(ddl)} is created without a primary key.`, fragment: ctx.stmt.stripped.slice(0, 80) },
-  ];
+  return [{ message: `Table ${tableLabel(ddl)} is created without a primary key.`, fragment: ctx.stmt.stripped }];
 }
 
 /**
