@@ -32,6 +32,12 @@ export interface ReviewOptions {
   /** The rules with their configured levels and parameters (see settings.ts). */
   rules: readonly ResolvedRule[];
   purpose?: 'review' | 'change';
+  /**
+   * `dbops` when dbops wrote the SQL itself (the rollback script): the rules about its form, which
+   * dbops chose on purpose (`IN (SELECT …)` from the backup table, a subquery the dry run will not
+   * send), are not applied; the rules about what it does still are.
+   */
+  authoredBy?: 'user' | 'dbops';
   /** Catalog of the target; the engine updates it in place after each DDL statement of the batch. */
   catalog?: Catalog;
   server?: ServerProbe;
@@ -151,6 +157,7 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
         shadow,
       };
       for (const draft of await rule.check(ctx)) {
+        if (options.authoredBy === 'dbops' && isAboutOwnForm(rule.id, draft)) continue;
         const at =
           draft.line !== undefined
             ? { line: draft.line, column: draft.column ?? start.column }
@@ -193,6 +200,19 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
     if (stmt.kind === 'use') schema = useTarget(stmt.stripped) ?? schema;
   }
   return { statements: reports, summary: grade(reports.flatMap((r) => r.findings)), target: options.target };
+}
+
+/** Rules about the form of SQL, which do not apply to the SQL dbops writes itself. */
+const OWN_FORM_RULES: ReadonlySet<string> = new Set([
+  'statement.subquery.in-subquery',
+  'statement.dml.join',
+  'statement.insert.row-limit',
+  'statement.max-statements',
+]);
+
+/** A finding about how dbops' own SQL is written, not what it does; the dry run not attempted (a capped finding) is one. */
+function isAboutOwnForm(rule: string, draft: { severity?: Severity }): boolean {
+  return OWN_FORM_RULES.has(rule) || (rule === 'statement.dml-dry-run' && draft.severity !== undefined);
 }
 
 /** The rule's level, lowered to the finding's own cap when it has one. */

@@ -17,6 +17,8 @@ export interface ReviewRequest {
   /** `cluster.schema` to review against (catalog, EXPLAIN); text rules only without it. */
   target?: { cluster: string; schema: string };
   purpose?: 'review' | 'change';
+  /** `dbops` for SQL dbops wrote itself (the rollback script): see ReviewOptions.authoredBy. */
+  authoredBy?: 'user' | 'dbops';
 }
 
 /** The review as commands use it: rules resolved once from the config. */
@@ -54,11 +56,12 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps): Reviewe
   const shards = config.review.shards;
 
   return {
-    async review({ sql, target, purpose }) {
+    async review({ sql, target, purpose, authoredBy }) {
       if (!target)
         return reviewStatements(await prepareStatementsYielding(sql, { shards }), {
           rules: rulesFor(),
           purpose,
+          authoredBy,
           shards,
         });
       const cluster = requireCluster(config, target.cluster);
@@ -85,6 +88,7 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps): Reviewe
         return await reviewStatements(batch, {
           rules: rulesFor(cluster.env),
           purpose,
+          authoredBy,
           catalog,
           server,
           schema: target.schema,

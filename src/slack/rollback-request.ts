@@ -86,7 +86,7 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
 
   const sql = rollbackSql(plan);
   const target = { cluster: original.cluster, schema: original.schema ?? 'dbops_backup' };
-  const report = await deps.reviewer.review({ sql, target, purpose: 'change' });
+  const report = await deps.reviewer.review({ sql, target, purpose: 'change', authoredBy: 'dbops' });
   const result = await deps.tickets.submit({
     kind: 'rollback',
     payload: { of_ticket: original.id, sql },
