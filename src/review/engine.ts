@@ -177,6 +177,8 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
         });
       }
     }
+    // In the order of the SQL (a stable sort: rules keep their order at one place).
+    findings.sort((a, b) => a.line - b.line || a.column - b.column);
     const report: StatementReport = {
       index: stmt.index,
       sql: redactSecrets(stmt.text),

@@ -13,9 +13,9 @@ export interface FindingGroup {
 
 const PLACES_SHOWN = 8;
 
-/** Findings in the order they appear in the SQL: statement, then line, then column. */
+/** Findings in the order they appear in the SQL: line, then column (both absolute in the input), then statement. */
 export function byPosition(a: Finding, b: Finding): number {
-  return a.statement - b.statement || a.line - b.line || a.column - b.column;
+  return a.line - b.line || a.column - b.column || a.statement - b.statement;
 }
 
 /** The report's findings grouped by rule and severity, each group at its first finding's place, in position order. */
