@@ -56,6 +56,8 @@ export const MigratePayload = z.strictObject({
         }),
       ),
       objects: z.array(z.string()).default([]),
+      /** The destination schema does not exist: the job creates it with the source's defaults. */
+      creates_schema: z.strictObject({ charset: z.string(), collation: z.string() }).nullable().default(null),
     })
     .optional(),
 });
@@ -78,6 +80,12 @@ export function migrateDetailBlocks(payload: MigratePayload): KnownBlock[] {
     `*Copy* ${code(migrateRoute(payload))} · mode *${payload.mode}*${payload.where ? ` · only rows where ${code(truncate(payload.where, 300))}` : ''}`,
   ];
   const estimate = payload.estimate;
+  if (estimate?.creates_schema) {
+    const { charset, collation } = estimate.creates_schema;
+    lines.push(
+      `*Creates schema* ${code(payload.destination.schema)} on ${payload.destination.cluster} (${charset}, ${collation}, as the source); a cancel or failure drops it again`,
+    );
+  }
   if (estimate) {
     // A `where` is never run before approval: the estimate is of the whole tables, the copy takes fewer rows.
     const about = payload.where ? 'at most' : 'about';
@@ -156,9 +164,10 @@ function summary(payload: MigratePayload, result: MigrationResult): string {
     result.objects.created.length > 0
       ? ` Recreated ${result.objects.created.length} view(s)/trigger(s)/routine(s).`
       : '';
+  const created = result.createdSchema ? ` Created schema ${payload.destination.schema}.` : '';
   const reused = result.tables.reduce((n, t) => n + t.reused, 0);
   const resumed = reused > 0 ? ` Resumed: ${reused} chunk(s) already copied were re-verified, not copied again.` : '';
-  return `${route}: ${result.tables.length} table(s), ${count(result.rows)} rows (${formatBytes(result.bytes)}) ${verb} in ${result.seconds.toFixed(1)} s, every chunk verified by count and checksum (${result.method}).${binlog}${objects}${resumed}`;
+  return `${route}: ${result.tables.length} table(s), ${count(result.rows)} rows (${formatBytes(result.bytes)}) ${verb} in ${result.seconds.toFixed(1)} s, every chunk verified by count and checksum (${result.method}).${created}${binlog}${objects}${resumed}`;
 }
 
 /**

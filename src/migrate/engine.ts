@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { openSeveral, type ConnectionSource, type Link } from './connections.js';
 import { copyTables, prepareStaging } from './copy.js';
 import { describeError, isTransient, MigrateError, MigrateStopped } from './errors.js';
+import { createDestinationSchema, dropCreatedSchema } from './destination-schema.js';
 import { copyObjects } from './objects.js';
 import { planMigration, PlanProblems } from './plan.js';
 import { SourceSnapshot } from './source.js';
@@ -75,6 +76,14 @@ export async function runMigration(
     log(
       `plan: ${planned.tables.length} table(s), about ${planned.tables.reduce((n, t) => n + t.estimate.rows, 0).toLocaleString('en-US')} rows`,
     );
+    if (planned.createsSchema) {
+      await step('schema', { idempotent: true }, () =>
+        withLink(deps.destination, (link) => createDestinationSchema(planned, link)),
+      );
+      log(
+        `created schema ${spec.destination.schema} (${planned.createsSchema.charset}, ${planned.createsSchema.collation})`,
+      );
+    }
     const copied = await step('copy', { idempotent: true }, () => copyStep(planned, settings, deps, startedAt));
     deps.signal?.throwIfAborted();
     deps.onProgress?.(
@@ -122,6 +131,7 @@ export async function runMigration(
       method: copied.method,
       binlog: copied.binlog,
       objects,
+      createdSchema: planned.createsSchema !== null,
     };
   } catch (err) {
     throw await settle(err, plan, deps, log);
@@ -240,6 +250,7 @@ async function settle(
   const shutdown =
     aborted && typeof reason === 'object' && reason !== null && 'kind' in reason && reason.kind === 'shutdown';
   const keep = shutdown || (!aborted && isTransient(err));
+  let droppedSchema = false;
   if (plan && !keep) {
     try {
       const dropped = await withLink(deps.destination, (link) => dropStaging(plan, link));
@@ -249,17 +260,41 @@ async function settle(
         `could not drop the staging tables (${describeError(cleanup)}); drop \`__dbops_${plan.runId}_n_*\` in ${plan.spec.destination.schema} by hand`,
       );
     }
+    if (plan.createsSchema) droppedSchema = await dropSchemaWeCreated(plan, deps, log);
   }
   if (aborted) {
     const what = shutdown
       ? 'stopped for a shutdown; the staging tables are kept and the next run resumes'
-      : 'cancelled; the staging tables were dropped and the destination is unchanged';
+      : plan && droppedSchema
+        ? `cancelled; the staging tables and the schema ${plan.spec.destination.schema} it had created were dropped`
+        : 'cancelled; the staging tables were dropped and the destination is unchanged';
     return new MigrateStopped(`the migration was ${what}`, reason);
   }
   if (err instanceof MigrateError) return err;
   // A transient fault goes out as the driver raised it, so the runner's retry logic knows it.
   if (isTransient(err)) return err;
   return new MigrateError(describeError(err), false, { cause: err });
+}
+
+/** The schema this run created goes with it, unless something that is not the run's is in it. */
+async function dropSchemaWeCreated(
+  plan: MigrationPlan,
+  deps: MigrationDeps,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const schema = plan.spec.destination.schema;
+  try {
+    const outcome = await withLink(deps.destination, (link) => dropCreatedSchema(plan, link));
+    if (outcome.dropped) log(`dropped schema ${schema}, which this migration had created`);
+    else if (outcome.holds.length > 0)
+      log(
+        `kept schema ${schema} (created by this migration): it now also holds ${outcome.holds.slice(0, 5).join(', ')}`,
+      );
+    return outcome.dropped;
+  } catch (cleanup) {
+    log(`could not drop schema ${schema}, which this migration created (${describeError(cleanup)}); drop it by hand`);
+    return false;
+  }
 }
 
 function sum(tables: readonly TableResult[], key: 'rows' | 'bytes'): number {

@@ -2,7 +2,7 @@ import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { describeServerError } from '../db/server-errors.js';
 import { closest } from '../text/closest.js';
 import { readSchema } from '../db/schema/read-schema.js';
-import { existingSchemas, schemaNames } from '../db/schema/schemata.js';
+import { existingSchemas, schemaDefaults, schemaNames, type SchemaDefaults } from '../db/schema/schemata.js';
 import type { SchemaSnapshot } from '../db/schema/shape.js';
 import {
   columnSignature,
@@ -40,6 +40,11 @@ export interface Inspection {
   rows: number;
   bytes: number;
   objects: { views: string[]; triggers: string[]; routines: string[] };
+  /**
+   * The destination schema does not exist: the job creates it with the source schema's character
+   * set and collation (the planner lets it only where policy.migrate_into allows writing).
+   */
+  createsSchema: SchemaDefaults | null;
   /** Everything wrong, each in words for the requester; empty when the migration can go ahead. */
   problems: string[];
 }
@@ -72,19 +77,20 @@ export async function inspectMigration(
     rows: 0,
     bytes: 0,
     objects: { views: [], triggers: [], routines: [] },
+    createsSchema: null,
     problems,
   };
   const [sourceHas, destinationHas] = await Promise.all([
     existingSchemas(db.source, [source.schema]),
     existingSchemas(db.destination, [destination.schema]),
   ]);
-  if (!sourceHas.includes(source.schema)) problems.push(await missingSchema(db.source, source.cluster, source.schema));
-  if (!destinationHas.includes(destination.schema)) {
-    problems.push(
-      `${await missingSchema(db.destination, destination.cluster, destination.schema)} Create it first (e.g. \`/dbops exec ${destination.cluster}.<any schema> CREATE DATABASE ${destination.schema}\`).`,
-    );
+  if (!sourceHas.includes(source.schema)) {
+    problems.push(await missingSchema(db.source, source.cluster, source.schema));
+    return empty;
   }
-  if (problems.length > 0) return empty;
+  const createsSchema = destinationHas.includes(destination.schema)
+    ? null
+    : await schemaDefaults(db.source, source.schema);
 
   const sourceSchema = await readSchema(db.source, source.schema, {
     include: { details: true, columns: true, indexes: true, triggers: spec.objects.includes('triggers') },
@@ -95,13 +101,14 @@ export async function inspectMigration(
   if (problems.length > 0) return { ...empty, problems: problems.slice(0, PROBLEMS_SHOWN) };
 
   const present = new Map(
-    (
-      await readSchemaTables(
-        db.destination,
-        destination.schema,
-        chosen.map((t) => t.name),
-        { incomingForeignKeys: spec.mode === 'replace' },
-      )
+    (createsSchema
+      ? []
+      : await readSchemaTables(
+          db.destination,
+          destination.schema,
+          chosen.map((t) => t.name),
+          { incomingForeignKeys: spec.mode === 'replace' },
+        )
     ).map((t) => [t.name, t]),
   );
   const tables: TableEstimate[] = [];
@@ -132,6 +139,7 @@ export async function inspectMigration(
     rows: tables.reduce((n, t) => n + t.rows, 0),
     bytes: tables.reduce((n, t) => n + t.bytes, 0),
     objects,
+    createsSchema,
     problems: problems.slice(0, PROBLEMS_SHOWN),
   };
 }
@@ -323,7 +331,7 @@ export async function planMigration(
   }
   // Biggest first: the long tables start early and the small ones fill the gaps at the end.
   tables.sort((a, b) => b.estimate.bytes - a.estimate.bytes);
-  return { runId, spec, tables };
+  return { runId, spec, tables, createsSchema: inspection.createsSchema };
 }
 
 /** The migration cannot go ahead as asked; each problem is written for the requester. */

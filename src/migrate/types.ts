@@ -84,6 +84,8 @@ export interface MigrationPlan {
   runId: string;
   spec: MigrateSpec;
   tables: TablePlan[];
+  /** The destination schema was missing when planned: the run creates it (with these defaults) and, on a cancel or failure before the swap, drops it again. */
+  createsSchema: { charset: string; collation: string } | null;
 }
 
 export interface TableResult {
@@ -110,6 +112,8 @@ export interface MigrationResult {
   /** The source's binlog coordinates at the snapshot (MariaDB with the binlog on), else null. */
   binlog: BinlogPosition | null;
   objects: { created: string[]; skipped: string[] };
+  /** The destination schema did not exist and this run created it. */
+  createdSchema: boolean;
 }
 
 export interface MigrationProgress {

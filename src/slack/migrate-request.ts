@@ -65,6 +65,7 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
         ...inspection.objects.triggers.map((t) => `trigger ${t}`),
         ...inspection.objects.routines,
       ],
+      creates_schema: inspection.createsSchema,
     },
   };
   const result = await deps.tickets.submit({

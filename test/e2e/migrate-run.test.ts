@@ -74,6 +74,45 @@ describe('migrate jobs on the runner', () => {
     }
   });
 
+  it('into a schema that does not exist yet: the card says it creates it, the job creates it like the source and copies every edge value', async () => {
+    const pair = await schemaPair(conn, 'dbops_e2e_new');
+    const h = await startHarness({ workers: true });
+    try {
+      await conn.query(`ALTER DATABASE \`${pair.source}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      await conn.query(`DROP DATABASE \`${pair.destination}\``);
+      await insertEdgeRows(conn, pair.source);
+      const ref = refIn(await slash(h, `migrate prod.${pair.source}→test.${pair.destination}`));
+      const message = approvalMessage(h, ref);
+      assert.match(
+        JSON.stringify(message.blocks),
+        new RegExp(
+          `Creates schema\\* \`${pair.destination}\` on test \\(utf8mb4, utf8mb4_unicode_ci, as the source\\)`,
+        ),
+      );
+      await clickOn(h, message, DBA, 'approve', ref);
+      const final = await h.api.waitFor(
+        'chat.postMessage',
+        (c) => c.params.thread_ts === message.ts && String(c.params.text).includes('finished'),
+        60_000,
+      );
+      assert.match(String(final.params.text), new RegExp(`Created schema ${pair.destination}\\.`));
+      const [schema] = await conn.query<RowDataPacket[]>(
+        'SELECT DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+        [pair.destination],
+      );
+      assert.equal(schema[0]?.co, 'utf8mb4_unicode_ci');
+      await assertSameTable(conn, pair.source, pair.destination, 'edge');
+      await assertSameTable(conn, pair.source, pair.destination, 'edge_utf8');
+      assert.deepEqual(await tablesOf(conn, pair.destination), ['edge', 'edge_utf8']);
+    } finally {
+      try {
+        await h.stop();
+      } finally {
+        await pair.drop();
+      }
+    }
+  });
+
   it('a worker killed mid-copy: another worker takes the job over and resumes; checksums equal, no row twice', async () => {
     const f = await openRunnerFixture();
     const workers: WorkerProcess[] = [];

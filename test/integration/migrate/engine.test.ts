@@ -214,4 +214,72 @@ describe('migrate engine on MariaDB', () => {
       await pair.drop();
     }
   });
+
+  it("creates a missing destination schema with the source schema's character set and collation", async () => {
+    const pair = await schemaPair(conn);
+    try {
+      await conn.query(`ALTER DATABASE \`${pair.source}\` CHARACTER SET latin1 COLLATE latin1_german1_ci`);
+      await conn.query(`DROP DATABASE \`${pair.destination}\``);
+      await insertEdgeRows(conn, pair.source);
+      const result = await runMigration(spec(pair.source, pair.destination), 'Tcreate', TEST_SETTINGS, localDeps());
+      assert.equal(result.createdSchema, true);
+      const [schema] = await conn.query<RowDataPacket[]>(
+        'SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+        [pair.destination],
+      );
+      assert.deepEqual([schema[0]?.cs, schema[0]?.co], ['latin1', 'latin1_german1_ci']);
+      await assertSameTable(conn, pair.source, pair.destination, 'edge');
+      await assertSameTable(conn, pair.source, pair.destination, 'edge_utf8');
+    } finally {
+      await pair.drop();
+    }
+  });
+
+  it('a cancelled run drops the schema it created, but not one that holds something else by then', async () => {
+    const pair = await schemaPair(conn);
+    try {
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query(
+        'CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO t SELECT seq, seq FROM seq_1_to_200',
+      );
+      await conn.query(`DROP DATABASE \`${pair.destination}\``);
+      const cancelAt = (before?: () => Promise<unknown>) => {
+        const stop = new AbortController();
+        let once = false;
+        return localDeps({
+          signal: stop.signal,
+          onProgress: (p) => {
+            if (p.phase !== 'copy' || once) return;
+            once = true;
+            void (before ? before() : Promise.resolve()).then(() => stop.abort({ kind: 'cancel' }));
+          },
+        });
+      };
+      const schemas = async () => {
+        const [found] = await conn.query<RowDataPacket[]>(
+          'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+          [pair.destination],
+        );
+        return found.length;
+      };
+      await assert.rejects(
+        runMigration(spec(pair.source, pair.destination), 'Tcancel1', TEST_SETTINGS, cancelAt()),
+        /cancelled; the staging tables and the schema \S+ it had created were dropped/,
+      );
+      assert.equal(await schemas(), 0, 'the created schema is gone');
+      await assert.rejects(
+        runMigration(
+          spec(pair.source, pair.destination),
+          'Tcancel2',
+          TEST_SETTINGS,
+          cancelAt(() => conn.query(`CREATE TABLE \`${pair.destination}\`.theirs (id INT)`)),
+        ),
+        /cancelled/,
+      );
+      assert.equal(await schemas(), 1, 'a schema someone else put a table into is kept');
+      assert.deepEqual(await tablesOf(conn, pair.destination), ['theirs'], 'only the staging tables were dropped');
+    } finally {
+      await pair.drop();
+    }
+  });
 });

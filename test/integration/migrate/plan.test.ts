@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Connection } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { parseConfig } from '../../../src/config/load.js';
 import { ClusterPools } from '../../../src/db/pools.js';
 import { UsageError } from '../../../src/errors.js';
@@ -63,8 +63,14 @@ describe('migration checks before a ticket', () => {
     );
     assert.match(noTable.problems.join('\n'), /table `ordrs` is not in local\.\S+ — did you mean `orders`\?/);
     assert.match(noTable.problems.join('\n'), /`v_orders` .* is a view/);
+    const [defaults] = await conn.query<RowDataPacket[]>(
+      'SELECT DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [pair.source],
+    );
+    const sourceCollation = String(defaults[0].co);
     const noDestination = await inspectMigration(spec(pair.source, 'dbops_nowhere_at_all'), db());
-    assert.match(noDestination.problems[0], /schema `dbops_nowhere_at_all` does not exist on local.*Create it first/);
+    assert.deepEqual(noDestination.problems, [], 'a missing destination is created by the job');
+    assert.deepEqual(noDestination.createsSchema, { charset: 'utf8mb4', collation: sourceCollation });
   });
 
   it('checks the where on every table from its parse tree, and refuses one that could escape its parentheses', async () => {
