@@ -58,6 +58,8 @@ export const MigratePayload = z.strictObject({
       objects: z.array(z.string()).default([]),
       /** The destination schema does not exist: the job creates it with the source's defaults. */
       creates_schema: z.strictObject({ charset: z.string(), collation: z.string() }).nullable().default(null),
+      /** Foreign keys of tables outside the copy pointing at a replaced table (`c.fk_c → p`): re-pointed with checks off for the swap. */
+      outside_keys: z.array(z.string()).default([]),
     })
     .optional(),
 });
@@ -99,6 +101,10 @@ export function migrateDetailBlocks(payload: MigratePayload): KnownBlock[] {
       lines.push(`• ${code(t.name)}: ${about} ${rows(t.rows)}, ${formatBytes(t.bytes)}${replaces}`);
     }
     if (estimate.tables.length > TABLES_SHOWN) lines.push(`…and ${estimate.tables.length - TABLES_SHOWN} more tables`);
+    if (estimate.outside_keys.length > 0)
+      lines.push(
+        `:warning: *Foreign-key checks off for the swap*: ${escapeMrkdwn(truncate(estimate.outside_keys.join(', '), 400))} (tables outside the copy) are dropped and added back pointing at the new table, without checking their rows against it`,
+      );
     if (estimate.objects.length > 0)
       lines.push(`*Also recreates*: ${escapeMrkdwn(truncate(estimate.objects.join(', '), 600))}`);
   } else if (payload.tables.length > 0) {
@@ -158,7 +164,7 @@ function summary(payload: MigratePayload, result: MigrationResult): string {
   const route = `${payload.source.cluster}.${payload.source.schema} → ${payload.destination.cluster}.${payload.destination.schema}`;
   const verb = payload.mode === 'append' ? 'appended' : 'copied';
   const binlog = result.binlog
-    ? ` Source binlog position at the snapshot: ${result.binlog.file}:${result.binlog.position}.`
+    ? ` Source binlog position at the snapshot: ${result.binlog.file}:${result.binlog.position}${result.binlog.gtid ? ` (GTID set ${result.binlog.gtid})` : ''}.`
     : '';
   const objects =
     result.objects.created.length > 0

@@ -172,18 +172,29 @@ export function columnSignature(columns: readonly ColumnInfo[]): string {
     .join('\n');
 }
 
-/** Foreign keys that point at `tables` of `schema` from tables outside the set (they would dangle after a swap). */
+/** A foreign key of a table outside the copy that points at a table the copy replaces. */
+export interface OutsideForeignKey {
+  /** Where the key is: its table's schema and name. */
+  schema: string;
+  table: string;
+  constraint: string;
+  /** The replaced table it points at. */
+  references: string;
+}
+
+/** Foreign keys that point at `tables` of `schema` from tables outside the set (they would follow the replaced table away in the swap). */
 export function foreignKeysFromOutside(
   schema: string,
   tables: ReadonlyArray<Pick<TableInfo, 'name' | 'referencedBy'>>,
-): Array<{ table: string; constraint: string; references: string }> {
+): OutsideForeignKey[] {
   const inSet = new Set(tables.map((t) => t.name));
   return tables
     .flatMap((t) => t.referencedBy)
     .filter((fk) => !(fk.schema === schema && inSet.has(fk.table)))
-    .map((fk) => ({
-      table: fk.schema === schema ? fk.table : `${fk.schema}.${fk.table}`,
-      constraint: fk.name,
-      references: fk.referencedTable,
-    }));
+    .map((fk) => ({ schema: fk.schema, table: fk.table, constraint: fk.name, references: fk.referencedTable }));
+}
+
+/** `c.fk_c → p` (the schema only when it is not `schema`). */
+export function describeOutsideKey(schema: string, fk: OutsideForeignKey): string {
+  return `${fk.schema === schema ? fk.table : `${fk.schema}.${fk.table}`}.${fk.constraint} → ${fk.references}`;
 }

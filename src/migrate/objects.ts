@@ -2,13 +2,16 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { readSchema } from '../db/schema/read-schema.js';
 import { linkRows, type Link } from './connections.js';
 import { withoutDefiner } from './ddl.js';
+import { renameSchema } from './rename-schema.js';
 import { quoteIdent } from './sql.js';
 import type { MigrateMode, StoredObjectKind } from './types.js';
 
 /**
  * Views, triggers and routines of the source schema, recreated in the destination after the
  * tables are in place. Definitions are read with the source schema as the default database, so the
- * server prints them without it (they then resolve in the destination); the DEFINER clause is
+ * server prints them without it (they then resolve in the destination), and where their text still
+ * names the source schema (`shop.orders` in a routine's body) it is rewritten to the destination's
+ * name (rename-schema.ts); the DEFINER clause is
  * dropped, so each object belongs to dbops' user (the source's users may not exist there).
  * replace: an existing object of the same name is replaced; fail: it stops the job; append: kept.
  */
@@ -39,6 +42,7 @@ async function readObjects(
   schema: string,
   kinds: ReadonlySet<StoredObjectKind>,
   tables: ReadonlySet<string>,
+  destination: string,
 ): Promise<StoredObject[]> {
   await link.run(link.db.query(`USE ${quoteIdent(schema)}`));
   const objects: StoredObject[] = [];
@@ -50,7 +54,7 @@ async function readObjects(
     objects.push({
       kind,
       name,
-      create: withoutDefiner(create),
+      create: renameSchema(withoutDefiner(create), schema, destination),
       sqlMode: text(row.sql_mode),
       charset: text(row.character_set_client),
       collation: text(row.collation_connection),
@@ -105,7 +109,13 @@ export async function copyObjects(
     tables: readonly string[];
   },
 ): Promise<ObjectsResult> {
-  const objects = await readObjects(source, spec.sourceSchema, new Set(spec.kinds), new Set(spec.tables));
+  const objects = await readObjects(
+    source,
+    spec.sourceSchema,
+    new Set(spec.kinds),
+    new Set(spec.tables),
+    spec.destinationSchema,
+  );
   const result: ObjectsResult = { created: [], skipped: [] };
   if (objects.length === 0) return result;
   const exists = await existingObjects(destination, spec.destinationSchema);

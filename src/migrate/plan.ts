@@ -8,12 +8,13 @@ import {
   columnSignature,
   copiedColumns,
   foreignKeysFromOutside,
+  type OutsideForeignKey,
   readSchemaTables,
   showCreateTable,
   toTableInfo,
   type TableInfo,
 } from './catalog.js';
-import { stagingDdl, workTableName } from './ddl.js';
+import { keyName, stagingDdl, workTableName } from './ddl.js';
 import type { Refusal } from '../review/safety/expression.js';
 import { CONDITION_HINT, checkCondition, conditionProblems, parseCondition } from './condition.js';
 import { qualified } from './sql.js';
@@ -45,6 +46,8 @@ export interface Inspection {
    * set and collation (the planner lets it only where policy.migrate_into allows writing).
    */
   createsSchema: SchemaDefaults | null;
+  /** Foreign keys of tables outside the copy that point at tables it replaces (handled with checks off for the swap). */
+  outsideKeys: OutsideForeignKey[];
   /** Everything wrong, each in words for the requester; empty when the migration can go ahead. */
   problems: string[];
 }
@@ -78,6 +81,7 @@ export async function inspectMigration(
     bytes: 0,
     objects: { views: [], triggers: [], routines: [] },
     createsSchema: null,
+    outsideKeys: [],
     problems,
   };
   const [sourceHas, destinationHas] = await Promise.all([
@@ -125,14 +129,15 @@ export async function inspectMigration(
     });
     if (there) checkAgainstDestination(spec, table, there, problems);
   }
-  if (spec.mode === 'replace') {
-    const replaced = tables.flatMap((t) => present.get(t.name) ?? []);
-    for (const fk of foreignKeysFromOutside(destination.schema, replaced)) {
-      problems.push(
-        `\`${fk.table}\` in ${destination.cluster}.${destination.schema} has a foreign key (\`${fk.constraint}\`) to \`${fk.references}\`, which would be replaced: include \`${fk.table}\` in the tables, or drop that key first.`,
-      );
-    }
-  }
+  // Tables outside the copy whose keys point at a replaced table: their keys are dropped and added
+  // back around the swap, with foreign-key checks off (the card says so).
+  const outsideKeys =
+    spec.mode === 'replace'
+      ? foreignKeysFromOutside(
+          destination.schema,
+          tables.flatMap((t) => present.get(t.name) ?? []),
+        )
+      : [];
   const objects = await listObjects(db.source, spec, sourceSchema);
   return {
     tables,
@@ -140,6 +145,7 @@ export async function inspectMigration(
     bytes: tables.reduce((n, t) => n + t.bytes, 0),
     objects,
     createsSchema,
+    outsideKeys,
     problems: problems.slice(0, PROBLEMS_SHOWN),
   };
 }
@@ -331,7 +337,15 @@ export async function planMigration(
   }
   // Biggest first: the long tables start early and the small ones fill the gaps at the end.
   tables.sort((a, b) => b.estimate.bytes - a.estimate.bytes);
-  return { runId, spec, tables, createsSchema: inspection.createsSchema };
+  const outsideKeys = [];
+  for (const fk of inspection.outsideKeys) {
+    const definition = stagingDdl(await showCreateTable(db.destination, fk.schema, fk.table), '``', {
+      deferKeys: false,
+      keep: new Set(),
+    }).foreignKeys.find((d) => keyName(d) === fk.constraint);
+    if (definition) outsideKeys.push({ ...fk, definition });
+  }
+  return { runId, spec, tables, createsSchema: inspection.createsSchema, outsideKeys };
 }
 
 /** The migration cannot go ahead as asked; each problem is written for the requester. */

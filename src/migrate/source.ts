@@ -159,15 +159,43 @@ export class SourceSnapshot {
   }
 }
 
-/** MariaDB reports the binlog position its consistent snapshot corresponds to; null elsewhere or with the binlog off. */
+/**
+ * How a server tells the binlog coordinates of a snapshot, by its `SELECT VERSION()`:
+ * MariaDB reports the position its consistent snapshot corresponds to (`binlog_snapshot_*` status);
+ * MySQL has no such status, so its current position is read right after the snapshot opened —
+ * `SHOW BINARY LOG STATUS` from 8.2 on (8.4 dropped `SHOW MASTER STATUS`), `SHOW MASTER STATUS` before.
+ */
+export function binlogQuery(version: string): { kind: 'mariadb-snapshot' | 'mysql-status'; sql: string } {
+  if (/mariadb/i.test(version)) return { kind: 'mariadb-snapshot', sql: "SHOW STATUS LIKE 'binlog_snapshot_%'" };
+  const [major = 0, minor = 0] = version.split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
+  const modern = major > 8 || (major === 8 && minor >= 2);
+  return { kind: 'mysql-status', sql: modern ? 'SHOW BINARY LOG STATUS' : 'SHOW MASTER STATUS' };
+}
+
+/** The binlog coordinates of the snapshot (see `binlogQuery`); null with the binlog off or without the privilege to read them. */
 async function snapshotBinlog(link: Link): Promise<BinlogPosition | null> {
   try {
-    const [rows] = await link.db.query<RowDataPacket[]>("SHOW STATUS LIKE 'binlog_snapshot_%'");
-    const values = new Map(rows.map((r) => [String(r.Variable_name).toLowerCase(), String(r.Value)]));
-    const file = values.get('binlog_snapshot_file') ?? '';
-    const position = Number(values.get('binlog_snapshot_position') ?? '0');
-    return file ? { file, position } : null;
+    const [version] = await link.db.query<RowDataPacket[]>('SELECT VERSION() AS v');
+    const how = binlogQuery(String(version[0]?.v ?? ''));
+    const [rows] = await link.db.query<RowDataPacket[]>(how.sql);
+    return how.kind === 'mariadb-snapshot' ? fromSnapshotStatus(rows) : fromLogStatus(rows);
   } catch {
     return null;
   }
+}
+
+function fromSnapshotStatus(rows: RowDataPacket[]): BinlogPosition | null {
+  const values = new Map(rows.map((r) => [String(r.Variable_name).toLowerCase(), String(r.Value)]));
+  const file = values.get('binlog_snapshot_file') ?? '';
+  const position = Number(values.get('binlog_snapshot_position') ?? '0');
+  return file ? { file, position } : null;
+}
+
+/** A row of `SHOW BINARY LOG STATUS` / `SHOW MASTER STATUS`: File, Position, Executed_Gtid_Set. */
+export function fromLogStatus(rows: readonly Record<string, unknown>[]): BinlogPosition | null {
+  const row = rows[0];
+  const file = row ? String(row.File ?? '') : '';
+  if (!row || !file) return null;
+  const gtid = String(row.Executed_Gtid_Set ?? '').replace(/\s+/g, '');
+  return { file, position: Number(row.Position ?? 0), ...(gtid ? { gtid } : {}) };
 }

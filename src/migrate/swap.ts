@@ -3,7 +3,7 @@ import { readSchema } from '../db/schema/read-schema.js';
 import { linkRows, type Link } from './connections.js';
 import { keyName } from './ddl.js';
 import { MigrateError } from './errors.js';
-import { identList, qualified } from './sql.js';
+import { identList, qualified, quoteIdent } from './sql.js';
 import type { MigrationPlan, TablePlan } from './types.js';
 
 /** How long the swap waits for the tables it renames (a long query holding one delays it). */
@@ -46,6 +46,7 @@ export async function swapIn(plan: MigrationPlan, link: Link): Promise<void> {
       }
       renames.push(`${qualified(schema, t.staging)} TO ${qualified(schema, t.name)}`);
     }
+    await outsideKeys(link, plan, 'drop');
     await exec(link, `RENAME TABLE ${renames.join(', ')}`);
   } else if (staged.length > 0) {
     throw new MigrateError(
@@ -53,9 +54,32 @@ export async function swapIn(plan: MigrationPlan, link: Link): Promise<void> {
       false,
     );
   }
+  await outsideKeys(link, plan, 'add');
   const olds = tables.filter((t) => present.has(t.old) || present.has(t.name)).map((t) => qualified(schema, t.old));
   if (olds.length > 0) await exec(link, `DROP TABLE IF EXISTS ${olds.join(', ')}`);
   await addForeignKeys(link, schema, tables);
+}
+
+/**
+ * Foreign keys of tables outside the copy that point at a replaced table: dropped before the RENAME
+ * (which would carry them along to the replaced table) and added back after it, pointing at the new
+ * table — with foreign_key_checks off, so rows are not checked against the new table. Each is
+ * dropped only where present and added only where missing, so a re-run after a crash completes it.
+ */
+async function outsideKeys(link: Link, plan: MigrationPlan, action: 'drop' | 'add'): Promise<void> {
+  for (const fk of plan.outsideKeys ?? []) {
+    const { tables } = await readSchema(linkRows(link), fk.schema, {
+      tables: [fk.table],
+      include: { foreignKeys: true },
+    });
+    const table = tables.get(fk.table);
+    if (!table) continue;
+    const present = table.foreignKeys.some((k) => k.name === fk.constraint);
+    if (action === 'drop' && present)
+      await exec(link, `ALTER TABLE ${qualified(fk.schema, fk.table)} DROP FOREIGN KEY ${quoteIdent(fk.constraint)}`);
+    if (action === 'add' && !present)
+      await exec(link, `ALTER TABLE ${qualified(fk.schema, fk.table)} ADD ${fk.definition}`);
+  }
 }
 
 /** Add each table's foreign keys that are not there yet (without checking rows: they come from a consistent source). */

@@ -86,6 +86,12 @@ export interface MigrationPlan {
   tables: TablePlan[];
   /** The destination schema was missing when planned: the run creates it (with these defaults) and, on a cancel or failure before the swap, drops it again. */
   createsSchema: { charset: string; collation: string } | null;
+  /**
+   * Foreign keys of tables outside the copy that point at a replaced table. A RENAME carries them
+   * along to the replaced table (then dropped), so the swap drops them first and adds them back to
+   * point at the new table, with foreign-key checks off (rows are not checked against it).
+   */
+  outsideKeys: Array<{ schema: string; table: string; constraint: string; references: string; definition: string }>;
 }
 
 export interface TableResult {
@@ -101,6 +107,8 @@ export interface TableResult {
 export interface BinlogPosition {
   file: string;
   position: number;
+  /** MySQL with GTIDs on: the executed GTID set at that position. */
+  gtid?: string;
 }
 
 export interface MigrationResult {
@@ -109,7 +117,7 @@ export interface MigrationResult {
   bytes: number;
   seconds: number;
   method: Exclude<CopyMethod, 'auto'>;
-  /** The source's binlog coordinates at the snapshot (MariaDB with the binlog on), else null. */
+  /** The source's binlog coordinates at the snapshot (binlog on; MySQL's read just after the snapshot opened), else null. */
   binlog: BinlogPosition | null;
   objects: { created: string[]; skipped: string[] };
   /** The destination schema did not exist and this run created it. */

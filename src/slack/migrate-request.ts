@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { DbopsError, UsageError } from '../errors.js';
 import { requireCluster } from '../inventory/names.js';
+import { describeOutsideKey } from '../migrate/catalog.js';
 import type { MigrateSpec } from '../migrate/types.js';
 import { parseRunTime } from '../tickets/run-time.js';
 import type { CommandDeps } from './command.js';
@@ -66,6 +67,7 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
         ...inspection.objects.routines,
       ],
       creates_schema: inspection.createsSchema,
+      outside_keys: inspection.outsideKeys.map((fk) => describeOutsideKey(spec.destination.schema, fk)),
     },
   };
   const result = await deps.tickets.submit({

@@ -61,6 +61,16 @@ describe('/dbops migrate over signed HTTP', () => {
     );
   });
 
+  it('a table outside the copy with a foreign key to a replaced table: the card says checks are off for the swap', async () => {
+    await conn.query(`CREATE TABLE \`${pair.source}\`.parents (id INT PRIMARY KEY)`);
+    await conn.query(
+      `CREATE TABLE \`${pair.destination}\`.parents (id INT PRIMARY KEY); CREATE TABLE \`${pair.destination}\`.kids (id INT PRIMARY KEY, pid INT, CONSTRAINT fk_kids FOREIGN KEY (pid) REFERENCES parents (id))`,
+    );
+    const reply = await slash(h, `migrate prod.${pair.source}→test.${pair.destination} tables parents mode replace`);
+    const blocks = JSON.stringify(approvalMessage(h, refIn(reply)).blocks);
+    assert.match(blocks, /Foreign-key checks off for the swap\*: kids\.fk_kids → parents \(tables outside the copy\)/);
+  });
+
   it('refuses to migrate into prod, before any ticket exists', async () => {
     const before = (await store.list({ limit: 100 })).length;
     const reply = await slash(h, `migrate test.${pair.source}→prod.${pair.destination}`);

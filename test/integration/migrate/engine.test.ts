@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { runMigration } from '../../../src/migrate/engine.js';
 import { MigrateError } from '../../../src/migrate/errors.js';
+import { planMigration } from '../../../src/migrate/plan.js';
 import {
   assertSameTable,
   connect,
@@ -278,6 +279,71 @@ describe('migrate engine on MariaDB', () => {
       );
       assert.equal(await schemas(), 1, 'a schema someone else put a table into is kept');
       assert.deepEqual(await tablesOf(conn, pair.destination), ['theirs'], 'only the staging tables were dropped');
+    } finally {
+      await pair.drop();
+    }
+  });
+
+  it("a routine, trigger and view naming the source schema use the destination's tables after the copy", async () => {
+    const pair = await schemaPair(conn);
+    try {
+      const src = pair.source;
+      await conn.query(`USE \`${src}\``);
+      await conn.query(`CREATE TABLE t (id INT PRIMARY KEY); CREATE TABLE audit (id INT AUTO_INCREMENT PRIMARY KEY, what INT);
+        INSERT INTO t VALUES (1), (2);
+        CREATE FUNCTION how_many() RETURNS INT READS SQL DATA RETURN (SELECT COUNT(*) FROM \`${src}\`.t);
+        CREATE PROCEDURE add_one(x INT) MODIFIES SQL DATA INSERT INTO ${src}.t VALUES (x);
+        CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO \`${src}\` . audit (what) VALUES (NEW.id);
+        CREATE VIEW v AS SELECT id, '${src}.t' AS label FROM ${src}.t`);
+      await runMigration(
+        spec(pair.source, pair.destination, { objects: ['views', 'triggers', 'routines'] }),
+        'Troutine',
+        TEST_SETTINGS,
+        localDeps(),
+      );
+      await conn.query(`USE \`${pair.destination}\``);
+      await conn.query('CALL add_one(3)');
+      const [counted] = await conn.query<RowDataPacket[]>('SELECT how_many() AS n');
+      assert.equal(Number(counted[0].n), 3, "the function counts the destination's rows (the procedure wrote there)");
+      assert.equal(await count(conn, pair.destination, 'audit'), 1, 'the trigger wrote into the destination');
+      assert.equal(await count(conn, pair.source, 't'), 2, 'the source is untouched');
+      assert.equal(await count(conn, pair.source, 'audit'), 0);
+      const [view] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n, MIN(label) AS label FROM v');
+      assert.deepEqual(
+        [Number(view[0].n), view[0].label],
+        [3, `${src}.t`],
+        'the view reads the destination; strings are kept',
+      );
+    } finally {
+      await pair.drop();
+    }
+  });
+
+  it('a table outside the copy whose foreign key points at a replaced table keeps pointing at the new one', async () => {
+    const pair = await schemaPair(conn);
+    try {
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query('CREATE TABLE p (id INT PRIMARY KEY); INSERT INTO p VALUES (1), (2), (3)');
+      await conn.query(`USE \`${pair.destination}\``);
+      await conn.query(`CREATE TABLE p (id INT PRIMARY KEY); INSERT INTO p VALUES (1);
+        CREATE TABLE c (id INT PRIMARY KEY, pid INT, CONSTRAINT fk_c FOREIGN KEY (pid) REFERENCES p (id)); INSERT INTO c VALUES (1, 1)`);
+      const plan = await planMigration(spec(pair.source, pair.destination, { tables: ['p'] }), 'Tfk', TEST_SETTINGS, {
+        source: conn,
+        destination: conn,
+      });
+      assert.deepEqual(
+        plan.outsideKeys.map((k) => [k.table, k.constraint, k.references]),
+        [['c', 'fk_c', 'p']],
+      );
+      await runMigration(spec(pair.source, pair.destination, { tables: ['p'] }), 'Tfk', TEST_SETTINGS, localDeps());
+      assert.deepEqual(await tablesOf(conn, pair.destination), ['c', 'p'], 'no old or staging table left');
+      const [create] = await conn.query<RowDataPacket[]>(`SHOW CREATE TABLE \`${pair.destination}\`.c`);
+      assert.match(
+        String(create[0]['Create Table']),
+        /CONSTRAINT `fk_c` FOREIGN KEY \(`pid`\) REFERENCES `p` \(`id`\)/,
+      );
+      await conn.query('INSERT INTO c VALUES (3, 3)');
+      await assert.rejects(conn.query('INSERT INTO c VALUES (9, 9)'), /foreign key constraint fails/);
     } finally {
       await pair.drop();
     }
