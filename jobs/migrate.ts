@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { poolSource } from '../src/migrate/connections.js';
 import { runMigration } from '../src/migrate/engine.js';
 import { MigrateError } from '../src/migrate/errors.js';
+import { NO_THROTTLE } from '../src/migrate/throttle.js';
 import {
   COPY_METHODS,
   DEFAULT_COPY_SETTINGS,
@@ -41,6 +42,13 @@ export const MigratePayload = z.strictObject({
       chunk_mb: z.number().positive(),
       method: z.enum(COPY_METHODS),
       defer_keys: z.boolean(),
+      throttle: z
+        .strictObject({
+          max_replica_lag_seconds: z.number().min(0).nullable(),
+          max_threads_running: z.number().int().min(0).nullable(),
+          check_seconds: z.number().positive(),
+        })
+        .optional(),
     })
     .optional(),
   estimate: z
@@ -127,17 +135,25 @@ function settingsOf(payload: MigratePayload): CopySettings {
     chunkBytes: Math.round(copy.chunk_mb * 1024 * 1024),
     method: copy.method,
     deferKeys: copy.defer_keys,
+    throttle: copy.throttle
+      ? {
+          maxReplicaLagSeconds: copy.throttle.max_replica_lag_seconds,
+          maxThreadsRunning: copy.throttle.max_threads_running,
+          checkMs: copy.throttle.check_seconds * 1000,
+        }
+      : NO_THROTTLE,
   };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** "2/3 tables · 420,000 of about 1,040,000 rows · 61 MB · ETA 12 s" */
+/** "copying: 2/3 tables · 420,000 of about 1,040,000 rows · 61 MB · 84,000 rows/s · ETA 12 s" */
 export function progressLine(p: MigrationProgress): { fraction: number; message: string } {
   const fraction = p.phase === 'done' ? 1 : p.estimatedRows > 0 ? Math.min(0.99, p.rows / p.estimatedRows) : 0;
   const rate = p.elapsedMs > 0 ? p.rows / p.elapsedMs : 0;
   const left = Math.max(0, p.estimatedRows - p.rows);
   const eta = p.phase === 'copy' && rate > 0 && p.rows > 0 ? ` · ETA ${formatSeconds(left / rate / 1000)}` : '';
+  const speed = p.phase === 'copy' && rate > 0 ? ` · ${count(Math.round(rate * 1000))} rows/s` : '';
   const what =
     p.phase === 'plan'
       ? 'planning'
@@ -147,10 +163,12 @@ export function progressLine(p: MigrationProgress): { fraction: number; message:
           ? 'recreating views, triggers and routines'
           : p.phase === 'done'
             ? 'done'
-            : 'copying';
+            : p.paused
+              ? `paused (${p.paused})`
+              : 'copying';
   return {
     fraction,
-    message: `${what}: ${p.tablesDone}/${p.tables} tables · ${count(p.rows)} of about ${count(p.estimatedRows)} rows · ${formatBytes(p.bytes)}${eta}`,
+    message: `${what}: ${p.tablesDone}/${p.tables} tables · ${count(p.rows)} of about ${count(p.estimatedRows)} rows · ${formatBytes(p.bytes)}${speed}${eta}`,
   };
 }
 
@@ -211,7 +229,7 @@ export const migrate = defineKind({
     let lastProgress = 0;
     const report = (p: MigrationProgress) => {
       const now = Date.now();
-      if (p.phase === 'copy' && now - lastProgress < PROGRESS_EVERY_MS) return;
+      if (p.phase === 'copy' && !p.paused && now - lastProgress < PROGRESS_EVERY_MS) return;
       lastProgress = now;
       const { fraction, message } = progressLine(p);
       void ctx
@@ -231,6 +249,13 @@ export const migrate = defineKind({
           void milestone(
             ctx,
             `\`${t.name}\`: ${count(t.rows)} rows (${formatBytes(t.bytes)}) copied and verified in ${t.seconds.toFixed(1)} s${t.reused > 0 ? ` (${t.reused} chunk(s) from before the restart re-verified)` : ''}`,
+          ),
+        onThrottle: (e) =>
+          void milestone(
+            ctx,
+            e.paused
+              ? `copy paused: ${e.reason}; it goes on when the source is back under its limits (migrate.throttle)`
+              : `copy resumed after ${formatSeconds(e.pausedMs / 1000)} paused`,
           ),
         log: (line) => void ctx.log(line).catch(() => undefined),
       });

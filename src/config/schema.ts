@@ -137,6 +137,20 @@ export const MigrateSection = z.strictObject({
   method: z.enum(['auto', 'load-data', 'insert']).default('auto'),
   /** Build secondary keys once the rows are in (InnoDB sorts them: faster) instead of row by row. */
   defer_keys: z.boolean().default(true),
+  /**
+   * Pause the copy between chunks while the source (the server it reads: the cluster's replica when
+   * it has one) is over a limit; the thread says so, and when it goes on. Unset = not watched.
+   */
+  throttle: z
+    .strictObject({
+      /** Seconds the source, a replica, may be behind its primary (needs REPLICATION CLIENT / SLAVE MONITOR). */
+      max_replica_lag_seconds: z.number().min(0).nullable().default(null),
+      /** `Threads_running` on the source above which the copy waits. */
+      max_threads_running: z.number().int().min(0).nullable().default(null),
+      /** How often the source is looked at (and, while paused, looked at again). */
+      check_seconds: z.number().min(0.05).max(60).default(1),
+    })
+    .default({ max_replica_lag_seconds: null, max_threads_running: null, check_seconds: 1 }),
 });
 export type MigrateSection = z.infer<typeof MigrateSection>;
 

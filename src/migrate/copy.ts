@@ -5,6 +5,7 @@ import { sameSum } from './checksum.js';
 import { keyName } from './ddl.js';
 import { MigrateError } from './errors.js';
 import type { SourceSnapshot } from './source.js';
+import type { Throttle } from './throttle.js';
 import { qualified, type KeyRange, type KeyValue } from './sql.js';
 import type { MigrationPlan, TablePlan, TableResult } from './types.js';
 import { addDeferredKeys, type DestinationWriter } from './writer.js';
@@ -38,6 +39,8 @@ export interface CopyRun {
   writers: DestinationWriter[];
   events?: CopyEvents;
   clock?: () => number;
+  /** Asked before each chunk: holds the streams back while the source is over its limits. */
+  throttle?: Pick<Throttle, 'ready'>;
 }
 
 /**
@@ -159,6 +162,8 @@ export async function copyTables(
 
   const stream = async (writer: DestinationWriter) => {
     while (!failure) {
+      await run.throttle?.ready();
+      if (failure) return;
       const task = await nextTask();
       if (!task) return;
       const { state, range } = task;

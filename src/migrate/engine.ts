@@ -4,6 +4,7 @@ import { copyTables, prepareStaging } from './copy.js';
 import { describeError, isTransient, MigrateError, MigrateStopped } from './errors.js';
 import { createDestinationSchema, dropCreatedSchema } from './destination-schema.js';
 import { copyObjects } from './objects.js';
+import { sqlProbe, Throttle, watches } from './throttle.js';
 import { planMigration, PlanProblems } from './plan.js';
 import { SourceSnapshot } from './source.js';
 import { appendRows, dropStaging, swapIn } from './swap.js';
@@ -41,6 +42,8 @@ export interface MigrationDeps {
   onProgress?(progress: MigrationProgress): void;
   /** A table copied and verified ("orders: 1,000,000 rows in 3.2 s"). */
   onTableDone?(table: TableResult): void;
+  /** The throttle paused the copy (`reason`), or let it go on again after `pausedMs`. */
+  onThrottle?(event: { paused: true; reason: string } | { paused: false; pausedMs: number }): void;
   log?(line: string): void;
   clock?: () => number;
 }
@@ -170,9 +173,15 @@ async function copyStep(
   startedAt: number,
 ): Promise<CopyOutcome> {
   const clock = deps.clock ?? Date.now;
-  const snapshotLink = await deps.source.open();
+  // The throttle reads the source's load on a connection of its own (the snapshot's is busy streaming).
+  const probeLink = watches(settings.throttle) ? await deps.source.open() : null;
+  const snapshotLink = await deps.source.open().catch((err: unknown) => {
+    probeLink?.close();
+    throw err;
+  });
   const links = await openSeveral(deps.destination, settings.parallel).catch((err: unknown) => {
     snapshotLink.close();
+    probeLink?.close();
     throw err;
   });
   if (links.length < settings.parallel)
@@ -181,6 +190,7 @@ async function copyStep(
     );
   const closeAll = () => {
     snapshotLink.close();
+    probeLink?.close();
     for (const l of links) l.close();
   };
   const onAbort = () => closeAll();
@@ -204,14 +214,41 @@ async function copyStep(
       deps.log?.(
         `resuming: staging tables of ${[...resumed].join(', ')} already hold rows; they are checked against the new snapshot`,
       );
+    let last = { rows: 0, bytes: 0, tablesDone: 0 };
+    const throttle = probeLink
+      ? new Throttle(
+          sqlProbe(probeLink, settings.throttle),
+          settings.throttle,
+          {
+            onPause: (reason) => {
+              deps.log?.(`copy paused: ${reason}`);
+              deps.onThrottle?.({ paused: true, reason });
+              deps.onProgress?.({
+                ...progress(plan, 'copy', last.tablesDone, last.rows, last.bytes, clock() - startedAt),
+                paused: reason,
+              });
+            },
+            onResume: (pausedMs) => {
+              deps.log?.(`copy resumed after ${Math.round(pausedMs / 1000)} s`);
+              deps.onThrottle?.({ paused: false, pausedMs });
+            },
+          },
+          deps.signal,
+          clock,
+        )
+      : undefined;
     const tables = await copyTables(
       {
         plan,
         source,
         writers,
         clock,
+        throttle,
         events: {
-          onChunk: (s) => deps.onProgress?.(progress(plan, 'copy', s.tablesDone, s.rows, s.bytes, clock() - startedAt)),
+          onChunk: (s) => {
+            last = s;
+            deps.onProgress?.(progress(plan, 'copy', s.tablesDone, s.rows, s.bytes, clock() - startedAt));
+          },
           onTableDone: (t) => deps.onTableDone?.(t),
         },
       },

@@ -1,6 +1,7 @@
 import type { ColumnInfo } from './catalog.js';
 import type { StagingDdl } from './ddl.js';
 import type { KeyColumn } from './sql.js';
+import { NO_THROTTLE, type ThrottleLimits } from './throttle.js';
 
 export const MIGRATE_MODES = ['replace', 'append', 'fail'] as const;
 export type MigrateMode = (typeof MIGRATE_MODES)[number];
@@ -45,6 +46,8 @@ export interface CopySettings {
   method: CopyMethod;
   /** Build secondary keys after loading instead of row by row. */
   deferKeys: boolean;
+  /** Pause between chunks while the source is over these limits. */
+  throttle: ThrottleLimits;
 }
 
 export const DEFAULT_COPY_SETTINGS: CopySettings = {
@@ -53,6 +56,7 @@ export const DEFAULT_COPY_SETTINGS: CopySettings = {
   chunkBytes: 16 * 1024 * 1024,
   method: 'auto',
   deferKeys: true,
+  throttle: NO_THROTTLE,
 };
 
 export type ColumnPlan = Pick<
@@ -133,4 +137,6 @@ export interface MigrationProgress {
   bytes: number;
   elapsedMs: number;
   phase: 'plan' | 'copy' | 'swap' | 'objects' | 'done';
+  /** Why the copy is paused (the throttle), when it is. */
+  paused?: string;
 }

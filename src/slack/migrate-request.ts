@@ -56,6 +56,7 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
       chunk_mb: settings.chunk_mb,
       method: settings.method,
       defer_keys: settings.defer_keys,
+      throttle: settings.throttle,
     },
     estimate: {
       rows: inspection.rows,

@@ -224,4 +224,59 @@ describe('migrate jobs on the runner', () => {
       }
     }
   });
+
+  it('the throttle (a test limit of 0 threads running) pauses the copy and says so in the thread; Cancel then drops the schema the job created', async () => {
+    const f = await openRunnerFixture();
+    const pair = await schemaPair(conn, 'dbops_e2e_throttle');
+    try {
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query('CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t SELECT seq, seq FROM seq_1_to_5000');
+      await conn.query(`DROP DATABASE \`${pair.destination}\``);
+      await f.startWorker({ jobs: [migrate] });
+      const payload: MigratePayload = {
+        source: { cluster: 'test', schema: pair.source },
+        destination: { cluster: 'test', schema: pair.destination },
+        tables: [],
+        where: null,
+        mode: 'fail',
+        objects: [],
+        copy: {
+          parallel: 2,
+          chunk_rows: 1_000,
+          chunk_mb: 16,
+          method: 'load-data',
+          defer_keys: true,
+          throttle: { max_replica_lag_seconds: null, max_threads_running: 0, check_seconds: 0.2 },
+        },
+      };
+      const ticket = await f.ticket({ kind: 'migrate', payload });
+      const paused = await f.api.waitFor(
+        'chat.postMessage',
+        (c) => /copy paused: \d+ threads? (is|are) running on the source \(limit 0\)/.test(String(c.params.text)),
+        60_000,
+      );
+      assert.ok(paused.params.thread_ts, 'said in the ticket thread');
+      const staging = `__dbops_${f.installation}_T${ticket.id}_n_t`;
+      assert.deepEqual(
+        await tablesOf(conn, pair.destination),
+        [staging],
+        'the schema was created, the staging table is empty',
+      );
+      assert.equal(await count(conn, pair.destination, staging), 0, 'nothing is copied while paused');
+      await f.queue.requestStop(ticket.id, 1, { kind: 'cancel', by: DEV, at: new Date().toISOString() });
+      const done = await f.waitFor(ticket.id, ['succeeded', 'failed', 'cancelled'], 60_000);
+      assert.equal(done.state, 'cancelled');
+      const [left] = await conn.query<RowDataPacket[]>(
+        'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+        [pair.destination],
+      );
+      assert.equal(left.length, 0, 'the schema the job created is dropped');
+    } finally {
+      try {
+        await f.close();
+      } finally {
+        await pair.drop();
+      }
+    }
+  });
 });
