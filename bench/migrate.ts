@@ -21,7 +21,7 @@ import { buildBenchSchema, tableBytes } from './support/migrate-data.js';
  * mydumper/myloader join when installed (`bash scripts/ensure-mydumper.sh`).
  */
 
-const LOCAL = { host: '127.0.0.1', port: 3306, user: 'root' };
+export const LOCAL = { host: '127.0.0.1', port: 3306, user: 'root' };
 const ORDERS = Number(process.env.DBOPS_BENCH_ROWS ?? 1_000_000);
 const DOCS = 40_000;
 const ROUNDS = Number(process.env.DBOPS_BENCH_ROUNDS ?? 3);
@@ -40,7 +40,7 @@ function run(command: string, args: string[], options: { stdin?: NodeJS.Readable
 }
 
 /** `mariadb-dump --single-transaction --quick src | mariadb dst`, piped by Node (no shell). */
-function dumpAndLoad(source: string, destination: string): Promise<void> {
+export function dumpAndLoad(source: string, destination: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const dump = spawn(
       'mariadb-dump',
@@ -58,7 +58,7 @@ function dumpAndLoad(source: string, destination: string): Promise<void> {
   });
 }
 
-async function mydumperAndLoad(source: string, destination: string, threads: number): Promise<void> {
+export async function mydumperAndLoad(source: string, destination: string, threads: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dbops-mydumper-'));
   try {
     await run('mydumper', [
@@ -110,7 +110,7 @@ async function dbopsCopy(source: string, destination: string, settings: Partial<
   );
 }
 
-function installed(command: string): boolean {
+export function installed(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 }
 

@@ -2,6 +2,7 @@ import { diagnoseBenchmarks } from './diagnose.js';
 import { executeBenchmarks } from './execute.js';
 import { monitorBenchmarks } from './monitor.js';
 import { migrateBenchmarks } from './migrate.js';
+import { migratePathBenchmarks } from './migrate-path.js';
 import { reviewBenchmarks } from './review.js';
 import { runnerBenchmarks } from './runner.js';
 
@@ -15,6 +16,7 @@ export interface Benchmark {
 export const benchmarks: Benchmark[] = [
   ...reviewBenchmarks,
   ...migrateBenchmarks,
+  ...migratePathBenchmarks,
   ...monitorBenchmarks,
   ...runnerBenchmarks,
   ...executeBenchmarks,

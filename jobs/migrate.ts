@@ -37,7 +37,7 @@ export const MigratePayload = z.strictObject({
   /** dbops.yml `migrate` when the ticket was opened: the copy runs as it was approved. */
   copy: z
     .strictObject({
-      parallel: z.number().int().min(1),
+      parallel: z.union([z.literal('auto'), z.number().int().min(1)]),
       chunk_rows: z.number().int().min(1),
       chunk_mb: z.number().positive(),
       method: z.enum(COPY_METHODS),
@@ -269,6 +269,7 @@ export const migrate = defineKind({
           binlog: result.binlog,
           tables: result.tables,
           objects: result.objects,
+          timings: Object.fromEntries(Object.entries(result.timings).map(([k, ms]) => [k, Math.round(ms)])),
         },
       };
     } catch (err) {

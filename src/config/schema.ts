@@ -127,8 +127,8 @@ export type ExecutionSection = z.infer<typeof ExecutionSection>;
 
 /** Data migrations (`/dbops migrate`, jobs/migrate.ts): how rows are copied. */
 export const MigrateSection = z.strictObject({
-  /** Copy streams at once (destination connections), over chunks of one table or of several. */
-  parallel: z.number().int().min(1).max(16).default(2),
+  /** Copy streams at once (destination connections), over chunks of one table or of several; `auto`: one per core of the destination (at most 8). */
+  parallel: z.union([z.literal('auto'), z.number().int().min(1).max(16)]).default(2),
   /** Rows per chunk; each chunk is one transaction, verified by COUNT and checksum before it commits. */
   chunk_rows: z.number().int().min(1).default(50_000),
   /** Largest chunk in MB: tables with wide rows get fewer rows per chunk (and the copy's memory stays flat). */

@@ -52,6 +52,8 @@ interface CopyOutcome {
   tables: TableResult[];
   binlog: BinlogPosition | null;
   method: WriteMethod;
+  /** The streams' summed time per kind of work (ms). */
+  spent?: { load: number; verify: number; keys: number };
 }
 
 /**
@@ -66,8 +68,15 @@ export async function runMigration(
   settings: CopySettings,
   deps: MigrationDeps,
 ): Promise<MigrationResult> {
-  const step = deps.step ?? unjournaled;
   const clock = deps.clock ?? Date.now;
+  const timings: Record<string, number> = {};
+  const journaled = deps.step ?? unjournaled;
+  const step: StepRunner = (name, options, run) => {
+    const began = clock();
+    return journaled(name, options, run).finally(() => {
+      timings[name] = (timings[name] ?? 0) + clock() - began;
+    });
+  };
   const startedAt = clock();
   const log = deps.log ?? (() => undefined);
   let plan: MigrationPlan | null = null;
@@ -135,6 +144,12 @@ export async function runMigration(
       binlog: copied.binlog,
       objects,
       createdSchema: planned.createsSchema !== null,
+      timings: {
+        ...timings,
+        ...(copied.spent
+          ? { 'copy.load': copied.spent.load, 'copy.verify': copied.spent.verify, 'copy.keys': copied.spent.keys }
+          : {}),
+      },
     };
   } catch (err) {
     throw await settle(err, plan, deps, log);
@@ -179,15 +194,24 @@ async function copyStep(
     probeLink?.close();
     throw err;
   });
-  const links = await openSeveral(deps.destination, settings.parallel).catch((err: unknown) => {
+  const streams =
+    settings.parallel === 'auto'
+      ? await withLink(deps.destination, autoStreams).catch((err: unknown) => {
+          probeLink?.close();
+          snapshotLink.close();
+          throw err;
+        })
+      : settings.parallel;
+  const links = await openSeveral(deps.destination, streams).catch((err: unknown) => {
     snapshotLink.close();
     probeLink?.close();
     throw err;
   });
-  if (links.length < settings.parallel)
+  if (links.length < streams)
     deps.log?.(
-      `copying with ${links.length} of ${settings.parallel} streams: the destination's pool had no more free connections`,
+      `copying with ${links.length} of ${streams} streams: the destination's pool had no more free connections`,
     );
+  else if (settings.parallel === 'auto') deps.log?.(`copying with ${streams} streams (the destination's cores)`);
   const closeAll = () => {
     snapshotLink.close();
     probeLink?.close();
@@ -255,10 +279,34 @@ async function copyStep(
       resumed,
       plan.spec.where,
     );
-    return { tables, binlog: source.binlog, method };
+    const spent = { load: 0, verify: 0, keys: 0 };
+    for (const w of writers) {
+      spent.load += w.spent.load;
+      spent.verify += w.spent.verify;
+      spent.keys += w.spent.keys;
+    }
+    return { tables, binlog: source.binlog, method, spent };
   } finally {
     deps.signal?.removeEventListener('abort', onAbort);
     closeAll();
+  }
+}
+
+/** Most streams `parallel: auto` opens. */
+const MAX_AUTO_STREAMS = 8;
+
+/**
+ * Streams for `parallel: auto`: one per core of the destination, which does most of the work (it
+ * parses, indexes and verifies every row). MariaDB's `thread_pool_size` defaults to its CPU count;
+ * a server that does not say (MySQL) gets 2.
+ */
+async function autoStreams(link: Link): Promise<number> {
+  try {
+    const [rows] = await link.run(link.db.query<RowDataPacket[]>('SELECT @@GLOBAL.thread_pool_size AS n'));
+    const cores = Number(rows[0]?.n);
+    return Number.isInteger(cores) && cores > 0 ? Math.min(MAX_AUTO_STREAMS, cores) : 2;
+  } catch {
+    return 2;
   }
 }
 

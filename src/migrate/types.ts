@@ -36,8 +36,8 @@ export interface MigrateSpec {
 }
 
 export interface CopySettings {
-  /** Copy streams at once: chunks of one table or of several (destination connections). */
-  parallel: number;
+  /** Copy streams at once: chunks of one table or of several (destination connections); `auto`: the destination's cores (see `autoStreams`). */
+  parallel: number | 'auto';
   /** Rows per chunk (fewer for wide rows: see chunkBytes). */
   chunkRows: number;
   /** Target size of a chunk; rows per chunk shrink so a chunk of wide rows stays near it. */
@@ -126,6 +126,12 @@ export interface MigrationResult {
   objects: { created: string[]; skipped: string[] };
   /** The destination schema did not exist and this run created it. */
   createdSchema: boolean;
+  /**
+   * Where the time went, in ms: each step's wall time (`plan`, `schema`, `copy`, `swap` or
+   * `append`, `objects`), and inside the copy the streams' summed time loading rows, verifying
+   * chunks (COUNT + checksum + COMMIT) and building deferred keys (`copy.load`, `copy.verify`, `copy.keys`).
+   */
+  timings: Record<string, number>;
 }
 
 export interface MigrationProgress {

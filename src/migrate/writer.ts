@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { describeSum, rowCrcExpr, sameSum, type RangeSum } from './checksum.js';
@@ -44,6 +45,9 @@ const WARNINGS_SHOWN = 3;
  * and only then COMMIT. A chunk is either in the staging table whole and verified, or not at all.
  */
 export class DestinationWriter {
+  /** Where this stream's time went (ms): loading rows, verifying chunks, building deferred keys. */
+  readonly spent = { load: 0, verify: 0, keys: 0 };
+
   private constructor(
     readonly link: Link,
     readonly schema: string,
@@ -114,10 +118,13 @@ export class DestinationWriter {
   ): Promise<ChunkCopy> {
     await this.query('START TRANSACTION');
     try {
+      const started = performance.now();
       const copy =
         this.method === 'load-data'
           ? await this.loadData(table, range, condition, source)
           : await this.insertRows(table, range, condition, source);
+      const loadedAt = performance.now();
+      this.spent.load += loadedAt - started;
       const loaded = await this.rangeSum(table, range);
       if (!sameSum(loaded, copy.sum)) {
         throw new ChecksumMismatch(
@@ -127,6 +134,7 @@ export class DestinationWriter {
         );
       }
       await this.query('COMMIT');
+      this.spent.verify += performance.now() - loadedAt;
       return copy;
     } catch (err) {
       await this.link.run(this.link.db.query('ROLLBACK')).catch(() => undefined);
@@ -257,6 +265,8 @@ export async function addDeferredKeys(
     return name === null || !existing.has(name);
   });
   const sql = addKeysSql(qualified(writer.schema, table.staging), missing);
+  const started = performance.now();
   if (sql) await writer.query(sql);
+  writer.spent.keys += performance.now() - started;
   return missing.length;
 }
