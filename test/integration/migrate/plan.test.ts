@@ -47,8 +47,11 @@ describe('migration checks before a ticket', () => {
     assert.ok(orders && orders.rows > 0 && orders.bytes > 0);
     assert.ok(orders.existing, 'the destination has orders');
     assert.equal(inspection.tables.find((t) => t.name === 'items')?.existing, null);
-    // notes (not copied) has a foreign key to orders, which replace would swap out.
-    assert.match(inspection.problems.join('\n'), /`notes` .* foreign key \(`fk_notes_order`\) to `orders`/);
+    // notes (not copied) has a foreign key to orders, which replace swaps out: handled, not refused.
+    assert.deepEqual(inspection.problems, []);
+    assert.deepEqual(inspection.outsideKeys, [
+      { schema: pair.destination, table: 'notes', constraint: 'fk_notes_order', references: 'orders' },
+    ]);
   });
 
   it('names unknown schemas and tables, with the likely typo', async () => {
