@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
-import { migrate } from '../jobs/migrate.js';
+import { migrate, type MigratePayload } from '../jobs/migrate.js';
 import { MigrateSection } from '../src/config/schema.js';
-import type { MigratePayload } from '../jobs/migrate.js';
 import { openRunnerFixture, type RunnerFixture } from '../test/support/runner-fixture.js';
 import { dumpAndLoad, installed, LOCAL, mydumperAndLoad } from './migrate.js';
 import type { Benchmark } from './registry.js';
