@@ -7,6 +7,7 @@ import { runDoctor, renderDoctor } from './inventory/doctor.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
 import { parseEnv } from './config/load.js';
 import { reviewCli } from './review/cli.js';
+import { checkRunbooks, renderRunbookChecks } from './runbooks/doctor.js';
 
 const USAGE = `Usage: dbops <command> [options]
 
@@ -17,7 +18,7 @@ Commands:
                         review SQL from a file or stdin; exit 0 below --fail-on, 1 at or above, 2 on bad usage.
                         --target also checks the schema and EXPLAINs there; --change adds the change-ticket
                         rules (no plain SELECTs, no GRANTs), as /dbops exec applies them
-  doctor                check dbops.yml and connect to every primary and replica
+  doctor                check dbops.yml, the runbooks' executables, and connect to every primary and replica
   migrate-meta          create/upgrade the meta database (DBOPS_META_URL) and exit
   help                  this text
 
@@ -63,9 +64,12 @@ async function doctor(): Promise<number> {
   const key = secretKeyStatus({ keyEnv: config.secrets.key_env, secrets: process.env, stateDir: dbopsDirs(env).state });
   const label = { ok: 'ok  ', warning: 'WARN', problem: 'FAIL' }[key.level];
   process.stdout.write(`${label} secret key: ${key.text}\n`);
+  const runbooks = checkRunbooks(config.runbooks, process.env);
+  process.stdout.write(renderRunbookChecks(runbooks));
   const checks = await runDoctor(config, process.env);
   process.stdout.write(renderDoctor(checks));
-  return key.level === 'problem' || checks.some((c) => c.problems.length > 0) ? 1 : 0;
+  const failed = key.level === 'problem' || runbooks.some((r) => r.problem) || checks.some((c) => c.problems.length > 0);
+  return failed ? 1 : 0;
 }
 
 async function migrateOnly(): Promise<number> {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseDocument, type Document } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { DbopsConfig } from './schema.js';
@@ -38,7 +39,13 @@ export function parseConfig(text: string, file = 'dbops.yml'): DbopsConfig {
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, raw), file);
   const crossProblems = checkReferences(parsed.data);
   if (crossProblems.length > 0) throw new ConfigError(crossProblems, file);
-  return parsed.data;
+  return withRunbookPaths(parsed.data, file);
+}
+
+/** Runbooks' `run` paths read from the config file's directory, so every process finds the same executable. */
+function withRunbookPaths(config: DbopsConfig, file: string): DbopsConfig {
+  const base = dirname(resolve(file));
+  return { ...config, runbooks: config.runbooks.map((r) => ({ ...r, run: resolve(base, r.run) })) };
 }
 
 /** The document as plain data; alias problems (too many expansions, an alias before its anchor) become config problems. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -14,7 +14,8 @@ import type { Logger } from '../logger.js';
  *
  * A tool a job starts outlives a worker killed with SIGKILL. The job writes its pid in a file named
  * `tool.pid` beside a file the tool was given (its pause file): the sweep stops such a tool, if it
- * still runs with that directory in its arguments, before removing the directory.
+ * still runs with that directory in its arguments (or as its working directory), with its process
+ * group, before removing the directory.
  */
 export const TOOL_PID_FILE = 'tool.pid';
 
@@ -125,16 +126,22 @@ async function stopOrphanedTools(dir: string): Promise<Array<{ pid: number; dir:
  */
 async function runsWithin(pid: number, dir: string): Promise<boolean> {
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return cmdline.split('\0').some((arg) => arg.startsWith(`${dir}/`));
+  if (cmdline.split('\0').some((arg) => arg.startsWith(`${dir}/`))) return true;
+  // A runbook's script is given no path of dbops', but works in a directory beside its pid file.
+  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+  return cwd.startsWith(`${dir}/`);
 }
 
 /** SIGTERM, then SIGKILL if it is still there after 10 s. */
 async function stopProcess(pid: number, running: () => Promise<boolean>): Promise<void> {
   const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(pid, s);
-    } catch {
-      // already gone
+    // The tool's process group first (a runbook runs as the leader of its own, with what it started).
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, s);
+      } catch {
+        // already gone, or not a group leader
+      }
     }
   };
   signal('SIGTERM');

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { lookupTable } from '../own.js';
+import { Environment } from './environment.js';
+import { RunbooksSection } from './runbook-schema.js';
 
-export const ENVIRONMENTS = ['prod', 'staging', 'test', 'dev'] as const;
-export const Environment = z.enum(ENVIRONMENTS);
-export type Environment = z.infer<typeof Environment>;
+export { ENVIRONMENTS, Environment } from './environment.js';
 
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const PeakWindow = z.string().refine((w) => {
@@ -294,5 +294,7 @@ export const DbopsConfig = z.strictObject({
   migrate: MigrateSection.default(MigrateSection.parse({})),
   execution: ExecutionSection.default(ExecutionSection.parse({})),
   secrets: SecretsSection.default({ key_env: 'DBOPS_SECRET_KEY' }),
+  /** DBAs' scripts dbops runs as approved tickets (`/dbops run`); see runbook-schema.ts. */
+  runbooks: RunbooksSection.default([]),
 });
 export type DbopsConfig = z.infer<typeof DbopsConfig>;
