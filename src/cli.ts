@@ -68,7 +68,8 @@ async function doctor(): Promise<number> {
   process.stdout.write(renderRunbookChecks(runbooks));
   const checks = await runDoctor(config, process.env);
   process.stdout.write(renderDoctor(checks));
-  const failed = key.level === 'problem' || runbooks.some((r) => r.problem) || checks.some((c) => c.problems.length > 0);
+  const failed =
+    key.level === 'problem' || runbooks.some((r) => r.problem) || checks.some((c) => c.problems.length > 0);
   return failed ? 1 : 0;
 }
 

@@ -98,18 +98,23 @@ const TextParam = z
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'does not match the pattern' });
   });
 
-/** One declared input of a runbook, by its `type`. */
-export const RunbookParam = z.discriminatedUnion('type', [
-  ClusterParam,
-  SchemaParam,
-  TableParam,
-  IntParam,
-  DurationParam,
-  EnumParam,
-  TextParam,
-]);
-export type RunbookParam = z.infer<typeof RunbookParam>;
 export const PARAM_TYPES = ['cluster', 'schema', 'table', 'int', 'duration', 'enum', 'text'] as const;
+
+/** One declared input of a runbook, by its `type` (read first, so an unknown type lists the known ones). */
+export const RunbookParam = z
+  .looseObject({ type: z.enum(PARAM_TYPES) })
+  .pipe(
+    z.discriminatedUnion('type', [
+      ClusterParam,
+      SchemaParam,
+      TableParam,
+      IntParam,
+      DurationParam,
+      EnumParam,
+      TextParam,
+    ]),
+  );
+export type RunbookParam = z.infer<typeof RunbookParam>;
 export type ParamType = RunbookParam['type'];
 
 /** Param types that name a cluster: a runbook has exactly one, the cluster it connects to. */

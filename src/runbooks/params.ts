@@ -180,7 +180,8 @@ function checkTarget(
 ): ValueCheck {
   const parts = value.split('.');
   const count = { cluster: 1, schema: 2, table: 3 }[type];
-  if (parts.length !== count) return bad(`\`${shown(value)}\` has ${parts.length} part${parts.length === 1 ? '' : 's'}`);
+  if (parts.length !== count)
+    return bad(`\`${shown(value)}\` has ${parts.length} part${parts.length === 1 ? '' : 's'}`);
   const [cluster, schema = null, table = null] = parts;
   if (own(clusters, cluster) === undefined) {
     const known = Object.keys(clusters);

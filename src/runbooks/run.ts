@@ -136,8 +136,10 @@ function runbookEnv(input: RunbookRunInput, at: { cwd: string; defaults: string 
 function startProblem(runbook: Pick<Runbook, 'name' | 'run'>, err: unknown): string {
   const code = err instanceof Error && 'code' in err ? String(err.code) : '';
   if (code === 'ENOENT') return `runbook ${runbook.name}: ${runbook.run} does not exist on this worker`;
-  if (code === 'EACCES') return `runbook ${runbook.name}: ${runbook.run} is not executable on this worker (chmod +x it)`;
-  if (code === 'ENOEXEC') return `runbook ${runbook.name}: ${runbook.run} is not a program this worker can run (a script needs a #! line)`;
+  if (code === 'EACCES')
+    return `runbook ${runbook.name}: ${runbook.run} is not executable on this worker (chmod +x it)`;
+  if (code === 'ENOEXEC')
+    return `runbook ${runbook.name}: ${runbook.run} is not a program this worker can run (a script needs a #! line)`;
   return `runbook ${runbook.name} could not be started: ${err instanceof Error ? err.message : String(err)}`;
 }
 
