@@ -5,6 +5,7 @@ import type { Cluster } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
 import type { ExecutionServices } from '../execute/job-services.js';
 import type { Logger } from '../logger.js';
+import type { RunbookServices } from '../runbooks/job-services.js';
 import type { Ticket } from '../tickets/ticket.js';
 
 /**
@@ -24,6 +25,8 @@ export interface ClusterAccess {
 export interface JobServices {
   /** dbops.yml's `execution` settings and the online ALTER's channel to Slack (execute-sql, rollback). */
   execution: ExecutionServices;
+  /** dbops.yml's runbooks and the secrets their output is scrubbed of (jobs/runbook.ts); absent where none are wired. */
+  runbooks?: RunbookServices;
 }
 
 export interface StepOptions {
@@ -67,6 +70,11 @@ export interface JobContext {
   log(line: string): Promise<void>;
   /** A milestone reply in the ticket's thread ("statement 2/5 done: 1,204 rows in 0.8 s"): plain text, backtick code allowed; escaped when shown. */
   milestone(text: string): Promise<void>;
+  /**
+   * Attach a text file to the ticket's thread (a runbook's full log): plain text in, posted as a
+   * file with `title`; false when it could not be posted (never throws). Say nothing secret in it.
+   */
+  attach(file: { filename: string; title: string; content: string }): Promise<boolean>;
   /**
    * Run a named step once per attempt. A step already done returns its recorded result without
    * running again; see StepOptions for what happens to a step interrupted by a crash.

@@ -80,6 +80,7 @@ export function buildJobContext(input: ContextInput, deps: ContextDeps): JobCont
         blocks: [section(`${ticket.ref} · ${shown}`)],
       });
     },
+    attach: (file) => deps.relay.attach(ticket, file),
     step: createStep(input, deps, logger),
   };
 }

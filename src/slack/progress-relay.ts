@@ -37,6 +37,14 @@ const FINAL_LEASE_MS = 2 * 60_000;
 
 export type ProgressRelay = ReturnType<typeof createProgressRelay>;
 
+/** A text file posted in a ticket's thread, with an optional comment (plain mrkdwn the caller escaped). */
+export interface ThreadFile {
+  filename: string;
+  title: string;
+  content: string;
+  comment?: string;
+}
+
 /**
  * The job runner's voice in a ticket's thread. One status message per run, edited in place at most
  * once per `editIntervalMs` per ticket — a Redis key with that expiry is the edit token shared by
@@ -205,9 +213,30 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
       );
   }
 
+  /** A text file in the ticket's thread (a runbook's full log), tried a few times; false when it could not be posted. Never throws. */
+  async function attach(ticket: Ticket, file: ThreadFile): Promise<boolean> {
+    const where = await thread(ticket, THREAD_WAIT_MS);
+    if (!where) return false;
+    return serially(ticket.id, async () => {
+      for (let n = 1; n <= REPLY_TRIES; n++) {
+        try {
+          await slack.upload(where.channel, file, { threadTs: where.ts, comment: file.comment });
+          return true;
+        } catch (err) {
+          logger.warn('a file for a thread could not be posted', { ticket: ticket.ref, try: n, error: causeOf(err) });
+          if (n < REPLY_TRIES)
+            await sleep(backoffDelay(n, { baseMs: deps.editIntervalMs, maxMs: 8 * deps.editIntervalMs }));
+        }
+      }
+      return false;
+    });
+  }
+
   return {
     changed,
     ensureStatus,
+    /** A text file in the ticket's thread; never throws. */
+    attach: (ticket: Ticket, file: ThreadFile) => track(attach(ticket, file)),
     /** A milestone reply ("statement 2/5 done…"); never throws. */
     milestone: (ticket: Ticket, message: Message) => track(reply(ticket, message)).then(() => undefined),
     /** The end of a run, in the background (tracked, so `idle` waits for it); never throws. */

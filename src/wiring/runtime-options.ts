@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   monitorSchedules?: boolean;
   /** Where cluster passwords (`password_env`) and dbops' key (`secrets.key_env`) are read. Default process.env. */
   secrets?: NodeJS.ProcessEnv;
+  /** Runbook timings (tests shorten them): the kill grace after SIGTERM and the output flush interval, in ms. */
+  runbooks?: { killGraceMs?: number; flushMs?: number };
   /**
    * Aborting it stops a start still in progress (SIGTERM while Slack, the meta database or Redis
    * does not answer): what has started is closed and startRuntime rejects with StartAborted.

@@ -5,6 +5,7 @@ import type { AlertRaiser } from '../monitor/ticket-alerts.js';
 import type { WorkerHost } from '../queue/worker-host.js';
 import type { Closers } from '../closers.js';
 import { workerExecution } from './execution.js';
+import { workerRunbooks } from './runbooks.js';
 import { startAlerts } from './monitoring.js';
 import { startRunner } from './runner.js';
 import type { Runtime } from './runtime-options.js';
@@ -34,7 +35,7 @@ export async function startWorkers(
     metrics: s.metrics,
     jobs: s.options.jobs ?? s.tickets.kinds.kinds,
     clusters: s.clusters,
-    services: { execution: workerExecution(s) },
+    services: { execution: workerExecution(s), runbooks: workerRunbooks(s) },
     runDir: s.runDir,
     worker: s.options.workerName,
     alerts,
