@@ -8,6 +8,8 @@ import { migrate } from './migrate.js';
 import { meta } from './meta.js';
 import { review } from './review.js';
 import { rollback } from './rollback.js';
+import { run } from './run.js';
+import { runbooks } from './runbooks.js';
 import { ticket } from './ticket.js';
 import { tickets } from './tickets.js';
 import { slow } from './slow.js';
@@ -23,6 +25,8 @@ export const commands: readonly Command[] = [
   cancel,
   rollback,
   migrate,
+  run,
+  runbooks,
   clusters,
   meta,
   alerts,

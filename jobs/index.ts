@@ -2,13 +2,14 @@ import { executeSql } from './execute-sql.js';
 import { migrate } from './migrate.js';
 import { alertSweep, monitorPoll } from './monitor.js';
 import { rollback } from './rollback.js';
+import { runbook } from './runbook.js';
 
 /**
  * Every ticket kind, the one registry: tickets are validated, named, shown, checked and run through
  * it (src/tickets/kind.ts); workers route by `job.name`. The registry test checks it against the
  * files here. Adding a kind is its file and one line here.
  */
-export const ticketKinds = [executeSql, rollback, migrate] as const;
+export const ticketKinds = [executeSql, rollback, migrate, runbook] as const;
 
 /**
  * Monitor jobs, all in jobs/monitor.ts: not ticket jobs (no ticket, nothing changes on a target),

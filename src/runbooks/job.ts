@@ -4,7 +4,6 @@ import { poolCredentials } from '../execute/credentials.js';
 import type { JobContext, JobResult } from '../queue/job-kind.js';
 import { formatDuration } from '../text/duration.js';
 import { executableProblem } from './catalog.js';
-import type { RunbookServices } from './job-services.js';
 import { checkValues, type ParamValues } from './params.js';
 import { type RunbookOutcome, runRunbook } from './run.js';
 
@@ -40,7 +39,9 @@ export async function runRunbookJob(request: RunbookRequest, ctx: JobContext): P
     );
   const { target } = checked.params;
   if (target.cluster !== ctx.ticket.cluster)
-    throw new UnrecoverableError(`${ctx.ticket.ref} is on ${ctx.ticket.cluster}, but its values name ${target.cluster}`);
+    throw new UnrecoverableError(
+      `${ctx.ticket.ref} is on ${ctx.ticket.cluster}, but its values name ${target.cluster}`,
+    );
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([runbook.run, checked.params.values]))
     .digest('hex');
@@ -164,7 +165,9 @@ class OutputStream {
         if (progressed) await this.ctx.progress(progressed.fraction, progressed.message || 'running');
         for (const line of lines) await this.ctx.log(line);
       } catch (err) {
-        this.ctx.logger.warn('could not relay runbook output', { error: err instanceof Error ? err.message : String(err) });
+        this.ctx.logger.warn('could not relay runbook output', {
+          error: err instanceof Error ? err.message : String(err),
+        });
       }
     });
     return this.flushing;

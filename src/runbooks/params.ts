@@ -26,7 +26,10 @@ export interface CheckedParams {
 /** What a check needs to know of dbops.yml: the clusters by name, with their environment. */
 export type KnownClusters = Readonly<Record<string, { env: string }>>;
 
-export type Checked = { ok: true; params: CheckedParams } | { ok: false; problems: string[] };
+/** Problems in words; `byParam` holds each param's own (a form shows it under the field). */
+export type Checked =
+  | { ok: true; params: CheckedParams }
+  | { ok: false; problems: string[]; byParam: Record<string, string> };
 
 /** A schema or table name a runbook may be given: plain letters, digits, `_` and `$` (no quoting needed). */
 const IDENTIFIER = /^[A-Za-z0-9_$]{1,64}$/;
@@ -89,13 +92,14 @@ export function parseParams(runbook: Runbook, words: readonly string[], clusters
     given.set(names[position], word);
     position += 1;
   }
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, problems, byParam: {} };
   return checkValues(runbook, Object.fromEntries(given), clusters);
 }
 
 /** Check each declared param's value (defaults fill the missing ones); every problem is listed. */
 export function checkValues(runbook: Runbook, raw: Readonly<Record<string, string>>, clusters: KnownClusters): Checked {
   const problems: string[] = [];
+  const byParam: Record<string, string> = {};
   const values: ParamValues = {};
   let target: RunbookTarget | null = null;
   for (const name of Object.keys(raw)) {
@@ -103,13 +107,13 @@ export function checkValues(runbook: Runbook, raw: Readonly<Record<string, strin
   }
   for (const [name, param] of Object.entries(runbook.params)) {
     const value = own(raw, name) ?? defaultOf(param);
-    if (value === undefined) {
-      problems.push(`missing \`${name}\`: ${expected(param, clusters)}`);
-      continue;
-    }
-    const checked = checkValue(name, param, value, clusters);
+    const checked: ValueCheck =
+      value === undefined
+        ? { problem: `missing \`${name}\`: ${expected(param, clusters)}` }
+        : checkValue(name, param, value, clusters);
     if ('problem' in checked) {
       problems.push(checked.problem);
+      byParam[name] = checked.problem;
       continue;
     }
     values[name] = checked.value;
@@ -117,12 +121,14 @@ export function checkValues(runbook: Runbook, raw: Readonly<Record<string, strin
   }
   if (problems.length === 0 && target && runbook.envs) {
     const env = clusters[target.cluster].env;
-    if (!runbook.envs.includes(env as never))
-      problems.push(
-        `\`${runbook.name}\` may run in ${runbook.envs.join(', ')} only; cluster \`${target.cluster}\` is ${env}`,
-      );
+    if (!runbook.envs.includes(env as never)) {
+      const problem = `\`${runbook.name}\` may run in ${runbook.envs.join(', ')} only; cluster \`${target.cluster}\` is ${env}`;
+      problems.push(problem);
+      const targetParam = Object.keys(runbook.params).find((n) => isTargetParam(runbook.params[n]));
+      if (targetParam) byParam[targetParam] = problem;
+    }
   }
-  if (problems.length > 0 || target === null) return { ok: false, problems };
+  if (problems.length > 0 || target === null) return { ok: false, problems, byParam };
   return { ok: true, params: { values, target } };
 }
 

@@ -49,6 +49,16 @@ export const ids = {
     /** block_id prefix of a panel's or offer's actions block (`dbops.exec.actions.42`). */
     blockPrefix: 'dbops.exec.actions.',
   },
+  /** A runbook's generated form (`/dbops run <name>`): one input per param, block id `param.<name>`. */
+  runbookForm: {
+    callback: 'dbops.runbook.form',
+    paramBlockPrefix: 'param.',
+    input: 'value',
+  },
+  /** The Run… button of `/dbops runbooks`; the value is the runbook's name. */
+  runbookActions: {
+    open: 'dbops.runbook.open',
+  },
   /** Buttons on alerts in the alert channel; the value is the alert ref (`alert-42`). DBAs only. */
   alertActions: {
     acknowledge: 'dbops.alert.acknowledge',

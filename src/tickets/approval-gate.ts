@@ -1,5 +1,6 @@
 import type { DbopsConfig } from '../config/schema.js';
 import type { DbaDirectory } from './dba-directory.js';
+import type { KindRegistry } from './kind.js';
 import { requiredApprovals } from './policy.js';
 import type { Seal, Sealer } from './seal.js';
 import { BOT_ACTOR, type Ticket } from './ticket.js';
@@ -20,16 +21,17 @@ export interface ApprovalGate {
 }
 
 export interface ApprovalGateDeps {
-  store: { seals(ticketId: number): Promise<Seal[]> };
+  /** The tickets' seals, and their kinds (a kind may ask for its own number of approvals). */
+  store: { seals(ticketId: number): Promise<Seal[]>; kinds?: Pick<KindRegistry, 'approvals'> };
   sealer: Sealer;
   dbas: Pick<DbaDirectory, 'members'>;
-  config: Pick<DbopsConfig, 'clusters' | 'policy'>;
+  config: Pick<DbopsConfig, 'clusters' | 'policy'> & Partial<Pick<DbopsConfig, 'runbooks'>>;
 }
 
 export function createApprovalGate(deps: ApprovalGateDeps): ApprovalGate {
   return {
     async check(ticket) {
-      const required = requiredApprovals(ticket, deps.config);
+      const required = requiredApprovals(ticket, deps.config, deps.store.kinds);
       if (required === null)
         return refuse(ticket, 'a cluster it names is not in dbops.yml', [`cluster ${ticket.cluster} is unknown`]);
       const [seals, dbas] = await Promise.all([deps.store.seals(ticket.id), deps.dbas.members()]);

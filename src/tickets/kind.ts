@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { z } from 'zod';
+import type { DbopsConfig, Environment } from '../config/schema.js';
 import type { TicketJobKind } from '../queue/job-kind.js';
 import type { TicketTouches } from './protected-targets.js';
 import type { KindAndPayload } from './ticket.js';
@@ -36,9 +37,18 @@ export interface TicketKind<K extends string = string, P extends z.ZodType = z.Z
    * schema and dbops' own meta database before a ticket exists and again before it runs.
    */
   touches(payload: z.infer<P>, target: KindTarget): TicketTouches;
+  /**
+   * The DBA approvals a ticket of this kind needs on a cluster of `environment`, in place of
+   * `policy.approvals` (a runbook's own `approvals`), read from the config as it is now. Without it
+   * the policy decides (src/tickets/policy.ts).
+   */
+  approvals?(payload: z.infer<P>, environment: Environment, config: ApprovalConfig): number;
   /** Can a finished ticket of this kind be undone with `/dbops rollback` (it keeps before-images)? */
   undoable?: boolean;
 }
+
+/** What a kind's `approvals` reads of dbops.yml. */
+export type ApprovalConfig = Pick<DbopsConfig, 'policy' | 'runbooks'>;
 
 /** Declare a ticket kind, its payload type inferred from the schema. */
 export function defineKind<const K extends string, P extends z.ZodType>(kind: TicketKind<K, P>): TicketKind<K, P> {
@@ -120,6 +130,15 @@ export class KindRegistry {
       writesTo: kind.writesTo?.(request.payload) ?? [],
       undoable: kind.undoable === true,
     };
+  }
+
+  /** The approvals the kind asks for on a cluster of `environment`; null when the policy decides. */
+  approvals(
+    request: { kind: string; payload: unknown },
+    environment: Environment,
+    config: ApprovalConfig,
+  ): number | null {
+    return this.get(request.kind).approvals?.(request.payload, environment, config) ?? null;
   }
 
   touches(request: { kind: string; payload: unknown } & KindTarget): TicketTouches {

@@ -1,5 +1,6 @@
 import { findCluster } from '../config/clusters.js';
 import type { DbopsConfig, Environment } from '../config/schema.js';
+import type { KindRegistry } from './kind.js';
 import { formatInZone } from './run-time.js';
 import { AWAITING_DECISION, BEFORE_RUN, describeState } from './state-machine.js';
 import { BOT_ACTOR, type Ticket, type TicketEvent } from './ticket.js';
@@ -27,6 +28,19 @@ export function approvalsNeeded(environment: Environment, policy: ApprovalPolicy
   return policy.approvals[environment] ?? DEFAULT_APPROVALS;
 }
 
+/**
+ * DBA approvals a runbook run needs on a cluster of `environment`: what the runbook declares for that
+ * environment, else `policy.approvals`, else the safe default. A runbook may ask for fewer than the
+ * policy (a harmless ANALYZE) or more (a script that kills sessions).
+ */
+export function runbookApprovals(
+  runbook: { approvals: Partial<Record<Environment, number>> },
+  environment: Environment,
+  policy: ApprovalPolicy,
+): number {
+  return runbook.approvals[environment] ?? approvalsNeeded(environment, policy);
+}
+
 /** A migration needs one DBA when data leaves its environment, and what the destination's environment asks for. */
 export function migrateApprovals(source: Environment, destination: Environment, policy: ApprovalPolicy): number {
   return Math.max(source === destination ? 0 : 1, approvalsNeeded(destination, policy));
@@ -38,12 +52,14 @@ export function migrateApprovals(source: Environment, destination: Environment, 
  * environment or count was lowered in the database asks for no fewer. Null when a cluster is unknown.
  */
 export function requiredApprovals(
-  ticket: Pick<Ticket, 'cluster' | 'approvalsNeeded' | 'exception' | 'about'>,
-  config: { clusters: DbopsConfig['clusters']; policy: ApprovalPolicy },
+  ticket: Pick<Ticket, 'kind' | 'payload' | 'cluster' | 'approvalsNeeded' | 'exception' | 'about'>,
+  config: { clusters: DbopsConfig['clusters']; policy: ApprovalPolicy; runbooks?: DbopsConfig['runbooks'] },
+  kinds?: Pick<KindRegistry, 'approvals'>,
 ): number | null {
   const env = findCluster(config, ticket.cluster)?.env;
   if (!env) return null;
-  let needed = Math.max(approvalsNeeded(env, config.policy), ticket.approvalsNeeded);
+  const own = kinds?.approvals(ticket, env, { policy: config.policy, runbooks: config.runbooks ?? [] }) ?? null;
+  let needed = Math.max(own ?? approvalsNeeded(env, config.policy), ticket.approvalsNeeded);
   for (const cluster of ticket.about.writesTo) {
     const destination = findCluster(config, cluster)?.env;
     if (!destination) return null;

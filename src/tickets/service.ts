@@ -32,7 +32,7 @@ export interface TicketServiceDeps {
   queue: TicketQueue;
   clock: Clock;
   logger: Logger;
-  config: Pick<DbopsConfig, 'clusters' | 'policy'>;
+  config: Pick<DbopsConfig, 'clusters' | 'policy'> & Partial<Pick<DbopsConfig, 'runbooks'>>;
   dbas: DbaDirectory;
   /** Seals each approval decision with dbops' key; the runner trusts nothing else. */
   sealer: Sealer;
@@ -249,7 +249,12 @@ export function createTicketService(deps: TicketServiceDeps) {
     const { requester, schema, review } = input;
     const targets = await checkTargets({ ...request.request, cluster: input.cluster, schema });
     if (!targets.ok) return targets;
-    const needed = Math.max(approvalsNeeded(cluster.env, config.policy), input.minApprovals ?? 0);
+    // The kind may ask for its own number (a runbook's `approvals`); else the policy decides.
+    const own = deps.store.kinds.approvals(request.request, cluster.env, {
+      policy: config.policy,
+      runbooks: config.runbooks ?? [],
+    });
+    const needed = Math.max(own ?? approvalsNeeded(cluster.env, config.policy), input.minApprovals ?? 0);
     const created = await store.create(
       {
         ...request.request,

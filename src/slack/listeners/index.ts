@@ -6,6 +6,7 @@ import { registerDiagnoseActions } from './diagnose-actions.js';
 import { registerDiagnoseForm } from './diagnose-form.js';
 import { registerHome } from './home.js';
 import { registerReviewModal } from './review-modal.js';
+import { registerRunbookForms } from './runbook-forms.js';
 import { registerSlashCommand } from './slash-command.js';
 import { registerSqlMessages } from './sql-messages.js';
 import { registerTicketActions } from './ticket-actions.js';
@@ -37,4 +38,5 @@ export function registerListeners(app: App, deps: CommandDeps, options: Listener
   registerAlertActions(app, deps, answer);
   registerDiagnoseActions(app, deps, answer);
   registerDiagnoseForm(app, deps);
+  registerRunbookForms(app, deps, answer);
 }
