@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { openRunnerFixture, type RunnerFixture } from '../support/runner-fixture.js';
+import { waitUntil } from '../support/wait.js';
+import { cleanUpWorkers, spawnWorker, type WorkerProcess } from '../support/worker-processes.js';
+
+// A worker killed with SIGKILL while a runbook runs: a survivor on the same host takes the job over,
+// stops the orphaned script (its process group), and either fails the ticket saying why (not
+// idempotent) or runs it again (idempotent: true).
+const script = new URL('../fixtures/runbooks/hang-once.sh', import.meta.url).pathname;
+const RUNBOOKS = `
+runbooks:
+  - name: hang-once
+    summary: hangs the first time
+    run: ${script}
+    params: { target: { type: cluster }, marker: { type: text, max_length: 400 } }
+  - name: hang-once-idempotent
+    summary: hangs the first time, safe to re-run
+    run: ${script}
+    params: { target: { type: cluster }, marker: { type: text, max_length: 400 } }
+    idempotent: true
+`;
+
+let f: RunnerFixture;
+const workers: WorkerProcess[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'dbops-rb-death-'));
+before(async () => {
+  f = await openRunnerFixture({ extra: RUNBOOKS });
+  // Three workers "on one host" (each test kills one): they share DBOPS_STATE_DIR, so a take-over sweeps what the dead one left.
+  workers.push(
+    ...(await Promise.all(
+      ['worker-a', 'worker-b', 'worker-c'].map((name) =>
+        spawnWorker({
+          name,
+          configYaml: f.configYaml,
+          metaUrl: f.metaUrl,
+          slackApiUrl: f.api.url,
+          stateDir: f.stateDir,
+        }),
+      ),
+    )),
+  );
+});
+after(async () => {
+  await cleanUpWorkers(workers);
+  await f.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function groupGone(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function killHolderWhileRunning(ticketId: number, marker: string): Promise<number> {
+  await waitUntil(() => readFileSync(marker, { flag: 'a+' }).length > 0, 30_000, 'the script to start');
+  const pid = Number(readFileSync(marker, 'utf8'));
+  const part = await f.runs.part({ ticketId, attempt: 1 }, 0);
+  const holder = workers.find(
+    (w) => w.name === part?.worker && w.child.exitCode === null && w.child.signalCode === null,
+  );
+  assert.ok(holder, `the run is held by a live worker (${part?.worker})`);
+  holder.kill('SIGKILL');
+  await holder.exited;
+  return pid;
+}
+
+it('a non-idempotent runbook cut short by a dead worker is not run again: the ticket fails with the truth, the orphan is stopped', async () => {
+  const marker = join(dir, 'once');
+  const ticket = await f.ticket({
+    kind: 'runbook',
+    payload: { runbook: 'hang-once', params: { target: 'test', marker } },
+  });
+  const pid = await killHolderWhileRunning(ticket.id, marker);
+  const ended = await f.waitFor(ticket.id, ['succeeded', 'failed', 'cancelled'], 60_000);
+  assert.equal(ended.state, 'failed');
+  const events = await f.store.events(ticket.id);
+  assert.match(
+    JSON.stringify(events.at(-1)?.note),
+    /runbook hang-once was running when its worker stopped, and it is not declared idempotent, so dbops does not run it again/,
+  );
+  await waitUntil(() => groupGone(pid), 30_000, 'the orphaned script to be stopped');
+});
+
+it('an idempotent runbook cut short by a dead worker runs again from the start', async () => {
+  const marker = join(dir, 'twice');
+  const ticket = await f.ticket({
+    kind: 'runbook',
+    payload: { runbook: 'hang-once-idempotent', params: { target: 'test', marker } },
+  });
+  const pid = await killHolderWhileRunning(ticket.id, marker);
+  const ended = await f.waitFor(ticket.id, ['succeeded', 'failed', 'cancelled'], 60_000);
+  assert.equal(ended.state, 'succeeded');
+  const log = f.api.files.find((file) => file.name === `${ticket.ref}-hang-once-idempotent.log`);
+  assert.equal(log?.bytes?.toString('utf8'), `second run: the first left ${pid}\n`);
+  await waitUntil(() => groupGone(pid), 30_000, 'the first run’s script to be stopped');
+});
