@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dbopsDirs } from './config/dirs.js';
 import { loadConfig } from './config/load.js';
-import { secretKeyStatus } from './config/secret-key.js';
+import { grantKeyProblem, secretKeyStatus } from './config/secret-key.js';
 import { isDbopsError } from './errors.js';
 import { runDoctor, renderDoctor } from './inventory/doctor.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
@@ -66,6 +66,12 @@ async function doctor(): Promise<number> {
   process.stdout.write(`${label} secret key: ${key.text}\n`);
   const runbooks = checkRunbooks(config.runbooks, process.env);
   process.stdout.write(renderRunbookChecks(runbooks));
+  const grants = grantKeyProblem({ keyEnv: config.secrets.key_env, secrets: process.env });
+  process.stdout.write(
+    grants
+      ? `WARN grants: ${grants}; until then /dbops grant refuses requests\n`
+      : 'ok   grants: passwords can be kept encrypted\n',
+  );
   const checks = await runDoctor(config, process.env);
   process.stdout.write(renderDoctor(checks));
   const failed =

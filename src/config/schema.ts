@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { lookupTable } from '../own.js';
 import { Environment } from './environment.js';
 import { RunbooksSection } from './runbook-schema.js';
+import { parseSpan } from '../text/duration.js';
 
 export { ENVIRONMENTS, Environment } from './environment.js';
 
@@ -47,11 +48,21 @@ const slackId = (prefixes: string) =>
       `expected a Slack id starting with ${prefixes.split('').join(' or ')}`,
     );
 
+/** A MySQL user name dbops creates or grants to (MySQL's 32-character limit, which MariaDB's 80 includes). */
+export const MysqlUserName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'expected a MySQL user name: 1 to 32 letters, digits, _, . or -');
+
 export const SlackSection = z.strictObject({
   dba_users: z.array(slackId('UW')).default([]),
   dba_usergroup: slackId('S').optional(),
   approval_channel: slackId('CG'),
   alert_channel: slackId('CG'),
+  /** Slack user id → MySQL user name of their personal account (`/dbops grant` without `to`); unmapped users get their Slack name. */
+  accounts: z
+    .record(slackId('UW'), MysqlUserName)
+    .transform((accounts) => lookupTable(Object.entries(accounts)))
+    .optional(),
 });
 
 export const Policy = z.strictObject({
@@ -265,6 +276,33 @@ export const SecretsSection = z.strictObject({
 });
 export type SecretsSection = z.infer<typeof SecretsSection>;
 
+const durationText = z.string().transform((text, ctx) => {
+  const seconds = parseSpan(text);
+  if (seconds === null) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 8h, 7d or 2w' });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+/** Account and privilege requests (`/dbops grant`, src/accounts/). */
+export const GrantsSection = z.strictObject({
+  /** Host part of personal accounts (the requester's own, when a grant names no `to`). */
+  personal_host: z
+    .string()
+    .regex(/^[A-Za-z0-9_.%:/-]{1,255}$/, "expected a host, an IP or netmask, or a pattern such as '%' or '10.0.%'")
+    .default('%'),
+  /** Longest grant per environment (seconds once parsed); longer requests are refused. An environment not listed has no limit. */
+  max_duration: z
+    .partialRecord(Environment, durationText)
+    .default({ prod: 7 * 86_400, staging: 30 * 86_400, test: 90 * 86_400, dev: 90 * 86_400 }),
+  /** DBA approvals a grant needs per environment; unset: policy.approvals. */
+  approvals: z.partialRecord(Environment, z.number().int().min(0).max(5)).optional(),
+  /** Drop a personal account once its last grant is revoked and it holds nothing but USAGE. */
+  drop_empty_personal_accounts: z.boolean().default(true),
+});
+export type GrantsSection = z.infer<typeof GrantsSection>;
+
 /**
  * A cluster's name: people type it (`prod.shop`), and it keys lookups. `constructor` (the one name
  * of this shape every JavaScript object already has) is refused, so no lookup can mistake it.
@@ -296,5 +334,6 @@ export const DbopsConfig = z.strictObject({
   secrets: SecretsSection.default({ key_env: 'DBOPS_SECRET_KEY' }),
   /** DBAs' scripts dbops runs as approved tickets (`/dbops run`); see runbook-schema.ts. */
   runbooks: RunbooksSection.default([]),
+  grants: GrantsSection.default(GrantsSection.parse({})),
 });
 export type DbopsConfig = z.infer<typeof DbopsConfig>;

@@ -102,3 +102,22 @@ export function secretKeyStatus(input: SecretKeyInput): SecretKeyStatus {
     return { level: 'problem', text: err instanceof ConfigError ? err.problems.join('; ') : String(err) };
   }
 }
+
+/**
+ * Whether grants may create accounts: their passwords wait encrypted with this key until shown, and
+ * the bot (which shows them) and the worker (which stores them) may run on different hosts, so a
+ * key generated on one host will not do: the variable must be set. Undefined when ready, else what
+ * to do, for `/dbops grant` and `dbops doctor`.
+ */
+export function grantKeyProblem(input: Omit<SecretKeyInput, 'stateDir'>): string | undefined {
+  const name = input.keyEnv;
+  const value = input.secrets[name]?.trim();
+  const how = `set ${name} to 32 random bytes in base64 (\`openssl rand -base64 32\`) on every host running dbops`;
+  if (!value) return `${name} is not set: dbops cannot keep a new account's password until it is shown; ${how}`;
+  try {
+    decodeKey(value, name);
+    return undefined;
+  } catch (err) {
+    return err instanceof ConfigError ? err.problems.join('; ') : String(err);
+  }
+}

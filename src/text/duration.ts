@@ -31,3 +31,13 @@ export function formatDuration(seconds: number): string {
   }
   return out;
 }
+
+/**
+ * A positive duration written with its unit (`8h`, `7d`, `2w`, `1h30m`): what a grant's `for` and
+ * `grants.max_duration` take. A bare number is refused there: it could mean hours as well as seconds.
+ */
+export function parseSpan(text: string): number | null {
+  if (/^\s*\d+\s*$/.test(text)) return null;
+  const seconds = parseDuration(text);
+  return seconds ? seconds : null;
+}

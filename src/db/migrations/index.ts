@@ -6,6 +6,7 @@ import { m006Monitoring } from './006-monitoring.js';
 import { m007TicketSeals } from './007-ticket-seals.js';
 import { m008Installation } from './008-installation.js';
 import { m009KillLog } from './009-kill-log.js';
+import { m010Grants } from './010-grants.js';
 
 export interface Migration {
   version: number;
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   m007TicketSeals,
   m008Installation,
   m009KillLog,
+  m010Grants,
 ];
