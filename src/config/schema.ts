@@ -300,6 +300,8 @@ export const GrantsSection = z.strictObject({
   approvals: z.partialRecord(Environment, z.number().int().min(0).max(5)).optional(),
   /** Drop a personal account once its last grant is revoked and it holds nothing but USAGE. */
   drop_empty_personal_accounts: z.boolean().default(true),
+  /** How often workers look for grants whose time is up and owners to remind (expiry is also a delayed job of its own). */
+  sweep_seconds: z.number().min(0.5).max(3600).default(60),
 });
 export type GrantsSection = z.infer<typeof GrantsSection>;
 
