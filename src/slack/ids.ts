@@ -59,6 +59,32 @@ export const ids = {
   runbookActions: {
     open: 'dbops.runbook.open',
   },
+  /**
+   * Buttons of grants: Show password (its owner, once; in the DM), Revoke (owner or DBA), Extend…
+   * (opens a new request for the same grant), Request a new password. The value is the grant ref (`G-7`).
+   */
+  grantActions: {
+    showPassword: 'dbops.grant.show_password',
+    revoke: 'dbops.grant.revoke',
+    extend: 'dbops.grant.extend',
+    requestReset: 'dbops.grant.request_reset',
+    /** block_id prefix of a grant's actions block (`dbops.grant.actions.7`). */
+    blockPrefix: 'dbops.grant.actions.',
+  },
+  /** The grant request form (`/dbops grant` without arguments, Extend…). */
+  grantModal: {
+    callback: 'dbops.grant.modal',
+    scopeBlock: 'scope',
+    scopeInput: 'scope_input',
+    privilegesBlock: 'privileges',
+    privilegesInput: 'privileges_input',
+    accountBlock: 'account',
+    accountInput: 'account_input',
+    durationBlock: 'duration',
+    durationInput: 'duration_input',
+    reasonBlock: 'reason',
+    reasonInput: 'reason_input',
+  },
   /** Buttons on alerts in the alert channel; the value is the alert ref (`alert-42`). DBAs only. */
   alertActions: {
     acknowledge: 'dbops.alert.acknowledge',
