@@ -139,6 +139,23 @@ export class GrantStore {
     return grant;
   }
 
+  /**
+   * The grant of an approved ticket, created on its first run: a redelivered job finds the same row
+   * (ticket_id is unique), so a ticket never makes two grants.
+   */
+  async forTicket(spec: GrantSpec, requester: string, ticketId: number, now: Date): Promise<Grant> {
+    const existing = await this.byTicket(ticketId);
+    if (existing) return existing;
+    try {
+      return await this.create(spec, requester, ticketId, now);
+    } catch (err) {
+      if ((err as { errno?: number }).errno !== 1062) throw err;
+      const raced = await this.byTicket(ticketId);
+      if (!raced) throw err;
+      return raced;
+    }
+  }
+
   async get(id: number, conn: Pool | PoolConnection = this.pool): Promise<Grant | undefined> {
     const [rows] = await conn.query<RowDataPacket[]>('SELECT * FROM grants WHERE id = ?', [id]);
     return rows[0] ? toGrant(rows[0]) : undefined;

@@ -187,3 +187,25 @@ export function staleClickMessage(
   const since = decision.toState !== ticket.state ? `; it is now ${describeState(ticket.state)}` : '';
   return `${ticket.ref} was already ${DECISIONS[decision.action]}${exception} ${by} at ${when}${since}.`;
 }
+
+/** A grant as the policy sees it (src/accounts/grant-store.ts). */
+export interface GrantFacts {
+  ref: string;
+  requester: string;
+  state: string;
+}
+
+/** Revoke a grant at once: whoever asked for it, or a DBA; only while it is active. */
+export function canRevokeGrant(grant: GrantFacts, user: string, dbas: ReadonlySet<string>): Verdict {
+  if (grant.state !== 'active') return refuse('stale', `${grant.ref} is ${grant.state}; there is nothing to revoke.`);
+  if (user !== grant.requester && !dbas.has(user))
+    return refuse('not_allowed', `Only <@${grant.requester}>, who asked for ${grant.ref}, or a DBA can revoke it.`);
+  return OK;
+}
+
+/** `/dbops accounts` shows every account of a cluster and its privileges: DBAs only. */
+export function canListAccounts(user: string, dbas: ReadonlySet<string>): Verdict {
+  if (!dbas.has(user))
+    return refuse('not_dba', 'Only DBAs can list a cluster’s accounts (slack.dba_users or the DBA user group).');
+  return OK;
+}
