@@ -1,12 +1,16 @@
 import type { Command } from '../src/slack/command.js';
+import { accounts } from './accounts.js';
 import { alerts } from './alerts.js';
 import { cancel } from './cancel.js';
 import { clusters } from './clusters.js';
 import { exec } from './exec.js';
+import { grant } from './grant.js';
+import { grants } from './grants.js';
 import { help } from './help.js';
 import { migrate } from './migrate.js';
 import { meta } from './meta.js';
 import { review } from './review.js';
+import { revoke } from './revoke.js';
 import { rollback } from './rollback.js';
 import { run } from './run.js';
 import { runbooks } from './runbooks.js';
@@ -33,5 +37,9 @@ export const commands: readonly Command[] = [
   top,
   slow,
   space,
+  grant,
+  grants,
+  revoke,
+  accounts,
   help,
 ];

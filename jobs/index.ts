@@ -1,4 +1,6 @@
 import { executeSql } from './execute-sql.js';
+import { grant } from './grant.js';
+import { grantRevoke, grantSweep } from './grant-lifecycle.js';
 import { migrate } from './migrate.js';
 import { alertSweep, monitorPoll } from './monitor.js';
 import { rollback } from './rollback.js';
@@ -9,10 +11,16 @@ import { runbook } from './runbook.js';
  * it (src/tickets/kind.ts); workers route by `job.name`. The registry test checks it against the
  * files here. Adding a kind is its file and one line here.
  */
-export const ticketKinds = [executeSql, rollback, migrate, runbook] as const;
+export const ticketKinds = [executeSql, rollback, migrate, runbook, grant] as const;
 
 /**
  * Monitor jobs, all in jobs/monitor.ts: not ticket jobs (no ticket, nothing changes on a target),
  * so not in `ticketKinds`; they run on their own queue, `dbops-monitors`, in src/monitor/worker.ts.
  */
 export const monitorJobs = [monitorPoll, alertSweep] as const;
+
+/**
+ * Grant lifecycle jobs, in jobs/grant-lifecycle.ts: not ticket jobs (a revoke needs no approval and
+ * only takes privileges away); they run on their own queue in src/accounts/worker.ts.
+ */
+export const grantJobs = [grantRevoke, grantSweep] as const;

@@ -111,7 +111,7 @@ export interface GrantFilter {
 
 /** Grants in the meta database. Every state change is a compare-and-set on the state it leaves. */
 export class GrantStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(readonly pool: Pool) {}
 
   async create(spec: GrantSpec, requester: string, ticketId: number | null, now: Date): Promise<Grant> {
     const [result] = await this.pool.query<ResultSetHeader>(

@@ -4,6 +4,8 @@ import type { Grant } from './grant-store.js';
 
 /** What the grant lifecycle tells people; src/slack implements it (the engine never imports Slack). */
 export interface GrantAnnouncer {
+  /** The grant is in place: its owner gets a DM (with Show password when dbops created the account). */
+  ready(grant: Grant, createdAccount: boolean): Promise<void>;
   /** The grant was revoked (by someone, or by dbops at expiry): its ticket's thread and its owner. */
   revoked(grant: Grant, outcome: RevokeOutcome, by: string): Promise<void>;
   /** The grant ends soon: its owner gets a DM with Extend… and Revoke. */

@@ -3,6 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import type { z } from 'zod';
 import type { Cluster } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
+import type { GrantJobServices } from '../accounts/job-services.js';
 import type { ExecutionServices } from '../execute/job-services.js';
 import type { Logger } from '../logger.js';
 import type { RunbookServices } from '../runbooks/job-services.js';
@@ -27,6 +28,8 @@ export interface JobServices {
   execution: ExecutionServices;
   /** dbops.yml's runbooks and the secrets their output is scrubbed of (jobs/runbook.ts); absent where none are wired. */
   runbooks?: RunbookServices;
+  /** Grants' store, password store, expiry queue and owner notices (jobs/grant.ts). */
+  grants?: GrantJobServices;
 }
 
 export interface StepOptions {

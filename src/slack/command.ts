@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { GrantBot } from '../accounts/bot.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Diagnostics } from '../diagnose/service.js';
 import type { ExecutionBot } from '../execute/bot.js';
@@ -46,6 +47,8 @@ export interface CommandDeps {
   execution?: ExecutionBot;
   /** Firing alerts, acknowledgements and silences (src/monitor/). */
   alerts: AlertService;
+  /** Grants: requests checked before a ticket, the one-time password, revokes, lists (src/accounts/bot.ts). */
+  grants?: GrantBot;
   /** Live facts about the clusters (topology, schemas, tables): commands read targets only through it. */
   inventory: Inventory;
   /** `/dbops top`, `slow` and `space`, and Kill (src/diagnose/): they read targets only through it. */

@@ -7,11 +7,6 @@ import type { Notifier } from './notifier.js';
 import type { Message } from './views/blocks.js';
 import { endsSoonDm, grantReadyDm, revokedMessage } from './views/grants.js';
 
-/** What a grant job says besides its thread: the owner's DM with Show password. */
-export interface GrantNews extends GrantAnnouncer {
-  ready(grant: Grant, createdAccount: boolean): Promise<void>;
-}
-
 export interface GrantAnnouncerDeps {
   slack: Notifier;
   tickets: Pick<TicketStore, 'get'>;
@@ -19,7 +14,7 @@ export interface GrantAnnouncerDeps {
 }
 
 /** Grant news in Slack: the owner's DMs and the grant ticket's thread. No password ever passes here. */
-export function createGrantAnnouncer(deps: GrantAnnouncerDeps): GrantNews {
+export function createGrantAnnouncer(deps: GrantAnnouncerDeps): GrantAnnouncer {
   const thread = async (grant: Grant, message: Message) => {
     if (grant.ticketId === null) return;
     const ticket = await deps.tickets.get(grant.ticketId);

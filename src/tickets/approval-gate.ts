@@ -25,7 +25,7 @@ export interface ApprovalGateDeps {
   store: { seals(ticketId: number): Promise<Seal[]>; kinds?: Pick<KindRegistry, 'approvals'> };
   sealer: Sealer;
   dbas: Pick<DbaDirectory, 'members'>;
-  config: Pick<DbopsConfig, 'clusters' | 'policy'> & Partial<Pick<DbopsConfig, 'runbooks'>>;
+  config: Pick<DbopsConfig, 'clusters' | 'policy'> & Partial<Pick<DbopsConfig, 'runbooks' | 'grants'>>;
 }
 
 export function createApprovalGate(deps: ApprovalGateDeps): ApprovalGate {

@@ -39,7 +39,7 @@ export interface TicketKind<K extends string = string, P extends z.ZodType = z.Z
   touches(payload: z.infer<P>, target: KindTarget): TicketTouches;
   /**
    * The DBA approvals a ticket of this kind needs on a cluster of `environment`, in place of
-   * `policy.approvals` (a runbook's own `approvals`), read from the config as it is now. Without it
+   * `policy.approvals` (a runbook's own `approvals`, `grants.approvals`), read from the config as it is now. Without it
    * the policy decides (src/tickets/policy.ts).
    */
   approvals?(payload: z.infer<P>, environment: Environment, config: ApprovalConfig): number;
@@ -48,7 +48,7 @@ export interface TicketKind<K extends string = string, P extends z.ZodType = z.Z
 }
 
 /** What a kind's `approvals` reads of dbops.yml. */
-export type ApprovalConfig = Pick<DbopsConfig, 'policy' | 'runbooks'>;
+export type ApprovalConfig = Pick<DbopsConfig, 'policy' | 'runbooks'> & Partial<Pick<DbopsConfig, 'grants'>>;
 
 /** Declare a ticket kind, its payload type inferred from the schema. */
 export function defineKind<const K extends string, P extends z.ZodType>(kind: TicketKind<K, P>): TicketKind<K, P> {

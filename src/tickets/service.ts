@@ -32,7 +32,7 @@ export interface TicketServiceDeps {
   queue: TicketQueue;
   clock: Clock;
   logger: Logger;
-  config: Pick<DbopsConfig, 'clusters' | 'policy'> & Partial<Pick<DbopsConfig, 'runbooks'>>;
+  config: Pick<DbopsConfig, 'clusters' | 'policy'> & Partial<Pick<DbopsConfig, 'runbooks' | 'grants'>>;
   dbas: DbaDirectory;
   /** Seals each approval decision with dbops' key; the runner trusts nothing else. */
   sealer: Sealer;
@@ -253,6 +253,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     const own = deps.store.kinds.approvals(request.request, cluster.env, {
       policy: config.policy,
       runbooks: config.runbooks ?? [],
+      grants: config.grants,
     });
     const needed = Math.max(own ?? approvalsNeeded(cluster.env, config.policy), input.minApprovals ?? 0);
     const created = await store.create(

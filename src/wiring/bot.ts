@@ -14,6 +14,7 @@ import { createProtectedTargets } from '../tickets/protected-targets.js';
 import { createTicketService, type TicketService } from '../tickets/service.js';
 import type { Closers } from '../closers.js';
 import { startExecutionBot } from './execution.js';
+import { createGrantBot } from './grants.js';
 import { startAlerts } from './monitoring.js';
 import type { Runtime } from './runtime-options.js';
 import type { Services } from './services.js';
@@ -70,6 +71,7 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
       clock: s.clock,
       logger: logger.child({ name: 'diagnose' }),
     }),
+    grants: createGrantBot(s, s.grants),
   };
   const settings = s.slack.settings;
   const app = createSlackApp(settings, deps, [healthRoute({ meta, redis: s.redis }), metricsRoute(s.metrics)], logger);

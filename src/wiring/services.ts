@@ -1,3 +1,4 @@
+import { type GrantParts, openGrantParts } from './grants.js';
 import { WebClient } from '@slack/web-api';
 import { ticketKinds } from '../../jobs/index.js';
 import { Redis } from 'ioredis';
@@ -64,6 +65,8 @@ export interface Services {
   gate: ApprovalGate;
   /** Approval messages, ticket threads, DMs and the App Home: ONE per process (it orders the edits of each message). */
   announcer: TicketAnnouncer;
+  /** Grants: store, password store (when the key is set), the grant queue and the owners' notices. */
+  grants: GrantParts;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -135,7 +138,7 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
     clock,
     logger,
   });
-  return {
+  const base: Omit<Services, 'grants'> = {
     config,
     env,
     logger,
@@ -164,6 +167,7 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
       firingAlerts: () => alertStore.firing(meta),
     }),
   };
+  return { ...base, grants: openGrantParts(base, closers) };
 }
 
 /** dbops' key from `secrets.key_env`, or one this host keeps in DBOPS_STATE_DIR (with a warning: hosts share it). */

@@ -6,6 +6,7 @@ import type { WorkerHost } from '../queue/worker-host.js';
 import type { Closers } from '../closers.js';
 import { workerExecution } from './execution.js';
 import { workerRunbooks } from './runbooks.js';
+import { startGrantWorker } from './grants.js';
 import { startAlerts } from './monitoring.js';
 import { startRunner } from './runner.js';
 import type { Runtime } from './runtime-options.js';
@@ -35,13 +36,14 @@ export async function startWorkers(
     metrics: s.metrics,
     jobs: s.options.jobs ?? s.tickets.kinds.kinds,
     clusters: s.clusters,
-    services: { execution: workerExecution(s), runbooks: workerRunbooks(s) },
+    services: { execution: workerExecution(s), runbooks: workerRunbooks(s), grants: s.grants },
     runDir: s.runDir,
     worker: s.options.workerName,
     alerts,
     gate: s.gate,
   });
   closers.push(() => runner.stop());
+  await startGrantWorker(s, s.grants, closers);
   return runner.host;
 }
 

@@ -23,7 +23,7 @@ export function testSealer(installation: string): Sealer {
 export function approvalParts(deps: {
   installation: string;
   store: TicketStore;
-  config: Pick<DbopsConfig, 'clusters' | 'policy' | 'execution'>;
+  config: Pick<DbopsConfig, 'clusters' | 'policy' | 'execution' | 'grants'>;
   dbas: Pick<DbaDirectory, 'members'>;
   /** The meta database; every cluster is taken to be on its server (only consulted for a schema named like it). */
   meta: Pool;

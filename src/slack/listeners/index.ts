@@ -4,6 +4,7 @@ import { registerExecutionActions } from './execution-actions.js';
 import { registerAlertActions } from './alert-actions.js';
 import { registerDiagnoseActions } from './diagnose-actions.js';
 import { registerDiagnoseForm } from './diagnose-form.js';
+import { registerGrantActions } from './grant-actions.js';
 import { registerHome } from './home.js';
 import { registerReviewModal } from './review-modal.js';
 import { registerRunbookForms } from './runbook-forms.js';
@@ -39,4 +40,5 @@ export function registerListeners(app: App, deps: CommandDeps, options: Listener
   registerDiagnoseActions(app, deps, answer);
   registerDiagnoseForm(app, deps);
   registerRunbookForms(app, deps, answer);
+  registerGrantActions(app, deps, answer);
 }

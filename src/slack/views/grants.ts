@@ -92,10 +92,12 @@ const GONE: Record<Exclude<Reveal, { ok: true }>['reason'], string> = {
 export function passwordGoneModal(grant: Grant, reason: Exclude<Reveal, { ok: true }>['reason']): View {
   const offer = reason === 'shown' || reason === 'expired';
   const blocks: KnownBlock[] = [section(GONE[reason])];
-  if (offer) {
-    blocks.push(section('Ask for a new one: a DBA approves it like the grant, and you get a new Show password.'));
-    blocks.push(grantActions(grant, ['requestReset']));
-  }
+  if (offer)
+    blocks.push(
+      section(
+        `For a new password: ${code(`/dbops revoke ${grant.ref}`)} and ask again (a personal account left with nothing is dropped, so it comes back with a new password), or ask a DBA to reset it.`,
+      ),
+    );
   return {
     type: 'modal',
     title: { type: 'plain_text', text: truncate(`${grant.ref} password`, 24) },

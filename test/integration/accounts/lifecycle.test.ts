@@ -25,6 +25,9 @@ after(() => f.close());
 /** What the lifecycle told people, as Slack would have been told. */
 class RecordingAnnouncer implements GrantAnnouncer {
   readonly said: string[] = [];
+  async ready(grant: Grant) {
+    this.said.push(`ready ${grant.ref}`);
+  }
   async revoked(grant: Grant, outcome: RevokeOutcome, by: string) {
     this.said.push(`revoked ${grant.ref} by ${by}: ${outcome.revoked.join(',')}${outcome.dropped ? ' dropped' : ''}`);
   }

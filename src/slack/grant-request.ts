@@ -1,0 +1,102 @@
+import { GRANT_USAGE, parseGrantText } from '../accounts/parse.js';
+import type { GrantFinding } from '../accounts/review.js';
+import { DbopsError } from '../errors.js';
+import { PENALTY } from '../review/grade.js';
+import type { TicketReview } from '../tickets/ticket.js';
+import type { CommandDeps } from './command.js';
+import type { Message } from './views/blocks.js';
+import {
+  announceFailedMessage,
+  autoApprovedMessage,
+  duplicateMessage,
+  privateNote,
+  ticketBlockedMessage,
+  ticketOpenedMessage,
+} from './views/ticket-replies.js';
+import { section } from './views/blocks.js';
+
+export interface GrantRequest {
+  user: string;
+  /** What follows `/dbops grant` (or the form's fields put the same way). */
+  text: string;
+  /** The Slack request it came from: a repeat opens no second ticket. */
+  sourceKey: string;
+  channel?: string;
+}
+
+/**
+ * `/dbops grant` and its form: parse, check before any ticket (key, cluster, account, least
+ * privilege, target, a grant already held), then open a grant ticket that DBAs approve like a change.
+ * Returns what to tell the requester, privately.
+ */
+export async function requestGrant(request: GrantRequest, deps: CommandDeps): Promise<Message> {
+  const bot = deps.grants;
+  if (!bot) throw new DbopsError('unavailable', 'grants are not available in this dbops process');
+  const parsed = parseGrantText(request.text);
+  if (!parsed.ok) return privateNote(`${parsed.problems.join('\n')}\nUsage: \`${GRANT_USAGE}\``);
+  const info = await deps.slack.client.users.info({ user: request.user }).catch(() => undefined);
+  const slackName = info?.user?.name ?? info?.user?.real_name ?? '';
+  const prepared = await bot.prepare(parsed.request, request.user, slackName);
+  if (!prepared.ok) return privateNote(prepared.message);
+  const { spec } = prepared;
+  const result = await deps.tickets.submit({
+    kind: 'grant',
+    payload: spec,
+    requester: request.user,
+    cluster: spec.cluster,
+    schema: spec.schema,
+    review: grantReview(prepared.findings),
+    sourceKey: request.sourceKey,
+    slack: request.channel ? { requestChannel: request.channel } : {},
+  });
+  if (!result.ok) return privateNote(result.message);
+  const { ticket } = result;
+  deps.logger.info('grant requested', { ticket: ticket.ref, user: request.user, outcome: result.outcome });
+  switch (result.outcome) {
+    case 'blocked':
+      return ticketBlockedMessage(
+        ticket,
+        prepared.findings.map((f) => section(findingText(f))),
+      );
+    case 'duplicate':
+      return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
+    case 'awaiting_approval': {
+      const published = await deps.announcer.publish(ticket.id);
+      if (!published.ok) return announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
+      return ticketOpenedMessage(published.ticket, published.permalink);
+    }
+    case 'auto_approved': {
+      const published = await deps.announcer.autoApproved(ticket, result.handOff);
+      return autoApprovedMessage(
+        published.ticket,
+        result.handOff,
+        published.ok ? published.permalink : null,
+        deps.announcer.zoneOf(published.ticket),
+      );
+    }
+  }
+}
+
+function findingText(f: GrantFinding): string {
+  return `*${f.severity}* \`${f.rule}\`: ${f.message}. ${f.fix}.`;
+}
+
+/** The least-privilege review as a ticket keeps a review: findings with rule, severity and fix; graded like SQL. */
+export function grantReview(findings: readonly GrantFinding[]): TicketReview {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  const score = Math.max(0, 100 - errors * PENALTY.error - warnings * PENALTY.warning);
+  const grade = errors > 0 ? 'F' : score >= 90 ? 'A' : score >= 75 ? 'B' : score >= 60 ? 'C' : 'D';
+  return {
+    summary: { errors, warnings, notices: 0, score, grade },
+    findings: findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      statement: 1,
+      line: 1,
+      column: 1,
+      message: f.message,
+      fix: f.fix,
+    })),
+  };
+}
