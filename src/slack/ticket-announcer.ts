@@ -1,5 +1,6 @@
 import { findCluster } from '../config/clusters.js';
 import type { DbopsConfig } from '../config/schema.js';
+import type { Grant } from '../accounts/grant-store.js';
 import type { Logger } from '../logger.js';
 import type { RunRecord } from '../queue/run-rows.js';
 import { lookupTable, own } from '../own.js';
@@ -34,6 +35,8 @@ export interface TicketAnnouncerDeps {
   logger: Logger;
   /** The monitor's firing alerts, for the clusters at a glance DBAs see in Home; without it Home lists no clusters. */
   firingAlerts?: () => Promise<ReadonlyArray<Pick<Alert, 'cluster' | 'instance' | 'checkId' | 'valueText'>>>;
+  /** The user's active grants, for the App Home (src/accounts/grant-store.ts). */
+  grants?: { list(filter: { requester: string; states: ['active'] }): Promise<Grant[]> };
 }
 
 /** SQL longer than this goes to the thread as a file rather than a code block. */
@@ -253,14 +256,15 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     /** Publish the user's App Home: open tickets, and for DBAs the approvals waiting. */
     async publishHome(user: string, notice?: string): Promise<void> {
       const dba = await deps.dbas.isDba(user);
-      const [mine, pending] = await Promise.all([
+      const [mine, pending, grants] = await Promise.all([
         store.listMine(user, { states: OPEN_STATES, limit: HOME_LIST_MAX }),
         dba ? store.listPending({ limit: HOME_LIST_MAX + 1 }) : Promise.resolve([]),
+        deps.grants ? deps.grants.list({ requester: user, states: ['active'] }) : Promise.resolve([]),
       ]);
       const clusters = dba ? await glances(deps) : undefined;
       await slack.client.views.publish({
         user_id: user,
-        view: homeView({ user, dba, mine, pending, zones, notice, clusters }),
+        view: homeView({ user, dba, mine, pending, zones, notice, clusters, grants }),
       });
     },
   };

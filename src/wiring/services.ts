@@ -1,3 +1,4 @@
+import { GrantStore } from '../accounts/grant-store.js';
 import { type GrantParts, openGrantParts } from './grants.js';
 import { WebClient } from '@slack/web-api';
 import { ticketKinds } from '../../jobs/index.js';
@@ -165,6 +166,7 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
       config,
       logger,
       firingAlerts: () => alertStore.firing(meta),
+      grants: new GrantStore(meta),
     }),
   };
   return { ...base, grants: openGrantParts(base, closers) };

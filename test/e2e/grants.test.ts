@@ -158,6 +158,12 @@ describe('/dbops grant over signed HTTP', () => {
     assert.match(JSON.stringify(again.params.view), /already shown once/);
     assert.ok(!JSON.stringify(again.params.view).includes(password));
 
+    // App Home shows the active grant with its end.
+    since = h.api.calls.length;
+    await h.slack.eventCallback({ type: 'app_home_opened', user: DEV, channel: h.api.dmChannel(DEV), tab: 'home' });
+    const home = await waitForCall(h, (c) => c.method === 'views.publish' && c.params.user_id === DEV, since);
+    assert.match(JSON.stringify(home.params.view), /Your active grants[\s\S]*until \d{4}-\d\d-\d\d/);
+
     // /dbops grants lists it; a DBA sees accounts.
     assert.match(JSON.stringify((await slash(h, 'grants mine')).params), new RegExp(personal));
     assert.match(JSON.stringify((await slash(h, 'accounts prod', DBA)).params), new RegExp(personal));

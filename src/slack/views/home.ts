@@ -2,6 +2,8 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { Ticket } from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
 import { code, context, divider, header, section } from './blocks.js';
+import type { Grant } from '../../accounts/grant-store.js';
+import { grantActions, grantLine } from './grants.js';
 import { ticketLine } from './ticket-list.js';
 import { actionsIfAny, buttonsFor, reviewText } from './ticket-parts.js';
 
@@ -16,6 +18,8 @@ export interface HomeInput {
   /** For DBAs: tickets waiting for a decision, oldest first. */
   pending: readonly Ticket[];
   zones: Readonly<Record<string, string>>;
+  /** The user's active grants (`/dbops grant`), with their expiry. */
+  grants?: readonly Grant[];
   /** The answer to the user's last click here ("T-42 was already approved by …"). */
   notice?: string;
   /** For DBAs: every cluster at a glance (from the monitor's firing alerts), with a Top button. */
@@ -78,6 +82,11 @@ export function homeView(input: HomeInput): HomeView {
       section(ticketLine(ticket, zones[ticket.cluster] ?? 'UTC')),
       ...actionsIfAny(ticket, buttonsFor(ticket, { dba, requester: ticket.requester === user })),
     );
+  }
+  if (input.grants && input.grants.length > 0) {
+    blocks.push(divider(), section('*Your active grants*'));
+    for (const grant of input.grants.slice(0, HOME_LIST_MAX))
+      blocks.push(section(grantLine(grant)), grantActions(grant, ['revoke']));
   }
   if (dba) {
     blocks.push(
