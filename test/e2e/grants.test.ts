@@ -173,7 +173,7 @@ describe('/dbops grant over signed HTTP', () => {
     const gref = /G-\d+/.exec(String(dm.params.text))?.[0] ?? '';
     await slash(h, `revoke ${gref}`);
     await waitUntil(async () => (await tryAs(personal, password, 'SELECT 1')) !== 'ok', 20_000, 'the revoke');
-    assert.equal(await tryAs(personal, password, 'SELECT 1'), 'ER_ACCESS_DENIED_ERROR');
+    assert.match(await tryAs(personal, password, 'SELECT 1'), /^ER_ACCESS_DENIED/);
   });
 
   it('a DBA cannot approve their own grant', async () => {

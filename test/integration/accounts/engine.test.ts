@@ -48,7 +48,7 @@ describe('granting on a real MariaDB', () => {
       await tryAs(user, reveal.password, `SELECT * FROM \`${f.schema}\`.items`),
       'ER_TABLEACCESS_DENIED_ERROR',
     );
-    assert.equal(await tryAs(user, 'wrong', 'SELECT 1'), 'ER_ACCESS_DENIED_ERROR');
+    assert.match(await tryAs(user, 'wrong', 'SELECT 1'), /^ER_ACCESS_DENIED/);
     assert.equal((await f.grants.get(grant.id))?.state, 'active');
   });
 

@@ -85,9 +85,10 @@ describe('grant lifecycle', () => {
     const swept = await sweepGrants(lifecycle(announcer, at(21)));
     assert.deepEqual(swept.expired, [grant.id]);
     assert.deepEqual(announcer.said, [`ends soon ${grant.ref}`, `revoked ${grant.ref} by dbops: SELECT dropped`]);
-    assert.equal(
+    // MariaDB answers 1045 or 1698 for an account that is gone; either way nobody logs in.
+    assert.match(
       await tryAs(user, password, `SELECT id FROM \`${f.schema}\`.orders`),
-      'ER_ACCESS_DENIED_ERROR',
+      /^ER_ACCESS_DENIED/,
       'the account is gone',
     );
     assert.deepEqual((await sweepGrants(lifecycle(announcer, at(30)))).expired, [], 'nothing twice');
@@ -114,7 +115,11 @@ describe('grant lifecycle', () => {
       await queue.revokeAt(grant.id, new Date(Date.now() + 300), new Date());
       await waitUntil(async () => (await f.grants.get(grant.id))?.state === 'revoked', 10_000, 'the delayed revoke');
       assert.equal(await tryAs(user, password, `SELECT id FROM \`${f.schema}\`.orders`), 'ER_TABLEACCESS_DENIED_ERROR');
-      assert.deepEqual(announcer.said, [`revoked ${grant.ref} by dbops: SELECT`]);
+      assert.deepEqual(
+        announcer.said.filter((line) => line.includes(grant.ref)),
+        [`revoked ${grant.ref} by dbops: SELECT`],
+        'announced once',
+      );
     } finally {
       await queue.close();
       await worker.close();
