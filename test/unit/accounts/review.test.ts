@@ -50,7 +50,7 @@ describe('least-privilege review of a grant', () => {
   it('a duration over grants.max_duration is refused, naming the rule and the limit', () => {
     const review = reviewGrant(spec({ duration_seconds: 8 * 86400 }), prod);
     assert.equal(review.refused !== null && review.rule, GRANT_RULES.maxDuration);
-    assert.match(review.refused ?? '', /8d is longer than grants\.max_duration allows on prod \(1w\)/);
+    assert.match(review.refused ?? '', /8d is longer than grants\.max_duration allows on prod \(7d\)/);
     assert.equal(reviewGrant(spec({ duration_seconds: 7 * 86400 }), prod).refused, null);
   });
 
