@@ -14,7 +14,7 @@ const USAGE = `Usage: dbops <command> [options]
 Commands:
   start                 run dbops (DBOPS_ROLE=all|bot|worker picks the parts)
   worker                run only the job workers (same as DBOPS_ROLE=worker dbops start)
-  review [--target cluster.schema] [--change] [--format text|json|sarif] [--fail-on error|warning] FILE|-
+  review [--target cluster.schema] [--change] [--format text|json|sarif|github] [--fail-on error|warning] FILE|-
                         review SQL from a file or stdin; exit 0 below --fail-on, 1 at or above, 2 on bad usage.
                         --target also checks the schema and EXPLAINs there; --change adds the change-ticket
                         rules (no plain SELECTs, no GRANTs), as /dbops exec applies them

@@ -5,6 +5,7 @@ import { reviewSql } from './engine.js';
 import { renderJson } from './render/json.js';
 import { renderText } from './render/text.js';
 import { renderSarif } from './render/sarif.js';
+import { renderGithub } from './render/github.js';
 import { createReviewer } from './service.js';
 import { ConfigError } from '../errors.js';
 import { parseTargetName, requireCluster, type TargetName } from '../inventory/names.js';
@@ -19,10 +20,10 @@ export interface CliIo {
   readFile(path: string): string;
 }
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 const FAIL_ON = ['error', 'warning'] as const;
 
-/** `dbops review [--target cluster.schema] [--format text|json|sarif] [--fail-on error|warning] FILE|-`. */
+/** `dbops review [--target cluster.schema] [--format text|json|sarif|github] [--fail-on error|warning] FILE|-`. */
 export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
@@ -57,14 +58,21 @@ export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
     ? await reviewAgainst(sql, target, purpose)
     : await reviewSql(sql, { rules: cliRules(), purpose });
   const artifact = source === '-' ? '<stdin>' : source;
-  io.stdout.write(
-    format === 'json'
-      ? renderJson(report)
-      : format === 'sarif'
-        ? renderSarif(report, rules, artifact)
-        : renderText(report, artifact),
-  );
+  io.stdout.write(render(format, report, artifact));
   return failsAt(report, failOn) ? 1 : 0;
+}
+
+function render(format: (typeof FORMATS)[number], report: ReviewReport, artifact: string): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'sarif':
+      return renderSarif(report, rules, artifact);
+    case 'github':
+      return renderGithub(report, artifact);
+    case 'text':
+      return renderText(report, artifact);
+  }
 }
 
 /** With a target the config is required: it names the cluster and where its password comes from. */
@@ -98,7 +106,7 @@ function failsAt(report: ReviewReport, level: (typeof FAIL_ON)[number]): boolean
 
 function usage(io: CliIo, problem: string): number {
   io.stderr.write(
-    `dbops review: ${problem}\nUsage: dbops review [--target cluster.schema] [--change] [--format text|json|sarif] [--fail-on error|warning] FILE|-\n`,
+    `dbops review: ${problem}\nUsage: dbops review [--target cluster.schema] [--change] [--format text|json|sarif|github] [--fail-on error|warning] FILE|-\n`,
   );
   return 2;
 }

@@ -36,7 +36,7 @@ export function renderSarif(report: ReviewReport, rules: readonly Rule[], artifa
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: artifact },
+                artifactLocation: { uri: artifactUri(artifact) },
                 region: { startLine: f.line, startColumn: f.column },
               },
             },
@@ -47,4 +47,12 @@ export function renderSarif(report: ReviewReport, rules: readonly Rule[], artifa
     ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+/**
+ * SARIF locates a file by a URI reference: a path relative to the repository root as code scanning
+ * expects, each segment percent-encoded so a space, `%` or `#` in a file name stays part of it.
+ */
+export function artifactUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
 }

@@ -44,7 +44,7 @@ describe('dbops review (CLI contract)', () => {
   it('exits 2 on bad usage, saying what was wrong', async () => {
     const bad = await run(['--format', 'xml', '-']);
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /--format must be one of text, json, sarif \(got 'xml'\)/);
+    assert.match(bad.err, /--format must be one of text, json, sarif, github \(got 'xml'\)/);
     assert.equal((await run([])).code, 2);
     assert.match((await run(['--target', 'nodot', '-'], 'SELECT 1')).err, /--target must be cluster\.schema/);
   });
@@ -82,5 +82,25 @@ describe('dbops review (CLI contract)', () => {
       region: { startLine: 1, startColumn: 1 },
     });
     assert.ok(sarif.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'statement.disallow-truncate'));
+  });
+
+  it('SARIF locates a file whose name has a space, % or # by a percent-encoded URI reference', async () => {
+    const { out } = await run(['--format', 'sarif', 'db/a b%#1.sql'], '', { 'db/a b%#1.sql': 'TRUNCATE TABLE t' });
+    const uris = JSON.parse(out).runs[0].results.map(
+      (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0]?.physicalLocation.artifactLocation.uri,
+    );
+    assert.ok(uris.length > 0);
+    for (const uri of uris) assert.equal(uri, 'db/a%20b%25%231.sql');
+  });
+
+  it('--format github prints Actions annotations and keeps the exit code contract', async () => {
+    const { code, out } = await run(['--format', 'github', 'm/1.sql'], '', { 'm/1.sql': 'SELECT 1;\nDELETE FROM t;' });
+    assert.equal(code, 1);
+    assert.match(
+      out,
+      /^::error file=m\/1\.sql,line=2,col=1,title=dbops statement\.where\.require\.update-delete::.+$/m,
+    );
+    assert.match(out, /^dbops review: 2 statement\(s\), /m);
   });
 });
