@@ -6,7 +6,8 @@
  * names; the fake's own bookkeeping (ephemeral, editCount, via, …) is camelCase.
  * The local workspace (`workspace/`) reads this state and adds what people do: their messages,
  * files, and modals closed or replaced by a `response_action` (`postUserMessage`, `closeView`, …).
- * Served: POST|GET /api/<method>, POST /upload/<file_id>, POST /response/<id> (response_url).
+ * Served: POST|GET /api/<method>, POST /upload/<file_id>, POST /response/<id> (response_url),
+ * and Socket Mode: `apps.connections.open` and its WebSocket on /link/ (`socketMode`, fake-socket-mode.ts).
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -27,6 +28,7 @@ import {
   type JsonObject,
   type Reply,
 } from './fake-slack-http.js';
+import { FakeSocketMode, SocketModeOpenError } from './fake-socket-mode.js';
 
 export type { Fault, JsonObject } from './fake-slack-http.js';
 
@@ -145,7 +147,7 @@ class SlackApiError extends Error {
     super(code);
   }
 }
-type Handler = (p: JsonObject) => JsonObject;
+type Handler = (p: JsonObject, token: string) => JsonObject;
 
 const RESPONSE_URL_MAX_USES = 5; // Slack: a response_url takes at most 5 posts (within 30 min)
 
@@ -156,6 +158,8 @@ export class FakeSlackApi {
   readonly botUserId: string;
   readonly botId: string;
   readonly appId: string;
+  /** Socket Mode: envelopes to the app over its WebSocket, disconnects, reconnects. */
+  readonly socketMode: FakeSocketMode;
   private readonly users = new Map<string, FakeUser>();
   private readonly usergroups: Record<string, string[]>;
   private readonly channels = new Map<string, FakeChannel>();
@@ -182,6 +186,7 @@ export class FakeSlackApi {
     this.botUserId = opts.botUserId ?? 'U0DBOPSBOT';
     this.botId = opts.botId ?? 'B0DBOPSBOT';
     this.appId = opts.appId ?? 'A0DBOPSAPP';
+    this.socketMode = new FakeSocketMode({ appId: this.appId });
     this.usergroups = opts.usergroups ?? {};
     this.keepCalls = opts.keepCalls ?? Infinity;
     this.events.setMaxListeners(0);
@@ -200,6 +205,7 @@ export class FakeSlackApi {
           send(res, { status: 500, body: { ok: false, error: 'fake_internal_error', detail: String(err) } });
       });
     });
+    server.on('upgrade', (req, socket) => this.socketMode.upgrade(req, socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
@@ -212,6 +218,7 @@ export class FakeSlackApi {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.socketMode.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -586,7 +593,7 @@ export class FakeSlackApi {
     if (!handler) return { status: 200, body: { ok: false, error: 'unknown_method' } };
     if (!token) return { status: 200, body: { ok: false, error: 'not_authed' } };
     try {
-      return { status: 200, body: { ok: true, ...handler(params) } };
+      return { status: 200, body: { ok: true, ...handler(params, token) } };
     } catch (err) {
       if (err instanceof SlackApiError) return { status: 200, body: { ok: false, error: err.code } };
       throw err;
@@ -625,6 +632,7 @@ export class FakeSlackApi {
   // ---- Web API methods -------------------------------------------------------------------
   private buildHandlers(): Record<string, Handler> {
     return {
+      'apps.connections.open': (_p, token) => ({ url: this.openSocketModeUrl(token) }),
       'auth.test': () => ({
         url: `https://${this.teamDomain}.slack.com/`,
         team: this.teamDomain,
@@ -682,6 +690,15 @@ export class FakeSlackApi {
       },
       'files.completeUploadExternal': (p) => ({ files: this.completeUpload(p) }),
     };
+  }
+
+  private openSocketModeUrl(token: string): string {
+    try {
+      return this.socketMode.openUrl(token, this.origin);
+    } catch (err) {
+      if (err instanceof SocketModeOpenError) throw new SlackApiError(err.message);
+      throw err;
+    }
   }
 
   private store(

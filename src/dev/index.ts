@@ -24,3 +24,10 @@ export {
   type SlashCommandInput,
   type ViewSubmissionInput,
 } from './signed-requests.js';
+export {
+  FakeSocketMode,
+  type Ack,
+  type Envelope,
+  type EnvelopeType,
+  type FakeSocketModeOptions,
+} from './fake-socket-mode.js';

@@ -2,10 +2,13 @@
  * Sends requests to a Bolt app the way Slack does: slash commands and interactivity as
  * form-encoded bodies (interactivity in a `payload=` JSON field), Events API as JSON, each
  * signed with `X-Slack-Signature: v0=hex(HMAC-SHA256(secret, "v0:{ts}:{raw body}"))`.
+ * With `transport: 'socket-mode'` the same payloads travel as Socket Mode envelopes over the
+ * fake's WebSocket instead (`slash_commands`, `interactive`, `events_api`), acked by the app.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FakeSlackApi, JsonObject } from './fake-slack-api.js';
+import type { EnvelopeType } from './fake-socket-mode.js';
 
 export interface SlackSignatureHeaders {
   'X-Slack-Request-Timestamp': string;
@@ -50,6 +53,8 @@ export interface SlackRequestSenderOptions {
   teamDomain?: string;
   /** When given, response_urls and trigger_ids are minted on the fake so replies land there. */
   api?: FakeSlackApi;
+  /** 'http' (default): signed POSTs to the endpoint; 'socket-mode': envelopes through `api.socketMode`. */
+  transport?: 'http' | 'socket-mode';
 }
 
 export interface SlashCommandInput {
@@ -121,6 +126,7 @@ export class SlackRequestSender {
       response_url: this.responseUrl(input.channelId, input.userId, 'commands'),
       trigger_id: input.triggerId ?? this.triggerId(input.userId),
     };
+    if (this.overSocket) return this.overSocket('slash_commands', fields);
     return this.post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', options);
   }
 
@@ -233,11 +239,13 @@ export class SlackRequestSender {
       is_ext_shared_channel: false,
       event_context: this.nextId('EC'),
     };
+    if (this.overSocket) return this.overSocket('events_api', envelope);
     return this.post(JSON.stringify(envelope), 'application/json', options);
   }
 
   /** Interactivity payloads travel as one form field, `payload`, holding JSON. */
   private postPayload(payload: JsonObject, options?: SendOptions): Promise<SentResponse> {
+    if (this.overSocket) return this.overSocket('interactive', payload);
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     return this.post(body, 'application/x-www-form-urlencoded', options);
   }
@@ -257,6 +265,23 @@ export class SlackRequestSender {
     const res = await fetch(this.endpoint, { method: 'POST', headers, body });
     const text = await res.text();
     return { status: res.status, body: text, headers: res.headers, elapsedMs: performance.now() - started };
+  }
+
+  /**
+   * Socket Mode delivery, when that is the transport: the app's ack stands in for the HTTP answer
+   * (status 200, the ack's payload as the body). Signing options do not apply: the WebSocket is the
+   * app's own authenticated connection.
+   */
+  private get overSocket(): ((type: EnvelopeType, payload: JsonObject) => Promise<SentResponse>) | undefined {
+    if (this.opts.transport !== 'socket-mode') return undefined;
+    const api = this.opts.api;
+    if (!api) throw new Error("SlackRequestSender: transport 'socket-mode' needs the fake Slack API (api)");
+    return async (type, payload) => {
+      const started = performance.now();
+      const ack = await api.socketMode.deliver(type, payload);
+      const body = ack.payload === undefined ? '' : JSON.stringify(ack.payload);
+      return { status: 200, body, headers: new Headers(), elapsedMs: performance.now() - started };
+    };
   }
 
   private signatureHeaders(body: string, mode: SigningMode): Partial<SlackSignatureHeaders> {

@@ -45,7 +45,9 @@ export function createSlackApp(
         customRoutes,
         appToken: settings.appToken,
         socketMode: true,
-        installerOptions: { port: settings.port },
+        // The Socket Mode client has a WebClient of its own (apps.connections.open): it must use the
+        // same Slack API URL as the app's, or a proxy's (or the local Slack's) URL is silently bypassed.
+        installerOptions: { port: settings.port, clientOptions: { slackApiUrl: settings.apiUrl } },
       })
     : new App({ ...common, receiver: httpReceiver(requireSigningSecret(settings), customRoutes, logger) });
   registerListeners(app, deps, { fileOrigins: [new URL(settings.apiUrl).origin] });

@@ -88,6 +88,11 @@ export interface HarnessOptions {
    * (test/support/slack-markup.ts). On by default: every e2e flow is also an escaping test.
    */
   markupCheck?: boolean;
+  /**
+   * Socket Mode instead of HTTP: the bot gets an app token (SLACK_APP_TOKEN), connects to the fake's
+   * Socket Mode server, and `slack` delivers the same payloads as envelopes over that WebSocket.
+   */
+  socketMode?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -112,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     DBOPS_META_URL: `mysql://root@127.0.0.1:3306/${metaDatabase}`,
     ...(ownStateDir ? { DBOPS_STATE_DIR: ownStateDir } : {}),
+    ...(options.socketMode ? { SLACK_APP_TOKEN: 'xapp-1-A0DBOPSAPP-1-test' } : {}),
     ...options.env,
   });
   const config = parseConfig(options.configYaml ?? testConfigYaml());
@@ -129,7 +135,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       // The test process's key, which the fixtures and spawned workers seal and verify with too.
       secrets: { ...process.env, DBOPS_SECRET_KEY: TEST_SECRET_KEY },
     });
-    const slack = new SlackRequestSender({ baseUrl: `http://127.0.0.1:${runtime.port}`, signingSecret, api });
+    const slack = new SlackRequestSender({
+      baseUrl: `http://127.0.0.1:${runtime.port}`,
+      signingSecret,
+      api,
+      transport: options.socketMode ? 'socket-mode' : 'http',
+    });
     return { runtime, slack };
   };
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
