@@ -31,6 +31,10 @@ function formatIssue(issue: Issue, raw: unknown): string[] {
     case 'too_small':
     case 'too_big':
       return [`${where}: ${issue.message.replace(/^Too (small|big): /, '')}, got ${describe(value)}`];
+    case 'custom':
+      // A value that may hold a secret (REDIS_URL's password) is never echoed.
+      if (issue.params?.hideValue === true) return [`${where}: ${issue.message}`];
+      return [`${where}: ${issue.message}${value === undefined ? '' : `, got ${describe(value)}`}`];
     default:
       return [`${where}: ${issue.message}${value === undefined ? '' : `, got ${describe(value)}`}`];
   }

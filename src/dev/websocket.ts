@@ -49,6 +49,8 @@ export class WebSocketConnection extends EventEmitter {
   constructor(private readonly socket: Duplex) {
     super();
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    // http.Server's sockets allow half-open connections: a client gone without a close frame only ends its half.
+    socket.on('end', () => socket.destroy());
     socket.on('close', () => this.finish(1006, 'connection lost'));
     socket.on('error', () => socket.destroy());
   }

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import { dbopsDirs, type DbopsDirs } from '../config/dirs.js';
 import type { DbopsEnv } from '../config/env.js';
+import { describeRedis, redisOptions } from '../config/redis.js';
 import { openRuntimeDir, type RuntimeDir } from '../config/runtime-dir.js';
 import type { DbopsConfig } from '../config/schema.js';
 import { loadSecretKey } from '../config/secret-key.js';
@@ -111,9 +112,11 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
   logger.info('dbops installation', { installation });
   const secrets = options.secrets ?? process.env;
   const sealer = createSealer(secretKey(config, dirs, secrets, logger), installation);
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
+  const redisAt = redisOptions(env);
+  const redis = new Redis({ ...redisAt, maxRetriesPerRequest: null, lazyConnect: true });
   closers.push(() => (redis.status === 'ready' ? redis.quit() : Promise.resolve(redis.disconnect())));
   await redis.connect();
+  logger.info('redis connected', { redis: describeRedis(redisAt) });
   const clusters = new ClusterPools(config.clusters, { secrets });
   closers.push(() => clusters.closeAll());
   const queue = new JobQueue({
