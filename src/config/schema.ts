@@ -320,6 +320,35 @@ export const ClusterName = z
     'this name is reserved (every JavaScript object has a property called so); name the cluster differently',
   );
 
+export const API_SCOPES = ['review', 'request'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** A bearer token of the HTTP API (/api/v1): its value lives in the environment, never in the YAML. */
+export const ApiToken = z.strictObject({
+  /** Shown in logs and the audit instead of the token. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'expected a name such as ci-pipeline (a-z, 0-9, . _ -)'),
+  token_env: envVarName,
+  scopes: z.array(z.enum(API_SCOPES)).min(1, 'give at least one scope: review, request'),
+  /** `request`: the Slack users it may open tickets for (the first is the default). */
+  users: z.array(slackId('UW')).default([]),
+});
+export type ApiToken = z.infer<typeof ApiToken>;
+
+export const ApiSection = z.strictObject({ tokens: z.array(ApiToken).default([]) }).superRefine((api, ctx) => {
+  const seen = new Set<string>();
+  for (const [i, token] of api.tokens.entries()) {
+    if (seen.has(token.name))
+      ctx.addIssue({ code: 'custom', path: ['tokens', i, 'name'], message: `'${token.name}' is named twice` });
+    seen.add(token.name);
+    if (token.scopes.includes('request') && token.users.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tokens', i, 'users'],
+        message: 'a token with the request scope names the Slack users it opens tickets for (users: [U…])',
+      });
+  }
+});
+
 export const DbopsConfig = z.strictObject({
   slack: SlackSection,
   /** Without a prototype: `clusters[name]` finds only the clusters of the file (see src/own.ts). */
@@ -337,5 +366,7 @@ export const DbopsConfig = z.strictObject({
   /** DBAs' scripts dbops runs as approved tickets (`/dbops run`); see runbook-schema.ts. */
   runbooks: RunbooksSection.default([]),
   grants: GrantsSection.default(GrantsSection.parse({})),
+  /** The HTTP API for pipelines (/api/v1): off while no token is named. */
+  api: ApiSection.default({ tokens: [] }),
 });
 export type DbopsConfig = z.infer<typeof DbopsConfig>;

@@ -1,4 +1,4 @@
-import { Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type CustomRoute } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import type { CommandDeps } from './command.js';
@@ -23,6 +23,13 @@ export interface HttpRoute {
   handle(): Promise<{ status: number; contentType: string; body: string }>;
 }
 
+/** A route that reads the request itself (the HTTP API): method, path with `:params`, handler. */
+export interface RequestRoute {
+  path: string;
+  method: 'GET' | 'POST';
+  handler(req: IncomingMessage & { params?: Record<string, string | string[]> }, res: ServerResponse): void;
+}
+
 export interface SlackApp {
   app: App;
   /** Starts listening; resolves to the HTTP port actually bound (useful with port 0). */
@@ -36,8 +43,9 @@ export function createSlackApp(
   deps: CommandDeps,
   routes: HttpRoute[],
   logger: Logger,
+  requestRoutes: RequestRoute[] = [],
 ): SlackApp {
-  const customRoutes = routes.map(toCustomRoute);
+  const customRoutes: CustomRoute[] = [...routes.map(toCustomRoute), ...requestRoutes];
   const common = { token: settings.botToken, logger, clientOptions: { slackApiUrl: settings.apiUrl } };
   const app = settings.appToken
     ? new App({

@@ -1,4 +1,6 @@
 import { commands } from '../../commands/index.js';
+import { loadApiTokens } from '../api/auth.js';
+import { apiRoutes } from '../api/routes.js';
 import { healthRoute } from '../health.js';
 import { createDiagnostics } from '../diagnose/service.js';
 import { createInventory } from '../inventory/service.js';
@@ -74,7 +76,16 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
     grants: createGrantBot(s, s.grants),
   };
   const settings = s.slack.settings;
-  const app = createSlackApp(settings, deps, [healthRoute({ meta, redis: s.redis }), metricsRoute(s.metrics)], logger);
+  const api = loadApiTokens(config, secrets, logger);
+  const app = createSlackApp(
+    settings,
+    deps,
+    [healthRoute({ meta, redis: s.redis }), metricsRoute(s.metrics)],
+    logger,
+    api.enabled
+      ? apiRoutes({ tokens: api, commands: deps, store: s.tickets, logger: logger.child({ name: 'api' }) })
+      : [],
+  );
   const port = await app.start();
   closers.push(() => app.stop());
   logger.info('dbops is listening', { port, mode: settings.appToken ? 'socket' : 'http', slackApi: settings.apiUrl });
