@@ -19,9 +19,9 @@ import type { RequestRoute } from '../slack/app.js';
 import type { CommandDeps } from '../slack/command.js';
 import { requestSqlChange } from '../slack/sql-change-request.js';
 import type { TicketStore } from '../tickets/store.js';
-import type { Ticket } from '../tickets/ticket.js';
 import type { ApiCaller, ApiTokens } from './auth.js';
 import { openApiDocument } from './openapi.js';
+import { ticketView } from './ticket-view.js';
 
 export interface ApiDeps {
   tokens: ApiTokens;
@@ -205,25 +205,4 @@ async function readTicket(deps: ApiDeps, ref: string): Promise<unknown> {
   const ticket = match ? await deps.store.get(Number(match[1])) : null;
   if (!ticket) throw new ApiError(404, `no ticket ${ref.slice(0, 40)}`);
   return { ticket: ticketView(ticket) };
-}
-
-/** What the API shows of a ticket (the OpenAPI document's Ticket). */
-export function ticketView(t: Ticket) {
-  return {
-    id: t.id,
-    ref: t.ref,
-    kind: t.kind,
-    state: t.state,
-    requester: t.requester,
-    cluster: t.cluster,
-    schema: t.schema,
-    environment: t.environment,
-    attempt: t.attempt,
-    approvals_needed: t.approvalsNeeded,
-    approvals: t.approvals.map((a) => ({ approver: a.approver, at: a.at.toISOString() })),
-    review: t.review ? { ...t.review.summary } : null,
-    run_at: t.runAt?.toISOString() ?? null,
-    created_at: t.createdAt.toISOString(),
-    updated_at: t.updatedAt.toISOString(),
-  };
 }

@@ -3,6 +3,7 @@ import { lookupTable } from '../own.js';
 import { Environment } from './environment.js';
 import { RunbooksSection } from './runbook-schema.js';
 import { parseSpan } from '../text/duration.js';
+import { TICKET_STATES } from '../tickets/state-machine.js';
 
 export { ENVIRONMENTS, Environment } from './environment.js';
 
@@ -349,6 +350,22 @@ export const ApiSection = z.strictObject({ tokens: z.array(ApiToken).default([])
   }
 });
 
+/** Ticket events a webhook may ask for: `ticket.<state>` on each change of state. */
+export const WEBHOOK_EVENTS = TICKET_STATES.map((state) => `ticket.${state}` as const);
+
+/** Where ticket events are POSTed, signed with HMAC-SHA256 of a secret read from the environment. */
+export const Webhook = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  secret_env: envVarName,
+  /** Default: every ticket event. */
+  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).optional(),
+  /** Deliveries tried in all (the first and its retries). */
+  attempts: z.number().int().min(1).max(20).default(5),
+  /** The wait before the first retry; each next one waits twice as long. */
+  backoff_seconds: z.number().min(0.01).max(3600).default(1),
+});
+export type Webhook = z.infer<typeof Webhook>;
+
 export const DbopsConfig = z.strictObject({
   slack: SlackSection,
   /** Without a prototype: `clusters[name]` finds only the clusters of the file (see src/own.ts). */
@@ -368,5 +385,6 @@ export const DbopsConfig = z.strictObject({
   grants: GrantsSection.default(GrantsSection.parse({})),
   /** The HTTP API for pipelines (/api/v1): off while no token is named. */
   api: ApiSection.default({ tokens: [] }),
+  webhooks: z.array(Webhook).default([]),
 });
 export type DbopsConfig = z.infer<typeof DbopsConfig>;

@@ -80,16 +80,39 @@ const SLACK_COLUMNS = [
   ['threadTs', 'thread_ts'],
 ] as const satisfies ReadonlyArray<readonly [keyof SlackRefs, string]>;
 
+export interface TicketStoreOptions {
+  /**
+   * Called after each change this store made (a ticket created, a transition won), outside its
+   * transaction: outbound webhooks. It must not throw or block; an error it throws is dropped.
+   */
+  onChange?: (ticket: Ticket, event: TicketEvent) => void;
+}
+
 /** Tickets, approvals and the event log in the meta database. Every state change is compare-and-set. */
 export class TicketStore {
   /** `kinds` checks every ticket's kind and payload, written or read (jobs/index.ts, or a test's list). */
   constructor(
     private readonly db: Pool,
     readonly kinds: KindRegistry,
+    private readonly options: TicketStoreOptions = {},
   ) {}
+
+  private changed(ticket: Ticket, event: TicketEvent): void {
+    try {
+      this.options.onChange?.(ticket, event);
+    } catch {
+      // a listener's fault never undoes or fails a committed change
+    }
+  }
 
   /** Insert a ticket in `submitted` with its `submit` event, in one transaction. */
   async create(input: NewTicket, at: Date): Promise<CreateResult> {
+    const result = await this.insert(input, at);
+    if (result.created) this.changed(result.ticket, result.event);
+    return result;
+  }
+
+  private async insert(input: NewTicket, at: Date): Promise<CreateResult> {
     const now = toSqlDateTime(at);
     const slack = input.slack ?? {};
     try {
@@ -221,6 +244,12 @@ export class TicketStore {
    * transaction. Of two racing calls with the same expectation, exactly one succeeds.
    */
   async transition(request: TransitionRequest): Promise<TransitionResult> {
+    const result = await this.compareAndSet(request);
+    if (result.ok) this.changed(result.ticket, result.event);
+    return result;
+  }
+
+  private async compareAndSet(request: TransitionRequest): Promise<TransitionResult> {
     const step = nextState(request.expect.state, request.action);
     if (!step.ok) return { ok: false, reason: 'forbidden', message: step.reason };
     const { sets, params } = extraColumns(request.set ?? {});

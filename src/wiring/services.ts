@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import { dbopsDirs, type DbopsDirs } from '../config/dirs.js';
 import type { DbopsEnv } from '../config/env.js';
+import { createWebhooks } from '../api/webhooks.js';
 import { describeRedis, redisOptions } from '../config/redis.js';
 import { openRuntimeDir, type RuntimeDir } from '../config/runtime-dir.js';
 import type { DbopsConfig } from '../config/schema.js';
@@ -133,7 +134,12 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
     fetch: countingSlackFetch(metrics),
   });
   const notifier = new Notifier(client, logger);
-  const tickets = new TicketStore(meta, new KindRegistry(options.kinds ?? ticketKinds));
+  const webhooks = createWebhooks(config, secrets, logger.child({ name: 'webhooks' }));
+  closers.push(() => webhooks.close());
+  // Every ticket change this process makes (bot or worker) goes to the configured webhooks.
+  const tickets = new TicketStore(meta, new KindRegistry(options.kinds ?? ticketKinds), {
+    onChange: webhooks.notify,
+  });
   const clock = options.clock ?? systemClock;
   const dbas = createDbaDirectory({
     users: config.slack.dba_users,

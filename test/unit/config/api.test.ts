@@ -76,4 +76,27 @@ describe('api.tokens in dbops.yml', () => {
       assert.equal(tokens.authenticate(header), undefined, String(header));
     assert.equal(loadApiTokens(config, {}, silentLogger()).enabled, false);
   });
+
+  it('webhooks: an http(s) URL, the secret by variable name, known events', () => {
+    assert.deepEqual(parseConfig(BASE).webhooks, []);
+    const config = parseConfig(`${BASE}webhooks:\n  - { url: "https://ci.example.com/h", secret_env: HOOK_SECRET }\n`);
+    assert.deepEqual(config.webhooks, [
+      { url: 'https://ci.example.com/h', secret_env: 'HOOK_SECRET', attempts: 5, backoff_seconds: 1 },
+    ]);
+    const problems = problemsOf(`webhooks:
+  - { url: "ftp://x", secret_env: HOOK, events: [ticket.exploded], secret: abc }
+`);
+    assert.ok(
+      problems.some((p) => p.startsWith('webhooks.0.url: expected an http(s) URL')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('webhooks.0.events.0: expected one of "ticket.submitted"')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('webhooks.0.secret: unknown key')),
+      problems.join('\n'),
+    );
+  });
 });
