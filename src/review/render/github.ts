@@ -22,7 +22,7 @@ export function renderGithub(report: ReviewReport, file: string): string {
   lines.push(
     `dbops review: ${report.statements.length} statement(s), ${s.errors} error(s), ${s.warnings} warning(s), ${s.notices} notice(s); score ${s.score}/100, grade ${s.grade}`,
   );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'notice'> = {
