@@ -20,13 +20,23 @@ const PROD = `
   prod:
     env: prod
     primary: { host: 127.0.0.1, port: 3306 }
-    user: root`;
+    user: root
+    max_concurrent_jobs: 12   # the default 1 would run the 50 one after another, whichever worker holds them`;
 
 let f: RunnerFixture;
 const processes: WorkerProcess[] = [];
+/**
+ * FAST_RUNNER's 2 s lock is too short for five processes on a shared, loaded two-core host: a live
+ * worker that misses renewals is taken for dead, and a job stalled more than max_takeovers fails.
+ * Kill detection stays seconds, with room for a slow host.
+ */
+const runnerYaml = () =>
+  f.configYaml
+    .replace('lock_seconds: 2', 'lock_seconds: 10\n  max_takeovers: 5')
+    .replace('stalled_check_seconds: 1', 'stalled_check_seconds: 5');
 const spawnOptions = (name: string) => ({
   name,
-  configYaml: f.configYaml,
+  configYaml: runnerYaml(),
   metaUrl: f.metaUrl,
   slackApiUrl: f.api.url,
   stateDir: f.stateDir,
