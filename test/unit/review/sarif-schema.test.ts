@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import AjvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
 import { z } from 'zod';
 import { reviewCli } from '../../../src/review/cli.js';
 
@@ -12,6 +12,10 @@ import { reviewCli } from '../../../src/review/cli.js';
 const schema = JSON.parse(
   readFileSync(new URL('../../fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'),
 );
+// Both are CommonJS modules whose class/plugin is also their `default` export; under NodeNext the
+// default import is the module object, so take `.default`.
+const Ajv = AjvDraft04.default;
+const addFormats = ajvFormats.default;
 const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
 addFormats(ajv);
 const validate = ajv.compile(schema);
