@@ -13,7 +13,7 @@ import { ensureInstallation } from '../src/db/installation.js';
 import { ClusterPools } from '../src/db/pools.js';
 import { migrateMeta, openMetaStore } from '../src/db/meta.js';
 import { FakeSlackApi } from '../src/dev/fake-slack-api.js';
-import { silentLogger } from '../src/logger.js';
+import { silentLogger } from '../src/kernel/logger.js';
 import { startMonitoring } from '../src/wiring/monitoring.js';
 import { Notifier } from '../src/slack/notifier.js';
 import type { Benchmark } from './registry.js';

@@ -2,7 +2,7 @@ import type { LogLevel } from '@slack/logger';
 import { StartAborted } from './closers.js';
 import { loadConfig } from './config/load.js';
 import { isDbopsError } from './errors.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from './kernel/logger.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from './wiring/runtime.js';
 
 /** How long a start stopped by a signal may take to close what it opened before the process exits anyway. */

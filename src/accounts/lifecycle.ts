@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { type AccountEngineDeps, type RevokeOutcome, revokeGrant } from './engine.js';
 import type { Grant } from './grant-store.js';
 

@@ -1,6 +1,6 @@
 import { type ConnectionOptions, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { grantRevoke, grantSweep, revokeJobId } from '../../jobs/grant-lifecycle.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { LifecycleDeps } from './lifecycle.js';
 
 export const GRANTS_QUEUE = 'dbops-grants';

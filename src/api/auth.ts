@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiScope, DbopsConfig } from '../config/schema.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 
 /** A configured API token, its value kept only as a SHA-256 digest. */
 export interface ApiCaller {

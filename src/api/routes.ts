@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { ApiScope } from '../config/schema.js';
 import { isDbopsError } from '../errors.js';
 import { parseTargetName } from '../inventory/names.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { reviewSql } from '../review/engine.js';
 import { renderJson } from '../review/render/json.js';
 import { rules } from '../review/rules/index.js';

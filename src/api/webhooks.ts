@@ -8,7 +8,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { DbopsConfig, Webhook } from '../config/schema.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { Ticket, TicketEvent } from '../tickets/ticket.js';
 import { ticketView } from './ticket-view.js';
 

@@ -3,7 +3,7 @@ import { chmod, mkdir, readdir, readFile, readlink, rm } from 'node:fs/promises'
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 
 /**
  * dbops' runtime directory on this host (`$DBOPS_STATE_DIR/run`, mode 0700): where short-lived files

@@ -5,7 +5,7 @@ import type { ClusterPools } from '../db/pools.js';
 import { schemaNames } from '../db/schema/schemata.js';
 import { readServerFlavor } from '../db/schema/server-flavor.js';
 import { DbopsError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { GB } from '../monitor/format.js';
 import { MonitorStore } from '../monitor/monitor-store.js';
 import { closest } from '../text/closest.js';

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Pool } from 'mysql2/promise';
 import type { ExecutionSection } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { ShardConfig } from '../review/shards.js';
 import { executableStatements, type ExecStatement } from './analyze.js';
 import { EstimateExceededError, ExpectedRowsError, type RowAllowance } from './backup.js';

@@ -1,7 +1,7 @@
 import type { Connection as CoreConnection } from 'mysql2';
 import type { FieldPacket, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { killQuery } from '../db/kill-query.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { quoteIdent } from './names.js';
 import { serverInfoFrom, sessionSetup, statementTimeout, type ServerInfo, type SessionSettings } from './server.js';
 

@@ -1,7 +1,7 @@
 import type { InstallationId } from '../db/installation.js';
 import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { Notifier } from '../slack/notifier.js';
 import type { Message } from '../slack/views/blocks.js';
 import { slackErrorCode } from '../slack/ticket-announcer.js';

@@ -3,7 +3,7 @@ import type { DbopsConfig } from '../config/schema.js';
 import type { ClusterPools } from '../db/pools.js';
 import { findInstance, type ConfiguredInstance } from '../inventory/instances.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { AlertScope } from './alert-store.js';
 import type { Clock } from './alert-service.js';
 import { checks } from './checks/index.js';

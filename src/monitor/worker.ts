@@ -2,7 +2,7 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } f
 import { alertSweep, monitorPoll, type MonitorJobContext } from '../../jobs/monitor.js';
 import type { DbopsConfig } from '../config/schema.js';
 import { configuredInstances } from '../inventory/instances.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 
 export const MONITOR_QUEUE = 'dbops-monitors';
 /** Scheduler ids: `poll-<cluster>-<host>-<port>` per instance, and the sweep. */

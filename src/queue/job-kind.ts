@@ -5,7 +5,7 @@ import type { Cluster } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
 import type { GrantJobServices } from '../accounts/job-services.js';
 import type { ExecutionServices } from '../execute/job-services.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { RunbookServices } from '../runbooks/job-services.js';
 import type { Ticket } from '../tickets/ticket.js';
 

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { DbopsConfig } from '../config/schema.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { ProgressRelay } from '../slack/progress-relay.js';
 import { section } from '../slack/views/blocks.js';
 import { formatInZone, startTime } from '../tickets/run-time.js';

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { InstallationId } from '../db/installation.js';
 import type { RuntimeDir } from '../config/runtime-dir.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ProgressRelay } from '../slack/progress-relay.js';
 import { section } from '../slack/views/blocks.js';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 
 /**
  * How a Cancel click reaches the worker holding a job, wherever it runs: the request is written to

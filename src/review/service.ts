@@ -2,7 +2,7 @@ import type { Environment, DbopsConfig } from '../config/schema.js';
 import type { ClusterPools } from '../db/pools.js';
 import { DbopsError } from '../errors.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { loadCatalog, referencedSchemas } from './catalog/load-catalog.js';
 import { prepareStatementsYielding, reviewStatements } from './engine.js';
 import { MysqlProbe } from './explain/mysql-probe.js';

@@ -1,6 +1,6 @@
 import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type CustomRoute } from '@slack/bolt';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { CommandDeps } from './command.js';
 import { registerListeners } from './listeners/index.js';
 import { refuseOffClockRequests } from './request-clock.js';

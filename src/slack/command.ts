@@ -4,7 +4,7 @@ import type { DbopsConfig } from '../config/schema.js';
 import type { Diagnostics } from '../diagnose/service.js';
 import type { ExecutionBot } from '../execute/bot.js';
 import type { Inventory } from '../inventory/service.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { MigratePlanner } from '../migrate/planner.js';
 import type { AlertService } from '../monitor/alert-service.js';
 import type { Reviewer } from '../review/service.js';

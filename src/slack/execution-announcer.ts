@@ -1,5 +1,5 @@
 import type { ExecutionChannel, ExecutionEvent } from '../execute/channel.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { Notifier } from './notifier.js';
 import { oscLeftoversMessage, oscPanel, rollbackOffer } from './views/execution.js';

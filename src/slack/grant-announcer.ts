@@ -1,7 +1,7 @@
 import type { RevokeOutcome } from '../accounts/engine.js';
 import type { Grant } from '../accounts/grant-store.js';
 import type { GrantAnnouncer } from '../accounts/lifecycle.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { Notifier } from './notifier.js';
 import type { Message } from './views/blocks.js';

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { Message } from './views/blocks.js';
 
 export interface PostedMessage {

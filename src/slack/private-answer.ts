@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { Notifier } from './notifier.js';
 import type { TicketAnnouncer } from './ticket-announcer.js';
 import type { Message } from './views/blocks.js';

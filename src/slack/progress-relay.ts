@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { causeOf } from '../queue/errors.js';
 import type { RunKey, RunStore } from '../queue/run-store.js';
 import type { StepJournal } from '../queue/step-journal.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 
 /** Slack's replay window: a request signed further than this from now, either way, is refused. */
 export const MAX_SKEW_SECONDS = 5 * 60;

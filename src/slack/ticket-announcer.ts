@@ -1,7 +1,7 @@
 import { findCluster } from '../config/clusters.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Grant } from '../accounts/grant-store.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { RunRecord } from '../queue/run-rows.js';
 import { lookupTable, own } from '../own.js';
 import type { DbaDirectory } from '../tickets/dba-directory.js';

@@ -1,5 +1,5 @@
 import type { DbopsConfig } from '../config/schema.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { TicketQueue } from '../queue/queues.js';
 import type { ApprovalGate } from './approval-gate.js';
 import type { DbaDirectory } from './dba-directory.js';

@@ -4,7 +4,7 @@ import { apiRoutes } from '../api/routes.js';
 import { healthRoute } from '../health.js';
 import { createDiagnostics } from '../diagnose/service.js';
 import { createInventory } from '../inventory/service.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { metricsRoute } from '../metrics.js';
 import { createMigratePlanner } from '../migrate/planner.js';
 import type { AlertService } from '../monitor/alert-service.js';

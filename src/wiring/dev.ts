@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DbopsConfig } from '../config/schema.js';
 import { FakeSlackApi } from '../dev/fake-slack-api.js';
 import { localWorkspaceSetup, startLocalWorkspace, type LocalWorkspaceSetup } from '../dev/workspace/index.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { SlackSettings } from '../slack/app.js';
 import type { Closers } from '../closers.js';
 import { hasBot, roles, type Role } from './roles.js';

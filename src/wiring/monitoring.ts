@@ -3,7 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
 import type { ClusterPools } from '../db/pools.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { Notifier } from '../slack/notifier.js';
 import { createAlertService, type Clock } from '../monitor/alert-service.js';
 import type { Monitoring } from '../monitor/monitoring.js';

@@ -5,7 +5,7 @@ import type { DbopsConfig } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
 import type { ClusterPools } from '../db/pools.js';
 import { createMetaServerProbe } from '../inventory/meta-server.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { AlertRaiser } from '../monitor/ticket-alerts.js';
 import type { Metrics } from '../metrics.js';
 import { collectDepths } from '../queue/queue-depths.js';

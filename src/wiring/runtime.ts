@@ -1,6 +1,6 @@
 import type { DbopsEnv } from '../config/env.js';
 import type { DbopsConfig } from '../config/schema.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { Closers, untilAborted } from '../closers.js';
 import { startDev } from './dev.js';
 import { roles } from './roles.js';

@@ -14,7 +14,7 @@ import { loadSecretKey } from '../config/secret-key.js';
 import { ensureInstallation, type InstallationId } from '../db/installation.js';
 import { migrateMeta, openMetaStore } from '../db/meta.js';
 import { ClusterPools } from '../db/pools.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { alertStore } from '../monitor/alert-store.js';
 import { countingSlackFetch, Metrics } from '../metrics.js';
 import { JobQueue } from '../queue/queues.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/kernel/logger.js';
 import { DBA, DEV, testConfigYaml } from '../support/harness.js';
 import { approvalMessage, clickOn, edited, type TicketFlow, useTicketFlow } from '../support/ticket-flow.js';
 

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import type { RecordedCall } from '../../src/dev/index.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/kernel/logger.js';
 import { ids } from '../../src/slack/ids.js';
 import { DBA, DBA2, DEV, DEV_CHANNEL, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
 import { approvalMessage, clickOn, createTargetSchema, refIn, slash, waitForCall } from '../support/ticket-flow.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import type { StoredFile, StoredMessage } from '../../src/dev/index.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/kernel/logger.js';
 import { MASK } from '../../src/runbooks/scrub.js';
 import { ids } from '../../src/slack/ids.js';
 import { DBA, DEV, DEV_CHANNEL, type Harness, startHarness, testConfigYaml } from '../support/harness.js';

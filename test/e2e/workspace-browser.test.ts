@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parseConfig, parseEnv } from '../../src/config/load.js';
-import { silentLogger, createLogger } from '../../src/logger.js';
+import { silentLogger, createLogger } from '../../src/kernel/logger.js';
 import { ticketJobId } from '../../src/queue/queues.js';
 import { startRuntime, type Runtime } from '../../src/wiring/runtime.js';
 import { DBA, dropDatabase, dropMetaDatabase, testConfigYaml } from '../support/harness.js';

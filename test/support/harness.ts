@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { parseConfig, parseEnv } from '../../src/config/load.js';
 import { FakeSlackApi, SlackRequestSender } from '../../src/dev/index.js';
-import { createLogger, silentLogger, type Logger } from '../../src/logger.js';
+import { createLogger, silentLogger, type Logger } from '../../src/kernel/logger.js';
 import { installationPrefix, ticketJobId } from '../../src/queue/queues.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/wiring/runtime.js';
 import { TEST_SECRET_KEY } from './approvals.js';

@@ -14,7 +14,7 @@ import { migrateMeta, openMetaStore } from '../../src/db/meta.js';
 import { ExecutionChannel } from '../../src/execute/channel.js';
 import { ClusterPools } from '../../src/db/pools.js';
 import { FakeSlackApi } from '../../src/dev/index.js';
-import { silentLogger, createLogger } from '../../src/logger.js';
+import { silentLogger, createLogger } from '../../src/kernel/logger.js';
 import { countingSlackFetch, Metrics } from '../../src/metrics.js';
 import type { TicketJobKind } from '../../src/queue/job-kind.js';
 import { JobQueue } from '../../src/queue/queues.js';

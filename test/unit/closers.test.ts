@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Closers, StartAborted, untilAborted } from '../../src/closers.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/kernel/logger.js';
 
 describe('closing what a start opened', () => {
   it('closes in reverse order, once, and closes at once what opens after the close', async () => {

@@ -2,7 +2,7 @@ import type { Connection, Pool, RowDataPacket } from 'mysql2/promise';
 import { z } from 'zod';
 import { quoteIdent } from '../../db/meta.js';
 import { isServerError } from '../../db/server-errors.js';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../kernel/logger.js';
 import { explainRefusal, SYSTEM_SCHEMAS } from '../safety/statement.js';
 import { stripComments } from '../strip.js';
 import type { ReviewStatement } from '../types.js';

@@ -10,7 +10,7 @@ import { checkGrantTarget } from '../../../src/accounts/target-check.js';
 import { inspectAccounts } from '../../../src/accounts/inspect.js';
 import { GrantQueue, GrantWorker } from '../../../src/accounts/worker.js';
 import { newInstallationId } from '../../../src/db/installation.js';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/kernel/logger.js';
 import { installationPrefix } from '../../../src/queue/queues.js';
 import { flushInstallationKeys } from '../../support/redis-keys.js';
 import { waitUntil } from '../../support/wait.js';

@@ -6,7 +6,7 @@ import { parseConfig } from '../../../src/config/load.js';
 import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
 import { ClusterPools } from '../../../src/db/pools.js';
 import { createDiagnostics, type Diagnostics } from '../../../src/diagnose/service.js';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/kernel/logger.js';
 import { createReviewer } from '../../../src/review/service.js';
 import { ids } from '../../../src/slack/ids.js';
 import { slowMessage } from '../../../src/slack/views/diagnose-slow.js';

@@ -10,7 +10,7 @@ import { statementHash } from '../../../src/diagnose/kill.js';
 import { createDiagnostics, type Diagnostics } from '../../../src/diagnose/service.js';
 import type { KillRequest, TopSnapshot } from '../../../src/diagnose/types.js';
 import { DbopsError } from '../../../src/errors.js';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/kernel/logger.js';
 import { dropDatabase } from '../../support/harness.js';
 import { waitUntil } from '../../support/wait.js';
 

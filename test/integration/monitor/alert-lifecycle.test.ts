@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { WebClient } from '@slack/web-api';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/kernel/logger.js';
 import { createAlertService } from '../../../src/monitor/alert-service.js';
 import { ticketFailedAlert, ticketFailedKey } from '../../../src/monitor/ticket-alerts.js';
 import type { Condition } from '../../../src/monitor/types.js';

@@ -6,7 +6,7 @@ import type { DbopsConfig } from '../../../src/config/schema.js';
 import { ensureInstallation, type InstallationId } from '../../../src/db/installation.js';
 import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
 import { FakeSlackApi, type StoredMessage } from '../../../src/dev/fake-slack-api.js';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/kernel/logger.js';
 import { createAlertService, type AlertService } from '../../../src/monitor/alert-service.js';
 import { MonitorStore } from '../../../src/monitor/monitor-store.js';
 import { createPoller, type Poller } from '../../../src/monitor/poller.js';

@@ -5,7 +5,7 @@ import { after, before, it } from 'node:test';
 import { Redis } from 'ioredis';
 import type { RowDataPacket } from 'mysql2/promise';
 import { parseConfig } from '../../../src/config/load.js';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/kernel/logger.js';
 import { MonitorStore } from '../../../src/monitor/monitor-store.js';
 import { createPoller } from '../../../src/monitor/poller.js';
 import { ClusterPools } from '../../../src/db/pools.js';

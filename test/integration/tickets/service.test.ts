@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../../src/config/load.js';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/kernel/logger.js';
 import { JobQueue, ticketJobId } from '../../../src/queue/queues.js';
 import { readStop } from '../../../src/queue/stop-channel.js';
 import { createDbaDirectory } from '../../../src/tickets/dba-directory.js';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
 import { loadApiTokens } from '../../../src/api/auth.js';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/kernel/logger.js';
 
 const BASE = `slack: { approval_channel: C0APPROVE, alert_channel: C0ALERTS }
 clusters: { test: { env: test, primary: { host: 127.0.0.1 }, user: root } }

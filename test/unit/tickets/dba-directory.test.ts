@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDbaDirectory } from '../../../src/tickets/dba-directory.js';
-import { silentLogger } from '../../../src/logger.js';
+import { silentLogger } from '../../../src/kernel/logger.js';
 
 function fakeClock(start = Date.parse('2026-11-24T00:00:00Z')) {
   let t = start;
