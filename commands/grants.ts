@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DbopsError } from '../src/errors.js';
+import { DbopsError } from '../src/kernel/errors.js';
 import { defineCommand } from '../src/slack/command.js';
 import { grantListMessage } from '../src/slack/views/grants.js';
 import { privateNote } from '../src/slack/views/ticket-replies.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseGrantRef } from '../src/accounts/grant-store.js';
-import { DbopsError } from '../src/errors.js';
+import { DbopsError } from '../src/kernel/errors.js';
 import { defineCommand } from '../src/slack/command.js';
 import { privateNote } from '../src/slack/views/ticket-replies.js';
 import { canRevokeGrant } from '../src/tickets/policy.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DbopsError } from '../src/errors.js';
+import { DbopsError } from '../src/kernel/errors.js';
 import { defineCommand } from '../src/slack/command.js';
 import { ticketDetailMessage } from '../src/slack/views/ticket-detail.js';
 import { parseTicketId } from '../src/tickets/ticket.js';

@@ -1,7 +1,7 @@
 import type { LogLevel } from '@slack/logger';
 import { StartAborted } from './closers.js';
 import { loadConfig } from './config/load.js';
-import { isDbopsError } from './errors.js';
+import { isDbopsError } from './kernel/errors.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from './wiring/runtime.js';
 

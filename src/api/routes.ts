@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ApiScope } from '../config/schema.js';
-import { isDbopsError } from '../errors.js';
+import { isDbopsError } from '../kernel/errors.js';
 import { parseTargetName } from '../inventory/names.js';
 import type { Logger } from '../kernel/logger.js';
 import { reviewSql } from '../review/engine.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { own } from '../own.js';
 import { closest } from '../text/closest.js';
 import type { Cluster, DbopsConfig } from './schema.js';

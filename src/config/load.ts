@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument, type Document } from 'yaml';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../kernel/errors.js';
 import { DbopsConfig } from './schema.js';
 import { DbopsEnv } from './env.js';
 import { formatIssues } from './format-issues.js';

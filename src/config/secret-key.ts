@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../kernel/errors.js';
 
 /** Bytes of dbops' key (HMAC-SHA256 wants at least its 32-byte output). */
 export const SECRET_KEY_BYTES = 32;

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import type { Connection, Pool, PoolOptions } from 'mysql2/promise';
 import type { Cluster, Endpoint } from '../config/schema.js';
-import { DbopsError } from '../errors.js';
+import { DbopsError } from '../kernel/errors.js';
 import { endpointName, instanceOptions } from './connection-options.js';
 import { own } from '../own.js';
 

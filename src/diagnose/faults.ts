@@ -1,4 +1,4 @@
-import { DbopsError } from '../errors.js';
+import { DbopsError } from '../kernel/errors.js';
 
 const ACCESS_DENIED = new Set([1044, 1045, 1142, 1143, 1227]);
 const CONNECTION_CODES = new Set([

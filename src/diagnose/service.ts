@@ -4,7 +4,7 @@ import { endpointName } from '../db/connection-options.js';
 import type { ClusterPools } from '../db/pools.js';
 import { schemaNames } from '../db/schema/schemata.js';
 import { readServerFlavor } from '../db/schema/server-flavor.js';
-import { DbopsError } from '../errors.js';
+import { DbopsError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import { GB } from '../monitor/format.js';
 import { MonitorStore } from '../monitor/monitor-store.js';

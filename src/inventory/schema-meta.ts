@@ -4,7 +4,7 @@ import { readSchema } from '../db/schema/read-schema.js';
 import { schemaNames } from '../db/schema/schemata.js';
 import type { IndexShape, TableShape } from '../db/schema/shape.js';
 import { showCreate } from '../db/schema/show-create.js';
-import { DbopsError } from '../errors.js';
+import { DbopsError } from '../kernel/errors.js';
 import { closest } from '../text/closest.js';
 
 /** A table of a schema as information_schema describes it (sizes and rows are InnoDB's estimates). */

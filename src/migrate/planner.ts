@@ -1,7 +1,7 @@
 import type { DbopsConfig, Environment } from '../config/schema.js';
 import { endpointName } from '../db/connection-options.js';
 import type { ClusterPools } from '../db/pools.js';
-import { DbopsError, UsageError } from '../errors.js';
+import { DbopsError, UsageError } from '../kernel/errors.js';
 import { requireCluster } from '../inventory/names.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
 import { migrateApprovals } from '../tickets/policy.js';

@@ -7,7 +7,7 @@ import { renderText } from './render/text.js';
 import { renderSarif } from './render/sarif.js';
 import { renderGithub } from './render/github.js';
 import { createReviewer } from './service.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../kernel/errors.js';
 import { parseTargetName, requireCluster, type TargetName } from '../inventory/names.js';
 import { rules } from './rules/index.js';
 import { defaultRules, resolveRules } from './settings.js';

@@ -1,6 +1,6 @@
 import type { Environment, DbopsConfig } from '../config/schema.js';
 import type { ClusterPools } from '../db/pools.js';
-import { DbopsError } from '../errors.js';
+import { DbopsError } from '../kernel/errors.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
 import type { Logger } from '../kernel/logger.js';
 import { loadCatalog, referencedSchemas } from './catalog/load-catalog.js';

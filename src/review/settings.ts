@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Environment, RuleSetting } from '../config/schema.js';
 import type { DbopsConfig } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../kernel/errors.js';
 import { formatIssues } from '../config/format-issues.js';
 import { closest } from '../text/closest.js';
 import type { Rule, RuleLevel } from './types.js';

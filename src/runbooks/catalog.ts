@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { Runbook } from '../config/runbook-schema.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { closest } from '../text/closest.js';
 
 /** The runbook of dbops.yml called `name`, or a UsageError naming the closest one and the known ones. */

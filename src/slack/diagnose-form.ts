@@ -1,4 +1,4 @@
-import { DbopsError } from '../errors.js';
+import { DbopsError } from '../kernel/errors.js';
 import type { CommandDeps, Invocation } from './command.js';
 import { diagnoseFormView, type DiagnoseVerb } from './views/diagnose-form.js';
 

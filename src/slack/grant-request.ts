@@ -1,6 +1,6 @@
 import { GRANT_USAGE, parseGrantText } from '../accounts/parse.js';
 import type { GrantFinding } from '../accounts/review.js';
-import { DbopsError } from '../errors.js';
+import { DbopsError } from '../kernel/errors.js';
 import { PENALTY } from '../review/grade.js';
 import type { TicketReview } from '../tickets/ticket.js';
 import type { CommandDeps } from './command.js';

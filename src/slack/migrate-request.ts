@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { DbopsError, UsageError } from '../errors.js';
+import { DbopsError, UsageError } from '../kernel/errors.js';
 import { requireCluster } from '../inventory/names.js';
 import { describeOutsideKey } from '../migrate/catalog.js';
 import type { MigrateSpec } from '../migrate/types.js';

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { runbookDetailBlocks } from '../../jobs/runbook.js';
 import type { Runbook } from '../config/runbook-schema.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { executableProblem } from '../runbooks/catalog.js';
 import type { CheckedParams } from '../runbooks/params.js';
 import type { CommandDeps } from './command.js';

@@ -1,5 +1,5 @@
 import { batchEstimatedRows } from '../review/types.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../kernel/errors.js';
 import { toolNameRefusal } from '../execute/osc-dsn.js';
 import { requireCluster } from '../inventory/names.js';
 import { parseRunTime } from '../tickets/run-time.js';

@@ -3,7 +3,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { findCluster } from '../../config/clusters.js';
 import type { KillKind } from '../../diagnose/types.js';
-import { isDbopsError } from '../../errors.js';
+import { isDbopsError } from '../../kernel/errors.js';
 import { canKill } from '../../tickets/policy.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { CommandDeps } from '../command.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { isDbopsError } from '../../errors.js';
+import { isDbopsError } from '../../kernel/errors.js';
 import { checkValues } from '../../runbooks/params.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';

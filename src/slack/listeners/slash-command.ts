@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
-import { isDbopsError } from '../../errors.js';
+import { isDbopsError } from '../../kernel/errors.js';
 import { closest } from '../../text/closest.js';
 import { decodeSlackEscapes } from '../../text/mrkdwn.js';
 import type { Command, CommandDeps, Invocation } from '../command.js';

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { isDbopsError, UsageError } from '../../errors.js';
+import { isDbopsError, UsageError } from '../../kernel/errors.js';
 import type { CommandDeps } from '../command.js';
 import { replyWithReview } from '../review-reply.js';
 import { readMessage, sqlFromMessage, type SqlRequest } from '../sql-in-message.js';

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { ClusterPools } from '../../../src/db/pools.js';
 import { createDiagnostics, type Diagnostics } from '../../../src/diagnose/service.js';
-import { DbopsError } from '../../../src/errors.js';
+import { DbopsError } from '../../../src/kernel/errors.js';
 import { silentLogger } from '../../../src/kernel/logger.js';
 import { spaceMessage } from '../../../src/slack/views/diagnose-space.js';
 import { dropDatabase } from '../../support/harness.js';

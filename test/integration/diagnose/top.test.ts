@@ -9,7 +9,7 @@ import { ClusterPools } from '../../../src/db/pools.js';
 import { statementHash } from '../../../src/diagnose/kill.js';
 import { createDiagnostics, type Diagnostics } from '../../../src/diagnose/service.js';
 import type { KillRequest, TopSnapshot } from '../../../src/diagnose/types.js';
-import { DbopsError } from '../../../src/errors.js';
+import { DbopsError } from '../../../src/kernel/errors.js';
 import { silentLogger } from '../../../src/kernel/logger.js';
 import { dropDatabase } from '../../support/harness.js';
 import { waitUntil } from '../../support/wait.js';

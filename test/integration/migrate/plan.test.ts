@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { parseConfig } from '../../../src/config/load.js';
 import { ClusterPools } from '../../../src/db/pools.js';
-import { UsageError } from '../../../src/errors.js';
+import { UsageError } from '../../../src/kernel/errors.js';
 import { inspectMigration } from '../../../src/migrate/plan.js';
 import { createMigratePlanner, type MigratePlanner } from '../../../src/migrate/planner.js';
 import { testConfigYaml } from '../../support/harness.js';

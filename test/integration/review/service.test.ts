@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RowDataPacket } from 'mysql2/promise';
 import { DbopsConfig } from '../../../src/config/schema.js';
 import { ClusterPools } from '../../../src/db/pools.js';
-import { DbopsError } from '../../../src/errors.js';
+import { DbopsError } from '../../../src/kernel/errors.js';
 import { loadCatalog, referencedSchemas, type Queryable } from '../../../src/review/catalog/load-catalog.js';
 import { prepareStatements } from '../../../src/review/engine.js';
 import { createReviewer } from '../../../src/review/service.js';

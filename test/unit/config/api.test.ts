@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../../src/config/load.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/kernel/errors.js';
 import { loadApiTokens } from '../../../src/api/auth.js';
 import { silentLogger } from '../../../src/kernel/logger.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../../src/config/load.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/kernel/errors.js';
 
 const BASE = `slack: { approval_channel: C0APPROVE, alert_channel: C0ALERTS }
 clusters:
