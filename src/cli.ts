@@ -100,9 +100,7 @@ export function runCli(argv = process.argv.slice(2)): void {
       if (code >= 0) process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(
-        `dbops: ${isDbopsError(err) ? err.message : err instanceof Error ? err.message : String(err)}\n`,
-      );
+      process.stderr.write(`dbops: ${messageOf(err)}\n`);
       process.exitCode = isDbopsError(err) && (err.code === 'config' || err.code === 'usage') ? 2 : 1;
     },
   );

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument, type Document } from 'yaml';
-import { ConfigError } from '../kernel/errors.js';
+import { ConfigError, firstLineOf } from '../kernel/errors.js';
 import { DbopsConfig } from './schema.js';
 import { DbopsEnv } from './env.js';
 import { formatIssues } from './format-issues.js';
@@ -53,7 +53,7 @@ function yamlData(doc: Document, file: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const message = firstLineOf(err);
     const problem = /excessive alias count/i.test(message)
       ? `YAML aliases: they expand to more than ${MAX_ALIAS_COUNT} copies (refused: nested aliases can blow a small file up to gigabytes); write the repeated parts out or use fewer aliases`
       : /alias/i.test(message)

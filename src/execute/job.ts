@@ -6,6 +6,7 @@ import { poolCredentials } from './credentials.js';
 import { runSummary, statementLine } from './messages.js';
 import { findTool } from './online-alter.js';
 import { runStatements, type RunReport, type RunRequest } from './run.js';
+import { toError } from '../kernel/errors.js';
 
 export type TicketRun = Pick<RunRequest, 'sql' | 'purpose' | 'rollbackOf' | 'expectedRows' | 'estimate'>;
 
@@ -86,12 +87,7 @@ export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ r
       backups: backups.length,
       rows: backups.reduce((s, r) => s + (r.savedRows ?? 0), 0),
     })
-    .catch((err: unknown) =>
-      ctx.logger.warn(
-        'could not announce the end of an execution',
-        err instanceof Error ? err : new Error(String(err)),
-      ),
-    );
+    .catch((err: unknown) => ctx.logger.warn('could not announce the end of an execution', toError(err)));
   if (report.outcome !== 'succeeded') {
     if (ctx.signal.aborted) {
       await ctx.milestone(summary).catch(() => undefined);

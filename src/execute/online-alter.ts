@@ -7,6 +7,7 @@ import { oscDsn } from './osc-dsn.js';
 import type { OscLeftovers } from './osc-leftovers.js';
 import { qualified, quoteIdent, shown, type TableName } from './names.js';
 import { CancelledError, serverError, type ExecutionSession } from './session.js';
+import { messageOf } from '../kernel/errors.js';
 
 export type OscPhase =
   | 'starting'
@@ -218,17 +219,17 @@ export async function runOnlineAlter(tool: string, o: OnlineAlterOptions): Promi
       await o.log(`cleanup after the online ALTER failed: ${cleanupError}; ${left}`);
       await report({
         phase: cancelled ? 'cancelled' : 'failed',
-        detail: `${cancelled ? 'cancelled' : `failed: ${err instanceof Error ? err.message : String(err)}`}, and removing the copy failed (${cleanupError}): ${left}`,
+        detail: `${cancelled ? 'cancelled' : `failed: ${messageOf(err)}`}, and removing the copy failed (${cleanupError}): ${left}`,
       });
       throw new Error(
-        `${err instanceof Error ? err.message : String(err)}; then removing what pt-online-schema-change made failed (${cleanupError}): ${left}`,
+        `${messageOf(err)}; then removing what pt-online-schema-change made failed (${cleanupError}): ${left}`,
       );
     }
     await report({
       phase: cancelled ? 'cancelled' : 'failed',
       detail: cancelled
         ? 'cancelled: the copy and its triggers were removed; the table is unchanged'
-        : `failed: ${err instanceof Error ? err.message : String(err)}`,
+        : `failed: ${messageOf(err)}`,
     });
     throw err;
   } finally {

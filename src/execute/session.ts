@@ -4,6 +4,7 @@ import { killQuery } from '../db/kill-query.js';
 import type { Logger } from '../kernel/logger.js';
 import { quoteIdent } from './names.js';
 import { serverInfoFrom, sessionSetup, statementTimeout, type ServerInfo, type SessionSettings } from './server.js';
+import { toError } from '../kernel/errors.js';
 
 /** Bit of the server status flags: a transaction is open on the session. */
 const SERVER_STATUS_IN_TRANS = 1;
@@ -145,7 +146,7 @@ export class ExecutionSession {
       this.options.logger?.warn(
         'rollback failed; the connection will be destroyed',
         { connectionId: this.connectionId },
-        err instanceof Error ? err : new Error(String(err)),
+        toError(err),
       );
     }
   }
@@ -181,7 +182,7 @@ export class ExecutionSession {
         this.options.logger?.warn(
           'could not kill the running query',
           { connectionId: this.connectionId },
-          err instanceof Error ? err : new Error(String(err)),
+          toError(err),
         ),
     );
     return this.killing;

@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { Cluster, Endpoint } from '../config/schema.js';
 import { endpointName, instanceOptions } from '../db/connection-options.js';
+import { messageOf } from '../kernel/errors.js';
 
 export interface ReplicationStatus {
   source: string;
@@ -120,7 +121,7 @@ export function explainConnectError(
     case 'ER_HOST_NOT_PRIVILEGED':
       return `${where} does not let user '${cluster.user}' connect from this host (grant it for this host)`;
     default: {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       return `cannot connect to ${where}: ${message.replaceAll(secretOf(cluster, secrets) || '\u0000', '***')}`;
     }
   }

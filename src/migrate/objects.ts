@@ -5,6 +5,7 @@ import { withoutDefiner } from './ddl.js';
 import { renameSchema } from './rename-schema.js';
 import { quoteIdent } from './sql.js';
 import type { MigrateMode, StoredObjectKind } from './types.js';
+import { messageOf } from '../kernel/errors.js';
 
 /**
  * Views, triggers and routines of the source schema, recreated in the destination after the
@@ -140,9 +141,7 @@ export async function copyObjects(
     }
     if (failed.length === pending.length) {
       const first = failed[0];
-      throw new Error(
-        `could not create ${first.object.kind} ${first.object.name}: ${first.err instanceof Error ? first.err.message : String(first.err)}`,
-      );
+      throw new Error(`could not create ${first.object.kind} ${first.object.name}: ${messageOf(first.err)}`);
     }
     pending = failed.map((f) => f.object);
   }

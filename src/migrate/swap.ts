@@ -5,6 +5,7 @@ import { keyName } from './ddl.js';
 import { MigrateError } from './errors.js';
 import { identList, qualified, quoteIdent } from './sql.js';
 import type { MigrationPlan, TablePlan } from './types.js';
+import { messageOf } from '../kernel/errors.js';
 
 /** How long the swap waits for the tables it renames (a long query holding one delays it). */
 const SWAP_LOCK_WAIT_SECONDS = 60;
@@ -134,7 +135,7 @@ export async function appendRows(plan: MigrationPlan, link: Link): Promise<Map<s
   } catch (err) {
     await link.run(link.db.query('ROLLBACK')).catch(() => undefined);
     if (err instanceof MigrateError) throw err;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     throw new MigrateError(
       `appending to ${plan.spec.destination.cluster}.${schema} failed, so nothing was appended: ${message}`,
       false,

@@ -27,6 +27,7 @@ import { createClusterLock } from './cluster-lock.js';
 import { reconcile, type AlertChange, type LifecycleSettings } from './lifecycle.js';
 import type { Condition, Severity } from './types.js';
 import { findCluster } from '../config/clusters.js';
+import { toError } from '../kernel/errors.js';
 
 export interface Clock {
   now(): Date;
@@ -214,13 +215,13 @@ export function createAlertService(deps: AlertServiceDeps) {
     await alertStore.unquietExpired(meta, now);
     for (const cluster of await alertStore.clustersOwingAnnouncements(meta)) {
       await withClusterLock(cluster, (db) => announce(db, cluster)).catch((err: unknown) =>
-        logger.warn('could not announce alerts', { cluster }, asError(err)),
+        logger.warn('could not announce alerts', { cluster }, toError(err)),
       );
     }
     if (monitors.renotify_minutes <= 0) return;
     for (const group of await alertStore.openGroups(meta)) {
       await withClusterLock(group.cluster, (db) => renotify(db, group.id)).catch((err: unknown) =>
-        logger.warn('could not re-notify alerts', { cluster: group.cluster }, asError(err)),
+        logger.warn('could not re-notify alerts', { cluster: group.cluster }, toError(err)),
       );
     }
   }
@@ -424,8 +425,4 @@ function isAnnounceable(change: AlertChange): boolean {
   if (change.type === 'create') return change.state === 'firing';
   if (change.type === 'update') return change.fires || change.severityChanged || change.valueChanged;
   return false;
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }

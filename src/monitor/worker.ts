@@ -3,6 +3,7 @@ import { alertSweep, monitorPoll, type MonitorJobContext } from '../../jobs/moni
 import type { DbopsConfig } from '../config/schema.js';
 import { configuredInstances } from '../inventory/instances.js';
 import type { Logger } from '../kernel/logger.js';
+import { toError } from '../kernel/errors.js';
 
 export const MONITOR_QUEUE = 'dbops-monitors';
 /** Scheduler ids: `poll-<cluster>-<host>-<port>` per instance, and the sweep. */
@@ -54,11 +55,7 @@ export class MonitorWorker {
     const self = new MonitorWorker(queue, worker, options.logger);
     try {
       if (options.schedule !== false) await self.syncSchedulers(options.config);
-      void worker
-        .run()
-        .catch((err: unknown) =>
-          options.logger.error('the monitor worker stopped', err instanceof Error ? err : new Error(String(err))),
-        );
+      void worker.run().catch((err: unknown) => options.logger.error('the monitor worker stopped', toError(err)));
       await worker.waitUntilReady();
     } catch (err) {
       await self.close();
@@ -110,9 +107,7 @@ export class MonitorWorker {
   async close(): Promise<void> {
     await this.worker
       .close()
-      .catch((err: unknown) =>
-        this.logger.warn('error closing the monitor worker', err instanceof Error ? err : new Error(String(err))),
-      );
+      .catch((err: unknown) => this.logger.warn('error closing the monitor worker', toError(err)));
     await this.queue.close();
   }
 }

@@ -7,6 +7,7 @@ import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';
 import type { RunOutcome } from './run-rows.js';
 import type { RunnerDeps } from './runner-deps.js';
 import type { StopRequest } from './stop-channel.js';
+import { toError } from '../kernel/errors.js';
 
 type EndDeps = Pick<RunnerDeps, 'runs' | 'tickets' | 'relay' | 'announcer' | 'metrics' | 'clock' | 'logger' | 'alerts'>;
 
@@ -124,7 +125,7 @@ async function alertOnEnd(
     deps.logger.warn(
       'could not raise the alert of a ticket run',
       { ticket: ticket.ref, outcome: end.outcome },
-      err instanceof Error ? err : new Error(String(err)),
+      toError(err),
     );
   }
 }

@@ -7,7 +7,7 @@ import { renderText } from './render/text.js';
 import { renderSarif } from './render/sarif.js';
 import { renderGithub } from './render/github.js';
 import { createReviewer } from './service.js';
-import { ConfigError } from '../kernel/errors.js';
+import { ConfigError, messageOf } from '../kernel/errors.js';
 import { parseTargetName, requireCluster, type TargetName } from '../inventory/names.js';
 import { rules } from './rules/index.js';
 import { defaultRules, resolveRules } from './settings.js';
@@ -38,7 +38,7 @@ export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
       },
     });
   } catch (err) {
-    return usage(io, err instanceof Error ? err.message : String(err));
+    return usage(io, messageOf(err));
   }
   const { values, positionals } = parsed;
   const format = FORMATS.find((f) => f === values.format);

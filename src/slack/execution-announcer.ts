@@ -3,6 +3,7 @@ import type { Logger } from '../kernel/logger.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { Notifier } from './notifier.js';
 import { oscLeftoversMessage, oscPanel, rollbackOffer } from './views/execution.js';
+import { toError } from '../kernel/errors.js';
 
 export interface ExecutionAnnouncerDeps {
   channel: ExecutionChannel;
@@ -58,7 +59,7 @@ export async function startExecutionAnnouncer(
         deps.logger.warn(
           'could not post an execution update',
           { ticket: event.ticketId, event: event.type },
-          err instanceof Error ? err : new Error(String(err)),
+          toError(err),
         );
       });
     chains.set(event.ticketId, next);

@@ -5,6 +5,7 @@ import type { CommandDeps } from './command.js';
 import type { Message } from './views/blocks.js';
 import { oscCleanedUpMessage, oscLeftoversMessage } from './views/execution.js';
 import { privateNote, problemNote } from './views/ticket-replies.js';
+import { toError } from '../kernel/errors.js';
 
 export interface OnlineAlterCleanup {
   user: string;
@@ -46,7 +47,7 @@ export async function cleanUpOnlineAlter(request: OnlineAlterCleanup, deps: Comm
     deps.logger.error(
       'cleaning up an interrupted online ALTER failed',
       { ticket: ticket.ref, table, user: request.user },
-      err instanceof Error ? err : new Error(String(err)),
+      toError(err),
     );
     return problemNote(
       `Clean up of ${table} for ${ticket.ref} failed: ${serverError(err).message}. Press Clean up again, or drop the pt_osc triggers, then the copy, by hand.`,

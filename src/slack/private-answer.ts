@@ -3,6 +3,7 @@ import type { Logger } from '../kernel/logger.js';
 import type { Notifier } from './notifier.js';
 import type { TicketAnnouncer } from './ticket-announcer.js';
 import type { Message } from './views/blocks.js';
+import { toError } from '../kernel/errors.js';
 
 /**
  * Where a click or a form came from, so the answer goes back there privately: a message in a
@@ -106,18 +107,12 @@ export async function answerPrivately(
     deps.logger.warn(
       'could not answer on the surface clicked; sending a DM',
       { user, surface: surface.kind },
-      err instanceof Error ? err : new Error(String(err)),
+      toError(err),
     );
   }
   await deps.slack
     .dm(user, message)
-    .catch((err: unknown) =>
-      deps.logger.error(
-        'could not answer a user at all',
-        { user },
-        err instanceof Error ? err : new Error(String(err)),
-      ),
-    );
+    .catch((err: unknown) => deps.logger.error('could not answer a user at all', { user }, toError(err)));
 }
 
 /** The text of a one-section message (Home shows it as a notice). */

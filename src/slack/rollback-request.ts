@@ -15,6 +15,7 @@ import {
   ticketBlockedMessage,
   ticketOpenedMessage,
 } from './views/ticket-replies.js';
+import { firstLineOf, toError } from '../kernel/errors.js';
 
 export interface RollbackRequest {
   user: string;
@@ -57,13 +58,9 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
   try {
     plan = await execution.plan(original.cluster, original.id);
   } catch (err) {
-    deps.logger.error(
-      'could not read the backups for a rollback',
-      { ticket: original.ref },
-      err instanceof Error ? err : new Error(String(err)),
-    );
+    deps.logger.error('could not read the backups for a rollback', { ticket: original.ref }, toError(err));
     return problemNote(
-      `I could not read ${original.ref}'s backups on \`${original.cluster}\` (${err instanceof Error ? err.message.split('\n')[0] : String(err)}). Try again, or ask a DBA.`,
+      `I could not read ${original.ref}'s backups on \`${original.cluster}\` (${firstLineOf(err)}). Try again, or ask a DBA.`,
       ':no_entry:',
     );
   }
@@ -167,11 +164,7 @@ async function tellThreads(
   await deps.slack
     .post(threadChannel, rollbackOpenedReply(original, rollback, by, permalink, plan), { threadTs })
     .catch((err: unknown) => {
-      deps.logger.warn(
-        'could not tell the original thread about a rollback',
-        { ticket: original.ref },
-        err instanceof Error ? err : new Error(String(err)),
-      );
+      deps.logger.warn('could not tell the original thread about a rollback', { ticket: original.ref }, toError(err));
     });
 }
 
@@ -202,7 +195,7 @@ async function attachScript(
     deps.logger.warn(
       'could not attach the rollback script',
       { ticket: original.ref, rollback: rollback.ref },
-      err instanceof Error ? err : new Error(String(err)),
+      toError(err),
     );
   } finally {
     await script?.cleanup();

@@ -26,6 +26,7 @@ import {
   resumedReply,
   type RequesterNews,
 } from './views/ticket-replies.js';
+import { toError } from '../kernel/errors.js';
 
 export interface TicketAnnouncerDeps {
   slack: Notifier;
@@ -86,11 +87,7 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     try {
       await work();
     } catch (err) {
-      logger.warn(
-        'a Slack update for a ticket failed',
-        { step, ticket: ticket.ref },
-        err instanceof Error ? err : new Error(String(err)),
-      );
+      logger.warn('a Slack update for a ticket failed', { step, ticket: ticket.ref }, toError(err));
     }
   };
 
@@ -109,11 +106,7 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
       const res = await slack.client.chat.getPermalink({ channel: approvalChannel, message_ts: approvalTs });
       return res.permalink ?? null;
     } catch (err) {
-      logger.warn(
-        'could not get a permalink',
-        { ticket: ticket.ref },
-        err instanceof Error ? err : new Error(String(err)),
-      );
+      logger.warn('could not get a permalink', { ticket: ticket.ref }, toError(err));
       return null;
     }
   }
@@ -150,11 +143,7 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
       try {
         posted = await slack.post(channel, await render(ticket));
       } catch (err) {
-        logger.error(
-          'could not post a ticket in the approval channel',
-          { ticket: ticket.ref, channel },
-          err instanceof Error ? err : new Error(String(err)),
-        );
+        logger.error('could not post a ticket in the approval channel', { ticket: ticket.ref, channel }, toError(err));
         return { ok: false, ticket, error: slackError(err) };
       }
       const saved =

@@ -1,4 +1,5 @@
 import type { Logger } from '../kernel/logger.js';
+import { toError } from '../kernel/errors.js';
 
 export interface DbaDirectoryOptions {
   /** `slack.dba_users`. */
@@ -49,7 +50,7 @@ export function createDbaDirectory(options: DbaDirectoryOptions): DbaDirectory {
       options.logger?.warn(
         'could not list the DBA user group; using the members known before',
         { usergroup: group, known: lastGood?.size ?? configured.size },
-        err instanceof Error ? err : new Error(String(err)),
+        toError(err),
       );
       cached = { members: lastGood ?? configured, until: now() + retryMs };
     }

@@ -1,5 +1,6 @@
 import type { DbopsConfig } from '../config/schema.js';
 import { schemaReferences } from '../review/schema-references.js';
+import { firstLineOf } from '../kernel/errors.js';
 
 /**
  * Schemas no ticket may change: the server's system schemas (every server), the backup schema
@@ -111,7 +112,7 @@ async function isMeta(meta: MetaServer, cluster: string): Promise<boolean | { pr
   try {
     return await meta.isMetaServer(cluster);
   } catch (err) {
-    return { problem: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+    return { problem: firstLineOf(err) };
   }
 }
 

@@ -22,6 +22,7 @@ import type { TicketAction } from './state-machine.js';
 import type { TicketStore, TransitionRequest } from './store.js';
 import { BOT_ACTOR, type Ticket, type TicketReview } from './ticket.js';
 import { findCluster } from '../config/clusters.js';
+import { toError } from '../kernel/errors.js';
 
 export interface Clock {
   now(): Date;
@@ -198,11 +199,7 @@ export function createTicketService(deps: TicketServiceDeps) {
         delayMs: startAt.getTime() - now.getTime(),
       }));
     } catch (err) {
-      logger.error(
-        'could not queue an approved ticket',
-        { ticket: ticket.ref },
-        err instanceof Error ? err : new Error(String(err)),
-      );
+      logger.error('could not queue an approved ticket', { ticket: ticket.ref }, toError(err));
       return {
         ticket,
         handOff: {

@@ -20,6 +20,7 @@ import { createGrantBot } from './grants.js';
 import { startAlerts } from './monitoring.js';
 import type { Runtime } from './runtime-options.js';
 import type { Services } from './services.js';
+import { toError } from '../kernel/errors.js';
 
 /** What the bot part of a process started. */
 export interface StartedBot {
@@ -117,9 +118,6 @@ async function resumeHandOffs(tickets: TicketService, announcer: TicketAnnouncer
     }
     if (resumed.length > 0) logger.info('resumed hand-overs', { tickets: resumed.length });
   } catch (err) {
-    logger.error(
-      'could not resume hand-overs of approved tickets',
-      err instanceof Error ? err : new Error(String(err)),
-    );
+    logger.error('could not resume hand-overs of approved tickets', toError(err));
   }
 }

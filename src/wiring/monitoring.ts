@@ -13,6 +13,7 @@ import { MonitorWorker } from '../monitor/worker.js';
 import { installationPrefix } from '../queue/queues.js';
 import type { Closers } from '../closers.js';
 import type { Services } from './services.js';
+import { toError } from '../kernel/errors.js';
 
 export interface MonitoringParts {
   config: Pick<DbopsConfig, 'slack' | 'clusters' | 'monitors'>;
@@ -75,12 +76,7 @@ export async function startMonitoring(parts: MonitoringParts, worker: MonitorWor
   });
   await alerts
     .sweep()
-    .catch((err: unknown) =>
-      parts.logger.warn(
-        'could not make owed alert announcements at start',
-        err instanceof Error ? err : new Error(String(err)),
-      ),
-    );
+    .catch((err: unknown) => parts.logger.warn('could not make owed alert announcements at start', toError(err)));
   return { alerts, poller, worker: monitorWorker, stop: () => monitorWorker.close() };
 }
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { FakeSlackApi, JsonObject } from '../fake-slack-api.js';
 import type { SentResponse, SlackRequestSender } from '../signed-requests.js';
 import { SLACKBOT } from './state.js';
+import { messageOf } from '../../kernel/errors.js';
 
 export type Outcome = { ok: true } | { ok: false; error: string; errors?: Record<string, string> };
 
@@ -214,7 +215,7 @@ export class WorkspaceActions {
       if (response.status !== 200) return { ok: false, error: `HTTP ${response.status}` };
       return { ok: true, response };
     } catch (err) {
-      return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      return { ok: false, error: messageOf(err) };
     }
   }
 }

@@ -12,6 +12,7 @@ import type { FakeSlackApi } from '../fake-slack-api.js';
 import type { SlackRequestSender } from '../signed-requests.js';
 import { WorkspaceActions, type Outcome } from './actions.js';
 import { workspaceState, type Person } from './state.js';
+import { messageOf } from '../../kernel/errors.js';
 
 export interface WorkspaceServerOptions {
   api: FakeSlackApi;
@@ -94,7 +95,7 @@ export class WorkspaceServer {
   async start(port = 0): Promise<void> {
     const server = createServer((req, res) => {
       this.serve(req, res).catch((err: unknown) => {
-        if (!res.headersSent) json(res, 500, { ok: false, error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) json(res, 500, { ok: false, error: messageOf(err) });
         else res.end();
       });
     });

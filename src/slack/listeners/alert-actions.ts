@@ -8,6 +8,7 @@ import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface 
 import { parseAlertRef } from '../views/alert-group.js';
 import { internalErrorMessage } from '../views/help.js';
 import { privateNote } from '../views/ticket-replies.js';
+import { toError } from '../../kernel/errors.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -61,7 +62,7 @@ export function registerAlertActions(app: App, deps: CommandDeps, answer: Answer
         deps.logger.error(
           'alert button failed',
           { actionId, alert: click.alertId, user: click.user, reference },
-          err instanceof Error ? err : new Error(String(err)),
+          toError(err),
         );
         await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
       }

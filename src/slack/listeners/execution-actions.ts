@@ -12,6 +12,7 @@ import { oscButtons, readAttemptValue } from '../views/execution.js';
 import { internalErrorMessage } from '../views/help.js';
 import { code } from '../views/blocks.js';
 import { privateNote } from '../views/ticket-replies.js';
+import { toError } from '../../kernel/errors.js';
 
 const Click = ClickSource.extend({
   user: z.looseObject({ id: z.string() }),
@@ -65,7 +66,7 @@ export function registerExecutionActions(app: App, deps: CommandDeps, answer: An
         deps.logger.error(
           'execution button failed',
           { actionId, value: click.value, user: click.user, reference },
-          err instanceof Error ? err : new Error(String(err)),
+          toError(err),
         );
         await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
       }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { CommandDeps } from '../command.js';
+import { toError } from '../../kernel/errors.js';
 
 const HomeOpened = z.object({ user: z.string(), tab: z.string().optional() });
 
@@ -12,11 +13,7 @@ export function registerHome(app: App, deps: CommandDeps): void {
     try {
       await deps.announcer.publishHome(parsed.data.user);
     } catch (err) {
-      deps.logger.error(
-        'could not publish the App Home',
-        { user: parsed.data.user },
-        err instanceof Error ? err : new Error(String(err)),
-      );
+      deps.logger.error('could not publish the App Home', { user: parsed.data.user }, toError(err));
     }
   });
 }

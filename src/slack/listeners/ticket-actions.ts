@@ -11,6 +11,7 @@ import { internalErrorMessage } from '../views/help.js';
 import { exceptionModalView, rejectModalView, type ModalOrigin } from '../views/ticket-modals.js';
 import { stopRequestedNote } from '../views/ticket-progress.js';
 import { privateNote } from '../views/ticket-replies.js';
+import { toError } from '../../kernel/errors.js';
 
 /** A ticket button's value: the ticket ref (`T-42`). */
 export const TicketButtonValue = z.string().transform((value, ctx) => {
@@ -77,7 +78,7 @@ export function registerTicketActions(app: App, deps: CommandDeps, answer: Answe
         deps.logger.error(
           'ticket button failed',
           { actionId, ticket: click.ticketId, user: click.user, reference },
-          err instanceof Error ? err : new Error(String(err)),
+          toError(err),
         );
         await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
       }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { isDbopsError } from '../../kernel/errors.js';
+import { isDbopsError, toError } from '../../kernel/errors.js';
 import { parseTargetName } from '../../inventory/names.js';
 import { parseRunTime } from '../../tickets/run-time.js';
 import type { CommandDeps } from '../command.js';
@@ -78,7 +78,7 @@ export function surfaceOfOrigin(origin: ModalOrigin): Surface {
 export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerDeps): void {
   const failed = async (user: string, surface: Surface, what: string, err: unknown) => {
     const reference = randomUUID().slice(0, 8);
-    deps.logger.error(`${what} failed`, { user, reference }, err instanceof Error ? err : new Error(String(err)));
+    deps.logger.error(`${what} failed`, { user, reference }, toError(err));
     await answerPrivately(user, surface, internalErrorMessage(reference), answer);
   };
 

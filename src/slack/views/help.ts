@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { internalErrorText } from '../../kernel/errors.js';
 import { code, context, header, plainToMrkdwn, section, type Message } from './blocks.js';
 
 export interface HelpEntry {
@@ -51,7 +52,7 @@ export function unknownVerbMessage(verb: string, suggestion: string | undefined,
 
 /** An internal failure: a short apology with a reference, never the stack or a secret. */
 export function internalErrorMessage(reference: string): Message {
-  const text = `Something went wrong on dbops' side (ref ${reference}). It has been logged; try again, or give a DBA the reference.`;
+  const text = internalErrorText(reference);
   return { text, blocks: [section(`:boom: ${text}`)] };
 }
 
