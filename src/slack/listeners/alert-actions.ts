@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { App, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
+import { guarded } from './guard.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
 import { parseAlertRef } from '../views/alert-group.js';
-import { internalErrorMessage } from '../views/help.js';
 import { privateNote } from '../views/ticket-replies.js';
-import { toError } from '../../kernel/errors.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -44,29 +42,23 @@ export function registerAlertActions(app: App, deps: CommandDeps, answer: Answer
   const tell = (click: AlertClick, text: string, icon?: string) =>
     answerPrivately(click.user, click.surface, privateNote(text, icon), answer);
   const on = (actionId: string, handle: (click: AlertClick) => Promise<void>) => {
-    app.action(actionId, async ({ ack, body }) => {
-      await ack();
-      const click = readClick(body);
-      if (!click) {
-        deps.logger.warn('unreadable alert button click', { actionId });
-        return;
-      }
-      try {
+    app.action(
+      actionId,
+      guarded<SlackActionMiddlewareArgs>({ what: 'alert button', logger: deps.logger }, async ({ body }, scope) => {
+        const click = readClick(body);
+        if (!click) {
+          deps.logger.warn('unreadable alert button click', { actionId });
+          return;
+        }
+        Object.assign(scope.fields, { actionId, alert: click.alertId, user: click.user });
+        scope.tell = (message) => answerPrivately(click.user, click.surface, message, answer);
         if (!(await deps.dbas.isDba(click.user))) {
           await tell(click, 'Only DBAs can acknowledge or silence alerts.', ':lock:');
           return;
         }
         await handle(click);
-      } catch (err) {
-        const reference = randomUUID().slice(0, 8);
-        deps.logger.error(
-          'alert button failed',
-          { actionId, alert: click.alertId, user: click.user, reference },
-          toError(err),
-        );
-        await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
-      }
-    });
+      }),
+    );
   };
 
   on(ids.alertActions.acknowledge, async (click) => {

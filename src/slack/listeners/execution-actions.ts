@@ -1,18 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { App, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { OscAction } from '../../execute/channel.js';
 import { parseTicketId } from '../../tickets/ticket.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
+import { guarded } from './guard.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
 import { cleanUpOnlineAlter } from '../osc-cleanup-request.js';
 import { requestRollback } from '../rollback-request.js';
 import { oscButtons, readAttemptValue } from '../views/execution.js';
-import { internalErrorMessage } from '../views/help.js';
 import { code } from '../views/blocks.js';
 import { privateNote } from '../views/ticket-replies.js';
-import { toError } from '../../kernel/errors.js';
 
 const Click = ClickSource.extend({
   user: z.looseObject({ id: z.string() }),
@@ -46,31 +44,27 @@ const OSC_ACTIONS: ReadonlyArray<{
  */
 export function registerExecutionActions(app: App, deps: CommandDeps, answer: AnswerDeps): void {
   const on = (actionId: string, handle: (click: ExecutionClick) => Promise<void>) => {
-    app.action(actionId, async ({ ack, body }) => {
-      await ack();
-      const parsed = Click.safeParse(body);
-      if (!parsed.success) {
-        deps.logger.warn('unreadable execution button click', { actionId });
-        return;
-      }
-      const click = {
-        user: parsed.data.user.id,
-        value: parsed.data.actions[0].value,
-        triggerId: parsed.data.trigger_id,
-        surface: surfaceOf(parsed.data),
-      };
-      try {
+    app.action(
+      actionId,
+      guarded<SlackActionMiddlewareArgs>({ what: 'execution button', logger: deps.logger }, async ({ body }, scope) => {
+        const parsed = Click.safeParse(body);
+        if (!parsed.success) {
+          deps.logger.warn('unreadable execution button click', { actionId });
+          return;
+        }
+        const click = {
+          user: parsed.data.user.id,
+          value: parsed.data.actions[0].value,
+          triggerId: parsed.data.trigger_id,
+          surface: surfaceOf(parsed.data),
+        };
+        Object.assign(scope.fields, { actionId, value: click.value, user: click.user });
+        const ticketId = readAttemptValue(click.value)?.ticketId ?? parseTicketId(click.value);
+        if (ticketId !== null) scope.ticket = `T-${ticketId}`;
+        scope.tell = (message) => answerPrivately(click.user, click.surface, message, answer);
         await handle(click);
-      } catch (err) {
-        const reference = randomUUID().slice(0, 8);
-        deps.logger.error(
-          'execution button failed',
-          { actionId, value: click.value, user: click.user, reference },
-          toError(err),
-        );
-        await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
-      }
-    });
+      }),
+    );
   };
   const tell = (click: ExecutionClick, text: string, icon?: string) =>
     answerPrivately(click.user, click.surface, privateNote(text, icon), answer);

@@ -1,8 +1,10 @@
-import type { App } from '@slack/bolt';
+import type { App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { parseTargetName } from '../../inventory/names.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
+import type { Message } from '../views/blocks.js';
+import { guarded } from './guard.js';
 import { Notifier } from '../notifier.js';
 import { replyWithReview } from '../review-reply.js';
 import { findCluster } from '../../config/clusters.js';
@@ -35,32 +37,37 @@ function safeJson(text: string): unknown {
 
 /** The review form's submission: check the target inline (Slack shows the error under the field), then review. */
 export function registerReviewModal(app: App, deps: CommandDeps): void {
-  app.view(reviewModal.callback, async ({ ack, view, body }) => {
-    const parsed = Submission.safeParse(view);
-    if (!parsed.success) {
+  const options = { what: 'review from the form', logger: deps.logger, ack: 'own' } as const;
+  app.view(
+    reviewModal.callback,
+    guarded<SlackViewMiddlewareArgs<ViewSubmitAction>>(options, async ({ ack, view, body }, scope) => {
+      const parsed = Submission.safeParse(view);
+      if (!parsed.success) {
+        await ack();
+        deps.logger.warn('unreadable review form submission', { issues: parsed.error.issues.length });
+        return;
+      }
+      const values = parsed.data.state.values;
+      const targetText = values[reviewModal.targetBlock]?.[reviewModal.targetInput].value?.trim() ?? '';
+      const sql = values[reviewModal.sqlBlock][reviewModal.sqlInput].value?.trim() ?? '';
+      const target = targetText ? parseTargetName(targetText) : undefined;
+      const targetProblem = checkTarget(targetText, target ? target.cluster : undefined, deps);
+      if (targetProblem) {
+        await ack({ response_action: 'errors', errors: { [reviewModal.targetBlock]: targetProblem } });
+        return;
+      }
       await ack();
-      deps.logger.warn('unreadable review form submission', { issues: parsed.error.issues.length });
-      return;
-    }
-    const values = parsed.data.state.values;
-    const targetText = values[reviewModal.targetBlock]?.[reviewModal.targetInput].value?.trim() ?? '';
-    const sql = values[reviewModal.sqlBlock][reviewModal.sqlInput].value?.trim() ?? '';
-    const target = targetText ? parseTargetName(targetText) : undefined;
-    const targetProblem = checkTarget(targetText, target ? target.cluster : undefined, deps);
-    if (targetProblem) {
-      await ack({ response_action: 'errors', errors: { [reviewModal.targetBlock]: targetProblem } });
-      return;
-    }
-    await ack();
-    const user = body.user.id;
-    const channel = parsed.data.private_metadata.channel;
-    await replyWithReview(
-      { sql, target, user, channel, respond: (message) => deps.slack.dm(user, message).then(() => undefined) },
-      deps,
-    ).catch(async (err: unknown) => {
-      if (!Notifier.isNotInChannel(err)) deps.logger.error('review from the form failed', { user }, err);
-    });
-  });
+      const user = body.user.id;
+      const channel = parsed.data.private_metadata.channel;
+      const respond = (message: Message) => deps.slack.dm(user, message).then(() => undefined);
+      scope.fields.user = user;
+      scope.tell = respond;
+      await replyWithReview({ sql, target, user, channel, respond }, deps).catch((err: unknown) => {
+        // The review was answered, but its channel post could not be made: nothing more to say.
+        if (!Notifier.isNotInChannel(err)) throw err;
+      });
+    }),
+  );
 }
 
 function checkTarget(text: string, cluster: string | undefined, deps: CommandDeps): string | undefined {

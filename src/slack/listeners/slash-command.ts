@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import type { App, RespondFn, SlashCommand } from '@slack/bolt';
-import { isDbopsError } from '../../kernel/errors.js';
+import type { App, RespondFn, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import { closest } from '../../text/closest.js';
 import { decodeSlackEscapes } from '../../text/mrkdwn.js';
-import type { Command, CommandDeps, Invocation } from '../command.js';
+import type { CommandDeps, Invocation } from '../command.js';
+import { guarded, type Scope } from './guard.js';
 import type { Message } from '../views/blocks.js';
-import { internalErrorMessage, plainMessage, unknownVerbMessage, usageMessage } from '../views/help.js';
+import { unknownVerbMessage, usageMessage } from '../views/help.js';
 
 export const SLASH_COMMAND = '/dbops';
 
@@ -19,18 +18,22 @@ export function splitVerb(text: string): { verb: string; rest: string } {
 
 /** One listener for /dbops: ack first, then find the verb in the registry and run it. */
 export function registerSlashCommand(app: App, deps: CommandDeps): void {
-  app.command(SLASH_COMMAND, async ({ ack, command, respond }) => {
-    await ack();
-    await dispatch(command, respond, deps);
-  });
+  app.command(
+    SLASH_COMMAND,
+    guarded<SlackCommandMiddlewareArgs>({ what: 'command', logger: deps.logger }, async ({ command, respond }, scope) =>
+      dispatch(command, respond, deps, scope),
+    ),
+  );
 }
 
-export async function dispatch(command: SlashCommand, respond: RespondFn, deps: CommandDeps): Promise<void> {
+/** Find the verb, check its arguments, run it; what it throws is answered by the listener's guard. */
+async function dispatch(command: SlashCommand, respond: RespondFn, deps: CommandDeps, scope: Scope): Promise<void> {
   // Slack escapes &, < and > in what people type; commands get the text as typed, and views escape it again.
   const { verb, rest } = splitVerb(decodeSlackEscapes(command.text));
   const invocation = toInvocation(command, respond);
   const target = deps.commands.find((c) => c.verb === verb);
-  const log = deps.logger.child({ verb, user: command.user_id, channel: command.channel_id });
+  Object.assign(scope.fields, { verb, user: command.user_id, channel: command.channel_id });
+  scope.tell = (message) => invocation.respond(message);
   if (!target) {
     const verbs = deps.commands.map((c) => c.verb);
     await invocation.respond(unknownVerbMessage(verb, closest(verb, verbs), verbs));
@@ -42,29 +45,7 @@ export async function dispatch(command: SlashCommand, respond: RespondFn, deps: 
     await invocation.respond(usageMessage(target, problem));
     return;
   }
-  await runCommand(target, parsed.data, invocation, deps, log);
-}
-
-export async function runCommand(
-  target: Command,
-  args: unknown,
-  invocation: Invocation,
-  deps: CommandDeps,
-  log: CommandDeps['logger'],
-): Promise<void> {
-  try {
-    await target.run(args, invocation, deps);
-  } catch (err) {
-    if (isDbopsError(err) && err.code !== 'internal') {
-      await invocation.respond(plainMessage(`:warning: ${err.message}`));
-      return;
-    }
-    const reference = randomUUID().slice(0, 8);
-    log.error('command failed', { reference }, err);
-    await invocation
-      .respond(internalErrorMessage(reference))
-      .catch((e: unknown) => log.error('could not tell the user about a failure', { reference }, e));
-  }
+  await target.run(parsed.data, invocation, deps);
 }
 
 function toInvocation(command: SlashCommand, respond: RespondFn): Invocation {

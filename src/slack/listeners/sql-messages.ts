@@ -1,7 +1,8 @@
-import type { App } from '@slack/bolt';
+import type { App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { isDbopsError, UsageError } from '../../kernel/errors.js';
+import { UsageError } from '../../kernel/errors.js';
 import type { CommandDeps } from '../command.js';
+import { guarded, type Scope } from './guard.js';
 import { replyWithReview } from '../review-reply.js';
 import { readMessage, sqlFromMessage, type SqlRequest } from '../sql-in-message.js';
 import { plainMessage } from '../views/help.js';
@@ -32,42 +33,43 @@ const HINT =
 
 /** A mention of the bot, or a DM with a ```sql block or a .sql file, is reviewed in that thread. */
 export function registerSqlMessages(app: App, deps: CommandDeps, fileOrigins: readonly string[]): void {
-  app.event('app_mention', async ({ event }) => {
-    const parsed = MessageEvent.safeParse(event);
-    if (parsed.success) await answer(parsed.data, deps, fileOrigins);
-  });
-  app.message(async ({ message }) => {
-    const parsed = MessageEvent.safeParse(message);
-    if (!parsed.success || parsed.data.channel_type !== 'im') return;
-    const msg = parsed.data;
-    if (msg.bot_id || (msg.subtype && msg.subtype !== 'file_share')) return;
-    await answer(msg, deps, fileOrigins);
-  });
+  const options = { what: 'review of a message', logger: deps.logger };
+  app.event(
+    'app_mention',
+    guarded<SlackEventMiddlewareArgs<'app_mention'>>(options, async ({ event }, scope) => {
+      const parsed = MessageEvent.safeParse(event);
+      if (parsed.success) await answer(parsed.data, scope, deps, fileOrigins);
+    }),
+  );
+  app.message(
+    guarded<SlackEventMiddlewareArgs<'message'>>(options, async ({ message }, scope) => {
+      const parsed = MessageEvent.safeParse(message);
+      if (!parsed.success || parsed.data.channel_type !== 'im') return;
+      const msg = parsed.data;
+      if (msg.bot_id || (msg.subtype && msg.subtype !== 'file_share')) return;
+      await answer(msg, scope, deps, fileOrigins);
+    }),
+  );
 }
 
-async function answer(msg: MessageEvent, deps: CommandDeps, fileOrigins: readonly string[]): Promise<void> {
+async function answer(
+  msg: MessageEvent,
+  scope: Scope,
+  deps: CommandDeps,
+  fileOrigins: readonly string[],
+): Promise<void> {
   const user = msg.user;
   if (!user) return;
   const threadTs = msg.thread_ts ?? msg.ts;
-  try {
-    const request = sqlFromMessage(msg.text) ?? (await sqlFromFiles(msg, deps, fileOrigins));
-    if (!request) {
-      await deps.slack.post(msg.channel, plainMessage(HINT), { threadTs });
-      return;
-    }
-    await replyWithReview({ ...request, user, channel: msg.channel, threadTs }, deps);
-  } catch (err) {
-    deps.logger.error('review of a message failed', { channel: msg.channel, user }, err);
-    await deps.slack
-      .post(
-        msg.channel,
-        plainMessage(
-          `:boom: I could not review that: ${isDbopsError(err) && err.code !== 'internal' ? err.message : 'an internal error (logged)'}.`,
-        ),
-        { threadTs },
-      )
-      .catch(() => undefined);
+  Object.assign(scope.fields, { channel: msg.channel, user });
+  scope.tell = (message) => deps.slack.post(msg.channel, message, { threadTs }).then(() => undefined);
+  scope.problem = (text) => plainMessage(`:boom: I could not review that: ${text}.`);
+  const request = sqlFromMessage(msg.text) ?? (await sqlFromFiles(msg, deps, fileOrigins));
+  if (!request) {
+    await deps.slack.post(msg.channel, plainMessage(HINT), { threadTs });
+    return;
   }
+  await replyWithReview({ ...request, user, channel: msg.channel, threadTs }, deps);
 }
 
 async function sqlFromFiles(

@@ -1,17 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { App, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { View } from '@slack/types';
 import { z } from 'zod';
 import { canReject, canRequestException, staleClickMessage, type Verdict } from '../../tickets/policy.js';
 import { parseTicketId, type Ticket } from '../../tickets/ticket.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
+import { guarded } from './guard.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
-import { internalErrorMessage } from '../views/help.js';
 import { exceptionModalView, rejectModalView, type ModalOrigin } from '../views/ticket-modals.js';
 import { stopRequestedNote } from '../views/ticket-progress.js';
 import { privateNote } from '../views/ticket-replies.js';
-import { toError } from '../../kernel/errors.js';
 
 /** A ticket button's value: the ticket ref (`T-42`). */
 export const TicketButtonValue = z.string().transform((value, ctx) => {
@@ -64,25 +62,20 @@ export function originOf(click: TicketClick): ModalOrigin {
 /** Approve, Reject…, Request exception… and Cancel on any surface: ack, then the service, then Slack. */
 export function registerTicketActions(app: App, deps: CommandDeps, answer: AnswerDeps): void {
   const on = (actionId: string, handle: (click: TicketClick) => Promise<void>) => {
-    app.action(actionId, async ({ ack, body }) => {
-      await ack();
-      const click = readClick(body);
-      if (!click) {
-        deps.logger.warn('unreadable ticket button click', { actionId });
-        return;
-      }
-      try {
+    app.action(
+      actionId,
+      guarded<SlackActionMiddlewareArgs>({ what: 'ticket button', logger: deps.logger }, async ({ body }, scope) => {
+        const click = readClick(body);
+        if (!click) {
+          deps.logger.warn('unreadable ticket button click', { actionId });
+          return;
+        }
+        Object.assign(scope.fields, { actionId, ticket: click.ticketId, user: click.user });
+        scope.ticket = `T-${click.ticketId}`;
+        scope.tell = (message) => answerPrivately(click.user, click.surface, message, answer);
         await handle(click);
-      } catch (err) {
-        const reference = randomUUID().slice(0, 8);
-        deps.logger.error(
-          'ticket button failed',
-          { actionId, ticket: click.ticketId, user: click.user, reference },
-          toError(err),
-        );
-        await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
-      }
-    });
+      }),
+    );
   };
   const tell = (click: TicketClick, text: string, icon?: string, options?: { replace?: boolean }) =>
     answerPrivately(click.user, click.surface, privateNote(text, icon), answer, options);

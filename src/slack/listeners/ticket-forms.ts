@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import { isDbopsError, toError } from '../../kernel/errors.js';
 import { parseTargetName } from '../../inventory/names.js';
 import { parseRunTime } from '../../tickets/run-time.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
+import { guarded, type Scope } from './guard.js';
 import { answerPrivately, type AnswerDeps, type Surface } from '../private-answer.js';
 import { requestSqlChange } from '../sql-change-request.js';
-import type { Message } from '../views/blocks.js';
-import { internalErrorMessage } from '../views/help.js';
 import type { ModalOrigin } from '../views/ticket-modals.js';
 import { announceFailedMessage, exceptionRequestedMessage, privateNote, problemNote } from '../views/ticket-replies.js';
 import { findCluster } from '../../config/clusters.js';
@@ -32,6 +29,8 @@ const Origin = z.object({
   home: z.boolean().optional(),
 }) satisfies z.ZodType<ModalOrigin>;
 const ExecMetadata = z.object({ channel: z.string() });
+
+type FormArgs = SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 interface Form {
   viewId: string;
@@ -76,96 +75,105 @@ export function surfaceOfOrigin(origin: ModalOrigin): Surface {
 
 /** The reject-reason, exception-reason and exec forms: check inline, ack (closing the form), then act. */
 export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerDeps): void {
-  const failed = async (user: string, surface: Surface, what: string, err: unknown) => {
-    const reference = randomUUID().slice(0, 8);
-    deps.logger.error(`${what} failed`, { user, reference }, toError(err));
-    await answerPrivately(user, surface, internalErrorMessage(reference), answer);
+  /** Once the form is read: who to answer, where, and which ticket a failure concerns. */
+  const answerTo = (scope: Scope, user: string, surface: Surface, ticketId?: number) => {
+    scope.fields.user = user;
+    if (ticketId !== undefined) {
+      scope.fields.ticket = ticketId;
+      scope.ticket = `T-${ticketId}`;
+    }
+    scope.tell = (message) => answerPrivately(user, surface, message, answer);
   };
 
-  app.view(ids.rejectModal.callback, async ({ ack, view, body }) => {
-    const form = readForm(view, body);
-    const origin = Origin.safeParse(form?.metadata);
-    if (!form || !origin.success) {
+  app.view(
+    ids.rejectModal.callback,
+    guarded<FormArgs>({ what: 'reject', logger: deps.logger, ack: 'own' }, async ({ ack, view, body }, scope) => {
+      const form = readForm(view, body);
+      const origin = Origin.safeParse(form?.metadata);
+      if (!form || !origin.success) {
+        await ack();
+        deps.logger.warn('unreadable reject form', {});
+        return;
+      }
+      const reason = form.value(ids.rejectModal.reasonBlock, ids.rejectModal.reasonInput);
+      if (!reason) {
+        await ack({
+          response_action: 'errors',
+          errors: { [ids.rejectModal.reasonBlock]: 'Say why, so the requester knows what to change.' },
+        });
+        return;
+      }
       await ack();
-      deps.logger.warn('unreadable reject form', {});
-      return;
-    }
-    const reason = form.value(ids.rejectModal.reasonBlock, ids.rejectModal.reasonInput);
-    if (!reason) {
-      await ack({
-        response_action: 'errors',
-        errors: { [ids.rejectModal.reasonBlock]: 'Say why, so the requester knows what to change.' },
-      });
-      return;
-    }
-    await ack();
-    const surface = surfaceOfOrigin(origin.data);
-    try {
+      const surface = surfaceOfOrigin(origin.data);
+      answerTo(scope, form.user, surface, origin.data.ticketId);
       const result = await deps.tickets.reject({ ticketId: origin.data.ticketId, user: form.user, reason });
       if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
       await deps.announcer.rejected(result.ticket, form.user, reason);
       if (surface.kind !== 'message' || surface.ephemeral)
         await answerPrivately(form.user, surface, privateNote(`You rejected ${result.ticket.ref}.`, ':x:'), answer);
-    } catch (err) {
-      await failed(form.user, surface, 'reject', err);
-    }
-  });
+    }),
+  );
 
-  app.view(ids.exceptionModal.callback, async ({ ack, view, body }) => {
-    const form = readForm(view, body);
-    const origin = Origin.safeParse(form?.metadata);
-    if (!form || !origin.success) {
-      await ack();
-      deps.logger.warn('unreadable exception form', {});
-      return;
-    }
-    const reason = form.value(ids.exceptionModal.reasonBlock, ids.exceptionModal.reasonInput);
-    if (!reason) {
-      await ack({
-        response_action: 'errors',
-        errors: { [ids.exceptionModal.reasonBlock]: 'DBAs need a reason to accept the risk.' },
-      });
-      return;
-    }
-    await ack();
-    const surface = surfaceOfOrigin(origin.data);
-    try {
-      const result = await deps.tickets.requestException({ ticketId: origin.data.ticketId, user: form.user, reason });
-      if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
-      const published = await deps.announcer.publish(result.ticket.id);
-      const message = published.ok
-        ? exceptionRequestedMessage(published.ticket, published.permalink)
-        : announceFailedMessage(result.ticket, deps.config.slack.approval_channel, published.error);
-      await answerPrivately(form.user, surface, message, answer, { replace: true });
-    } catch (err) {
-      await failed(form.user, surface, 'exception request', err);
-    }
-  });
+  app.view(
+    ids.exceptionModal.callback,
+    guarded<FormArgs>(
+      { what: 'exception request', logger: deps.logger, ack: 'own' },
+      async ({ ack, view, body }, scope) => {
+        const form = readForm(view, body);
+        const origin = Origin.safeParse(form?.metadata);
+        if (!form || !origin.success) {
+          await ack();
+          deps.logger.warn('unreadable exception form', {});
+          return;
+        }
+        const reason = form.value(ids.exceptionModal.reasonBlock, ids.exceptionModal.reasonInput);
+        if (!reason) {
+          await ack({
+            response_action: 'errors',
+            errors: { [ids.exceptionModal.reasonBlock]: 'DBAs need a reason to accept the risk.' },
+          });
+          return;
+        }
+        await ack();
+        const surface = surfaceOfOrigin(origin.data);
+        answerTo(scope, form.user, surface, origin.data.ticketId);
+        const result = await deps.tickets.requestException({ ticketId: origin.data.ticketId, user: form.user, reason });
+        if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
+        const published = await deps.announcer.publish(result.ticket.id);
+        const message = published.ok
+          ? exceptionRequestedMessage(published.ticket, published.permalink)
+          : announceFailedMessage(result.ticket, deps.config.slack.approval_channel, published.error);
+        await answerPrivately(form.user, surface, message, answer, { replace: true });
+      },
+    ),
+  );
 
-  app.view(ids.execModal.callback, async ({ ack, view, body }) => {
-    const form = readForm(view, body);
-    const metadata = ExecMetadata.safeParse(form?.metadata);
-    if (!form || !metadata.success) {
+  app.view(
+    ids.execModal.callback,
+    guarded<FormArgs>({ what: 'exec form', logger: deps.logger, ack: 'own' }, async ({ ack, view, body }, scope) => {
+      const form = readForm(view, body);
+      const metadata = ExecMetadata.safeParse(form?.metadata);
+      if (!form || !metadata.success) {
+        await ack();
+        deps.logger.warn('unreadable exec form', {});
+        return;
+      }
+      const f = ids.execModal;
+      const input = {
+        target: form.value(f.targetBlock, f.targetInput),
+        sql: form.value(f.sqlBlock, f.sqlInput),
+        runAt: form.value(f.runAtBlock, f.runAtInput),
+      };
+      const checked = checkExecForm(input, deps);
+      if (!checked.ok) {
+        await ack({ response_action: 'errors', errors: checked.errors });
+        return;
+      }
       await ack();
-      deps.logger.warn('unreadable exec form', {});
-      return;
-    }
-    const f = ids.execModal;
-    const input = {
-      target: form.value(f.targetBlock, f.targetInput),
-      sql: form.value(f.sqlBlock, f.sqlInput),
-      runAt: form.value(f.runAtBlock, f.runAtInput),
-    };
-    const checked = checkExecForm(input, deps);
-    if (!checked.ok) {
-      await ack({ response_action: 'errors', errors: checked.errors });
-      return;
-    }
-    await ack();
-    const surface: Surface = { kind: 'elsewhere', channel: metadata.data.channel };
-    let message: Message;
-    try {
-      message = await requestSqlChange(
+      const surface: Surface = { kind: 'elsewhere', channel: metadata.data.channel };
+      answerTo(scope, form.user, surface);
+      scope.problem = (text) => problemNote(text);
+      const message = await requestSqlChange(
         {
           user: form.user,
           target: checked.target,
@@ -176,12 +184,9 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
         },
         deps,
       );
-    } catch (err) {
-      if (!isDbopsError(err) || err.code === 'internal') return failed(form.user, surface, 'exec form', err);
-      message = problemNote(err.message);
-    }
-    await answerPrivately(form.user, surface, message, answer);
-  });
+      await answerPrivately(form.user, surface, message, answer);
+    }),
+  );
 }
 
 type ExecFormCheck =
