@@ -1,5 +1,6 @@
 import type { ExecutionBot } from '../execute/bot.js';
 import { rollbackSql, type RollbackPlan } from '../execute/rollback-sql.js';
+import { canRollBack } from '../tickets/policy.js';
 import { FINAL_STATES } from '../tickets/state-machine.js';
 import { reviewFromReport, type Ticket } from '../tickets/ticket.js';
 import type { CommandDeps } from './command.js';
@@ -25,9 +26,6 @@ export interface RollbackRequest {
   channel?: string;
 }
 
-/** States a ticket can be rolled back from: it ran, in whole or in part. */
-const RAN = new Set<Ticket['state']>(['succeeded', 'failed']);
-
 /**
  * `/dbops rollback T-42` and the Rollback button: plan the undo from T-42's backups, open a rollback
  * ticket with the inverse SQL (reviewed, then approved like any change), attach the row-by-row
@@ -41,16 +39,8 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
     );
   const original = await deps.ticketStore.get(request.ticketId);
   if (!original) return privateNote(`There is no ticket T-${request.ticketId}.`);
-  if (!original.about.undoable)
-    return privateNote(
-      `${original.ref} is a ${original.kind} ticket; only SQL changes (\`/dbops exec\`) can be rolled back.`,
-    );
-  if (!RAN.has(original.state))
-    return privateNote(
-      `${original.ref} is ${original.state.replace(/_/g, ' ')}: only a ticket that ran (succeeded or failed) can be rolled back.`,
-    );
-  if (request.user !== original.requester && !(await deps.dbas.isDba(request.user)))
-    return privateNote(`Only <@${original.requester}>, who asked for ${original.ref}, or a DBA can roll it back.`);
+  const verdict = canRollBack(original, request.user, await deps.dbas.members());
+  if (!verdict.ok) return privateNote(verdict.message);
   const earlier = await openRollback(original, execution, deps);
   if (earlier) return privateNote(earlier, ':information_source:');
 

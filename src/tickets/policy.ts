@@ -11,7 +11,14 @@ import { BOT_ACTOR, type Ticket, type TicketEvent } from './ticket.js';
  */
 export type RefusalCode =
   /** The ticket is no longer in a state the action applies to (an old button, a race). */
-  'stale' | 'not_dba' | 'own_ticket' | 'already_approved' | 'not_requester' | 'not_allowed';
+  | 'stale'
+  | 'not_dba'
+  | 'own_ticket'
+  | 'already_approved'
+  | 'not_requester'
+  | 'not_allowed'
+  /** The action does not apply to this kind of ticket (a rollback of a migration). */
+  | 'not_applicable';
 
 export type Verdict = { ok: true } | { ok: false; code: RefusalCode; message: string };
 
@@ -144,6 +151,41 @@ export function canKill(user: string, dbas: ReadonlySet<string>): Verdict {
       'not_dba',
       'Only DBAs can kill a query or a connection, and you are not in the DBA list (slack.dba_users or the DBA user group). Ask a DBA, naming the thread id.',
     );
+  return OK;
+}
+
+/** States a ticket can be rolled back from: it ran, in whole or in part. */
+const RAN: readonly Ticket['state'][] = ['succeeded', 'failed'];
+
+/** Roll back a SQL change that ran (in whole or in part): its requester or a DBA. */
+export function canRollBack(ticket: Ticket, user: string, dbas: ReadonlySet<string>): Verdict {
+  if (!ticket.about.undoable)
+    return refuse(
+      'not_applicable',
+      `${ticket.ref} is a ${ticket.kind} ticket; only SQL changes (\`/dbops exec\`) can be rolled back.`,
+    );
+  if (!RAN.includes(ticket.state))
+    return refuse(
+      'stale',
+      `${ticket.ref} is ${ticket.state.replace(/_/g, ' ')}: only a ticket that ran (succeeded or failed) can be rolled back.`,
+    );
+  if (user !== ticket.requester && !dbas.has(user))
+    return refuse(
+      'not_allowed',
+      `Only <@${ticket.requester}>, who asked for ${ticket.ref}, or a DBA can roll it back.`,
+    );
+  return OK;
+}
+
+/** Pause, resume or cut over a running online ALTER: DBAs only (whether it can be, now, is the runner's to say). */
+export function canSteerOnlineAlter(user: string, dbas: ReadonlySet<string>): Verdict {
+  if (!dbas.has(user)) return refuse('not_dba', 'Only DBAs can pause, resume or cut over an online ALTER.');
+  return OK;
+}
+
+/** Acknowledge or silence an alert: DBAs only. */
+export function canHandleAlert(user: string, dbas: ReadonlySet<string>): Verdict {
+  if (!dbas.has(user)) return refuse('not_dba', 'Only DBAs can acknowledge or silence alerts.');
   return OK;
 }
 

@@ -1,5 +1,6 @@
 import type { App, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
+import { canHandleAlert } from '../../tickets/policy.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
@@ -52,8 +53,9 @@ export function registerAlertActions(app: App, deps: CommandDeps, answer: Answer
         }
         Object.assign(scope.fields, { actionId, alert: click.alertId, user: click.user });
         scope.tell = (message) => answerPrivately(click.user, click.surface, message, answer);
-        if (!(await deps.dbas.isDba(click.user))) {
-          await tell(click, 'Only DBAs can acknowledge or silence alerts.', ':lock:');
+        const verdict = canHandleAlert(click.user, await deps.dbas.members());
+        if (!verdict.ok) {
+          await tell(click, verdict.message, ':lock:');
           return;
         }
         await handle(click);

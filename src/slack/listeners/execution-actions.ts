@@ -1,6 +1,7 @@
 import type { App, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { OscAction } from '../../execute/channel.js';
+import { canSteerOnlineAlter } from '../../tickets/policy.js';
 import { parseTicketId } from '../../tickets/ticket.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
@@ -75,8 +76,8 @@ export function registerExecutionActions(app: App, deps: CommandDeps, answer: An
       const target = readAttemptValue(click.value);
       const channel = deps.execution?.channel;
       if (!target || !channel) return tell(click, 'This button is not for a run I know.');
-      if (!(await deps.dbas.isDba(click.user)))
-        return tell(click, 'Only DBAs can pause, resume or cut over an online ALTER.');
+      const verdict = canSteerOnlineAlter(click.user, await deps.dbas.members());
+      if (!verdict.ok) return tell(click, verdict.message);
       const ticket = await deps.ticketStore.get(target.ticketId);
       if (!ticket || ticket.state !== 'running' || ticket.attempt !== target.attempt)
         return tell(click, `T-${target.ticketId}'s online ALTER is not running any more.`);

@@ -7,8 +7,11 @@ import {
   canApprove,
   canCancel,
   canCleanUpOnlineAlter,
+  canHandleAlert,
   canReject,
   canRequestException,
+  canRollBack,
+  canSteerOnlineAlter,
   isFinalApproval,
   requiredApprovals,
   staleClickMessage,
@@ -233,4 +236,51 @@ describe('Clean up of what an interrupted online ALTER left', () => {
     for (const state of ['failed', 'cancelled', 'succeeded'] as const)
       assert.equal(code(canCleanUpOnlineAlter(makeTicket({ state }), DBA, dbas)), 'ok', state);
   });
+});
+
+describe('who may roll a change back', () => {
+  it('its requester or a DBA, once it ran', () => {
+    for (const state of ['succeeded', 'failed'] as const) {
+      const ticket = makeTicket({ state, requester: DEV });
+      assert.equal(code(canRollBack(ticket, DEV, dbas)), 'ok', `the requester, ${state}`);
+      assert.equal(code(canRollBack(ticket, DBA, dbas)), 'ok', `a DBA, ${state}`);
+      const other = canRollBack(ticket, OTHER, dbas);
+      assert.ok(!other.ok && other.code === 'not_allowed', state);
+      assert.equal(other.message, 'Only <@U0DEV00001>, who asked for T-42, or a DBA can roll it back.');
+    }
+  });
+  it('not before it ran, nor after it was stopped before running', () => {
+    for (const state of ['awaiting_approval', 'approved', 'running', 'rejected', 'cancelled'] as const) {
+      const v = canRollBack(makeTicket({ state }), DBA, dbas);
+      assert.ok(!v.ok && v.code === 'stale', state);
+      assert.match(v.message, /only a ticket that ran \(succeeded or failed\) can be rolled back/);
+    }
+    const waiting = canRollBack(makeTicket({ state: 'awaiting_approval' }), DBA, dbas);
+    assert.ok(!waiting.ok && waiting.message.startsWith('T-42 is awaiting approval:'), 'the state in words');
+  });
+  it('only SQL changes: a rollback is not rolled back', () => {
+    const rollback = withAbout({
+      ...makeTicket({ state: 'succeeded' }),
+      kind: 'rollback',
+      payload: { of_ticket: 7, sql: 'UPDATE orders SET status = 0 WHERE id = 7' },
+    });
+    const v = canRollBack(rollback, DBA, dbas);
+    assert.ok(!v.ok && v.code === 'not_applicable');
+    assert.equal(v.message, 'T-42 is a rollback ticket; only SQL changes (`/dbops exec`) can be rolled back.');
+  });
+});
+
+describe('DBA-only buttons: steering an online ALTER, handling alerts', () => {
+  const cases: Array<[string, (user: string, dbas: ReadonlySet<string>) => Verdict, RegExp]> = [
+    ['pause, resume, cut over', canSteerOnlineAlter, /^Only DBAs can pause, resume or cut over an online ALTER\.$/],
+    ['acknowledge, silence', canHandleAlert, /^Only DBAs can acknowledge or silence alerts\.$/],
+  ];
+  for (const [what, check, refusal] of cases)
+    it(`${what}: DBAs yes, anyone else no`, () => {
+      assert.equal(code(check(DBA, dbas)), 'ok');
+      const dev = check(DEV, dbas);
+      assert.ok(!dev.ok && dev.code === 'not_dba');
+      assert.match(dev.message, refusal);
+      assert.equal(code(check(DBA, new Set())), 'not_dba', 'an empty DBA list lets nobody in');
+    });
 });
