@@ -16,7 +16,7 @@ import {
 } from '../src/migrate/types.js';
 import type { JobContext } from '../src/queue/job-kind.js';
 import { code, escapeMrkdwn, section, truncate } from '../src/slack/views/blocks.js';
-import { formatBytes } from '../src/slack/views/migrate.js';
+import { formatBytes, formatRoughSeconds } from '../src/kernel/format.js';
 import { defineKind } from '../src/tickets/kind.js';
 
 const SchemaRef = z.strictObject({ cluster: z.string().min(1), schema: z.string().min(1) });
@@ -170,12 +170,6 @@ export function progressLine(p: MigrationProgress): { fraction: number; message:
     fraction,
     message: `${what}: ${p.tablesDone}/${p.tables} tables · ${count(p.rows)} of about ${count(p.estimatedRows)} rows · ${formatBytes(p.bytes)}${speed}${eta}`,
   };
-}
-
-function formatSeconds(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 function summary(payload: MigratePayload, result: MigrationResult): string {

@@ -6,7 +6,7 @@ import { schemaNames } from '../db/schema/schemata.js';
 import { readServerFlavor } from '../db/schema/server-flavor.js';
 import { DbopsError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
-import { GB } from '../monitor/format.js';
+import { GB } from '../kernel/format.js';
 import { MonitorStore } from '../monitor/monitor-store.js';
 import { closest } from '../text/closest.js';
 import { adviseIndex, type IndexAdvice } from './index-advice.js';

@@ -1,17 +1,6 @@
 import { plainCode } from '../text/mrkdwn.js';
 import type { RunReport, StatementResult } from './run.js';
-
-const n = (value: number) => value.toLocaleString('en-US');
-const plural = (count: number, word: string) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
-
-export function seconds(ms: number | null): string {
-  if (ms === null) return '';
-  return ms < 1000
-    ? `${(ms / 1000).toFixed(2)} s`
-    : ms < 60_000
-      ? `${(ms / 1000).toFixed(1)} s`
-      : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
+import { formatStatementTime, plural } from '../kernel/format.js';
 
 /** A statement's line in the thread: `statement 2/5 done: 1,204 rows changed in 0.80 s; …`. */
 export function statementLine(r: StatementResult, total: number): string {
@@ -22,12 +11,12 @@ export function statementLine(r: StatementResult, total: number): string {
       const rows = r.affectedRows !== null ? `${plural(r.affectedRows, 'row')} changed` : 'ran';
       const warnings =
         r.warningCount > 0 ? `; ${plural(r.warningCount, 'warning')}: ${r.warnings.slice(0, 3).join(' / ')}` : '';
-      return `${head} done: ${rows} in ${seconds(r.durationMs)}${r.note ? `; ${r.note}` : ''}${warnings} — ${what}`;
+      return `${head} done: ${rows} in ${formatStatementTime(r.durationMs)}${r.note ? `; ${r.note}` : ''}${warnings} — ${what}`;
     }
     case 'already-done':
       return `${head} ${r.note ?? 'already ran'} — ${what}`;
     case 'failed':
-      return `${head} failed${r.durationMs !== null ? ` after ${seconds(r.durationMs)}` : ''}: ${r.error ?? 'unknown error'} — ${what}`;
+      return `${head} failed${r.durationMs !== null ? ` after ${formatStatementTime(r.durationMs)}` : ''}: ${r.error ?? 'unknown error'} — ${what}`;
     case 'cancelled':
       return `${head} cancelled: ${r.error ?? 'cancelled'}; its transaction was rolled back — ${what}`;
     case 'not-run':

@@ -1,6 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { z } from 'zod';
-import { toSqlDateTime } from '../tickets/ticket.js';
+import { sqlDateTime } from '../kernel/format.js';
 
 export interface RollbackRecord {
   ticketId: number;
@@ -23,7 +23,7 @@ export class RollbackStore {
   async record(r: RollbackRecord, at: Date): Promise<void> {
     await this.meta.query(
       'INSERT IGNORE INTO ticket_rollbacks (ticket_id, rollback_ticket_id, requested_by, requested_at, rows_to_restore) VALUES (?, ?, ?, ?, ?)',
-      [r.ticketId, r.rollbackTicketId, r.requestedBy, toSqlDateTime(at), r.rows],
+      [r.ticketId, r.rollbackTicketId, r.requestedBy, sqlDateTime(at), r.rows],
     );
   }
 

@@ -11,7 +11,7 @@ import { downCondition } from './checks/down.js';
 import { readTableSizes, schemaSizesOf } from '../db/schema/schema-sizes.js';
 import { readLatestDeadlock, readSample, type RawSample } from './collect.js';
 import { growthPerDay } from './forecast.js';
-import { GB } from './format.js';
+import { GB } from '../kernel/format.js';
 import type { MonitorStore } from './monitor-store.js';
 import type { Check, Condition, InstanceSample, SchemaSize } from './types.js';
 

@@ -140,11 +140,6 @@ export const StepRow = z
   }));
 export type StepRecord = z.output<typeof StepRow>;
 
-/** A UTC instant as DATETIME(3) text. */
-export function sqlTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
-}
-
 /** JSON text for a column; `undefined` is stored as NULL. */
 export function jsonText(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);

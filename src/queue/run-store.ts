@@ -7,13 +7,13 @@ import {
   PartRow,
   PART_FINAL,
   RunRow,
-  sqlTime,
   type PartRecord,
   type PartState,
   type RunOutcome,
   type RunPhase,
   type RunRecord,
 } from './run-rows.js';
+import { sqlDateTime } from '../kernel/format.js';
 
 export interface RunKey {
   ticketId: number;
@@ -54,7 +54,7 @@ export class RunStore {
   async claimRun(c: Claimant & { jobId: string; kind: string }): Promise<RunClaim> {
     const [inserted] = await this.db.query<ResultSetHeader>(
       `INSERT IGNORE INTO ticket_runs (ticket_id, attempt, job_id, kind, run_token, worker, phase, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, 'planning', ?, ?)`,
-      [c.ticketId, c.attempt, c.jobId, c.kind, c.token, c.worker, sqlTime(c.at), sqlTime(c.at)],
+      [c.ticketId, c.attempt, c.jobId, c.kind, c.token, c.worker, sqlDateTime(c.at), sqlDateTime(c.at)],
     );
     return inTransaction(this.db, async (conn) => {
       const current = await this.readRun(conn, c, true);
@@ -64,7 +64,7 @@ export class RunStore {
       const interrupted = current.phase === 'planning' || current.phase === 'finishing';
       await conn.query(
         'UPDATE ticket_runs SET run_token = ?, worker = ?, heartbeat_at = ?, takeovers = takeovers + ? WHERE ticket_id = ? AND attempt = ?',
-        [c.token, c.worker, sqlTime(c.at), interrupted ? 1 : 0, c.ticketId, c.attempt],
+        [c.token, c.worker, sqlDateTime(c.at), interrupted ? 1 : 0, c.ticketId, c.attempt],
       );
       const run = await this.readRun(conn, c, false);
       if (!run) throw new Error(`run of ticket ${c.ticketId} attempt ${c.attempt} vanished inside its own transaction`);
@@ -82,7 +82,7 @@ export class RunStore {
 
   /** Move the run to another phase; only its holder may. */
   async setPhase(c: Omit<Claimant, 'worker'>, phase: RunPhase): Promise<void> {
-    await this.fencedRunUpdate(c, 'phase = ?, heartbeat_at = ?', [phase, sqlTime(c.at)], 'setting the run phase');
+    await this.fencedRunUpdate(c, 'phase = ?, heartbeat_at = ?', [phase, sqlDateTime(c.at)], 'setting the run phase');
   }
 
   /** Record the plan (its parts, once) with the noun the thread counts them in. */
@@ -144,7 +144,7 @@ export class RunStore {
       await conn.query(
         `UPDATE ticket_parts SET state = 'running', run_token = ?, worker = ?, started_at = COALESCE(started_at, ?), takeovers = takeovers + ?
          WHERE ticket_id = ? AND attempt = ? AND part_index = ?`,
-        [c.token, c.worker, sqlTime(c.at), takeover ? 1 : 0, c.ticketId, c.attempt, index],
+        [c.token, c.worker, sqlDateTime(c.at), takeover ? 1 : 0, c.ticketId, c.attempt, index],
       );
       const claimed = await this.readPart(conn, c, index, false);
       if (!claimed) throw new Error(`part ${index} vanished inside its own transaction`);
@@ -162,7 +162,7 @@ export class RunStore {
       'UPDATE ticket_parts SET state = ?, finished_at = ?, result = ?, error = ? WHERE ticket_id = ? AND attempt = ? AND part_index = ? AND run_token = ?',
       [
         end.state,
-        sqlTime(c.at),
+        sqlDateTime(c.at),
         jsonText(end.result),
         end.error?.slice(0, 4000) ?? null,
         c.ticketId,
@@ -178,14 +178,14 @@ export class RunStore {
   async skipPart(key: RunKey, index: number, at: Date, why: string): Promise<void> {
     await this.db.query(
       `UPDATE ticket_parts SET state = 'skipped', finished_at = ?, error = ? WHERE ticket_id = ? AND attempt = ? AND part_index = ? AND state = 'pending'`,
-      [sqlTime(at), why.slice(0, 4000), key.ticketId, key.attempt, index],
+      [sqlDateTime(at), why.slice(0, 4000), key.ticketId, key.attempt, index],
     );
   }
 
   async heartbeat(key: RunKey, at: Date): Promise<void> {
     await this.db.query(
       'UPDATE ticket_runs SET heartbeat_at = GREATEST(heartbeat_at, ?) WHERE ticket_id = ? AND attempt = ?',
-      [sqlTime(at), key.ticketId, key.attempt],
+      [sqlDateTime(at), key.ticketId, key.attempt],
     );
   }
 
@@ -228,7 +228,7 @@ export class RunStore {
     await this.fencedRunUpdate(
       c,
       `phase = 'finished', finished_at = ?, outcome = ?, summary = ?, details = ?, progress = IF(? = 'succeeded', 1, progress)`,
-      [sqlTime(c.at), end.outcome, end.summary.slice(0, 60_000), jsonText(end.details), end.outcome],
+      [sqlDateTime(c.at), end.outcome, end.summary.slice(0, 60_000), jsonText(end.details), end.outcome],
       'finishing the run',
     );
   }
@@ -240,7 +240,7 @@ export class RunStore {
   async forceFinishRun(key: RunKey, end: { outcome: RunOutcome; summary: string }, at: Date): Promise<boolean> {
     const [res] = await this.db.query<ResultSetHeader>(
       `UPDATE ticket_runs SET phase = 'finished', finished_at = ?, outcome = ?, summary = ? WHERE ticket_id = ? AND attempt = ? AND finished_at IS NULL`,
-      [sqlTime(at), end.outcome, end.summary.slice(0, 60_000), key.ticketId, key.attempt],
+      [sqlDateTime(at), end.outcome, end.summary.slice(0, 60_000), key.ticketId, key.attempt],
     );
     return res.affectedRows === 1;
   }
@@ -258,14 +258,14 @@ export class RunStore {
     const [res] = await this.db.query<ResultSetHeader>(
       `UPDATE ticket_runs SET final_claim_until = ? WHERE ticket_id = ? AND attempt = ? AND finished_at IS NOT NULL AND final_posted_at IS NULL
          AND (final_claim_until IS NULL OR final_claim_until < ?)`,
-      [sqlTime(new Date(now.getTime() + leaseMs)), key.ticketId, key.attempt, sqlTime(now)],
+      [sqlDateTime(new Date(now.getTime() + leaseMs)), key.ticketId, key.attempt, sqlDateTime(now)],
     );
     return res.affectedRows === 1;
   }
 
   async markFinalPosted(key: RunKey, at: Date): Promise<void> {
     await this.db.query('UPDATE ticket_runs SET final_posted_at = ? WHERE ticket_id = ? AND attempt = ?', [
-      sqlTime(at),
+      sqlDateTime(at),
       key.ticketId,
       key.attempt,
     ]);
@@ -276,7 +276,7 @@ export class RunStore {
     const [rows] = await this.db.query<RowDataPacket[]>(
       `SELECT * FROM ticket_runs WHERE final_posted_at IS NULL AND finished_at IS NOT NULL AND (final_claim_until IS NULL OR final_claim_until < ?)
        ORDER BY finished_at LIMIT ${Math.max(1, Math.trunc(limit))}`,
-      [sqlTime(now)],
+      [sqlDateTime(now)],
     );
     return rows.map((r) => RunRow.parse(r));
   }

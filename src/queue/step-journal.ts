@@ -1,7 +1,8 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { FencedError } from './errors.js';
-import { inTransaction, jsonText, sqlTime, StepRow, type StepRecord } from './run-rows.js';
+import { inTransaction, jsonText, StepRow, type StepRecord } from './run-rows.js';
 import type { RunKey } from './run-store.js';
+import { sqlDateTime } from '../kernel/format.js';
 
 /** Whose steps: the coordinator (part -1, planning) or one part of the run. */
 export interface StepUnit extends RunKey {
@@ -60,7 +61,7 @@ export class StepJournal {
             steps.length + 1,
             idempotent ? 1 : 0,
             unit.token,
-            sqlTime(at),
+            sqlDateTime(at),
           ],
         );
         return { run: true as const, tries: 1 };
@@ -73,7 +74,7 @@ export class StepJournal {
       if (!idempotent || !step.idempotent) return { run: false as const, interrupted: true as const };
       await conn.query(
         `UPDATE ticket_steps SET state = 'started', tries = tries + 1, run_token = ?, started_at = ?, error = NULL WHERE ticket_id = ? AND attempt = ? AND part_index = ? AND name = ?`,
-        [unit.token, sqlTime(at), unit.ticketId, unit.attempt, unit.part, name],
+        [unit.token, sqlDateTime(at), unit.ticketId, unit.attempt, unit.part, name],
       );
       return { run: true as const, tries: step.tries + 1 };
     });
@@ -94,7 +95,7 @@ export class StepJournal {
           outcome.ok ? 'done' : 'failed',
           outcome.ok ? jsonText(outcome.result ?? null) : null,
           outcome.ok ? null : outcome.error.slice(0, 4000),
-          sqlTime(at),
+          sqlDateTime(at),
           unit.ticketId,
           unit.attempt,
           unit.part,

@@ -9,7 +9,6 @@ import {
   eventFromRow,
   sealFromRow,
   ticketFromRow,
-  toSqlDateTime,
   type Approval,
   type KindAndPayload,
   type NoteAction,
@@ -18,6 +17,7 @@ import {
   type TicketEvent,
   type TicketReview,
 } from './ticket.js';
+import { sqlDateTime } from '../kernel/format.js';
 
 export type NewTicket = KindAndPayload & {
   requester: string;
@@ -131,7 +131,7 @@ export class TicketStore {
             input.environment,
             input.review === null ? null : JSON.stringify(input.review),
             input.estimatedRows,
-            input.runAt === null ? null : toSqlDateTime(input.runAt),
+            input.runAt === null ? null : sqlDateTime(input.runAt),
             input.approvalsNeeded,
             slack.requestChannel ?? null,
             slack.requestTs ?? null,
@@ -257,21 +257,14 @@ export class TicketStore {
       return await this.inTransaction(async (conn) => {
         const [res] = await conn.query<ResultSetHeader>(
           `UPDATE tickets SET state = ?, version = version + 1, updated_at = ?${sets} WHERE id = ? AND state = ? AND version = ?`,
-          [
-            step.to,
-            toSqlDateTime(request.at),
-            ...params,
-            request.ticketId,
-            request.expect.state,
-            request.expect.version,
-          ],
+          [step.to, sqlDateTime(request.at), ...params, request.ticketId, request.expect.state, request.expect.version],
         );
         if (res.affectedRows !== 1) throw new CasLost();
         if (request.approval) {
           await conn.query('INSERT INTO ticket_approvals (ticket_id, approver, at, exception) VALUES (?, ?, ?, ?)', [
             request.ticketId,
             request.approval.approver,
-            toSqlDateTime(request.at),
+            sqlDateTime(request.at),
             request.approval.exception ? 1 : 0,
           ]);
         }
@@ -279,7 +272,7 @@ export class TicketStore {
           const { seal } = request;
           await conn.query(
             'INSERT INTO ticket_seals (ticket_id, signer, decision, exception, at, mac) VALUES (?, ?, ?, ?, ?, ?)',
-            [request.ticketId, seal.signer, seal.decision, seal.exception ? 1 : 0, toSqlDateTime(seal.at), seal.mac],
+            [request.ticketId, seal.signer, seal.decision, seal.exception ? 1 : 0, sqlDateTime(seal.at), seal.mac],
           );
         }
         const note = {
@@ -403,7 +396,7 @@ interface EventInsert {
 async function insertEvent(conn: PoolConnection, e: EventInsert): Promise<TicketEvent> {
   const [res] = await conn.query<ResultSetHeader>(
     'INSERT INTO ticket_events (ticket_id, at, actor, from_state, to_state, action, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [e.ticketId, toSqlDateTime(e.at), e.actor, e.from, e.to, e.action, JSON.stringify(e.note)],
+    [e.ticketId, sqlDateTime(e.at), e.actor, e.from, e.to, e.action, JSON.stringify(e.note)],
   );
   return {
     id: Number(res.insertId),

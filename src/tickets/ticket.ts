@@ -279,8 +279,3 @@ export function eventFromRow(raw: unknown): TicketEvent {
     note: row.note ?? {},
   };
 }
-
-/** A UTC instant as DATETIME(3) text, so what is stored does not depend on the connection's time zone. */
-export function toSqlDateTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
-}

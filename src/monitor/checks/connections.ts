@@ -1,4 +1,4 @@
-import { formatCount, formatPercent } from '../format.js';
+import { formatCount, formatPercent } from '../../kernel/format.js';
 import type { Check } from '../types.js';
 import { describeLevels, levelOf } from './levels.js';
 

@@ -1,4 +1,4 @@
-import { formatCount } from '../format.js';
+import { formatCount } from '../../kernel/format.js';
 import type { Check } from '../types.js';
 import { describeLevels, levelOf } from './levels.js';
 

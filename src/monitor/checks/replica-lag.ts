@@ -1,4 +1,4 @@
-import { formatSeconds } from '../format.js';
+import { formatSeconds } from '../../kernel/format.js';
 import type { Check } from '../types.js';
 import { describeLevels, levelOf } from './levels.js';
 

@@ -1,4 +1,4 @@
-import { formatBytes } from '../format.js';
+import { formatBytes } from '../../kernel/format.js';
 import type { Check, Condition, SchemaSize } from '../types.js';
 
 /**

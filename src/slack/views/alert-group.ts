@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Alert, Silence } from '../../monitor/alert-store.js';
-import { formatSeconds } from '../../monitor/format.js';
+import { formatSeconds } from '../../kernel/format.js';
 import { alertTitle } from '../../monitor/titles.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import { ids } from '../ids.js';

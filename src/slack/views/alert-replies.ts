@@ -1,5 +1,5 @@
 import type { Alert } from '../../monitor/alert-store.js';
-import { formatSeconds } from '../../monitor/format.js';
+import { formatSeconds } from '../../kernel/format.js';
 import { alertTitle } from '../../monitor/titles.js';
 import { escapeMrkdwn, plainToMrkdwn, section, truncate, type Message } from './blocks.js';
 import { SEVERITY_ICON, where } from './alert-group.js';

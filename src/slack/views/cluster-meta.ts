@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { SchemaMeta, TableMeta, TableSummary } from '../../inventory/schema-meta.js';
-import { formatBytes, formatCount } from '../../monitor/format.js';
+import { formatBytes, formatCount } from '../../kernel/format.js';
 import { code, codeBlock, context, escapeMrkdwn, header, section, type Message } from './blocks.js';
 
 const TABLES_SHOWN = 60;

@@ -4,7 +4,7 @@ import type { IndexAdvice } from '../../diagnose/index-advice.js';
 import { ids } from '../ids.js';
 import type { DigestReview, SlowReport } from '../../diagnose/service.js';
 import type { Digest } from '../../diagnose/slow.js';
-import { formatCount, formatSeconds } from '../../monitor/format.js';
+import { formatCount, formatSeconds } from '../../kernel/format.js';
 import { code, codeBlock, context, divider, escapeMrkdwn, header, section, type Message } from './blocks.js';
 import { shortStatement } from './diagnose-top.js';
 

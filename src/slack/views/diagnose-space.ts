@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { SchemaSpace, SpaceReport } from '../../diagnose/space.js';
-import { formatBytes } from '../../monitor/format.js';
+import { formatBytes } from '../../kernel/format.js';
 import { codeBlock, context, header, section, type Message } from './blocks.js';
 
 const SCHEMAS_SHOWN = 15;

@@ -2,7 +2,7 @@ import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { statementHash } from '../../diagnose/kill.js';
 import type { Count, KillKind, LockWait, Session, TopSnapshot, Transaction } from '../../diagnose/types.js';
-import { formatSeconds } from '../../monitor/format.js';
+import { formatSeconds } from '../../kernel/format.js';
 import { ids } from '../ids.js';
 import { code, context, divider, escapeMrkdwn, header, section, truncate, type Message } from './blocks.js';
 

@@ -107,7 +107,3 @@ const ORDER: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
 function sortBySeverity(groups: FindingGroup[]): FindingGroup[] {
   return [...groups].sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || byPosition(a.first, b.first));
 }
-
-function plural(n: number): string {
-  return n === 1 ? '' : 's';
-}

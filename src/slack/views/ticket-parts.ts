@@ -12,6 +12,7 @@ import {
 } from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
 import { code, escapeMrkdwn, quoted, truncate } from './blocks.js';
+import { pluralSuffix } from '../../kernel/format.js';
 
 /** What every ticket view needs: the ticket, its history and the cluster's zone (times are shown in it). */
 export interface TicketViewInput {
@@ -101,7 +102,7 @@ export function byWhom(actor: string, at: Date, timezone: string): string {
 /** "1 of 2 approvals: <@U1>" */
 export function approvalsText(ticket: Pick<Ticket, 'approvals' | 'approvalsNeeded'>): string {
   const who = ticket.approvals.map((a) => `<@${a.approver}>`).join(', ');
-  return `${ticket.approvals.length} of ${ticket.approvalsNeeded} approval${plural(ticket.approvalsNeeded)}${who ? `: ${who}` : ''}`;
+  return `${ticket.approvals.length} of ${ticket.approvalsNeeded} approval${pluralSuffix(ticket.approvalsNeeded)}${who ? `: ${who}` : ''}`;
 }
 
 /** The event that decided the ticket (approve, auto-approve, reject, cancel), if any. */
@@ -218,8 +219,4 @@ export function buttonsFor(ticket: Ticket, role: { dba: boolean; requester: bool
 
 export function actionsIfAny(ticket: Ticket, kinds: readonly ButtonKind[]): KnownBlock[] {
   return kinds.length > 0 ? [ticketActions(ticket, kinds)] : [];
-}
-
-export function plural(n: number): string {
-  return n === 1 ? '' : 's';
 }

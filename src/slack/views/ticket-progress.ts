@@ -5,6 +5,7 @@ import { formatInZone } from '../../tickets/run-time.js';
 import type { Ticket } from '../../tickets/ticket.js';
 import { code, context, escapeMrkdwn, plainToMrkdwn, quoted, section, truncate, type Message } from './blocks.js';
 import { ticketButton, ticketTitle } from './ticket-parts.js';
+import { formatDuration } from '../../kernel/format.js';
 
 /**
  * What the job runner says in a ticket's thread: the status message (one per run, edited in place)
@@ -23,17 +24,6 @@ export interface StatusInput {
 }
 
 const BAR_WIDTH = 20;
-
-/** `3m 02s`, `1h 04m`, `12s`, `0.8s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 10_000) return `${(Math.max(0, ms) / 1000).toFixed(1).replace(/\.0$/, '')}s`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  const h = Math.floor(m / 60);
-  return `${h}h ${String(m % 60).padStart(2, '0')}m`;
-}
 
 /** `▓▓▓▓▓░░░░░ 41%` */
 export function progressBar(fraction: number): string {

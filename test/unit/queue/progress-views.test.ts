@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatDuration } from '../../../src/kernel/format.js';
 import type { PartRecord, PartState, RunRecord, StepRecord } from '../../../src/queue/run-rows.js';
-import {
-  finalReply,
-  formatDuration,
-  partsLine,
-  progressBar,
-  statusMessage,
-} from '../../../src/slack/views/ticket-progress.js';
+import { finalReply, partsLine, progressBar, statusMessage } from '../../../src/slack/views/ticket-progress.js';
 import { makeTicket } from '../tickets/make-ticket.js';
 
 const START = new Date('2026-11-24T02:00:00Z');

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { realKinds } from '../../support/kinds.js';
 import { describe, it } from 'node:test';
-import {
-  parseTicketId,
-  reviewFromReport,
-  ticketFromRow,
-  ticketRef,
-  toSqlDateTime,
-} from '../../../src/tickets/ticket.js';
+import { parseTicketId, reviewFromReport, ticketFromRow, ticketRef } from '../../../src/tickets/ticket.js';
+import { sqlDateTime } from '../../../src/kernel/format.js';
 
 describe('ticket ids', () => {
   const cases: Array<[string, number | null]> = [
@@ -67,7 +62,7 @@ describe('ticket rows', () => {
     assert.equal(ticket.createdAt.toISOString(), '2026-11-24T01:00:00.123Z');
     assert.equal(ticket.exception, true);
     assert.equal(ticket.review?.summary.errors, 1);
-    assert.equal(toSqlDateTime(ticket.createdAt), '2026-11-24 01:00:00.123');
+    assert.equal(sqlDateTime(ticket.createdAt), '2026-11-24 01:00:00.123');
   });
   it('refuses a payload that does not fit its kind', () => {
     assert.throws(() => ticketFromRow({ ...row, payload: '{"source":"prod.shop"}' }, [], realKinds));

@@ -2,6 +2,7 @@
 import { isObject, renderBlocks } from './blocks.js';
 import { escapeHtml } from './html.js';
 import type { RenderContext } from './mrkdwn.js';
+import { formatBytes } from '../../../kernel/format.js';
 
 export interface ModalHtml {
   viewId: string;
@@ -52,7 +53,7 @@ export interface FileInput {
 
 export function renderFile(f: FileInput): string {
   const title = f.title && f.title !== f.name ? `<span class="file-title">${escapeHtml(f.title)}</span>` : '';
-  const head = `<div class="file-head"><span class="file-icon">${fileIcon(f.name)}</span><span class="file-name">${escapeHtml(f.name)}</span>${title}<span class="file-size">${sizeText(f.size)}</span></div>`;
+  const head = `<div class="file-head"><span class="file-icon">${fileIcon(f.name)}</span><span class="file-name">${escapeHtml(f.name)}</span>${title}<span class="file-size">${formatBytes(f.size)}</span></div>`;
   if (f.content === undefined) return `<div class="file">${head}</div>`;
   const content =
     f.content.length > FILE_PREVIEW.maxBytes ? `${f.content.slice(0, FILE_PREVIEW.maxBytes)}\n…` : f.content;
@@ -65,10 +66,4 @@ export function renderFile(f: FileInput): string {
 
 function fileIcon(name: string): string {
   return name.toLowerCase().endsWith('.sql') ? 'SQL' : 'TXT';
-}
-
-function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

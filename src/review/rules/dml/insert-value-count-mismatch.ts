@@ -1,6 +1,7 @@
 import { defineRule } from '../../define-rule.js';
 import type { FindingDraft } from '../../types.js';
 import { insertShape, type InsertShape } from './_insert-shape.js';
+import { plural } from '../../../kernel/format.js';
 
 export const insertValueCountMismatch = defineRule({
   id: 'statement.insert.value-count-mismatch',
@@ -29,10 +30,6 @@ function duplicate(names: string[]): string | undefined {
     seen.add(key);
   }
   return undefined;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function rowMismatch({ columns, rows }: InsertShape): string | undefined {

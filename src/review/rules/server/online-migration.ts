@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tableDdl, type AlterAction } from '../../ast-ddl.js';
 import { lookupTable } from '../../catalog/resolve.js';
 import { defineRule } from '../../define-rule.js';
+import { formatBytes } from '../../../kernel/format.js';
 
 /** ALTER clauses that change only metadata (no table copy or rebuild) on InnoDB. */
 const METADATA_ONLY: ReadonlySet<AlterAction['type']> = new Set([
@@ -47,15 +48,4 @@ function onlyComment(action: AlterAction): boolean {
     action.type === 'table-options' &&
     Object.entries(action.options).every(([key, value]) => key === 'comment' || value === undefined || value === null)
   );
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
