@@ -12,7 +12,7 @@ export function healthRoute({ meta, redis }: { meta: Pool; redis: Redis }): Http
         redis: await probe(() => redis.ping()),
       };
       const ok = Object.values(checks).every((c) => c === 'ok');
-      return { status: ok ? 200 : 503, contentType: 'application/json', body: JSON.stringify({ ok, checks }) + '\n' };
+      return { status: ok ? 200 : 503, contentType: 'application/json', body: `${JSON.stringify({ ok, checks })}\n` };
     },
   };
 }

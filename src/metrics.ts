@@ -145,7 +145,7 @@ export class Metrics {
       this.queueJobs,
       this.slackErrors,
     ];
-    return all.flatMap((m) => m.render()).join('\n') + '\n';
+    return `${all.flatMap((m) => m.render()).join('\n')}\n`;
   }
 }
 

@@ -20,5 +20,5 @@ export function mixedCorpus(statements: number): string[] {
 }
 
 export function corpusText(statements: number): string {
-  return mixedCorpus(statements).join(';\n') + ';\n';
+  return `${mixedCorpus(statements).join(';\n')};\n`;
 }

@@ -81,5 +81,5 @@ async function currentDatabase(conn: PoolConnection): Promise<string> {
 }
 
 export function quoteIdent(name: string): string {
-  return '`' + name.replace(/`/g, '``') + '`';
+  return `\`${name.replace(/`/g, '``')}\``;
 }

@@ -233,14 +233,14 @@ async function writeStep(conn: PoolConnection, step: UndoStep, emit: (text: stri
       let sql = `UPDATE ${t} SET `;
       for (let i = 0; i < setParts.length; i++)
         sql += (i > 0 ? ', ' : '') + setParts[i] + encoders[keys.length + i](values[keys.length + i]);
-      sql += ' WHERE ' + keyCondition(keyIdents, encoders, values) + ';\n';
+      sql += ` WHERE ${keyCondition(keyIdents, encoders, values)};\n`;
       await emit(sql);
       continue;
     }
     if (step.kind === 'restore-deleted') {
       let tuple = '(';
       for (let i = 0; i < encoders.length; i++) tuple += (i > 0 ? ', ' : '') + encoders[i](values[i]);
-      batch.push(tuple + ')');
+      batch.push(`${tuple})`);
       if (batch.length >= ROWS_PER_INSERT) await flushBatch();
       continue;
     }
@@ -258,7 +258,7 @@ function keyCondition(
 ): string {
   let sql = '';
   for (let i = 0; i < keyIdents.length; i++)
-    sql += (i > 0 ? ' AND ' : '') + keyIdents[i] + ' = ' + encoders[i](values[i]);
+    sql += `${(i > 0 ? ' AND ' : '') + keyIdents[i]} = ${encoders[i](values[i])}`;
   return sql;
 }
 

@@ -82,7 +82,7 @@ export function renderDoctor(checks: readonly InstanceCheck[]): string {
       ? `All ${checks.length} instance(s) reachable and in the role the config gives them.`
       : `${failed} of ${checks.length} instance(s) have problems.`,
   );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function describeReplication(facts: InstanceFacts): string {

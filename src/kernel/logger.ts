@@ -15,7 +15,7 @@ const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie/i;
 export function createLogger(
   level: `${LogLevel}` = 'info',
   fields: Record<string, unknown> = {},
-  sink: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+  sink: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ): Logger {
   let current = level as LogLevel;
   let name: string | undefined;

@@ -6,7 +6,7 @@ import type { Condition } from './types.js';
 /** A pool or one checked-out connection (inside a lock): both can query. */
 export type Db = Pick<Connection, 'query'>;
 
-const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(v.replace(' ', 'T') + 'Z') : v), z.date());
+const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(`${v.replace(' ', 'T')}Z`) : v), z.date());
 const json = z.preprocess(
   (v) => (typeof v === 'string' ? JSON.parse(v) : v),
   z.record(z.string(), z.unknown()).nullable(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AlertScope } from './alert-store.js';
 import type { SizePoint } from './forecast.js';
 
-const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(v.replace(' ', 'T') + 'Z') : v), z.date());
+const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(`${v.replace(' ', 'T')}Z`) : v), z.date());
 const SampleRow = z.looseObject({ schema_name: z.string(), sampled_at: utcDate, bytes: z.coerce.number() });
 const TableSampleRow = SampleRow.extend({ table_name: z.string() });
 
@@ -59,7 +59,7 @@ export class MonitorStore {
         [cluster],
       );
       const at = rows[0]?.at;
-      this.lastSample.set(cluster, typeof at === 'string' ? new Date(at.replace(' ', 'T') + 'Z') : null);
+      this.lastSample.set(cluster, typeof at === 'string' ? new Date(`${at.replace(' ', 'T')}Z`) : null);
     }
     return this.lastSample.get(cluster) ?? null;
   }

@@ -1,11 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DbopsConfig } from '../config/schema.js';
-import type { Logger } from '../kernel/logger.js';
-import type { ProgressRelay } from '../slack/progress-relay.js';
 import { section } from '../slack/views/blocks.js';
 import { formatInZone, startTime } from '../tickets/run-time.js';
-import type { Clock } from '../tickets/service.js';
-import type { TicketStore } from '../tickets/store.js';
 import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';
 import { causeOf } from './errors.js';
 import { ticketJobId, type TicketQueue } from './queues.js';

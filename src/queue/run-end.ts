@@ -85,7 +85,7 @@ export async function settleTicket(
       if (!started.ok) continue;
     } else if (current.state !== 'running') return false;
     const latest = current.state === 'running' ? current : await deps.tickets.get(ticket.id);
-    if (!latest || latest.state !== 'running') continue;
+    if (latest?.state !== 'running') continue;
     const actor = end.outcome === 'cancelled' && end.stop?.kind === 'cancel' ? end.stop.by : BOT_ACTOR;
     const note = { summary: end.summary.slice(0, 2000), ...(end.stop?.reason ? { reason: end.stop.reason } : {}) };
     const res = await deps.tickets.transition({

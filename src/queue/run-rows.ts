@@ -5,7 +5,7 @@ import { z } from 'zod';
 /** Rows of ticket_runs, ticket_parts and ticket_steps as mysql2 returns them (dateStrings, bigNumberStrings). */
 
 const int = z.coerce.number().int();
-const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(v.replace(' ', 'T') + 'Z') : v), z.date());
+const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(`${v.replace(' ', 'T')}Z`) : v), z.date());
 const text = z.string().nullable();
 const json = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.unknown());
 const flag = z.union([z.number(), z.string(), z.boolean()]).transform((v) => v === true || Number(v) === 1);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Rule, RuleContext, FindingDraft } from './types.js';
 
 type RuleSpec<P extends z.ZodType> = Omit<Rule<P>, 'check' | 'params'> & {

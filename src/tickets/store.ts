@@ -212,7 +212,7 @@ export class TicketStore {
       params.push(options.after);
     }
     const limit = Math.min(Math.max(options.limit ?? 20, 1), 500);
-    const sql = `SELECT * FROM tickets ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${newest ? 'DESC' : 'ASC'} LIMIT ${limit}`;
+    const sql = `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${newest ? 'DESC' : 'ASC'} LIMIT ${limit}`;
     const [rows] = await this.db.query<RowDataPacket[]>(sql, params);
     return this.withApprovals(rows);
   }

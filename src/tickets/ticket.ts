@@ -157,7 +157,7 @@ export function parseTicketId(text: string): number | null {
 
 const json = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), schema);
-const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(v.replace(' ', 'T') + 'Z') : v), z.date());
+const utcDate = z.preprocess((v) => (typeof v === 'string' ? new Date(`${v.replace(' ', 'T')}Z`) : v), z.date());
 const int = z.coerce.number().int();
 const flag = z.union([z.number(), z.string(), z.boolean()]).transform((v) => v === true || Number(v) === 1);
 const text = z.string().nullable();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ids } from '../../src/slack/ids.js';
 import { APPROVAL_CHANNEL, DBA, DBA2, DEV, DEV_CHANNEL, testConfigYaml, type Harness } from '../support/harness.js';
 import {

@@ -148,7 +148,7 @@ export class WorkspaceActions {
   /** Submit a modal; Slack applies the ack's response_action (errors, update, push, clear) or closes the view. */
   async submit(input: SubmitInput): Promise<Outcome> {
     const stored = this.api.view(input.viewId);
-    if (!stored || stored.kind !== 'modal' || stored.closed || stored.user !== input.user)
+    if (stored?.kind !== 'modal' || stored.closed || stored.user !== input.user)
       return { ok: false, error: 'That form is no longer open.' };
     const callbackId = typeof stored.view.callback_id === 'string' ? stored.view.callback_id : '';
     const sent = await this.send(() =>

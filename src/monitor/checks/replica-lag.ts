@@ -11,7 +11,7 @@ export const replicaLag: Check = {
   evaluate(sample, ctx) {
     const repl = sample.replication;
     // Stopped threads or an unknown lag are the replication monitor's; a lag only means something while both run.
-    if (!repl || !repl.ioRunning || !repl.sqlRunning || repl.lagSeconds === null) return [];
+    if (!repl?.ioRunning || !repl.sqlRunning || repl.lagSeconds === null) return [];
     const delay = Math.max(ctx.clusterConfig.replica_delay_seconds, repl.sqlDelaySeconds);
     const lag = Math.max(0, repl.lagSeconds - delay);
     const levels = ctx.settings.replica_lag_seconds;

@@ -12,7 +12,7 @@ import {
 import type { FindingDraft, ReviewStatement } from '../types.js';
 import { droppedIndexName, likeTable } from './apply-ddl.js';
 import type { Catalog, CatalogTable } from './catalog.js';
-import { findColumn, findIndex, primaryKey, sameName } from './memory-catalog.js';
+import { findIndex, primaryKey, sameName } from './memory-catalog.js';
 import { createdDatabase } from './names.js';
 import { lookupTable, resolveColumn, statementScope, type Scope } from './resolve.js';
 

@@ -140,7 +140,7 @@ export function resolveColumn(scope: Scope, ref: Record<string, unknown>, local?
   const qualifier = qualifierOf(ref);
   if (qualifier) {
     const source = scope.names.get(qualifier.toLowerCase());
-    if (!source || !source.table || source.table.partial) return { status: 'unknown' };
+    if (!source?.table || source.table.partial) return { status: 'unknown' };
     const column = findColumn(source.table, name);
     return column ? { status: 'found', source, column } : { status: 'missing', source };
   }

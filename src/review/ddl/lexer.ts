@@ -199,7 +199,7 @@ export class Cursor {
   /** Skip a balanced `( … )` group at the cursor; returns the text between the parentheses. */
   group(): string {
     const open = this.peek();
-    if (!open || open.kind !== 'punct' || open.value !== '(') return '';
+    if (open?.kind !== 'punct' || open.value !== '(') return '';
     const depth = open.depth;
     this.pos++;
     while (!this.done) {

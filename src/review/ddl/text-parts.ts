@@ -174,7 +174,7 @@ function readColumnAttribute(cur: Cursor, col: ColumnDef, indexes: IndexDef[]): 
 /** `CURRENT_TIMESTAMP[(n)]` and its synonyms; null (after skipping it) for anything else. */
 function readTimestampFunction(cur: Cursor): string | null {
   const t = cur.next();
-  if (!t || t.kind !== 'word') return null;
+  if (t?.kind !== 'word') return null;
   const precision = cur.isPunct('(') ? cur.group() : '';
   return normaliseCurrentTimestamp(t.value, precision || null);
 }

@@ -19,11 +19,9 @@ export function renderJson(report: ReviewReport): string {
       ...(f.fragment ? { fragment: f.fragment } : {}),
     })),
   }));
-  return (
-    JSON.stringify(
-      { ...(report.target ? { target: report.target } : {}), statements, summary: report.summary },
-      null,
-      2,
-    ) + '\n'
-  );
+  return `${JSON.stringify(
+    { ...(report.target ? { target: report.target } : {}), statements, summary: report.summary },
+    null,
+    2,
+  )}\n`;
 }

@@ -46,7 +46,7 @@ export function renderSarif(report: ReviewReport, rules: readonly Rule[], artifa
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  return `${JSON.stringify(sarif, null, 2)}\n`;
 }
 
 /**

@@ -79,7 +79,7 @@ export function registerExecutionActions(app: App, deps: CommandDeps, answer: An
       const verdict = canSteerOnlineAlter(click.user, await deps.dbas.members());
       if (!verdict.ok) return tell(click, verdict.message);
       const ticket = await deps.ticketStore.get(target.ticketId);
-      if (!ticket || ticket.state !== 'running' || ticket.attempt !== target.attempt)
+      if (ticket?.state !== 'running' || ticket.attempt !== target.attempt)
         return tell(click, `T-${target.ticketId}'s online ALTER is not running any more.`);
       const state = await channel.oscState(target.ticketId, target.attempt);
       if (!state || !oscButtons(state.phase).includes(spec.button)) {

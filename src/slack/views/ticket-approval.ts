@@ -120,7 +120,7 @@ export function ticketDetailsReply(ticket: Ticket, options: { sqlAsFile: boolean
   if (blocks.length === 0) return null;
   const kept = blocks.slice(0, 49);
   if (blocks.length > kept.length)
-    kept.push(context('More findings than fit here; `/dbops ticket ' + ticket.ref + '` shows the summary.'));
+    kept.push(context(`More findings than fit here; \`/dbops ticket ${ticket.ref}\` shows the summary.`));
   return { text: `${ticket.ref}: full SQL and review findings`, blocks: kept };
 }
 

@@ -71,7 +71,7 @@ export function statusMessage(input: StatusInput): Message {
   if (stopping && !finished) lines.push(stopLine(stopping));
   const blocks: KnownBlock[] = [section(lines.join('\n'))];
   if (!finished && run.logTail.length > 0)
-    blocks.push(section('```' + escapeMrkdwn(truncate(run.logTail.join('\n'), 1200)).replace(/```/g, "'''") + '```'));
+    blocks.push(section(`\`\`\`${escapeMrkdwn(truncate(run.logTail.join('\n'), 1200)).replace(/```/g, "'''")}\`\`\``));
   const takeovers = run.takeovers > 0 ? ` · taken over ${run.takeovers === 1 ? 'once' : `${run.takeovers} times`}` : '';
   blocks.push(
     context(

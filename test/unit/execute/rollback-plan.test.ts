@@ -94,7 +94,7 @@ describe('the rollback plan and its SQL', () => {
     );
     assert.match(
       statements[2],
-      /UPDATE `shop`\.`orders` AS t SET t\.`status` = \(SELECT b\.`status` FROM `dbops_backup`\.`t42_1_orders` AS b WHERE b\.`id` = t\.`id`\),\n    t\.`updated_at` = \(SELECT b\.`updated_at` FROM `dbops_backup`\.`t42_1_orders` AS b WHERE b\.`id` = t\.`id`\)\nWHERE t\.`id` IN \(SELECT `id` FROM `dbops_backup`\.`t42_1_orders`\);$/,
+      /UPDATE `shop`\.`orders` AS t SET t\.`status` = \(SELECT b\.`status` FROM `dbops_backup`\.`t42_1_orders` AS b WHERE b\.`id` = t\.`id`\),\n {4}t\.`updated_at` = \(SELECT b\.`updated_at` FROM `dbops_backup`\.`t42_1_orders` AS b WHERE b\.`id` = t\.`id`\)\nWHERE t\.`id` IN \(SELECT `id` FROM `dbops_backup`\.`t42_1_orders`\);$/,
     );
     assert.match(statements[2], /^-- undo T-42 statement 1: UPDATE orders SET status = 2 WHERE id < 4 \(3 rows\)\n/);
   });

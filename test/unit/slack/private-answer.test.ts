@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { postToResponseUrl, surfaceOf } from '../../../src/slack/private-answer.js';
+import { postToResponseUrl, type surfaceOf } from '../../../src/slack/private-answer.js';
 import { originOf, readClick } from '../../../src/slack/listeners/ticket-actions.js';
 import { surfaceOfOrigin } from '../../../src/slack/listeners/ticket-forms.js';
 

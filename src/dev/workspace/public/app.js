@@ -203,7 +203,7 @@ function renderPane(state, previous) {
   $('pane-title').textContent = isApp ? 'dbops' : `# ${channel ? channel.name : ''}`;
   $('pane-purpose').textContent = isApp
     ? 'App · review, approve and run MySQL/MariaDB changes'
-    : (channel && channel.purpose) || '';
+    : channel?.purpose || '';
   $('app-tabs').hidden = !isApp;
   for (const t of document.querySelectorAll('.tab'))
     t.classList.toggle('active', isApp && t.dataset.tab === ui.pane.tab);
@@ -236,7 +236,7 @@ function renderPane(state, previous) {
           '',
           isApp
             ? 'Send a ```sql block or share a .sql file to have it reviewed; dbops also writes to you here when your tickets move.'
-            : (channel && channel.purpose) || 'Type /dbops help to see what dbops can do.',
+            : channel?.purpose || 'Type /dbops help to see what dbops can do.',
         ),
       );
       return box;
@@ -482,7 +482,7 @@ function collectValues(root) {
       v = { type, value: field.value === '' ? null : field.value };
     else if (type === 'static_select') {
       const o = field.selectedOptions[0];
-      v = { type, selected_option: o && o.value ? optionOf(o.value, o.textContent) : null };
+      v = { type, selected_option: o?.value ? optionOf(o.value, o.textContent) : null };
     } else if (type === 'datepicker') v = { type, selected_date: field.value || null };
     else if (type === 'timepicker') v = { type, selected_time: field.value || null };
     else if (type === 'checkboxes')
@@ -537,7 +537,7 @@ async function submitModal(event) {
     const v = Object.values(values[id] || {})[0];
     if (isEmpty(v)) missing[id] = 'Please complete this required field.';
     const min = block.querySelector('[data-min-length]');
-    if (min && v && v.value && v.value.length < Number(min.dataset.minLength))
+    if (min && v?.value && v.value.length < Number(min.dataset.minLength))
       missing[id] = `Please enter at least ${min.dataset.minLength} characters.`;
   }
   showErrors(missing);
@@ -710,7 +710,7 @@ function switchUser(id) {
   ui.modalKey = '';
   $('user-menu').hidden = true;
   $('switch-user').setAttribute('aria-expanded', 'false');
-  toastPlain(`You are now acting as ${ui.state ? (ui.state.people.find((p) => p.id === id) || {}).realName : id}.`);
+  toastPlain(`You are now acting as ${ui.state ? ui.state.people.find((p) => p.id === id)?.realName : id}.`);
   if (ui.pane && ui.pane.kind === 'app' && ui.pane.tab === 'home') act('home', {});
   refresh();
 }

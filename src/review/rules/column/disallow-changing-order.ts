@@ -10,7 +10,7 @@ export const columnDisallowChangingOrder = defineRule({
   fix: 'Drop FIRST/AFTER and let the column go at the end of the table.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);
-    if (!ddl || ddl.statement !== 'alter-table') return [];
+    if (ddl?.statement !== 'alter-table') return [];
     return ddl.actions.flatMap((action) => {
       if (action.type !== 'add-column' && action.type !== 'modify-column' && action.type !== 'change-column') return [];
       const position = action.column.position;

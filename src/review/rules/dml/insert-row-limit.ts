@@ -12,7 +12,7 @@ export const insertRowLimit = defineRule({
   params: z.strictObject({ max: z.number().int().positive().default(1000) }),
   check({ stmt, params }) {
     const shape = insertShape(stmt);
-    if (!shape || shape.source !== 'values' || shape.rows.length <= params.max) return [];
+    if (shape?.source !== 'values' || shape.rows.length <= params.max) return [];
     const table = shape.table ? ` into \`${shape.table}\`` : '';
     return [
       {

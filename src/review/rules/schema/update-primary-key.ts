@@ -21,7 +21,7 @@ export const updatePrimaryKey = defineRule({
       const resolved = resolveColumn(scope, { type: 'column_ref', table: item.table ?? null, column: item.column });
       if (resolved.status !== 'found' || !resolved.source.table) continue;
       const pk = primaryKey(resolved.source.table);
-      if (!pk || !pk.columns.some((c) => sameName(c, resolved.column.name))) continue;
+      if (!pk?.columns.some((c) => sameName(c, resolved.column.name))) continue;
       findings.push({
         message: `This UPDATE sets \`${resolved.column.name}\`, ${pk.columns.length > 1 ? 'part of the primary key' : 'the primary key'} of \`${resolved.source.table.name}\` (${pk.columns.join(', ')}).`,
         fragment: `SET ${item.column} = …`,

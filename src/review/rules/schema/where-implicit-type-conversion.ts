@@ -1,4 +1,4 @@
-import { exprParts, locate, showParts, walkExpr, type AstNode } from '../../ast-dml.js';
+import { exprParts, locate, showParts, walkExpr } from '../../ast-dml.js';
 import type { CatalogColumn } from '../../catalog/catalog.js';
 import {
   blockConditions,

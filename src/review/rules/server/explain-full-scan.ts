@@ -41,9 +41,7 @@ export const explainFullScan = defineRule({
 /** EXPLAIN names a table by its alias: show the table behind it too. */
 function tableShown(name: string, aliases: Scope['names'] | undefined): string {
   const source = aliases?.get(name.toLowerCase());
-  return source && source.alias && source.ref.table !== name
-    ? `\`${source.ref.table}\` (as \`${name}\`)`
-    : `\`${name}\``;
+  return source?.alias && source.ref.table !== name ? `\`${source.ref.table}\` (as \`${name}\`)` : `\`${name}\``;
 }
 
 /** type ALL (every row) or index (every entry of an index); not derived tables or subquery results (`<derived2>`). */

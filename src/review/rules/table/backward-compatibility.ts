@@ -86,7 +86,7 @@ function widens(before: ColumnDef, after: ColumnDef): boolean {
 
 function columnChanges(stmt: ReviewStatement, table: CatalogTable | undefined): FindingDraft[] {
   const ddl = tableDdl(stmt);
-  if (!ddl || ddl.statement !== 'alter-table') return [];
+  if (ddl?.statement !== 'alter-table') return [];
   const where = tableLabel(ddl);
   const findings: FindingDraft[] = [];
   for (const action of ddl.actions) {
