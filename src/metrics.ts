@@ -80,9 +80,8 @@ export class Histogram extends Metric {
   override render(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const o of this.observations.values()) {
-      this.buckets.forEach((le, i) =>
-        lines.push(`${this.name}_bucket${labelText({ ...o.labels, le: String(le) })} ${o.counts[i]}`),
-      );
+      for (const [i, le] of this.buckets.entries())
+        lines.push(`${this.name}_bucket${labelText({ ...o.labels, le: String(le) })} ${o.counts[i]}`);
       lines.push(`${this.name}_bucket${labelText({ ...o.labels, le: '+Inf' })} ${o.count}`);
       lines.push(`${this.name}_sum${labelText(o.labels)} ${formatValue(o.sum)}`);
       lines.push(`${this.name}_count${labelText(o.labels)} ${o.count}`);

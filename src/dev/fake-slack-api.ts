@@ -772,7 +772,7 @@ export class FakeSlackApi {
       .map((u) => u.trim())
       .filter(Boolean);
     if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
-    users.forEach((u) => this.knownUser(u));
+    for (const u of users) this.knownUser(u);
     if (users.length === 1) return this.dmFor(users[0]);
     return this.addChannel(this.nextId('G'), `mpdm-${users.join('--')}`).id;
   }

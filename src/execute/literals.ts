@@ -9,6 +9,7 @@ import type { ValueClass } from './table-info.js';
  */
 export type Encoder = (raw: Buffer | null) => string;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and Ctrl-Z are exactly what this looks for
 const UNSAFE_IN_QUOTES = /[\\\0\x1a]/;
 
 export function encoderFor(kind: ValueClass): Encoder {

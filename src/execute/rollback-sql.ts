@@ -112,6 +112,7 @@ export function planFromLog(ticketId: number, backupSchema: string, entries: rea
 
 /** The rollback ticket's SQL: one set-based statement per step, restoring from the backup tables. */
 export function setBasedSql(plan: RollbackPlan): string[] {
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch on step.kind is exhaustive (TypeScript checks it)
   return plan.steps.map((step) => {
     const t = qualified(step.table);
     const b = qualified(step.backup);

@@ -84,12 +84,12 @@ export class TsvEncoder extends BlockWriter {
         let p = this.pos;
         for (let j = 0; j < length; j++) {
           const c = value[j];
-          const escape = TSV_ESCAPE[c];
-          if (escape === 0) {
+          const escaped = TSV_ESCAPE[c];
+          if (escaped === 0) {
             out[p++] = c;
           } else {
             out[p++] = BACKSLASH;
-            out[p++] = escape;
+            out[p++] = escaped;
           }
         }
         this.pos = p;
@@ -161,12 +161,12 @@ export class InsertEncoder extends BlockWriter {
     out[p++] = 0x27;
     for (let j = 0; j < value.length; j++) {
       const c = value[j];
-      const escape = SQL_ESCAPE[c];
-      if (escape === 0) {
+      const escaped = SQL_ESCAPE[c];
+      if (escaped === 0) {
         out[p++] = c;
       } else {
         out[p++] = BACKSLASH;
-        out[p++] = escape;
+        out[p++] = escaped;
       }
     }
     out[p++] = 0x27;

@@ -25,18 +25,9 @@ const FAIL_ON = ['error', 'warning'] as const;
 
 /** `dbops review [--target cluster.schema] [--format text|json|sarif|github] [--fail-on error|warning] FILE|-`. */
 export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof readArgs>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        target: { type: 'string' },
-        change: { type: 'boolean', default: false },
-        format: { type: 'string', default: 'text' },
-        'fail-on': { type: 'string', default: 'error' },
-      },
-    });
+    parsed = readArgs(argv);
   } catch (err) {
     return usage(io, messageOf(err));
   }

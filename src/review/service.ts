@@ -67,8 +67,8 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps): Reviewe
       const cluster = requireCluster(config, target.cluster);
       const batch = await prepareStatementsYielding(sql, { shards });
       const source = pools.replicaOrPrimary(target.cluster);
-      let catalog;
-      let server;
+      let catalog: Awaited<ReturnType<typeof loadCatalog>>;
+      let server: MysqlProbe;
       try {
         catalog = await loadCatalog(source, referencedSchemas(batch, target.schema));
         server = await MysqlProbe.connect(source, {

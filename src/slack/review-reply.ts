@@ -26,7 +26,7 @@ export async function replyWithReview(
 ): Promise<void> {
   const report = await deps.reviewer.review({ sql: input.sql, target: input.target });
   const message = reviewReportMessage({ report, requestedBy: input.user });
-  let posted;
+  let posted: Awaited<ReturnType<typeof deps.slack.post>>;
   try {
     posted = await deps.slack.post(input.channel, message, { threadTs: input.threadTs });
   } catch (err) {

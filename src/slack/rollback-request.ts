@@ -169,7 +169,7 @@ async function attachScript(
   const channel = rollback.slack.threadChannel ?? original.slack.threadChannel;
   const threadTs = rollback.slack.threadChannel ? rollback.slack.threadTs : original.slack.threadTs;
   if (!channel || !threadTs) return;
-  let script;
+  let script: Awaited<ReturnType<ExecutionBot['script']>> | undefined;
   try {
     script = await execution.script(original.cluster, plan);
     await deps.slack.uploadFile(

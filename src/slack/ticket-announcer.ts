@@ -139,7 +139,7 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
         return { ok: true, ticket, permalink: await permalink(ticket) };
       }
       const channel = deps.config.slack.approval_channel;
-      let posted;
+      let posted: Awaited<ReturnType<typeof slack.post>>;
       try {
         posted = await slack.post(channel, await render(ticket));
       } catch (err) {

@@ -48,17 +48,19 @@ export function parseRunTime(phrase: string | undefined, hours: ClusterHours, no
   const thisMinute = now.getTime() - (now.getTime() % 60_000);
   let wanted: { date: string; time: string } | null = null;
   let relative = false;
-  let match: RegExpExecArray | null;
+  const clock = /^(\d{1,2}):(\d{2})$/.exec(text);
+  const tomorrow = /^tomorrow (\d{1,2}):(\d{2})$/.exec(text);
+  const dated = /^(\d{4}-\d{2}-\d{2})[ t](\d{1,2}):(\d{2})$/.exec(text);
   if (text === 'tonight') {
     wanted = { date: today, time: TONIGHT };
     relative = true;
-  } else if ((match = /^(\d{1,2}):(\d{2})$/.exec(text))) {
-    wanted = { date: today, time: clockTime(match[1], match[2]) };
+  } else if (clock) {
+    wanted = { date: today, time: clockTime(clock[1], clock[2]) };
     relative = true;
-  } else if ((match = /^tomorrow (\d{1,2}):(\d{2})$/.exec(text))) {
-    wanted = { date: shiftDate(today, 1), time: clockTime(match[1], match[2]) };
-  } else if ((match = /^(\d{4}-\d{2}-\d{2})[ t](\d{1,2}):(\d{2})$/.exec(text))) {
-    wanted = { date: match[1], time: clockTime(match[2], match[3]) };
+  } else if (tomorrow) {
+    wanted = { date: shiftDate(today, 1), time: clockTime(tomorrow[1], tomorrow[2]) };
+  } else if (dated) {
+    wanted = { date: dated[1], time: clockTime(dated[2], dated[3]) };
   }
   if (!wanted || !/^([01]\d|2[0-3]):[0-5]\d$/.test(wanted.time)) return unreadable(phrase ?? '', zone);
   let date = wanted.date;

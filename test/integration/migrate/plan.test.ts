@@ -82,8 +82,8 @@ describe('migration checks before a ticket', () => {
       db(),
     );
     assert.match(bad.problems.join('\n'), /where `status = 1` cannot be used: `items` has no column `status`\.$/m);
-    const escape = await inspectMigration(spec(pair.source, pair.destination, { where: '1=1) OR (1=1' }), db());
-    assert.match(escape.problems.join('\n'), /where: it has a `\)` without its `\(`/);
+    const breakout = await inspectMigration(spec(pair.source, pair.destination, { where: '1=1) OR (1=1' }), db());
+    assert.match(breakout.problems.join('\n'), /where: it has a `\)` without its `\(`/);
   });
 
   it('fail mode refuses existing tables; append needs their columns', async () => {

@@ -494,7 +494,8 @@ function collectValues(root) {
       const i = field.querySelector('input:checked');
       v = { type, selected_option: i ? optionOf(i.value, i.dataset.label) : null };
     } else continue;
-    (values[blockId] ||= {})[actionId] = v;
+    values[blockId] ||= {};
+    values[blockId][actionId] = v;
   }
   return values;
 }

@@ -16,11 +16,13 @@ export interface RenderContext {
 
 /** Placeholders hold finished HTML while the rest of the text is escaped and formatted. */
 const MARK = '\u0000';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the placeholder mark, chosen because text never holds it
 const HELD = /\u0000(\d+)\u0000/g;
 
 export function mrkdwnToHtml(text: string, ctx: RenderContext): string {
   const held: string[] = [];
   const hold = (html: string): string => `${MARK}${held.push(html) - 1}${MARK}`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: drops any NUL from the input so it cannot fake a placeholder
   let s = text.replace(/\u0000/g, '');
   s = s.replace(/```([\s\S]*?)```/g, (_m, body: string) =>
     hold(`<pre class="mk-pre">${escapeHtml(unescapeSlack(trimFence(body)))}</pre>`),

@@ -2,7 +2,7 @@ import { tableDdl, type IndexDef, type TableDdl } from '../../ast-ddl.js';
 import type { FindingDraft, ReviewStatement } from '../../types.js';
 import { regex } from './_pattern.js';
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -28,6 +28,6 @@ export function checkIndexNames(
 
 function expand(pattern: string, ddl: TableDdl, index: IndexDef): string {
   return pattern
-    .replaceAll('{{table}}', escape(ddl.table?.table ?? ''))
-    .replaceAll('{{column_list}}', escape(index.columns.map((c) => c.name).join('_')));
+    .replaceAll('{{table}}', escapeRegExp(ddl.table?.table ?? ''))
+    .replaceAll('{{column_list}}', escapeRegExp(index.columns.map((c) => c.name).join('_')));
 }

@@ -33,7 +33,10 @@ export const insertNullIntoNotNull = defineRule({
       if (column && refusesNull(column)) nulls.set(column.name, (nulls.get(column.name) ?? 0) + 1);
     };
     const names = columnList(ast.columns, table);
-    for (const row of valueRows(ast.values)) row.forEach((value, i) => isNull(value) && note(names[i]));
+    for (const row of valueRows(ast.values))
+      row.forEach((value, i) => {
+        if (isNull(value)) note(names[i]);
+      });
     for (const item of setItems(ast.set)) if (isNull(item.value)) note(item.column);
     const duplicate = isObject(ast.on_duplicate_update) ? setItems(ast.on_duplicate_update.set) : [];
     for (const item of duplicate) if (isNull(item.value)) note(item.column);
