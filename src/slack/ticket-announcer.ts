@@ -263,11 +263,7 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
 async function glances(deps: TicketAnnouncerDeps): Promise<ClusterGlance[]> {
   const firing = deps.firingAlerts
     ? await deps.firingAlerts().catch((err: unknown) => {
-        deps.logger.warn(
-          'could not read firing alerts for the App Home',
-          {},
-          err instanceof Error ? err : new Error(String(err)),
-        );
+        deps.logger.warn('could not read firing alerts for the App Home', {}, toError(err));
         return [];
       })
     : [];
