@@ -152,7 +152,7 @@ export function progressLine(p: MigrationProgress): { fraction: number; message:
   const fraction = p.phase === 'done' ? 1 : p.estimatedRows > 0 ? Math.min(0.99, p.rows / p.estimatedRows) : 0;
   const rate = p.elapsedMs > 0 ? p.rows / p.elapsedMs : 0;
   const left = Math.max(0, p.estimatedRows - p.rows);
-  const eta = p.phase === 'copy' && rate > 0 && p.rows > 0 ? ` · ETA ${formatSeconds(left / rate / 1000)}` : '';
+  const eta = p.phase === 'copy' && rate > 0 && p.rows > 0 ? ` · ETA ${formatRoughSeconds(left / rate / 1000)}` : '';
   const speed = p.phase === 'copy' && rate > 0 ? ` · ${count(Math.round(rate * 1000))} rows/s` : '';
   const what =
     p.phase === 'plan'
@@ -249,7 +249,7 @@ export const migrate = defineKind({
             ctx,
             e.paused
               ? `copy paused: ${e.reason}; it goes on when the source is back under its limits (migrate.throttle)`
-              : `copy resumed after ${formatSeconds(e.pausedMs / 1000)} paused`,
+              : `copy resumed after ${formatRoughSeconds(e.pausedMs / 1000)} paused`,
           ),
         log: (line) => void ctx.log(line).catch(() => undefined),
       });

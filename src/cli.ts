@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dbopsDirs } from './config/dirs.js';
 import { loadConfig } from './config/load.js';
 import { grantKeyProblem, secretKeyStatus } from './config/secret-key.js';
-import { isDbopsError } from './kernel/errors.js';
+import { isDbopsError, messageOf } from './kernel/errors.js';
 import { runDoctor, renderDoctor } from './inventory/doctor.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
 import { parseEnv } from './config/load.js';

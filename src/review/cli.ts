@@ -23,6 +23,19 @@ export interface CliIo {
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 const FAIL_ON = ['error', 'warning'] as const;
 
+function readArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      change: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'error' },
+    },
+  });
+}
+
 /** `dbops review [--target cluster.schema] [--format text|json|sarif|github] [--fail-on error|warning] FILE|-`. */
 export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
   let parsed: ReturnType<typeof readArgs>;

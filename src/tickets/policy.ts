@@ -60,12 +60,19 @@ export function migrateApprovals(source: Environment, destination: Environment, 
  */
 export function requiredApprovals(
   ticket: Pick<Ticket, 'kind' | 'payload' | 'cluster' | 'approvalsNeeded' | 'exception' | 'about'>,
-  config: { clusters: DbopsConfig['clusters']; policy: ApprovalPolicy; runbooks?: DbopsConfig['runbooks']; grants?: DbopsConfig['grants'] },
+  config: {
+    clusters: DbopsConfig['clusters'];
+    policy: ApprovalPolicy;
+    runbooks?: DbopsConfig['runbooks'];
+    grants?: DbopsConfig['grants'];
+  },
   kinds?: Pick<KindRegistry, 'approvals'>,
 ): number | null {
   const env = findCluster(config, ticket.cluster)?.env;
   if (!env) return null;
-  const own = kinds?.approvals(ticket, env, { policy: config.policy, runbooks: config.runbooks ?? [], grants: config.grants }) ?? null;
+  const own =
+    kinds?.approvals(ticket, env, { policy: config.policy, runbooks: config.runbooks ?? [], grants: config.grants }) ??
+    null;
   let needed = Math.max(own ?? approvalsNeeded(env, config.policy), ticket.approvalsNeeded);
   for (const cluster of ticket.about.writesTo) {
     const destination = findCluster(config, cluster)?.env;

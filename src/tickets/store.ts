@@ -113,7 +113,7 @@ export class TicketStore {
   }
 
   private async insert(input: NewTicket, at: Date): Promise<CreateResult> {
-    const now = toSqlDateTime(at);
+    const now = sqlDateTime(at);
     const slack = input.slack ?? {};
     try {
       return await this.inTransaction(async (conn) => {

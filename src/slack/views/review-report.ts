@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { headline, VERDICT_TITLE, verdictOf } from '../../review/grade.js';
 import type { Finding, ReviewReport, Severity, Verdict } from '../../review/types.js';
 import { byPosition, type FindingGroup, groupFindings, placesText } from '../../review/render/groups.js';
+import { pluralSuffix } from '../../kernel/format.js';
 import { code, codeBlock, context, divider, escapeMrkdwn, header, LIMITS, section, type Message } from './blocks.js';
 
 const SEVERITY_ICON: Record<Severity, string> = {
@@ -36,7 +37,7 @@ export function reviewReportMessage({ report, requestedBy }: ReviewViewInput): M
   const blocks: KnownBlock[] = [
     header(`SQL review: ${VERDICT_TITLE[verdict]} · grade ${summary.grade}`),
     section(
-      `${VERDICT_ICON[verdict]} *${VERDICT_TITLE[verdict]}* — *${summary.errors}* error${plural(summary.errors)}, *${summary.warnings}* warning${plural(summary.warnings)}, *${summary.notices}* notice${plural(summary.notices)} in ${report.statements.length} statement${plural(report.statements.length)} · score ${summary.score}/100`,
+      `${VERDICT_ICON[verdict]} *${VERDICT_TITLE[verdict]}* — *${summary.errors}* error${pluralSuffix(summary.errors)}, *${summary.warnings}* warning${pluralSuffix(summary.warnings)}, *${summary.notices}* notice${pluralSuffix(summary.notices)} in ${report.statements.length} statement${pluralSuffix(report.statements.length)} · score ${summary.score}/100`,
     ),
     context(...contextLine(report, requestedBy)),
   ];
