@@ -121,9 +121,7 @@ export function importsOf(text: string): { specifier: string; line: number }[] {
     }
   }
   const byPosition = new Map(found.map((f) => [f.at, f]));
-  return [...byPosition.values()]
-    .sort((x, y) => x.at - y.at)
-    .map(({ specifier, line }) => ({ specifier, line }));
+  return [...byPosition.values()].sort((x, y) => x.at - y.at).map(({ specifier, line }) => ({ specifier, line }));
 }
 
 function listTs(root: string, dir: string): string[] {
