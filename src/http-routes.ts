@@ -1,5 +1,18 @@
 import { createServer, type Server } from 'node:http';
+import type { Metrics } from './metrics.js';
 import type { HttpRoute } from './slack/app.js';
+
+/** `/metrics` for the bot's HTTP endpoint or the worker's. */
+export function metricsRoute(metrics: Metrics): HttpRoute {
+  return {
+    path: '/metrics',
+    handle: async () => ({
+      status: 200,
+      contentType: 'text/plain; version=0.0.4; charset=utf-8',
+      body: await metrics.render(),
+    }),
+  };
+}
 
 /**
  * A bare HTTP endpoint for processes without the Slack app (DBOPS_ROLE=worker): `/healthz` and

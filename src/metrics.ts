@@ -1,5 +1,4 @@
 import type { FetchFunction } from '@slack/web-api';
-import type { HttpRoute } from './slack/app.js';
 
 /**
  * Prometheus metrics in the text exposition format (version 0.0.4), served at `/metrics`. Small on
@@ -146,18 +145,6 @@ export class Metrics {
     ];
     return `${all.flatMap((m) => m.render()).join('\n')}\n`;
   }
-}
-
-/** `/metrics` for the bot's HTTP endpoint or the worker's. */
-export function metricsRoute(metrics: Metrics): HttpRoute {
-  return {
-    path: '/metrics',
-    handle: async () => ({
-      status: 200,
-      contentType: 'text/plain; version=0.0.4; charset=utf-8',
-      body: await metrics.render(),
-    }),
-  };
 }
 
 /** A fetch for the Slack WebClient that counts failed calls (429s, HTTP errors, `ok: false` answers). */

@@ -1,6 +1,5 @@
 import { healthRoute } from '../health.js';
-import { serveRoutes } from '../http-routes.js';
-import { metricsRoute } from '../metrics.js';
+import { metricsRoute, serveRoutes } from '../http-routes.js';
 import type { AlertRaiser } from '../monitor/ticket-alerts.js';
 import type { WorkerHost } from '../queue/worker-host.js';
 import type { Closers } from '../closers.js';
