@@ -1,7 +1,7 @@
 import { accountSql } from '../src/accounts/account.js';
 import { applyGrant } from '../src/accounts/engine.js';
 import { GrantSpec, privilegesLabel, scopeLabel } from '../src/accounts/spec.js';
-import { code, escapeMrkdwn, section } from '../src/slack/views/blocks.js';
+import { code, escapeMrkdwn, section } from '../src/text/blocks.js';
 import { formatDuration } from '../src/text/duration.js';
 import { defineKind } from '../src/tickets/kind.js';
 import { approvalsNeeded } from '../src/tickets/policy.js';

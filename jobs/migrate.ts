@@ -15,7 +15,7 @@ import {
   type MigrationResult,
 } from '../src/migrate/types.js';
 import type { JobContext } from '../src/queue/job-kind.js';
-import { code, escapeMrkdwn, section, truncate } from '../src/slack/views/blocks.js';
+import { code, escapeMrkdwn, section, truncate } from '../src/text/blocks.js';
 import { formatBytes, formatRoughSeconds } from '../src/kernel/format.js';
 import { defineKind } from '../src/tickets/kind.js';
 

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { runRunbookJob } from '../src/runbooks/job.js';
-import { code, section, truncate } from '../src/slack/views/blocks.js';
+import { code, section, truncate } from '../src/text/blocks.js';
 import { defineKind, targetName } from '../src/tickets/kind.js';
 import { runbookApprovals } from '../src/tickets/policy.js';
 

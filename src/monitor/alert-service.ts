@@ -3,7 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Notifier } from '../slack/notifier.js';
-import type { Message } from '../slack/views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import { slackErrorCode } from '../slack/ticket-announcer.js';
 import { alertGroupMessage, downInstances } from '../slack/views/alert-group.js';
 import {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { DelayedError, UnrecoverableError, WaitingChildrenError, WaitingError, type Job } from 'bullmq';
-import { startedReply, takeoverReply } from '../slack/views/ticket-progress.js';
 import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';
 import { causeOf, FencedError, HandBack, isJobStop } from './errors.js';
 import { refuseForeignJob } from './foreign-job.js';
@@ -139,10 +138,10 @@ async function claim(job: Job, ticket: Ticket, kind: TicketJobKind, deps: Runner
       .catch((err: unknown) =>
         deps.logger.warn('could not post the status message', { ticket: current.ref, error: causeOf(err) }),
       );
-    void deps.relay.milestone(current, startedReply(current, deps.worker));
+    void deps.relay.started(current, deps.worker);
   } else if (previous.phase === 'planning' || previous.phase === 'finishing') {
     deps.metrics.takeovers.inc({ kind: kind.name });
-    void deps.relay.milestone(current, takeoverReply(current, { worker: deps.worker, previous: previous.worker }));
+    void deps.relay.takenOver(current, { worker: deps.worker, previous: previous.worker });
   }
   return { ticket: current, run, runToken };
 }

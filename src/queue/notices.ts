@@ -1,4 +1,3 @@
-import { peakWaitReply } from '../slack/views/ticket-progress.js';
 import type { Ticket } from '../tickets/ticket.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { dbopsKey } from './stop-channel.js';
@@ -21,5 +20,5 @@ export async function noticePeak(
   const key = dbopsKey(deps.keys, 'notice', 'peak', ticket.id, ticket.attempt, wait.until.getTime());
   const ttl = Math.max(60_000, wait.until.getTime() - Date.now() + 3_600_000);
   const first = await deps.redis.set(key, '1', 'PX', ttl, 'NX');
-  if (first === 'OK') await deps.relay.milestone(ticket, peakWaitReply(ticket, wait));
+  if (first === 'OK') await deps.relay.peakWait(ticket, wait);
 }

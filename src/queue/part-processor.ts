@@ -1,5 +1,4 @@
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
-import { takeoverReply } from '../slack/views/ticket-progress.js';
 import type { Ticket } from '../tickets/ticket.js';
 import type { ActiveRun } from './active-runs.js';
 import { newToken } from './coordinator.js';
@@ -71,10 +70,11 @@ export async function processPartJob(job: Job, token: string | undefined, deps: 
       .catch((err: unknown) => deps.logger.warn('could not sweep the runtime directory', { error: causeOf(err) }));
     const run = await deps.runs.getRun(key);
     const what = run?.partsTotal && run.partsTotal > 1 ? claim.part.label : undefined;
-    void deps.relay.milestone(
-      ticket,
-      takeoverReply(ticket, { worker: deps.worker, previous: claim.previousWorker, ...(what ? { part: what } : {}) }),
-    );
+    void deps.relay.takenOver(ticket, {
+      worker: deps.worker,
+      previous: claim.previousWorker,
+      ...(what ? { part: what } : {}),
+    });
   }
   return runPart({ job, token, deps, kind, ticket, part: claim.part, partToken });
 }

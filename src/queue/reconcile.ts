@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { DbopsConfig } from '../config/schema.js';
-import { section } from '../slack/views/blocks.js';
+import { section } from '../text/blocks.js';
 import { formatInZone, startTime } from '../tickets/run-time.js';
 import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';
 import { causeOf } from './errors.js';

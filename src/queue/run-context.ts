@@ -3,14 +3,14 @@ import type { InstallationId } from '../db/installation.js';
 import type { RuntimeDir } from '../config/runtime-dir.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Metrics } from '../metrics.js';
-import type { ProgressRelay } from '../slack/progress-relay.js';
-import { section } from '../slack/views/blocks.js';
+import { section } from '../text/blocks.js';
 import { plainToMrkdwn } from '../text/mrkdwn.js';
 import type { Clock } from '../tickets/service.js';
 import type { Ticket } from '../tickets/ticket.js';
 import { abortForShutdown, type ActiveRun } from './active-runs.js';
 import { causeOf, FencedError, HandBack, InterruptedStepError, StepMismatchError } from './errors.js';
 import type { ClusterAccess, JobContext, JobServices, PartInfo, StepOptions } from './job-kind.js';
+import type { RunReporter } from './run-reporter.js';
 import type { RunStore } from './run-store.js';
 import type { StepJournal, StepUnit } from './step-journal.js';
 import { backoffDelay, isTransientMysqlError, sleep, type Backoff } from './transient.js';
@@ -20,7 +20,7 @@ export interface ContextDeps {
   installation: InstallationId;
   runs: RunStore;
   journal: StepJournal;
-  relay: ProgressRelay;
+  relay: RunReporter;
   clusters: ClusterAccess;
   /** Handed to the kinds' code as `ctx.services`. */
   services: JobServices;

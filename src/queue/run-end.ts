@@ -1,6 +1,6 @@
 import type { RaiseAlert } from '../monitor/alert-service.js';
 import { ticketFailedAlert, ticketFailedKey } from '../monitor/ticket-alerts.js';
-import { section } from '../slack/views/blocks.js';
+import { section } from '../text/blocks.js';
 import { plainToMrkdwn } from '../text/mrkdwn.js';
 import type { TicketAction } from '../tickets/state-machine.js';
 import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';

@@ -2,20 +2,20 @@ import type { FlowProducer } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DbopsConfig } from '../config/schema.js';
 import type { AlertRaiser } from '../monitor/ticket-alerts.js';
-import type { TicketAnnouncer } from '../slack/ticket-announcer.js';
 import type { ApprovalGate } from '../tickets/approval-gate.js';
 import type { ProtectedTargets } from '../tickets/protected-targets.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { ActiveRuns } from './active-runs.js';
 import type { JobRegistry } from './registry.js';
 import type { ContextDeps } from './run-context.js';
+import type { TicketCard } from './run-reporter.js';
 import type { KeySpace } from './stop-channel.js';
 
 /** What the ticket and part processors share; built once per worker process. */
 export interface RunnerDeps extends ContextDeps {
   registry: JobRegistry;
   tickets: TicketStore;
-  announcer: Pick<TicketAnnouncer, 'refresh' | 'zoneOf'>;
+  announcer: TicketCard;
   config: Pick<DbopsConfig, 'clusters'>;
   redis: Redis;
   keys: KeySpace;

@@ -12,7 +12,7 @@ import type { DbaDirectory } from '../tickets/dba-directory.js';
 import type { Clock, TicketService } from '../tickets/service.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { TicketAnnouncer } from './ticket-announcer.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import type { Notifier } from './notifier.js';
 
 /** Who typed the command and where; the router builds it from Slack's payload after ack. */

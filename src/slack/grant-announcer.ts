@@ -4,7 +4,7 @@ import type { GrantAnnouncer } from '../accounts/lifecycle.js';
 import type { Logger } from '../kernel/logger.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { Notifier } from './notifier.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import { endsSoonDm, grantReadyDm, revokedMessage } from './views/grants.js';
 
 export interface GrantAnnouncerDeps {

@@ -4,7 +4,7 @@ import { DbopsError } from '../kernel/errors.js';
 import { PENALTY } from '../review/grade.js';
 import type { TicketReview } from '../tickets/ticket.js';
 import type { CommandDeps } from './command.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import {
   announceFailedMessage,
   autoApprovedMessage,
@@ -13,7 +13,7 @@ import {
   ticketBlockedMessage,
   ticketOpenedMessage,
 } from './views/ticket-replies.js';
-import { section } from './views/blocks.js';
+import { section } from '../text/blocks.js';
 
 export interface GrantRequest {
   user: string;

@@ -5,7 +5,7 @@ import { describeOutsideKey } from '../migrate/catalog.js';
 import type { MigrateSpec } from '../migrate/types.js';
 import { parseRunTime } from '../tickets/run-time.js';
 import type { CommandDeps } from './command.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import { migrateDetailBlocks, type MigratePayload } from '../../jobs/migrate.js';
 import {
   announceFailedMessage,

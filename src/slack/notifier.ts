@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../kernel/logger.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 
 export interface PostedMessage {
   channel: string;

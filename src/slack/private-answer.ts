@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../kernel/logger.js';
 import type { Notifier } from './notifier.js';
 import type { TicketAnnouncer } from './ticket-announcer.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import { toError } from '../kernel/errors.js';
 
 /**

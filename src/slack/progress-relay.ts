@@ -10,8 +10,9 @@ import type { TicketStore } from '../tickets/store.js';
 import type { Ticket } from '../tickets/ticket.js';
 import type { Notifier } from './notifier.js';
 import type { TicketAnnouncer } from './ticket-announcer.js';
-import type { Message } from './views/blocks.js';
-import { finalReply, statusMessage } from './views/ticket-progress.js';
+import type { PeakWait, RunReporter, Takeover, ThreadFile } from '../queue/run-reporter.js';
+import type { Message } from '../text/blocks.js';
+import { finalReply, peakWaitReply, startedReply, statusMessage, takeoverReply } from './views/ticket-progress.js';
 
 export interface ProgressRelayDeps {
   slack: Notifier;
@@ -35,16 +36,6 @@ const THREAD_POLL_MS = 250;
 /** How long one process may hold the job of posting a final reply before another may take it. */
 const FINAL_LEASE_MS = 2 * 60_000;
 
-export type ProgressRelay = ReturnType<typeof createProgressRelay>;
-
-/** A text file posted in a ticket's thread, with an optional comment (plain mrkdwn the caller escaped). */
-export interface ThreadFile {
-  filename: string;
-  title: string;
-  content: string;
-  comment?: string;
-}
-
 /**
  * The job runner's voice in a ticket's thread. One status message per run, edited in place at most
  * once per `editIntervalMs` per ticket — a Redis key with that expiry is the edit token shared by
@@ -54,7 +45,7 @@ export interface ThreadFile {
  * Retry-After; this retries the rest with backoff) and `sweep` posts what is still unposted, so it is
  * never lost.
  */
-export function createProgressRelay(deps: ProgressRelayDeps) {
+export function createProgressRelay(deps: ProgressRelayDeps): RunReporter {
   const { slack, runs, journal, tickets, redis, keys, clock, logger } = deps;
   const trailing = new Map<number, NodeJS.Timeout>();
   const chains = new Map<number, Promise<unknown>>();
@@ -232,13 +223,18 @@ export function createProgressRelay(deps: ProgressRelayDeps) {
     });
   }
 
+  /** A milestone reply ("statement 2/5 done…"); never throws. */
+  const milestone = (ticket: Ticket, message: Message) => track(reply(ticket, message)).then(() => undefined);
+
   return {
     changed,
     ensureStatus,
     /** A text file in the ticket's thread; never throws. */
     attach: (ticket: Ticket, file: ThreadFile) => track(attach(ticket, file)),
-    /** A milestone reply ("statement 2/5 done…"); never throws. */
-    milestone: (ticket: Ticket, message: Message) => track(reply(ticket, message)).then(() => undefined),
+    milestone,
+    started: (ticket: Ticket, worker: string) => milestone(ticket, startedReply(ticket, worker)),
+    takenOver: (ticket: Ticket, takeover: Takeover) => milestone(ticket, takeoverReply(ticket, takeover)),
+    peakWait: (ticket: Ticket, wait: PeakWait) => milestone(ticket, peakWaitReply(ticket, wait)),
     /** The end of a run, in the background (tracked, so `idle` waits for it); never throws. */
     finished: (ticket: Ticket) => {
       void track(

@@ -2,7 +2,7 @@ import { renderText } from '../review/render/text.js';
 import type { TargetName } from '../inventory/names.js';
 import type { CommandDeps } from './command.js';
 import { Notifier } from './notifier.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import { reviewFitsInMessage, reviewReportMessage } from './views/review-report.js';
 
 export interface ReviewReplyInput {

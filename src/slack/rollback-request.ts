@@ -4,7 +4,7 @@ import { canRollBack } from '../tickets/policy.js';
 import { FINAL_STATES } from '../tickets/state-machine.js';
 import { reviewFromReport, type Ticket } from '../tickets/ticket.js';
 import type { CommandDeps } from './command.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import { rollbackOpenedReply, rollbackScriptComment } from './views/execution.js';
 import { reviewReportMessage } from './views/review-report.js';
 import {

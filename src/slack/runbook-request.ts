@@ -5,7 +5,7 @@ import { UsageError } from '../kernel/errors.js';
 import { executableProblem } from '../runbooks/catalog.js';
 import type { CheckedParams } from '../runbooks/params.js';
 import type { CommandDeps } from './command.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import {
   announceFailedMessage,
   autoApprovedMessage,

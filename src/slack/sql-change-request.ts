@@ -5,7 +5,7 @@ import { requireCluster } from '../inventory/names.js';
 import { parseRunTime } from '../tickets/run-time.js';
 import { reviewFromReport } from '../tickets/ticket.js';
 import type { CommandDeps } from './command.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import { reviewReportMessage } from './views/review-report.js';
 import {
   announceFailedMessage,

@@ -10,7 +10,7 @@ import { FINAL_STATES, TICKET_STATES } from '../tickets/state-machine.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { Ticket } from '../tickets/ticket.js';
 import { Notifier } from './notifier.js';
-import type { Message } from './views/blocks.js';
+import type { Message } from '../text/blocks.js';
 import { HOME_LIST_MAX, homeView, type ClusterGlance } from './views/home.js';
 import type { Alert } from '../monitor/alert-store.js';
 import { ticketApprovalMessage, ticketDetailsReply } from './views/ticket-approval.js';

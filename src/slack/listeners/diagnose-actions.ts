@@ -16,7 +16,7 @@ import {
   type AnswerDeps,
   type Surface,
 } from '../private-answer.js';
-import { code } from '../views/blocks.js';
+import { code } from '../../text/blocks.js';
 import { parseOpenChangeValue } from '../views/diagnose-slow.js';
 import { execModalView } from '../views/ticket-modals.js';
 import { killedText, parseKillButtonValue, topMessage } from '../views/diagnose-top.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CommandDeps, Invocation } from '../command.js';
 import { ids } from '../ids.js';
 import { Notifier } from '../notifier.js';
-import type { Message } from '../views/blocks.js';
+import type { Message } from '../../text/blocks.js';
 import { usageMessage } from '../views/help.js';
 import { guarded } from './guard.js';
 

@@ -10,7 +10,7 @@ import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface 
 import { cleanUpOnlineAlter } from '../osc-cleanup-request.js';
 import { requestRollback } from '../rollback-request.js';
 import { oscButtons, readAttemptValue } from '../views/execution.js';
-import { code } from '../views/blocks.js';
+import { code } from '../../text/blocks.js';
 import { privateNote } from '../views/ticket-replies.js';
 
 const Click = ClickSource.extend({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { toError, userFacing } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/logger.js';
-import type { Message } from '../views/blocks.js';
+import type { Message } from '../../text/blocks.js';
 import { internalErrorMessage, plainMessage } from '../views/help.js';
 
 /** What a listener learns about its request as it reads it: for the log line and for the answer. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseTargetName } from '../../inventory/names.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
-import type { Message } from '../views/blocks.js';
+import type { Message } from '../../text/blocks.js';
 import { guarded } from './guard.js';
 import { Notifier } from '../notifier.js';
 import { replyWithReview } from '../review-reply.js';

@@ -7,7 +7,7 @@ import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
 import { type AnswerDeps, answerPrivately, ClickSource, type Surface, surfaceOf } from '../private-answer.js';
 import { requestRunbook } from '../runbook-request.js';
-import type { Message } from '../views/blocks.js';
+import type { Message } from '../../text/blocks.js';
 import { internalErrorMessage } from '../views/help.js';
 import { runbookFormView } from '../views/runbooks.js';
 import { problemNote } from '../views/ticket-replies.js';

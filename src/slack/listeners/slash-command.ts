@@ -3,7 +3,7 @@ import { closest } from '../../text/closest.js';
 import { decodeSlackEscapes } from '../../text/mrkdwn.js';
 import type { CommandDeps, Invocation } from '../command.js';
 import { guarded, type Scope } from './guard.js';
-import type { Message } from '../views/blocks.js';
+import type { Message } from '../../text/blocks.js';
 import { unknownVerbMessage, usageMessage } from '../views/help.js';
 
 export const SLASH_COMMAND = '/dbops';

@@ -4,7 +4,7 @@ import { formatSeconds } from '../../kernel/format.js';
 import { alertTitle } from '../../monitor/titles.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import { ids } from '../ids.js';
-import { context, escapeMrkdwn, plainToMrkdwn, header, section, truncate, type Message } from './blocks.js';
+import { context, escapeMrkdwn, plainToMrkdwn, header, section, truncate, type Message } from '../../text/blocks.js';
 
 /** Alerts shown with their buttons (three blocks each: Slack allows 50 blocks a message). */
 const SHOWN_FIRING = 14;

@@ -3,7 +3,7 @@ import type { Alert, Silence } from '../../monitor/alert-store.js';
 import { formatSeconds } from '../../kernel/format.js';
 import { alertTitle } from '../../monitor/titles.js';
 import { formatInZone } from '../../tickets/run-time.js';
-import { context, escapeMrkdwn, plainToMrkdwn, header, section, truncate, type Message } from './blocks.js';
+import { context, escapeMrkdwn, plainToMrkdwn, header, section, truncate, type Message } from '../../text/blocks.js';
 import { downInstances, SEVERITY_ICON, sortBySeverity, where } from './alert-group.js';
 
 const CLUSTERS_SHOWN = 20;

@@ -1,7 +1,7 @@
 import type { Alert } from '../../monitor/alert-store.js';
 import { formatSeconds } from '../../kernel/format.js';
 import { alertTitle } from '../../monitor/titles.js';
-import { escapeMrkdwn, plainToMrkdwn, section, truncate, type Message } from './blocks.js';
+import { escapeMrkdwn, plainToMrkdwn, section, truncate, type Message } from '../../text/blocks.js';
 import { SEVERITY_ICON, where } from './alert-group.js';
 
 /** Thread replies under a cluster's alert message. Each is one message, however many alerts it names. */

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ClusterView, InstanceView } from '../../inventory/service.js';
-import { code, context, escapeMrkdwn, header, section, truncate, type Message } from './blocks.js';
+import { code, context, escapeMrkdwn, header, section, truncate, type Message } from '../../text/blocks.js';
 
 const MAX_CLUSTERS_SHOWN = 20;
 

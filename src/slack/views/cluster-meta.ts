@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { SchemaMeta, TableMeta, TableSummary } from '../../inventory/schema-meta.js';
 import { formatBytes, formatCount } from '../../kernel/format.js';
-import { code, codeBlock, context, escapeMrkdwn, header, section, type Message } from './blocks.js';
+import { code, codeBlock, context, escapeMrkdwn, header, section, type Message } from '../../text/blocks.js';
 
 const TABLES_SHOWN = 60;
 const TABLE_CHUNK = 25;

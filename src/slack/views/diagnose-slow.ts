@@ -5,7 +5,7 @@ import { ids } from '../ids.js';
 import type { DigestReview, SlowReport } from '../../diagnose/service.js';
 import type { Digest } from '../../diagnose/slow.js';
 import { formatCount, formatSeconds } from '../../kernel/format.js';
-import { code, codeBlock, context, divider, escapeMrkdwn, header, section, type Message } from './blocks.js';
+import { code, codeBlock, context, divider, escapeMrkdwn, header, section, type Message } from '../../text/blocks.js';
 import { shortStatement } from './diagnose-top.js';
 
 const FINDINGS_SHOWN = 3;

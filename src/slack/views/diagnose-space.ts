@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { SchemaSpace, SpaceReport } from '../../diagnose/space.js';
 import { formatBytes } from '../../kernel/format.js';
-import { codeBlock, context, header, section, type Message } from './blocks.js';
+import { codeBlock, context, header, section, type Message } from '../../text/blocks.js';
 
 const SCHEMAS_SHOWN = 15;
 

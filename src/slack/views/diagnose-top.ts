@@ -4,7 +4,7 @@ import { statementHash } from '../../diagnose/kill.js';
 import type { Count, KillKind, LockWait, Session, TopSnapshot, Transaction } from '../../diagnose/types.js';
 import { formatSeconds } from '../../kernel/format.js';
 import { ids } from '../ids.js';
-import { code, context, divider, escapeMrkdwn, header, section, truncate, type Message } from './blocks.js';
+import { code, context, divider, escapeMrkdwn, header, section, truncate, type Message } from '../../text/blocks.js';
 
 /** Sessions with their own block (and Kill buttons for DBAs); the rest are counted. */
 export const SESSIONS_SHOWN = 10;

@@ -3,7 +3,7 @@ import type { OscPhase, OscState } from '../../execute/online-alter.js';
 import { describeOscLeftovers, oscCleanupPlan, type OscLeftovers } from '../../execute/osc-leftovers.js';
 import type { RollbackPlan } from '../../execute/rollback-sql.js';
 import { ids } from '../ids.js';
-import { code, context, escapeMrkdwn, plainToMrkdwn, section, type Message } from './blocks.js';
+import { code, context, escapeMrkdwn, plainToMrkdwn, section, type Message } from '../../text/blocks.js';
 
 /** The button value of a panel: the ticket and the attempt its run belongs to. */
 export function attemptValue(ticketId: number, attempt: number): string {

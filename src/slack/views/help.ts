@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { internalErrorText } from '../../kernel/errors.js';
-import { code, context, header, plainToMrkdwn, section, type Message } from './blocks.js';
+import { code, context, header, plainToMrkdwn, section, type Message } from '../../text/blocks.js';
 
 export interface HelpEntry {
   verb: string;

@@ -1,7 +1,7 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { Ticket } from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
-import { code, context, divider, header, section } from './blocks.js';
+import { code, context, divider, header, section } from '../../text/blocks.js';
 import type { Grant } from '../../accounts/grant-store.js';
 import { grantActions, grantLine } from './grants.js';
 import { ticketLine } from './ticket-list.js';

@@ -2,7 +2,7 @@ import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import type { Runbook, RunbookParam } from '../../config/runbook-schema.js';
 import { formatDuration } from '../../text/duration.js';
 import { ids } from '../ids.js';
-import { code, context, escapeMrkdwn, header, type Message, section, truncate } from './blocks.js';
+import { code, context, escapeMrkdwn, header, type Message, section, truncate } from '../../text/blocks.js';
 
 /** What the views know of a cluster: its name and environment. */
 export type ClusterChoices = Readonly<Record<string, { env: string }>>;

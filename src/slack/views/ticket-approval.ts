@@ -1,7 +1,7 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { AWAITING_DECISION } from '../../tickets/state-machine.js';
 import type { Ticket } from '../../tickets/ticket.js';
-import { blockQuote, code, codeBlock, context, header, mrkdwn, section, type Message } from './blocks.js';
+import { blockQuote, code, codeBlock, context, header, mrkdwn, section, type Message } from '../../text/blocks.js';
 import {
   estimatedRowsText,
   findingLine,

@@ -12,7 +12,7 @@ import {
   section,
   truncate,
   type Message,
-} from './blocks.js';
+} from '../../text/blocks.js';
 import {
   actionsIfAny,
   approvalsText,

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { Ticket } from '../../tickets/ticket.js';
-import { code, context, header, LIMITS, section, type Message } from './blocks.js';
+import { code, context, header, LIMITS, section, type Message } from '../../text/blocks.js';
 import { actionsIfAny, approvalsText, buttonsFor, stateText, targetOf, ticketTitle } from './ticket-parts.js';
 
 export const TICKET_SCOPES = ['mine', 'pending', 'all'] as const;

@@ -1,7 +1,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { Ticket } from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
-import { section, truncate } from './blocks.js';
+import { section, truncate } from '../../text/blocks.js';
 import { reviewText, ticketTitle } from './ticket-parts.js';
 
 /**

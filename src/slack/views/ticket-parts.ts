@@ -11,7 +11,7 @@ import {
   type TicketState,
 } from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
-import { code, escapeMrkdwn, quoted, truncate } from './blocks.js';
+import { code, escapeMrkdwn, quoted, truncate } from '../../text/blocks.js';
 import { pluralSuffix } from '../../kernel/format.js';
 
 /** What every ticket view needs: the ticket, its history and the cluster's zone (times are shown in it). */

@@ -3,7 +3,16 @@ import type { StopRequest } from '../../queue/stop-channel.js';
 import type { PartRecord, PartState, RunRecord, StepRecord } from '../../queue/run-rows.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { Ticket } from '../../tickets/ticket.js';
-import { code, context, escapeMrkdwn, plainToMrkdwn, quoted, section, truncate, type Message } from './blocks.js';
+import {
+  code,
+  context,
+  escapeMrkdwn,
+  plainToMrkdwn,
+  quoted,
+  section,
+  truncate,
+  type Message,
+} from '../../text/blocks.js';
 import { ticketButton, ticketTitle } from './ticket-parts.js';
 import { formatDuration } from '../../kernel/format.js';
 

@@ -3,7 +3,7 @@ import type { RunRecord } from '../../queue/run-rows.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { HandOff } from '../../tickets/service.js';
 import type { Ticket } from '../../tickets/ticket.js';
-import { context, LIMITS, plainToMrkdwn, quoted, section, type Message } from './blocks.js';
+import { context, LIMITS, plainToMrkdwn, quoted, section, type Message } from '../../text/blocks.js';
 import { actionsIfAny, approvalsText, reviewText, ticketActions, ticketTitle } from './ticket-parts.js';
 import { finishedNotice } from './ticket-progress.js';
 

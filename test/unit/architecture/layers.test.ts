@@ -4,7 +4,7 @@ import { analyse, importsOf, layerOf, ruleBroken } from '../../../scripts/layers
 
 // Imports that still run against the layering, each to be removed by moving code, never added to.
 // A new forbidden import fails here; so does one that is gone but still listed (shrink the list).
-const NOT_YET_FIXED = [
+const NOT_YET_FIXED: string[] = [
   'src/execute/channel.ts → src/queue/stop-channel.ts',
   'src/execute/job.ts → src/queue/job-kind.ts',
   'src/execute/job.ts → src/tickets/ticket.ts',
@@ -12,30 +12,18 @@ const NOT_YET_FIXED = [
   'src/execute/rollback-store.ts → src/tickets/ticket.ts',
   'src/inventory/meta-server.ts → src/tickets/protected-targets.ts',
   'src/inventory/service.ts → src/tickets/protected-targets.ts',
-  'src/metrics.ts → src/slack/app.ts',
   'src/migrate/errors.ts → src/queue/transient.ts',
   'src/migrate/planner.ts → src/tickets/policy.ts',
   'src/monitor/alert-service.ts → src/slack/notifier.ts',
-  'src/monitor/alert-service.ts → src/slack/views/blocks.ts',
   'src/monitor/alert-service.ts → src/slack/ticket-announcer.ts',
   'src/monitor/alert-service.ts → src/slack/views/alert-group.ts',
   'src/monitor/alert-service.ts → src/slack/views/alert-replies.ts',
   'src/monitor/ticket-alerts.ts → src/tickets/ticket.ts',
   'src/monitor/worker.ts → jobs/monitor.ts',
-  'src/queue/coordinator.ts → src/slack/views/ticket-progress.ts',
-  'src/queue/notices.ts → src/slack/views/ticket-progress.ts',
-  'src/queue/part-processor.ts → src/slack/views/ticket-progress.ts',
-  'src/queue/reconcile.ts → src/slack/progress-relay.ts',
-  'src/queue/reconcile.ts → src/slack/views/blocks.ts',
-  'src/queue/run-context.ts → src/slack/progress-relay.ts',
-  'src/queue/run-context.ts → src/slack/views/blocks.ts',
-  'src/queue/run-end.ts → src/slack/views/blocks.ts',
-  'src/queue/runner-deps.ts → src/slack/ticket-announcer.ts',
   'src/slack/migrate-request.ts → jobs/migrate.ts',
-  'jobs/migrate.ts → src/slack/views/blocks.ts',
   'jobs/migrate.ts → src/slack/views/migrate.ts',
 ];
-const MAX_FOLDER_LOOPS = 7;
+const MAX_FOLDER_LOOPS = 6;
 const MAX_FILE_CYCLES = 6;
 
 describe('the layering: slack → requests → tickets/queue → engines → db/config/kernel', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KnownBlock } from '@slack/types';
-import type { Message } from '../../../src/slack/views/blocks.js';
+import type { Message } from '../../../src/text/blocks.js';
 import { plainMessage, unknownVerbMessage, usageMessage } from '../../../src/slack/views/help.js';
 import { MigratePayload, migrateDetailBlocks } from '../../../jobs/migrate.js';
 import { ticketDetailMessage } from '../../../src/slack/views/ticket-detail.js';

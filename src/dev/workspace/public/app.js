@@ -2,7 +2,6 @@
 // HTML (escaped there); this script lays them out, keeps the view in step with the server's state
 // feed, and turns what you do into calls that the server sends to dbops as signed Slack requests.
 // Names and other plain text go into the page with textContent only.
-'use strict';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, cls, text) => {

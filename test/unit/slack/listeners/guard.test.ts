@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { DbopsError, UsageError } from '../../../../src/kernel/errors.js';
 import { createLogger } from '../../../../src/kernel/logger.js';
 import { guarded, referenceFor } from '../../../../src/slack/listeners/guard.js';
-import type { Message } from '../../../../src/slack/views/blocks.js';
+import type { Message } from '../../../../src/text/blocks.js';
 
 function harness() {
   const lines: Record<string, unknown>[] = [];

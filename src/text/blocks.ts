@@ -1,5 +1,5 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
-import { blockQuote, code, codeBlock, escapeMrkdwn, plainCode, plainToMrkdwn, quoted } from '../../text/mrkdwn.js';
+import { blockQuote, code, codeBlock, escapeMrkdwn, plainCode, plainToMrkdwn, quoted } from './mrkdwn.js';
 
 /** The escaping helpers every view uses (one implementation: src/text/mrkdwn.ts). */
 export { blockQuote, code, codeBlock, escapeMrkdwn, plainCode, plainToMrkdwn, quoted };
