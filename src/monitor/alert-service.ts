@@ -2,17 +2,7 @@ import type { InstallationId } from '../db/installation.js';
 import type { Pool } from 'mysql2/promise';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Logger } from '../kernel/logger.js';
-import type { Notifier } from '../slack/notifier.js';
-import type { Message } from '../text/blocks.js';
-import { slackErrorCode } from '../slack/ticket-announcer.js';
-import { alertGroupMessage, downInstances } from '../slack/views/alert-group.js';
-import {
-  allClearReply,
-  escalatedReply,
-  newAlertsReply,
-  renotifyReply,
-  resolvedReply,
-} from '../slack/views/alert-replies.js';
+import { downInstances, type AlertGroupView, type AlertNews, type AlertSink, type PostedAlert } from './alert-sink.js';
 import {
   alertStore,
   fingerprintOf,
@@ -37,7 +27,8 @@ export interface AlertServiceDeps {
   meta: Pool;
   /** This installation: its alert locks are named after it. */
   installation: InstallationId;
-  slack: Notifier;
+  /** Where alerts are shown (src/slack/alert-announcer.ts). */
+  sink: AlertSink;
   config: Pick<DbopsConfig, 'slack' | 'clusters' | 'monitors'>;
   logger: Logger;
   clock: Clock;
@@ -74,7 +65,7 @@ export type AlertService = ReturnType<typeof createAlertService>;
  * poll of the cluster or the sweep, so a restart neither repeats a post nor loses a resolve.
  */
 export function createAlertService(deps: AlertServiceDeps) {
-  const { meta, slack, config, logger, clock } = deps;
+  const { meta, sink, config, logger, clock } = deps;
   const withClusterLock = createClusterLock(meta, deps.installation);
   const monitors = config.monitors;
   const lifecycle: LifecycleSettings = {
@@ -248,7 +239,7 @@ export function createAlertService(deps: AlertServiceDeps) {
         dueAt(a) <= now.getTime(),
     );
     if (due.length === 0) return;
-    await slack.post(group.channel, renotifyReply(group.cluster, due, now), { threadTs: group.ts, broadcast: true });
+    await sink.renotify({ channel: group.channel, ts: group.ts }, group.cluster, due, now);
     await alertStore.setNotified(
       db,
       due.map((a) => a.id),
@@ -317,7 +308,7 @@ export function createAlertService(deps: AlertServiceDeps) {
     );
     const members = await alertStore.ofGroup(db, group.id);
     const closing = members.every((a) => a.state === 'resolved');
-    const message = alertGroupMessage({
+    const view: AlertGroupView = {
       cluster,
       env: envOf(cluster),
       timezone: zoneOf(cluster),
@@ -329,26 +320,21 @@ export function createAlertService(deps: AlertServiceDeps) {
       ),
       closed: closing,
       now,
-    });
+    };
     const hadMessage = Boolean(group.channel && group.ts);
-    const posted = await showGroupMessage(db, group, message, now);
+    const posted = await showGroupMessage(db, group, view, now);
     /** One thread reply naming `alerts` (none when empty); `broadcast` also shows it in the channel. */
-    const reply = async (
-      alerts: readonly Alert[],
-      build: (cluster: string, alerts: readonly Alert[]) => Message,
-      broadcast: boolean,
-    ) => {
-      if (alerts.length > 0)
-        await slack.post(posted.channel, build(cluster, alerts), { threadTs: posted.ts, broadcast });
+    const reply = async (alerts: readonly Alert[], news: AlertNews, broadcast: boolean) => {
+      if (alerts.length > 0) await sink.news(posted, news, cluster, alerts, broadcast);
     };
     if (hadMessage)
       await reply(
         fresh,
-        newAlertsReply,
+        'new',
         fresh.some((a) => a.severity === 'critical'),
       );
-    await reply(escalated, escalatedReply, true);
-    if (resolved.length > 0) await reply(resolved, closing ? allClearReply : resolvedReply, closing);
+    await reply(escalated, 'escalated', true);
+    if (resolved.length > 0) await reply(resolved, closing ? 'all-clear' : 'resolved', closing);
     await alertStore.markAnnounced(
       db,
       fresh.map((a) => a.id),
@@ -375,24 +361,17 @@ export function createAlertService(deps: AlertServiceDeps) {
   }
 
   /** Post the group's message, or edit it; a message someone deleted is posted again. */
-  async function showGroupMessage(
-    db: Db,
-    group: AlertGroup,
-    message: Message,
-    now: Date,
-  ): Promise<{ channel: string; ts: string }> {
+  async function showGroupMessage(db: Db, group: AlertGroup, view: AlertGroupView, now: Date): Promise<PostedAlert> {
     if (group.channel && group.ts) {
-      try {
-        await slack.update(group.channel, group.ts, message);
+      const at = { channel: group.channel, ts: group.ts };
+      const code = await sink.updateGroup(at, view);
+      if (code === null) {
         await alertStore.setGroupRendered(db, group.id, now);
-        return { channel: group.channel, ts: group.ts };
-      } catch (err) {
-        const code = slackErrorCode(err);
-        if (code !== 'message_not_found' && code !== 'cant_update_message') throw err;
-        logger.warn('the alert message is gone; posting it again', { cluster: group.cluster, code });
+        return at;
       }
+      logger.warn('the alert message is gone; posting it again', { cluster: group.cluster, code });
     }
-    const posted = await slack.post(config.slack.alert_channel, message);
+    const posted = await sink.postGroup(view);
     await alertStore.setGroupMessage(db, group.id, posted.channel, posted.ts, now);
     return posted;
   }

@@ -6,6 +6,7 @@ import type { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Notifier } from '../slack/notifier.js';
 import { createAlertService, type Clock } from '../monitor/alert-service.js';
+import { createAlertAnnouncer } from '../slack/alert-announcer.js';
 import type { Monitoring } from '../monitor/monitoring.js';
 import { MonitorStore } from '../monitor/monitor-store.js';
 import { createPoller } from '../monitor/poller.js';
@@ -44,7 +45,7 @@ export function createMonitoring(parts: MonitoringParts): Monitoring {
   const alerts = createAlertService({
     meta: parts.meta,
     installation: parts.installation,
-    slack: parts.slack,
+    sink: createAlertAnnouncer(parts.slack, parts.config),
     config: parts.config,
     logger: parts.logger,
     clock: parts.clock,

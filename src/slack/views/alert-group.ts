@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import type { Alert, Silence } from '../../monitor/alert-store.js';
+import type { Alert } from '../../monitor/alert-store.js';
+import { downInstances, type AlertGroupView } from '../../monitor/alert-sink.js';
 import { formatSeconds } from '../../kernel/format.js';
 import { alertTitle } from '../../monitor/titles.js';
 import { formatInZone } from '../../tickets/run-time.js';
@@ -10,25 +11,9 @@ import { context, escapeMrkdwn, plainToMrkdwn, header, section, truncate, type M
 const SHOWN_FIRING = 14;
 const SHOWN_RESOLVED = 8;
 
-export interface AlertGroupInput {
-  cluster: string;
-  env: string;
-  timezone: string;
-  /** The group's alerts, firing and resolved. */
-  alerts: readonly Alert[];
-  /** Active silences by fingerprint. */
-  silences: ReadonlyMap<string, Silence>;
-  /** Nothing fires any more: the message says all clear and has no buttons. */
-  closed: boolean;
-  now: Date;
-}
+export type AlertGroupInput = AlertGroupView;
 
 export const SEVERITY_ICON = { critical: ':red_circle:', warning: ':large_orange_circle:' } as const;
-
-/** Instances of these alerts that are down: their other alerts are held, not re-evaluated. */
-export function downInstances(alerts: readonly Alert[]): Set<string> {
-  return new Set(alerts.filter((a) => a.state === 'firing' && a.checkId === 'down').map((a) => a.instance));
-}
 
 /**
  * The one message per cluster in the alert channel: every firing alert with severity, instance,

@@ -4,7 +4,8 @@ import { formatSeconds } from '../../kernel/format.js';
 import { alertTitle } from '../../monitor/titles.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import { context, escapeMrkdwn, plainToMrkdwn, header, section, truncate, type Message } from '../../text/blocks.js';
-import { downInstances, SEVERITY_ICON, sortBySeverity, where } from './alert-group.js';
+import { downInstances } from '../../monitor/alert-sink.js';
+import { SEVERITY_ICON, sortBySeverity, where } from './alert-group.js';
 
 const CLUSTERS_SHOWN = 20;
 

@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { WebClient } from '@slack/web-api';
 import { silentLogger } from '../../../src/kernel/logger.js';
 import { createAlertService } from '../../../src/monitor/alert-service.js';
+import { createAlertAnnouncer } from '../../../src/slack/alert-announcer.js';
 import { ticketFailedAlert, ticketFailedKey } from '../../../src/monitor/ticket-alerts.js';
 import type { Condition } from '../../../src/monitor/types.js';
 import { Notifier } from '../../../src/slack/notifier.js';
@@ -179,7 +180,10 @@ describe('alert lifecycle in the alert channel', () => {
     const other = createAlertService({
       meta: f.meta,
       installation: f.installation,
-      slack: new Notifier(new WebClient('xoxb-test', { slackApiUrl: f.api.url }), silentLogger()),
+      sink: createAlertAnnouncer(
+        new Notifier(new WebClient('xoxb-test', { slackApiUrl: f.api.url }), silentLogger()),
+        f.config,
+      ),
       config: f.config,
       logger: silentLogger(),
       clock: f.clock,

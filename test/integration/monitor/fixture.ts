@@ -8,6 +8,7 @@ import { migrateMeta, openMetaStore } from '../../../src/db/meta.js';
 import { FakeSlackApi, type StoredMessage } from '../../../src/dev/fake-slack-api.js';
 import { silentLogger } from '../../../src/kernel/logger.js';
 import { createAlertService, type AlertService } from '../../../src/monitor/alert-service.js';
+import { createAlertAnnouncer } from '../../../src/slack/alert-announcer.js';
 import { MonitorStore } from '../../../src/monitor/monitor-store.js';
 import { createPoller, type Poller } from '../../../src/monitor/poller.js';
 import { ClusterPools } from '../../../src/db/pools.js';
@@ -57,7 +58,14 @@ export async function monitorFixture(clustersAndMonitors: string): Promise<Monit
     new WebClient('xoxb-test', { slackApiUrl: api.url, logger, retryConfig: { retries: 0 } }),
     logger,
   );
-  const alerts = createAlertService({ meta, installation, slack, config, logger, clock });
+  const alerts = createAlertService({
+    meta,
+    installation,
+    sink: createAlertAnnouncer(slack, config),
+    config,
+    logger,
+    clock,
+  });
   const pools = new ClusterPools(config.clusters, { secrets: {} });
   const poller = createPoller({ config, pools, store: new MonitorStore(meta), alerts, secrets: {}, clock, logger });
   return {
