@@ -8,10 +8,11 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 export type Layer = 'entry' | 'slack' | 'requests' | 'kinds' | 'core' | 'engines' | 'base';
 
-/** Higher ranks may import lower ranks and their own; kinds are handled apart (see allowed). */
-const RANK: Record<Exclude<Layer, 'entry' | 'kinds'>, number> = {
-  slack: 4,
-  requests: 3,
+/** Higher ranks may import lower ranks and their own; below kinds, only through the registry (ruleBroken). */
+const RANK: Record<Exclude<Layer, 'entry'>, number> = {
+  slack: 5,
+  requests: 4,
+  kinds: 3,
   core: 2,
   engines: 1,
   base: 0,
@@ -93,14 +94,11 @@ export function ruleBroken(from: string, to: string): string | undefined {
   const b = layerOf(to);
   if (a === 'entry') return undefined;
   if (b === 'entry') return `${a} must not import wiring/entry points (${folderOf(to)})`;
-  if (a === 'kinds') {
-    if (b === 'slack' || b === 'requests') return `jobs/ (kinds) must not import ${b} (${folderOf(to)})`;
-    return undefined;
-  }
-  if (b === 'kinds') {
-    // The registry is read by whoever needs the list of kinds; a kind's own file only by it.
-    if (to === 'jobs/index.ts') return undefined;
-    return `${a} must import kinds through jobs/index.ts, not ${to}`;
+  if (a === 'kinds' && RANK[b] > RANK[a]) return `jobs/ (kinds) must not import ${b} (${folderOf(to)})`;
+  // Slack and requests build a kind's payload; below them, only the registry lists the kinds.
+  if (b === 'kinds' && RANK[b] > RANK[a]) {
+    if (a === 'core' && to === 'jobs/index.ts') return undefined;
+    return `${a} must not import kinds (${to})${a === 'core' ? ': read them through jobs/index.ts' : ''}`;
   }
   if (RANK[b] > RANK[a]) return `${a} must not import ${b} (${folderOf(from)} → ${folderOf(to)})`;
   return undefined;
