@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import type { MetaServer } from '../tickets/protected-targets.js';
+
+/** Live facts about dbops' meta database. */
+export interface MetaServer {
+  /** The meta schema's name (DBOPS_META_URL's database). */
+  schema(): Promise<string>;
+  /** Is this cluster's primary the meta database's server (or a copy of the meta database there)? Throws when it cannot tell. */
+  isMetaServer(cluster: string): Promise<boolean>;
+}
 
 export interface MetaServerDeps {
   /** dbops' meta database. */

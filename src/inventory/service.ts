@@ -1,7 +1,7 @@
 import type { DbopsConfig, Environment } from '../config/schema.js';
 import type { ClusterPools } from '../db/pools.js';
 import type { Pool } from 'mysql2/promise';
-import type { MetaServer } from '../tickets/protected-targets.js';
+import type { MetaServer } from './meta-server.js';
 import { configuredInstances } from './instances.js';
 import { createMetaServerProbe } from './meta-server.js';
 import type { ConfiguredRole } from './doctor.js';

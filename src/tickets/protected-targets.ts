@@ -1,6 +1,7 @@
 import type { DbopsConfig } from '../config/schema.js';
 import { schemaReferences } from '../review/schema-references.js';
 import { firstLineOf } from '../kernel/errors.js';
+import type { MetaServer } from '../inventory/meta-server.js';
 
 /**
  * Schemas no ticket may change: the server's system schemas (every server), the backup schema
@@ -30,14 +31,6 @@ export interface TicketTouches {
 }
 
 export type ProtectionVerdict = { ok: true } | { ok: false; message: string };
-
-/** Live facts about dbops' meta database (src/inventory/meta-server.ts). */
-export interface MetaServer {
-  /** The meta schema's name (DBOPS_META_URL's database). */
-  schema(): Promise<string>;
-  /** Is this cluster's primary the meta database's server (or a copy of the meta database there)? Throws when it cannot tell. */
-  isMetaServer(cluster: string): Promise<boolean>;
-}
 
 export interface ProtectedTargets {
   check(touches: TicketTouches): Promise<ProtectionVerdict>;

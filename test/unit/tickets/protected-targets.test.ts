@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createProtectedTargets, type MetaServer, type TicketTouches } from '../../../src/tickets/protected-targets.js';
+import type { MetaServer } from '../../../src/inventory/meta-server.js';
+import { createProtectedTargets, type TicketTouches } from '../../../src/tickets/protected-targets.js';
 import { realKinds } from '../../support/kinds.js';
 
 const ticketTouches = (request: Parameters<typeof realKinds.touches>[0]) => realKinds.touches(request);
