@@ -1,4 +1,4 @@
-import { ticketUnapprovedAlert } from '../monitor/ticket-alerts.js';
+import { ticketUnapprovedAlert } from './ticket-alerts.js';
 import type { Ticket } from '../tickets/ticket.js';
 import type { RunEnd } from './run-end.js';
 import type { RunnerDeps } from './runner-deps.js';

@@ -1,5 +1,5 @@
 import type { RaiseAlert } from '../monitor/alert-service.js';
-import { ticketFailedAlert, ticketFailedKey } from '../monitor/ticket-alerts.js';
+import { ticketFailedAlert, ticketFailedKey } from './ticket-alerts.js';
 import { section } from '../text/blocks.js';
 import { plainToMrkdwn } from '../text/mrkdwn.js';
 import type { TicketAction } from '../tickets/state-machine.js';

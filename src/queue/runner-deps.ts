@@ -1,7 +1,7 @@
 import type { FlowProducer } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DbopsConfig } from '../config/schema.js';
-import type { AlertRaiser } from '../monitor/ticket-alerts.js';
+import type { AlertRaiser } from './ticket-alerts.js';
 import type { ApprovalGate } from '../tickets/approval-gate.js';
 import type { ProtectedTargets } from '../tickets/protected-targets.js';
 import type { TicketStore } from '../tickets/store.js';

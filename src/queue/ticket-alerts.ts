@@ -1,5 +1,5 @@
 import type { Ticket } from '../tickets/ticket.js';
-import type { AlertService, RaiseAlert } from './alert-service.js';
+import type { AlertService, RaiseAlert } from '../monitor/alert-service.js';
 
 /** What the job runner needs of the alerts: raise one when a ticket job fails, resolve it when a later attempt succeeds. */
 export type AlertRaiser = Pick<AlertService, 'raise' | 'resolve'>;

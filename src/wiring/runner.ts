@@ -6,7 +6,7 @@ import type { InstallationId } from '../db/installation.js';
 import type { ClusterPools } from '../db/pools.js';
 import { createMetaServerProbe } from '../inventory/meta-server.js';
 import type { Logger } from '../kernel/logger.js';
-import type { AlertRaiser } from '../monitor/ticket-alerts.js';
+import type { AlertRaiser } from '../queue/ticket-alerts.js';
 import type { Metrics } from '../metrics.js';
 import { collectDepths } from '../queue/queue-depths.js';
 import { createProgressRelay } from '../slack/progress-relay.js';

@@ -1,6 +1,6 @@
 import { healthRoute } from '../health.js';
 import { metricsRoute, serveRoutes } from '../http-routes.js';
-import type { AlertRaiser } from '../monitor/ticket-alerts.js';
+import type { AlertRaiser } from '../queue/ticket-alerts.js';
 import type { WorkerHost } from '../queue/worker-host.js';
 import type { Closers } from '../closers.js';
 import { workerExecution } from './execution.js';

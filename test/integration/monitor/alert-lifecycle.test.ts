@@ -4,7 +4,7 @@ import { WebClient } from '@slack/web-api';
 import { silentLogger } from '../../../src/kernel/logger.js';
 import { createAlertService } from '../../../src/monitor/alert-service.js';
 import { createAlertAnnouncer } from '../../../src/slack/alert-announcer.js';
-import { ticketFailedAlert, ticketFailedKey } from '../../../src/monitor/ticket-alerts.js';
+import { ticketFailedAlert, ticketFailedKey } from '../../../src/queue/ticket-alerts.js';
 import type { Condition } from '../../../src/monitor/types.js';
 import { Notifier } from '../../../src/slack/notifier.js';
 import { ALERTS, monitorFixture, type MonitorFixture } from './fixture.js';

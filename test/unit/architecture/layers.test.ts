@@ -10,11 +10,8 @@ const NOT_YET_FIXED: string[] = [
   'src/execute/job.ts → src/tickets/ticket.ts',
   'src/execute/rollback-job.ts → src/queue/job-kind.ts',
   'src/execute/rollback-store.ts → src/tickets/ticket.ts',
-  'src/inventory/meta-server.ts → src/tickets/protected-targets.ts',
-  'src/inventory/service.ts → src/tickets/protected-targets.ts',
   'src/migrate/errors.ts → src/queue/transient.ts',
   'src/migrate/planner.ts → src/tickets/policy.ts',
-  'src/monitor/ticket-alerts.ts → src/tickets/ticket.ts',
   'src/monitor/worker.ts → jobs/monitor.ts',
   'jobs/migrate.ts → src/slack/views/migrate.ts',
 ];
