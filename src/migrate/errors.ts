@@ -1,4 +1,4 @@
-import { isTransientMysqlError } from '../queue/transient.js';
+import { isTransientMysqlError } from '../db/transient.js';
 
 /**
  * Why a migration stopped. `retryable` errors (the connection went away, a deadlock) leave the

@@ -11,7 +11,7 @@ import { buildJobContext, workDirName } from './run-context.js';
 import type { PartRecord } from './run-rows.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { publishStop, readStop, type StopRequest } from './stop-channel.js';
-import { isTransientMysqlError } from './transient.js';
+import { isTransientMysqlError } from '../db/transient.js';
 import { holdFor } from './windows.js';
 import { findCluster } from '../config/clusters.js';
 import { plainMention } from '../text/mrkdwn.js';

@@ -13,7 +13,7 @@ import type { ClusterAccess, JobContext, JobServices, PartInfo, StepOptions } fr
 import type { RunReporter } from './run-reporter.js';
 import type { RunStore } from './run-store.js';
 import type { StepJournal, StepUnit } from './step-journal.js';
-import { backoffDelay, isTransientMysqlError, sleep, type Backoff } from './transient.js';
+import { backoffDelay, isTransientMysqlError, sleep, type Backoff } from '../db/transient.js';
 
 export interface ContextDeps {
   /** This installation, handed to the kinds' code as `ctx.installation`. */

@@ -11,7 +11,7 @@ import { reconcile, type ReconcileDeps } from './reconcile.js';
 import { endRun } from './run-end.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { readStop, StopListener } from './stop-channel.js';
-import { within } from './transient.js';
+import { within } from '../db/transient.js';
 
 export interface WorkerHostInput {
   /** Shared ioredis client (maxRetriesPerRequest: null); BullMQ duplicates it for blocking reads. */

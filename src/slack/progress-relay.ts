@@ -4,7 +4,7 @@ import { causeOf } from '../queue/errors.js';
 import type { RunKey, RunStore } from '../queue/run-store.js';
 import type { StepJournal } from '../queue/step-journal.js';
 import { dbopsKey, readStop, type KeySpace } from '../queue/stop-channel.js';
-import { backoffDelay, sleep, within } from '../queue/transient.js';
+import { backoffDelay, sleep, within } from '../db/transient.js';
 import type { Clock } from '../tickets/service.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { Ticket } from '../tickets/ticket.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffDelay, isTransientMysqlError, sleep, within } from '../../../src/queue/transient.js';
+import { backoffDelay, isTransientMysqlError, sleep, within } from '../../../src/db/transient.js';
 
 const error = (fields: Record<string, unknown>, message = 'x') => Object.assign(new Error(message), fields);
 
