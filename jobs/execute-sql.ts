@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toError } from '../src/kernel/errors.js';
 import { defineKind, targetName } from '../src/tickets/kind.js';
 import { sqlTouches } from '../src/tickets/protected-targets.js';
 import { UnrecoverableError } from 'bullmq';

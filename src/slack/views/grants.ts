@@ -7,7 +7,17 @@ import type { Reveal } from '../../accounts/password-store.js';
 import { privilegesLabel, scopeLabel } from '../../accounts/spec.js';
 import { formatDuration } from '../../text/duration.js';
 import { ids } from '../ids.js';
-import { code, codeBlock, context, divider, escapeMrkdwn, header, type Message, section, truncate } from '../../text/blocks.js';
+import {
+  code,
+  codeBlock,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  type Message,
+  section,
+  truncate,
+} from '../../text/blocks.js';
 
 /** `2026-12-02 17:04 UTC`. */
 export function utcText(date: Date): string {

@@ -3,7 +3,17 @@ import { headline, VERDICT_TITLE, verdictOf } from '../../review/grade.js';
 import type { Finding, ReviewReport, Severity, Verdict } from '../../review/types.js';
 import { byPosition, type FindingGroup, groupFindings, placesText } from '../../review/render/groups.js';
 import { pluralSuffix } from '../../kernel/format.js';
-import { code, codeBlock, context, divider, escapeMrkdwn, header, LIMITS, section, type Message } from '../../text/blocks.js';
+import {
+  code,
+  codeBlock,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  LIMITS,
+  section,
+  type Message,
+} from '../../text/blocks.js';
 
 const SEVERITY_ICON: Record<Severity, string> = {
   error: ':red_circle:',
