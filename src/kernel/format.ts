@@ -19,6 +19,19 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(digits)} ${UNITS[unit]}`;
 }
 
+const IEC_UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** `512 bytes`, `4.9 KiB`, `1.5 GiB`: sizes the review quotes against limits set in bytes (IEC units, one decimal). */
+export function formatIecBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < IEC_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${IEC_UNITS[unit]}`;
+}
+
 /** `1,234,567`: a count with thousands separators, rounded to a whole number. */
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { tableDdl, type AlterAction } from '../../ast-ddl.js';
 import { lookupTable } from '../../catalog/resolve.js';
 import { defineRule } from '../../define-rule.js';
-import { formatBytes } from '../../../kernel/format.js';
+import { formatIecBytes } from '../../../kernel/format.js';
 
 /** ALTER clauses that change only metadata (no table copy or rebuild) on InnoDB. */
 const METADATA_ONLY: ReadonlySet<AlterAction['type']> = new Set([
@@ -36,7 +36,7 @@ export const onlineMigration = defineRule({
     if (!table || bytes < params.min_bytes) return [];
     return [
       {
-        message: `\`${table.name}\` holds about ${formatBytes(bytes)} of data and indexes (at least ${formatBytes(params.min_bytes)} calls for an online schema change).`,
+        message: `\`${table.name}\` holds about ${formatIecBytes(bytes)} of data and indexes (at least ${formatIecBytes(params.min_bytes)} calls for an online schema change).`,
         fragment: stmt.stripped,
       },
     ];
