@@ -142,6 +142,13 @@ it('50 tickets approved in a burst run once each, spread over the workers, throu
   await named('bot-b').exited;
   // The orchestrator restarts the killed bot: approvals it took but did not hand to the queue go now.
   processes.push(await spawnBot({ ...spawnOptions('bot-b2'), signingSecret }));
+  // A click the killed bot acked but died before recording leaves its ticket waiting, its message
+  // still showing Approve: the DBA sees nothing happened and clicks again, through a live bot.
+  const stillWaiting: typeof tickets = [];
+  for (const t of tickets) if ((await f.store.get(t.id))?.state === 'awaiting_approval') stillWaiting.push(t);
+  const liveBots = [named('bot-a'), named('bot-b2')];
+  await Promise.all(stillWaiting.map((t, i) => approveVia(liveBots, i, t)));
+  console.log(`scale-out: ${stillWaiting.length} approvals acked by the killed bot were clicked again`);
 
   await waitUntil(
     async () =>
