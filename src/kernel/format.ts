@@ -78,7 +78,7 @@ export function formatStatementTime(ms: number | null): string {
 }
 
 /** A run's elapsed time, compact for progress lines: `0.8s`, `12s`, `3m 02s`, `1h 04m`. */
-export function formatDuration(ms: number): string {
+export function formatElapsed(ms: number): string {
   if (ms < 10_000) return `${(Math.max(0, ms) / 1000).toFixed(1).replace(/\.0$/, '')}s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;

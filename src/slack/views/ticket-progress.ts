@@ -14,7 +14,7 @@ import {
   type Message,
 } from '../../text/blocks.js';
 import { ticketButton, ticketTitle } from './ticket-parts.js';
-import { formatDuration } from '../../kernel/format.js';
+import { formatElapsed } from '../../kernel/format.js';
 
 /**
  * What the job runner says in a ticket's thread: the status message (one per run, edited in place)
@@ -62,7 +62,7 @@ const OUTCOME_HEAD = {
 export function statusMessage(input: StatusInput): Message {
   const { ticket, run, counts, stopping, now, timezone } = input;
   const finished = run.outcome !== null && run.finishedAt !== null;
-  const elapsed = formatDuration((run.finishedAt ?? now).getTime() - run.startedAt.getTime());
+  const elapsed = formatElapsed((run.finishedAt ?? now).getTime() - run.startedAt.getTime());
   const head =
     finished && run.outcome
       ? `${OUTCOME_HEAD[run.outcome]} ${ticket.ref} in ${elapsed}`
@@ -163,7 +163,7 @@ export interface FinalInput {
 
 /** The reply that ends a run: outcome, duration, summary, and what was done and what was not. */
 export function finalReply({ ticket, run, steps, parts, stop }: FinalInput): Message {
-  const took = formatDuration((run.finishedAt ?? run.startedAt).getTime() - run.startedAt.getTime());
+  const took = formatElapsed((run.finishedAt ?? run.startedAt).getTime() - run.startedAt.getTime());
   const summary = run.summary ? plainToMrkdwn(truncate(run.summary, 2000)) : '';
   if (run.outcome === 'succeeded')
     return reply(`:white_check_mark: ${ticket.ref} finished in ${took}. ${summary}`.trim());

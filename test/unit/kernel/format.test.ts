@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import {
   formatBytes,
   formatCount,
-  formatDuration,
+  formatElapsed,
   formatPercent,
   formatRoughSeconds,
   formatSeconds,
@@ -76,7 +76,7 @@ describe('kernel formatters', () => {
       [12_345, '12.3 s'],
       [125_000, '2 min 5 s'],
     ]);
-    table(formatDuration, [
+    table(formatElapsed, [
       [-5, '0s'],
       [800, '0.8s'],
       [2000, '2s'],

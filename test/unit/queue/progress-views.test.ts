@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDuration } from '../../../src/kernel/format.js';
+import { formatElapsed } from '../../../src/kernel/format.js';
 import type { PartRecord, PartState, RunRecord, StepRecord } from '../../../src/queue/run-rows.js';
 import { finalReply, partsLine, progressBar, statusMessage } from '../../../src/slack/views/ticket-progress.js';
 import { makeTicket } from '../tickets/make-ticket.js';
@@ -134,7 +134,7 @@ describe('the status message', () => {
   it('bars, counts and durations', () => {
     assert.equal(progressBar(0.41), '▓▓▓▓▓▓▓▓░░░░░░░░░░░░ 41%');
     assert.equal(partsLine(counts({ done: 512 }), 512, 'shards'), '512/512 shards done');
-    assert.deepEqual([800, 12_000, 182_000, 3_840_000].map(formatDuration), ['0.8s', '12s', '3m 02s', '1h 04m']);
+    assert.deepEqual([800, 12_000, 182_000, 3_840_000].map(formatElapsed), ['0.8s', '12s', '3m 02s', '1h 04m']);
   });
 });
 
