@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { App, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { findCluster } from '../../config/clusters.js';
 import type { KillKind } from '../../diagnose/types.js';
-import { isDbopsError } from '../../kernel/errors.js';
 import { canKill } from '../../tickets/policy.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
+import { guarded } from './guard.js';
 import {
   answerPrivately,
   ClickSource,
@@ -20,7 +19,6 @@ import { code } from '../../text/blocks.js';
 import { parseOpenChangeValue } from '../views/diagnose-slow.js';
 import { execModalView } from '../views/ticket-modals.js';
 import { killedText, parseKillButtonValue, topMessage } from '../views/diagnose-top.js';
-import { internalErrorMessage } from '../views/help.js';
 import { privateNote, problemNote } from '../views/ticket-replies.js';
 
 const Click = ClickSource.extend({
@@ -52,25 +50,20 @@ export function registerDiagnoseActions(app: App, deps: CommandDeps, answer: Ans
   const tell = (click: DiagnoseClick, text: string, icon?: string) =>
     answerPrivately(click.user, click.surface, privateNote(text, icon), answer);
   const on = (actionId: string, handle: (click: DiagnoseClick) => Promise<void>) => {
-    app.action(actionId, async ({ ack, body }) => {
-      await ack();
-      const click = readClick(body);
-      if (!click) {
-        deps.logger.warn('unreadable diagnose button click', { actionId });
-        return;
-      }
-      try {
-        await handle(click);
-      } catch (err) {
-        if (isDbopsError(err) && err.code !== 'internal') {
-          await answerPrivately(click.user, click.surface, problemNote(err.message), answer);
+    app.action(
+      actionId,
+      guarded<SlackActionMiddlewareArgs>({ what: 'diagnose button', logger: deps.logger }, async ({ body }, scope) => {
+        const click = readClick(body);
+        if (!click) {
+          deps.logger.warn('unreadable diagnose button click', { actionId });
           return;
         }
-        const reference = randomUUID().slice(0, 8);
-        deps.logger.error('diagnose button failed', { actionId, user: click.user, reference }, err);
-        await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
-      }
-    });
+        Object.assign(scope.fields, { actionId, user: click.user });
+        scope.tell = (message) => answerPrivately(click.user, click.surface, message, answer);
+        scope.problem = (text) => problemNote(text);
+        await handle(click);
+      }),
+    );
   };
 
   const kill = (kind: KillKind) => async (click: DiagnoseClick) => {
