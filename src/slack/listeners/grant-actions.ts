@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { App, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { parseGrantRef } from '../../accounts/grant-store.js';
 import { accountSql } from '../../accounts/account.js';
@@ -7,9 +6,9 @@ import { canRevokeGrant } from '../../tickets/policy.js';
 import type { CommandDeps } from '../command.js';
 import { requestGrant } from '../grant-request.js';
 import { ids } from '../ids.js';
+import { guarded } from './guard.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
 import { durationText, grantModalView, grantTextFromForm, passwordGoneModal, passwordModal } from '../views/grants.js';
-import { internalErrorMessage } from '../views/help.js';
 import { privateNote } from '../views/ticket-replies.js';
 
 const GrantButtonValue = z.string().transform((value, ctx) => {
@@ -48,32 +47,26 @@ export function registerGrantActions(app: App, deps: CommandDeps, answer: Answer
   const tell = (click: GrantClick, text: string, icon?: string) =>
     answerPrivately(click.user, click.surface, privateNote(text, icon), answer);
   const on = (actionId: string, handle: (click: GrantClick) => Promise<void>) => {
-    app.action(actionId, async ({ ack, body }) => {
-      await ack();
-      const parsed = Click.safeParse(body);
-      if (!parsed.success) {
-        deps.logger.warn('unreadable grant button click', { actionId });
-        return;
-      }
-      const click: GrantClick = {
-        user: parsed.data.user.id,
-        grantId: parsed.data.actions[0].value,
-        triggerId: parsed.data.trigger_id,
-        surface: surfaceOf(parsed.data),
-      };
-      try {
+    app.action(
+      actionId,
+      guarded<SlackActionMiddlewareArgs>({ what: 'grant button', logger: deps.logger }, async ({ body }, scope) => {
+        const parsed = Click.safeParse(body);
+        if (!parsed.success) {
+          deps.logger.warn('unreadable grant button click', { actionId });
+          return;
+        }
+        const click: GrantClick = {
+          user: parsed.data.user.id,
+          grantId: parsed.data.actions[0].value,
+          triggerId: parsed.data.trigger_id,
+          surface: surfaceOf(parsed.data),
+        };
+        Object.assign(scope.fields, { actionId, grant: click.grantId, user: click.user });
+        scope.tell = (message) => answerPrivately(click.user, click.surface, message, answer);
         if (!deps.grants) throw new Error('grants are not available in this dbops process');
         await handle(click);
-      } catch (err) {
-        const reference = randomUUID().slice(0, 8);
-        deps.logger.error(
-          'grant button failed',
-          { actionId, grant: click.grantId, user: click.user, reference },
-          err instanceof Error ? err : new Error(String(err)),
-        );
-        await answerPrivately(click.user, click.surface, internalErrorMessage(reference), answer);
-      }
-    });
+      }),
+    );
   };
 
   on(ids.grantActions.showPassword, async (click) => {
@@ -126,30 +119,30 @@ export function registerGrantActions(app: App, deps: CommandDeps, answer: Answer
     });
   });
 
-  app.view(grantModal.callback, async ({ ack, view, body }) => {
-    await ack();
-    const parsed = Submission.safeParse(view);
-    if (!parsed.success) {
-      deps.logger.warn('unreadable grant form submission', { issues: parsed.error.issues.length });
-      return;
-    }
-    const values = parsed.data.state.values;
-    const value = (block: string, action: string) => values[block]?.[action]?.value?.trim() || undefined;
-    const text = grantTextFromForm({
-      scope: value(grantModal.scopeBlock, grantModal.scopeInput),
-      privileges: value(grantModal.privilegesBlock, grantModal.privilegesInput),
-      account: value(grantModal.accountBlock, grantModal.accountInput),
-      duration: value(grantModal.durationBlock, grantModal.durationInput),
-      reason: value(grantModal.reasonBlock, grantModal.reasonInput),
-    });
-    const user = body.user.id;
-    try {
+  app.view(
+    grantModal.callback,
+    guarded<SlackViewMiddlewareArgs>({ what: 'grant form', logger: deps.logger }, async ({ view, body }, scope) => {
+      const parsed = Submission.safeParse(view);
+      if (!parsed.success) {
+        deps.logger.warn('unreadable grant form submission', { issues: parsed.error.issues.length });
+        return;
+      }
+      const values = parsed.data.state.values;
+      const value = (block: string, action: string) => values[block]?.[action]?.value?.trim() || undefined;
+      const text = grantTextFromForm({
+        scope: value(grantModal.scopeBlock, grantModal.scopeInput),
+        privileges: value(grantModal.privilegesBlock, grantModal.privilegesInput),
+        account: value(grantModal.accountBlock, grantModal.accountInput),
+        duration: value(grantModal.durationBlock, grantModal.durationInput),
+        reason: value(grantModal.reasonBlock, grantModal.reasonInput),
+      });
+      const user = body.user.id;
+      Object.assign(scope.fields, { user });
+      scope.tell = async (message) => {
+        await deps.slack.dm(user, message);
+      };
       const message = await requestGrant({ user, text, sourceKey: `grant-form:${view.id}` }, deps);
       await deps.slack.dm(user, message);
-    } catch (err) {
-      const reference = randomUUID().slice(0, 8);
-      deps.logger.error('grant form failed', { user, reference }, err instanceof Error ? err : new Error(String(err)));
-      await deps.slack.dm(user, internalErrorMessage(reference)).catch(() => undefined);
-    }
-  });
+    }),
+  );
 }
