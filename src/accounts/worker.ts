@@ -1,3 +1,4 @@
+import { toError } from '../kernel/errors.js';
 import { type ConnectionOptions, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { grantRevoke, grantSweep, revokeJobId } from '../../jobs/grant-lifecycle.js';
 import type { Logger } from '../kernel/logger.js';
@@ -86,11 +87,7 @@ export class GrantWorker {
         { name: grantSweep.name, data: {}, opts: grantSweep.options },
       );
       await queue.add(grantSweep.name, {}, { ...grantSweep.options, jobId: `grant-sweep-start-${Date.now()}` });
-      void worker
-        .run()
-        .catch((err: unknown) =>
-          options.logger.error('the grant worker stopped', err instanceof Error ? err : new Error(String(err))),
-        );
+      void worker.run().catch((err: unknown) => options.logger.error('the grant worker stopped', toError(err)));
       await worker.waitUntilReady();
     } catch (err) {
       await self.close();
@@ -100,11 +97,7 @@ export class GrantWorker {
   }
 
   async close(): Promise<void> {
-    await this.worker
-      .close()
-      .catch((err: unknown) =>
-        this.logger.warn('error closing the grant worker', err instanceof Error ? err : new Error(String(err))),
-      );
+    await this.worker.close().catch((err: unknown) => this.logger.warn('error closing the grant worker', toError(err)));
     await this.queue.close();
   }
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ApiScope } from '../config/schema.js';
-import { isDbopsError } from '../kernel/errors.js';
+import { isDbopsError, toError } from '../kernel/errors.js';
 import { parseTargetName } from '../inventory/names.js';
 import type { Logger } from '../kernel/logger.js';
 import { reviewSql } from '../review/engine.js';
@@ -116,7 +116,7 @@ async function serve(
     const failure = toFailure(err);
     status = failure.status;
     if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-    if (status >= 500) deps.logger.error('API request failed', err instanceof Error ? err : new Error(String(err)));
+    if (status >= 500) deps.logger.error('API request failed', toError(err));
     reply(res, status, { error: failure.message });
   } finally {
     deps.logger.info('API request', { method: r.method, route: r.path, caller: caller?.name ?? null, status });

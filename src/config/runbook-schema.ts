@@ -1,3 +1,4 @@
+import { messageOf } from '../kernel/errors.js';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../text/duration.js';
 import { Environment } from './environment.js';
@@ -90,7 +91,7 @@ const TextParam = z
       ctx.addIssue({
         code: 'custom',
         path: ['pattern'],
-        message: `not a valid regular expression (${err instanceof Error ? err.message : String(err)})`,
+        message: `not a valid regular expression (${messageOf(err)})`,
       });
       return;
     }

@@ -1,3 +1,4 @@
+import { messageOf } from '../kernel/errors.js';
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { poolCredentials } from '../execute/credentials.js';
@@ -166,7 +167,7 @@ class OutputStream {
         for (const line of lines) await this.ctx.log(line);
       } catch (err) {
         this.ctx.logger.warn('could not relay runbook output', {
-          error: err instanceof Error ? err.message : String(err),
+          error: messageOf(err),
         });
       }
     });

@@ -1,3 +1,4 @@
+import { messageOf } from '../kernel/errors.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Runbook } from '../config/runbook-schema.js';
@@ -140,7 +141,7 @@ function startProblem(runbook: Pick<Runbook, 'name' | 'run'>, err: unknown): str
     return `runbook ${runbook.name}: ${runbook.run} is not executable on this worker (chmod +x it)`;
   if (code === 'ENOEXEC')
     return `runbook ${runbook.name}: ${runbook.run} is not a program this worker can run (a script needs a #! line)`;
-  return `runbook ${runbook.name} could not be started: ${err instanceof Error ? err.message : String(err)}`;
+  return `runbook ${runbook.name} could not be started: ${messageOf(err)}`;
 }
 
 /** A run's output as kept for its log file and the status message. */
