@@ -16,6 +16,8 @@ export type MonitorPollData = z.infer<typeof MonitorPollData>;
 export interface MonitorJobContext {
   poller: { poll(cluster: string, instance: string): Promise<PollResult> };
   alerts: { sweep(): Promise<void> };
+  /** Gathers the weekly digest and posts it in the alert channel; what it said, for the job's return value. */
+  digest: { send(): Promise<string> };
 }
 
 export interface MonitorJob<D extends z.ZodType = z.ZodType> {
@@ -50,4 +52,12 @@ export const alertSweep: MonitorJob<z.ZodObject<Record<string, never>>> = {
     await ctx.alerts.sweep();
     return 'swept';
   },
+};
+
+export const weeklyDigest: MonitorJob<z.ZodObject<Record<string, never>>> = {
+  name: 'weekly-digest',
+  data: z.strictObject({}),
+  // Posted once per week slot: a failure is logged and the next week comes anyway.
+  options: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 10 } },
+  process: (_data, ctx) => ctx.digest.send(),
 };

@@ -201,6 +201,17 @@ export const RunnerSection = z.strictObject({
 });
 export type RunnerSection = z.infer<typeof RunnerSection>;
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+
 /** Monitor ids, as used in alert fingerprints and in `monitors.disabled` (one file each in src/monitor/checks/). */
 export const MONITOR_CHECKS = [
   'down',
@@ -263,6 +274,20 @@ export const MonitorsSection = z.strictObject({
     .default({ limits_gb: {}, forecast_days: 30, sample_minutes: 60, history_days: 14 }),
   /** Monitors switched off everywhere, e.g. [history-list]. */
   disabled: z.array(z.enum(MONITOR_CHECKS)).default([]),
+  /** The weekly digest in the alert channel (a job scheduler on the monitor queue). */
+  weekly_digest: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      day: z.enum(WEEKDAYS).default('monday'),
+      /** Local time of day, 24-hour `HH:MM`. */
+      at: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as 09:00')
+        .default('09:00'),
+      /** IANA time zone of `day` and `at`. */
+      timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin or UTC').default('UTC'),
+    })
+    .default({ enabled: true, day: 'monday', at: '09:00', timezone: 'UTC' }),
 });
 export type MonitorsSection = z.infer<typeof MonitorsSection>;
 

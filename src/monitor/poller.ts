@@ -13,6 +13,7 @@ import { readLatestDeadlock, readSample, type RawSample } from './collect.js';
 import { growthPerDay } from './forecast.js';
 import { GB } from '../kernel/format.js';
 import type { MonitorStore } from './monitor-store.js';
+import { measureNearMisses, type NearMissTracker } from './near-misses.js';
 import type { Check, Condition, InstanceSample, SchemaSize } from './types.js';
 
 /** A poll that takes longer than this counts as the instance not answering; its connection is dropped. */
@@ -26,6 +27,8 @@ export interface PollerDeps {
   alerts: {
     recordPoll(scope: AlertScope, evaluated: readonly string[], conditions: readonly Condition[]): Promise<unknown>;
   };
+  /** Where near misses (values just under a warning level) are kept for the weekly digest; absent: not kept. */
+  nearMisses?: Pick<NearMissTracker, 'record'>;
   secrets: NodeJS.ProcessEnv;
   clock: Clock;
   logger: Logger;
@@ -89,6 +92,9 @@ export function createPoller(deps: PollerDeps) {
       ran.map((c) => c.id),
       conditions,
     );
+    await deps.nearMisses
+      ?.record(scope, measureNearMisses(ran, sample, ctx), clock.now())
+      .catch((err: unknown) => logger.warn('could not record near misses', scope, err));
     return { status: 'up', conditions, sample };
   }
 

@@ -92,4 +92,18 @@ export interface Check {
   /** Fires on the first poll that sees it instead of after `monitors.fire_after_polls` (samples hours apart). */
   firesAtOnce?: boolean;
   evaluate(sample: InstanceSample, ctx: CheckContext): Condition[];
+  /**
+   * Level checks: the value they compare with their warning level on this poll (null when the
+   * sample does not have it). The weekly digest lists values that stay just under it.
+   */
+  measure?(sample: InstanceSample, ctx: CheckContext): Measurement | null;
+}
+
+/** A level check's value on one poll, beside its warning level. */
+export interface Measurement {
+  value: number;
+  warning: number;
+  /** The value and the level as a DBA reads them ("42", "80 %"). */
+  shown: string;
+  warningShown: string;
 }

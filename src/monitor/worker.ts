@@ -1,6 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { alertSweep, monitorPoll, type MonitorJobContext } from '../../jobs/monitor.js';
-import type { DbopsConfig } from '../config/schema.js';
+import { alertSweep, monitorPoll, weeklyDigest, type MonitorJobContext } from '../../jobs/monitor.js';
+import { WEEKDAYS, type DbopsConfig, type MonitorsSection } from '../config/schema.js';
 import { configuredInstances } from '../inventory/instances.js';
 import type { Logger } from '../kernel/logger.js';
 import { toError } from '../kernel/errors.js';
@@ -9,6 +9,7 @@ export const MONITOR_QUEUE = 'dbops-monitors';
 /** Scheduler ids: `poll-<cluster>-<host>-<port>` per instance, and the sweep. */
 const POLL_PREFIX = 'poll-';
 const SWEEP_SCHEDULER = 'alert-sweep';
+const DIGEST_SCHEDULER = 'weekly-digest';
 const SWEEP_EVERY_MS = 60_000;
 
 export interface MonitorWorkerOptions {
@@ -87,6 +88,14 @@ export class MonitorWorker {
       { every: SWEEP_EVERY_MS },
       { name: alertSweep.name, data: {}, opts: alertSweep.options },
     );
+    const digest = config.monitors.weekly_digest;
+    if (config.monitors.enabled && digest.enabled)
+      await this.queue.upsertJobScheduler(
+        DIGEST_SCHEDULER,
+        { pattern: weeklyCron(digest), tz: digest.timezone },
+        { name: weeklyDigest.name, data: {}, opts: weeklyDigest.options },
+      );
+    else await this.queue.removeJobScheduler(DIGEST_SCHEDULER);
     const existing = await this.queue.getJobSchedulers(0, -1);
     for (const scheduler of existing) {
       const id = scheduler.id ?? scheduler.key;
@@ -112,6 +121,12 @@ export class MonitorWorker {
   }
 }
 
+/** `monitors.weekly_digest` as a cron pattern: `0 9 * * 1` for Monday 09:00. */
+export function weeklyCron(digest: MonitorsSection['weekly_digest']): string {
+  const [hour, minute] = digest.at.split(':').map(Number);
+  return `${minute} ${hour} * * ${WEEKDAYS.indexOf(digest.day)}`;
+}
+
 export function pollSchedulerId(cluster: string, instance: string): string {
   return `${POLL_PREFIX}${cluster}-${instance}`.replace(/[^A-Za-z0-9_.-]/g, '-');
 }
@@ -126,6 +141,8 @@ async function processJob(job: Job, context: MonitorJobContext): Promise<string>
     }
     case alertSweep.name:
       return alertSweep.process({}, context);
+    case weeklyDigest.name:
+      return weeklyDigest.process({}, context);
     default:
       throw new UnrecoverableError(`no monitor job named ${job.name}`);
   }

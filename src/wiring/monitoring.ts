@@ -11,6 +11,9 @@ import type { Monitoring } from '../monitor/monitoring.js';
 import { MonitorStore } from '../monitor/monitor-store.js';
 import { createPoller } from '../monitor/poller.js';
 import { MonitorWorker } from '../monitor/worker.js';
+import { NearMissTracker } from '../monitor/near-misses.js';
+import { weeklyDigestSender } from '../diagnose/weekly-digest.js';
+import { createWeeklyDigestAnnouncer } from '../slack/weekly-digest-announcer.js';
 import { installationPrefix } from '../queue/queues.js';
 import type { Closers } from '../closers.js';
 import type { Services } from './services.js';
@@ -19,7 +22,7 @@ import { toError } from '../kernel/errors.js';
 export interface MonitoringParts {
   config: Pick<DbopsConfig, 'slack' | 'clusters' | 'monitors'>;
   /** The process's cluster pools: polls use the monitor's lane (one connection per instance). */
-  pools: Pick<ClusterPools, 'instance'>;
+  pools: Pick<ClusterPools, 'instance' | 'primary'>;
   meta: Pool;
   installation: InstallationId;
   /** Slack posting for the alert channel. */
@@ -64,6 +67,7 @@ export async function startMonitoring(parts: MonitoringParts, worker: MonitorWor
     config: parts.config,
     pools: parts.pools,
     store: new MonitorStore(parts.meta),
+    nearMisses: new NearMissTracker(parts.meta),
     alerts,
     secrets: parts.secrets,
     clock: parts.clock,
@@ -72,13 +76,24 @@ export async function startMonitoring(parts: MonitoringParts, worker: MonitorWor
   const monitorWorker = await MonitorWorker.start({
     ...worker,
     config: parts.config,
-    context: { poller, alerts },
+    context: { poller, alerts, digest: weeklyDigestOf(parts) },
     logger: parts.logger,
   });
   await alerts
     .sweep()
     .catch((err: unknown) => parts.logger.warn('could not make owed alert announcements at start', toError(err)));
   return { alerts, poller, worker: monitorWorker, stop: () => monitorWorker.close() };
+}
+
+function weeklyDigestOf(parts: MonitoringParts) {
+  return weeklyDigestSender({
+    config: parts.config,
+    pools: parts.pools,
+    meta: parts.meta,
+    logger: parts.logger,
+    clock: parts.clock,
+    sink: createWeeklyDigestAnnouncer(parts.slack, parts.config),
+  });
 }
 
 /**

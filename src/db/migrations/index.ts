@@ -7,6 +7,7 @@ import { m007TicketSeals } from './007-ticket-seals.js';
 import { m008Installation } from './008-installation.js';
 import { m009KillLog } from './009-kill-log.js';
 import { m010Grants } from './010-grants.js';
+import { m011WeeklyDigest } from './011-weekly-digest.js';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   m008Installation,
   m009KillLog,
   m010Grants,
+  m011WeeklyDigest,
 ];

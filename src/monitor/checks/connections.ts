@@ -1,5 +1,5 @@
 import { formatCount, formatPercent } from '../../kernel/format.js';
-import type { Check } from '../types.js';
+import type { Check, InstanceSample } from '../types.js';
 import { describeLevels, levelOf } from './levels.js';
 
 /** Connections as a share of max_connections: at 100 % new clients are refused. */
@@ -8,9 +8,15 @@ export const connections: Check = {
   title: 'Connections',
   kind: 'state',
   runsOn: 'every-poll',
+  measure(sample, ctx) {
+    if (sample.maxConnections <= 0) return null;
+    const { warning } = ctx.settings.connections_percent;
+    const value = connectionsPercent(sample);
+    return { value, warning, shown: formatPercent(value), warningShown: formatPercent(warning) };
+  },
   evaluate(sample, ctx) {
     if (sample.maxConnections <= 0) return [];
-    const percent = (sample.threadsConnected / sample.maxConnections) * 100;
+    const percent = connectionsPercent(sample);
     const levels = ctx.settings.connections_percent;
     const severity = levelOf(percent, levels);
     if (!severity) return [];
@@ -26,3 +32,7 @@ export const connections: Check = {
     ];
   },
 };
+
+function connectionsPercent(sample: InstanceSample): number {
+  return (sample.threadsConnected / sample.maxConnections) * 100;
+}

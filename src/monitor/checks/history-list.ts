@@ -8,6 +8,12 @@ export const historyList: Check = {
   title: 'History list length',
   kind: 'state',
   runsOn: 'every-poll',
+  measure(sample, ctx) {
+    const value = sample.historyListLength;
+    if (value === null) return null;
+    const { warning } = ctx.settings.history_list_length;
+    return { value, warning, shown: formatCount(value), warningShown: formatCount(warning) };
+  },
   evaluate(sample, ctx) {
     const length = sample.historyListLength;
     if (length === null) return [];

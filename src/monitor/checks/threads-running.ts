@@ -8,6 +8,11 @@ export const threadsRunning: Check = {
   title: 'Threads running',
   kind: 'state',
   runsOn: 'every-poll',
+  measure(sample, ctx) {
+    const { warning } = ctx.settings.threads_running;
+    const value = sample.threadsRunning;
+    return { value, warning, shown: formatCount(value), warningShown: formatCount(warning) };
+  },
   evaluate(sample, ctx) {
     const levels = ctx.settings.threads_running;
     const severity = levelOf(sample.threadsRunning, levels);

@@ -12,6 +12,9 @@ import { createAlertAnnouncer } from '../../../src/slack/alert-announcer.js';
 import { MonitorStore } from '../../../src/monitor/monitor-store.js';
 import { createPoller, type Poller } from '../../../src/monitor/poller.js';
 import { ClusterPools } from '../../../src/db/pools.js';
+import { NearMissTracker } from '../../../src/monitor/near-misses.js';
+import { weeklyDigestSender } from '../../../src/diagnose/weekly-digest.js';
+import { createWeeklyDigestAnnouncer } from '../../../src/slack/weekly-digest-announcer.js';
 import { Notifier } from '../../../src/slack/notifier.js';
 import { dropDatabase } from '../../support/harness.js';
 
@@ -33,6 +36,8 @@ export interface MonitorFixture {
   config: DbopsConfig;
   alerts: AlertService;
   poller: Poller;
+  /** The weekly digest job's work (gather and post in the alert channel). */
+  digest: { send(): Promise<string> };
   clock: TestClock;
   /** Top-level messages in the alert channel (one per alert group). */
   posts(): StoredMessage[];
@@ -67,7 +72,24 @@ export async function monitorFixture(clustersAndMonitors: string): Promise<Monit
     clock,
   });
   const pools = new ClusterPools(config.clusters, { secrets: {} });
-  const poller = createPoller({ config, pools, store: new MonitorStore(meta), alerts, secrets: {}, clock, logger });
+  const poller = createPoller({
+    config,
+    pools,
+    store: new MonitorStore(meta),
+    nearMisses: new NearMissTracker(meta),
+    alerts,
+    secrets: {},
+    clock,
+    logger,
+  });
+  const digest = weeklyDigestSender({
+    config,
+    pools,
+    meta,
+    logger,
+    clock,
+    sink: createWeeklyDigestAnnouncer(slack, config),
+  });
   return {
     api,
     meta,
@@ -75,6 +97,7 @@ export async function monitorFixture(clustersAndMonitors: string): Promise<Monit
     config,
     alerts,
     poller,
+    digest,
     clock,
     posts: () => api.messages(ALERTS).filter((m) => !m.ephemeral && (!m.thread_ts || m.thread_ts === m.ts)),
     replies: (post) => api.replies(ALERTS, post.ts),

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, it } from 'node:test';
 import { Redis } from 'ioredis';
 import type { RowDataPacket } from 'mysql2/promise';
+import { weeklyDigest } from '../../../jobs/monitor.js';
 import { parseConfig } from '../../../src/config/load.js';
 import { silentLogger } from '../../../src/kernel/logger.js';
 import { MonitorStore } from '../../../src/monitor/monitor-store.js';
@@ -48,12 +49,20 @@ it('a job scheduler per instance polls it on the monitor queue; instances droppe
     connection: redis,
     queueName,
     config: f.config,
-    context: { poller, alerts: f.alerts },
+    context: { poller, alerts: f.alerts, digest: f.digest },
     logger: silentLogger(),
   });
   try {
     const ids = (await worker.queue.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key).sort();
-    assert.deepEqual(ids, ['alert-sweep', pollSchedulerId('local', '127.0.0.1:3306')]);
+    assert.deepEqual(ids, ['alert-sweep', pollSchedulerId('local', '127.0.0.1:3306'), 'weekly-digest']);
+    const digest = (await worker.queue.getJobSchedulers(0, -1)).find((s) => (s.id ?? s.key) === 'weekly-digest');
+    assert.equal(digest?.pattern, '0 9 * * 1', 'Monday 09:00 by default');
+    assert.equal(digest?.tz, 'UTC');
+    // The scheduler's job, run by the worker, posts the digest in the alert channel.
+    const posted = f.posts().length;
+    await worker.queue.add(weeklyDigest.name, {}, weeklyDigest.options);
+    for (let i = 0; i < 100 && f.posts().length === posted; i++) await sleep(100);
+    assert.match(JSON.stringify(f.posts().at(-1)?.blocks), /Weekly digest/);
     // The first poll of an instance records its deadlock-counter baseline: wait for that row.
     let polled = false;
     for (let i = 0; i < 200 && !polled; i++) {
@@ -70,7 +79,7 @@ it('a job scheduler per instance polls it on the monitor queue; instances droppe
     );
     await worker.syncSchedulers(smaller);
     const after = (await worker.queue.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key).sort();
-    assert.deepEqual(after, ['alert-sweep', pollSchedulerId('other', '127.0.0.1:3306')]);
+    assert.deepEqual(after, ['alert-sweep', pollSchedulerId('other', '127.0.0.1:3306'), 'weekly-digest']);
   } finally {
     await worker.close();
     await pools.closeAll();
