@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseTargetName, requireCluster } from '../src/inventory/names.js';
 import { defineCommand } from '../src/slack/command.js';
-import { requestSqlChange } from '../src/slack/sql-change-request.js';
+import { requestSqlChange } from '../src/requests/sql-change.js';
 import { execModalView } from '../src/slack/views/ticket-modals.js';
 import { unfenceSql } from '../src/text/sql-fence.js';
 

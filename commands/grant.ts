@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GRANT_USAGE } from '../src/accounts/parse.js';
 import { defineCommand } from '../src/slack/command.js';
-import { requestGrant } from '../src/slack/grant-request.js';
+import { requestGrant } from '../src/requests/grant.js';
 import { grantModalView } from '../src/slack/views/grants.js';
 
 export const GrantArgs = z.string().transform((text) => text.trim());

@@ -8,7 +8,7 @@ import {
   type StoredObjectKind,
 } from '../src/migrate/types.js';
 import { defineCommand } from '../src/slack/command.js';
-import { requestMigration } from '../src/slack/migrate-request.js';
+import { requestMigration } from '../src/requests/migrate.js';
 import { own } from '../src/own.js';
 
 export interface MigrateArgs {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/slack/command.js';
-import { requestRollback } from '../src/slack/rollback-request.js';
+import { requestRollback } from '../src/requests/rollback.js';
 import { parseTicketId } from '../src/tickets/ticket.js';
 
 /** `T-42`. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requireRunbook } from '../src/runbooks/catalog.js';
 import { parseParams, splitWords } from '../src/runbooks/params.js';
 import { defineCommand } from '../src/slack/command.js';
-import { requestRunbook } from '../src/slack/runbook-request.js';
+import { requestRunbook } from '../src/requests/runbook.js';
 import { runbookFormView, runbookListMessage } from '../src/slack/views/runbooks.js';
 import { problemNote } from '../src/slack/views/ticket-replies.js';
 import { approvalsText } from './runbooks.js';

@@ -17,7 +17,7 @@ import { rules } from '../review/rules/index.js';
 import { resolveRules } from '../review/settings.js';
 import type { RequestRoute } from '../slack/app.js';
 import type { CommandDeps } from '../slack/command.js';
-import { requestSqlChange } from '../slack/sql-change-request.js';
+import { requestSqlChange } from '../requests/sql-change.js';
 import type { TicketStore } from '../tickets/store.js';
 import type { ApiCaller, ApiTokens } from './auth.js';
 import { openApiDocument } from './openapi.js';

@@ -4,7 +4,7 @@ import { parseGrantRef } from '../../accounts/grant-store.js';
 import { accountSql } from '../../accounts/account.js';
 import { canRevokeGrant } from '../../tickets/policy.js';
 import type { CommandDeps } from '../command.js';
-import { requestGrant } from '../grant-request.js';
+import { requestGrant } from '../../requests/grant.js';
 import { ids } from '../ids.js';
 import { guarded } from './guard.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';

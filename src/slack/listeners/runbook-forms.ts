@@ -5,7 +5,7 @@ import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
 import { guarded } from './guard.js';
 import { type AnswerDeps, answerPrivately, ClickSource, type Surface, surfaceOf } from '../private-answer.js';
-import { requestRunbook } from '../runbook-request.js';
+import { requestRunbook } from '../../requests/runbook.js';
 import { runbookFormView } from '../views/runbooks.js';
 import { problemNote } from '../views/ticket-replies.js';
 

@@ -6,7 +6,7 @@ import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
 import { guarded, type Scope } from './guard.js';
 import { answerPrivately, type AnswerDeps, type Surface } from '../private-answer.js';
-import { requestSqlChange } from '../sql-change-request.js';
+import { requestSqlChange } from '../../requests/sql-change.js';
 import type { ModalOrigin } from '../views/ticket-modals.js';
 import { announceFailedMessage, exceptionRequestedMessage, privateNote, problemNote } from '../views/ticket-replies.js';
 import { findCluster } from '../../config/clusters.js';

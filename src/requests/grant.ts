@@ -3,7 +3,7 @@ import type { GrantFinding } from '../accounts/review.js';
 import { DbopsError } from '../kernel/errors.js';
 import { PENALTY } from '../review/grade.js';
 import type { TicketReview } from '../tickets/ticket.js';
-import type { CommandDeps } from './command.js';
+import type { CommandDeps } from '../slack/command.js';
 import type { Message } from '../text/blocks.js';
 import {
   announceFailedMessage,
@@ -12,7 +12,7 @@ import {
   privateNote,
   ticketBlockedMessage,
   ticketOpenedMessage,
-} from './views/ticket-replies.js';
+} from '../slack/views/ticket-replies.js';
 import { section } from '../text/blocks.js';
 
 export interface GrantRequest {

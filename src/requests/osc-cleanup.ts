@@ -1,10 +1,10 @@
 import { serverError } from '../execute/session.js';
 import { oscCleanupPlan } from '../execute/osc-leftovers.js';
 import { canCleanUpOnlineAlter } from '../tickets/policy.js';
-import type { CommandDeps } from './command.js';
+import type { CommandDeps } from '../slack/command.js';
 import type { Message } from '../text/blocks.js';
-import { oscCleanedUpMessage, oscLeftoversMessage } from './views/execution.js';
-import { privateNote, problemNote } from './views/ticket-replies.js';
+import { oscCleanedUpMessage, oscLeftoversMessage } from '../slack/views/execution.js';
+import { privateNote, problemNote } from '../slack/views/ticket-replies.js';
 import { toError } from '../kernel/errors.js';
 
 export interface OnlineAlterCleanup {

@@ -3,10 +3,10 @@ import { rollbackSql, type RollbackPlan } from '../execute/rollback-sql.js';
 import { canRollBack } from '../tickets/policy.js';
 import { FINAL_STATES } from '../tickets/state-machine.js';
 import { reviewFromReport, type Ticket } from '../tickets/ticket.js';
-import type { CommandDeps } from './command.js';
+import type { CommandDeps } from '../slack/command.js';
 import type { Message } from '../text/blocks.js';
-import { rollbackOpenedReply, rollbackScriptComment } from './views/execution.js';
-import { reviewReportMessage } from './views/review-report.js';
+import { rollbackOpenedReply, rollbackScriptComment } from '../slack/views/execution.js';
+import { reviewReportMessage } from '../slack/views/review-report.js';
 import {
   announceFailedMessage,
   autoApprovedMessage,
@@ -15,7 +15,7 @@ import {
   problemNote,
   ticketBlockedMessage,
   ticketOpenedMessage,
-} from './views/ticket-replies.js';
+} from '../slack/views/ticket-replies.js';
 import { firstLineOf, toError } from '../kernel/errors.js';
 
 export interface RollbackRequest {

@@ -4,9 +4,9 @@ import { toolNameRefusal } from '../execute/osc-dsn.js';
 import { requireCluster } from '../inventory/names.js';
 import { parseRunTime } from '../tickets/run-time.js';
 import { reviewFromReport } from '../tickets/ticket.js';
-import type { CommandDeps } from './command.js';
+import type { CommandDeps } from '../slack/command.js';
 import type { Message } from '../text/blocks.js';
-import { reviewReportMessage } from './views/review-report.js';
+import { reviewReportMessage } from '../slack/views/review-report.js';
 import {
   announceFailedMessage,
   autoApprovedMessage,
@@ -14,7 +14,7 @@ import {
   privateNote,
   ticketBlockedMessage,
   ticketOpenedMessage,
-} from './views/ticket-replies.js';
+} from '../slack/views/ticket-replies.js';
 
 export interface SqlChangeRequest {
   user: string;

@@ -4,7 +4,7 @@ import type { Runbook } from '../config/runbook-schema.js';
 import { UsageError } from '../kernel/errors.js';
 import { executableProblem } from '../runbooks/catalog.js';
 import type { CheckedParams } from '../runbooks/params.js';
-import type { CommandDeps } from './command.js';
+import type { CommandDeps } from '../slack/command.js';
 import type { Message } from '../text/blocks.js';
 import {
   announceFailedMessage,
@@ -12,7 +12,7 @@ import {
   duplicateMessage,
   privateNote,
   ticketOpenedMessage,
-} from './views/ticket-replies.js';
+} from '../slack/views/ticket-replies.js';
 
 export interface RunbookRunRequest {
   user: string;

@@ -4,7 +4,7 @@ import { requireCluster } from '../inventory/names.js';
 import { describeOutsideKey } from '../migrate/catalog.js';
 import type { MigrateSpec } from '../migrate/types.js';
 import { parseRunTime } from '../tickets/run-time.js';
-import type { CommandDeps } from './command.js';
+import type { CommandDeps } from '../slack/command.js';
 import type { Message } from '../text/blocks.js';
 import { migrateDetailBlocks, type MigratePayload } from '../../jobs/migrate.js';
 import {
@@ -13,7 +13,7 @@ import {
   duplicateMessage,
   privateNote,
   ticketOpenedMessage,
-} from './views/ticket-replies.js';
+} from '../slack/views/ticket-replies.js';
 
 export interface MigrationRequest {
   user: string;
