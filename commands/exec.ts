@@ -4,6 +4,7 @@ import { defineCommand } from '../src/slack/command.js';
 import { requestSqlChange } from '../src/requests/sql-change.js';
 import { execModalView } from '../src/slack/views/ticket-modals.js';
 import { unfenceSql } from '../src/text/sql-fence.js';
+import { requestAnswerMessage } from '../src/slack/views/request-answer.js';
 
 /** Time shapes after a trailing `at`: `02:00`, `tomorrow 02:00`, `2026-11-25 01:30`, and near misses (`2am`) so they get a clear refusal. */
 const AT_PHRASE = /(^|[\s;])at\s+(tonight|now|asap|(?:tomorrow\s+)?\d[\d:.\-T ]*(?:\s*[ap]m)?)\s*$/i;
@@ -85,16 +86,18 @@ export const exec = defineCommand({
       });
       return;
     }
-    const answer = await requestSqlChange(
-      {
-        user: invocation.userId,
-        target,
-        sql,
-        runAt,
-        sourceKey: `exec:${invocation.triggerId ?? `${invocation.userId}:${Date.now()}`}`,
-        channel: invocation.channelId,
-      },
-      deps,
+    const answer = requestAnswerMessage(
+      await requestSqlChange(
+        {
+          user: invocation.userId,
+          target,
+          sql,
+          runAt,
+          sourceKey: `exec:${invocation.triggerId ?? `${invocation.userId}:${Date.now()}`}`,
+          channel: invocation.channelId,
+        },
+        deps,
+      ),
     );
     await invocation.respond(answer);
   },

@@ -3,6 +3,7 @@ import { GRANT_USAGE } from '../src/accounts/parse.js';
 import { defineCommand } from '../src/slack/command.js';
 import { requestGrant } from '../src/requests/grant.js';
 import { grantModalView } from '../src/slack/views/grants.js';
+import { requestAnswerMessage } from '../src/slack/views/request-answer.js';
 
 export const GrantArgs = z.string().transform((text) => text.trim());
 
@@ -22,14 +23,16 @@ export const grant = defineCommand({
       });
       return;
     }
-    const answer = await requestGrant(
-      {
-        user: invocation.userId,
-        text,
-        sourceKey: `grant:${invocation.triggerId ?? `${invocation.userId}:${Date.now()}`}`,
-        channel: invocation.channelId,
-      },
-      deps,
+    const answer = requestAnswerMessage(
+      await requestGrant(
+        {
+          user: invocation.userId,
+          text,
+          sourceKey: `grant:${invocation.triggerId ?? `${invocation.userId}:${Date.now()}`}`,
+          channel: invocation.channelId,
+        },
+        deps,
+      ),
     );
     await invocation.respond(answer);
   },

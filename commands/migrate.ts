@@ -10,6 +10,7 @@ import {
 import { defineCommand } from '../src/slack/command.js';
 import { requestMigration } from '../src/requests/migrate.js';
 import { own } from '../src/own.js';
+import { requestAnswerMessage } from '../src/slack/views/request-answer.js';
 
 export interface MigrateArgs {
   source: SchemaRef;
@@ -180,14 +181,16 @@ export const migrate = defineCommand({
   example: 'migrate prod.shop→test.shop tables orders,items where "created_at >= \'2025-01-01\'" mode replace',
   args: MigrateArgs,
   async run(args, invocation, deps) {
-    const answer = await requestMigration(
-      {
-        user: invocation.userId,
-        args,
-        sourceKey: `migrate:${invocation.triggerId ?? `${invocation.userId}:${deps.clock.now().getTime()}`}`,
-        channel: invocation.channelId,
-      },
-      deps,
+    const answer = requestAnswerMessage(
+      await requestMigration(
+        {
+          user: invocation.userId,
+          args,
+          sourceKey: `migrate:${invocation.triggerId ?? `${invocation.userId}:${deps.clock.now().getTime()}`}`,
+          channel: invocation.channelId,
+        },
+        deps,
+      ),
     );
     await invocation.respond(answer);
   },

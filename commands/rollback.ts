@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../src/slack/command.js';
 import { requestRollback } from '../src/requests/rollback.js';
 import { parseTicketId } from '../src/tickets/ticket.js';
+import { requestAnswerMessage } from '../src/slack/views/request-answer.js';
 
 /** `T-42`. */
 export const RollbackArgs = z.string().transform((text, ctx) => {
@@ -28,14 +29,16 @@ export const rollback = defineCommand({
   example: 'rollback T-42',
   args: RollbackArgs,
   async run({ id }, invocation, deps) {
-    const answer = await requestRollback(
-      {
-        user: invocation.userId,
-        ticketId: id,
-        sourceKey: `rollback:${id}:${invocation.triggerId ?? `${invocation.userId}:${Date.now()}`}`,
-        channel: invocation.channelId,
-      },
-      deps,
+    const answer = requestAnswerMessage(
+      await requestRollback(
+        {
+          user: invocation.userId,
+          ticketId: id,
+          sourceKey: `rollback:${id}:${invocation.triggerId ?? `${invocation.userId}:${Date.now()}`}`,
+          channel: invocation.channelId,
+        },
+        deps,
+      ),
     );
     await invocation.respond(answer);
   },

@@ -6,6 +6,7 @@ import { requestRunbook } from '../src/requests/runbook.js';
 import { runbookFormView, runbookListMessage } from '../src/slack/views/runbooks.js';
 import { problemNote } from '../src/slack/views/ticket-replies.js';
 import { approvalsText } from './runbooks.js';
+import { requestAnswerMessage } from '../src/slack/views/request-answer.js';
 
 /** `<runbook> [param=value …]`: the runbook's name, then its values (positional ones fill the first params). */
 export const RunArgs = z.string().transform((text) => {
@@ -43,15 +44,17 @@ export const run = defineCommand({
       );
       return;
     }
-    const answer = await requestRunbook(
-      {
-        user: invocation.userId,
-        runbook,
-        params: checked.params,
-        sourceKey: `run:${invocation.triggerId ?? `${invocation.userId}:${deps.clock.now().getTime()}`}`,
-        channel: invocation.channelId,
-      },
-      deps,
+    const answer = requestAnswerMessage(
+      await requestRunbook(
+        {
+          user: invocation.userId,
+          runbook,
+          params: checked.params,
+          sourceKey: `run:${invocation.triggerId ?? `${invocation.userId}:${deps.clock.now().getTime()}`}`,
+          channel: invocation.channelId,
+        },
+        deps,
+      ),
     );
     await invocation.respond(answer);
   },

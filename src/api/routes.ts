@@ -22,6 +22,7 @@ import type { TicketStore } from '../tickets/store.js';
 import type { ApiCaller, ApiTokens } from './auth.js';
 import { openApiDocument } from './openapi.js';
 import { ticketView } from './ticket-view.js';
+import { requestAnswerMessage } from '../slack/views/request-answer.js';
 
 export interface ApiDeps {
   tokens: ApiTokens;
@@ -191,9 +192,8 @@ async function openTicket(deps: ApiDeps, caller: ApiCaller, body: z.infer<typeof
   if (!user || !caller.users.includes(user))
     throw new ApiError(403, `this token may not open tickets for ${user ?? 'anyone'} (see api.tokens[].users)`);
   const sourceKey = `api:${caller.name}:${body.idempotency_key ?? randomUUID()}`;
-  const message = await requestSqlChange(
-    { user, target: body.target, sql: body.sql, runAt: body.run_at, sourceKey },
-    deps.commands,
+  const message = requestAnswerMessage(
+    await requestSqlChange({ user, target: body.target, sql: body.sql, runAt: body.run_at, sourceKey }, deps.commands),
   );
   const ticket = await deps.store.getBySourceKey(sourceKey);
   if (!ticket) throw new ApiError(422, message.text);

@@ -3,17 +3,8 @@ import type { GrantFinding } from '../accounts/review.js';
 import { DbopsError } from '../kernel/errors.js';
 import { PENALTY } from '../review/grade.js';
 import type { TicketReview } from '../tickets/ticket.js';
-import type { CommandDeps } from '../slack/command.js';
-import type { Message } from '../text/blocks.js';
-import {
-  announceFailedMessage,
-  autoApprovedMessage,
-  duplicateMessage,
-  privateNote,
-  ticketBlockedMessage,
-  ticketOpenedMessage,
-} from '../slack/views/ticket-replies.js';
-import { section } from '../text/blocks.js';
+import { announced, autoApproved, type RequestAnswer } from './answer.js';
+import type { RequestDeps } from './deps.js';
 
 export interface GrantRequest {
   user: string;
@@ -29,15 +20,14 @@ export interface GrantRequest {
  * privilege, target, a grant already held), then open a grant ticket that DBAs approve like a change.
  * Returns what to tell the requester, privately.
  */
-export async function requestGrant(request: GrantRequest, deps: CommandDeps): Promise<Message> {
+export async function requestGrant(request: GrantRequest, deps: RequestDeps): Promise<RequestAnswer> {
   const bot = deps.grants;
   if (!bot) throw new DbopsError('unavailable', 'grants are not available in this dbops process');
   const parsed = parseGrantText(request.text);
-  if (!parsed.ok) return privateNote(`${parsed.problems.join('\n')}\nUsage: \`${GRANT_USAGE}\``);
-  const info = await deps.slack.client.users.info({ user: request.user }).catch(() => undefined);
-  const slackName = info?.user?.name ?? info?.user?.real_name ?? '';
+  if (!parsed.ok) return { kind: 'note', text: `${parsed.problems.join('\n')}\nUsage: \`${GRANT_USAGE}\`` };
+  const slackName = await deps.chat.displayName(request.user);
   const prepared = await bot.prepare(parsed.request, request.user, slackName);
-  if (!prepared.ok) return privateNote(prepared.message);
+  if (!prepared.ok) return { kind: 'note', text: prepared.message };
   const { spec } = prepared;
   const result = await deps.tickets.submit({
     kind: 'grant',
@@ -49,36 +39,19 @@ export async function requestGrant(request: GrantRequest, deps: CommandDeps): Pr
     sourceKey: request.sourceKey,
     slack: request.channel ? { requestChannel: request.channel } : {},
   });
-  if (!result.ok) return privateNote(result.message);
+  if (!result.ok) return { kind: 'note', text: result.message };
   const { ticket } = result;
   deps.logger.info('grant requested', { ticket: ticket.ref, user: request.user, outcome: result.outcome });
   switch (result.outcome) {
     case 'blocked':
-      return ticketBlockedMessage(
-        ticket,
-        prepared.findings.map((f) => section(findingText(f))),
-      );
+      return { kind: 'blocked', ticket, review: { grant: prepared.findings } };
     case 'duplicate':
-      return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
-    case 'awaiting_approval': {
-      const published = await deps.announcer.publish(ticket.id);
-      if (!published.ok) return announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
-      return ticketOpenedMessage(published.ticket, published.permalink);
-    }
-    case 'auto_approved': {
-      const published = await deps.announcer.autoApproved(ticket, result.handOff);
-      return autoApprovedMessage(
-        published.ticket,
-        result.handOff,
-        published.ok ? published.permalink : null,
-        deps.announcer.zoneOf(published.ticket),
-      );
-    }
+      return { kind: 'duplicate', ticket, permalink: await deps.announcer.permalink(ticket) };
+    case 'awaiting_approval':
+      return announced(ticket, await deps.announcer.publish(ticket.id), deps);
+    case 'auto_approved':
+      return autoApproved(await deps.announcer.autoApproved(ticket, result.handOff), result.handOff, deps);
   }
-}
-
-function findingText(f: GrantFinding): string {
-  return `*${f.severity}* \`${f.rule}\`: ${f.message}. ${f.fix}.`;
 }
 
 /** The least-privilege review as a ticket keeps a review: findings with rule, severity and fix; graded like SQL. */

@@ -1,19 +1,11 @@
-import type { KnownBlock } from '@slack/types';
 import { DbopsError, UsageError } from '../kernel/errors.js';
 import { requireCluster } from '../inventory/names.js';
 import { describeOutsideKey } from '../migrate/catalog.js';
 import type { MigrateSpec } from '../migrate/types.js';
 import { parseRunTime } from '../tickets/run-time.js';
-import type { CommandDeps } from '../slack/command.js';
-import type { Message } from '../text/blocks.js';
+import { announced, autoApproved, type RequestAnswer } from './answer.js';
+import type { RequestDeps } from './deps.js';
 import { migrateDetailBlocks, type MigratePayload } from '../../jobs/migrate.js';
-import {
-  announceFailedMessage,
-  autoApprovedMessage,
-  duplicateMessage,
-  privateNote,
-  ticketOpenedMessage,
-} from '../slack/views/ticket-replies.js';
 
 export interface MigrationRequest {
   user: string;
@@ -28,7 +20,7 @@ export interface MigrationRequest {
  * ticket that shows the tables, rows and bytes, and post it to the DBAs. Returns what to tell the
  * requester, privately.
  */
-export async function requestMigration(request: MigrationRequest, deps: CommandDeps): Promise<Message> {
+export async function requestMigration(request: MigrationRequest, deps: RequestDeps): Promise<RequestAnswer> {
   const { args, user } = request;
   const planner = deps.migrations;
   if (!planner) throw new DbopsError('unavailable', 'migrations are not available in this dbops process');
@@ -44,7 +36,7 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
     cluster: spec.source.cluster,
     schema: spec.source.schema,
   });
-  if (!targets.ok) return privateNote(targets.message);
+  if (!targets.ok) return { kind: 'note', text: targets.message };
   const proposal = await planner.check(spec);
   const { inspection } = proposal;
   const settings = deps.config.migrate;
@@ -84,7 +76,7 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
     sourceKey: request.sourceKey,
     slack: request.channel ? { requestChannel: request.channel } : {},
   });
-  if (!result.ok) return privateNote(result.message);
+  if (!result.ok) return { kind: 'note', text: result.message };
   const { ticket } = result;
   deps.logger.info('migration requested', {
     ticket: ticket.ref,
@@ -96,32 +88,11 @@ export async function requestMigration(request: MigrationRequest, deps: CommandD
   const details = migrateDetailBlocks(payload);
   switch (result.outcome) {
     case 'duplicate':
-      return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
+      return { kind: 'duplicate', ticket, permalink: await deps.announcer.permalink(ticket) };
     case 'blocked':
-    case 'awaiting_approval': {
-      const published = await deps.announcer.publish(ticket.id);
-      const message = published.ok
-        ? ticketOpenedMessage(published.ticket, published.permalink)
-        : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
-      return withDetails(message, details);
-    }
-    case 'auto_approved': {
-      const published = await deps.announcer.autoApproved(ticket, result.handOff);
-      const latest = published.ticket;
-      const message = autoApprovedMessage(
-        latest,
-        result.handOff,
-        published.ok ? published.permalink : null,
-        deps.announcer.zoneOf(latest),
-      );
-      return withDetails(message, details);
-    }
+    case 'awaiting_approval':
+      return announced(ticket, await deps.announcer.publish(ticket.id), deps, details);
+    case 'auto_approved':
+      return autoApproved(await deps.announcer.autoApproved(ticket, result.handOff), result.handOff, deps, details);
   }
-}
-
-/** The ticket answer with the migration's details after its first line (a migration has no review to show). */
-function withDetails(message: Message, details: KnownBlock[]): Message {
-  const [first, ...rest] = message.blocks ?? [];
-  const others = rest.filter((b) => !(b.type === 'context' && JSON.stringify(b).includes('Review:')));
-  return { ...message, blocks: [...(first ? [first] : []), ...details, ...others] };
 }

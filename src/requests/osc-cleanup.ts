@@ -1,11 +1,9 @@
 import { serverError } from '../execute/session.js';
 import { oscCleanupPlan } from '../execute/osc-leftovers.js';
 import { canCleanUpOnlineAlter } from '../tickets/policy.js';
-import type { CommandDeps } from '../slack/command.js';
-import type { Message } from '../text/blocks.js';
-import { oscCleanedUpMessage, oscLeftoversMessage } from '../slack/views/execution.js';
-import { privateNote, problemNote } from '../slack/views/ticket-replies.js';
 import { toError } from '../kernel/errors.js';
+import type { RequestAnswer } from './answer.js';
+import type { RequestDeps } from './deps.js';
 
 export interface OnlineAlterCleanup {
   user: string;
@@ -20,25 +18,28 @@ export interface OnlineAlterCleanup {
  * belong to is the one the worker that took the run over recorded, never one named by the click);
  * the ticket's history and its thread say who did it and what was dropped. Returns the private answer.
  */
-export async function cleanUpOnlineAlter(request: OnlineAlterCleanup, deps: CommandDeps): Promise<Message> {
+export async function cleanUpOnlineAlter(request: OnlineAlterCleanup, deps: RequestDeps): Promise<RequestAnswer> {
   const execution = deps.execution;
-  if (!execution) return privateNote('Clean up is not available in this dbops process (no execution services).');
+  if (!execution)
+    return { kind: 'note', text: 'Clean up is not available in this dbops process (no execution services).' };
   const ticket = await deps.ticketStore.get(request.ticketId);
-  if (!ticket) return privateNote(`There is no ticket T-${request.ticketId}.`);
+  if (!ticket) return { kind: 'note', text: `There is no ticket T-${request.ticketId}.` };
   const verdict = canCleanUpOnlineAlter(ticket, request.user, await deps.dbas.members());
-  if (!verdict.ok) return privateNote(verdict.message);
+  if (!verdict.ok) return { kind: 'note', text: verdict.message };
   const left = await execution.channel.leftovers(ticket.id, request.attempt);
   if (!left)
-    return problemNote(
-      `I have no record any more of what ${ticket.ref}'s online ALTER left (it is kept 30 days): look for pt_osc_* triggers and _<table>_new on the target by hand.`,
-      ':no_entry:',
-    );
+    return {
+      kind: 'problem',
+      text: `I have no record any more of what ${ticket.ref}'s online ALTER left (it is kept 30 days): look for pt_osc_* triggers and _<table>_new on the target by hand.`,
+      icon: ':no_entry:',
+    };
   const table = `${left.table.schema}.${left.table.name}`;
   if (!(await execution.channel.claimCleanup(ticket.id, request.attempt)))
-    return privateNote(
-      `Clean up of ${ticket.ref} was already pressed; its thread says how it went.`,
-      ':information_source:',
-    );
+    return {
+      kind: 'note',
+      text: `Clean up of ${ticket.ref} was already pressed; its thread says how it went.`,
+      icon: ':information_source:',
+    };
   let dropped: Awaited<ReturnType<typeof execution.cleanUpOnlineAlter>>;
   try {
     dropped = await execution.cleanUpOnlineAlter(ticket.cluster, left.table);
@@ -49,10 +50,11 @@ export async function cleanUpOnlineAlter(request: OnlineAlterCleanup, deps: Comm
       { ticket: ticket.ref, table, user: request.user },
       toError(err),
     );
-    return problemNote(
-      `Clean up of ${table} for ${ticket.ref} failed: ${serverError(err).message}. Press Clean up again, or drop the pt_osc triggers, then the copy, by hand.`,
-      ':x:',
-    );
+    return {
+      kind: 'problem',
+      text: `Clean up of ${table} for ${ticket.ref} failed: ${serverError(err).message}. Press Clean up again, or drop the pt_osc triggers, then the copy, by hand.`,
+      icon: ':x:',
+    };
   }
   await deps.ticketStore.recordNote({
     ticketId: ticket.id,
@@ -72,19 +74,10 @@ export async function cleanUpOnlineAlter(request: OnlineAlterCleanup, deps: Comm
     by: request.user,
     dropped: dropped ? oscCleanupPlan(dropped) : [],
   });
-  const message = oscCleanedUpMessage(ticket, request.user, dropped, left.table);
   const { threadChannel, threadTs } = ticket.slack;
   if (threadChannel && threadTs) {
-    await deps.slack
-      .post(threadChannel, message, { threadTs })
-      .catch((err: unknown) =>
-        deps.logger.warn('could not say a cleanup in its thread', { ticket: ticket.ref, error: String(err) }),
-      );
-    const posted = await execution.channel.panel(ticket.id, request.attempt, 'leftovers-message');
-    if (posted)
-      await deps.slack
-        .update(posted.channel, posted.ts, oscLeftoversMessage(ticket, request.attempt, left, request.user))
-        .catch(() => undefined);
+    const leftoversMessage = await execution.channel.panel(ticket.id, request.attempt, 'leftovers-message');
+    await deps.chat.oscCleanedUp(ticket, request.attempt, request.user, { dropped, left, leftoversMessage });
   }
-  return privateNote(`Done: ${message.text.replace(/^:broom: /, '')}`, ':white_check_mark:');
+  return { kind: 'osc_cleaned_up', ticket, by: request.user, dropped, table: left.table };
 }

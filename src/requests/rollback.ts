@@ -3,20 +3,9 @@ import { rollbackSql, type RollbackPlan } from '../execute/rollback-sql.js';
 import { canRollBack } from '../tickets/policy.js';
 import { FINAL_STATES } from '../tickets/state-machine.js';
 import { reviewFromReport, type Ticket } from '../tickets/ticket.js';
-import type { CommandDeps } from '../slack/command.js';
-import type { Message } from '../text/blocks.js';
-import { rollbackOpenedReply, rollbackScriptComment } from '../slack/views/execution.js';
-import { reviewReportMessage } from '../slack/views/review-report.js';
-import {
-  announceFailedMessage,
-  autoApprovedMessage,
-  duplicateMessage,
-  privateNote,
-  problemNote,
-  ticketBlockedMessage,
-  ticketOpenedMessage,
-} from '../slack/views/ticket-replies.js';
 import { firstLineOf, toError } from '../kernel/errors.js';
+import { announced, autoApproved, type RequestAnswer } from './answer.js';
+import type { RequestDeps } from './deps.js';
 
 export interface RollbackRequest {
   user: string;
@@ -31,44 +20,56 @@ export interface RollbackRequest {
  * ticket with the inverse SQL (reviewed, then approved like any change), attach the row-by-row
  * script to its thread, and say so in T-42's thread. Returns what to tell the user, privately.
  */
-export async function requestRollback(request: RollbackRequest, deps: CommandDeps): Promise<Message> {
+export async function requestRollback(request: RollbackRequest, deps: RequestDeps): Promise<RequestAnswer> {
   const execution = deps.execution;
   if (!execution)
-    return privateNote(
-      'Rollbacks are not available in this dbops process (no execution services); ask a DBA to check its setup.',
-    );
+    return {
+      kind: 'note',
+      text: 'Rollbacks are not available in this dbops process (no execution services); ask a DBA to check its setup.',
+    };
   const original = await deps.ticketStore.get(request.ticketId);
-  if (!original) return privateNote(`There is no ticket T-${request.ticketId}.`);
+  if (!original) return { kind: 'note', text: `There is no ticket T-${request.ticketId}.` };
   const verdict = canRollBack(original, request.user, await deps.dbas.members());
-  if (!verdict.ok) return privateNote(verdict.message);
+  if (!verdict.ok) return { kind: 'note', text: verdict.message };
   const earlier = await openRollback(original, execution, deps);
-  if (earlier) return privateNote(earlier, ':information_source:');
+  if (earlier) return { kind: 'note', text: earlier, icon: ':information_source:' };
 
   let plan: RollbackPlan;
   try {
     plan = await execution.plan(original.cluster, original.id);
   } catch (err) {
     deps.logger.error('could not read the backups for a rollback', { ticket: original.ref }, toError(err));
-    return problemNote(
-      `I could not read ${original.ref}'s backups on \`${original.cluster}\` (${firstLineOf(err)}). Try again, or ask a DBA.`,
-      ':no_entry:',
-    );
+    return {
+      kind: 'problem',
+      text: `I could not read ${original.ref}'s backups on \`${original.cluster}\` (${firstLineOf(err)}). Try again, or ask a DBA.`,
+      icon: ':no_entry:',
+    };
   }
   if (plan.rolledBackBy !== null)
-    return privateNote(`${original.ref} was already rolled back by T-${plan.rolledBackBy}.`, ':information_source:');
+    return {
+      kind: 'note',
+      text: `${original.ref} was already rolled back by T-${plan.rolledBackBy}.`,
+      icon: ':information_source:',
+    };
   if (plan.steps.length === 0 && plan.legacyStatements > 0)
-    return privateNote(
-      `dbops has no record of ${original.ref} running on \`${original.cluster}\` since it began keying its backups by installation id. ` +
+    return {
+      kind: 'note',
+      text:
+        `dbops has no record of ${original.ref} running on \`${original.cluster}\` since it began keying its backups by installation id. ` +
         `The execution log of earlier versions (\`${plan.backupSchema}.executions\`) holds ${plan.legacyStatements} statement(s) of a T-${original.id}, with before-images in \`${plan.backupSchema}.t${original.id}_<n>_<table>\`, ` +
         'but it cannot say which installation ran them, so dbops does not roll back from it. A DBA can check those tables and restore by hand.',
-      ':information_source:',
-    );
+      icon: ':information_source:',
+    };
   if (plan.steps.length === 0) {
     const why =
       plan.notUndoable.length > 0
         ? ` What it ran cannot be undone from backups: ${plan.notUndoable.map((s) => `statement ${s.statement} (${s.what})`).join(', ')}.`
         : ' It changed no rows dbops saved.';
-    return privateNote(`There is nothing to roll back for ${original.ref}.${why}`, ':information_source:');
+    return {
+      kind: 'note',
+      text: `There is nothing to roll back for ${original.ref}.${why}`,
+      icon: ':information_source:',
+    };
   }
 
   const sql = rollbackSql(plan);
@@ -85,9 +86,10 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
     sourceKey: request.sourceKey,
     slack: request.channel ? { requestChannel: request.channel } : {},
   });
-  if (!result.ok) return privateNote(result.message);
+  if (!result.ok) return { kind: 'note', text: result.message };
   const { ticket } = result;
-  if (result.outcome === 'duplicate') return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
+  if (result.outcome === 'duplicate')
+    return { kind: 'duplicate', ticket, permalink: await deps.announcer.permalink(ticket) };
   await execution.rollbacks.record(
     { ticketId: original.id, rollbackTicketId: ticket.id, requestedBy: request.user, rows: plan.rows },
     deps.clock.now(),
@@ -100,37 +102,35 @@ export async function requestRollback(request: RollbackRequest, deps: CommandDep
     outcome: result.outcome,
   });
 
-  let answer: Message;
+  let answer: RequestAnswer;
   let latest = ticket;
   let permalink: string | null = null;
   switch (result.outcome) {
     case 'blocked':
-      answer = ticketBlockedMessage(ticket, reviewReportMessage({ report, requestedBy: request.user }).blocks);
+      answer = { kind: 'blocked', ticket, review: { report, requestedBy: request.user } };
       break;
     case 'awaiting_approval': {
       const published = await deps.announcer.publish(ticket.id);
       latest = published.ticket;
       permalink = published.ok ? published.permalink : null;
-      answer = published.ok
-        ? ticketOpenedMessage(published.ticket, published.permalink)
-        : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
+      answer = announced(ticket, published, deps);
       break;
     }
     case 'auto_approved': {
       const published = await deps.announcer.autoApproved(ticket, result.handOff);
       latest = published.ticket;
       permalink = published.ok ? published.permalink : null;
-      answer = autoApprovedMessage(latest, result.handOff, permalink, deps.announcer.zoneOf(latest));
+      answer = autoApproved(published, result.handOff, deps);
       break;
     }
   }
-  await tellThreads(original, latest, request.user, permalink, plan, deps);
+  await deps.chat.rollbackOpened(original, latest, request.user, permalink, plan);
   await attachScript(original, latest, plan, execution, deps);
   return answer;
 }
 
 /** A rollback of this ticket that is open, done or failed (a failed one is retried, not opened again). */
-async function openRollback(original: Ticket, execution: ExecutionBot, deps: CommandDeps): Promise<string | null> {
+async function openRollback(original: Ticket, execution: ExecutionBot, deps: RequestDeps): Promise<string | null> {
   for (const record of await execution.rollbacks.forTicket(original.id)) {
     const rollback = await deps.ticketStore.get(record.rollbackTicketId);
     if (!rollback || rollback.state === 'rejected' || rollback.state === 'cancelled') continue;
@@ -141,30 +141,13 @@ async function openRollback(original: Ticket, execution: ExecutionBot, deps: Com
   return null;
 }
 
-async function tellThreads(
-  original: Ticket,
-  rollback: Ticket,
-  by: string,
-  permalink: string | null,
-  plan: RollbackPlan,
-  deps: CommandDeps,
-): Promise<void> {
-  const { threadChannel, threadTs } = original.slack;
-  if (!threadChannel || !threadTs) return;
-  await deps.slack
-    .post(threadChannel, rollbackOpenedReply(original, rollback, by, permalink, plan), { threadTs })
-    .catch((err: unknown) => {
-      deps.logger.warn('could not tell the original thread about a rollback', { ticket: original.ref }, toError(err));
-    });
-}
-
 /** The row-by-row script goes to the rollback ticket's thread (the original's while the rollback is not posted). */
 async function attachScript(
   original: Ticket,
   rollback: Ticket,
   plan: RollbackPlan,
   execution: ExecutionBot,
-  deps: CommandDeps,
+  deps: RequestDeps,
 ): Promise<void> {
   const channel = rollback.slack.threadChannel ?? original.slack.threadChannel;
   const threadTs = rollback.slack.threadChannel ? rollback.slack.threadTs : original.slack.threadTs;
@@ -172,14 +155,15 @@ async function attachScript(
   let script: Awaited<ReturnType<ExecutionBot['script']>> | undefined;
   try {
     script = await execution.script(original.cluster, plan);
-    await deps.slack.uploadFile(
-      channel,
+    await deps.chat.rollbackScript(
+      { channel, threadTs },
       {
         path: script.path,
         filename: script.filename,
         title: `${rollback.ref}: rollback of ${original.ref}, row by row`,
+        original,
+        rows: script.stats.rows,
       },
-      { threadTs, comment: rollbackScriptComment(original, script.stats.rows, script.filename.endsWith('.gz')) },
     );
   } catch (err) {
     deps.logger.warn(

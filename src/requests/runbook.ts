@@ -1,18 +1,10 @@
-import type { KnownBlock } from '@slack/types';
 import { runbookDetailBlocks } from '../../jobs/runbook.js';
 import type { Runbook } from '../config/runbook-schema.js';
 import { UsageError } from '../kernel/errors.js';
 import { executableProblem } from '../runbooks/catalog.js';
 import type { CheckedParams } from '../runbooks/params.js';
-import type { CommandDeps } from '../slack/command.js';
-import type { Message } from '../text/blocks.js';
-import {
-  announceFailedMessage,
-  autoApprovedMessage,
-  duplicateMessage,
-  privateNote,
-  ticketOpenedMessage,
-} from '../slack/views/ticket-replies.js';
+import { announced, autoApproved, type RequestAnswer } from './answer.js';
+import type { RequestDeps } from './deps.js';
 
 export interface RunbookRunRequest {
   user: string;
@@ -29,7 +21,7 @@ export interface RunbookRunRequest {
  * approvals the runbook asks for there, and post it to the DBAs (or queue it when none are needed).
  * Returns what to tell the requester, privately.
  */
-export async function requestRunbook(request: RunbookRunRequest, deps: CommandDeps): Promise<Message> {
+export async function requestRunbook(request: RunbookRunRequest, deps: RequestDeps): Promise<RequestAnswer> {
   const { runbook, params, user } = request;
   const problem = executableProblem(runbook);
   if (problem)
@@ -47,7 +39,7 @@ export async function requestRunbook(request: RunbookRunRequest, deps: CommandDe
     sourceKey: request.sourceKey,
     slack: request.channel ? { requestChannel: request.channel } : {},
   });
-  if (!result.ok) return privateNote(result.message);
+  if (!result.ok) return { kind: 'note', text: result.message };
   const { ticket } = result;
   deps.logger.info('runbook run requested', {
     ticket: ticket.ref,
@@ -59,32 +51,11 @@ export async function requestRunbook(request: RunbookRunRequest, deps: CommandDe
   const details = runbookDetailBlocks(payload);
   switch (result.outcome) {
     case 'duplicate':
-      return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
+      return { kind: 'duplicate', ticket, permalink: await deps.announcer.permalink(ticket) };
     case 'blocked':
-    case 'awaiting_approval': {
-      const published = await deps.announcer.publish(ticket.id);
-      const message = published.ok
-        ? ticketOpenedMessage(published.ticket, published.permalink)
-        : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
-      return withDetails(message, details);
-    }
-    case 'auto_approved': {
-      const published = await deps.announcer.autoApproved(ticket, result.handOff);
-      const latest = published.ticket;
-      const message = autoApprovedMessage(
-        latest,
-        result.handOff,
-        published.ok ? published.permalink : null,
-        deps.announcer.zoneOf(latest),
-      );
-      return withDetails(message, details);
-    }
+    case 'awaiting_approval':
+      return announced(ticket, await deps.announcer.publish(ticket.id), deps, details);
+    case 'auto_approved':
+      return autoApproved(await deps.announcer.autoApproved(ticket, result.handOff), result.handOff, deps, details);
   }
-}
-
-/** The ticket answer with the run's values after its first line (a runbook has no review to show). */
-function withDetails(message: Message, details: KnownBlock[]): Message {
-  const [first, ...rest] = message.blocks ?? [];
-  const others = rest.filter((b) => !(b.type === 'context' && JSON.stringify(b).includes('Review:')));
-  return { ...message, blocks: [...(first ? [first] : []), ...details, ...others] };
 }

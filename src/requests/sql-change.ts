@@ -4,17 +4,8 @@ import { toolNameRefusal } from '../execute/osc-dsn.js';
 import { requireCluster } from '../inventory/names.js';
 import { parseRunTime } from '../tickets/run-time.js';
 import { reviewFromReport } from '../tickets/ticket.js';
-import type { CommandDeps } from '../slack/command.js';
-import type { Message } from '../text/blocks.js';
-import { reviewReportMessage } from '../slack/views/review-report.js';
-import {
-  announceFailedMessage,
-  autoApprovedMessage,
-  duplicateMessage,
-  privateNote,
-  ticketBlockedMessage,
-  ticketOpenedMessage,
-} from '../slack/views/ticket-replies.js';
+import { announced, autoApproved, type RequestAnswer } from './answer.js';
+import type { RequestDeps } from './deps.js';
 
 export interface SqlChangeRequest {
   user: string;
@@ -33,7 +24,7 @@ export interface SqlChangeRequest {
  * the DBAs (or, when the review blocks it, show the requester the findings and the way to an
  * exception). Returns what to tell the requester, privately.
  */
-export async function requestSqlChange(request: SqlChangeRequest, deps: CommandDeps): Promise<Message> {
+export async function requestSqlChange(request: SqlChangeRequest, deps: RequestDeps): Promise<RequestAnswer> {
   const { user, target, sql } = request;
   const cluster = requireCluster(deps.config, target.cluster);
   if (sql.trim() === '')
@@ -48,7 +39,7 @@ export async function requestSqlChange(request: SqlChangeRequest, deps: CommandD
     cluster: target.cluster,
     schema: target.schema,
   });
-  if (!targets.ok) return privateNote(targets.message);
+  if (!targets.ok) return { kind: 'note', text: targets.message };
   // pt-online-schema-change cannot be given every table name safely: say so now rather than when it runs.
   const unsafeName = toolNameRefusal(sql, target.schema);
   if (unsafeName) throw new UsageError(unsafeName);
@@ -66,7 +57,7 @@ export async function requestSqlChange(request: SqlChangeRequest, deps: CommandD
     sourceKey: request.sourceKey,
     slack: request.channel ? { requestChannel: request.channel } : {},
   });
-  if (!result.ok) return privateNote(result.message);
+  if (!result.ok) return { kind: 'note', text: result.message };
   const { ticket } = result;
   deps.logger.info('sql change requested', {
     ticket: ticket.ref,
@@ -76,23 +67,12 @@ export async function requestSqlChange(request: SqlChangeRequest, deps: CommandD
   });
   switch (result.outcome) {
     case 'blocked':
-      return ticketBlockedMessage(ticket, reviewReportMessage({ report, requestedBy: user }).blocks);
+      return { kind: 'blocked', ticket, review: { report, requestedBy: user } };
     case 'duplicate':
-      return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
-    case 'awaiting_approval': {
-      const published = await deps.announcer.publish(ticket.id);
-      if (!published.ok) return announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error);
-      return ticketOpenedMessage(published.ticket, published.permalink);
-    }
-    case 'auto_approved': {
-      const published = await deps.announcer.autoApproved(ticket, result.handOff);
-      const latest = published.ticket;
-      return autoApprovedMessage(
-        latest,
-        result.handOff,
-        published.ok ? published.permalink : null,
-        deps.announcer.zoneOf(latest),
-      );
-    }
+      return { kind: 'duplicate', ticket, permalink: await deps.announcer.permalink(ticket) };
+    case 'awaiting_approval':
+      return announced(ticket, await deps.announcer.publish(ticket.id), deps);
+    case 'auto_approved':
+      return autoApproved(await deps.announcer.autoApproved(ticket, result.handOff), result.handOff, deps);
   }
 }

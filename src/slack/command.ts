@@ -14,6 +14,7 @@ import type { TicketStore } from '../tickets/store.js';
 import type { TicketAnnouncer } from './ticket-announcer.js';
 import type { Message } from '../text/blocks.js';
 import type { Notifier } from './notifier.js';
+import type { RequestDeps } from '../requests/deps.js';
 
 /** Who typed the command and where; the router builds it from Slack's payload after ack. */
 export interface Invocation {
@@ -26,7 +27,7 @@ export interface Invocation {
 }
 
 /** What commands may use. Commands never talk to target databases directly (STYLE.md §7). */
-export interface CommandDeps {
+export interface CommandDeps extends RequestDeps {
   config: DbopsConfig;
   slack: Notifier;
   reviewer: Reviewer;

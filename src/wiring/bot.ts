@@ -20,6 +20,7 @@ import { createGrantBot } from './grants.js';
 import { startAlerts } from './monitoring.js';
 import type { Runtime } from './runtime-options.js';
 import type { Services } from './services.js';
+import { createRequestChat } from '../slack/request-chat.js';
 import { toError } from '../kernel/errors.js';
 
 /** What the bot part of a process started. */
@@ -61,6 +62,7 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
     ticketStore: s.tickets,
     dbas: s.dbas,
     announcer: s.announcer,
+    chat: createRequestChat(s.slack.notifier, logger),
     commands: s.options.commands ?? commands,
     migrations,
     alerts,

@@ -12,6 +12,7 @@ import { requestRollback } from '../../requests/rollback.js';
 import { oscButtons, readAttemptValue } from '../views/execution.js';
 import { code } from '../../text/blocks.js';
 import { privateNote } from '../views/ticket-replies.js';
+import { requestAnswerMessage } from '../views/request-answer.js';
 
 const Click = ClickSource.extend({
   user: z.looseObject({ id: z.string() }),
@@ -116,7 +117,7 @@ export function registerExecutionActions(app: App, deps: CommandDeps, answer: An
     await answerPrivately(
       click.user,
       click.surface,
-      await cleanUpOnlineAlter({ user: click.user, ...target }, deps),
+      requestAnswerMessage(await cleanUpOnlineAlter({ user: click.user, ...target }, deps)),
       answer,
     );
   });
@@ -124,14 +125,16 @@ export function registerExecutionActions(app: App, deps: CommandDeps, answer: An
   on(ids.executionActions.rollback, async (click) => {
     const ticketId = parseTicketId(click.value);
     if (ticketId === null) return tell(click, 'This button is not for a ticket I know.');
-    const message = await requestRollback(
-      {
-        user: click.user,
-        ticketId,
-        sourceKey: `rollback:${ticketId}:${click.triggerId ?? `${click.user}:${Date.now()}`}`,
-        channel: click.surface.kind === 'message' ? click.surface.channel : undefined,
-      },
-      deps,
+    const message = requestAnswerMessage(
+      await requestRollback(
+        {
+          user: click.user,
+          ticketId,
+          sourceKey: `rollback:${ticketId}:${click.triggerId ?? `${click.user}:${Date.now()}`}`,
+          channel: click.surface.kind === 'message' ? click.surface.channel : undefined,
+        },
+        deps,
+      ),
     );
     await answerPrivately(click.user, click.surface, message, answer);
   });

@@ -10,6 +10,7 @@ import { guarded } from './guard.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
 import { durationText, grantModalView, grantTextFromForm, passwordGoneModal, passwordModal } from '../views/grants.js';
 import { privateNote } from '../views/ticket-replies.js';
+import { requestAnswerMessage } from '../views/request-answer.js';
 
 const GrantButtonValue = z.string().transform((value, ctx) => {
   const id = parseGrantRef(value);
@@ -141,7 +142,9 @@ export function registerGrantActions(app: App, deps: CommandDeps, answer: Answer
       scope.tell = async (message) => {
         await deps.slack.dm(user, message);
       };
-      const message = await requestGrant({ user, text, sourceKey: `grant-form:${view.id}` }, deps);
+      const message = requestAnswerMessage(
+        await requestGrant({ user, text, sourceKey: `grant-form:${view.id}` }, deps),
+      );
       await deps.slack.dm(user, message);
     }),
   );

@@ -8,6 +8,7 @@ import { type AnswerDeps, answerPrivately, ClickSource, type Surface, surfaceOf 
 import { requestRunbook } from '../../requests/runbook.js';
 import { runbookFormView } from '../views/runbooks.js';
 import { problemNote } from '../views/ticket-replies.js';
+import { requestAnswerMessage } from '../views/request-answer.js';
 
 const Metadata = z.object({ runbook: z.string(), channel: z.string() });
 
@@ -120,15 +121,17 @@ export function registerRunbookForms(app: App, deps: CommandDeps, answer: Answer
         Object.assign(scope.fields, { user, runbook: runbook.name });
         scope.tell = (message) => answerPrivately(user, surface, message, answer);
         scope.problem = (text) => problemNote(text);
-        const message = await requestRunbook(
-          {
-            user,
-            runbook,
-            params: checked.params,
-            sourceKey: `run-form:${parsed.data.view.id}`,
-            channel: metadata.data.channel || undefined,
-          },
-          deps,
+        const message = requestAnswerMessage(
+          await requestRunbook(
+            {
+              user,
+              runbook,
+              params: checked.params,
+              sourceKey: `run-form:${parsed.data.view.id}`,
+              channel: metadata.data.channel || undefined,
+            },
+            deps,
+          ),
         );
         await answerPrivately(user, surface, message, answer);
       },

@@ -10,6 +10,7 @@ import { requestSqlChange } from '../../requests/sql-change.js';
 import type { ModalOrigin } from '../views/ticket-modals.js';
 import { announceFailedMessage, exceptionRequestedMessage, privateNote, problemNote } from '../views/ticket-replies.js';
 import { findCluster } from '../../config/clusters.js';
+import { requestAnswerMessage } from '../views/request-answer.js';
 
 /** A submitted view: its id, metadata and the values of its inputs. */
 const SubmittedView = z.object({
@@ -173,16 +174,18 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
       const surface: Surface = { kind: 'elsewhere', channel: metadata.data.channel };
       answerTo(scope, form.user, surface);
       scope.problem = (text) => problemNote(text);
-      const message = await requestSqlChange(
-        {
-          user: form.user,
-          target: checked.target,
-          sql: input.sql,
-          runAt: input.runAt || undefined,
-          sourceKey: `exec-form:${form.viewId}`,
-          channel: metadata.data.channel,
-        },
-        deps,
+      const message = requestAnswerMessage(
+        await requestSqlChange(
+          {
+            user: form.user,
+            target: checked.target,
+            sql: input.sql,
+            runAt: input.runAt || undefined,
+            sourceKey: `exec-form:${form.viewId}`,
+            channel: metadata.data.channel,
+          },
+          deps,
+        ),
       );
       await answerPrivately(form.user, surface, message, answer);
     }),
