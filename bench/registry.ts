@@ -4,6 +4,7 @@ import { monitorBenchmarks } from './monitor.js';
 import { migrateBenchmarks } from './migrate.js';
 import { migratePathBenchmarks } from './migrate-path.js';
 import { reviewBenchmarks } from './review.js';
+import { reviewCatalogBenchmarks } from './review-catalog.js';
 import { runnerBenchmarks } from './runner.js';
 
 export interface Benchmark {
@@ -15,6 +16,7 @@ export interface Benchmark {
 /** Every benchmark; add one by writing bench/<name>.ts and listing it here. */
 export const benchmarks: Benchmark[] = [
   ...reviewBenchmarks,
+  ...reviewCatalogBenchmarks,
   ...migrateBenchmarks,
   ...migratePathBenchmarks,
   ...monitorBenchmarks,

@@ -87,6 +87,11 @@ export const ReviewSection = z.strictObject({
   scratch_cluster: z.string().optional(),
   /** Sharded tables: a logical name and its physical tables, e.g. `orders: "orders_{0..511}"`. */
   shards: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
+  /**
+   * How long a schema's catalog (tables, columns, indexes) is reused between reviews; a ticket that
+   * ran on the cluster ends it at once. 0: read information_schema on every review.
+   */
+  catalog_cache_seconds: z.number().min(0).max(3600).default(60),
 });
 
 /** How approved changes run (jobs/execute-sql, jobs/rollback). */
@@ -399,7 +404,7 @@ export const DbopsConfig = z.strictObject({
     approvals: { prod: 1, staging: 1, test: 0, dev: 0 },
     migrate_into: ['test', 'dev', 'staging'],
   }),
-  review: ReviewSection.default({ rules: {}, profiles: {}, shards: {} }),
+  review: ReviewSection.default({ rules: {}, profiles: {}, shards: {}, catalog_cache_seconds: 60 }),
   monitors: MonitorsSection.default(MonitorsSection.parse({})),
   runner: RunnerSection.default(RunnerSection.parse({})),
   migrate: MigrateSection.default(MigrateSection.parse({})),

@@ -9,7 +9,10 @@ import type { RunnerDeps } from './runner-deps.js';
 import type { StopRequest } from './stop-channel.js';
 import { toError } from '../kernel/errors.js';
 
-type EndDeps = Pick<RunnerDeps, 'runs' | 'tickets' | 'relay' | 'announcer' | 'metrics' | 'clock' | 'logger' | 'alerts'>;
+type EndDeps = Pick<
+  RunnerDeps,
+  'runs' | 'tickets' | 'relay' | 'announcer' | 'metrics' | 'clock' | 'logger' | 'alerts' | 'catalogVersions'
+>;
 
 export interface RunEnd {
   outcome: RunOutcome;
@@ -44,6 +47,7 @@ export async function endRun(
     if (!run) await deps.relay.milestone(ticket, endWithoutRun(ticket, end));
   }
   const settled = await settleTicket(deps, ticket, end);
+  await forgetCatalogs(deps, ticket);
   const run = await deps.runs.getRun(key);
   if (settled && run) {
     const seconds = Math.max(0, (at.getTime() - run.startedAt.getTime()) / 1000);
@@ -135,4 +139,14 @@ function endWithoutRun(ticket: Ticket, end: RunEnd) {
     end.outcome === 'succeeded' ? ':white_check_mark:' : end.outcome === 'cancelled' ? ':no_entry_sign:' : ':x:';
   const text = `${icon} ${ticket.ref}: ${plainToMrkdwn(end.summary)}`;
   return { text, blocks: [section(text)] };
+}
+
+/** Whatever the run did (even a failed or cancelled one may have changed tables), reviews read these clusters' catalogs again. */
+async function forgetCatalogs(deps: Pick<EndDeps, 'catalogVersions' | 'logger'>, ticket: Ticket): Promise<void> {
+  if (!deps.catalogVersions) return;
+  for (const cluster of new Set([ticket.cluster, ...ticket.about.writesTo])) {
+    await deps.catalogVersions
+      .bump(cluster)
+      .catch((err: unknown) => deps.logger.warn('could not mark the catalog changed', { cluster }, toError(err)));
+  }
 }

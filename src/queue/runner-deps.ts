@@ -10,6 +10,7 @@ import type { JobRegistry } from './registry.js';
 import type { ContextDeps } from './run-context.js';
 import type { TicketCard } from './run-reporter.js';
 import type { KeySpace } from './stop-channel.js';
+import type { CatalogVersions } from '../review/catalog/catalog-cache.js';
 
 /** What the ticket and part processors share; built once per worker process. */
 export interface RunnerDeps extends ContextDeps {
@@ -34,4 +35,6 @@ export interface RunnerDeps extends ContextDeps {
   protection: ProtectedTargets;
   /** A failed ticket job raises an alert in the alert channel (src/monitor/); absent in tests that don't care. */
   alerts?: AlertRaiser;
+  /** Bumped for each cluster a run wrote to, so reviews read its catalog again (src/review/catalog/catalog-cache.ts). */
+  catalogVersions?: Pick<CatalogVersions, 'bump'>;
 }

@@ -3,7 +3,9 @@ import type { ClusterPools } from '../db/pools.js';
 import { DbopsError } from '../kernel/errors.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
 import type { Logger } from '../kernel/logger.js';
-import { loadCatalog, referencedSchemas } from './catalog/load-catalog.js';
+import { CatalogCache, type CatalogVersions } from './catalog/catalog-cache.js';
+import { referencedSchemas } from './catalog/load-catalog.js';
+import type { MemoryCatalog } from './catalog/memory-catalog.js';
 import { prepareStatementsYielding, reviewStatements } from './engine.js';
 import { MysqlProbe } from './explain/mysql-probe.js';
 import { rules } from './rules/index.js';
@@ -24,6 +26,8 @@ export interface ReviewRequest {
 /** The review as commands use it: rules resolved once from the config. */
 export interface Reviewer {
   review(request: ReviewRequest): Promise<ReviewReport>;
+  /** Hits and misses of the catalog cache (per schema), for tests and benchmarks. */
+  readonly catalogStats: { hits: number; misses: number };
 }
 
 export interface ReviewerDeps {
@@ -33,6 +37,8 @@ export interface ReviewerDeps {
   secrets: NodeJS.ProcessEnv;
   /** Where a target's errors are logged in full (a review shows dbops' description of them, never their text). */
   logger?: Pick<Logger, 'info'>;
+  /** Moves when dbops changed a cluster (any process): cached catalogs of it are read again. */
+  catalogVersions?: CatalogVersions;
 }
 
 /**
@@ -54,8 +60,13 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps): Reviewe
   rulesFor(); // a bad review config fails at startup, not on the first review
   const { pools } = deps;
   const shards = config.review.shards;
+  const catalogs = new CatalogCache({
+    ttlMs: config.review.catalog_cache_seconds * 1000,
+    versions: deps.catalogVersions,
+  });
 
   return {
+    catalogStats: catalogs.stats,
     async review({ sql, target, purpose, authoredBy }) {
       if (!target)
         return reviewStatements(await prepareStatementsYielding(sql, { shards }), {
@@ -67,10 +78,10 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps): Reviewe
       const cluster = requireCluster(config, target.cluster);
       const batch = await prepareStatementsYielding(sql, { shards });
       const source = pools.replicaOrPrimary(target.cluster);
-      let catalog: Awaited<ReturnType<typeof loadCatalog>>;
+      let catalog: MemoryCatalog;
       let server: MysqlProbe;
       try {
-        catalog = await loadCatalog(source, referencedSchemas(batch, target.schema));
+        catalog = await catalogs.load(target.cluster, source, referencedSchemas(batch, target.schema));
         server = await MysqlProbe.connect(source, {
           logger: deps.logger,
           openSession: () => pools.dedicatedReplicaOrPrimary(target.cluster),

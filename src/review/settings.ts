@@ -12,7 +12,8 @@ export interface ResolvedRule {
   params: Record<string, unknown>;
 }
 
-type ReviewConfig = DbopsConfig['review'];
+/** The part of `review:` that chooses rules and their levels. */
+type ReviewConfig = Pick<DbopsConfig['review'], 'rules' | 'profiles'>;
 
 /**
  * The rules as configured for one environment: defaults (the prod profile), then `review.rules`,
@@ -66,5 +67,5 @@ function resolveOne(
 
 /** Rules as shipped, for a review with no config (the CLI without --config, tests). */
 export function defaultRules(rules: readonly Rule[]): ResolvedRule[] {
-  return resolveRules(rules, { rules: {}, profiles: {}, shards: {} });
+  return resolveRules(rules, { rules: {}, profiles: {} });
 }

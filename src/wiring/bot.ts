@@ -1,3 +1,4 @@
+import { redisCatalogVersions } from './catalog-versions.js';
 import { commands } from '../../commands/index.js';
 import { loadApiTokens } from '../api/auth.js';
 import { apiRoutes } from '../api/routes.js';
@@ -36,7 +37,12 @@ export interface StartedBot {
  */
 export async function startBotPart(s: Services, alerts: AlertService, closers: Closers): Promise<StartedBot> {
   const { config, logger, clusters: pools, secrets, meta } = s;
-  const reviewer = createReviewer(config, { pools, secrets, logger: logger.child({ name: 'review' }) });
+  const reviewer = createReviewer(config, {
+    pools,
+    secrets,
+    logger: logger.child({ name: 'review' }),
+    catalogVersions: redisCatalogVersions(s.redis, s.queue.keySpace),
+  });
   const migrations = createMigratePlanner(config, { pools, secrets });
   const inventory = createInventory({ config, secrets, meta, pools });
   const protection = createProtectedTargets({ config, meta: inventory.metaServer });

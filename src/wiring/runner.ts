@@ -21,6 +21,7 @@ import type { JobQueue } from '../queue/queues.js';
 import { JobRegistry } from '../queue/registry.js';
 import { RunStore } from '../queue/run-store.js';
 import { StepJournal } from '../queue/step-journal.js';
+import { redisCatalogVersions } from './catalog-versions.js';
 import { WorkerHost } from '../queue/worker-host.js';
 
 export interface RunnerParts {
@@ -101,6 +102,7 @@ export async function startRunner(parts: RunnerParts): Promise<{ host: WorkerHos
       alerts: parts.alerts,
       gate: parts.gate,
       protection,
+      catalogVersions: redisCatalogVersions(redis, keys),
     },
     reconcile: { queue },
   });

@@ -37,7 +37,7 @@ async function findingsOf(fixture: RuleFixture, testCase: RuleCase, schema: stri
     ...fixture.params,
     ...('params' in testCase ? testCase.params : {}),
   };
-  const resolved = resolveRules(rules, { rules: { [rule.id]: setting }, profiles: {}, shards: {} }).filter(
+  const resolved = resolveRules(rules, { rules: { [rule.id]: setting }, profiles: {} }).filter(
     (r) => r.rule.id === rule.id,
   );
   const report = await reviewSql(testCase.sql, {

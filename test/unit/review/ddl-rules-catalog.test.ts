@@ -56,7 +56,6 @@ async function findings(ruleId: string, sql: string, params: Record<string, unkn
   const resolved = resolveRules(rules, {
     rules: { [ruleId]: { level: rule.severity, ...params } },
     profiles: {},
-    shards: {},
   });
   const report = await reviewSql(sql, {
     rules: resolved,

@@ -17,7 +17,7 @@ async function findingsOf(fixture: RuleFixture, testCase: RuleCase) {
     ...fixture.params,
     ...('params' in testCase ? testCase.params : {}),
   };
-  const resolved = resolveRules(rules, { rules: { [rule.id]: setting }, profiles: {}, shards: {} });
+  const resolved = resolveRules(rules, { rules: { [rule.id]: setting }, profiles: {} });
   const report = await reviewSql(testCase.sql, {
     rules: resolved,
     purpose: ('purpose' in testCase && testCase.purpose) || 'change',

@@ -85,7 +85,7 @@ describe('applyDdl', () => {
   });
 
   it('lets a later statement of the batch see the result', async () => {
-    const walkThrough = resolveRules(rules, { rules: {}, profiles: {}, shards: {} }).filter(
+    const walkThrough = resolveRules(rules, { rules: {}, profiles: {} }).filter(
       (r) => r.rule.id === 'builtin.walk-through',
     );
     const report = await reviewSql(
