@@ -6,7 +6,7 @@ import { revokeNow, sweepGrants } from '../src/accounts/lifecycle.js';
 /**
  * Grant lifecycle jobs. Not ticket jobs: a revoke needs no approval (its owner or a DBA asks, or
  * time is up) and only takes privileges away. They run on their own queue (`dbops-grants`, under
- * the installation's prefix) in src/accounts/worker.ts: `grant-revoke`, delayed to a grant's
+ * the installation's prefix) in src/wiring/grant-queue.ts: `grant-revoke`, delayed to a grant's
  * expiry when it starts and added at once by Revoke; `grant-sweep`, a job scheduler that catches up
  * whatever the delayed jobs missed (workers down, Redis emptied) and sends reminders.
  */

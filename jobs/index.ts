@@ -15,12 +15,12 @@ export const ticketKinds = [executeSql, rollback, migrate, runbook, grant] as co
 
 /**
  * Monitor jobs, all in jobs/monitor.ts: not ticket jobs (no ticket, nothing changes on a target),
- * so not in `ticketKinds`; they run on their own queue, `dbops-monitors`, in src/monitor/worker.ts.
+ * so not in `ticketKinds`; they run on their own queue, `dbops-monitors`, in src/wiring/monitor-worker.ts.
  */
 export const monitorJobs = [monitorPoll, alertSweep] as const;
 
 /**
  * Grant lifecycle jobs, in jobs/grant-lifecycle.ts: not ticket jobs (a revoke needs no approval and
- * only takes privileges away); they run on their own queue in src/accounts/worker.ts.
+ * only takes privileges away); they run on their own queue in src/wiring/grant-queue.ts.
  */
 export const grantJobs = [grantRevoke, grantSweep] as const;

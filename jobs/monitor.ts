@@ -5,7 +5,7 @@ import type { PollResult } from '../src/monitor/poller.js';
 /**
  * Monitor jobs. They are not ticket jobs (no ticket, no approval, nothing changes on a target):
  * they run on their own queue (`dbops-monitors`) created by job schedulers, one per configured
- * instance every `monitors.interval_seconds`, plus one alert sweep a minute. src/monitor/worker.ts
+ * instance every `monitors.interval_seconds`, plus one alert sweep a minute. src/wiring/monitor-worker.ts
  * runs them; they are listed in jobs/index.ts as `monitorJobs`, apart from `ticketJobs`.
  */
 

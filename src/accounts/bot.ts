@@ -10,7 +10,7 @@ import type { PasswordStore, Reveal } from './password-store.js';
 import { type GrantFinding, reviewGrant } from './review.js';
 import type { GrantSpec } from './spec.js';
 import { checkGrantTarget } from './target-check.js';
-import type { GrantQueue } from './worker.js';
+import type { RevokeQueue } from './revoke-queue.js';
 
 export type Prepared =
   | { ok: true; spec: GrantSpec; findings: GrantFinding[]; environment: Environment }
@@ -24,7 +24,7 @@ export interface GrantBotDeps {
   /** Null when dbops' key is not in the environment: then no grant may be asked for (`keyProblem` says why). */
   passwords: PasswordStore | null;
   keyProblem: string | undefined;
-  queue: GrantQueue;
+  queue: RevokeQueue;
   now(): Date;
 }
 

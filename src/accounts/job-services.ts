@@ -1,7 +1,7 @@
 import type { GrantStore } from './grant-store.js';
 import type { GrantAnnouncer } from './lifecycle.js';
 import type { PasswordStore } from './password-store.js';
-import type { GrantQueue } from './worker.js';
+import type { RevokeQueue } from './revoke-queue.js';
 
 /** What the grant job (jobs/grant.ts) gets through `ctx.services.grants`, built once per worker process. */
 export interface GrantJobServices {
@@ -10,6 +10,6 @@ export interface GrantJobServices {
   passwords: PasswordStore | null;
   keyProblem: string | undefined;
   /** Where the grant's expiry is scheduled. */
-  queue: GrantQueue;
+  queue: RevokeQueue;
   announcer: GrantAnnouncer;
 }

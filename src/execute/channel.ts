@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { dbopsKey, type KeySpace } from '../queue/stop-channel.js';
+import { dbopsKey, type KeySpace } from '../db/redis-keys.js';
 import type { OscControl, OscRequests, OscState } from './online-alter.js';
 import { OscLeftovers } from './osc-leftovers.js';
 

@@ -4,7 +4,6 @@ import type { ClusterPools } from '../db/pools.js';
 import { DbopsError, UsageError } from '../kernel/errors.js';
 import { requireCluster } from '../inventory/names.js';
 import { explainConnectError } from '../inventory/probe-instance.js';
-import { migrateApprovals } from '../tickets/policy.js';
 import { inspectMigration, type Inspection } from './plan.js';
 import type { MigrateSpec } from './types.js';
 
@@ -33,6 +32,11 @@ export interface MigratePlannerDeps {
   pools: Pick<ClusterPools, 'primary' | 'replicaOrPrimary'>;
   /** Where `password_env` names are read (process.env in production), to say what a connection problem means. */
   secrets: NodeJS.ProcessEnv;
+  /**
+   * DBA approvals a migration's ticket needs at least, from the environments it reads and writes
+   * (tickets/policy.ts's migrateApprovals: who may do what is the tickets' to say, not the planner's).
+   */
+  approvals(source: Environment, destination: Environment): number;
 }
 
 export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDeps): MigratePlanner {
@@ -79,7 +83,7 @@ export function createMigratePlanner(config: DbopsConfig, deps: MigratePlannerDe
         const list = inspection.problems.map((p) => `• ${p}`).join('\n');
         throw new UsageError(`this migration can't go ahead:\n${list}`);
       }
-      const minApprovals = migrateApprovals(source.env, destination.env, config.policy);
+      const minApprovals = deps.approvals(source.env, destination.env);
       return { spec, inspection, sourceEnv: source.env, destinationEnv: destination.env, minApprovals };
     },
   };

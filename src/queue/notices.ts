@@ -1,6 +1,6 @@
 import type { Ticket } from '../tickets/ticket.js';
 import type { RunnerDeps } from './runner-deps.js';
-import { dbopsKey } from './stop-channel.js';
+import { dbopsKey } from '../db/redis-keys.js';
 
 export interface PeakWait {
   cluster: string;

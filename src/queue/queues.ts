@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { InstallationId } from '../db/installation.js';
 import type { TicketAbout } from '../tickets/kind.js';
 import type { Ticket } from '../tickets/ticket.js';
-import { publishStop, type KeySpace, type StopRequest } from './stop-channel.js';
+import type { KeySpace } from '../db/redis-keys.js';
+import { publishStop, type StopRequest } from './stop-channel.js';
 
 /** Queue names. A queue name must not contain ':' (BullMQ builds Redis keys with it). */
 export const QUEUE_NAMES = {

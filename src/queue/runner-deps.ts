@@ -9,7 +9,7 @@ import type { ActiveRuns } from './active-runs.js';
 import type { JobRegistry } from './registry.js';
 import type { ContextDeps } from './run-context.js';
 import type { TicketCard } from './run-reporter.js';
-import type { KeySpace } from './stop-channel.js';
+import type { KeySpace } from '../db/redis-keys.js';
 import type { CatalogVersions } from '../review/catalog/catalog-cache.js';
 
 /** What the ticket and part processors share; built once per worker process. */

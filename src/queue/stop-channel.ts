@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { dbopsKey, type KeySpace } from '../db/redis-keys.js';
 import type { Logger } from '../kernel/logger.js';
 
 /**
@@ -20,16 +21,6 @@ export type StopRequest = z.infer<typeof StopRequest>;
 const StopMessage = z.strictObject({ ticketId: z.number().int().positive(), attempt: z.number().int().positive() });
 
 const KEEP_SECONDS = 7 * 24 * 3600;
-
-/** Where dbops keeps its own keys beside a queue's: `<prefix>:<queue>:dbops:…`, removed with the queue's. */
-export interface KeySpace {
-  prefix: string;
-  queue: string;
-}
-
-export function dbopsKey(space: KeySpace, ...parts: Array<string | number>): string {
-  return [space.prefix, space.queue, 'dbops', ...parts].join(':');
-}
 
 const stopKey = (space: KeySpace, ticketId: number, attempt: number) => dbopsKey(space, 'stop', ticketId, attempt);
 const stopChannel = (space: KeySpace) => dbopsKey(space, 'stops');

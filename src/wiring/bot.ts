@@ -13,6 +13,7 @@ import { createReviewer } from '../review/service.js';
 import { createSlackApp } from '../slack/app.js';
 import type { CommandDeps } from '../slack/command.js';
 import type { TicketAnnouncer } from '../slack/ticket-announcer.js';
+import { migrateApprovals } from '../tickets/policy.js';
 import { createProtectedTargets } from '../tickets/protected-targets.js';
 import { createTicketService, type TicketService } from '../tickets/service.js';
 import type { Closers } from '../closers.js';
@@ -43,7 +44,11 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
     logger: logger.child({ name: 'review' }),
     catalogVersions: redisCatalogVersions(s.redis, s.queue.keySpace),
   });
-  const migrations = createMigratePlanner(config, { pools, secrets });
+  const migrations = createMigratePlanner(config, {
+    pools,
+    secrets,
+    approvals: (source, destination) => migrateApprovals(source, destination, config.policy),
+  });
   const inventory = createInventory({ config, secrets, meta, pools });
   const protection = createProtectedTargets({ config, meta: inventory.metaServer });
   const tickets = createTicketService({

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { dbopsKey, type KeySpace } from '../queue/stop-channel.js';
+import { dbopsKey, type KeySpace } from '../db/redis-keys.js';
 import type { CatalogVersions } from '../review/catalog/catalog-cache.js';
 
 /**

@@ -3,7 +3,7 @@ import { GrantStore } from '../accounts/grant-store.js';
 import type { GrantJobServices } from '../accounts/job-services.js';
 import type { GrantAnnouncer, LifecycleDeps } from '../accounts/lifecycle.js';
 import { createPasswordCipher, PasswordStore } from '../accounts/password-store.js';
-import { GrantQueue, GrantWorker } from '../accounts/worker.js';
+import { GrantQueue, GrantWorker } from './grant-queue.js';
 import { grantKeyProblem, loadSecretKey } from '../config/secret-key.js';
 import type { Closers } from '../closers.js';
 import { installationPrefix } from '../queue/queues.js';

@@ -1,5 +1,5 @@
 import type { InstallationId } from '../db/installation.js';
-import type { Monitoring } from '../monitor/monitoring.js';
+import type { Monitoring } from './monitoring-handle.js';
 import type { TicketJobKind } from '../queue/job-kind.js';
 import type { WorkerHost } from '../queue/worker-host.js';
 import type { Command } from '../slack/command.js';

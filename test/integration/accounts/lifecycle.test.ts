@@ -8,7 +8,7 @@ import { type GrantAnnouncer, type LifecycleDeps, sweepGrants } from '../../../s
 import type { GrantSpec } from '../../../src/accounts/spec.js';
 import { checkGrantTarget } from '../../../src/accounts/target-check.js';
 import { inspectAccounts } from '../../../src/accounts/inspect.js';
-import { GrantQueue, GrantWorker } from '../../../src/accounts/worker.js';
+import { GrantQueue, GrantWorker } from '../../../src/wiring/grant-queue.js';
 import { newInstallationId } from '../../../src/db/installation.js';
 import { silentLogger } from '../../../src/kernel/logger.js';
 import { installationPrefix } from '../../../src/queue/queues.js';

@@ -6,6 +6,7 @@ import { ClusterPools } from '../../../src/db/pools.js';
 import { UsageError } from '../../../src/kernel/errors.js';
 import { inspectMigration } from '../../../src/migrate/plan.js';
 import { createMigratePlanner, type MigratePlanner } from '../../../src/migrate/planner.js';
+import { migrateApprovals } from '../../../src/tickets/policy.js';
 import { testConfigYaml } from '../../support/harness.js';
 import { connect, schemaPair, spec } from './support.js';
 
@@ -30,7 +31,11 @@ describe('migration checks before a ticket', () => {
       testConfigYaml('  staging:\n    env: staging\n    primary: { host: 127.0.0.1, port: 3306 }\n    user: root\n'),
     );
     pools = new ClusterPools(config.clusters, { secrets: {} });
-    planner = createMigratePlanner(config, { pools, secrets: {} });
+    planner = createMigratePlanner(config, {
+      pools,
+      secrets: {},
+      approvals: (source, destination) => migrateApprovals(source, destination, config.policy),
+    });
   });
   after(async () => {
     await pools.closeAll();

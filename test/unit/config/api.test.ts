@@ -4,6 +4,8 @@ import { parseConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/kernel/errors.js';
 import { loadApiTokens } from '../../../src/api/auth.js';
 import { silentLogger } from '../../../src/kernel/logger.js';
+import { WEBHOOK_EVENTS } from '../../../src/config/schema.js';
+import { TICKET_STATES } from '../../../src/tickets/state-machine.js';
 
 const BASE = `slack: { approval_channel: C0APPROVE, alert_channel: C0ALERTS }
 clusters: { test: { env: test, primary: { host: 127.0.0.1 }, user: root } }
@@ -97,6 +99,13 @@ describe('api.tokens in dbops.yml', () => {
     assert.ok(
       problems.some((p) => p.startsWith('webhooks.0.secret: unknown key')),
       problems.join('\n'),
+    );
+  });
+
+  it('webhooks may ask for exactly one event per ticket state', () => {
+    assert.deepEqual(
+      [...WEBHOOK_EVENTS],
+      TICKET_STATES.map((state) => `ticket.${state}`),
     );
   });
 });

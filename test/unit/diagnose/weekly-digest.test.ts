@@ -9,7 +9,7 @@ import {
   weekOverWeek,
   type WeeklyDigest,
 } from '../../../src/diagnose/weekly-digest.js';
-import { weeklyCron } from '../../../src/monitor/worker.js';
+import { weeklyCron } from '../../../src/wiring/monitor-worker.js';
 import { trend, weeklyDigestMessage } from '../../../src/slack/views/weekly-digest.js';
 
 const digest = (text: string, calls: number, totalSeconds: number): Digest => ({

@@ -10,8 +10,8 @@ import { silentLogger } from '../../../src/kernel/logger.js';
 import { MonitorStore } from '../../../src/monitor/monitor-store.js';
 import { createPoller } from '../../../src/monitor/poller.js';
 import { ClusterPools } from '../../../src/db/pools.js';
-import { MonitorWorker, pollSchedulerId } from '../../../src/monitor/worker.js';
-import { monitorFixture, type MonitorFixture } from './fixture.js';
+import { MonitorWorker, pollSchedulerId } from '../../../src/wiring/monitor-worker.js';
+import { monitorFixture, type MonitorFixture } from '../monitor/fixture.js';
 
 // The scheduled path: BullMQ job schedulers create the polls and the worker runs them (real Redis).
 let f: MonitorFixture;

@@ -1,6 +1,6 @@
-import type { AlertService } from './alert-service.js';
-import type { Poller } from './poller.js';
-import type { MonitorWorker } from './worker.js';
+import type { AlertService } from '../monitor/alert-service.js';
+import type { Poller } from '../monitor/poller.js';
+import type { MonitorWorker } from './monitor-worker.js';
 
 /** What a running dbops keeps of monitoring: the alert service always; the poller and worker where it runs workers. */
 export interface Monitoring {

@@ -2,7 +2,8 @@ import { toError } from '../kernel/errors.js';
 import { type ConnectionOptions, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { grantRevoke, grantSweep, revokeJobId } from '../../jobs/grant-lifecycle.js';
 import type { Logger } from '../kernel/logger.js';
-import type { LifecycleDeps } from './lifecycle.js';
+import type { LifecycleDeps } from '../accounts/lifecycle.js';
+import type { RevokeQueue } from '../accounts/revoke-queue.js';
 
 export const GRANTS_QUEUE = 'dbops-grants';
 const SWEEP_SCHEDULER = 'grant-sweep';
@@ -16,7 +17,7 @@ export interface GrantQueueOptions {
 }
 
 /** Where revokes are asked for (the bot's Revoke and `/dbops revoke`, the grant job's expiry). */
-export class GrantQueue {
+export class GrantQueue implements RevokeQueue {
   readonly queue: Queue;
   constructor(options: GrantQueueOptions) {
     this.queue = new Queue(options.queueName ?? GRANTS_QUEUE, {
