@@ -15,7 +15,8 @@ import type { Logger } from '../kernel/logger.js';
  * A tool a job starts outlives a worker killed with SIGKILL. The job writes its pid in a file named
  * `tool.pid` beside a file the tool was given (its pause file): the sweep stops such a tool, if it
  * still runs with that directory in its arguments (or as its working directory), with its process
- * group, before removing the directory.
+ * group, before removing the directory; so is any process still working inside the directory (a
+ * runbook's script whose worker died before its pid file was written).
  */
 export const TOOL_PID_FILE = 'tool.pid';
 
@@ -117,7 +118,30 @@ async function stopOrphanedTools(dir: string): Promise<Array<{ pid: number; dir:
     await stopProcess(toolPid, () => runsWithin(toolPid, dirname(pidFile)));
     stopped.push({ pid: toolPid, dir: dirname(pidFile) });
   }
+  // A tool whose pid file was never written (its worker killed as it started) still works in there.
+  for (const pid of await processesWorkingIn(dir)) {
+    if (stopped.some((s) => s.pid === pid)) continue;
+    const running = async () => (await workingDirectory(pid)).startsWith(`${dir}/`);
+    await stopProcess(pid, running);
+    stopped.push({ pid, dir });
+  }
   return stopped;
+}
+
+/** Processes (of this user, on Linux) whose working directory is inside `dir`; none elsewhere. */
+async function processesWorkingIn(dir: string): Promise<number[]> {
+  const pids = (await readdir('/proc').catch(() => [] as string[]))
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => pid > 1 && pid !== process.pid);
+  const found: number[] = [];
+  for (const pid of pids) if ((await workingDirectory(pid)).startsWith(`${dir}/`)) found.push(pid);
+  return found;
+}
+
+/** A process's working directory from /proc, or '' (gone, a zombie, another user's, not Linux). */
+function workingDirectory(pid: number): Promise<string> {
+  return readlink(`/proc/${pid}/cwd`).catch(() => '');
 }
 
 /**
@@ -128,8 +152,7 @@ async function runsWithin(pid: number, dir: string): Promise<boolean> {
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   if (cmdline.split('\0').some((arg) => arg.startsWith(`${dir}/`))) return true;
   // A runbook's script is given no path of dbops', but works in a directory beside its pid file.
-  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
-  return cwd.startsWith(`${dir}/`);
+  return (await workingDirectory(pid)).startsWith(`${dir}/`);
 }
 
 /** SIGTERM, then SIGKILL if it is still there after 10 s. */

@@ -117,10 +117,16 @@ export class WorkerHost {
     return this.runQueues;
   }
 
-  /** Compare tickets with the queue now (also runs every `reconcile_seconds`). */
+  /**
+   * Compare tickets with the queue now (also runs every `reconcile_seconds`), then stop what dead
+   * workers of this host left running: a run whose ticket ended without a take-over (its job
+   * stalled too often) has no take-over to do it.
+   */
   reconcileNow(): Promise<unknown> {
     this.reconciling ??= reconcile({ ...this.deps, ...this.input.reconcile, staleAfterMs: this.staleAfterMs() })
       .catch((err: unknown) => this.deps.logger.warn('reconciliation failed', { error: causeOf(err) }))
+      .then(() => this.deps.runDir.sweep())
+      .catch((err: unknown) => this.deps.logger.warn('could not sweep the runtime directory', { error: causeOf(err) }))
       .finally(() => (this.reconciling = undefined));
     return this.reconciling;
   }

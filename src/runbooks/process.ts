@@ -14,7 +14,11 @@ export interface ProcessSpec {
   signal: AbortSignal;
   /** Each line of output (without its line break), as it comes. */
   onLine(stream: OutputStream, line: string): void;
-  /** Called once the process runs, with its pid (= its process group id). */
+  /**
+   * Called with the pid (= its process group id) as soon as the process exists, before this process
+   * turns its event loop again: what is recorded here synchronously is there before the script can
+   * have done anything, even if this process is killed a moment later.
+   */
   onStart?(pid: number): void;
   /** After SIGTERM, how long the group has before SIGKILL; default 5 s. */
   killGraceMs?: number;
@@ -78,9 +82,8 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
       clearTimeout(killTimer);
       spec.signal.removeEventListener('abort', onAbort);
     };
-    child.once('spawn', () => {
-      if (child.pid !== undefined) spec.onStart?.(child.pid);
-    });
+    // spawn() has forked by now (a pid is set unless it failed, which 'error' reports).
+    if (child.pid !== undefined) spec.onStart?.(child.pid);
     child.once('error', (error) => {
       cleanUp();
       reject(error);

@@ -1,4 +1,5 @@
 import { messageOf } from '../kernel/errors.js';
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Runbook } from '../config/runbook-schema.js';
@@ -77,7 +78,12 @@ export async function runRunbook(input: RunbookRunInput): Promise<RunbookOutcome
       killGraceMs: input.killGraceMs,
       onStart(pid) {
         // If this worker dies, the worker that takes the job over on this host stops the script by it.
-        void writeFile(join(dir, TOOL_PID_FILE), `${pid}\n`, { mode: 0o600 }).catch(() => undefined);
+        // Written before this process does anything else: a worker killed right after the start leaves it.
+        try {
+          writeFileSync(join(dir, TOOL_PID_FILE), `${pid}\n`, { mode: 0o600 });
+        } catch {
+          // the sweep still finds the script by its working directory
+        }
         input.onStart?.(pid);
       },
       onLine(stream, raw) {

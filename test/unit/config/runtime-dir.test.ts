@@ -90,4 +90,23 @@ describe('the runtime directory', () => {
       await once(live, 'exit');
     }
   });
+
+  it("stops a process still working inside a dead process's directory, even with no pid file naming it", async () => {
+    const root = freshRoot();
+    const run = await openRuntimeDir(root, { host: 'db-worker-1' });
+    // A runbook's script whose worker was killed as it started, before it wrote the pid file.
+    const orphanDir = leave(root, `db-worker-1-${deadPid()}-7a7b7c7d`);
+    const work = join(orphanDir, 'T-1-a1-p0', 'runbook-x', 'work');
+    mkdirSync(work, { recursive: true });
+    const script = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { cwd: work });
+    const exited = once(script, 'exit');
+    try {
+      assert.deepEqual(await run.sweep(), [orphanDir]);
+      assert.deepEqual(await exited, [null, 'SIGTERM']);
+      assert.ok(!existsSync(orphanDir));
+    } finally {
+      script.kill('SIGKILL');
+      await run.close();
+    }
+  });
 });
