@@ -11,7 +11,9 @@ import { expressionRefusals, type Refusal } from '../review/safety/expression.js
 
 /** What a condition may use, said once after the first refusal. */
 export const CONDITION_HINT =
-  'A condition may use the columns of the table, literals, comparisons (=, <, IN (…), BETWEEN, LIKE, IS NULL), AND/OR/NOT, CASE and common built-in functions (DATE(), NOW(), CONCAT(), …).';
+  'A condition may use the columns of the table, literals, comparisons (=, <, IN (…), ' +
+  'BETWEEN, LIKE, IS NULL), AND/OR/NOT, CASE and common built-in functions (DATE(), ' +
+  'NOW(), CONCAT(), …).';
 
 /** Returns what is wrong with the text as a whole (statement separator, comment, unbalanced parentheses), or null. */
 export function checkCondition(text: string): string | null {

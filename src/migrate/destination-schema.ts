@@ -30,7 +30,8 @@ export async function foreignContent(plan: MigrationPlan, link: Link): Promise<s
   const others = [...tables.keys()].filter((t) => !ours.has(t));
   const [routines] = await link.run(
     link.db.query<RowDataPacket[]>(
-      'SELECT ROUTINE_NAME AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? UNION ALL SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?',
+      'SELECT ROUTINE_NAME AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ' +
+        '? UNION ALL SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?',
       [name, name],
     ),
   );

@@ -64,7 +64,8 @@ async function readObjects(
   if (kinds.has('routines')) {
     for (const r of await rows(
       link,
-      'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME',
+      'SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES ' +
+        'WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME',
       [schema],
     )) {
       const kind = String(r.type).toUpperCase() === 'FUNCTION' ? 'function' : 'procedure';
@@ -91,7 +92,8 @@ async function existingObjects(link: Link, schema: string): Promise<Set<string>>
   for (const trigger of present.triggers) found.add(`trigger ${trigger.name}`);
   for (const r of await rows(
     link,
-    'SELECT ROUTINE_NAME AS name, LOWER(ROUTINE_TYPE) AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?',
+    'SELECT ROUTINE_NAME AS name, LOWER(ROUTINE_TYPE) AS type FROM ' +
+      'information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?',
     [schema],
   ))
     found.add(`${String(r.type)} ${String(r.name)}`);

@@ -267,7 +267,8 @@ async function listObjects(db: Queryable, spec: MigrateSpec, source: SchemaSnaps
   const wanted = new Set(spec.objects);
   const routines = async () => {
     const [rows] = await db.query<RowDataPacket[]>(
-      "SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME",
+      "SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) AS name FROM " +
+        'information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME',
       [spec.source.schema],
     );
     return rows.map((r) => String(r.name));

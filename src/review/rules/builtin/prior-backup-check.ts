@@ -9,8 +9,15 @@ export const priorBackupCheck = defineRule({
   severity: 'warning',
   needs: 'catalog',
   summary: 'an UPDATE or DELETE must be one that can be backed up exactly (one table with a primary or unique key)',
-  why: 'Before an UPDATE or DELETE runs, dbops saves the rows it will change so they can be restored. That is exact only when the statement changes one table and each row can be found again by a primary key or a NOT NULL unique key; otherwise a rollback may restore the wrong rows or miss some.',
-  fix: 'Change one table per statement (select the ids from the other table first, then `UPDATE … WHERE id IN (…)`), and give the table a primary key before changing its rows.',
+  why:
+    'Before an UPDATE or DELETE runs, dbops saves the rows it will change so they can be ' +
+    'restored. That is exact only when the statement changes one table and each row can ' +
+    'be found again by a primary key or a NOT NULL unique key; otherwise a rollback may ' +
+    'restore the wrong rows or miss some.',
+  fix:
+    'Change one table per statement (select the ids from the other table first, then ' +
+    '`UPDATE … WHERE id IN (…)`), and give the table a primary key before changing its ' +
+    'rows.',
   check({ stmt, catalog, schema }) {
     if ((stmt.kind !== 'update' && stmt.kind !== 'delete') || !catalog || !isObject(stmt.ast)) return [];
     const verb = stmt.kind.toUpperCase();

@@ -15,8 +15,14 @@ export const shadowApply = defineRule({
   severity: 'error',
   needs: 'server',
   summary: 'the DDL must run on copies of the target tables (a throwaway shadow schema on the scratch server)',
-  why: "The shadow check runs each CREATE/ALTER/DROP/RENAME on empty copies of the real tables' definitions, so the server itself says whether it accepts the change (types, keys, names, limits) before anything touches the target, including statements the review's parser cannot read.",
-  fix: "Correct the statement as the server's error says and review again; the error names the clause the server refused.",
+  why:
+    'The shadow check runs each CREATE/ALTER/DROP/RENAME on empty copies of the real ' +
+    "tables' definitions, so the server itself says whether it accepts the change (types, " +
+    'keys, names, limits) before anything touches the target, including statements the ' +
+    "review's parser cannot read.",
+  fix:
+    "Correct the statement as the server's error says and review again; the error names " +
+    'the clause the server refused.',
   check({ stmt, batch, shadow }) {
     if (!shadow || !SHADOW_KINDS.has(stmt.kind)) return [];
     const findings: FindingDraft[] = [];

@@ -6,7 +6,9 @@ export const columnAutoIncrementMustInteger = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'AUTO_INCREMENT only on integer columns',
-  why: 'AUTO_INCREMENT on FLOAT, DOUBLE or DECIMAL is deprecated (removed in MySQL 8.4), and floating-point counters lose exactness once they grow: ids collide or skip.',
+  why:
+    'AUTO_INCREMENT on FLOAT, DOUBLE or DECIMAL is deprecated (removed in MySQL 8.4), and ' +
+    'floating-point counters lose exactness once they grow: ids collide or skip.',
   fix: 'Make the column BIGINT UNSIGNED (or INT UNSIGNED for small tables).',
   check({ stmt }) {
     const ddl = tableDdl(stmt);

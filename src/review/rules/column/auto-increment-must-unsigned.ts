@@ -6,7 +6,9 @@ export const columnAutoIncrementMustUnsigned = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'AUTO_INCREMENT columns should be UNSIGNED',
-  why: 'Generated ids are never negative, so a signed column wastes half its range: a signed INT runs out at 2,147,483,647 and inserts then fail with a duplicate-key error.',
+  why:
+    'Generated ids are never negative, so a signed column wastes half its range: a signed ' +
+    'INT runs out at 2,147,483,647 and inserts then fail with a duplicate-key error.',
   fix: 'Add UNSIGNED to the column (and prefer BIGINT for tables that may grow large).',
   check({ stmt }) {
     const ddl = tableDdl(stmt);

@@ -6,8 +6,13 @@ export const columnBlobNoDefault = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'no DEFAULT on BLOB, TEXT, JSON or geometry columns',
-  why: 'MySQL rejects a literal DEFAULT on BLOB, TEXT, JSON and geometry columns (MariaDB accepts it), so the same DDL fails on one server and works on another; expression defaults need MySQL 8.0.13 or later.',
-  fix: 'Remove the DEFAULT (use DEFAULT NULL or nothing) and let the application write the value; or use VARCHAR if the value is short.',
+  why:
+    'MySQL rejects a literal DEFAULT on BLOB, TEXT, JSON and geometry columns (MariaDB ' +
+    'accepts it), so the same DDL fails on one server and works on another; expression ' +
+    'defaults need MySQL 8.0.13 or later.',
+  fix:
+    'Remove the DEFAULT (use DEFAULT NULL or nothing) and let the application write the ' +
+    'value; or use VARCHAR if the value is short.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);
     if (!ddl) return [];

@@ -8,7 +8,10 @@ export const columnComment = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'columns need a comment of bounded length',
-  why: 'The column comment is where the next person learns what a value means (units, states, who writes it). Note that MODIFY/CHANGE COLUMN without COMMENT also deletes the comment the column had.',
+  why:
+    'The column comment is where the next person learns what a value means (units, ' +
+    'states, who writes it). Note that MODIFY/CHANGE COLUMN without COMMENT also deletes ' +
+    'the comment the column had.',
   fix: "Add COMMENT 'what the value means' to each column definition, within the length limit.",
   params: z.strictObject({ max_length: z.number().int().positive().default(255) }),
   check({ stmt, params }) {

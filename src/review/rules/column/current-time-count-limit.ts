@@ -12,8 +12,14 @@ export const columnCurrentTimeCountLimit = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'few columns that default to or update with CURRENT_TIMESTAMP',
-  why: 'A table needs one creation time and one modification time; more columns that the server fills in or updates automatically are usually copies of those, and each ON UPDATE column changes on every write, whatever the statement meant to change.',
-  fix: 'Keep one `created_at … DEFAULT CURRENT_TIMESTAMP` and one `updated_at … DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`; set other time columns from the application.',
+  why:
+    'A table needs one creation time and one modification time; more columns that the ' +
+    'server fills in or updates automatically are usually copies of those, and each ON ' +
+    'UPDATE column changes on every write, whatever the statement meant to change.',
+  fix:
+    'Keep one `created_at … DEFAULT CURRENT_TIMESTAMP` and one `updated_at … DEFAULT ' +
+    'CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`; set other time columns from the ' +
+    'application.',
   params: z.strictObject({
     max_default: z.number().int().nonnegative().default(2),
     max_on_update: z.number().int().nonnegative().default(1),

@@ -6,8 +6,12 @@ export const columnDisallowChange = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'no CHANGE COLUMN',
-  why: 'CHANGE COLUMN renames and redefines a column in one go: a rename breaks code that uses the old name, and a typo in the repeated name silently renames the column.',
-  fix: 'Use MODIFY COLUMN to change a definition. To rename, add the new column, migrate code and data, then drop the old one in a later change.',
+  why:
+    'CHANGE COLUMN renames and redefines a column in one go: a rename breaks code that ' +
+    'uses the old name, and a typo in the repeated name silently renames the column.',
+  fix:
+    'Use MODIFY COLUMN to change a definition. To rename, add the new column, migrate ' +
+    'code and data, then drop the old one in a later change.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);
     if (!ddl) return [];

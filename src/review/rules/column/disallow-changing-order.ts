@@ -6,7 +6,10 @@ export const columnDisallowChangingOrder = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'no FIRST / AFTER in column definitions',
-  why: 'Placing a column with FIRST or AFTER (or moving one with MODIFY … AFTER) rebuilds the whole table on most MySQL versions instead of adding the column instantly, and column order does not matter to code that names its columns.',
+  why:
+    'Placing a column with FIRST or AFTER (or moving one with MODIFY … AFTER) rebuilds ' +
+    'the whole table on most MySQL versions instead of adding the column instantly, and ' +
+    'column order does not matter to code that names its columns.',
   fix: 'Drop FIRST/AFTER and let the column go at the end of the table.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);

@@ -10,8 +10,12 @@ export const columnFloatDouble = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'FLOAT/DOUBLE are approximate: use DECIMAL for money',
-  why: 'FLOAT and DOUBLE store binary approximations: 0.1 + 0.2 is not 0.3, sums drift, and equality tests fail. Money and other exact quantities must be stored exactly.',
-  fix: 'Use DECIMAL(p,s), e.g. DECIMAL(12,2) for amounts, or an integer count of the smallest unit (cents). FLOAT/DOUBLE are fine for measurements such as coordinates.',
+  why:
+    'FLOAT and DOUBLE store binary approximations: 0.1 + 0.2 is not 0.3, sums drift, and ' +
+    'equality tests fail. Money and other exact quantities must be stored exactly.',
+  fix:
+    'Use DECIMAL(p,s), e.g. DECIMAL(12,2) for amounts, or an integer count of the ' +
+    'smallest unit (cents). FLOAT/DOUBLE are fine for measurements such as coordinates.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);
     if (!ddl) return [];

@@ -7,7 +7,9 @@ export const columnMaximumCharLength = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'CHAR(n) only for short values',
-  why: 'CHAR(n) always stores n characters (padded with spaces, up to 4 bytes each in utf8mb4), so a long CHAR wastes space on every row and in every index that holds it.',
+  why:
+    'CHAR(n) always stores n characters (padded with spaces, up to 4 bytes each in ' +
+    'utf8mb4), so a long CHAR wastes space on every row and in every index that holds it.',
   fix: 'Use VARCHAR(n) for values longer than the limit or of varying length.',
   params: z.strictObject({ max: z.number().int().positive().default(20) }),
   check({ stmt, params }) {

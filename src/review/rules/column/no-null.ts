@@ -6,8 +6,13 @@ export const columnNoNull = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'columns should be NOT NULL',
-  why: 'NULL means "unknown": `col = x` and `col != x` are both false for it, COUNT(col) skips it, and code must handle it everywhere. Most columns have a natural empty value (0, \'\') that is simpler to work with.',
-  fix: 'Declare the column NOT NULL with a DEFAULT (e.g. `NOT NULL DEFAULT \'\'`), unless "unknown" really is a different thing from empty.',
+  why:
+    'NULL means "unknown": `col = x` and `col != x` are both false for it, COUNT(col) ' +
+    'skips it, and code must handle it everywhere. Most columns have a natural empty ' +
+    "value (0, '') that is simpler to work with.",
+  fix:
+    "Declare the column NOT NULL with a DEFAULT (e.g. `NOT NULL DEFAULT ''`), unless " +
+    '"unknown" really is a different thing from empty.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);
     if (!ddl) return [];

@@ -7,8 +7,13 @@ export const columnRequireDefault = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'columns should declare a DEFAULT',
-  why: "A written DEFAULT says what a row gets when an INSERT leaves the column out, instead of leaving it to NULL or to the server's implicit 0/'' depending on SQL mode.",
-  fix: "Add an explicit DEFAULT (DEFAULT NULL for nullable columns, e.g. DEFAULT 0 or DEFAULT '' otherwise). Primary-key, AUTO_INCREMENT, generated and BLOB/TEXT/JSON columns are exempt.",
+  why:
+    'A written DEFAULT says what a row gets when an INSERT leaves the column out, instead ' +
+    "of leaving it to NULL or to the server's implicit 0/'' depending on SQL mode.",
+  fix:
+    'Add an explicit DEFAULT (DEFAULT NULL for nullable columns, e.g. DEFAULT 0 or ' +
+    "DEFAULT '' otherwise). Primary-key, AUTO_INCREMENT, generated and BLOB/TEXT/JSON " +
+    'columns are exempt.',
   check(ctx) {
     const ddl = tableDdl(ctx.stmt);
     if (!ddl) return [];

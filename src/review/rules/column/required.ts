@@ -8,8 +8,14 @@ export const columnRequired = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'tables must have the required columns',
-  why: 'The team relies on every table having the same bookkeeping columns: a surrogate id for replication, backups and row-exact rollbacks, and created/updated times for debugging, incremental exports and data repair.',
-  fix: 'Add the missing columns, e.g. `id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY`, `created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP`, `updated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`.',
+  why:
+    'The team relies on every table having the same bookkeeping columns: a surrogate id ' +
+    'for replication, backups and row-exact rollbacks, and created/updated times for ' +
+    'debugging, incremental exports and data repair.',
+  fix:
+    'Add the missing columns, e.g. `id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY ' +
+    'KEY`, `created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP`, `updated_at DATETIME ' +
+    'NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`.',
   params: z.strictObject({ columns: z.array(z.string().min(1)).default(['id', 'created_at', 'updated_at']) }),
   check({ stmt, params }) {
     const ddl = tableDdl(stmt);

@@ -7,8 +7,13 @@ export const columnSetDefaultForNotNull = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'NOT NULL columns need a DEFAULT',
-  why: "An INSERT that does not name a NOT NULL column without a default fails in strict mode (or silently stores 0 or '' otherwise) — including every INSERT in code written before the column existed.",
-  fix: "Add a DEFAULT that fits the column, e.g. `NOT NULL DEFAULT 0` or `NOT NULL DEFAULT ''`. Primary-key, AUTO_INCREMENT and BLOB/TEXT/JSON columns are exempt.",
+  why:
+    'An INSERT that does not name a NOT NULL column without a default fails in strict ' +
+    "mode (or silently stores 0 or '' otherwise) — including every INSERT in code written " +
+    'before the column existed.',
+  fix:
+    'Add a DEFAULT that fits the column, e.g. `NOT NULL DEFAULT 0` or `NOT NULL DEFAULT ' +
+    "''`. Primary-key, AUTO_INCREMENT and BLOB/TEXT/JSON columns are exempt.",
   check(ctx) {
     const ddl = tableDdl(ctx.stmt);
     if (!ddl) return [];

@@ -6,8 +6,14 @@ export const columnTimestampRequireDefault = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'TIMESTAMP columns need a DEFAULT',
-  why: 'A TIMESTAMP without DEFAULT behaves differently from server to server: with explicit_defaults_for_timestamp off, the first one silently gets DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP and the others a zero date, so rows change time when you did not mean them to.',
-  fix: 'Say what you mean: `DEFAULT CURRENT_TIMESTAMP`, `DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`, or `NULL DEFAULT NULL`.',
+  why:
+    'A TIMESTAMP without DEFAULT behaves differently from server to server: with ' +
+    'explicit_defaults_for_timestamp off, the first one silently gets DEFAULT ' +
+    'CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP and the others a zero date, so rows ' +
+    'change time when you did not mean them to.',
+  fix:
+    'Say what you mean: `DEFAULT CURRENT_TIMESTAMP`, `DEFAULT CURRENT_TIMESTAMP ON UPDATE ' +
+    'CURRENT_TIMESTAMP`, or `NULL DEFAULT NULL`.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);
     if (!ddl) return [];

@@ -7,8 +7,13 @@ export const columnTypeDisallowList = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'no columns of disallowed types',
-  why: 'ENUM and SET need a table rebuild to add or reorder values and sort by position rather than by name; BIT values are awkward to read and write from most drivers. Teams add other types they do not want to support.',
-  fix: 'Use a plain type instead: VARCHAR or a TINYINT code with a lookup table for ENUM/SET, TINYINT(1) or an integer bit mask for BIT.',
+  why:
+    'ENUM and SET need a table rebuild to add or reorder values and sort by position ' +
+    'rather than by name; BIT values are awkward to read and write from most drivers. ' +
+    'Teams add other types they do not want to support.',
+  fix:
+    'Use a plain type instead: VARCHAR or a TINYINT code with a lookup table for ' +
+    'ENUM/SET, TINYINT(1) or an integer bit mask for BIT.',
   params: z.strictObject({ types: z.array(z.string().min(1)).default(['enum', 'set', 'bit']) }),
   check({ stmt, params }) {
     const ddl = tableDdl(stmt);

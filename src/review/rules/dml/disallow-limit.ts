@@ -21,8 +21,15 @@ export const disallowLimit = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'UPDATE, DELETE and INSERT … SELECT should not use LIMIT',
-  why: 'LIMIT picks an arbitrary subset of the matching rows: which rows change depends on the execution plan, so the change cannot be reviewed or backed up exactly, re-running it changes other rows, and with statement-based replication a replica may change different rows than the primary.',
-  fix: 'Select exactly the rows to change in the WHERE clause, e.g. by primary-key range (`WHERE id BETWEEN 1 AND 10000`). To work through a large table in batches, run one statement per key range.',
+  why:
+    'LIMIT picks an arbitrary subset of the matching rows: which rows change depends on ' +
+    'the execution plan, so the change cannot be reviewed or backed up exactly, ' +
+    're-running it changes other rows, and with statement-based replication a replica may ' +
+    'change different rows than the primary.',
+  fix:
+    'Select exactly the rows to change in the WHERE clause, e.g. by primary-key range ' +
+    '(`WHERE id BETWEEN 1 AND 10000`). To work through a large table in batches, run one ' +
+    'statement per key range.',
   check({ stmt }) {
     if (stmt.kind === 'insert' || stmt.kind === 'replace') return insertSelectLimit(stmt);
     if (stmt.kind !== 'update' && stmt.kind !== 'delete') return [];

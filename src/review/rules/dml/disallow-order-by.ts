@@ -9,7 +9,10 @@ export const disallowOrderBy = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'UPDATE and DELETE should not use ORDER BY',
-  why: 'ORDER BY in an UPDATE or DELETE makes the server sort the matching rows before changing them, often locking more rows for longer; it only matters together with LIMIT, which picks rows by position instead of by what they contain.',
+  why:
+    'ORDER BY in an UPDATE or DELETE makes the server sort the matching rows before ' +
+    'changing them, often locking more rows for longer; it only matters together with ' +
+    'LIMIT, which picks rows by position instead of by what they contain.',
   fix: 'Remove ORDER BY and select exactly the rows to change in the WHERE clause (e.g. by primary-key range).',
   check({ stmt }) {
     if (stmt.kind !== 'update' && stmt.kind !== 'delete') return [];

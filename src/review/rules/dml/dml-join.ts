@@ -20,8 +20,13 @@ export const dmlJoin = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'UPDATE and DELETE should change one table, without JOIN',
-  why: 'A multi-table UPDATE or DELETE decides which rows change through the join, so the rows cannot be listed and backed up exactly beforehand, the change cannot be rolled back row by row, and it can touch more rows (or tables) than it seems to.',
-  fix: 'First SELECT the primary keys of the rows to change (using the join), then UPDATE or DELETE the one table by those keys: `DELETE FROM t WHERE id IN (…)`.',
+  why:
+    'A multi-table UPDATE or DELETE decides which rows change through the join, so the ' +
+    'rows cannot be listed and backed up exactly beforehand, the change cannot be rolled ' +
+    'back row by row, and it can touch more rows (or tables) than it seems to.',
+  fix:
+    'First SELECT the primary keys of the rows to change (using the join), then UPDATE or ' +
+    'DELETE the one table by those keys: `DELETE FROM t WHERE id IN (…)`.',
   check({ stmt }) {
     if (stmt.kind !== 'update' && stmt.kind !== 'delete') return [];
     const list = statementTokens(stmt);

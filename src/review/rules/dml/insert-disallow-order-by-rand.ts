@@ -7,8 +7,14 @@ export const insertDisallowOrderByRand = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'INSERT … SELECT must not use ORDER BY RAND()',
-  why: 'ORDER BY RAND() picks different rows each time it runs: a replica using statement-based replication, a re-run or a review of the change will not see the rows that were actually copied. It also sorts every candidate row in a temporary table.',
-  fix: 'Choose the rows to copy by a deterministic condition (e.g. a key range or `ORDER BY id`), or pick random ids in the application and insert those.',
+  why:
+    'ORDER BY RAND() picks different rows each time it runs: a replica using ' +
+    'statement-based replication, a re-run or a review of the change will not see the ' +
+    'rows that were actually copied. It also sorts every candidate row in a temporary ' +
+    'table.',
+  fix:
+    'Choose the rows to copy by a deterministic condition (e.g. a key range or `ORDER BY ' +
+    'id`), or pick random ids in the application and insert those.',
   check({ stmt }) {
     if ((stmt.kind !== 'insert' && stmt.kind !== 'replace') || !isObject(stmt.ast) || !isObject(stmt.ast.values))
       return [];

@@ -7,7 +7,10 @@ export const insertMustSpecifyColumn = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'INSERT and REPLACE should list their columns',
-  why: 'Without a column list the values go to the columns by position: the statement breaks, or silently writes values into the wrong columns, as soon as a column is added, dropped or reordered, and a reader cannot tell which value is which.',
+  why:
+    'Without a column list the values go to the columns by position: the statement ' +
+    'breaks, or silently writes values into the wrong columns, as soon as a column is ' +
+    'added, dropped or reordered, and a reader cannot tell which value is which.',
   fix: "Name the columns: `INSERT INTO t (id, name) VALUES (1, 'a')` (or `INSERT INTO t (id, name) SELECT …`).",
   check({ stmt }) {
     const shape = insertShape(stmt);

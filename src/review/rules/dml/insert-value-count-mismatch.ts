@@ -8,7 +8,10 @@ export const insertValueCountMismatch = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'each INSERT row must have one value per column, and no column may be listed twice',
-  why: 'A row with more or fewer values than columns, or a column named twice, makes the server reject the whole statement ("Column count doesn\'t match value count", "Column specified twice"); in a multi-statement change this fails half-way.',
+  why:
+    'A row with more or fewer values than columns, or a column named twice, makes the ' +
+    'server reject the whole statement ("Column count doesn\'t match value count", "Column ' +
+    'specified twice"); in a multi-statement change this fails half-way.',
   fix: 'Give every row exactly one value per listed column, in the same order, and list each column once.',
   check({ stmt }) {
     const shape = insertShape(stmt);

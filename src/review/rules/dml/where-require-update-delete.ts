@@ -11,7 +11,10 @@ export const whereRequireUpdateDelete = defineRule({
   needs: 'text',
   summary: 'UPDATE and DELETE must have a WHERE clause',
   why: 'Without WHERE the statement changes or deletes every row of the table.',
-  fix: 'Add a WHERE clause that selects only the rows you mean to change (by primary key where you can). If you really mean every row, say so in the ticket and ask a DBA for an exception.',
+  fix:
+    'Add a WHERE clause that selects only the rows you mean to change (by primary key ' +
+    'where you can). If you really mean every row, say so in the ticket and ask a DBA for ' +
+    'an exception.',
   check({ stmt }) {
     if (stmt.kind !== 'update' && stmt.kind !== 'delete') return [];
     if (hasWhere(stmt)) return [];

@@ -24,8 +24,13 @@ export const indexAddUniqueWarning = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'adding a UNIQUE key to a table that has data',
-  why: 'If the existing rows hold duplicate values the ALTER fails after copying the table, and online schema-change tools (gh-ost, pt-online-schema-change) copy rows with INSERT IGNORE, silently dropping every duplicate row.',
-  fix: 'Check first: SELECT cols, COUNT(*) FROM t GROUP BY cols HAVING COUNT(*) > 1. Clean up duplicates, then add the key; tell the DBA which tool will run the change.',
+  why:
+    'If the existing rows hold duplicate values the ALTER fails after copying the table, ' +
+    'and online schema-change tools (gh-ost, pt-online-schema-change) copy rows with ' +
+    'INSERT IGNORE, silently dropping every duplicate row.',
+  fix:
+    'Check first: SELECT cols, COUNT(*) FROM t GROUP BY cols HAVING COUNT(*) > 1. Clean ' +
+    'up duplicates, then add the key; tell the DBA which tool will run the change.',
   check({ stmt, batch, schema }) {
     const ddl = tableDdl(stmt);
     if (!ddl || ddl.statement === 'create-table' || !ddl.table) return [];

@@ -7,7 +7,10 @@ export const indexKeyNumberLimit = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'at most N columns per index',
-  why: 'A key with many columns is large, slow to maintain on every write, and only helps queries that filter on its leading columns in order; usually a shorter key does the same job.',
+  why:
+    'A key with many columns is large, slow to maintain on every write, and only helps ' +
+    'queries that filter on its leading columns in order; usually a shorter key does the ' +
+    'same job.',
   fix: 'Keep the columns that queries filter on most selectively, in that order; drop the rest from the key.',
   params: z.strictObject({ max: z.number().int().positive().default(5) }),
   check({ stmt, params }) {

@@ -7,7 +7,9 @@ export const indexNoDuplicateColumn = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'a column only once per index',
-  why: 'A column listed twice in one key is an error on MySQL ("Duplicate column name") and adds nothing where it is accepted; it is almost always a typo for another column.',
+  why:
+    'A column listed twice in one key is an error on MySQL ("Duplicate column name") and ' +
+    'adds nothing where it is accepted; it is almost always a typo for another column.',
   fix: 'List each column once, and check whether another column was meant.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);

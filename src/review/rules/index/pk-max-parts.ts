@@ -7,7 +7,10 @@ export const indexPkMaxParts = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'primary keys of at most N columns',
-  why: 'InnoDB copies the whole primary key into every secondary index entry, so a wide composite key makes every index bigger and slower; it also makes rows awkward to reference from other tables.',
+  why:
+    'InnoDB copies the whole primary key into every secondary index entry, so a wide ' +
+    'composite key makes every index bigger and slower; it also makes rows awkward to ' +
+    'reference from other tables.',
   fix: 'Use a single surrogate key (id BIGINT UNSIGNED AUTO_INCREMENT) and a UNIQUE key over the natural columns.',
   params: z.strictObject({ max: z.number().int().positive().default(3) }),
   check({ stmt, params }) {

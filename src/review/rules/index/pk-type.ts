@@ -7,8 +7,13 @@ export const indexPkType = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'primary keys should be integers',
-  why: 'InnoDB stores rows in primary-key order and copies the key into every secondary index. Strings or UUIDs as keys are larger, compare more slowly and insert in random order, which splits pages and bloats the table.',
-  fix: 'Use `id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY` and make the natural key (code, UUID, e-mail) a UNIQUE key instead.',
+  why:
+    'InnoDB stores rows in primary-key order and copies the key into every secondary ' +
+    'index. Strings or UUIDs as keys are larger, compare more slowly and insert in random ' +
+    'order, which splits pages and bloats the table.',
+  fix:
+    'Use `id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY` and make the natural ' +
+    'key (code, UUID, e-mail) a UNIQUE key instead.',
   check(ctx) {
     const ddl = tableDdl(ctx.stmt);
     if (!ddl) return [];

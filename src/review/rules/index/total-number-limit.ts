@@ -7,8 +7,13 @@ export const indexTotalNumberLimit = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'at most N indexes per table',
-  why: 'Every index is updated on every insert and on updates of its columns, takes disk and buffer-pool memory, and gives the optimizer more ways to pick a wrong plan; many indexes on one table usually overlap.',
-  fix: 'Drop indexes that queries do not use or that another index already covers (a left prefix of a longer one), before adding new ones.',
+  why:
+    'Every index is updated on every insert and on updates of its columns, takes disk and ' +
+    'buffer-pool memory, and gives the optimizer more ways to pick a wrong plan; many ' +
+    'indexes on one table usually overlap.',
+  fix:
+    'Drop indexes that queries do not use or that another index already covers (a left ' +
+    'prefix of a longer one), before adding new ones.',
   params: z.strictObject({ max: z.number().int().positive().default(8) }),
   check({ stmt, params, catalog, schema }) {
     const ddl = tableDdl(stmt);

@@ -8,8 +8,13 @@ export const indexTypeNoBlob = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'BLOB/TEXT columns only indexed with a prefix length',
-  why: 'MySQL refuses to index a whole BLOB, TEXT or JSON column ("BLOB/TEXT column used in key specification without a key length"); where it is accepted (MariaDB hashes long unique keys) the index is large and cannot serve range queries or sorting.',
-  fix: 'Index a prefix, e.g. KEY idx_body (body(64)), or index a short VARCHAR or generated column instead; use a FULLTEXT index for text search.',
+  why:
+    'MySQL refuses to index a whole BLOB, TEXT or JSON column ("BLOB/TEXT column used in ' +
+    'key specification without a key length"); where it is accepted (MariaDB hashes long ' +
+    'unique keys) the index is large and cannot serve range queries or sorting.',
+  fix:
+    'Index a prefix, e.g. KEY idx_body (body(64)), or index a short VARCHAR or generated ' +
+    'column instead; use a FULLTEXT index for text search.',
   check(ctx) {
     const ddl = tableDdl(ctx.stmt);
     if (!ddl) return [];

@@ -8,7 +8,9 @@ export const namingColumnAutoIncrement = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'the AUTO_INCREMENT column is named id',
-  why: "When every table's generated key has the same name, joins, tools and code generators can rely on it without looking each table up.",
+  why:
+    "When every table's generated key has the same name, joins, tools and code generators " +
+    'can rely on it without looking each table up.',
   fix: 'Name the AUTO_INCREMENT column `id` (and call the references to it `<table>_id`).',
   params: z.strictObject({ pattern: patternParam('^id$') }),
   check({ stmt, params }) {

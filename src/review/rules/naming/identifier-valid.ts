@@ -9,7 +9,10 @@ export const namingIdentifierValid = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'names use only letters, digits and underscores, at most 64 characters',
-  why: 'Names with spaces, dashes, dots or non-ASCII letters must be quoted in every query, break tools and scripts that do not quote, and can end up as different file names on disk; MySQL rejects names over 64 characters.',
+  why:
+    'Names with spaces, dashes, dots or non-ASCII letters must be quoted in every query, ' +
+    'break tools and scripts that do not quote, and can end up as different file names on ' +
+    'disk; MySQL rejects names over 64 characters.',
   fix: 'Use only A–Z, a–z, 0–9 and _ (e.g. `order_items`, not `order-items` or `order items`), at most 64 characters.',
   check({ stmt }) {
     return introducedIdentifiers(stmt).flatMap(({ kind, name }) => {

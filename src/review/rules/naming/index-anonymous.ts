@@ -6,8 +6,13 @@ export const namingIndexAnonymous = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'every index has a name',
-  why: 'An unnamed index gets the name of its first column (`email`, `email_2`, …), which says nothing about it, differs between environments that were built in a different order, and makes later DROP INDEX statements fragile.',
-  fix: 'Name the key: KEY idx_<table>_<columns> (…) or UNIQUE KEY uk_<table>_<columns> (…), also for a UNIQUE written on the column itself.',
+  why:
+    'An unnamed index gets the name of its first column (`email`, `email_2`, …), which ' +
+    'says nothing about it, differs between environments that were built in a different ' +
+    'order, and makes later DROP INDEX statements fragile.',
+  fix:
+    'Name the key: KEY idx_<table>_<columns> (…) or UNIQUE KEY uk_<table>_<columns> (…), ' +
+    'also for a UNIQUE written on the column itself.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);
     if (!ddl) return [];

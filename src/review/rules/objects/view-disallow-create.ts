@@ -6,6 +6,9 @@ export const viewDisallowCreate = disallowCreate({
   kind: 'create-view',
   keyword: 'VIEW',
   summary: 'no CREATE VIEW',
-  why: 'Views hide the real query: filters on a view are often applied after it is computed in full (TEMPTABLE), they break silently when the tables underneath change, and their DEFINER must exist on every server.',
+  why:
+    'Views hide the real query: filters on a view are often applied after it is computed ' +
+    'in full (TEMPTABLE), they break silently when the tables underneath change, and ' +
+    'their DEFINER must exist on every server.',
   fix: 'Write the query in the application, or ask a DBA if the view is needed for reporting access.',
 });

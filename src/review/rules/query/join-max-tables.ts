@@ -9,8 +9,12 @@ export const joinMaxTables = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'a query should not join more than N tables',
-  why: 'The optimiser tries many join orders and its estimates get worse with each table: big joins get slow and unpredictable plans, and are hard to read and to index for.',
-  fix: 'Split the query into smaller ones, denormalise what is always read together, or check with EXPLAIN and a DBA that each join uses an index.',
+  why:
+    'The optimiser tries many join orders and its estimates get worse with each table: ' +
+    'big joins get slow and unpredictable plans, and are hard to read and to index for.',
+  fix:
+    'Split the query into smaller ones, denormalise what is always read together, or ' +
+    'check with EXPLAIN and a DBA that each join uses an index.',
   params: z.strictObject({ max: z.number().int().positive().default(5) }),
   check({ stmt, params }) {
     if (!isObject(stmt.ast)) return [];

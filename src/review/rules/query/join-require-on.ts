@@ -8,8 +8,13 @@ export const joinRequireOn = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'every JOIN needs an ON or USING condition',
-  why: 'A join without a condition pairs every row of one table with every row of the other (a cartesian product): 10,000 × 10,000 rows is 100 million, which can exhaust the server, and in an UPDATE or DELETE it touches rows you did not mean.',
-  fix: 'Say how the rows match: `JOIN u ON u.t_id = t.id` (or `USING (col)`). Write CROSS JOIN if you really want every combination.',
+  why:
+    'A join without a condition pairs every row of one table with every row of the other ' +
+    '(a cartesian product): 10,000 × 10,000 rows is 100 million, which can exhaust the ' +
+    'server, and in an UPDATE or DELETE it touches rows you did not mean.',
+  fix:
+    'Say how the rows match: `JOIN u ON u.t_id = t.id` (or `USING (col)`). Write CROSS ' +
+    'JOIN if you really want every combination.',
   check({ stmt }) {
     if (!isObject(stmt.ast)) return [];
     const findings: FindingDraft[] = [];

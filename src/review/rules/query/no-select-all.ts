@@ -7,7 +7,9 @@ export const selectNoSelectAll = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'SELECT * should name its columns',
-  why: 'SELECT * reads and sends every column, breaks when columns are added or reordered, and stops covering indexes from being used.',
+  why:
+    'SELECT * reads and sends every column, breaks when columns are added or reordered, ' +
+    'and stops covering indexes from being used.',
   fix: 'List the columns you need: SELECT id, name FROM …',
   check({ stmt }) {
     if (!isObject(stmt.ast)) return [];

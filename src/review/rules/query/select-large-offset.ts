@@ -9,8 +9,12 @@ export const selectLargeOffset = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'LIMIT with a large offset reads and discards the skipped rows',
-  why: 'For `LIMIT 100000, 20` the server reads 100,020 rows and throws away 100,000: each page gets slower the further you go, and deep pages load the server for nothing.',
-  fix: 'Page by key instead of by offset ("keyset pagination"): remember the last id of the previous page and ask for `WHERE id > ? ORDER BY id LIMIT 20`.',
+  why:
+    'For `LIMIT 100000, 20` the server reads 100,020 rows and throws away 100,000: each ' +
+    'page gets slower the further you go, and deep pages load the server for nothing.',
+  fix:
+    'Page by key instead of by offset ("keyset pagination"): remember the last id of the ' +
+    'previous page and ask for `WHERE id > ? ORDER BY id LIMIT 20`.',
   params: z.strictObject({ max_offset: z.number().int().nonnegative().default(10000) }),
   check({ stmt, params }) {
     if (!isObject(stmt.ast)) return [];

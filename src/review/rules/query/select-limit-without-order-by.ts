@@ -8,7 +8,10 @@ export const selectLimitWithoutOrderBy = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'LIMIT should come with ORDER BY',
-  why: 'Without ORDER BY the server returns rows in whatever order is cheapest, which changes with the plan, the data and the server version: the same LIMIT can return different rows from one run to the next, and paging skips or repeats rows.',
+  why:
+    'Without ORDER BY the server returns rows in whatever order is cheapest, which ' +
+    'changes with the plan, the data and the server version: the same LIMIT can return ' +
+    'different rows from one run to the next, and paging skips or repeats rows.',
   fix: 'Add an ORDER BY on a unique key (e.g. `ORDER BY id`) so the rows kept by LIMIT are always the same.',
   check({ stmt }) {
     if (!isObject(stmt.ast)) return [];

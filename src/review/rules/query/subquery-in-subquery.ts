@@ -8,8 +8,13 @@ export const subqueryInSubquery = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'IN (SELECT …) is often better written as a JOIN or EXISTS',
-  why: 'Depending on the server version and the query, `col IN (SELECT …)` may run the subquery again for each outer row or materialise it without an index; `NOT IN (SELECT …)` also returns nothing if the subquery yields a NULL.',
-  fix: 'Rewrite as a JOIN (`JOIN u ON u.x = t.id`, adding DISTINCT if needed) or as `EXISTS (SELECT 1 FROM u WHERE u.x = t.id)`, and check the plan with EXPLAIN.',
+  why:
+    'Depending on the server version and the query, `col IN (SELECT …)` may run the ' +
+    'subquery again for each outer row or materialise it without an index; `NOT IN ' +
+    '(SELECT …)` also returns nothing if the subquery yields a NULL.',
+  fix:
+    'Rewrite as a JOIN (`JOIN u ON u.x = t.id`, adding DISTINCT if needed) or as `EXISTS ' +
+    '(SELECT 1 FROM u WHERE u.x = t.id)`, and check the plan with EXPLAIN.',
   check({ stmt }) {
     if (!isObject(stmt.ast)) return [];
     const findings: FindingDraft[] = [];

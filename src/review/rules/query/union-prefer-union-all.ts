@@ -9,8 +9,12 @@ export const unionPreferUnionAll = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'prefer UNION ALL when duplicates are impossible or harmless',
-  why: 'UNION removes duplicate rows, which means collecting the whole result in a temporary table and comparing every row; UNION ALL just appends the results.',
-  fix: 'Write UNION ALL when the parts cannot overlap or duplicates do not matter; keep UNION (or write UNION DISTINCT to show it is deliberate) when they must be removed.',
+  why:
+    'UNION removes duplicate rows, which means collecting the whole result in a temporary ' +
+    'table and comparing every row; UNION ALL just appends the results.',
+  fix:
+    'Write UNION ALL when the parts cannot overlap or duplicates do not matter; keep ' +
+    'UNION (or write UNION DISTINCT to show it is deliberate) when they must be removed.',
   check({ stmt }) {
     if (!isObject(stmt.ast)) return [];
     const unions = selectBlocks(stmt.ast).filter(

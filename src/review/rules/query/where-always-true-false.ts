@@ -11,7 +11,11 @@ export const whereAlwaysTrueFalse = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'a WHERE condition must not be always true or always false',
-  why: 'A condition made only of constants (1=1, OR TRUE, 1!=1, WHERE 0) does not filter anything: `OR 1=1` makes the statement touch every row, `AND 1=0` makes it touch none. It is usually a leftover from a query builder or a typo, and is the classic shape of SQL injection.',
+  why:
+    'A condition made only of constants (1=1, OR TRUE, 1!=1, WHERE 0) does not filter ' +
+    'anything: `OR 1=1` makes the statement touch every row, `AND 1=0` makes it touch ' +
+    'none. It is usually a leftover from a query builder or a typo, and is the classic ' +
+    'shape of SQL injection.',
   fix: 'Remove the constant condition, or replace it with the column comparison you meant (e.g. `id = 1`).',
   check({ stmt }) {
     if (!KINDS.has(stmt.kind) || !isObject(stmt.ast)) return [];

@@ -8,7 +8,10 @@ export const whereInContainsColumn = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'an IN list must not contain the column it tests',
-  why: '`id IN (1, 2, id)` is true for every row whose id is not NULL, because id always equals itself: an UPDATE or DELETE with it changes the whole table. It is usually a typo or a bad string substitution.',
+  why:
+    '`id IN (1, 2, id)` is true for every row whose id is not NULL, because id always ' +
+    'equals itself: an UPDATE or DELETE with it changes the whole table. It is usually a ' +
+    'typo or a bad string substitution.',
   fix: 'Remove the column from the list and keep only the values you meant, e.g. `id IN (1, 2)`.',
   check({ stmt }) {
     if (!isObject(stmt.ast)) return [];

@@ -9,8 +9,13 @@ export const whereMaximumLogicalOperatorCount = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'IN lists and OR chains should not be longer than N',
-  why: 'A very long IN list or OR chain is slow to parse and optimise, can make the optimiser give up on range access (range_optimizer_max_mem_size) and scan the table, and makes the statement huge in the binary log.',
-  fix: 'Split the statement into batches of a few hundred values, or load the values into a (temporary) table and JOIN on it.',
+  why:
+    'A very long IN list or OR chain is slow to parse and optimise, can make the ' +
+    'optimiser give up on range access (range_optimizer_max_mem_size) and scan the table, ' +
+    'and makes the statement huge in the binary log.',
+  fix:
+    'Split the statement into batches of a few hundred values, or load the values into a ' +
+    '(temporary) table and JOIN on it.',
   params: z.strictObject({ max: z.number().int().positive().default(1000) }),
   check({ stmt, params }) {
     if (!isObject(stmt.ast)) return [];

@@ -10,8 +10,13 @@ export const whereNoEqualNull = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'compare with NULL using IS NULL, not = NULL',
-  why: 'In SQL, `= NULL`, `!= NULL` and `IN (NULL)` are never true: a comparison with NULL gives NULL, so the condition silently matches no row (and `NOT IN (…, NULL)` matches none at all).',
-  fix: 'Write `col IS NULL` or `col IS NOT NULL`, and remove NULL from IN lists (add `OR col IS NULL` if you meant to include missing values).',
+  why:
+    'In SQL, `= NULL`, `!= NULL` and `IN (NULL)` are never true: a comparison with NULL ' +
+    'gives NULL, so the condition silently matches no row (and `NOT IN (…, NULL)` matches ' +
+    'none at all).',
+  fix:
+    'Write `col IS NULL` or `col IS NOT NULL`, and remove NULL from IN lists (add `OR col ' +
+    'IS NULL` if you meant to include missing values).',
   check({ stmt }) {
     if (!isObject(stmt.ast)) return [];
     const findings: FindingDraft[] = [];

@@ -8,8 +8,13 @@ export const whereNoLeadingWildcardLike = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: "LIKE patterns should not start with a wildcard ('%x')",
-  why: "An index on a text column is sorted from the first character, so `LIKE '%x'` (or `'_x'`) cannot use it: the server reads every row and tests the pattern on each.",
-  fix: "Anchor the pattern at the start (`LIKE 'x%'`) if you can; for searching inside text use a FULLTEXT index with MATCH … AGAINST, or store a reversed copy of the column for suffix searches.",
+  why:
+    "An index on a text column is sorted from the first character, so `LIKE '%x'` (or " +
+    "`'_x'`) cannot use it: the server reads every row and tests the pattern on each.",
+  fix:
+    "Anchor the pattern at the start (`LIKE 'x%'`) if you can; for searching inside text " +
+    'use a FULLTEXT index with MATCH … AGAINST, or store a reversed copy of the column ' +
+    'for suffix searches.',
   check({ stmt }) {
     if (!isObject(stmt.ast)) return [];
     const findings: FindingDraft[] = [];

@@ -7,8 +7,12 @@ export const whereRequireSelect = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'SELECT from a table should have a WHERE clause',
-  why: 'A SELECT without WHERE reads every row of the table: on a large table it is slow, loads the server and can fill the memory of whoever receives the result.',
-  fix: 'Add a WHERE clause that picks the rows you need (ideally on an indexed column), or add LIMIT if you only want a sample.',
+  why:
+    'A SELECT without WHERE reads every row of the table: on a large table it is slow, ' +
+    'loads the server and can fill the memory of whoever receives the result.',
+  fix:
+    'Add a WHERE clause that picks the rows you need (ideally on an indexed column), or ' +
+    'add LIMIT if you only want a sample.',
   check({ stmt }) {
     if (stmt.kind !== 'select' || !isObject(stmt.ast)) return [];
     const ctes = cteNames(stmt.ast);

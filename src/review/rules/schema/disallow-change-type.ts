@@ -11,8 +11,13 @@ export const disallowChangeType = defineRule({
   severity: 'warning',
   needs: 'catalog',
   summary: "MODIFY/CHANGE COLUMN must not change the column's type",
-  why: "Changing a column's type rewrites the whole table (locking it or making replicas lag), can truncate or reject existing values, and breaks application code that reads the old type.",
-  fix: 'Add a new column of the new type, backfill it, switch the application over, then drop the old column in a later change; or ask a DBA to plan the conversion.',
+  why:
+    "Changing a column's type rewrites the whole table (locking it or making replicas " +
+    'lag), can truncate or reject existing values, and breaks application code that reads ' +
+    'the old type.',
+  fix:
+    'Add a new column of the new type, backfill it, switch the application over, then ' +
+    'drop the old column in a later change; or ask a DBA to plan the conversion.',
   check({ stmt, catalog, schema }) {
     if (stmt.kind !== 'alter-table' || !catalog) return [];
     const ddl = tableDdl(stmt);

@@ -9,8 +9,14 @@ export const disallowDropInIndex = defineRule({
   severity: 'warning',
   needs: 'catalog',
   summary: 'do not drop a column that an index uses',
-  why: 'Dropping a column silently changes every index that uses it: a single-column index disappears, and a composite one loses the column, which can change what a UNIQUE key allows (or make the ALTER fail on duplicates) and slow down the queries that relied on it.',
-  fix: 'Drop or rebuild the affected indexes explicitly in the same ALTER (so the change is visible in review), after checking which queries use them.',
+  why:
+    'Dropping a column silently changes every index that uses it: a single-column index ' +
+    'disappears, and a composite one loses the column, which can change what a UNIQUE key ' +
+    'allows (or make the ALTER fail on duplicates) and slow down the queries that relied ' +
+    'on it.',
+  fix:
+    'Drop or rebuild the affected indexes explicitly in the same ALTER (so the change is ' +
+    'visible in review), after checking which queries use them.',
   check({ stmt, catalog, schema }) {
     if (stmt.kind !== 'alter-table' || !catalog) return [];
     const ddl = tableDdl(stmt);

@@ -11,8 +11,13 @@ export const insertNullIntoNotNull = defineRule({
   severity: 'error',
   needs: 'catalog',
   summary: 'INSERT/REPLACE must not put NULL into a NOT NULL column',
-  why: 'In strict mode the server rejects the statement (error 1048, "Column cannot be null"); without it, it silently stores 0 or an empty string instead, which is wrong data.',
-  fix: 'Give the column a real value, leave it out so its DEFAULT applies, or, if NULL is a legitimate value, make the column nullable in a reviewed schema change first.',
+  why:
+    'In strict mode the server rejects the statement (error 1048, "Column cannot be ' +
+    'null"); without it, it silently stores 0 or an empty string instead, which is wrong ' +
+    'data.',
+  fix:
+    'Give the column a real value, leave it out so its DEFAULT applies, or, if NULL is a ' +
+    'legitimate value, make the column nullable in a reviewed schema change first.',
   check({ stmt, catalog, schema }) {
     if ((stmt.kind !== 'insert' && stmt.kind !== 'replace') || !catalog || !isObject(stmt.ast)) return [];
     const ast = stmt.ast;

@@ -9,8 +9,13 @@ export const indexNotRedundant = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'no index that is a left prefix of another index',
-  why: 'An index on (a) is redundant next to one on (a, b): any query that can use the first can use the second. The extra index slows every INSERT, UPDATE and DELETE and takes disk and memory for nothing.',
-  fix: 'Drop the shorter index, or do not add it. Keep it only when it is UNIQUE (it then enforces a rule) or when a DBA has measured that the shorter index is needed.',
+  why:
+    'An index on (a) is redundant next to one on (a, b): any query that can use the first ' +
+    'can use the second. The extra index slows every INSERT, UPDATE and DELETE and takes ' +
+    'disk and memory for nothing.',
+  fix:
+    'Drop the shorter index, or do not add it. Keep it only when it is UNIQUE (it then ' +
+    'enforces a rule) or when a DBA has measured that the shorter index is needed.',
   check(ctx) {
     const { stmt } = ctx;
     if (stmt.kind !== 'create-table' && stmt.kind !== 'alter-table' && stmt.kind !== 'create-index') return [];

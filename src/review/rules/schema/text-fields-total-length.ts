@@ -10,8 +10,13 @@ export const textFieldsTotalLength = defineRule({
   severity: 'warning',
   needs: 'catalog',
   summary: 'the declared CHAR/VARCHAR lengths of a table must not add up to more than N',
-  why: 'A row of InnoDB may hold at most 65,535 bytes of CHAR/VARCHAR columns (up to 4 bytes per character in utf8mb4). Tables near that limit refuse new columns and rows, and very wide rows make every read and index slower.',
-  fix: 'Declare lengths you really need, move long free text to TEXT columns (stored off the row), or split rarely used columns into a side table.',
+  why:
+    'A row of InnoDB may hold at most 65,535 bytes of CHAR/VARCHAR columns (up to 4 bytes ' +
+    'per character in utf8mb4). Tables near that limit refuse new columns and rows, and ' +
+    'very wide rows make every read and index slower.',
+  fix:
+    'Declare lengths you really need, move long free text to TEXT columns (stored off the ' +
+    'row), or split rarely used columns into a side table.',
   params: z.strictObject({ max: z.number().int().min(1).default(65535) }),
   check({ stmt, params, catalog, schema }) {
     if ((stmt.kind !== 'create-table' && stmt.kind !== 'alter-table') || !catalog) return [];

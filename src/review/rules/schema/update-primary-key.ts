@@ -10,8 +10,14 @@ export const updatePrimaryKey = defineRule({
   severity: 'warning',
   needs: 'catalog',
   summary: 'an UPDATE must not change primary-key columns',
-  why: "The primary key is how other tables, caches, replicas and dbops' own backup find a row. Changing it moves the row (InnoDB deletes and re-inserts it and updates every secondary index), breaks references to the old value, and the backup taken by primary key can no longer restore the row exactly.",
-  fix: 'Keep primary keys immutable: change other columns instead, or insert a new row and delete the old one in a reviewed migration.',
+  why:
+    "The primary key is how other tables, caches, replicas and dbops' own backup find a " +
+    'row. Changing it moves the row (InnoDB deletes and re-inserts it and updates every ' +
+    'secondary index), breaks references to the old value, and the backup taken by ' +
+    'primary key can no longer restore the row exactly.',
+  fix:
+    'Keep primary keys immutable: change other columns instead, or insert a new row and ' +
+    'delete the old one in a reviewed migration.',
   check({ stmt, catalog, schema }) {
     if (stmt.kind !== 'update' || !catalog || !isObject(stmt.ast) || !Array.isArray(stmt.ast.set)) return [];
     const scope = statementScope(stmt.ast, catalog, schema);

@@ -13,8 +13,14 @@ export const whereDisallowFunctionsAndCalculations = defineRule({
   severity: 'warning',
   needs: 'catalog',
   summary: 'no function or arithmetic on an indexed column in WHERE or ON',
-  why: "An index stores the column's values as they are. Once a condition wraps the column in a function or a calculation (`DATE(created_at) = …`, `id + 1 = …`), the server must compute it for every row and cannot use the index: the query scans the table.",
-  fix: "Move the calculation to the other side of the comparison, e.g. `created_at >= '2024-01-01' AND created_at < '2024-01-02'` instead of `DATE(created_at) = '2024-01-01'`, or `id = 5 - 1` instead of `id + 1 = 5`.",
+  why:
+    "An index stores the column's values as they are. Once a condition wraps the column " +
+    'in a function or a calculation (`DATE(created_at) = …`, `id + 1 = …`), the server ' +
+    'must compute it for every row and cannot use the index: the query scans the table.',
+  fix:
+    'Move the calculation to the other side of the comparison, e.g. `created_at >= ' +
+    "'2024-01-01' AND created_at < '2024-01-02'` instead of `DATE(created_at) = " +
+    "'2024-01-01'`, or `id = 5 - 1` instead of `id + 1 = 5`.",
   check({ stmt, catalog, schema }) {
     if (!catalog || !stmt.ast || !DML.has(stmt.kind)) return [];
     const scope = statementScope(stmt.ast, catalog, schema);

@@ -28,8 +28,15 @@ export const whereImplicitTypeConversion = defineRule({
   severity: 'warning',
   needs: 'catalog',
   summary: 'no comparison of a string column with a number, or of a number column with non-numeric text',
-  why: "When a string column is compared with a number, the server converts every row's value to a number: the index on the column cannot be used, and values such as '007' or '7abc' all equal 7. A number column compared with text like 'abc' compares with 0.",
-  fix: "Compare with a value of the column's own type: quote numbers for string columns (`phone = '13800000000'`), use numbers for number columns, and join columns of the same type.",
+  why:
+    "When a string column is compared with a number, the server converts every row's " +
+    "value to a number: the index on the column cannot be used, and values such as '007' " +
+    "or '7abc' all equal 7. A number column compared with text like 'abc' compares with " +
+    '0.',
+  fix:
+    "Compare with a value of the column's own type: quote numbers for string columns " +
+    "(`phone = '13800000000'`), use numbers for number columns, and join columns of the " +
+    'same type.',
   check({ stmt, catalog, schema }) {
     if (!catalog || !stmt.ast || !DML.has(stmt.kind)) return [];
     const scope = statementScope(stmt.ast, catalog, schema);

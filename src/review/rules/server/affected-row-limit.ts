@@ -8,8 +8,12 @@ export const affectedRowLimit = defineRule({
   severity: 'warning',
   needs: 'server',
   summary: 'an UPDATE or DELETE must not touch more than N rows (EXPLAIN estimate)',
-  why: 'A change that rewrites many rows at once holds locks for a long time, makes replicas lag and fills the undo log; if it is wrong, many rows must be restored.',
-  fix: 'Narrow the WHERE clause, or change the rows in batches (e.g. by primary-key ranges of a few hundred rows) in separate statements or tickets.',
+  why:
+    'A change that rewrites many rows at once holds locks for a long time, makes replicas ' +
+    'lag and fills the undo log; if it is wrong, many rows must be restored.',
+  fix:
+    'Narrow the WHERE clause, or change the rows in batches (e.g. by primary-key ranges ' +
+    'of a few hundred rows) in separate statements or tickets.',
   params: z.strictObject({ max: z.number().int().min(0).default(1000) }),
   async check(ctx) {
     const { stmt, params } = ctx;

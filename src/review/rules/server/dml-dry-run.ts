@@ -6,8 +6,16 @@ export const dmlDryRun = defineRule({
   severity: 'error',
   needs: 'server',
   summary: 'the server must accept the DML (EXPLAIN on the target, nothing is run)',
-  why: 'A statement that names a missing table or column, or that the server cannot read, fails when the change runs, possibly halfway through a ticket. Before approval dbops EXPLAINs only what it can prove harmless: a statement with a subquery, a stored or unknown function, a variable or a locking read is not sent to the server at all, and a DBA checks it when approving.',
-  fix: 'Correct the table and column names (check them with SHOW CREATE TABLE on the target) and the syntax at the place shown, then review again. A statement that was not EXPLAINed needs nothing from you: the DBA who approves it reads it.',
+  why:
+    'A statement that names a missing table or column, or that the server cannot read, ' +
+    'fails when the change runs, possibly halfway through a ticket. Before approval dbops ' +
+    'EXPLAINs only what it can prove harmless: a statement with a subquery, a stored or ' +
+    'unknown function, a variable or a locking read is not sent to the server at all, and ' +
+    'a DBA checks it when approving.',
+  fix:
+    'Correct the table and column names (check them with SHOW CREATE TABLE on the target) ' +
+    'and the syntax at the place shown, then review again. A statement that was not ' +
+    'EXPLAINed needs nothing from you: the DBA who approves it reads it.',
   async check(ctx) {
     const { stmt } = ctx;
     if (stmt.kind !== 'insert' && stmt.kind !== 'replace' && stmt.kind !== 'update' && stmt.kind !== 'delete')

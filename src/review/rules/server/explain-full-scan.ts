@@ -11,8 +11,13 @@ export const explainFullScan = defineRule({
   severity: 'warning',
   needs: 'server',
   summary: 'EXPLAIN must not show a full scan of a large table',
-  why: 'A full scan reads every row of the table: on a large table the statement is slow, loads the server and, for UPDATE/DELETE, locks many rows it does not change.',
-  fix: 'Filter on an indexed column (the primary key, or a column with an index), or add an index that matches the WHERE clause; check with EXPLAIN that `type` is no longer ALL or index.',
+  why:
+    'A full scan reads every row of the table: on a large table the statement is slow, ' +
+    'loads the server and, for UPDATE/DELETE, locks many rows it does not change.',
+  fix:
+    'Filter on an indexed column (the primary key, or a column with an index), or add an ' +
+    'index that matches the WHERE clause; check with EXPLAIN that `type` is no longer ALL ' +
+    'or index.',
   params: z.strictObject({ min_rows: z.number().int().min(0).default(10000) }),
   async check(ctx) {
     const { stmt, params } = ctx;

@@ -12,8 +12,12 @@ export const tableLimitSize = defineRule({
   severity: 'warning',
   needs: 'server',
   summary: 'no DDL on a table with more than N rows',
-  why: 'DDL on a very large table runs for a long time: it may lock the table or copy every row, makes replicas lag while they replay it, and cannot be stopped cleanly halfway.',
-  fix: 'Plan it with a DBA: run it with an online schema-change tool (gh-ost, pt-online-schema-change) in a quiet window, or archive old rows first.',
+  why:
+    'DDL on a very large table runs for a long time: it may lock the table or copy every ' +
+    'row, makes replicas lag while they replay it, and cannot be stopped cleanly halfway.',
+  fix:
+    'Plan it with a DBA: run it with an online schema-change tool (gh-ost, ' +
+    'pt-online-schema-change) in a quiet window, or archive old rows first.',
   params: z.strictObject({ max: z.number().int().min(0).default(10_000_000) }),
   check({ stmt, params, catalog, schema }) {
     if (!HEAVY_DDL.has(stmt.kind) || !catalog) return [];

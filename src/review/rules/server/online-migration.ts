@@ -23,8 +23,13 @@ export const onlineMigration = defineRule({
   severity: 'warning',
   needs: 'server',
   summary: 'an ALTER on a large table should run with gh-ost or pt-online-schema-change',
-  why: 'A plain ALTER on a large table copies or rebuilds it: for minutes or hours it takes disk space and I/O, may block writes, and replicas fall behind while they replay it.',
-  fix: 'Ask for the change to run with an online schema-change tool (gh-ost or pt-online-schema-change), or use ALGORITHM=INSTANT where the server supports it for this change.',
+  why:
+    'A plain ALTER on a large table copies or rebuilds it: for minutes or hours it takes ' +
+    'disk space and I/O, may block writes, and replicas fall behind while they replay it.',
+  fix:
+    'Ask for the change to run with an online schema-change tool (gh-ost or ' +
+    'pt-online-schema-change), or use ALGORITHM=INSTANT where the server supports it for ' +
+    'this change.',
   params: z.strictObject({ min_bytes: z.number().int().min(0).default(GIB) }),
   check({ stmt, params, catalog, schema }) {
     if ((stmt.kind !== 'alter-table' && stmt.kind !== 'create-index') || !catalog) return [];

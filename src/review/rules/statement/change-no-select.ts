@@ -11,8 +11,13 @@ export const changeNoSelect = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'a change ticket should not contain plain SELECTs',
-  why: 'A change ticket runs on the primary to modify data or schema, and nobody reads the result of a SELECT in it: the query only adds load on the primary (and, with FOR UPDATE or LOCK IN SHARE MODE, holds locks while the change runs).',
-  fix: 'Remove the SELECT from the change. To look at data, use a query request or `/dbops review` instead; `SELECT … INTO @var` used by later statements is allowed.',
+  why:
+    'A change ticket runs on the primary to modify data or schema, and nobody reads the ' +
+    'result of a SELECT in it: the query only adds load on the primary (and, with FOR ' +
+    'UPDATE or LOCK IN SHARE MODE, holds locks while the change runs).',
+  fix:
+    'Remove the SELECT from the change. To look at data, use a query request or `/dbops ' +
+    'review` instead; `SELECT … INTO @var` used by later statements is allowed.',
   check({ stmt, purpose }) {
     if (purpose !== 'change' || stmt.kind !== 'select' || selectsInto(stmt)) return [];
     return [

@@ -10,8 +10,12 @@ export const criticalRegex = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'statements matching a DBA-configured pattern are refused',
-  why: 'Your DBAs have listed patterns of SQL that must not run through a change here, for example writes to a table that only a specific service may change.',
-  fix: 'Rewrite the statement so it does not need what the pattern forbids, or ask a DBA (the message says which pattern matched) for an exception.',
+  why:
+    'Your DBAs have listed patterns of SQL that must not run through a change here, for ' +
+    'example writes to a table that only a specific service may change.',
+  fix:
+    'Rewrite the statement so it does not need what the pattern forbids, or ask a DBA ' +
+    '(the message says which pattern matched) for an exception.',
   params: z.strictObject({
     /** Regular expressions (case-insensitive) tested against each statement without comments; a message says why. */
     patterns: z

@@ -8,8 +8,14 @@ export const disallowCommit = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'no COMMIT, ROLLBACK, BEGIN or autocommit changes in a change',
-  why: 'dbops runs the change itself and decides where transactions begin and end. A COMMIT in the middle makes the statements before it permanent even if a later one fails, a ROLLBACK silently undoes work the report says was done, and BEGIN / START TRANSACTION commits whatever ran before it.',
-  fix: 'Remove the transaction statements. If parts of the change must be committed separately, submit them as separate changes.',
+  why:
+    'dbops runs the change itself and decides where transactions begin and end. A COMMIT ' +
+    'in the middle makes the statements before it permanent even if a later one fails, a ' +
+    'ROLLBACK silently undoes work the report says was done, and BEGIN / START ' +
+    'TRANSACTION commits whatever ran before it.',
+  fix:
+    'Remove the transaction statements. If parts of the change must be committed ' +
+    'separately, submit them as separate changes.',
   check({ stmt }) {
     if (stmt.kind === 'transaction') {
       const words = firstWords(stmt.stripped, 2);

@@ -26,7 +26,11 @@ export const disallowMixDdlDml = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'schema changes (DDL) and data changes (DML) belong in separate tickets',
-  why: 'DDL commits implicitly and cannot be rolled back, while DML is backed up and can be; mixed together, a failure half-way leaves a state that is neither before nor after. They are also run differently: large ALTERs go through an online schema-change tool, data changes in batches with backups.',
+  why:
+    'DDL commits implicitly and cannot be rolled back, while DML is backed up and can be; ' +
+    'mixed together, a failure half-way leaves a state that is neither before nor after. ' +
+    'They are also run differently: large ALTERs go through an online schema-change tool, ' +
+    'data changes in batches with backups.',
   fix: 'Submit the schema change in one ticket and the data change in another, and run them in the order they need.',
   scope: 'batch',
   check({ batch }) {

@@ -9,7 +9,9 @@ export const disallowTruncate = defineRule({
   needs: 'text',
   summary: 'TRUNCATE (of a table or of partitions) is not allowed in a change',
   why: 'TRUNCATE deletes every row at once, cannot be rolled back and leaves no backup of what was there.',
-  fix: 'Delete the rows you mean with DELETE … WHERE (dbops backs them up first), or ask a DBA for an exception if the table really must be emptied.',
+  fix:
+    'Delete the rows you mean with DELETE … WHERE (dbops backs them up first), or ask a ' +
+    'DBA for an exception if the table really must be emptied.',
   check({ stmt }) {
     if (stmt.kind === 'alter-table') return truncatedPartitions(stmt);
     if (stmt.kind !== 'truncate') return [];

@@ -19,8 +19,15 @@ export const grantInChange = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'accounts and privileges are asked for with /dbops grant, not through a change ticket',
-  why: 'Accounts and privileges have their own request and approval process: the right DBAs approve them, the password is delivered privately, and the grant is recorded. In a change ticket, a password would be visible in the SQL, the ticket history and the logs, and the privilege would escape that review.',
-  fix: 'Remove the statement and ask with `/dbops grant cluster.schema PRIV[,PRIV…] [to user@host] [for 8h]`: DBAs approve it, the password reaches only its owner, and the grant is recorded and expires.',
+  why:
+    'Accounts and privileges have their own request and approval process: the right DBAs ' +
+    'approve them, the password is delivered privately, and the grant is recorded. In a ' +
+    'change ticket, a password would be visible in the SQL, the ticket history and the ' +
+    'logs, and the privilege would escape that review.',
+  fix:
+    'Remove the statement and ask with `/dbops grant cluster.schema PRIV[,PRIV…] [to ' +
+    'user@host] [for 8h]`: DBAs approve it, the password reaches only its owner, and the ' +
+    'grant is recorded and expires.',
   // Also in a plain review: what is reviewed there is usually about to be asked for as a change.
   check({ stmt }) {
     const words = firstWords(stmt.stripped, 2);

@@ -8,8 +8,13 @@ export const loadDataOutfile = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'no LOAD DATA or SELECT … INTO OUTFILE/DUMPFILE',
-  why: "These read files into the database or write query results to files on the database server: data leaves the audited path (or enters it unchecked), needs the FILE privilege, and depends on the server's file system and secure_file_priv setting.",
-  fix: 'Load data with INSERT statements (in batches), or ask a DBA for a data import or export job; to get query results, use a query request.',
+  why:
+    'These read files into the database or write query results to files on the database ' +
+    'server: data leaves the audited path (or enters it unchecked), needs the FILE ' +
+    "privilege, and depends on the server's file system and secure_file_priv setting.",
+  fix:
+    'Load data with INSERT statements (in batches), or ask a DBA for a data import or ' +
+    'export job; to get query results, use a query request.',
   check({ stmt }) {
     if (stmt.kind === 'load-data') {
       const words = stmt.stripped.split(' ', 3).join(' ');

@@ -28,7 +28,9 @@ export const statementSyntax = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'the statement must parse as MySQL/MariaDB SQL',
-  why: 'A statement the server cannot read fails when it runs, possibly after earlier statements of the change were already applied.',
+  why:
+    'A statement the server cannot read fails when it runs, possibly after earlier ' +
+    'statements of the change were already applied.',
   fix: 'Correct the SQL at the position shown; run it against a test database first if unsure.',
   check({ stmt }) {
     const failure = stmt.parseError;

@@ -7,8 +7,13 @@ export const tableAutoIncrementInitialValue = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'AUTO_INCREMENT table option should start at 1',
-  why: 'A table option AUTO_INCREMENT=n usually comes from copying SHOW CREATE TABLE of another server: the new table then starts with a gap, and on an existing table it moves the counter for every later insert.',
-  fix: 'Remove the AUTO_INCREMENT=n table option (or set it to the configured start value) unless you mean to move the counter.',
+  why:
+    'A table option AUTO_INCREMENT=n usually comes from copying SHOW CREATE TABLE of ' +
+    'another server: the new table then starts with a gap, and on an existing table it ' +
+    'moves the counter for every later insert.',
+  fix:
+    'Remove the AUTO_INCREMENT=n table option (or set it to the configured start value) ' +
+    'unless you mean to move the counter.',
   params: z.strictObject({ value: z.number().int().nonnegative().default(1) }),
   check({ stmt, params }) {
     const ddl = tableDdl(stmt);

@@ -137,8 +137,14 @@ export const schemaBackwardCompatibility = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'schema changes must not break the code that is running',
-  why: 'During a deploy the old version of the application keeps running against the new schema. Dropping or renaming a table or column, or narrowing a type, makes its queries fail or its writes get rejected before the new version is out.',
-  fix: 'Change the schema in backward-compatible steps: add the new column or table, deploy code that uses it, then drop or rename the old one in a later ticket once nothing uses it.',
+  why:
+    'During a deploy the old version of the application keeps running against the new ' +
+    'schema. Dropping or renaming a table or column, or narrowing a type, makes its ' +
+    'queries fail or its writes get rejected before the new version is out.',
+  fix:
+    'Change the schema in backward-compatible steps: add the new column or table, deploy ' +
+    'code that uses it, then drop or rename the old one in a later ticket once nothing ' +
+    'uses it.',
   check(ctx) {
     const { stmt } = ctx;
     switch (stmt.kind) {

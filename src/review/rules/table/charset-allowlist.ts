@@ -14,8 +14,13 @@ export const tableCharsetAllowlist = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'table and column character sets must be on the allowlist',
-  why: 'Mixed character sets make joins and comparisons convert on every row (and stop using indexes), and anything but utf8mb4 cannot store every character: emoji and some names get cut or turned into `?`.',
-  fix: 'Use one of the allowed character sets (utf8mb4 by default) for the table and its columns, or leave CHARACTER SET out to inherit the default.',
+  why:
+    'Mixed character sets make joins and comparisons convert on every row (and stop using ' +
+    'indexes), and anything but utf8mb4 cannot store every character: emoji and some ' +
+    'names get cut or turned into `?`.',
+  fix:
+    'Use one of the allowed character sets (utf8mb4 by default) for the table and its ' +
+    'columns, or leave CHARACTER SET out to inherit the default.',
   params: z.strictObject({ allowlist: z.array(z.string().min(1)).min(1).default(['utf8mb4']) }),
   check({ stmt, params }) {
     const ddl = tableDdl(stmt);

@@ -18,7 +18,11 @@ export const tableCollationAllowlist = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'table and column collations must be on the allowlist',
-  why: 'Columns with different collations cannot be compared or joined without converting every row (which stops index use, or fails with "Illegal mix of collations"), and a collation decides whether `a` = `A` — mixing them gives different answers to the same query.',
+  why:
+    'Columns with different collations cannot be compared or joined without converting ' +
+    'every row (which stops index use, or fails with "Illegal mix of collations"), and a ' +
+    'collation decides whether `a` = `A` — mixing them gives different answers to the ' +
+    'same query.',
   fix: 'Use one of the allowed collations, or leave COLLATE out to inherit the table or server default.',
   params: z.strictObject({ allowlist: z.array(z.string().min(1)).min(1).default(DEFAULT_COLLATIONS) }),
   check({ stmt, params }) {

@@ -7,7 +7,9 @@ export const tableComment = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'tables need a comment of bounded length',
-  why: 'The table comment is where the next person (and the DBA on call) learns what the table holds and who owns it; without it, nobody dares to change or drop it.',
+  why:
+    'The table comment is where the next person (and the DBA on call) learns what the ' +
+    'table holds and who owns it; without it, nobody dares to change or drop it.',
   fix: "Add COMMENT='what the table holds' to the CREATE TABLE, within the length limit.",
   params: z.strictObject({ max_length: z.number().int().positive().default(64) }),
   check({ stmt, params }) {

@@ -9,7 +9,9 @@ export const tableDisallowDrop = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'DROP TABLE (or DROP PARTITION) is not allowed in a change',
-  why: 'Dropping a table deletes its data and definition at once, with no undo short of a restore from backup; running code that still uses it starts failing.',
+  why:
+    'Dropping a table deletes its data and definition at once, with no undo short of a ' +
+    'restore from backup; running code that still uses it starts failing.',
   fix: 'Rename the table first (RENAME TABLE t TO t_del), wait until nothing uses it, then ask a DBA to drop it.',
   check({ stmt }) {
     if (stmt.kind === 'alter-table') return droppedPartitions(stmt);

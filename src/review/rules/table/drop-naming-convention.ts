@@ -8,8 +8,14 @@ export const tableDropNamingConvention = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'DROP TABLE only for tables renamed for deletion',
-  why: 'A table renamed to a marked name (e.g. `orders_del`) first shows whether anything still uses it: code that does fails loudly but the data is still there. Dropping an unrenamed table skips that safety step.',
-  fix: 'Rename the table to a name that matches the pattern (RENAME TABLE orders TO orders_del), wait until nothing uses it, then drop the renamed table. Where table.disallow-drop is also on, that drop still needs a DBA exception.',
+  why:
+    'A table renamed to a marked name (e.g. `orders_del`) first shows whether anything ' +
+    'still uses it: code that does fails loudly but the data is still there. Dropping an ' +
+    'unrenamed table skips that safety step.',
+  fix:
+    'Rename the table to a name that matches the pattern (RENAME TABLE orders TO ' +
+    'orders_del), wait until nothing uses it, then drop the renamed table. Where ' +
+    'table.disallow-drop is also on, that drop still needs a DBA exception.',
   params: z.strictObject({ pattern: patternParam('_del$') }),
   check({ stmt, params }) {
     if (stmt.kind !== 'drop-table') return [];

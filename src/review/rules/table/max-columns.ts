@@ -7,7 +7,10 @@ export const tableMaxColumns = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'at most N columns per table',
-  why: 'Very wide tables make every row long: fewer rows fit in a page and in memory, each change rewrites more, and they usually mix several concerns that are better in separate tables.',
+  why:
+    'Very wide tables make every row long: fewer rows fit in a page and in memory, each ' +
+    'change rewrites more, and they usually mix several concerns that are better in ' +
+    'separate tables.',
   fix: 'Split rarely used or optional columns into a side table keyed by the same id.',
   params: z.strictObject({ max: z.number().int().positive().default(100) }),
   check({ stmt, params, catalog, schema }) {

@@ -12,7 +12,10 @@ export const statementMergeAlterTable = defineRule({
   needs: 'text',
   scope: 'batch',
   summary: 'one ALTER per table per ticket',
-  why: 'Each ALTER TABLE (and CREATE/DROP INDEX) may copy or rebuild the whole table and holds a metadata lock while it starts and ends; several in a row on one table multiply that time and the replication lag.',
+  why:
+    'Each ALTER TABLE (and CREATE/DROP INDEX) may copy or rebuild the whole table and ' +
+    'holds a metadata lock while it starts and ends; several in a row on one table ' +
+    'multiply that time and the replication lag.',
   fix: 'Merge the changes into one statement: ALTER TABLE t ADD COLUMN a …, ADD INDEX idx_a (a), DROP COLUMN b;',
   check({ batch, schema }) {
     const groups = new Map<string, { table: TableRef; stmts: ReviewStatement[] }>();

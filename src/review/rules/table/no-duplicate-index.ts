@@ -70,7 +70,9 @@ export const tableNoDuplicateIndex = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'no two indexes on the same columns',
-  why: 'A second index on the same columns helps no query, yet every insert, update and delete must maintain it, and it takes disk and buffer-pool memory.',
+  why:
+    'A second index on the same columns helps no query, yet every insert, update and ' +
+    'delete must maintain it, and it takes disk and buffer-pool memory.',
   fix: 'Drop one of the two. Keep the UNIQUE or PRIMARY one if either is; otherwise keep the one with the better name.',
   check(ctx) {
     const ddl = tableDdl(ctx.stmt);

@@ -6,8 +6,14 @@ export const tableNoForeignKey = defineRule({
   severity: 'warning',
   needs: 'text',
   summary: 'no FOREIGN KEY constraints',
-  why: 'Foreign keys make every insert, update and delete check and lock rows in the other table, cascade changes you cannot see in the statement, block online schema-change tools (gh-ost cannot run on them), and get in the way of splitting tables across servers.',
-  fix: 'Drop the FOREIGN KEY clause and keep an ordinary index on the column; check the relationship in the application.',
+  why:
+    'Foreign keys make every insert, update and delete check and lock rows in the other ' +
+    'table, cascade changes you cannot see in the statement, block online schema-change ' +
+    'tools (gh-ost cannot run on them), and get in the way of splitting tables across ' +
+    'servers.',
+  fix:
+    'Drop the FOREIGN KEY clause and keep an ordinary index on the column; check the ' +
+    'relationship in the application.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);
     if (!ddl) return [];

@@ -6,8 +6,14 @@ export const statementRequireAlgorithmOption = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'ALTER TABLE should say ALGORITHM=',
-  why: 'Without ALGORITHM the server silently picks the cheapest method it can, which may be a full table copy that blocks writes for hours. With ALGORITHM=INSTANT or INPLACE it refuses up front when the change cannot be done that way.',
-  fix: 'Add ALGORITHM=INSTANT (or INPLACE) to the statement, e.g. `ALTER TABLE t ADD COLUMN c INT, ALGORITHM=INSTANT`; if the server refuses, ask a DBA to run it with an online schema-change tool.',
+  why:
+    'Without ALGORITHM the server silently picks the cheapest method it can, which may be ' +
+    'a full table copy that blocks writes for hours. With ALGORITHM=INSTANT or INPLACE it ' +
+    'refuses up front when the change cannot be done that way.',
+  fix:
+    'Add ALGORITHM=INSTANT (or INPLACE) to the statement, e.g. `ALTER TABLE t ADD COLUMN ' +
+    'c INT, ALGORITHM=INSTANT`; if the server refuses, ask a DBA to run it with an online ' +
+    'schema-change tool.',
   check({ stmt }) {
     const options = onlineDdlOptions(stmt);
     if (!options || options.algorithm !== null) return [];

@@ -6,8 +6,14 @@ export const statementRequireLockOption = defineRule({
   severity: 'notice',
   needs: 'text',
   summary: 'ALTER TABLE should say LOCK=',
-  why: 'Without LOCK the server may block writes (or reads) on the table for the whole change without warning. With LOCK=NONE it refuses up front when the change cannot run while the application keeps writing.',
-  fix: 'Add LOCK=NONE to the statement, e.g. `ALTER TABLE t ADD INDEX idx_a (a), ALGORITHM=INPLACE, LOCK=NONE`; if the server refuses, ask a DBA to run it with an online schema-change tool.',
+  why:
+    'Without LOCK the server may block writes (or reads) on the table for the whole ' +
+    'change without warning. With LOCK=NONE it refuses up front when the change cannot ' +
+    'run while the application keeps writing.',
+  fix:
+    'Add LOCK=NONE to the statement, e.g. `ALTER TABLE t ADD INDEX idx_a (a), ' +
+    'ALGORITHM=INPLACE, LOCK=NONE`; if the server refuses, ask a DBA to run it with an ' +
+    'online schema-change tool.',
   check({ stmt }) {
     const options = onlineDdlOptions(stmt);
     if (!options || options.lock !== null) return [];

@@ -10,7 +10,10 @@ export const tableRequirePk = defineRule({
   severity: 'error',
   needs: 'text',
   summary: 'every table needs a primary key',
-  why: 'InnoDB without a primary key uses a hidden one: row-based replication then scans the whole table for each changed row, and rows cannot be backed up or rolled back exactly.',
+  why:
+    'InnoDB without a primary key uses a hidden one: row-based replication then scans the ' +
+    'whole table for each changed row, and rows cannot be backed up or rolled back ' +
+    'exactly.',
   fix: 'Add a primary key, e.g. `id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY`.',
   check(ctx) {
     const ddl = tableDdl(ctx.stmt);
