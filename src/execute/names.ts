@@ -49,3 +49,8 @@ export function backupTableName(
 export function logTable(backupSchema: string, name: string = EXECUTION_LOG): string {
   return `${quoteIdent(backupSchema)}.${quoteIdent(name)}`;
 }
+
+/** Names the copy and the old table get: `_orders_new`, `_orders_old`. */
+export function oscTableNames(table: string): { newTable: string; oldTable: string } {
+  return { newTable: `_${table}_new`.slice(0, 64), oldTable: `_${table}_old`.slice(0, 64) };
+}

@@ -4,75 +4,21 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import type { ExecutionSection } from '../config/schema.js';
 import { copyWithTool, sleep } from './osc-copy.js';
 import { oscDsn } from './osc-dsn.js';
-import type { OscLeftovers } from './osc-leftovers.js';
-import { qualified, quoteIdent, shown, type TableName } from './names.js';
+import { oscTableNames, qualified, quoteIdent, shown, type TableName } from './names.js';
+import type { Credentials, OnlineAlterOptions, OnlineAlterOutcome, OscState } from './osc-types.js';
 import { CancelledError, serverError, type ExecutionSession } from './session.js';
 import { messageOf } from '../kernel/errors.js';
 
-export type OscPhase =
-  | 'starting'
-  | 'copying'
-  | 'pausing'
-  | 'paused'
-  | 'resuming'
-  | 'ready'
-  | 'cutting-over'
-  | 'done'
-  | 'failed'
-  | 'cancelled';
-
-/** Where an online ALTER is, for the Slack panel. */
-export interface OscState {
-  phase: OscPhase;
-  table: string;
-  percent: number | null;
-  detail: string;
-  /** Who pressed what, last. */
-  by?: string;
-}
-
-/** What DBAs asked for from Slack (Pause, Resume, Cut-over), read by the running job. */
-export interface OscRequests {
-  paused: boolean;
-  pausedBy?: string;
-  cutOver: { by: string } | null;
-}
-
-export interface OscControl {
-  read(): Promise<OscRequests>;
-  report(state: OscState): Promise<void>;
-  /** What an online ALTER interrupted by a dead worker left on its table, for the thread (with Clean up). */
-  leftovers(found: OscLeftovers): Promise<void>;
-}
-
-export interface Credentials {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-}
-
-export interface OnlineAlterOptions {
-  settings: ExecutionSection['pt_osc'];
-  lockWaitTimeoutSeconds: number;
-  credentials: Credentials;
-  table: TableName;
-  clause: string;
-  session: ExecutionSession;
-  control: OscControl;
-  signal: AbortSignal;
-  progress(fraction: number, message: string): Promise<void>;
-  log(line: string): Promise<void>;
-  /** How often Slack's requests are read (ms); default 1000. */
-  pollMs?: number;
-  /** A private directory (0700, in dbops' runtime directory) for the option and pause files. */
-  workDir: () => Promise<string>;
-}
-
-export interface OnlineAlterOutcome {
-  cutOverBy: string;
-  keptOldTable: string | null;
-}
+export type {
+  OscPhase,
+  OscState,
+  OscRequests,
+  OscControl,
+  Credentials,
+  OnlineAlterOptions,
+  OnlineAlterOutcome,
+} from './osc-types.js';
+export { oscTableNames } from './names.js';
 
 /** The tool's path when it is installed (an absolute path, or a name found on PATH); else null. */
 export function findTool(path: string, envPath = process.env.PATH ?? ''): string | null {
@@ -81,11 +27,6 @@ export function findTool(path: string, envPath = process.env.PATH ?? ''): string
     if (dir && existsSync(join(dir, path))) return join(dir, path);
   }
   return null;
-}
-
-/** Names the copy and the old table get: `_orders_new`, `_orders_old`. */
-export function oscTableNames(table: string): { newTable: string; oldTable: string } {
-  return { newTable: `_${table}_new`.slice(0, 64), oldTable: `_${table}_old`.slice(0, 64) };
 }
 
 /** A MySQL option file (`[client]`) with the connection, so no credential is a process argument. */

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TOOL_PID_FILE } from '../config/runtime-dir.js';
-import type { OnlineAlterOptions, OscState } from './online-alter.js';
+import type { OnlineAlterOptions, OscState } from './osc-types.js';
 import { lineSplitter, readOscLine } from './osc-output.js';
 import { CancelledError } from './session.js';
 

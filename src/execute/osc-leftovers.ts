@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { readSchema, type RowsSource } from '../db/schema/read-schema.js';
-import { qualified, quoteIdent, shown, type TableName } from './names.js';
-import { oscTableNames } from './online-alter.js';
+import { oscTableNames, qualified, quoteIdent, shown, type TableName } from './names.js';
 
 /** What pt-online-schema-change built on a table and nobody removed (a worker died mid-ALTER). */
 export const OscLeftovers = z.strictObject({

@@ -14,7 +14,7 @@ import { backupTableName, shown, type TableName } from './names.js';
 import { runOnlineAlter } from './online-alter.js';
 import { toolNameProblem } from './osc-dsn.js';
 import { describeOscLeftovers, findOscLeftovers } from './osc-leftovers.js';
-import type { RunDeps, RunRequest, StatementResult } from './run.js';
+import type { RunDeps, RunRequest, StatementResult } from './run-types.js';
 import { supportsInsertReturning } from './server.js';
 import type { ExecutionSession } from './session.js';
 import { readAlterFacts, readTableInfo, type TableInfo } from './table-info.js';
