@@ -28,6 +28,7 @@ import {
   type JsonObject,
   type Reply,
 } from './fake-slack-http.js';
+import { blockLimitProblems, viewLimitProblems } from './block-limits.js';
 import { FakeSocketMode, SocketModeOpenError } from './fake-socket-mode.js';
 
 export type { Fault, JsonObject } from './fake-slack-http.js';
@@ -143,9 +144,21 @@ export interface FakeSlackApiOptions {
 
 /** Answered as `{ ok: false, error: code }`. */
 class SlackApiError extends Error {
-  constructor(readonly code: string) {
+  constructor(
+    readonly code: string,
+    readonly messages: string[] = [],
+  ) {
     super(code);
   }
+}
+
+/** Slack refuses blocks over its documented limits with `invalid_blocks` (block-limits.ts). */
+function checkLimits(problems: string[]): void {
+  if (problems.length > 0)
+    throw new SlackApiError(
+      'invalid_blocks',
+      problems.map((p) => `[ERROR] ${p}`),
+    );
 }
 type Handler = (p: JsonObject, token: string) => JsonObject;
 
@@ -595,7 +608,7 @@ export class FakeSlackApi {
     try {
       return { status: 200, body: { ok: true, ...handler(params, token) } };
     } catch (err) {
-      if (err instanceof SlackApiError) return { status: 200, body: { ok: false, error: err.code } };
+      if (err instanceof SlackApiError) return { status: 200, body: errorBody(err) };
       throw err;
     }
   }
@@ -623,7 +636,7 @@ export class FakeSlackApi {
         this.store(target.channel, p, 'response_url', inChannel ? {} : { ephemeralTo: target.user });
       }
     } catch (err) {
-      if (err instanceof SlackApiError) return { status: 400, body: { ok: false, error: err.code } };
+      if (err instanceof SlackApiError) return { status: 400, body: errorBody(err) };
       throw err;
     }
     return { status: 200, body: { ok: true } };
@@ -716,6 +729,7 @@ export class FakeSlackApi {
     ) {
       throw new SlackApiError('no_text');
     }
+    if (via !== 'user' && via !== 'workspace') checkLimits(blockLimitProblems(p.blocks, 'message'));
     const byBot = who.author === undefined;
     const m: StoredMessage = {
       channel,
@@ -741,6 +755,7 @@ export class FakeSlackApi {
   }
 
   private edit(m: StoredMessage, p: JsonObject): void {
+    checkLimits(blockLimitProblems(p.blocks, 'message'));
     m.history.push({ text: m.text, blocks: m.blocks, at: new Date() });
     m.editCount += 1;
     m.editedAt = new Date();
@@ -796,6 +811,7 @@ export class FakeSlackApi {
     const triggerId = str(p.trigger_id) ?? str(p.interactivity_pointer);
     if (!triggerId) throw new SlackApiError('invalid_arguments');
     const trigger = this.triggers.get(triggerId);
+    checkLimits(viewLimitProblems(p.view));
     const parent = via === 'views.push' && trigger?.viewId ? this.views.get(trigger.viewId) : undefined;
     const id = this.nextId('V');
     const view = this.viewObject(id, obj(p.view), {
@@ -812,6 +828,7 @@ export class FakeSlackApi {
     const stored = key ? all.find((v) => v.id === key || v.view.external_id === key) : undefined;
     if (!stored) throw new SlackApiError('not_found');
     if (str(p.hash) && p.hash !== stored.view.hash) throw new SlackApiError('hash_conflict');
+    checkLimits(viewLimitProblems(p.view));
     stored.history.push(stored.view);
     const { root_view_id, previous_view_id } = stored.view;
     stored.view = this.viewObject(stored.id, obj(p.view), { root_view_id, previous_view_id });
@@ -822,6 +839,7 @@ export class FakeSlackApi {
     const user = this.knownUser(required(p, 'user_id'));
     const prev = this.homes.get(user);
     if (prev && str(p.hash) && p.hash !== prev.view.hash) throw new SlackApiError('hash_conflict');
+    checkLimits(viewLimitProblems({ type: 'home', ...obj(p.view) }));
     const id = prev?.id ?? this.nextId('V');
     const view = this.viewObject(id, obj(p.view), { root_view_id: id, previous_view_id: null });
     this.homes.set(user, {
@@ -942,6 +960,12 @@ export class FakeSlackApi {
     const micros = ++this.tsSeq * 100;
     return `${1700000000 + Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
+}
+
+function errorBody(err: SlackApiError): JsonObject {
+  return err.messages.length > 0
+    ? { ok: false, error: err.code, response_metadata: { messages: err.messages } }
+    : { ok: false, error: err.code };
 }
 
 function required(p: JsonObject, name: string): string {

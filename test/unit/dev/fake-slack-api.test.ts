@@ -71,6 +71,29 @@ describe('FakeSlackApi against a real WebClient', () => {
     );
   });
 
+  it('refuses messages and views over Block Kit limits with invalid_blocks, as Slack does', async () => {
+    const tooMany = Array.from({ length: 51 }, () => ({ type: 'divider' }));
+    await assert.rejects(
+      client.chat.postMessage({ channel: 'C0DBA', text: 'many', blocks: tooMany }),
+      platformError('chat.postMessage', 'invalid_blocks'),
+    );
+    const posted = await client.chat.postMessage({ channel: 'C0DBA', text: 'ok' });
+    const long = [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }];
+    await assert.rejects(
+      client.chat.update({ channel: 'C0DBA', ts: posted.ts ?? '', text: 'long', blocks: long }),
+      platformError('chat.update', 'invalid_blocks'),
+    );
+    const trigger = api.createTriggerId('U0ALICE');
+    await assert.rejects(
+      client.views.open({
+        trigger_id: trigger,
+        view: { type: 'modal', title: { type: 'plain_text', text: 'A title longer than 24 chars' }, blocks: [] },
+      }),
+      platformError('views.open', 'invalid_blocks'),
+    );
+    assert.equal(api.messages('C0DBA').length, 1);
+  });
+
   it('edits a message in place with chat.update and keeps its history', async () => {
     const posted = await client.chat.postMessage({ channel: 'C0DBA', text: 'queued' });
     const updated = await client.chat.update({ channel: 'C0DBA', ts: posted.ts ?? '', text: 'running' });
