@@ -21,6 +21,12 @@ export const ids = {
     reasonBlock: 'reason',
     reasonInput: 'reason_input',
   },
+  /** Cancel… of a running ticket: the reason for stopping it (the form is the confirmation). */
+  cancelModal: {
+    callback: 'dbops.ticket.cancel.modal',
+    reasonBlock: 'reason',
+    reasonInput: 'reason_input',
+  },
   exceptionModal: {
     callback: 'dbops.ticket.exception.modal',
     reasonBlock: 'reason',

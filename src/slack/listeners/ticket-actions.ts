@@ -1,13 +1,13 @@
 import type { App, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { View } from '@slack/types';
 import { z } from 'zod';
-import { canReject, canRequestException, staleClickMessage, type Verdict } from '../../tickets/policy.js';
+import { canCancel, canReject, canRequestException, staleClickMessage, type Verdict } from '../../tickets/policy.js';
 import { parseTicketId, type Ticket } from '../../tickets/ticket.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
 import { guarded } from './guard.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
-import { exceptionModalView, rejectModalView, type ModalOrigin } from '../views/ticket-modals.js';
+import { cancelModalView, exceptionModalView, rejectModalView, type ModalOrigin } from '../views/ticket-modals.js';
 import { stopRequestedNote } from '../views/ticket-progress.js';
 import { privateNote } from '../views/ticket-replies.js';
 
@@ -122,6 +122,13 @@ export function registerTicketActions(app: App, deps: CommandDeps, answer: Answe
   });
 
   on(ids.ticketActions.cancel, async (click) => {
+    const current = await deps.ticketStore.get(click.ticketId);
+    if (current?.state === 'running' && click.triggerId) {
+      const checked = await precheck(click, (ticket, dbas) => canCancel(ticket, click.user, dbas), deps);
+      if (!checked.ok) return tell(click, checked.message);
+      await openModal(click, cancelModalView(checked.ticket, originOf(click)), deps);
+      return;
+    }
     const result = await deps.tickets.cancel({ ticketId: click.ticketId, user: click.user });
     if (!result.ok) {
       if (result.code === 'stale') await deps.announcer.refresh(click.ticketId);

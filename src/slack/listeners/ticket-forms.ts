@@ -8,6 +8,7 @@ import { guarded, type Scope } from './guard.js';
 import { answerPrivately, type AnswerDeps, type Surface } from '../private-answer.js';
 import { requestSqlChange } from '../../requests/sql-change.js';
 import type { ModalOrigin } from '../views/ticket-modals.js';
+import { stopRequestedNote } from '../views/ticket-progress.js';
 import { announceFailedMessage, exceptionRequestedMessage, privateNote, problemNote } from '../views/ticket-replies.js';
 import { findCluster } from '../../config/clusters.js';
 import { requestAnswerMessage } from '../views/request-answer.js';
@@ -112,6 +113,50 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
       await deps.announcer.rejected(result.ticket, form.user, reason);
       if (surface.kind !== 'message' || surface.ephemeral)
         await answerPrivately(form.user, surface, privateNote(`You rejected ${result.ticket.ref}.`, ':x:'), answer);
+    }),
+  );
+
+  app.view(
+    ids.cancelModal.callback,
+    guarded<FormArgs>({ what: 'cancel', logger: deps.logger, ack: 'own' }, async ({ ack, view, body }, scope) => {
+      const form = readForm(view, body);
+      const origin = Origin.safeParse(form?.metadata);
+      if (!form || !origin.success) {
+        await ack();
+        deps.logger.warn('unreadable cancel form', {});
+        return;
+      }
+      const reason = form.value(ids.cancelModal.reasonBlock, ids.cancelModal.reasonInput);
+      if (!reason) {
+        await ack({
+          response_action: 'errors',
+          errors: { [ids.cancelModal.reasonBlock]: 'Say why, so the requester and the DBAs know.' },
+        });
+        return;
+      }
+      await ack();
+      const surface = surfaceOfOrigin(origin.data);
+      answerTo(scope, form.user, surface, origin.data.ticketId);
+      const result = await deps.tickets.cancel({ ticketId: origin.data.ticketId, user: form.user, reason });
+      if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
+      if (result.outcome === 'stop_requested') {
+        await deps.announcer.stopRequested(result.ticket, form.user, reason);
+        await answerPrivately(
+          form.user,
+          surface,
+          privateNote(stopRequestedNote(result.ticket.ref), ':octagonal_sign:'),
+          answer,
+        );
+        return;
+      }
+      // It ended between the click and the submission: it was cancelled before it ran.
+      await deps.announcer.cancelled(result.ticket, form.user, result.jobRemoved);
+      await answerPrivately(
+        form.user,
+        surface,
+        privateNote(`${result.ticket.ref} is cancelled.`, ':no_entry_sign:'),
+        answer,
+      );
     }),
   );
 

@@ -7,6 +7,7 @@ import type { Reveal } from '../../accounts/password-store.js';
 import { privilegesLabel, scopeLabel } from '../../accounts/spec.js';
 import { formatDuration } from '../../text/duration.js';
 import { ids } from '../ids.js';
+import { confirmDialog } from './confirm.js';
 import {
   code,
   codeBlock,
@@ -50,7 +51,16 @@ export function grantActions(grant: Grant, buttons: readonly GrantButton[]): Act
         value: grant.ref,
       };
       if (b === 'showPassword') button.style = 'primary';
-      if (b === 'revoke') button.style = 'danger';
+      if (b === 'revoke') {
+        button.style = 'danger';
+        button.confirm = confirmDialog({
+          title: `Revoke ${grant.ref}?`,
+          text: `${accountSql(grant.account)} loses ${privilegesLabel(grant.privileges)} on ${scopeLabel(grant)} now; sessions using it may fail. To get it back, ask again.`,
+          confirm: 'Revoke',
+          deny: 'Keep it',
+          danger: true,
+        });
+      }
       return button;
     }),
   };

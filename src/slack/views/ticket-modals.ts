@@ -61,6 +61,31 @@ export function rejectModalView(ticket: Ticket, origin: ModalOrigin): View {
   };
 }
 
+/** Cancel… of a running ticket: it stops at its next safe point; the reason goes to the thread. */
+export function cancelModalView(ticket: Ticket, origin: ModalOrigin): View {
+  const form = ids.cancelModal;
+  return {
+    type: 'modal',
+    callback_id: form.callback,
+    private_metadata: JSON.stringify(origin),
+    title: { type: 'plain_text', text: truncate(`Stop ${ticket.ref}`, 24) },
+    submit: { type: 'plain_text', text: 'Stop it' },
+    close: { type: 'plain_text', text: 'Keep running' },
+    blocks: [
+      section(
+        `*${ticket.ref}* · ${ticketTitle(ticket)} is *running*. It stops at its next safe point: what is done stays done, the rest does not run.`,
+      ),
+      reasonInput(
+        form.reasonBlock,
+        form.reasonInput,
+        'Why stop it?',
+        'e.g. Replication lag on the replicas is growing; we retry tonight.',
+        false,
+      ),
+    ],
+  };
+}
+
 /** Request exception: asks the requester why the errors of the review are acceptable. */
 export function exceptionModalView(ticket: Ticket, origin: ModalOrigin): View {
   const form = ids.exceptionModal;

@@ -11,6 +11,7 @@ import {
   type TicketState,
 } from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
+import { confirmDialog } from './confirm.js';
 import { code, escapeMrkdwn, quoted, truncate } from '../../text/blocks.js';
 import { pluralSuffix } from '../../kernel/format.js';
 
@@ -147,52 +148,67 @@ export function statusLine({ ticket, events, timezone }: TicketViewInput): strin
 
 export type ButtonKind = 'approve' | 'reject' | 'cancel' | 'requestException';
 
+/** The error rules an exception overrides: what a DBA approving it accepts. */
+export function overriddenRules(ticket: Pick<Ticket, 'review'>): string[] {
+  return [
+    ...new Set(
+      sortedFindings(ticket)
+        .filter((f) => f.severity === 'error')
+        .map((f) => f.rule),
+    ),
+  ];
+}
+
+function approveConfirm(ticket: Ticket): Button['confirm'] {
+  const when = ticket.runAt ? 'at its requested time' : 'as soon as it is approved';
+  const where = `${targetOf(ticket)} (${ticket.environment})`;
+  if (ticket.exception) {
+    const rules = overriddenRules(ticket);
+    const overrides =
+      rules.length === 0 ? 'its review' : `the ${rules.length === 1 ? 'rule' : 'rules'} ${rules.join(', ')}`;
+    return confirmDialog({
+      title: `Approve ${ticket.ref} as an exception?`,
+      text: `This overrides ${overrides}. It will run on ${where} ${when}.`,
+      confirm: 'Approve exception',
+      danger: true,
+    });
+  }
+  if (ticket.environment !== 'prod') return undefined;
+  return confirmDialog({
+    title: `Approve ${ticket.ref} on prod?`,
+    text: `This change will run on ${where} ${when}.`,
+    confirm: 'Approve',
+  });
+}
+
+function cancelConfirm(ticket: Ticket): Button['confirm'] {
+  // A running ticket's Cancel… opens a form that asks for a reason: that form is its confirmation.
+  if (ticket.state === 'running') return undefined;
+  return confirmDialog({
+    title: `Cancel ${ticket.ref}?`,
+    text: `${ticketTitle(ticket)} will not run. To do it later, ask again.`,
+    confirm: 'Cancel ticket',
+    deny: 'Keep it',
+    danger: true,
+  });
+}
+
 /** A ticket's buttons; the value is the ticket ref, read back with zod in the listener. */
 export function ticketButton(ticket: Ticket, kind: ButtonKind): Button {
   const actionId = ids.ticketActions[kind];
   const value = ticket.ref;
-  if (kind === 'approve') {
-    const button: Button = {
-      type: 'button',
-      action_id: actionId,
-      value,
-      style: 'primary',
-      text: { type: 'plain_text', text: 'Approve' },
-    };
-    if (ticket.environment !== 'prod') return button;
-    const when = ticket.runAt ? 'at its requested time' : 'as soon as it is approved';
-    const exception = ticket.exception ? ' Its review found errors: this approval is an exception.' : '';
-    return {
-      ...button,
-      confirm: {
-        title: { type: 'plain_text', text: `Approve ${ticket.ref} on prod?` },
-        text: {
-          type: 'plain_text',
-          text: truncate(`This change will run on ${targetOf(ticket)} (prod) ${when}.${exception}`, 300),
-        },
-        confirm: { type: 'plain_text', text: 'Approve' },
-        deny: { type: 'plain_text', text: 'Not yet' },
-        style: 'primary',
-      },
-    };
-  }
-  if (kind === 'reject')
-    return {
-      type: 'button',
-      action_id: actionId,
-      value,
-      style: 'danger',
-      text: { type: 'plain_text', text: 'Reject…' },
-    };
-  if (kind === 'requestException')
-    return {
-      type: 'button',
-      action_id: actionId,
-      value,
-      style: 'primary',
-      text: { type: 'plain_text', text: 'Request exception…' },
-    };
-  return { type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: 'Cancel ticket' } };
+  const button = (text: string, style?: 'primary' | 'danger', confirm?: Button['confirm']): Button => ({
+    type: 'button',
+    action_id: actionId,
+    value,
+    ...(style && { style }),
+    text: { type: 'plain_text', text },
+    ...(confirm && { confirm }),
+  });
+  if (kind === 'approve') return button('Approve', 'primary', approveConfirm(ticket));
+  if (kind === 'reject') return button('Reject…', 'danger');
+  if (kind === 'requestException') return button('Request exception…', 'primary');
+  return button(ticket.state === 'running' ? 'Cancel…' : 'Cancel ticket', undefined, cancelConfirm(ticket));
 }
 
 /** An actions block with the given buttons, its block id unique per ticket (Home lists several). */

@@ -191,6 +191,42 @@ describe('buttons by role and state', () => {
   }
 });
 
+describe('confirmations on risky ticket buttons', () => {
+  it('approving an exception names the rules it overrides, on any environment', () => {
+    const ticket = makeTicket({
+      environment: 'staging',
+      cluster: 'stg',
+      state: 'awaiting_exception',
+      exception: true,
+      review: { summary: { errors: 1, warnings: 0, notices: 0, score: 75, grade: 'F' }, findings: [error, error] },
+    });
+    const confirm = ticketButton(ticket, 'approve').confirm;
+    assert.ok(confirm);
+    assert.equal(confirm.title?.text, 'Approve T-42 as an exception?');
+    assert.match(
+      confirm.text.text,
+      /^This overrides the rule statement\.where\.require\.update-delete\. It will run on/,
+    );
+    assert.equal(confirm.style, 'danger');
+  });
+
+  it('Cancel asks before a ticket that has not run yet; a running one opens a form for the reason instead', () => {
+    const waiting = ticketButton(makeTicket({ state: 'awaiting_approval' }), 'cancel');
+    assert.equal(waiting.text.text, 'Cancel ticket');
+    assert.match(waiting.confirm?.text.text ?? '', /will not run/);
+    const running = ticketButton(makeTicket({ state: 'running' }), 'cancel');
+    assert.equal(running.text.text, 'Cancel…');
+    assert.equal(running.confirm, undefined);
+  });
+
+  it('a confirmation stays within Slack limits however long the title', () => {
+    const base = makeTicket({ state: 'awaiting_approval' });
+    const ticket = { ...base, about: { ...base.about, title: 'x'.repeat(400) } };
+    const confirm = ticketButton(ticket, 'cancel').confirm;
+    assert.ok(confirm && confirm.text.text.length <= 300);
+  });
+});
+
 describe('other ticket views', () => {
   it('the detail lists the whole history and offers the viewer’s buttons', () => {
     const events: TicketEvent[] = [
