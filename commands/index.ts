@@ -9,6 +9,7 @@ import { grants } from './grants.js';
 import { help } from './help.js';
 import { migrate } from './migrate.js';
 import { meta } from './meta.js';
+import { retry } from './retry.js';
 import { review } from './review.js';
 import { revoke } from './revoke.js';
 import { rollback } from './rollback.js';
@@ -27,6 +28,7 @@ export const commands: readonly Command[] = [
   ticket,
   tickets,
   cancel,
+  retry,
   rollback,
   migrate,
   run,

@@ -50,6 +50,26 @@ export class StepJournal {
       const steps = rows.map((r) => StepRow.parse(r));
       const step = steps.find((s) => s.name === name);
       if (!step) {
+        const earlier = idempotent ? null : await this.doneInEarlierAttempt(conn, unit, name, fingerprint);
+        if (earlier) {
+          // A retry (attempt n+1) never repeats what an earlier attempt completed and cannot be redone safely.
+          await conn.query(
+            `INSERT INTO ticket_steps (ticket_id, attempt, part_index, name, fingerprint, seq, idempotent, state, tries, run_token, started_at, finished_at, result) VALUES (?, ?, ?, ?, ?, ?, 0, 'done', 0, ?, ?, ?, ?)`,
+            [
+              unit.ticketId,
+              unit.attempt,
+              unit.part,
+              name,
+              fingerprint,
+              steps.length + 1,
+              unit.token,
+              sqlDateTime(at),
+              sqlDateTime(at),
+              jsonText(earlier.result ?? null),
+            ],
+          );
+          return { run: false as const, result: earlier.result };
+        }
         await conn.query(
           `INSERT INTO ticket_steps (ticket_id, attempt, part_index, name, fingerprint, seq, idempotent, state, tries, run_token, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'started', 1, ?, ?)`,
           [
@@ -78,6 +98,22 @@ export class StepJournal {
       );
       return { run: true as const, tries: step.tries + 1 };
     });
+  }
+
+  /** The same step (name and fingerprint) done by an earlier attempt of the ticket, if any. */
+  private async doneInEarlierAttempt(
+    conn: PoolConnection,
+    unit: StepUnit,
+    name: string,
+    fingerprint: string | null,
+  ): Promise<StepRecord | null> {
+    if (unit.attempt <= 1) return null;
+    const [rows] = await conn.query<RowDataPacket[]>(
+      `SELECT * FROM ticket_steps WHERE ticket_id = ? AND attempt < ? AND part_index = ? AND name = ? AND state = 'done' ORDER BY attempt DESC LIMIT 1`,
+      [unit.ticketId, unit.attempt, unit.part, name],
+    );
+    const found = rows.map((r) => StepRow.parse(r))[0];
+    return found && found.fingerprint === fingerprint ? found : null;
   }
 
   /** Record a step's end: done with its result, or failed with the cause; only while this holder still holds the unit. */

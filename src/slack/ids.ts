@@ -13,6 +13,8 @@ export const ids = {
     reject: 'dbops.ticket.reject',
     cancel: 'dbops.ticket.cancel',
     requestException: 'dbops.ticket.request_exception',
+    /** DBAs, on a failed ticket: run it again as attempt n+1. */
+    retry: 'dbops.ticket.retry',
     /** block_id prefix of a ticket's actions block (`dbops.ticket.actions.42`): unique per ticket on a surface. */
     blockPrefix: 'dbops.ticket.actions.',
   },

@@ -24,6 +24,7 @@ import {
   rejectedReply,
   requesterNotice,
   resumedReply,
+  retriedReply,
   type RequesterNews,
 } from './views/ticket-replies.js';
 import { toError } from '../kernel/errors.js';
@@ -217,6 +218,12 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     async resumed(ticket: Ticket, handOff: HandOff): Promise<void> {
       await refresh(ticket.id);
       await threadReply(ticket, resumedReply(ticket, handOff, zoneOf(ticket)));
+    },
+
+    /** A DBA retried a failed ticket: the message loses its Retry button, the thread says which attempt. */
+    async retried(ticket: Ticket, by: string, handOff: HandOff, now: Date): Promise<void> {
+      await refresh(ticket.id);
+      await threadReply(ticket, retriedReply(ticket, by, handOff, zoneOf(ticket), now));
     },
 
     async rejected(ticket: Ticket, by: string, reason: string | null): Promise<void> {

@@ -130,6 +130,21 @@ export function canCancel(ticket: Ticket, user: string, dbas: ReadonlySet<string
 }
 
 /**
+ * Retry a failed ticket as attempt n+1: DBAs only (a DBA decides the failure was transient or is
+ * fixed). The sealed approvals still cover it: nothing it runs has changed.
+ */
+export function canRetry(ticket: Ticket, user: string, dbas: ReadonlySet<string>): Verdict {
+  if (ticket.state !== 'failed')
+    return refuse('stale', `${ticket.ref} is ${describeState(ticket.state)}; only a failed ticket can be retried.`);
+  if (!dbas.has(user))
+    return refuse(
+      'not_dba',
+      `Only DBAs can retry ${ticket.ref}, and you are not in the DBA list (slack.dba_users or the DBA user group). Ask a DBA to look at why it failed.`,
+    );
+  return OK;
+}
+
+/**
  * Clean up what an interrupted online ALTER left on the target (pt-online-schema-change's triggers
  * and copy): DBAs only, and only while no attempt of the ticket runs or is about to (a retry's own
  * online ALTER would have its triggers dropped under it).

@@ -8,6 +8,7 @@ import {
   approvalsNeededForException,
   canApprove,
   canCancel,
+  canRetry,
   canReject,
   canRequestException,
   isFinalApproval,
@@ -119,6 +120,9 @@ export type ApproveResult =
 
 export type RequestExceptionResult = { ok: true; outcome: 'exception_requested'; ticket: Ticket } | Refused;
 export type RejectResult = { ok: true; outcome: 'rejected'; ticket: Ticket } | Refused;
+export type RetryResult =
+  /** Approved again as attempt n+1 and handed to the queue. */
+  { ok: true; outcome: 'retried'; ticket: Ticket; handOff: HandOff } | Refused;
 export type CancelResult =
   | { ok: true; outcome: 'cancelled'; ticket: Ticket /** a queued job was taken out */; jobRemoved: boolean }
   /** The ticket is running: its workers were asked to stop at a safe point; the runner ends it as cancelled. */
@@ -362,6 +366,28 @@ export function createTicketService(deps: TicketServiceDeps) {
     });
   }
 
+  /**
+   * A failed ticket runs again as attempt n+1 (a new job id). What an earlier attempt completed is
+   * not run again: the step journal carries completed non-idempotent steps over, and SQL changes
+   * skip the statements their execution log shows committed.
+   */
+  function retry(input: TicketActionInput): Promise<RetryResult> {
+    return decide(input.ticketId, async (ticket): Promise<RetryResult | 'retry'> => {
+      const verdict = canRetry(ticket, input.user, await deps.dbas.members());
+      // Policy's own words ("only a failed ticket can be retried") beat who-decided-when here.
+      if (!verdict.ok) return refused(verdict.code, verdict.message, ticket);
+      const attempt = ticket.attempt + 1;
+      const res = await change(ticket, 'retry', input.user, {
+        set: { attempt },
+        note: { attempt, ...(input.reason ? { reason: input.reason } : {}) },
+      });
+      if (!res.ok) return 'retry';
+      logger.info('ticket retried', { ticket: ticket.ref, by: input.user, attempt });
+      const queued = await handOff(res.ticket);
+      return { ok: true, outcome: 'retried', ticket: queued.ticket, handOff: queued.handOff };
+    });
+  }
+
   function cancel(input: TicketActionInput): Promise<CancelResult> {
     return decide(input.ticketId, async (ticket): Promise<CancelResult | 'retry'> => {
       const verdict = canCancel(ticket, input.user, await deps.dbas.members());
@@ -403,5 +429,5 @@ export function createTicketService(deps: TicketServiceDeps) {
     return results;
   }
 
-  return { submit, checkTargets, requestException, approve, reject, cancel, resumeHandOffs };
+  return { submit, checkTargets, requestException, approve, reject, cancel, retry, resumeHandOffs };
 }

@@ -9,7 +9,7 @@ import { guarded } from './guard.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
 import { cancelModalView, exceptionModalView, rejectModalView, type ModalOrigin } from '../views/ticket-modals.js';
 import { stopRequestedNote } from '../views/ticket-progress.js';
-import { privateNote } from '../views/ticket-replies.js';
+import { privateNote, retriedNote } from '../views/ticket-replies.js';
 
 /** A ticket button's value: the ticket ref (`T-42`). */
 export const TicketButtonValue = z.string().transform((value, ctx) => {
@@ -59,7 +59,7 @@ export function originOf(click: TicketClick): ModalOrigin {
   };
 }
 
-/** Approve, Reject…, Request exception… and Cancel on any surface: ack, then the service, then Slack. */
+/** Approve, Reject…, Request exception…, Cancel and Retry on any surface: ack, then the service, then Slack. */
 export function registerTicketActions(app: App, deps: CommandDeps, answer: AnswerDeps): void {
   const on = (actionId: string, handle: (click: TicketClick) => Promise<void>) => {
     app.action(
@@ -119,6 +119,17 @@ export function registerTicketActions(app: App, deps: CommandDeps, answer: Answe
     const checked = await precheck(click, (ticket) => canRequestException(ticket, click.user), deps);
     if (!checked.ok) return tell(click, checked.message);
     await openModal(click, exceptionModalView(checked.ticket, originOf(click)), deps);
+  });
+
+  on(ids.ticketActions.retry, async (click) => {
+    const result = await deps.tickets.retry({ ticketId: click.ticketId, user: click.user });
+    if (!result.ok) {
+      if (result.code === 'stale') await deps.announcer.refresh(click.ticketId);
+      await tell(click, result.message);
+      return;
+    }
+    await deps.announcer.retried(result.ticket, click.user, result.handOff, deps.clock.now());
+    await confirm(click, retriedNote(result.ticket), ':repeat:');
   });
 
   on(ids.ticketActions.cancel, async (click) => {

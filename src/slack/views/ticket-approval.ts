@@ -86,6 +86,8 @@ export function ticketApprovalMessage(input: TicketViewInput): Message {
   }
   blocks.push(section(statusLine(input)));
   if (AWAITING_DECISION.includes(ticket.state)) blocks.push(ticketActions(ticket, ['approve', 'reject']));
+  // Everyone sees the channel's message; the click is DBAs' only (policy says so to anyone else).
+  if (ticket.state === 'failed') blocks.push(ticketActions(ticket, ['retry']));
   return { text: approvalFallbackText(ticket), blocks };
 }
 

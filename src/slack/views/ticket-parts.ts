@@ -146,7 +146,7 @@ export function statusLine({ ticket, events, timezone }: TicketViewInput): strin
   return `:white_check_mark: *Approved*${exception} ${who}${now}`;
 }
 
-export type ButtonKind = 'approve' | 'reject' | 'cancel' | 'requestException';
+export type ButtonKind = 'approve' | 'reject' | 'cancel' | 'requestException' | 'retry';
 
 /** The error rules an exception overrides: what a DBA approving it accepts. */
 export function overriddenRules(ticket: Pick<Ticket, 'review'>): string[] {
@@ -208,6 +208,16 @@ export function ticketButton(ticket: Ticket, kind: ButtonKind): Button {
   if (kind === 'approve') return button('Approve', 'primary', approveConfirm(ticket));
   if (kind === 'reject') return button('Reject…', 'danger');
   if (kind === 'requestException') return button('Request exception…', 'primary');
+  if (kind === 'retry')
+    return button(
+      'Retry',
+      'primary',
+      confirmDialog({
+        title: `Retry ${ticket.ref}?`,
+        text: `It runs again as attempt ${ticket.attempt + 1} on ${targetOf(ticket)} (${ticket.environment}). What attempt ${ticket.attempt} completed is not run again. Make sure the cause of the failure is fixed first.`,
+        confirm: 'Retry',
+      }),
+    );
   return button(ticket.state === 'running' ? 'Cancel…' : 'Cancel ticket', undefined, cancelConfirm(ticket));
 }
 
@@ -230,6 +240,7 @@ export function buttonsFor(ticket: Ticket, role: { dba: boolean; requester: bool
     (ticket.state === 'running' && (role.requester || role.dba))
   )
     kinds.push('cancel');
+  if (ticket.state === 'failed' && role.dba) kinds.push('retry');
   return kinds;
 }
 

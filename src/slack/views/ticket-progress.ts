@@ -177,7 +177,7 @@ export function finalReply({ ticket, run, steps, parts, stop }: FinalInput): Mes
   lines.push(
     run.outcome === 'cancelled'
       ? 'Check the target before asking for the rest again.'
-      : 'Check the target; a DBA can retry the ticket, or open a new one for what is left.',
+      : `Check the target; once the cause is fixed, a DBA can retry it (*Retry* on the request, or ${code(`/dbops retry ${ticket.ref}`)}): what was done is not run again.`,
   );
   return reply(lines.join('\n'));
 }

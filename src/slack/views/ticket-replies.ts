@@ -12,6 +12,14 @@ function link(permalink: string | null | undefined, label = 'the request'): stri
   return permalink ? `<${permalink}|${label}>` : label;
 }
 
+/** A start later than now, or that the queue could not take it; nothing when it starts now. */
+function whenText(handOff: HandOff, timezone: string, now: Date): string {
+  if (!handOff.queued) return ` :warning: ${handOff.message}`;
+  if (handOff.startAt.getTime() <= now.getTime() + 1000) return '';
+  const peak = handOff.delayedByPeak ? ' (moved out of the cluster’s peak hours)' : '';
+  return ` It starts at ${formatInZone(handOff.startAt, timezone)}${peak}.`;
+}
+
 /** Where the hand-over to the queue left the ticket, in one sentence. */
 export function handOffText(ticket: Ticket, handOff: HandOff, timezone: string): string {
   if (!handOff.queued) return `:warning: ${handOff.message}`;
@@ -110,6 +118,17 @@ export function autoApprovedReply(ticket: Ticket, handOff: HandOff, timezone: st
 export function resumedReply(ticket: Ticket, handOff: HandOff, timezone: string): Message {
   const text = `:arrows_counterclockwise: ${ticket.ref} was approved but not yet queued; it is handed over now. ${handOffText(ticket, handOff, timezone)}`;
   return { text, blocks: [section(text)] };
+}
+
+/** In the thread: a DBA retried the failed ticket. */
+export function retriedReply(ticket: Ticket, by: string, handOff: HandOff, timezone: string, now: Date): Message {
+  const text = `:repeat: <@${by}> retried ${ticket.ref}: attempt ${ticket.attempt} starts; what attempt ${ticket.attempt - 1} completed is not run again.${whenText(handOff, timezone, now)}`;
+  return { text, blocks: [section(text)] };
+}
+
+/** To the DBA who retried. */
+export function retriedNote(ticket: Ticket): string {
+  return `You retried ${ticket.ref}: attempt ${ticket.attempt} is queued. Progress goes to its thread.`;
 }
 
 export function rejectedReply(ticket: Ticket, by: string, reason: string | null): Message {

@@ -77,6 +77,63 @@ describe('step journal and fencing', () => {
     );
   });
 
+  it('a retry (attempt 2) carries over what attempt 1 completed and is not idempotent; everything else runs', async () => {
+    const key = await runningPart();
+    const a = { ...key, part: 0, token: 'token-a' };
+    const insert = statementHash('INSERT INTO t VALUES (1)');
+    assert.deepEqual(await journal.begin(a, 'statement-1', false, AT, insert), { run: true, tries: 1 });
+    await journal.end(a, 'statement-1', AT, { ok: true, result: { rows: 1 } });
+    assert.deepEqual(await journal.begin(a, 'analyze', true, AT), { run: true, tries: 1 });
+    await journal.end(a, 'analyze', AT, { ok: true, result: null });
+    assert.deepEqual(await journal.begin(a, 'statement-2', false, AT, statementHash('UPDATE t SET a = 2')), {
+      run: true,
+      tries: 1,
+    });
+    await journal.end(a, 'statement-2', AT, { ok: false, error: 'Duplicate entry' });
+
+    const second = { ticketId: key.ticketId, attempt: 2 };
+    await runs.claimRun({ ...second, jobId: 'job-2', kind: 'execute-sql', token: 'token-r', worker: 'w1', at: AT });
+    await runs.savePlan({ ...second, token: 'token-r', at: AT }, 'parts', [{ key: 'main', label: 'T' }]);
+    assert.ok((await runs.claimPart({ ...second, token: 'token-r', worker: 'w1', at: AT }, 0)).claimed);
+    const r = { ...second, part: 0, token: 'token-r' };
+    assert.deepEqual(await journal.begin(r, 'statement-1', false, AT, insert), { run: false, result: { rows: 1 } });
+    assert.deepEqual(await journal.begin(r, 'analyze', true, AT), { run: true, tries: 1 }, 'idempotent: runs again');
+    assert.deepEqual(await journal.begin(r, 'statement-2', false, AT, statementHash('UPDATE t SET a = 2')), {
+      run: true,
+      tries: 1,
+    });
+    assert.deepEqual(
+      await journal.begin({ ...r }, 'statement-3', false, AT, insert),
+      { run: true, tries: 1 },
+      'another step with the same text is its own step',
+    );
+    assert.deepEqual(
+      (await journal.list(second)).map((s) => [s.name, s.state]),
+      [
+        ['statement-1', 'done'],
+        ['analyze', 'started'],
+        ['statement-2', 'started'],
+        ['statement-3', 'started'],
+      ],
+    );
+  });
+
+  it('a retry does not carry over a step whose statement text changed', async () => {
+    const key = await runningPart();
+    const a = { ...key, part: 0, token: 'token-a' };
+    await journal.begin(a, 'statement-1', false, AT, statementHash('INSERT INTO t VALUES (1)'));
+    await journal.end(a, 'statement-1', AT, { ok: true, result: { rows: 1 } });
+    const second = { ticketId: key.ticketId, attempt: 2 };
+    await runs.claimRun({ ...second, jobId: 'job-2', kind: 'execute-sql', token: 'token-r', worker: 'w1', at: AT });
+    await runs.savePlan({ ...second, token: 'token-r', at: AT }, 'parts', [{ key: 'main', label: 'T' }]);
+    assert.ok((await runs.claimPart({ ...second, token: 'token-r', worker: 'w1', at: AT }, 0)).claimed);
+    const r = { ...second, part: 0, token: 'token-r' };
+    assert.deepEqual(await journal.begin(r, 'statement-1', false, AT, statementHash('INSERT INTO t VALUES (2)')), {
+      run: true,
+      tries: 1,
+    });
+  });
+
   it('a step counts as done only for the statement text it ran: another hash is neither done nor run again', async () => {
     const key = await runningPart();
     const ran = statementHash('UPDATE orders SET status = 2 WHERE id = 1');

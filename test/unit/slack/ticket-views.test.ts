@@ -184,6 +184,8 @@ describe('buttons by role and state', () => {
     [{ state: 'running' }, { dba: true, requester: false }, ['cancel']],
     [{ state: 'running' }, { dba: false, requester: false }, []],
     [{ state: 'rejected' }, { dba: true, requester: true }, []],
+    [{ state: 'failed' }, { dba: true, requester: false }, ['retry']],
+    [{ state: 'failed' }, { dba: false, requester: true }, []],
   ];
   for (const [overrides, role, expected] of cases) {
     it(`${overrides.state} for ${JSON.stringify(role)} → ${expected.join(', ') || 'none'}`, () =>
@@ -217,6 +219,16 @@ describe('confirmations on risky ticket buttons', () => {
     const running = ticketButton(makeTicket({ state: 'running' }), 'cancel');
     assert.equal(running.text.text, 'Cancel…');
     assert.equal(running.confirm, undefined);
+  });
+
+  it('a failed ticket offers Retry on its approval message, confirmed with the next attempt', () => {
+    const ticket = makeTicket({ state: 'failed', attempt: 2 });
+    const msg = ticketApprovalMessage({ ticket, events: [], timezone: 'UTC' });
+    assert.deepEqual(actionsOf(msg.blocks), [ids.ticketActions.retry]);
+    assert.match(
+      ticketButton(ticket, 'retry').confirm?.text.text ?? '',
+      /attempt 3 .* What attempt 2 completed is not run again/,
+    );
   });
 
   it('a confirmation stays within Slack limits however long the title', () => {

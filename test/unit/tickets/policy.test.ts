@@ -6,6 +6,7 @@ import {
   approvalsNeededForException,
   canApprove,
   canCancel,
+  canRetry,
   canCleanUpOnlineAlter,
   canHandleAlert,
   canReject,
@@ -282,5 +283,19 @@ describe('DBA-only buttons: steering an online ALTER, handling alerts', () => {
       assert.ok(!dev.ok && dev.code === 'not_dba');
       assert.match(dev.message, refusal);
       assert.equal(code(check(DBA, new Set())), 'not_dba', 'an empty DBA list lets nobody in');
+    });
+});
+
+describe('retry', () => {
+  const dbas = new Set([DBA, DBA2]);
+  it('a failed ticket: DBAs only; anyone else is told why', () => {
+    assert.equal(canRetry(makeTicket({ state: 'failed' }), DBA, dbas).ok, true);
+    const dev = canRetry(makeTicket({ state: 'failed' }), DEV, dbas);
+    assert.ok(!dev.ok && dev.code === 'not_dba' && /Only DBAs can retry T-42/.test(dev.message));
+  });
+  for (const state of ['succeeded', 'running', 'cancelled', 'awaiting_approval'] as const)
+    it(`not while ${state}`, () => {
+      const v = canRetry(makeTicket({ state }), DBA, dbas);
+      assert.ok(!v.ok && v.code === 'stale' && /only a failed ticket can be retried/.test(v.message));
     });
 });
