@@ -16,8 +16,8 @@ import {
 } from '../src/migrate/types.js';
 import type { JobContext } from '../src/queue/job-kind.js';
 import { code, escapeMrkdwn, section, truncate } from '../src/text/blocks.js';
-import { formatBytes, formatRoughSeconds } from '../src/kernel/format.js';
-import { defineKind } from '../src/tickets/kind.js';
+import { formatBytes, formatRoughSeconds, plural } from '../src/kernel/format.js';
+import { defineKind, type CardField } from '../src/tickets/kind.js';
 
 const SchemaRef = z.strictObject({ cluster: z.string().min(1), schema: z.string().min(1) });
 const Count = z.number().int().min(0);
@@ -81,6 +81,26 @@ export function migrateRoute(payload: Pick<MigratePayload, 'source' | 'destinati
   return `${payload.source.cluster}.${payload.source.schema} → ${payload.destination.cluster}.${payload.destination.schema}`;
 }
 
+/** Tables a replace-mode copy swaps out in the destination (append adds to them instead). */
+export function replacedTables(payload: MigratePayload): number {
+  if (payload.mode === 'append') return 0;
+  return payload.estimate?.tables.filter((t) => t.replaces !== null).length ?? 0;
+}
+
+/** The approval card's Source, Destination and Size: where data leaves, where it lands, how much. */
+export function migrateCardFields(payload: MigratePayload): CardField[] {
+  const { source, destination, estimate } = payload;
+  const about = payload.where ? 'at most' : 'about';
+  return [
+    { label: 'Source', value: code(`${source.cluster}.${source.schema}`) },
+    { label: 'Destination', value: code(`${destination.cluster}.${destination.schema}`) },
+    {
+      label: 'Size',
+      value: estimate ? `${about} ${rows(estimate.rows)} · ${formatBytes(estimate.bytes)}` : 'not estimated',
+    },
+  ];
+}
+
 /**
  * What a migration copies, as the requester and the DBAs see it: route, mode, condition, each table
  * with its estimated rows and size, what it replaces in the destination, and the objects recreated.
@@ -90,6 +110,11 @@ export function migrateDetailBlocks(payload: MigratePayload): KnownBlock[] {
     `*Copy* ${code(migrateRoute(payload))} · mode *${payload.mode}*${payload.where ? ` · only rows where ${code(truncate(payload.where, 300))}` : ''}`,
   ];
   const estimate = payload.estimate;
+  const replaced = replacedTables(payload);
+  if (replaced > 0)
+    lines.push(
+      `:warning: *Replaces the destination's ${plural(replaced, 'table')}* (${code(`${payload.destination.cluster}.${payload.destination.schema}`)}): their rows now are dropped by the swap`,
+    );
   if (estimate?.creates_schema) {
     const { charset, collation } = estimate.creates_schema;
     lines.push(
@@ -200,6 +225,7 @@ export const migrate = defineKind({
   payload: MigratePayload,
   title: (payload) => `Migration ${migrateRoute(payload)}`,
   details: (payload) => migrateDetailBlocks(payload),
+  fields: (payload) => migrateCardFields(payload),
   writesTo: (payload) => [payload.destination.cluster],
   // It reads its source and writes its destination.
   touches: ({ source, destination }) => ({

@@ -13,7 +13,7 @@ import { Notifier } from './notifier.js';
 import type { Message } from '../text/blocks.js';
 import { HOME_LIST_MAX, homeView, type ClusterGlance } from './views/home.js';
 import type { Alert } from '../monitor/alert-store.js';
-import { ticketApprovalMessage, ticketDetailsReply } from './views/ticket-approval.js';
+import { sqlPreview, ticketApprovalMessage, ticketDetailsReply } from './views/ticket-approval.js';
 import { ticketSql } from './views/ticket-parts.js';
 import { stopRequestedReply } from './views/ticket-progress.js';
 import {
@@ -41,8 +41,6 @@ export interface TicketAnnouncerDeps {
   grants?: { list(filter: { requester: string; states: ['active'] }): Promise<Grant[]> };
 }
 
-/** SQL longer than this goes to the thread as a file rather than a code block. */
-const SQL_FILE_OVER = 2700;
 const OPEN_STATES = TICKET_STATES.filter((s) => !FINAL_STATES.includes(s));
 
 export type Published =
@@ -112,10 +110,10 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     }
   }
 
-  /** The whole SQL (as a file when long) and every finding, as the first replies in the thread. */
+  /** The whole SQL as a file when the card had to cut it, and every finding, as the first replies in the thread. */
   async function postDetails(ticket: Ticket, channel: string, threadTs: string): Promise<void> {
     const sql = ticketSql(ticket);
-    const sqlAsFile = sql !== null && sql.length > SQL_FILE_OVER;
+    const sqlAsFile = sql !== null && sqlPreview(sql).cut;
     const details = ticketDetailsReply(ticket, { sqlAsFile });
     if (details) await slack.post(channel, details, { threadTs });
     if (sql !== null && sqlAsFile) {

@@ -28,6 +28,11 @@ export interface TicketKind<K extends string = string, P extends z.ZodType = z.Z
   /** Block Kit data shown under the card's fields (pure): what a migration copies, a grant's privileges… */
   details?(payload: z.infer<P>): KnownBlock[];
   /**
+   * The card's own fields (mrkdwn values) in place of "Target" and "Estimated rows": a migration's
+   * Source, Destination and Size. Without it the card shows the ticket's target and row estimate.
+   */
+  fields?(payload: z.infer<P>): CardField[];
+  /**
    * Clusters it writes besides the ticket's own (a migration's destination): the approval card shows
    * their environment next to the ticket's, and each one's `policy.approvals` is asked for.
    */
@@ -47,6 +52,12 @@ export interface TicketKind<K extends string = string, P extends z.ZodType = z.Z
   undoable?: boolean;
 }
 
+/** One labelled fact on the approval card (the value is mrkdwn). */
+export interface CardField {
+  label: string;
+  value: string;
+}
+
 /** What a kind's `approvals` reads of dbops.yml. */
 export type ApprovalConfig = Pick<DbopsConfig, 'policy' | 'runbooks'> & Partial<Pick<DbopsConfig, 'grants'>>;
 
@@ -62,6 +73,8 @@ export interface TicketAbout {
   job: string;
   sql: string | null;
   details: KnownBlock[];
+  /** The kind's card fields; empty: the card shows Target and Estimated rows. */
+  fields: CardField[];
   writesTo: string[];
   undoable: boolean;
 }
@@ -127,6 +140,7 @@ export class KindRegistry {
       job: kind.name,
       sql: kind.sql?.(request.payload) ?? null,
       details: kind.details?.(request.payload) ?? [],
+      fields: kind.fields?.(request.payload) ?? [],
       writesTo: kind.writesTo?.(request.payload) ?? [],
       undoable: kind.undoable === true,
     };

@@ -143,11 +143,25 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
     const ref = refIn(await slash(h, `exec prod.${target.name} ${sql}`));
     const message = approvalMessage(h, ref);
     const blocks = JSON.stringify(message.blocks);
-    assert.match(blocks, /SQL cut after 15 lines/);
+    assert.match(blocks, /The statement is cut after 15 lines; the whole SQL is in the thread as a file/);
     assert.ok(!blocks.includes('700)'), 'the message holds only the start');
+    assert.ok(blocks.includes('14,\\n15,\\n…'), 'cut at a line boundary');
     await waitForCall(h, (c) => c.method === 'files.completeUploadExternal' && c.params.thread_ts === message.ts);
     const file = h.api.files.find((x) => x.name === `${ref}.sql`);
     assert.equal(file?.bytes?.toString(), sql);
+  });
+
+  it('many statements are cut at a statement boundary, counted, and the whole SQL is a file in the thread', async () => {
+    const sql = Array.from({ length: 40 }, (_, i) => `UPDATE orders SET note = 'n${i}' WHERE id = ${i + 1}`).join(
+      ';\n',
+    );
+    const ref = refIn(await slash(h, `exec prod.${target.name} ${sql}`));
+    const message = approvalMessage(h, ref);
+    const blocks = JSON.stringify(message.blocks);
+    assert.match(blocks, /15 of 40 statements shown; the whole SQL is in the thread as a file/);
+    assert.ok(blocks.includes('WHERE id = 15;\\n…'), 'ends with a whole statement');
+    await waitForCall(h, (c) => c.method === 'files.completeUploadExternal' && c.params.thread_ts === message.ts);
+    assert.equal(h.api.files.find((x) => x.name === `${ref}.sql`)?.bytes?.toString(), sql);
   });
 
   it('/dbops ticket shows the detail and whole history; unknown and malformed ids get clear answers', async () => {

@@ -1,4 +1,6 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
+import { plural } from '../../kernel/format.js';
+import { splitStatements } from '../../review/split.js';
 import { AWAITING_DECISION } from '../../tickets/state-machine.js';
 import type { Ticket } from '../../tickets/ticket.js';
 import { blockQuote, code, codeBlock, context, header, mrkdwn, section, type Message } from '../../text/blocks.js';
@@ -22,13 +24,44 @@ export const SQL_PREVIEW = { chars: 900, lines: 15 } as const;
 /** Findings listed in the approval message; the rest are in the thread. */
 export const FINDINGS_SHOWN = 5;
 
-/** The SQL as the approval message shows it, and whether it was cut. */
-export function sqlPreview(sql: string): { text: string; cut: boolean } {
-  const lines = sql.split('\n');
-  let text = lines.length > SQL_PREVIEW.lines ? lines.slice(0, SQL_PREVIEW.lines).join('\n') : sql;
-  if (text.length > SQL_PREVIEW.chars) text = text.slice(0, SQL_PREVIEW.chars);
-  const cut = text.length < sql.length;
-  return { text: cut ? `${text.trimEnd()}\n…` : text, cut };
+export interface SqlPreview {
+  text: string;
+  cut: boolean;
+  /** Whole statements shown (0 when even the first had to be cut at a line) and statements in all. */
+  shown: number;
+  total: number;
+}
+
+/**
+ * The SQL as the approval message shows it: whole statements while they fit, else the first one
+ * cut at a line boundary (a single over-long line at the character limit). Never mid-word.
+ */
+export function sqlPreview(sql: string): SqlPreview {
+  const statements = splitStatements(sql);
+  const total = Math.max(1, statements.length);
+  const fits = (text: string) => text.split('\n').length <= SQL_PREVIEW.lines && text.length <= SQL_PREVIEW.chars;
+  if (fits(sql.trim())) return { text: sql.trim(), cut: false, shown: total, total };
+  let shown = 0;
+  let end = 0;
+  for (const stmt of statements) {
+    const stmtEnd = stmt.offset + stmt.text.length + stmt.delimiter.length;
+    if (!fits(sql.slice(0, stmtEnd).trim())) break;
+    shown++;
+    end = stmtEnd;
+  }
+  if (shown > 0) return { text: `${sql.slice(0, end).trim()}\n…`, cut: true, shown, total };
+  const lines = sql.trim().split('\n').slice(0, SQL_PREVIEW.lines);
+  while (lines.length > 1 && lines.join('\n').length > SQL_PREVIEW.chars) lines.pop();
+  const text = lines.join('\n').slice(0, SQL_PREVIEW.chars);
+  return { text: `${text.trimEnd()}\n…`, cut: true, shown: 0, total };
+}
+
+/** What the card says under cut SQL. */
+export function sqlCutNote(preview: SqlPreview): string {
+  const where = 'the whole SQL is in the thread as a file';
+  if (preview.shown > 0) return `${preview.shown} of ${plural(preview.total, 'statement')} shown; ${where}.`;
+  const first = preview.total > 1 ? `Statement 1 of ${preview.total}` : 'The statement';
+  return `${first} is cut after ${plural(SQL_PREVIEW.lines, 'line')}; ${where}.`;
 }
 
 /**
@@ -44,14 +77,7 @@ export function ticketApprovalMessage(input: TicketViewInput): Message {
   ];
   blocks.push({
     type: 'section',
-    fields: [
-      field('Target', code(targetOf(ticket))),
-      field('Environment', environmentText(ticket.environment, input.destinationEnvironment)),
-      field('Requested by', `<@${ticket.requester}>`),
-      field('Run', runTimeText(ticket, timezone)),
-      field('Review', reviewText(ticket)),
-      field('Estimated rows', estimatedRowsText(ticket.estimatedRows)),
-    ],
+    fields: cardFields(input),
   });
   if (exception) {
     const errors = ticket.review?.summary.errors ?? 0;
@@ -66,12 +92,7 @@ export function ticketApprovalMessage(input: TicketViewInput): Message {
   if (sql !== null) {
     const preview = sqlPreview(sql);
     blocks.push(section(codeBlock(preview.text)));
-    if (preview.cut)
-      blocks.push(
-        context(
-          `SQL cut after ${SQL_PREVIEW.lines} lines or ${SQL_PREVIEW.chars} characters; the whole text is in the thread.`,
-        ),
-      );
+    if (preview.cut) blocks.push(context(sqlCutNote(preview)));
   }
   blocks.push(...ticket.about.details);
   const findings = sortedFindings(ticket);
@@ -94,6 +115,22 @@ export function ticketApprovalMessage(input: TicketViewInput): Message {
 function approvalFallbackText(ticket: Ticket): string {
   const waiting = AWAITING_DECISION.includes(ticket.state) ? 'waiting for approval' : ticket.state.replace(/_/g, ' ');
   return `${ticket.ref}: ${ticket.exception ? 'exception request, ' : ''}${ticketTitle(ticket)} requested by <@${ticket.requester}> — ${waiting}`;
+}
+
+/** The card's facts: the kind's own (a migration's Source, Destination, Size) or the ticket's target and rows. */
+function cardFields({ ticket, timezone, destinationEnvironment }: TicketViewInput): MrkdwnElement[] {
+  const own = ticket.about.fields;
+  const where = own.length > 0 ? [] : [field('Target', code(targetOf(ticket)))];
+  const size = own.length > 0 ? [] : [field('Estimated rows', estimatedRowsText(ticket.estimatedRows))];
+  return [
+    ...where,
+    ...own.map((f) => field(f.label, f.value)),
+    field('Environment', environmentText(ticket.environment, destinationEnvironment)),
+    field('Requested by', `<@${ticket.requester}>`),
+    field('Run', runTimeText(ticket, timezone)),
+    field('Review', reviewText(ticket)),
+    ...size,
+  ].slice(0, 10);
 }
 
 function field(label: string, value: string): MrkdwnElement {

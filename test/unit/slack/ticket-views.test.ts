@@ -157,7 +157,13 @@ describe('the approval message', () => {
     const ticket: Ticket = base.kind === 'sql-change' ? withAbout({ ...base, payload: { sql } }) : base;
     const msg = ticketApprovalMessage({ ticket, events: [], timezone: 'UTC' });
     const text = JSON.stringify(msg.blocks);
-    assert.match(text, /SQL cut after 15 lines/);
+    assert.match(text, /15 of 40 statements shown; the whole SQL is in the thread as a file/);
+    assert.deepEqual(
+      { ...sqlPreview(sql), text: undefined },
+      { text: undefined, cut: true, shown: 15, total: 40 },
+      'whole statements only',
+    );
+    assert.ok(sqlPreview(sql).text.endsWith('WHERE id = 14;\n…'));
     assert.match(text, /and 7 more; every finding is in the thread/);
     const reply = ticketDetailsReply(ticket, { sqlAsFile: false });
     assert.ok(reply);
@@ -334,5 +340,64 @@ describe('environment of a migration', () => {
     assert.match(JSON.stringify(msg.blocks), /\*Environment\*\\n:red_circle: prod → staging/);
     const same = ticketApprovalMessage({ ticket, events: [], timezone: 'UTC' });
     assert.match(JSON.stringify(same.blocks), /\*Environment\*\\n:red_circle: prod"/);
+  });
+});
+
+describe('a migration card', () => {
+  const migration = (mode: 'replace' | 'append', replaces: boolean) => {
+    const base = makeTicket({ environment: 'prod' });
+    return withAbout({
+      ...base,
+      kind: 'migrate',
+      payload: {
+        source: { cluster: 'prod', schema: 'shop' },
+        destination: { cluster: 'test', schema: 'shop_copy' },
+        tables: [],
+        where: null,
+        mode,
+        objects: [],
+        estimate: {
+          rows: 1204,
+          bytes: 5 * 1024 * 1024,
+          tables: ['orders', 'customers', 'items'].map((name) => ({
+            name,
+            rows: 400,
+            bytes: 1024,
+            replaces: replaces ? { rows: 1, bytes: 16384 } : null,
+          })),
+          objects: [],
+          creates_schema: null,
+          outside_keys: [],
+        },
+      },
+    });
+  };
+
+  it('shows Source, Destination and the size instead of a Target', () => {
+    const text = JSON.stringify(
+      ticketApprovalMessage({ ticket: migration('replace', false), events: [], timezone: 'UTC' }).blocks,
+    );
+    assert.match(text, /\*Source\*\\n`prod\.shop`/);
+    assert.match(text, /\*Destination\*\\n`test\.shop_copy`/);
+    assert.match(text, /\*Size\*\\nabout 1,204 rows · 5\.0 MB/);
+    assert.doesNotMatch(text, /\*Target\*/);
+    assert.doesNotMatch(text, /Replaces the destination/);
+  });
+
+  it("says in bold when it replaces the destination's tables, and not for an append", () => {
+    const replace = JSON.stringify(
+      ticketApprovalMessage({ ticket: migration('replace', true), events: [], timezone: 'UTC' }).blocks,
+    );
+    assert.match(replace, /\*Replaces the destination's 3 tables\*/);
+    const append = JSON.stringify(
+      ticketApprovalMessage({ ticket: migration('append', true), events: [], timezone: 'UTC' }).blocks,
+    );
+    assert.doesNotMatch(append, /Replaces the destination/);
+  });
+
+  it('a SQL change keeps its Target and Estimated rows', () => {
+    const text = JSON.stringify(ticketApprovalMessage({ ticket: makeTicket(), events: [], timezone: 'UTC' }).blocks);
+    assert.match(text, /\*Target\*\\n`prod\.shop`/);
+    assert.match(text, /\*Estimated rows\*/);
   });
 });
