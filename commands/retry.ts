@@ -12,13 +12,15 @@ export const retry = defineCommand({
   example: 'retry T-42 lock wait timeout, the batch job is done now',
   args: RetryArgs,
   async run({ id, reason }, invocation, deps) {
-    const result = await deps.tickets.retry({ ticketId: id, user: invocation.userId, reason });
+    const result = await deps.tickets.retry(
+      { ticketId: id, user: invocation.userId, reason },
+      { beforeHandOff: (ticket) => deps.announcer.retried(ticket, invocation.userId) },
+    );
     if (!result.ok) {
       if (result.code === 'stale') await deps.announcer.refresh(id);
       await invocation.respond(privateNote(result.message));
       return;
     }
-    await deps.announcer.retried(result.ticket, invocation.userId, result.handOff, deps.clock.now());
     await invocation.respond(privateNote(retriedNote(result.ticket), ':repeat:'));
   },
 });

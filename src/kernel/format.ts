@@ -42,6 +42,16 @@ export function plural(count: number, noun: string): string {
   return `${formatCount(count)} ${noun}${pluralSuffix(count)}`;
 }
 
+/**
+ * `1 shard`, `3 shards`, `1 match`: a count and a noun given in the plural (as run plans name their
+ * parts); the singular drops its `s` (or `es` after s, x, z, ch, sh).
+ */
+export function pluralNoun(count: number, nounPlural: string): string {
+  if (count !== 1) return `${formatCount(count)} ${nounPlural}`;
+  const singular = /(s|x|z|ch|sh)es$/.test(nounPlural) ? nounPlural.slice(0, -2) : nounPlural.replace(/s$/, '');
+  return `${formatCount(count)} ${singular}`;
+}
+
 /** The `s` a noun takes after `count` (for sentences that put other words between). */
 export function pluralSuffix(count: number): string {
   return count === 1 ? '' : 's';

@@ -13,7 +13,7 @@ import type { Notifier } from './notifier.js';
 import type { TicketAnnouncer } from './ticket-announcer.js';
 import type { PeakWait, RunReporter, Takeover, ThreadFile } from '../queue/run-reporter.js';
 import type { Message } from '../text/blocks.js';
-import { finalReply, peakWaitReply, startedReply, statusMessage, takeoverReply } from './views/ticket-progress.js';
+import { finalReply, peakWaitReply, statusMessage, takeoverReply } from './views/ticket-progress.js';
 
 export interface ProgressRelayDeps {
   slack: Notifier;
@@ -233,7 +233,8 @@ export function createProgressRelay(deps: ProgressRelayDeps): RunReporter {
     /** A text file in the ticket's thread; never throws. */
     attach: (ticket: Ticket, file: ThreadFile) => track(attach(ticket, file)),
     milestone,
-    started: (ticket: Ticket, worker: string) => milestone(ticket, startedReply(ticket, worker)),
+    // The status message, posted as the run starts (ensureStatus), is the thread's "started": no second reply.
+    started: async () => undefined,
     takenOver: (ticket: Ticket, takeover: Takeover) => milestone(ticket, takeoverReply(ticket, takeover)),
     peakWait: (ticket: Ticket, wait: PeakWait) => milestone(ticket, peakWaitReply(ticket, wait)),
     /** The end of a run, in the background (tracked, so `idle` waits for it); never throws. */

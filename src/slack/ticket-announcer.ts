@@ -17,6 +17,7 @@ import { sqlPreview, ticketApprovalMessage, ticketDetailsReply } from './views/t
 import { ticketSql } from './views/ticket-parts.js';
 import { stopRequestedReply } from './views/ticket-progress.js';
 import {
+  approvalNeedsReply,
   approvalRecordedReply,
   approvedReply,
   autoApprovedReply,
@@ -200,14 +201,17 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
 
     async approved(ticket: Ticket, approver: string, handOff: HandOff): Promise<void> {
       await refresh(ticket.id);
-      await threadReply(ticket, approvedReply(ticket, approver, handOff, zoneOf(ticket)));
+      // Starting now: the message above says who approved, and the run's status message follows in
+      // the thread. A reply would race it (and often land after "started").
+      if (approvalNeedsReply(handOff))
+        await threadReply(ticket, approvedReply(ticket, approver, handOff, zoneOf(ticket)));
       await dmRequester(ticket, { kind: 'approved', by: approver, handOff, timezone: zoneOf(ticket) });
     },
 
     /** A clean review on an environment with no approvals: record it in the channel and thread. */
     async autoApproved(ticket: Ticket, handOff: HandOff): Promise<Published> {
       const published = await publish(ticket.id);
-      if (published.ok)
+      if (published.ok && approvalNeedsReply(handOff))
         await threadReply(published.ticket, autoApprovedReply(published.ticket, handOff, zoneOf(ticket)));
       return published;
     },
@@ -218,10 +222,10 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
       await threadReply(ticket, resumedReply(ticket, handOff, zoneOf(ticket)));
     },
 
-    /** A DBA retried a failed ticket: the message loses its Retry button, the thread says which attempt. */
-    async retried(ticket: Ticket, by: string, handOff: HandOff, now: Date): Promise<void> {
+    /** A DBA retried a failed ticket (before its job is queued): the message loses its Retry button, the thread says which attempt. */
+    async retried(ticket: Ticket, by: string): Promise<void> {
       await refresh(ticket.id);
-      await threadReply(ticket, retriedReply(ticket, by, handOff, zoneOf(ticket), now));
+      await threadReply(ticket, retriedReply(ticket, by));
     },
 
     async rejected(ticket: Ticket, by: string, reason: string | null): Promise<void> {

@@ -99,7 +99,16 @@ export interface Refused {
 
 /** The hand-over to the queue after the final approval. */
 export type HandOff =
-  | { queued: true; jobId: string; startAt: Date /** the start was moved out of peak hours */; delayedByPeak: boolean }
+  | {
+      queued: true;
+      /** Internal (logs, the ticket detail's technical section); never in user text. */
+      jobId: string;
+      startAt: Date;
+      /** It waits: a requested run time or peak hours put its start after now. */
+      startsLater: boolean;
+      /** The start was moved out of peak hours. */
+      delayedByPeak: boolean;
+    }
   /** The queue was unavailable: the ticket stays approved and `resumeHandOffs` queues it later. */
   | { queued: false; message: string };
 
@@ -217,7 +226,8 @@ export function createTicketService(deps: TicketServiceDeps) {
     if (!res.ok && latest.state === 'cancelled')
       await deps.queue.removeTicketJob(ticket.id, ticket.attempt).catch(() => false);
     logger.info('ticket queued', { ticket: ticket.ref, jobId, startAt: startAt.toISOString() });
-    return { ticket: latest, handOff: { queued: true, jobId, startAt, delayedByPeak } };
+    const startsLater = startAt.getTime() > now.getTime() + 1000;
+    return { ticket: latest, handOff: { queued: true, jobId, startAt, startsLater, delayedByPeak } };
   };
 
   /** Refuse a request that would touch a protected schema; `submit` checks this too, a request may ask first to answer sooner. */
@@ -367,11 +377,14 @@ export function createTicketService(deps: TicketServiceDeps) {
   }
 
   /**
-   * A failed ticket runs again as attempt n+1 (a new job id). What an earlier attempt completed is
+   * A failed ticket runs again as attempt n+1 (a new job id); `beforeHandOff` announces it first. What an earlier attempt completed is
    * not run again: the step journal carries completed non-idempotent steps over, and SQL changes
    * skip the statements their execution log shows committed.
    */
-  function retry(input: TicketActionInput): Promise<RetryResult> {
+  function retry(
+    input: TicketActionInput,
+    hooks: { beforeHandOff?: (ticket: Ticket) => Promise<void> } = {},
+  ): Promise<RetryResult> {
     return decide(input.ticketId, async (ticket): Promise<RetryResult | 'retry'> => {
       const verdict = canRetry(ticket, input.user, await deps.dbas.members());
       // Policy's own words ("only a failed ticket can be retried") beat who-decided-when here.
@@ -383,6 +396,8 @@ export function createTicketService(deps: TicketServiceDeps) {
       });
       if (!res.ok) return 'retry';
       logger.info('ticket retried', { ticket: ticket.ref, by: input.user, attempt });
+      // Said in the thread before the job is queued, so it never lands below the new run's status.
+      await hooks.beforeHandOff?.(res.ticket);
       const queued = await handOff(res.ticket);
       return { ok: true, outcome: 'retried', ticket: queued.ticket, handOff: queued.handOff };
     });

@@ -93,7 +93,7 @@ it('a failed ticket offers DBAs Retry; attempt 2 runs only what attempt 1 did no
   );
   const thread = h.api.replies(ticket.slack.threadChannel ?? '', ticket.slack.threadTs ?? '').map((m) => m.text ?? '');
   assert.ok(
-    thread.some((t) => t.includes(`<@${DBA}> retried ${ref}: attempt 2 starts`)),
+    thread.some((t) => t.includes(`<@${DBA}> retried ${ref}: attempt 2 is queued`)),
     thread.join('\n'),
   );
   assert.ok(

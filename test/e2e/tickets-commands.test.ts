@@ -177,7 +177,8 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
       `<@${DEV}> opened the ticket`,
       'review passed (grade A)',
       `<@${DBA}> approved (1 of 1)`,
-      `handed it to the queue (job ${h.jobId(idOf(ref))})`,
+      'dbops handed it to the queue → scheduled',
+      `*Technical:* Attempt 1 · job \`${h.jobId(idOf(ref))}\``,
     ]) {
       assert.ok(blocks.includes(expected), `detail lacks "${expected}": ${blocks}`);
     }

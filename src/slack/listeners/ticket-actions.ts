@@ -122,13 +122,15 @@ export function registerTicketActions(app: App, deps: CommandDeps, answer: Answe
   });
 
   on(ids.ticketActions.retry, async (click) => {
-    const result = await deps.tickets.retry({ ticketId: click.ticketId, user: click.user });
+    const result = await deps.tickets.retry(
+      { ticketId: click.ticketId, user: click.user },
+      { beforeHandOff: (ticket) => deps.announcer.retried(ticket, click.user) },
+    );
     if (!result.ok) {
       if (result.code === 'stale') await deps.announcer.refresh(click.ticketId);
       await tell(click, result.message);
       return;
     }
-    await deps.announcer.retried(result.ticket, click.user, result.handOff, deps.clock.now());
     await confirm(click, retriedNote(result.ticket), ':repeat:');
   });
 

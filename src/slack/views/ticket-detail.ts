@@ -85,7 +85,30 @@ export function ticketDetailMessage(input: TicketDetailInput): Message {
     ...actionsIfAny(ticket, buttonsFor(ticket, { dba: viewer.dba, requester: viewer.user === ticket.requester })),
   );
   if (ticket.slack.approvalChannel) blocks.push(context(`Approval request in <#${ticket.slack.approvalChannel}>`));
+  const technical = technicalText(ticket.attempt, events);
+  if (technical) blocks.push(context(technical));
   return { text: `${ticket.ref}: ${ticketTitle(ticket)} — ${ticket.state.replace(/_/g, ' ')}`, blocks };
+}
+
+/**
+ * The technical section: internal names DBAs may need to find a run in logs and queues (job ids,
+ * workers), kept out of every other message.
+ */
+export function technicalText(attempt: number, events: readonly TicketEvent[]): string | null {
+  const latest = (key: 'jobId' | 'worker'): string | undefined =>
+    [...events]
+      .reverse()
+      .map((e) => e.note[key])
+      .find((v): v is string => typeof v === 'string');
+  const job = latest('jobId');
+  const worker = latest('worker');
+  if (!job && !worker && attempt <= 1) return null;
+  const parts = [
+    `Attempt ${attempt}`,
+    ...(job ? [`job ${code(job)}`] : []),
+    ...(worker ? [`last run on ${code(worker)}`] : []),
+  ];
+  return `*Technical:* ${parts.join(' · ')}`;
 }
 
 const ACTION_WORDS: Record<TicketEvent['action'], string> = {
@@ -121,7 +144,6 @@ function noteDetails(event: TicketEvent): string {
   if (typeof n.errors === 'number' && n.errors > 0) parts.push(`${n.errors} error${n.errors === 1 ? '' : 's'}`);
   if (typeof n.approvals === 'number' && typeof n.needed === 'number') parts.push(`${n.approvals} of ${n.needed}`);
   if (n.exception === true && (event.action === 'approve' || event.action === 'add_approval')) parts.push('exception');
-  if (typeof n.jobId === 'string') parts.push(`job ${n.jobId}`);
   if (Array.isArray(n.dropped) && n.dropped.length > 0)
     parts.push(`dropped ${n.dropped.map((name) => code(String(name))).join(', ')}`);
   const reason = typeof n.reason === 'string' ? `: ${quoted(n.reason, 200)}` : '';

@@ -14,7 +14,7 @@ import {
   type Message,
 } from '../../text/blocks.js';
 import { ticketButton, ticketTitle } from './ticket-parts.js';
-import { formatElapsed } from '../../kernel/format.js';
+import { formatElapsed, pluralNoun } from '../../kernel/format.js';
 
 /**
  * What the job runner says in a ticket's thread: the status message (one per run, edited in place)
@@ -84,7 +84,7 @@ export function statusMessage(input: StatusInput): Message {
   const takeovers = run.takeovers > 0 ? ` · taken over ${run.takeovers === 1 ? 'once' : `${run.takeovers} times`}` : '';
   blocks.push(
     context(
-      `Started ${formatInZone(run.startedAt, timezone, now)} on ${code(run.worker)} · ${finished ? 'took' : 'running for'} ${elapsed}${takeovers}`,
+      `Started ${formatInZone(run.startedAt, timezone, now)} · ${finished ? 'took' : 'running for'} ${elapsed}${takeovers}`,
     ),
   );
   if (!finished && !stopping)
@@ -124,21 +124,16 @@ export function stopRequestedNote(ref: string): string {
   return `${ref} is running: I asked its worker to stop it at the next safe point (a running query is killed). The thread will say what was done and what was not.`;
 }
 
-export function startedReply(ticket: Ticket, worker: string): Message {
-  return reply(
-    `:arrow_forward: ${ticket.ref} started on ${code(worker)}. The message above shows its progress; *Cancel ticket* stops it at the next safe point.`,
-  );
-}
-
 /** A worker took over a run (or one part) from a worker that stopped answering. */
 export function takeoverReply(
   ticket: Ticket,
   what: { worker: string; previous: string | null; part?: string },
 ): Message {
-  const from = what.previous ? ` from ${code(what.previous)}, which stopped answering` : '';
+  // Worker names are internal: the ticket detail's technical section names them.
+  const from = what.previous ? ' from a worker that stopped answering' : '';
   const part = what.part ? ` (${escapeMrkdwn(what.part)})` : '';
   return reply(
-    `:arrows_counterclockwise: ${code(what.worker)} took over ${ticket.ref}${part}${from}. Steps already done are not run again.`,
+    `:arrows_counterclockwise: Another worker took over ${ticket.ref}${part}${from}. Steps already done are not run again.`,
   );
 }
 
@@ -165,8 +160,9 @@ export interface FinalInput {
 export function finalReply({ ticket, run, steps, parts, stop }: FinalInput): Message {
   const took = formatElapsed((run.finishedAt ?? run.startedAt).getTime() - run.startedAt.getTime());
   const summary = run.summary ? plainToMrkdwn(truncate(run.summary, 2000)) : '';
+  // The status message above holds the result; this reply is the one notification of the outcome.
   if (run.outcome === 'succeeded')
-    return reply(`:white_check_mark: ${ticket.ref} finished in ${took}. ${summary}`.trim());
+    return reply(`:white_check_mark: ${ticket.ref} finished in ${took}; the message above has the result.`);
   const lines =
     run.outcome === 'cancelled'
       ? [
@@ -205,8 +201,11 @@ function partsAccount(parts: readonly PartRecord[], noun: string): string[] {
   }
   const unstarted = parts.filter((p) => p.state === 'skipped' || p.state === 'pending').length;
   const unfinished = by('running').length;
-  if (unfinished > 0) lines.push(`*Did not finish:* ${unfinished} ${noun} (their worker stopped).`);
-  if (unstarted > 0) lines.push(`*Not started:* ${unstarted} ${noun}.`);
+  if (unfinished > 0)
+    lines.push(
+      `*Did not finish:* ${pluralNoun(unfinished, noun)} (${unfinished === 1 ? 'its' : 'their'} worker stopped).`,
+    );
+  if (unstarted > 0) lines.push(`*Not started:* ${pluralNoun(unstarted, noun)}.`);
   return lines;
 }
 

@@ -12,20 +12,21 @@ function link(permalink: string | null | undefined, label = 'the request'): stri
   return permalink ? `<${permalink}|${label}>` : label;
 }
 
-/** A start later than now, or that the queue could not take it; nothing when it starts now. */
-function whenText(handOff: HandOff, timezone: string, now: Date): string {
-  if (!handOff.queued) return ` :warning: ${handOff.message}`;
-  if (handOff.startAt.getTime() <= now.getTime() + 1000) return '';
+/** When it starts, said only when that is not now (the status message shows it start); a queue problem. */
+export function handOffText(handOff: HandOff, timezone: string): string {
+  if (!handOff.queued) return `:warning: ${handOff.message}`;
+  if (!handOff.startsLater) return '';
   const peak = handOff.delayedByPeak ? ' (moved out of the cluster’s peak hours)' : '';
-  return ` It starts at ${formatInZone(handOff.startAt, timezone)}${peak}.`;
+  return `Queued: it starts at ${formatInZone(handOff.startAt, timezone)}${peak}.`;
 }
 
-/** Where the hand-over to the queue left the ticket, in one sentence. */
-export function handOffText(ticket: Ticket, handOff: HandOff, timezone: string): string {
-  if (!handOff.queued) return `:warning: ${handOff.message}`;
-  const start = formatInZone(handOff.startAt, timezone);
-  const peak = handOff.delayedByPeak ? ' (moved out of the cluster’s peak hours)' : '';
-  return `Queued as job \`${handOff.jobId}\`; it may start at ${start}${peak}.`;
+/** Does an approval need its own thread reply? Only when the run does not follow at once (the status message would say the rest). */
+export function approvalNeedsReply(handOff: HandOff): boolean {
+  return !handOff.queued || handOff.startsLater;
+}
+
+function joined(...parts: string[]): string {
+  return parts.filter((p) => p.trim() !== '').join(' ');
 }
 
 /** To the requester after `/dbops exec`: the ticket waits for DBAs. */
@@ -52,7 +53,7 @@ export function autoApprovedMessage(
   permalink: string | null,
   timezone: string,
 ): Message {
-  const text = `:white_check_mark: *${ticket.ref}* (${ticketTitle(ticket)}) passed its review and was approved automatically: ${ticket.environment} needs no DBA approval. ${handOffText(ticket, handOff, timezone)} Progress goes to ${link(permalink, 'its thread')}.`;
+  const text = `:white_check_mark: *${ticket.ref}* (${ticketTitle(ticket)}) passed its review and was approved automatically: ${ticket.environment} needs no DBA approval. ${joined(handOffText(handOff, timezone), `Progress goes to ${link(permalink, 'its thread')}.`)}`;
   return {
     text: `${ticket.ref} was approved automatically`,
     blocks: [section(text), ...actionsIfAny(ticket, ['cancel'])],
@@ -104,25 +105,34 @@ export function approvalRecordedReply(ticket: Ticket, approver: string, remainin
 /** In the thread: the final approval and the hand-over to the queue. */
 export function approvedReply(ticket: Ticket, approver: string, handOff: HandOff, timezone: string): Message {
   const exception = ticket.exception ? ' as an *exception* over its review' : '';
-  const text = `:white_check_mark: <@${approver}> approved ${ticket.ref}${exception}. ${handOffText(ticket, handOff, timezone)}`;
+  const text = joined(
+    `:white_check_mark: <@${approver}> approved ${ticket.ref}${exception}.`,
+    handOffText(handOff, timezone),
+  );
   return { text, blocks: [section(text)] };
 }
 
 /** In the thread: an automatic approval. */
 export function autoApprovedReply(ticket: Ticket, handOff: HandOff, timezone: string): Message {
-  const text = `:white_check_mark: ${ticket.ref} passed its review and was approved automatically (${ticket.environment} needs no DBA approval). ${handOffText(ticket, handOff, timezone)}`;
+  const text = joined(
+    `:white_check_mark: ${ticket.ref} passed its review and was approved automatically (${ticket.environment} needs no DBA approval).`,
+    handOffText(handOff, timezone),
+  );
   return { text, blocks: [section(text)] };
 }
 
 /** In the thread: an approved ticket handed to the queue late (the queue was down, or the bot stopped in between). */
 export function resumedReply(ticket: Ticket, handOff: HandOff, timezone: string): Message {
-  const text = `:arrows_counterclockwise: ${ticket.ref} was approved but not yet queued; it is handed over now. ${handOffText(ticket, handOff, timezone)}`;
+  const text = joined(
+    `:arrows_counterclockwise: ${ticket.ref} was approved but not yet queued; it is handed over now.`,
+    handOffText(handOff, timezone),
+  );
   return { text, blocks: [section(text)] };
 }
 
 /** In the thread: a DBA retried the failed ticket. */
-export function retriedReply(ticket: Ticket, by: string, handOff: HandOff, timezone: string, now: Date): Message {
-  const text = `:repeat: <@${by}> retried ${ticket.ref}: attempt ${ticket.attempt} starts; what attempt ${ticket.attempt - 1} completed is not run again.${whenText(handOff, timezone, now)}`;
+export function retriedReply(ticket: Ticket, by: string): Message {
+  const text = `:repeat: <@${by}> retried ${ticket.ref}: attempt ${ticket.attempt} is queued; what attempt ${ticket.attempt - 1} completed is not run again.`;
   return { text, blocks: [section(text)] };
 }
 
@@ -153,7 +163,10 @@ function newsText(ticket: Ticket, news: RequesterNews): string {
   switch (news.kind) {
     case 'approved': {
       const exception = ticket.exception ? ' as an exception' : '';
-      return `:white_check_mark: <@${news.by}> approved your change${exception}. ${handOffText(ticket, news.handOff, news.timezone)}`;
+      return joined(
+        `:white_check_mark: <@${news.by}> approved your change${exception}.`,
+        handOffText(news.handOff, news.timezone) || 'It starts now.',
+      );
     }
     case 'rejected':
       return `:x: <@${news.by}> rejected your change${news.reason ? `: ${quoted(news.reason, 1500)}` : '.'}`;

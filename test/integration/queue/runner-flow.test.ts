@@ -61,10 +61,17 @@ describe('a run in the thread', () => {
       assert.ok(statuses[0].editCount >= 1, 'edited in place');
       assert.match(JSON.stringify(statuses[0].blocks), /▓{20} 100%/);
       assert.ok(!JSON.stringify(statuses[0].blocks).includes('dbops.ticket.cancel'), 'no Cancel once finished');
-      assert.ok(thread.some((m) => m.text?.startsWith(`:arrow_forward: ${ticket.ref} started on \`test-`)));
-      assert.match(
-        texts(ticket).find((t) => t.startsWith(':white_check_mark:')) ?? '',
-        /finished in [\d.]+s\. 3 statements done\./,
+      assert.ok(
+        !thread.some((m) => m.text?.startsWith(':arrow_forward:')),
+        'the status message is the start: no reply',
+      );
+      assert.match(JSON.stringify(statuses[0].blocks), /3 statements done\./, 'the status message holds the result');
+      const finals = texts(ticket).filter((t) => t.startsWith(':white_check_mark:'));
+      assert.equal(finals.length, 1, 'one final reply');
+      assert.match(finals[0], /finished in [\d.]+s; the message above has the result\.$/, 'the outcome is said once');
+      assert.ok(
+        thread.every((m) => !/test-\d|ticket-[\w-]+-attempt-\d/.test(JSON.stringify(m.blocks ?? m.text))),
+        'no worker or job names in the thread',
       );
       await waitUntil(
         () =>
@@ -97,7 +104,11 @@ describe('a run in the thread', () => {
         10_000,
         'the run to start',
       );
-      await waitUntil(() => texts(ticket).some((t) => t.includes('started on')), 10_000, 'the started reply');
+      await waitUntil(
+        () => texts(ticket).some((t) => t.startsWith(`${ticket.ref} running`)),
+        10_000,
+        'the status message',
+      );
       f.api.failNext('chat.postMessage', { kind: 'ratelimit', retryAfterSeconds: 1 });
       f.api.failNext('chat.postMessage', { kind: 'error', error: 'internal_error' }, 2);
       await open('flow-slack');
@@ -123,7 +134,11 @@ describe('a run in the thread', () => {
     try {
       await hold('flow-sweep');
       const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: waitAt('flow-sweep') } });
-      await waitUntil(() => texts(ticket).some((t) => t.includes('started on')), 10_000, 'the started reply');
+      await waitUntil(
+        () => texts(ticket).some((t) => t.startsWith(`${ticket.ref} running`)),
+        10_000,
+        'the status message',
+      );
       f.api.failNext('chat.postMessage', { kind: 'error', error: 'fatal_error' }, 4);
       await open('flow-sweep');
       await f.waitFor(ticket.id, ['succeeded']);

@@ -177,11 +177,11 @@ describe('the final reply says what was done and what was not', () => {
     assert.match(m.text, /\*Done:\* 1\/5 shards\./);
     assert.match(m.text, /\*Failed:\* shard orders_1 \(Duplicate entry\)/);
     assert.match(m.text, /\*Stopped mid-way:\* shard orders_2/);
-    assert.match(m.text, /\*Did not finish:\* 1 shards/);
-    assert.match(m.text, /\*Not started:\* 1 shards\./);
+    assert.match(m.text, /\*Did not finish:\* 1 shard \(/);
+    assert.match(m.text, /\*Not started:\* 1 shard\./);
   });
 
-  it('a success is one line with the summary', () => {
+  it('a success is one short line: the status message above holds the result', () => {
     assert.equal(
       finalReply({
         ticket,
@@ -190,7 +190,7 @@ describe('the final reply says what was done and what was not', () => {
         parts: null,
         stop: null,
       }).text,
-      ':white_check_mark: T-42 finished in 0.8s. 2 statements done.',
+      ':white_check_mark: T-42 finished in 0.8s; the message above has the result.',
     );
   });
 });
