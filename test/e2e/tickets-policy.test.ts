@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ids } from '../../src/slack/ids.js';
+import { BOT_ACTOR } from '../../src/tickets/ticket.js';
 import { APPROVAL_CHANNEL, DBA, DBA2, DEV, DEV_CHANNEL, testConfigYaml, type Harness } from '../support/harness.js';
 import {
   actionIds,
@@ -99,6 +100,11 @@ describe('ticket policy over signed HTTP: two DBAs on prod, none on test, except
       .find((m) => m.ephemeral && m.ephemeralTo === DEV && m.text?.startsWith(`${ref} is blocked`));
     assert.ok(answer, 'the requester holds the blocked answer with its buttons');
     assert.deepEqual(actionIds(answer), [ids.ticketActions.requestException, ids.ticketActions.cancel]);
+    assert.match(
+      JSON.stringify(answer.blocks),
+      new RegExp(`"title":\\{"type":"plain_text","text":"Cancel ${ref}\\?"`),
+      'Cancel asks first',
+    );
 
     let since = h.api.calls.length;
     await clickOn(h, answer, DBA, 'requestException', ref);
@@ -132,6 +138,11 @@ describe('ticket policy over signed HTTP: two DBAs on prod, none on test, except
     assert.match(request, /Exception request: SQL change/);
     assert.match(request, /Exception requested\*: the review found 1 error/);
     assert.ok(request.includes(reason));
+    // Approving overrides the review: the confirmation names the rule.
+    assert.match(
+      request,
+      /"title":\{"type":"plain_text","text":"Approve T-\d+ as an exception\?"\},"text":\{"type":"plain_text","text":"This overrides the rule statement\.where\.require\.update-delete\./,
+    );
     // The requester's blocked answer is replaced: its buttons would be stale now.
     const replaced = await waitForCall(
       h,
@@ -154,5 +165,54 @@ describe('ticket policy over signed HTTP: two DBAs on prod, none on test, except
     const approve = (await reader.store.events(ticket.id)).find((e) => e.action === 'approve');
     assert.equal(approve?.note.exception, true);
     assert.ok(await h.jobs.getJob(h.jobId(ticket.id)));
+  });
+
+  it('Cancel of a running ticket asks for a reason in a form, and the thread says who stopped it and why', async () => {
+    const ref = refIn(await slash(h, `exec test.${target.name} UPDATE orders SET status = 9 WHERE id = 4`));
+    let ticket = await ticketOf(reader.store, ref);
+    const started = await reader.store.transition({
+      ticketId: ticket.id,
+      expect: { state: ticket.state, version: ticket.version },
+      action: 'start',
+      actor: BOT_ACTOR,
+      at: new Date(),
+    });
+    assert.ok(started.ok, 'the test moves it to running (no workers here)');
+    ticket = await ticketOf(reader.store, ref);
+    assert.equal(ticket.state, 'running');
+
+    let since = h.api.calls.length;
+    await clickOn(h, approvalMessage(h, ref), DEV, 'cancel', ref);
+    const opened = await waitForCall(h, (c) => c.method === 'views.open', since);
+    const view = opened.params.view as { callback_id: string; title: { text: string } };
+    assert.equal(view.callback_id, ids.cancelModal.callback);
+    assert.equal(view.title.text, `Stop ${ref}`);
+    assert.equal((await ticketOf(reader.store, ref)).state, 'running', 'nothing happens before the form is sent');
+
+    const form = ids.cancelModal;
+    const viewId = h.api.openedViews.at(-1)?.id;
+    const empty = await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: form.callback,
+      viewId,
+      values: { [form.reasonBlock]: { [form.reasonInput]: { type: 'plain_text_input', value: '' } } },
+    });
+    assert.match(empty.body, /"response_action":"errors"/);
+
+    since = h.api.calls.length;
+    await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: form.callback,
+      viewId,
+      values: {
+        [form.reasonBlock]: { [form.reasonInput]: { type: 'plain_text_input', value: 'wrong table, sorry' } },
+      },
+    });
+    const reply = await waitForCall(
+      h,
+      (c) => c.method === 'chat.postMessage' && c.params.thread_ts === ticket.slack.threadTs,
+      since,
+    );
+    assert.match(String(reply.params.text), new RegExp(`<@${DEV}> asked to stop ${ref}: .*wrong table, sorry`));
   });
 });
