@@ -32,6 +32,7 @@ function readArgs(argv: string[]) {
       change: { type: 'boolean', default: false },
       format: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'error' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
 }
@@ -45,6 +46,10 @@ export async function reviewCli(argv: string[], io: CliIo): Promise<number> {
     return usage(io, messageOf(err));
   }
   const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
   const format = FORMATS.find((f) => f === values.format);
   const failOn = FAIL_ON.find((f) => f === values['fail-on']);
   if (!format) return usage(io, `--format must be one of ${FORMATS.join(', ')} (got '${values.format}')`);
@@ -108,10 +113,24 @@ function failsAt(report: ReviewReport, level: (typeof FAIL_ON)[number]): boolean
   return report.summary.errors > 0 || (level === 'warning' && report.summary.warnings > 0);
 }
 
+const USAGE =
+  'Usage: dbops review [--target cluster.schema] [--change] [--format text|json|sarif|github] [--fail-on error|warning] FILE|-';
+
+const HELP = `${USAGE}
+
+Reviews the SQL in FILE (or standard input, with -) and prints the findings; nothing is run.
+
+  --target cluster.schema  also check against that schema as it is on the cluster (dbops.yml)
+  --change                 review it as a change to run (the rules of /dbops exec), not a query
+  --format FORMAT          text (default), json, sarif or github (workflow annotations)
+  --fail-on LEVEL          exit 1 at error (default) or at warning and above
+  -h, --help               print this help
+
+Exit status: 0 below the fail-on level, 1 at or above it, 2 on bad usage.
+`;
+
 function usage(io: CliIo, problem: string): number {
-  io.stderr.write(
-    `dbops review: ${problem}\nUsage: dbops review [--target cluster.schema] [--change] [--format text|json|sarif|github] [--fail-on error|warning] FILE|-\n`,
-  );
+  io.stderr.write(`dbops review: ${problem}\n${USAGE}\n(dbops review --help explains each option)\n`);
   return 2;
 }
 

@@ -49,6 +49,18 @@ describe('dbops review (CLI contract)', () => {
     assert.match((await run(['--target', 'nodot', '-'], 'SELECT 1')).err, /--target must be cluster\.schema/);
   });
 
+  it('--help and -h print the usage and what each option does, exit 0, and review nothing', async () => {
+    for (const flag of ['--help', '-h']) {
+      const help = await run([flag]);
+      assert.equal(help.code, 0);
+      assert.equal(help.err, '');
+      assert.match(help.out, /^Usage: dbops review \[--target cluster\.schema\]/);
+      assert.match(help.out, /--fail-on LEVEL/);
+      assert.match(help.out, /Exit status: 0 below the fail-on level, 1 at or above it, 2 on bad usage/);
+    }
+    assert.match((await run(['--nope', '-'])).err, /dbops review --help explains each option/);
+  });
+
   it('prints the JSON report of the contract', async () => {
     const { out } = await run(['--format', 'json', 'change.sql'], '', { 'change.sql': 'SELECT 1;\nDELETE FROM t;' });
     const report = JSON.parse(out);

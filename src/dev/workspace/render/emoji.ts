@@ -140,6 +140,13 @@ export const EMOJI: Readonly<Record<string, string>> = {
   scream: '😱',
   sleeping: '😴',
   coffee: '☕',
+  octagonal_sign: '🛑',
+  raised_hand: '✋',
+  arrow_double_up: '⏫',
+  double_vertical_bar: '⏸️',
+  small_blue_diamond: '🔹',
+  small_orange_diamond: '🔸',
+  twisted_rightwards_arrows: '🔀',
 };
 
 /** `:name:` → the emoji, or undefined when the map lacks it. */
