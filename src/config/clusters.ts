@@ -8,14 +8,16 @@ export function findCluster(config: Pick<DbopsConfig, 'clusters'>, name: string)
   return own(config.clusters, name);
 }
 
+/** What is wrong with a cluster name that is not in dbops.yml: the likely typo and the known ones. */
+export function unknownClusterText(config: Pick<DbopsConfig, 'clusters'>, name: string): string {
+  const known = Object.keys(config.clusters);
+  const hint = closest(name, known);
+  return `cluster \`${name}\` is not in dbops.yml${hint ? ` — did you mean \`${hint}\`?` : ''} (known: ${known.join(', ')})`;
+}
+
 /** The cluster a target names, or a UsageError that lists the known ones and the likely typo. */
 export function requireCluster(config: Pick<DbopsConfig, 'clusters'>, name: string): Cluster {
   const cluster = findCluster(config, name);
   if (cluster) return cluster;
-  const known = Object.keys(config.clusters);
-  const hint = closest(name, known);
-  throw new UsageError(
-    `cluster \`${name}\` is not in dbops.yml${hint ? ` — did you mean \`${hint}\`?` : ''} (known: ${known.join(', ')})`,
-    'not_found',
-  );
+  throw new UsageError(unknownClusterText(config, name), 'not_found');
 }

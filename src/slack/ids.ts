@@ -34,12 +34,25 @@ export const ids = {
     reasonBlock: 'reason',
     reasonInput: 'reason_input',
   },
+  /**
+   * `/dbops exec` without SQL: cluster (a select), schema, SQL, and the start as a date and a time.
+   * `target` and `run_at` are the text fields of earlier versions: a form opened before an upgrade
+   * and sent after it still reads.
+   */
   execModal: {
     callback: 'dbops.exec.modal',
-    targetBlock: 'target',
-    targetInput: 'target_input',
+    clusterBlock: 'cluster',
+    clusterInput: 'cluster_input',
+    schemaBlock: 'schema',
+    schemaInput: 'schema_input',
     sqlBlock: 'sql',
     sqlInput: 'sql_input',
+    dateBlock: 'run_date',
+    dateInput: 'run_date_input',
+    timeBlock: 'run_time',
+    timeInput: 'run_time_input',
+    targetBlock: 'target',
+    targetInput: 'target_input',
     runAtBlock: 'run_at',
     runAtInput: 'run_at_input',
   },

@@ -92,40 +92,68 @@ describe('/dbops exec, ticket, tickets and cancel', () => {
     assert.equal(await h.jobs.getJobState(h.jobId(idOf(timed))), 'delayed');
   });
 
-  it('without SQL, exec opens a form; the form checks its fields inline, then opens the ticket', async () => {
+  it('without SQL, exec opens a form; every problem shows under its field at once, then it opens the ticket', async () => {
     let since = h.api.calls.length;
     await h.slack.slashCommand({ text: `exec prod.${target.name}`, userId: DEV, channelId: DEV_CHANNEL });
     const opened = await waitForCall(h, (c) => c.method === 'views.open', since);
-    assert.match(JSON.stringify(opened.params.view), new RegExp(`"initial_value":"prod\\.${target.name}"`));
+    const view = JSON.stringify(opened.params.view);
+    assert.match(view, /"type":"static_select","action_id":"cluster_input"/, 'the cluster is picked from a list');
+    assert.match(view, /"initial_option":\{"text":\{"type":"plain_text","text":"prod"\},"value":"prod"\}/);
+    assert.match(view, new RegExp(`"initial_value":"${target.name}"`));
+    assert.match(view, /"type":"timepicker","action_id":"run_time_input"/);
+    assert.match(view, /"type":"datepicker","action_id":"run_date_input"/);
     const viewId = h.api.openedViews.at(-1)?.id;
     const f = ids.execModal;
-    const values = (targetText: string, sql: string, runAt: string) => ({
-      [f.targetBlock]: { [f.targetInput]: { type: 'plain_text_input', value: targetText } },
+    const values = (cluster: string | null, schema: string, sql: string, date: string | null, time: string | null) => ({
+      [f.clusterBlock]: {
+        [f.clusterInput]: {
+          type: 'static_select',
+          selected_option: cluster ? { text: { type: 'plain_text', text: cluster }, value: cluster } : null,
+        },
+      },
+      [f.schemaBlock]: { [f.schemaInput]: { type: 'plain_text_input', value: schema } },
       [f.sqlBlock]: { [f.sqlInput]: { type: 'plain_text_input', value: sql } },
-      [f.runAtBlock]: { [f.runAtInput]: { type: 'plain_text_input', value: runAt } },
+      [f.dateBlock]: { [f.dateInput]: { type: 'datepicker', selected_date: date } },
+      [f.timeBlock]: { [f.timeInput]: { type: 'timepicker', selected_time: time } },
     });
     const bad = await h.slack.viewSubmission({
       userId: DEV,
       callbackId: f.callback,
       viewId,
-      values: values('nope', '', 'someday'),
+      values: values(null, '', '', '2026-11-25', null),
     });
     const errors = JSON.parse(bad.body) as { response_action: string; errors: Record<string, string> };
     assert.equal(errors.response_action, 'errors');
-    assert.deepEqual(Object.keys(errors.errors).sort(), [f.sqlBlock, f.targetBlock].sort());
-    const badTime = await h.slack.viewSubmission({
+    assert.deepEqual(
+      Object.keys(errors.errors).sort(),
+      [f.clusterBlock, f.schemaBlock, f.sqlBlock, f.timeBlock].sort(),
+      'all of them at once',
+    );
+    const past = await h.slack.viewSubmission({
       userId: DEV,
       callbackId: f.callback,
       viewId,
-      values: values(`prod.${target.name}`, 'UPDATE orders SET status = 1 WHERE id = 1', 'someday'),
+      values: values('prod', target.name, 'UPDATE orders SET status = 1 WHERE id = 1', '2020-01-01', '02:00'),
     });
-    assert.match(badTime.body, /"run_at":"I can't read/);
+    assert.match(past.body, /"run_date":"/, 'a start in the past is refused under the date');
+    // A form opened before an upgrade still has the typed target: a typo gets the likely cluster.
+    const typo = await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: f.callback,
+      viewId,
+      values: {
+        [f.targetBlock]: { [f.targetInput]: { type: 'plain_text_input', value: `prdo.${target.name}` } },
+        [f.sqlBlock]: { [f.sqlInput]: { type: 'plain_text_input', value: 'SELECT 1' } },
+        [f.runAtBlock]: { [f.runAtInput]: { type: 'plain_text_input', value: '' } },
+      },
+    });
+    assert.match(typo.body, /Cluster `prdo` is not in dbops\.yml — did you mean `prod`\?/);
     since = h.api.calls.length;
     await h.slack.viewSubmission({
       userId: DEV,
       callbackId: f.callback,
       viewId,
-      values: values(`prod.${target.name}`, 'UPDATE orders SET status = 1 WHERE id = 1', ''),
+      values: values('prod', target.name, 'UPDATE orders SET status = 1 WHERE id = 1', null, null),
     });
     const answer = await waitForCall(
       h,

@@ -10,7 +10,7 @@ import { requestSqlChange } from '../../requests/sql-change.js';
 import type { ModalOrigin } from '../views/ticket-modals.js';
 import { stopRequestedNote } from '../views/ticket-progress.js';
 import { announceFailedMessage, exceptionRequestedMessage, privateNote, problemNote } from '../views/ticket-replies.js';
-import { findCluster } from '../../config/clusters.js';
+import { findCluster, unknownClusterText } from '../../config/clusters.js';
 import { requestAnswerMessage } from '../views/request-answer.js';
 
 /** A submitted view: its id, metadata and the values of its inputs. */
@@ -18,7 +18,18 @@ const SubmittedView = z.object({
   id: z.string(),
   private_metadata: z.string().default(''),
   state: z.object({
-    values: z.record(z.string(), z.record(z.string(), z.looseObject({ value: z.string().nullish() }))),
+    values: z.record(
+      z.string(),
+      z.record(
+        z.string(),
+        z.looseObject({
+          value: z.string().nullish(),
+          selected_option: z.looseObject({ value: z.string() }).nullish(),
+          selected_date: z.string().nullish(),
+          selected_time: z.string().nullish(),
+        }),
+      ),
+    ),
   }),
 });
 const Submitter = z.object({ user: z.looseObject({ id: z.string() }) });
@@ -38,7 +49,10 @@ interface Form {
   viewId: string;
   user: string;
   metadata: unknown;
+  /** A text input's value, or a select's, date picker's or time picker's choice; '' when empty. */
   value(block: string, action: string): string;
+  /** Whether the submitted view has this input at all (forms change between versions). */
+  has(block: string): boolean;
 }
 
 export function readForm(view: unknown, body: unknown): Form | null {
@@ -50,7 +64,11 @@ export function readForm(view: unknown, body: unknown): Form | null {
     viewId: parsed.data.id,
     user: submitter.data.user.id,
     metadata: safeJson(parsed.data.private_metadata),
-    value: (block, action) => values[block]?.[action]?.value?.trim() ?? '',
+    value: (block, action) => {
+      const v = values[block]?.[action];
+      return (v?.value ?? v?.selected_option?.value ?? v?.selected_date ?? v?.selected_time ?? '').trim();
+    },
+    has: (block) => block in values,
   };
 }
 
@@ -206,9 +224,13 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
       }
       const f = ids.execModal;
       const input = {
-        target: form.value(f.targetBlock, f.targetInput),
+        ...(form.has(f.targetBlock)
+          ? { target: form.value(f.targetBlock, f.targetInput) }
+          : { cluster: form.value(f.clusterBlock, f.clusterInput), schema: form.value(f.schemaBlock, f.schemaInput) }),
         sql: form.value(f.sqlBlock, f.sqlInput),
-        runAt: form.value(f.runAtBlock, f.runAtInput),
+        ...(form.has(f.runAtBlock)
+          ? { runAt: form.value(f.runAtBlock, f.runAtInput) }
+          : { date: form.value(f.dateBlock, f.dateInput), time: form.value(f.timeBlock, f.timeInput) }),
       };
       const checked = checkExecForm(input, deps);
       if (!checked.ok) {
@@ -225,7 +247,7 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
             user: form.user,
             target: checked.target,
             sql: input.sql,
-            runAt: input.runAt || undefined,
+            runAt: checked.runAt || undefined,
             sourceKey: `exec-form:${form.viewId}`,
             channel: metadata.data.channel,
           },
@@ -238,28 +260,61 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
 }
 
 type ExecFormCheck =
-  | { ok: true; target: { cluster: string; schema: string } }
+  | { ok: true; target: { cluster: string; schema: string }; runAt: string }
   | { ok: false; errors: Record<string, string> };
 
-/** Problems Slack shows under the fields, before the form closes. */
-export function checkExecForm(
-  input: { target: string; sql: string; runAt: string },
-  deps: Pick<CommandDeps, 'config' | 'clock'>,
-): ExecFormCheck {
+/** The exec form as sent: cluster, schema and pickers (or the text fields of a form from before). */
+export interface ExecFormInput {
+  target?: string;
+  cluster?: string;
+  schema?: string;
+  sql: string;
+  runAt?: string;
+  date?: string;
+  time?: string;
+}
+
+/** Every problem at once, each under its field, before the form closes. */
+export function checkExecForm(input: ExecFormInput, deps: Pick<CommandDeps, 'config' | 'clock'>): ExecFormCheck {
   const f = ids.execModal;
   const errors: Record<string, string> = {};
   const known = Object.keys(deps.config.clusters);
-  const target = parseTargetName(input.target);
-  const cluster = target ? findCluster(deps.config, target.cluster) : undefined;
-  if (!target || target.table)
+  const typed = input.target !== undefined;
+  const clusterField = typed ? f.targetBlock : f.clusterBlock;
+  const target = typed
+    ? parseTargetName(input.target ?? '')
+    : input.cluster && input.schema
+      ? { cluster: input.cluster, schema: input.schema, table: undefined }
+      : null;
+  if (!typed && !input.cluster) errors[f.clusterBlock] = 'Pick the cluster to run it on.';
+  if (!typed && !input.schema) errors[f.schemaBlock] = 'Name the schema, e.g. shop.';
+  else if (!typed && input.schema && !/^[^.\s`]+$/.test(input.schema))
+    errors[f.schemaBlock] = 'Only the schema name here, e.g. shop (the cluster is picked above).';
+  if (typed && (!target || target.table))
     errors[f.targetBlock] = `Write the target as cluster.schema, e.g. ${known[0] ?? 'prod'}.shop`;
-  else if (!cluster)
-    errors[f.targetBlock] = `Cluster "${target.cluster}" is not in dbops.yml (known: ${known.join(', ')})`;
+  const clusterName = target?.cluster ?? input.cluster;
+  const cluster = clusterName ? findCluster(deps.config, clusterName) : undefined;
+  if (clusterName && !cluster && !errors[clusterField])
+    errors[clusterField] = capitalized(unknownClusterText(deps.config, clusterName));
   if (input.sql === '') errors[f.sqlBlock] = 'Write the SQL to run.';
-  if (cluster && input.runAt !== '') {
-    const runTime = parseRunTime(input.runAt, cluster, deps.clock.now());
-    if (!runTime.ok) errors[f.runAtBlock] = runTime.message.slice(0, 300);
+  const phrase = typed || input.runAt !== undefined ? (input.runAt ?? '') : pickedTime(input);
+  if (phrase === null) errors[f.timeBlock] = 'Pick a time too, or clear the date to start as soon as approved.';
+  else if (cluster && phrase !== '') {
+    const runTime = parseRunTime(phrase, cluster, deps.clock.now());
+    const field = input.runAt !== undefined ? f.runAtBlock : input.date ? f.dateBlock : f.timeBlock;
+    if (!runTime.ok) errors[field] = runTime.message.slice(0, 300);
   }
-  if (!target || Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, target: { cluster: target.cluster, schema: target.schema } };
+  if (!target || !cluster || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, target: { cluster: target.cluster, schema: target.schema }, runAt: phrase ?? '' };
+}
+
+/** `2026-11-25 01:30`, `01:30` (its next occurrence), '' (now), or null for a date without a time. */
+function pickedTime(input: ExecFormInput): string | null {
+  if (input.date && input.time) return `${input.date} ${input.time}`;
+  if (input.date) return null;
+  return input.time ?? '';
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

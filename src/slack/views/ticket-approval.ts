@@ -70,7 +70,7 @@ export function sqlCutNote(preview: SqlPreview): string {
  * buttons are gone and the status line says who decided and when.
  */
 export function ticketApprovalMessage(input: TicketViewInput): Message {
-  const { ticket, timezone } = input;
+  const { ticket } = input;
   const exception = ticket.exception;
   const blocks: KnownBlock[] = [
     header(`${ticket.ref} · ${exception ? 'Exception request: ' : ''}${ticketTitle(ticket)}`),

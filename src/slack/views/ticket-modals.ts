@@ -115,21 +115,26 @@ export interface ExecModalMetadata {
   channel: string;
 }
 
-/** `/dbops exec` without SQL: target, SQL and run time in a form. */
+/** What the exec form starts with: from `/dbops exec prod.shop at 02:00`, or an "Open change" button. */
+export interface ExecPrefill {
+  target?: string;
+  sql?: string;
+  /** `02:00` or `2026-11-25 01:30` fill the pickers; other phrases (tonight) are left to the user. */
+  runAt?: string;
+}
+
+/** `/dbops exec` without SQL: the cluster from a select, schema, SQL, and the start from a date and a time picker. */
 export function execModalView(
   metadata: ExecModalMetadata,
   clusters: readonly string[],
-  prefill: { target?: string; sql?: string; runAt?: string } = {},
+  prefill: ExecPrefill = {},
 ): View {
   const form = ids.execModal;
-  const example = clusters[0] ? `${clusters[0]}.shop` : 'prod.shop';
-  const text = (actionId: string, placeholder: string, initial?: string, multiline = false) => ({
-    type: 'plain_text_input' as const,
-    action_id: actionId,
-    ...(multiline ? { multiline: true, max_length: 3000 } : {}),
-    placeholder: { type: 'plain_text' as const, text: placeholder },
-    ...(initial ? { initial_value: initial } : {}),
-  });
+  const [cluster, ...rest] = (prefill.target ?? '').split('.');
+  const schema = rest.join('.');
+  const option = (name: string) => ({ text: { type: 'plain_text' as const, text: truncate(name, 75) }, value: name });
+  const when = /^(?:(\d{4}-\d{2}-\d{2})\s+)?(\d{1,2}):(\d{2})$/.exec(prefill.runAt?.trim() ?? '');
+  const initialTime = when ? `${when[2].padStart(2, '0')}:${when[3]}` : undefined;
   return {
     type: 'modal',
     callback_id: form.callback,
@@ -140,27 +145,65 @@ export function execModalView(
     blocks: [
       {
         type: 'input',
-        block_id: form.targetBlock,
-        label: { type: 'plain_text', text: 'Target (cluster.schema)' },
-        hint: { type: 'plain_text', text: `Clusters: ${clusters.join(', ')}` },
-        element: text(form.targetInput, example, prefill.target),
+        block_id: form.clusterBlock,
+        label: { type: 'plain_text', text: 'Cluster' },
+        element: {
+          type: 'static_select',
+          action_id: form.clusterInput,
+          placeholder: { type: 'plain_text', text: 'Pick a cluster' },
+          options: clusters.slice(0, 100).map(option),
+          ...(clusters.includes(cluster) ? { initial_option: option(cluster) } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: form.schemaBlock,
+        label: { type: 'plain_text', text: 'Schema' },
+        element: {
+          type: 'plain_text_input',
+          action_id: form.schemaInput,
+          placeholder: { type: 'plain_text', text: 'shop' },
+          ...(schema ? { initial_value: schema } : {}),
+        },
       },
       {
         type: 'input',
         block_id: form.sqlBlock,
         label: { type: 'plain_text', text: 'SQL' },
-        element: text(form.sqlInput, 'UPDATE orders SET status = 2 WHERE id = 42;', prefill.sql, true),
+        element: {
+          type: 'plain_text_input',
+          action_id: form.sqlInput,
+          multiline: true,
+          max_length: 3000,
+          placeholder: { type: 'plain_text', text: 'UPDATE orders SET status = 2 WHERE id = 42;' },
+          ...(prefill.sql ? { initial_value: prefill.sql } : {}),
+        },
       },
       {
         type: 'input',
-        block_id: form.runAtBlock,
+        block_id: form.dateBlock,
         optional: true,
-        label: { type: 'plain_text', text: 'When' },
+        label: { type: 'plain_text', text: 'Start on' },
+        element: {
+          type: 'datepicker',
+          action_id: form.dateInput,
+          ...(when?.[1] ? { initial_date: when[1] } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: form.timeBlock,
+        optional: true,
+        label: { type: 'plain_text', text: 'Start at' },
         hint: {
           type: 'plain_text',
-          text: "now (default), tonight, 02:00, tomorrow 02:00 or 2026-11-25 01:30, in the cluster's time zone",
+          text: "In the cluster's time zone. Empty: as soon as approved; a time alone: its next occurrence.",
         },
-        element: text(form.runAtInput, 'now', prefill.runAt),
+        element: {
+          type: 'timepicker',
+          action_id: form.timeInput,
+          ...(initialTime ? { initial_time: initialTime } : {}),
+        },
       },
     ],
   };

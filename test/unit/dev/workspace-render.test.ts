@@ -228,15 +228,21 @@ describe('workspace Block Kit', () => {
     assert.equal(modal.close, 'Cancel');
     assert.match(
       modal.html,
-      /<input class="bk-field-input" type="text" id="in-target-target_input" data-block-id="target" data-action-id="target_input" data-type="plain_text_input" placeholder="prod\.shop" value="prod\.&quot;&gt;&lt;script&gt;">/,
+      /<select class="bk-field-input" id="in-cluster-cluster_input" data-block-id="cluster" data-action-id="cluster_input" data-type="static_select"><option value="" disabled>Pick a cluster<\/option><option value="prod" selected>prod<\/option><option value="test">test<\/option><\/select>/,
+    );
+    assert.match(
+      modal.html,
+      /<input class="bk-field-input" type="text" id="in-schema-schema_input" data-block-id="schema" data-action-id="schema_input" data-type="plain_text_input" placeholder="shop" value="&quot;&gt;&lt;script&gt;">/,
     );
     assert.match(
       modal.html,
       /<textarea class="bk-field-input bk-multiline" rows="6" [^>]*data-block-id="sql" data-action-id="sql_input"[^>]* maxlength="3000"><\/textarea>/,
     );
-    assert.match(modal.html, /When <span class="bk-optional">\(optional\)<\/span>/);
-    assert.match(modal.html, /<div class="bk-hint">Clusters: prod, test<\/div>/);
-    assert.match(modal.html, /<div class="bk-error" data-error-for="run_at" hidden><\/div>/);
+    assert.match(modal.html, /Start on <span class="bk-optional">\(optional\)<\/span>/);
+    assert.match(modal.html, /type="date" id="in-run_date-run_date_input"[^>]*data-type="datepicker"/);
+    assert.match(modal.html, /type="time" id="in-run_time-run_time_input"[^>]*data-type="timepicker"/);
+    assert.match(modal.html, /<div class="bk-hint">In the cluster&#39;s time zone\./);
+    assert.match(modal.html, /<div class="bk-error" data-error-for="run_time" hidden><\/div>/);
     const reject = renderModal(json(rejectModalView(ticket, { ticketId: 7 })), { viewId: 'V2', depth: 1 }, ctx);
     assert.match(reject.html, /data-input-block="reason" data-optional="false"/);
     assert.equal(reject.depth, 1);

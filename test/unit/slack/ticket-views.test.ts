@@ -319,8 +319,17 @@ describe('other ticket views', () => {
     assert.deepEqual(JSON.parse(reject.private_metadata ?? ''), origin);
     const exception = exceptionModalView(makeTicket({ state: 'blocked' }), origin);
     assert.match(JSON.stringify(exception.blocks), new RegExp(ids.exceptionModal.reasonInput));
-    const exec = execModalView({ channel: 'C1' }, ['prod', 'test'], { target: 'prod.shop' });
-    assert.match(JSON.stringify(exec.blocks), /"initial_value":"prod\.shop"/);
+    const exec = execModalView({ channel: 'C1' }, ['prod', 'test'], { target: 'prod.shop', runAt: '2026-11-25 1:30' });
+    const execJson = JSON.stringify(exec.blocks);
+    assert.match(execJson, /"type":"static_select","action_id":"cluster_input"/);
+    assert.match(execJson, /"initial_option":\{"text":\{"type":"plain_text","text":"prod"\},"value":"prod"\}/);
+    assert.match(execJson, /"action_id":"schema_input"[^}]*\},"initial_value":"shop"/);
+    assert.match(execJson, /"type":"datepicker","action_id":"run_date_input","initial_date":"2026-11-25"/);
+    assert.match(execJson, /"type":"timepicker","action_id":"run_time_input","initial_time":"01:30"/);
+    const unknown = JSON.stringify(
+      execModalView({ channel: 'C1' }, ['prod'], { target: 'nope.shop', runAt: 'tonight' }).blocks,
+    );
+    assert.doesNotMatch(unknown, /initial_option|initial_time|initial_date/, 'nothing pre-picked that is not a choice');
     for (const view of [reject, exception, exec])
       assert.ok(view.type === 'modal' && view.title.text.length <= 24, 'modal titles take 24 characters');
   });
