@@ -205,12 +205,15 @@ function summary(payload: MigratePayload, result: MigrationResult): string {
     : '';
   const objects =
     result.objects.created.length > 0
-      ? ` Recreated ${result.objects.created.length} view(s)/trigger(s)/routine(s).`
+      ? ` Recreated ${plural(result.objects.created.length, 'stored object')} (views, triggers, routines).`
       : '';
   const created = result.createdSchema ? ` Created schema ${payload.destination.schema}.` : '';
   const reused = result.tables.reduce((n, t) => n + t.reused, 0);
-  const resumed = reused > 0 ? ` Resumed: ${reused} chunk(s) already copied were re-verified, not copied again.` : '';
-  return `${route}: ${result.tables.length} table(s), ${count(result.rows)} rows (${formatBytes(result.bytes)}) ${verb} in ${result.seconds.toFixed(1)} s, every chunk verified by count and checksum (${result.method}).${created}${binlog}${objects}${resumed}`;
+  const resumed =
+    reused > 0
+      ? ` Resumed: ${plural(reused, 'chunk')} already copied ${reused === 1 ? 'was' : 'were'} re-verified, not copied again.`
+      : '';
+  return `${route}: ${plural(result.tables.length, 'table')}, ${rows(result.rows)} (${formatBytes(result.bytes)}) ${verb} in ${result.seconds.toFixed(1)} s, every chunk verified by count and checksum (${result.method}).${created}${binlog}${objects}${resumed}`;
 }
 
 /**
@@ -268,7 +271,7 @@ export const migrate = defineKind({
         onTableDone: (t) =>
           void milestone(
             ctx,
-            `\`${t.name}\`: ${count(t.rows)} rows (${formatBytes(t.bytes)}) copied and verified in ${t.seconds.toFixed(1)} s${t.reused > 0 ? ` (${t.reused} chunk(s) from before the restart re-verified)` : ''}`,
+            `\`${t.name}\`: ${rows(t.rows)} (${formatBytes(t.bytes)}) copied and verified in ${t.seconds.toFixed(1)} s${t.reused > 0 ? ` (${plural(t.reused, 'chunk')} from before the restart re-verified)` : ''}`,
           ),
         onThrottle: (e) =>
           void milestone(

@@ -8,6 +8,7 @@ import { migrateMeta, openMetaStore } from './db/meta.js';
 import { parseEnv } from './config/load.js';
 import { reviewCli } from './review/cli.js';
 import { checkRunbooks, renderRunbookChecks } from './runbooks/doctor.js';
+import { plural } from './kernel/format.js';
 
 const USAGE = `Usage: dbops <command> [options]
 
@@ -60,7 +61,7 @@ export async function cli(argv: string[]): Promise<number> {
 
 async function doctor(): Promise<number> {
   const { config, env, file } = loadConfig(process.env);
-  process.stdout.write(`config ${file}: ok (${Object.keys(config.clusters).length} cluster(s))\n`);
+  process.stdout.write(`config ${file}: ok (${plural(Object.keys(config.clusters).length, 'cluster')})\n`);
   const key = secretKeyStatus({ keyEnv: config.secrets.key_env, secrets: process.env, stateDir: dbopsDirs(env).state });
   const label = { ok: 'ok  ', warning: 'WARN', problem: 'FAIL' }[key.level];
   process.stdout.write(`${label} secret key: ${key.text}\n`);

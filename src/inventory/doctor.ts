@@ -2,6 +2,7 @@ import type { Cluster, DbopsConfig, Endpoint } from '../config/schema.js';
 import { endpointName } from '../db/connection-options.js';
 import { probeInstance, type InstanceFacts } from './probe-instance.js';
 import { roleDifferences } from './topology.js';
+import { plural } from '../kernel/format.js';
 
 export type ConfiguredRole = 'primary' | 'replica';
 
@@ -79,8 +80,8 @@ export function renderDoctor(checks: readonly InstanceCheck[]): string {
   const failed = checks.filter((c) => c.problems.length > 0).length;
   lines.push(
     failed === 0
-      ? `All ${checks.length} instance(s) reachable and in the role the config gives them.`
-      : `${failed} of ${checks.length} instance(s) have problems.`,
+      ? `All ${plural(checks.length, 'instance')} reachable and in the role the config gives them.`
+      : `${failed} of ${plural(checks.length, 'instance')} ${failed === 1 ? 'has' : 'have'} problems.`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -9,6 +9,7 @@ import type { CheckedParams } from './params.js';
 import { type OutputStream, type ProcessOutcome, runProcess } from './process.js';
 import { readProgressLine } from './progress-line.js';
 import { secretScrubber } from './scrub.js';
+import { plural } from '../kernel/format.js';
 
 /** The PATH a runbook runs with: the system's directories, never dbops' own environment's. */
 export const RUNBOOK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -171,7 +172,8 @@ class RunLog {
   }
 
   text(): string {
-    const end = this.dropped > 0 ? `\n… ${this.dropped} more line(s) not kept (the log is cut at 8 MB)\n` : '\n';
+    const end =
+      this.dropped > 0 ? `\n… ${plural(this.dropped, 'more line')} not kept (the log is cut at 8 MB)\n` : '\n';
     return this.kept.join('\n') + (this.kept.length > 0 ? end : '');
   }
 }

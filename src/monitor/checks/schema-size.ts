@@ -1,4 +1,4 @@
-import { formatBytes } from '../../kernel/format.js';
+import { formatBytes, plural } from '../../kernel/format.js';
 import type { Check, Condition, SchemaSize } from '../types.js';
 
 /**
@@ -44,7 +44,7 @@ function evaluateSchema(size: SchemaSize, forecastDays: number): Condition | nul
   return {
     ...base,
     severity: 'warning',
-    summary: `schema ${size.schema} (${formatBytes(size.bytes)}) grows ${rate}/day and reaches its ${limit} limit in about ${Math.max(1, Math.round(days))} day(s)`,
+    summary: `schema ${size.schema} (${formatBytes(size.bytes)}) grows ${rate}/day and reaches its ${limit} limit in about ${plural(Math.max(1, Math.round(days)), 'day')}`,
     threshold: `reaches ${limit} within ${forecastDays} days`,
   };
 }

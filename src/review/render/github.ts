@@ -1,4 +1,5 @@
 import type { ReviewReport, Severity } from '../types.js';
+import { plural } from '../../kernel/format.js';
 
 /**
  * GitHub Actions workflow commands: one `::error|warning|notice file=…,line=…,col=…,title=…::message`
@@ -20,7 +21,7 @@ export function renderGithub(report: ReviewReport, file: string): string {
   }
   const s = report.summary;
   lines.push(
-    `dbops review: ${report.statements.length} statement(s), ${s.errors} error(s), ${s.warnings} warning(s), ${s.notices} notice(s); score ${s.score}/100, grade ${s.grade}`,
+    `dbops review: ${plural(report.statements.length, 'statement')}, ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.notices, 'notice')}; score ${s.score}/100, grade ${s.grade}`,
   );
   return `${lines.join('\n')}\n`;
 }

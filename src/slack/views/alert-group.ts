@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Alert } from '../../monitor/alert-store.js';
 import { downInstances, type AlertGroupView } from '../../monitor/alert-sink.js';
-import { formatSeconds } from '../../kernel/format.js';
+import { formatSeconds, plural } from '../../kernel/format.js';
 import { alertTitle } from '../../monitor/titles.js';
 import { formatInZone } from '../../tickets/run-time.js';
 import { ids } from '../ids.js';
@@ -54,7 +54,7 @@ export function alertGroupMessage(input: AlertGroupInput): Message {
           `:white_check_mark: ~${escapeMrkdwn(alertTitle(a.checkId))}${where(a)}~ resolved ${a.resolvedAt ? formatInZone(a.resolvedAt, input.timezone, input.now) : ''}${lasted(a)}${a.resolvedBy ? ` by <@${a.resolvedBy}>` : ''}`,
       );
     if (resolved.length > SHOWN_RESOLVED)
-      lines.unshift(`…${resolved.length - SHOWN_RESOLVED} earlier resolved alert(s)`);
+      lines.unshift(`…${plural(resolved.length - SHOWN_RESOLVED, 'earlier resolved alert')}`);
     blocks.push(context(truncate(lines.join('\n'), 2900)));
   }
   return { text: messageText(cluster, firing, closed), blocks };

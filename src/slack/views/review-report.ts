@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { headline, VERDICT_TITLE, verdictOf } from '../../review/grade.js';
 import type { Finding, ReviewReport, Severity, Verdict } from '../../review/types.js';
 import { byPosition, type FindingGroup, groupFindings, placesText } from '../../review/render/groups.js';
-import { pluralSuffix } from '../../kernel/format.js';
+import { plural, pluralSuffix } from '../../kernel/format.js';
 import {
   code,
   codeBlock,
@@ -59,7 +59,9 @@ export function reviewReportMessage({ report, requestedBy }: ReviewViewInput): M
   if (shown.length > 0) blocks.push(divider());
   for (const group of shown) blocks.push(section(groupText(group, report)));
   if (groups.length > shown.length)
-    blocks.push(context(`…and ${groups.length - shown.length} more finding(s); the full report is in the thread.`));
+    blocks.push(
+      context(`…and ${plural(groups.length - shown.length, 'more finding')}; the full report is in the thread.`),
+    );
   return { text: `SQL review: ${headline(summary)}`, blocks };
 }
 

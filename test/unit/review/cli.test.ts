@@ -113,6 +113,6 @@ describe('dbops review (CLI contract)', () => {
       out,
       /^::error file=m\/1\.sql,line=2,col=1,title=dbops statement\.where\.require\.update-delete::.+$/m,
     );
-    assert.match(out, /^dbops review: 2 statement\(s\), /m);
+    assert.match(out, /^dbops review: 2 statements, 1 error, /m);
   });
 });

@@ -52,7 +52,7 @@ it('stays within 50 blocks and says the rest is in the thread', () => {
   const message = reviewReportMessage({ report: many });
   assert.ok(message.blocks.length <= 50);
   assert.equal(reviewFitsInMessage(many), false);
-  assert.match(JSON.stringify(message.blocks.at(-1)), /more finding\(s\); the full report is in the thread/);
+  assert.match(JSON.stringify(message.blocks.at(-1)), /and \d+ more findings; the full report is in the thread/);
 });
 
 it('says a sharded statement stands for its whole set', () => {
