@@ -132,7 +132,7 @@ describe('review surfaces: form, mention, DM, .sql file, long reports', () => {
     const post = await h.api.waitFor('chat.postMessage', (c) => c.params.channel === DEV_CHANNEL);
     const blocks = post.params.blocks as unknown[];
     assert.ok(blocks.length <= 50, 'within Slack’s 50-block limit');
-    assert.match(JSON.stringify(blocks), /more finding\(s\); the full report is in the thread/);
+    assert.match(JSON.stringify(blocks), /more findings; the full report is in the thread/);
     const completed = await h.api.waitFor('files.completeUploadExternal');
     const ts = (post.response.body as { ts: string }).ts;
     assert.equal(completed.params.thread_ts, ts);

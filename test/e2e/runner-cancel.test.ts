@@ -86,6 +86,19 @@ it('Cancel in the thread stops a job running in another process: its query is ki
     channelId: status.channel,
     messageTs: status.ts,
   });
+  // A running ticket's Cancel… asks for the reason in a form first.
+  const opened = await waitForCall(h, (c) => c.method === 'views.open', since);
+  assert.equal((opened.params.view as { callback_id: string }).callback_id, ids.cancelModal.callback);
+  await h.slack.viewSubmission({
+    userId: DEV,
+    callbackId: ids.cancelModal.callback,
+    viewId: h.api.openedViews.at(-1)?.id,
+    values: {
+      [ids.cancelModal.reasonBlock]: {
+        [ids.cancelModal.reasonInput]: { type: 'plain_text_input', value: 'the lock blocks checkout' },
+      },
+    },
+  });
   assert.match(
     String((await nextPrivateAnswer(h, DEV, since)).params.text),
     new RegExp(`${ref} is running: I asked its worker to stop it`),
@@ -107,7 +120,13 @@ it('Cancel in the thread stops a job running in another process: its query is ki
   assert.match(String(final.params.text), /\*Not finished:\* statement 2/);
   assert.match(String(final.params.text), /\*Not run:\* everything after that\./);
   const thread = h.api.replies(ticket.slack.threadChannel ?? '', ticket.slack.threadTs ?? '');
-  assert.ok(thread.some((m) => m.text?.startsWith(`:octagonal_sign: <@${DEV}> asked to stop ${ref}`)));
+  assert.ok(
+    thread.some(
+      (m) =>
+        m.text?.startsWith(`:octagonal_sign: <@${DEV}> asked to stop ${ref}: `) &&
+        m.text.includes('the lock blocks checkout'),
+    ),
+  );
   const statusNow = thread.find((m) => m.ts === status.ts);
   assert.ok(
     statusNow && !JSON.stringify(statusNow.blocks).includes(ids.ticketActions.cancel),
