@@ -5,7 +5,7 @@ import mysql from 'mysql2/promise';
 import { ids } from '../../src/slack/ids.js';
 import { DEV, dropDatabase, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
-import { nextPrivateAnswer, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import { cancelRunning, nextPrivateAnswer, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
 import { waitUntil } from '../support/wait.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -103,13 +103,7 @@ it('Cancel during a long statement kills it: statement 1 stays done, nothing els
   const status = (await threadOf(ref)).find((m) => JSON.stringify(m.blocks ?? []).includes(ids.ticketActions.cancel));
   assert.ok(status, 'a status message with Cancel');
   const since = h.api.calls.length;
-  await h.slack.blockAction({
-    userId: DEV,
-    actionId: ids.ticketActions.cancel,
-    value: ref,
-    channelId: status.channel,
-    messageTs: status.ts,
-  });
+  await cancelRunning(h, status, DEV, ref);
   await nextPrivateAnswer(h, DEV, since);
   await waitUntil(async () => (await ticketOf(reader.store, ref)).state !== 'running', 20_000, `${ref} to stop`);
   assert.equal((await ticketOf(reader.store, ref)).state, 'cancelled');

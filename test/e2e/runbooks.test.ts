@@ -13,6 +13,7 @@ import { DBA, DEV, DEV_CHANNEL, type Harness, startHarness, testConfigYaml } fro
 import { FAST_RUNNER } from '../support/runner-fixture.js';
 import {
   approvalMessage,
+  cancelRunning,
   clickOn,
   createTargetSchema,
   idOf,
@@ -213,13 +214,7 @@ describe('/dbops run', () => {
     );
     console.log(`measured: approval → first output line in the thread's status message: ${firstLineMs} ms`);
     assert.ok(status);
-    await h.slack.blockAction({
-      userId: DEV,
-      actionId: ids.ticketActions.cancel,
-      value: ref,
-      channelId: status.channel,
-      messageTs: status.ts,
-    });
+    await cancelRunning(h, status, DEV, ref);
     assert.equal((await ended(ref)).state, 'cancelled');
     const text = (await logFile(ref)).bytes?.toString('utf8') ?? '';
     const pid = Number(/^pid=(\d+)$/m.exec(text)?.[1]);

@@ -175,3 +175,32 @@ export async function ticketOf(store: TicketStore, ref: string): Promise<Ticket>
   assert.ok(ticket, `${ref} is not in the store`);
   return ticket;
 }
+
+/**
+ * Cancel… on a running ticket's status message: the click opens the reason form, which is sent
+ * with `reason`. Resolves once the form is submitted.
+ */
+export async function cancelRunning(
+  h: Harness,
+  message: { channel: string; ts: string },
+  user: string,
+  ref: string,
+  reason = 'stopped by the test',
+): Promise<void> {
+  const since = h.api.calls.length;
+  await h.slack.blockAction({
+    userId: user,
+    actionId: ids.ticketActions.cancel,
+    value: ref,
+    channelId: message.channel,
+    messageTs: message.ts,
+  });
+  await waitForCall(h, (c) => c.method === 'views.open', since);
+  const form = ids.cancelModal;
+  await h.slack.viewSubmission({
+    userId: user,
+    callbackId: form.callback,
+    viewId: h.api.openedViews.at(-1)?.id,
+    values: { [form.reasonBlock]: { [form.reasonInput]: { type: 'plain_text_input', value: reason } } },
+  });
+}
