@@ -6,6 +6,7 @@ import { reviewFromReport, type Ticket } from '../tickets/ticket.js';
 import { firstLineOf, toError } from '../kernel/errors.js';
 import { announced, autoApproved, type RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
+import { plural } from '../kernel/format.js';
 
 export interface RollbackRequest {
   user: string;
@@ -56,7 +57,7 @@ export async function requestRollback(request: RollbackRequest, deps: RequestDep
       kind: 'note',
       text:
         `dbops has no record of ${original.ref} running on \`${original.cluster}\` since it began keying its backups by installation id. ` +
-        `The execution log of earlier versions (\`${plan.backupSchema}.executions\`) holds ${plan.legacyStatements} statement(s) of a T-${original.id}, with before-images in \`${plan.backupSchema}.t${original.id}_<n>_<table>\`, ` +
+        `The execution log of earlier versions (\`${plan.backupSchema}.executions\`) holds ${plural(plan.legacyStatements, 'statement')} of a T-${original.id}, with before-images in \`${plan.backupSchema}.t${original.id}_<n>_<table>\`, ` +
         'but it cannot say which installation ran them, so dbops does not roll back from it. A DBA can check those tables and restore by hand.',
       icon: ':information_source:',
     };
