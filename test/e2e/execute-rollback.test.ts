@@ -83,9 +83,10 @@ it('exec → a DBA approves → the worker runs it with backups → the thread s
   // The ticket's state is stored before the thread's status message is edited to the outcome (edits
   // are throttled): wait for the outcome to be shown, then read the thread.
   const outcome = `2/2 statements done: 15 rows changed; 15 rows saved in ${backups}, undo with \`/dbops rollback ${ref}\``;
-  await waitUntil(() => thread(ref).some((m) => (m.text ?? '').includes(outcome)), 10_000, 'the outcome in the thread');
-  const replies = thread(ref);
-  const texts = replies.map((m) => m.text ?? '');
+  // The status message holds the result (said once); its blocks carry it.
+  const shown = () => thread(ref).map((m) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`);
+  await waitUntil(() => shown().some((t) => t.includes(outcome)), 10_000, 'the outcome in the thread');
+  const texts = shown();
   assert.ok(
     texts.some((t) =>
       new RegExp(
