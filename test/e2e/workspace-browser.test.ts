@@ -153,7 +153,7 @@ describe('local workspace in a browser', { skip }, () => {
       .first()
       .waitFor();
     assert.doesNotMatch(
-      await thread.innerText(),
+      (await thread.textContent()) ?? '',
       new RegExp(ticketJobId(runtime.installation, Number(ref.slice(2)), 1)),
       'no job id in the thread',
     );
