@@ -58,6 +58,8 @@ export const SlackSection = z.strictObject({
   dba_usergroup: slackId('S').optional(),
   approval_channel: slackId('CG'),
   alert_channel: slackId('CG'),
+  /** Where a ticket still waiting after its reminder is escalated (policy.remind_after); unset: no escalation. */
+  escalation_channel: slackId('CG').optional(),
   /** Slack user id → MySQL user name of their personal account (`/dbops grant` without `to`); unmapped users get their Slack name. */
   accounts: z
     .record(slackId('UW'), MysqlUserName)
@@ -65,12 +67,47 @@ export const SlackSection = z.strictObject({
     .optional(),
 });
 
+/** A duration written with its unit (`30m`, `7d`), in seconds once parsed. */
+const spanText = z.string().transform((text, ctx) => {
+  const seconds = parseSpan(text);
+  if (seconds === null) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30m, 4h or 7d' });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** When DBAs are at work, in each cluster's own zone: reminders count only this time. */
+export const BusinessHours = z.strictObject({
+  days: z.array(z.enum(WEEKDAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+  hours: PeakWindow.refine((w) => {
+    const [from = '', to = ''] = w.split('-');
+    return from < to;
+  }, 'the window must end after it starts on the same day').default('09:00-18:00'),
+});
+export type BusinessHours = z.infer<typeof BusinessHours>;
+
 export const Policy = z.strictObject({
   approvals: z
     .partialRecord(Environment, z.number().int().min(0).max(5))
     .default({ prod: 1, staging: 1, test: 0, dev: 0 }),
   migrate_into: z.array(Environment).default(['test', 'dev', 'staging']),
+  /**
+   * A ticket waiting for a DBA this long (counted in business hours, in its cluster's zone) is
+   * pinged once in its thread; as long again, it goes to `slack.escalation_channel` when set.
+   * Seconds once parsed.
+   */
+  remind_after: spanText.default(30 * 60),
+  /** A ticket waiting for a DBA this long (wall-clock time) expires. Seconds once parsed. */
+  expire_after: spanText.default(7 * 86_400),
+  business_hours: BusinessHours.default({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-18:00' }),
+  /** How often dbops looks for tickets to remind, escalate or expire (a BullMQ job scheduler). */
+  timers_sweep_seconds: z.number().min(0.5).max(3600).default(60),
 });
+export type Policy = z.infer<typeof Policy>;
 
 const RuleLevel = z.enum(['error', 'warning', 'notice', 'off']);
 /** A rule setting: a bare level, or a level plus the rule's parameters. */
@@ -415,10 +452,7 @@ export const DbopsConfig = z.strictObject({
   slack: SlackSection,
   /** Without a prototype: `clusters[name]` finds only the clusters of the file (see src/own.ts). */
   clusters: z.record(ClusterName, Cluster).transform((clusters) => lookupTable(Object.entries(clusters))),
-  policy: Policy.default({
-    approvals: { prod: 1, staging: 1, test: 0, dev: 0 },
-    migrate_into: ['test', 'dev', 'staging'],
-  }),
+  policy: Policy.default(Policy.parse({})),
   review: ReviewSection.default({ rules: {}, profiles: {}, shards: {}, catalog_cache_seconds: 60 }),
   monitors: MonitorsSection.default(MonitorsSection.parse({})),
   runner: RunnerSection.default(RunnerSection.parse({})),

@@ -29,6 +29,7 @@ import {
   type RequesterNews,
 } from './views/ticket-replies.js';
 import { toError } from '../kernel/errors.js';
+import { dbaMention, escalationMessage, expiredNotice, expiredReply, reminderReply } from './views/approval-timers.js';
 
 export interface TicketAnnouncerDeps {
   slack: Notifier;
@@ -249,6 +250,25 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
     async runFinished(ticket: Ticket, run: RunRecord): Promise<void> {
       await refresh(ticket.id);
       if (ticket.slack.threadChannel) await dmRequester(ticket, { kind: 'run-ended', run });
+    },
+
+    /** Approval timers (src/tickets/approval-timers.ts): the one reminder, in the ticket's thread. */
+    async remind(ticket: Ticket, waited: number): Promise<void> {
+      await threadReply(ticket, reminderReply(ticket, waited, dbaMention(deps.config.slack)));
+    },
+
+    /** Still waiting after the reminder: a note in slack.escalation_channel with a link to the request. */
+    async escalate(ticket: Ticket, channel: string, waited: number): Promise<void> {
+      const link = await permalink(ticket);
+      await slack.post(channel, escalationMessage(ticket, waited, dbaMention(deps.config.slack), link));
+    },
+
+    /** Nobody decided in time: the message loses its buttons, the thread and the requester hear it. */
+    async expired(ticket: Ticket, after: number): Promise<void> {
+      await refresh(ticket.id);
+      await threadReply(ticket, expiredReply(ticket, after));
+      const link = await permalink(ticket);
+      await safely('dm', ticket, () => slack.dm(ticket.requester, expiredNotice(ticket, after, link)));
     },
 
     /** Publish the user's App Home: open tickets, and for DBAs the approvals waiting. */

@@ -59,7 +59,11 @@ export interface CardField {
 }
 
 /** What a kind's `approvals` reads of dbops.yml. */
-export type ApprovalConfig = Pick<DbopsConfig, 'policy' | 'runbooks'> & Partial<Pick<DbopsConfig, 'grants'>>;
+export type ApprovalConfig = { policy: Pick<DbopsConfig['policy'], 'approvals' | 'migrate_into'> } & Pick<
+  DbopsConfig,
+  'runbooks'
+> &
+  Partial<Pick<DbopsConfig, 'grants'>>;
 
 /** Declare a ticket kind, its payload type inferred from the schema. */
 export function defineKind<const K extends string, P extends z.ZodType>(kind: TicketKind<K, P>): TicketKind<K, P> {

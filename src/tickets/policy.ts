@@ -22,7 +22,7 @@ export type RefusalCode =
 
 export type Verdict = { ok: true } | { ok: false; code: RefusalCode; message: string };
 
-export type ApprovalPolicy = DbopsConfig['policy'];
+export type ApprovalPolicy = Pick<DbopsConfig['policy'], 'approvals' | 'migrate_into'>;
 
 /** Approvals an environment needs when `policy.approvals` does not name it: the safe side. */
 export const DEFAULT_APPROVALS = 1;
@@ -230,6 +230,7 @@ const DECISIONS: Partial<Record<TicketEvent['action'], string>> = {
   approve: 'approved',
   auto_approve: 'approved',
   reject: 'rejected',
+  expire: 'expired',
   cancel: 'cancelled',
   request_exception: 'sent to DBAs for an exception',
 };
@@ -245,6 +246,8 @@ export function staleClickMessage(
 ): string {
   const decision = [...events].reverse().find((e) => DECISIONS[e.action] !== undefined);
   if (!decision) return `${ticket.ref} is ${describeState(ticket.state)}.`;
+  if (decision.action === 'expire')
+    return `${ticket.ref} expired at ${formatInZone(decision.at, options.timezone, options.now)}: nobody decided it in time (policy.expire_after). If it is still needed, ask again.`;
   const exception = decision.action === 'approve' && decision.note.exception === true ? ' as an exception' : '';
   const by = decision.actor === BOT_ACTOR ? 'automatically' : `by <@${decision.actor}>`;
   const when = formatInZone(decision.at, options.timezone, options.now);

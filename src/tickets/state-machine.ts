@@ -5,7 +5,8 @@
  *   submitted ─review_passed──▶ awaiting_approval ─approve──▶ approved ─enqueue─▶ scheduled ─start─▶ running ─succeed─▶ succeeded
  *       │  └─auto_approve (0 approvals, clean review)──────────▲    │                                  └─fail──▶ failed ─retry─▶ approved
  *       └─review_blocked─▶ blocked ─request_exception─▶ awaiting_exception ─approve─┘
- *   awaiting_* ─reject─▶ rejected; anything before running ─cancel─▶ cancelled.
+ *   awaiting_* ─reject─▶ rejected; awaiting_* ─expire─▶ expired (no decision within policy.expire_after);
+ *   anything before running ─cancel─▶ cancelled.
  *   running ─cancel─▶ cancelled is the job runner's move once a run stopped on a Cancel (the click
  *   itself only asks the workers to stop; see the ticket service).
  *   add_approval records one approval of several without changing the state.
@@ -22,6 +23,7 @@ export const TICKET_STATES = [
   'failed',
   'cancelled',
   'rejected',
+  'expired',
 ] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
@@ -33,6 +35,7 @@ export const TICKET_ACTIONS = [
   'add_approval',
   'approve',
   'reject',
+  'expire',
   'enqueue',
   'start',
   'succeed',
@@ -54,7 +57,7 @@ export const BEFORE_RUN: readonly TicketState[] = [
 /** States that wait for a DBA's decision. */
 export const AWAITING_DECISION: readonly TicketState[] = ['awaiting_approval', 'awaiting_exception'];
 /** States nothing leaves (failed may still be retried, so it is not here). */
-export const FINAL_STATES: readonly TicketState[] = ['succeeded', 'cancelled', 'rejected'];
+export const FINAL_STATES: readonly TicketState[] = ['succeeded', 'cancelled', 'rejected', 'expired'];
 
 /** Every allowed transition: action → (from state → to state). Anything missing is forbidden. */
 export const TRANSITIONS: Readonly<Record<TicketAction, Partial<Record<TicketState, TicketState>>>> = {
@@ -65,6 +68,8 @@ export const TRANSITIONS: Readonly<Record<TicketAction, Partial<Record<TicketSta
   add_approval: { awaiting_approval: 'awaiting_approval', awaiting_exception: 'awaiting_exception' },
   approve: { awaiting_approval: 'approved', awaiting_exception: 'approved' },
   reject: { awaiting_approval: 'rejected', awaiting_exception: 'rejected' },
+  // dbops' own move, when nobody decided within policy.expire_after (src/tickets/approval-timers.ts).
+  expire: { awaiting_approval: 'expired', awaiting_exception: 'expired' },
   // A worker may pick the job up before the bot has recorded the hand-over: approved → running is allowed.
   enqueue: { approved: 'scheduled' },
   start: { approved: 'running', scheduled: 'running' },
@@ -91,6 +96,7 @@ const STATE_WORDS: Record<TicketState, string> = {
   failed: 'failed',
   cancelled: 'cancelled',
   rejected: 'rejected',
+  expired: 'expired without a decision',
 };
 
 const ACTION_WORDS: Record<TicketAction, string> = {
@@ -101,6 +107,7 @@ const ACTION_WORDS: Record<TicketAction, string> = {
   add_approval: 'take an approval',
   approve: 'be approved',
   reject: 'be rejected',
+  expire: 'expire',
   enqueue: 'be queued',
   start: 'start',
   succeed: 'succeed',

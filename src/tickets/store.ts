@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import type { KindRegistry } from './kind.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Environment } from '../config/schema.js';
-import { nextState, TICKET_STATES, type TicketAction, type TicketState } from './state-machine.js';
+import { AWAITING_DECISION, nextState, TICKET_STATES, type TicketAction, type TicketState } from './state-machine.js';
 import type { Seal } from './seal.js';
 import {
   approvalFromRow,
@@ -67,6 +68,11 @@ export interface ListOptions {
   after?: number;
   order?: 'newest' | 'oldest';
 }
+
+/** A row of `waiting()` (mysql2 gives DATETIME as UTC text, BIGINT as text). */
+const WaitingRow = z
+  .object({ id: z.union([z.string(), z.number()]), since: z.string() })
+  .transform((r) => ({ id: Number(r.id), since: new Date(`${r.since.replace(' ', 'T')}Z`) }));
 
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
@@ -319,6 +325,57 @@ export class TicketStore {
       ]);
       const state = TICKET_STATES.find((s) => s === rows[0]?.state);
       if (!state) return null;
+      return insertEvent(conn, {
+        ticketId: e.ticketId,
+        at: e.at,
+        actor: e.actor,
+        from: state,
+        to: state,
+        action: e.action,
+        note: e.note,
+      });
+    });
+  }
+
+  /**
+   * Tickets waiting for a DBA's decision with the time each entered its waiting state (the last
+   * event that moved it there), oldest first; the approval timers read it.
+   */
+  async waiting(limit = 500): Promise<Array<{ id: number; since: Date }>> {
+    const [rows] = await this.db.query<RowDataPacket[]>(
+      `SELECT t.id, MAX(e.at) AS since FROM tickets t
+         JOIN ticket_events e ON e.ticket_id = t.id AND e.to_state = t.state
+          AND (e.from_state IS NULL OR e.from_state <> e.to_state)
+        WHERE t.state IN (?) GROUP BY t.id ORDER BY t.id LIMIT ${Math.min(Math.max(limit, 1), 5000)}`,
+      [[...AWAITING_DECISION]],
+    );
+    return rows.map((r) => WaitingRow.parse(r));
+  }
+
+  /**
+   * Record a note at most once per ticket and action, and only while the ticket is in one of
+   * `states`: the event, or null when it was recorded before (by this or any other process) or
+   * the ticket moved on. The ticket's row lock makes concurrent callers take turns.
+   */
+  async recordNoteOnce(e: {
+    ticketId: number;
+    actor: string;
+    action: NoteAction;
+    at: Date;
+    note: Record<string, unknown>;
+    states: readonly TicketState[];
+  }): Promise<TicketEvent | null> {
+    return this.inTransaction(async (conn) => {
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT state FROM tickets WHERE id = ? FOR UPDATE', [
+        e.ticketId,
+      ]);
+      const state = e.states.find((s) => s === rows[0]?.state);
+      if (!state) return null;
+      const [done] = await conn.query<RowDataPacket[]>(
+        'SELECT 1 FROM ticket_events WHERE ticket_id = ? AND action = ? LIMIT 1',
+        [e.ticketId, e.action],
+      );
+      if (done.length > 0) return null;
       return insertEvent(conn, {
         ticketId: e.ticketId,
         at: e.at,

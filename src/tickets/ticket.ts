@@ -12,9 +12,10 @@ export const TicketAction = z.enum(TICKET_ACTIONS);
 export type TicketAction = z.infer<typeof TicketAction>;
 /**
  * What the event log records that is not a state change: `osc_cleanup`, a DBA dropped what an
- * interrupted online ALTER left on the target (its note says what).
+ * interrupted online ALTER left on the target (its note says what); `remind` and `escalate`, dbops
+ * pinged the DBAs about a ticket waiting too long, once each (src/tickets/approval-timers.ts).
  */
-export const NOTE_ACTIONS = ['osc_cleanup'] as const;
+export const NOTE_ACTIONS = ['osc_cleanup', 'remind', 'escalate'] as const;
 export type NoteAction = (typeof NOTE_ACTIONS)[number];
 /** Actions in the event log: the state machine's, `submit` (the creation of the ticket) and the notes. */
 export const EventAction = z.enum(['submit', ...TICKET_ACTIONS, ...NOTE_ACTIONS]);

@@ -8,7 +8,14 @@ import { startWorkers } from './worker.js';
 /** DBOPS_ROLE=all (the default): the bot, and job and monitor workers in the same process. */
 export async function startAll(s: Services, closers: Closers): Promise<Omit<Runtime, 'stop'>> {
   const monitoring = await startAlerts(s, true, closers);
-  const { port } = await startBotPart(s, monitoring.alerts, closers);
+  const { port, approvalTimers } = await startBotPart(s, monitoring.alerts, closers);
   const runner = await startWorkers(s, monitoring.alerts, closers);
-  return { port, installation: s.installation, signingSecret: s.slack.settings.signingSecret, runner, monitoring };
+  return {
+    port,
+    installation: s.installation,
+    signingSecret: s.slack.settings.signingSecret,
+    runner,
+    monitoring,
+    approvalTimers,
+  };
 }

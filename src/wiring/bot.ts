@@ -24,11 +24,15 @@ import type { Runtime } from './runtime-options.js';
 import type { Services } from './services.js';
 import { createRequestChat } from '../slack/request-chat.js';
 import { toError } from '../kernel/errors.js';
+import { ApprovalTimers } from '../queue/approval-timers.js';
+import { installationPrefix } from '../queue/queues.js';
 
 /** What the bot part of a process started. */
 export interface StartedBot {
   /** The port its HTTP endpoint listens on (Slack events, /healthz, /metrics). */
   port: number;
+  /** Reminders, escalations and expiry of tickets waiting for a DBA. */
+  approvalTimers: ApprovalTimers;
 }
 
 /**
@@ -104,7 +108,29 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
   closers.push(() => app.stop());
   logger.info('dbops is listening', { port, mode: settings.appToken ? 'socket' : 'http', slackApi: settings.apiUrl });
   await resumeHandOffs(tickets, s.announcer, logger);
-  return { port };
+  const approvalTimers = await startApprovalTimers(s, closers);
+  return { port, approvalTimers };
+}
+
+/** The approval timers' sweep, on its own queue beside the ticket queue (`<queue>.timers`). */
+async function startApprovalTimers(s: Services, closers: Closers): Promise<ApprovalTimers> {
+  const timers = await ApprovalTimers.start({
+    connection: s.redis,
+    queueName: `${s.options.queueName ?? s.config.runner.queue}.timers`,
+    prefix: installationPrefix(s.config.runner.redis_prefix, s.installation),
+    everySeconds: s.config.policy.timers_sweep_seconds,
+    schedule: s.options.approvalTimerSchedule,
+    deps: {
+      store: s.tickets,
+      config: s.config,
+      announcer: s.announcer,
+      now: () => s.clock.now(),
+      logger: s.logger.child({ name: 'approval-timers' }),
+    },
+    logger: s.logger,
+  });
+  closers.push(() => timers.close());
+  return timers;
 }
 
 /**
@@ -113,8 +139,14 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
  */
 export async function startBot(s: Services, closers: Closers): Promise<Omit<Runtime, 'stop'>> {
   const monitoring = await startAlerts(s, false, closers);
-  const { port } = await startBotPart(s, monitoring.alerts, closers);
-  return { port, installation: s.installation, signingSecret: s.slack.settings.signingSecret, monitoring };
+  const { port, approvalTimers } = await startBotPart(s, monitoring.alerts, closers);
+  return {
+    port,
+    installation: s.installation,
+    signingSecret: s.slack.settings.signingSecret,
+    monitoring,
+    approvalTimers,
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ApprovalTimers } from '../queue/approval-timers.js';
 import type { InstallationId } from '../db/installation.js';
 import type { Monitoring } from './monitoring-handle.js';
 import type { TicketJobKind } from '../queue/job-kind.js';
@@ -21,6 +22,8 @@ export interface Runtime {
   runner?: WorkerHost;
   /** Alerts (every role) and, where this process runs workers, the monitor poller and worker. */
   monitoring?: Monitoring;
+  /** Where the role has the bot: reminders, escalations and expiry of tickets waiting for a DBA. */
+  approvalTimers?: ApprovalTimers;
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,8 @@ export interface RuntimeOptions {
   monitorQueueName?: string;
   /** Create the monitors' job schedulers (default true); false: polls run only when asked (tests drive them). */
   monitorSchedules?: boolean;
+  /** Create the approval timers' job scheduler (default true); false: sweeps run only when asked (tests drive them). */
+  approvalTimerSchedule?: boolean;
   /** Where cluster passwords (`password_env`) and dbops' key (`secrets.key_env`) are read. Default process.env. */
   secrets?: NodeJS.ProcessEnv;
   /** Runbook timings (tests shorten them): the kill grace after SIGTERM and the output flush interval, in ms. */

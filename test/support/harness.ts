@@ -81,6 +81,10 @@ export interface HarnessOptions {
   /** Run the monitor worker (its own queue per harness). Off by default; with it, polls run only when a test asks (`runtime.monitoring.poller`) unless `monitorSchedules`. */
   monitors?: boolean;
   monitorSchedules?: boolean;
+  /** dbops' clock (default the system's); a TestClock (test/support/runner-fixture.ts) moves time for timers. */
+  clock?: RuntimeOptions['clock'];
+  /** The approval timers' job scheduler; off by default: tests sweep with `runtime.approvalTimers.sweep()`. */
+  approvalTimerSchedule?: boolean;
   /** The ticket queue's name; default one of its own. Harnesses given the same name share a Redis queue name, as two installations with the same dbops.yml would. */
   queueName?: string;
   /**
@@ -132,6 +136,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       monitors: options.monitors ?? false,
       monitorQueueName,
       monitorSchedules: options.monitorSchedules ?? false,
+      approvalTimerSchedule: options.approvalTimerSchedule ?? false,
+      ...(options.clock ? { clock: options.clock } : {}),
       // The test process's key, which the fixtures and spawned workers seal and verify with too.
       secrets: { ...process.env, DBOPS_SECRET_KEY: TEST_SECRET_KEY },
     });

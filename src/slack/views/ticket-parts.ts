@@ -36,6 +36,7 @@ const STATE_ICON: Record<TicketState, string> = {
   failed: ':x:',
   cancelled: ':no_entry_sign:',
   rejected: ':x:',
+  expired: ':hourglass:',
 };
 
 const SEVERITY_ICON = {

@@ -19,10 +19,12 @@ blocked cancel cancelled
 awaiting_approval add_approval awaiting_approval
 awaiting_approval approve approved
 awaiting_approval reject rejected
+awaiting_approval expire expired
 awaiting_approval cancel cancelled
 awaiting_exception add_approval awaiting_exception
 awaiting_exception approve approved
 awaiting_exception reject rejected
+awaiting_exception expire expired
 awaiting_exception cancel cancelled
 approved enqueue scheduled
 approved start running
@@ -68,9 +70,9 @@ describe('ticket state machine', () => {
   }
 
   it('lists the actions each state accepts', () => {
-    assert.deepEqual(allowedActions('awaiting_approval'), ['add_approval', 'approve', 'reject', 'cancel']);
+    assert.deepEqual(allowedActions('awaiting_approval'), ['add_approval', 'approve', 'reject', 'expire', 'cancel']);
     assert.deepEqual(allowedActions('running'), ['succeed', 'fail', 'cancel']);
-    for (const state of ['succeeded', 'cancelled', 'rejected'] as const) {
+    for (const state of ['succeeded', 'cancelled', 'rejected', 'expired'] as const) {
       assert.deepEqual(allowedActions(state), [], state);
       assert.ok(isFinal(state));
     }
