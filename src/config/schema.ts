@@ -77,12 +77,12 @@ const spanText = z.string().transform((text, ctx) => {
   return seconds;
 });
 
-export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** When DBAs are at work, in each cluster's own zone: reminders count only this time. */
 export const BusinessHours = z.strictObject({
-  days: z.array(z.enum(WEEKDAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+  days: z.array(z.enum(WEEKDAYS)).min(1).default(['monday', 'tuesday', 'wednesday', 'thursday', 'friday']),
   hours: PeakWindow.refine((w) => {
     const [from = '', to = ''] = w.split('-');
     return from < to;
@@ -103,7 +103,7 @@ export const Policy = z.strictObject({
   remind_after: spanText.default(30 * 60),
   /** A ticket waiting for a DBA this long (wall-clock time) expires. Seconds once parsed. */
   expire_after: spanText.default(7 * 86_400),
-  business_hours: BusinessHours.default({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-18:00' }),
+  business_hours: BusinessHours.default(BusinessHours.parse({})),
   /** How often dbops looks for tickets to remind, escalate or expire (a BullMQ job scheduler). */
   timers_sweep_seconds: z.number().min(0.5).max(3600).default(60),
 });
@@ -250,8 +250,6 @@ function isTimeZone(zone: string): boolean {
     return false;
   }
 }
-
-export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 
 /** Monitor ids, as used in alert fingerprints and in `monitors.disabled` (one file each in src/monitor/checks/). */
 export const MONITOR_CHECKS = [

@@ -21,7 +21,7 @@ export function businessSeconds(from: Date, to: Date, zone: string, hours: Busin
   let day = dayjs(from).tz(zone).startOf('day');
   let total = 0;
   for (let i = 0; i <= MAX_DAYS && day.valueOf() < to.getTime(); i++) {
-    if (days.has(WEEKDAYS[day.day()] ?? 'sun')) {
+    if (days.has(WEEKDAYS[day.day()] ?? 'sunday')) {
       const start = at(day.format('YYYY-MM-DD'), open, zone);
       const end = at(day.format('YYYY-MM-DD'), close, zone);
       const overlap = Math.min(end, to.getTime()) - Math.max(start, from.getTime());

@@ -28,7 +28,7 @@ describe('business hours', () => {
     it(name, () => assert.equal(businessSeconds(new Date(from), new Date(to), zone, WEEKDAYS_9_TO_6), expected));
 
   it('a DST day counts its clocks’ hours (Berlin, 2026-03-29: 00:00-23:59 local is 22 h 59 min)', () => {
-    const sunday = BusinessHours.parse({ days: ['sun'], hours: '00:00-23:59' });
+    const sunday = BusinessHours.parse({ days: ['sunday'], hours: '00:00-23:59' });
     const seconds = businessSeconds(
       new Date('2026-03-28T12:00:00Z'),
       new Date('2026-03-30T12:00:00Z'),
@@ -75,14 +75,17 @@ describe('policy and slack config of the timers', () => {
     const config = DbopsConfig.parse(minimal);
     assert.equal(config.policy.remind_after, 30 * MIN);
     assert.equal(config.policy.expire_after, 7 * 86_400);
-    assert.deepEqual(config.policy.business_hours, { days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-18:00' });
+    assert.deepEqual(config.policy.business_hours, {
+      days: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+      hours: '09:00-18:00',
+    });
     assert.equal(config.slack.escalation_channel, undefined);
   });
   it('reads durations with units, days and a window, and refuses what it cannot read by path', () => {
     const config = DbopsConfig.parse({
       ...minimal,
       slack: { ...minimal.slack, escalation_channel: 'C0ESCALATE' },
-      policy: { remind_after: '1h', expire_after: '2d', business_hours: { days: ['sat'], hours: '10:00-14:00' } },
+      policy: { remind_after: '1h', expire_after: '2d', business_hours: { days: ['saturday'], hours: '10:00-14:00' } },
     });
     assert.equal(config.policy.remind_after, HOUR);
     assert.equal(config.policy.expire_after, 2 * 86_400);
