@@ -76,9 +76,44 @@ export const ids = {
     paramBlockPrefix: 'param.',
     input: 'value',
   },
-  /** The Run… button of `/dbops runbooks`; the value is the runbook's name. */
+  /**
+   * The Run… button of `/dbops runbooks`; the value is the runbook's name. In App Home several sit in
+   * one actions block, so theirs is `dbops.runbook.open.<name>` (action ids are unique in a block).
+   */
   runbookActions: {
     open: 'dbops.runbook.open',
+  },
+  /** App Home's form buttons (they open the forms the verbs open without arguments) and block ids. */
+  home: {
+    requestChange: 'dbops.home.request_change',
+    reviewSql: 'dbops.home.review_sql',
+    migrate: 'dbops.home.migrate',
+    requestAccess: 'dbops.home.request_access',
+    formsBlock: 'dbops.home.forms',
+    runbooksBlock: 'dbops.home.runbooks',
+    /** block_id prefix of a waiting ticket's card actions in Home (its list line may carry the ticket's own). */
+    cardPrefix: 'dbops.home.card.',
+  },
+  /** The migrate form (Migrate data in App Home): the same checks as `/dbops migrate`. */
+  migrateModal: {
+    callback: 'dbops.migrate.modal',
+    sourceBlock: 'source',
+    sourceInput: 'source_input',
+    destinationBlock: 'destination',
+    destinationInput: 'destination_input',
+    tablesBlock: 'tables',
+    tablesInput: 'tables_input',
+    whereBlock: 'where',
+    whereInput: 'where_input',
+    modeBlock: 'mode',
+    modeInput: 'mode_input',
+    runAtBlock: 'run_at',
+    runAtInput: 'run_at_input',
+  },
+  /** Shortcuts declared in manifest.yml: on a message (review its SQL) and global (the exec form). */
+  shortcuts: {
+    reviewMessage: 'dbops.shortcut.review_message',
+    requestChange: 'dbops.shortcut.request_change',
   },
   /**
    * Buttons of grants: Show password (its owner, once; in the DM), Revoke (owner or DBA), Extend…

@@ -45,10 +45,15 @@ export class Notifier {
 
   /** A direct message to a user (opens the DM channel first). */
   async dm(user: string, message: Message): Promise<PostedMessage> {
+    return this.post(await this.dmChannel(user), message);
+  }
+
+  /** The id of the bot's DM channel with a user (opened if need be). */
+  async dmChannel(user: string): Promise<string> {
     const opened = await this.client.conversations.open({ users: user });
     const channel = opened.channel?.id;
     if (!channel) throw new Error(`could not open a DM with ${user}`);
-    return this.post(channel, message);
+    return channel;
   }
 
   /** Attach a text file (a full report, rollback SQL) to a channel or thread. */

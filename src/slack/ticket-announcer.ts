@@ -11,7 +11,12 @@ import type { TicketStore } from '../tickets/store.js';
 import type { Ticket } from '../tickets/ticket.js';
 import { Notifier } from './notifier.js';
 import type { Message } from '../text/blocks.js';
-import { HOME_LIST_MAX, homeView, type ClusterGlance } from './views/home.js';
+import { HOME_LIST_MAX, homeView, type ClusterGlance, type HomeInput } from './views/home.js';
+
+/** Tickets of the user's whose thread link Home shows (a chat.getPermalink each). */
+const HOME_LINKS = 8;
+/** Waiting tickets Home reads the history of, for their full cards (what fits of them is shown). */
+const HOME_CARDS = 6;
 import type { Alert } from '../monitor/alert-store.js';
 import { sqlPreview, ticketApprovalMessage, ticketDetailsReply } from './views/ticket-approval.js';
 import { ticketSql } from './views/ticket-parts.js';
@@ -35,10 +40,12 @@ export interface TicketAnnouncerDeps {
   slack: Notifier;
   store: TicketStore;
   dbas: DbaDirectory;
-  config: Pick<DbopsConfig, 'slack' | 'clusters'>;
+  config: Pick<DbopsConfig, 'slack' | 'clusters'> & Partial<Pick<DbopsConfig, 'runbooks'>>;
   logger: Logger;
-  /** The monitor's firing alerts, for the clusters at a glance DBAs see in Home; without it Home lists no clusters. */
-  firingAlerts?: () => Promise<ReadonlyArray<Pick<Alert, 'cluster' | 'instance' | 'checkId' | 'valueText'>>>;
+  /** The monitor's firing alerts, for the alerts and clusters DBAs see in Home; without it Home lists no alerts. */
+  firingAlerts?: () => Promise<Alert[]>;
+  /** A running ticket's run (progress), for the DBAs' Home (src/queue/run-store.ts). */
+  runs?: (ticket: Ticket) => Promise<Pick<RunRecord, 'progress' | 'progressText'> | null>;
   /** The user's active grants, for the App Home (src/accounts/grant-store.ts). */
   grants?: { list(filter: { requester: string; states: ['active'] }): Promise<Grant[]> };
 }
@@ -271,31 +278,74 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
       await safely('dm', ticket, () => slack.dm(ticket.requester, expiredNotice(ticket, after, link)));
     },
 
-    /** Publish the user's App Home: open tickets, and for DBAs the approvals waiting. */
+    /** Publish the user's App Home: the dashboard (src/slack/views/home.ts). */
     async publishHome(user: string, notice?: string): Promise<void> {
       const dba = await deps.dbas.isDba(user);
       const [mine, pending, grants] = await Promise.all([
         store.listMine(user, { states: OPEN_STATES, limit: HOME_LIST_MAX }),
-        dba ? store.listPending({ limit: HOME_LIST_MAX + 1 }) : Promise.resolve([]),
+        dba ? store.listPending({ limit: HOME_LIST_MAX }) : Promise.resolve([]),
         deps.grants ? deps.grants.list({ requester: user, states: ['active'] }) : Promise.resolve([]),
       ]);
-      const clusters = dba ? await glances(deps) : undefined;
+      const threadLinks = Object.fromEntries(
+        (await Promise.all(mine.slice(0, HOME_LINKS).map(async (t) => [t.id, await permalink(t)] as const))).filter(
+          (entry): entry is readonly [number, string] => entry[1] !== null,
+        ),
+      );
+      const dashboard = dba ? await dbaDashboard(pending) : {};
       await slack.client.views.publish({
         user_id: user,
-        view: homeView({ user, dba, mine, pending, zones, notice, clusters, grants }),
+        view: homeView({
+          user,
+          dba,
+          mine,
+          pending,
+          zones,
+          notice,
+          grants,
+          threadLinks,
+          runbooks: (deps.config.runbooks ?? []).map((r) => r.name),
+          ...dashboard,
+        }),
       });
     },
   };
+
+  /** What only DBAs see: full cards of the oldest waiting tickets, running jobs, firing alerts, clusters. */
+  async function dbaDashboard(pending: readonly Ticket[]): Promise<Partial<HomeInput>> {
+    const [cards, running, firing] = await Promise.all([
+      Promise.all(
+        pending.slice(0, HOME_CARDS).map(async (ticket) => ({
+          ticket,
+          events: await store.events(ticket.id),
+          timezone: zoneOf(ticket),
+          destinationEnvironment: destinationOf(ticket),
+        })),
+      ),
+      store.list({ states: ['running'], limit: HOME_LIST_MAX, order: 'oldest' }).then((tickets) =>
+        Promise.all(
+          tickets.map(async (ticket) => {
+            const run = deps.runs ? await deps.runs(ticket).catch(() => null) : null;
+            return { ticket, progress: run?.progress ?? null, progressText: run?.progressText ?? null };
+          }),
+        ),
+      ),
+      readFiring(deps),
+    ]);
+    return { cards, running, alerts: firing ?? undefined, clusters: glances(deps, firing ?? []) };
+  }
 }
 
-/** Each configured cluster with what the monitor's firing alerts say of it (a failed read lists them without). */
-async function glances(deps: TicketAnnouncerDeps): Promise<ClusterGlance[]> {
-  const firing = deps.firingAlerts
-    ? await deps.firingAlerts().catch((err: unknown) => {
-        deps.logger.warn('could not read firing alerts for the App Home', {}, toError(err));
-        return [];
-      })
-    : [];
+/** The monitor's firing alerts; null when there is no monitor or it could not be read (Home lists clusters without). */
+async function readFiring(deps: TicketAnnouncerDeps): Promise<Alert[] | null> {
+  if (!deps.firingAlerts) return null;
+  return deps.firingAlerts().catch((err: unknown) => {
+    deps.logger.warn('could not read firing alerts for the App Home', {}, toError(err));
+    return null;
+  });
+}
+
+/** Each configured cluster with what the monitor's firing alerts say of it. */
+function glances(deps: TicketAnnouncerDeps, firing: readonly Alert[]): ClusterGlance[] {
   return Object.entries(deps.config.clusters).map(([name, cluster]) => {
     const mine = firing.filter((a) => a.cluster === name);
     const lag = mine.find((a) => a.checkId === 'replica-lag');

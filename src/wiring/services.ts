@@ -18,6 +18,7 @@ import type { Logger } from '../kernel/logger.js';
 import { alertStore } from '../monitor/alert-store.js';
 import { countingSlackFetch, Metrics } from '../metrics.js';
 import { JobQueue } from '../queue/queues.js';
+import { RunStore } from '../queue/run-store.js';
 import type { SlackSettings } from '../slack/app.js';
 import { Notifier } from '../slack/notifier.js';
 import { createTicketAnnouncer, type TicketAnnouncer } from '../slack/ticket-announcer.js';
@@ -148,6 +149,7 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
     clock,
     logger,
   });
+  const runs = new RunStore(meta);
   const base: Omit<Services, 'grants'> = {
     config,
     env,
@@ -175,6 +177,7 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
       config,
       logger,
       firingAlerts: () => alertStore.firing(meta),
+      runs: (ticket) => runs.getRun({ ticketId: ticket.id, attempt: ticket.attempt }),
       grants: new GrantStore(meta),
     }),
   };

@@ -14,6 +14,8 @@ import {
   type TicketFlow,
 } from '../support/ticket-flow.js';
 
+const HOME_FORMS = [ids.home.requestChange, ids.home.reviewSql, ids.home.migrate, ids.home.requestAccess];
+
 describe('App Home: my open tickets, and pending approvals for DBAs, with working buttons', () => {
   let h: Harness;
   let target: TicketFlow['target'];
@@ -42,19 +44,28 @@ describe('App Home: my open tickets, and pending approvals for DBAs, with workin
     assert.match(blocks, /Your open tickets/);
     assert.ok(blocks.includes(`*${ref}*`));
     assert.ok(!blocks.includes('Waiting for a DBA'), 'developers see no approvals section');
-    assert.deepEqual(actionIds({ blocks: home.view.blocks as unknown[] }), [ids.ticketActions.cancel]);
+    assert.deepEqual(actionIds({ blocks: home.view.blocks as unknown[] }), [...HOME_FORMS, ids.ticketActions.cancel]);
+    assert.match(
+      blocks,
+      new RegExp(`\\*${ref}\\*.*<https://dbops-local\\.slack\\.com/archives/C0APPROVALS/p\\d+\\|thread>`),
+    );
   });
 
   it('shows DBAs the pending approvals; Approve in Home works like in the channel', async () => {
     const ref = refIn(await slash(h, `exec prod.${target.name} UPDATE orders SET status = 4 WHERE id = 2`));
     const home = await openHome(DBA);
     const blocks = JSON.stringify(home.view.blocks);
-    assert.match(blocks, /Waiting for a DBA/);
-    assert.ok(blocks.includes(`*${ref}*`));
-    assert.ok(
-      blocks.includes(`"block_id":"${ids.ticketActions.blockPrefix}${ref.slice(2)}"`),
-      'one actions block per ticket',
-    );
+    assert.match(blocks, /Waiting for a DBA \(\d+\)/);
+    assert.ok(blocks.includes(`"text":"${ref} · SQL change on prod.${target.name}"`), 'the full approval card');
+    for (const part of [
+      '*Requested by*',
+      '*Estimated rows*',
+      'Running now* (0)',
+      'Alerts firing* (0)',
+      'No backups are configured',
+    ])
+      assert.ok(blocks.includes(part), `Home lacks ${part}`);
+    assert.ok(blocks.includes(`"block_id":"${ids.home.cardPrefix}${ref.slice(2)}"`), 'one actions block per card');
     assert.match(
       blocks,
       new RegExp(`"action_id":"${ids.ticketActions.approve.replace(/\./g, '\\.')}","value":"${ref}"`),

@@ -6,6 +6,7 @@ import { registerDiagnoseActions } from './diagnose-actions.js';
 import { registerDiagnoseForm } from './diagnose-form.js';
 import { registerGrantActions } from './grant-actions.js';
 import { registerHome } from './home.js';
+import { registerHomeActions } from './home-actions.js';
 import { registerReviewModal } from './review-modal.js';
 import { registerRunbookForms } from './runbook-forms.js';
 import { registerSlashCommand } from './slash-command.js';
@@ -36,6 +37,7 @@ export function registerListeners(app: App, deps: CommandDeps, options: Listener
   registerTicketForms(app, deps, answer);
   registerExecutionActions(app, deps, answer);
   registerHome(app, deps);
+  registerHomeActions(app, deps, answer);
   registerAlertActions(app, deps, answer);
   registerDiagnoseActions(app, deps, answer);
   registerDiagnoseForm(app, deps);

@@ -58,7 +58,8 @@ export function registerReviewModal(app: App, deps: CommandDeps): void {
       }
       await ack();
       const user = body.user.id;
-      const channel = parsed.data.private_metadata.channel;
+      // From App Home (no channel): the review goes to the user's DM with the bot.
+      const channel = parsed.data.private_metadata.channel || (await deps.slack.dmChannel(user));
       const respond = (message: Message) => deps.slack.dm(user, message).then(() => undefined);
       scope.fields.user = user;
       scope.tell = respond;

@@ -42,7 +42,8 @@ const RunClick = ClickSource.extend({
 /** The Run… button (opens the runbook's form) and the form's submission (checked field by field, then a ticket). */
 export function registerRunbookForms(app: App, deps: CommandDeps, answer: AnswerDeps): void {
   app.action(
-    ids.runbookActions.open,
+    // `dbops.runbook.open`, or `dbops.runbook.open.<name>` from App Home (several in one block)
+    new RegExp(`^${ids.runbookActions.open.replace(/\./g, '\\.')}(\\..+)?$`),
     guarded<SlackActionMiddlewareArgs>({ what: 'Run… button', logger: deps.logger }, async ({ body }, scope) => {
       const click = RunClick.safeParse(body);
       if (!click.success) {
