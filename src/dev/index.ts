@@ -21,6 +21,7 @@ export {
   type SigningMode,
   type SlackRequestSenderOptions,
   type SlackSignatureHeaders,
+  type ShortcutInput,
   type SlashCommandInput,
   type ViewSubmissionInput,
 } from './signed-requests.js';

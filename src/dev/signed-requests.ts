@@ -93,6 +93,18 @@ export interface ViewSubmissionInput {
   triggerId?: string;
 }
 
+/** A global shortcut (`shortcut`), or a message shortcut (`message_action`) when `channelId` and `messageTs` are given. */
+export interface ShortcutInput {
+  userId: string;
+  userName?: string;
+  callbackId: string;
+  channelId?: string;
+  messageTs?: string;
+  /** The message object; defaults to the fake's stored message at channelId/messageTs. */
+  message?: JsonObject;
+  triggerId?: string;
+}
+
 const VERIFICATION_TOKEN = 'fake-verification-token'; // Slack's deprecated `token` field
 
 export class SlackRequestSender {
@@ -213,6 +225,38 @@ export class SlackRequestSender {
       is_enterprise_install: false,
     };
     return this.postPayload(payload, options);
+  }
+
+  /**
+   * A shortcut: global (`shortcut`, no channel) or on a message (`message_action`, with the message,
+   * its channel and a response_url), with the fields Slack sends.
+   */
+  shortcut(input: ShortcutInput, options?: SendOptions): Promise<SentResponse> {
+    const onMessage = input.channelId !== undefined && input.messageTs !== undefined;
+    const common: JsonObject = {
+      callback_id: input.callbackId,
+      trigger_id: input.triggerId ?? this.triggerId(input.userId),
+      user: this.user(input.userId, input.userName),
+      team: { id: this.teamId, domain: this.teamDomain },
+      api_app_id: this.appId,
+      token: VERIFICATION_TOKEN,
+      action_ts: this.actionTs(),
+      enterprise: null,
+      is_enterprise_install: false,
+    };
+    if (!onMessage || !input.channelId) return this.postPayload({ type: 'shortcut', ...common }, options);
+    const message = input.message ?? this.storedMessage(input.channelId, input.messageTs);
+    return this.postPayload(
+      {
+        type: 'message_action',
+        ...common,
+        channel: { id: input.channelId, name: this.channelName(input.channelId) },
+        message_ts: input.messageTs,
+        message,
+        response_url: this.responseUrl(input.channelId, input.userId, 'actions', input.messageTs),
+      },
+      options,
+    );
   }
 
   /** An Events API delivery (`event_callback`) wrapping `event` (app_mention, message, …). */

@@ -29,3 +29,19 @@ export function sqlFromMessage(text: string): SqlRequest | undefined {
   const { target, sql } = readMessage(text);
   return sql ? { target, sql } : undefined;
 }
+
+/**
+ * The SQL of any message, for the "Review SQL with dbops" message shortcut: every ``` block in it,
+ * joined (each ended with `;`), or without a block its whole text; a leading `review` and
+ * `cluster.schema` count as in a mention. Undefined when nothing is left.
+ */
+export function sqlOfAnyMessage(text: string): SqlRequest | undefined {
+  const decoded = decodeSlackEscapes(text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' '));
+  const blocks = [...decoded.matchAll(/```(?:sql)?\s*([\s\S]*?)```/gi)]
+    .map((m) => (m[1] ?? '').trim())
+    .filter((b) => b !== '');
+  const read = readMessage(/^\s*review\b/i.test(decoded) ? text : `review ${text}`);
+  if (blocks.length > 1)
+    return { target: read.target, sql: blocks.map((b) => (/;\s*$/.test(b) ? b : `${b};`)).join('\n') };
+  return read.sql ? { target: read.target, sql: read.sql } : undefined;
+}

@@ -9,6 +9,7 @@ import { registerHome } from './home.js';
 import { registerHomeActions } from './home-actions.js';
 import { registerReviewModal } from './review-modal.js';
 import { registerRunbookForms } from './runbook-forms.js';
+import { registerShortcuts } from './shortcuts.js';
 import { registerSlashCommand } from './slash-command.js';
 import { registerSqlMessages } from './sql-messages.js';
 import { registerTicketActions } from './ticket-actions.js';
@@ -38,6 +39,7 @@ export function registerListeners(app: App, deps: CommandDeps, options: Listener
   registerExecutionActions(app, deps, answer);
   registerHome(app, deps);
   registerHomeActions(app, deps, answer);
+  registerShortcuts(app, deps, answer);
   registerAlertActions(app, deps, answer);
   registerDiagnoseActions(app, deps, answer);
   registerDiagnoseForm(app, deps);
