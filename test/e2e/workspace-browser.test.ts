@@ -163,4 +163,23 @@ describe('local workspace in a browser', { skip }, () => {
     assert.equal(await orderStatus(target.name, 1), 2);
     assert.deepEqual(errors, [], 'no script errors on the page');
   });
+
+  it('App Home is a dashboard whose buttons open the forms', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    // Still Dana DBA from the flow above: Apps → dbops → Home.
+    await page.locator('#app-list li', { hasText: 'dbops' }).click();
+    await page.locator('#app-tabs [data-tab="home"]').click();
+    const home = page.locator('#home');
+    await home.locator('.bk-button', { hasText: 'Request a change' }).waitFor();
+    for (const section of ['Waiting for a DBA', 'Running now', 'Alerts firing', "Last night's backups"])
+      await home.getByText(section, { exact: false }).first().waitFor();
+    await home.locator('.bk-button', { hasText: 'Migrate data' }).click();
+    await page.locator('#modal-title', { hasText: 'Migrate data' }).waitFor();
+    await page.locator('#modal-close').click();
+    await home.locator('.bk-button', { hasText: 'Request a change' }).click();
+    await page.locator('#modal-title', { hasText: 'Request a SQL change' }).waitFor();
+    await page.locator('#modal-close').click();
+    assert.deepEqual(errors, [], 'no script errors on the page');
+  });
 });
