@@ -19,6 +19,7 @@ import { ticket } from './ticket.js';
 import { tickets } from './tickets.js';
 import { slow } from './slow.js';
 import { space } from './space.js';
+import { switchover } from './switchover.js';
 import { top } from './top.js';
 
 /** Every /dbops verb; help is generated from this list. The registry test checks it against the files here. */
@@ -39,6 +40,7 @@ export const commands: readonly Command[] = [
   top,
   slow,
   space,
+  switchover,
   grant,
   grants,
   revoke,

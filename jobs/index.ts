@@ -5,13 +5,14 @@ import { migrate } from './migrate.js';
 import { alertSweep, monitorPoll } from './monitor.js';
 import { rollback } from './rollback.js';
 import { runbook } from './runbook.js';
+import { switchover } from './switchover.js';
 
 /**
  * Every ticket kind, the one registry: tickets are validated, named, shown, checked and run through
  * it (src/tickets/kind.ts); workers route by `job.name`. The registry test checks it against the
  * files here. Adding a kind is its file and one line here.
  */
-export const ticketKinds = [executeSql, rollback, migrate, runbook, grant] as const;
+export const ticketKinds = [executeSql, rollback, migrate, runbook, grant, switchover] as const;
 
 /**
  * Monitor jobs, all in jobs/monitor.ts: not ticket jobs (no ticket, nothing changes on a target),

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# A throwaway MariaDB replication pair for the monitor tests and benchmark: a primary on PORT and a
-# replica of it on PORT+1, each with its own datadir, socket and pid file under
-# /var/tmp/dbops-replica/<name>/. The shared server on 127.0.0.1:3306 is never touched.
+# A throwaway MariaDB replication set for the monitor and HA tests and benchmark: a primary on PORT and
+# a replica of it on PORT+1 (with --replicas 2, a second one on PORT+2), each with its own datadir,
+# socket and pid file under /var/tmp/dbops-replica/<name>/. The shared server on 127.0.0.1:3306 is
+# never touched.
 #
-#   scripts/replica.sh start   [--name NAME] [--port PORT] [--primary-only] [--max-connections N]
-#   scripts/replica.sh stop    [--name NAME]      # clean shutdown of both (datadirs kept)
+#   scripts/replica.sh start   [--name NAME] [--port PORT] [--primary-only] [--replicas 1|2] [--max-connections N]
+#   scripts/replica.sh stop    [--name NAME]      # clean shutdown of every node (datadirs kept)
 #   scripts/replica.sh cleanup [--name NAME]      # stop and delete the datadirs
 #   scripts/replica.sh kill-replica [--name NAME] # SIGKILL the replica (tests of "instance down")
+#   scripts/replica.sh kill-primary [--name NAME] # SIGKILL the primary (tests of failure detection)
 #   scripts/replica.sh status  [--name NAME]
+#
+# With --replicas 2 every node is promotable (binary log on, replicated changes logged, the
+# replication account on every node), as a switchover or failover needs; the set then keeps whatever
+# topology a switchover gave it: after the first start, `start` only restarts what is down.
 #
 # `start` is idempotent: it starts what is not running, (re)configures replication when it is not
 # set up, restarts stopped replication threads, rebuilds a replica whose SQL thread has an error,
@@ -19,6 +25,7 @@ set -euo pipefail
 NAME=default
 PORT=3307
 PRIMARY_ONLY=0
+REPLICAS=1
 MAX_CONNECTIONS=300
 BASE_ROOT=${DBOPS_REPLICA_DIR:-/var/tmp/dbops-replica}
 REPL_USER=dbops_repl
@@ -31,11 +38,13 @@ while [ $# -gt 0 ]; do
     --name) NAME=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
     --primary-only) PRIMARY_ONLY=1; shift ;;
+    --replicas) REPLICAS=$2; shift 2 ;;
     --max-connections) MAX_CONNECTIONS=$2; shift 2 ;;
     *) echo "replica.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 case "$NAME" in *[!a-z0-9_-]*|'') echo "replica.sh: --name takes lower-case letters, digits, - or _" >&2; exit 2 ;; esac
+case "$REPLICAS" in 1|2) ;; *) echo "replica.sh: --replicas takes 1 or 2" >&2; exit 2 ;; esac
 
 BASE="$BASE_ROOT/$NAME"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -43,7 +52,18 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 if [ "$(id -u)" = 0 ]; then RUN_AS=(--user=mysql); else RUN_AS=(); fi
 
 dir_of() { echo "$BASE/$1"; }
-port_of() { if [ "$1" = primary ]; then echo "$PORT"; else echo $((PORT + 1)); fi; }
+port_of() { case "$1" in primary) echo "$PORT" ;; replica) echo $((PORT + 1)) ;; *) echo $((PORT + 2)) ;; esac; }
+# The nodes of the set: recorded at start (a later stop/status without --replicas still sees them).
+nodes() { if [ -f "$BASE/replicas" ] && [ "$(cat "$BASE/replicas")" = 2 ]; then echo primary replica replica2; else echo primary replica; fi; }
+replica_nodes() { nodes | tr ' ' '\n' | grep -v '^primary$'; }
+promotable() { [ -f "$BASE/replicas" ] && [ "$(cat "$BASE/replicas")" = 2 ]; }
+# A promotable node logs what it applies, so that any node can become the primary (GTID positions stay comparable).
+node_options() { # node
+  if promotable; then echo --log-bin=mysql-bin --binlog-format=ROW --log-slave-updates=ON --relay-log=relay-bin
+  elif [ "$1" = primary ]; then echo --log-bin=mysql-bin --binlog-format=ROW
+  else echo --relay-log=relay-bin --log-slave-updates=OFF; fi
+}
+server_id_of() { case "$1" in primary) echo 1 ;; replica) echo 2 ;; *) echo 3 ;; esac; }
 # The port a node was started with (the one recorded at start wins over --port for stop/status).
 recorded_port() { local f; f="$(dir_of "$1")/port"; if [ -f "$f" ]; then cat "$f"; else port_of "$1"; fi; }
 sql() { # node, sql… (as root over the node's socket; extra args go to the client)
@@ -104,18 +124,18 @@ GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
 SQL
 }
 
-replication_state() { # prints "IO SQL SQL_ERRNO" or "none"
+replication_state() { # [node] prints "IO SQL SQL_ERRNO" or "none"
   local out
-  out=$(mariadb --no-defaults --socket="$(dir_of replica)/mysqld.sock" -uroot --batch -e 'SHOW SLAVE STATUS' 2>/dev/null || true)
+  out=$(mariadb --no-defaults --socket="$(dir_of "${1:-replica}")/mysqld.sock" -uroot --batch -e 'SHOW SLAVE STATUS' 2>/dev/null || true)
   if [ -z "$out" ]; then echo none; return; fi
   awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     NR == 2 { errno = $col["Last_SQL_Errno"]; print $col["Slave_IO_Running"], $col["Slave_SQL_Running"], (errno == "" ? 0 : errno) }' <<<"$out"
 }
 
-replicating() { [ "$(replication_state | cut -d' ' -f1-2)" = "Yes Yes" ]; }
+replicating() { [ "$(replication_state "${1:-replica}" | cut -d' ' -f1-2)" = "Yes Yes" ]; }
 
-configure_replication() {
-  sql replica <<SQL
+configure_replication() { # [node]
+  sql "${1:-replica}" <<SQL
 STOP SLAVE;
 RESET SLAVE ALL;
 CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$(port_of primary), MASTER_USER='$REPL_USER',
@@ -124,32 +144,43 @@ START SLAVE;
 SQL
 }
 
-rebuild_replica() {
-  echo "replica.sh: rebuilding the replica of $NAME (its replication had an error)" >&2
-  stop_node replica
-  rm -rf "$(dir_of replica)/data"
-  start_node replica 2 --read-only=ON --relay-log=relay-bin --log-slave-updates=OFF
+rebuild_replica() { # [node]
+  local node=${1:-replica}
+  echo "replica.sh: rebuilding $node of $NAME (its replication had an error)" >&2
+  stop_node "$node"
+  rm -rf "$(dir_of "$node")/data"
+  # shellcheck disable=SC2046
+  start_node "$node" "$(server_id_of "$node")" --read-only=ON $(node_options "$node")
+  create_repl_user "$node"
 }
 
 # Replication running and caught up with everything the primary has written; fails on a SQL error.
-ensure_replication() {
-  local state pos
-  state=$(replication_state)
+ensure_replication() { # [node]
+  local node=${1:-replica} state pos
+  state=$(replication_state "$node")
   if [ "$state" = none ]; then
-    configure_replication
+    configure_replication "$node"
   elif [ "$(cut -d' ' -f3 <<<"$state")" != 0 ]; then
     return 1
-  elif ! replicating; then
-    sql replica -e 'START SLAVE' || true
+  elif ! replicating "$node"; then
+    sql "$node" -e 'START SLAVE' || true
   fi
-  wait_until 60 "replication of $NAME (IO and SQL threads running)" replicating || return 1
+  wait_until 60 "replication of $NAME/$node (IO and SQL threads running)" replicating "$node" || return 1
   pos=$(sql primary -e 'SELECT @@gtid_binlog_pos')
   for _ in $(seq 1 60); do
-    [ "$(sql replica -e "SELECT MASTER_GTID_WAIT('$pos', 1)")" = 0 ] && return 0
-    [ "$(replication_state | cut -d' ' -f3)" = 0 ] || return 1
+    [ "$(sql "$node" -e "SELECT MASTER_GTID_WAIT('$pos', 1)")" = 0 ] && return 0
+    [ "$(replication_state "$node" | cut -d' ' -f3)" = 0 ] || return 1
   done
-  echo "replica.sh: the replica of $NAME did not catch up within 60s" >&2
+  echo "replica.sh: $node of $NAME did not catch up within 60s" >&2
   return 1
+}
+
+create_repl_user() { # node: the replication account, kept out of the binlog
+  sql "$1" <<SQL
+SET SESSION sql_log_bin = 0;
+CREATE USER IF NOT EXISTS '$REPL_USER'@'127.0.0.1' IDENTIFIED BY '$REPL_PASSWORD';
+GRANT REPLICATION SLAVE ON *.* TO '$REPL_USER'@'127.0.0.1';
+SQL
 }
 
 cmd_start() {
@@ -158,19 +189,33 @@ cmd_start() {
   # Only one `start` per set at a time (test files may start the same set together).
   exec 9>"$BASE.lock"
   flock -w 120 9 || { echo "replica.sh: another start of $NAME holds $BASE.lock" >&2; exit 1; }
-  start_node primary 1 --log-bin=mysql-bin --binlog-format=ROW
-  sql primary <<SQL
-SET SESSION sql_log_bin = 0;
-CREATE USER IF NOT EXISTS '$REPL_USER'@'127.0.0.1' IDENTIFIED BY '$REPL_PASSWORD';
-GRANT REPLICATION SLAVE ON *.* TO '$REPL_USER'@'127.0.0.1';
-SQL
+  [ -f "$BASE/replicas" ] || echo "$REPLICAS" >"$BASE/replicas"
+  if promotable && [ -f "$BASE/configured" ]; then
+    # A switchover may have moved the primary: bring every node back up as it is, reconfiguring nothing.
+    local node
+    for node in $(nodes); do
+      # shellcheck disable=SC2046
+      start_node "$node" "$(server_id_of "$node")" $(node_options "$node")
+    done
+    echo "MariaDB $NAME nodes are up (topology left as a switchover made it)"
+    return 0
+  fi
+  # shellcheck disable=SC2046
+  start_node primary 1 $(node_options primary)
+  create_repl_user primary
   if [ "$PRIMARY_ONLY" = 1 ]; then
     echo "MariaDB $NAME primary on 127.0.0.1:$(port_of primary) is up"
     return 0
   fi
-  start_node replica 2 --read-only=ON --relay-log=relay-bin --log-slave-updates=OFF
-  ensure_replication || { rebuild_replica && ensure_replication; }
-  echo "MariaDB $NAME primary on 127.0.0.1:$(port_of primary), replica on 127.0.0.1:$(port_of replica) (replicating)"
+  local node
+  for node in $(replica_nodes); do
+    # shellcheck disable=SC2046
+    start_node "$node" "$(server_id_of "$node")" --read-only=ON $(node_options "$node")
+    if promotable; then create_repl_user "$node"; fi
+    ensure_replication "$node" || { rebuild_replica "$node" && ensure_replication "$node"; }
+  done
+  if promotable; then : >"$BASE/configured"; fi
+  echo "MariaDB $NAME primary on 127.0.0.1:$(port_of primary), replicas on $(for n in $(replica_nodes); do printf '127.0.0.1:%s ' "$(port_of "$n")"; done)(replicating)"
 }
 
 stop_node() {
@@ -184,27 +229,32 @@ stop_node() {
   rm -f "$(dir_of "$node")/mysqld.pid"
 }
 
-cmd_kill_replica() {
-  local pid
-  pid=$(pid_of replica)
-  [ -n "$pid" ] || { echo "replica.sh: no replica of $NAME is running" >&2; return 1; }
+cmd_kill() { # node
+  local node=$1 pid
+  pid=$(pid_of "$node")
+  [ -n "$pid" ] || { echo "replica.sh: no $node of $NAME is running" >&2; return 1; }
   kill -9 "$pid" 2>/dev/null || true
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  echo "killed the replica of $NAME (pid $pid)"
+  echo "killed the $node of $NAME (pid $pid)"
 }
 
 cmd_status() {
-  for node in primary replica; do
+  for node in $(nodes); do
     if alive "$node"; then echo "$node 127.0.0.1:$(recorded_port "$node") up"; else echo "$node 127.0.0.1:$(recorded_port "$node") down"; fi
   done
-  if alive replica; then echo "replication (IO SQL errno): $(replication_state)"; fi
+  for node in $(replica_nodes); do
+    if alive "$node"; then echo "$node replication (IO SQL errno): $(replication_state "$node")"; fi
+  done
 }
+
+stop_all() { local node; for node in $(replica_nodes) primary; do stop_node "$node"; done; }
 
 case "$command_name" in
   start) cmd_start ;;
-  stop) stop_node replica; stop_node primary; echo "stopped MariaDB $NAME" ;;
-  cleanup) stop_node replica; stop_node primary; rm -rf "$BASE" "$BASE.lock"; echo "removed MariaDB $NAME" ;;
-  kill-replica) cmd_kill_replica ;;
+  stop) stop_all; echo "stopped MariaDB $NAME" ;;
+  cleanup) stop_all; rm -rf "$BASE" "$BASE.lock"; echo "removed MariaDB $NAME" ;;
+  kill-replica) cmd_kill replica ;;
+  kill-primary) cmd_kill primary ;;
   status) cmd_status ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

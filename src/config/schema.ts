@@ -15,12 +15,42 @@ export const PeakWindow = z.string().refine((w) => {
 export const Endpoint = z.strictObject({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(3306),
+  /** Data centre or zone of the instance: a switchover prefers a candidate on the primary's site. */
+  site: z.string().min(1).max(64).optional(),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
 const envVarName = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as DBOPS_PROD_PASSWORD');
+
+/** High availability of a cluster: `/dbops switchover` and failure detection (src/ha/). */
+export const HaSettings = z.strictObject({
+  /** Fail over without waiting for a DBA when the primary is confirmed down (every step is still posted). */
+  auto_failover: z.boolean().default(false),
+  /** Pre-check: every replica's lag must be at most this (seconds). */
+  max_lag_seconds: z.number().min(0).default(10),
+  /** Pre-check: no transaction on the primary may be older than this (seconds). */
+  max_transaction_seconds: z.number().min(0).default(30),
+  /** How long the old primary's in-flight writes and the candidate's catch-up may take (seconds). */
+  catch_up_timeout_seconds: z.number().min(1).max(600).default(20),
+  /** The account the old primary replicates from the new one with (the others keep their own). */
+  replication_user: z.string().min(1).max(80).optional(),
+  replication_password_env: envVarName.optional(),
+  /** Failure detection: how many observers (workers) must fail to reach the primary within the window. */
+  down_observers: z.number().int().min(1).default(2),
+  down_window_seconds: z.number().min(1).default(30),
+  /** Executables run before and after a switchover (argv only, like runbooks): move a VIP, update a proxy. */
+  hooks: z
+    .strictObject({
+      before: z.array(z.string().min(1)).min(1).optional(),
+      after: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .default({}),
+  /** Seconds a hook may run. */
+  hook_timeout_seconds: z.number().min(1).max(600).default(30),
+});
+export type HaSettings = z.infer<typeof HaSettings>;
 
 export const Cluster = z.strictObject({
   env: Environment,
@@ -37,8 +67,16 @@ export const Cluster = z.strictObject({
   replica_delay_seconds: z.number().int().min(0).default(0),
   /** Disk the primary's data lives on (bytes): `/dbops space` forecasts the days until it is full. */
   disk_bytes: z.number().int().positive().optional(),
+  /** Switchover and failover settings (src/ha/); `haSettings(cluster)` fills in the defaults. */
+  ha: HaSettings.optional(),
 });
 export type Cluster = z.infer<typeof Cluster>;
+
+const HA_DEFAULTS = HaSettings.parse({});
+/** A cluster's `ha:` settings, defaults where it has none. */
+export function haSettings(cluster: Pick<Cluster, 'ha'>): HaSettings {
+  return cluster.ha ?? HA_DEFAULTS;
+}
 
 const slackId = (prefixes: string) =>
   z

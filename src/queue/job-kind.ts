@@ -7,6 +7,7 @@ import type { GrantJobServices } from '../accounts/job-services.js';
 import type { ExecutionServices } from '../execute/job-services.js';
 import type { Logger } from '../kernel/logger.js';
 import type { RunbookServices } from '../runbooks/job-services.js';
+import type { HaJobServices } from '../ha/job-services.js';
 import type { Ticket } from '../tickets/ticket.js';
 
 /**
@@ -30,6 +31,8 @@ export interface JobServices {
   runbooks?: RunbookServices;
   /** Grants' store, password store, expiry queue and owner notices (jobs/grant.ts). */
   grants?: GrantJobServices;
+  /** Switchovers and failovers: the recorded topology and the worker's secrets (jobs/switchover.ts). */
+  ha?: HaJobServices;
 }
 
 export interface StepOptions {

@@ -3,6 +3,7 @@ import type { GrantBot } from '../accounts/bot.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Diagnostics } from '../diagnose/service.js';
 import type { ExecutionBot } from '../execute/bot.js';
+import type { SwitchoverPlanner } from '../ha/planner.js';
 import type { Inventory } from '../inventory/service.js';
 import type { Logger } from '../kernel/logger.js';
 import type { MigratePlanner } from '../migrate/planner.js';
@@ -54,6 +55,8 @@ export interface CommandDeps extends RequestDeps {
   inventory: Inventory;
   /** `/dbops top`, `slow` and `space`, and Kill (src/diagnose/): they read targets only through it. */
   diagnostics: Diagnostics;
+  /** `/dbops switchover`'s survey and plan of a cluster (src/ha/); absent where HA is not wired. */
+  ha?: SwitchoverPlanner;
 }
 
 export interface Command<A = unknown> {

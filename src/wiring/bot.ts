@@ -5,6 +5,7 @@ import { apiRoutes } from '../api/routes.js';
 import { healthRoute } from '../health.js';
 import { createDiagnostics } from '../diagnose/service.js';
 import { metricsRoute } from '../http-routes.js';
+import { createSwitchoverPlanner } from '../ha/planner.js';
 import { createInventory } from '../inventory/service.js';
 import type { Logger } from '../kernel/logger.js';
 import { createMigratePlanner } from '../migrate/planner.js';
@@ -92,6 +93,7 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
       logger: logger.child({ name: 'diagnose' }),
     }),
     grants: createGrantBot(s, s.grants),
+    ha: createSwitchoverPlanner({ config, secrets }),
   };
   const settings = s.slack.settings;
   const api = loadApiTokens(config, secrets, logger);

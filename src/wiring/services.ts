@@ -13,6 +13,8 @@ import type { DbopsConfig } from '../config/schema.js';
 import { loadSecretKey } from '../config/secret-key.js';
 import { ensureInstallation, type InstallationId } from '../db/installation.js';
 import { migrateMeta, openMetaStore } from '../db/meta.js';
+import { applyTopology, TopologyStore } from '../ha/topology.js';
+import { messageOf } from '../kernel/errors.js';
 import { ClusterPools } from '../db/pools.js';
 import type { Logger } from '../kernel/logger.js';
 import { alertStore } from '../monitor/alert-store.js';
@@ -71,6 +73,8 @@ export interface Services {
   announcer: TicketAnnouncer;
   /** Grants: store, password store (when the key is set), the grant queue and the owners' notices. */
   grants: GrantParts;
+  /** Primaries moved by switchovers and failovers (meta database); they override dbops.yml's. */
+  topology: TopologyStore;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -112,6 +116,8 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
   if (applied.length > 0) logger.info('meta store migrated', { applied });
   const installation = await ensureInstallation(meta);
   logger.info('dbops installation', { installation });
+  const topology = new TopologyStore(meta);
+  await followTopology(config, topology, logger, closers);
   const secrets = options.secrets ?? process.env;
   const sealer = createSealer(secretKey(config, dirs, secrets, logger), installation);
   const redisAt = redisOptions(env);
@@ -164,6 +170,7 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
     redis,
     clusters,
     queue,
+    topology,
     slack: { settings: input.slack, client, notifier },
     metrics,
     tickets,
@@ -182,6 +189,27 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
     }),
   };
   return { ...base, grants: openGrantParts(base, closers) };
+}
+
+/** How often a process re-reads the recorded topologies (another process's switchover). */
+const TOPOLOGY_REFRESH_MS = 15_000;
+
+/**
+ * Apply the topologies switchovers recorded to this process's clusters now, and again every few
+ * seconds (a switchover run by another worker moves the primary for this process too).
+ */
+async function followTopology(config: DbopsConfig, store: TopologyStore, logger: Logger, closers: Closers) {
+  const apply = async () => {
+    for (const outcome of applyTopology(config.clusters, await store.all()))
+      if (!outcome.applied)
+        logger.warn('recorded topology not applied', { cluster: outcome.cluster, why: outcome.why });
+  };
+  await apply();
+  const timer = setInterval(() => {
+    apply().catch((err: unknown) => logger.warn('topology refresh failed', { error: messageOf(err) }));
+  }, TOPOLOGY_REFRESH_MS);
+  timer.unref();
+  closers.push(async () => clearInterval(timer));
 }
 
 /** dbops' key from `secrets.key_env`, or one this host keeps in DBOPS_STATE_DIR (with a warning: hosts share it). */

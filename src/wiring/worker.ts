@@ -35,7 +35,12 @@ export async function startWorkers(
     metrics: s.metrics,
     jobs: s.options.jobs ?? s.tickets.kinds.kinds,
     clusters: s.clusters,
-    services: { execution: workerExecution(s), runbooks: workerRunbooks(s), grants: s.grants },
+    services: {
+      execution: workerExecution(s),
+      runbooks: workerRunbooks(s),
+      grants: s.grants,
+      ha: { clusters: s.config.clusters, topology: s.topology, secrets: s.secrets, scrub: workerRunbooks(s).secrets },
+    },
     runDir: s.runDir,
     worker: s.options.workerName,
     alerts,

@@ -6,35 +6,50 @@ import mysql from 'mysql2/promise';
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('../../scripts/replica.sh', import.meta.url));
 
+export type ReplicaNode = 'primary' | 'replica' | 'replica2';
+
 export interface ReplicaSet {
   primary: { host: string; port: number };
   replica: { host: string; port: number };
-  /** Run SQL on the primary or the replica as root (a new connection each time). */
-  sql(node: 'primary' | 'replica', statement: string, params?: unknown[]): Promise<unknown>;
+  /** The second replica (`replicas: 2` only). */
+  replica2: { host: string; port: number };
+  /** Run SQL on a node as root (a new connection each time). Nodes are named as started: after a switchover `primary` may be a replica. */
+  sql(node: ReplicaNode, statement: string, params?: unknown[]): Promise<unknown>;
   /** `scripts/replica.sh start` again: restarts what is down, restarts replication, waits until it caught up. */
   start(): Promise<void>;
   /** SIGKILL the replica's server. */
   killReplica(): Promise<void>;
-  /** Shut both down (datadirs kept for the next run). */
+  /** SIGKILL the primary's server. */
+  killPrimary(): Promise<void>;
+  /** Shut every node down (datadirs kept for the next run). */
   stop(): Promise<void>;
+  /** Shut every node down and delete the datadirs. */
+  cleanup(): Promise<void>;
 }
 
 /**
- * A MariaDB primary on `port` and its replica on `port + 1`, started by scripts/replica.sh (each test
- * file uses its own name and ports, so files running in parallel never disturb each other).
+ * A MariaDB primary on `port` and its replica on `port + 1` (with `replicas: 2`, a second one on
+ * `port + 2`, every node promotable), started by scripts/replica.sh (each test file uses its own name
+ * and ports, so files running in parallel never disturb each other).
  */
-export async function startReplicaSet(name: string, port: number): Promise<ReplicaSet> {
+export async function startReplicaSet(
+  name: string,
+  port: number,
+  options: { replicas?: 1 | 2 } = {},
+): Promise<ReplicaSet> {
   const script = (...args: string[]) =>
     run('bash', [SCRIPT, ...args, '--name', name, '--port', String(port)], { timeout: 180_000 });
-  await script('start');
+  await script('start', '--replicas', String(options.replicas ?? 1));
   const endpoint = (p: number) => ({ host: '127.0.0.1', port: p });
+  const offset: Record<ReplicaNode, number> = { primary: 0, replica: 1, replica2: 2 };
   return {
     primary: endpoint(port),
     replica: endpoint(port + 1),
+    replica2: endpoint(port + 2),
     async sql(node, statement, params = []) {
       const conn = await mysql.createConnection({
         host: '127.0.0.1',
-        port: node === 'primary' ? port : port + 1,
+        port: port + offset[node],
         user: 'root',
         multipleStatements: false,
       });
@@ -47,6 +62,8 @@ export async function startReplicaSet(name: string, port: number): Promise<Repli
     },
     start: async () => void (await script('start')),
     killReplica: async () => void (await script('kill-replica')),
+    killPrimary: async () => void (await script('kill-primary')),
     stop: async () => void (await script('stop')),
+    cleanup: async () => void (await script('cleanup')),
   };
 }

@@ -8,6 +8,7 @@ import { m008Installation } from './008-installation.js';
 import { m009KillLog } from './009-kill-log.js';
 import { m010Grants } from './010-grants.js';
 import { m011WeeklyDigest } from './011-weekly-digest.js';
+import { m030ClusterTopology } from './030-cluster-topology.js';
 
 export interface Migration {
   version: number;
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   m009KillLog,
   m010Grants,
   m011WeeklyDigest,
+  m030ClusterTopology,
 ];

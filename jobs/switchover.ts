@@ -1,0 +1,135 @@
+import type { KnownBlock } from '@slack/types';
+import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import { haSettings } from '../src/config/schema.js';
+import { endpointName } from '../src/db/connection-options.js';
+import { runHook } from '../src/ha/hooks.js';
+import { SwitchoverPlan } from '../src/ha/plan.js';
+import { runSwitchover, SwitchoverFailed } from '../src/ha/switchover.js';
+import { applyTopology } from '../src/ha/topology.js';
+import { own } from '../src/own.js';
+import type { JobContext, JobResult } from '../src/queue/job-kind.js';
+import { code, context, section, truncate } from '../src/text/blocks.js';
+import { defineKind } from '../src/tickets/kind.js';
+
+/**
+ * `/dbops switchover cluster [to host:port]`, or a DBA's "Fail over to X" on a primary-down alert:
+ * the candidate the card showed, with the plan (topology, reasons, pre-checks) as read when the
+ * ticket was opened. The job reads everything again before it changes anything.
+ */
+export const SwitchoverPayload = z.strictObject({
+  mode: z.enum(['switchover', 'failover']),
+  /** `host:port` of the replica to promote. */
+  candidate: z.string().regex(/^[^\s:]+:\d{1,5}$/),
+  /** Whether the DBA named it (`to host:port`) rather than dbops choosing it. */
+  requested: z.boolean(),
+  plan: SwitchoverPlan,
+});
+export type SwitchoverPayload = z.infer<typeof SwitchoverPayload>;
+
+export const switchover = defineKind({
+  kind: 'switchover',
+  name: 'switchover',
+  payload: SwitchoverPayload,
+  title: (payload, target) =>
+    `${payload.mode === 'failover' ? 'Failover' : 'Switchover'} of ${target.cluster} to ${payload.candidate}`,
+  details: (payload) => switchoverDetailBlocks(payload),
+  // It changes which server takes writes, not a schema: nothing for the protected-target check.
+  touches: () => ({ touches: [], opaque: [] }),
+  process: (payload, ctx) => runSwitchoverJob(payload, ctx),
+});
+
+async function runSwitchoverJob(payload: SwitchoverPayload, ctx: JobContext): Promise<JobResult> {
+  const ha = ctx.services.ha;
+  if (!ha) throw new UnrecoverableError('this worker runs no switchovers (it was started without them)');
+  const name = ctx.ticket.cluster;
+  const cluster = own(ha.clusters, name);
+  if (!cluster) throw new UnrecoverableError(`cluster ${name} is not in this worker's dbops.yml`);
+  const primary = endpointName(cluster.primary);
+  if (primary !== payload.plan.primary.name)
+    throw new UnrecoverableError(
+      `the primary of ${name} is now ${primary}, not ${payload.plan.primary.name} as when ${ctx.ticket.ref} was opened: nothing was changed; ask again`,
+    );
+  const settings = haSettings(cluster);
+  const hooks = settings.hooks;
+  return ctx.step(
+    'switchover',
+    {
+      idempotent: false,
+      interrupted: async () =>
+        `the ${payload.mode} was under way when its worker stopped; dbops does not run it again. Look at the cluster (\`/dbops clusters ${name}\`) before anything else.`,
+    },
+    async () => {
+      try {
+        const outcome = await runSwitchover({
+          mode: payload.mode,
+          clusterName: name,
+          cluster,
+          candidate: payload.candidate,
+          settings,
+          secrets: ha.secrets,
+          installation: ctx.installation,
+          ticketRef: ctx.ticket.ref,
+          report: {
+            milestone: (t) => ctx.milestone(t),
+            progress: (f, m) => ctx.progress(f, m),
+            log: (l) => ctx.log(l),
+          },
+          signal: ctx.signal,
+          hook:
+            hooks.before || hooks.after
+              ? async (which, facts) => {
+                  const argv = hooks[which];
+                  if (!argv) return;
+                  await runHook({
+                    argv,
+                    which,
+                    cluster: name,
+                    ...facts,
+                    timeoutMs: settings.hook_timeout_seconds * 1000,
+                    signal: ctx.signal,
+                    scrub: ha.scrub,
+                    line: (l) => ctx.log(l),
+                  });
+                }
+              : undefined,
+          record: async (topology) => {
+            const row = { cluster: name, ...topology, ticketId: ctx.ticket.id, reason: payload.mode };
+            await ha.topology.record(row);
+            applyTopology(ha.clusters, [{ ...row, changedAt: new Date().toISOString() }]);
+          },
+        });
+        const times = outcome.timings.map((t) => `${t.step} ${(t.ms / 1000).toFixed(2)} s`).join('; ');
+        return {
+          summary: `${outcome.newPrimary} is the primary of ${name}; ${outcome.oldPrimary} ${payload.mode === 'failover' ? 'is down and recorded as a replica: rebuild it before it rejoins' : 'is a read-only replica of it'}. Writes were blocked ${(outcome.writeBlockedMs / 1000).toFixed(2)} s.`,
+          details: { timings: outcome.timings, writeBlockedMs: outcome.writeBlockedMs, steps: times },
+        };
+      } catch (err) {
+        if (err instanceof SwitchoverFailed) throw new UnrecoverableError(err.message);
+        throw err;
+      }
+    },
+  );
+}
+
+/** The card: topology, the candidate and why, and each pre-check. */
+export function switchoverDetailBlocks(payload: SwitchoverPayload): KnownBlock[] {
+  const { plan } = payload;
+  const site = (s: string | null) => (s ? ` (site ${s})` : '');
+  const topology = [
+    `*Primary* ${code(plan.primary.name)}${site(plan.primary.site)}`,
+    ...plan.ranking.map(
+      (r) =>
+        `• replica ${code(r.name)}${site(r.site)} — ${r.behind === 0 ? 'caught up' : `${r.behind} behind`}, ${r.connections} connections, ${r.qps} QPS${r.refusal ? ` — cannot be promoted: ${r.refusal}` : ''}`,
+    ),
+  ];
+  const why = plan.why.length > 0 ? plan.why.join(', ') : 'none';
+  const candidate = `*New primary* ${code(payload.candidate)} — ${payload.requested ? `named by the requester; ${why}` : why}`;
+  const checks = plan.checks.map((c) => `${c.ok ? '✅' : '❌'} *${c.name}*: ${c.detail}`);
+  return [
+    section(truncate(topology.join('\n'), 2900)),
+    section(truncate(candidate, 2900)),
+    section(truncate(`*Pre-checks*\n${checks.join('\n')}`, 2900)),
+    context('The job reads every instance again before it changes anything, and posts each step with its time.'),
+  ];
+}

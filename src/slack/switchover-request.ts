@@ -1,0 +1,83 @@
+import { switchoverDetailBlocks } from '../../jobs/switchover.js';
+import type { SwitchoverPlan } from '../ha/plan.js';
+import type { Message } from '../text/blocks.js';
+import type { CommandDeps } from './command.js';
+import {
+  announceFailedMessage,
+  autoApprovedMessage,
+  duplicateMessage,
+  privateNote,
+  problemNote,
+  ticketOpenedMessage,
+} from './views/ticket-replies.js';
+
+export interface SwitchoverRequest {
+  user: string;
+  cluster: string;
+  plan: SwitchoverPlan;
+  /** Whether the requester named the candidate. */
+  requested: boolean;
+  sourceKey: string;
+  channel?: string;
+}
+
+/**
+ * Open a switchover (or failover) ticket from a plan whose pre-checks all passed — or refuse with
+ * each failed one — and post it to the DBAs. A switchover always needs a DBA, whatever the
+ * environment's policy. Returns what to tell the requester, privately.
+ */
+export async function requestSwitchover(request: SwitchoverRequest, deps: CommandDeps): Promise<Message> {
+  const { plan } = request;
+  const word = plan.mode === 'failover' ? 'Failover' : 'Switchover';
+  const failed = plan.checks.filter((c) => !c.ok);
+  if (failed.length > 0 || !plan.candidate)
+    return problemNote(
+      `${word} of ${request.cluster} refused — nothing was changed:\n${failed.map((c) => `• ${c.name}: ${c.detail}`).join('\n')}`,
+    );
+  const payload = { mode: plan.mode, candidate: plan.candidate, requested: request.requested, plan };
+  const result = await deps.tickets.submit({
+    kind: 'switchover',
+    payload,
+    requester: request.user,
+    cluster: request.cluster,
+    schema: null,
+    review: null,
+    minApprovals: 1,
+    sourceKey: request.sourceKey,
+    slack: request.channel ? { requestChannel: request.channel } : {},
+  });
+  if (!result.ok) return privateNote(result.message);
+  const { ticket } = result;
+  deps.logger.info('switchover requested', { ticket: ticket.ref, user: request.user, cluster: request.cluster });
+  const details = switchoverDetailBlocks(payload);
+  const withDetails = (message: Message): Message => {
+    const [first, ...rest] = message.blocks ?? [];
+    const others = rest.filter((b) => !(b.type === 'context' && JSON.stringify(b).includes('Review:')));
+    return { ...message, blocks: [...(first ? [first] : []), ...details, ...others] };
+  };
+  switch (result.outcome) {
+    case 'duplicate':
+      return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
+    case 'blocked':
+    case 'awaiting_approval': {
+      const published = await deps.announcer.publish(ticket.id);
+      return withDetails(
+        published.ok
+          ? ticketOpenedMessage(published.ticket, published.permalink)
+          : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error),
+      );
+    }
+    case 'auto_approved': {
+      const published = await deps.announcer.autoApproved(ticket, result.handOff);
+      const latest = published.ticket;
+      return withDetails(
+        autoApprovedMessage(
+          latest,
+          result.handOff,
+          published.ok ? published.permalink : null,
+          deps.announcer.zoneOf(latest),
+        ),
+      );
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, it } from 'node:test';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
+import { DBA, DEV, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
+import { startReplicaSet, type ReplicaNode, type ReplicaSet } from '../support/replica-set.js';
+import { FAST_RUNNER } from '../support/runner-fixture.js';
+import { approvalMessage, clickOn, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import { waitUntil } from '../support/wait.js';
+
+// A private primary (3391) and two GTID replicas (3392, 3393), started by scripts/replica.sh and
+// removed afterwards. 3393 shares the primary's site, so it is the candidate dbops picks.
+const PORT = 3391;
+const [P, R1, R2] = [PORT, PORT + 1, PORT + 2].map((p) => `127.0.0.1:${p}`);
+const SCHEMA = 'sw_e2e';
+const APP = 'sw_app';
+let set: ReplicaSet;
+let h: Harness;
+let reader: Awaited<ReturnType<typeof openTicketReader>>;
+
+before(async () => {
+  process.env.DBOPS_SW_E2E_REPL = 'dbops_repl_local_only';
+  set = await startReplicaSet('sw-e2e', PORT, { replicas: 2 });
+  await set.sql('primary', `CREATE DATABASE IF NOT EXISTS ${SCHEMA}`);
+  await set.sql('primary', `CREATE TABLE IF NOT EXISTS ${SCHEMA}.writes (n INT PRIMARY KEY) ENGINE=InnoDB`);
+  // The application's account: no admin privilege, so read_only stops it as it stops an application.
+  await set.sql('primary', `CREATE USER IF NOT EXISTS '${APP}'@'127.0.0.1' IDENTIFIED BY 'sw-app-pw'`);
+  await set.sql('primary', `GRANT SELECT, INSERT ON ${SCHEMA}.* TO '${APP}'@'127.0.0.1'`);
+  h = await startHarness({
+    workers: true,
+    configYaml: testConfigYaml(`  ha:
+    env: prod
+    primary: { host: 127.0.0.1, port: ${PORT}, site: dc1 }
+    replicas: [{ host: 127.0.0.1, port: ${PORT + 1}, site: dc2 }, { host: 127.0.0.1, port: ${PORT + 2}, site: dc1 }]
+    user: root
+    ha: { replication_user: dbops_repl, replication_password_env: DBOPS_SW_E2E_REPL, max_lag_seconds: 5 }
+${FAST_RUNNER}`),
+  });
+  reader = await openTicketReader(h);
+});
+after(async () => {
+  await reader?.close();
+  await h?.stop();
+  await set?.cleanup();
+  delete process.env.DBOPS_SW_E2E_REPL;
+});
+
+const text = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
+
+async function slaveStatus(node: ReplicaNode): Promise<RowDataPacket | undefined> {
+  return ((await set.sql(node, 'SHOW SLAVE STATUS')) as RowDataPacket[])[0];
+}
+
+it('a stopped replica: the switchover is refused with the reason, and no ticket is opened', async () => {
+  await set.sql('replica', 'STOP SLAVE');
+  try {
+    const answer = await slash(h, 'switchover ha', DEV);
+    const shown = text(answer.params);
+    assert.match(shown, /Switchover of ha refused — nothing was changed/);
+    assert.match(shown, /replicas running: 127\.0\.0\.1:3392 replication stopped \(IO No, SQL No\)/);
+    assert.doesNotMatch(shown, /T-\d+/, 'no ticket');
+  } finally {
+    await set.sql('replica', 'START SLAVE');
+  }
+  await waitUntil(async () => (await slaveStatus('replica'))?.Slave_SQL_Running === 'Yes', 20_000, 'replication again');
+});
+
+it('a switchover under a steady writer loses no acknowledged write, posts each step and ends with the new topology verified', async () => {
+  const answer = await slash(h, 'switchover ha', DEV);
+  const ref = refIn(answer);
+  const card = text(answer.params);
+  assert.match(card, /New primary\* `127\.0\.0\.1:3393` — caught up, same site as the primary \(dc1\)/);
+  assert.match(card, /✅ \*replicas running\*/);
+  assert.match(card, /✅ \*GTID positions\*/);
+
+  // The writer: one row at a time on whichever instance takes it, like an application behind a proxy.
+  const acked: number[] = [];
+  let writing = true;
+  const app = await Promise.all(
+    [PORT, PORT + 2].map((port) =>
+      mysql.createPool({ host: '127.0.0.1', port, user: APP, password: 'sw-app-pw', connectionLimit: 1 }),
+    ),
+  );
+  const writer = (async () => {
+    for (let n = 1; writing; n++) {
+      for (;;) {
+        const ok = await app[0].query(`INSERT INTO ${SCHEMA}.writes VALUES (?)`, [n]).then(
+          () => true,
+          () =>
+            app[1].query(`INSERT INTO ${SCHEMA}.writes VALUES (?)`, [n]).then(
+              () => true,
+              () => false,
+            ),
+        );
+        if (ok) break;
+        if (!writing) return;
+        await sleep(5);
+      }
+      acked.push(n);
+    }
+  })();
+  await waitUntil(() => acked.length >= 20, 10_000, 'the writer to write');
+
+  const approvedAt = Date.now();
+  await clickOn(h, approvalMessage(h, ref), DBA, 'approve', ref);
+  await waitUntil(
+    async () => ['succeeded', 'failed', 'cancelled'].includes((await ticketOf(reader.store, ref)).state),
+    60_000,
+    `${ref} to end`,
+  );
+  const doneAt = Date.now();
+  await sleep(200);
+  writing = false;
+  await writer;
+  await Promise.all(app.map((p) => p.end()));
+  const ticket = await ticketOf(reader.store, ref);
+  assert.ok(ticket.slack.threadChannel && ticket.slack.threadTs);
+  const thread = h.api.replies(ticket.slack.threadChannel, ticket.slack.threadTs).map(text).join('\n');
+  assert.equal(ticket.state, 'succeeded', thread);
+  const steps = thread.match(/✓ [^"\\]+? — \d+\.\d\d s/g) ?? [];
+  console.log(
+    `measured: switchover approval → ticket succeeded ${doneAt - approvedAt} ms; ${acked.length} writes acknowledged\n  ${steps.join('\n  ')}`,
+  );
+  for (const step of [
+    /pre-checks — \d+\.\d\d s/,
+    /old primary read-only, in-flight writes done — /,
+    /127\.0\.0\.1:3393 caught up/,
+    /127\.0\.0\.1:3393 promoted: replication stopped, writable — /,
+    /replicas follow 127\.0\.0\.1:3393 \(127\.0\.0\.1:3392\) — /,
+    /127\.0\.0\.1:3391 read-only replica of 127\.0\.0\.1:3393 — /,
+    /verified: a heartbeat written on 127\.0\.0\.1:3393, read back on 127\.0\.0\.1:3392, 127\.0\.0\.1:3391 — /,
+    /new topology recorded — /,
+  ])
+    assert.match(thread, step);
+
+  // The topology: 3393 writable and replicating from nobody; the others its read-only replicas.
+  const ro = async (node: ReplicaNode) =>
+    Number(((await set.sql(node, 'SELECT @@global.read_only AS ro')) as RowDataPacket[])[0]?.ro);
+  assert.equal(await ro('replica2'), 0);
+  assert.equal(await slaveStatus('replica2'), undefined);
+  for (const node of ['primary', 'replica'] as const) {
+    assert.equal(await ro(node), 1, `${node} is read-only`);
+    const s = await slaveStatus(node);
+    assert.equal(`${s?.Master_Host}:${s?.Master_Port}`, R2, `${node} replicates from the new primary`);
+    assert.equal(s?.Slave_IO_Running, 'Yes');
+    assert.equal(s?.Slave_SQL_Running, 'Yes');
+  }
+
+  // No acknowledged write lost: every one is on the new primary and reaches both replicas.
+  const pos = ((await set.sql('replica2', 'SELECT @@global.gtid_binlog_pos AS p')) as RowDataPacket[])[0]?.p;
+  for (const node of ['replica2', 'primary', 'replica'] as const) {
+    if (node !== 'replica2') await set.sql(node, 'SELECT MASTER_GTID_WAIT(?, 20)', [pos]);
+    const rows = (await set.sql(node, `SELECT n FROM ${SCHEMA}.writes`)) as RowDataPacket[];
+    const have = new Set(rows.map((r) => Number(r.n)));
+    const lost = acked.filter((n) => !have.has(n));
+    assert.deepEqual(lost, [], `${node}: acknowledged writes missing (${acked.length} acknowledged)`);
+  }
+
+  // dbops' inventory follows: /dbops clusters shows the new primary, the meta database records it.
+  const listed = text((await slash(h, 'clusters ha', DEV)).params);
+  assert.match(listed, /primary `127\.0\.0\.1:3393`/);
+  assert.doesNotMatch(listed, /primary `127\.0\.0\.1:3391`/);
+  assert.equal(P, `127.0.0.1:${PORT}`);
+  assert.equal(R1, `127.0.0.1:${PORT + 1}`);
+});
