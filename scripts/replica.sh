@@ -9,6 +9,7 @@
 #   scripts/replica.sh cleanup [--name NAME]      # stop and delete the datadirs
 #   scripts/replica.sh kill-replica [--name NAME] # SIGKILL the replica (tests of "instance down")
 #   scripts/replica.sh kill-primary [--name NAME] # SIGKILL the primary (tests of failure detection)
+#   scripts/replica.sh kill-node NODE [--name NAME] # SIGKILL primary, replica or replica2 (whatever role it has now)
 #   scripts/replica.sh status  [--name NAME]
 #
 # With --replicas 2 every node is promotable (binary log on, replicated changes logged, the
@@ -33,6 +34,8 @@ REPL_PASSWORD=dbops_repl_local_only
 
 command_name=${1:-}
 [ $# -gt 0 ] && shift
+KILL_NODE=
+if [ "$command_name" = kill-node ]; then KILL_NODE=${1:-}; [ $# -gt 0 ] && shift; fi
 while [ $# -gt 0 ]; do
   case "$1" in
     --name) NAME=$2; shift 2 ;;
@@ -255,6 +258,8 @@ case "$command_name" in
   cleanup) stop_all; rm -rf "$BASE" "$BASE.lock"; echo "removed MariaDB $NAME" ;;
   kill-replica) cmd_kill replica ;;
   kill-primary) cmd_kill primary ;;
+  kill-node)
+    case "$KILL_NODE" in primary|replica|replica2) cmd_kill "$KILL_NODE" ;; *) echo "replica.sh: kill-node takes primary, replica or replica2" >&2; exit 2 ;; esac ;;
   status) cmd_status ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

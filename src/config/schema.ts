@@ -40,6 +40,8 @@ export const HaSettings = z.strictObject({
   /** Failure detection: how many observers (workers) must fail to reach the primary within the window. */
   down_observers: z.number().int().min(1).default(2),
   down_window_seconds: z.number().min(1).default(30),
+  /** How often each worker tries to reach the primary (seconds). */
+  probe_seconds: z.number().min(1).default(5),
   /** Executables run before and after a switchover (argv only, like runbooks): move a VIP, update a proxy. */
   hooks: z
     .strictObject({

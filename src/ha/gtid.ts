@@ -27,8 +27,10 @@ export function gtidCovers(pos: string, target: string): boolean {
 
 /**
  * Transactions `pos` has that the primary's `primaryPos` does not (errant ones, written on a replica):
- * a domain the primary never wrote, a sequence beyond the primary's, or the same sequence from another
- * server. Described for a DBA ("domain 0 at 0-2-101, the primary at 0-1-100"); empty when none.
+ * a domain the primary never wrote, or a latest transaction from another server at or beyond the
+ * primary's. A sequence ahead from the primary's own server is only the primary read a moment
+ * earlier (under writes) and is not errant. Described for a DBA ("domain 0 at 0-2-101, the primary
+ * at 0-1-100"); empty when none.
  */
 export function gtidBeyond(pos: string, primaryPos: string): string[] {
   const primary = parseGtidPos(primaryPos);
@@ -37,7 +39,7 @@ export function gtidBeyond(pos: string, primaryPos: string): string[] {
     const p = primary.get(domain);
     const at = `${domain}-${got.server}-${got.seq}`;
     if (!p) out.push(`domain ${domain} at ${at}, which the primary has never written`);
-    else if (got.seq > p.seq || (got.seq === p.seq && got.server !== p.server))
+    else if (got.server !== p.server && got.seq >= p.seq)
       out.push(`domain ${domain} at ${at}, the primary at ${domain}-${p.server}-${p.seq}`);
   }
   return out;

@@ -4,6 +4,7 @@ import { checkById } from './checks/index.js';
 const RAISED_TITLES: Record<string, string> = {
   'ticket-failed': 'Ticket job failed',
   'ticket-unapproved': 'Ticket approved without a valid approval',
+  'primary-down': 'Primary down',
 };
 
 /** "Replication stopped", "Ticket job failed"; an unknown id reads as itself ("disk-full" → "Disk full"). */

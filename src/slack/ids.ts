@@ -146,6 +146,8 @@ export const ids = {
     acknowledge: 'dbops.alert.acknowledge',
     silenceHour: 'dbops.alert.silence_1h',
     silenceDay: 'dbops.alert.silence_1d',
+    /** "Fail over to X" on a primary-down alert (DBAs): opens the failover ticket approved by that click. */
+    failover: 'dbops.alert.failover',
     /** block_id prefix of an alert's actions block (`dbops.alert.actions.42`): unique per alert in a message. */
     blockPrefix: 'dbops.alert.actions.',
   },

@@ -1,5 +1,6 @@
 import { switchoverDetailBlocks } from '../../jobs/switchover.js';
 import type { SwitchoverPlan } from '../ha/plan.js';
+import { BOT_ACTOR } from '../tickets/ticket.js';
 import type { Message } from '../text/blocks.js';
 import type { CommandDeps } from './command.js';
 import {
@@ -19,6 +20,11 @@ export interface SwitchoverRequest {
   requested: boolean;
   sourceKey: string;
   channel?: string;
+  /**
+   * The DBA whose click both asks and approves ("Fail over to X" on a primary-down alert): the
+   * ticket is dbops' own, and that click is its first approval.
+   */
+  approvedBy?: string;
 }
 
 /**
@@ -38,7 +44,7 @@ export async function requestSwitchover(request: SwitchoverRequest, deps: Comman
   const result = await deps.tickets.submit({
     kind: 'switchover',
     payload,
-    requester: request.user,
+    requester: request.approvedBy ? BOT_ACTOR : request.user,
     cluster: request.cluster,
     schema: null,
     review: null,
@@ -61,6 +67,19 @@ export async function requestSwitchover(request: SwitchoverRequest, deps: Comman
     case 'blocked':
     case 'awaiting_approval': {
       const published = await deps.announcer.publish(ticket.id);
+      if (request.approvedBy && result.outcome === 'awaiting_approval') {
+        const approved = await deps.tickets.approve({ ticketId: ticket.id, user: request.approvedBy });
+        if (!approved.ok)
+          return privateNote(`${ticket.ref} is open but your approval was not recorded: ${approved.message}`);
+        if (approved.outcome === 'approval_recorded')
+          await deps.announcer.approvalRecorded(approved.ticket, request.approvedBy, approved.remaining);
+        else await deps.announcer.approved(approved.ticket, request.approvedBy, approved.handOff);
+        return withDetails(
+          privateNote(
+            `${word} ${ticket.ref} opened and approved by you${approved.outcome === 'approval_recorded' ? `; it needs ${approved.remaining} more approval(s)` : ': a worker runs it now'}.${published.ok && published.permalink ? ` <${published.permalink}|Follow it>` : ''}`,
+          ),
+        );
+      }
       return withDetails(
         published.ok
           ? ticketOpenedMessage(published.ticket, published.permalink)

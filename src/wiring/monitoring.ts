@@ -17,6 +17,11 @@ import { createWeeklyDigestAnnouncer } from '../slack/weekly-digest-announcer.js
 import { installationPrefix } from '../queue/queues.js';
 import type { Closers } from '../closers.js';
 import type { Services } from './services.js';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { haSettings } from '../config/schema.js';
+import { createFailureDetector, type FailureDetector } from '../ha/failure-detector.js';
+import { createSwitchoverPlanner } from '../ha/planner.js';
 import { toError } from '../kernel/errors.js';
 
 export interface MonitoringParts {
@@ -122,5 +127,49 @@ export async function startAlerts(s: Services, runsWorkers: boolean, closers: Cl
         })
       : createMonitoring(parts);
   closers.push(() => monitoring.stop());
-  return monitoring;
+  if (!monitoring.poller) return monitoring;
+  const failures = startFailureDetection(s, monitoring.alerts, closers);
+  return { ...monitoring, failures };
+}
+
+/**
+ * This worker as one observer of every primary with an `ha:` section: a primary that enough
+ * observers cannot reach is declared down, with an alert proposing the failover candidate.
+ */
+function startFailureDetection(s: Services, alerts: Monitoring['alerts'], closers: Closers): FailureDetector {
+  const { config, options } = s;
+  const planner = createSwitchoverPlanner({ config, secrets: s.secrets });
+  const detector = createFailureDetector({
+    config,
+    redis: s.redis,
+    prefix: installationPrefix(config.runner.redis_prefix, s.installation),
+    observer: options.workerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    secrets: s.secrets,
+    logger: s.logger.child({ name: 'ha' }),
+    onDown: async (down) => {
+      const plan = await planner.plan(down.cluster, null, 'failover');
+      const proposal = plan.candidate
+        ? `Proposed new primary: ${plan.candidate} (${plan.why.join(', ')}).`
+        : `No replica can be promoted: ${plan.checks
+            .filter((c) => !c.ok)
+            .map((c) => c.detail)
+            .join('; ')}.`;
+      await alerts.raise({
+        cluster: down.cluster,
+        instance: down.primary,
+        checkId: 'primary-down',
+        severity: 'critical',
+        summary: `${down.observers.length} observers (${down.observers.join(', ')}) could not reach the primary within ${down.windowSeconds} s: ${down.problem}. ${proposal}`,
+        value: 'unreachable',
+        threshold: `${down.observers.length} observers within ${down.windowSeconds} s`,
+        details: { candidate: plan.candidate, observers: down.observers },
+      });
+    },
+  });
+  const watched = Object.values(config.clusters).filter((c) => c.ha);
+  if (options.monitorSchedules !== false && watched.length > 0) {
+    const stop = detector.watch(Math.min(...watched.map((c) => haSettings(c).probe_seconds)));
+    closers.push(async () => stop());
+  }
+  return detector;
 }

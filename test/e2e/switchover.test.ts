@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, it } from 'node:test';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
-import { DBA, DEV, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
+import { Redis } from 'ioredis';
+import { parseConfig } from '../../src/config/load.js';
+import { createFailureDetector } from '../../src/ha/failure-detector.js';
+import { applyTopology, TopologyStore } from '../../src/ha/topology.js';
+import { silentLogger } from '../../src/kernel/logger.js';
+import { ids } from '../../src/slack/ids.js';
+import { APPROVAL_CHANNEL, DBA, DEV, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
 import { startReplicaSet, type ReplicaNode, type ReplicaSet } from '../support/replica-set.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
 import { approvalMessage, clickOn, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
@@ -14,6 +20,14 @@ const PORT = 3391;
 const [P, R1, R2] = [PORT, PORT + 1, PORT + 2].map((p) => `127.0.0.1:${p}`);
 const SCHEMA = 'sw_e2e';
 const APP = 'sw_app';
+const ALERTS = 'C0DBALERTS';
+const CONFIG = testConfigYaml(`  ha:
+    env: prod
+    primary: { host: 127.0.0.1, port: ${PORT}, site: dc1 }
+    replicas: [{ host: 127.0.0.1, port: ${PORT + 1}, site: dc2 }, { host: 127.0.0.1, port: ${PORT + 2}, site: dc1 }]
+    user: root
+    ha: { replication_user: dbops_repl, replication_password_env: DBOPS_SW_E2E_REPL, max_lag_seconds: 5 }
+${FAST_RUNNER}`);
 let set: ReplicaSet;
 let h: Harness;
 let reader: Awaited<ReturnType<typeof openTicketReader>>;
@@ -28,13 +42,8 @@ before(async () => {
   await set.sql('primary', `GRANT SELECT, INSERT ON ${SCHEMA}.* TO '${APP}'@'127.0.0.1'`);
   h = await startHarness({
     workers: true,
-    configYaml: testConfigYaml(`  ha:
-    env: prod
-    primary: { host: 127.0.0.1, port: ${PORT}, site: dc1 }
-    replicas: [{ host: 127.0.0.1, port: ${PORT + 1}, site: dc2 }, { host: 127.0.0.1, port: ${PORT + 2}, site: dc1 }]
-    user: root
-    ha: { replication_user: dbops_repl, replication_password_env: DBOPS_SW_E2E_REPL, max_lag_seconds: 5 }
-${FAST_RUNNER}`),
+    monitors: true,
+    configYaml: CONFIG,
   });
   reader = await openTicketReader(h);
 });
@@ -160,6 +169,95 @@ it('a switchover under a steady writer loses no acknowledged write, posts each s
   const listed = text((await slash(h, 'clusters ha', DEV)).params);
   assert.match(listed, /primary `127\.0\.0\.1:3393`/);
   assert.doesNotMatch(listed, /primary `127\.0\.0\.1:3391`/);
-  assert.equal(P, `127.0.0.1:${PORT}`);
-  assert.equal(R1, `127.0.0.1:${PORT + 1}`);
 });
+
+// Runs on the topology the switchover above left: 3393 primary, 3391 (dc1) and 3392 (dc2) its replicas.
+it('a killed primary is declared down only once two observers agree; "Fail over to" promotes the best replica', async () => {
+  const failures = h.runtime.monitoring?.failures;
+  assert.ok(failures, 'the harness runs failure detection');
+  // A second worker process, as an observer of its own sharing the installation's Redis keys.
+  // Its dbops.yml names 3391 as the primary; the topology the switchover recorded moves it to 3393.
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+  await redis.connect();
+  const meta = mysql.createPool({ host: '127.0.0.1', user: 'root', database: h.metaDatabase, connectionLimit: 1 });
+  const otherConfig = parseConfig(CONFIG);
+  const [applied] = applyTopology(otherConfig.clusters, await new TopologyStore(meta).all());
+  await meta.end();
+  assert.deepEqual(applied, { cluster: 'ha', applied: true });
+  try {
+    const other = createFailureDetector({
+      config: otherConfig,
+      redis,
+      prefix: h.redisPrefix,
+      observer: 'observer-b',
+      secrets: process.env,
+      logger: silentLogger(),
+      onDown: async () => assert.fail('observer-b observes first: the declaration is the runtime’s'),
+    });
+    assert.equal((await failures.observe('ha')).status, 'up');
+    await set.kill('replica2');
+    assert.equal((await other.observe('ha')).status, 'suspect', 'one observer is not enough');
+    assert.deepEqual(await primaryDown(), [], 'no alert yet');
+    const verdict = await failures.observe('ha');
+    assert.equal(verdict.status, 'down');
+    assert.ok(verdict.status === 'down' && verdict.declaredHere);
+    const [alert] = await primaryDown();
+    assert.ok(alert, 'declared down: one alert');
+    assert.match(alert.summary, /2 observers \(.*observer-b.*\) could not reach the primary/);
+    assert.match(
+      alert.summary,
+      /Proposed new primary: 127\.0\.0\.1:3391 \(caught up, same site as the primary \(dc1\)/,
+    );
+    assert.equal((await other.observe('ha')).status, 'down', 'declared once');
+    assert.equal((await primaryDown()).length, 1);
+
+    const message = h.api.messages(ALERTS).find((m) => /Fail over to 127\.0\.0\.1:3391/.test(text(m)));
+    assert.ok(message, 'the alert message offers the failover');
+    const clickedAt = Date.now();
+    await h.slack.blockAction({
+      userId: DBA,
+      actionId: ids.alertActions.failover,
+      value: `alert-${alert.id}`,
+      channelId: ALERTS,
+      messageTs: message.ts,
+    });
+    let ref = '';
+    await waitUntil(
+      () => {
+        const card = h.api.messages(APPROVAL_CHANNEL).find((m) => /Failover of ha to 127\.0\.0\.1:3391/.test(text(m)));
+        if (card) ref = refIn(card);
+        return ref !== '';
+      },
+      15_000,
+      'the failover ticket',
+    );
+    await waitUntil(
+      async () => ['succeeded', 'failed', 'cancelled'].includes((await ticketOf(reader.store, ref)).state),
+      60_000,
+      `${ref} to end`,
+    );
+    const ticket = await ticketOf(reader.store, ref);
+    assert.ok(ticket.slack.threadChannel && ticket.slack.threadTs);
+    const thread = h.api.replies(ticket.slack.threadChannel, ticket.slack.threadTs).map(text).join('\n');
+    assert.equal(ticket.state, 'succeeded', thread);
+    assert.equal(ticket.approvals[0]?.approver, DBA, 'the click was the approval');
+    const steps = thread.match(/✓ [^"\\]+? — \d+\.\d\d s/g) ?? [];
+    console.log(`measured: failover click → ticket succeeded ${Date.now() - clickedAt} ms\n  ${steps.join('\n  ')}`);
+    assert.equal(
+      Number(((await set.sql('primary', 'SELECT @@global.read_only AS ro')) as RowDataPacket[])[0]?.ro),
+      0,
+      '3391 is writable',
+    );
+    assert.equal(await slaveStatus('primary'), undefined);
+    const s2 = await slaveStatus('replica');
+    assert.equal(`${s2?.Master_Host}:${s2?.Master_Port}`, P, '3392 replicates from the new primary');
+    assert.equal(s2?.Slave_SQL_Running, 'Yes');
+    assert.equal(R1, `127.0.0.1:${PORT + 1}`);
+  } finally {
+    await redis.quit();
+  }
+});
+
+async function primaryDown() {
+  return ((await h.runtime.monitoring?.alerts.firing('ha')) ?? []).filter((a) => a.checkId === 'primary-down');
+}

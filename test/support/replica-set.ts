@@ -21,6 +21,8 @@ export interface ReplicaSet {
   killReplica(): Promise<void>;
   /** SIGKILL the primary's server. */
   killPrimary(): Promise<void>;
+  /** SIGKILL one node's server, whatever role it has now. */
+  kill(node: ReplicaNode): Promise<void>;
   /** Shut every node down (datadirs kept for the next run). */
   stop(): Promise<void>;
   /** Shut every node down and delete the datadirs. */
@@ -63,6 +65,7 @@ export async function startReplicaSet(
     start: async () => void (await script('start')),
     killReplica: async () => void (await script('kill-replica')),
     killPrimary: async () => void (await script('kill-primary')),
+    kill: async (node) => void (await script('kill-node', node)),
     stop: async () => void (await script('stop')),
     cleanup: async () => void (await script('cleanup')),
   };

@@ -6,7 +6,8 @@ import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
 import { guarded } from './guard.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
-import { parseAlertRef } from '../views/alert-group.js';
+import { failoverCandidate, parseAlertRef } from '../views/alert-group.js';
+import { requestSwitchover } from '../switchover-request.js';
 import { privateNote } from '../views/ticket-replies.js';
 
 const HOUR_MS = 3_600_000;
@@ -83,6 +84,34 @@ export function registerAlertActions(app: App, deps: CommandDeps, answer: Answer
       ':no_bell:',
     );
   };
+  on(ids.alertActions.failover, async (click) => {
+    const alert = (await deps.alerts.firing()).find((a) => a.id === click.alertId);
+    const candidate = alert ? failoverCandidate(alert) : null;
+    if (!alert || !candidate) {
+      await tell(
+        click,
+        'This alert no longer fires, or proposes no failover: nothing was done. `/dbops clusters` shows the cluster now.',
+      );
+      return;
+    }
+    if (!deps.ha) {
+      await tell(click, 'This dbops was started without switchovers: nothing was done.');
+      return;
+    }
+    const plan = await deps.ha.plan(alert.cluster, candidate, 'failover');
+    const answerMessage = await requestSwitchover(
+      {
+        user: click.user,
+        cluster: alert.cluster,
+        plan,
+        requested: true,
+        sourceKey: `failover:alert-${alert.id}`,
+        approvedBy: click.user,
+      },
+      deps,
+    );
+    await answerPrivately(click.user, click.surface, answerMessage, answer);
+  });
   on(ids.alertActions.silenceHour, silenceFor('1 hour', HOUR_MS));
   on(ids.alertActions.silenceDay, silenceFor('1 day', 24 * HOUR_MS));
 }

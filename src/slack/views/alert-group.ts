@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { KnownBlock } from '@slack/types';
 import type { Alert } from '../../monitor/alert-store.js';
 import { downInstances, type AlertGroupView } from '../../monitor/alert-sink.js';
@@ -89,9 +90,28 @@ function firingBlocks(alert: Alert, input: AlertGroupInput, held: boolean): Know
   return blocks;
 }
 
-export function alertButtons(alert: Pick<Alert, 'id' | 'ackedBy'>): KnownBlock {
+/** The replica a primary-down alert proposes (`details.candidate`), when it proposes one. */
+export function failoverCandidate(alert: Pick<Alert, 'checkId' | 'details'>): string | null {
+  if (alert.checkId !== 'primary-down') return null;
+  const parsed = z.object({ candidate: z.string() }).safeParse(alert.details);
+  return parsed.success ? parsed.data.candidate : null;
+}
+
+export function alertButtons(alert: Pick<Alert, 'id' | 'ackedBy' | 'checkId' | 'details'>): KnownBlock {
   const value = alertRef(alert.id);
+  const candidate = failoverCandidate(alert);
   const elements = [
+    ...(candidate
+      ? [
+          {
+            type: 'button' as const,
+            action_id: ids.alertActions.failover,
+            text: { type: 'plain_text' as const, text: `Fail over to ${candidate}`.slice(0, 75) },
+            style: 'danger' as const,
+            value,
+          },
+        ]
+      : []),
     ...(alert.ackedBy
       ? []
       : [

@@ -17,6 +17,7 @@ import {
   ticketSql,
   ticketTitle,
   type TicketViewInput,
+  actorMention,
 } from './ticket-parts.js';
 
 /** SQL shown in the approval message itself; longer SQL is cut here and given whole in the thread. */
@@ -114,7 +115,7 @@ export function ticketApprovalMessage(input: TicketViewInput): Message {
 
 function approvalFallbackText(ticket: Ticket): string {
   const waiting = AWAITING_DECISION.includes(ticket.state) ? 'waiting for approval' : ticket.state.replace(/_/g, ' ');
-  return `${ticket.ref}: ${ticket.exception ? 'exception request, ' : ''}${ticketTitle(ticket)} requested by <@${ticket.requester}> — ${waiting}`;
+  return `${ticket.ref}: ${ticket.exception ? 'exception request, ' : ''}${ticketTitle(ticket)} requested by ${actorMention(ticket.requester)} — ${waiting}`;
 }
 
 /** The card's facts: the kind's own (a migration's Source, Destination, Size) or the ticket's target and rows. */
@@ -126,7 +127,7 @@ function cardFields({ ticket, timezone, destinationEnvironment }: TicketViewInpu
     ...where,
     ...own.map((f) => field(f.label, f.value)),
     field('Environment', environmentText(ticket.environment, destinationEnvironment)),
-    field('Requested by', `<@${ticket.requester}>`),
+    field('Requested by', actorMention(ticket.requester)),
     field('Run', runTimeText(ticket, timezone)),
     field('Review', reviewText(ticket)),
     ...size,

@@ -29,6 +29,7 @@ import {
   ticketSql,
   ticketTitle,
   type TicketViewInput,
+  actorMention,
 } from './ticket-parts.js';
 
 const FINDINGS_SHOWN = 10;
@@ -49,7 +50,7 @@ export function ticketDetailMessage(input: TicketDetailInput): Message {
       [
         `*State:* ${stateText(ticket.state)}`,
         `*Target:* ${code(targetOf(ticket))} (${ticket.environment})`,
-        `*Requested by:* <@${ticket.requester}> at ${formatInZone(ticket.createdAt, timezone)}`,
+        `*Requested by:* ${actorMention(ticket.requester)} at ${formatInZone(ticket.createdAt, timezone)}`,
         `*Run:* ${runTimeText(ticket, timezone)}`,
         `*Review:* ${reviewText(ticket)}`,
         `*Estimated rows:* ${estimatedRowsText(ticket.estimatedRows)}`,

@@ -2,7 +2,15 @@ import type { KnownBlock } from '@slack/types';
 import { formatInZone } from '../../tickets/run-time.js';
 import type { Ticket } from '../../tickets/ticket.js';
 import { code, context, header, LIMITS, section, type Message } from '../../text/blocks.js';
-import { actionsIfAny, approvalsText, buttonsFor, stateText, targetOf, ticketTitle } from './ticket-parts.js';
+import {
+  actionsIfAny,
+  approvalsText,
+  buttonsFor,
+  stateText,
+  targetOf,
+  ticketTitle,
+  actorMention,
+} from './ticket-parts.js';
 
 export const TICKET_SCOPES = ['mine', 'pending', 'all'] as const;
 export type TicketScope = (typeof TICKET_SCOPES)[number];
@@ -29,7 +37,7 @@ export function ticketLine(ticket: Ticket, timezone: string): string {
   const waiting =
     ticket.state === 'awaiting_approval' || ticket.state === 'awaiting_exception' ? ` (${approvalsText(ticket)})` : '';
   const title = ticketTitle(ticket).replace(targetOf(ticket), code(targetOf(ticket)));
-  return `*${ticket.ref}* · ${stateText(ticket.state)}${waiting}\n${title} · <@${ticket.requester}> · ${formatInZone(ticket.createdAt, timezone)}`;
+  return `*${ticket.ref}* · ${stateText(ticket.state)}${waiting}\n${title} · ${actorMention(ticket.requester)} · ${formatInZone(ticket.createdAt, timezone)}`;
 }
 
 /** `/dbops tickets [mine|pending|all]`: newest first (pending: oldest first), with the buttons the viewer can use. */

@@ -2,7 +2,7 @@ import type { KnownBlock, View } from '@slack/types';
 import type { Ticket } from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
 import { section, truncate } from '../../text/blocks.js';
-import { reviewText, ticketTitle } from './ticket-parts.js';
+import { reviewText, ticketTitle, actorMention } from './ticket-parts.js';
 
 /**
  * Where a modal opened by a button came from, so its submission can answer on the same surface:
@@ -49,7 +49,7 @@ export function rejectModalView(ticket: Ticket, origin: ModalOrigin): View {
     submit: { type: 'plain_text', text: 'Reject' },
     close: { type: 'plain_text', text: 'Back' },
     blocks: [
-      section(`*${ticket.ref}* · ${ticketTitle(ticket)} · requested by <@${ticket.requester}>`),
+      section(`*${ticket.ref}* · ${ticketTitle(ticket)} · requested by ${actorMention(ticket.requester)}`),
       reasonInput(
         form.reasonBlock,
         form.reasonInput,

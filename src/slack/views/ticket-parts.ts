@@ -95,6 +95,11 @@ export function statementCount(ticket: Pick<Ticket, 'review'>): number {
   return new Set((ticket.review?.findings ?? []).map((f) => f.statement)).size;
 }
 
+/** A ticket's actor as Slack shows it: a mention, or `dbops` for dbops' own (a failover from an alert). */
+export function actorMention(actor: string): string {
+  return actor === BOT_ACTOR ? 'dbops' : `<@${actor}>`;
+}
+
 /** When (in the cluster's zone) and by whom: "<@U1> at 2026-11-24 10:02 Asia/Shanghai". */
 export function byWhom(actor: string, at: Date, timezone: string): string {
   const who = actor === BOT_ACTOR ? 'dbops (automatically)' : `<@${actor}>`;
