@@ -4,6 +4,10 @@ import { loadConfig } from './config/load.js';
 import { grantKeyProblem, secretKeyStatus } from './config/secret-key.js';
 import { isDbopsError, messageOf } from './kernel/errors.js';
 import { runDoctor, renderDoctor } from './inventory/doctor.js';
+import type { Pool } from 'mysql2/promise';
+import type { DbopsConfig } from './config/schema.js';
+import { topologyDoctor } from './ha/doctor.js';
+import { TopologyStore } from './ha/topology.js';
 import { migrateMeta, openMetaStore } from './db/meta.js';
 import { parseEnv } from './config/load.js';
 import { reviewCli } from './review/cli.js';
@@ -73,11 +77,25 @@ async function doctor(): Promise<number> {
       ? `WARN grants: ${grants}; until then /dbops grant refuses requests\n`
       : 'ok   grants: passwords can be kept encrypted\n',
   );
+  process.stdout.write(await recordedTopologies(config.clusters, env.DBOPS_META_URL));
   const checks = await runDoctor(config, process.env);
   process.stdout.write(renderDoctor(checks));
   const failed =
     key.level === 'problem' || runbooks.some((r) => r.problem) || checks.some((c) => c.problems.length > 0);
   return failed ? 1 : 0;
+}
+
+/** The primaries switchovers moved (meta database), applied before the instances are checked. */
+async function recordedTopologies(clusters: DbopsConfig['clusters'], metaUrl: string): Promise<string> {
+  let pool: Pool | undefined;
+  try {
+    pool = await openMetaStore(metaUrl);
+    return topologyDoctor(clusters, await new TopologyStore(pool).all());
+  } catch (err) {
+    return `WARN topology: the primaries switchovers recorded were not read (${messageOf(err)}); dbops.yml's are checked\n`;
+  } finally {
+    await pool?.end();
+  }
 }
 
 async function migrateOnly(): Promise<number> {

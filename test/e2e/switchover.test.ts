@@ -34,7 +34,7 @@ let reader: Awaited<ReturnType<typeof openTicketReader>>;
 
 before(async () => {
   process.env.DBOPS_SW_E2E_REPL = 'dbops_repl_local_only';
-  set = await startReplicaSet('sw-e2e', PORT, { replicas: 2 });
+  set = await startReplicaSet('sw-e2e', PORT, { replicas: 2, fresh: true });
   await set.sql('primary', `CREATE DATABASE IF NOT EXISTS ${SCHEMA}`);
   await set.sql('primary', `CREATE TABLE IF NOT EXISTS ${SCHEMA}.writes (n INT PRIMARY KEY) ENGINE=InnoDB`);
   // The application's account: no admin privilege, so read_only stops it as it stops an application.
@@ -48,10 +48,13 @@ before(async () => {
   reader = await openTicketReader(h);
 });
 after(async () => {
-  await reader?.close();
-  await h?.stop();
-  await set?.cleanup();
-  delete process.env.DBOPS_SW_E2E_REPL;
+  try {
+    await reader?.close();
+    await h?.stop();
+  } finally {
+    await set?.cleanup();
+    delete process.env.DBOPS_SW_E2E_REPL;
+  }
 });
 
 const text = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;

@@ -37,10 +37,12 @@ export interface ReplicaSet {
 export async function startReplicaSet(
   name: string,
   port: number,
-  options: { replicas?: 1 | 2 } = {},
+  options: { replicas?: 1 | 2; fresh?: boolean } = {},
 ): Promise<ReplicaSet> {
   const script = (...args: string[]) =>
     run('bash', [SCRIPT, ...args, '--name', name, '--port', String(port)], { timeout: 180_000 });
+  // A fresh set: whatever an interrupted run left (a switched topology, a killed node) is deleted first.
+  if (options.fresh) await script('cleanup');
   await script('start', '--replicas', String(options.replicas ?? 1));
   const endpoint = (p: number) => ({ host: '127.0.0.1', port: p });
   const offset: Record<ReplicaNode, number> = { primary: 0, replica: 1, replica2: 2 };
