@@ -30,11 +30,11 @@ it('a hook gets its argv as given and the switchover in its environment, nothing
   const lines: string[] = [];
   const hook = script(
     'ok.sh',
-    'echo "args=$1|$2 $DBOPS_HOOK $DBOPS_CLUSTER $DBOPS_OLD_PRIMARY->$DBOPS_NEW_PRIMARY leak=${DBOPS_HOOK_TEST_LEAK:-none} s3cret"',
+    'echo "args=$1|$2 $DBOPS_HOOK $DBOPS_CLUSTER $DBOPS_OLD_PRIMARY->$DBOPS_NEW_PRIMARY leak=[$DBOPS_HOOK_TEST_LEAK] s3cret"',
   );
   await runHook({ ...base, argv: [hook, 'a b', '$(id)'], line: async (l) => void lines.push(l) });
   delete process.env.DBOPS_HOOK_TEST_LEAK;
-  assert.deepEqual(lines, ['before hook: args=a b|$(id) before prod 10.0.0.1:3306->10.0.0.2:3306 leak=none ••••••']);
+  assert.deepEqual(lines, ['before hook: args=a b|$(id) before prod 10.0.0.1:3306->10.0.0.2:3306 leak=[] ••••••']);
 });
 
 it('a failing, missing or slow hook fails the step with the reason', async () => {
