@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { requireCluster } from '../src/inventory/names.js';
 import { UsageError } from '../src/kernel/errors.js';
 import { defineCommand } from '../src/slack/command.js';
+import { openDiagnoseForm } from '../src/slack/diagnose-form.js';
 import { requestSwitchover } from '../src/slack/switchover-request.js';
 
 /** `cluster [to host:port]`. */
@@ -25,14 +26,11 @@ export const switchover = defineCommand({
   verb: 'switchover',
   usage: 'switchover cluster [to host:port]',
   summary:
-    'Move a cluster’s primary to a replica (upgrades, host moves): a ticket whose card shows the topology, the new primary and why (caught up, same site, fewest connections, lowest QPS) and the pre-checks; once a DBA approves, each step is posted with its time, ending with a write verified through a replica. dbops then takes the new primary as the cluster’s.',
+    'Move a cluster’s primary to a replica (upgrades, host moves): a ticket whose card shows the topology, the new primary and why (caught up, same site, fewest connections, lowest QPS) and the pre-checks; once a DBA approves, each step is posted with its time, ending with a write verified through a replica. dbops then takes the new primary as the cluster’s. Without a cluster it opens a form.',
   example: 'switchover prod to 10.0.0.2:3306',
   args: SwitchoverArgs,
   async run({ cluster, to }, invocation, deps) {
-    if (!cluster)
-      throw new UsageError(
-        `name the cluster: \`/dbops switchover <cluster> [to host:port]\` (clusters: ${Object.keys(deps.config.clusters).join(', ')})`,
-      );
+    if (!cluster) return openDiagnoseForm('switchover', invocation, deps);
     requireCluster(deps.config, cluster);
     if (!deps.ha) throw new UsageError('this dbops was started without switchovers');
     const plan = await deps.ha.plan(cluster, to);

@@ -8,10 +8,26 @@ import { createFailureDetector } from '../../src/ha/failure-detector.js';
 import { applyTopology, TopologyStore } from '../../src/ha/topology.js';
 import { silentLogger } from '../../src/kernel/logger.js';
 import { ids } from '../../src/slack/ids.js';
-import { APPROVAL_CHANNEL, DBA, DEV, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
+import {
+  APPROVAL_CHANNEL,
+  DBA,
+  DEV,
+  DEV_CHANNEL,
+  startHarness,
+  testConfigYaml,
+  type Harness,
+} from '../support/harness.js';
 import { startReplicaSet, type ReplicaNode, type ReplicaSet } from '../support/replica-set.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
-import { approvalMessage, clickOn, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import {
+  approvalMessage,
+  clickOn,
+  openTicketReader,
+  refIn,
+  slash,
+  ticketOf,
+  waitForCall,
+} from '../support/ticket-flow.js';
 import { waitUntil } from '../support/wait.js';
 
 // A private primary (3391) and two GTID replicas (3392, 3393), started by scripts/replica.sh and
@@ -71,6 +87,29 @@ it('a stopped replica: the switchover is refused with the reason, and no ticket 
     assert.match(shown, /Switchover of ha refused — nothing was changed/);
     assert.match(shown, /replicas running: 127\.0\.0\.1:3392 replication stopped \(IO No, SQL No\)/);
     assert.doesNotMatch(shown, /T-\d+/, 'no ticket');
+
+    // Without a cluster, a form asks for it; its answer is the same refusal, privately in the channel.
+    const form = ids.diagnose;
+    const since = h.api.calls.length;
+    await h.slack.slashCommand({ text: 'switchover', userId: DEV, channelId: DEV_CHANNEL });
+    const opened = await waitForCall(h, (c) => c.method === 'views.open', since);
+    const view = opened.params.view as { private_metadata: string; title: { text: string } };
+    assert.equal(view.title.text, 'Switchover');
+    await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: form.formCallback,
+      privateMetadata: view.private_metadata,
+      values: {
+        [form.clusterBlock]: { [form.clusterInput]: { type: 'static_select', selected_option: { value: 'ha' } } },
+      },
+    });
+    const formAnswer = await waitForCall(
+      h,
+      (c) =>
+        c.method === 'chat.postEphemeral' && c.params.user === DEV && /Switchover of ha refused/.test(text(c.params)),
+      since,
+    );
+    assert.match(text(formAnswer.params), /127\.0\.0\.1:3392 replication stopped/);
   } finally {
     await set.sql('replica', 'START SLAVE');
   }

@@ -9,7 +9,7 @@ import { guarded } from './guard.js';
 
 const form = ids.diagnose;
 
-const Metadata = z.object({ verb: z.enum(['top', 'slow', 'space']), channel: z.string() });
+const Metadata = z.object({ verb: z.enum(['top', 'slow', 'space', 'switchover']), channel: z.string() });
 const Selected = z.object({ selected_option: z.object({ value: z.string() }).nullish() });
 
 const Submission = z.object({

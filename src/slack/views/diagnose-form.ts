@@ -3,14 +3,20 @@ import { ids } from '../ids.js';
 
 const form = ids.diagnose;
 
-export type DiagnoseVerb = 'top' | 'slow' | 'space';
+/** The verbs whose only missing argument is a cluster (slow and space also take a schema). */
+export type DiagnoseVerb = 'top' | 'slow' | 'space' | 'switchover';
 
 export interface DiagnoseFormMetadata {
   verb: DiagnoseVerb;
   channel: string;
 }
 
-const TITLES: Record<DiagnoseVerb, string> = { top: 'What runs now', slow: 'Slow statements', space: 'Space' };
+const TITLES: Record<DiagnoseVerb, string> = {
+  top: 'What runs now',
+  slow: 'Slow statements',
+  space: 'Space',
+  switchover: 'Switchover',
+};
 export const SINCE_CHOICES = ['1h', '1d', '7d'] as const;
 
 /** `/dbops top|slow|space` without a cluster: pick it (and for slow and space, a schema; for slow, how far back). */
@@ -29,7 +35,7 @@ export function diagnoseFormView(metadata: DiagnoseFormMetadata, clusters: reado
       },
     },
   ];
-  if (metadata.verb !== 'top')
+  if (metadata.verb === 'slow' || metadata.verb === 'space')
     blocks.push({
       type: 'input',
       block_id: form.schemaBlock,
@@ -55,7 +61,7 @@ export function diagnoseFormView(metadata: DiagnoseFormMetadata, clusters: reado
     callback_id: form.formCallback,
     private_metadata: JSON.stringify(metadata),
     title: { type: 'plain_text', text: TITLES[metadata.verb] },
-    submit: { type: 'plain_text', text: 'Show' },
+    submit: { type: 'plain_text', text: metadata.verb === 'switchover' ? 'Plan it' : 'Show' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
   };
