@@ -1,8 +1,10 @@
+import { backupRun, backupSweep } from './backup.js';
 import { executeSql } from './execute-sql.js';
 import { grant } from './grant.js';
 import { grantRevoke, grantSweep } from './grant-lifecycle.js';
 import { migrate } from './migrate.js';
 import { alertSweep, monitorPoll } from './monitor.js';
+import { restore } from './restore.js';
 import { rollback } from './rollback.js';
 import { runbook } from './runbook.js';
 import { switchover } from './switchover.js';
@@ -12,7 +14,7 @@ import { switchover } from './switchover.js';
  * it (src/tickets/kind.ts); workers route by `job.name`. The registry test checks it against the
  * files here. Adding a kind is its file and one line here.
  */
-export const ticketKinds = [executeSql, rollback, migrate, runbook, grant, switchover] as const;
+export const ticketKinds = [executeSql, rollback, migrate, runbook, grant, switchover, restore] as const;
 
 /**
  * Monitor jobs, all in jobs/monitor.ts: not ticket jobs (no ticket, nothing changes on a target),
@@ -25,3 +27,9 @@ export const monitorJobs = [monitorPoll, alertSweep] as const;
  * only takes privileges away); they run on their own queue in src/wiring/grant-queue.ts.
  */
 export const grantJobs = [grantRevoke, grantSweep] as const;
+
+/**
+ * Backup jobs, in jobs/backup.ts: not ticket jobs (a backup only reads its cluster); they run on
+ * their own queue in src/backup/worker.ts. A restore is a ticket kind (jobs/restore.ts).
+ */
+export const backupJobs = [backupRun, backupSweep] as const;

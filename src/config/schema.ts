@@ -53,6 +53,22 @@ export const HaSettings = z.strictObject({
   hook_timeout_seconds: z.number().min(1).max(600).default(30),
 });
 export type HaSettings = z.infer<typeof HaSettings>;
+/** Five cron fields (minute hour day-of-month month day-of-week), as BullMQ's job schedulers read them. */
+const cronText = z
+  .string()
+  .regex(/^\s*(\S+\s+){4}\S+\s*$/, 'expected a cron schedule of five fields, e.g. "0 2 * * *" (02:00 every day)');
+
+/** A cluster's `backup:`: when (cron, in the cluster's time zone), how many good sets to keep, where to prove them. */
+export const ClusterBackup = z.strictObject({
+  schedule: cronText.optional(),
+  /** Good sets kept; older ones are removed after a new one succeeds. */
+  keep: z.number().int().min(1).max(1000).default(7),
+  /** A cluster whose primary may host a throwaway schema: each new set is restored there and compared with its manifest. */
+  verify_on: z.string().optional(),
+  /** Schemas to back up; default every schema but the server's system schemas and dbops' own. */
+  schemas: z.array(z.string().min(1)).min(1).optional(),
+});
+export type ClusterBackup = z.infer<typeof ClusterBackup>;
 
 export const Cluster = z.strictObject({
   env: Environment,
@@ -71,6 +87,8 @@ export const Cluster = z.strictObject({
   disk_bytes: z.number().int().positive().optional(),
   /** Switchover and failover settings (src/ha/); `haSettings(cluster)` fills in the defaults. */
   ha: HaSettings.optional(),
+  /** Scheduled backups of this cluster (src/backup/): written under `backups.dir`. */
+  backup: ClusterBackup.optional(),
 });
 export type Cluster = z.infer<typeof Cluster>;
 
@@ -410,6 +428,25 @@ export const GrantsSection = z.strictObject({
 });
 export type GrantsSection = z.infer<typeof GrantsSection>;
 
+/** Backups (`/dbops backup`, `backups`, `restore`; src/backup/). */
+export const BackupsSection = z.strictObject({
+  /** Where backup sets are written: a path every worker shares (`<dir>/<installation>/<cluster>/B-<n>`). */
+  dir: z.string().min(1).optional(),
+  /** `auto`: mydumper when installed (scripts/ensure-mydumper.sh), else a streamed mariadb-dump. */
+  tool: z.enum(['auto', 'mydumper', 'mariadb-dump']).default('auto'),
+  /** mydumper/myloader threads. */
+  threads: z.number().int().min(1).max(32).default(2),
+  /** A failed run is tried again this many times… */
+  retries: z.number().int().min(0).max(10).default(3),
+  /** …all within this long of the first failure (the waits double: 6h over 3 retries = 51 min, 1 h 43 min, 3 h 26 min). */
+  retry_within: durationText.default(6 * 3600),
+  /** No good set this long after a scheduled run was due: the `backup-overdue` alert fires. */
+  grace: durationText.default(8 * 3600),
+  /** How often workers look for overdue backups and sets left by a worker that died. */
+  sweep_seconds: z.number().min(0.5).max(3600).default(300),
+});
+export type BackupsSection = z.infer<typeof BackupsSection>;
+
 /**
  * A cluster's name: people type it (`prod.shop`), and it keys lookups. `constructor` (the one name
  * of this shape every JavaScript object already has) is refused, so no lookup can mistake it.
@@ -486,22 +523,42 @@ export const Webhook = z.strictObject({
 });
 export type Webhook = z.infer<typeof Webhook>;
 
-export const DbopsConfig = z.strictObject({
-  slack: SlackSection,
-  /** Without a prototype: `clusters[name]` finds only the clusters of the file (see src/own.ts). */
-  clusters: z.record(ClusterName, Cluster).transform((clusters) => lookupTable(Object.entries(clusters))),
-  policy: Policy.default(Policy.parse({})),
-  review: ReviewSection.default({ rules: {}, profiles: {}, shards: {}, catalog_cache_seconds: 60 }),
-  monitors: MonitorsSection.default(MonitorsSection.parse({})),
-  runner: RunnerSection.default(RunnerSection.parse({})),
-  migrate: MigrateSection.default(MigrateSection.parse({})),
-  execution: ExecutionSection.default(ExecutionSection.parse({})),
-  secrets: SecretsSection.default({ key_env: 'DBOPS_SECRET_KEY' }),
-  /** DBAs' scripts dbops runs as approved tickets (`/dbops run`); see runbook-schema.ts. */
-  runbooks: RunbooksSection.default([]),
-  grants: GrantsSection.default(GrantsSection.parse({})),
-  /** The HTTP API for pipelines (/api/v1): off while no token is named. */
-  api: ApiSection.default({ tokens: [] }),
-  webhooks: z.array(Webhook).default([]),
-});
+export const DbopsConfig = z
+  .strictObject({
+    slack: SlackSection,
+    /** Without a prototype: `clusters[name]` finds only the clusters of the file (see src/own.ts). */
+    clusters: z.record(ClusterName, Cluster).transform((clusters) => lookupTable(Object.entries(clusters))),
+    policy: Policy.default(Policy.parse({})),
+    review: ReviewSection.default({ rules: {}, profiles: {}, shards: {}, catalog_cache_seconds: 60 }),
+    monitors: MonitorsSection.default(MonitorsSection.parse({})),
+    runner: RunnerSection.default(RunnerSection.parse({})),
+    migrate: MigrateSection.default(MigrateSection.parse({})),
+    execution: ExecutionSection.default(ExecutionSection.parse({})),
+    secrets: SecretsSection.default({ key_env: 'DBOPS_SECRET_KEY' }),
+    /** DBAs' scripts dbops runs as approved tickets (`/dbops run`); see runbook-schema.ts. */
+    runbooks: RunbooksSection.default([]),
+    grants: GrantsSection.default(GrantsSection.parse({})),
+    /** The HTTP API for pipelines (/api/v1): off while no token is named. */
+    api: ApiSection.default({ tokens: [] }),
+    webhooks: z.array(Webhook).default([]),
+    backups: BackupsSection.default(BackupsSection.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    for (const [name, cluster] of Object.entries(config.clusters)) {
+      const backup = cluster.backup;
+      if (!backup) continue;
+      if (backup.verify_on !== undefined && !Object.hasOwn(config.clusters, backup.verify_on))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clusters', name, 'backup', 'verify_on'],
+          message: `no cluster named '${backup.verify_on}' (known: ${Object.keys(config.clusters).join(', ')})`,
+        });
+      if (config.backups.dir === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['backups', 'dir'],
+          message: `clusters.${name}.backup needs backups.dir: where backup sets are written (a path every worker shares)`,
+        });
+    }
+  });
 export type DbopsConfig = z.infer<typeof DbopsConfig>;

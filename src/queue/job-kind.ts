@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Cluster } from '../config/schema.js';
 import type { InstallationId } from '../db/installation.js';
 import type { GrantJobServices } from '../accounts/job-services.js';
+import type { BackupJobServices } from '../backup/job-services.js';
 import type { ExecutionServices } from '../execute/job-services.js';
 import type { Logger } from '../kernel/logger.js';
 import type { RunbookServices } from '../runbooks/job-services.js';
@@ -33,6 +34,8 @@ export interface JobServices {
   grants?: GrantJobServices;
   /** Switchovers and failovers: the recorded topology and the worker's secrets (jobs/switchover.ts). */
   ha?: HaJobServices;
+  /** Backup sets and restore settings (jobs/restore.ts). */
+  backups?: BackupJobServices;
 }
 
 export interface StepOptions {

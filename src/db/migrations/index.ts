@@ -9,6 +9,7 @@ import { m009KillLog } from './009-kill-log.js';
 import { m010Grants } from './010-grants.js';
 import { m011WeeklyDigest } from './011-weekly-digest.js';
 import { m030ClusterTopology } from './030-cluster-topology.js';
+import { m020Backups } from './020-backups.js';
 
 export interface Migration {
   version: number;
@@ -29,5 +30,6 @@ export const migrations: readonly Migration[] = [
   m009KillLog,
   m010Grants,
   m011WeeklyDigest,
+  m020Backups,
   m030ClusterTopology,
 ];

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DumpInput, DumpOutput } from './dump-types.js';
+import type { ManifestFile } from './manifest.js';
+import { listFiles, scanFile } from './set-files.js';
+import { startTool } from './tool-process.js';
+
+/**
+ * One consistent snapshot with mydumper (`-t threads -c`, a file per table, gzip), then one read of
+ * each file to hash it and count its rows for the manifest. mydumper names files `<db>.<table>…`
+ * and `<db>-schema-create.sql.gz`; a schema of the set is matched by that prefix.
+ */
+export async function dumpWithMydumper(input: DumpInput): Promise<DumpOutput> {
+  const args = [
+    `--defaults-file=${input.defaultsFile}`,
+    '--outputdir',
+    input.dir,
+    '--threads',
+    String(input.threads),
+    '--compress',
+    '--triggers',
+    '--trx-consistency-only',
+    '--verbose',
+    '1',
+    '--regex',
+    `^(${input.schemas.map(regexQuote).join('|')})\\.`,
+  ];
+  await startTool('mydumper', args, { signal: input.signal }).done;
+  const files: ManifestFile[] = [];
+  const rows = new Map<string, Map<string, number>>(input.schemas.map((s) => [s, new Map()]));
+  const names = await listFiles(input.dir);
+  // Independent files: hash and count two at a time (zlib works off the main thread).
+  let next = 0;
+  const work = async () => {
+    while (next < names.length) {
+      const name = names[next++];
+      const schema = schemaOfFile(name, input.schemas);
+      const scanned = await scanFile(input.dir, name, schema);
+      files.push(scanned.file);
+      if (schema)
+        for (const [table, n] of scanned.rows) rows.get(schema)?.set(table, (rows.get(schema)?.get(table) ?? 0) + n);
+    }
+  };
+  await Promise.all([work(), work()]);
+  files.sort((a, b) => a.name.localeCompare(b.name));
+  return { files, rows, binlog: parseMetadata(await readFile(join(input.dir, 'metadata'), 'utf8').catch(() => '')) };
+}
+
+function regexQuote(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The set's schema a mydumper file belongs to (the longest name it starts with, then `.` or `-schema-create`). */
+export function schemaOfFile(name: string, schemas: string[]): string | null {
+  let found: string | null = null;
+  for (const schema of schemas)
+    if (
+      (name.startsWith(`${schema}.`) || name.startsWith(`${schema}-schema-create.`)) &&
+      (found === null || schema.length > found.length)
+    )
+      found = schema;
+  return found;
+}
+
+/** `SHOW MASTER STATUS:` of mydumper's metadata file: `Log:`, `Pos:` and `GTID:` lines. */
+export function parseMetadata(text: string): DumpOutput['binlog'] {
+  const master = /SHOW MASTER STATUS:\s*\n\s*Log: (\S+)\s*\n\s*Pos: (\d+)(?:\s*\n\s*GTID:(.*))?/.exec(text);
+  if (!master) return null;
+  const gtid = master[3]?.trim();
+  return { file: master[1], position: Number(master[2]), gtid: gtid ? gtid : null };
+}
