@@ -1,6 +1,8 @@
 import type { Command } from '../src/slack/command.js';
 import { accounts } from './accounts.js';
 import { alerts } from './alerts.js';
+import { backup } from './backup.js';
+import { backups } from './backups.js';
 import { cancel } from './cancel.js';
 import { clusters } from './clusters.js';
 import { exec } from './exec.js';
@@ -10,6 +12,7 @@ import { help } from './help.js';
 import { migrate } from './migrate.js';
 import { meta } from './meta.js';
 import { retry } from './retry.js';
+import { restore } from './restore.js';
 import { review } from './review.js';
 import { revoke } from './revoke.js';
 import { rollback } from './rollback.js';
@@ -45,5 +48,8 @@ export const commands: readonly Command[] = [
   grants,
   revoke,
   accounts,
+  backup,
+  backups,
+  restore,
   help,
 ];

@@ -1,42 +1,14 @@
 import type { KnownBlock } from '@slack/types';
 import { UnrecoverableError } from 'bullmq';
-import { z } from 'zod';
 import { BackupError } from '../src/backup/errors.js';
+import { RestorePayload } from '../src/backup/restore-payload.js';
 import { runRestore } from '../src/backup/restore-run.js';
 import { formatBytes } from '../src/kernel/format.js';
 import type { JobResult } from '../src/queue/job-kind.js';
 import { code, section, truncate } from '../src/text/blocks.js';
 import { defineKind } from '../src/tickets/kind.js';
 
-const Count = z.number().int().min(0);
-
-/**
- * `/dbops restore B-12 [schema[,schema]] to cluster[.schema]`: schemas of a good set loaded into the
- * destination cluster (the ticket's cluster). `replaces` is what each destination held when the
- * ticket was opened — what the approval card warns about.
- */
-export const RestorePayload = z.strictObject({
-  set: z.number().int().positive(),
-  /** The cluster the set was taken from, for the card. */
-  from_cluster: z.string().min(1),
-  /** The destination cluster: the ticket's own, repeated for the card. */
-  into_cluster: z.string().min(1),
-  set_started_at: z.string(),
-  verified: z.enum(['none', 'running', 'passed', 'failed']),
-  bytes: Count,
-  plan: z
-    .array(
-      z.strictObject({
-        from: z.string().min(1),
-        to: z.string().min(1),
-        tables: Count,
-        rows: Count,
-        replaces: z.strictObject({ tables: Count, rows: Count }).nullable(),
-      }),
-    )
-    .min(1),
-});
-export type RestorePayload = z.infer<typeof RestorePayload>;
+export { RestorePayload };
 
 export function restoreDetailBlocks(payload: RestorePayload): KnownBlock[] {
   const cluster = payload.into_cluster;

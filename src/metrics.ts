@@ -124,6 +124,13 @@ export class Metrics {
     'dbops_slack_api_errors_total',
     'Slack Web API calls that failed, by method and error (ratelimited, HTTP status, or the error Slack returned).',
   );
+  readonly backups = new Counter('dbops_backups_total', 'Backup runs that ended, by cluster and outcome (good, failed).');
+  readonly backupDuration = new Histogram(
+    'dbops_backup_duration_seconds',
+    'Time a backup run took (dump, manifest, restore check), by cluster and outcome.',
+    [10, 60, 300, 900, 3600, 3 * 3600, 12 * 3600],
+  );
+  readonly backupBytes = new Gauge('dbops_backup_bytes', 'Size of the newest good backup set, by cluster.');
   private readonly collectors: Array<() => Promise<void>> = [];
 
   /** Read values (queue depths) just before each scrape. */
@@ -142,6 +149,9 @@ export class Metrics {
       this.handedBack,
       this.queueJobs,
       this.slackErrors,
+      this.backups,
+      this.backupDuration,
+      this.backupBytes,
     ];
     return `${all.flatMap((m) => m.render()).join('\n')}\n`;
   }

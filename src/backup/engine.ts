@@ -9,11 +9,10 @@ import { endpointName } from '../db/connection-options.js';
 import { poolCredentials } from '../execute/credentials.js';
 import { messageOf } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
-import { SYSTEM_SCHEMAS } from '../tickets/protected-targets.js';
 import { writeDefaultsFile } from './defaults-file.js';
 import type { DumpInput, DumpOutput } from './dump-types.js';
 import { BackupBusy, BackupError, isDiskFull } from './errors.js';
-import { type BackupTool, type Manifest, type ManifestSchema, manifestTotals, setRef } from './manifest.js';
+import { type BackupTool, type Manifest, type ManifestSchema, manifestTotals, SERVER_SCHEMAS, setRef } from './manifest.js';
 import { dumpWithMariadbDump } from './mariadb-dump.js';
 import { dumpWithMydumper } from './mydumper.js';
 import { ident } from './restore.js';
@@ -180,7 +179,7 @@ async function readSchemas(db: Pool, only: string[] | null, backupSchema: string
   const picked = schemata.filter((s) => {
     const name = String(s.name);
     if (only) return only.includes(name);
-    return !SYSTEM_SCHEMAS.includes(name) && name !== backupSchema && !name.startsWith('__dbops');
+    return !SERVER_SCHEMAS.includes(name) && name !== backupSchema && !name.startsWith('__dbops');
   });
   const out: ManifestSchema[] = [];
   for (const s of picked) {

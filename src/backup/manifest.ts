@@ -79,3 +79,6 @@ export function parseSetId(text: string): number | null {
 }
 
 export const setRef = (id: number): string => `B-${id}`;
+
+/** The server's own schemas: never backed up unless named, never restored into. */
+export const SERVER_SCHEMAS: readonly string[] = ['mysql', 'information_schema', 'performance_schema', 'sys'];

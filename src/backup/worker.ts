@@ -1,5 +1,5 @@
 import { type ConnectionOptions, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { backupRun, backupSweep, type BackupRunData } from '../../jobs/backup.js';
+import { backupRun, backupSweep, type BackupRunData } from './jobs.js';
 import type { DbopsConfig } from '../config/schema.js';
 import { messageOf, toError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { GrantBot } from '../accounts/bot.js';
+import type { BackupBot } from '../backup/bot.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Diagnostics } from '../diagnose/service.js';
 import type { ExecutionBot } from '../execute/bot.js';
@@ -51,6 +52,8 @@ export interface CommandDeps extends RequestDeps {
   alerts: AlertService;
   /** Grants: requests checked before a ticket, the one-time password, revokes, lists (src/accounts/bot.ts). */
   grants?: GrantBot;
+  /** Backups: the list, a backup now, a restore's checks before its ticket (src/backup/bot.ts). */
+  backups?: BackupBot;
   /** Live facts about the clusters (topology, schemas, tables): commands read targets only through it. */
   inventory: Inventory;
   /** `/dbops top`, `slow` and `space`, and Kill (src/diagnose/): they read targets only through it. */

@@ -1,3 +1,5 @@
+import type { KnownBlock } from '@slack/types';
+import type { BackupGlance } from './views/home.js';
 import { findCluster } from '../config/clusters.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Grant } from '../accounts/grant-store.js';
@@ -48,6 +50,8 @@ export interface TicketAnnouncerDeps {
   runs?: (ticket: Ticket) => Promise<Pick<RunRecord, 'progress' | 'progressText'> | null>;
   /** The user's active grants, for the App Home (src/accounts/grant-store.ts). */
   grants?: { list(filter: { requester: string; states: ['active'] }): Promise<Grant[]> };
+  /** DBAs' backup section of the App Home (each backed-up cluster's newest set and success rate). */
+  backupHome?: () => Promise<BackupGlance[]>;
 }
 
 const OPEN_STATES = TICKET_STATES.filter((s) => !FINAL_STATES.includes(s));
@@ -292,6 +296,13 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
         ),
       );
       const dashboard = dba ? await dbaDashboard(pending) : {};
+      const backups =
+        dba && deps.backupHome
+          ? await deps.backupHome().catch((err: unknown) => {
+              deps.logger.warn('could not read backups for the App Home', {}, toError(err));
+              return [];
+            })
+          : undefined;
       await slack.client.views.publish({
         user_id: user,
         view: homeView({
@@ -305,6 +316,7 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
           threadLinks,
           runbooks: (deps.config.runbooks ?? []).map((r) => r.name),
           ...dashboard,
+          ...(backups ? { backups } : {}),
         }),
       });
     },

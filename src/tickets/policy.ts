@@ -276,3 +276,10 @@ export function canListAccounts(user: string, dbas: ReadonlySet<string>): Verdic
     return refuse('not_dba', 'Only DBAs can list a cluster’s accounts (slack.dba_users or the DBA user group).');
   return OK;
 }
+
+/** `/dbops backup cluster`: a backup now is for DBAs (it loads the source for as long as it runs). */
+export function canBackUpNow(user: string, dbas: ReadonlySet<string>): Verdict {
+  if (!dbas.has(user))
+    return refuse('not_dba', 'Only DBAs can start a backup (slack.dba_users or the DBA user group); scheduled backups run by themselves.');
+  return OK;
+}

@@ -20,6 +20,7 @@ import { createTicketService, type TicketService } from '../tickets/service.js';
 import type { Closers } from '../closers.js';
 import { startExecutionBot } from './execution.js';
 import { createGrantBot } from './grants.js';
+import { createBackupBot } from './backups.js';
 import { startAlerts } from './monitoring.js';
 import type { Runtime } from './runtime-options.js';
 import type { Services } from './services.js';
@@ -94,6 +95,7 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
     }),
     grants: createGrantBot(s, s.grants),
     ha: createSwitchoverPlanner({ config, secrets }),
+    backups: createBackupBot(s),
   };
   const settings = s.slack.settings;
   const api = loadApiTokens(config, secrets, logger);

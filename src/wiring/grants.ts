@@ -19,7 +19,7 @@ export interface GrantParts {
   announcer: GrantAnnouncer;
 }
 
-export function openGrantParts(s: Omit<Services, 'grants'>, closers: Closers): GrantParts {
+export function openGrantParts(s: Omit<Services, 'grants' | 'backups'>, closers: Closers): GrantParts {
   const keyEnv = s.config.secrets.key_env;
   const keyProblem = grantKeyProblem({ keyEnv, secrets: s.secrets });
   const passwords = keyProblem

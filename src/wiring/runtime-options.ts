@@ -50,6 +50,8 @@ export interface RuntimeOptions {
   monitorSchedules?: boolean;
   /** Create the approval timers' job scheduler (default true); false: sweeps run only when asked (tests drive them). */
   approvalTimerSchedule?: boolean;
+  /** Create the backups' job schedulers and catch up a missed run at start (default true); tests drive runs themselves. */
+  backupSchedules?: boolean;
   /** Where cluster passwords (`password_env`) and dbops' key (`secrets.key_env`) are read. Default process.env. */
   secrets?: NodeJS.ProcessEnv;
   /** Runbook timings (tests shorten them): the kill grace after SIGTERM and the output flush interval, in ms. */

@@ -1,5 +1,9 @@
 import { GrantStore } from '../accounts/grant-store.js';
 import { type GrantParts, openGrantParts } from './grants.js';
+import { type BackupParts, openBackupParts } from './backups.js';
+import { backupOverview } from '../backup/bot.js';
+import { BackupStore } from '../backup/store.js';
+import { backupGlances } from '../slack/views/backups.js';
 import { WebClient } from '@slack/web-api';
 import { ticketKinds } from '../../jobs/index.js';
 import { Redis } from 'ioredis';
@@ -75,6 +79,8 @@ export interface Services {
   grants: GrantParts;
   /** Primaries moved by switchovers and failovers (meta database); they override dbops.yml's. */
   topology: TopologyStore;
+  /** Backups: the store of sets and the queue backups are asked on. */
+  backups: BackupParts;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -156,7 +162,7 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
     logger,
   });
   const runs = new RunStore(meta);
-  const base: Omit<Services, 'grants'> = {
+  const base: Omit<Services, 'grants' | 'backups'> = {
     config,
     env,
     logger,
@@ -186,9 +192,11 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
       firingAlerts: () => alertStore.firing(meta),
       runs: (ticket) => runs.getRun({ ticketId: ticket.id, attempt: ticket.attempt }),
       grants: new GrantStore(meta),
+      backupHome: async () =>
+        backupGlances(await backupOverview({ config, store: new BackupStore(meta), now: () => clock.now() }, null, 50)),
     }),
   };
-  return { ...base, grants: openGrantParts(base, closers) };
+  return { ...base, grants: openGrantParts(base, closers), backups: openBackupParts(base, closers) };
 }
 
 /** How often a process re-reads the recorded topologies (another process's switchover). */

@@ -6,6 +6,7 @@ import type { Closers } from '../closers.js';
 import { workerExecution } from './execution.js';
 import { workerRunbooks } from './runbooks.js';
 import { startGrantWorker } from './grants.js';
+import { backupJobServices, startBackupWorker } from './backups.js';
 import { startAlerts } from './monitoring.js';
 import { startRunner } from './runner.js';
 import type { Runtime } from './runtime-options.js';
@@ -40,6 +41,7 @@ export async function startWorkers(
       runbooks: workerRunbooks(s),
       grants: s.grants,
       ha: { clusters: s.config.clusters, topology: s.topology, secrets: s.secrets, scrub: workerRunbooks(s).secrets },
+      backups: backupJobServices(s),
     },
     runDir: s.runDir,
     worker: s.options.workerName,
@@ -48,6 +50,7 @@ export async function startWorkers(
   });
   closers.push(() => runner.stop());
   await startGrantWorker(s, s.grants, closers);
+  await startBackupWorker(s, alerts, closers);
   return runner.host;
 }
 
