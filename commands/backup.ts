@@ -10,7 +10,10 @@ export const BackupArgs = z.string().transform((text, ctx) => {
   const cluster = text.trim();
   if (cluster === '') return null;
   if (!/^[a-z][a-z0-9_-]*$/.test(cluster)) {
-    ctx.addIssue({ code: 'custom', message: `\`${cluster.slice(0, 40)}\` is not a cluster name; e.g. /dbops backup prod` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `\`${cluster.slice(0, 40)}\` is not a cluster name; e.g. /dbops backup prod`,
+    });
     return z.NEVER;
   }
   return cluster;

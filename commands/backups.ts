@@ -7,7 +7,10 @@ export const BackupsArgs = z.string().transform((text, ctx) => {
   const cluster = text.trim();
   if (cluster === '') return null;
   if (!/^[a-z][a-z0-9_-]*$/.test(cluster)) {
-    ctx.addIssue({ code: 'custom', message: `\`${cluster.slice(0, 40)}\` is not a cluster name; e.g. /dbops backups prod` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `\`${cluster.slice(0, 40)}\` is not a cluster name; e.g. /dbops backups prod`,
+    });
     return z.NEVER;
   }
   return cluster;

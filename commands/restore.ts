@@ -19,10 +19,10 @@ export const RestoreArgs = z.string().transform((text, ctx) => {
   };
   if (words.length === 0) return null;
   const set = parseSetId(words[0]);
-  if (set === null) return fail(`\`${words[0].slice(0, 40)}\` is not a backup set; sets look like B-12 (see /dbops backups)`);
+  if (set === null)
+    return fail(`\`${words[0].slice(0, 40)}\` is not a backup set; sets look like B-12 (see /dbops backups)`);
   const to = words.indexOf('to');
-  if (to < 0 || to !== words.length - 2)
-    return fail(`say where it goes: /dbops ${RESTORE_USAGE}`);
+  if (to < 0 || to !== words.length - 2) return fail(`say where it goes: /dbops ${RESTORE_USAGE}`);
   const schemaWords = words.slice(1, to);
   if (schemaWords.length > 1) return fail('list schemas with commas, no spaces: shop,billing');
   const schemas = schemaWords.length === 1 ? schemaWords[0].split(',').filter(Boolean) : [];

@@ -124,7 +124,10 @@ export class Metrics {
     'dbops_slack_api_errors_total',
     'Slack Web API calls that failed, by method and error (ratelimited, HTTP status, or the error Slack returned).',
   );
-  readonly backups = new Counter('dbops_backups_total', 'Backup runs that ended, by cluster and outcome (good, failed).');
+  readonly backups = new Counter(
+    'dbops_backups_total',
+    'Backup runs that ended, by cluster and outcome (good, failed).',
+  );
   readonly backupDuration = new Histogram(
     'dbops_backup_duration_seconds',
     'Time a backup run took (dump, manifest, restore check), by cluster and outcome.',

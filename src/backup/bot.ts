@@ -81,7 +81,10 @@ export class BackupBot {
   async backupNow(cluster: string, user: string): Promise<void> {
     this.cluster(cluster);
     if (!this.deps.config.backups.dir)
-      throw new DbopsError('unavailable', 'backups.dir is not set in dbops.yml: a DBA sets where backup sets are written first');
+      throw new DbopsError(
+        'unavailable',
+        'backups.dir is not set in dbops.yml: a DBA sets where backup sets are written first',
+      );
     await this.deps.queue.now(cluster, user, this.deps.now());
   }
 
@@ -136,7 +139,9 @@ export class BackupBot {
         replaces,
       });
     }
-    const sourceEnv = Object.hasOwn(this.deps.config.clusters, set.cluster) ? this.deps.config.clusters[set.cluster].env : null;
+    const sourceEnv = Object.hasOwn(this.deps.config.clusters, set.cluster)
+      ? this.deps.config.clusters[set.cluster].env
+      : null;
     return {
       cluster: args.cluster,
       minApprovals: sourceEnv === destination.env ? 0 : 1,

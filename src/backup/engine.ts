@@ -12,7 +12,14 @@ import type { Logger } from '../kernel/logger.js';
 import { writeDefaultsFile } from './defaults-file.js';
 import type { DumpInput, DumpOutput } from './dump-types.js';
 import { BackupBusy, BackupError, isDiskFull } from './errors.js';
-import { type BackupTool, type Manifest, type ManifestSchema, manifestTotals, SERVER_SCHEMAS, setRef } from './manifest.js';
+import {
+  type BackupTool,
+  type Manifest,
+  type ManifestSchema,
+  manifestTotals,
+  SERVER_SCHEMAS,
+  setRef,
+} from './manifest.js';
 import { dumpWithMariadbDump } from './mariadb-dump.js';
 import { dumpWithMydumper } from './mydumper.js';
 import { ident } from './restore.js';

@@ -34,8 +34,10 @@ export async function requestRestore(request: RestoreRequest, deps: CommandDeps)
     return {
       text: list.text,
       blocks: [
-        ...(privateNote('Which set, and where to? `/dbops restore B-12 [schema[,schema]] to cluster[.schema]`', ':information_source:')
-          .blocks ?? []),
+        ...(privateNote(
+          'Which set, and where to? `/dbops restore B-12 [schema[,schema]] to cluster[.schema]`',
+          ':information_source:',
+        ).blocks ?? []),
         ...(list.blocks ?? []),
       ],
     };

@@ -280,6 +280,9 @@ export function canListAccounts(user: string, dbas: ReadonlySet<string>): Verdic
 /** `/dbops backup cluster`: a backup now is for DBAs (it loads the source for as long as it runs). */
 export function canBackUpNow(user: string, dbas: ReadonlySet<string>): Verdict {
   if (!dbas.has(user))
-    return refuse('not_dba', 'Only DBAs can start a backup (slack.dba_users or the DBA user group); scheduled backups run by themselves.');
+    return refuse(
+      'not_dba',
+      'Only DBAs can start a backup (slack.dba_users or the DBA user group); scheduled backups run by themselves.',
+    );
   return OK;
 }

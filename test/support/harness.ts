@@ -138,6 +138,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       monitorSchedules: options.monitorSchedules ?? false,
       approvalTimerSchedule: options.approvalTimerSchedule ?? false,
       ...(options.clock ? { clock: options.clock } : {}),
+      backupSchedules: false,
       // The test process's key, which the fixtures and spawned workers seal and verify with too.
       secrets: { ...process.env, DBOPS_SECRET_KEY: TEST_SECRET_KEY },
     });

@@ -55,7 +55,9 @@ export function backupListMessage(overview: BackupOverview, cluster: string | nu
         ? truncate(overview.sets.map(setLine).join('\n'), 2900)
         : '_No backup sets yet._ A DBA takes one with `/dbops backup <cluster>`.',
     ),
-    context('Restore one with `/dbops restore B-12 [schema] to cluster[.schema]` (a ticket, approved like any change).'),
+    context(
+      'Restore one with `/dbops restore B-12 [schema] to cluster[.schema]` (a ticket, approved like any change).',
+    ),
   );
   return { text: `${title}: ${overview.sets.length} set(s)`, blocks };
 }
@@ -80,5 +82,12 @@ export function backupDoneDm(text: string): Message {
 /** The private answer to `/dbops backup cluster`. */
 export function backupQueuedNote(cluster: string): Message {
   const text = `A backup of ${cluster} is queued. You get a DM when it is written (and verified, where the cluster's \`verify_on\` says).`;
-  return { text, blocks: [section(`A backup of ${code(cluster)} is queued. You get a DM when it is written (and verified, where the cluster's \`verify_on\` says).`)] };
+  return {
+    text,
+    blocks: [
+      section(
+        `A backup of ${code(cluster)} is queued. You get a DM when it is written (and verified, where the cluster's \`verify_on\` says).`,
+      ),
+    ],
+  };
 }
