@@ -13,6 +13,7 @@ import { parseEnv } from './config/load.js';
 import { reviewCli } from './review/cli.js';
 import { checkRunbooks, renderRunbookChecks } from './runbooks/doctor.js';
 import { plural } from './kernel/format.js';
+import { checkBackups, renderBackupChecks } from './backup/doctor.js';
 
 const USAGE = `Usage: dbops <command> [options]
 
@@ -23,7 +24,7 @@ Commands:
                         review SQL from a file or stdin; exit 0 below --fail-on, 1 at or above, 2 on bad usage.
                         --target also checks the schema and EXPLAINs there; --change adds the change-ticket
                         rules (no plain SELECTs, no GRANTs), as /dbops exec applies them
-  doctor                check dbops.yml, the runbooks' executables, and connect to every primary and replica
+  doctor                check dbops.yml, the runbooks' executables, backups.dir, and connect to every primary and replica
   migrate-meta          create/upgrade the meta database (DBOPS_META_URL) and exit
   help                  this text
 
@@ -78,10 +79,15 @@ async function doctor(): Promise<number> {
       : 'ok   grants: passwords can be kept encrypted\n',
   );
   process.stdout.write(await recordedTopologies(config.clusters, env.DBOPS_META_URL));
+  const backups = await checkBackups(config);
+  process.stdout.write(renderBackupChecks(backups));
   const checks = await runDoctor(config, process.env);
   process.stdout.write(renderDoctor(checks));
   const failed =
-    key.level === 'problem' || runbooks.some((r) => r.problem) || checks.some((c) => c.problems.length > 0);
+    key.level === 'problem' ||
+    runbooks.some((r) => r.problem) ||
+    backups.some((b) => b.level === 'problem') ||
+    checks.some((c) => c.problems.length > 0);
   return failed ? 1 : 0;
 }
 
