@@ -1,3 +1,4 @@
+import { backupBenchmarks } from './backup.js';
 import { diagnoseBenchmarks } from './diagnose.js';
 import { executeBenchmarks } from './execute.js';
 import { monitorBenchmarks } from './monitor.js';
@@ -23,4 +24,5 @@ export const benchmarks: Benchmark[] = [
   ...runnerBenchmarks,
   ...executeBenchmarks,
   ...diagnoseBenchmarks,
+  ...backupBenchmarks,
 ];
