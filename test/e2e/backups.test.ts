@@ -9,7 +9,7 @@ import { BackupStore } from '../../src/backup/store.js';
 import { openMetaStore } from '../../src/db/meta.js';
 import { APPROVAL_CHANNEL, DBA, DBA2, DEV, type Harness, startHarness } from '../support/harness.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
-import { openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import { openTicketReader, refIn, slash, ticketOf, waitForCall } from '../support/ticket-flow.js';
 import { waitUntil } from '../support/wait.js';
 
 // /dbops backup → a worker writes and verifies B-<n> → /dbops backups lists it → /dbops restore
@@ -94,6 +94,13 @@ describe('backups over Slack', () => {
       10_000,
     );
     assert.match(String(dm.params.text), /2 tables, 503 rows/);
+
+    // DBAs see the newest set and the success rate on the App Home.
+    const since = h.api.calls.length;
+    await h.slack.eventCallback({ type: 'app_home_opened', user: DBA, channel: h.api.dmChannel(DBA), tab: 'home' });
+    const home = await waitForCall(h, (c) => c.method === 'views.publish' && c.params.user_id === DBA, since);
+    const homeText = JSON.stringify(home.params.view);
+    assert.match(homeText, new RegExp(`Backups.*B-${setId}.*100 % good`));
 
     const list = await slash(h, 'backups test', DEV);
     const listed = JSON.stringify(list.params.blocks);
