@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseSetId } from '../src/backup/manifest.js';
 import { defineCommand } from '../src/slack/command.js';
 import { requestRestore } from '../src/slack/restore-request.js';
+import { restoreModalView } from '../src/slack/views/backups.js';
 
 const NAME = /^[A-Za-z0-9_$-]{1,64}$/;
 export const RESTORE_USAGE = 'restore B-12 [schema[,schema]] to cluster[.schema]';
@@ -39,10 +40,18 @@ export const restore = defineCommand({
   verb: 'restore',
   usage: RESTORE_USAGE,
   summary:
-    'Restore schemas of a backup set into a cluster: a ticket, checked for where it writes (policy.migrate_into) and approved per the destination’s environment; the approval card says loudly when a schema that is not empty is replaced. Progress goes to the ticket’s thread.',
+    'Restore schemas of a backup set into a cluster: a ticket, checked for where it writes (policy.migrate_into) and approved per the destination’s environment; the approval card says loudly when a schema that is not empty is replaced. Progress goes to the ticket’s thread. Without arguments it opens a form.',
   example: 'restore B-12 shop to staging.shop_restored',
   args: RestoreArgs,
   async run(args, invocation, deps) {
+    if (args === null && invocation.triggerId && deps.backups) {
+      const { sets } = await deps.backups.overview(null, 20);
+      await deps.slack.client.views.open({
+        trigger_id: invocation.triggerId,
+        view: restoreModalView(sets, JSON.stringify({ channel: invocation.channelId })),
+      });
+      return;
+    }
     const answer = await requestRestore(
       {
         user: invocation.userId,

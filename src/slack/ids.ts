@@ -141,6 +141,12 @@ export const ids = {
     reasonBlock: 'reason',
     reasonInput: 'reason_input',
   },
+  /** The restore form (`/dbops restore` without arguments). */
+  restoreModal: {
+    callback: 'dbops.restore.modal',
+    block: 'restore',
+    input: 'restore_input',
+  },
   /** Buttons on alerts in the alert channel; the value is the alert ref (`alert-42`). DBAs only. */
   alertActions: {
     acknowledge: 'dbops.alert.acknowledge',

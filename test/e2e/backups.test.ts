@@ -134,6 +134,26 @@ describe('backups over Slack', () => {
     assert.ok(thread.some((m) => /restored from B-\d+: 2 tables, 503 rows/.test(m.text ?? '')));
   });
 
+  it('/dbops restore without arguments opens a form; its submission answers by DM', async () => {
+    const since = h.api.calls.length;
+    const sent = await h.slack.slashCommand({ text: 'restore', userId: DEV, channelId: 'C0DEVCHAN1' });
+    assert.equal(sent.status, 200);
+    const opened = await waitForCall(h, (c) => c.method === 'views.open', since);
+    assert.match(JSON.stringify(opened.params.view), /dbops\.restore\.modal/);
+    const before = h.api.calls.length;
+    await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: 'dbops.restore.modal',
+      values: { restore: { restore_input: { type: 'plain_text_input', value: 'B-999999 to test' } } },
+    });
+    const dm = await waitForCall(
+      h,
+      (c) => c.method === 'chat.postMessage' && /there is no backup set B-999999/.test(String(c.params.text)),
+      before,
+    );
+    assert.ok(dm);
+  });
+
   it('an unknown set is refused with what to do', async () => {
     const answer = await slash(h, 'restore B-999999 to test', DEV);
     assert.match(String(answer.params.text), /there is no backup set B-999999/);

@@ -8,6 +8,7 @@ import { registerGrantActions } from './grant-actions.js';
 import { registerHome } from './home.js';
 import { registerHomeActions } from './home-actions.js';
 import { registerReviewModal } from './review-modal.js';
+import { registerRestoreForm } from './restore-form.js';
 import { registerRunbookForms } from './runbook-forms.js';
 import { registerShortcuts } from './shortcuts.js';
 import { registerSlashCommand } from './slash-command.js';
@@ -40,6 +41,7 @@ export function registerListeners(app: App, deps: CommandDeps, options: Listener
   registerHome(app, deps);
   registerHomeActions(app, deps, answer);
   registerShortcuts(app, deps, answer);
+  registerRestoreForm(app, deps);
   registerAlertActions(app, deps, answer);
   registerDiagnoseActions(app, deps, answer);
   registerDiagnoseForm(app, deps);

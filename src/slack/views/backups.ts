@@ -1,4 +1,5 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, View } from '@slack/types';
+import { ids } from '../ids.js';
 import type { BackupOverview } from '../../backup/bot.js';
 import type { BackupSet } from '../../backup/store.js';
 import type { BackupGlance } from './home.js';
@@ -88,6 +89,37 @@ export function backupQueuedNote(cluster: string): Message {
       section(
         `A backup of ${code(cluster)} is queued. You get a DM when it is written (and verified, where the cluster's \`verify_on\` says).`,
       ),
+    ],
+  };
+}
+
+/** `/dbops restore` without arguments: one line, as typed after the verb, with the newest good sets as a hint. */
+export function restoreModalView(sets: readonly BackupSet[], metadata = ''): View {
+  const form = ids.restoreModal;
+  const good = sets.filter((s) => s.state === 'good').slice(0, 5);
+  return {
+    type: 'modal',
+    callback_id: form.callback,
+    private_metadata: metadata,
+    title: { type: 'plain_text', text: 'Restore a backup' },
+    submit: { type: 'plain_text', text: 'Ask' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: form.block,
+        label: { type: 'plain_text', text: 'Set, schemas and where to' },
+        hint: {
+          type: 'plain_text',
+          text: 'B-12 [schema[,schema]] to cluster[.schema] — a ticket, approved like any change',
+        },
+        element: {
+          type: 'plain_text_input',
+          action_id: form.input,
+          placeholder: { type: 'plain_text', text: 'B-12 shop to staging.shop_restored' },
+        },
+      },
+      context(good.length > 0 ? truncate(good.map(setLine).join('\n'), 2900) : '_No good backup set yet._'),
     ],
   };
 }
