@@ -1,6 +1,6 @@
 import type { App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { RestoreArgs } from '../../../commands/restore.js';
+import { RestoreArgs } from '../../backup/restore-args.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
 import { requestRestore } from '../restore-request.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { RestoreArgs } from '../../../commands/restore.js';
+import { RestoreArgs } from '../../../src/backup/restore-args.js';
 import { checkBackups } from '../../../src/backup/doctor.js';
 import { parseMetadata, schemaOfFile } from '../../../src/backup/mydumper.js';
 import { RowScanner } from '../../../src/backup/row-scanner.js';
