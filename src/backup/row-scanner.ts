@@ -26,6 +26,11 @@ export class RowScanner {
       this.scan(line, values < 0 ? line.length : values + VALUES.length);
       return;
     }
+    if (this.depth === 0 && this.quote === 0 && oneRow(line)) {
+      this.add(1);
+      if (line[line.length - 1] === SEMICOLON) this.table = null;
+      return;
+    }
     this.scan(line, 0);
   }
 
@@ -72,6 +77,24 @@ const OPEN = 0x28;
 const CLOSE = 0x29;
 const SEMICOLON = 0x3b;
 const BACKTICK = 0x60;
+
+/**
+ * The common case, found without a byte loop: a line that is exactly one row, `(…),` or `(…);`, as
+ * both tools write a row per line. A string never holds a raw newline (the tools escape it), so
+ * such a line's last `)` closes its row; without `),(` in it, it holds no second row.
+ */
+function oneRow(line: Buffer): boolean {
+  const n = line.length;
+  return (
+    n >= 3 &&
+    line[0] === OPEN &&
+    line[n - 2] === CLOSE &&
+    (line[n - 1] === 0x2c || line[n - 1] === SEMICOLON) &&
+    line.indexOf(ROW_GAP) < 0
+  );
+}
+
+const ROW_GAP = Buffer.from('),(');
 
 function startsWith(line: Buffer, prefix: Buffer): boolean {
   return line.length >= prefix.length && line.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;

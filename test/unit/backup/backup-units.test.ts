@@ -25,6 +25,11 @@ describe('RowScanner', () => {
       "INSERT INTO `t` VALUES (1,'a\\'b),(c'),(2,\"x)(\\\"\"),(3,'\\\\');",
       { t: 3 },
     ],
+    [
+      'a row per line with parentheses inside quotes',
+      "INSERT INTO `t` VALUES\n(1,'a(b'),\n(2,')'),\n(3,'),(');",
+      { t: 3 },
+    ],
     ['nested parentheses (functions)', 'INSERT INTO `t` VALUES (1,POINT(1,2)),(2,0x00);', { t: 2 }],
     [
       'two tables, a backticked name with a doubled backtick',
