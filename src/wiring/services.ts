@@ -193,9 +193,7 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
       runs: (ticket) => runs.getRun({ ticketId: ticket.id, attempt: ticket.attempt }),
       grants: new GrantStore(meta),
       backupHome: async () =>
-        backupGlances(
-          await backupOverview({ config, store: new BackupStore(meta), now: () => clock.now() }, null, 50),
-        ),
+        backupGlances(await backupOverview({ config, store: new BackupStore(meta), now: () => clock.now() }, null, 50)),
     }),
   };
   return { ...base, grants: openGrantParts(base, closers), backups: openBackupParts(base, closers) };
