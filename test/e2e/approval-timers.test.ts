@@ -131,9 +131,10 @@ policy:
     const message = approvalMessage(h, ref);
     at(WEDNESDAY, 7 * 24 * 60 + 5);
     await Promise.all([clickOn(h, message, DBA, 'approve', ref), sweep()]);
-    // The click's answer comes after its ack; wait until the ticket is decided either way.
+    // The click's answer comes after its ack; wait until the ticket is decided either way (an
+    // approval passes through 'approved' on its way to 'scheduled').
     let ticket = await ticketOf(store, ref);
-    for (let i = 0; i < 100 && ticket.state === 'awaiting_approval'; i++) {
+    for (let i = 0; i < 100 && ['awaiting_approval', 'approved'].includes(ticket.state); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       ticket = await ticketOf(store, ref);
     }
