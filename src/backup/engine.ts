@@ -212,12 +212,10 @@ async function readSchemas(db: Pool, only: string[] | null, backupSchema: string
   return out;
 }
 
-let mydumperFound: Promise<boolean> | null = null;
-
 async function chooseTool(deps: BackupEngineDeps): Promise<BackupTool> {
   const wanted = deps.config.backups.tool;
   if (wanted !== 'auto') return wanted;
-  const installed = deps.mydumperInstalled ?? (() => (mydumperFound ??= toolInstalled('mydumper')));
+  const installed = deps.mydumperInstalled ?? (() => toolInstalled('mydumper'));
   return (await installed()) ? 'mydumper' : 'mariadb-dump';
 }
 

@@ -508,6 +508,7 @@ export const WEBHOOK_EVENTS = [
   'ticket.failed',
   'ticket.cancelled',
   'ticket.rejected',
+  'ticket.expired',
 ] as const;
 
 /** Where ticket events are POSTed, signed with HMAC-SHA256 of a secret read from the environment. */

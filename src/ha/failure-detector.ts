@@ -10,7 +10,7 @@ import { messageOf } from '../kernel/errors.js';
  * Failure detection: a primary is declared down only when at least `ha.down_observers` observers
  * (worker processes, each with its own id; on different hosts when there are) failed to reach it
  * within `ha.down_window_seconds`. Each observation is a member of a Redis sorted set under the
- * installation's prefix (`<prefix>:ha:unreachable:<cluster>:<host:port>`, scored by time); the
+ * installation's prefix (`<prefix>`, then `ha`, `unreachable`, cluster and `host:port`, joined by colons, scored by time); the
  * first observer to see enough of them takes the declaration (SET NX), so it is declared once.
  * Only clusters with an `ha:` section are watched.
  */
@@ -47,7 +47,7 @@ export type FailureDetector = ReturnType<typeof createFailureDetector>;
 
 export function createFailureDetector(deps: FailureDetectorDeps) {
   const now = deps.now ?? Date.now;
-  const key = (kind: string, cluster: string, primary: string) => `${deps.prefix}:ha:${kind}:${cluster}:${primary}`;
+  const key = (kind: string, cluster: string, primary: string) => [deps.prefix, 'ha', kind, cluster, primary].join(':');
 
   async function reach(cluster: string): Promise<string | null> {
     const c = deps.config.clusters[cluster];

@@ -316,7 +316,7 @@ export function createTicketAnnouncer(deps: TicketAnnouncerDeps) {
           threadLinks,
           runbooks: (deps.config.runbooks ?? []).map((r) => r.name),
           ...dashboard,
-          ...(backups ? { backups } : {}),
+          ...(backups && backups.length > 0 ? { backups } : {}),
         }),
       });
     },

@@ -100,7 +100,7 @@ describe('backups over Slack', () => {
     await h.slack.eventCallback({ type: 'app_home_opened', user: DBA, channel: h.api.dmChannel(DBA), tab: 'home' });
     const home = await waitForCall(h, (c) => c.method === 'views.publish' && c.params.user_id === DBA, since);
     const homeText = JSON.stringify(home.params.view);
-    assert.match(homeText, new RegExp(`Backups.*B-${setId}.*100 % good`));
+    assert.match(homeText, new RegExp(`backups.*B-${setId}.*100 % good`));
 
     const list = await slash(h, 'backups test', DEV);
     const listed = JSON.stringify(list.params.blocks);

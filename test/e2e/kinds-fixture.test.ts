@@ -67,11 +67,12 @@ describe('a ticket kind owns its home: a throwaway kind runs end to end', () => 
     const done = await ticketOf(reader.store, ref);
     const thread = () => h.api.replies(done.slack.threadChannel ?? '', done.slack.threadTs ?? '');
     await waitUntil(
-      async () => (await thread()).some((m) => m.text?.includes('Said `hello from a fixture` back')),
+      // The status message turns into the result (its text or blocks); the thread's last reply points to it.
+      async () => (await thread()).some((m) => JSON.stringify(m).includes('Said `hello from a fixture` back')),
       10_000,
       'the result in the thread',
     );
-    const texts = (await thread()).map((m) => m.text ?? '');
+    const texts = (await thread()).map((m) => JSON.stringify(m));
     assert.ok(
       texts.some((t) => t.includes('echo: hello from a fixture')),
       texts.join('\n'),

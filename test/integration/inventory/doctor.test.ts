@@ -52,7 +52,7 @@ clusters:
       /FAIL locked primary .*\n {5}problem: access denied for user 'dbops_nobody'.*The password comes from env DOCTOR_TEST_PASSWORD/,
     );
     assert.ok(!output.includes(secret), 'the password never appears');
-    assert.match(output, /2 of 2 instance\(s\) have problems/);
+    assert.match(output, /2 of 2 instances have problems/);
   });
 
   it('flags a replica configured as primary and a writable replica', () => {
