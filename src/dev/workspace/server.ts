@@ -81,7 +81,8 @@ export class WorkspaceServer {
   private server?: Server;
   private port = 0;
   private version = 0;
-  private readonly streams = new Set<ServerResponse>();
+  /** Each open stream and the last version it was told, so no stream hears a version twice. */
+  private readonly streams = new Map<ServerResponse, number>();
   private readonly actions: WorkspaceActions;
   private unsubscribe?: () => void;
   private heartbeat?: NodeJS.Timeout;
@@ -106,7 +107,9 @@ export class WorkspaceServer {
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
     this.unsubscribe = this.opts.api.onChange(() => this.changed());
-    this.heartbeat = setInterval(() => this.broadcast(': ping\n\n'), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => {
+      for (const s of this.streams.keys()) s.write(': ping\n\n');
+    }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
@@ -114,7 +117,7 @@ export class WorkspaceServer {
     this.unsubscribe?.();
     clearInterval(this.heartbeat);
     clearTimeout(this.pending);
-    for (const s of this.streams) s.end();
+    for (const s of this.streams.keys()) s.end();
     this.streams.clear();
     const server = this.server;
     if (!server) return;
@@ -135,12 +138,17 @@ export class WorkspaceServer {
     if (this.pending) return;
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      this.broadcast(`data: ${this.version}\n\n`);
+      this.broadcast();
     }, 30);
   }
 
-  private broadcast(chunk: string): void {
-    for (const s of this.streams) s.write(chunk);
+  /** A stream opened between a change and its notice already holds that version: it is not told again. */
+  private broadcast(): void {
+    for (const [s, told] of this.streams) {
+      if (told >= this.version) continue;
+      s.write(`data: ${this.version}\n\n`);
+      this.streams.set(s, this.version);
+    }
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -223,7 +231,7 @@ export class WorkspaceServer {
       ...SECURITY_HEADERS,
     });
     res.write(`retry: 1000\ndata: ${this.version}\n\n`);
-    this.streams.add(res);
+    this.streams.set(res, this.version);
     req.on('close', () => this.streams.delete(res));
   }
 
