@@ -1,10 +1,8 @@
 import type { Cluster, DbopsConfig, Endpoint } from '../config/schema.js';
 import { endpointName } from '../db/connection-options.js';
 import { probeInstance, type InstanceFacts } from './probe-instance.js';
-import { roleDifferences } from './topology.js';
+import { type ConfiguredRole, roleDifferences } from './topology.js';
 import { plural } from '../kernel/format.js';
-
-export type ConfiguredRole = 'primary' | 'replica';
 
 export interface InstanceCheck {
   cluster: string;

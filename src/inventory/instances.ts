@@ -1,6 +1,6 @@
 import type { Cluster, DbopsConfig, Endpoint } from '../config/schema.js';
 import { endpointName } from '../db/connection-options.js';
-import type { ConfiguredRole } from './doctor.js';
+import type { ConfiguredRole } from './topology.js';
 
 /** One instance the config names: a cluster's primary or one of its replicas. */
 export interface ConfiguredInstance {

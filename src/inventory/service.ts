@@ -4,7 +4,7 @@ import type { Pool } from 'mysql2/promise';
 import type { MetaServer } from './meta-server.js';
 import { configuredInstances } from './instances.js';
 import { createMetaServerProbe } from './meta-server.js';
-import type { ConfiguredRole } from './doctor.js';
+import type { ConfiguredRole } from './topology.js';
 import { probeInstance, type InstanceFacts } from './probe-instance.js';
 import { readSchemaMeta, readTableMeta, type SchemaMeta, type TableMeta } from './schema-meta.js';
 import { actualRole, roleDifferences, type ActualRole, type RoleDifference } from './topology.js';

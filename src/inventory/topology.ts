@@ -1,5 +1,7 @@
-import type { ConfiguredRole } from './doctor.js';
 import type { ReplicationStatus } from './probe-instance.js';
+
+/** What dbops.yml says an instance is. */
+export type ConfiguredRole = 'primary' | 'replica';
 
 /** What an instance says about itself that tells its role. */
 export interface RoleFacts {

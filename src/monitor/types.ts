@@ -1,5 +1,5 @@
 import type { Cluster, MonitorCheckId, MonitorsSection } from '../config/schema.js';
-import type { ConfiguredRole } from '../inventory/doctor.js';
+import type { ConfiguredRole } from '../inventory/topology.js';
 import type { ReplicationStatus } from '../inventory/probe-instance.js';
 
 export type Severity = 'critical' | 'warning';
