@@ -1,7 +1,8 @@
 import { RESTORE_USAGE, RestoreArgs } from '../src/backup/restore-args.js';
+import { backupBot, requestRestore } from '../src/requests/restore.js';
 import { defineCommand } from '../src/slack/command.js';
-import { requestRestore } from '../src/slack/restore-request.js';
-import { restoreModalView } from '../src/slack/views/backups.js';
+import { restoreChoicesMessage, restoreModalView } from '../src/slack/views/backups.js';
+import { requestAnswerMessage } from '../src/slack/views/request-answer.js';
 
 export { RESTORE_USAGE, RestoreArgs };
 
@@ -21,6 +22,10 @@ export const restore = defineCommand({
       });
       return;
     }
+    if (args === null) {
+      await invocation.respond(restoreChoicesMessage(await backupBot(deps).overview(null, 10)));
+      return;
+    }
     const answer = await requestRestore(
       {
         user: invocation.userId,
@@ -30,6 +35,6 @@ export const restore = defineCommand({
       },
       deps,
     );
-    await invocation.respond(answer);
+    await invocation.respond(requestAnswerMessage(answer));
   },
 });

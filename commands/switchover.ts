@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { requireCluster } from '../src/inventory/names.js';
 import { UsageError } from '../src/kernel/errors.js';
+import { requestSwitchover } from '../src/requests/switchover.js';
 import { defineCommand } from '../src/slack/command.js';
 import { openDiagnoseForm } from '../src/slack/diagnose-form.js';
-import { requestSwitchover } from '../src/slack/switchover-request.js';
+import { requestAnswerMessage } from '../src/slack/views/request-answer.js';
 
 /** `cluster [to host:port]`. */
 export const SwitchoverArgs = z
@@ -35,16 +36,18 @@ export const switchover = defineCommand({
     if (!deps.ha) throw new UsageError('this dbops was started without switchovers');
     const plan = await deps.ha.plan(cluster, to);
     await invocation.respond(
-      await requestSwitchover(
-        {
-          user: invocation.userId,
-          cluster,
-          plan,
-          requested: to !== null,
-          sourceKey: `switchover:${invocation.triggerId ?? `${invocation.userId}:${deps.clock.now().getTime()}`}`,
-          channel: invocation.channelId,
-        },
-        deps,
+      requestAnswerMessage(
+        await requestSwitchover(
+          {
+            user: invocation.userId,
+            cluster,
+            plan,
+            requested: to !== null,
+            sourceKey: `switchover:${invocation.triggerId ?? `${invocation.userId}:${deps.clock.now().getTime()}`}`,
+            channel: invocation.channelId,
+          },
+          deps,
+        ),
       ),
     );
   },

@@ -12,8 +12,8 @@ import type { Published, RequestDeps } from './deps.js';
  * tables, a runbook's values), shown after the first line instead of a review.
  */
 export type RequestAnswer =
-  /** A refusal or a "nothing to do"; `text` is mrkdwn. */
-  | { kind: 'note'; text: string; icon?: string }
+  /** A refusal or a "nothing to do" (or a done deed, with its kind's `details`); `text` is mrkdwn. */
+  | { kind: 'note'; text: string; icon?: string; details?: KnownBlock[] }
   /** A failure whose text is plain (it may quote a server's error): escaped when rendered. */
   | { kind: 'problem'; text: string; icon?: string }
   | {

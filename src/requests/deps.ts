@@ -1,4 +1,5 @@
 import type { GrantBot } from '../accounts/bot.js';
+import type { BackupBot } from '../backup/bot.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { ExecutionBot } from '../execute/bot.js';
 import type { OscLeftovers } from '../execute/osc-leftovers.js';
@@ -21,6 +22,10 @@ export interface RequestAnnouncer {
   publish(ticketId: number): Promise<Published>;
   autoApproved(ticket: Ticket, handOff: HandOff): Promise<Published>;
   permalink(ticket: Ticket): Promise<string | null>;
+  /** An approval was recorded and more are needed: the message and thread say so. */
+  approvalRecorded(ticket: Ticket, approver: string, remaining: number): Promise<void>;
+  /** The last approval came: the message, thread and requester say so. */
+  approved(ticket: Ticket, approver: string, handOff: HandOff): Promise<void>;
   /** The time zone a ticket's times are shown in (its cluster's). */
   zoneOf(ticket: Pick<Ticket, 'cluster'>): string;
 }
@@ -74,4 +79,5 @@ export interface RequestDeps {
   migrations?: MigratePlanner;
   execution?: ExecutionBot;
   grants?: GrantBot;
+  backups?: BackupBot;
 }

@@ -7,7 +7,8 @@ import { ids } from '../ids.js';
 import { guarded } from './guard.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
 import { failoverCandidate, parseAlertRef } from '../views/alert-group.js';
-import { requestSwitchover } from '../switchover-request.js';
+import { requestSwitchover } from '../../requests/switchover.js';
+import { requestAnswerMessage } from '../views/request-answer.js';
 import { privateNote } from '../views/ticket-replies.js';
 
 const HOUR_MS = 3_600_000;
@@ -99,16 +100,18 @@ export function registerAlertActions(app: App, deps: CommandDeps, answer: Answer
       return;
     }
     const plan = await deps.ha.plan(alert.cluster, candidate, 'failover');
-    const answerMessage = await requestSwitchover(
-      {
-        user: click.user,
-        cluster: alert.cluster,
-        plan,
-        requested: true,
-        sourceKey: `failover:alert-${alert.id}`,
-        approvedBy: click.user,
-      },
-      deps,
+    const answerMessage = requestAnswerMessage(
+      await requestSwitchover(
+        {
+          user: click.user,
+          cluster: alert.cluster,
+          plan,
+          requested: true,
+          sourceKey: `failover:alert-${alert.id}`,
+          approvedBy: click.user,
+        },
+        deps,
+      ),
     );
     await answerPrivately(click.user, click.surface, answerMessage, answer);
   });

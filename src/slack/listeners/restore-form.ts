@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { RestoreArgs } from '../../backup/restore-args.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
-import { requestRestore } from '../restore-request.js';
+import { requestRestore } from '../../requests/restore.js';
+import { requestAnswerMessage } from '../views/request-answer.js';
 import { problemNote } from '../views/ticket-replies.js';
 import { guarded } from './guard.js';
 
@@ -37,7 +38,9 @@ export function registerRestoreForm(app: App, deps: CommandDeps): void {
       }
       await deps.slack.dm(
         user,
-        await requestRestore({ user, args: args.data, sourceKey: `restore-form:${parsed.data.id}` }, deps),
+        requestAnswerMessage(
+          await requestRestore({ user, args: args.data, sourceKey: `restore-form:${parsed.data.id}` }, deps),
+        ),
       );
     }),
   );

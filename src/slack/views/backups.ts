@@ -1,5 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import { ids } from '../ids.js';
+import { privateNote } from './ticket-replies.js';
 import type { BackupOverview } from '../../backup/bot.js';
 import type { BackupSet } from '../../backup/store.js';
 import type { BackupGlance } from './home.js';
@@ -42,6 +43,21 @@ export function rateText(rate: { runs: number; good: number } | undefined): stri
 }
 
 /** `/dbops backups [cluster]`: each backed-up cluster with its schedule and 30-day success rate, then the newest sets. */
+/** `/dbops restore` without arguments where no form can open: the syntax, then the newest sets. */
+export function restoreChoicesMessage(overview: BackupOverview): Message {
+  const list = backupListMessage(overview, null);
+  return {
+    text: list.text,
+    blocks: [
+      ...(privateNote(
+        'Which set, and where to? `/dbops restore B-12 [schema[,schema]] to cluster[.schema]`',
+        ':information_source:',
+      ).blocks ?? []),
+      ...(list.blocks ?? []),
+    ],
+  };
+}
+
 export function backupListMessage(overview: BackupOverview, cluster: string | null): Message {
   const title = cluster ? `Backups of ${cluster}` : 'Backups';
   const clusters = overview.scheduled.map(

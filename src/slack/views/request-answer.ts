@@ -18,7 +18,7 @@ import {
 export function requestAnswerMessage(answer: RequestAnswer): Message {
   switch (answer.kind) {
     case 'note':
-      return privateNote(answer.text, answer.icon);
+      return withDetails(privateNote(answer.text, answer.icon), answer.details);
     case 'problem':
       return problemNote(answer.text, answer.icon);
     case 'blocked': {

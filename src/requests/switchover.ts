@@ -1,16 +1,8 @@
 import { switchoverDetailBlocks } from '../../jobs/switchover.js';
 import type { SwitchoverPlan } from '../ha/plan.js';
 import { BOT_ACTOR } from '../tickets/ticket.js';
-import type { Message } from '../text/blocks.js';
-import type { CommandDeps } from './command.js';
-import {
-  announceFailedMessage,
-  autoApprovedMessage,
-  duplicateMessage,
-  privateNote,
-  problemNote,
-  ticketOpenedMessage,
-} from './views/ticket-replies.js';
+import { announced, autoApproved, type RequestAnswer } from './answer.js';
+import type { RequestDeps } from './deps.js';
 
 export interface SwitchoverRequest {
   user: string;
@@ -32,14 +24,15 @@ export interface SwitchoverRequest {
  * each failed one — and post it to the DBAs. A switchover always needs a DBA, whatever the
  * environment's policy. Returns what to tell the requester, privately.
  */
-export async function requestSwitchover(request: SwitchoverRequest, deps: CommandDeps): Promise<Message> {
+export async function requestSwitchover(request: SwitchoverRequest, deps: RequestDeps): Promise<RequestAnswer> {
   const { plan } = request;
   const word = plan.mode === 'failover' ? 'Failover' : 'Switchover';
   const failed = plan.checks.filter((c) => !c.ok);
   if (failed.length > 0 || !plan.candidate)
-    return problemNote(
-      `${word} of ${request.cluster} refused — nothing was changed:\n${failed.map((c) => `• ${c.name}: ${c.detail}`).join('\n')}`,
-    );
+    return {
+      kind: 'problem',
+      text: `${word} of ${request.cluster} refused — nothing was changed:\n${failed.map((c) => `• ${c.name}: ${c.detail}`).join('\n')}`,
+    };
   const payload = { mode: plan.mode, candidate: plan.candidate, requested: request.requested, plan };
   const result = await deps.tickets.submit({
     kind: 'switchover',
@@ -52,51 +45,35 @@ export async function requestSwitchover(request: SwitchoverRequest, deps: Comman
     sourceKey: request.sourceKey,
     slack: request.channel ? { requestChannel: request.channel } : {},
   });
-  if (!result.ok) return privateNote(result.message);
+  if (!result.ok) return { kind: 'note', text: result.message };
   const { ticket } = result;
   deps.logger.info('switchover requested', { ticket: ticket.ref, user: request.user, cluster: request.cluster });
   const details = switchoverDetailBlocks(payload);
-  const withDetails = (message: Message): Message => {
-    const [first, ...rest] = message.blocks ?? [];
-    const others = rest.filter((b) => !(b.type === 'context' && JSON.stringify(b).includes('Review:')));
-    return { ...message, blocks: [...(first ? [first] : []), ...details, ...others] };
-  };
   switch (result.outcome) {
     case 'duplicate':
-      return duplicateMessage(ticket, await deps.announcer.permalink(ticket));
+      return { kind: 'duplicate', ticket, permalink: await deps.announcer.permalink(ticket) };
     case 'blocked':
     case 'awaiting_approval': {
       const published = await deps.announcer.publish(ticket.id);
       if (request.approvedBy && result.outcome === 'awaiting_approval') {
         const approved = await deps.tickets.approve({ ticketId: ticket.id, user: request.approvedBy });
         if (!approved.ok)
-          return privateNote(`${ticket.ref} is open but your approval was not recorded: ${approved.message}`);
+          return {
+            kind: 'note',
+            text: `${ticket.ref} is open but your approval was not recorded: ${approved.message}`,
+          };
         if (approved.outcome === 'approval_recorded')
           await deps.announcer.approvalRecorded(approved.ticket, request.approvedBy, approved.remaining);
         else await deps.announcer.approved(approved.ticket, request.approvedBy, approved.handOff);
-        return withDetails(
-          privateNote(
-            `${word} ${ticket.ref} opened and approved by you${approved.outcome === 'approval_recorded' ? `; it needs ${approved.remaining} more approval(s)` : ': a worker runs it now'}.${published.ok && published.permalink ? ` <${published.permalink}|Follow it>` : ''}`,
-          ),
-        );
+        return {
+          kind: 'note',
+          text: `${word} ${ticket.ref} opened and approved by you${approved.outcome === 'approval_recorded' ? `; it needs ${approved.remaining} more approval(s)` : ': a worker runs it now'}.${published.ok && published.permalink ? ` <${published.permalink}|Follow it>` : ''}`,
+          details,
+        };
       }
-      return withDetails(
-        published.ok
-          ? ticketOpenedMessage(published.ticket, published.permalink)
-          : announceFailedMessage(ticket, deps.config.slack.approval_channel, published.error),
-      );
+      return announced(ticket, published, deps, details);
     }
-    case 'auto_approved': {
-      const published = await deps.announcer.autoApproved(ticket, result.handOff);
-      const latest = published.ticket;
-      return withDetails(
-        autoApprovedMessage(
-          latest,
-          result.handOff,
-          published.ok ? published.permalink : null,
-          deps.announcer.zoneOf(latest),
-        ),
-      );
-    }
+    case 'auto_approved':
+      return autoApproved(await deps.announcer.autoApproved(ticket, result.handOff), result.handOff, deps, details);
   }
 }
