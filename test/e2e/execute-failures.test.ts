@@ -1,40 +1,23 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, it } from 'node:test';
-import mysql from 'mysql2/promise';
+import { it } from 'node:test';
+import type mysql from 'mysql2/promise';
 import { ids } from '../../src/slack/ids.js';
-import { DEV, dropDatabase, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
-import { FAST_RUNNER } from '../support/runner-fixture.js';
-import { cancelRunning, nextPrivateAnswer, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import { DEV, type Harness } from '../support/harness.js';
+import {
+  cancelRunning,
+  nextPrivateAnswer,
+  refIn,
+  slash,
+  ticketOf,
+  type ShopFlow,
+  useShopFlow,
+} from '../support/ticket-flow.js';
 import { waitUntil } from '../support/wait.js';
 
-const suffix = randomBytes(4).toString('hex');
-const schema = `dbops_exf_${suffix}`;
 let h: Harness;
 let db: mysql.Connection;
-let reader: Awaited<ReturnType<typeof openTicketReader>>;
-
-before(async () => {
-  db = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
-  await db.query(`CREATE DATABASE \`${schema}\``);
-  await db.query(`CREATE TABLE \`${schema}\`.orders (
-    id INT UNSIGNED NOT NULL PRIMARY KEY COMMENT 'order id',
-    status INT NOT NULL DEFAULT 0 COMMENT 'order status'
-  ) ENGINE=InnoDB COMMENT='orders'`);
-  await db.query(`INSERT INTO \`${schema}\`.orders SELECT seq, 0 FROM \`${schema}\`.seq_1_to_20`);
-  h = await startHarness({
-    workers: true,
-    configYaml: testConfigYaml(`${FAST_RUNNER}\nexecution:\n  backup_schema: ${schema}_bk\n`),
-  });
-  reader = await openTicketReader(h);
-});
-after(async () => {
-  await reader.close();
-  await h.stop();
-  await db.end();
-  await dropDatabase(schema);
-  await dropDatabase(`${schema}_bk`);
-});
+let reader: ShopFlow['reader'];
+const schema = useShopFlow('dbops_exf', { rows: 20 }, (flow) => ({ h, db, reader } = flow));
 
 const statuses = async () => {
   const [rows] = await db.query<mysql.RowDataPacket[]>(

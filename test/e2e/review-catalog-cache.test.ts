@@ -1,37 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, it } from 'node:test';
-import mysql from 'mysql2/promise';
-import { DEV, DEV_CHANNEL, dropDatabase, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
-import { FAST_RUNNER } from '../support/runner-fixture.js';
-import { openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import { it } from 'node:test';
+import { DEV, DEV_CHANNEL, type Harness } from '../support/harness.js';
+import { refIn, slash, ticketOf, type ShopFlow, useShopFlow } from '../support/ticket-flow.js';
 import { waitUntil } from '../support/wait.js';
 
-const suffix = randomBytes(4).toString('hex');
-const schema = `dbops_rcc_${suffix}`;
 let h: Harness;
-let db: mysql.Connection;
-let reader: Awaited<ReturnType<typeof openTicketReader>>;
-
-before(async () => {
-  db = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
-  await db.query(`CREATE DATABASE \`${schema}\``);
-  await db.query(
-    `CREATE TABLE \`${schema}\`.orders (id INT UNSIGNED NOT NULL PRIMARY KEY COMMENT 'id') ENGINE=InnoDB COMMENT='orders'`,
-  );
-  h = await startHarness({
-    workers: true,
-    configYaml: testConfigYaml(`${FAST_RUNNER}\nexecution:\n  backup_schema: ${schema}_bk\n`),
-  });
-  reader = await openTicketReader(h);
-});
-after(async () => {
-  await reader.close();
-  await h.stop();
-  await db.end();
-  await dropDatabase(schema);
-  await dropDatabase(`${schema}_bk`);
-});
+let reader: ShopFlow['reader'];
+const schema = useShopFlow('dbops_rcc', { rows: 0 }, (flow) => ({ h, reader } = flow));
 
 async function review(sql: string): Promise<string> {
   h.api.reset();

@@ -1,43 +1,29 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, it } from 'node:test';
-import mysql from 'mysql2/promise';
-import { DBA, dropDatabase, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
-import { FAST_RUNNER } from '../support/runner-fixture.js';
-import { approvalMessage, clickOn, openTicketReader, refIn, slash, ticketOf } from '../support/ticket-flow.js';
+import { it } from 'node:test';
+import type mysql from 'mysql2/promise';
+import { DBA, type Harness } from '../support/harness.js';
+import {
+  approvalMessage,
+  clickOn,
+  refIn,
+  slash,
+  ticketOf,
+  type ShopFlow,
+  useShopFlow,
+} from '../support/ticket-flow.js';
 import { waitUntil } from '../support/wait.js';
 
 // The same slash command → approval → run flow as over HTTP, with the bot behind a firewall: it
 // opens its own WebSocket to Slack (SLACK_APP_TOKEN) and every command and click arrives as an
 // envelope on it, acked by the app.
-const suffix = randomBytes(4).toString('hex');
-const schema = `dbops_sock_${suffix}`;
 let h: Harness;
 let db: mysql.Connection;
-let reader: Awaited<ReturnType<typeof openTicketReader>>;
-
-before(async () => {
-  db = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
-  await db.query(`CREATE DATABASE \`${schema}\``);
-  await db.query(`CREATE TABLE \`${schema}\`.orders (
-    id INT UNSIGNED NOT NULL PRIMARY KEY COMMENT 'order id',
-    status INT NOT NULL DEFAULT 0 COMMENT 'order status'
-  ) ENGINE=InnoDB COMMENT='orders'`);
-  await db.query(`INSERT INTO \`${schema}\`.orders SELECT seq, 0 FROM \`${schema}\`.seq_1_to_10`);
-  h = await startHarness({
-    socketMode: true,
-    workers: true,
-    configYaml: testConfigYaml(`${FAST_RUNNER}\nexecution:\n  backup_schema: ${schema}_bk\n`),
-  });
-  reader = await openTicketReader(h);
-});
-after(async () => {
-  await reader.close();
-  await h.stop();
-  await db.end();
-  await dropDatabase(schema);
-  await dropDatabase(`${schema}_bk`);
-});
+let reader: ShopFlow['reader'];
+const schema = useShopFlow(
+  'dbops_sock',
+  { rows: 10, harness: { socketMode: true } },
+  (flow) => ({ h, db, reader } = flow),
+);
 
 async function statusOf(id: number): Promise<number> {
   const [rows] = await db.query<mysql.RowDataPacket[]>(`SELECT status FROM \`${schema}\`.orders WHERE id = ?`, [id]);

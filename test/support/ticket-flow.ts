@@ -17,7 +17,9 @@ import {
   startHarness,
   type Harness,
   type HarnessOptions,
+  testConfigYaml,
 } from './harness.js';
+import { FAST_RUNNER } from './runner-fixture.js';
 
 /** A schema on the local MariaDB for exec to target: `orders` with a few rows, commented as the rules want. */
 export async function createTargetSchema(): Promise<{ name: string; drop(): Promise<void> }> {
@@ -70,6 +72,56 @@ export function useTicketFlow(options: HarnessOptions | undefined, ready: (flow:
     await flow.h.stop();
     await flow.target.drop();
   });
+}
+
+export interface ShopFlow {
+  h: Harness;
+  reader: Awaited<ReturnType<typeof openTicketReader>>;
+  /** A root connection to the local MariaDB, for the test's own reads and writes. */
+  db: mysql.Connection;
+}
+
+/**
+ * The hooks of an e2e file whose tickets run changes on a shop schema of its own: before, a schema
+ * `<prefix>_<hex>` holding `orders` (id 1…`rows`, status 0), a harness with workers and the fast
+ * runner (before-images in `<schema>_bk`), a reader of its tickets and a root connection (handed to
+ * `ready`); after, all closed and both schemas dropped. Returns the schema's name.
+ */
+export function useShopFlow(
+  prefix: string,
+  options: { rows: number; harness?: HarnessOptions },
+  ready: (flow: ShopFlow) => void,
+): string {
+  const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
+  let db: mysql.Connection | undefined;
+  let h: Harness | undefined;
+  let reader: ShopFlow['reader'] | undefined;
+  before(async () => {
+    db = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+    await db.query(`CREATE DATABASE \`${schema}\``);
+    await db.query(`CREATE TABLE \`${schema}\`.orders (
+    id INT UNSIGNED NOT NULL PRIMARY KEY COMMENT 'order id',
+    status INT NOT NULL DEFAULT 0 COMMENT 'order status'
+  ) ENGINE=InnoDB COMMENT='orders'`);
+    if (options.rows > 0)
+      await db.query(`INSERT INTO \`${schema}\`.orders SELECT seq, 0 FROM \`${schema}\`.seq_1_to_${options.rows}`);
+    h = await startHarness({
+      workers: true,
+      configYaml: testConfigYaml(`${FAST_RUNNER}\nexecution:\n  backup_schema: ${schema}_bk\n`),
+      ...options.harness,
+    });
+    reader = await openTicketReader(h);
+    ready({ h, db, reader });
+  });
+  after(async () => {
+    await reader?.close();
+    await h?.stop();
+    if (!db) return;
+    await db.end();
+    await dropDatabase(schema);
+    await dropDatabase(`${schema}_bk`);
+  });
+  return schema;
 }
 
 /** `/dbops <text>` as `user` in the dev channel; resolves with the bot's answer through response_url. */
