@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { TicketStore } from '../../src/tickets/store.js';
-import { APPROVAL_CHANNEL, DBA, DBA2, DEV, startHarness, testConfigYaml, type Harness } from '../support/harness.js';
+import { APPROVAL_CHANNEL, DBA, DBA2, DEV, testConfigYaml, type Harness } from '../support/harness.js';
 import { TestClock } from '../support/runner-fixture.js';
 import {
   actionIds,
   approvalMessage,
   clickOn,
-  createTargetSchema,
   idOf,
   nextPrivateAnswer,
-  openTicketReader,
   refIn,
   slash,
   ticketOf,
+  type TicketFlow,
+  useTicketFlow,
 } from '../support/ticket-flow.js';
 
 const ESCALATION = 'C0ESCALATE1';
@@ -25,8 +25,7 @@ const FRIDAY_EVENING = new Date('2026-12-11T17:50:00Z');
 
 describe('approval reminders, escalation and expiry (test clock, signed HTTP)', () => {
   let h: Harness;
-  let target: Awaited<ReturnType<typeof createTargetSchema>>;
-  let reader: Awaited<ReturnType<typeof openTicketReader>>;
+  let target: TicketFlow['target'];
   let store: TicketStore;
   const clock = new TestClock();
   const at = (base: Date, minutes: number) => clock.set(new Date(base.getTime() + minutes * MINUTE));
@@ -41,9 +40,8 @@ describe('approval reminders, escalation and expiry (test clock, signed HTTP)', 
     return refIn(reply);
   };
 
-  before(async () => {
-    target = await createTargetSchema();
-    h = await startHarness({
+  useTicketFlow(
+    {
       clock,
       configYaml: testConfigYaml(`
 policy:
@@ -51,16 +49,13 @@ policy:
   remind_after: 30m
   expire_after: 7d
 `).replace('alert_channel: C0DBALERTS', `alert_channel: C0DBALERTS\n  escalation_channel: ${ESCALATION}`),
-    });
-    h.api.addChannel(ESCALATION, 'dba-escalations');
-    reader = await openTicketReader(h);
-    store = reader.store;
-  });
-  after(async () => {
-    await reader.close();
-    await h.stop();
-    await target.drop();
-  });
+    },
+    (flow) => {
+      ({ h, target } = flow);
+      h.api.addChannel(ESCALATION, 'dba-escalations');
+      store = flow.reader.store;
+    },
+  );
 
   it('reminds the DBAs once in the thread after 30 business minutes, then escalates, and both survive a restart', async () => {
     at(WEDNESDAY, 0);

@@ -1,37 +1,29 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ids } from '../../src/slack/ids.js';
 import type { TicketStore } from '../../src/tickets/store.js';
-import { APPROVAL_CHANNEL, DBA, DBA2, DEV, startHarness, type Harness } from '../support/harness.js';
+import { APPROVAL_CHANNEL, DBA, DBA2, DEV, type Harness } from '../support/harness.js';
 import {
   actionIds,
   approvalMessage,
   clickOn,
-  createTargetSchema,
   edited,
   idOf,
   nextPrivateAnswer,
-  openTicketReader,
   refIn,
   slash,
   ticketOf,
+  type TicketFlow,
+  useTicketFlow,
 } from '../support/ticket-flow.js';
 
 describe('tickets: exec, approve and reject over signed HTTP', () => {
   let h: Harness;
-  let target: Awaited<ReturnType<typeof createTargetSchema>>;
-  let reader: Awaited<ReturnType<typeof openTicketReader>>;
+  let target: TicketFlow['target'];
   let store: TicketStore;
-  before(async () => {
-    target = await createTargetSchema();
-    h = await startHarness();
-    reader = await openTicketReader(h);
-    store = reader.store;
-  });
-  after(async () => {
-    await reader.close();
-    await h.stop();
-    await target.drop();
+  useTicketFlow(undefined, (flow) => {
+    ({ h, target } = flow);
+    store = flow.reader.store;
   });
 
   it('exec posts the approval request and confirms to the requester with the id and a link', async () => {
