@@ -95,27 +95,29 @@ clusters:
       await runBackup({ cluster: 'local', trigger: 'manual', requestedBy: null, attempt: 1, signal }, deps(tool));
     };
     const scratch = join(work, 'scratch');
+    /** The baseline: mydumper -t 2 -c of the schema into a fresh directory. */
+    const mydumperInto = async (out: string) => {
+      await rm(out, { recursive: true, force: true });
+      await run('mydumper', [
+        '-h',
+        LOCAL.host,
+        '-u',
+        LOCAL.user,
+        '-B',
+        schema,
+        '-o',
+        out,
+        '-t',
+        '2',
+        '-c',
+        '--trx-consistency-only',
+      ]);
+    };
     const candidates: Array<{ name: string; run: () => Promise<void> }> = [];
     if (mydumper)
       candidates.push({
         name: 'mydumper -t 2 -c alone (baseline)',
-        run: async () => {
-          await rm(scratch, { recursive: true, force: true });
-          await run('mydumper', [
-            '-h',
-            LOCAL.host,
-            '-u',
-            LOCAL.user,
-            '-B',
-            schema,
-            '-o',
-            scratch,
-            '-t',
-            '2',
-            '-c',
-            '--trx-consistency-only',
-          ]);
-        },
+        run: () => mydumperInto(scratch),
       });
     candidates.push({
       name: `mariadb-dump --single-transaction | gzip${mydumper ? '' : ' (baseline)'}`,
@@ -134,31 +136,13 @@ clusters:
       ROUNDS,
       candidates.map((c) => c.run),
     );
-    console.log('  backup (best of rounds; ratio = baseline time / this time, 1.00 = as fast):');
-    for (const [i, c] of candidates.entries())
-      console.log(
-        `  ${c.name.padEnd(58)} ${(best[i] / 1000).toFixed(2).padStart(6)} s  ${(best[0] / best[i]).toFixed(2)}× baseline`,
-      );
+    printBest('  backup (best of rounds; ratio = baseline time / this time, 1.00 = as fast):', candidates, best);
 
     // Restore: the newest good set of each tool against myloader -t 2 of a mydumper directory.
     const restoreInto = `${schema}_r`;
     const restoreCandidates: Array<{ name: string; run: () => Promise<void> }> = [];
     if (mydumper) {
-      await rm(scratch, { recursive: true, force: true });
-      await run('mydumper', [
-        '-h',
-        LOCAL.host,
-        '-u',
-        LOCAL.user,
-        '-B',
-        schema,
-        '-o',
-        scratch,
-        '-t',
-        '2',
-        '-c',
-        '--trx-consistency-only',
-      ]);
+      await mydumperInto(scratch);
       restoreCandidates.push({
         name: 'myloader -t 2 (baseline)',
         run: async () => {
@@ -208,11 +192,7 @@ clusters:
       ROUNDS,
       restoreCandidates.map((c) => c.run),
     );
-    console.log('  restore:');
-    for (const [i, c] of restoreCandidates.entries())
-      console.log(
-        `  ${c.name.padEnd(58)} ${(bestRestore[i] / 1000).toFixed(2).padStart(6)} s  ${(bestRestore[0] / bestRestore[i]).toFixed(2)}× baseline`,
-      );
+    printBest('  restore:', restoreCandidates, bestRestore);
     console.log(
       `  peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (target < 200 MB)`,
     );
@@ -228,6 +208,15 @@ clusters:
     rmSync(dir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Each candidate's best time and its ratio to the first (the baseline), under `title`. */
+function printBest(title: string, candidates: ReadonlyArray<{ name: string }>, best: readonly number[]): void {
+  console.log(title);
+  for (const [i, c] of candidates.entries())
+    console.log(
+      `  ${c.name.padEnd(58)} ${(best[i] / 1000).toFixed(2).padStart(6)} s  ${(best[0] / best[i]).toFixed(2)}× baseline`,
+    );
 }
 
 export const backupBenchmarks: Benchmark[] = [
