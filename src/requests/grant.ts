@@ -3,8 +3,9 @@ import type { GrantFinding } from '../accounts/review.js';
 import { DbopsError } from '../kernel/errors.js';
 import { PENALTY } from '../review/grade.js';
 import type { TicketReview } from '../tickets/ticket.js';
-import { announced, autoApproved, type RequestAnswer } from './answer.js';
+import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
+import { openTicket } from './open-ticket.js';
 
 export interface GrantRequest {
   user: string;
@@ -29,29 +30,21 @@ export async function requestGrant(request: GrantRequest, deps: RequestDeps): Pr
   const prepared = await bot.prepare(parsed.request, request.user, slackName);
   if (!prepared.ok) return { kind: 'note', text: prepared.message };
   const { spec } = prepared;
-  const result = await deps.tickets.submit({
-    kind: 'grant',
-    payload: spec,
-    requester: request.user,
-    cluster: spec.cluster,
-    schema: spec.schema,
-    review: grantReview(prepared.findings),
-    sourceKey: request.sourceKey,
-    slack: request.channel ? { requestChannel: request.channel } : {},
-  });
-  if (!result.ok) return { kind: 'note', text: result.message };
-  const { ticket } = result;
-  deps.logger.info('grant requested', { ticket: ticket.ref, user: request.user, outcome: result.outcome });
-  switch (result.outcome) {
-    case 'blocked':
-      return { kind: 'blocked', ticket, review: { grant: prepared.findings } };
-    case 'duplicate':
-      return { kind: 'duplicate', ticket, permalink: await deps.announcer.permalink(ticket) };
-    case 'awaiting_approval':
-      return announced(ticket, await deps.announcer.publish(ticket.id), deps);
-    case 'auto_approved':
-      return autoApproved(await deps.announcer.autoApproved(ticket, result.handOff), result.handOff, deps);
-  }
+  return openTicket(
+    request,
+    {
+      kind: 'grant',
+      payload: spec,
+      cluster: spec.cluster,
+      schema: spec.schema,
+      review: grantReview(prepared.findings),
+    },
+    {
+      log: 'grant requested',
+      blocked: (ticket) => ({ kind: 'blocked', ticket, review: { grant: prepared.findings } }),
+    },
+    deps,
+  );
 }
 
 /** The least-privilege review as a ticket keeps a review: findings with rule, severity and fix; graded like SQL. */

@@ -3,8 +3,9 @@ import { requireCluster } from '../inventory/names.js';
 import { describeOutsideKey } from '../migrate/catalog.js';
 import type { MigrateSpec } from '../migrate/types.js';
 import { parseRunTime } from '../tickets/run-time.js';
-import { announced, autoApproved, type RequestAnswer } from './answer.js';
+import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
+import { openTicket } from './open-ticket.js';
 import { migrateDetailBlocks, type MigratePayload } from '../../jobs/migrate.js';
 
 export interface MigrationRequest {
@@ -21,7 +22,7 @@ export interface MigrationRequest {
  * requester, privately.
  */
 export async function requestMigration(request: MigrationRequest, deps: RequestDeps): Promise<RequestAnswer> {
-  const { args, user } = request;
+  const { args } = request;
   const planner = deps.migrations;
   if (!planner) throw new DbopsError('unavailable', 'migrations are not available in this dbops process');
   const source = requireCluster(deps.config, args.source.cluster);
@@ -63,36 +64,26 @@ export async function requestMigration(request: MigrationRequest, deps: RequestD
       outside_keys: inspection.outsideKeys.map((fk) => describeOutsideKey(spec.destination.schema, fk)),
     },
   };
-  const result = await deps.tickets.submit({
-    kind: 'migrate',
-    payload,
-    requester: user,
-    cluster: spec.source.cluster,
-    schema: spec.source.schema,
-    review: null,
-    estimatedRows: inspection.rows,
-    minApprovals: proposal.minApprovals,
-    runAt,
-    sourceKey: request.sourceKey,
-    slack: request.channel ? { requestChannel: request.channel } : {},
-  });
-  if (!result.ok) return { kind: 'note', text: result.message };
-  const { ticket } = result;
-  deps.logger.info('migration requested', {
-    ticket: ticket.ref,
-    user,
-    source: `${spec.source.cluster}.${spec.source.schema}`,
-    destination: `${spec.destination.cluster}.${spec.destination.schema}`,
-    outcome: result.outcome,
-  });
-  const details = migrateDetailBlocks(payload);
-  switch (result.outcome) {
-    case 'duplicate':
-      return { kind: 'duplicate', ticket, permalink: await deps.announcer.permalink(ticket) };
-    case 'blocked':
-    case 'awaiting_approval':
-      return announced(ticket, await deps.announcer.publish(ticket.id), deps, details);
-    case 'auto_approved':
-      return autoApproved(await deps.announcer.autoApproved(ticket, result.handOff), result.handOff, deps, details);
-  }
+  return openTicket(
+    request,
+    {
+      kind: 'migrate',
+      payload,
+      cluster: spec.source.cluster,
+      schema: spec.source.schema,
+      review: null,
+      estimatedRows: inspection.rows,
+      minApprovals: proposal.minApprovals,
+      runAt,
+    },
+    {
+      log: 'migration requested',
+      fields: {
+        source: `${spec.source.cluster}.${spec.source.schema}`,
+        destination: `${spec.destination.cluster}.${spec.destination.schema}`,
+      },
+      details: migrateDetailBlocks(payload),
+    },
+    deps,
+  );
 }

@@ -1,8 +1,9 @@
 import { restoreDetailBlocks } from '../../jobs/restore.js';
 import type { BackupBot, RestoreRequestArgs } from '../backup/bot.js';
 import { DbopsError } from '../kernel/errors.js';
-import { announced, autoApproved, type RequestAnswer } from './answer.js';
+import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
+import { openTicket } from './open-ticket.js';
 
 export interface RestoreRequest {
   user: string;
@@ -31,34 +32,21 @@ export async function requestRestore(request: RestoreRequest, deps: RequestDeps)
     schema: planned.schema,
   });
   if (!targets.ok) return { kind: 'note', text: targets.message };
-  const result = await deps.tickets.submit({
-    kind: 'restore',
-    payload: planned.payload,
-    requester: request.user,
-    cluster: planned.cluster,
-    schema: planned.schema,
-    review: null,
-    minApprovals: planned.minApprovals,
-    sourceKey: request.sourceKey,
-    slack: request.channel ? { requestChannel: request.channel } : {},
-  });
-  if (!result.ok) return { kind: 'note', text: result.message };
-  const { ticket } = result;
-  deps.logger.info('restore requested', {
-    ticket: ticket.ref,
-    user: request.user,
-    set: planned.payload.set,
-    cluster: planned.cluster,
-    outcome: result.outcome,
-  });
-  const details = restoreDetailBlocks(planned.payload);
-  switch (result.outcome) {
-    case 'duplicate':
-      return { kind: 'duplicate', ticket, permalink: await deps.announcer.permalink(ticket) };
-    case 'blocked':
-    case 'awaiting_approval':
-      return announced(ticket, await deps.announcer.publish(ticket.id), deps, details);
-    case 'auto_approved':
-      return autoApproved(await deps.announcer.autoApproved(ticket, result.handOff), result.handOff, deps, details);
-  }
+  return openTicket(
+    request,
+    {
+      kind: 'restore',
+      payload: planned.payload,
+      cluster: planned.cluster,
+      schema: planned.schema,
+      review: null,
+      minApprovals: planned.minApprovals,
+    },
+    {
+      log: 'restore requested',
+      fields: { set: planned.payload.set, cluster: planned.cluster },
+      details: restoreDetailBlocks(planned.payload),
+    },
+    deps,
+  );
 }

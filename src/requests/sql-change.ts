@@ -4,8 +4,9 @@ import { toolNameRefusal } from '../execute/osc-dsn.js';
 import { requireCluster } from '../inventory/names.js';
 import { parseRunTime } from '../tickets/run-time.js';
 import { reviewFromReport } from '../tickets/ticket.js';
-import { announced, autoApproved, type RequestAnswer } from './answer.js';
+import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
+import { openTicket } from './open-ticket.js';
 
 export interface SqlChangeRequest {
   user: string;
@@ -44,35 +45,23 @@ export async function requestSqlChange(request: SqlChangeRequest, deps: RequestD
   const unsafeName = toolNameRefusal(sql, target.schema);
   if (unsafeName) throw new UsageError(unsafeName);
   const report = await deps.reviewer.review({ sql, target, purpose: 'change' });
-  const result = await deps.tickets.submit({
-    kind: 'sql-change',
-    payload: { sql },
-    requester: user,
-    cluster: target.cluster,
-    schema: target.schema,
-    review: reviewFromReport(report),
-    // EXPLAIN's estimate for the UPDATEs and DELETEs: shown to DBAs, and the run stops above it.
-    estimatedRows: batchEstimatedRows(report),
-    runAt: request.runAt,
-    sourceKey: request.sourceKey,
-    slack: request.channel ? { requestChannel: request.channel } : {},
-  });
-  if (!result.ok) return { kind: 'note', text: result.message };
-  const { ticket } = result;
-  deps.logger.info('sql change requested', {
-    ticket: ticket.ref,
-    user,
-    target: `${target.cluster}.${target.schema}`,
-    outcome: result.outcome,
-  });
-  switch (result.outcome) {
-    case 'blocked':
-      return { kind: 'blocked', ticket, review: { report, requestedBy: user } };
-    case 'duplicate':
-      return { kind: 'duplicate', ticket, permalink: await deps.announcer.permalink(ticket) };
-    case 'awaiting_approval':
-      return announced(ticket, await deps.announcer.publish(ticket.id), deps);
-    case 'auto_approved':
-      return autoApproved(await deps.announcer.autoApproved(ticket, result.handOff), result.handOff, deps);
-  }
+  return openTicket(
+    request,
+    {
+      kind: 'sql-change',
+      payload: { sql },
+      cluster: target.cluster,
+      schema: target.schema,
+      review: reviewFromReport(report),
+      // EXPLAIN's estimate for the UPDATEs and DELETEs: shown to DBAs, and the run stops above it.
+      estimatedRows: batchEstimatedRows(report),
+      runAt: request.runAt,
+    },
+    {
+      log: 'sql change requested',
+      fields: { target: `${target.cluster}.${target.schema}` },
+      blocked: (ticket) => ({ kind: 'blocked', ticket, review: { report, requestedBy: user } }),
+    },
+    deps,
+  );
 }
