@@ -76,8 +76,12 @@ export interface RequestDeps {
   dbas: DbaDirectory;
   announcer: RequestAnnouncer;
   chat: RequestChat;
+  /** `/dbops migrate`'s checks against both clusters (src/migrate/planner.ts); absent where migrations are not wired. */
   migrations?: MigratePlanner;
+  /** Rollbacks and the online ALTER's controls (src/execute/); absent where no execution is wired. */
   execution?: ExecutionBot;
+  /** Grants: requests checked before a ticket, the one-time password, revokes, lists (src/accounts/bot.ts). */
   grants?: GrantBot;
+  /** Backups: the list, a backup now, a restore's checks before its ticket (src/backup/bot.ts). */
   backups?: BackupBot;
 }

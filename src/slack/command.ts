@@ -1,18 +1,8 @@
 import type { z } from 'zod';
-import type { GrantBot } from '../accounts/bot.js';
-import type { BackupBot } from '../backup/bot.js';
-import type { DbopsConfig } from '../config/schema.js';
 import type { Diagnostics } from '../diagnose/service.js';
-import type { ExecutionBot } from '../execute/bot.js';
 import type { SwitchoverPlanner } from '../ha/planner.js';
 import type { Inventory } from '../inventory/service.js';
-import type { Logger } from '../kernel/logger.js';
-import type { MigratePlanner } from '../migrate/planner.js';
 import type { AlertService } from '../monitor/alert-service.js';
-import type { Reviewer } from '../review/service.js';
-import type { DbaDirectory } from '../tickets/dba-directory.js';
-import type { Clock, TicketService } from '../tickets/service.js';
-import type { TicketStore } from '../tickets/store.js';
 import type { TicketAnnouncer } from './ticket-announcer.js';
 import type { Message } from '../text/blocks.js';
 import type { Notifier } from './notifier.js';
@@ -30,30 +20,13 @@ export interface Invocation {
 
 /** What commands may use. Commands never talk to target databases directly (STYLE.md §7). */
 export interface CommandDeps extends RequestDeps {
-  config: DbopsConfig;
   slack: Notifier;
-  reviewer: Reviewer;
-  logger: Logger;
-  clock: Clock;
-  /** Ticket operations: each checks policy and changes state by compare-and-set. */
-  tickets: TicketService;
-  /** Reads (lists, details, history); state changes go through `tickets`. */
-  ticketStore: TicketStore;
-  dbas: DbaDirectory;
   /** Approval messages, ticket threads, the requester's DMs and the App Home. */
   announcer: TicketAnnouncer;
   /** Every registered command, for help and suggestions. */
   commands: readonly Command[];
-  /** `/dbops migrate`'s checks against both clusters (src/migrate/planner.ts); absent where migrations are not wired. */
-  migrations?: MigratePlanner;
-  /** Rollbacks and the online ALTER's controls (src/execute/); absent where no execution is wired. */
-  execution?: ExecutionBot;
   /** Firing alerts, acknowledgements and silences (src/monitor/). */
   alerts: AlertService;
-  /** Grants: requests checked before a ticket, the one-time password, revokes, lists (src/accounts/bot.ts). */
-  grants?: GrantBot;
-  /** Backups: the list, a backup now, a restore's checks before its ticket (src/backup/bot.ts). */
-  backups?: BackupBot;
   /** Live facts about the clusters (topology, schemas, tables): commands read targets only through it. */
   inventory: Inventory;
   /** `/dbops top`, `slow` and `space`, and Kill (src/diagnose/): they read targets only through it. */
