@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
-import { migrate, type MigratePayload } from '../jobs/migrate.js';
+import { copySettingsOf, migrate, type MigratePayload } from '../jobs/migrate.js';
 import { MigrateSection } from '../src/config/schema.js';
 import { openRunnerFixture, type RunnerFixture } from '../test/support/runner-fixture.js';
 import { dumpAndLoad, installed, LOCAL, mydumperAndLoad } from './migrate.js';
@@ -42,14 +42,7 @@ async function dbopsPath(f: RunnerFixture, source: string, destination: string):
     where: null,
     mode: 'fail',
     objects: [],
-    copy: {
-      parallel: settings.parallel,
-      chunk_rows: settings.chunk_rows,
-      chunk_mb: settings.chunk_mb,
-      method: settings.method,
-      defer_keys: settings.defer_keys,
-      throttle: settings.throttle,
-    },
+    copy: copySettingsOf(settings),
   };
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import type { MigrateSection } from '../src/config/schema.js';
 import { poolSource } from '../src/migrate/connections.js';
 import { runMigration } from '../src/migrate/engine.js';
 import { MigrateError } from '../src/migrate/errors.js';
@@ -73,6 +74,18 @@ export const MigratePayload = z.strictObject({
 });
 export type MigratePayload = z.infer<typeof MigratePayload>;
 /** Tables listed by name in a message; the rest are counted. */
+/** The payload's `copy`: dbops.yml `migrate` as it is now, kept with the ticket. */
+export function copySettingsOf(settings: MigrateSection): NonNullable<MigratePayload['copy']> {
+  return {
+    parallel: settings.parallel,
+    chunk_rows: settings.chunk_rows,
+    chunk_mb: settings.chunk_mb,
+    method: settings.method,
+    defer_keys: settings.defer_keys,
+    throttle: settings.throttle,
+  };
+}
+
 export const TABLES_SHOWN = 12;
 
 const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;

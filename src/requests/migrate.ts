@@ -6,7 +6,7 @@ import { parseRunTime } from '../tickets/run-time.js';
 import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
 import { openTicket } from './open-ticket.js';
-import { migrateDetailBlocks, type MigratePayload } from '../../jobs/migrate.js';
+import { copySettingsOf, migrateDetailBlocks, type MigratePayload } from '../../jobs/migrate.js';
 
 export interface MigrationRequest {
   user: string;
@@ -40,17 +40,9 @@ export async function requestMigration(request: MigrationRequest, deps: RequestD
   if (!targets.ok) return { kind: 'note', text: targets.message };
   const proposal = await planner.check(spec);
   const { inspection } = proposal;
-  const settings = deps.config.migrate;
   const payload: MigratePayload = {
     ...spec,
-    copy: {
-      parallel: settings.parallel,
-      chunk_rows: settings.chunk_rows,
-      chunk_mb: settings.chunk_mb,
-      method: settings.method,
-      defer_keys: settings.defer_keys,
-      throttle: settings.throttle,
-    },
+    copy: copySettingsOf(deps.config.migrate),
     estimate: {
       rows: inspection.rows,
       bytes: inspection.bytes,
