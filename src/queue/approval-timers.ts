@@ -1,7 +1,7 @@
-import { type ConnectionOptions, Queue, Worker } from 'bullmq';
-import { toError } from '../kernel/errors.js';
+import type { ConnectionOptions } from 'bullmq';
 import type { Logger } from '../kernel/logger.js';
 import { type ApprovalTimerDeps, sweepApprovalTimers, type TimerSweep } from '../tickets/approval-timers.js';
+import { type SideWorker, sideWorker } from './side-worker.js';
 
 const SWEEP_JOB = 'approval-timers';
 const SCHEDULER = 'approval-timers';
@@ -28,43 +28,32 @@ export interface ApprovalTimersOptions {
  */
 export class ApprovalTimers {
   private constructor(
-    private readonly queue: Queue,
-    private readonly worker: Worker,
+    private readonly side: SideWorker,
     private readonly deps: ApprovalTimerDeps,
-    private readonly logger: Logger,
   ) {}
 
   static async start(options: ApprovalTimersOptions): Promise<ApprovalTimers> {
-    const prefix = { prefix: options.prefix };
-    const queue = new Queue(options.queueName, { connection: options.connection, ...prefix });
-    const worker = new Worker(options.queueName, () => sweepApprovalTimers(options.deps), {
+    const { logger } = options;
+    const side = sideWorker(options.queueName, () => sweepApprovalTimers(options.deps), {
       connection: options.connection,
-      ...prefix,
+      prefix: options.prefix,
       concurrency: 1,
-      autorun: false,
+      logger,
+      what: 'approval-timer',
+      onFailed: (job, err) => logger.warn('the approval-timer sweep failed', { job: job?.id }, err),
     });
-    worker.on('failed', (job, err) => options.logger.warn('the approval-timer sweep failed', { job: job?.id }, err));
-    worker.on('error', (err) => options.logger.warn('approval-timer worker error', err));
-    const self = new ApprovalTimers(queue, worker, options.deps, options.logger);
-    try {
+    await side.start(async () => {
       const opts = { attempts: 1, removeOnComplete: true, removeOnFail: { age: 86_400, count: 100 } };
       if (options.schedule !== false) {
-        await queue.upsertJobScheduler(
+        await side.queue.upsertJobScheduler(
           SCHEDULER,
           { every: options.everySeconds * 1000 },
           { name: SWEEP_JOB, data: {}, opts },
         );
-        await queue.add(SWEEP_JOB, {}, opts);
+        await side.queue.add(SWEEP_JOB, {}, opts);
       }
-      void worker
-        .run()
-        .catch((err: unknown) => options.logger.error('the approval-timer worker stopped', toError(err)));
-      await worker.waitUntilReady();
-    } catch (err) {
-      await self.close();
-      throw err;
-    }
-    return self;
+    });
+    return new ApprovalTimers(side, options.deps);
   }
 
   /** One sweep now, in this process (tests, after moving their clock). */
@@ -72,10 +61,7 @@ export class ApprovalTimers {
     return sweepApprovalTimers(this.deps);
   }
 
-  async close(): Promise<void> {
-    await this.worker
-      .close()
-      .catch((err: unknown) => this.logger.warn('error closing the approval timers', toError(err)));
-    await this.queue.close();
+  close(): Promise<void> {
+    return this.side.close();
   }
 }

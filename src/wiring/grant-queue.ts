@@ -1,6 +1,6 @@
-import { toError } from '../kernel/errors.js';
-import { type ConnectionOptions, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { type ConnectionOptions, type Job, Queue, UnrecoverableError } from 'bullmq';
 import { grantRevoke, grantSweep, revokeJobId } from '../../jobs/grant-lifecycle.js';
+import { type SideWorker, sideWorker } from '../queue/side-worker.js';
 import type { Logger } from '../kernel/logger.js';
 import type { LifecycleDeps } from '../accounts/lifecycle.js';
 import type { RevokeQueue } from '../accounts/revoke-queue.js';
@@ -60,46 +60,29 @@ export interface GrantWorkerOptions extends GrantQueueOptions {
  * revoked now) and keeps the sweep's scheduler in place.
  */
 export class GrantWorker {
-  private constructor(
-    private readonly queue: Queue,
-    private readonly worker: Worker,
-    private readonly logger: Logger,
-  ) {}
+  private constructor(private readonly side: SideWorker) {}
 
   static async start(options: GrantWorkerOptions): Promise<GrantWorker> {
-    const name = options.queueName ?? GRANTS_QUEUE;
-    const prefix = options.prefix ? { prefix: options.prefix } : {};
-    const queue = new Queue(name, { connection: options.connection, ...prefix });
-    const worker = new Worker(name, (job) => processJob(job, options.deps), {
+    const side = sideWorker(options.queueName ?? GRANTS_QUEUE, (job) => processJob(job, options.deps), {
       connection: options.connection,
-      ...prefix,
+      prefix: options.prefix,
       concurrency: 4,
-      autorun: false,
+      logger: options.logger,
+      what: 'grant',
     });
-    worker.on('failed', (job, err) =>
-      options.logger.warn('grant job failed', { job: job?.name, data: job?.data }, err),
-    );
-    worker.on('error', (err) => options.logger.warn('grant worker error', err));
-    const self = new GrantWorker(queue, worker, options.logger);
-    try {
-      await queue.upsertJobScheduler(
+    await side.start(async () => {
+      await side.queue.upsertJobScheduler(
         SWEEP_SCHEDULER,
         { every: options.sweepSeconds * 1000 },
         { name: grantSweep.name, data: {}, opts: grantSweep.options },
       );
-      await queue.add(grantSweep.name, {}, { ...grantSweep.options, jobId: `grant-sweep-start-${Date.now()}` });
-      void worker.run().catch((err: unknown) => options.logger.error('the grant worker stopped', toError(err)));
-      await worker.waitUntilReady();
-    } catch (err) {
-      await self.close();
-      throw err;
-    }
-    return self;
+      await side.queue.add(grantSweep.name, {}, { ...grantSweep.options, jobId: `grant-sweep-start-${Date.now()}` });
+    });
+    return new GrantWorker(side);
   }
 
-  async close(): Promise<void> {
-    await this.worker.close().catch((err: unknown) => this.logger.warn('error closing the grant worker', toError(err)));
-    await this.queue.close();
+  close(): Promise<void> {
+    return this.side.close();
   }
 }
 

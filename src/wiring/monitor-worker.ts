@@ -1,9 +1,9 @@
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { type Queue, UnrecoverableError, type Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { alertSweep, monitorPoll, weeklyDigest, type MonitorJobContext } from '../../jobs/monitor.js';
 import { WEEKDAYS, type DbopsConfig, type MonitorsSection } from '../config/schema.js';
 import { configuredInstances } from '../inventory/instances.js';
 import type { Logger } from '../kernel/logger.js';
-import { toError } from '../kernel/errors.js';
+import { type SideWorker, sideWorker } from '../queue/side-worker.js';
 
 export const MONITOR_QUEUE = 'dbops-monitors';
 /** Scheduler ids: `poll-<cluster>-<host>-<port>` per instance, and the sweep. */
@@ -33,35 +33,29 @@ export interface MonitorWorkerOptions {
  * are removed at start.
  */
 export class MonitorWorker {
+  readonly queue: Queue;
+  private readonly worker: Worker;
+
   private constructor(
-    readonly queue: Queue,
-    private readonly worker: Worker,
+    private readonly side: SideWorker,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.queue = side.queue;
+    this.worker = side.worker;
+  }
 
   static async start(options: MonitorWorkerOptions): Promise<MonitorWorker> {
-    const name = options.queueName ?? MONITOR_QUEUE;
-    const prefix = options.prefix ? { prefix: options.prefix } : {};
-    const queue = new Queue(name, { connection: options.connection, ...prefix });
-    const worker = new Worker(name, (job) => processJob(job, options.context), {
+    const side = sideWorker(options.queueName ?? MONITOR_QUEUE, (job) => processJob(job, options.context), {
       connection: options.connection,
-      ...prefix,
+      prefix: options.prefix,
       concurrency: options.config.monitors.concurrency,
-      autorun: false,
+      logger: options.logger,
+      what: 'monitor',
     });
-    worker.on('failed', (job, err) =>
-      options.logger.warn('monitor job failed', { job: job?.name, data: job?.data }, err),
-    );
-    worker.on('error', (err) => options.logger.warn('monitor worker error', err));
-    const self = new MonitorWorker(queue, worker, options.logger);
-    try {
+    const self = new MonitorWorker(side, options.logger);
+    await side.start(async () => {
       if (options.schedule !== false) await self.syncSchedulers(options.config);
-      void worker.run().catch((err: unknown) => options.logger.error('the monitor worker stopped', toError(err)));
-      await worker.waitUntilReady();
-    } catch (err) {
-      await self.close();
-      throw err;
-    }
+    });
     return self;
   }
 
@@ -113,11 +107,8 @@ export class MonitorWorker {
     this.worker.on('completed', (job) => listener(job.name));
   }
 
-  async close(): Promise<void> {
-    await this.worker
-      .close()
-      .catch((err: unknown) => this.logger.warn('error closing the monitor worker', toError(err)));
-    await this.queue.close();
+  close(): Promise<void> {
+    return this.side.close();
   }
 }
 
