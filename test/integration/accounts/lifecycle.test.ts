@@ -114,6 +114,8 @@ describe('grant lifecycle', () => {
       await queue.revokeAt(grant.id, new Date(Date.now() + 300), new Date());
       await queue.revokeAt(grant.id, new Date(Date.now() + 300), new Date());
       await waitUntil(async () => (await f.grants.get(grant.id))?.state === 'revoked', 10_000, 'the delayed revoke');
+      // The revoke is announced after its state changed: wait for that too before counting.
+      await waitUntil(async () => announcer.said.some((line) => line.includes(grant.ref)), 10_000, 'the announcement');
       assert.equal(await tryAs(user, password, `SELECT id FROM \`${f.schema}\`.orders`), 'ER_TABLEACCESS_DENIED_ERROR');
       assert.deepEqual(
         announcer.said.filter((line) => line.includes(grant.ref)),
