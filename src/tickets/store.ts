@@ -94,6 +94,15 @@ export interface TicketStoreOptions {
   onChange?: (ticket: Ticket, event: TicketEvent) => void;
 }
 
+/** An event that changes nothing of the ticket: what was done about it from outside the state machine. */
+interface TicketNote {
+  ticketId: number;
+  actor: string;
+  action: NoteAction;
+  at: Date;
+  note: Record<string, unknown>;
+}
+
 /** Tickets, approvals and the event log in the meta database. Every state change is compare-and-set. */
 export class TicketStore {
   /** `kinds` checks every ticket's kind and payload, written or read (jobs/index.ts, or a test's list). */
@@ -312,29 +321,8 @@ export class TicketStore {
    * Append an event that changes nothing of the ticket (its state stays, its version too): what was
    * done about it from outside the state machine, for its history. Null when there is no such ticket.
    */
-  async recordNote(e: {
-    ticketId: number;
-    actor: string;
-    action: NoteAction;
-    at: Date;
-    note: Record<string, unknown>;
-  }): Promise<TicketEvent | null> {
-    return this.inTransaction(async (conn) => {
-      const [rows] = await conn.query<RowDataPacket[]>('SELECT state FROM tickets WHERE id = ? FOR UPDATE', [
-        e.ticketId,
-      ]);
-      const state = TICKET_STATES.find((s) => s === rows[0]?.state);
-      if (!state) return null;
-      return insertEvent(conn, {
-        ticketId: e.ticketId,
-        at: e.at,
-        actor: e.actor,
-        from: state,
-        to: state,
-        action: e.action,
-        note: e.note,
-      });
-    });
+  async recordNote(e: TicketNote): Promise<TicketEvent | null> {
+    return this.noteWhile(e, TICKET_STATES, false);
   }
 
   /**
@@ -357,25 +345,28 @@ export class TicketStore {
    * `states`: the event, or null when it was recorded before (by this or any other process) or
    * the ticket moved on. The ticket's row lock makes concurrent callers take turns.
    */
-  async recordNoteOnce(e: {
-    ticketId: number;
-    actor: string;
-    action: NoteAction;
-    at: Date;
-    note: Record<string, unknown>;
-    states: readonly TicketState[];
-  }): Promise<TicketEvent | null> {
+  async recordNoteOnce(e: TicketNote & { states: readonly TicketState[] }): Promise<TicketEvent | null> {
+    return this.noteWhile(e, e.states, true);
+  }
+
+  /**
+   * With the ticket's row locked: the note as an event that keeps the state, when the ticket is in
+   * one of `states` (and, `once`, has no note of this action yet); else null.
+   */
+  private noteWhile(e: TicketNote, states: readonly TicketState[], once: boolean): Promise<TicketEvent | null> {
     return this.inTransaction(async (conn) => {
       const [rows] = await conn.query<RowDataPacket[]>('SELECT state FROM tickets WHERE id = ? FOR UPDATE', [
         e.ticketId,
       ]);
-      const state = e.states.find((s) => s === rows[0]?.state);
+      const state = states.find((s) => s === rows[0]?.state);
       if (!state) return null;
-      const [done] = await conn.query<RowDataPacket[]>(
-        'SELECT 1 FROM ticket_events WHERE ticket_id = ? AND action = ? LIMIT 1',
-        [e.ticketId, e.action],
-      );
-      if (done.length > 0) return null;
+      if (once) {
+        const [done] = await conn.query<RowDataPacket[]>(
+          'SELECT 1 FROM ticket_events WHERE ticket_id = ? AND action = ? LIMIT 1',
+          [e.ticketId, e.action],
+        );
+        if (done.length > 0) return null;
+      }
       return insertEvent(conn, {
         ticketId: e.ticketId,
         at: e.at,
