@@ -7,6 +7,7 @@ import type { CommandDeps } from '../command.js';
 import { requestGrant } from '../../requests/grant.js';
 import { ids } from '../ids.js';
 import { guarded } from './guard.js';
+import { ViewState } from './view-state.js';
 import { answerPrivately, ClickSource, surfaceOf, type AnswerDeps, type Surface } from '../private-answer.js';
 import { durationText, grantModalView, grantTextFromForm, passwordGoneModal, passwordModal } from '../views/grants.js';
 import { privateNote } from '../views/ticket-replies.js';
@@ -37,7 +38,7 @@ interface GrantClick {
 const { grantModal } = ids;
 const Submission = z.object({
   private_metadata: z.string(),
-  state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
+  state: ViewState,
 });
 
 /**

@@ -7,11 +7,12 @@ import { requestRestore } from '../../requests/restore.js';
 import { requestAnswerMessage } from '../views/request-answer.js';
 import { problemNote } from '../views/ticket-replies.js';
 import { guarded } from './guard.js';
+import { ViewState } from './view-state.js';
 
 const { restoreModal } = ids;
 const Submission = z.object({
   id: z.string(),
-  state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
+  state: ViewState,
 });
 
 /** The restore form's submission: read like the command's text; the answer (or what was wrong) comes by DM. */

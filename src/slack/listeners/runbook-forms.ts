@@ -4,6 +4,7 @@ import { checkValues } from '../../runbooks/params.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
 import { guarded } from './guard.js';
+import { ViewState } from './view-state.js';
 import { type AnswerDeps, answerPrivately, ClickSource, type Surface, surfaceOf } from '../private-answer.js';
 import { requestRunbook } from '../../requests/runbook.js';
 import { runbookFormView } from '../views/runbooks.js';
@@ -17,18 +18,7 @@ const Submitted = z.object({
   view: z.object({
     id: z.string(),
     private_metadata: z.string(),
-    state: z.object({
-      values: z.record(
-        z.string(),
-        z.record(
-          z.string(),
-          z.looseObject({
-            value: z.string().nullish(),
-            selected_option: z.looseObject({ value: z.string() }).nullish(),
-          }),
-        ),
-      ),
-    }),
+    state: ViewState,
   }),
   user: z.looseObject({ id: z.string() }),
 });

@@ -5,6 +5,7 @@ import { parseRunTime } from '../../tickets/run-time.js';
 import type { CommandDeps } from '../command.js';
 import { ids } from '../ids.js';
 import { guarded, type Scope } from './guard.js';
+import { ViewState } from './view-state.js';
 import { answerPrivately, type AnswerDeps, type Surface } from '../private-answer.js';
 import { requestSqlChange } from '../../requests/sql-change.js';
 import type { ModalOrigin } from '../views/ticket-modals.js';
@@ -17,20 +18,7 @@ import { requestAnswerMessage } from '../views/request-answer.js';
 const SubmittedView = z.object({
   id: z.string(),
   private_metadata: z.string().default(''),
-  state: z.object({
-    values: z.record(
-      z.string(),
-      z.record(
-        z.string(),
-        z.looseObject({
-          value: z.string().nullish(),
-          selected_option: z.looseObject({ value: z.string() }).nullish(),
-          selected_date: z.string().nullish(),
-          selected_time: z.string().nullish(),
-        }),
-      ),
-    ),
-  }),
+  state: ViewState,
 });
 const Submitter = z.object({ user: z.looseObject({ id: z.string() }) });
 
