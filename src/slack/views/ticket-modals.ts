@@ -1,4 +1,4 @@
-import type { KnownBlock, View } from '@slack/types';
+import type { View } from '@slack/types';
 import type { Ticket } from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
 import { section, truncate } from '../../text/blocks.js';
@@ -16,99 +16,72 @@ export interface ModalOrigin {
   home?: boolean;
 }
 
-function reasonInput(
-  blockId: string,
-  actionId: string,
-  label: string,
-  placeholder: string,
-  optional: boolean,
-): KnownBlock {
+/** A ticket's modal that asks for one reason: what it is about, then the question with an example. */
+function reasonModal(
+  form: { callback: string; reasonBlock: string; reasonInput: string },
+  origin: ModalOrigin,
+  text: { title: string; submit: string; close: string; about: string; question: string; example: string },
+): View {
   return {
-    type: 'input',
-    block_id: blockId,
-    optional,
-    label: { type: 'plain_text', text: label },
-    element: {
-      type: 'plain_text_input',
-      action_id: actionId,
-      multiline: true,
-      max_length: 2000,
-      placeholder: { type: 'plain_text', text: placeholder },
-    },
+    type: 'modal',
+    callback_id: form.callback,
+    private_metadata: JSON.stringify(origin),
+    title: { type: 'plain_text', text: text.title },
+    submit: { type: 'plain_text', text: text.submit },
+    close: { type: 'plain_text', text: text.close },
+    blocks: [
+      section(text.about),
+      {
+        type: 'input',
+        block_id: form.reasonBlock,
+        optional: false,
+        label: { type: 'plain_text', text: text.question },
+        element: {
+          type: 'plain_text_input',
+          action_id: form.reasonInput,
+          multiline: true,
+          max_length: 2000,
+          placeholder: { type: 'plain_text', text: text.example },
+        },
+      },
+    ],
   };
 }
 
 /** Reject: asks the DBA for a reason, which the requester sees. */
 export function rejectModalView(ticket: Ticket, origin: ModalOrigin): View {
-  const form = ids.rejectModal;
-  return {
-    type: 'modal',
-    callback_id: form.callback,
-    private_metadata: JSON.stringify(origin),
-    title: { type: 'plain_text', text: truncate(`Reject ${ticket.ref}`, 24) },
-    submit: { type: 'plain_text', text: 'Reject' },
-    close: { type: 'plain_text', text: 'Back' },
-    blocks: [
-      section(`*${ticket.ref}* · ${ticketTitle(ticket)} · requested by ${actorMention(ticket.requester)}`),
-      reasonInput(
-        form.reasonBlock,
-        form.reasonInput,
-        'Why is it rejected?',
-        'e.g. Needs an index on orders.customer_id first; ask again with the ALTER.',
-        false,
-      ),
-    ],
-  };
+  return reasonModal(ids.rejectModal, origin, {
+    title: truncate(`Reject ${ticket.ref}`, 24),
+    submit: 'Reject',
+    close: 'Back',
+    about: `*${ticket.ref}* · ${ticketTitle(ticket)} · requested by ${actorMention(ticket.requester)}`,
+    question: 'Why is it rejected?',
+    example: 'e.g. Needs an index on orders.customer_id first; ask again with the ALTER.',
+  });
 }
 
 /** Cancel… of a running ticket: it stops at its next safe point; the reason goes to the thread. */
 export function cancelModalView(ticket: Ticket, origin: ModalOrigin): View {
-  const form = ids.cancelModal;
-  return {
-    type: 'modal',
-    callback_id: form.callback,
-    private_metadata: JSON.stringify(origin),
-    title: { type: 'plain_text', text: truncate(`Stop ${ticket.ref}`, 24) },
-    submit: { type: 'plain_text', text: 'Stop it' },
-    close: { type: 'plain_text', text: 'Keep running' },
-    blocks: [
-      section(
-        `*${ticket.ref}* · ${ticketTitle(ticket)} is *running*. It stops at its next safe point: what is done stays done, the rest does not run.`,
-      ),
-      reasonInput(
-        form.reasonBlock,
-        form.reasonInput,
-        'Why stop it?',
-        'e.g. Replication lag on the replicas is growing; we retry tonight.',
-        false,
-      ),
-    ],
-  };
+  return reasonModal(ids.cancelModal, origin, {
+    title: truncate(`Stop ${ticket.ref}`, 24),
+    submit: 'Stop it',
+    close: 'Keep running',
+    about: `*${ticket.ref}* · ${ticketTitle(ticket)} is *running*. It stops at its next safe point: what is done stays done, the rest does not run.`,
+    question: 'Why stop it?',
+    example: 'e.g. Replication lag on the replicas is growing; we retry tonight.',
+  });
 }
 
 /** Request exception: asks the requester why the errors of the review are acceptable. */
 export function exceptionModalView(ticket: Ticket, origin: ModalOrigin): View {
-  const form = ids.exceptionModal;
-  return {
-    type: 'modal',
-    callback_id: form.callback,
-    private_metadata: JSON.stringify(origin),
-    title: { type: 'plain_text', text: 'Request an exception' },
-    submit: { type: 'plain_text', text: 'Send to DBAs' },
-    close: { type: 'plain_text', text: 'Back' },
-    blocks: [
-      section(
-        `*${ticket.ref}* · ${ticketTitle(ticket)}\nReview: ${reviewText(ticket)}. DBAs will see your reason next to the findings.`,
-      ),
-      reasonInput(
-        form.reasonBlock,
-        form.reasonInput,
-        'Why should it run anyway?',
-        'e.g. The table is a 200-row lookup table; the full-table UPDATE is intended.',
-        false,
-      ),
-    ],
-  };
+  return reasonModal(ids.exceptionModal, origin, {
+    title: 'Request an exception',
+    submit: 'Send to DBAs',
+    close: 'Back',
+    about: `*${ticket.ref}* · ${ticketTitle(ticket)}\nReview: ${reviewText(ticket)}. DBAs will see your reason next to the findings.`,
+    question: 'Why should it run anyway?',
+    example: 'e.g. The table is a 200-row lookup table; the full-table UPDATE is intended.',
+  });
 }
 
 export interface ExecModalMetadata {
