@@ -92,15 +92,11 @@ function toSet(row: unknown): BackupSet {
   };
 }
 
-export interface NewSet {
-  cluster: string;
-  trigger: BackupTrigger;
-  requestedBy: string | null;
-  attempt: number;
-  runToken: string;
-  worker: string;
-  tool: BackupTool;
-  source: string;
+export interface NewSet
+  extends Pick<
+    BackupSet,
+    'cluster' | 'trigger' | 'requestedBy' | 'attempt' | 'runToken' | 'worker' | 'tool' | 'source'
+  > {
   /** The set's directory from its id (`…/B-<id>`). */
   pathOf(id: number): string;
   now: Date;
