@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { z } from 'zod';
-import type { DbopsConfig } from '../config/schema.js';
+import { type DbopsConfig, type MonitorsSection, WEEKDAYS } from '../config/schema.js';
 import type { ClusterLane } from '../db/pools.js';
 import { readServerFlavor } from '../db/schema/server-flavor.js';
 import { messageOf } from '../kernel/errors.js';
@@ -319,4 +319,10 @@ export function weeklyDigestSender(deps: WeeklyDigestDeps & { clock: { now(): Da
       return `digest of ${digest.clusters.length} clusters posted: ${statements} statements, ${digest.failedTickets.length} failed tickets`;
     },
   };
+}
+
+/** `monitors.weekly_digest` as a cron pattern: `0 9 * * 1` for Monday 09:00. */
+export function weeklyCron(digest: MonitorsSection['weekly_digest']): string {
+  const [hour, minute] = digest.at.split(':').map(Number);
+  return `${minute} ${hour} * * ${WEEKDAYS.indexOf(digest.day)}`;
 }

@@ -1,6 +1,7 @@
 import { type Queue, UnrecoverableError, type Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { alertSweep, monitorPoll, weeklyDigest, type MonitorJobContext } from '../../jobs/monitor.js';
-import { WEEKDAYS, type DbopsConfig, type MonitorsSection } from '../config/schema.js';
+import type { DbopsConfig } from '../config/schema.js';
+import { weeklyCron } from '../diagnose/weekly-digest.js';
 import { configuredInstances } from '../inventory/instances.js';
 import type { Logger } from '../kernel/logger.js';
 import { type SideWorker, sideWorker } from '../queue/side-worker.js';
@@ -110,12 +111,6 @@ export class MonitorWorker {
   close(): Promise<void> {
     return this.side.close();
   }
-}
-
-/** `monitors.weekly_digest` as a cron pattern: `0 9 * * 1` for Monday 09:00. */
-export function weeklyCron(digest: MonitorsSection['weekly_digest']): string {
-  const [hour, minute] = digest.at.split(':').map(Number);
-  return `${minute} ${hour} * * ${WEEKDAYS.indexOf(digest.day)}`;
 }
 
 export function pollSchedulerId(cluster: string, instance: string): string {

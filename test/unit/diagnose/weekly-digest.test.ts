@@ -8,8 +8,8 @@ import {
   selectNearMisses,
   weekOverWeek,
   type WeeklyDigest,
+  weeklyCron,
 } from '../../../src/diagnose/weekly-digest.js';
-import { weeklyCron } from '../../../src/wiring/monitor-worker.js';
 import { trend, weeklyDigestMessage } from '../../../src/slack/views/weekly-digest.js';
 
 const digest = (text: string, calls: number, totalSeconds: number): Digest => ({
