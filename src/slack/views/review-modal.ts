@@ -1,5 +1,6 @@
 import type { View } from '@slack/types';
 import { ids } from '../ids.js';
+import { sqlInputBlock } from './sql-input.js';
 
 const form = ids.reviewModal;
 
@@ -33,18 +34,7 @@ export function reviewModalView(metadata: ReviewModalMetadata, clusters: readonl
           placeholder: { type: 'plain_text', text: example },
         },
       },
-      {
-        type: 'input',
-        block_id: form.sqlBlock,
-        label: { type: 'plain_text', text: 'SQL' },
-        element: {
-          type: 'plain_text_input',
-          action_id: form.sqlInput,
-          multiline: true,
-          max_length: 3000,
-          placeholder: { type: 'plain_text', text: 'UPDATE orders SET status = 2 WHERE id = 42;' },
-        },
-      },
+      sqlInputBlock(form.sqlBlock, form.sqlInput),
     ],
   };
 }

@@ -2,6 +2,7 @@ import type { View } from '@slack/types';
 import type { Ticket } from '../../tickets/ticket.js';
 import { ids } from '../ids.js';
 import { section, truncate } from '../../text/blocks.js';
+import { sqlInputBlock } from './sql-input.js';
 import { reviewText, ticketTitle, actorMention } from './ticket-parts.js';
 
 /**
@@ -139,19 +140,7 @@ export function execModalView(
           ...(schema ? { initial_value: schema } : {}),
         },
       },
-      {
-        type: 'input',
-        block_id: form.sqlBlock,
-        label: { type: 'plain_text', text: 'SQL' },
-        element: {
-          type: 'plain_text_input',
-          action_id: form.sqlInput,
-          multiline: true,
-          max_length: 3000,
-          placeholder: { type: 'plain_text', text: 'UPDATE orders SET status = 2 WHERE id = 42;' },
-          ...(prefill.sql ? { initial_value: prefill.sql } : {}),
-        },
-      },
+      sqlInputBlock(form.sqlBlock, form.sqlInput, prefill.sql),
       {
         type: 'input',
         block_id: form.dateBlock,
