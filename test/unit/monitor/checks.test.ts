@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { MonitorsSection, MONITOR_CHECKS, type Cluster } from '../../../src/config/schema.js';
+import { MonitorsSection, MONITOR_CHECKS, Cluster } from '../../../src/config/schema.js';
 import { checks } from '../../../src/monitor/checks/index.js';
 import { daysUntilLimit } from '../../../src/monitor/checks/schema-size.js';
 import type { CheckContext, InstanceSample } from '../../../src/monitor/types.js';
 
 const settings = MonitorsSection.parse({});
-const cluster: Cluster = {
-  env: 'prod',
-  primary: { host: 'db1', port: 3306 },
-  replicas: [],
-  user: 'dbops',
-  timezone: 'UTC',
-  peak_hours: [],
-  max_concurrent_jobs: 1,
-  replica_delay_seconds: 0,
-};
+/** A prod cluster with the config's defaults (no replicas, UTC, no peak hours). */
+const cluster = Cluster.parse({ env: 'prod', primary: { host: 'db1', port: 3306 }, user: 'dbops' });
 const ctx = (extra: Partial<CheckContext> = {}): CheckContext => ({
   cluster: 'prod',
   clusterConfig: cluster,

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MonitorsSection, type Cluster } from '../../../src/config/schema.js';
+import { MonitorsSection, Cluster } from '../../../src/config/schema.js';
 import { checks } from '../../../src/monitor/checks/index.js';
 import { measureNearMisses, NEAR_RATIO } from '../../../src/monitor/near-misses.js';
 import type { CheckContext, InstanceSample } from '../../../src/monitor/types.js';
 
 const settings = MonitorsSection.parse({ threads_running: { warning: 50, critical: 100 } });
-const cluster: Cluster = {
-  env: 'prod',
-  primary: { host: 'db1', port: 3306 },
-  replicas: [],
-  user: 'dbops',
-  timezone: 'UTC',
-  peak_hours: [],
-  max_concurrent_jobs: 1,
-  replica_delay_seconds: 0,
-};
+/** A prod cluster with the config's defaults (no replicas, UTC, no peak hours). */
+const cluster = Cluster.parse({ env: 'prod', primary: { host: 'db1', port: 3306 }, user: 'dbops' });
 const ctx: CheckContext = {
   cluster: 'prod',
   clusterConfig: cluster,
