@@ -93,62 +93,59 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
     scope.tell = (message) => answerPrivately(user, surface, message, answer);
   };
 
-  app.view(
-    ids.rejectModal.callback,
-    guarded<FormArgs>({ what: 'reject', logger: deps.logger, ack: 'own' }, async ({ ack, view, body }, scope) => {
-      const form = readForm(view, body);
-      const origin = Origin.safeParse(form?.metadata);
-      if (!form || !origin.success) {
+  /**
+   * A reason modal's submission: an unreadable one is logged, one without a reason is sent back
+   * with `missing` under the box; otherwise it is acked (closing the form) and `act` runs.
+   */
+  const onReason = (
+    modal: { callback: string; reasonBlock: string; reasonInput: string },
+    names: { what: string; form: string; missing: string },
+    act: (submitted: { user: string; ticketId: number; reason: string; surface: Surface }) => Promise<void>,
+  ) =>
+    app.view(
+      modal.callback,
+      guarded<FormArgs>({ what: names.what, logger: deps.logger, ack: 'own' }, async ({ ack, view, body }, scope) => {
+        const form = readForm(view, body);
+        const origin = Origin.safeParse(form?.metadata);
+        if (!form || !origin.success) {
+          await ack();
+          deps.logger.warn(`unreadable ${names.form} form`, {});
+          return;
+        }
+        const reason = form.value(modal.reasonBlock, modal.reasonInput);
+        if (!reason) {
+          await ack({ response_action: 'errors', errors: { [modal.reasonBlock]: names.missing } });
+          return;
+        }
         await ack();
-        deps.logger.warn('unreadable reject form', {});
-        return;
-      }
-      const reason = form.value(ids.rejectModal.reasonBlock, ids.rejectModal.reasonInput);
-      if (!reason) {
-        await ack({
-          response_action: 'errors',
-          errors: { [ids.rejectModal.reasonBlock]: 'Say why, so the requester knows what to change.' },
-        });
-        return;
-      }
-      await ack();
-      const surface = surfaceOfOrigin(origin.data);
-      answerTo(scope, form.user, surface, origin.data.ticketId);
-      const result = await deps.tickets.reject({ ticketId: origin.data.ticketId, user: form.user, reason });
-      if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
-      await deps.announcer.rejected(result.ticket, form.user, reason);
+        const surface = surfaceOfOrigin(origin.data);
+        answerTo(scope, form.user, surface, origin.data.ticketId);
+        await act({ user: form.user, ticketId: origin.data.ticketId, reason, surface });
+      }),
+    );
+
+  onReason(
+    ids.rejectModal,
+    { what: 'reject', form: 'reject', missing: 'Say why, so the requester knows what to change.' },
+    async ({ user, ticketId, reason, surface }) => {
+      const result = await deps.tickets.reject({ ticketId, user, reason });
+      if (!result.ok) return await answerPrivately(user, surface, privateNote(result.message), answer);
+      await deps.announcer.rejected(result.ticket, user, reason);
       if (surface.kind !== 'message' || surface.ephemeral)
-        await answerPrivately(form.user, surface, privateNote(`You rejected ${result.ticket.ref}.`, ':x:'), answer);
-    }),
+        await answerPrivately(user, surface, privateNote(`You rejected ${result.ticket.ref}.`, ':x:'), answer);
+    },
   );
 
-  app.view(
-    ids.cancelModal.callback,
-    guarded<FormArgs>({ what: 'cancel', logger: deps.logger, ack: 'own' }, async ({ ack, view, body }, scope) => {
-      const form = readForm(view, body);
-      const origin = Origin.safeParse(form?.metadata);
-      if (!form || !origin.success) {
-        await ack();
-        deps.logger.warn('unreadable cancel form', {});
-        return;
-      }
-      const reason = form.value(ids.cancelModal.reasonBlock, ids.cancelModal.reasonInput);
-      if (!reason) {
-        await ack({
-          response_action: 'errors',
-          errors: { [ids.cancelModal.reasonBlock]: 'Say why, so the requester and the DBAs know.' },
-        });
-        return;
-      }
-      await ack();
-      const surface = surfaceOfOrigin(origin.data);
-      answerTo(scope, form.user, surface, origin.data.ticketId);
-      const result = await deps.tickets.cancel({ ticketId: origin.data.ticketId, user: form.user, reason });
-      if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
+  onReason(
+    ids.cancelModal,
+    { what: 'cancel', form: 'cancel', missing: 'Say why, so the requester and the DBAs know.' },
+    async ({ user, ticketId, reason, surface }) => {
+      const result = await deps.tickets.cancel({ ticketId, user, reason });
+      if (!result.ok) return await answerPrivately(user, surface, privateNote(result.message), answer);
       if (result.outcome === 'stop_requested') {
-        await deps.announcer.stopRequested(result.ticket, form.user, reason);
+        await deps.announcer.stopRequested(result.ticket, user, reason);
         await answerPrivately(
-          form.user,
+          user,
           surface,
           privateNote(stopRequestedNote(result.ticket.ref), ':octagonal_sign:'),
           answer,
@@ -156,48 +153,28 @@ export function registerTicketForms(app: App, deps: CommandDeps, answer: AnswerD
         return;
       }
       // It ended between the click and the submission: it was cancelled before it ran.
-      await deps.announcer.cancelled(result.ticket, form.user, result.jobRemoved);
+      await deps.announcer.cancelled(result.ticket, user, result.jobRemoved);
       await answerPrivately(
-        form.user,
+        user,
         surface,
         privateNote(`${result.ticket.ref} is cancelled.`, ':no_entry_sign:'),
         answer,
       );
-    }),
+    },
   );
 
-  app.view(
-    ids.exceptionModal.callback,
-    guarded<FormArgs>(
-      { what: 'exception request', logger: deps.logger, ack: 'own' },
-      async ({ ack, view, body }, scope) => {
-        const form = readForm(view, body);
-        const origin = Origin.safeParse(form?.metadata);
-        if (!form || !origin.success) {
-          await ack();
-          deps.logger.warn('unreadable exception form', {});
-          return;
-        }
-        const reason = form.value(ids.exceptionModal.reasonBlock, ids.exceptionModal.reasonInput);
-        if (!reason) {
-          await ack({
-            response_action: 'errors',
-            errors: { [ids.exceptionModal.reasonBlock]: 'DBAs need a reason to accept the risk.' },
-          });
-          return;
-        }
-        await ack();
-        const surface = surfaceOfOrigin(origin.data);
-        answerTo(scope, form.user, surface, origin.data.ticketId);
-        const result = await deps.tickets.requestException({ ticketId: origin.data.ticketId, user: form.user, reason });
-        if (!result.ok) return await answerPrivately(form.user, surface, privateNote(result.message), answer);
-        const published = await deps.announcer.publish(result.ticket.id);
-        const message = published.ok
-          ? exceptionRequestedMessage(published.ticket, published.permalink)
-          : announceFailedMessage(result.ticket, deps.config.slack.approval_channel, published.error);
-        await answerPrivately(form.user, surface, message, answer, { replace: true });
-      },
-    ),
+  onReason(
+    ids.exceptionModal,
+    { what: 'exception request', form: 'exception', missing: 'DBAs need a reason to accept the risk.' },
+    async ({ user, ticketId, reason, surface }) => {
+      const result = await deps.tickets.requestException({ ticketId, user, reason });
+      if (!result.ok) return await answerPrivately(user, surface, privateNote(result.message), answer);
+      const published = await deps.announcer.publish(result.ticket.id);
+      const message = published.ok
+        ? exceptionRequestedMessage(published.ticket, published.permalink)
+        : announceFailedMessage(result.ticket, deps.config.slack.approval_channel, published.error);
+      await answerPrivately(user, surface, message, answer, { replace: true });
+    },
   );
 
   app.view(
