@@ -5,15 +5,11 @@ import { PENALTY } from '../review/grade.js';
 import type { TicketReview } from '../tickets/ticket.js';
 import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
-import { openTicket } from './open-ticket.js';
+import { type Asker, openTicket } from './open-ticket.js';
 
-export interface GrantRequest {
-  user: string;
+export interface GrantRequest extends Asker {
   /** What follows `/dbops grant` (or the form's fields put the same way). */
   text: string;
-  /** The Slack request it came from: a repeat opens no second ticket. */
-  sourceKey: string;
-  channel?: string;
 }
 
 /**

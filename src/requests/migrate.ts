@@ -5,15 +5,11 @@ import type { MigrateSpec } from '../migrate/types.js';
 import { parseRunTime } from '../tickets/run-time.js';
 import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
-import { openTicket } from './open-ticket.js';
+import { type Asker, openTicket } from './open-ticket.js';
 import { copySettingsOf, migrateDetailBlocks, type MigratePayload } from '../../jobs/migrate.js';
 
-export interface MigrationRequest {
-  user: string;
+export interface MigrationRequest extends Asker {
   args: MigrateSpec & { runAt?: string };
-  /** The Slack request it came from: a repeat opens no second ticket. */
-  sourceKey: string;
-  channel?: string;
 }
 
 /**

@@ -4,10 +4,12 @@ import type { Ticket } from '../tickets/ticket.js';
 import { announced, autoApproved, type RequestAnswer } from './answer.js';
 import type { Published, RequestDeps } from './deps.js';
 
-/** Who asked, and from which Slack request (a repeat opens no second ticket) and channel. */
+/** Who asked for a request, from where: every request use-case's input starts with it. */
 export interface Asker {
   user: string;
+  /** The Slack request it came from (trigger id, view id): a repeat opens no second ticket. */
   sourceKey: string;
+  /** Where the requester asked. */
   channel?: string;
 }
 

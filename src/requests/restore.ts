@@ -3,13 +3,10 @@ import type { BackupBot, RestoreRequestArgs } from '../backup/bot.js';
 import { DbopsError } from '../kernel/errors.js';
 import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
-import { openTicket } from './open-ticket.js';
+import { type Asker, openTicket } from './open-ticket.js';
 
-export interface RestoreRequest {
-  user: string;
+export interface RestoreRequest extends Asker {
   args: RestoreRequestArgs;
-  sourceKey: string;
-  channel?: string;
 }
 
 /** The backups service, or the refusal a process without backups gives. */

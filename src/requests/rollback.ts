@@ -6,14 +6,11 @@ import { reviewFromReport, type Ticket } from '../tickets/ticket.js';
 import { firstLineOf, toError } from '../kernel/errors.js';
 import { announced, autoApproved, type RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
+import type { Asker } from './open-ticket.js';
 import { plural } from '../kernel/format.js';
 
-export interface RollbackRequest {
-  user: string;
+export interface RollbackRequest extends Asker {
   ticketId: number;
-  /** Where the request came from (a repeat of the same Slack request opens nothing new). */
-  sourceKey: string;
-  channel?: string;
 }
 
 /**

@@ -5,16 +5,12 @@ import { executableProblem } from '../runbooks/catalog.js';
 import type { CheckedParams } from '../runbooks/params.js';
 import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
-import { openTicket } from './open-ticket.js';
+import { type Asker, openTicket } from './open-ticket.js';
 
-export interface RunbookRunRequest {
-  user: string;
+export interface RunbookRunRequest extends Asker {
   runbook: Runbook;
   /** The values as `parseParams`/`checkValues` checked them against dbops.yml. */
   params: CheckedParams;
-  /** The Slack request it came from (trigger id, view id): a repeat opens no second ticket. */
-  sourceKey: string;
-  channel?: string;
 }
 
 /**

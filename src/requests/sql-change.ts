@@ -6,18 +6,13 @@ import { parseRunTime } from '../tickets/run-time.js';
 import { reviewFromReport } from '../tickets/ticket.js';
 import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
-import { openTicket } from './open-ticket.js';
+import { type Asker, openTicket } from './open-ticket.js';
 
-export interface SqlChangeRequest {
-  user: string;
+export interface SqlChangeRequest extends Asker {
   target: { cluster: string; schema: string };
   sql: string;
   /** `now` (default), `tonight`, `at 02:00`, `at 2026-11-25 01:30`: read in the cluster's zone. */
   runAt?: string;
-  /** The Slack request it came from (trigger id, view id): a repeat opens no second ticket. */
-  sourceKey: string;
-  /** Where the requester asked. */
-  channel?: string;
 }
 
 /**

@@ -3,16 +3,13 @@ import type { SwitchoverPlan } from '../ha/plan.js';
 import { BOT_ACTOR } from '../tickets/ticket.js';
 import type { RequestAnswer } from './answer.js';
 import type { RequestDeps } from './deps.js';
-import { openTicket } from './open-ticket.js';
+import { type Asker, openTicket } from './open-ticket.js';
 
-export interface SwitchoverRequest {
-  user: string;
+export interface SwitchoverRequest extends Asker {
   cluster: string;
   plan: SwitchoverPlan;
   /** Whether the requester named the candidate. */
   requested: boolean;
-  sourceKey: string;
-  channel?: string;
   /**
    * The DBA whose click both asks and approves ("Fail over to X" on a primary-down alert): the
    * ticket is dbops' own, and that click is its first approval.
