@@ -11,6 +11,7 @@ import { own } from '../src/own.js';
 import type { JobContext, JobResult } from '../src/queue/job-kind.js';
 import { code, context, section, truncate } from '../src/text/blocks.js';
 import { defineKind } from '../src/tickets/kind.js';
+import { approvalsNeeded } from '../src/tickets/policy.js';
 
 /**
  * `/dbops switchover cluster [to host:port]`, or a DBA's "Fail over to X" on a primary-down alert:
@@ -23,6 +24,11 @@ export const SwitchoverPayload = z.strictObject({
   candidate: z.string().regex(/^[^\s:]+:\d{1,5}$/),
   /** Whether the DBA named it (`to host:port`) rather than dbops choosing it. */
   requested: z.boolean(),
+  /**
+   * dbops' own failover, started by the failure detector on a cluster with `ha.auto_failover`: it
+   * needs no DBA. The job refuses it when the cluster's `auto_failover` is off by then.
+   */
+  automatic: z.literal(true).optional(),
   plan: SwitchoverPlan,
 });
 export type SwitchoverPayload = z.infer<typeof SwitchoverPayload>;
@@ -36,6 +42,9 @@ export const switchover = defineKind({
   details: (payload) => switchoverDetailBlocks(payload),
   // It changes which server takes writes, not a schema: nothing for the protected-target check.
   touches: () => ({ touches: [], opaque: [] }),
+  // A DBA always, whatever the environment's policy; none for dbops' own failover (`ha.auto_failover`).
+  approvals: (payload, environment, config) =>
+    payload.automatic ? 0 : Math.max(1, approvalsNeeded(environment, config.policy)),
   process: (payload, ctx) => runSwitchoverJob(payload, ctx),
 });
 
@@ -51,7 +60,12 @@ async function runSwitchoverJob(payload: SwitchoverPayload, ctx: JobContext): Pr
       `the primary of ${name} is now ${primary}, not ${payload.plan.primary.name} as when ${ctx.ticket.ref} was opened: nothing was changed; ask again`,
     );
   const settings = haSettings(cluster);
+  if (payload.automatic && !(payload.mode === 'failover' && settings.auto_failover))
+    throw new UnrecoverableError(
+      `${ctx.ticket.ref} is an automatic failover, but ha.auto_failover is off for ${name} now: nothing was changed; a DBA decides (the alert's "Fail over" button)`,
+    );
   const hooks = settings.hooks;
+  const startedAt = Date.now();
   return ctx.step(
     'switchover',
     {
@@ -99,10 +113,22 @@ async function runSwitchoverJob(payload: SwitchoverPayload, ctx: JobContext): Pr
             applyTopology(ha.clusters, [{ ...row, changedAt: new Date().toISOString() }]);
           },
         });
-        const times = outcome.timings.map((t) => `${t.step} ${(t.ms / 1000).toFixed(2)} s`).join('; ');
+        const times = outcome.timings.map((t) => `${t.step} ${seconds(t.ms)}`).join('; ');
+        const approvedAt = approvalTime(ctx.ticket);
+        const toVerifiedMs = Math.max(0, outcome.verifiedAt - approvedAt);
+        const queuedMs = Math.max(0, startedAt - approvedAt);
+        await ctx.milestone(
+          `⏱ approval → verified write ${seconds(toVerifiedMs)} (a worker took it after ${seconds(queuedMs)}; writes blocked ${seconds(outcome.writeBlockedMs)})`,
+        );
         return {
-          summary: `${outcome.newPrimary} is the primary of ${name}; ${outcome.oldPrimary} ${payload.mode === 'failover' ? 'is down and recorded as a replica: rebuild it before it rejoins' : 'is a read-only replica of it'}. Writes were blocked ${(outcome.writeBlockedMs / 1000).toFixed(2)} s.`,
-          details: { timings: outcome.timings, writeBlockedMs: outcome.writeBlockedMs, steps: times },
+          summary: `${outcome.newPrimary} is the primary of ${name}; ${outcome.oldPrimary} ${payload.mode === 'failover' ? 'is down and recorded as a replica: rebuild it before it rejoins' : 'is a read-only replica of it'}. Writes were blocked ${seconds(outcome.writeBlockedMs)}; approval → verified write ${seconds(toVerifiedMs)}.`,
+          details: {
+            timings: outcome.timings,
+            writeBlockedMs: outcome.writeBlockedMs,
+            approvalToVerifiedMs: toVerifiedMs,
+            queuedMs,
+            steps: times,
+          },
         };
       } catch (err) {
         if (err instanceof SwitchoverFailed) throw new UnrecoverableError(err.message);
@@ -110,6 +136,13 @@ async function runSwitchoverJob(payload: SwitchoverPayload, ctx: JobContext): Pr
       }
     },
   );
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** When the ticket was approved: its last DBA approval, else (dbops' own approval) when it was opened. */
+function approvalTime(ticket: JobContext['ticket']): number {
+  return Math.max(ticket.createdAt.getTime(), ...ticket.approvals.map((a) => a.at.getTime()));
 }
 
 /** The card: topology, the candidate and why, and each pre-check. */

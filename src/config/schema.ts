@@ -26,7 +26,7 @@ const envVarName = z
 
 /** High availability of a cluster: `/dbops switchover` and failure detection (src/ha/). */
 export const HaSettings = z.strictObject({
-  /** Reserved for failing over without a DBA's click; not acted on yet (a failover is always a DBA's click). */
+  /** Once the primary is declared down, fail over without a DBA's click (the alert says so; every step is still posted). */
   auto_failover: z.boolean().default(false),
   /** Pre-check: every replica's lag must be at most this (seconds). */
   max_lag_seconds: z.number().min(0).default(10),

@@ -38,8 +38,14 @@ export interface FailureDetectorDeps {
   observer: string;
   secrets: NodeJS.ProcessEnv;
   logger: Logger;
-  /** Called once per declaration: raise the alert, propose the candidate. */
+  /** Called once per declaration: raise the alert, propose the candidate (or fail over, `ha.auto_failover`). */
   onDown(down: PrimaryDown): Promise<void>;
+  /**
+   * Called when this observer reaches the cluster's primary after not reaching it, and on its first
+   * observation: the primary answers again, or a failover made another one the primary. A primary-down
+   * alert still open ends here.
+   */
+  onUp?(cluster: string, primary: string): Promise<void>;
   now?: () => number;
 }
 
@@ -48,6 +54,8 @@ export type FailureDetector = ReturnType<typeof createFailureDetector>;
 export function createFailureDetector(deps: FailureDetectorDeps) {
   const now = deps.now ?? Date.now;
   const key = (kind: string, cluster: string, primary: string) => [deps.prefix, 'ha', kind, cluster, primary].join(':');
+  /** This observer's last verdict per cluster and primary: `onUp` is told of changes only. */
+  const reached = new Map<string, boolean>();
 
   async function reach(cluster: string): Promise<string | null> {
     const c = deps.config.clusters[cluster];
@@ -73,8 +81,14 @@ export function createFailureDetector(deps: FailureDetectorDeps) {
     const set = key('unreachable', cluster, primary);
     const problem = await reach(cluster);
     const at = now();
+    const seen = `${cluster}|${primary}`;
+    const before = reached.get(seen);
+    reached.set(seen, problem === null);
     if (problem === null) {
-      await deps.redis.zrem(set, deps.observer);
+      const [, left] = (await deps.redis.multi().zrem(set, deps.observer).zcard(set).exec()) ?? [];
+      // Nobody fails to reach it any more: a later failure is a new one, declared again.
+      if (Number(left?.[1] ?? 0) === 0) await deps.redis.del(key('declared', cluster, primary));
+      if (before !== true) await deps.onUp?.(cluster, primary);
       return { status: 'up' };
     }
     const windowMs = settings.down_window_seconds * 1000;

@@ -49,6 +49,8 @@ export interface SwitchoverOutcome {
   timings: StepTiming[];
   /** Approval-independent: from the first change (read-only) to the verified write. */
   writeBlockedMs: number;
+  /** When the heartbeat was read back (epoch ms, wall clock): with the approval's time, approval → verified write. */
+  verifiedAt: number;
 }
 
 /** A switchover that stopped: `state` says exactly what the cluster looks like now. */
@@ -231,6 +233,7 @@ export async function runSwitchover(run: SwitchoverRun): Promise<SwitchoverOutco
       },
     );
     const verifiedAt = performance.now();
+    const verifiedAtWall = Date.now();
 
     const replicas = [...others, ...(failover ? [] : [oldPrimary])].map((n) => nodes.endpoint(n));
     if (failover) replicas.push(cluster.primary);
@@ -244,6 +247,7 @@ export async function runSwitchover(run: SwitchoverRun): Promise<SwitchoverOutco
       oldPrimary,
       timings,
       writeBlockedMs: firstChangeAt === null ? 0 : verifiedAt - firstChangeAt,
+      verifiedAt: verifiedAtWall,
     };
   } catch (err) {
     const cause = messageOf(err);

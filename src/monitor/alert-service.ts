@@ -139,10 +139,11 @@ export function createAlertService(deps: AlertServiceDeps) {
     });
   }
 
-  /** End a raised alert (the retried job succeeded); false when none was open. */
+  /** End a raised alert (the retried job succeeded), saying what ended it when `resolution` is given; false when none was open. */
   async function resolve(
     key: { cluster: string; instance?: string; checkId: string; subject?: string },
     by: string | null = null,
+    resolution?: string,
   ): Promise<boolean> {
     const fingerprint = fingerprintOf(
       { cluster: key.cluster, instance: key.instance ?? '' },
@@ -152,7 +153,7 @@ export function createAlertService(deps: AlertServiceDeps) {
     return withClusterLock(key.cluster, async (db) => {
       const alert = await alertStore.openByFingerprint(db, fingerprint);
       if (!alert) return false;
-      const closed = await alertStore.resolve(db, alert.id, clock.now(), by);
+      const closed = await alertStore.resolve(db, alert.id, clock.now(), by, resolution);
       await announce(db, key.cluster);
       return closed;
     });

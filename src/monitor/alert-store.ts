@@ -273,11 +273,13 @@ export const alertStore = {
     return result.insertId;
   },
 
-  /** Close an alert; true when this call closed it. */
-  async resolve(db: Db, id: number, now: Date, by: string | null): Promise<boolean> {
+  /** Close an alert, with what ended it (`details.resolution`, shown when it is announced); true when this call closed it. */
+  async resolve(db: Db, id: number, now: Date, by: string | null, resolution?: string): Promise<boolean> {
     const [result] = await db.query<ResultSetHeader>(
-      "UPDATE alerts SET state = 'resolved', open_key = NULL, resolved_at = ?, resolved_by = ? WHERE id = ? AND open_key IS NOT NULL",
-      [now, by, id],
+      `UPDATE alerts SET state = 'resolved', open_key = NULL, resolved_at = ?, resolved_by = ?${
+        resolution === undefined ? '' : ", details = JSON_SET(COALESCE(details, '{}'), '$.resolution', ?)"
+      } WHERE id = ? AND open_key IS NOT NULL`,
+      resolution === undefined ? [now, by, id] : [now, by, resolution, id],
     );
     return result.affectedRows === 1;
   },

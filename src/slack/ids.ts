@@ -89,6 +89,8 @@ export const ids = {
     reviewSql: 'dbops.home.review_sql',
     migrate: 'dbops.home.migrate',
     requestAccess: 'dbops.home.request_access',
+    /** DBAs' Clusters heading: the switchover form (`/dbops switchover` without a cluster). */
+    switchover: 'dbops.home.switchover',
     formsBlock: 'dbops.home.forms',
     runbooksBlock: 'dbops.home.runbooks',
     /** block_id prefix of a waiting ticket's card actions in Home (its list line may carry the ticket's own). */

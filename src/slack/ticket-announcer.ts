@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { BackupGlance } from './views/home.js';
 import { findCluster } from '../config/clusters.js';
+import { endpointName } from '../db/connection-options.js';
 import type { DbopsConfig } from '../config/schema.js';
 import type { Grant } from '../accounts/grant-store.js';
 import type { Logger } from '../kernel/logger.js';
@@ -356,7 +357,7 @@ async function readFiring(deps: TicketAnnouncerDeps): Promise<Alert[] | null> {
   });
 }
 
-/** Each configured cluster with what the monitor's firing alerts say of it. */
+/** Each configured cluster (its primary as dbops knows it now) with what the monitor's firing alerts say of it. */
 function glances(deps: TicketAnnouncerDeps, firing: readonly Alert[]): ClusterGlance[] {
   return Object.entries(deps.config.clusters).map(([name, cluster]) => {
     const mine = firing.filter((a) => a.cluster === name);
@@ -364,6 +365,9 @@ function glances(deps: TicketAnnouncerDeps, firing: readonly Alert[]): ClusterGl
     return {
       name,
       env: cluster.env,
+      primary: endpointName(cluster.primary),
+      replicas: cluster.replicas.length,
+      primaryDown: mine.some((a) => a.checkId === 'primary-down'),
       down: mine.filter((a) => a.checkId === 'down').map((a) => a.instance),
       ...(lag ? { lag: lag.valueText } : {}),
       firing: mine.length,

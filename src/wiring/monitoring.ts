@@ -165,6 +165,7 @@ function startFailureDetection(s: Services, alerts: Monitoring['alerts'], closer
         details: { candidate: plan.candidate, observers: down.observers },
       });
     },
+    onUp: (cluster, primary) => resolvePrimaryDown(alerts, cluster, primary),
   });
   const watched = Object.values(config.clusters).filter((c) => c.ha);
   if (options.monitorSchedules !== false && watched.length > 0) {
@@ -172,4 +173,20 @@ function startFailureDetection(s: Services, alerts: Monitoring['alerts'], closer
     closers.push(async () => stop());
   }
   return detector;
+}
+
+/**
+ * The cluster's primary answers: a primary-down alert still open ends, saying why — the same
+ * instance answers again, or a failover made another one the primary.
+ */
+async function resolvePrimaryDown(alerts: Monitoring['alerts'], cluster: string, primary: string): Promise<void> {
+  const open = (await alerts.firing(cluster)).filter((a) => a.checkId === 'primary-down');
+  for (const alert of open)
+    await alerts.resolve(
+      { cluster, instance: alert.instance, checkId: 'primary-down' },
+      null,
+      alert.instance === primary
+        ? `${primary} answers again`
+        : `${primary} is the primary now (failover); ${alert.instance} stays out until it is rebuilt`,
+    );
 }

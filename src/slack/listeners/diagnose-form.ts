@@ -52,6 +52,8 @@ export function registerDiagnoseForm(app: App, deps: CommandDeps): void {
       const text = [cluster, schema, since ? `since ${since}` : ''].filter(Boolean).join(' ');
       const user = body.user.id;
       const respond = async (message: Message) => {
+        // Opened from App Home: no channel, the answer is a DM.
+        if (channel === '') return void (await deps.slack.dm(user, message));
         try {
           await deps.slack.ephemeral(channel, user, message);
         } catch (err) {

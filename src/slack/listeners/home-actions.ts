@@ -7,6 +7,7 @@ import { parseRunTime } from '../../tickets/run-time.js';
 import type { CommandDeps, Invocation } from '../command.js';
 import { ids } from '../ids.js';
 import { type AnswerDeps, answerPrivately } from '../private-answer.js';
+import { diagnoseFormView } from '../views/diagnose-form.js';
 import { grantModalView } from '../views/grants.js';
 import { migrateCommandText, migrateModalView } from '../views/migrate-modal.js';
 import { reviewModalView } from '../views/review-modal.js';
@@ -29,6 +30,18 @@ export function registerHomeActions(app: App, deps: CommandDeps, answer: AnswerD
     [ids.home.reviewSql, 'Review SQL', () => reviewModalView({ channel: '' }, clusters())],
     [ids.home.migrate, 'Migrate data', () => migrateModalView({ channel: '' }, clusters())],
     [ids.home.requestAccess, 'Request access', () => grantModalView({}, JSON.stringify({ channel: '' }))],
+    // DBAs' Clusters heading: the clusters with a replica to promote.
+    [
+      ids.home.switchover,
+      'Switchover',
+      () =>
+        diagnoseFormView(
+          { verb: 'switchover', channel: '' },
+          Object.entries(deps.config.clusters)
+            .filter(([, c]) => c.replicas.length > 0)
+            .map(([name]) => name),
+        ),
+    ],
   ];
   for (const [actionId, what, view] of forms) {
     app.action(

@@ -52,7 +52,7 @@ export function alertGroupMessage(input: AlertGroupInput): Message {
       .slice(-SHOWN_RESOLVED)
       .map(
         (a) =>
-          `:white_check_mark: ~${escapeMrkdwn(alertTitle(a.checkId))}${where(a)}~ resolved ${a.resolvedAt ? formatInZone(a.resolvedAt, input.timezone, input.now) : ''}${lasted(a)}${a.resolvedBy ? ` by <@${a.resolvedBy}>` : ''}`,
+          `:white_check_mark: ~${escapeMrkdwn(alertTitle(a.checkId))}${where(a)}~ resolved ${a.resolvedAt ? formatInZone(a.resolvedAt, input.timezone, input.now) : ''}${lasted(a)}${a.resolvedBy ? ` by <@${a.resolvedBy}>` : ''}${resolutionNote(a)}`,
       );
     if (resolved.length > SHOWN_RESOLVED)
       lines.unshift(`…${plural(resolved.length - SHOWN_RESOLVED, 'earlier resolved alert')}`);
@@ -88,6 +88,12 @@ function firingBlocks(alert: Alert, input: AlertGroupInput, held: boolean): Know
   if (notes.length > 0) blocks.push(context(...notes));
   if (!input.closed) blocks.push(alertButtons(alert));
   return blocks;
+}
+
+/** What ended a resolved alert, when whoever resolved it said (`details.resolution`): ` — the primary answers again`. */
+export function resolutionNote(alert: Pick<Alert, 'details'>): string {
+  const parsed = z.object({ resolution: z.string().min(1) }).safeParse(alert.details);
+  return parsed.success ? ` — ${plainToMrkdwn(truncate(parsed.data.resolution, 300))}` : '';
 }
 
 /** The replica a primary-down alert proposes (`details.candidate`), when it proposes one. */

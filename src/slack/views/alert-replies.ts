@@ -2,7 +2,7 @@ import type { Alert } from '../../monitor/alert-store.js';
 import { formatSeconds } from '../../kernel/format.js';
 import { alertTitle } from '../../monitor/titles.js';
 import { escapeMrkdwn, plainToMrkdwn, section, truncate, type Message } from '../../text/blocks.js';
-import { SEVERITY_ICON, where } from './alert-group.js';
+import { resolutionNote, SEVERITY_ICON, where } from './alert-group.js';
 
 /** Thread replies under a cluster's alert message. Each is one message, however many alerts it names. */
 
@@ -33,7 +33,7 @@ const resolvedLine = (a: Alert) => {
   const lasted =
     a.firedAt && a.resolvedAt ? ` after ${formatSeconds((a.resolvedAt.getTime() - a.firedAt.getTime()) / 1000)}` : '';
   const by = a.resolvedBy ? ` (closed by <@${a.resolvedBy}>)` : '';
-  return `:white_check_mark: *${escapeMrkdwn(alertTitle(a.checkId))}*${where(a)} resolved${lasted}${by}`;
+  return `:white_check_mark: *${escapeMrkdwn(alertTitle(a.checkId))}*${where(a)} resolved${lasted}${by}${resolutionNote(a)}`;
 };
 
 /** Alerts that ended while others of the cluster still fire. */

@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, HomeView, KnownBlock } from '@slack/types';
 import type { Grant } from '../../accounts/grant-store.js';
-import { formatSeconds } from '../../kernel/format.js';
+import { formatSeconds, plural } from '../../kernel/format.js';
 import type { Alert } from '../../monitor/alert-store.js';
 import { alertTitle } from '../../monitor/titles.js';
 import type { Ticket } from '../../tickets/ticket.js';
@@ -71,6 +71,11 @@ export interface HomeInput {
 export interface ClusterGlance {
   name: string;
   env: string;
+  /** `host:port` of its primary as dbops knows it now (after a switchover, the recorded one). */
+  primary: string;
+  replicas: number;
+  /** A primary-down alert fires (failure detection, `ha:`). */
+  primaryDown?: boolean;
   /** Instances the monitor says are down. */
   down: string[];
   /** The replica-lag alert's value (e.g. "95 s"), when one fires. */
@@ -224,20 +229,37 @@ function backups(list: readonly BackupGlance[] | undefined): KnownBlock[] {
   ];
 }
 
+/** The Clusters heading, with "Switchover…" (the switchover form) when a cluster has a replica to promote. */
+function clustersHeading(clusters: readonly ClusterGlance[]): KnownBlock {
+  const heading = `*Clusters* (${clusters.length})`;
+  if (!clusters.some((c) => c.replicas > 0)) return section(heading);
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: heading },
+    accessory: {
+      type: 'button',
+      action_id: ids.home.switchover,
+      text: { type: 'plain_text', text: 'Switchover…' },
+    },
+  };
+}
+
 function clusterBlocks(clusters: readonly ClusterGlance[]): KnownBlock[] {
-  const blocks: KnownBlock[] = [divider(), heading('Clusters', clusters.length)];
+  const blocks: KnownBlock[] = [divider(), clustersHeading(clusters)];
   for (const c of clusters.slice(0, HOME_CLUSTERS_MAX)) {
-    const state =
-      c.down.length > 0
+    const state = c.primaryDown
+      ? `:red_circle: primary down`
+      : c.down.length > 0
         ? `:red_circle: down: ${c.down.map(code).join(', ')}`
         : c.firing > 0
           ? ':large_orange_circle: up'
           : ':large_green_circle: up';
     const lag = c.lag ? ` · lag ${c.lag}` : '';
     const alerts = c.firing > 0 ? ` · ${c.firing} alert${c.firing === 1 ? '' : 's'} firing` : ' · no alerts';
+    const topology = ` · primary ${code(c.primary)}${c.replicas > 0 ? ` + ${plural(c.replicas, 'replica')}` : ''}`;
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `*${c.name}* (${c.env}) · ${state}${lag}${alerts}`, verbatim: true },
+      text: { type: 'mrkdwn', text: `*${c.name}* (${c.env})${topology} · ${state}${lag}${alerts}`, verbatim: true },
       accessory: {
         type: 'button',
         action_id: ids.diagnose.top,
@@ -274,7 +296,7 @@ function waiting(input: HomeInput, budget: number): KnownBlock[] {
  * The App Home tab, a dashboard. Everyone: the forms (Request a change, Review SQL, Migrate data,
  * Request access, runbooks), their open tickets with a link to each thread, their active grants.
  * DBAs also: the tickets waiting for them as full approval cards, what runs now, the alerts firing,
- * last night's backups and the clusters (with Top). Never over Slack's 100 blocks: the cards get
+ * last night's backups and the clusters (primary and replicas, with Top; Switchover… opens its form). Never over Slack's 100 blocks: the cards get
  * what the rest leaves, and every cut list says how many more there are and where to see them.
  */
 export function homeView(input: HomeInput): HomeView {

@@ -213,4 +213,30 @@ describe('alert lifecycle in the alert channel', () => {
     assert.equal(await f.alerts.resolve(ticketFailedKey(ticket)), true, 'attempt 3 succeeded');
     assert.equal((await f.alerts.firing()).length, 0);
   });
+
+  it('a raised alert resolved with what ended it says so in the thread and on the message', async () => {
+    await f.alerts.raise({
+      cluster: 'prod',
+      instance: '10.0.0.1:3306',
+      checkId: 'primary-down',
+      severity: 'critical',
+      summary: '2 observers could not reach the primary',
+    });
+    const post = f.posts().at(-1);
+    assert.ok(post);
+    const key = { cluster: 'prod', instance: '10.0.0.1:3306', checkId: 'primary-down' };
+    assert.equal(await f.alerts.resolve(key, null, '10.0.0.2:3306 is the primary now (failover)'), true);
+    assert.equal(await f.alerts.resolve(key, null, 'again'), false, 'closed once');
+    assert.ok(
+      f
+        .replies(post)
+        .some((r) =>
+          /Primary down\* on `10\.0\.0\.1:3306` resolved.* — 10\.0\.0\.2:3306 is the primary now \(failover\)/.test(
+            text(r),
+          ),
+        ),
+      f.replies(post).map(text).join('\n'),
+    );
+    assert.match(text(f.api.message(ALERTS, post.ts) ?? {}), /resolved .* — 10\.0\.0\.2:3306 is the primary now/);
+  });
 });

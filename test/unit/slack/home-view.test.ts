@@ -40,7 +40,14 @@ function fullest(over: Partial<HomeInput> = {}): HomeInput {
       progressText: `${i} of 12 tables`,
     })),
     alerts: Array.from({ length: 15 }, (_, i) => alert(i + 1)),
-    clusters: Array.from({ length: 30 }, (_, i) => ({ name: `c${i}`, env: 'prod', down: [], firing: 0 })),
+    clusters: Array.from({ length: 30 }, (_, i) => ({
+      name: `c${i}`,
+      env: 'prod',
+      primary: `10.0.${i}.1:3306`,
+      replicas: 2,
+      down: [],
+      firing: 0,
+    })),
     runbooks: ['analyze-table', 'kill-user-queries', 'a', 'b', 'c', 'd', 'e'],
     zones: {},
     now: NOW,
@@ -136,5 +143,33 @@ describe('App Home dashboard (pure view)', () => {
     );
     assert.match(text(view.blocks), /\*Last night's backups\* \(2, 1 failed\)/);
     assert.match(text(view.blocks), /:x: \*staging\* · failed: disk full/);
+  });
+
+  it('clusters: each one’s primary and replicas; Switchover… opens the form when a cluster has a replica to promote', () => {
+    const glance = { env: 'prod', down: [], firing: 0 };
+    const view = homeView(
+      fullest({
+        clusters: [
+          { ...glance, name: 'shop', primary: '10.0.0.3:3306', replicas: 2 },
+          { ...glance, name: 'ha', primary: '10.0.1.1:3306', replicas: 1, primaryDown: true, firing: 1 },
+        ],
+      }),
+    );
+    const blocks = text(view.blocks);
+    assert.match(blocks, /\*shop\* \(prod\) · primary `10\.0\.0\.3:3306` \+ 2 replicas · :large_green_circle: up/);
+    assert.match(blocks, /\*ha\* \(prod\) · primary `10\.0\.1\.1:3306` \+ 1 replica · :red_circle: primary down/);
+    const heading = view.blocks.find((b) => b.type === 'section' && /\*Clusters\* \(2\)/.test(text([b])));
+    assert.ok(heading && 'accessory' in heading, 'the heading carries the button');
+    assert.equal((heading.accessory as { action_id?: string }).action_id, ids.home.switchover);
+
+    const single = homeView(
+      fullest({ clusters: [{ ...glance, name: 'solo', primary: '10.0.9.1:3306', replicas: 0 }] }),
+    );
+    assert.doesNotMatch(
+      text(single.blocks),
+      new RegExp(ids.home.switchover.replace(/\./g, '\\.')),
+      'nothing to promote',
+    );
+    assert.match(text(single.blocks), /\*solo\* \(prod\) · primary `10\.0\.9\.1:3306` · /);
   });
 });
