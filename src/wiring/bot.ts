@@ -15,8 +15,8 @@ import { createSlackApp } from '../slack/app.js';
 import type { CommandDeps } from '../slack/command.js';
 import type { TicketAnnouncer } from '../slack/ticket-announcer.js';
 import { migrateApprovals } from '../tickets/policy.js';
-import { createProtectedTargets } from '../tickets/protected-targets.js';
-import { createTicketService, type TicketService } from '../tickets/service.js';
+import type { TicketService } from '../tickets/service.js';
+import { ticketServiceOf } from './ticket-service.js';
 import type { Closers } from '../closers.js';
 import { startExecutionBot } from './execution.js';
 import { createGrantBot } from './grants.js';
@@ -56,18 +56,7 @@ export async function startBotPart(s: Services, alerts: AlertService, closers: C
     approvals: (source, destination) => migrateApprovals(source, destination, config.policy),
   });
   const inventory = createInventory({ config, secrets, meta, pools });
-  const protection = createProtectedTargets({ config, meta: inventory.metaServer });
-  const tickets = createTicketService({
-    store: s.tickets,
-    queue: s.queue,
-    clock: s.clock,
-    logger,
-    config,
-    dbas: s.dbas,
-    sealer: s.sealer,
-    gate: s.gate,
-    protection,
-  });
+  const tickets = ticketServiceOf(s, inventory.metaServer);
   const execution = await startExecutionBot(s, closers);
   const deps: CommandDeps = {
     config,

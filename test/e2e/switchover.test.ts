@@ -169,8 +169,13 @@ it('a switchover under a steady writer loses no acknowledged write, posts each s
   const thread = h.api.replies(ticket.slack.threadChannel, ticket.slack.threadTs).map(text).join('\n');
   assert.equal(ticket.state, 'succeeded', thread);
   const steps = thread.match(/✓ [^"\\]+? — \d+\.\d\d s/g) ?? [];
+  const total =
+    /approval → verified write (\d+\.\d\d) s \(a worker took it after \d+\.\d\d s; writes blocked \d+\.\d\d s\)/.exec(
+      thread,
+    );
+  assert.ok(total, 'the thread reports approval → verified write');
   console.log(
-    `measured: switchover approval → ticket succeeded ${doneAt - approvedAt} ms; ${acked.length} writes acknowledged\n  ${steps.join('\n  ')}`,
+    `measured: switchover approval → ticket succeeded ${doneAt - approvedAt} ms (job: approval → verified write ${total[1]} s); ${acked.length} writes acknowledged\n  ${steps.join('\n  ')}`,
   );
   for (const step of [
     /pre-checks — \d+\.\d\d s/,
