@@ -45,6 +45,8 @@ export const switchover = defineKind({
   // A DBA always, whatever the environment's policy; none for dbops' own failover (`ha.auto_failover`).
   approvals: (payload, environment, config) =>
     payload.automatic ? 0 : Math.max(1, approvalsNeeded(environment, config.policy)),
+  // The primary is down: a failover does not wait for peak hours to end (a planned switchover does).
+  urgent: (payload) => payload.mode === 'failover',
   process: (payload, ctx) => runSwitchoverJob(payload, ctx),
 });
 

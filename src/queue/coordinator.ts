@@ -76,7 +76,8 @@ export async function processTicketJob(
       await endRun(deps, ticket, job.name, refused, null);
       throw new UnrecoverableError(refused.summary);
     }
-    const hold = holdFor(ticket, cluster, deps.clock.now());
+    const urgent = kind.urgent?.(payload?.data) === true;
+    const hold = holdFor(ticket, urgent ? { ...cluster, peak_hours: [] } : cluster, deps.clock.now());
     if (hold) {
       await job.moveToDelayed(Date.now() + (hold.until.getTime() - deps.clock.now().getTime()), token);
       if (hold.reason === 'peak')

@@ -161,6 +161,11 @@ export interface TicketJobKind<P extends z.ZodType = z.ZodType> {
   process(payload: z.infer<P>, ctx: JobContext): Promise<JobResult>;
   /** Run as a parent with child jobs, one per part; see JobParts. */
   parts?: JobParts<z.infer<P>>;
+  /**
+   * Work that cannot wait for the cluster's peak hours to end (a failover: the primary is down):
+   * it starts as soon as it is approved and due. Default: it waits for the window like any job.
+   */
+  urgent?(payload: z.infer<P>): boolean;
 }
 
 /** Declare a ticket job kind with its payload type inferred from the schema. */

@@ -49,7 +49,10 @@ export async function processPartJob(job: Job, token: string | undefined, deps: 
     return { skipped: 'the run is stopping' };
   }
   const cluster = findCluster(deps.config, ticket.cluster);
-  const hold = cluster ? holdFor({ runAt: null }, cluster, deps.clock.now()) : null;
+  const payload = kind.payload.safeParse(ticket.payload);
+  // Urgent work (a failover) goes on inside peak hours.
+  const urgent = payload.success && kind.urgent?.(payload.data) === true;
+  const hold = cluster && !urgent ? holdFor({ runAt: null }, cluster, deps.clock.now()) : null;
   if (hold && cluster) {
     await job.moveToDelayed(Date.now() + (hold.until.getTime() - deps.clock.now().getTime()), token);
     if (hold.reason === 'peak')

@@ -150,6 +150,13 @@ export class KindRegistry {
     };
   }
 
+  /** Work that does not wait for peak hours to end (a failover), as its kind says. */
+  urgent(request: { kind: string; payload: unknown }): boolean {
+    const kind = this.byKind.get(request.kind);
+    const payload = kind?.payload.safeParse(request.payload);
+    return payload?.success === true && kind?.urgent?.(payload.data) === true;
+  }
+
   /** The approvals the kind asks for on a cluster of `environment`; null when the policy decides. */
   approvals(
     request: { kind: string; payload: unknown },

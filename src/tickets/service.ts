@@ -203,7 +203,8 @@ export function createTicketService(deps: TicketServiceDeps) {
       return { ticket, handOff: { queued: false, message: gate.message } };
     }
     const now = clock.now();
-    const hours = hoursOf(ticket);
+    // Urgent work (a failover) starts at once, peak hours or not.
+    const hours = deps.store.kinds.urgent(ticket) ? { ...hoursOf(ticket), peak_hours: [] } : hoursOf(ticket);
     const startAt = startTime(ticket.runAt, now, hours);
     const delayedByPeak = startAt.getTime() > Math.max(now.getTime(), ticket.runAt?.getTime() ?? 0);
     let jobId: string;

@@ -194,6 +194,28 @@ describe('windows', () => {
     }
   });
 
+  it('urgent work (a failover) starts inside peak hours: its kind says it cannot wait', async () => {
+    f.clock.set(new Date('2026-11-24T02:30:00Z')); // 10:30 in Shanghai, inside 09:00-12:00
+    const urgent = defineTicketJob({
+      name: 'execute-sql',
+      payload: SqlChangePayload,
+      urgent: ({ sql }) => sql === 'urgent',
+      async process(_payload, ctx) {
+        await ctx.step('urgent', { idempotent: true }, async () => null);
+        return { summary: 'done at once' };
+      },
+    });
+    const worker = await f.startWorker({ jobs: [urgent] });
+    try {
+      const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: 'urgent' } }, { cluster: 'busy' });
+      assert.equal((await f.waitFor(ticket.id, ['succeeded', 'failed'])).state, 'succeeded');
+      assert.ok(!texts(ticket).some((t) => /peak hours/.test(t)), 'no peak notice');
+    } finally {
+      await worker.stop();
+      f.clock.set(new Date());
+    }
+  });
+
   it('a ticket scheduled for later waits for its time even when its job comes early', async () => {
     const worker = await f.startWorker();
     try {

@@ -317,6 +317,37 @@ describe('ticket service', () => {
     assert.equal(await q.queue.queue.getJobState(done.handOff.jobId), 'delayed');
   });
 
+  it("dbops' own failover (ha.auto_failover) needs no DBA and starts at once, peak hours or not; a DBA's switchover waits for its approvals", async () => {
+    const plan = {
+      mode: 'failover' as const,
+      primary: { name: '127.0.0.1:3306', site: null },
+      ranking: [],
+      candidate: '127.0.0.1:3307',
+      why: ['caught up'],
+      checks: [],
+    };
+    const failover = { mode: 'failover', candidate: '127.0.0.1:3307', requested: false, plan };
+    const base = { requester: 'dbops', cluster: 'prod', schema: null, review: null };
+    const svc = service({ clock: { now: () => PEAK } });
+    const automatic = await svc.submit({ ...base, kind: 'switchover', payload: { ...failover, automatic: true } });
+    assert.ok(automatic.ok && automatic.outcome === 'auto_approved', JSON.stringify(automatic));
+    assert.equal(automatic.ticket.approvalsNeeded, 0);
+    assert.ok(automatic.handOff.queued);
+    assert.equal(automatic.handOff.delayedByPeak, false, 'a failover does not wait for the peak window to end');
+    assert.equal(automatic.handOff.startAt.toISOString(), PEAK.toISOString());
+    assert.deepEqual(await actions(automatic.ticket), ['submit', 'auto_approve', 'enqueue']);
+
+    const clicked = await svc.submit({
+      ...base,
+      kind: 'switchover',
+      payload: failover,
+      requester: DEV,
+      minApprovals: 1,
+    });
+    assert.ok(clicked.ok && clicked.outcome === 'awaiting_approval', JSON.stringify(clicked));
+    assert.equal(clicked.ticket.approvalsNeeded, 2, "prod's policy");
+  });
+
   it('a repeated submit with the same source key returns the first ticket', async () => {
     const svc = service();
     const first = await svc.submit(request({ sourceKey: 'slack-trigger-1' }));
