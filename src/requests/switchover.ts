@@ -15,14 +15,23 @@ export interface SwitchoverRequest extends Asker {
    * ticket is dbops' own, and that click is its first approval.
    */
   approvedBy?: string;
+  /**
+   * dbops' own failover (`ha: { auto_failover: true }`, the primary declared down): the ticket is
+   * dbops', needs no DBA, and is handed to the workers at once.
+   */
+  automatic?: true;
 }
 
 /**
  * Open a switchover (or failover) ticket from a plan whose pre-checks all passed — or refuse with
  * each failed one — and post it to the DBAs. A switchover always needs a DBA, whatever the
- * environment's policy. Returns what to tell the requester, privately.
+ * environment's policy, except dbops' own failover (`automatic`). Returns what to tell the
+ * requester, privately.
  */
-export async function requestSwitchover(request: SwitchoverRequest, deps: RequestDeps): Promise<RequestAnswer> {
+export async function requestSwitchover(
+  request: SwitchoverRequest,
+  deps: Pick<RequestDeps, 'tickets' | 'logger' | 'announcer' | 'config'>,
+): Promise<RequestAnswer> {
   const { plan } = request;
   const word = plan.mode === 'failover' ? 'Failover' : 'Switchover';
   const failed = plan.checks.filter((c) => !c.ok);
@@ -31,7 +40,14 @@ export async function requestSwitchover(request: SwitchoverRequest, deps: Reques
       kind: 'problem',
       text: `${word} of ${request.cluster} refused — nothing was changed:\n${failed.map((c) => `• ${c.name}: ${c.detail}`).join('\n')}`,
     };
-  const payload = { mode: plan.mode, candidate: plan.candidate, requested: request.requested, plan };
+  const automatic = request.automatic === true && plan.mode === 'failover';
+  const payload = {
+    mode: plan.mode,
+    candidate: plan.candidate,
+    requested: request.requested,
+    ...(automatic ? { automatic } : {}),
+    plan,
+  };
   const details = switchoverDetailBlocks(payload);
   const approver = request.approvedBy;
   return openTicket(
@@ -39,11 +55,11 @@ export async function requestSwitchover(request: SwitchoverRequest, deps: Reques
     {
       kind: 'switchover',
       payload,
-      requester: approver ? BOT_ACTOR : request.user,
+      requester: approver || automatic ? BOT_ACTOR : request.user,
       cluster: request.cluster,
       schema: null,
       review: null,
-      minApprovals: 1,
+      minApprovals: automatic ? 0 : 1,
     },
     {
       log: 'switchover requested',
