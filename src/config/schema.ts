@@ -28,6 +28,8 @@ const envVarName = z
 export const HaSettings = z.strictObject({
   /** Once the primary is declared down, fail over without a DBA's click (the alert says so; every step is still posted). */
   auto_failover: z.boolean().default(false),
+  /** After a failover, the next automatic one waits this long (minutes): a DBA decides within it (no failover ping-pong). */
+  auto_failover_pause_minutes: z.number().min(0).default(60),
   /** Pre-check: every replica's lag must be at most this (seconds). */
   max_lag_seconds: z.number().min(0).default(10),
   /** Pre-check: no transaction on the primary may be older than this (seconds). */

@@ -1,4 +1,7 @@
 import type { SwitchoverPlan } from '../ha/plan.js';
+import type { TopologyStore } from '../ha/topology.js';
+import { findCluster } from '../config/clusters.js';
+import { haSettings } from '../config/schema.js';
 import { BOT_ACTOR, type Ticket } from '../tickets/ticket.js';
 import type { RequestDeps } from './deps.js';
 import { requestSwitchover } from './switchover.js';
@@ -24,8 +27,13 @@ export type FailoverStarted =
  */
 export async function startAutomaticFailover(
   request: AutomaticFailover,
-  deps: Pick<RequestDeps, 'tickets' | 'logger' | 'announcer' | 'config'>,
+  deps: Pick<RequestDeps, 'tickets' | 'logger' | 'announcer' | 'config' | 'clock'> & {
+    /** The primaries recorded by switchovers and failovers (src/ha/topology.ts). */
+    topology: Pick<TopologyStore, 'all'>;
+  },
 ): Promise<FailoverStarted> {
+  const paused = await pausedBy(request.cluster, deps);
+  if (paused) return { ok: false, why: paused };
   const answer = await requestSwitchover({ ...request, user: BOT_ACTOR, requested: false, automatic: true }, deps);
   switch (answer.kind) {
     case 'auto_approved':
@@ -42,4 +50,23 @@ export async function startAutomaticFailover(
       // Only if the kind's approvals changed under it: the ticket waits for a DBA like any other.
       return { ok: false, why: `${answer.ticket.ref} was opened but waits for a DBA's approval` };
   }
+}
+
+/** Why an automatic failover must not run now: the cluster's last one is within `ha.auto_failover_pause_minutes`. */
+async function pausedBy(
+  cluster: string,
+  deps: Pick<RequestDeps, 'config' | 'clock'> & { topology: Pick<TopologyStore, 'all'> },
+): Promise<string | null> {
+  const found = findCluster(deps.config, cluster);
+  if (!found) return null;
+  const minutes = haSettings(found).auto_failover_pause_minutes;
+  const last = (await deps.topology.all()).find((r) => r.cluster === cluster && r.reason === 'failover');
+  if (!last || minutes === 0) return null;
+  // The meta database's UTC `YYYY-MM-DD hh:mm:ss.fff`; anything else as Date reads it.
+  const text = last.changedAt;
+  const at = /^\d{4}-\d\d-\d\d \d/.test(text) ? Date.parse(`${text.replace(' ', 'T')}Z`) : Date.parse(text);
+  const ago = deps.clock.now().getTime() - at;
+  if (Number.isFinite(ago) && ago >= minutes * 60_000) return null;
+  const when = Number.isFinite(ago) ? `${Math.max(0, Math.round(ago / 60_000))} min ago` : `at ${text}`;
+  return `a failover already moved its primary ${when} (ha.auto_failover_pause_minutes: ${minutes}): a DBA decides this one`;
 }

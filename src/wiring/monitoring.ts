@@ -156,7 +156,7 @@ function startFailureDetection(s: Services, alerts: Monitoring['alerts'], closer
         plan,
         sourceKey: ['failover', 'auto', down.cluster, down.primary, s.clock.now().getTime()].join(':'),
       },
-      { tickets, announcer: s.announcer, logger, config },
+      { tickets, announcer: s.announcer, logger, config, clock: s.clock, topology: s.topology },
     ).catch((err: unknown): FailoverStarted => {
       logger.error('automatic failover could not start', { cluster: down.cluster }, toError(err));
       return { ok: false, why: messageOf(err) };

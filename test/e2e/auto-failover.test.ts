@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import net from 'node:net';
-import type { RowDataPacket } from 'mysql2/promise';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { Redis } from 'ioredis';
 import { parseConfig } from '../../src/config/load.js';
+import type { DbopsConfig } from '../../src/config/schema.js';
+import { applyTopology, TopologyStore } from '../../src/ha/topology.js';
 import { createFailureDetector, type FailureDetector } from '../../src/ha/failure-detector.js';
 import { silentLogger } from '../../src/kernel/logger.js';
 import { startHarness, testConfigYaml, type Harness } from '../support/harness.js';
@@ -24,6 +26,7 @@ let reader: Awaited<ReturnType<typeof openTicketReader>>;
 let relay: Relay;
 let redis: Redis;
 let other: FailureDetector;
+let otherConfig: DbopsConfig;
 
 const config = (relayPort: number) =>
   testConfigYaml(`  auto:
@@ -49,8 +52,9 @@ before(async () => {
   // A second worker process: an observer of its own, sharing the installation's Redis keys.
   redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
   await redis.connect();
+  otherConfig = parseConfig(yaml);
   other = createFailureDetector({
-    config: parseConfig(yaml),
+    config: otherConfig,
     redis,
     prefix: h.redisPrefix,
     observer: 'observer-b',
@@ -79,13 +83,15 @@ const detector = () => {
 };
 const primaryDown = async (cluster: string) =>
   ((await h.runtime.monitoring?.alerts.firing(cluster)) ?? []).filter((a) => a.checkId === 'primary-down');
-const alertMessage = (cluster: string) => h.api.messages(ALERTS).find((m) => text(m).includes(`${cluster} (prod)`));
+/** The cluster's newest alert message (a closed group's all-clear stays; a new failure posts anew). */
+const alertMessage = (cluster: string) =>
+  [...h.api.messages(ALERTS)].reverse().find((m) => text(m).includes(`${cluster} (prod)`));
 
 async function slaveStatus(node: ReplicaNode): Promise<RowDataPacket | undefined> {
   return ((await set.sql(node, 'SHOW SLAVE STATUS')) as RowDataPacket[])[0];
 }
 
-it('auto_failover: once two observers agree the primary is down, dbops fails over by itself, posts every step, and the alert resolves', async () => {
+it("auto_failover: once two observers agree the primary is down, dbops fails over by itself, posts every step, and the alert resolves; a second failure within the pause is a DBA's decision", async () => {
   assert.equal((await detector().observe('auto')).status, 'up');
   await set.kill('primary');
   assert.equal((await other.observe('auto')).status, 'suspect', 'one observer is not enough');
@@ -160,6 +166,25 @@ it('auto_failover: once two observers agree the primary is down, dbops fails ove
     h.api.replies(ALERTS, after.ts).some((r) => /is the primary now \(failover\)/.test(text(r))),
     'the thread says so',
   );
+
+  // The new primary dies too, within ha.auto_failover_pause_minutes: no second automatic failover,
+  // the alert offers the DBA's button instead. (observer-b follows the recorded topology, as a worker does.)
+  const meta = mysql.createPool({ host: '127.0.0.1', user: 'root', database: h.metaDatabase, connectionLimit: 1 });
+  const [applied] = applyTopology(otherConfig.clusters, await new TopologyStore(meta).all());
+  await meta.end();
+  assert.deepEqual(applied, { cluster: 'auto', applied: true });
+  await set.kill('replica2');
+  assert.equal((await other.observe('auto')).status, 'suspect');
+  const again = await detector().observe('auto');
+  assert.ok(again.status === 'down' && again.declaredHere, 'declared here');
+  const [second] = await primaryDown('auto');
+  assert.ok(second, 'one alert');
+  assert.equal(second.instance, R2);
+  assert.match(
+    second.summary,
+    /Automatic failover did not start: a failover already moved its primary 0 min ago \(ha\.auto_failover_pause_minutes: 60\): a DBA decides this one\. Proposed new primary: 127\.0\.0\.1:3382/,
+  );
+  assert.match(text(alertMessage('auto') ?? {}), /Fail over to 127\.0\.0\.1:3382/);
   assert.equal(R1, `127.0.0.1:${PORT + 1}`);
 });
 
