@@ -104,7 +104,7 @@ describe('shortcuts and the App Home forms over signed HTTP', () => {
     assert.match(JSON.stringify(dm.params.blocks), /is with the DBAs/);
   });
 
-  it('Home buttons open the forms: Request a change, Review SQL, Request access, Migrate data', async () => {
+  it('Home buttons open the forms: Request a change, Review SQL, Request access, Migrate data, Switchover', async () => {
     await h.slack.eventCallback({ type: 'app_home_opened', user: DEV, channel: h.api.dmChannel(DEV), tab: 'home' });
     await waitForCall(h, (c) => c.method === 'views.publish' && c.params.user_id === DEV);
     const home = h.api.homeViews.get(DEV);
@@ -114,11 +114,35 @@ describe('shortcuts and the App Home forms over signed HTTP', () => {
       [ids.home.reviewSql, ids.reviewModal.callback],
       [ids.home.requestAccess, ids.grantModal.callback],
       [ids.home.migrate, ids.migrateModal.callback],
+      [ids.home.switchover, ids.diagnose.formCallback],
     ] as const) {
       const since = h.api.calls.length;
       await h.slack.blockAction({ userId: DEV, actionId: action, value: '', view: home.view });
       await opened(since, callback);
     }
+
+    // The switchover form opened from Home (no channel) answers in a DM: here a refusal, prod having no replica.
+    const form = h.api.openedViews.find((v) => v.view.callback_id === ids.diagnose.formCallback);
+    assert.ok(form);
+    const since = h.api.calls.length;
+    await h.slack.viewSubmission({
+      userId: DEV,
+      callbackId: ids.diagnose.formCallback,
+      viewId: form.id,
+      privateMetadata: String(form.view.private_metadata ?? ''),
+      values: {
+        [ids.diagnose.clusterBlock]: {
+          [ids.diagnose.clusterInput]: { type: 'static_select', selected_option: { value: 'prod' } },
+        },
+      },
+    });
+    const dm = await waitForCall(
+      h,
+      (c) => c.method === 'chat.postMessage' && c.params.channel === h.api.dmChannel(DEV),
+      since,
+    );
+    assert.match(JSON.stringify(dm.params), /Switchover of prod refused — nothing was changed/);
+    assert.match(JSON.stringify(dm.params), /the cluster has no replica to promote/);
   });
 
   it('the migrate form shows every problem under its field, then opens a ticket through /dbops migrate', async () => {

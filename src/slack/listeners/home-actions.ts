@@ -25,23 +25,17 @@ const Metadata = z.object({ channel: z.string() });
  */
 export function registerHomeActions(app: App, deps: CommandDeps, answer: AnswerDeps): void {
   const clusters = () => Object.keys(deps.config.clusters);
+  const promotable = () => {
+    const withReplicas = Object.entries(deps.config.clusters).filter(([, c]) => c.replicas.length > 0);
+    return withReplicas.length > 0 ? withReplicas.map(([name]) => name) : clusters();
+  };
   const forms: Array<[string, string, () => View]> = [
     [ids.home.requestChange, 'Request a change', () => execModalView({ channel: '' }, clusters())],
     [ids.home.reviewSql, 'Review SQL', () => reviewModalView({ channel: '' }, clusters())],
     [ids.home.migrate, 'Migrate data', () => migrateModalView({ channel: '' }, clusters())],
     [ids.home.requestAccess, 'Request access', () => grantModalView({}, JSON.stringify({ channel: '' }))],
-    // DBAs' Clusters heading: the clusters with a replica to promote.
-    [
-      ids.home.switchover,
-      'Switchover',
-      () =>
-        diagnoseFormView(
-          { verb: 'switchover', channel: '' },
-          Object.entries(deps.config.clusters)
-            .filter(([, c]) => c.replicas.length > 0)
-            .map(([name]) => name),
-        ),
-    ],
+    // DBAs' Clusters heading: the clusters with a replica to promote (all of them when none has: the answer says why not).
+    [ids.home.switchover, 'Switchover', () => diagnoseFormView({ verb: 'switchover', channel: '' }, promotable())],
   ];
   for (const [actionId, what, view] of forms) {
     app.action(
