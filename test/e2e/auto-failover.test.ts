@@ -87,9 +87,7 @@ const primaryDown = async (cluster: string) =>
 const alertMessage = (cluster: string) =>
   [...h.api.messages(ALERTS)].reverse().find((m) => text(m).includes(`${cluster} (prod)`));
 
-async function slaveStatus(node: ReplicaNode): Promise<RowDataPacket | undefined> {
-  return ((await set.sql(node, 'SHOW SLAVE STATUS')) as RowDataPacket[])[0];
-}
+const slaveStatus = (node: ReplicaNode) => set.slaveStatus(node);
 
 it("auto_failover: once two observers agree the primary is down, dbops fails over by itself, posts every step, and the alert resolves; a second failure within the pause is a DBA's decision", async () => {
   assert.equal((await detector().observe('auto')).status, 'up');

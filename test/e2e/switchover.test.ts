@@ -75,9 +75,7 @@ after(async () => {
 
 const text = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
 
-async function slaveStatus(node: ReplicaNode): Promise<RowDataPacket | undefined> {
-  return ((await set.sql(node, 'SHOW SLAVE STATUS')) as RowDataPacket[])[0];
-}
+const slaveStatus = (node: ReplicaNode) => set.slaveStatus(node);
 
 it('a stopped replica: the switchover is refused with the reason, and no ticket is opened', async () => {
   await set.sql('replica', 'STOP SLAVE');

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import mysql from 'mysql2/promise';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
 
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('../../scripts/replica.sh', import.meta.url));
@@ -15,6 +15,8 @@ export interface ReplicaSet {
   replica2: { host: string; port: number };
   /** Run SQL on a node as root (a new connection each time). Nodes are named as started: after a switchover `primary` may be a replica. */
   sql(node: ReplicaNode, statement: string, params?: unknown[]): Promise<unknown>;
+  /** The node's `SHOW SLAVE STATUS` row; undefined when it replicates from nobody. */
+  slaveStatus(node: ReplicaNode): Promise<RowDataPacket | undefined>;
   /** `scripts/replica.sh start` again: restarts what is down, restarts replication, waits until it caught up. */
   start(): Promise<void>;
   /** SIGKILL the replica's server. */
@@ -46,24 +48,26 @@ export async function startReplicaSet(
   await script('start', '--replicas', String(options.replicas ?? 1));
   const endpoint = (p: number) => ({ host: '127.0.0.1', port: p });
   const offset: Record<ReplicaNode, number> = { primary: 0, replica: 1, replica2: 2 };
+  const sql = async (node: ReplicaNode, statement: string, params: unknown[] = []): Promise<unknown> => {
+    const conn = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: port + offset[node],
+      user: 'root',
+      multipleStatements: false,
+    });
+    try {
+      const [rows] = await conn.query(statement, params);
+      return rows;
+    } finally {
+      await conn.end();
+    }
+  };
   return {
     primary: endpoint(port),
     replica: endpoint(port + 1),
     replica2: endpoint(port + 2),
-    async sql(node, statement, params = []) {
-      const conn = await mysql.createConnection({
-        host: '127.0.0.1',
-        port: port + offset[node],
-        user: 'root',
-        multipleStatements: false,
-      });
-      try {
-        const [rows] = await conn.query(statement, params);
-        return rows;
-      } finally {
-        await conn.end();
-      }
-    },
+    sql,
+    slaveStatus: async (node) => ((await sql(node, 'SHOW SLAVE STATUS')) as RowDataPacket[])[0],
     start: async () => void (await script('start')),
     killReplica: async () => void (await script('kill-replica')),
     killPrimary: async () => void (await script('kill-primary')),
