@@ -41,9 +41,9 @@ export interface FailureDetectorDeps {
   /** Called once per declaration: raise the alert, propose the candidate (or fail over, `ha.auto_failover`). */
   onDown(down: PrimaryDown): Promise<void>;
   /**
-   * Called when this observer reaches the cluster's primary after not reaching it, and on its first
-   * observation: the primary answers again, or a failover made another one the primary. A primary-down
-   * alert still open ends here.
+   * Called when this observer reaches the cluster's primary and no observer failed to within the
+   * window — on a change, on its first observation, and once a minute while it stays so: the primary
+   * answers again, or a failover made another one the primary. A primary-down alert still open ends here.
    */
   onUp?(cluster: string, primary: string): Promise<void>;
   now?: () => number;
@@ -51,11 +51,15 @@ export interface FailureDetectorDeps {
 
 export type FailureDetector = ReturnType<typeof createFailureDetector>;
 
+/** How often `onUp` is told again of a primary that stays reachable. */
+const RETELL_UP_MS = 60_000;
+
 export function createFailureDetector(deps: FailureDetectorDeps) {
   const now = deps.now ?? Date.now;
   const key = (kind: string, cluster: string, primary: string) => [deps.prefix, 'ha', kind, cluster, primary].join(':');
-  /** This observer's last verdict per cluster and primary: `onUp` is told of changes only. */
+  /** This observer's last verdict per cluster and primary, and when `onUp` was last told. */
   const reached = new Map<string, boolean>();
+  const toldUp = new Map<string, number>();
 
   async function reach(cluster: string): Promise<string | null> {
     const c = deps.config.clusters[cluster];
@@ -86,9 +90,16 @@ export function createFailureDetector(deps: FailureDetectorDeps) {
     reached.set(seen, problem === null);
     if (problem === null) {
       const [, left] = (await deps.redis.multi().zrem(set, deps.observer).zcard(set).exec()) ?? [];
+      // Another observer still fails to reach it (a partition?): not over yet.
+      if (Number(left?.[1] ?? 0) > 0) return { status: 'up' };
       // Nobody fails to reach it any more: a later failure is a new one, declared again.
-      if (Number(left?.[1] ?? 0) === 0) await deps.redis.del(key('declared', cluster, primary));
-      if (before !== true) await deps.onUp?.(cluster, primary);
+      await deps.redis.del(key('declared', cluster, primary));
+      // Told on a change, and again every minute: an alert raised just after this observer's change
+      // (another worker's late declaration) still ends.
+      if (before !== true || at - (toldUp.get(seen) ?? 0) >= RETELL_UP_MS) {
+        toldUp.set(seen, at);
+        await deps.onUp?.(cluster, primary);
+      }
       return { status: 'up' };
     }
     const windowMs = settings.down_window_seconds * 1000;
