@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Closers } from '../closers.js';
+import { findCluster } from '../config/clusters.js';
+import { haSettings } from '../config/schema.js';
+import { createFailureDetector, type FailureDetector, type PrimaryDown } from '../ha/failure-detector.js';
+import type { SwitchoverPlan } from '../ha/plan.js';
+import { createSwitchoverPlanner } from '../ha/planner.js';
+import { messageOf, toError } from '../kernel/errors.js';
+import { installationPrefix } from '../queue/queues.js';
+import { type FailoverStarted, startAutomaticFailover } from '../requests/failover.js';
+import type { TicketService } from '../tickets/service.js';
+import type { Monitoring } from './monitoring-handle.js';
+import type { Services } from './services.js';
+import { ticketServiceOf } from './ticket-service.js';
+
+/**
+ * This worker as one observer of every primary with an `ha:` section: a primary that enough
+ * observers cannot reach is declared down, with an alert proposing the failover candidate — or,
+ * with `ha: { auto_failover: true }`, saying the failover dbops started by itself.
+ */
+export function startFailureDetection(s: Services, alerts: Monitoring['alerts'], closers: Closers): FailureDetector {
+  const { config, options } = s;
+  const planner = createSwitchoverPlanner({ config, secrets: s.secrets });
+  const logger = s.logger.child({ name: 'ha' });
+  let tickets: TicketService | undefined;
+  const failOver = (down: PrimaryDown, plan: SwitchoverPlan) => {
+    tickets ??= ticketServiceOf(s);
+    return startAutomaticFailover(
+      {
+        cluster: down.cluster,
+        plan,
+        sourceKey: ['failover', 'auto', down.cluster, down.primary, s.clock.now().getTime()].join(':'),
+      },
+      { tickets, announcer: s.announcer, logger, config, clock: s.clock, topology: s.topology },
+    ).catch((err: unknown): FailoverStarted => {
+      logger.error('automatic failover could not start', { cluster: down.cluster }, toError(err));
+      return { ok: false, why: messageOf(err) };
+    });
+  };
+  const detector = createFailureDetector({
+    config,
+    redis: s.redis,
+    prefix: installationPrefix(config.runner.redis_prefix, s.installation),
+    observer: options.workerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    secrets: s.secrets,
+    logger,
+    onDown: async (down) => {
+      const plan = await planner.plan(down.cluster, null, 'failover');
+      const cluster = findCluster(config, down.cluster);
+      const started = cluster && haSettings(cluster).auto_failover ? await failOver(down, plan) : null;
+      await alerts.raise({
+        cluster: down.cluster,
+        instance: down.primary,
+        checkId: 'primary-down',
+        severity: 'critical',
+        summary: `${down.observers.length} observers (${down.observers.join(', ')}) could not reach the primary within ${down.windowSeconds} s: ${down.problem}. ${primaryDownNext(plan, started)}`,
+        value: 'unreachable',
+        threshold: `${down.observers.length} observers within ${down.windowSeconds} s`,
+        // An automatic failover under way: no "Fail over to" button beside it.
+        details: {
+          candidate: started?.ok ? null : plan.candidate,
+          observers: down.observers,
+          ...(started?.ok ? { automaticFailover: started.ticket.ref } : {}),
+        },
+      });
+    },
+    onUp: (cluster, primary) => resolvePrimaryDown(alerts, cluster, primary),
+  });
+  const watched = Object.values(config.clusters).filter((c) => c.ha);
+  if (options.monitorSchedules !== false && watched.length > 0) {
+    const stop = detector.watch(Math.min(...watched.map((c) => haSettings(c).probe_seconds)));
+    closers.push(async () => stop());
+  }
+  return detector;
+}
+
+/** What the primary-down alert says comes next: the failover dbops started, or the one it proposes. */
+function primaryDownNext(plan: SwitchoverPlan, started: FailoverStarted | null): string {
+  if (started?.ok)
+    return `Automatic failover started (ha.auto_failover): ${started.ticket.ref} promotes ${plan.candidate} (${plan.why.join(', ')}); every step is posted in its thread.`;
+  const notStarted = started ? `Automatic failover did not start: ${started.why}. ` : '';
+  return plan.candidate
+    ? `${notStarted}Proposed new primary: ${plan.candidate} (${plan.why.join(', ')}).`
+    : `${notStarted}No replica can be promoted: ${plan.checks
+        .filter((c) => !c.ok)
+        .map((c) => c.detail)
+        .join('; ')}.`;
+}
+
+/**
+ * The cluster's primary answers: a primary-down alert still open ends, saying why — the same
+ * instance answers again, or a failover made another one the primary.
+ */
+async function resolvePrimaryDown(alerts: Monitoring['alerts'], cluster: string, primary: string): Promise<void> {
+  const open = (await alerts.firing(cluster)).filter((a) => a.checkId === 'primary-down');
+  for (const alert of open)
+    await alerts.resolve(
+      { cluster, instance: alert.instance, checkId: 'primary-down' },
+      null,
+      alert.instance === primary
+        ? `${primary} answers again`
+        : `${primary} is the primary now (failover); rebuild ${alert.instance} before it rejoins`,
+    );
+}
