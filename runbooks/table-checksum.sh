@@ -52,7 +52,9 @@ done
 # chunk; the check guards replicas of replicas using ROW, which this runbook does not reach.
 args=(--databases "$schema" --recursion-method "dsn=D=percona,t=dsns" --no-version-check --no-check-binlog-format)
 [ -z "$tables" ] || args+=(--tables "$tables")
-progress 0.1 "pt-table-checksum of $schema against ${#replicas[@]} replica(s)"
+replica_word=replicas
+[ "${#replicas[@]}" -ne 1 ] || replica_word=replica
+progress 0.1 "pt-table-checksum of $schema against ${#replicas[@]} $replica_word"
 set +e
 pt-table-checksum "${args[@]}" "h=$DBOPS_DB_HOST,P=$DBOPS_DB_PORT,F=$MYSQL_DEFAULTS_FILE" 2>&1
 status=$?
@@ -62,5 +64,5 @@ if [ $((status & ~16)) -ne 0 ]; then die "pt-table-checksum failed (exit status 
 if [ $((status & 16)) -ne 0 ]; then
   die "some tables of $schema differ between the primary and a replica (their DIFFS above are not 0)"
 fi
-echo "Every checksummed table of $schema is the same on the primary and its replica(s)."
+echo "Every checksummed table of $schema is the same on the primary and its $replica_word."
 progress 1 "no differences"

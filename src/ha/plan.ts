@@ -1,3 +1,4 @@
+import { plural } from '../kernel/format.js';
 import { z } from 'zod';
 import type { Endpoint, HaSettings } from '../config/schema.js';
 import { endpointName } from '../db/connection-options.js';
@@ -111,8 +112,8 @@ export function planSwitchover(input: PlanInput): SwitchoverPlan {
         ? 'the cluster has no replica to promote'
         : replicaProblems.length === 0
           ? failover
-            ? `${input.replicas.length} replica(s) reachable, applying what they received`
-            : `${input.replicas.length} replica(s) running, lag ≤ ${input.settings.max_lag_seconds} s`
+            ? `${plural(input.replicas.length, 'replica')} reachable, applying what they received`
+            : `${plural(input.replicas.length, 'replica')} running, lag ≤ ${input.settings.max_lag_seconds} s`
           : replicaProblems.join('; '),
   });
 
@@ -218,7 +219,7 @@ function rank(input: PlanInput, reference: string, primarySite: string | null, f
 /** The reasons, in the order they decided: caught up, same site, fewest connections, lowest QPS. */
 function reasons(chosen: RankedNode, ranking: readonly RankedNode[]): string[] {
   const others = ranking.filter((r) => r.name !== chosen.name && r.eligible);
-  const why = [chosen.behind === 0 ? 'caught up' : `${chosen.behind} transaction(s) behind, the least`];
+  const why = [chosen.behind === 0 ? 'caught up' : `${plural(chosen.behind, 'transaction')} behind, the least`];
   if (chosen.sameSite) why.push(`same site as the primary (${chosen.site})`);
   if (others.length === 0) why.push('the only replica that can be promoted');
   else {

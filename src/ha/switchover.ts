@@ -1,3 +1,4 @@
+import { plural } from '../kernel/format.js';
 import { randomBytes } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Cluster, Endpoint, HaSettings } from '../config/schema.js';
@@ -299,7 +300,9 @@ async function drainWrites(
   for (let open = await writers(); open.length > 0; open = await writers()) {
     if (performance.now() > deadline) {
       for (const row of open) await nodes.query(name, 'KILL CONNECTION ?', [Number(row.id)]).catch(() => undefined);
-      await report.log(`killed ${open.length} transaction(s) still writing after ${seconds} s (never committed)`);
+      await report.log(
+        `killed ${plural(open.length, 'transaction')} still writing after ${seconds} s (never committed)`,
+      );
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,3 +1,4 @@
+import { plural } from '../kernel/format.js';
 import { switchoverDetailBlocks } from '../../jobs/switchover.js';
 import type { SwitchoverPlan } from '../ha/plan.js';
 import { BOT_ACTOR } from '../tickets/ticket.js';
@@ -78,7 +79,8 @@ export async function requestSwitchover(
             else await deps.announcer.approved(approved.ticket, approver, approved.handOff);
             return {
               kind: 'note',
-              text: `${word} ${ticket.ref} opened and approved by you${approved.outcome === 'approval_recorded' ? `; it needs ${approved.remaining} more approval(s)` : ': a worker runs it now'}.${published.ok && published.permalink ? ` <${published.permalink}|Follow it>` : ''}`,
+              icon: ':white_check_mark:',
+              text: `${word} ${ticket.ref} opened and approved by you${approved.outcome === 'approval_recorded' ? `; it needs ${plural(approved.remaining, 'more approval')}` : ': a worker runs it now'}.${published.ok && published.permalink ? ` <${published.permalink}|Follow it>` : ''}`,
               details,
             };
           }

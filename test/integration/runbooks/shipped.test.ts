@@ -173,7 +173,7 @@ describe('shipped runbooks', () => {
       );
       assert.equal(
         same.lines.at(-1),
-        `Every checksummed table of ${schema} is the same on the primary and its replica(s).`,
+        `Every checksummed table of ${schema} is the same on the primary and its replica.`,
       );
 
       await waitUntil(
