@@ -8,6 +8,9 @@ export interface DumpInput {
   defaultsFile: string;
   /** The source writes a binlog: record the position of the snapshot. */
   binlog: boolean;
+  /** Some schema has stored procedures or functions / events: dump them too (triggers always are). */
+  routines: boolean;
+  events: boolean;
   threads: number;
   signal: AbortSignal;
   createFile: CreateFile;

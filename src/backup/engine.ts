@@ -23,6 +23,7 @@ import {
 import { dumpWithMariadbDump } from './mariadb-dump.js';
 import { dumpWithMydumper } from './mydumper.js';
 import { ident } from './restore.js';
+import { objectNames } from './schema-objects.js';
 import { createSetFile, type CreateFile } from './set-files.js';
 import type { BackupSet, BackupStore, BackupTrigger } from './store.js';
 import { toolInstalled } from './tool-process.js';
@@ -153,6 +154,8 @@ async function writeSet(
     schemas: schemas.map((s) => s.name),
     defaultsFile,
     binlog: binlogOn,
+    routines: schemas.some((s) => s.routines.length > 0),
+    events: schemas.some((s) => s.events.length > 0),
     threads: deps.config.backups.threads,
     signal: request.signal,
     createFile: deps.createFile ?? createSetFile,
@@ -178,7 +181,7 @@ async function writeSet(
   return manifest;
 }
 
-/** Schemas to back up with their tables (base tables) and views; system schemas, dbops' own and throwaway ones never. */
+/** Schemas to back up with their tables (base tables), views, triggers, routines and events; system schemas, dbops' own and throwaway ones never. */
 async function readSchemas(db: Pool, only: string[] | null, backupSchema: string): Promise<ManifestSchema[]> {
   const [schemata] = await db.query<RowDataPacket[]>(
     'SELECT SCHEMA_NAME AS name, DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME',
@@ -206,7 +209,7 @@ async function readSchemas(db: Pool, only: string[] | null, backupSchema: string
       tables: tables
         .filter((t) => t.type === 'BASE TABLE')
         .map((t) => ({ name: String(t.name), rows: 0, checksum: null, float_columns: floatsOf(String(t.name)) })),
-      views: tables.filter((t) => t.type === 'VIEW').map((t) => String(t.name)),
+      ...(await objectNames(db, String(s.name))),
     });
   }
   return out;

@@ -36,6 +36,10 @@ export const ManifestSchema = z.strictObject({
   collation: z.string().regex(/^[A-Za-z0-9_]{1,64}$/),
   tables: z.array(ManifestTable),
   views: z.array(z.string()).default([]),
+  triggers: z.array(z.string()).default([]),
+  /** `PROCEDURE name` / `FUNCTION name`. */
+  routines: z.array(z.string()).default([]),
+  events: z.array(z.string()).default([]),
 });
 export type ManifestSchema = z.infer<typeof ManifestSchema>;
 

@@ -10,6 +10,7 @@ const SKIP = [Buffer.from('CREATE DATABASE '), Buffer.from('USE `')];
 const MASTER = /^-- CHANGE MASTER TO MASTER_LOG_FILE='([^']+)', MASTER_LOG_POS=(\d+);/;
 const GTID = /^-- SET GLOBAL gtid_slave_pos='([^']*)';/;
 const NEWLINE = Buffer.from('\n');
+const DELIMITER = Buffer.from('DELIMITER ');
 
 /**
  * One consistent snapshot of every schema with `mariadb-dump --single-transaction --databases …`,
@@ -26,6 +27,9 @@ export async function dumpWithMariadbDump(input: DumpInput): Promise<DumpOutput>
     '--skip-dump-date',
     '--default-character-set=utf8mb4',
     ...(input.binlog ? ['--master-data=2', '--gtid'] : []),
+    '--triggers',
+    ...(input.routines ? ['--routines'] : []),
+    ...(input.events ? ['--events'] : []),
     '--databases',
     ...input.schemas,
   ];
@@ -37,6 +41,7 @@ export async function dumpWithMariadbDump(input: DumpInput): Promise<DumpOutput>
   let binlog: DumpOutput['binlog'] = null;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let inBody = false;
 
   const flush = async () => {
     if (!current || pending.length === 0) return;
@@ -75,7 +80,9 @@ export async function dumpWithMariadbDump(input: DumpInput): Promise<DumpOutput>
       return undefined;
     }
     if (SKIP.some((prefix) => line.indexOf(prefix) === 0)) return undefined;
-    current.scanner.line(line);
+    // A routine's or trigger's body (between `DELIMITER ;;` and `DELIMITER ;`) is no table's rows.
+    if (line[0] === 0x44 && line.indexOf(DELIMITER) === 0) inBody = line.length > DELIMITER.length + 1;
+    else if (!inBody) current.scanner.line(line);
     pending.push(line, NEWLINE);
     pendingBytes += line.length + 1;
     return pendingBytes >= 1 << 20 ? flush() : undefined;

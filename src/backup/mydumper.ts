@@ -19,6 +19,8 @@ export async function dumpWithMydumper(input: DumpInput): Promise<DumpOutput> {
     String(input.threads),
     '--compress',
     '--triggers',
+    ...(input.routines ? ['--routines'] : []),
+    ...(input.events ? ['--events'] : []),
     '--trx-consistency-only',
     '--verbose',
     '1',
@@ -35,7 +37,8 @@ export async function dumpWithMydumper(input: DumpInput): Promise<DumpOutput> {
     while (next < names.length) {
       const name = names[next++];
       const schema = schemaOfFile(name, input.schemas);
-      const scanned = await scanFile(input.dir, name, schema);
+      // Definitions (`-schema.sql.gz`, `-schema-triggers…`, `-schema-post…`, `-schema-view…`) hold no rows.
+      const scanned = await scanFile(input.dir, name, schema, !/-schema(-[a-z]+)?\.sql(\.gz)?$/.test(name));
       files.push(scanned.file);
       if (schema)
         for (const [table, n] of scanned.rows) rows.get(schema)?.set(table, (rows.get(schema)?.get(table) ?? 0) + n);

@@ -4,6 +4,7 @@ import { messageOf } from '../kernel/errors.js';
 import { writeDefaultsFile } from './defaults-file.js';
 import { BackupError } from './errors.js';
 import { checkSetFiles, compareWithManifest, ident, restoreSchema } from './restore.js';
+import { createObjects, dropObjects, objectsSummary, readObjects } from './schema-objects.js';
 import type { BackupStore } from './store.js';
 
 export interface RestorePlanItem {
@@ -29,7 +30,7 @@ export interface RestoreRunDeps {
 }
 
 export interface RestoreResult {
-  schemas: Array<{ from: string; to: string; tables: number; rows: number; replaced: number }>;
+  schemas: Array<{ from: string; to: string; tables: number; rows: number; replaced: number; objects: string }>;
 }
 
 /** Where a schema is loaded before it replaces the destination (`__dbops_r_<run>_<n>`). */
@@ -90,7 +91,8 @@ export async function runRestore(setId: number, plan: RestorePlanItem[], deps: R
         await deps.progress((index + 0.8) / plan.length, `swapping ${item.to} in`);
         const replaced = await swapIn(deps.db, staging, item.to, aside, schema);
         const rows = compared.tables.reduce((n, t) => n + t.rows, 0);
-        return { from: item.from, to: item.to, tables: compared.tables.length, rows, replaced };
+        const objects = objectsSummary(compared.objects);
+        return { from: item.from, to: item.to, tables: compared.tables.length, rows, replaced, objects };
       } finally {
         await deps.db.query(`DROP DATABASE IF EXISTS ${ident(staging)}`).catch(() => undefined);
         await deps.db.query(`DROP DATABASE IF EXISTS ${ident(aside)}`).catch(() => undefined);
@@ -98,7 +100,7 @@ export async function runRestore(setId: number, plan: RestorePlanItem[], deps: R
     });
     result.schemas.push(done);
     await deps.milestone(
-      `\`${item.to}\` restored from ${set.ref}: ${done.tables} tables, ${done.rows.toLocaleString('en-US')} rows, equal to the manifest${done.replaced > 0 ? ` (${done.replaced} table(s) that were there replaced)` : ''}`,
+      `\`${item.to}\` restored from ${set.ref}: ${done.tables} tables, ${done.rows.toLocaleString('en-US')} rows${done.objects ? `, ${done.objects}` : ''}, equal to the manifest${done.replaced > 0 ? ` (${done.replaced} table(s) that were there replaced)` : ''}`,
     );
   }
   return result;
@@ -106,8 +108,11 @@ export async function runRestore(setId: number, plan: RestorePlanItem[], deps: R
 
 /**
  * Move the staged tables into `to` in one RENAME TABLE: every table `to` has now goes to `aside`
- * first (then dropped with it), so `to` ends up holding exactly the set's tables. Views of `to`
- * are dropped (the set's views are not restored). Returns how many tables were replaced.
+ * first (then dropped with it), so `to` ends up holding exactly the set's tables; then `to`'s old
+ * views, triggers, routines and events make way for the set's (read from the staging schema, so
+ * they name `to`'s tables once created there). A table with triggers cannot move between schemas,
+ * so triggers are taken off first; when the RENAME fails, `to`'s own come back. Returns how many
+ * tables were replaced.
  */
 async function swapIn(
   db: Pool,
@@ -120,32 +125,45 @@ async function swapIn(
     `CREATE DATABASE IF NOT EXISTS ${ident(to)} CHARACTER SET ${schema.charset} COLLATE ${schema.collation}`,
   );
   await db.query(`CREATE DATABASE IF NOT EXISTS ${ident(aside)}`);
-  const [existing] = await db.query<RowDataPacket[]>(
-    'SELECT TABLE_NAME AS name, TABLE_TYPE AS type FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
-    [to],
-  );
-  for (const view of existing.filter((t) => t.type === 'VIEW'))
-    await db.query(`DROP VIEW IF EXISTS ${ident(to)}.${ident(String(view.name))}`);
-  const old = existing.filter((t) => t.type !== 'VIEW').map((t) => String(t.name));
-  const renames = [
-    ...old.map((t) => `${ident(to)}.${ident(t)} TO ${ident(aside)}.${ident(t)}`),
-    ...schema.tables.map((t) => `${ident(staging)}.${ident(t.name)} TO ${ident(to)}.${ident(t.name)}`),
-  ];
-  if (renames.length === 0) return 0;
   const conn = await db.getConnection();
   try {
-    await conn.query('SET SESSION foreign_key_checks = 0');
-    await conn.query(`RENAME TABLE ${renames.join(', ')}`);
-  } catch (err) {
-    throw new BackupError(
-      `could not swap the restored tables into ${to}: ${messageOf(err)}; ${to} was left as it was`,
-      false,
-      {
-        cause: err,
-      },
+    const staged = await readObjects(conn, staging);
+    const present = await readObjects(conn, to);
+    const [existing] = await conn.query<RowDataPacket[]>(
+      "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE <> 'VIEW'",
+      [to],
     );
+    const old = existing.map((t) => String(t.name));
+    const renames = [
+      ...old.map((t) => `${ident(to)}.${ident(t)} TO ${ident(aside)}.${ident(t)}`),
+      ...schema.tables.map((t) => `${ident(staging)}.${ident(t.name)} TO ${ident(to)}.${ident(t.name)}`),
+    ];
+    const inTheWay = present.filter((o) => o.kind === 'VIEW' || o.kind === 'TRIGGER');
+    await dropObjects(
+      conn,
+      staging,
+      staged.filter((o) => o.kind === 'TRIGGER'),
+    );
+    await dropObjects(conn, to, inTheWay);
+    try {
+      await conn.query('SET SESSION foreign_key_checks = 0');
+      if (renames.length > 0) await conn.query(`RENAME TABLE ${renames.join(', ')}`);
+    } catch (err) {
+      await createObjects(conn, to, inTheWay).catch(() => undefined);
+      throw new BackupError(
+        `could not swap the restored tables into ${to}: ${messageOf(err)}; ${to} was left as it was`,
+        false,
+        { cause: err },
+      );
+    }
+    await dropObjects(
+      conn,
+      to,
+      present.filter((o) => !inTheWay.includes(o)),
+    );
+    await createObjects(conn, to, staged);
+    return old.length;
   } finally {
     conn.destroy();
   }
-  return old.length;
 }

@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { BackupError } from './errors.js';
 import type { BackupTool, Manifest, ManifestSchema } from './manifest.js';
+import { compareObjects, objectNames, type ObjectNames } from './schema-objects.js';
 import { fileDigest } from './set-files.js';
 import { startTool } from './tool-process.js';
 
@@ -102,12 +103,15 @@ export async function restoreSchema(input: RestoreSchemaInput): Promise<void> {
 
 export interface Comparison {
   tables: Array<{ name: string; rows: number; checksum: string | null }>;
+  /** The views, triggers, routines and events the restored schema has. */
+  objects: ObjectNames;
   problems: string[];
 }
 
 /**
  * Compare a restored schema with what the manifest says: the same tables, the same rows, and, where
- * the manifest has a checksum, the same CHECKSUM TABLE. Returns what it found (checksums included).
+ * the manifest has a checksum, the same CHECKSUM TABLE, and the same views, triggers, routines and
+ * events by name. Returns what it found (checksums included).
  */
 export async function compareWithManifest(db: Pool, into: string, expected: ManifestSchema): Promise<Comparison> {
   const [rows] = await db.query<RowDataPacket[]>(
@@ -133,5 +137,7 @@ export async function compareWithManifest(db: Pool, into: string, expected: Mani
       problems.push(`${table.name}: CHECKSUM TABLE ${checksum}, the manifest says ${table.checksum}`);
     tables.push({ name: table.name, rows: n, checksum });
   }
-  return { tables, problems };
+  const objects = await objectNames(db, into);
+  problems.push(...compareObjects(expected, objects));
+  return { tables, objects, problems };
 }

@@ -7,6 +7,7 @@ import type { ClusterLane } from '../db/pools.js';
 import { writeDefaultsFile } from './defaults-file.js';
 import type { Manifest } from './manifest.js';
 import { checkSetFiles, compareWithManifest, ident, restoreSchema } from './restore.js';
+import { objectsSummary } from './schema-objects.js';
 import type { BackupSet, BackupStore } from './store.js';
 
 export interface VerifyDeps {
@@ -79,6 +80,12 @@ export async function verifySet(set: BackupSet, cluster: string, deps: VerifyDep
   }
   const tables = checked.schemas.reduce((n, s) => n + s.tables.length, 0);
   const rows = checked.schemas.reduce((n, s) => n + s.tables.reduce((m, t) => m + t.rows, 0), 0);
+  const objects = objectsSummary({
+    views: checked.schemas.flatMap((s) => s.views),
+    triggers: checked.schemas.flatMap((s) => s.triggers),
+    routines: checked.schemas.flatMap((s) => s.routines),
+    events: checked.schemas.flatMap((s) => s.events),
+  });
   const passed = problems.length === 0;
   const rounded = checked.schemas.flatMap((s) =>
     s.tables.flatMap((t) => t.float_columns.map((c) => `${s.name}.${t.name}.${c}`)),
@@ -88,7 +95,7 @@ export async function verifySet(set: BackupSet, cluster: string, deps: VerifyDep
       ? ` (FLOAT column(s) ${rounded.slice(0, 5).join(', ')}${rounded.length > 5 ? ' …' : ''} are kept to 6 significant digits by a logical backup)`
       : '';
   const detail = passed
-    ? `restored on ${cluster}: ${tables} table(s), ${rows.toLocaleString('en-US')} rows, counts equal to the manifest; checksums recorded${floatNote}`
+    ? `restored on ${cluster}: ${tables} table(s), ${rows.toLocaleString('en-US')} rows${objects ? `, ${objects}` : ''}, counts equal to the manifest; checksums recorded${floatNote}`
     : `restore check on ${cluster} failed: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`;
   await deps.store.setVerify(set.id, passed ? 'passed' : 'failed', {
     cluster,

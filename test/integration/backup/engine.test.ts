@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { runBackup } from '../../../src/backup/engine.js';
 import { BackupError } from '../../../src/backup/errors.js';
+import { compareWithManifest } from '../../../src/backup/restore.js';
 import { runRestore } from '../../../src/backup/restore-run.js';
 import { toolInstalled } from '../../../src/backup/tool-process.js';
 import { connect, insertEdgeRows } from '../migrate/support.js';
@@ -135,11 +136,128 @@ describe('backups on MariaDB', () => {
           tables: Object.keys(counts).length,
           rows: total,
           replaced: 1,
+          objects: '',
         });
         const restored = await checksums(conn, into);
         assert.deepEqual(exact(restored), exact(expected));
         assert.equal(restored.edge, set.manifest.schemas[0].tables.find((t) => t.name === 'edge')?.checksum);
         assert.equal(milestones.length, 1);
+      } finally {
+        await fx.close();
+      }
+    });
+  }
+
+  for (const tool of ['mariadb-dump', 'mydumper'] as const) {
+    it(`${tool}: a set holds the schema's views, triggers, routines and events; verification and a restore bring them back and compare them`, async (t) => {
+      if (tool === 'mydumper' && !mydumper) return t.skip('mydumper is not installed (scripts/ensure-mydumper.sh)');
+      const source = `dbops_bko_${randomBytes(4).toString('hex')}`;
+      dropped.push(source);
+      await conn.query(`CREATE DATABASE \`${source}\``);
+      await conn.query(`USE \`${source}\``);
+      await conn.query('CREATE TABLE t (id INT PRIMARY KEY, n INT)');
+      await conn.query('CREATE TABLE log (id INT AUTO_INCREMENT PRIMARY KEY, tid INT)');
+      await conn.query('INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)');
+      await conn.query('CREATE VIEW doubled AS SELECT id, n * 2 AS dbl FROM t');
+      // A view over a view: it must come after the one it reads, whatever order the names sort in.
+      await conn.query('CREATE VIEW a_total AS SELECT SUM(dbl) AS total FROM doubled');
+      await conn.query('CREATE TRIGGER t_logged AFTER INSERT ON t FOR EACH ROW INSERT INTO log (tid) VALUES (NEW.id)');
+      // A body with a row-like INSERT: it is not counted as rows of `log`.
+      await conn.query('CREATE PROCEDURE add_row(i INT)\nBEGIN\nINSERT INTO `log` VALUES (1000 + i, i);\nEND');
+      await conn.query('CREATE FUNCTION plus_one(x INT) RETURNS INT DETERMINISTIC RETURN x + 1');
+      await conn.query('CREATE EVENT tidy ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM log');
+      const fx = await backupFixture({ schemas: [source], tool });
+      try {
+        const signal = new AbortController().signal;
+        const outcome = await runBackup(
+          { cluster: 'local', trigger: 'manual', requestedBy: null, attempt: 1, signal },
+          fx.deps(),
+        );
+        const schema = outcome.set.manifest?.schemas[0];
+        assert.ok(schema);
+        assert.deepEqual(
+          { views: schema.views, triggers: schema.triggers, routines: schema.routines, events: schema.events },
+          {
+            views: ['a_total', 'doubled'],
+            triggers: ['t_logged'],
+            routines: ['FUNCTION plus_one', 'PROCEDURE add_row'],
+            events: ['tidy'],
+          },
+        );
+        assert.deepEqual(Object.fromEntries(schema.tables.map((x) => [x.name, x.rows])), { log: 0, t: 3 });
+        assert.equal(outcome.verify?.passed, true, outcome.verify?.detail);
+        assert.match(outcome.verify?.detail ?? '', /2 views, 1 trigger, 2 routines, 1 event/);
+
+        // The verification compares them: a schema without what the manifest lists fails it, named.
+        const compared = await compareWithManifest(fx.pools.jobs.primary('local'), source, {
+          ...schema,
+          views: [...schema.views, 'gone_view'],
+          routines: schema.routines.filter((r) => r !== 'FUNCTION plus_one'),
+        });
+        assert.deepEqual(compared.problems, [
+          'missing view(s) gone_view',
+          'routine(s) not in the manifest: FUNCTION plus_one',
+        ]);
+
+        // A destination with its own view and a trigger on a table of the same name as the set's.
+        const into = `${source}_r`;
+        dropped.push(into);
+        await conn.query(`CREATE DATABASE \`${into}\``);
+        await conn.query(`USE \`${into}\``);
+        await conn.query('CREATE TABLE t (id INT PRIMARY KEY)');
+        await conn.query('CREATE TABLE audit (id INT)');
+        await conn.query('CREATE TRIGGER old_trigger AFTER INSERT ON t FOR EACH ROW INSERT INTO audit VALUES (NEW.id)');
+        await conn.query('CREATE VIEW old_view AS SELECT id FROM t');
+        await conn.query('CREATE PROCEDURE old_proc() SELECT 1');
+        const milestones: string[] = [];
+        const result = await runRestore(outcome.set.id, [{ from: source, to: into }], {
+          store: fx.store,
+          db: fx.pools.jobs.primary('local'),
+          threads: 2,
+          runId: `${fx.installation}_T9`,
+          workDir: () => fx.deps().workDir('restore'),
+          signal,
+          progress: async () => undefined,
+          milestone: async (text) => void milestones.push(text),
+          step: stepper,
+        });
+        assert.equal(result.schemas[0].objects, '2 views, 1 trigger, 2 routines, 1 event');
+        assert.match(milestones[0] ?? '', /2 views, 1 trigger, 2 routines, 1 event/);
+        const names = async (sql: string) =>
+          (await conn.query<RowDataPacket[]>(sql, [into]))[0].map((r) => String(r.name)).sort();
+        assert.deepEqual(
+          await names(
+            "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'VIEW'",
+          ),
+          ['a_total', 'doubled'],
+        );
+        assert.deepEqual(
+          await names('SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?'),
+          ['t_logged'],
+        );
+        assert.deepEqual(
+          await names(
+            "SELECT CONCAT(ROUTINE_TYPE, ' ', ROUTINE_NAME) AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?",
+          ),
+          ['FUNCTION plus_one', 'PROCEDURE add_row'],
+        );
+        assert.deepEqual(
+          await names('SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?'),
+          ['tidy'],
+        );
+        // They work on the restored tables, not the staging schema's or the source's.
+        await conn.query(`USE \`${into}\``);
+        await conn.query('INSERT INTO t VALUES (4, 40)');
+        await conn.query('CALL add_row(7)');
+        const [logged] = await conn.query<RowDataPacket[]>('SELECT tid FROM log ORDER BY id');
+        assert.deepEqual(
+          logged.map((r) => Number(r.tid)),
+          [4, 7],
+        );
+        const [total] = await conn.query<RowDataPacket[]>('SELECT total, plus_one(total) AS next FROM a_total');
+        assert.deepEqual([Number(total[0].total), Number(total[0].next)], [200, 201]);
+        const [sourceLog] = await conn.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${source}\`.log`);
+        assert.equal(Number(sourceLog[0].n), 0);
       } finally {
         await fx.close();
       }
