@@ -12,7 +12,8 @@ import { MonitorStore } from '../monitor/monitor-store.js';
 import { createPoller } from '../monitor/poller.js';
 import { MonitorWorker } from './monitor-worker.js';
 import { NearMissTracker } from '../monitor/near-misses.js';
-import { weeklyDigestSender } from '../diagnose/weekly-digest.js';
+import { weeklyDigestSender, type DigestBackups } from '../diagnose/weekly-digest.js';
+import { BackupStore } from '../backup/store.js';
 import { createWeeklyDigestAnnouncer } from '../slack/weekly-digest-announcer.js';
 import { installationPrefix } from '../queue/queues.js';
 import type { Closers } from '../closers.js';
@@ -86,7 +87,13 @@ export async function startMonitoring(parts: MonitoringParts, worker: MonitorWor
   return { alerts, poller, worker: monitorWorker, stop: () => monitorWorker.close() };
 }
 
-function weeklyDigestOf(parts: MonitoringParts) {
+/**
+ * The weekly digest job's work: gathered (with the week's backup runs of the clusters that have a
+ * `backup:`, when any has) and posted in the alert channel.
+ */
+export function weeklyDigestOf(parts: Omit<MonitoringParts, 'installation' | 'secrets'>) {
+  const backedUp = Object.keys(parts.config.clusters).filter((name) => parts.config.clusters[name].backup);
+  const store = new BackupStore(parts.meta);
   return weeklyDigestSender({
     config: parts.config,
     pools: parts.pools,
@@ -94,6 +101,16 @@ function weeklyDigestOf(parts: MonitoringParts) {
     logger: parts.logger,
     clock: parts.clock,
     sink: createWeeklyDigestAnnouncer(parts.slack, parts.config),
+    ...(backedUp.length > 0 ? { backups: (from: Date) => backupsOfWeek(store, backedUp, from) } : {}),
+  });
+}
+
+/** Each backed-up cluster's runs that ended since `from`: good ones (retention's removed included) and failed tries. */
+async function backupsOfWeek(store: BackupStore, clusters: string[], from: Date): Promise<DigestBackups[]> {
+  const runs = await store.successRate(from);
+  return clusters.map((cluster) => {
+    const { runs: n, good } = runs.get(cluster) ?? { runs: 0, good: 0 };
+    return { cluster, ok: good, failed: n - good };
   });
 }
 

@@ -13,8 +13,7 @@ import { MonitorStore } from '../../../src/monitor/monitor-store.js';
 import { createPoller, type Poller } from '../../../src/monitor/poller.js';
 import { ClusterPools } from '../../../src/db/pools.js';
 import { NearMissTracker } from '../../../src/monitor/near-misses.js';
-import { weeklyDigestSender } from '../../../src/diagnose/weekly-digest.js';
-import { createWeeklyDigestAnnouncer } from '../../../src/slack/weekly-digest-announcer.js';
+import { weeklyDigestOf } from '../../../src/wiring/monitoring.js';
 import { Notifier } from '../../../src/slack/notifier.js';
 import { dropDatabase } from '../../support/harness.js';
 
@@ -82,14 +81,8 @@ export async function monitorFixture(clustersAndMonitors: string): Promise<Monit
     clock,
     logger,
   });
-  const digest = weeklyDigestSender({
-    config,
-    pools,
-    meta,
-    logger,
-    clock,
-    sink: createWeeklyDigestAnnouncer(slack, config),
-  });
+  // The digest as the monitor worker's wiring makes it (backups of the week included).
+  const digest = weeklyDigestOf({ config, pools, meta, logger, clock, slack });
   return {
     api,
     meta,
