@@ -88,7 +88,12 @@ export class BackupBot {
     await this.deps.queue.now(cluster, user, this.deps.now());
   }
 
-  async planRestore(args: RestoreRequestArgs): Promise<PlannedRestore> {
+  /**
+   * The checks of a restore that need only the set's record and dbops.yml (nothing of the
+   * destination): the set is good, holds the schemas, and the destination is allowed. Throws a
+   * UsageError saying what is wrong; the form runs it before it closes.
+   */
+  async checkRestore(args: RestoreRequestArgs) {
     const set = await this.deps.store.get(args.set);
     if (!set) throw new UsageError(`there is no backup set ${setRef(args.set)} (see /dbops backups)`, 'not_found');
     if (set.state !== 'good' || !set.manifest)
@@ -115,6 +120,11 @@ export class BackupBot {
     for (const { to } of plan)
       if (SERVER_SCHEMAS.includes(to.toLowerCase()) || to.startsWith('__dbops'))
         throw new UsageError(`\`${to}\` cannot be restored into: it is a system schema or one of dbops' own`);
+    return { set, manifest, destination, plan };
+  }
+
+  async planRestore(args: RestoreRequestArgs): Promise<PlannedRestore> {
+    const { set, manifest, destination, plan } = await this.checkRestore(args);
     const db = this.deps.pools.primary(args.cluster);
     const payloadPlan: RestorePayload['plan'] = [];
     for (const item of plan) {

@@ -134,24 +134,61 @@ describe('backups over Slack', () => {
     assert.ok(thread.some((m) => /restored from B-\d+: 2 tables, 503 rows/.test(m.text ?? '')));
   });
 
-  it('/dbops restore without arguments opens a form; its submission answers by DM', async () => {
+  it('/dbops restore without arguments opens a form; what is wrong with it is said on its field', async () => {
     const since = h.api.calls.length;
     const sent = await h.slack.slashCommand({ text: 'restore', userId: DEV, channelId: 'C0DEVCHAN1' });
     assert.equal(sent.status, 200);
     const opened = await waitForCall(h, (c) => c.method === 'views.open', since);
     assert.match(JSON.stringify(opened.params.view), /dbops\.restore\.modal/);
-    const before = h.api.calls.length;
-    await h.slack.viewSubmission({
-      userId: DEV,
-      callbackId: 'dbops.restore.modal',
-      values: { restore: { restore_input: { type: 'plain_text_input', value: 'B-999999 to test' } } },
-    });
-    const dm = await waitForCall(
-      h,
-      (c) => c.method === 'chat.postMessage' && /there is no backup set B-999999/.test(String(c.params.text)),
-      before,
+    const submit = (value: string) =>
+      h.slack.viewSubmission({
+        userId: DEV,
+        callbackId: 'dbops.restore.modal',
+        values: { restore: { restore_input: { type: 'plain_text_input', value } } },
+      });
+    const errorsOf = (body: string) => {
+      const parsed = JSON.parse(body) as { response_action?: string; errors?: Record<string, string> };
+      assert.equal(parsed.response_action, 'errors', body);
+      return parsed.errors?.restore ?? '';
+    };
+    assert.match(errorsOf((await submit('B-999999 to test')).body), /there is no backup set B-999999/);
+    assert.match(errorsOf((await submit('twelve to test')).body), /is not a backup set; sets look like B-12/);
+    const [newest] = await store.list('test', 1);
+    assert.ok(newest, 'the first test wrote a set');
+    assert.match(
+      errorsOf((await submit(`B-${newest.id} to prod.${source}_p`)).body),
+      /restores may not write into prod/,
     );
-    assert.ok(dm);
+  });
+
+  it('/dbops backup without a cluster opens a form offering the backed-up clusters; its submission queues the backup', async () => {
+    const since = h.api.calls.length;
+    await h.slack.slashCommand({ text: 'backup', userId: DBA, channelId: 'C0DBACHAN1' });
+    const opened = await waitForCall(h, (c) => c.method === 'views.open', since);
+    const view = opened.params.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    assert.equal(view.callback_id, 'dbops.diagnose.form');
+    const offered = JSON.stringify(view.blocks);
+    assert.match(offered, /"value":"test"/);
+    assert.doesNotMatch(offered, /"value":"prod"/, 'prod has no backup: section');
+    const before = h.api.calls.length;
+    const previous = (await store.list('test', 1))[0]?.id ?? 0;
+    const sent = await h.slack.viewSubmission({
+      userId: DBA,
+      callbackId: 'dbops.diagnose.form',
+      privateMetadata: view.private_metadata,
+      values: { cluster: { cluster_input: { type: 'static_select', selected_option: { value: 'test' } } } },
+    });
+    assert.equal(sent.status, 200);
+    const queued = await waitForCall(h, (c) => /A backup of test is queued/.test(String(c.params.text ?? '')), before);
+    assert.ok(queued);
+    await waitUntil(
+      async () => {
+        const [newest] = await store.list('test', 1);
+        return newest !== undefined && newest.id > previous && newest.state !== 'running';
+      },
+      60_000,
+      'the backup from the form to end',
+    );
   });
 
   it('an unknown set is refused with what to do', async () => {

@@ -4,12 +4,13 @@ import type { CommandDeps, Invocation } from '../command.js';
 import { ids } from '../ids.js';
 import { Notifier } from '../notifier.js';
 import type { Message } from '../../text/blocks.js';
+import { DIAGNOSE_VERBS } from '../views/diagnose-form.js';
 import { usageMessage } from '../views/help.js';
 import { guarded } from './guard.js';
 
 const form = ids.diagnose;
 
-const Metadata = z.object({ verb: z.enum(['top', 'slow', 'space', 'switchover']), channel: z.string() });
+const Metadata = z.object({ verb: z.enum(DIAGNOSE_VERBS), channel: z.string() });
 const Selected = z.object({ selected_option: z.object({ value: z.string() }).nullish() });
 
 const Submission = z.object({
@@ -24,7 +25,7 @@ const Submission = z.object({
 });
 
 /**
- * The form of `top`, `slow` and `space`: the choices become the command's text, parsed and run as
+ * The form of `top`, `slow`, `space`, `switchover` and `backup`: the choices become the command's text, parsed and run as
  * if typed; the answer comes privately in the channel the form was opened from (else a DM).
  */
 export function registerDiagnoseForm(app: App, deps: CommandDeps): void {

@@ -4,7 +4,8 @@ import { ids } from '../ids.js';
 const form = ids.diagnose;
 
 /** The verbs whose only missing argument is a cluster (slow and space also take a schema). */
-export type DiagnoseVerb = 'top' | 'slow' | 'space' | 'switchover';
+export const DIAGNOSE_VERBS = ['top', 'slow', 'space', 'switchover', 'backup'] as const;
+export type DiagnoseVerb = (typeof DIAGNOSE_VERBS)[number];
 
 export interface DiagnoseFormMetadata {
   verb: DiagnoseVerb;
@@ -16,10 +17,12 @@ const TITLES: Record<DiagnoseVerb, string> = {
   slow: 'Slow statements',
   space: 'Space',
   switchover: 'Switchover',
+  backup: 'Back up now',
 };
+const SUBMITS: Partial<Record<DiagnoseVerb, string>> = { switchover: 'Plan it', backup: 'Back up' };
 export const SINCE_CHOICES = ['1h', '1d', '7d'] as const;
 
-/** `/dbops top|slow|space` without a cluster: pick it (and for slow and space, a schema; for slow, how far back). */
+/** `/dbops top|slow|space|switchover|backup` without a cluster: pick it (and for slow and space, a schema; for slow, how far back). */
 export function diagnoseFormView(metadata: DiagnoseFormMetadata, clusters: readonly string[]): View {
   const option = (value: string) => ({ text: { type: 'plain_text' as const, text: value }, value });
   const blocks: KnownBlock[] = [
@@ -61,7 +64,7 @@ export function diagnoseFormView(metadata: DiagnoseFormMetadata, clusters: reado
     callback_id: form.formCallback,
     private_metadata: JSON.stringify(metadata),
     title: { type: 'plain_text', text: TITLES[metadata.verb] },
-    submit: { type: 'plain_text', text: metadata.verb === 'switchover' ? 'Plan it' : 'Show' },
+    submit: { type: 'plain_text', text: SUBMITS[metadata.verb] ?? 'Show' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
   };
