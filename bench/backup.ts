@@ -63,7 +63,7 @@ async function backupBench(): Promise<void> {
     const built = Date.now();
     await buildBenchSchema(admin, schema, ROWS, DOCS);
     console.log(
-      `  data: orders ${ROWS.toLocaleString('en-US')} rows + docs ${DOCS.toLocaleString('en-US')} wide rows; built in ${((Date.now() - built) / 1000).toFixed(1)} s`,
+      `  data: orders ${ROWS.toLocaleString('en-US')} rows + docs ${DOCS.toLocaleString('en-US')} wide rows; built in ${((Date.now() - built) / 1000).toFixed(1)} s; ${peakRss()} so far`,
     );
     await migrateMeta(meta);
     const store = new BackupStore(meta);
@@ -137,6 +137,7 @@ clusters:
       candidates.map((c) => c.run),
     );
     printBest('  backup (best of rounds; ratio = baseline time / this time, 1.00 = as fast):', candidates, best);
+    console.log(`  ${peakRss()} after the backups`);
 
     // Restore: the newest good set of each tool against myloader -t 2 of a mydumper directory.
     const restoreInto = `${schema}_r`;
@@ -193,9 +194,7 @@ clusters:
       restoreCandidates.map((c) => c.run),
     );
     printBest('  restore:', restoreCandidates, bestRestore);
-    console.log(
-      `  peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (target < 200 MB)`,
-    );
+    console.log(`  ${peakRss()} after the restores (target < 200 MB)`);
     await pools.closeAll();
     await admin.query(`DROP DATABASE IF EXISTS \`${restoreInto}\``);
   } finally {
@@ -208,6 +207,11 @@ clusters:
     rmSync(dir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The process's peak RSS so far (it includes building the data and the node/tsx start, ~100 MB). */
+function peakRss(): string {
+  return `peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`;
 }
 
 /** Each candidate's best time and its ratio to the first (the baseline), under `title`. */

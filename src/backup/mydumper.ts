@@ -5,8 +5,11 @@ import type { ManifestFile } from './manifest.js';
 import { listFiles, scanFile } from './set-files.js';
 import { startTool } from './tool-process.js';
 
+/** Rows per file of a big table (mydumper's estimate: chunks are about this size). */
+const CHUNK_ROWS = 100_000;
+
 /**
- * One consistent snapshot with mydumper (`-t threads -c`, a file per table, gzip), then one read of
+ * One consistent snapshot with mydumper (`-t threads -c`, files per table of up to CHUNK_ROWS rows, gzip), then one read of
  * each file to hash it and count its rows for the manifest. mydumper names files `<db>.<table>…`
  * and `<db>-schema-create.sql.gz`; a schema of the set is matched by that prefix.
  */
@@ -24,8 +27,13 @@ export async function dumpWithMydumper(input: DumpInput): Promise<DumpOutput> {
     '--trx-consistency-only',
     '--verbose',
     '1',
-    '--regex',
-    `^(${input.schemas.map(regexQuote).join('|')})\\.`,
+    // Big tables in chunks: every thread dumps (and the manifest pass reads) a part of them at once.
+    '--rows',
+    String(CHUNK_ROWS),
+    // One schema by name: a regex makes mydumper list every schema of the server first.
+    ...(input.schemas.length === 1
+      ? ['--database', input.schemas[0]]
+      : ['--regex', `^(${input.schemas.map(regexQuote).join('|')})\\.`]),
   ];
   await startTool('mydumper', args, { signal: input.signal }).done;
   const files: ManifestFile[] = [];
