@@ -3,7 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import { BackupError } from '../src/backup/errors.js';
 import { RestorePayload } from '../src/backup/restore-payload.js';
 import { runRestore } from '../src/backup/restore-run.js';
-import { formatBytes } from '../src/kernel/format.js';
+import { formatBytes, plural } from '../src/kernel/format.js';
 import type { JobResult } from '../src/queue/job-kind.js';
 import { code, section, truncate } from '../src/text/blocks.js';
 import { defineKind } from '../src/tickets/kind.js';
@@ -28,7 +28,7 @@ export function restoreDetailBlocks(payload: RestorePayload): KnownBlock[] {
     );
     if (item.replaces && item.replaces.tables > 0)
       lines.push(
-        `:rotating_light: *REPLACES ${code(into)}, which is not empty*: its ${item.replaces.tables} table(s) and about ${item.replaces.rows.toLocaleString('en-US')} rows are dropped and replaced by the backup's`,
+        `:rotating_light: *REPLACES ${code(into)}, which is not empty*: its ${plural(item.replaces.tables, 'table')} and about ${plural(item.replaces.rows, 'row')} are dropped and replaced by the backup's`,
       );
     else if (item.replaces) lines.push(`   ${code(into)} exists and is empty`);
     else lines.push(`   creates ${code(into)}`);

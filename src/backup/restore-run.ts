@@ -1,3 +1,4 @@
+import { plural } from '../kernel/format.js';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { poolCredentials } from '../execute/credentials.js';
 import { messageOf } from '../kernel/errors.js';
@@ -100,7 +101,7 @@ export async function runRestore(setId: number, plan: RestorePlanItem[], deps: R
     });
     result.schemas.push(done);
     await deps.milestone(
-      `\`${item.to}\` restored from ${set.ref}: ${done.tables} tables, ${done.rows.toLocaleString('en-US')} rows${done.objects ? `, ${done.objects}` : ''}, equal to the manifest${done.replaced > 0 ? ` (${done.replaced} table(s) that were there replaced)` : ''}`,
+      `\`${item.to}\` restored from ${set.ref}: ${plural(done.tables, 'table')}, ${plural(done.rows, 'row')}${done.objects ? `, ${done.objects}` : ''}, equal to the manifest${done.replaced > 0 ? ` (${plural(done.replaced, 'table')} that ${done.replaced === 1 ? 'was' : 'were'} there replaced)` : ''}`,
     );
   }
   return result;

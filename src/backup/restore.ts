@@ -1,3 +1,4 @@
+import { pluralSuffix } from '../kernel/format.js';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -123,8 +124,8 @@ export async function compareWithManifest(db: Pool, into: string, expected: Mani
   const wanted = new Set(expected.tables.map((t) => t.name));
   const missing = [...wanted].filter((t) => !found.includes(t));
   const extra = found.filter((t) => !wanted.has(t));
-  if (missing.length > 0) problems.push(`missing table(s) ${missing.join(', ')}`);
-  if (extra.length > 0) problems.push(`table(s) not in the manifest: ${extra.join(', ')}`);
+  if (missing.length > 0) problems.push(`missing table${pluralSuffix(missing.length)} ${missing.join(', ')}`);
+  if (extra.length > 0) problems.push(`table${pluralSuffix(extra.length)} not in the manifest: ${extra.join(', ')}`);
   const tables: Comparison['tables'] = [];
   for (const table of expected.tables) {
     if (!found.includes(table.name)) continue;

@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { messageOf } from '../kernel/errors.js';
-import { pluralNoun } from '../kernel/format.js';
+import { pluralNoun, pluralSuffix } from '../kernel/format.js';
 import { BackupError } from './errors.js';
 
 /** What of a schema is not a table: what a set holds beside its tables, and restores with them. */
@@ -47,8 +47,9 @@ export function compareObjects(expected: ObjectNames, found: ObjectNames): strin
     const missing = expected[kind].filter((n) => !found[kind].includes(n));
     const extra = found[kind].filter((n) => !expected[kind].includes(n));
     const word = kind.slice(0, -1);
-    if (missing.length > 0) problems.push(`missing ${word}(s) ${missing.join(', ')}`);
-    if (extra.length > 0) problems.push(`${word}(s) not in the manifest: ${extra.join(', ')}`);
+    if (missing.length > 0) problems.push(`missing ${word}${pluralSuffix(missing.length)} ${missing.join(', ')}`);
+    if (extra.length > 0)
+      problems.push(`${word}${pluralSuffix(extra.length)} not in the manifest: ${extra.join(', ')}`);
   }
   return problems;
 }

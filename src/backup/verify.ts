@@ -1,3 +1,4 @@
+import { plural, pluralSuffix } from '../kernel/format.js';
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'mysql2/promise';
 import { poolCredentials } from '../execute/credentials.js';
@@ -92,10 +93,10 @@ export async function verifySet(set: BackupSet, cluster: string, deps: VerifyDep
   );
   const floatNote =
     rounded.length > 0
-      ? ` (FLOAT column(s) ${rounded.slice(0, 5).join(', ')}${rounded.length > 5 ? ' …' : ''} are kept to 6 significant digits by a logical backup)`
+      ? ` (FLOAT column${pluralSuffix(rounded.length)} ${rounded.slice(0, 5).join(', ')}${rounded.length > 5 ? ' …' : ''} ${rounded.length === 1 ? 'is' : 'are'} kept to 6 significant digits by a logical backup)`
       : '';
   const detail = passed
-    ? `restored on ${cluster}: ${tables} table(s), ${rows.toLocaleString('en-US')} rows${objects ? `, ${objects}` : ''}, counts equal to the manifest; checksums recorded${floatNote}`
+    ? `restored on ${cluster}: ${plural(tables, 'table')}, ${plural(rows, 'row')}${objects ? `, ${objects}` : ''}, counts equal to the manifest; checksums recorded${floatNote}`
     : `restore check on ${cluster} failed: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`;
   await deps.store.setVerify(set.id, passed ? 'passed' : 'failed', {
     cluster,

@@ -4,7 +4,7 @@ import { privateNote } from './ticket-replies.js';
 import type { BackupOverview } from '../../backup/bot.js';
 import type { BackupSet } from '../../backup/store.js';
 import type { BackupGlance } from './home.js';
-import { formatBytes, formatElapsed } from '../../kernel/format.js';
+import { formatBytes, formatElapsed, plural } from '../../kernel/format.js';
 import { code, context, escapeMrkdwn, header, type Message, section, truncate } from '../../text/blocks.js';
 
 /** `2026-12-02 17:04 UTC`. */
@@ -76,7 +76,7 @@ export function backupListMessage(overview: BackupOverview, cluster: string | nu
       'Restore one with `/dbops restore B-12 [schema] to cluster[.schema]` (a ticket, approved like any change).',
     ),
   );
-  return { text: `${title}: ${overview.sets.length} set(s)`, blocks };
+  return { text: `${title}: ${plural(overview.sets.length, 'set')}`, blocks };
 }
 
 /** App Home, DBAs: each backed-up cluster's newest set and its 30-day success rate. */

@@ -100,7 +100,7 @@ describe('backups on MariaDB', () => {
         // every other table restores with the source's own CHECKSUM TABLE.
         const edge = set.manifest.schemas[0].tables.find((t) => t.name === 'edge');
         assert.deepEqual(edge?.float_columns, ['f']);
-        assert.match(outcome.verify?.detail ?? '', /FLOAT column\(s\) .*edge\.f/);
+        assert.match(outcome.verify?.detail ?? '', /FLOAT columns .*edge\.f/);
         const rounded = new Set(
           set.manifest.schemas[0].tables.filter((t) => t.float_columns.length > 0).map((t) => t.name),
         );
@@ -195,8 +195,8 @@ describe('backups on MariaDB', () => {
           routines: schema.routines.filter((r) => r !== 'FUNCTION plus_one'),
         });
         assert.deepEqual(compared.problems, [
-          'missing view(s) gone_view',
-          'routine(s) not in the manifest: FUNCTION plus_one',
+          'missing view gone_view',
+          'routine not in the manifest: FUNCTION plus_one',
         ]);
 
         // A destination with its own view and a trigger on a table of the same name as the set's.
