@@ -4,11 +4,11 @@ import { columnSignature, readSchemaTables } from './catalog.js';
 import { sameSum } from './checksum.js';
 import { keyName } from './ddl.js';
 import { MigrateError } from './errors.js';
-import type { SourceSnapshot } from './source.js';
+import { keyPositions, type SourceSnapshot } from './source.js';
 import type { Throttle } from './throttle.js';
 import { qualified, type KeyRange, type KeyValue } from './sql.js';
 import type { MigrationPlan, TablePlan, TableResult } from './types.js';
-import { addDeferredKeys, type DestinationWriter } from './writer.js';
+import { addDeferredKeys, type DestinationWriter, type OpenEnd } from './writer.js';
 
 /** A table while it is copied. */
 interface TableState {
@@ -102,22 +102,55 @@ export async function copyTables(
     for (const w of run.writers) w.link.close();
   };
 
-  /** The next chunk to copy, its upper end read from the snapshot; null when every range is handed out. */
-  const nextTask = () =>
-    run.source.exclusive(async (): Promise<{ state: TableState; range: KeyRange } | null> => {
+  /**
+   * The next chunk to copy; null when every range is handed out. A chunk of a table read to a row
+   * limit (`keyPositions`) is open-ended: the reader stays held for it, and its upper end is where
+   * its read stops — no boundary query. Otherwise (and in a resumed table, whose ranges are checked
+   * before they are read) the upper end is read from the snapshot first.
+   */
+  const nextTask = async (): Promise<{ state: TableState; range: KeyRange; open?: OpenEnd } | null> => {
+    const release = await run.source.hold();
+    try {
       const state = states.find((s) => !s.exhausted);
-      if (!state) return null;
+      if (!state) {
+        release();
+        return null;
+      }
       state.startedAt ??= clock();
       const lo = state.next;
+      if (!state.resumed && keyPositions(state.plan)) {
+        state.inFlight++;
+        const open: OpenEnd = {
+          rows: state.plan.chunkRows,
+          end: (hi) => {
+            // A failed read leaves the table as it was: the copy stops anyway.
+            if (hi !== undefined) {
+              state.next = hi;
+              state.exhausted = hi === null;
+            }
+            release();
+          },
+        };
+        return { state, range: { lo, hi: null }, open };
+      }
       const hi = await run.source.nextBoundary(state.plan, lo, state.plan.chunkRows, condition);
       state.next = hi;
       state.exhausted = hi === null;
       state.inFlight++;
+      release();
       return { state, range: { lo, hi } };
-    });
+    } catch (err) {
+      release();
+      throw err;
+    }
+  };
 
-  const copyRange = async (writer: DestinationWriter, state: TableState, range: KeyRange) => {
+  const copyRange = async (writer: DestinationWriter, state: TableState, range: KeyRange, open?: OpenEnd) => {
     const table = state.plan;
+    if (open) {
+      const copy = await writer.copyChunk(table, range, condition, run.source, open);
+      return { rows: copy.sum.rows, bytes: copy.bytes };
+    }
     if (state.resumed && (await writer.hasRows(table, range))) {
       const source = await run.source.exclusive(() => run.source.checksum(table, range, condition));
       const held = await writer.rangeSum(table, range);
@@ -166,8 +199,8 @@ export async function copyTables(
       if (failure) return;
       const task = await nextTask();
       if (!task) return;
-      const { state, range } = task;
-      const copied = await copyRange(writer, state, range);
+      const { state, range, open } = task;
+      const copied = await copyRange(writer, state, range, open);
       state.inFlight--;
       state.chunks++;
       state.rows += copied.rows;

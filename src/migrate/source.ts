@@ -44,15 +44,21 @@ export class SourceSnapshot {
 
   /** Run `work` with the connection to itself (queries on one connection run one at a time). */
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const before = this.queue;
-    let release!: () => void;
-    this.queue = new Promise((resolve) => (release = resolve));
-    await before;
+    const release = await this.hold();
     try {
       return await work();
     } finally {
       release();
     }
+  }
+
+  /** Take the connection for work spanning several calls; the returned function lets it go (calling it again does nothing). */
+  async hold(): Promise<() => void> {
+    const before = this.queue;
+    let release!: () => void;
+    this.queue = new Promise((resolve) => (release = resolve));
+    await before;
+    return release;
   }
 
   private from(table: TablePlan): string {
@@ -100,7 +106,8 @@ export class SourceSnapshot {
   /**
    * Stream a range's rows (the copied columns) to `onRow`, pausing while `gate` is closed. Resolves
    * with the range's count and checksum (of the bytes received) when the last row is handed on.
-   * Call inside `exclusive`.
+   * With `limit`, only the range's first `limit` rows in key order; `last` is the key of the last
+   * row sent (see `openEnded`). Call inside `exclusive`.
    */
   streamRange(
     table: TablePlan,
@@ -108,14 +115,18 @@ export class SourceSnapshot {
     condition: string | null,
     onRow: (row: RawRow) => void,
     gate: Gate,
-  ): Promise<RangeSum> {
+    limit?: number,
+  ): Promise<RangeSum & { last: KeyValue | null }> {
     const select = table.columns.map(readExpr).join(', ');
-    const sql = `SELECT ${select} FROM ${this.from(table)} WHERE ${this.where(table, range, condition)}${this.orderBy(table)}`;
+    const keyAt = limit === undefined ? null : keyPositions(table);
+    if (limit !== undefined && !keyAt) throw new Error(`${table.name}: its rows cannot be read to a limit`);
+    const sql = `SELECT ${select} FROM ${this.from(table)} WHERE ${this.where(table, range, condition)}${this.orderBy(table)}${limit === undefined ? '' : ` LIMIT ${limit}`}`;
     const hasher = new RowHasher(table.columns);
     const core = this.link.core;
-    return new Promise<RangeSum>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       let rows = 0;
       let crc = 0;
+      let last: RawRow | null = null;
       let paused = false;
       let settled = false;
       const resume = () => {
@@ -132,6 +143,7 @@ export class SourceSnapshot {
         const row = rawRow(raw);
         rows++;
         crc = (crc ^ hasher.crc(row)) >>> 0;
+        last = row;
         onRow(row);
         if (!paused && gate.blocked()) {
           paused = true;
@@ -149,7 +161,11 @@ export class SourceSnapshot {
         unsubscribe();
         if (settled) return;
         settled = true;
-        resolve({ rows, crc });
+        resolve({
+          rows,
+          crc,
+          last: keyAt && last ? keyAt.map((i) => (last?.[i] ?? Buffer.alloc(0)).toString('hex')) : null,
+        });
       });
     });
   }
@@ -157,6 +173,19 @@ export class SourceSnapshot {
   close(): void {
     this.link.close();
   }
+}
+
+/**
+ * Where a table's key columns sit among its copied columns, when a chunk can be read to a row limit
+ * and cut where the read stopped (the last row's key, as `nextBoundary` would have read it): every
+ * key column is copied and read as it is (a FLOAT is read widened, so its text is not the key's).
+ * Null when it cannot: its chunks are cut by `nextBoundary` first.
+ */
+export function keyPositions(table: Pick<TablePlan, 'key' | 'columns'>): number[] | null {
+  if (!table.key) return null;
+  const positions = table.key.columns.map((k) => table.columns.findIndex((c) => c.name === k.name));
+  const asIs = positions.every((i) => i >= 0 && readExpr(table.columns[i]) === quoteIdent(table.columns[i].name));
+  return asIs ? positions : null;
 }
 
 /**

@@ -7,7 +7,7 @@ import { InsertEncoder, LOAD_DATA_FORMAT, parseUnsigned, rawRow, TsvEncoder } fr
 import { addKeysSql } from './ddl.js';
 import { ChecksumMismatch, MigrateError } from './errors.js';
 import { SESSION_SQL_MODE, type SourceSnapshot } from './source.js';
-import { describeRange, identList, qualified, rangeCondition, type KeyRange } from './sql.js';
+import { describeRange, identList, qualified, rangeCondition, type KeyRange, type KeyValue } from './sql.js';
 import type { TablePlan } from './types.js';
 
 export type WriteMethod = 'load-data' | 'insert';
@@ -16,7 +16,23 @@ export type WriteMethod = 'load-data' | 'insert';
 export interface ChunkCopy {
   sum: RangeSum;
   bytes: number;
+  /** The chunk's range (an open-ended chunk's upper end is where its read stopped). */
+  range: KeyRange;
 }
+
+/**
+ * A chunk cut where its read stops, with no boundary query first: the rows from `lo` on, at most
+ * `rows` of them; its upper end is the last row's key (or unbounded when fewer came: the table's
+ * end). The caller already holds the reader for it; `end` is called once the read stops — with the
+ * upper end, or `undefined` when it failed — and lets the reader go.
+ */
+export interface OpenEnd {
+  rows: number;
+  end(hi: KeyValue | null | undefined): void;
+}
+
+/** An open-ended chunk as a writer carries it: whether its read has started (and so owns the reader). */
+type HeldChunk = OpenEnd & { reading: boolean };
 
 /** Statement size for the INSERT method (well under the usual max_allowed_packet of 16 MB and more). */
 const INSERT_STATEMENT_BYTES = 2 * 1024 * 1024;
@@ -109,27 +125,48 @@ export class DestinationWriter {
     );
   }
 
-  /** Copy one range from the snapshot, verify it, commit it. */
+  /**
+   * Copy one range from the snapshot, verify it, commit it. With `open`, the range's upper end is
+   * where the read stops (see `OpenEnd`); `end` is called whatever happens.
+   */
   async copyChunk(
     table: TablePlan,
     range: KeyRange,
     condition: string | null,
     source: SourceSnapshot,
+    open?: OpenEnd,
   ): Promise<ChunkCopy> {
-    await this.query('START TRANSACTION');
+    // The reader is held for an open-ended chunk: the read lets it go when it stops (never while
+    // rows are still coming), or this when the read never started.
+    let ended = false;
+    const once: HeldChunk | undefined = open && {
+      rows: open.rows,
+      reading: false,
+      end: (hi) => {
+        if (ended) return;
+        ended = true;
+        open.end(hi);
+      },
+    };
+    try {
+      await this.query('START TRANSACTION');
+    } catch (err) {
+      once?.end(undefined);
+      throw err;
+    }
     try {
       const started = performance.now();
       const copy =
         this.method === 'load-data'
-          ? await this.loadData(table, range, condition, source)
-          : await this.insertRows(table, range, condition, source);
+          ? await this.loadData(table, range, condition, source, once)
+          : await this.insertRows(table, range, condition, source, once);
       const loadedAt = performance.now();
       this.spent.load += loadedAt - started;
-      const loaded = await this.rangeSum(table, range);
+      const loaded = await this.rangeSum(table, copy.range);
       if (!sameSum(loaded, copy.sum)) {
         throw new ChecksumMismatch(
           table.name,
-          describeRange(table.key?.columns ?? [], range),
+          describeRange(table.key?.columns ?? [], copy.range),
           `source ${describeSum(copy.sum)}; destination ${describeSum(loaded)}`,
         );
       }
@@ -137,8 +174,35 @@ export class DestinationWriter {
       this.spent.verify += performance.now() - loadedAt;
       return copy;
     } catch (err) {
+      if (once && !once.reading) once.end(undefined);
       await this.link.run(this.link.db.query('ROLLBACK')).catch(() => undefined);
       throw err;
+    }
+  }
+
+  /**
+   * Read a chunk from the snapshot while `work` runs: under `exclusive`, or for an open-ended chunk
+   * with the reader already held, cutting the chunk where the read stopped and letting the reader go.
+   */
+  private async readChunk(
+    range: KeyRange,
+    source: SourceSnapshot,
+    open: HeldChunk | undefined,
+    read: (limit: number | undefined) => Promise<RangeSum & { last: KeyValue | null }>,
+  ): Promise<{ sum: RangeSum; range: KeyRange }> {
+    if (!open) {
+      const { rows, crc } = await source.exclusive(() => read(undefined));
+      return { sum: { rows, crc }, range };
+    }
+    open.reading = true;
+    try {
+      const { rows, crc, last } = await read(open.rows);
+      // Fewer rows than asked for: the table ends in this chunk.
+      const hi = rows < open.rows || !last ? null : last;
+      open.end(hi);
+      return { sum: { rows, crc }, range: { lo: range.lo, hi } };
+    } finally {
+      open.end(undefined);
     }
   }
 
@@ -147,6 +211,7 @@ export class DestinationWriter {
     range: KeyRange,
     condition: string | null,
     source: SourceSnapshot,
+    open: HeldChunk | undefined,
   ): Promise<ChunkCopy> {
     const pass = new PassThrough({ highWaterMark: this.bufferBytes });
     const encoder = new TsvEncoder((block) => pass.write(block));
@@ -161,17 +226,17 @@ export class DestinationWriter {
         throw err;
       },
     );
-    const read = source.exclusive(async () => {
+    const read = this.readChunk(range, source, open, async (limit) => {
       const gate = writeGate(pass, socketOf(this.link), SOCKET_BACKLOG_BYTES);
-      const sum = await source.streamRange(table, range, condition, (row) => encoder.row(row, columns), gate);
+      const sum = await source.streamRange(table, range, condition, (row) => encoder.row(row, columns), gate, limit);
       encoder.flush();
       pass.end();
       return sum;
     });
-    const sum = await Promise.race([read, loadFailed]);
+    const { sum, range: chunk } = await Promise.race([read, loadFailed]);
     const [header] = await load;
-    await this.checkLoad(table, range, header, sum.rows);
-    return { sum, bytes: encoder.bytes };
+    await this.checkLoad(table, chunk, header, sum.rows);
+    return { sum, bytes: encoder.bytes, range: chunk };
   }
 
   private async insertRows(
@@ -179,6 +244,7 @@ export class DestinationWriter {
     range: KeyRange,
     condition: string | null,
     source: SourceSnapshot,
+    open: HeldChunk | undefined,
   ): Promise<ChunkCopy> {
     // Statements queue between the reader and this writer, at most ~bufferBytes of them.
     const statements = new PassThrough({
@@ -210,26 +276,27 @@ export class DestinationWriter {
         throw err;
       },
     );
-    const read = source.exclusive(async () => {
+    const read = this.readChunk(range, source, open, async (limit) => {
       const sum = await source.streamRange(
         table,
         range,
         condition,
         (row) => encoder.row(row, columns),
         writeGate(statements, null, 0),
+        limit,
       );
       encoder.flush();
       statements.end();
       return sum;
     });
-    const sum = await Promise.race([read, writeFailed]);
+    const { sum, range: chunk } = await Promise.race([read, writeFailed]);
     const rows = await write;
     if (rows !== sum.rows)
       throw new MigrateError(
-        `${table.name}: ${rows} of ${sum.rows} rows with ${describeRange(table.key?.columns ?? [], range)} were inserted`,
+        `${table.name}: ${rows} of ${sum.rows} rows with ${describeRange(table.key?.columns ?? [], chunk)} were inserted`,
         false,
       );
-    return { sum, bytes: encoder.bytes };
+    return { sum, bytes: encoder.bytes, range: chunk };
   }
 
   /** LOAD DATA LOCAL turns errors into warnings (and skips rows): any warning, or a short count, fails the chunk. */

@@ -142,6 +142,27 @@ describe('migrate engine on MariaDB', () => {
     }
   });
 
+  it('cuts each chunk where its read stops, a table ending on a chunk edge and one ending inside a chunk', async () => {
+    const pair = await schemaPair(conn);
+    try {
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query('CREATE TABLE edge (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL)');
+      await conn.query("INSERT INTO edge SELECT seq, CONCAT('v', seq) FROM seq_1_to_21");
+      await conn.query('CREATE TABLE inside (a CHAR(2) NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b))');
+      await conn.query("INSERT INTO inside SELECT ELT(1 + seq % 3, 'x', 'y', 'z'), seq FROM seq_1_to_20");
+      const result = await runMigration(spec(pair.source, pair.destination), 'Tcuts', TEST_SETTINGS, localDeps());
+      await assertSameTable(conn, pair.source, pair.destination, 'edge');
+      await assertSameTable(conn, pair.source, pair.destination, 'inside');
+      const chunks = Object.fromEntries(result.tables.map((t) => [t.name, t.chunks]));
+      // 21 rows by 7: three full chunks, then an empty read that finds the end.
+      assert.equal(chunks.edge, 4);
+      // 20 rows by 7: two full chunks and the 6 rows left.
+      assert.equal(chunks.inside, 3);
+    } finally {
+      await pair.drop();
+    }
+  });
+
   it('replace swaps the new tables in; fail refuses existing tables; append adds rows in one go', async () => {
     const pair = await schemaPair(conn);
     try {
