@@ -43,4 +43,31 @@ describe('row checksums', () => {
     const long = 'y'.repeat(100_000);
     assert.equal(hasher.crc(row('2', null, long)), crc32(`2#${long}#10`));
   });
+
+  it('hashes values of every length and byte (short ones by table, long ones by zlib) as one CRC over the joined row', () => {
+    const hasher = new RowHasher(columns);
+    let seed = 7;
+    const byte = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed & 0xff;
+    };
+    const value = (length: number) => Buffer.from(Array.from({ length }, byte));
+    for (const lengths of [
+      [0, 0, 0],
+      [1, 63, 64],
+      [65, 1, 200],
+      [3, 0, 5_000],
+    ]) {
+      const values = lengths.map(value);
+      const joined = Buffer.concat([
+        values[0],
+        Buffer.from('#'),
+        values[1],
+        Buffer.from('#'),
+        values[2],
+        Buffer.from('#00'),
+      ]);
+      assert.equal(hasher.crc(values), crc32(joined), `lengths ${lengths.join(', ')}`);
+    }
+  });
 });
