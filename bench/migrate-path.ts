@@ -142,7 +142,7 @@ async function migratePath(): Promise<void> {
         .join(' · ')}; the rest is the ticket's bookkeeping and the 100 ms poll`,
     );
     console.log(
-      `  inside the copy, summed over streams: loading ${((t['copy.load'] ?? 0) / 1000).toFixed(2)} s · verifying chunks (COUNT + checksum + COMMIT) ${((t['copy.verify'] ?? 0) / 1000).toFixed(2)} s · building deferred keys ${((t['copy.keys'] ?? 0) / 1000).toFixed(2)} s`,
+      `  inside the copy, summed over streams: waiting for the source's reader ${((t['copy.wait'] ?? 0) / 1000).toFixed(2)} s · loading ${((t['copy.load'] ?? 0) / 1000).toFixed(2)} s · verifying chunks (COUNT + checksum + COMMIT) ${((t['copy.verify'] ?? 0) / 1000).toFixed(2)} s · building deferred keys ${((t['copy.keys'] ?? 0) / 1000).toFixed(2)} s`,
     );
     const peaks = runs.map((r) => (r.peakRss / 1048576).toFixed(0)).join(' / ');
     console.log(

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { RowDataPacket } from 'mysql2/promise';
 import { z } from 'zod';
 import { columnSignature, readSchemaTables } from './catalog.js';
@@ -108,8 +109,12 @@ export async function copyTables(
    * its read stops — no boundary query. Otherwise (and in a resumed table, whose ranges are checked
    * before they are read) the upper end is read from the snapshot first.
    */
-  const nextTask = async (): Promise<{ state: TableState; range: KeyRange; open?: OpenEnd } | null> => {
+  const nextTask = async (
+    writer: DestinationWriter,
+  ): Promise<{ state: TableState; range: KeyRange; open?: OpenEnd } | null> => {
+    const asked = performance.now();
     const release = await run.source.hold();
+    writer.spent.wait += performance.now() - asked;
     try {
       const state = states.find((s) => !s.exhausted);
       if (!state) {
@@ -197,7 +202,7 @@ export async function copyTables(
     while (!failure) {
       await run.throttle?.ready();
       if (failure) return;
-      const task = await nextTask();
+      const task = await nextTask(writer);
       if (!task) return;
       const { state, range, open } = task;
       const copied = await copyRange(writer, state, range, open);

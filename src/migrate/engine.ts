@@ -53,7 +53,7 @@ interface CopyOutcome {
   binlog: BinlogPosition | null;
   method: WriteMethod;
   /** The streams' summed time per kind of work (ms). */
-  spent?: { load: number; verify: number; keys: number };
+  spent?: { wait: number; load: number; verify: number; keys: number };
 }
 
 /**
@@ -147,7 +147,12 @@ export async function runMigration(
       timings: {
         ...timings,
         ...(copied.spent
-          ? { 'copy.load': copied.spent.load, 'copy.verify': copied.spent.verify, 'copy.keys': copied.spent.keys }
+          ? {
+              'copy.wait': copied.spent.wait,
+              'copy.load': copied.spent.load,
+              'copy.verify': copied.spent.verify,
+              'copy.keys': copied.spent.keys,
+            }
           : {}),
       },
     };
@@ -279,8 +284,9 @@ async function copyStep(
       resumed,
       plan.spec.where,
     );
-    const spent = { load: 0, verify: 0, keys: 0 };
+    const spent = { wait: 0, load: 0, verify: 0, keys: 0 };
     for (const w of writers) {
+      spent.wait += w.spent.wait;
       spent.load += w.spent.load;
       spent.verify += w.spent.verify;
       spent.keys += w.spent.keys;

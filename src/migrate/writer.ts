@@ -61,8 +61,11 @@ const WARNINGS_SHOWN = 3;
  * and only then COMMIT. A chunk is either in the staging table whole and verified, or not at all.
  */
 export class DestinationWriter {
-  /** Where this stream's time went (ms): loading rows, verifying chunks, building deferred keys. */
-  readonly spent = { load: 0, verify: 0, keys: 0 };
+  /**
+   * Where this stream's time went (ms): waiting for the source's one reader to take its next chunk,
+   * loading rows, verifying chunks, building deferred keys.
+   */
+  readonly spent = { wait: 0, load: 0, verify: 0, keys: 0 };
 
   private constructor(
     readonly link: Link,
