@@ -177,7 +177,7 @@ describe('/dbops top over signed HTTP: who blocks whom, and a DBA Kill that free
     const home = await open(DBA);
     const text = JSON.stringify(home.view.blocks);
     assert.match(text, /\*Clusters\*/);
-    assert.match(text, /\*test\* \(test\) · :large_green_circle: up/);
+    assert.match(text, /\*test\* \(test\) · primary `127\.0\.0\.1:3306` · :large_green_circle: up/);
     const since = h.api.calls.length;
     await h.slack.blockAction({ userId: DBA, actionId: ids.diagnose.top, value: 'test', view: home.view });
     const dm = await waitForCall(

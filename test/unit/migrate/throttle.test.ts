@@ -37,15 +37,27 @@ describe('the copy throttle', () => {
     ];
     let reads = 0;
     const events: string[] = [];
-    const throttle = new Throttle({ read: async () => loads[Math.min(reads++, loads.length - 1)] }, limits, {
-      onPause: (reason) => events.push(`pause: ${reason}`),
-      onResume: () => events.push('resume'),
-    });
+    // The throttle's clock stands still unless the test moves it: "within check_seconds" must not
+    // depend on how fast a loaded machine gets from one line to the next.
+    let now = 1_000;
+    const throttle = new Throttle(
+      { read: async () => loads[Math.min(reads++, loads.length - 1)] },
+      limits,
+      {
+        onPause: (reason) => events.push(`pause: ${reason}`),
+        onResume: () => events.push('resume'),
+      },
+      undefined,
+      () => now,
+    );
     await Promise.all([throttle.ready(), throttle.ready(), throttle.ready()]);
     assert.equal(reads, 3, 'three streams waited on one reading at a time');
     assert.deepEqual(events, ['pause: 40 threads are running on the source (limit 25)', 'resume']);
     await throttle.ready();
     assert.equal(reads, 3, 'within check_seconds the source is not read again');
+    now += limits.checkMs;
+    await throttle.ready();
+    assert.equal(reads, 4, 'once check_seconds have passed, the next chunk reads the source again');
   });
 
   it('a cancel ends a pause at once', async () => {
