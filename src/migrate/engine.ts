@@ -1,3 +1,4 @@
+import { plural } from '../kernel/format.js';
 import type { RowDataPacket } from 'mysql2/promise';
 import { openSeveral, type ConnectionSource, type Link } from './connections.js';
 import { copyTables, prepareStaging } from './copy.js';
@@ -86,7 +87,10 @@ export async function runMigration(
     plan = planned;
     deps.onProgress?.(progress(planned, 'plan', 0, 0, 0, clock() - startedAt));
     log(
-      `plan: ${planned.tables.length} table(s), about ${planned.tables.reduce((n, t) => n + t.estimate.rows, 0).toLocaleString('en-US')} rows`,
+      `plan: ${plural(planned.tables.length, 'table')}, about ${plural(
+        planned.tables.reduce((n, t) => n + t.estimate.rows, 0),
+        'row',
+      )}`,
     );
     if (planned.createsSchema) {
       await step('schema', { idempotent: true }, () =>
