@@ -3,7 +3,9 @@ import { toError } from '../src/kernel/errors.js';
 import { defineKind, targetName } from '../src/tickets/kind.js';
 import { sqlTouches } from '../src/tickets/protected-targets.js';
 import { UnrecoverableError } from 'bullmq';
-import type { JobContext, JobResult } from '../src/queue/job-kind.js';
+import type { JobContext, JobPart, JobResult, PartInfo } from '../src/queue/job-kind.js';
+import { planShards, shardRange } from '../src/execute/shard-plan.js';
+import { plural } from '../src/kernel/format.js';
 import type { Ticket } from '../src/tickets/ticket.js';
 import { plainMention } from '../src/text/mrkdwn.js';
 import { poolCredentials } from '../src/execute/credentials.js';
@@ -36,9 +38,30 @@ export const executeSql = defineKind({
     );
     return result;
   },
+  // A change on sharded tables (`orders_{0..511}`, or a logical name of review.shards) runs on each
+  // shard as one part, in shard order, and stops at the first shard that fails.
+  parts: {
+    noun: 'shards',
+    sequential: true,
+    async plan(payload, ctx): Promise<JobPart[]> {
+      const plan = planShards(payload.sql, ctx.services.execution.shards ?? {});
+      if ('refusal' in plan) throw new UnrecoverableError(plan.refusal);
+      if (!plan.sharded) return [{ key: 'main', label: ctx.ticket.ref }];
+      return plan.tables.map((table, shard) => ({ key: table, label: `shard ${table}`, data: { shard } }));
+    },
+    async run(part, payload, ctx): Promise<JobResult> {
+      const shard = ShardPart.safeParse(part.data);
+      const run: TicketRun = { sql: payload.sql, purpose: 'change', estimate: ctx.ticket.estimatedRows };
+      if (!shard.success) return (await runTicketSql(run, ctx)).result;
+      return runShard(run, { ...part, shard: shard.data.shard }, ctx);
+    },
+    summarize: (results): JobResult => shardsSummary(results),
+  },
 });
 
-export type TicketRun = Pick<RunRequest, 'sql' | 'purpose' | 'rollbackOf' | 'expectedRows' | 'estimate'>;
+const ShardPart = z.object({ shard: z.number().int().min(0) });
+
+export type TicketRun = Pick<RunRequest, 'sql' | 'purpose' | 'rollbackOf' | 'expectedRows' | 'estimate' | 'shard'>;
 
 /** Why a DBA's decision lets a change that cannot be backed up run anyway; null when none was made. */
 export function unbackedApproval(ticket: Ticket): string | null {
@@ -52,11 +75,16 @@ export function unbackedApproval(ticket: Ticket): string | null {
  * statement, progress, Slack's online-ALTER requests, and the result. A ticket that did not finish
  * throws (UnrecoverableError: a retry is a DBA's new attempt) with what ran and what did not.
  */
-export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ report: RunReport; result: JobResult }> {
+export async function runTicketSql(
+  run: TicketRun,
+  ctx: JobContext,
+  options: { milestones: 'each' | 'failures'; failure?: (summary: string) => string } = { milestones: 'each' },
+): Promise<{ report: RunReport; result: JobResult }> {
   const { ticket } = ctx;
   const services = ctx.services.execution;
   const pool = ctx.clusters.primary(ticket.cluster);
   const tool = services.channel ? findTool(services.settings.pt_osc.path) : null;
+  const quiet = options.milestones === 'failures';
   const report = await runStatements(
     {
       ...run,
@@ -72,13 +100,18 @@ export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ r
       settings: services.settings,
       signal: ctx.signal,
       logger: ctx.logger,
+      // A rollback's SQL names physical tables only; a change may name logical sharded ones.
+      ...(run.purpose === 'change' && services.shards ? { shards: services.shards } : {}),
       events: {
         started: async (stmt, total) => {
           await ctx.progress((stmt.number - 1) / total, `statement ${stmt.number}/${total} running`);
           await ctx.log(`statement ${stmt.number}/${total} started`);
         },
         finished: async (result, total) => {
-          await ctx.milestone(statementLine(result, total));
+          const line = statementLine(result, total);
+          if (!quiet || result.status === 'failed' || result.status === 'cancelled')
+            await ctx.milestone(ctx.part && quiet ? `${ctx.part.label}: ${line}` : line);
+          else await ctx.log(line);
           if (result.status === 'done' || result.status === 'already-done')
             await ctx.progress(result.number / total, `statement ${result.number}/${total} done`);
         },
@@ -119,11 +152,53 @@ export async function runTicketSql(run: TicketRun, ctx: JobContext): Promise<{ r
     })
     .catch((err: unknown) => ctx.logger.warn('could not announce the end of an execution', toError(err)));
   if (report.outcome !== 'succeeded') {
+    const failure = options.failure ? options.failure(summary) : summary;
     if (ctx.signal.aborted) {
-      await ctx.milestone(summary).catch(() => undefined);
+      await ctx.milestone(failure).catch(() => undefined);
       ctx.signal.throwIfAborted();
     }
-    throw new UnrecoverableError(summary);
+    throw new UnrecoverableError(failure);
   }
   return { report, result: { summary, details: { statements: report.results } } };
+}
+
+/**
+ * One shard of a sharded change: the ticket's statements with the sharded names replaced by this
+ * shard's tables. The thread gets a line per statement only when something fails (512 shards × n
+ * statements would drown it; the status message counts shards); a failure says which shards ran
+ * and which did not.
+ */
+async function runShard(run: TicketRun, part: PartInfo & { shard: number }, ctx: JobContext): Promise<JobResult> {
+  const plan = planShards(run.sql, ctx.services.execution.shards ?? {});
+  const tables = 'tables' in plan ? plan.tables : [];
+  const { report, result } = await runTicketSql({ ...run, shard: part.shard }, ctx, {
+    milestones: 'failures',
+    failure: (summary) => {
+      const done = shardRange(tables, 0, part.shard - 1);
+      const left = shardRange(tables, part.shard + 1, tables.length - 1);
+      return `${summary} Shards done: ${done || 'none'}; not started: ${left || 'none'}.`;
+    },
+  });
+  const rows = report.results.reduce((n, r) => n + (r.affectedRows ?? 0), 0);
+  if (part.total <= SHARD_MILESTONES)
+    await ctx.milestone(`${part.label} done (${part.index + 1}/${part.total}): ${result.summary}`);
+  return { summary: result.summary, details: { shard: part.key, rows, statements: report.results } };
+}
+
+/** Up to this many shards, each one's end is a line in the thread; above, the status message counts them. */
+const SHARD_MILESTONES = 16;
+
+/** "4 shards done: 1,204 rows changed; undo with /dbops rollback T-42" from every shard's result. */
+function shardsSummary(results: ReadonlyArray<{ part: PartInfo; result: JobResult }>): JobResult {
+  const rows = results.reduce(
+    (n, r) => n + (typeof r.result.details?.rows === 'number' ? r.result.details.rows : 0),
+    0,
+  );
+  const first = results[0]?.part.key ?? '';
+  const last = results[results.length - 1]?.part.key ?? '';
+  const span = results.length > 1 ? ` (${first} … ${last})` : '';
+  return {
+    summary: `${plural(results.length, 'shard')} done${span}: ${plural(rows, 'row')} changed in all.`,
+    details: { shards: results.map((r) => ({ shard: r.part.key, summary: r.result.summary })) },
+  };
 }

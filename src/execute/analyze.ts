@@ -1,6 +1,7 @@
 import { classify } from '../review/classify.js';
 import { words, type Word } from '../review/explain/rewrite.js';
-import { expandShards, shardSets, type ShardConfig } from '../review/shards.js';
+import { rewriteShards, shardNames, shardSets, type ShardConfig } from '../review/shards.js';
+import { logNumber } from './shard-plan.js';
 import { splitStatements } from '../review/split.js';
 import { stripComments, tokens, type Token } from '../review/strip.js';
 import type { StatementKind } from '../review/types.js';
@@ -10,27 +11,39 @@ import type { TableName } from './names.js';
 export interface ExecStatement {
   /** 1-based position in the ticket. */
   number: number;
-  /** As written (what runs). */
+  /**
+   * What the execution log records it under and its backup table is named by: `number`, or for a
+   * statement run on one shard of a sharded ticket, a number of its own (see `logNumber`).
+   */
+  logNumber: number;
+  /** As written (what runs); on a shard, with the sharded names replaced by that shard's tables. */
   text: string;
   /** Without comments, whitespace collapsed (what is analysed). */
   stripped: string;
   kind: StatementKind;
-  /** Set when the statement names a sharded table (the review expands those; the executor does not yet). */
+  /** Set when the statement names a sharded table and is not run on one shard (the ticket's plan says). */
   sharded?: string;
 }
 
-/** Split a ticket's SQL the way the review did (same splitter, same DELIMITER handling). */
-export function executableStatements(sql: string, shards: ShardConfig = {}): ExecStatement[] {
+/**
+ * Split a ticket's SQL the way the review did (same splitter, same DELIMITER handling). With `shard`,
+ * the statements of that shard: every sharded name is replaced by its `shard`-th table (the plan in
+ * shard-plan.ts has checked that the sets pair up).
+ */
+export function executableStatements(sql: string, shards: ShardConfig = {}, shard?: number): ExecStatement[] {
   const sets = shardSets(shards);
-  return splitStatements(sql).map((split, index) => {
-    const expanded = expandShards(split, sets);
-    const stripped = stripComments(split.text);
+  const splits = splitStatements(sql);
+  return splits.map((split, index) => {
+    const names = shardNames(split.text, sets);
+    const text = shard !== undefined && names.length > 0 ? rewriteShards(split.text, names, shard) : split.text;
+    const stripped = stripComments(text);
     return {
       number: index + 1,
-      text: split.text,
+      logNumber: logNumber(index + 1, shard, splits.length),
+      text,
       stripped,
       kind: classify(stripped),
-      ...(expanded.shards ? { sharded: expanded.shards.pattern } : {}),
+      ...(names.length > 0 && shard === undefined ? { sharded: names[0].pattern } : {}),
     };
   });
 }

@@ -1,4 +1,5 @@
 import type { ExecutionSection } from '../config/schema.js';
+import type { ShardConfig } from '../review/shards.js';
 import type { ExecutionChannel } from './channel.js';
 
 /**
@@ -9,6 +10,8 @@ import type { ExecutionChannel } from './channel.js';
  */
 export interface ExecutionServices {
   settings: ExecutionSection;
+  /** dbops.yml's `review.shards`: a change naming a sharded table runs on each of its shards. */
+  shards?: ShardConfig;
   channel: ExecutionChannel | null;
   /** How often a running online ALTER reads Slack's requests (ms). */
   pollMs?: number;

@@ -56,6 +56,11 @@ export interface RunRequest {
   /** `rollback`: the statements are dbops' own restore of `rollbackOf`'s before-images. */
   purpose: 'change' | 'rollback';
   rollbackOf?: number;
+  /**
+   * Run the statements on this shard of a sharded ticket (0-based; the plan in shard-plan.ts): every
+   * sharded name becomes that shard's table, and the execution log keeps the shard's rows apart.
+   */
+  shard?: number;
   /** Rows each statement (by number) must change exactly; a rollback knows them from its backups. */
   expectedRows?: Readonly<Record<number, number>>;
 }
@@ -82,6 +87,7 @@ export interface RunDeps {
   settings: ExecutionSection;
   signal: AbortSignal;
   logger?: Logger;
+  /** `review.shards`: the logical sharded tables a ticket's SQL may name (with `RunRequest.shard`). */
   shards?: ShardConfig;
   events?: RunEvents;
   online?: OnlineAlterDeps;

@@ -60,7 +60,7 @@ const REFUSED: Partial<Record<string, string>> = {
  * (a retry, a redelivered job) are skipped, not run twice.
  */
 export async function runStatements(request: RunRequest, deps: RunDeps): Promise<RunReport> {
-  const statements = executableStatements(request.sql, deps.shards);
+  const statements = executableStatements(request.sql, deps.shards, request.shard);
   const results = statements.map(notRun);
   const refusal = preflight(statements);
   if (refusal) return { outcome: 'failed', results, failure: refusal };
@@ -73,11 +73,11 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
     logger: deps.logger,
   });
   try {
-    let logged: Map<number, LogEntry>;
+    let entries: LogEntry[];
     let legacy: Map<number, string>;
     try {
       await ensureBackupSchema(session);
-      logged = new Map((await readLog(session, request.installation, request.ticketId)).map((e) => [e.statement, e]));
+      entries = await readLog(session, request.installation, request.ticketId);
       legacy = await readLegacyLog(session, request.ticketId);
     } catch (err) {
       const why = serverError(err).message;
@@ -87,14 +87,17 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
         `could not prepare the backup schema \`${session.backupSchema}\` on the primary (${why}); the cluster's user needs CREATE, INSERT, SELECT, UPDATE and DROP on \`${session.backupSchema}\`.*. Nothing was run`,
       );
     }
+    const logged = new Map(entries.map((e) => [e.statement, e]));
+    const ours = new Set(statements.map((s) => s.logNumber));
     const allowance: RowAllowance = {
       estimate: request.estimate,
       limit: limitFor(request.estimate, deps.settings.estimate_tolerance),
-      used: 0,
+      // The estimate is the whole ticket's: rows its other shards already changed count against it.
+      used: entries.filter((e) => !ours.has(e.statement)).reduce((n, e) => n + (e.rowsSaved ?? e.rowsAffected), 0),
     };
     let schema = request.schema;
     for (const [i, stmt] of statements.entries()) {
-      const done = logged.get(stmt.number);
+      const done = logged.get(stmt.logNumber);
       const refusal = done ? loggedMismatch(stmt, done, request) : legacyMatch(stmt, legacy, request);
       if (refusal) {
         results[i] = { ...results[i], status: 'failed', error: refusal };
@@ -115,7 +118,7 @@ export async function runStatements(request: RunRequest, deps: RunDeps): Promise
         // A journaled step may run again after a transient error: the log says whether it committed meanwhile.
         const once = async () => {
           const committed = (await readLog(session, request.installation, request.ticketId)).find(
-            (e) => e.statement === stmt.number,
+            (e) => e.statement === stmt.logNumber,
           );
           const mismatch = committed && loggedMismatch(stmt, committed, request);
           if (mismatch) throw new RefusedError(mismatch);
@@ -176,7 +179,7 @@ function preflight(statements: readonly ExecStatement[]): string | null {
     if (/^LOCK\s+TABLES?\b|^UNLOCK\s+TABLES?\b/i.test(stmt.stripped))
       return `statement ${stmt.number}: dbops does not run LOCK/UNLOCK TABLES; its transactions lock the rows they change. Nothing was run.`;
     if (stmt.sharded)
-      return `statement ${stmt.number} names the sharded table ${stmt.sharded}: dbops runs sharded changes one shard per statement for now; write one statement per shard. Nothing was run.`;
+      return `statement ${stmt.number} names the sharded table ${stmt.sharded}, which this run does not expand to its shards (a rollback or a run without \`review.shards\`); name the physical tables. Nothing was run.`;
   }
   return null;
 }
@@ -227,7 +230,7 @@ function loggedMismatch(stmt: ExecStatement, entry: LogEntry, request: RunReques
  * installation's, which dbops cannot tell apart, so it refuses rather than guess.
  */
 function legacyMatch(stmt: ExecStatement, legacy: ReadonlyMap<number, string>, request: RunRequest): string | null {
-  if (legacy.get(stmt.number) !== stmt.text) return null;
+  if (legacy.get(stmt.logNumber) !== stmt.text) return null;
   return (
     `the execution log of dbops before installation ids (\`executions\` in the backup schema) records statement ${stmt.number} of a T-${request.ticketId} with this very text. ` +
     'It may have run already, and that log cannot say which installation ran it; check the target by hand and open a new ticket for what is left'

@@ -125,7 +125,7 @@ function statementContext(run: StatementRun) {
     installation: run.request.installation,
     ticketId: run.request.ticketId,
     attempt: run.request.attempt,
-    statement: run.stmt.number,
+    statement: run.stmt.logNumber,
     text: run.stmt.text,
     allowance: run.allowance,
     ...(expected !== undefined ? { expected } : {}),
@@ -174,7 +174,7 @@ async function runUpdateOrDelete(run: StatementRun, verb: 'update' | 'delete'): 
   const backupTable = backupTableName(
     run.request.installation,
     run.request.ticketId,
-    run.stmt.number,
+    run.stmt.logNumber,
     shape.table.name,
   );
   const change = await runBackedUp(run.session, { shape, info, key, backupTable }, statementContext(run));
@@ -200,7 +200,7 @@ async function runInsert(run: StatementRun): Promise<StatementOutcome> {
   const backupTable = backupTableName(
     run.request.installation,
     run.request.ticketId,
-    run.stmt.number,
+    run.stmt.logNumber,
     shape.table.name,
   );
   const change = await runRecordedInsert(
@@ -269,7 +269,7 @@ async function logDdl(
   await writeLogEntry(run.session, {
     installation: run.request.installation,
     ticketId: run.request.ticketId,
-    statement: run.stmt.number,
+    statement: run.stmt.logNumber,
     attempt: run.request.attempt,
     verb,
     table,

@@ -176,12 +176,40 @@ async function drive(d: Drive): Promise<TicketJobResult> {
     run = planned.run;
   }
   if (run.phase === 'planning') {
-    await spawn(d, await deps.runs.parts(holder));
+    const parts = await deps.runs.parts(holder);
+    await spawn(d, kind.parts?.sequential ? parts.slice(0, 1) : parts);
     await deps.runs.setPhase({ ...holder, at: deps.clock.now() }, 'waiting');
   }
   if (!d.token) throw new Error('BullMQ gave the job no lock token');
   if (await job.moveToWaitingChildren(d.token)) throw new WaitingChildrenError();
+  // One at a time: the part before has ended, so start the next (or leave the rest not started).
+  if (kind.parts?.sequential && (await spawnNext(d)) && (await job.moveToWaitingChildren(d.token)))
+    throw new WaitingChildrenError();
   return finish(d);
+}
+
+/**
+ * A sequential run whose last part ended: add the next pending part, in plan order; true when one was
+ * added. After a failure or a stop request the pending parts are recorded as skipped instead.
+ */
+async function spawnNext(d: Drive): Promise<boolean> {
+  const { deps, ticket } = d;
+  const key = { ticketId: ticket.id, attempt: ticket.attempt };
+  const [parts, stop] = await Promise.all([
+    deps.runs.parts(key),
+    readStop(deps.redis, deps.keys, ticket.id, ticket.attempt),
+  ]);
+  const pending = parts.filter((p) => p.state === 'pending');
+  if (pending.length === 0) return false;
+  const stopsOthers = (d.kind.parts?.onFailure ?? 'stop') === 'stop';
+  const ended = parts.find((p) => p.state === 'stopped' || (p.state === 'failed' && stopsOthers));
+  if (!stop && !ended) {
+    await spawn(d, pending.slice(0, 1));
+    return true;
+  }
+  const why = ended ? `not started: ${ended.label} ${ended.state}` : 'not started: the run was stopping';
+  for (const p of pending) await deps.runs.skipPart(key, p.index, deps.clock.now(), why);
+  return false;
 }
 
 /** Plan the parts once per attempt (a kind without `parts` runs as one part) and record the plan. */

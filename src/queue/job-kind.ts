@@ -139,6 +139,12 @@ export interface JobParts<T> {
   summarize?(results: ReadonlyArray<{ part: PartInfo; result: JobResult }>, payload: T): JobResult;
   /** `stop` (default): the first failed part stops the others at a safe point; `continue`: run all, then fail. */
   onFailure?: 'stop' | 'continue';
+  /**
+   * Run the parts one at a time in plan order (shards in shard order): the next starts when the one
+   * before has ended. After a failure (with `onFailure: 'stop'`) or a stop request the parts not
+   * started are recorded as skipped, so the thread shows which ran and which did not.
+   */
+  sequential?: boolean;
 }
 
 /** What a job reports when it ends; the runner posts `summary` and stores `details` on the ticket. */

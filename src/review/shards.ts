@@ -40,7 +40,8 @@ export function shardSets(config: ShardConfig): Map<string, string[]> {
   return sets;
 }
 
-interface Replacement {
+/** A sharded table named in a statement: where, as written, and the physical tables it stands for. */
+export interface ShardName {
   start: number;
   end: number;
   pattern: string;
@@ -62,20 +63,33 @@ export function expandShards(
   if (!text.includes('{') && sets.size === 0) return { text };
   const found = findShardNames(text, sets);
   if (found.length === 0) return { text };
+  const first = found[0];
+  const patterns = [...new Set(found.map((r) => r.pattern))];
+  return {
+    text: rewriteShards(text, found, 0),
+    shards: { pattern: patterns.join(', '), count: first.tables.length, tables: first.tables },
+  };
+}
+
+/** The sharded names one statement's text holds, in order (strings and comments left alone). */
+export function shardNames(text: string, sets: ReadonlyMap<string, string[]>): readonly ShardName[] {
+  if (!text.includes('{') && sets.size === 0) return [];
+  return findShardNames(text, sets);
+}
+
+/** A statement's text with every sharded name replaced by its shard `index` (`orders_{0..3}` → `orders_2`). */
+export function rewriteShards(text: string, found: readonly ShardName[], index: number): string {
   let out = '';
   let at = 0;
   for (const r of found) {
-    out += text.slice(at, r.start) + r.tables[0];
+    out += text.slice(at, r.start) + r.tables[index];
     at = r.end;
   }
-  out += text.slice(at);
-  const first = found[0];
-  const patterns = [...new Set(found.map((r) => r.pattern))];
-  return { text: out, shards: { pattern: patterns.join(', '), count: first.tables.length, tables: first.tables } };
+  return out + text.slice(at);
 }
 
-function findShardNames(text: string, sets: ReadonlyMap<string, string[]>): Replacement[] {
-  const found: Replacement[] = [];
+function findShardNames(text: string, sets: ReadonlyMap<string, string[]>): ShardName[] {
+  const found: ShardName[] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -121,7 +135,7 @@ function isNameStart(text: string, i: number): boolean {
 }
 
 function pushName(
-  found: Replacement[],
+  found: ShardName[],
   name: string,
   start: number,
   end: number,

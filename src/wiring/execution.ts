@@ -43,5 +43,5 @@ export async function startExecutionBot(s: Services, closers: Closers): Promise<
 
 /** Worker side: the settings and the channel the execute-sql and rollback jobs get through their context. */
 export function workerExecution(s: Pick<Services, 'config' | 'redis' | 'queue'>): ExecutionServices {
-  return { settings: s.config.execution, channel: executionChannel(s) };
+  return { settings: s.config.execution, shards: s.config.review.shards, channel: executionChannel(s) };
 }

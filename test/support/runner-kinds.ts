@@ -80,3 +80,9 @@ export const partsKind: TicketJobKind = defineTicketJob({
 
 /** What test workers run by default: the `execute-sql` stand-in. */
 export const testKinds: readonly TicketJobKind[] = [scriptKind];
+
+/** `partsKind` with its parts run one at a time, in plan order (as a sharded change runs its shards). */
+export const sequentialPartsKind: TicketJobKind = {
+  ...partsKind,
+  ...(partsKind.parts ? { parts: { ...partsKind.parts, sequential: true } } : {}),
+};

@@ -5,7 +5,7 @@ import { defineTicketJob } from '../../../src/queue/job-kind.js';
 import { SqlChangePayload } from '../../../jobs/execute-sql.js';
 import { DEV } from '../../support/harness.js';
 import { openRunnerFixture, type RunnerFixture } from '../../support/runner-fixture.js';
-import { partsKind } from '../../support/runner-kinds.js';
+import { partsKind, sequentialPartsKind } from '../../support/runner-kinds.js';
 import { waitUntil } from '../../support/wait.js';
 
 let f: RunnerFixture;
@@ -117,6 +117,61 @@ it('a failed part stops the rest: the ticket fails with its cause and the thread
     assert.match(final, /\*Done:\* 1\/6 tables\./);
     assert.match(final, /\*Failed:\* table bad1 \(Table/);
     assert.match(final, /\*Not started:\* 4 tables\./);
+  } finally {
+    await worker.stop();
+  }
+});
+
+it('sequential parts run one at a time in plan order, even where the cluster allows four at once', async () => {
+  const worker = await f.startWorker({ jobs: [sequentialPartsKind] });
+  try {
+    const keys = Array.from({ length: 8 }, (_, i) => `s${i}`);
+    const ticket = await f.ticket({ kind: 'sql-change', payload: { sql: lines(keys) } }, { cluster: 'wide' });
+    assert.equal((await f.waitFor(ticket.id, ['succeeded', 'failed'], 30_000)).state, 'succeeded');
+    const [rows] = await gate.query<mysql.RowDataPacket[]>(
+      `SELECT part FROM \`${f.target}\`.part_runs WHERE part LIKE 's%' ORDER BY id`,
+    );
+    assert.deepEqual(
+      rows.map((r) => String(r.part)),
+      keys,
+      'each part ran once, in plan order',
+    );
+    const parts = await f.runs.parts({ ticketId: ticket.id, attempt: 1 });
+    for (let i = 1; i < parts.length; i++)
+      assert.ok(
+        (parts[i].startedAt?.getTime() ?? 0) >= (parts[i - 1].finishedAt?.getTime() ?? Number.POSITIVE_INFINITY),
+        `${parts[i].key} started after ${parts[i - 1].key} ended`,
+      );
+    const run = await f.runs.getRun({ ticketId: ticket.id, attempt: 1 });
+    assert.equal(run?.summary, '8 tables copied.');
+  } finally {
+    await worker.stop();
+  }
+});
+
+it('sequential parts stop at the first failure: the parts before it done, the rest never started', async () => {
+  const worker = await f.startWorker({ jobs: [sequentialPartsKind] });
+  try {
+    const ticket = await f.ticket(
+      { kind: 'sql-change', payload: { sql: lines(['q0', 'q1', 'bad2', 'q3', 'q4']) } },
+      { cluster: 'wide' },
+    );
+    assert.equal((await f.waitFor(ticket.id, ['succeeded', 'failed'], 30_000)).state, 'failed');
+    const parts = await f.runs.parts({ ticketId: ticket.id, attempt: 1 });
+    assert.deepEqual(
+      parts.map((p) => [p.key, p.state]),
+      [
+        ['q0', 'done'],
+        ['q1', 'done'],
+        ['bad2', 'failed'],
+        ['q3', 'skipped'],
+        ['q4', 'skipped'],
+      ],
+    );
+    assert.equal(parts[3].error, 'not started: table bad2 failed');
+    assert.equal(await f.count(`SELECT COUNT(*) FROM \`${f.target}\`.part_runs WHERE part IN ('q3', 'q4')`), 0);
+    const run = await f.runs.getRun({ ticketId: ticket.id, attempt: 1 });
+    assert.match(run?.summary ?? '', /^table bad2: .*no_such_table.* \(2\/5 tables done\)$/);
   } finally {
     await worker.stop();
   }
