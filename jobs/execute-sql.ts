@@ -60,6 +60,8 @@ export const executeSql = defineKind({
 });
 
 const ShardPart = z.object({ shard: z.number().int().min(0) });
+/** What every shard's result carries for the ticket's summary. */
+const ShardDetails = z.object({ ref: z.string().default(''), backupSchema: z.string().default('dbops_backup') });
 
 export type TicketRun = Pick<RunRequest, 'sql' | 'purpose' | 'rollbackOf' | 'expectedRows' | 'estimate' | 'shard'>;
 
@@ -171,7 +173,7 @@ export async function runTicketSql(
 async function runShard(run: TicketRun, part: PartInfo & { shard: number }, ctx: JobContext): Promise<JobResult> {
   const plan = planShards(run.sql, ctx.services.execution.shards ?? {});
   const tables = 'tables' in plan ? plan.tables : [];
-  const { report, result } = await runTicketSql({ ...run, shard: part.shard }, ctx, {
+  const { report } = await runTicketSql({ ...run, shard: part.shard }, ctx, {
     milestones: 'failures',
     failure: (summary) => {
       const done = shardRange(tables, 0, part.shard - 1);
@@ -180,25 +182,34 @@ async function runShard(run: TicketRun, part: PartInfo & { shard: number }, ctx:
     },
   });
   const rows = report.results.reduce((n, r) => n + (r.affectedRows ?? 0), 0);
+  const saved = report.results.reduce((n, r) => n + (r.backupTable ? (r.savedRows ?? 0) : 0), 0);
+  const line = `${plural(rows, 'row')} changed${saved > 0 ? ` (${plural(saved, 'row')} saved)` : ''}`;
   if (part.total <= SHARD_MILESTONES)
-    await ctx.milestone(`${part.label} done (${part.index + 1}/${part.total}): ${result.summary}`);
-  return { summary: result.summary, details: { shard: part.key, rows, statements: report.results } };
+    await ctx.milestone(`${part.label} done (${part.index + 1}/${part.total}): ${line}`);
+  const backupSchema = ctx.services.execution.settings.backup_schema;
+  return {
+    summary: `${part.label}: ${line}`,
+    details: { shard: part.key, rows, saved, ref: ctx.ticket.ref, backupSchema, statements: report.results },
+  };
 }
 
 /** Up to this many shards, each one's end is a line in the thread; above, the status message counts them. */
 const SHARD_MILESTONES = 16;
 
-/** "4 shards done: 1,204 rows changed; undo with /dbops rollback T-42" from every shard's result. */
+/** "4 shards done (orders_0 … orders_3): 1,204 rows changed in all; …" from every shard's result. */
 function shardsSummary(results: ReadonlyArray<{ part: PartInfo; result: JobResult }>): JobResult {
-  const rows = results.reduce(
-    (n, r) => n + (typeof r.result.details?.rows === 'number' ? r.result.details.rows : 0),
-    0,
-  );
+  const sum = (key: string) =>
+    results.reduce((n, r) => n + (typeof r.result.details?.[key] === 'number' ? Number(r.result.details[key]) : 0), 0);
+  const { ref, backupSchema } = ShardDetails.parse(results[0]?.result.details ?? {});
+  const rows = sum('rows');
+  const saved = sum('saved');
   const first = results[0]?.part.key ?? '';
   const last = results[results.length - 1]?.part.key ?? '';
   const span = results.length > 1 ? ` (${first} … ${last})` : '';
+  const undo =
+    saved > 0 ? `; ${plural(saved, 'row')} saved in ${backupSchema}, undo with \`/dbops rollback ${ref}\`` : '';
   return {
-    summary: `${plural(results.length, 'shard')} done${span}: ${plural(rows, 'row')} changed in all.`,
+    summary: `${plural(results.length, 'shard')} done${span}: ${plural(rows, 'row')} changed in all${undo}.`,
     details: { shards: results.map((r) => ({ shard: r.part.key, summary: r.result.summary })) },
   };
 }
