@@ -22,7 +22,7 @@ export class EstimateExceededError extends Error {
     readonly allowance: RowAllowance,
   ) {
     super(
-      `it would change ${rows.toLocaleString('en-US')} rows${allowance.used > 0 ? ` (${(allowance.used + rows).toLocaleString('en-US')} with the statements before it)` : ''}, ` +
+      `it would change ${rows.toLocaleString('en-US')} rows${allowance.used > 0 ? ` (${(allowance.used + rows).toLocaleString('en-US')} with what the ticket changed before it)` : ''}, ` +
         `more than the approved estimate of ${(allowance.estimate ?? 0).toLocaleString('en-US')} allows (at most ${(allowance.limit ?? 0).toLocaleString('en-US')} with the tolerance): rolled back, nothing changed`,
     );
     this.name = 'EstimateExceededError';

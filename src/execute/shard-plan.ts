@@ -1,10 +1,7 @@
 import { classify } from '../review/classify.js';
-import { shardNames, shardSets, type ShardConfig, type ShardName } from '../review/shards.js';
+import { shardBatchProblem, shardNames, shardSets, type ShardConfig } from '../review/shards.js';
 import { splitStatements } from '../review/split.js';
 import { stripComments } from '../review/strip.js';
-
-/** Statements that only set up the session: a sharded ticket may run them on every shard. */
-const SESSION_ONLY: ReadonlySet<string> = new Set(['set', 'use']);
 
 /** How a ticket's SQL runs: once, or once per shard of the sharded tables it names. */
 export type ShardPlan =
@@ -28,32 +25,25 @@ export type ShardPlan =
  */
 export function planShards(sql: string, config: ShardConfig): ShardPlan {
   const sets = shardSets(config);
-  const statements = splitStatements(sql).map((split, i) => ({
-    number: i + 1,
-    text: split.text,
-    names: shardNames(split.text, sets),
-  }));
-  const sharded = statements.filter((s) => s.names.length > 0);
-  if (sharded.length === 0) return { sharded: false };
-  const first = sharded[0].names[0];
-  const mismatch = sharded
-    .flatMap((s) => s.names.map((n) => ({ s, n })))
-    .find(({ n }) => n.tables.length !== first.tables.length);
-  if (mismatch)
+  const statements = splitStatements(sql).map((split, i) => {
+    const names = shardNames(split.text, sets);
     return {
-      refusal: `statement ${mismatch.s.number} names ${code(mismatch.n.pattern)} (${mismatch.n.tables.length} shards) next to ${code(first.pattern)} (${first.tables.length} shards): sharded tables pair up shard by shard, so they must have as many shards. Nothing was run`,
+      number: i + 1,
+      kind: classify(stripComments(split.text)),
+      names: names.map((n) => ({ pattern: n.pattern, count: n.tables.length })),
+      found: names,
     };
-  const plain = statements.find((s) => s.names.length === 0 && !SESSION_ONLY.has(classify(stripComments(s.text))));
-  if (plain)
-    return {
-      refusal: `statement ${plain.number} names no sharded table, so it would run once on each of the ${first.tables.length} shards of ${code(first.pattern)}; open a separate ticket for it. Nothing was run`,
-    };
+  });
+  const first = statements.find((s) => s.found.length > 0)?.found[0];
+  if (!first) return { sharded: false };
+  const problem = shardBatchProblem(statements);
+  if (problem) return { refusal: `${problem.message}. Nothing was run` };
   const twice = first.tables.find((t, i) => first.tables.indexOf(t) !== i);
   if (twice)
     return {
       refusal: `the shards of ${code(first.pattern)} list ${code(twice)} twice; fix review.shards in dbops.yml. Nothing was run`,
     };
-  const patterns = [...new Set(sharded.flatMap((s) => s.names.map((n: ShardName) => n.pattern)))];
+  const patterns = [...new Set(statements.flatMap((s) => s.found.map((n) => n.pattern)))];
   return { sharded: true, tables: first.tables, patterns, statements: statements.length };
 }
 

@@ -1,5 +1,5 @@
 import { blockCommentEnd, commentAt, execOpenerLength, isQuote, lineCommentEnd, skipQuoted } from './split.js';
-import type { ReviewStatement, SplitStatement } from './types.js';
+import type { ReviewStatement, SplitStatement, StatementKind } from './types.js';
 
 /** `review.shards` of the config: a logical table name and its physical tables. */
 export type ShardConfig = Readonly<Record<string, string | readonly string[]>>;
@@ -143,4 +143,39 @@ function pushName(
 ): void {
   const tables = name.includes('{') ? expandPattern(name) : sets.get(name.toLowerCase());
   if (tables && tables.length > 0) found.push({ start, end, pattern: name, tables });
+}
+
+/** What the shard check reads of one statement: its number, kind and the sharded names it holds. */
+export interface ShardUse {
+  /** 1-based position in the batch. */
+  number: number;
+  kind: StatementKind;
+  names: ReadonlyArray<{ pattern: string; count: number }>;
+}
+
+/** Statements that only set up the session: a sharded batch may run them on every shard. */
+const SESSION_ONLY: ReadonlySet<StatementKind> = new Set(['set', 'use']);
+
+/**
+ * Why a batch cannot run shard by shard, or null when it can (or names no sharded table). Every
+ * sharded name must stand for as many shards as the first (they pair up by position), and a
+ * statement that names none would run once per shard, so only SET and USE may sit next to them.
+ */
+export function shardBatchProblem(statements: readonly ShardUse[]): { statement: number; message: string } | null {
+  const first = statements.find((s) => s.names.length > 0)?.names[0];
+  if (!first) return null;
+  for (const s of statements) {
+    const other = s.names.find((n) => n.count !== first.count);
+    if (other)
+      return {
+        statement: s.number,
+        message: `statement ${s.number} names \`${other.pattern}\` (${other.count} shards) next to \`${first.pattern}\` (${first.count} shards): sharded tables pair up shard by shard, so they must have as many shards`,
+      };
+  }
+  const plain = statements.find((s) => s.names.length === 0 && !SESSION_ONLY.has(s.kind));
+  if (!plain) return null;
+  return {
+    statement: plain.number,
+    message: `statement ${plain.number} names no sharded table, so it would run once on each of the ${first.count} shards of \`${first.pattern}\``,
+  };
 }

@@ -59,6 +59,36 @@ describe('runStatements on MariaDB', () => {
     );
   });
 
+  it('runs a sharded ticket shard by shard: each shard logged apart, the estimate shared by all of them', async () => {
+    for (const [shard, rows] of [
+      [0, 5],
+      [1, 9],
+    ] as const) {
+      await target.pool.query(`CREATE TABLE ${target.schema}.part_${shard} LIKE ${target.schema}.orders`);
+      await target.pool.query(
+        `INSERT INTO ${target.schema}.part_${shard} (id, status) SELECT seq, 0 FROM ${target.schema}.seq_1_to_${rows}`,
+      );
+    }
+    // The review estimated 5 rows on part_0, 10 for both shards: at most 11 with the tolerance.
+    const req = request(target, 'UPDATE part_{0..1} SET status = 7 WHERE id < 100', { estimate: 10 });
+    const first = await runStatements({ ...req, shard: 0 }, deps());
+    assert.equal(first.outcome, 'succeeded', first.failure ?? '');
+    assert.equal(first.results[0].affectedRows, 5);
+    assert.equal(first.results[0].backupTable, `${target.installation}_t${req.ticketId}_1_part_0`);
+    const second = await runStatements({ ...req, shard: 1 }, deps());
+    assert.equal(second.outcome, 'failed');
+    assert.equal(
+      second.results[0].error,
+      'it would change 9 rows (14 with what the ticket changed before it), more than the approved estimate of 10 allows (at most 11 with the tolerance): rolled back, nothing changed',
+    );
+    assert.equal(await target.count(`SELECT COUNT(*) FROM ${target.schema}.part_1 WHERE status = 7`), 0);
+    const again = await runStatements({ ...req, shard: 0 }, deps());
+    assert.equal(again.results[0].status, 'already-done', 'shard 0 is not run twice');
+    const unsharded = await runStatements(req, deps());
+    assert.equal(unsharded.outcome, 'failed');
+    assert.match(unsharded.failure ?? '', /names the sharded table part_\{0\.\.1\}, which this run does not expand/);
+  });
+
   it('rolls back an UPDATE that touches more rows than approved, leaving the table as it was', async () => {
     const before = await target.checksum('orders');
     const matching = await target.count(`SELECT COUNT(*) FROM ${target.schema}.orders WHERE status = 1`);

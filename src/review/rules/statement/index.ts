@@ -8,6 +8,7 @@ import { grantInChange } from './grant-in-change.js';
 import { loadDataOutfile } from './load-data-outfile.js';
 import { maxSqlSize } from './max-sql-size.js';
 import { maxStatements } from './max-statements.js';
+import { shardedBatch } from './sharded-batch.js';
 import { statementSyntax } from './syntax.js';
 
 /** Statement-level and batch-level rules. */
@@ -22,4 +23,5 @@ export const statementRules: readonly Rule[] = [
   loadDataOutfile,
   maxSqlSize,
   grantInChange,
+  shardedBatch,
 ];
