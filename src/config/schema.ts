@@ -184,8 +184,9 @@ export const ReviewSection = z.strictObject({
   /** Sharded tables: a logical name and its physical tables, e.g. `orders: "orders_{0..511}"`. */
   shards: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
   /**
-   * How long a schema's catalog (tables, columns, indexes) is reused between reviews; a ticket that
-   * ran on the cluster ends it at once. 0: read information_schema on every review.
+   * How long a schema's catalog (tables, columns, indexes) and the EXPLAIN answers of statements on
+   * it are reused between reviews; a ticket that ran on the cluster ends them at once. 0: read
+   * information_schema and EXPLAIN on every review.
    */
   catalog_cache_seconds: z.number().min(0).max(3600).default(60),
 });

@@ -7,7 +7,9 @@ import { CatalogCache, type CatalogVersions } from './catalog/catalog-cache.js';
 import { referencedSchemas } from './catalog/load-catalog.js';
 import type { MemoryCatalog } from './catalog/memory-catalog.js';
 import { prepareStatementsYielding, reviewStatements } from './engine.js';
+import { memoProbe } from './explain/memo-probe.js';
 import { MysqlProbe } from './explain/mysql-probe.js';
+import type { ServerProbe } from './explain/probe.js';
 import { rules } from './rules/index.js';
 import { resolveRules, type ResolvedRule } from './settings.js';
 import { shadowRunner } from './shadow.js';
@@ -28,6 +30,8 @@ export interface Reviewer {
   review(request: ReviewRequest): Promise<ReviewReport>;
   /** Hits and misses of the catalog cache (per schema), for tests and benchmarks. */
   readonly catalogStats: { hits: number; misses: number };
+  /** Hits and misses of the EXPLAIN answers kept with the catalogs. */
+  readonly planStats: { hits: number; misses: number };
 }
 
 export interface ReviewerDeps {
@@ -67,6 +71,7 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps): Reviewe
 
   return {
     catalogStats: catalogs.stats,
+    planStats: catalogs.planStats,
     async review({ sql, target, purpose, authoredBy }) {
       if (!target)
         return reviewStatements(await prepareStatementsYielding(sql, { shards }), {
@@ -79,13 +84,15 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps): Reviewe
       const batch = await prepareStatementsYielding(sql, { shards });
       const source = pools.replicaOrPrimary(target.cluster);
       let catalog: MemoryCatalog;
-      let server: MysqlProbe;
+      let server: ServerProbe;
       try {
-        catalog = await catalogs.load(target.cluster, source, referencedSchemas(batch, target.schema));
-        server = await MysqlProbe.connect(source, {
+        const cached = await catalogs.open(target.cluster, source, referencedSchemas(batch, target.schema));
+        catalog = cached.catalog;
+        const probe = await MysqlProbe.connect(source, {
           logger: deps.logger,
           openSession: () => pools.dedicatedReplicaOrPrimary(target.cluster),
         });
+        server = memoProbe(probe, cached.plans);
       } catch (err) {
         const endpoint = cluster.replicas[0] ?? cluster.primary;
         throw new DbopsError(
@@ -108,8 +115,8 @@ export function createReviewer(config: DbopsConfig, deps: ReviewerDeps): Reviewe
           shadow: scratch ? shadowRunner({ scratch: pools.primary(scratch), source }) : undefined,
         });
       } finally {
-        // The EXPLAIN session is the review's alone: it ends here, whatever it held.
-        await server.close();
+        // The EXPLAIN sessions are the review's alone: they end here, whatever they held.
+        await server.close?.();
       }
     },
   };

@@ -14,6 +14,11 @@ const TABLE_DDL: ReadonlySet<StatementKind> = new Set([
   'drop-index',
 ]);
 
+/** Does any statement of the batch create, change, drop or rename a table? */
+export function changesTables(batch: readonly ReviewStatement[]): boolean {
+  return batch.some((s) => TABLE_DDL.has(s.kind));
+}
+
 /** Tables a DDL statement creates, changes, drops or renames (both names of a rename). */
 export function ddlTables(stmt: ReviewStatement): TableRef[] {
   switch (stmt.kind) {

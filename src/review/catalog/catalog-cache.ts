@@ -1,3 +1,5 @@
+import type { ExplainRow } from '../explain/probe.js';
+import type { PlanMemo } from '../explain/memo-probe.js';
 import type { CatalogTable } from './catalog.js';
 import { loadCatalog, type Queryable } from './load-catalog.js';
 import { cloneTable, MemoryCatalog } from './memory-catalog.js';
@@ -26,9 +28,13 @@ interface Entry {
   tables: readonly CatalogTable[];
   loadedAt: number;
   version: string;
+  /** EXPLAIN answers of statements run in this schema (by their text), as old as the catalog. */
+  plans: Map<string, readonly ExplainRow[]>;
 }
 
 const DEFAULT_MAX_SCHEMAS = 256;
+/** EXPLAIN answers kept per schema at most (the oldest go first). */
+const MAX_PLANS = 4_096;
 
 /**
  * The review's catalogs per cluster and schema, reused for a short while: a targeted review on a
@@ -39,12 +45,27 @@ const DEFAULT_MAX_SCHEMAS = 256;
 export class CatalogCache {
   private readonly entries = new Map<string, Entry>();
   readonly stats = { hits: 0, misses: 0 };
+  /** EXPLAIN answers found in the cache and not. */
+  readonly planStats = { hits: 0, misses: 0 };
 
   constructor(private readonly options: CatalogCacheOptions) {}
 
   async load(cluster: string, db: Queryable, schemas: Iterable<string>): Promise<MemoryCatalog> {
+    return (await this.open(cluster, db, schemas)).catalog;
+  }
+
+  /**
+   * The catalog of `schemas` and, alongside, the EXPLAIN answers of statements run in them that
+   * this cache still holds: they end with the catalog (TTL, a change by dbops on the cluster), since
+   * a plan is only as current as the tables it was made for.
+   */
+  async open(
+    cluster: string,
+    db: Queryable,
+    schemas: Iterable<string>,
+  ): Promise<{ catalog: MemoryCatalog; plans: PlanMemo }> {
     const wanted = [...new Set(schemas)];
-    if (this.options.ttlMs <= 0) return loadCatalog(db, wanted);
+    if (this.options.ttlMs <= 0) return { catalog: await loadCatalog(db, wanted), plans: NO_PLANS };
     const version = await this.versionOf(cluster);
     const now = this.now();
     const found = new Map<string, Entry>();
@@ -61,7 +82,13 @@ export class CatalogCache {
     if (missing.length > 0) {
       const loaded = await loadCatalog(db, missing);
       for (const schema of missing) {
-        const entry = { exists: loaded.hasSchema(schema), tables: loaded.tables(schema), loadedAt: now, version };
+        const entry = {
+          exists: loaded.hasSchema(schema),
+          tables: loaded.tables(schema),
+          loadedAt: now,
+          version,
+          plans: new Map<string, readonly ExplainRow[]>(),
+        };
         found.set(schema, entry);
         this.touch(cluster, schema, entry);
       }
@@ -72,7 +99,30 @@ export class CatalogCache {
       catalog.addSchema(schema);
       for (const table of entry.tables) catalog.putTable(cloneTable(table));
     }
-    return catalog;
+    return { catalog, plans: this.plansOf(found) };
+  }
+
+  /** The plans of the entries one review loaded (schema names compare case-insensitively). */
+  private plansOf(found: ReadonlyMap<string, Entry>): PlanMemo {
+    const bySchema = new Map([...found].map(([schema, entry]) => [schema.toLowerCase(), entry.plans]));
+    const stats = this.planStats;
+    return {
+      get(schema, sql) {
+        const plan = bySchema.get(schema.toLowerCase())?.get(sql);
+        if (plan) stats.hits++;
+        else stats.misses++;
+        return plan;
+      },
+      set(schema, sql, plan) {
+        const plans = bySchema.get(schema.toLowerCase());
+        if (!plans) return;
+        plans.set(sql, plan);
+        if (plans.size > MAX_PLANS) {
+          const oldest = plans.keys().next().value;
+          if (oldest !== undefined) plans.delete(oldest);
+        }
+      },
+    };
   }
 
   /** Forget a schema's catalog, or every schema of the cluster. */
@@ -111,6 +161,9 @@ export class CatalogCache {
     return this.options.now?.() ?? Date.now();
   }
 }
+
+/** With the cache off: nothing is kept. */
+const NO_PLANS: PlanMemo = { get: () => undefined, set: () => undefined };
 
 /** Schema names compare case-insensitively, as the catalog does. */
 function entryKey(cluster: string, schema: string): string {

@@ -83,24 +83,42 @@ export function parseExplainRows(rows: readonly unknown[]): ExplainRow[] {
 export interface ProbeOptions {
   /** Where a failed EXPLAIN is logged in full (the requester sees dbops' description of it). */
   logger?: Pick<Logger, 'info'>;
-  /** Opens the probe's own connection (db/pools.ts `dedicatedReplicaOrPrimary`); default: one taken out of the pool for good. */
+  /** Opens one of the probe's own connections (db/pools.ts `dedicatedReplicaOrPrimary`); default: one taken out of the pool for good. */
   openSession?: () => Promise<Connection>;
+  /**
+   * Sessions at most (default 2): a second one opens only while the first is busy, so EXPLAINs asked
+   * for together (a review's batch) run side by side instead of one round trip after another.
+   */
+  sessions?: number;
 }
+
+/** A session of the probe and the schema it is in (`USE`). */
+interface Session {
+  conn: Connection;
+  schema: string | undefined;
+}
+
+/** EXPLAIN sessions a probe opens at most, unless told otherwise. */
+const DEFAULT_SESSIONS = 2;
 
 /**
  * EXPLAIN on a target (a replica, see db/pools.ts), for the review and a change's row estimate,
  * before any approval. Nothing a user wrote is evaluated unless dbops proved it harmless first
  * (safety/statement.ts: a plain SELECT, no subquery, stored function, variable or locking read;
  * UPDATE and DELETE are explained as the SELECT of their rows). What passes runs on the probe's own
- * session — a connection of its own (`openSession`), or one taken out of the pool and never handed
+ * sessions — connections of its own (`openSession`), or taken out of the pool and never handed
  * back — made read-only (every statement is a read-only transaction, so even a write the server
  * would find cannot happen), time-limited, with the quoting rules dbops' parser used, and destroyed
- * by `close`, so no lock or session variable outlives the review.
+ * by `close`, so no lock or session variable outlives the review. A few EXPLAINs asked for at once
+ * run on a few sessions (see ProbeOptions.sessions); one at a time, they share one.
  */
 export class MysqlProbe implements ServerProbe {
-  private session: Promise<Connection> | undefined;
-  private schema: string | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private idle: Session[] = [];
+  /** Sessions open or being opened. */
+  private opened = 0;
+  /** Callers waiting for a session to come free (or for room to open one). */
+  private waiting: Array<() => void> = [];
+  private inflight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly pool: Pool,
@@ -122,7 +140,10 @@ export class MysqlProbe implements ServerProbe {
       throw new ExplainRefused(`it runs in the system schema \`${schema}\``);
     const refusal = explainRefusal(text);
     if (refusal) throw new ExplainRefused(refusal);
-    return this.serially(() => this.run(text, schema));
+    const running = this.run(text, schema);
+    this.inflight.add(running);
+    void running.catch(() => undefined).finally(() => this.inflight.delete(running));
+    return running;
   }
 
   /** EXPLAIN a review statement and estimate the rows it reads or changes (see estimate.ts). */
@@ -134,27 +155,24 @@ export class MysqlProbe implements ServerProbe {
     return estimateRows(this, stmt, schema, table);
   }
 
+  /** Wait for the EXPLAINs under way, then end every session. */
   async close(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    await this.queue.catch(() => undefined);
-    if (session) (await session.catch(() => undefined))?.destroy();
-  }
-
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
+    await Promise.allSettled([...this.inflight]);
+    const sessions = this.idle;
+    this.idle = [];
+    this.opened -= sessions.length;
+    for (const s of sessions) s.conn.destroy();
   }
 
   private async run(text: string, schema: string | undefined): Promise<ExplainRow[]> {
-    const conn = await this.open();
+    const session = await this.acquire();
+    let keep = true;
     try {
-      if (schema && schema !== this.schema) {
-        await conn.query(`USE ${quoteIdent(schema)}`);
-        this.schema = schema;
+      if (schema && schema !== session.schema) {
+        await session.conn.query(`USE ${quoteIdent(schema)}`);
+        session.schema = schema;
       }
-      const [rows] = await conn.query<RowDataPacket[]>({
+      const [rows] = await session.conn.query<RowDataPacket[]>({
         sql: `${this.explainPrefix()} ${text}`,
         timeout: CLIENT_TIMEOUT_MS,
       });
@@ -166,47 +184,64 @@ export class MysqlProbe implements ServerProbe {
         error: serverDetails(err),
       });
       // A server's answer leaves the session as it was; anything else (a timeout, a lost connection) ends it.
-      if (!isServerError(err)) await this.drop();
+      keep = isServerError(err);
       throw err;
+    } finally {
+      if (keep) this.idle.push(session);
+      else {
+        session.conn.destroy();
+        this.opened--;
+      }
+      this.waiting.shift()?.();
     }
   }
 
-  /** The probe's session, opened on first use: read-only, time-limited, quoting as dbops' parser reads. */
-  private open(): Promise<Connection> {
-    this.session ??= (async () => {
-      const conn = this.options.openSession ? await this.options.openSession() : await this.pool.getConnection();
-      try {
-        const [rows] = await conn.query<RowDataPacket[]>('SELECT @@SESSION.sql_mode AS mode');
-        const mode = String(rows[0]?.mode ?? '')
-          .split(',')
-          .filter((flag) => flag !== '' && !READING_MODES.has(flag.toUpperCase()))
-          .join(',');
-        await conn.query('SET SESSION sql_mode = ?', [mode]);
-        if (this.flavor === 'mariadb')
-          await conn.query('SET SESSION max_statement_time = ?', [EXPLAIN_TIME_LIMIT_SECONDS]);
-        else await conn.query('SET SESSION max_execution_time = ?', [EXPLAIN_TIME_LIMIT_SECONDS * 1000]);
-        await conn.query('SET SESSION TRANSACTION READ ONLY');
-        return conn;
-      } catch (err) {
-        conn.destroy();
-        this.options.logger?.info('no read-only EXPLAIN session on the target', { error: serverDetails(err) });
-        throw new ExplainRefused(
-          'the target would not give dbops a read-only session with a time limit to EXPLAIN it in',
-        );
+  /** A free session; a new one while there is room; else wait for one to come free. */
+  private async acquire(): Promise<Session> {
+    for (;;) {
+      const free = this.idle.pop();
+      if (free) return free;
+      if (this.opened < this.maxSessions()) {
+        this.opened++;
+        try {
+          return { conn: await this.open(), schema: undefined };
+        } catch (err) {
+          this.opened--;
+          this.waiting.shift()?.();
+          throw err;
+        }
       }
-    })();
-    const opening = this.session;
-    opening.catch(() => {
-      if (this.session === opening) this.session = undefined;
-    });
-    return opening;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
   }
 
-  private async drop(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    this.schema = undefined;
-    if (session) (await session.catch(() => undefined))?.destroy();
+  /** Sessions taken out of the shared pool are never handed back: one at most, so the pool keeps its room. */
+  private maxSessions(): number {
+    return this.options.sessions ?? (this.options.openSession ? DEFAULT_SESSIONS : 1);
+  }
+
+  /** A new session: read-only, time-limited, quoting as dbops' parser reads. */
+  private async open(): Promise<Connection> {
+    const conn = this.options.openSession ? await this.options.openSession() : await this.pool.getConnection();
+    try {
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT @@SESSION.sql_mode AS mode');
+      const mode = String(rows[0]?.mode ?? '')
+        .split(',')
+        .filter((flag) => flag !== '' && !READING_MODES.has(flag.toUpperCase()))
+        .join(',');
+      await conn.query('SET SESSION sql_mode = ?', [mode]);
+      if (this.flavor === 'mariadb')
+        await conn.query('SET SESSION max_statement_time = ?', [EXPLAIN_TIME_LIMIT_SECONDS]);
+      else await conn.query('SET SESSION max_execution_time = ?', [EXPLAIN_TIME_LIMIT_SECONDS * 1000]);
+      await conn.query('SET SESSION TRANSACTION READ ONLY');
+      return conn;
+    } catch (err) {
+      conn.destroy();
+      this.options.logger?.info('no read-only EXPLAIN session on the target', { error: serverDetails(err) });
+      throw new ExplainRefused(
+        'the target would not give dbops a read-only session with a time limit to EXPLAIN it in',
+      );
+    }
   }
 
   /** MySQL 8.0.32+ may default to JSON or TREE (explain_format): ask for the table format. */

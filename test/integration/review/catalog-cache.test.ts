@@ -4,6 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { CatalogCache } from '../../../src/review/catalog/catalog-cache.js';
+import { memoProbe } from '../../../src/review/explain/memo-probe.js';
+import { MysqlProbe } from '../../../src/review/explain/mysql-probe.js';
+import type { ServerProbe } from '../../../src/review/explain/probe.js';
 import { redisCatalogVersions } from '../../../src/wiring/catalog-versions.js';
 import { dropDatabase } from '../../support/harness.js';
 
@@ -81,5 +84,41 @@ describe('review catalog cache (real MariaDB and Redis)', () => {
     await small.load('local', pool, ['mysql']);
     await small.load('local', pool, [schema]);
     assert.deepEqual(small.stats, { hits: 0, misses: 3 });
+  });
+
+  it('keeps EXPLAIN answers with the catalog: a second review asks the server nothing, a change by dbops ends them', async () => {
+    const versions = redisCatalogVersions(redis, keys);
+    const cache = new CatalogCache({ ttlMs: 60_000, versions });
+    const server = await MysqlProbe.connect(pool);
+    const asked: string[] = [];
+    const counting: ServerProbe = {
+      flavor: server.flavor,
+      version: server.version,
+      explain: (sql, s) => {
+        asked.push(sql);
+        return server.explain(sql, s);
+      },
+    };
+    const sql = 'SELECT id FROM orders WHERE total > 5';
+    try {
+      const review = async () => memoProbe(counting, (await cache.open('local', pool, [schema])).plans);
+      const first = await (await review()).explain(sql, schema);
+      assert.equal(asked.length, 1);
+      const again = await review();
+      const second = await again.explain(sql, schema);
+      assert.deepEqual(second, first, 'the same answer');
+      assert.equal(asked.length, 1, 'the second review asked the server nothing');
+      second[0].rows = -1;
+      assert.notEqual((await again.explain(sql, schema))[0].rows, -1, 'each caller gets its own copy');
+      await assert.rejects((await review()).explain('SELECT nope FROM orders', schema));
+      await assert.rejects((await review()).explain('SELECT nope FROM orders', schema));
+      assert.equal(asked.length, 3, 'an error is not kept: asked again');
+      await versions.bump('local');
+      await (await review()).explain(sql, schema);
+      assert.equal(asked.length, 4, 'a ticket that ran on the cluster ends the answers with the catalog');
+      assert.deepEqual(cache.planStats, { hits: 2, misses: 4 });
+    } finally {
+      await server.close();
+    }
   });
 });

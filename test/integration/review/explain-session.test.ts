@@ -94,4 +94,37 @@ describe('the EXPLAIN session', () => {
       await probe.close();
     }
   });
+
+  it('runs EXPLAINs asked for at once on a few sessions, all read-only, and ends every one of them', async () => {
+    opened = [];
+    const probe = await MysqlProbe.connect(pool, { openSession, sessions: 2 });
+    try {
+      const plans = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => probe.explain(`SELECT * FROM orders WHERE s = 'x${i}'`, schema)),
+      );
+      assert.equal(plans.length, 6);
+      assert.ok(plans.every((p) => p.length === 1 && p[0].table === 'orders'));
+      assert.equal(opened.length, 2, 'two sessions, not six');
+      for (const session of opened) {
+        const [rows] = await session.query<RowDataPacket[]>('SELECT @@SESSION.tx_read_only AS ro');
+        assert.equal(Number(rows[0]?.ro), 1, 'every session is read-only');
+      }
+      const ids = await Promise.all(
+        opened.map(async (c) => Number((await c.query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id'))[0][0]?.id)),
+      );
+      await probe.close();
+      await waitUntil(
+        async () => {
+          const [left] = await pool.query<RowDataPacket[]>(
+            `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID IN (${ids.join(', ')})`,
+          );
+          return Number(left[0]?.n) === 0;
+        },
+        5_000,
+        'the sessions to end',
+      );
+    } finally {
+      await probe.close();
+    }
+  });
 });
