@@ -22,9 +22,6 @@ export function schemaFileName(schema: string, suffix: string): string {
 export class Digest extends Transform {
   private readonly hash = createHash('sha256');
   bytes = 0;
-  constructor() {
-    super();
-  }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
     this.hash.update(chunk);
     this.bytes += chunk.length;

@@ -1,4 +1,3 @@
-import type { KnownBlock } from '@slack/types';
 import type { BackupGlance } from './views/home.js';
 import { findCluster } from '../config/clusters.js';
 import { endpointName } from '../db/connection-options.js';

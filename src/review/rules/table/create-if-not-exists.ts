@@ -13,7 +13,7 @@ export const tableCreateIfNotExists = defineRule({
   fix: 'Write CREATE TABLE IF NOT EXISTS t (…). The review still checks that no table of that name exists yet.',
   check({ stmt }) {
     const ddl = tableDdl(stmt);
-    if (!ddl || ddl.statement !== 'create-table' || ddl.ifNotExists) return [];
+    if (ddl?.statement !== 'create-table' || ddl.ifNotExists) return [];
     return [{ message: `CREATE TABLE ${tableLabel(ddl)} without IF NOT EXISTS.`, fragment: stmt.stripped }];
   },
 });
