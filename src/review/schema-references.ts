@@ -1,4 +1,5 @@
 import { lex, type DdlToken } from './ddl/lexer.js';
+import { expandPattern } from './shards.js';
 import { splitStatements } from './split.js';
 import { stripComments } from './strip.js';
 
@@ -9,6 +10,8 @@ import { stripComments } from './strip.js';
  * ALTER, DROP). Comments are gone first; executable comments (`/*! … *\/`) count as code, as the
  * server reads them. A table alias (`t.col`) is reported as a schema too: callers only look the
  * names up, and an alias that shares a protected schema's name is refused on the safe side.
+ * A shard pattern (`shop_{0..3}.orders`, src/review/shards.ts) names every schema it expands to, since
+ * the runner runs the statement once for each.
  */
 export interface SchemaReferences {
   /** Each name once per statement, as written; `statement` is 1-based. */
@@ -21,16 +24,40 @@ export function schemaReferences(sql: string): SchemaReferences {
   const result: SchemaReferences = { schemas: [], dynamic: [] };
   for (const [index, split] of splitStatements(sql).entries()) {
     const statement = index + 1;
-    const tokens = lex(stripComments(split.text));
+    const { text, patterns } = withPatternPlaceholders(stripComments(split.text));
+    const tokens = lex(text);
     const names = new Set<string>();
     for (let k = 0; k < tokens.length; k++) {
       const named = nameAt(tokens, k);
-      if (named !== null) names.add(named);
+      if (named === null) continue;
+      for (const name of patterns.get(named) ?? [named]) names.add(name);
     }
     for (const schema of names) result.schemas.push({ schema, statement });
     if (isDynamic(tokens)) result.dynamic.push(statement);
   }
   return result;
+}
+
+const SHARD_PATTERN = /[\w$]*\{\d+\.\.\d+\}[\w$]*/g;
+
+/**
+ * The text with each shard pattern replaced by one word the lexer keeps whole (it would split
+ * `shop_{0..3}` at its braces), and what each such word expands to. A pattern inside a string is
+ * replaced too: it can only add names to check, never hide one.
+ */
+function withPatternPlaceholders(text: string): { text: string; patterns: Map<string, string[]> } {
+  const patterns = new Map<string, string[]>();
+  // A prefix the text does not hold, so no name the SQL writes is taken for a placeholder.
+  let prefix = 'dbops_shard_pattern_';
+  while (text.includes(prefix)) prefix += '_';
+  const replaced = text.replace(SHARD_PATTERN, (pattern) => {
+    const names = expandPattern(pattern);
+    if (names === null) return pattern;
+    const word = `${prefix}${patterns.size}_`;
+    patterns.set(word, names);
+    return word;
+  });
+  return { text: replaced, patterns };
 }
 
 const NAME_INTRODUCERS = new Set(['DATABASE', 'SCHEMA']);

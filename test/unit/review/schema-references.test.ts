@@ -23,6 +23,18 @@ describe('schemas a batch of SQL names', () => {
     ['DATABASE() is a function', 'SELECT DATABASE(), SCHEMA()', []],
     ['a trigger body', 'CREATE TRIGGER x AFTER INSERT ON a FOR EACH ROW UPDATE sys.t SET b = 1', ['1:sys']],
     ['numbers are not names', 'UPDATE t SET a = 1.5, b = .5 WHERE c > 2.0', []],
+    [
+      'a sharded schema names every schema it runs on',
+      'UPDATE dbops_{1..3}.t SET a = 1',
+      ['1:dbops_1', '1:dbops_2', '1:dbops_3'],
+    ],
+    ['a backticked sharded schema too', 'UPDATE `log_{08..09}_v2`.t SET a = 1', ['1:log_08_v2', '1:log_09_v2']],
+    ['USE of a sharded schema', 'USE shop_{0..1}', ['1:shop_0', '1:shop_1']],
+    [
+      'a name that looks like the placeholder is still itself',
+      'UPDATE dbops_shard_pattern_0_.t JOIN s_{0..1}.u SET a = 1',
+      ['1:dbops_shard_pattern_0_', '1:s_0', '1:s_1'],
+    ],
   ];
   for (const [what, sql, expected] of cases) it(what, () => assert.deepEqual(names(sql), expected));
 

@@ -75,6 +75,13 @@ describe('protected targets', () => {
       else assert.match(got, expected);
     });
 
+  it('a shard pattern cannot hide a protected schema: it is checked as every schema it runs on', async () => {
+    const numbered = createProtectedTargets({ config: { execution: { backup_schema: 'dbops_bk2' } }, meta });
+    const v = await numbered.check(exec('prod', 'shop', 'DELETE FROM dbops_bk{1..3}.executions'));
+    assert.equal(v.ok, false);
+    assert.match(v.ok ? '' : v.message, /names `dbops_bk2`: `prod\.dbops_bk2` holds dbops' before-images/);
+  });
+
   const migration = (from: [string, string], to: [string, string]) =>
     ticketTouches({
       kind: 'migrate',
