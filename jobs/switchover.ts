@@ -123,7 +123,7 @@ async function runSwitchoverJob(payload: SwitchoverPayload, ctx: JobContext): Pr
           `⏱ approval → verified write ${seconds(toVerifiedMs)} (a worker took it after ${seconds(queuedMs)}; writes blocked ${seconds(outcome.writeBlockedMs)})`,
         );
         return {
-          summary: `${outcome.newPrimary} is the primary of ${name}; ${outcome.oldPrimary} ${payload.mode === 'failover' ? 'is down and recorded as a replica: rebuild it before it rejoins' : 'is a read-only replica of it'}. Writes were blocked ${seconds(outcome.writeBlockedMs)}; approval → verified write ${seconds(toVerifiedMs)}.`,
+          summary: `${outcome.newPrimary} is the primary of ${name}; ${outcome.oldPrimary} ${payload.mode === 'switchover' ? 'is a read-only replica of it' : outcome.oldPrimaryFenced ? 'answered again and was set read-only (fenced); it is recorded as a replica: rebuild it before it rejoins' : 'is down, not fenced, and recorded as a replica: rebuild it before it rejoins'}. Writes were blocked ${seconds(outcome.writeBlockedMs)}; approval → verified write ${seconds(toVerifiedMs)}.`,
           details: {
             timings: outcome.timings,
             writeBlockedMs: outcome.writeBlockedMs,

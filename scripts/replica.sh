@@ -4,7 +4,7 @@
 # socket and pid file under /var/tmp/dbops-replica/<name>/. The shared server on 127.0.0.1:3306 is
 # never touched.
 #
-#   scripts/replica.sh start   [--name NAME] [--port PORT] [--primary-only] [--replicas 1|2] [--max-connections N]
+#   scripts/replica.sh start   [--name NAME] [--port PORT] [--primary-only] [--replicas 1|2] [--max-connections N] [--slave-net-timeout S]
 #   scripts/replica.sh stop    [--name NAME]      # clean shutdown of every node (datadirs kept)
 #   scripts/replica.sh cleanup [--name NAME]      # stop and delete the datadirs
 #   scripts/replica.sh kill-replica [--name NAME] # SIGKILL the replica (tests of "instance down")
@@ -20,7 +20,9 @@
 # set up, restarts stopped replication threads, rebuilds a replica whose SQL thread has an error,
 # and returns once the replica's IO and SQL threads both run. Root connects without a password over
 # TCP from 127.0.0.1 (as on the shared test server). Replication uses GTIDs (crash-safe), so a
-# replica killed with SIGKILL resumes where it was.
+# replica killed with SIGKILL resumes where it was. --slave-net-timeout S (recorded at the first
+# start, every node) makes replicas notice a silent primary after S seconds (heartbeat every S/2)
+# instead of MariaDB's 60: what failure detection asks the replicas before an automatic failover.
 set -euo pipefail
 
 NAME=default
@@ -28,6 +30,7 @@ PORT=3307
 PRIMARY_ONLY=0
 REPLICAS=1
 MAX_CONNECTIONS=300
+SLAVE_NET_TIMEOUT=
 BASE_ROOT=${DBOPS_REPLICA_DIR:-/var/tmp/dbops-replica}
 REPL_USER=dbops_repl
 REPL_PASSWORD=dbops_repl_local_only
@@ -43,11 +46,13 @@ while [ $# -gt 0 ]; do
     --primary-only) PRIMARY_ONLY=1; shift ;;
     --replicas) REPLICAS=$2; shift 2 ;;
     --max-connections) MAX_CONNECTIONS=$2; shift 2 ;;
+    --slave-net-timeout) SLAVE_NET_TIMEOUT=$2; shift 2 ;;
     *) echo "replica.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 case "$NAME" in *[!a-z0-9_-]*|'') echo "replica.sh: --name takes lower-case letters, digits, - or _" >&2; exit 2 ;; esac
 case "$REPLICAS" in 1|2) ;; *) echo "replica.sh: --replicas takes 1 or 2" >&2; exit 2 ;; esac
+case "$SLAVE_NET_TIMEOUT" in ''|[1-9]|[1-9][0-9]|[1-9][0-9][0-9]) ;; *) echo "replica.sh: --slave-net-timeout takes seconds (1-999)" >&2; exit 2 ;; esac
 
 BASE="$BASE_ROOT/$NAME"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -62,6 +67,7 @@ replica_nodes() { nodes | tr ' ' '\n' | grep -v '^primary$'; }
 promotable() { [ -f "$BASE/replicas" ] && [ "$(cat "$BASE/replicas")" = 2 ]; }
 # A promotable node logs what it applies, so that any node can become the primary (GTID positions stay comparable).
 node_options() { # node
+  if [ -f "$BASE/slave_net_timeout" ]; then echo "--slave-net-timeout=$(cat "$BASE/slave_net_timeout")"; fi
   if promotable; then echo --log-bin=mysql-bin --binlog-format=ROW --log-slave-updates=ON --relay-log=relay-bin
   elif [ "$1" = primary ]; then echo --log-bin=mysql-bin --binlog-format=ROW
   else echo --relay-log=relay-bin --log-slave-updates=OFF; fi
@@ -193,6 +199,7 @@ cmd_start() {
   exec 9>"$BASE.lock"
   flock -w 120 9 || { echo "replica.sh: another start of $NAME holds $BASE.lock" >&2; exit 1; }
   [ -f "$BASE/replicas" ] || echo "$REPLICAS" >"$BASE/replicas"
+  if [ -n "$SLAVE_NET_TIMEOUT" ] && [ ! -f "$BASE/configured" ]; then echo "$SLAVE_NET_TIMEOUT" >"$BASE/slave_net_timeout"; fi
   if promotable && [ -f "$BASE/configured" ]; then
     # A switchover may have moved the primary: bring every node back up as it is, reconfiguring nothing.
     local node

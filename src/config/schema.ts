@@ -30,6 +30,12 @@ export const HaSettings = z.strictObject({
   auto_failover: z.boolean().default(false),
   /** After a failover, the next automatic one waits this long (minutes): a DBA decides within it (no failover ping-pong). */
   auto_failover_pause_minutes: z.number().min(0).default(60),
+  /**
+   * Before an automatic failover, how long (seconds) dbops keeps asking the replicas whether they
+   * lost the primary too (their IO threads): a replica notices a silent primary only after its
+   * `slave_net_timeout`. Still connected by then: no automatic failover (split brain), the DBA decides.
+   */
+  replica_check_seconds: z.number().min(0).max(600).default(30),
   /** Pre-check: every replica's lag must be at most this (seconds). */
   max_lag_seconds: z.number().min(0).default(10),
   /** Pre-check: no transaction on the primary may be older than this (seconds). */

@@ -52,6 +52,8 @@ export interface SwitchoverOutcome {
   writeBlockedMs: number;
   /** When the heartbeat was read back (epoch ms, wall clock): with the approval's time, approval → verified write. */
   verifiedAt: number;
+  /** Failover: whether the old primary answered and was set read-only; null in a switchover (it always is). */
+  oldPrimaryFenced: boolean | null;
 }
 
 /** A switchover that stopped: `state` says exactly what the cluster looks like now. */
@@ -142,6 +144,11 @@ export async function runSwitchover(run: SwitchoverRun): Promise<SwitchoverOutco
         return applyRelayLogs(nodes, [candidate, ...others], waitSeconds);
       });
     }
+
+    // Fence where possible: a primary that answers again must take no more writes once another is promoted.
+    const fenced = failover
+      ? await step(`fence ${oldPrimary}`, () => fence(nodes, oldPrimary, candidate, position, run))
+      : null;
 
     await step(`${candidate} caught up (${position || 'empty'})`, async () => {
       const waited = Number(await nodes.value(candidate, 'SELECT MASTER_GTID_WAIT(?, ?)', [position, waitSeconds]));
@@ -249,6 +256,7 @@ export async function runSwitchover(run: SwitchoverRun): Promise<SwitchoverOutco
       timings,
       writeBlockedMs: firstChangeAt === null ? 0 : verifiedAt - firstChangeAt,
       verifiedAt: verifiedAtWall,
+      oldPrimaryFenced: fenced,
     };
   } catch (err) {
     const cause = messageOf(err);
@@ -277,6 +285,34 @@ export async function runSwitchover(run: SwitchoverRun): Promise<SwitchoverOutco
 }
 
 class Refused extends Error {}
+
+/**
+ * Failover: the old primary read-only if it answers now (it came back), so it takes no writes beside
+ * the new primary; otherwise the thread says it was not fenced and what the DBA must do. Either way
+ * the configured hooks run as they are (a hook that moves a VIP or a proxy is the real fence).
+ */
+async function fence(
+  nodes: ClusterNodes,
+  oldPrimary: string,
+  candidate: string,
+  position: string,
+  run: Pick<SwitchoverRun, 'report' | 'hook'>,
+): Promise<boolean> {
+  const hooks = run.hook ? ' The configured hooks run as they are.' : '';
+  try {
+    await nodes.query(oldPrimary, 'SET GLOBAL read_only = 1');
+    const binlog = String(await nodes.value(oldPrimary, 'SELECT @@global.gtid_binlog_pos'));
+    await run.report.milestone(
+      `🔒 ${oldPrimary} answered again: set read-only (read_only=ON) before ${candidate} is promoted, so it takes no more writes. Its binary log is at ${binlog || 'empty'}; the replicas applied up to ${position || 'empty'} — anything beyond that is not on ${candidate}. Rebuild ${oldPrimary} as a replica of ${candidate} before it rejoins.${hooks}`,
+    );
+    return true;
+  } catch (err) {
+    await run.report.milestone(
+      `⚠️ ${oldPrimary} was not fenced: dbops cannot reach it (${messageOf(err)}). If it comes back it may still accept writes: keep clients away from it, and rebuild it as a replica of ${candidate} (from a fresh copy; do not just start it) before it rejoins.${hooks}`,
+    );
+    return false;
+  }
+}
 
 function ensureBest(plan: SwitchoverPlan, candidate: string): void {
   const best = plan.ranking.find((r) => r.eligible);

@@ -19,10 +19,15 @@ export type FailoverStarted =
   /** Not started: why, for the alert (a DBA decides with its button). */
   | { ok: false; why: string };
 
+/** The replicas' say before an automatic failover: null when they agree the primary is gone, else why not (src/ha/replica-agreement.ts). */
+export type AskReplicas = (cluster: string) => Promise<string | null>;
+
 /**
  * dbops' own failover (`ha: { auto_failover: true }`): once the primary is declared down, the
  * failover ticket is opened with dbops' automatic approval and handed to the workers at once; its
- * thread shows every step as a DBA's failover would. Not started — nothing opened — when the plan's
+ * thread shows every step as a DBA's failover would. Not started — nothing opened — within the pause
+ * after the last failover, when the replicas do not agree the primary is gone (they still replicate
+ * from it: dbops' own path to it is what broke; promoting would split the brain), or when the plan's
  * pre-checks failed or it has no candidate.
  */
 export async function startAutomaticFailover(
@@ -30,10 +35,13 @@ export async function startAutomaticFailover(
   deps: Pick<RequestDeps, 'tickets' | 'logger' | 'announcer' | 'config' | 'clock'> & {
     /** The primaries recorded by switchovers and failovers (src/ha/topology.ts). */
     topology: Pick<TopologyStore, 'all'>;
+    askReplicas: AskReplicas;
   },
 ): Promise<FailoverStarted> {
   const paused = await pausedBy(request.cluster, deps);
   if (paused) return { ok: false, why: paused };
+  const disagree = await deps.askReplicas(request.cluster);
+  if (disagree) return { ok: false, why: disagree };
   const answer = await requestSwitchover({ ...request, user: BOT_ACTOR, requested: false, automatic: true }, deps);
   switch (answer.kind) {
     case 'auto_approved':

@@ -6,6 +6,8 @@ import { haSettings } from '../config/schema.js';
 import { createFailureDetector, type FailureDetector, type PrimaryDown } from '../ha/failure-detector.js';
 import type { SwitchoverPlan } from '../ha/plan.js';
 import { createSwitchoverPlanner } from '../ha/planner.js';
+import { agreementRefusal, askReplicas as askReplicasOf } from '../ha/replica-agreement.js';
+import { endpointName } from '../db/connection-options.js';
 import { messageOf, toError } from '../kernel/errors.js';
 import { installationPrefix } from '../queue/queues.js';
 import { type FailoverStarted, startAutomaticFailover } from '../requests/failover.js';
@@ -24,6 +26,19 @@ export function startFailureDetection(s: Services, alerts: Monitoring['alerts'],
   const planner = createSwitchoverPlanner({ config, secrets: s.secrets });
   const logger = s.logger.child({ name: 'ha' });
   let tickets: TicketService | undefined;
+  // Split brain: the replicas must agree the primary is gone before dbops promotes one by itself.
+  const askReplicas = async (name: string) => {
+    const cluster = findCluster(config, name);
+    if (!cluster) return `cluster ${name} is not in dbops.yml`;
+    const agreement = await askReplicasOf(cluster, s.secrets, { seconds: haSettings(cluster).replica_check_seconds });
+    logger.warn('replicas asked about their primary', {
+      cluster: name,
+      verdict: agreement.verdict,
+      waitedMs: agreement.waitedMs,
+      testimony: agreement.testimony.map((t) => t.detail),
+    });
+    return agreementRefusal(endpointName(cluster.primary), agreement);
+  };
   const failOver = (down: PrimaryDown, plan: SwitchoverPlan) => {
     tickets ??= ticketServiceOf(s);
     return startAutomaticFailover(
@@ -32,7 +47,7 @@ export function startFailureDetection(s: Services, alerts: Monitoring['alerts'],
         plan,
         sourceKey: ['failover', 'auto', down.cluster, down.primary, s.clock.now().getTime()].join(':'),
       },
-      { tickets, announcer: s.announcer, logger, config, clock: s.clock, topology: s.topology },
+      { tickets, announcer: s.announcer, logger, config, clock: s.clock, topology: s.topology, askReplicas },
     ).catch((err: unknown): FailoverStarted => {
       logger.error('automatic failover could not start', { cluster: down.cluster }, toError(err));
       return { ok: false, why: messageOf(err) };

@@ -39,13 +39,18 @@ export interface ReplicaSet {
 export async function startReplicaSet(
   name: string,
   port: number,
-  options: { replicas?: 1 | 2; fresh?: boolean } = {},
+  options: { replicas?: 1 | 2; fresh?: boolean; slaveNetTimeout?: number } = {},
 ): Promise<ReplicaSet> {
   const script = (...args: string[]) =>
     run('bash', [SCRIPT, ...args, '--name', name, '--port', String(port)], { timeout: 180_000 });
   // A fresh set: whatever an interrupted run left (a switched topology, a killed node) is deleted first.
   if (options.fresh) await script('cleanup');
-  await script('start', '--replicas', String(options.replicas ?? 1));
+  await script(
+    'start',
+    '--replicas',
+    String(options.replicas ?? 1),
+    ...(options.slaveNetTimeout ? ['--slave-net-timeout', String(options.slaveNetTimeout)] : []),
+  );
   const endpoint = (p: number) => ({ host: '127.0.0.1', port: p });
   const offset: Record<ReplicaNode, number> = { primary: 0, replica: 1, replica2: 2 };
   const sql = async (node: ReplicaNode, statement: string, params: unknown[] = []): Promise<unknown> => {
