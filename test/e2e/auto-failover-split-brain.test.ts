@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import net from 'node:net';
+import type { RowDataPacket } from 'mysql2/promise';
+import { Redis } from 'ioredis';
+import { parseConfig } from '../../src/config/load.js';
+import { createFailureDetector, type FailureDetector } from '../../src/ha/failure-detector.js';
+import { silentLogger } from '../../src/kernel/logger.js';
+import { escapeRegex } from '../../src/review/ast-dml.js';
+import { startHarness, testConfigYaml, type Harness } from '../support/harness.js';
+import { startReplicaSet, type ReplicaNode, type ReplicaSet } from '../support/replica-set.js';
+import { FAST_RUNNER } from '../support/runner-fixture.js';
+import { openTicketReader, ticketOf } from '../support/ticket-flow.js';
+import { waitUntil } from '../support/wait.js';
+
+// Split brain: a private primary (3431) and two GTID replicas (3432 dc2, 3433 dc1) with
+// `ha.auto_failover`, replica set `ha2-auto`. Everyone — dbops and the replicas — reaches the primary
+// through one TCP relay, so the primary has one name (127.0.0.1:<relay>) for all. The relay can refuse
+// new connections while keeping the open ones: dbops (a new connection each probe) loses the primary,
+// the replicas' IO threads (connected before) still replicate from it. slave_net_timeout 2 s on every
+// node: a heartbeat every second.
+const PORT = 3431;
+const ALERTS = 'C0DBALERTS';
+const NODES: ReplicaNode[] = ['replica', 'replica2'];
+let set: ReplicaSet;
+let h: Harness;
+let reader: Awaited<ReturnType<typeof openTicketReader>>;
+let relay: Relay;
+let redis: Redis;
+let other: FailureDetector;
+let primary: string;
+
+const config = (relayPort: number) =>
+  testConfigYaml(`  split:
+    env: prod
+    primary: { host: 127.0.0.1, port: ${relayPort}, site: dc1 }
+    replicas: [{ host: 127.0.0.1, port: ${PORT + 1}, site: dc2 }, { host: 127.0.0.1, port: ${PORT + 2}, site: dc1 }]
+    user: root
+    ha: { auto_failover: true, replica_check_seconds: 20, replication_user: dbops_repl, replication_password_env: DBOPS_HA2_AUTO_REPL }
+${FAST_RUNNER}`);
+
+before(async () => {
+  process.env.DBOPS_HA2_AUTO_REPL = 'dbops_repl_local_only';
+  set = await startReplicaSet('ha2-auto', PORT, { replicas: 2, fresh: true, slaveNetTimeout: 2 });
+  relay = await startRelay(PORT);
+  primary = `127.0.0.1:${relay.port}`;
+  // The replicas replicate through the relay: the primary's name is the same for them as for dbops.
+  for (const node of NODES) {
+    await set.sql(node, 'STOP SLAVE');
+    await set.sql(node, 'CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?', ['127.0.0.1', relay.port]);
+    await set.sql(node, 'START SLAVE');
+  }
+  await waitUntil(
+    async () => {
+      for (const node of NODES) if ((await set.slaveStatus(node))?.Slave_IO_Running !== 'Yes') return false;
+      return true;
+    },
+    30_000,
+    'the replicas to replicate through the relay',
+  );
+  for (const node of NODES) {
+    const [s] = (await set.sql(node, 'SHOW ALL SLAVES STATUS')) as RowDataPacket[];
+    assert.equal(`${s?.Master_Host}:${s?.Master_Port}`, primary);
+    assert.equal(Number(s?.Slave_heartbeat_period), 1, 'slave_net_timeout 2 s: a heartbeat every second');
+  }
+  const yaml = config(relay.port);
+  h = await startHarness({ workers: true, monitors: true, configYaml: yaml });
+  reader = await openTicketReader(h);
+  // A second worker process: an observer of its own, sharing the installation's Redis keys.
+  redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+  await redis.connect();
+  other = createFailureDetector({
+    config: parseConfig(yaml),
+    redis,
+    prefix: h.redisPrefix,
+    observer: 'observer-b',
+    secrets: process.env,
+    logger: silentLogger(),
+    onDown: async () => assert.fail('observer-b observes first: the declaration is the runtime’s'),
+  });
+});
+after(async () => {
+  try {
+    await redis?.quit();
+    await reader?.close();
+    await h?.stop();
+    await relay?.close();
+  } finally {
+    await set?.cleanup();
+    delete process.env.DBOPS_HA2_AUTO_REPL;
+  }
+});
+
+const text = (m: { text?: string; blocks?: unknown[] }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
+const detector = () => {
+  const failures = h.runtime.monitoring?.failures;
+  assert.ok(failures, 'the harness runs failure detection');
+  return failures;
+};
+const primaryDown = async () =>
+  ((await h.runtime.monitoring?.alerts.firing('split')) ?? []).filter((a) => a.checkId === 'primary-down');
+const alertMessage = () => [...h.api.messages(ALERTS)].reverse().find((m) => text(m).includes('split (prod)'));
+
+it("dbops cannot reach the primary but its replicas still replicate from it: no automatic failover, the alert says why and offers the DBA's button", async () => {
+  const since = h.api.calls.length;
+  assert.equal((await detector().observe('split')).status, 'up');
+  relay.refuseNew();
+  assert.equal((await other.observe('split')).status, 'suspect', 'one observer is not enough');
+  const declaring = Date.now();
+  const verdict = await detector().observe('split');
+  assert.ok(verdict.status === 'down' && verdict.declaredHere, 'declared here');
+  console.log(`measured: declaration → alert (replicas asked) ${Date.now() - declaring} ms`);
+
+  const [alert] = await primaryDown();
+  assert.ok(alert, 'one alert');
+  const P = escapeRegex(primary);
+  assert.match(
+    alert.summary,
+    new RegExp(
+      `Automatic failover did not start: dbops cannot reach ${P} but its replicas still replicate from it \\(.*still receives from ${P}.*\\) — not failing over automatically \\(network between dbops and ${P}\\?\\)\\. Proposed new primary: 127\\.0\\.0\\.1:3433`,
+    ),
+  );
+  assert.match(text(alertMessage() ?? {}), /Fail over to 127\.0\.0\.1:3433/, "the DBA's button");
+  assert.ok(
+    !h.api.calls.slice(since).some((c) => /Failover of split/.test(JSON.stringify(c.params))),
+    'no failover ticket',
+  );
+  for (const node of NODES) {
+    const s = await set.slaveStatus(node);
+    assert.equal(s?.Slave_IO_Running, 'Yes', `${node} still replicates`);
+    assert.equal(`${s?.Master_Host}:${s?.Master_Port}`, primary, `${node} still replicates from the primary`);
+  }
+  assert.equal(
+    Number(((await set.sql('primary', 'SELECT @@global.read_only AS ro')) as RowDataPacket[])[0]?.ro),
+    0,
+    'the primary still takes writes: nothing was changed',
+  );
+
+  // The network heals: the alert ends.
+  relay.restore();
+  assert.equal((await other.observe('split')).status, 'up');
+  assert.equal((await detector().observe('split')).status, 'up');
+  assert.deepEqual(await primaryDown(), [], 'resolved');
+  assert.match(text(alertMessage() ?? {}), new RegExp(`resolved .* — ${P} answers again`));
+});
+
+it('the primary really dies: its replicas lose it too, and dbops fails over by itself, saying the old primary was not fenced', async () => {
+  await set.kill('primary');
+  assert.equal((await other.observe('split')).status, 'suspect');
+  const verdict = await detector().observe('split');
+  assert.ok(verdict.status === 'down' && verdict.declaredHere, 'declared here');
+  const [alert] = await primaryDown();
+  assert.ok(alert, 'one alert');
+  const match = /Automatic failover started \(ha\.auto_failover\): (T-\d+) promotes 127\.0\.0\.1:3433/.exec(
+    alert.summary,
+  );
+  assert.ok(match, alert.summary);
+  const ref = match[1];
+  await waitUntil(
+    async () => ['succeeded', 'failed', 'cancelled'].includes((await ticketOf(reader.store, ref)).state),
+    60_000,
+    `${ref} to end`,
+  );
+  const ticket = await ticketOf(reader.store, ref);
+  assert.ok(ticket.slack.threadChannel && ticket.slack.threadTs, 'posted with a thread');
+  const thread = h.api.replies(ticket.slack.threadChannel, ticket.slack.threadTs).map(text).join('\n');
+  assert.equal(ticket.state, 'succeeded', thread);
+  assert.match(
+    thread,
+    new RegExp(
+      `${escapeRegex(primary)} was not fenced: dbops cannot reach it .*rebuild it as a replica of 127\\.0\\.0\\.1:3433`,
+    ),
+  );
+  assert.match(thread, /127\.0\.0\.1:3433 promoted: replication stopped, writable — /);
+  assert.match(thread, /is down, not fenced, and recorded as a replica: rebuild it before it rejoins/);
+  const s1 = await set.slaveStatus('replica');
+  assert.equal(`${s1?.Master_Host}:${s1?.Master_Port}`, '127.0.0.1:3433', '3432 replicates from the new primary');
+});
+
+interface Relay {
+  port: number;
+  /** Refuse new connections, keep the open ones: dbops loses the primary, the replicas' IO threads do not. */
+  refuseNew(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP relay to a local server, on a port of its own. */
+async function startRelay(target: number): Promise<Relay> {
+  const sockets = new Set<net.Socket>();
+  let refusing = false;
+  const server = net.createServer((client) => {
+    if (refusing) return void client.destroy();
+    const upstream = net.connect(target, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
+  return {
+    port,
+    refuseNew: () => {
+      refusing = true;
+    },
+    restore: () => {
+      refusing = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
