@@ -4,7 +4,9 @@ import net from 'node:net';
 import type { RowDataPacket } from 'mysql2/promise';
 import { Redis } from 'ioredis';
 import { parseConfig } from '../../src/config/load.js';
+import { haSettings } from '../../src/config/schema.js';
 import { createFailureDetector, type FailureDetector } from '../../src/ha/failure-detector.js';
+import { runSwitchover } from '../../src/ha/switchover.js';
 import { silentLogger } from '../../src/kernel/logger.js';
 import { escapeRegex } from '../../src/review/ast-dml.js';
 import { startHarness, testConfigYaml, type Harness } from '../support/harness.js';
@@ -177,8 +179,69 @@ it('the primary really dies: its replicas lose it too, and dbops fails over by i
   assert.equal(`${s1?.Master_Host}:${s1?.Master_Port}`, '127.0.0.1:3433', '3432 replicates from the new primary');
 });
 
+it('a failover fences an old primary that answers again: set read-only before the candidate is promoted', async () => {
+  // Now 3433 is the primary and 3432 its replica. A second relay to 3433 refuses its first connection
+  // (the job's pre-checks find the primary down) and lets the next through: it came back in between.
+  const back = await startRelay(PORT + 2);
+  try {
+    await set.sql('replica', 'STOP SLAVE');
+    await set.sql('replica', 'CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?', ['127.0.0.1', back.port]);
+    await set.sql('replica', 'START SLAVE');
+    await waitUntil(async () => (await set.slaveStatus('replica'))?.Slave_IO_Running === 'Yes', 30_000, 'replicating');
+    const cluster = parseConfig(
+      testConfigYaml(`  fence:
+    env: prod
+    primary: { host: 127.0.0.1, port: ${back.port} }
+    replicas: [{ host: 127.0.0.1, port: ${PORT + 1} }]
+    user: root
+    ha: { replication_user: dbops_repl, replication_password_env: DBOPS_HA2_AUTO_REPL }
+`),
+    ).clusters.fence;
+    assert.ok(cluster);
+    const milestones: string[] = [];
+    back.refuseNext(1);
+    const outcome = await runSwitchover({
+      mode: 'failover',
+      clusterName: 'fence',
+      cluster,
+      candidate: `127.0.0.1:${PORT + 1}`,
+      settings: haSettings(cluster),
+      secrets: process.env,
+      installation: h.redisPrefix,
+      ticketRef: 'T-0',
+      report: {
+        milestone: async (t) => void milestones.push(t),
+        progress: async () => undefined,
+        log: async () => undefined,
+      },
+      signal: new AbortController().signal,
+      record: async () => undefined,
+    });
+    const thread = milestones.join('\n');
+    assert.equal(outcome.oldPrimaryFenced, true, thread);
+    assert.match(
+      thread,
+      new RegExp(
+        `🔒 127\\.0\\.0\\.1:${back.port} answered again: set read-only \\(read_only=ON\\) before 127\\.0\\.0\\.1:${PORT + 1} is promoted`,
+      ),
+    );
+    assert.ok(
+      thread.indexOf('answered again') < thread.indexOf('promoted: replication stopped'),
+      'fenced before the promotion',
+    );
+    const readOnly = async (node: ReplicaNode) =>
+      Number(((await set.sql(node, 'SELECT @@global.read_only AS ro')) as RowDataPacket[])[0]?.ro);
+    assert.equal(await readOnly('replica2'), 1, 'the old primary is read-only');
+    assert.equal(await readOnly('replica'), 0, 'the new primary is writable');
+  } finally {
+    await back.close();
+  }
+});
+
 interface Relay {
   port: number;
+  /** Refuse the next `n` connections, then let them through again. */
+  refuseNext(n: number): void;
   /** Refuse new connections, keep the open ones: dbops loses the primary, the replicas' IO threads do not. */
   refuseNew(): void;
   restore(): void;
@@ -189,8 +252,13 @@ interface Relay {
 async function startRelay(target: number): Promise<Relay> {
   const sockets = new Set<net.Socket>();
   let refusing = false;
+  let refuseCount = 0;
   const server = net.createServer((client) => {
     if (refusing) return void client.destroy();
+    if (refuseCount > 0) {
+      refuseCount -= 1;
+      return void client.destroy();
+    }
     const upstream = net.connect(target, '127.0.0.1');
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -211,6 +279,9 @@ async function startRelay(target: number): Promise<Relay> {
   });
   return {
     port,
+    refuseNext: (n) => {
+      refuseCount = n;
+    },
     refuseNew: () => {
       refusing = true;
     },
