@@ -40,8 +40,11 @@ export async function startAutomaticFailover(
 ): Promise<FailoverStarted> {
   const paused = await pausedBy(request.cluster, deps);
   if (paused) return { ok: false, why: paused };
-  const disagree = await deps.askReplicas(request.cluster);
-  if (disagree) return { ok: false, why: disagree };
+  // Without a candidate or with a failed pre-check, the request below says why; no need to ask first.
+  if (request.plan.candidate && request.plan.checks.every((c) => c.ok)) {
+    const disagree = await deps.askReplicas(request.cluster);
+    if (disagree) return { ok: false, why: disagree };
+  }
   const answer = await requestSwitchover({ ...request, user: BOT_ACTOR, requested: false, automatic: true }, deps);
   switch (answer.kind) {
     case 'auto_approved':
