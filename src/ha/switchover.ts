@@ -1,8 +1,8 @@
 import { plural } from '../kernel/format.js';
 import { randomBytes } from 'node:crypto';
-import type { RowDataPacket } from 'mysql2/promise';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
 import type { Cluster, Endpoint, HaSettings } from '../config/schema.js';
-import { endpointName } from '../db/connection-options.js';
+import { endpointName, instanceOptions } from '../db/connection-options.js';
 import { messageOf } from '../kernel/errors.js';
 import { describeNodes } from './describe.js';
 import { gtidBehind } from './gtid.js';
@@ -147,7 +147,7 @@ export async function runSwitchover(run: SwitchoverRun): Promise<SwitchoverOutco
 
     // Fence where possible: a primary that answers again must take no more writes once another is promoted.
     const fenced = failover
-      ? await step(`fence ${oldPrimary}`, () => fence(nodes, oldPrimary, candidate, position, run))
+      ? await step(`fence ${oldPrimary}`, () => fence(oldPrimary, candidate, position, run))
       : null;
 
     await step(`${candidate} caught up (${position || 'empty'})`, async () => {
@@ -292,16 +292,23 @@ class Refused extends Error {}
  * the configured hooks run as they are (a hook that moves a VIP or a proxy is the real fence).
  */
 async function fence(
-  nodes: ClusterNodes,
   oldPrimary: string,
   candidate: string,
   position: string,
-  run: Pick<SwitchoverRun, 'report' | 'hook'>,
+  run: Pick<SwitchoverRun, 'report' | 'hook' | 'cluster' | 'secrets'>,
 ): Promise<boolean> {
   const hooks = run.hook ? ' The configured hooks run as they are.' : '';
+  // The pre-checks just found it down: one short try (a primary that is back answers at once), so a
+  // hung host costs the failover a second, not a full connect timeout.
+  let conn: mysql.Connection | undefined;
   try {
-    await nodes.query(oldPrimary, 'SET GLOBAL read_only = 1');
-    const binlog = String(await nodes.value(oldPrimary, 'SELECT @@global.gtid_binlog_pos'));
+    conn = await mysql.createConnection({
+      ...instanceOptions(run.cluster, run.cluster.primary, run.secrets),
+      connectTimeout: FENCE_CONNECT_MS,
+    });
+    await conn.query('SET GLOBAL read_only = 1');
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT @@global.gtid_binlog_pos AS pos');
+    const binlog = String(rows[0]?.pos ?? '');
     await run.report.milestone(
       `🔒 ${oldPrimary} answered again: set read-only (read_only=ON) before ${candidate} is promoted, so it takes no more writes. Its binary log is at ${binlog || 'empty'}; the replicas applied up to ${position || 'empty'} — anything beyond that is not on ${candidate}. Rebuild ${oldPrimary} as a replica of ${candidate} before it rejoins.${hooks}`,
     );
@@ -311,8 +318,12 @@ async function fence(
       `⚠️ ${oldPrimary} was not fenced: dbops cannot reach it (${messageOf(err)}). If it comes back it may still accept writes: keep clients away from it, and rebuild it as a replica of ${candidate} (from a fresh copy; do not just start it) before it rejoins.${hooks}`,
     );
     return false;
+  } finally {
+    await conn?.end().catch(() => undefined);
   }
 }
+
+const FENCE_CONNECT_MS = 1_000;
 
 function ensureBest(plan: SwitchoverPlan, candidate: string): void {
   const best = plan.ranking.find((r) => r.eligible);
