@@ -81,9 +81,13 @@ export async function runRestore(setId: number, plan: RestorePlanItem[], deps: R
           db: deps.db,
           defaultsFile,
           threads: deps.threads,
+          binlog: true,
           signal: deps.signal,
         });
-        const compared = await compareWithManifest(deps.db, staging, schema);
+        const compared = await compareWithManifest(deps.db, staging, schema, {
+          checksums: 'recorded',
+          threads: deps.threads,
+        });
         if (compared.problems.length > 0)
           throw new BackupError(
             `${item.from} of ${set.ref} did not restore as its manifest says: ${compared.problems.slice(0, 5).join('; ')}; the destination was not touched`,

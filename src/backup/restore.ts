@@ -54,6 +54,12 @@ export interface RestoreSchemaInput {
   db: Pool;
   defaultsFile: string;
   threads: number;
+  /**
+   * Whether myloader writes the rows to the binlog (it does not by default). A restore's must reach
+   * the cluster's replicas, where the swap's RENAME TABLE goes too; a verification's throwaway
+   * schema need not. (mariadb, for a dump, writes them as any client does.)
+   */
+  binlog: boolean;
   signal: AbortSignal;
 }
 
@@ -77,6 +83,7 @@ export async function restoreSchema(input: RestoreSchemaInput): Promise<void> {
         '--threads',
         String(input.threads),
         '--overwrite-tables',
+        ...(input.binlog ? ['--enable-binlog'] : []),
         '--verbose',
         '1',
       ],
@@ -103,18 +110,35 @@ export async function restoreSchema(input: RestoreSchemaInput): Promise<void> {
 }
 
 export interface Comparison {
+  /** `checksum` is null where none was taken (`checksums: 'recorded'` and the manifest has none). */
   tables: Array<{ name: string; rows: number; checksum: string | null }>;
   /** The views, triggers, routines and events the restored schema has. */
   objects: ObjectNames;
   problems: string[];
 }
 
+export interface CompareOptions {
+  /**
+   * `all`: CHECKSUM TABLE every table (a verification records them); `recorded`: only tables the
+   * manifest has a checksum for (a restore compares with them and has no use for the others).
+   */
+  checksums: 'all' | 'recorded';
+  /** How many of the counts and checksums run at once (each is one scan, on its own connection). */
+  threads: number;
+}
+
 /**
  * Compare a restored schema with what the manifest says: the same tables, the same rows, and, where
  * the manifest has a checksum, the same CHECKSUM TABLE, and the same views, triggers, routines and
- * events by name. Returns what it found (checksums included).
+ * events by name. Returns what it found (checksums included). The counts and checksums are scans
+ * independent of each other (a big table's COUNT and CHECKSUM included): they run `threads` at a time.
  */
-export async function compareWithManifest(db: Pool, into: string, expected: ManifestSchema): Promise<Comparison> {
+export async function compareWithManifest(
+  db: Pool,
+  into: string,
+  expected: ManifestSchema,
+  options: CompareOptions = { checksums: 'all', threads: 1 },
+): Promise<Comparison> {
   const [rows] = await db.query<RowDataPacket[]>(
     "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
     [into],
@@ -126,19 +150,53 @@ export async function compareWithManifest(db: Pool, into: string, expected: Mani
   const extra = found.filter((t) => !wanted.has(t));
   if (missing.length > 0) problems.push(`missing table${pluralSuffix(missing.length)} ${missing.join(', ')}`);
   if (extra.length > 0) problems.push(`table${pluralSuffix(extra.length)} not in the manifest: ${extra.join(', ')}`);
-  const tables: Comparison['tables'] = [];
-  for (const table of expected.tables) {
-    if (!found.includes(table.name)) continue;
-    const [count] = await db.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${ident(into)}.${ident(table.name)}`);
-    const [sum] = await db.query<RowDataPacket[]>(`CHECKSUM TABLE ${ident(into)}.${ident(table.name)}`);
-    const n = Number(count[0]?.n ?? 0);
-    const checksum = sum[0]?.Checksum === null || sum[0]?.Checksum === undefined ? null : String(sum[0].Checksum);
+  const present = expected.tables.filter((t) => found.includes(t.name));
+  const tables: Comparison['tables'] = present.map((t) => ({ name: t.name, rows: 0, checksum: null }));
+  const scans: Array<() => Promise<void>> = [];
+  // The biggest tables (by the manifest's counts) first, so that a long scan does not start last.
+  const bySize = [...present.keys()].sort((a, b) => present[b].rows - present[a].rows);
+  for (const i of bySize) {
+    const table = present[i];
+    const name = `${ident(into)}.${ident(table.name)}`;
+    scans.push(async () => {
+      const [count] = await db.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${name}`);
+      tables[i].rows = Number(count[0]?.n ?? 0);
+    });
+    if (options.checksums === 'all' || table.checksum !== null)
+      scans.push(async () => {
+        const [sum] = await db.query<RowDataPacket[]>(`CHECKSUM TABLE ${name}`);
+        const value = sum[0]?.Checksum;
+        tables[i].checksum = value === null || value === undefined ? null : String(value);
+      });
+  }
+  await runAtMost(Math.max(1, options.threads), scans);
+  for (const [i, table] of present.entries()) {
+    const { rows: n, checksum } = tables[i];
     if (n !== table.rows) problems.push(`${table.name}: ${n} rows, the manifest says ${table.rows}`);
     if (table.checksum !== null && checksum !== table.checksum)
       problems.push(`${table.name}: CHECKSUM TABLE ${checksum}, the manifest says ${table.checksum}`);
-    tables.push({ name: table.name, rows: n, checksum });
   }
   const objects = await objectNames(db, into);
   problems.push(...compareObjects(expected, objects));
   return { tables, objects, problems };
+}
+
+/** Run `tasks`, at most `limit` at a time, in their order; the first failure rejects (after the running ones end). */
+async function runAtMost(limit: number, tasks: Array<() => Promise<void>>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < tasks.length) {
+      const task = tasks[next++];
+      try {
+        await task();
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(limit, tasks.length) }, lane));
+  const rejected = lanes.find((l) => l.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }

@@ -64,9 +64,13 @@ export async function verifySet(set: BackupSet, cluster: string, deps: VerifyDep
           db,
           defaultsFile,
           threads: deps.config.backups.threads,
+          binlog: false,
           signal: deps.signal,
         });
-        const compared = await compareWithManifest(db, into, schema);
+        const compared = await compareWithManifest(db, into, schema, {
+          checksums: 'all',
+          threads: deps.config.backups.threads,
+        });
         problems.push(...compared.problems.map((p) => `${schema.name}: ${p}`));
         for (const table of schema.tables)
           table.checksum = compared.tables.find((t) => t.name === table.name)?.checksum ?? table.checksum;

@@ -198,6 +198,32 @@ describe('backups on MariaDB', () => {
           'missing view gone_view',
           'routine not in the manifest: FUNCTION plus_one',
         ]);
+        // A restore checksums only the tables the manifest has a checksum for, and a checksum or a
+        // count that differs is named, whichever of the parallel scans finds it.
+        const t = schema.tables.find((x) => x.name === 't');
+        assert.ok(t?.checksum, 'the verification recorded a checksum of t');
+        const recorded = await compareWithManifest(
+          fx.pools.jobs.primary('local'),
+          source,
+          {
+            ...schema,
+            tables: schema.tables.map((x) =>
+              x.name === 't' ? { ...x, checksum: '12345' } : { ...x, rows: x.rows + 1, checksum: null },
+            ),
+          },
+          { checksums: 'recorded', threads: 3 },
+        );
+        assert.deepEqual(recorded.problems, [
+          'log: 0 rows, the manifest says 1',
+          `t: CHECKSUM TABLE ${t.checksum}, the manifest says 12345`,
+        ]);
+        assert.deepEqual(
+          recorded.tables.map((x) => [x.name, x.rows, x.checksum]),
+          [
+            ['log', 0, null],
+            ['t', 3, t.checksum],
+          ],
+        );
 
         // A destination with its own view and a trigger on a table of the same name as the set's.
         const into = `${source}_r`;
