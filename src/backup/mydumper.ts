@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runAtMost } from '../kernel/concurrency.js';
 import type { DumpInput, DumpOutput } from './dump-types.js';
 import type { ManifestFile } from './manifest.js';
 import { listFiles, scanFile } from './set-files.js';
@@ -40,19 +41,17 @@ export async function dumpWithMydumper(input: DumpInput): Promise<DumpOutput> {
   const rows = new Map<string, Map<string, number>>(input.schemas.map((s) => [s, new Map()]));
   const names = await listFiles(input.dir);
   // Independent files: hash and count two at a time (zlib works off the main thread).
-  let next = 0;
-  const work = async () => {
-    while (next < names.length) {
-      const name = names[next++];
+  await runAtMost(
+    2,
+    names.map((name) => async () => {
       const schema = schemaOfFile(name, input.schemas);
       // Definitions (`-schema.sql.gz`, `-schema-triggers…`, `-schema-post…`, `-schema-view…`) hold no rows.
       const scanned = await scanFile(input.dir, name, schema, !/-schema(-[a-z]+)?\.sql(\.gz)?$/.test(name));
       files.push(scanned.file);
       if (schema)
         for (const [table, n] of scanned.rows) rows.get(schema)?.set(table, (rows.get(schema)?.get(table) ?? 0) + n);
-    }
-  };
-  await Promise.all([work(), work()]);
+    }),
+  );
   files.sort((a, b) => a.name.localeCompare(b.name));
   return { files, rows, binlog: parseMetadata(await readFile(join(input.dir, 'metadata'), 'utf8').catch(() => '')) };
 }

@@ -1,3 +1,4 @@
+import { runAtMost } from '../kernel/concurrency.js';
 import { pluralSuffix } from '../kernel/format.js';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
@@ -179,24 +180,4 @@ export async function compareWithManifest(
   const objects = await objectNames(db, into);
   problems.push(...compareObjects(expected, objects));
   return { tables, objects, problems };
-}
-
-/** Run `tasks`, at most `limit` at a time, in their order; the first failure rejects (after the running ones end). */
-async function runAtMost(limit: number, tasks: Array<() => Promise<void>>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const lane = async () => {
-    while (!failed && next < tasks.length) {
-      const task = tasks[next++];
-      try {
-        await task();
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  const lanes = await Promise.allSettled(Array.from({ length: Math.min(limit, tasks.length) }, lane));
-  const rejected = lanes.find((l) => l.status === 'rejected');
-  if (rejected) throw rejected.reason;
 }
