@@ -112,6 +112,13 @@ export function createAlertService(deps: AlertServiceDeps) {
       const now = clock.now();
       const existing = await alertStore.openByFingerprint(db, fingerprintOf(scope, input.checkId, condition.subject));
       let id: number;
+      // A raised alert is edited on purpose (the outcome of what it announced): its message shows the
+      // new text at once, not at the next value-only render (RENDER_EVERY_MS, meant for noisy polls).
+      const edited =
+        existing !== null &&
+        (existing.summary !== input.summary ||
+          existing.severity !== input.severity ||
+          JSON.stringify(existing.details ?? null) !== JSON.stringify(input.details ?? null));
       if (existing) {
         await alertStore.apply(
           db,
@@ -134,7 +141,7 @@ export function createAlertService(deps: AlertServiceDeps) {
       } else {
         id = await alertStore.insert(db, scope, condition, { state: 'firing', kind: 'manual', now });
       }
-      await announce(db, input.cluster);
+      await announce(db, input.cluster, { rerender: edited });
       return { id };
     });
   }

@@ -239,4 +239,41 @@ describe('alert lifecycle in the alert channel', () => {
     );
     assert.match(text(f.api.message(ALERTS, post.ts) ?? {}), /resolved .* — 10\.0\.0\.2:3306 is the primary now/);
   });
+  it('a raised alert raised again with new text or details is edited at once; the same text is left alone', async () => {
+    const down = {
+      cluster: 'prod',
+      instance: '10.0.0.1:3306',
+      checkId: 'primary-down',
+      severity: 'critical' as const,
+      summary: '2 observers could not reach the primary. Checking with its replicas before an automatic failover',
+      details: { candidate: null },
+    };
+    await f.alerts.raise(down);
+    const post = f.posts().at(-1);
+    assert.ok(post);
+    assert.match(text(f.api.message(ALERTS, post.ts) ?? {}), /Checking with its replicas/);
+    assert.doesNotMatch(text(f.api.message(ALERTS, post.ts) ?? {}), /Fail over to/);
+    const edits = () => f.api.callsTo('chat.update').length;
+    const before = edits();
+    // Within the value-only render interval: an outcome is still shown now, with its button.
+    await f.alerts.raise({
+      ...down,
+      summary:
+        '2 observers could not reach the primary. Automatic failover did not start: the replicas still replicate',
+      details: { candidate: '10.0.0.2:3306' },
+    });
+    assert.equal(f.posts().at(-1)?.ts, post.ts, 'the same message');
+    const shown = text(f.api.message(ALERTS, post.ts) ?? {});
+    assert.match(shown, /Automatic failover did not start: the replicas still replicate/);
+    assert.doesNotMatch(shown, /Checking with its replicas/);
+    assert.match(shown, /Fail over to 10\.0\.0\.2:3306/);
+    assert.equal(edits(), before + 1);
+    await f.alerts.raise({
+      ...down,
+      summary:
+        '2 observers could not reach the primary. Automatic failover did not start: the replicas still replicate',
+      details: { candidate: '10.0.0.2:3306' },
+    });
+    assert.equal(edits(), before + 1, 'nothing new to show');
+  });
 });
