@@ -61,23 +61,33 @@ export function startFailureDetection(s: Services, alerts: Monitoring['alerts'],
     secrets: s.secrets,
     logger,
     onDown: async (down) => {
-      const plan = await planner.plan(down.cluster, null, 'failover');
       const cluster = findCluster(config, down.cluster);
-      const started = cluster && haSettings(cluster).auto_failover ? await failOver(down, plan) : null;
-      await alerts.raise({
-        cluster: down.cluster,
-        instance: down.primary,
-        checkId: 'primary-down',
-        severity: 'critical',
-        summary: `${down.observers.length} observers (${down.observers.join(', ')}) could not reach the primary within ${down.windowSeconds} s: ${down.problem}. ${primaryDownNext(plan, started)}`,
-        value: 'unreachable',
-        threshold: `${down.observers.length} observers within ${down.windowSeconds} s`,
-        // An automatic failover under way: no "Fail over to" button beside it.
-        details: {
-          candidate: started?.ok ? null : plan.candidate,
-          observers: down.observers,
-          ...(started?.ok ? { automaticFailover: started.ticket.ref } : {}),
-        },
+      const auto = cluster !== undefined && haSettings(cluster).auto_failover;
+      const raise = (next: string, details: Record<string, unknown>) =>
+        alerts.raise({
+          cluster: down.cluster,
+          instance: down.primary,
+          checkId: 'primary-down',
+          severity: 'critical',
+          summary: `${down.observers.length} observers (${down.observers.join(', ')}) could not reach the primary within ${down.windowSeconds} s: ${down.problem}. ${next}`,
+          value: 'unreachable',
+          threshold: `${down.observers.length} observers within ${down.windowSeconds} s`,
+          details: { observers: down.observers, ...details },
+        });
+      // DBAs hear of it at once — before the plan (its survey waits out a hung primary's connect
+      // timeout) and the replicas' say; the same alert is then edited with the outcome. No button
+      // while dbops decides: a DBA's failover would race its own.
+      if (auto && cluster)
+        await raise(checkingReplicas(haSettings(cluster).replica_check_seconds), { candidate: null }).catch(
+          (err: unknown) =>
+            logger.error('could not raise the primary-down alert', { cluster: down.cluster }, toError(err)),
+        );
+      const plan = await planner.plan(down.cluster, null, 'failover');
+      const started = auto ? await failOver(down, plan) : null;
+      // An automatic failover under way: no "Fail over to" button beside it.
+      await raise(primaryDownNext(plan, started), {
+        candidate: started?.ok ? null : plan.candidate,
+        ...(started?.ok ? { automaticFailover: started.ticket.ref } : {}),
       });
     },
     onUp: (cluster, primary) => resolvePrimaryDown(alerts, cluster, primary),
@@ -90,8 +100,13 @@ export function startFailureDetection(s: Services, alerts: Monitoring['alerts'],
   return detector;
 }
 
+/** What the primary-down alert says while an automatic failover waits for the replicas' say. */
+export function checkingReplicas(seconds: number): string {
+  return `Checking with its replicas before an automatic failover (up to ${seconds} s); this alert is updated with the outcome.`;
+}
+
 /** What the primary-down alert says comes next: the failover dbops started, or the one it proposes. */
-function primaryDownNext(plan: SwitchoverPlan, started: FailoverStarted | null): string {
+export function primaryDownNext(plan: SwitchoverPlan, started: FailoverStarted | null): string {
   if (started?.ok)
     return `Automatic failover started (ha.auto_failover): ${started.ticket.ref} promotes ${plan.candidate} (${plan.why.join(', ')}); every step is posted in its thread.`;
   const notStarted = started ? `Automatic failover did not start: ${started.why}. ` : '';

@@ -101,6 +101,17 @@ const detector = () => {
 };
 const primaryDown = async () =>
   ((await h.runtime.monitoring?.alerts.firing('split')) ?? []).filter((a) => a.checkId === 'primary-down');
+/** dbops' posts or edits in the alert channel about the cluster since call `since`, oldest first. */
+const alertCalls = (since: number, method: 'chat.postMessage' | 'chat.update') =>
+  h.api.calls
+    .slice(since)
+    .filter(
+      (c) =>
+        c.method === method &&
+        !c.fault &&
+        c.params.channel === ALERTS &&
+        text(c.params as { text?: string }).includes('split (prod)'),
+    );
 const alertMessage = () => [...h.api.messages(ALERTS)].reverse().find((m) => text(m).includes('split (prod)'));
 
 it("dbops cannot reach the primary but its replicas still replicate from it: no automatic failover, the alert says why and offers the DBA's button", async () => {
@@ -111,7 +122,25 @@ it("dbops cannot reach the primary but its replicas still replicate from it: no 
   const declaring = Date.now();
   const verdict = await detector().observe('split');
   assert.ok(verdict.status === 'down' && verdict.declaredHere, 'declared here');
-  console.log(`measured: declaration → alert (replicas asked) ${Date.now() - declaring} ms`);
+  const declared = Date.now();
+
+  // DBAs heard of it at once, before the replicas were asked; the same message then got the outcome.
+  const [first, ...more] = alertCalls(since, 'chat.postMessage');
+  assert.ok(first, 'the alert was posted');
+  assert.equal(more.length, 0, 'posted once');
+  const interim = text(first.params as { text?: string });
+  assert.match(
+    interim,
+    /Checking with its replicas before an automatic failover \(up to 20 s\); this alert is updated with the outcome/,
+  );
+  assert.doesNotMatch(interim, /Fail over to/, 'no button while dbops decides');
+  const outcome = alertCalls(since, 'chat.update').find((c) =>
+    /Automatic failover did not start/.test(text(c.params as { text?: string })),
+  );
+  assert.ok(outcome, 'the same message, edited with the outcome');
+  console.log(
+    `measured: declaration → interim alert posted ${first.at.getTime() - declaring} ms; → outcome shown (replicas asked) ${outcome.at.getTime() - declaring} ms; observe returned ${declared - declaring} ms`,
+  );
 
   const [alert] = await primaryDown();
   assert.ok(alert, 'one alert');
@@ -123,6 +152,11 @@ it("dbops cannot reach the primary but its replicas still replicate from it: no 
     ),
   );
   assert.match(text(alertMessage() ?? {}), /Fail over to 127\.0\.0\.1:3433/, "the DBA's button");
+  assert.doesNotMatch(
+    text(alertMessage() ?? {}),
+    /Checking with its replicas/,
+    'the outcome replaced the interim text',
+  );
   assert.ok(
     !h.api.calls.slice(since).some((c) => /Failover of split/.test(JSON.stringify(c.params))),
     'no failover ticket',
@@ -149,12 +183,22 @@ it("dbops cannot reach the primary but its replicas still replicate from it: no 
 it('the primary goes silent for everyone (a hung host): dbops asks the replicas again until they lose it too, then fails over by itself, saying the old primary was not fenced', async () => {
   // Nothing is closed: every open connection stops carrying data, new ones hang. The replicas' IO
   // threads notice only by silence (slave_net_timeout 2 s), unlike a killed primary's dropped connection.
+  const since = h.api.calls.length;
   relay.freeze();
   assert.equal((await other.observe('split')).status, 'suspect');
   const declaring = Date.now();
   const verdict = await detector().observe('split');
   assert.ok(verdict.status === 'down' && verdict.declaredHere, 'declared here');
-  console.log(`measured: declaration → automatic failover started (replicas re-asked) ${Date.now() - declaring} ms`);
+  const [interim] = alertCalls(since, 'chat.postMessage');
+  assert.ok(interim, 'the alert was posted before the replicas were asked');
+  assert.match(text(interim.params as { text?: string }), /Checking with its replicas before an automatic failover/);
+  const started = alertCalls(since, 'chat.update').find((c) =>
+    /Automatic failover started/.test(text(c.params as { text?: string })),
+  );
+  assert.ok(started, 'the same message, edited with the outcome');
+  console.log(
+    `measured: declaration → interim alert posted ${interim.at.getTime() - declaring} ms; → automatic failover started shown (replicas re-asked) ${started.at.getTime() - declaring} ms`,
+  );
   const [alert] = await primaryDown();
   assert.ok(alert, 'one alert');
   const match = /Automatic failover started \(ha\.auto_failover\): (T-\d+) promotes 127\.0\.0\.1:3433/.exec(

@@ -87,10 +87,18 @@ const primaryDown = async (cluster: string) =>
 const alertMessage = (cluster: string) =>
   [...h.api.messages(ALERTS)].reverse().find((m) => text(m).includes(`${cluster} (prod)`));
 
+/** What dbops sent to the alert channel about `cluster` since call `since` (posts or edits). */
+const alertCalls = (since: number, method: 'chat.postMessage' | 'chat.update', cluster: string) =>
+  h.api.calls
+    .slice(since)
+    .filter((c) => c.method === method && !c.fault && c.params.channel === ALERTS)
+    .map((c) => c.params as { text?: string; blocks?: unknown[] })
+    .filter((m) => text(m).includes(`${cluster} (prod)`));
 const slaveStatus = (node: ReplicaNode) => set.slaveStatus(node);
 
 it("auto_failover: once two observers agree the primary is down, dbops fails over by itself, posts every step, and the alert resolves; a second failure within the pause is a DBA's decision", async () => {
   assert.equal((await detector().observe('auto')).status, 'up');
+  const since = h.api.calls.length;
   await set.kill('primary');
   assert.equal((await other.observe('auto')).status, 'suspect', 'one observer is not enough');
   assert.deepEqual(await primaryDown('auto'), [], 'no alert yet');
@@ -109,7 +117,21 @@ it("auto_failover: once two observers agree the primary is down, dbops fails ove
   const message = alertMessage('auto');
   assert.ok(message, 'the alert message');
   assert.match(text(message), /Automatic failover started/);
+  assert.doesNotMatch(text(message), /Checking with its replicas/, 'the outcome replaced the interim text');
   assert.doesNotMatch(text(message), /Fail over to/, 'no button: dbops is failing over');
+  // DBAs heard of it before the replicas were asked: first posted, then that message edited.
+  const [first, ...more] = alertCalls(since, 'chat.postMessage', 'auto');
+  assert.ok(first, 'the alert was posted');
+  assert.equal(more.length, 0, 'posted once');
+  assert.match(
+    text(first),
+    /Checking with its replicas before an automatic failover \(up to 30 s\); this alert is updated with the outcome/,
+  );
+  assert.doesNotMatch(text(first), /Fail over to/, 'no button while dbops decides');
+  assert.ok(
+    alertCalls(since, 'chat.update', 'auto').some((c) => /Automatic failover started/.test(text(c))),
+    'the same message, edited with the outcome',
+  );
 
   await waitUntil(
     async () => ['succeeded', 'failed', 'cancelled'].includes((await ticketOf(reader.store, ref)).state),
