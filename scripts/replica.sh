@@ -105,19 +105,27 @@ start_node() { # node, server-id, extra mariadbd options…
   dir=$(dir_of "$node")
   port=$(port_of "$node")
   if alive "$node"; then return 0; fi
-  mkdir -p "$dir"
-  if [ ! -d "$dir/data/mysql" ]; then
+  mkdir -p "$dir/tmp"
+  # A datadir is reused only when its install finished (the marker): an install cut short (a killed
+  # run, a full disk) leaves a mysql/ folder that is not a working server, so it is made again.
+  if [ ! -f "$dir/data/.dbops-installed" ]; then
     rm -rf "$dir/data"
     mkdir -p "$dir/data"
-    [ ${#RUN_AS[@]} -eq 0 ] || chown -R mysql:mysql "$dir/data"
+    [ ${#RUN_AS[@]} -eq 0 ] || chown -R mysql:mysql "$dir/data" "$dir/tmp"
+    # Its own tmpdir: the bootstrap's temporary tables never meet another server's files in /tmp.
     mariadb-install-db --no-defaults --datadir="$dir/data" "${RUN_AS[@]}" --auth-root-authentication-method=normal \
-      --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
+      --skip-test-db --tmpdir="$dir/tmp" >"$dir/install.log" 2>&1 || {
+      cat "$dir/install.log" >&2
+      rm -rf "$dir/data"
+      return 1
+    }
+    touch "$dir/data/.dbops-installed"
   fi
   echo "$port" >"$dir/port"
   [ ${#RUN_AS[@]} -eq 0 ] || chown -R mysql:mysql "$dir"
   rm -f "$dir/mysqld.sock" "$dir/mysqld.pid"
   setsid /usr/sbin/mariadbd --no-defaults "${RUN_AS[@]}" --datadir="$dir/data" --port="$port" --bind-address=127.0.0.1 \
-    --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \
+    --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" --tmpdir="$dir/tmp" \
     --server-id="$server_id" --skip-name-resolve --performance-schema=OFF --innodb-buffer-pool-size=32M \
     --innodb-log-file-size=16M --max-connections="$MAX_CONNECTIONS" --character-set-server=utf8mb4 \
     --collation-server=utf8mb4_general_ci "$@" </dev/null >/dev/null 2>&1 9>&- &
