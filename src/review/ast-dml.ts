@@ -220,7 +220,8 @@ export function locate(
   const body = usable.map((p) => (WORD.test(p) ? `\`?${p}\`?` : escapeRegex(p))).join('\\s*');
   const head = WORD.test(usable[0].charAt(0)) ? '(?<![\\w$])' : '';
   const tail = WORD.test(usable[usable.length - 1].slice(-1)) ? '(?![\\w$])' : '';
-  const re = new RegExp(head + body + tail, 'gi');
+  const re = compiled(head + body + tail);
+  re.lastIndex = 0;
   let offset = -1;
   for (let m = re.exec(stmt.text); m; m = re.exec(stmt.text)) {
     offset = m.index;
@@ -228,6 +229,20 @@ export function locate(
     if (m[0].length === 0) re.lastIndex++;
   }
   return offset === -1 ? {} : positionAt(stmt, offset);
+}
+
+/** Patterns `locate` built before: a batch asks for the same fragments statement after statement. */
+const patterns = new Map<string, RegExp>();
+const PATTERNS_KEPT = 2_000;
+
+function compiled(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) {
+    if (patterns.size >= PATTERNS_KEPT) patterns.clear();
+    re = new RegExp(source, 'gi');
+    patterns.set(source, re);
+  }
+  return re;
 }
 
 /** Absolute 1-based line/column of an offset inside the statement text. */
