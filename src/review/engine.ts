@@ -164,7 +164,9 @@ export async function reviewStatements(batch: ReviewStatement[], options: Review
         schema,
         shadow,
       };
-      for (const draft of await rule.check(ctx)) {
+      // Most rules answer at once; awaiting only a promise spares 5,000 statements × every rule a microtask turn.
+      const checked = rule.check(ctx);
+      for (const draft of checked instanceof Promise ? await checked : checked) {
         if (options.authoredBy === 'dbops' && isAboutOwnForm(rule.id, draft)) continue;
         const at =
           draft.line !== undefined
