@@ -60,18 +60,33 @@ export interface TicketFlow {
  */
 export function useTicketFlow(options: HarnessOptions | undefined, ready: (flow: TicketFlow) => void): void {
   let flow: TicketFlow | undefined;
+  let backups: string | undefined;
   before(async () => {
     const target = await createTargetSchema();
-    const h = await startHarness(options);
+    backups = `${target.name}_bk`;
+    const configYaml = withOwnBackupSchema(options?.configYaml ?? testConfigYaml(), backups);
+    const h = await startHarness({ ...options, configYaml });
     flow = { h, target, reader: await openTicketReader(h) };
     ready(flow);
   });
   after(async () => {
-    if (!flow) return;
-    await flow.reader.close();
-    await flow.h.stop();
-    await flow.target.drop();
+    if (flow) {
+      await flow.reader.close();
+      await flow.h.stop();
+      await flow.target.drop();
+    }
+    if (backups) await dropDatabase(backups);
   });
+}
+
+/**
+ * The flow's before-images go to a backup schema of its own, dropped with it, not into the shared
+ * default (`dbops_backup`) where every run left a table; a config that names one keeps it.
+ */
+function withOwnBackupSchema(yaml: string, schema: string): string {
+  if (/^\s+backup_schema:/m.test(yaml)) return yaml;
+  if (/^execution:\s*$/m.test(yaml)) return yaml.replace(/^execution:\s*$/m, `execution:\n  backup_schema: ${schema}`);
+  return `${yaml}\nexecution:\n  backup_schema: ${schema}\n`;
 }
 
 export interface ShopFlow {
