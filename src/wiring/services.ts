@@ -4,7 +4,7 @@ import { type BackupParts, openBackupParts } from './backups.js';
 import { backupOverview } from '../backup/bot.js';
 import { BackupStore } from '../backup/store.js';
 import { backupGlances } from '../slack/views/backups.js';
-import { WebClient } from '@slack/web-api';
+import slackWebApi, { WebClient } from '@slack/web-api';
 import { ticketKinds } from '../../jobs/index.js';
 import { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
@@ -141,11 +141,7 @@ export async function openServices(input: ServiceInput, closers: Closers): Promi
   });
   closers.push(() => queue.close());
   const metrics = new Metrics();
-  const client = new WebClient(input.slack.botToken, {
-    slackApiUrl: input.slack.apiUrl,
-    logger,
-    fetch: countingSlackFetch(metrics),
-  });
+  const client = slackWebClient(input.slack.botToken, input.slack.apiUrl, logger, metrics);
   const notifier = new Notifier(client, logger);
   const webhooks = createWebhooks(config, secrets, logger.child({ name: 'webhooks' }));
   closers.push(() => webhooks.close());
@@ -231,4 +227,17 @@ function secretKey(config: DbopsConfig, dirs: DbopsDirs, secrets: NodeJS.Process
       { keyFile: loaded.origin, generated: loaded.source === 'generated' },
     );
   return loaded.key;
+}
+
+/** The process's Slack Web API client, its calls counted in the metrics. */
+export function slackWebClient(token: string, apiUrl: string | undefined, logger: Logger, metrics: Metrics): WebClient {
+  return new WebClient(token, {
+    slackApiUrl: apiUrl,
+    logger,
+    fetch: countingSlackFetch(metrics),
+    // Slack's own policy (10 retries over about 30 min), but a retry waiting its turn never keeps a
+    // stopped process alive: a call that failed as the process shut down held it up to 30 minutes.
+    // (retryPolicies is read from the default export: Node's ESM loader does not see it as named.)
+    retryConfig: { ...slackWebApi.retryPolicies.tenRetriesInAboutThirtyMinutes, unref: true },
+  });
 }
