@@ -43,9 +43,7 @@ monitors:
 });
 after(async () => {
   await h?.stop();
-  await set?.start().catch(() => undefined); // leave the pair replicating for the next run
-  await set?.sql('primary', `DROP DATABASE IF EXISTS ${SCHEMA}`).catch(() => undefined);
-  await set?.stop();
+  await set?.cleanup(); // the pair and its datadirs go: a suite leaves nothing behind
 });
 
 function poll(instance: string): Promise<PollResult> {

@@ -33,7 +33,7 @@ monitors:
 after(async () => {
   await f?.close();
   await set?.sql('primary', `DROP DATABASE IF EXISTS ${SCHEMA}`).catch(() => undefined);
-  await set?.stop();
+  await set?.cleanup(); // the pair and its datadirs go: a suite leaves nothing behind
 });
 
 const pollBoth = async () => [await f.poller.poll('mon', PRIMARY), await f.poller.poll('mon', REPLICA)];

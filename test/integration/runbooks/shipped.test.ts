@@ -160,7 +160,7 @@ describe('shipped runbooks', () => {
     after(async () => {
       await set?.sql('primary', `DROP DATABASE IF EXISTS ${schema}`);
       await set?.sql('primary', 'DROP DATABASE IF EXISTS percona');
-      await set?.stop();
+      await set?.cleanup(); // the pair and its datadirs go: a suite leaves nothing behind
     });
 
     it('runs pt-table-checksum against the replica: the same data passes, a drifted row fails the run', async () => {
