@@ -11,6 +11,7 @@ import { endpointName } from '../db/connection-options.js';
 import { messageOf, toError } from '../kernel/errors.js';
 import { installationPrefix } from '../queue/queues.js';
 import { type FailoverStarted, startAutomaticFailover } from '../requests/failover.js';
+import { answerPrimaryDown, resolvePrimaryDown } from '../requests/primary-down.js';
 import type { TicketService } from '../tickets/service.js';
 import type { Monitoring } from './monitoring-handle.js';
 import type { Services } from './services.js';
@@ -60,36 +61,14 @@ export function startFailureDetection(s: Services, alerts: Monitoring['alerts'],
     observer: options.workerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     secrets: s.secrets,
     logger,
-    onDown: async (down) => {
-      const cluster = findCluster(config, down.cluster);
-      const auto = cluster !== undefined && haSettings(cluster).auto_failover;
-      const raise = (next: string, details: Record<string, unknown>) =>
-        alerts.raise({
-          cluster: down.cluster,
-          instance: down.primary,
-          checkId: 'primary-down',
-          severity: 'critical',
-          summary: `${down.observers.length} observers (${down.observers.join(', ')}) could not reach the primary within ${down.windowSeconds} s: ${down.problem}. ${next}`,
-          value: 'unreachable',
-          threshold: `${down.observers.length} observers within ${down.windowSeconds} s`,
-          details: { observers: down.observers, ...details },
-        });
-      // DBAs hear of it at once — before the plan (its survey waits out a hung primary's connect
-      // timeout) and the replicas' say; the same alert is then edited with the outcome. No button
-      // while dbops decides: a DBA's failover would race its own.
-      if (auto && cluster)
-        await raise(checkingReplicas(haSettings(cluster).replica_check_seconds), { candidate: null }).catch(
-          (err: unknown) =>
-            logger.error('could not raise the primary-down alert', { cluster: down.cluster }, toError(err)),
-        );
-      const plan = await planner.plan(down.cluster, null, 'failover');
-      const started = auto ? await failOver(down, plan) : null;
-      // An automatic failover under way: no "Fail over to" button beside it.
-      await raise(primaryDownNext(plan, started), {
-        candidate: started?.ok ? null : plan.candidate,
-        ...(started?.ok ? { automaticFailover: started.ticket.ref } : {}),
-      });
-    },
+    onDown: (down) =>
+      answerPrimaryDown(down, {
+        config,
+        alerts,
+        plan: (cluster) => planner.plan(cluster, null, 'failover'),
+        failOver,
+        logger,
+      }),
     onUp: (cluster, primary) => resolvePrimaryDown(alerts, cluster, primary),
   });
   const watched = Object.values(config.clusters).filter((c) => c.ha);
@@ -98,38 +77,4 @@ export function startFailureDetection(s: Services, alerts: Monitoring['alerts'],
     closers.push(async () => stop());
   }
   return detector;
-}
-
-/** What the primary-down alert says while an automatic failover waits for the replicas' say. */
-export function checkingReplicas(seconds: number): string {
-  return `Checking with its replicas before an automatic failover (up to ${seconds} s); this alert is updated with the outcome.`;
-}
-
-/** What the primary-down alert says comes next: the failover dbops started, or the one it proposes. */
-export function primaryDownNext(plan: SwitchoverPlan, started: FailoverStarted | null): string {
-  if (started?.ok)
-    return `Automatic failover started (ha.auto_failover): ${started.ticket.ref} promotes ${plan.candidate} (${plan.why.join(', ')}); every step is posted in its thread.`;
-  const notStarted = started ? `Automatic failover did not start: ${started.why}. ` : '';
-  return plan.candidate
-    ? `${notStarted}Proposed new primary: ${plan.candidate} (${plan.why.join(', ')}).`
-    : `${notStarted}No replica can be promoted: ${plan.checks
-        .filter((c) => !c.ok)
-        .map((c) => c.detail)
-        .join('; ')}.`;
-}
-
-/**
- * The cluster's primary answers: a primary-down alert still open ends, saying why — the same
- * instance answers again, or a failover made another one the primary.
- */
-async function resolvePrimaryDown(alerts: Monitoring['alerts'], cluster: string, primary: string): Promise<void> {
-  const open = (await alerts.firing(cluster)).filter((a) => a.checkId === 'primary-down');
-  for (const alert of open)
-    await alerts.resolve(
-      { cluster, instance: alert.instance, checkId: 'primary-down' },
-      null,
-      alert.instance === primary
-        ? `${primary} answers again`
-        : `${primary} is the primary now (failover); rebuild ${alert.instance} before it rejoins`,
-    );
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SwitchoverPlan } from '../../../src/ha/plan.js';
 import type { Ticket } from '../../../src/tickets/ticket.js';
-import { checkingReplicas, primaryDownNext } from '../../../src/wiring/failure-detection.js';
+import { checkingReplicas, primaryDownNext } from '../../../src/requests/primary-down.js';
 
 const plan: SwitchoverPlan = {
   mode: 'failover',
