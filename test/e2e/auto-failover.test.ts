@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import net from 'node:net';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
-import { Redis } from 'ioredis';
 import { parseConfig } from '../../src/config/load.js';
 import type { DbopsConfig } from '../../src/config/schema.js';
 import { applyTopology, TopologyStore } from '../../src/ha/topology.js';
-import { createFailureDetector, type FailureDetector } from '../../src/ha/failure-detector.js';
-import { silentLogger } from '../../src/kernel/logger.js';
+import type { FailureDetector } from '../../src/ha/failure-detector.js';
+import { startSecondObserver } from '../support/second-observer.js';
 import { startHarness, testConfigYaml, type Harness } from '../support/harness.js';
 import { startReplicaSet, type ReplicaNode, type ReplicaSet } from '../support/replica-set.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
@@ -24,7 +23,7 @@ let set: ReplicaSet;
 let h: Harness;
 let reader: Awaited<ReturnType<typeof openTicketReader>>;
 let relay: Relay;
-let redis: Redis;
+let observerB: Awaited<ReturnType<typeof startSecondObserver>> | undefined;
 let other: FailureDetector;
 let otherConfig: DbopsConfig;
 
@@ -49,23 +48,13 @@ before(async () => {
   const yaml = config(relay.port);
   h = await startHarness({ workers: true, monitors: true, configYaml: yaml });
   reader = await openTicketReader(h);
-  // A second worker process: an observer of its own, sharing the installation's Redis keys.
-  redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
-  await redis.connect();
   otherConfig = parseConfig(yaml);
-  other = createFailureDetector({
-    config: otherConfig,
-    redis,
-    prefix: h.redisPrefix,
-    observer: 'observer-b',
-    secrets: process.env,
-    logger: silentLogger(),
-    onDown: async () => assert.fail('observer-b observes first: the declaration is the runtime’s'),
-  });
+  observerB = await startSecondObserver(h, otherConfig);
+  other = observerB.detector;
 });
 after(async () => {
   try {
-    await redis?.quit();
+    await observerB?.close();
     await reader?.close();
     await h?.stop();
     await relay?.close();
