@@ -2,11 +2,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, it } from 'node:test';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
-import { Redis } from 'ioredis';
 import { parseConfig } from '../../src/config/load.js';
-import { createFailureDetector } from '../../src/ha/failure-detector.js';
 import { applyTopology, TopologyStore } from '../../src/ha/topology.js';
-import { silentLogger } from '../../src/kernel/logger.js';
 import { ids } from '../../src/slack/ids.js';
 import {
   APPROVAL_CHANNEL,
@@ -18,6 +15,7 @@ import {
   type Harness,
 } from '../support/harness.js';
 import { startReplicaSet, type ReplicaNode, type ReplicaSet } from '../support/replica-set.js';
+import { startSecondObserver } from '../support/second-observer.js';
 import { FAST_RUNNER } from '../support/runner-fixture.js';
 import {
   approvalMessage,
@@ -222,23 +220,14 @@ it('a killed primary is declared down only once two observers agree; "Fail over 
   assert.ok(failures, 'the harness runs failure detection');
   // A second worker process, as an observer of its own sharing the installation's Redis keys.
   // Its dbops.yml names 3391 as the primary; the topology the switchover recorded moves it to 3393.
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
-  await redis.connect();
   const meta = mysql.createPool({ host: '127.0.0.1', user: 'root', database: h.metaDatabase, connectionLimit: 1 });
   const otherConfig = parseConfig(CONFIG);
   const [applied] = applyTopology(otherConfig.clusters, await new TopologyStore(meta).all());
   await meta.end();
   assert.deepEqual(applied, { cluster: 'ha', applied: true });
+  const observerB = await startSecondObserver(h, otherConfig);
   try {
-    const other = createFailureDetector({
-      config: otherConfig,
-      redis,
-      prefix: h.redisPrefix,
-      observer: 'observer-b',
-      secrets: process.env,
-      logger: silentLogger(),
-      onDown: async () => assert.fail('observer-b observes first: the declaration is the runtime’s'),
-    });
+    const other = observerB.detector;
     assert.equal((await failures.observe('ha')).status, 'up');
     await set.kill('replica2');
     assert.equal((await other.observe('ha')).status, 'suspect', 'one observer is not enough');
@@ -299,7 +288,7 @@ it('a killed primary is declared down only once two observers agree; "Fail over 
     assert.equal(s2?.Slave_SQL_Running, 'Yes');
     assert.equal(R1, `127.0.0.1:${PORT + 1}`);
   } finally {
-    await redis.quit();
+    await observerB.close();
   }
 });
 
