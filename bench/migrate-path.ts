@@ -6,6 +6,7 @@ import { MigrateSection } from '../src/config/schema.js';
 import { openRunnerFixture, type RunnerFixture } from '../test/support/runner-fixture.js';
 import { dumpAndLoad, installed, LOCAL, mydumperAndLoad } from './migrate.js';
 import type { Benchmark } from './registry.js';
+import { cpuSince, readCpu, serverPid, type CpuReading } from './support/cpu.js';
 import { buildBenchSchema, tableBytes } from './support/migrate-data.js';
 
 /**
@@ -106,13 +107,18 @@ async function migratePath(): Promise<void> {
         run: () => withSchema(() => mydumperAndLoad(source, destination, 2)),
       });
     else console.log('  mydumper/myloader not installed: left out (`bash scripts/ensure-mydumper.sh`)');
+    const [pidRow] = await conn.query('SELECT @@pid_file AS f');
+    const pid = serverPid(Array.isArray(pidRow) && pidRow[0] && 'f' in pidRow[0] ? String(pidRow[0].f) : '');
     const all = candidates.map(() => [] as number[]);
+    const cpu = candidates.map(() => [] as CpuReading[]);
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, c] of candidates.entries()) {
         await fresh();
+        const before = readCpu(pid);
         const started = performance.now();
         await c.run();
         all[i].push(performance.now() - started);
+        cpu[i].push(cpuSince(before, pid));
       }
     }
     const best = all.map((times) => Math.min(...times));
@@ -125,6 +131,11 @@ async function migratePath(): Promise<void> {
         .filter(Boolean)
         .join(', ');
       console.log(`  ${c.name.padEnd(52)} ${(best[i] / 1000).toFixed(2).padStart(6)} s  (${ratios})`);
+    }
+    console.log('  CPU per round (server + client, s; the client is the worker or the tools):');
+    for (const [i, c] of candidates.entries()) {
+      const rounds = cpu[i].map((r) => `${r.server.toFixed(1)}+${r.client.toFixed(1)}`).join('  ');
+      console.log(`  ${c.name.split(/[: ]/)[0].padEnd(12)} ${rounds}`);
     }
     const fastest = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
     const t = fastest.timings;
