@@ -1,6 +1,4 @@
-import { crc32 } from 'node:zlib';
 import type { ColumnInfo } from './catalog.js';
-import type { RawRow } from './encode.js';
 import { quoteIdent } from './sql.js';
 
 /**
@@ -8,11 +6,11 @@ import { quoteIdent } from './sql.js';
  * bitmap of the nullable columns (CONCAT_WS skips NULLs, so NULL, '' and 'NULL' would otherwise
  * collide). A range's checksum is its COUNT and the BIT_XOR of its rows' CRCs, so order does not
  * matter. The destination's (and a resumed run's source's) are computed by the server with
- * `rowCrcExpr`; while copying, the source's is computed here (`RowHasher`) from the very bytes the
+ * `rowCrcExpr`; while copying, the source's is computed by `RowCodec` from the very bytes the
  * source sent, which are what the server's CONCAT_WS sees: the source server does no extra work.
  */
 
-type ChecksumColumn = Pick<ColumnInfo, 'name' | 'dataType' | 'nullable'> & { charset?: string | null };
+export type ChecksumColumn = Pick<ColumnInfo, 'name' | 'dataType' | 'nullable'> & { charset?: string | null };
 
 const FLOAT_TYPES = new Set(['float']);
 
@@ -39,61 +37,6 @@ export function rowCrcExpr(columns: readonly ChecksumColumn[]): string {
   const nullable = columns.filter((c) => c.nullable);
   if (nullable.length > 0) parts.push(`CONCAT(${nullable.map((c) => `ISNULL(${quoteIdent(c.name)})`).join(', ')})`);
   return `CRC32(CONCAT_WS('#', ${parts.join(', ')}))`;
-}
-
-const HASH = 0x23;
-/** CRC-32 (zlib's: reflected 0xEDB88320) of one byte, by table. */
-const CRC_TABLE = (() => {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  return table;
-})();
-/** Values at least this long are hashed by zlib (native); shorter ones byte by byte here, where the call would cost more. */
-const NATIVE_FROM = 64;
-
-/**
- * The same CRC as `rowCrcExpr`, from a row's raw values as the source sent them. The CRC runs over
- * the values in place (no copy of the row into one buffer): short values through the table here,
- * long ones through zlib carrying the CRC on.
- */
-export class RowHasher {
-  private readonly nullable: boolean[];
-  private readonly anyNullable: boolean;
-
-  constructor(columns: readonly ChecksumColumn[]) {
-    this.nullable = columns.map((c) => c.nullable);
-    this.anyNullable = this.nullable.some(Boolean);
-  }
-
-  crc(row: RawRow): number {
-    const n = this.nullable.length;
-    const table = CRC_TABLE;
-    // The CRC register, inverted as zlib keeps it while running.
-    let r = -1;
-    let first = true;
-    for (let i = 0; i < n; i++) {
-      const value = row[i];
-      if (value === null || value === undefined) continue;
-      if (!first) r = table[(r ^ HASH) & 0xff] ^ (r >>> 8);
-      first = false;
-      const length = value.length;
-      if (length >= NATIVE_FROM) {
-        r = ~crc32(value, ~r >>> 0);
-      } else {
-        for (let j = 0; j < length; j++) r = table[(r ^ value[j]) & 0xff] ^ (r >>> 8);
-      }
-    }
-    if (this.anyNullable) {
-      if (!first) r = table[(r ^ HASH) & 0xff] ^ (r >>> 8);
-      for (let i = 0; i < n; i++)
-        if (this.nullable[i]) r = table[(r ^ (row[i] === null ? 0x31 : 0x30)) & 0xff] ^ (r >>> 8);
-    }
-    return ~r >>> 0;
-  }
 }
 
 export interface RangeSum {

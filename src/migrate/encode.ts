@@ -4,16 +4,12 @@
  * into JavaScript values, so BIGINT, DECIMAL, dates and binary data pass through byte for byte.
  */
 
+import type { RowBytes, RowCodec } from './row-codec.js';
+
+/** A row read the ordinary way (`rowsAsArray`, `typeCast: false`): a Buffer per value, null for NULL. */
 export type RawRow = Array<Buffer | null>;
 
 const BACKSLASH = 0x5c;
-/** LOAD DATA escapes (`FIELDS ESCAPED BY '\\'`): byte → the letter after the backslash; 0 = as is. */
-const TSV_ESCAPE = new Uint8Array(256);
-TSV_ESCAPE[0x00] = 0x30; // \0
-TSV_ESCAPE[0x09] = 0x74; // \t
-TSV_ESCAPE[0x0a] = 0x6e; // \n
-TSV_ESCAPE[0x0d] = 0x72; // \r
-TSV_ESCAPE[BACKSLASH] = BACKSLASH; // \\
 
 /** SQL string literal escapes (no NO_BACKSLASH_ESCAPES on the session). */
 const SQL_ESCAPE = new Uint8Array(256);
@@ -63,39 +59,35 @@ class BlockWriter {
   }
 }
 
-/** Rows in LOAD DATA's tab-separated format: `\N` for NULL, `\0 \t \n \r \\` escaped, one line per row. */
-export class TsvEncoder extends BlockWriter {
-  constructor(emit: (block: Buffer) => void, blockSize = 256 * 1024) {
-    super(blockSize, emit);
+/**
+ * Rows in LOAD DATA's tab-separated format (`\N` for NULL, `\0 \t \n \r \\` escaped, one line per
+ * row), written by the row codec that read them and handed on in blocks of about `blockSize`.
+ */
+export class TsvEncoder {
+  private emitted = 0;
+
+  constructor(
+    private readonly codec: RowCodec,
+    private readonly emit: (block: Buffer) => void,
+    private readonly blockSize = 256 * 1024,
+  ) {}
+
+  /** Append the row the codec read last. */
+  row(): void {
+    this.codec.appendTsv();
+    if (this.codec.pendingTsv >= this.blockSize) this.flush();
   }
 
-  /** Append the first `columns` values of a row. */
-  row(values: RawRow, columns: number): void {
-    for (let i = 0; i < columns; i++) {
-      const value = values[i];
-      if (value === null || value === undefined) {
-        this.reserve(3);
-        this.buf[this.pos++] = BACKSLASH;
-        this.buf[this.pos++] = 0x4e; // N
-      } else {
-        const length = value.length;
-        this.reserve(2 * length + 1);
-        const out = this.buf;
-        let p = this.pos;
-        for (let j = 0; j < length; j++) {
-          const c = value[j];
-          const escaped = TSV_ESCAPE[c];
-          if (escaped === 0) {
-            out[p++] = c;
-          } else {
-            out[p++] = BACKSLASH;
-            out[p++] = escaped;
-          }
-        }
-        this.pos = p;
-      }
-      this.buf[this.pos++] = i === columns - 1 ? 0x0a : 0x09;
-    }
+  flush(): void {
+    if (this.codec.pendingTsv === 0) return;
+    const block = this.codec.takeTsv();
+    this.emitted += block.length;
+    this.emit(block);
+  }
+
+  /** Bytes produced so far, handed on or not. */
+  get bytes(): number {
+    return this.emitted + this.codec.pendingTsv;
   }
 }
 
@@ -117,9 +109,10 @@ export class InsertEncoder extends BlockWriter {
     super(maxBytes + 1024, emit);
   }
 
-  row(values: RawRow, columns: number): void {
+  row(row: RowBytes, columns: number): void {
+    const { buf: from, start, end } = row;
     let size = this.head.length + 3;
-    for (let i = 0; i < columns; i++) size += 2 * (values[i]?.length ?? 4) + 3;
+    for (let i = 0; i < columns; i++) size += start[i] < 0 ? 7 : 2 * (end[i] - start[i]) + 3;
     if (this.rowsInStatement > 0 && this.pos + size > this.maxBytes) this.flush();
     this.reserve(size);
     if (this.rowsInStatement === 0) {
@@ -131,36 +124,35 @@ export class InsertEncoder extends BlockWriter {
     this.buf[this.pos++] = 0x28; // (
     for (let i = 0; i < columns; i++) {
       if (i > 0) this.buf[this.pos++] = 0x2c;
-      const value = values[i];
-      if (value === null || value === undefined) {
+      const s = start[i];
+      if (s < 0) {
         this.pos += this.buf.write('NULL', this.pos, 'latin1');
       } else if (this.numeric[i]) {
-        value.copy(this.buf, this.pos);
-        this.pos += value.length;
+        this.pos += from.copy(this.buf, this.pos, s, end[i]);
       } else {
-        this.quoted(value);
+        this.quoted(from, s, end[i]);
       }
     }
     this.buf[this.pos++] = 0x29; // )
     this.rowsInStatement++;
   }
 
-  private quoted(value: Buffer): void {
+  private quoted(from: Buffer, s: number, e: number): void {
     const out = this.buf;
     let p = this.pos;
-    for (let j = 0; j < value.length; j++) {
-      if (value[j] > 0x7f) {
+    for (let j = s; j < e; j++) {
+      if (from[j] > 0x7f) {
         out[p++] = 0x58; // X
         out[p++] = 0x27;
-        p += out.write(value.toString('hex'), p, 'latin1');
+        p += out.write(from.toString('hex', s, e), p, 'latin1');
         out[p++] = 0x27;
         this.pos = p;
         return;
       }
     }
     out[p++] = 0x27;
-    for (let j = 0; j < value.length; j++) {
-      const c = value[j];
+    for (let j = s; j < e; j++) {
+      const c = from[j];
       const escaped = SQL_ESCAPE[c];
       if (escaped === 0) {
         out[p++] = c;

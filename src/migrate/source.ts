@@ -1,7 +1,9 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { readExpr, RowHasher, rowCrcExpr, type RangeSum } from './checksum.js';
+import { readExpr, rowCrcExpr, type RangeSum } from './checksum.js';
 import type { Gate, Link } from './connections.js';
-import { parseUnsigned, rawRow, type RawRow } from './encode.js';
+import { parseUnsigned, rawRow } from './encode.js';
+import { readRowBytes } from './row-bytes.js';
+import type { RowBytes, RowCodec } from './row-codec.js';
 import { identList, qualified, quoteIdent, rangeCondition, type KeyRange, type KeyValue } from './sql.js';
 import type { BinlogPosition, TablePlan } from './types.js';
 
@@ -106,14 +108,17 @@ export class SourceSnapshot {
   /**
    * Stream a range's rows (the copied columns) to `onRow`, pausing while `gate` is closed. Resolves
    * with the range's count and checksum (of the bytes received) when the last row is handed on.
-   * With `limit`, only the range's first `limit` rows in key order; `last` is the key of the last
-   * row sent (see `openEnded`). Call inside `exclusive`.
+   * With `limit`, only the range's first `limit` rows in key order; `last` is the key of the
+   * `limit`-th row, or null when fewer came (see `keyPositions`). Rows are read by `codec` (the
+   * checksum is its CRC) and handed on as `RowBytes` in its memory: `onRow` must use a row before it
+   * returns. Call inside `exclusive`.
    */
   streamRange(
     table: TablePlan,
     range: KeyRange,
     condition: string | null,
-    onRow: (row: RawRow) => void,
+    codec: RowCodec,
+    onRow: (row: RowBytes) => void,
     gate: Gate,
     limit?: number,
   ): Promise<RangeSum & { last: KeyValue | null }> {
@@ -121,12 +126,12 @@ export class SourceSnapshot {
     const keyAt = limit === undefined ? null : keyPositions(table);
     if (limit !== undefined && !keyAt) throw new Error(`${table.name}: its rows cannot be read to a limit`);
     const sql = `SELECT ${select} FROM ${this.from(table)} WHERE ${this.where(table, range, condition)}${this.orderBy(table)}${limit === undefined ? '' : ` LIMIT ${limit}`}`;
-    const hasher = new RowHasher(table.columns);
     const core = this.link.core;
     return new Promise((resolve, reject) => {
       let rows = 0;
       let crc = 0;
-      let last: RawRow | null = null;
+      // The key of the last row, as hex (what `nextBoundary` gives), kept only as the read ends.
+      let lastKey: KeyValue | null = null;
       let paused = false;
       let settled = false;
       const resume = () => {
@@ -139,12 +144,14 @@ export class SourceSnapshot {
         reject(err);
       });
       const query = core.query({ sql, rowsAsArray: true, typeCast: false });
-      query.on('result', (raw) => {
-        const row = rawRow(raw);
+      const keyOf = (row: RowBytes): KeyValue =>
+        (keyAt ?? []).map((i) => (row.start[i] < 0 ? '' : row.buf.toString('hex', row.start[i], row.end[i])));
+      readRowBytes(query, codec, (row) => {
         rows++;
-        crc = (crc ^ hasher.crc(row)) >>> 0;
-        last = row;
+        crc = (crc ^ codec.crc()) >>> 0;
         onRow(row);
+        // Only the chunk's last row is kept: with a limit, it is the row that reaches it.
+        if (keyAt && rows === limit) lastKey = keyOf(row);
         if (!paused && gate.blocked()) {
           paused = true;
           core.pause();
@@ -161,11 +168,7 @@ export class SourceSnapshot {
         unsubscribe();
         if (settled) return;
         settled = true;
-        resolve({
-          rows,
-          crc,
-          last: keyAt && last ? keyAt.map((i) => (last?.[i] ?? Buffer.alloc(0)).toString('hex')) : null,
-        });
+        resolve({ rows, crc, last: lastKey });
       });
     });
   }

@@ -5,6 +5,7 @@ import { describeSum, rowCrcExpr, sameSum, type RangeSum } from './checksum.js';
 import { socketOf, writeGate, type Link } from './connections.js';
 import { InsertEncoder, LOAD_DATA_FORMAT, parseUnsigned, rawRow, TsvEncoder } from './encode.js';
 import { addKeysSql } from './ddl.js';
+import { RowCodec } from './row-codec.js';
 import { ChecksumMismatch, MigrateError } from './errors.js';
 import { SESSION_SQL_MODE, type SourceSnapshot } from './source.js';
 import { describeRange, identList, qualified, rangeCondition, type KeyRange, type KeyValue } from './sql.js';
@@ -217,8 +218,8 @@ export class DestinationWriter {
     open: HeldChunk | undefined,
   ): Promise<ChunkCopy> {
     const pass = new PassThrough({ highWaterMark: this.bufferBytes });
-    const encoder = new TsvEncoder((block) => pass.write(block));
-    const columns = table.columns.length;
+    const codec = new RowCodec(table.columns);
+    const encoder = new TsvEncoder(codec, (block) => pass.write(block));
     const sql = `LOAD DATA LOCAL INFILE 'dbops-chunk' INTO TABLE ${this.target(table)} ${LOAD_DATA_FORMAT} (${identList(table.columns.map((c) => c.name))})`;
     const load = this.link.run(this.link.db.query<ResultSetHeader>({ sql, infileStreamFactory: () => pass }));
     // If the load fails before it has read everything, stop feeding it (the caller tears the copy down).
@@ -231,7 +232,7 @@ export class DestinationWriter {
     );
     const read = this.readChunk(range, source, open, async (limit) => {
       const gate = writeGate(pass, socketOf(this.link), SOCKET_BACKLOG_BYTES);
-      const sum = await source.streamRange(table, range, condition, (row) => encoder.row(row, columns), gate, limit);
+      const sum = await source.streamRange(table, range, condition, codec, () => encoder.row(), gate, limit);
       encoder.flush();
       pass.end();
       return sum;
@@ -284,6 +285,7 @@ export class DestinationWriter {
         table,
         range,
         condition,
+        new RowCodec(table.columns),
         (row) => encoder.row(row, columns),
         writeGate(statements, null, 0),
         limit,

@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InsertEncoder, parseUnsigned, TsvEncoder, type RawRow } from '../../../src/migrate/encode.js';
+import { RowCodec } from '../../../src/migrate/row-codec.js';
+import { readValues } from '../../support/row-packets.js';
 
 const b = (text: string) => Buffer.from(text, 'latin1');
 
 function tsv(rows: RawRow[], blockSize?: number): { text: string; blocks: number } {
   const out: Buffer[] = [];
-  const encoder = new TsvEncoder((block) => out.push(block), blockSize);
-  for (const row of rows) encoder.row(row, row.length);
+  const codec = new RowCodec(rows[0].map(() => ({ nullable: true })));
+  const encoder = new TsvEncoder(codec, (block) => out.push(block), blockSize);
+  for (const row of rows) {
+    readValues(codec, row);
+    encoder.row();
+  }
   encoder.flush();
   assert.equal(encoder.bytes, Buffer.concat(out).length);
   return { text: Buffer.concat(out).toString('latin1'), blocks: out.length };
@@ -54,7 +60,8 @@ describe('INSERT encoding', () => {
     const encoder = new InsertEncoder(numeric, maxBytes, (s) =>
       out.push(`INSERT INTO t (a, b) ${s.toString('latin1')}`),
     );
-    for (const row of rows) encoder.row(row, row.length);
+    const codec = new RowCodec(rows[0].map(() => ({ nullable: true })));
+    for (const row of rows) encoder.row(readValues(codec, row), row.length);
     encoder.flush();
     return out;
   }

@@ -1,0 +1,175 @@
+import type { ChecksumColumn } from './checksum.js';
+import { ROW_CODEC_WASM } from './wasm/row-codec.wasm.js';
+
+/**
+ * One row of a text-protocol result as bytes: column i is `buf[start[i], end[i])`, or NULL when
+ * `start[i]` is -1. Nothing is allocated per row or per value — a copy reads millions of them, and a
+ * Buffer per value (what mysql2 hands out) cost more CPU than encoding and checksumming them. A row
+ * is valid only during the call it is handed to: the next row overwrites it.
+ */
+export interface RowBytes {
+  buf: Buffer;
+  start: Int32Array;
+  end: Int32Array;
+}
+
+/** MySQL's and MariaDB's most columns in a table. */
+export const MAX_COLUMNS = 4096;
+
+// The memory layout row-codec.wat works on (see its header).
+const ESCAPES = 0;
+const CRC_TABLES = 256;
+const NULLABLE = 8448;
+const STARTS = 16384;
+const ENDS = 32768;
+const DATA = 65536;
+const PAGE = 65536;
+/** Room for TSV output and for the Buffer rows are read from, at first; both grow for bigger ones. */
+const FIRST_OUTPUT_BYTES = 512 * 1024;
+const FIRST_INPUT_BYTES = 256 * 1024;
+
+/** LOAD DATA escapes (`FIELDS ESCAPED BY '\\'`): byte → the letter after the backslash. */
+const TSV_ESCAPES: ReadonlyArray<[number, number]> = [
+  [0x00, 0x30], // \0
+  [0x09, 0x74], // \t
+  [0x0a, 0x6e], // \n
+  [0x0d, 0x72], // \r
+  [0x5c, 0x5c], // \\
+];
+
+interface CodecExports {
+  memory: WebAssembly.Memory;
+  parse(at: number, length: number, columns: number): number;
+  crc(columns: number, nullable: number): number;
+  tsv(columns: number, out: number): number;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function instantiate(): CodecExports {
+  compiled ??= new WebAssembly.Module(Buffer.from(ROW_CODEC_WASM, 'base64'));
+  const exports: Record<string, unknown> = new WebAssembly.Instance(compiled).exports;
+  const { memory, parse, crc, tsv } = exports;
+  if (!(memory instanceof WebAssembly.Memory) || typeof parse !== 'function' || typeof crc !== 'function')
+    throw new Error('row-codec.wasm does not export what row-codec.ts expects: run npm run build:wasm');
+  if (typeof tsv !== 'function') throw new Error('row-codec.wasm has no tsv: run npm run build:wasm');
+  return {
+    memory,
+    parse: (at, length, columns) => Number(parse(at, length, columns)),
+    crc: (columns, nullable) => Number(crc(columns, nullable)),
+    tsv: (columns, out) => Number(tsv(columns, out)),
+  };
+}
+
+/**
+ * zlib's CRC-32 table (reflected 0xEDB88320), then the seven more that slicing-by-8 reads: entry n
+ * of table k is the CRC register after byte n and k zero bytes.
+ */
+function crcTables(): Int32Array {
+  const tables = new Int32Array(8 * 256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    tables[n] = c;
+  }
+  for (let k = 1; k < 8; k++)
+    for (let n = 0; n < 256; n++) {
+      const previous = tables[(k - 1) * 256 + n];
+      tables[k * 256 + n] = (previous >>> 8) ^ tables[previous & 0xff];
+    }
+  return tables;
+}
+const CRC_VALUES = crcTables();
+
+/**
+ * The copy's per-row work on a table's rows, in WebAssembly (src/migrate/wasm/row-codec.wat):
+ * read a text-protocol row packet, give its CRC — the one the server's `rowCrcExpr` computes over
+ * the same bytes — and append it to LOAD DATA input. Byte loops run several times faster there than
+ * over Buffers here, and a copy touches every byte of the source twice (checksum and encoding).
+ * One codec per chunk read, with memory of its own; `row` shows the row read last, in that memory.
+ */
+export class RowCodec {
+  /** The row read last (valid until the next read). */
+  readonly row: RowBytes;
+  private readonly wasm = instantiate();
+  private readonly columns: number;
+  private readonly nullable: number;
+  private outputBytes = FIRST_OUTPUT_BYTES;
+  private inputBytes = FIRST_INPUT_BYTES;
+  /** The Buffer whose bytes the input area holds. */
+  private input: Buffer | null = null;
+  /** Where the next TSV line goes (absolute). */
+  private outputEnd = DATA;
+
+  constructor(columns: readonly Pick<ChecksumColumn, 'nullable'>[]) {
+    if (columns.length === 0 || columns.length > MAX_COLUMNS)
+      throw new Error(`a row codec takes 1 to ${MAX_COLUMNS} columns, not ${columns.length}`);
+    this.columns = columns.length;
+    this.nullable = columns.some((c) => c.nullable) ? 1 : 0;
+    this.row = { buf: Buffer.alloc(0), start: new Int32Array(0), end: new Int32Array(0) };
+    this.fitMemory();
+    const bytes = this.row.buf;
+    for (const [byte, letter] of TSV_ESCAPES) bytes[ESCAPES + byte] = letter;
+    for (const [n, value] of CRC_VALUES.entries()) bytes.writeInt32LE(value, CRC_TABLES + 4 * n);
+    for (const [i, column] of columns.entries()) bytes[NULLABLE + i] = column.nullable ? 1 : 0;
+  }
+
+  /** Grow memory to hold the output and row areas, and see it again (growing detaches the old views). */
+  private fitMemory(): void {
+    const memory = this.wasm.memory;
+    const wanted = DATA + this.outputBytes + this.inputBytes;
+    if (memory.buffer.byteLength < wanted) memory.grow(Math.ceil((wanted - memory.buffer.byteLength) / PAGE));
+    this.row.buf = Buffer.from(memory.buffer);
+    this.row.start = new Int32Array(memory.buffer, STARTS, this.columns);
+    this.row.end = new Int32Array(memory.buffer, ENDS, this.columns);
+    // The input area may have moved: copy the next Buffer in again.
+    this.input = null;
+  }
+
+  /**
+   * Read one row packet's payload, `buf[offset, end)`. Throws when it is not a row of this table's
+   * columns. The whole of `buf` (a socket read, holding many rows) is copied into the codec once,
+   * not a row at a time: its next rows are read where they already are. Makes room first for the
+   * row and for its TSV line after what is pending.
+   */
+  read(buf: Buffer, offset: number, end: number): void {
+    const length = end - offset;
+    const line = 2 * length + 3 * this.columns;
+    if (buf.length > this.inputBytes || this.pendingTsv + line > this.outputBytes) {
+      this.inputBytes = Math.max(this.inputBytes, buf.length);
+      this.outputBytes = Math.max(this.outputBytes, 2 * (this.pendingTsv + line));
+      this.fitMemory();
+    }
+    const at = DATA + this.outputBytes;
+    // A Buffer's bytes never change once read from the socket (each read, and each packet mysql2
+    // joins or keeps while paused, is a Buffer of its own), so the same Buffer is the same bytes.
+    if (buf !== this.input) {
+      buf.copy(this.row.buf, at);
+      this.input = buf;
+    }
+    if (this.wasm.parse(at + offset, length, this.columns) !== 0)
+      throw new Error(`a row of ${length} bytes did not hold ${this.columns} values`);
+  }
+
+  /** The row's CRC32, as `rowCrcExpr` computes it on the server (unsigned). */
+  crc(): number {
+    return this.wasm.crc(this.columns, this.nullable) >>> 0;
+  }
+
+  /** Append the row as one LOAD DATA line (`LOAD_DATA_FORMAT`). */
+  appendTsv(): void {
+    this.outputEnd = this.wasm.tsv(this.columns, this.outputEnd);
+  }
+
+  get pendingTsv(): number {
+    return this.outputEnd - DATA;
+  }
+
+  /** The lines appended since the last take, as a Buffer of their own. */
+  takeTsv(): Buffer {
+    const taken = Buffer.allocUnsafe(this.pendingTsv);
+    this.row.buf.copy(taken, 0, DATA, this.outputEnd);
+    this.outputEnd = DATA;
+    return taken;
+  }
+}
