@@ -132,6 +132,17 @@ async function migratePath(): Promise<void> {
         .join(', ');
       console.log(`  ${c.name.padEnd(52)} ${(best[i] / 1000).toFixed(2).padStart(6)} s  (${ratios})`);
     }
+    // Each round runs the candidates back to back, so a round's ratio sees the same machine: on a
+    // shared 2-core machine the median of those says more than the best times, which may come from
+    // different moments.
+    for (const [j, other] of candidates.entries()) {
+      if (j === 0) continue;
+      const paired = all[0].map((ms, round) => all[j][round] / ms).sort((a, b) => a - b);
+      const median = paired[Math.floor(paired.length / 2)];
+      console.log(
+        `  dbops vs ${other.name.split(/[: ]/)[0]}, round by round: ${paired.map((r) => `${r.toFixed(2)}×`).join(' ')} (median ${median.toFixed(2)}×)`,
+      );
+    }
     console.log('  CPU per round (server + client, s; the client is the worker or the tools):');
     for (const [i, c] of candidates.entries()) {
       const rounds = cpu[i].map((r) => `${r.server.toFixed(1)}+${r.client.toFixed(1)}`).join('  ');

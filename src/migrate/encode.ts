@@ -61,7 +61,8 @@ class BlockWriter {
 
 /**
  * Rows in LOAD DATA's tab-separated format (`\N` for NULL, `\0 \t \n \r \\` escaped, one line per
- * row), written by the row codec that read them and handed on in blocks of about `blockSize`.
+ * row), as a codec made with `tsv` writes them while it reads them, handed on in blocks of about
+ * `blockSize`.
  */
 export class TsvEncoder {
   private emitted = 0;
@@ -72,9 +73,8 @@ export class TsvEncoder {
     private readonly blockSize = 256 * 1024,
   ) {}
 
-  /** Append the row the codec read last. */
+  /** After each row the codec read: hand on a block when one is full. */
   row(): void {
-    this.codec.appendTsv();
     if (this.codec.pendingTsv >= this.blockSize) this.flush();
   }
 

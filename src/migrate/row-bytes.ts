@@ -28,10 +28,16 @@ function isPacketView(value: unknown): value is PacketView {
  * before it runs; the query then emits no rows of its own.
  */
 export function readRowBytes(query: Query, codec: RowCodec, onRow: (row: RowBytes) => void): void {
+  let checked = false;
   const parser = {
     next(packet: unknown): null {
-      if (!isPacketView(packet)) throw new Error("mysql2's rows no longer arrive as packets: see readRowBytes");
-      codec.read(packet.buffer, packet.offset, packet.end);
+      // mysql2 hands every row the same Packet object: its shape is checked once, not per row.
+      if (!checked) {
+        if (!isPacketView(packet)) throw new Error("mysql2's rows no longer arrive as packets: see readRowBytes");
+        checked = true;
+      }
+      const { buffer, offset, end } = packet as PacketView;
+      codec.read(buffer, offset, end);
       onRow(codec.row);
       return null;
     },

@@ -22,6 +22,7 @@ const CRC_TABLES = 256;
 const NULLABLE = 8448;
 const STARTS = 16384;
 const ENDS = 32768;
+const CRC_AT = 49152;
 const DATA = 65536;
 const PAGE = 65536;
 /** Room for TSV output and for the Buffer rows are read from, at first; both grow for bigger ones. */
@@ -37,28 +38,20 @@ const TSV_ESCAPES: ReadonlyArray<[number, number]> = [
   [0x5c, 0x5c], // \\
 ];
 
-interface CodecExports {
-  memory: WebAssembly.Memory;
-  parse(at: number, length: number, columns: number): number;
-  crc(columns: number, nullable: number): number;
-  tsv(columns: number, out: number): number;
+type RowCall = (at: number, length: number, columns: number, nullable: number, out: number) => number;
+
+function isRowCall(value: unknown): value is RowCall {
+  return typeof value === 'function' && value.length === 5;
 }
 
 let compiled: WebAssembly.Module | null = null;
 
-function instantiate(): CodecExports {
+function instantiate(): { memory: WebAssembly.Memory; row: RowCall } {
   compiled ??= new WebAssembly.Module(Buffer.from(ROW_CODEC_WASM, 'base64'));
-  const exports: Record<string, unknown> = new WebAssembly.Instance(compiled).exports;
-  const { memory, parse, crc, tsv } = exports;
-  if (!(memory instanceof WebAssembly.Memory) || typeof parse !== 'function' || typeof crc !== 'function')
+  const { memory, row } = new WebAssembly.Instance(compiled).exports;
+  if (!(memory instanceof WebAssembly.Memory) || !isRowCall(row))
     throw new Error('row-codec.wasm does not export what row-codec.ts expects: run npm run build:wasm');
-  if (typeof tsv !== 'function') throw new Error('row-codec.wasm has no tsv: run npm run build:wasm');
-  return {
-    memory,
-    parse: (at, length, columns) => Number(parse(at, length, columns)),
-    crc: (columns, nullable) => Number(crc(columns, nullable)),
-    tsv: (columns, out) => Number(tsv(columns, out)),
-  };
+  return { memory, row };
 }
 
 /**
@@ -82,11 +75,11 @@ function crcTables(): Int32Array {
 const CRC_VALUES = crcTables();
 
 /**
- * The copy's per-row work on a table's rows, in WebAssembly (src/migrate/wasm/row-codec.wat):
- * read a text-protocol row packet, give its CRC — the one the server's `rowCrcExpr` computes over
- * the same bytes — and append it to LOAD DATA input. Byte loops run several times faster there than
- * over Buffers here, and a copy touches every byte of the source twice (checksum and encoding).
- * One codec per chunk read, with memory of its own; `row` shows the row read last, in that memory.
+ * The copy's per-row work on a table's rows, in WebAssembly (src/migrate/wasm/row-codec.wat): read
+ * a text-protocol row packet, give its CRC — the one the server's `rowCrcExpr` computes over the
+ * same bytes — and, with `tsv`, append it to LOAD DATA input. Byte loops run several times faster
+ * there than over Buffers here, and a copy touches every byte of the source twice (checksum and
+ * encoding). One codec per chunk read, with memory of its own; `row` shows the row read last there.
  */
 export class RowCodec {
   /** The row read last (valid until the next read). */
@@ -94,6 +87,8 @@ export class RowCodec {
   private readonly wasm = instantiate();
   private readonly columns: number;
   private readonly nullable: number;
+  private readonly tsv: boolean;
+  private crcView = new Uint32Array(0);
   private outputBytes = FIRST_OUTPUT_BYTES;
   private inputBytes = FIRST_INPUT_BYTES;
   /** The Buffer whose bytes the input area holds. */
@@ -101,11 +96,12 @@ export class RowCodec {
   /** Where the next TSV line goes (absolute). */
   private outputEnd = DATA;
 
-  constructor(columns: readonly Pick<ChecksumColumn, 'nullable'>[]) {
+  constructor(columns: readonly Pick<ChecksumColumn, 'nullable'>[], options: { tsv?: boolean } = {}) {
     if (columns.length === 0 || columns.length > MAX_COLUMNS)
       throw new Error(`a row codec takes 1 to ${MAX_COLUMNS} columns, not ${columns.length}`);
     this.columns = columns.length;
     this.nullable = columns.some((c) => c.nullable) ? 1 : 0;
+    this.tsv = options.tsv ?? false;
     this.row = { buf: Buffer.alloc(0), start: new Int32Array(0), end: new Int32Array(0) };
     this.fitMemory();
     const bytes = this.row.buf;
@@ -122,15 +118,16 @@ export class RowCodec {
     this.row.buf = Buffer.from(memory.buffer);
     this.row.start = new Int32Array(memory.buffer, STARTS, this.columns);
     this.row.end = new Int32Array(memory.buffer, ENDS, this.columns);
+    this.crcView = new Uint32Array(memory.buffer, CRC_AT, 1);
     // The input area may have moved: copy the next Buffer in again.
     this.input = null;
   }
 
   /**
-   * Read one row packet's payload, `buf[offset, end)`. Throws when it is not a row of this table's
-   * columns. The whole of `buf` (a socket read, holding many rows) is copied into the codec once,
-   * not a row at a time: its next rows are read where they already are. Makes room first for the
-   * row and for its TSV line after what is pending.
+   * Read one row packet's payload, `buf[offset, end)`, and with `tsv` append its LOAD DATA line
+   * (`LOAD_DATA_FORMAT`). Throws when it is not a row of this table's columns. The whole of `buf`
+   * (a socket read, holding many rows) is copied into the codec once, not a row at a time: its next
+   * rows are read where they already are. Makes room first for the Buffer and for the row's line.
    */
   read(buf: Buffer, offset: number, end: number): void {
     const length = end - offset;
@@ -147,18 +144,14 @@ export class RowCodec {
       buf.copy(this.row.buf, at);
       this.input = buf;
     }
-    if (this.wasm.parse(at + offset, length, this.columns) !== 0)
-      throw new Error(`a row of ${length} bytes did not hold ${this.columns} values`);
+    const ended = this.wasm.row(at + offset, length, this.columns, this.nullable, this.tsv ? this.outputEnd : 0);
+    if (ended < 0) throw new Error(`a row of ${length} bytes did not hold ${this.columns} values`);
+    if (this.tsv) this.outputEnd = ended;
   }
 
-  /** The row's CRC32, as `rowCrcExpr` computes it on the server (unsigned). */
-  crc(): number {
-    return this.wasm.crc(this.columns, this.nullable) >>> 0;
-  }
-
-  /** Append the row as one LOAD DATA line (`LOAD_DATA_FORMAT`). */
-  appendTsv(): void {
-    this.outputEnd = this.wasm.tsv(this.columns, this.outputEnd);
+  /** The CRC32 of the row read last, as `rowCrcExpr` computes it on the server (unsigned). */
+  get crc(): number {
+    return this.crcView[0];
   }
 
   get pendingTsv(): number {

@@ -148,7 +148,7 @@ export class SourceSnapshot {
         (keyAt ?? []).map((i) => (row.start[i] < 0 ? '' : row.buf.toString('hex', row.start[i], row.end[i])));
       readRowBytes(query, codec, (row) => {
         rows++;
-        crc = (crc ^ codec.crc()) >>> 0;
+        crc = (crc ^ codec.crc) >>> 0;
         onRow(row);
         // Only the chunk's last row is kept: with a limit, it is the row that reaches it.
         if (keyAt && rows === limit) lastKey = keyOf(row);

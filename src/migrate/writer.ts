@@ -218,7 +218,7 @@ export class DestinationWriter {
     open: HeldChunk | undefined,
   ): Promise<ChunkCopy> {
     const pass = new PassThrough({ highWaterMark: this.bufferBytes });
-    const codec = new RowCodec(table.columns);
+    const codec = new RowCodec(table.columns, { tsv: true });
     const encoder = new TsvEncoder(codec, (block) => pass.write(block));
     const sql = `LOAD DATA LOCAL INFILE 'dbops-chunk' INTO TABLE ${this.target(table)} ${LOAD_DATA_FORMAT} (${identList(table.columns.map((c) => c.name))})`;
     const load = this.link.run(this.link.db.query<ResultSetHeader>({ sql, infileStreamFactory: () => pass }));

@@ -8,6 +8,7 @@
 ;;   8448  one byte per column: 1 when the column is nullable (its NULL bitmap bit is checksummed)
 ;;   16384 column starts (i32, absolute addresses; -1 = NULL), 4096 columns at most
 ;;   32768 column ends (i32)
+;;   49152 the CRC of the row read last (i32)
 ;;   65536 and on: the TSV output, then the row read (row-codec.ts places them and grows memory)
 (module
   (memory (export "memory") 2)
@@ -21,7 +22,7 @@
 
   ;; Read the row at [$at, $at + $len): one length-encoded string, or 0xFB for NULL, per column.
   ;; Fills the starts and ends; returns 0, or -1 when the bytes are not a row of $cols columns.
-  (func (export "parse") (param $at i32) (param $len i32) (param $cols i32) (result i32)
+  (func $parse (param $at i32) (param $len i32) (param $cols i32) (result i32)
     (local $p i32) (local $end i32) (local $i i32) (local $b i32) (local $n i32) (local $slot i32)
     (local.set $p (local.get $at))
     (local.set $end (i32.add (local.get $at) (local.get $len)))
@@ -70,7 +71,7 @@
 
   ;; CRC32(CONCAT_WS('#', values…, bitmap)) of the row read last: NULLs skipped, then one '0'/'1'
   ;; per nullable column when $nullable is set (see checksum.ts).
-  (func (export "crc") (param $cols i32) (param $nullable i32) (result i32)
+  (func $crc (param $cols i32) (param $nullable i32) (result i32)
     (local $r i32) (local $first i32) (local $i i32) (local $j i32) (local $e i32) (local $slot i32)
     (local $one i32) (local $two i32)
     (local.set $r (i32.const -1))
@@ -129,7 +130,7 @@
 
   ;; Write the row read last at $out as one TSV line: \N for NULL, \0 \t \n \r \\ escaped, tabs
   ;; between values, a newline at the end. Returns where the line ends.
-  (func (export "tsv") (param $cols i32) (param $out i32) (result i32)
+  (func $tsv (param $cols i32) (param $out i32) (result i32)
     (local $i i32) (local $j i32) (local $e i32) (local $c i32) (local $x i32) (local $slot i32)
     (block $line
       (loop $column
@@ -162,4 +163,14 @@
         (local.set $out (i32.add (local.get $out) (i32.const 1)))
         (br $column)))
     (local.get $out))
+;; Read the row at [$at, $at + $len), keep its CRC at 49152, and with $out (not 0) write its TSV
+  ;; line there. Returns where the line ends (0 without $out), or -1 when the bytes are not a row of
+  ;; $cols columns. One call a row: a call from JavaScript costs more than a short row's work.
+  (func (export "row") (param $at i32) (param $len i32) (param $cols i32) (param $nullable i32) (param $out i32)
+    (result i32)
+    (if (i32.ne (call $parse (local.get $at) (local.get $len) (local.get $cols)) (i32.const 0))
+      (then (return (i32.const -1))))
+    (i32.store (i32.const 49152) (call $crc (local.get $cols) (local.get $nullable)))
+    (if (i32.eqz (local.get $out)) (then (return (i32.const 0))))
+    (call $tsv (local.get $cols) (local.get $out)))
 )

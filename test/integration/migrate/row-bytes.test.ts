@@ -59,7 +59,7 @@ describe('rows read as bytes from mysql2 packets', () => {
       readRowBytes(query, codec, (row) => {
         rows.push({
           values: Array.from(row.start, (s, i) => (s < 0 ? null : row.buf.toString('hex', s, row.end[i]))),
-          crc: codec.crc(),
+          crc: codec.crc,
         });
         if (rows.length === pauseAt) {
           core.pause();

@@ -8,7 +8,10 @@ const b = (text: string) => Buffer.from(text, 'latin1');
 
 function tsv(rows: RawRow[], blockSize?: number): { text: string; blocks: number } {
   const out: Buffer[] = [];
-  const codec = new RowCodec(rows[0].map(() => ({ nullable: true })));
+  const codec = new RowCodec(
+    rows[0].map(() => ({ nullable: true })),
+    { tsv: true },
+  );
   const encoder = new TsvEncoder(codec, (block) => out.push(block), blockSize);
   for (const row of rows) {
     readValues(codec, row);
