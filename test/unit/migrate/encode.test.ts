@@ -43,6 +43,31 @@ describe('LOAD DATA text encoding', () => {
   ];
   for (const c of cases) it(c.name, () => assert.equal(tsv([c.row]).text, c.want));
 
+  it('escapes every special byte wherever it falls in a value, within or across 16-byte blocks', () => {
+    const escapes = new Map([
+      [0x00, '\\0'],
+      [0x09, '\\t'],
+      [0x0a, '\\n'],
+      [0x0d, '\\r'],
+      [0x5c, '\\\\'],
+    ]);
+    const reference = (value: Buffer) => Array.from(value, (c) => escapes.get(c) ?? String.fromCharCode(c)).join('');
+    for (const length of [15, 16, 17, 31, 32, 33, 48, 50]) {
+      for (let at = 0; at < length; at++) {
+        for (const special of escapes.keys()) {
+          const value = Buffer.alloc(length, 0x61);
+          value[at] = special;
+          if (at + 16 < length) value[at + 16] = 0xff;
+          assert.equal(
+            tsv([[value]]).text,
+            `${reference(value)}\n`,
+            `length ${length}, 0x${special.toString(16)} at ${at}`,
+          );
+        }
+      }
+    }
+  });
+
   it('hands on large blocks, and a value bigger than a block whole', () => {
     const big = Buffer.alloc(10_000, 0x41);
     const { text, blocks } = tsv(
