@@ -62,7 +62,7 @@ class BlockWriter {
 /**
  * Rows in LOAD DATA's tab-separated format (`\N` for NULL, `\0 \t \n \r \\` escaped, one line per
  * row), as a codec made with `tsv` writes them while it reads them, handed on in blocks of about
- * `blockSize`.
+ * `blockSize` that live in the codec's memory (see `flush`).
  */
 export class TsvEncoder {
   private emitted = 0;
@@ -78,11 +78,13 @@ export class TsvEncoder {
     if (this.codec.pendingTsv >= this.blockSize) this.flush();
   }
 
+  /** Hand on the lines written: a view of the codec's memory, which `emit` must use or copy at once. */
   flush(): void {
     if (this.codec.pendingTsv === 0) return;
-    const block = this.codec.takeTsv();
+    const block = this.codec.tsvLines();
     this.emitted += block.length;
     this.emit(block);
+    this.codec.clear();
   }
 
   /** Bytes produced so far, handed on or not. */

@@ -158,11 +158,17 @@ export class RowCodec {
     return this.outputEnd - DATA;
   }
 
-  /** The lines appended since the last take, as a Buffer of their own. */
-  takeTsv(): Buffer {
-    const taken = Buffer.allocUnsafe(this.pendingTsv);
-    this.row.buf.copy(taken, 0, DATA, this.outputEnd);
+  /**
+   * The lines written since the last `clear`, in the codec's memory: valid until the codec reads
+   * again (copy what must outlive that).
+   */
+  tsvLines(): Buffer {
+    return this.row.buf.subarray(DATA, this.outputEnd);
+  }
+
+  /** Forget the lines written (taken), and the Buffer read last. */
+  clear(): void {
     this.outputEnd = DATA;
-    return taken;
+    this.input = null;
   }
 }

@@ -5,6 +5,7 @@ import { describeSum, rowCrcExpr, sameSum, type RangeSum } from './checksum.js';
 import { socketOf, writeGate, type Link } from './connections.js';
 import { InsertEncoder, LOAD_DATA_FORMAT, parseUnsigned, rawRow, TsvEncoder } from './encode.js';
 import { addKeysSql } from './ddl.js';
+import { feedGate, LoadFeed } from './load-feed.js';
 import { RowCodec } from './row-codec.js';
 import { ChecksumMismatch, MigrateError } from './errors.js';
 import { SESSION_SQL_MODE, type SourceSnapshot } from './source.js';
@@ -67,6 +68,7 @@ export class DestinationWriter {
    * loading rows, verifying chunks, building deferred keys.
    */
   readonly spent = { wait: 0, load: 0, verify: 0, keys: 0 };
+  private readonly codecs = new Map<string, RowCodec>();
 
   private constructor(
     readonly link: Link,
@@ -88,6 +90,20 @@ export class DestinationWriter {
       ),
     );
     return new DestinationWriter(link, schema, method, bufferBytes);
+  }
+
+  /**
+   * The row codec for a table's chunks: one per table for the writer's life (its WebAssembly
+   * memory is made once, not per chunk), with nothing pending from an earlier chunk.
+   */
+  private codecFor(table: TablePlan): RowCodec {
+    let codec = this.codecs.get(table.name);
+    if (!codec) {
+      codec = new RowCodec(table.columns, { tsv: this.method === 'load-data' });
+      this.codecs.set(table.name, codec);
+    }
+    codec.clear();
+    return codec;
   }
 
   private target(table: TablePlan): string {
@@ -217,24 +233,24 @@ export class DestinationWriter {
     source: SourceSnapshot,
     open: HeldChunk | undefined,
   ): Promise<ChunkCopy> {
-    const pass = new PassThrough({ highWaterMark: this.bufferBytes });
-    const codec = new RowCodec(table.columns, { tsv: true });
-    const encoder = new TsvEncoder(codec, (block) => pass.write(block));
+    const feed = new LoadFeed();
+    const codec = this.codecFor(table);
+    const encoder = new TsvEncoder(codec, (block) => feed.write(block));
     const sql = `LOAD DATA LOCAL INFILE 'dbops-chunk' INTO TABLE ${this.target(table)} ${LOAD_DATA_FORMAT} (${identList(table.columns.map((c) => c.name))})`;
-    const load = this.link.run(this.link.db.query<ResultSetHeader>({ sql, infileStreamFactory: () => pass }));
+    const load = this.link.run(this.link.db.query<ResultSetHeader>({ sql, infileStreamFactory: () => feed }));
     // If the load fails before it has read everything, stop feeding it (the caller tears the copy down).
     const loadFailed = load.then(
       () => new Promise<never>(() => undefined),
       (err: unknown) => {
-        pass.destroy();
+        feed.stop();
         throw err;
       },
     );
     const read = this.readChunk(range, source, open, async (limit) => {
-      const gate = writeGate(pass, socketOf(this.link), SOCKET_BACKLOG_BYTES);
+      const gate = feedGate(feed, socketOf(this.link), this.bufferBytes, SOCKET_BACKLOG_BYTES);
       const sum = await source.streamRange(table, range, condition, codec, () => encoder.row(), gate, limit);
       encoder.flush();
-      pass.end();
+      feed.end();
       return sum;
     });
     const { sum, range: chunk } = await Promise.race([read, loadFailed]);
@@ -285,7 +301,7 @@ export class DestinationWriter {
         table,
         range,
         condition,
-        new RowCodec(table.columns),
+        this.codecFor(table),
         (row) => encoder.row(row, columns),
         writeGate(statements, null, 0),
         limit,

@@ -12,7 +12,8 @@ function tsv(rows: RawRow[], blockSize?: number): { text: string; blocks: number
     rows[0].map(() => ({ nullable: true })),
     { tsv: true },
   );
-  const encoder = new TsvEncoder(codec, (block) => out.push(block), blockSize);
+  // A block is the codec's memory: kept, it must be copied (as LoadFeed does when it queues).
+  const encoder = new TsvEncoder(codec, (block) => out.push(Buffer.from(block)), blockSize);
   for (const row of rows) {
     readValues(codec, row);
     encoder.row();
