@@ -166,9 +166,8 @@ export class RowCodec {
     return this.row.buf.subarray(DATA, this.outputEnd);
   }
 
-  /** Forget the lines written (taken), and the Buffer read last. */
+  /** Forget the lines written (they were handed on, or the chunk is over). */
   clear(): void {
     this.outputEnd = DATA;
-    this.input = null;
   }
 }
