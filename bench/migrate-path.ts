@@ -182,7 +182,7 @@ async function migratePath(): Promise<void> {
     );
     const peaks = runs.map((r) => (r.peakRss / 1048576).toFixed(0)).join(' / ');
     console.log(
-      `  peak RSS of the process running the worker (and the bench), per dbops run: ${peaks} MB (target < 200 MB, flat)`,
+      `  peak RSS of this process per dbops run: ${peaks} MB (the worker runs here beside the test fixture and the bench's own data; a worker alone, and 1M vs 5M rows: npm run bench -- migrate-memory, target < 200 MB)`,
     );
   } finally {
     await f.close();
