@@ -163,6 +163,30 @@ describe('migrate engine on MariaDB', () => {
     }
   });
 
+  it('copies chunks far bigger than the read-ahead: the reader waits for the loader, and nothing is lost or changed', async () => {
+    const pair = await schemaPair(conn);
+    try {
+      await conn.query(`USE \`${pair.source}\``);
+      await conn.query('CREATE TABLE wide (id INT PRIMARY KEY, body MEDIUMTEXT NULL, bin MEDIUMBLOB NULL)');
+      // ~18 MB in rows of 3-40 KB with tabs, newlines, backslashes and 0x00 bytes, some NULL.
+      await conn.query(`INSERT INTO wide SELECT seq,
+        IF(seq % 11 = 0, NULL, REPEAT(CONCAT('line ', seq, '\\t\\\\tab\\n'), 200 + seq % 2000)),
+        IF(seq % 13 = 0, NULL, UNHEX(REPEAT(CONCAT(LPAD(HEX(seq % 256), 2, '0'), '000A0D5C09'), 500 + seq % 1500)))
+        FROM seq_1_to_600`);
+      const result = await runMigration(
+        spec(pair.source, pair.destination),
+        'Twide',
+        { ...TEST_SETTINGS, chunkRows: 300, chunkBytes: 64 * 1024 * 1024, parallel: 2 },
+        localDeps(),
+      );
+      assert.equal(result.rows, 600);
+      assert.equal(result.tables[0].chunks, 3, 'two chunks of 300 rows (about 9 MB each), then the end');
+      await assertSameTable(conn, pair.source, pair.destination, 'wide');
+    } finally {
+      await pair.drop();
+    }
+  });
+
   it('replace swaps the new tables in; fail refuses existing tables; append adds rows in one go', async () => {
     const pair = await schemaPair(conn);
     try {
