@@ -42,5 +42,13 @@ export function readRowBytes(query: Query, codec: RowCodec, onRow: (row: RowByte
       return null;
     },
   };
+  // Guards against a mysql2 that works differently: a copy that silently got no rows would look
+  // like an empty table (its counts and checksums would agree with nothing copied).
+  if (!Object.hasOwn(query, '_rowParser'))
+    throw new Error("mysql2's Query has no _rowParser any more: rows cannot be read as bytes (see readRowBytes)");
   Object.defineProperty(query, '_rowParser', { get: () => parser, set: () => undefined, configurable: true });
+  query.on('result', (row: unknown) => {
+    if (row !== null)
+      query.emit('error', new Error('mysql2 parsed a row itself: rows are not read as bytes (see readRowBytes)'));
+  });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import mysql, { type Connection as CoreConnection } from 'mysql2';
+import { EventEmitter } from 'node:events';
+import mysql, { type Connection as CoreConnection, type Query } from 'mysql2';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { rowCrcExpr } from '../../../src/migrate/checksum.js';
 import { rawRow } from '../../../src/migrate/encode.js';
@@ -91,6 +92,12 @@ describe('rows read as bytes from mysql2 packets', () => {
         assert.equal(row.crc, Number(want[4]?.toString()), `row ${i} crc`);
       }
     }
+  });
+
+  it('refuses a mysql2 whose queries no longer have the row parser it replaces', () => {
+    // A stand-in for a future mysql2 Query (an event emitter without _rowParser).
+    const changed = new EventEmitter() as unknown as Query;
+    assert.throws(() => readRowBytes(changed, new RowCodec(columns), () => undefined), /no _rowParser any more/);
   });
 
   it('fails the query, not the process, when a row cannot be read, and the connection is not used again', async () => {
