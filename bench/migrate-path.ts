@@ -34,6 +34,12 @@ interface PathRun {
   peakRss: number;
 }
 
+/** The middle value (the upper middle of an even count); NaN for none. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)];
+}
+
 async function dbopsPath(f: RunnerFixture, source: string, destination: string): Promise<PathRun> {
   const settings = MigrateSection.parse({ parallel: PARALLEL === 'auto' ? 'auto' : Number(PARALLEL) });
   const payload: MigratePayload = {
@@ -122,7 +128,9 @@ async function migratePath(): Promise<void> {
         } catch (err) {
           // A tool can fail under a loaded machine (myloader: "Lock wait timeout exceeded"): the
           // round is reported and left out, the benchmark goes on.
-          console.log(`  round ${round + 1}: ${c.name.split(/[: ]/)[0]} failed, left out: ${String(err).slice(0, 300)}`);
+          console.log(
+            `  round ${round + 1}: ${c.name.split(/[: ]/)[0]} failed, left out: ${String(err).slice(0, 300)}`,
+          );
           all[i].push(Number.NaN);
         }
         cpu[i].push(cpuSince(before, pid));
@@ -148,15 +156,16 @@ async function migratePath(): Promise<void> {
         .map((ms, round) => all[j][round] / ms)
         .filter(Number.isFinite)
         .sort((a, b) => a - b);
-      const median = paired[Math.floor(paired.length / 2)];
       console.log(
-        `  dbops vs ${other.name.split(/[: ]/)[0]}, round by round: ${paired.map((r) => `${r.toFixed(2)}×`).join(' ')} (median ${median.toFixed(2)}×)`,
+        `  dbops vs ${other.name.split(/[: ]/)[0]}, round by round: ${paired.map((r) => `${r.toFixed(2)}×`).join(' ')} (median ${median(paired).toFixed(2)}×)`,
       );
     }
-    console.log('  CPU per round (server + client, s; the client is the worker or the tools):');
+    console.log('  CPU per round (server + client, s; the client is the worker or the tools), and the median total:');
+    const medianCpu = cpu.map((rounds) => median(rounds.map((r) => r.server + r.client).filter(Number.isFinite)));
     for (const [i, c] of candidates.entries()) {
       const rounds = cpu[i].map((r) => `${r.server.toFixed(1)}+${r.client.toFixed(1)}`).join('  ');
-      console.log(`  ${c.name.split(/[: ]/)[0].padEnd(12)} ${rounds}`);
+      const ratio = i === 0 ? '' : ` (${(medianCpu[i] / medianCpu[0]).toFixed(2)}× dbops')`;
+      console.log(`  ${c.name.split(/[: ]/)[0].padEnd(12)} ${rounds}  = ${medianCpu[i].toFixed(1)} s${ratio}`);
     }
     if (runs.length === 0) {
       console.log('  every dbops round failed (above): no timings to show');
