@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -170,30 +171,37 @@ clusters:
     for (const tool of mydumper ? ['mydumper', 'mariadb-dump'] : ['mariadb-dump']) {
       await dbopsBackup(tool)();
       const [set] = await store.list('local', 1);
-      restoreCandidates.push({
-        name: `dbops restore of a ${tool} set (checked, staged, compared, swapped)`,
-        run: async () => {
-          await admin.query(`DROP DATABASE IF EXISTS \`${restoreInto}\``);
-          ticket++;
-          await runRestore(set.id, [{ from: schema, to: restoreInto }], {
-            store,
-            db: pools.jobs.primary('local'),
-            threads: 2,
-            runId: `bench${suffix}_T${ticket}`,
-            workDir: () => deps(tool).workDir(`restore-${ticket}`),
-            signal,
-            progress: async () => undefined,
-            milestone: async () => undefined,
-            step: async (_n, _o, fn) => fn(),
-          });
-        },
-      });
+      // A dump set with one thread is loaded by one mariadb client: the path before parallel clients.
+      for (const threads of tool === 'mariadb-dump' ? [1, 2] : [2])
+        restoreCandidates.push({
+          name: `dbops restore of a ${tool} set${tool === 'mariadb-dump' ? `, ${threads} client${threads > 1 ? 's' : ''}` : ''}`,
+          run: async () => {
+            await admin.query(`DROP DATABASE IF EXISTS \`${restoreInto}\``);
+            ticket++;
+            await runRestore(set.id, [{ from: schema, to: restoreInto }], {
+              store,
+              db: pools.jobs.primary('local'),
+              threads,
+              runId: `bench${suffix}_T${ticket}`,
+              workDir: () => deps(tool).workDir(`restore-${ticket}`),
+              signal,
+              progress: async () => undefined,
+              milestone: async () => undefined,
+              step: async (_n, _o, fn) => fn(),
+            });
+          },
+        });
     }
-    const bestRestore = await interleavedBest(
+    const restoreTimes = await interleavedTimes(
       ROUNDS,
       restoreCandidates.map((c) => c.run),
     );
-    printBest('  restore:', restoreCandidates, bestRestore);
+    printBest(
+      '  restore:',
+      restoreCandidates,
+      restoreTimes.map((t) => Math.min(...t)),
+    );
+    printRounds(restoreCandidates, restoreTimes);
     console.log(`  ${peakRss()} after the restores (target < 200 MB)`);
     await pools.closeAll();
     await admin.query(`DROP DATABASE IF EXISTS \`${restoreInto}\``);
@@ -212,6 +220,27 @@ clusters:
 /** The process's peak RSS so far (it includes building the data and the node/tsx start, ~100 MB). */
 function peakRss(): string {
   return `peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`;
+}
+
+/** Every round's time (ms) of each candidate, run alternately: the spread shows how noisy the machine was. */
+async function interleavedTimes(rounds: number, candidates: Array<() => Promise<void>>): Promise<number[][]> {
+  const times = candidates.map((): number[] => []);
+  for (let round = 0; round < rounds; round++)
+    for (const [i, run] of candidates.entries()) {
+      const started = performance.now();
+      await run();
+      times[i].push(performance.now() - started);
+    }
+  return times;
+}
+
+/** Each round's ratio to the baseline of that same round. */
+function printRounds(candidates: ReadonlyArray<{ name: string }>, times: readonly number[][]): void {
+  for (const [i, c] of candidates.entries()) {
+    if (i === 0) continue;
+    const ratios = times[i].map((t, round) => (times[0][round] / t).toFixed(2));
+    console.log(`  ${c.name.padEnd(58)} per round: ${ratios.join(' ')}× baseline`);
+  }
 }
 
 /** Each candidate's best time and its ratio to the first (the baseline), under `title`. */

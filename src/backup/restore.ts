@@ -8,6 +8,7 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { BackupError } from './errors.js';
 import type { BackupTool, Manifest, ManifestSchema } from './manifest.js';
 import { compareObjects, objectNames, type ObjectNames } from './schema-objects.js';
+import { loadDumpInParallel } from './parallel-load.js';
 import { fileDigest } from './set-files.js';
 import { startTool } from './tool-process.js';
 
@@ -64,7 +65,11 @@ export interface RestoreSchemaInput {
   signal: AbortSignal;
 }
 
-/** Load one schema of a set into `into` with the tool that suits the set (mariadb for a dump, myloader for mydumper's). */
+/**
+ * Load one schema of a set into `into` with the tool that suits the set: myloader for mydumper's,
+ * `threads` mariadb clients for a dump (its tables spread over them; one client when there is one
+ * table or one thread).
+ */
 export async function restoreSchema(input: RestoreSchemaInput): Promise<void> {
   const { set, schema, into } = input;
   await input.db.query(
@@ -94,15 +99,25 @@ export async function restoreSchema(input: RestoreSchemaInput): Promise<void> {
   }
   const file = set.manifest.files.find((f) => f.schema === schema.name);
   if (!file) throw new BackupError(`${set.ref} holds no file for schema ${schema.name}`, false);
-  const tool = startTool(
-    'mariadb',
-    [`--defaults-file=${input.defaultsFile}`, '--binary-mode', '--batch', `--database=${into}`],
-    { stdin: true, signal: input.signal },
-  );
+  const path = join(set.path, file.name);
+  const args = [`--defaults-file=${input.defaultsFile}`, '--binary-mode', '--batch', `--database=${into}`];
+  if (input.threads > 1 && schema.tables.length > 1) {
+    const biggest = schema.tables.reduce((a, b) => (b.rows > a.rows ? b : a));
+    await loadDumpInParallel({
+      path,
+      label: `${set.ref} ${schema.name}`,
+      args,
+      clients: Math.min(input.threads, schema.tables.length),
+      first: biggest.rows > 0 ? biggest.name : null,
+      signal: input.signal,
+    });
+    return;
+  }
+  const tool = startTool('mariadb', args, { stdin: true, signal: input.signal });
   const stdin = tool.stdin;
   if (!stdin) throw new Error('mariadb has no input stream');
   try {
-    await Promise.all([pipeline(createReadStream(join(set.path, file.name)), createGunzip(), stdin), tool.done]);
+    await Promise.all([pipeline(createReadStream(path), createGunzip(), stdin), tool.done]);
   } catch (err) {
     tool.kill();
     await tool.done.catch(() => undefined);
