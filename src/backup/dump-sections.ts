@@ -5,26 +5,33 @@ import { createGunzip } from 'node:zlib';
 /**
  * Where a line of a schema's mariadb-dump file belongs when it is loaded by several clients:
  * - `header`: the SET statements before the first section (every client runs them first);
- * - `prelude`: sequences and the placeholder views before the first table (run before any table:
- *   a table's DEFAULT NEXTVAL(s) needs its sequence);
- * - `table`: one table, from `-- Table structure for table` through its rows and its triggers;
+ * - `definition`: sequences, placeholder views and each table's structure, in the file's order,
+ *   all before any rows (a table's DEFAULT NEXTVAL(s) needs its sequence; a table locked for its
+ *   rows before a table with a foreign key to it exists fails with "was not locked");
+ * - `rows`: one `INSERT INTO` statement of a table's rows (any client, in any order);
+ * - `table`: the rest of a table's data section — LOCK/UNLOCK TABLES, DISABLE/ENABLE KEYS and its
+ *   triggers — which must come after all of its rows;
  * - `tail`: from the events, routines or final views on, to the end (run after every table).
  */
-export type SectionKind = 'header' | 'prelude' | 'table' | 'tail';
+export type SectionKind = 'header' | 'definition' | 'rows' | 'table' | 'tail';
 
 export interface DumpPiece {
   /** The section's number in the file (the same in every read of it). */
   section: number;
   kind: SectionKind;
-  /** The table of a `table` section, else null. */
+  /** The table (sequence, view) the section is of; null for the header and the tail. */
   table: string | null;
   /** Whole lines of one section (with their newlines), a slice of one read. */
   data: Buffer;
   lines: number;
 }
 
-const TABLE = Buffer.from('-- Table structure for table `');
-const PRELUDE = [Buffer.from('-- Sequence structure for `'), Buffer.from('-- Temporary table structure for view `')];
+const DATA = Buffer.from('-- Dumping data for table `');
+const DEFINITION = [
+  Buffer.from('-- Table structure for table `'),
+  Buffer.from('-- Sequence structure for `'),
+  Buffer.from('-- Temporary table structure for view `'),
+];
 const TAIL = [
   Buffer.from('-- Dumping events for database '),
   Buffer.from('-- Dumping routines for database '),
@@ -36,23 +43,39 @@ const DELIMITER = Buffer.from('DELIMITER ');
 /**
  * Follows a dump line by line and says which section each line is in. A marker inside a
  * trigger's or routine's body (between `DELIMITER ;;` and `DELIMITER ;`) is body text, never a new
- * section; rows never start with `--` (the tools escape newlines in values). Once the tail starts,
- * everything after is tail, and the header/prelude never come back: the order the file needs.
+ * section. A value never holds a raw newline (the tools escape it), so each line of an INSERT is
+ * whole rows and the statement ends with the first line that ends in `;`; no row starts with `--`.
+ * Once the tail starts, everything after is tail.
  */
 export class SectionTracker {
   section = 0;
   kind: SectionKind = 'header';
   table: string | null = null;
   private inBody = false;
+  private rowsEnded = false;
 
   line(line: Buffer): void {
+    if (this.kind === 'rows') {
+      if (!this.rowsEnded) {
+        this.rowsEnded = line[line.length - 1] === SEMICOLON;
+        return;
+      }
+      this.open('table', this.table);
+    }
     if (line[0] === 0x44 && startsWith(line, DELIMITER)) {
       this.inBody = line.length > DELIMITER.length + 1;
       return;
     }
-    if (this.inBody || line[0] !== 0x2d || line[1] !== 0x2d || line[2] !== 0x20 || this.kind === 'tail') return;
-    if (startsWith(line, TABLE)) return this.open('table', quotedName(line, TABLE.length));
-    if (PRELUDE.some((p) => startsWith(line, p))) return this.open(this.kind === 'table' ? 'table' : 'prelude', null);
+    if (this.inBody) return;
+    if (this.kind === 'table' && line[0] === 0x49 && startsWith(line, INSERT)) {
+      this.open('rows', this.table);
+      this.rowsEnded = line[line.length - 1] === SEMICOLON;
+      return;
+    }
+    if (line[0] !== 0x2d || line[1] !== 0x2d || line[2] !== 0x20 || this.kind === 'tail') return;
+    if (startsWith(line, DATA)) return this.open('table', quotedName(line, DATA.length));
+    const definition = DEFINITION.find((p) => startsWith(line, p));
+    if (definition) return this.open('definition', quotedName(line, definition.length));
     if (TAIL.some((p) => startsWith(line, p))) this.open('tail', null);
   }
 
@@ -62,6 +85,9 @@ export class SectionTracker {
     this.table = table;
   }
 }
+
+const INSERT = Buffer.from('INSERT INTO ');
+const SEMICOLON = 0x3b;
 
 /**
  * Read a gzip dump file once, as pieces of whole lines per section, streamed (a read's worth in
@@ -114,7 +140,7 @@ function startsWith(line: Buffer, prefix: Buffer): boolean {
   return line.length >= prefix.length && line.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 }
 
-/** `t` of ``-- Table structure for table `t` `` (doubled backticks undone). */
+/** `t` of ``-- Dumping data for table `t` `` and the other markers (doubled backticks undone). */
 function quotedName(line: Buffer, from: number): string {
   const text = line.subarray(from).toString('utf8');
   let i = 0;

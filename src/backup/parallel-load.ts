@@ -10,10 +10,8 @@ export interface ParallelLoadInput {
   label: string;
   /** The mariadb client's arguments (option file, --binary-mode, --batch, the database). */
   args: string[];
-  /** How many clients load tables at once. */
+  /** How many clients load rows at once. */
   clients: number;
-  /** The table the first client loads before any other (the biggest), so that it does not start last. */
-  first: string | null;
   signal: AbortSignal;
 }
 
@@ -22,13 +20,14 @@ type Send = (piece: DumpPiece) => Promise<void>;
 /**
  * Load one schema's mariadb-dump file with `clients` mariadb processes, each reading the file on
  * its own (streamed; nothing is held beyond a read):
- * 1. the sequences and placeholder views, on one client;
- * 2. the tables, each whole (structure, rows, triggers with their DELIMITERs) on one client: a
- *    client takes the next table no other took yet as it reads on, so a client busy with a big
- *    table leaves the next ones to the others; the first client starts with `first`;
- * 3. after every table loaded, the events, routines and final views on one client.
+ * 1. the sequences, placeholder views and table structures, on one client;
+ * 2. the rows, one INSERT statement at a time: a client takes the next statement no other took yet
+ *    as it reads on, so a client busy with a big statement leaves the next ones to the others, and
+ *    the rows of one big table are spread too (no LOCK TABLES: it would hold the others off);
+ * 3. after every row loaded, on one client: each table's LOCK/UNLOCK, DISABLE/ENABLE KEYS and
+ *    triggers (as the file has them after its rows), then the events, routines and final views.
  * Every client runs the file's header first. A client that fails stops the others, and the error
- * names what it was loading.
+ * names the table (or object) it was loading.
  */
 export async function loadDumpInParallel(input: ParallelLoadInput): Promise<void> {
   const stop = new AbortController();
@@ -39,52 +38,91 @@ export async function loadDumpInParallel(input: ParallelLoadInput): Promise<void
     stop.abort();
   };
   const client = (feed: (send: Send) => Promise<void>) => runClient(input, signal, fail, feed);
-  const phases: Array<() => Promise<unknown>> = [
-    () => client((send) => feedWhile(input.path, send, (p) => p.kind !== 'table' && p.kind !== 'tail')),
-    () => {
-      const owners = new Map<number, number>();
-      return Promise.all(
-        Array.from({ length: input.clients }, (_, lane) => client((send) => feedTables(input, lane, owners, send))),
-      );
-    },
-    () => client((send) => feedTail(input.path, send)),
-  ];
-  for (const phase of phases) {
-    await phase();
-    if (failure) throw failure;
-  }
-}
-
-/** Send the pieces while `keep` holds; stop reading at the first that does not. */
-async function feedWhile(path: string, send: Send, keep: (p: DumpPiece) => boolean): Promise<void> {
-  for await (const piece of dumpPieces(path)) {
-    if (!keep(piece)) return;
-    await send(piece);
-  }
-}
-
-async function feedTail(path: string, send: Send): Promise<void> {
-  for await (const piece of dumpPieces(path)) if (piece.kind === 'header' || piece.kind === 'tail') await send(piece);
-}
-
-/** Lane `lane`'s tables: the header, then each table section it is first to reach (`owners` is shared). */
-async function feedTables(input: ParallelLoadInput, lane: number, owners: Map<number, number>, send: Send) {
-  let reserved = lane === 0 && input.first !== null;
-  for await (const piece of dumpPieces(input.path)) {
-    if (piece.kind === 'tail') return;
-    if (piece.kind === 'header') await send(piece);
-    if (piece.kind !== 'table') continue;
-    let owner = owners.get(piece.section);
-    if (owner === undefined) {
-      if (piece.table === input.first) owner = 0;
-      else if (reserved) continue;
-      else owner = lane;
-      owners.set(piece.section, owner);
+  // The definitions' read stops at the tail and goes on from there after the tables: one read less.
+  const definitions = new PieceReader(input.path);
+  const later: DumpPiece[] = [];
+  try {
+    const phases: Array<() => Promise<unknown>> = [
+      () => client((send) => feedDefinitions(definitions, later, send)),
+      () => {
+        const owners = new Map<number, number>();
+        return Promise.all(
+          Array.from({ length: input.clients }, (_, lane) =>
+            client((send) => feedRows(new PieceReader(input.path), lane, owners, send)),
+          ),
+        );
+      },
+      () => client((send) => feedTail(definitions, later, send)),
+    ];
+    for (const phase of phases) {
+      await phase();
+      if (failure) throw failure;
     }
-    if (owner !== lane) continue;
-    await send(piece);
-    if (piece.table === input.first) reserved = false;
+  } finally {
+    await definitions.close();
   }
+}
+
+/** A read of the file that can stop at a piece and go on from it later (the header kept to send again). */
+class PieceReader {
+  private readonly pieces: AsyncGenerator<DumpPiece>;
+  readonly header: DumpPiece[] = [];
+  held: DumpPiece | null = null;
+
+  constructor(path: string) {
+    this.pieces = dumpPieces(path);
+  }
+
+  async next(): Promise<DumpPiece | null> {
+    const held = this.held;
+    this.held = null;
+    if (held) return held;
+    const next = await this.pieces.next();
+    if (next.done) return null;
+    if (next.value.kind === 'header') this.header.push(next.value);
+    return next.value;
+  }
+
+  async close(): Promise<void> {
+    await this.pieces.return(undefined);
+  }
+}
+
+/**
+ * The header and every definition, up to the tail (kept in `reader` for the last client). The
+ * tables' sections after their rows (a few statements and the triggers each) are kept in `later`.
+ */
+async function feedDefinitions(reader: PieceReader, later: DumpPiece[], send: Send): Promise<void> {
+  for (let piece = await reader.next(); piece; piece = await reader.next()) {
+    if (piece.kind === 'tail') {
+      reader.held = piece;
+      return;
+    }
+    if (piece.kind === 'table') later.push({ ...piece, data: Buffer.from(piece.data) });
+    else if (piece.kind !== 'rows') await send(piece);
+  }
+}
+
+/** The header, then each INSERT statement this lane is first to reach (`owners` is shared). */
+async function feedRows(reader: PieceReader, lane: number, owners: Map<number, number>, send: Send): Promise<void> {
+  try {
+    for (let piece = await reader.next(); piece; piece = await reader.next()) {
+      if (piece.kind === 'tail') return;
+      if (piece.kind === 'header') await send(piece);
+      if (piece.kind !== 'rows') continue;
+      const owner = owners.get(piece.section) ?? lane;
+      owners.set(piece.section, owner);
+      if (owner === lane) await send(piece);
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The header, the tables' sections after their rows, then from the tail on. */
+async function feedTail(reader: PieceReader, later: DumpPiece[], send: Send): Promise<void> {
+  for (const piece of [...reader.header, ...later]) await send(piece);
+  for (let piece = await reader.next(); piece; piece = await reader.next()) await send(piece);
 }
 
 /** One mariadb client fed by `feed`; what it fails with goes to `fail`, named by the section it was on. */
@@ -125,8 +163,9 @@ async function runClient(
 }
 
 function describe(piece: DumpPiece): string {
-  if (piece.kind === 'table') return `table \`${piece.table}\``;
-  if (piece.kind === 'prelude') return 'the sequences and placeholder views';
+  if (piece.kind === 'rows') return `the rows of table \`${piece.table}\``;
+  if (piece.kind === 'table') return `the triggers of table \`${piece.table}\``;
+  if (piece.kind === 'definition') return `the definition of \`${piece.table}\``;
   return 'the events, routines and views';
 }
 

@@ -67,8 +67,8 @@ export interface RestoreSchemaInput {
 
 /**
  * Load one schema of a set into `into` with the tool that suits the set: myloader for mydumper's,
- * `threads` mariadb clients for a dump (its tables spread over them; one client when there is one
- * table or one thread).
+ * `threads` mariadb clients for a dump (its INSERT statements spread over them; one client reads
+ * the file straight through when `threads` is 1).
  */
 export async function restoreSchema(input: RestoreSchemaInput): Promise<void> {
   const { set, schema, into } = input;
@@ -101,14 +101,12 @@ export async function restoreSchema(input: RestoreSchemaInput): Promise<void> {
   if (!file) throw new BackupError(`${set.ref} holds no file for schema ${schema.name}`, false);
   const path = join(set.path, file.name);
   const args = [`--defaults-file=${input.defaultsFile}`, '--binary-mode', '--batch', `--database=${into}`];
-  if (input.threads > 1 && schema.tables.length > 1) {
-    const biggest = schema.tables.reduce((a, b) => (b.rows > a.rows ? b : a));
+  if (input.threads > 1) {
     await loadDumpInParallel({
       path,
       label: `${set.ref} ${schema.name}`,
       args,
-      clients: Math.min(input.threads, schema.tables.length),
-      first: biggest.rows > 0 ? biggest.name : null,
+      clients: input.threads,
       signal: input.signal,
     });
     return;
