@@ -57,6 +57,8 @@ export async function loadDumpInParallel(input: ParallelLoadInput): Promise<void
     for (const phase of phases) {
       await phase();
       if (failure) throw failure;
+      // Cancelled before a client started: nothing failed, but nothing loaded either.
+      if (signal.aborted) throw new Error(`${input.label}: the load was stopped before it finished`);
     }
   } finally {
     await definitions.close();

@@ -82,7 +82,7 @@ describe('restoring a mariadb-dump set with several mariadb clients', () => {
     assert.ok(set.manifest);
     return { ref: set.ref, path, tool: set.tool, manifest: set.manifest };
   };
-  const restore = (into: string, path?: string, threads = 2) => {
+  const restore = (into: string, path?: string, threads = 2, signal = new AbortController().signal) => {
     dropped.push(into);
     const disk = onDisk(path);
     return restoreSchema({
@@ -93,7 +93,7 @@ describe('restoring a mariadb-dump set with several mariadb clients', () => {
       defaultsFile,
       threads,
       binlog: false,
-      signal: new AbortController().signal,
+      signal,
     });
   };
   const dumpFile = () => join(set.path, `${source}.sql.gz`);
@@ -188,17 +188,32 @@ describe('restoring a mariadb-dump set with several mariadb clients', () => {
         err.message.includes('Duplicate entry') &&
         err.message.includes(set.ref),
     );
-    const clients: string[] = [];
-    for (const pid of await readdir('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (cmdline.includes(defaultsFile)) clients.push(cmdline);
-    }
-    assert.deepEqual(clients, [], 'no mariadb client of the restore is left running');
+    assert.deepEqual(await clientsOf(defaultsFile), [], 'no mariadb client of the restore is left running');
     const [routines] = await conn.query<RowDataPacket[]>(
       'SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?',
       [into],
     );
     assert.equal(routines.length, 0, 'the tail did not run after a failed table');
   });
+
+  it('a cancelled load rejects, whether or not its clients had started, and leaves none running', async () => {
+    for (const wait of [0, 30]) {
+      const cancel = new AbortController();
+      if (wait === 0) cancel.abort();
+      else setTimeout(() => cancel.abort(), wait);
+      await assert.rejects(restore(`${source}_c${wait}`, undefined, 2, cancel.signal), /stopped/);
+      assert.deepEqual(await clientsOf(defaultsFile), []);
+    }
+  });
 });
+
+/** The command lines of the processes that were given `defaultsFile`. */
+async function clientsOf(defaultsFile: string): Promise<string[]> {
+  const clients: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(defaultsFile)) clients.push(cmdline);
+  }
+  return clients;
+}
