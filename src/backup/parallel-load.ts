@@ -21,9 +21,9 @@ type Send = (piece: DumpPiece) => Promise<void>;
  * Load one schema's mariadb-dump file with `clients` mariadb processes, each reading the file on
  * its own (streamed; nothing is held beyond a read):
  * 1. the sequences, placeholder views and table structures, on one client;
- * 2. the rows, one INSERT statement at a time: a client takes the next statement no other took yet
- *    as it reads on, so a client busy with a big statement leaves the next ones to the others, and
- *    the rows of one big table are spread too (no LOCK TABLES: it would hold the others off);
+ * 2. the rows, a table's INSERT statements all on the client that reaches the table first while
+ *    the others are busy, so a client busy with a big table leaves the next ones to the others (no
+ *    LOCK TABLES: what the file has around the rows runs in step 3);
  * 3. after every row loaded, on one client: each table's LOCK/UNLOCK, DISABLE/ENABLE KEYS and
  *    triggers (as the file has them after its rows), then the events, routines and final views.
  * Every client runs the file's header first. A client that fails stops the others, and the error
@@ -45,7 +45,7 @@ export async function loadDumpInParallel(input: ParallelLoadInput): Promise<void
     const phases: Array<() => Promise<unknown>> = [
       () => client((send) => feedDefinitions(definitions, later, send)),
       () => {
-        const owners = new Map<number, number>();
+        const owners = new Map<string, number>();
         return Promise.all(
           Array.from({ length: input.clients }, (_, lane) =>
             client((send) => feedRows(new PieceReader(input.path), lane, owners, send)),
@@ -105,15 +105,20 @@ async function feedDefinitions(reader: PieceReader, later: DumpPiece[], send: Se
   }
 }
 
-/** The header, then each INSERT statement this lane is first to reach (`owners` is shared). */
-async function feedRows(reader: PieceReader, lane: number, owners: Map<number, number>, send: Send): Promise<void> {
+/**
+ * The header, then the INSERT statements of each table this lane is first to reach (`owners` is
+ * shared). A table's rows stay on one client: two clients inserting into one empty table deadlock
+ * (MariaDB bulk-loads an empty table under a table lock when unique and foreign key checks are off).
+ */
+async function feedRows(reader: PieceReader, lane: number, owners: Map<string, number>, send: Send): Promise<void> {
   try {
     for (let piece = await reader.next(); piece; piece = await reader.next()) {
       if (piece.kind === 'tail') return;
       if (piece.kind === 'header') await send(piece);
       if (piece.kind !== 'rows') continue;
-      const owner = owners.get(piece.section) ?? lane;
-      owners.set(piece.section, owner);
+      const table = piece.table ?? '';
+      const owner = owners.get(table) ?? lane;
+      owners.set(table, owner);
       if (owner === lane) await send(piece);
     }
   } finally {
