@@ -21,9 +21,9 @@ type Send = (piece: DumpPiece) => Promise<void>;
  * Load one schema's mariadb-dump file with `clients` mariadb processes, each reading the file on
  * its own (streamed; nothing is held beyond a read):
  * 1. the sequences, placeholder views and table structures, on one client;
- * 2. the rows, a table's INSERT statements all on the client that reaches the table first while
- *    the others are busy, so a client busy with a big table leaves the next ones to the others (no
- *    LOCK TABLES: what the file has around the rows runs in step 3);
+ * 2. the rows, one INSERT statement at a time on the client that reaches it first, so a client
+ *    busy with a big statement leaves the next ones to the others and one big table is spread
+ *    too (no LOCK TABLES: what the file has around the rows runs in step 3);
  * 3. after every row loaded, on one client: each table's LOCK/UNLOCK, DISABLE/ENABLE KEYS and
  *    triggers (as the file has them after its rows), then the events, routines and final views.
  * Every client runs the file's header first. A client that fails stops the others, and the error
@@ -45,7 +45,7 @@ export async function loadDumpInParallel(input: ParallelLoadInput): Promise<void
     const phases: Array<() => Promise<unknown>> = [
       () => client((send) => feedDefinitions(definitions, later, send)),
       () => {
-        const owners = new Map<string, number>();
+        const owners = new Map<number, number>();
         return Promise.all(
           Array.from({ length: input.clients }, (_, lane) =>
             client((send) => feedRows(new PieceReader(input.path), lane, owners, send)),
@@ -106,25 +106,39 @@ async function feedDefinitions(reader: PieceReader, later: DumpPiece[], send: Se
 }
 
 /**
- * The header, then the INSERT statements of each table this lane is first to reach (`owners` is
- * shared). A table's rows stay on one client: two clients inserting into one empty table deadlock
- * (MariaDB bulk-loads an empty table under a table lock when unique and foreign key checks are off).
+ * The header, then each INSERT statement this lane is first to reach (`owners` is shared), so the
+ * rows of one big table are spread too. A table's first statement may be bulk-loaded (MariaDB does
+ * so into an empty table under a table lock when unique and foreign key checks are off); the
+ * others run with UNIQUE_CHECKS=1, which keeps them out of it: two clients both bulk-loading one
+ * empty table deadlock.
  */
-async function feedRows(reader: PieceReader, lane: number, owners: Map<string, number>, send: Send): Promise<void> {
+async function feedRows(reader: PieceReader, lane: number, owners: Map<number, number>, send: Send): Promise<void> {
+  const firsts = new Map<string, number>();
+  let checked = false;
   try {
     for (let piece = await reader.next(); piece; piece = await reader.next()) {
       if (piece.kind === 'tail') return;
       if (piece.kind === 'header') await send(piece);
       if (piece.kind !== 'rows') continue;
       const table = piece.table ?? '';
-      const owner = owners.get(table) ?? lane;
-      owners.set(table, owner);
-      if (owner === lane) await send(piece);
+      const first = firsts.get(table) ?? piece.section;
+      firsts.set(table, first);
+      const owner = owners.get(piece.section) ?? lane;
+      owners.set(piece.section, owner);
+      if (owner !== lane) continue;
+      if (checked !== (piece.section !== first)) {
+        checked = !checked;
+        await send({ ...piece, data: checked ? UNIQUE_CHECKS_ON : UNIQUE_CHECKS_OFF, lines: 1 });
+      }
+      await send(piece);
     }
   } finally {
     await reader.close();
   }
 }
+
+const UNIQUE_CHECKS_ON = Buffer.from('SET UNIQUE_CHECKS=1;\n');
+const UNIQUE_CHECKS_OFF = Buffer.from('SET UNIQUE_CHECKS=0;\n');
 
 /** The header, the tables' sections after their rows, then from the tail on. */
 async function feedTail(reader: PieceReader, later: DumpPiece[], send: Send): Promise<void> {

@@ -67,7 +67,7 @@ export interface RestoreSchemaInput {
 
 /**
  * Load one schema of a set into `into` with the tool that suits the set: myloader for mydumper's,
- * `threads` mariadb clients for a dump (its tables' rows spread over them; one client reads
+ * `threads` mariadb clients for a dump (its INSERT statements spread over them; one client reads
  * the file straight through when `threads` is 1).
  */
 export async function restoreSchema(input: RestoreSchemaInput): Promise<void> {

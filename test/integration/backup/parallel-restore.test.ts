@@ -24,7 +24,7 @@ async function objectSchema(conn: Connection): Promise<string> {
   await conn.query('CREATE TABLE kids (id INT PRIMARY KEY, tid INT, FOREIGN KEY (tid) REFERENCES t (id))');
   await conn.query('INSERT INTO kids SELECT seq, seq FROM seq_1_to_2000');
   await conn.query('CREATE TABLE log (id INT AUTO_INCREMENT PRIMARY KEY, tid INT)');
-  // ~2.5 MB of rows: several INSERT statements (mariadb-dump ends one at ~1 MB), all on one client.
+  // ~2.5 MB of rows: several INSERT statements (mariadb-dump ends one at ~1 MB), spread over the clients.
   await conn.query('CREATE TABLE wide (id INT PRIMARY KEY, pad VARCHAR(200))');
   await conn.query("INSERT INTO wide SELECT seq, CONCAT(REPEAT('w', 110), seq, ');') FROM seq_1_to_20000");
   await conn.query('CREATE SEQUENCE ids');
