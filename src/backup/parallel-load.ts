@@ -158,6 +158,11 @@ async function runClient(
   const stdin = tool.stdin;
   if (!stdin) throw new Error('mariadb has no input stream');
   stdin.on('error', () => undefined); // a client that dies says why through `done`
+  // Handled from the start: a client can die while this one is still reading the file.
+  const exited = tool.done.then(
+    () => null,
+    (err: unknown) => err,
+  );
   const marks: Array<{ line: number; what: string }> = [];
   let line = 1;
   let section = -1;
@@ -176,11 +181,8 @@ async function runClient(
     if (!stdin.destroyed && !signal.aborted) fail(loadError(input.label, marks, err));
     tool.kill();
   }
-  const exited = await tool.done.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  if (exited) fail(loadError(input.label, marks, exited));
+  const exit = await exited;
+  if (exit) fail(loadError(input.label, marks, exit));
 }
 
 function describe(piece: DumpPiece): string {
