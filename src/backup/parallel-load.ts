@@ -158,12 +158,13 @@ async function runClient(
   const stdin = tool.stdin;
   if (!stdin) throw new Error('mariadb has no input stream');
   stdin.on('error', () => undefined); // a client that dies says why through `done`
-  // Handled from the start: a client can die while this one is still reading the file.
-  const exited = tool.done.then(
-    () => null,
-    (err: unknown) => err,
-  );
   const marks: Array<{ line: number; what: string }> = [];
+  // Said at once (and handled from the start): a client can die while its lane is still reading
+  // the file, and the others are stopped then, not when that lane gets to write again.
+  const exited = tool.done.then(
+    () => undefined,
+    (err: unknown) => fail(loadError(input.label, marks, err)),
+  );
   let line = 1;
   let section = -1;
   const send: Send = async (piece) => {
@@ -181,8 +182,7 @@ async function runClient(
     if (!stdin.destroyed && !signal.aborted) fail(loadError(input.label, marks, err));
     tool.kill();
   }
-  const exit = await exited;
-  if (exit) fail(loadError(input.label, marks, exit));
+  await exited;
 }
 
 function describe(piece: DumpPiece): string {
@@ -216,6 +216,8 @@ function drained(stream: Writable, signal: AbortSignal): Promise<void> {
     const onDrain = () => done();
     const onClose = () => done(new Error('mariadb closed its input'));
     const onAbort = () => done(new Error('stopped'));
+    if (stream.destroyed) return onClose();
+    if (signal.aborted) return onAbort();
     stream.once('drain', onDrain);
     stream.once('close', onClose);
     signal.addEventListener('abort', onAbort, { once: true });
