@@ -62,8 +62,9 @@ export class SectionTracker {
       }
       this.open('table', this.table);
     }
-    if (line[0] === 0x44 && startsWith(line, DELIMITER)) {
-      this.inBody = line.length > DELIMITER.length + 1;
+    const body = bodyStarts(line);
+    if (body !== null) {
+      this.inBody = body;
       return;
     }
     if (this.inBody) return;
@@ -84,6 +85,15 @@ export class SectionTracker {
     this.kind = kind;
     this.table = table;
   }
+}
+
+/**
+ * For a `DELIMITER x` line (a client command mariadb-dump writes around triggers and routines):
+ * whether a body starts (`DELIMITER ;;`) or ends (`DELIMITER ;`); null for any other line.
+ */
+export function bodyStarts(line: Buffer): boolean | null {
+  if (line[0] !== 0x44 || !startsWith(line, DELIMITER)) return null;
+  return line.length > DELIMITER.length + 1;
 }
 
 const INSERT = Buffer.from('INSERT INTO ');

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { bodyStarts } from './dump-sections.js';
 import type { DumpInput, DumpOutput } from './dump-types.js';
 import type { ManifestFile } from './manifest.js';
 import { RowScanner } from './row-scanner.js';
@@ -10,7 +11,6 @@ const SKIP = [Buffer.from('CREATE DATABASE '), Buffer.from('USE `')];
 const MASTER = /^-- CHANGE MASTER TO MASTER_LOG_FILE='([^']+)', MASTER_LOG_POS=(\d+);/;
 const GTID = /^-- SET GLOBAL gtid_slave_pos='([^']*)';/;
 const NEWLINE = Buffer.from('\n');
-const DELIMITER = Buffer.from('DELIMITER ');
 
 /**
  * One consistent snapshot of every schema with `mariadb-dump --single-transaction --databases …`,
@@ -81,7 +81,8 @@ export async function dumpWithMariadbDump(input: DumpInput): Promise<DumpOutput>
     }
     if (SKIP.some((prefix) => line.indexOf(prefix) === 0)) return undefined;
     // A routine's or trigger's body (between `DELIMITER ;;` and `DELIMITER ;`) is no table's rows.
-    if (line[0] === 0x44 && line.indexOf(DELIMITER) === 0) inBody = line.length > DELIMITER.length + 1;
+    const body = bodyStarts(line);
+    if (body !== null) inBody = body;
     else if (!inBody) current.scanner.line(line);
     pending.push(line, NEWLINE);
     pendingBytes += line.length + 1;
