@@ -133,23 +133,17 @@ export function socketOf(link: Link): Writable | null {
   return stream instanceof Writable ? stream : null;
 }
 
-/**
- * When the reader must wait. mysql2 forwards LOAD DATA LOCAL data to the socket as fast as it comes
- * (it does not wait for the socket to drain), so the reader also watches the socket's backlog.
- */
+/** When the reader must wait, and how it hears that it may go on. */
 export interface Gate {
   blocked(): boolean;
   /** Call `resume` once the gate is open again. */
   onOpen(resume: () => void): void;
 }
 
-/** Open while `sink` accepts writes and `socket` has less than `backlog` bytes waiting. */
-export function writeGate(sink: Writable, socket: Writable | null, backlog: number): Gate {
+/** Open while `sink` accepts writes (the INSERT method's statements; LOAD DATA input has `feedGate`). */
+export function writeGate(sink: Writable): Gate {
   return {
-    blocked: () => sink.writableNeedDrain || (socket !== null && socket.writableLength > backlog),
-    onOpen: (resume) => {
-      if (socket !== null && socket.writableLength > backlog) socket.once('drain', resume);
-      else sink.once('drain', resume);
-    },
+    blocked: () => sink.writableNeedDrain,
+    onOpen: (resume) => sink.once('drain', resume),
   };
 }

@@ -303,7 +303,7 @@ export class DestinationWriter {
         condition,
         this.codecFor(table),
         (row) => encoder.row(row, columns),
-        writeGate(statements, null, 0),
+        writeGate(statements),
         limit,
       );
       encoder.flush();
