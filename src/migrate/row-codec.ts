@@ -114,7 +114,17 @@ export class RowCodec {
   private fitMemory(): void {
     const memory = this.wasm.memory;
     const wanted = DATA + this.outputBytes + this.inputBytes;
-    if (memory.buffer.byteLength < wanted) memory.grow(Math.ceil((wanted - memory.buffer.byteLength) / PAGE));
+    if (memory.buffer.byteLength < wanted) {
+      try {
+        memory.grow(Math.ceil((wanted - memory.buffer.byteLength) / PAGE));
+      } catch (err) {
+        // WebAssembly memory ends at 4 GB: a row needs room for itself and for its escaped line.
+        throw new Error(
+          `a row of about ${Math.round(this.inputBytes / 1048576)} MB is more than a copy can carry (rows up to about 1.3 GB): copy that table with another tool`,
+          { cause: err },
+        );
+      }
+    }
     this.row.buf = Buffer.from(memory.buffer);
     this.row.start = new Int32Array(memory.buffer, STARTS, this.columns);
     this.row.end = new Int32Array(memory.buffer, ENDS, this.columns);

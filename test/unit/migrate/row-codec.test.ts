@@ -60,6 +60,13 @@ describe('row codec', () => {
     assert.equal(codec.pendingTsv, 0);
   });
 
+  it('says plainly when a row is too big for its memory, before copying any of it', () => {
+    const codec = new RowCodec([{ nullable: false }]);
+    // 2.2 GB, never written: its escaped line could need twice that, past WebAssembly's 4 GB.
+    const huge = Buffer.allocUnsafe(2_200_000_000);
+    assert.throws(() => codec.read(huge, 0, huge.length), /a row of about 2098 MB is more than a copy can carry/);
+  });
+
   it('reads the rows of one Buffer where they are, and another Buffer afresh at the same offsets', () => {
     const codec = new RowCodec([{ nullable: false }]);
     const first = Buffer.concat([textRow(['aaa']), textRow(['bbb'])]);
